@@ -1,0 +1,14 @@
+import type { Config } from 'jest';
+
+/** One runner for every suite: shared rules, the local engine, cloud functions, pages and journeys. */
+const config: Config = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2021' } }] },
+  testMatch: ['**/?(*.)+(test|spec).ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/build/', '/miniprogram_npm/', '/e2e/automator/'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  testTimeout: 60000,
+};
+
+export default config;

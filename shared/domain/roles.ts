@@ -1,0 +1,20 @@
+/** The six levels of the grid service (六级网格服务), top to bottom. */
+export const ROLES = ['hq', 'branch', 'leader', 'member', 'marketing', 'maintenance'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  hq: '总行',
+  branch: '支行',
+  leader: '网格长',
+  member: '网格员',
+  marketing: '营销助理',
+  maintenance: '维护助理',
+};
+
+/** Kinds of unit in the tree bank → branch → group (网格长's group) → grid. */
+export const UNIT_KINDS = ['bank', 'branch', 'group', 'grid'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** Branches (and everything under them) are city (城区) or township (乡镇). */
+export const AREAS = ['city', 'township'] as const;
+export type Area = (typeof AREAS)[number];
