@@ -1,0 +1,36 @@
+import type { Caller } from './caller';
+import type { Db, Tx } from './db';
+import { newId } from './ids';
+
+/** What the audit log records (domain §8 and issue 3 "Access"). */
+export type AuditAction =
+  | 'view-pi'
+  | 'export'
+  | 'role-change'
+  | 'grid-change'
+  | 'scope-change'
+  | 'unit-change'
+  | 'staff-create'
+  | 'staff-move'
+  | 'staff-disable'
+  | 'staff-enable'
+  | 'bind'
+  | 'bind-code-issued'
+  | 'unbind';
+
+/**
+ * Appends one audit record. Pass the transaction when the audited change is written in one, so the record
+ * and the change commit together. `detail` must never carry personal information in clear.
+ */
+export async function auditLog(
+  db: Db | Tx,
+  caller: Pick<Caller, 'staffId'> | null,
+  action: AuditAction,
+  target: { collection: string; id: string },
+  detail: Record<string, unknown> = {},
+  at: Date = new Date(),
+): Promise<string> {
+  const _id = newId();
+  await db.collection('auditLog').add({ data: { _id, at, staffId: caller?.staffId ?? null, action, target, detail } });
+  return _id;
+}

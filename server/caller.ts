@@ -1,0 +1,83 @@
+import type { Role } from '../shared/domain/roles';
+import type { SealedValue } from './pi';
+import { AppError } from './errors';
+import { type Db, getDoc } from './db';
+
+/** A staff document (collection `staff`, data-model "Organisation"). */
+export interface StaffDoc {
+  _id: string;
+  name: string;
+  role: Role;
+  unitId: string;
+  unitPath: string[];
+  gridIds: string[];
+  extraUnitIds: string[];
+  mobile: SealedValue | null;
+  openid: string | null;
+  bindCodeHash: string | null;
+  bindCodeExpiresAt: Date | null;
+  status: 'active' | 'disabled';
+  privacyAcceptedAt?: Date | null;
+  privacyVersion?: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The resolved caller of one request: who they are and which unit subtrees they may see. */
+export interface Caller {
+  staffId: string;
+  name: string;
+  role: Role;
+  unitId: string;
+  unitPath: string[];
+  gridIds: string[];
+  extraUnitIds: string[];
+  /** 'all' for head office; otherwise the unit ids whose subtrees the caller may read and change. */
+  scope: 'all' | string[];
+  openid: string;
+  staff: StaffDoc;
+}
+
+/**
+ * Domain §2: hq sees everything; branch its branch, leader its group, field roles their assigned grids
+ * (and their home unit when that is a grid); head office may add extra units explicitly.
+ */
+export function computeScope(staff: Pick<StaffDoc, 'role' | 'unitId' | 'gridIds' | 'extraUnitIds'>, homeUnitIsGrid: boolean): Caller['scope'] {
+  if (staff.role === 'hq') return 'all';
+  const units = new Set<string>([...(staff.gridIds ?? []), ...(staff.extraUnitIds ?? [])]);
+  if (staff.role === 'branch' || staff.role === 'leader' || homeUnitIsGrid) units.add(staff.unitId);
+  return [...units];
+}
+
+/** Finds the active staff member bound to this OPENID, or throws UNAUTHENTICATED. */
+export async function resolveCaller(db: Db, openid: string): Promise<Caller> {
+  if (!openid) throw new AppError('UNAUTHENTICATED', '未登录', { reason: 'USER.NO_OPENID' });
+  const res = await db.collection('staff').where({ openid }).limit(2).get();
+  const staff = (res.data as StaffDoc[]).find((s) => s.status === 'active');
+  if (!staff) {
+    const disabled = res.data.length > 0;
+    throw new AppError('UNAUTHENTICATED', disabled ? '账号已停用' : '尚未绑定员工账号', { reason: disabled ? 'USER.DISABLED' : 'USER.NOT_BOUND' });
+  }
+  return callerFromStaff(db, staff, openid);
+}
+
+/** Builds the caller of a staff record (also used right after binding). */
+export async function callerFromStaff(db: Db, staff: StaffDoc, openid: string): Promise<Caller> {
+  let homeUnitIsGrid = false;
+  if (staff.role !== 'hq' && staff.role !== 'branch' && staff.role !== 'leader' && !(staff.gridIds ?? []).includes(staff.unitId)) {
+    const unit = await getDoc<{ kind: string }>(db, 'units', staff.unitId);
+    homeUnitIsGrid = unit?.kind === 'grid';
+  }
+  return {
+    staffId: staff._id,
+    name: staff.name,
+    role: staff.role,
+    unitId: staff.unitId,
+    unitPath: staff.unitPath ?? [],
+    gridIds: staff.gridIds ?? [],
+    extraUnitIds: staff.extraUnitIds ?? [],
+    scope: computeScope(staff, homeUnitIsGrid),
+    openid,
+    staff,
+  };
+}

@@ -1,0 +1,28 @@
+import type { Tx } from './db';
+
+/**
+ * Extension points inside the field workflow's write transactions. Roll-up counters (metrics) must change
+ * in the same transaction as the write that changes them, so the merchant and visit handlers call these
+ * with their open transaction; the metrics part plugs its updates in here.
+ */
+export interface MerchantWrite {
+  before: Record<string, any> | null;
+  after: Record<string, any>;
+  at: Date;
+}
+
+export interface VisitWrite {
+  visit: Record<string, any>;
+  merchant: Record<string, any>;
+  at: Date;
+}
+
+/** Called inside every merchant create/update/transfer transaction. */
+export async function onMerchantWritten(_tx: Tx, _write: MerchantWrite): Promise<void> {
+  // Roll-up updates (server/rollup) go here.
+}
+
+/** Called inside every visit submit transaction, after the visit is written. */
+export async function onVisitSubmitted(_tx: Tx, _write: VisitWrite): Promise<void> {
+  // Roll-up updates (server/rollup) go here.
+}

@@ -1,0 +1,14 @@
+/** The function-side library bundled into every cloud function. */
+export * from './errors';
+export * from './db';
+export * from './caller';
+export * from './scope';
+export * from './audit';
+export * from './settings';
+export * from './router';
+export * from './tx';
+export * from './validate';
+export * from './time';
+export * from './ids';
+export * from './pi';
+export * from './cursor';

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import { ERROR_CODES, type Envelope, fail, ok } from '../shared/envelope';
+import type { Role } from '../shared/domain/roles';
+import { type Caller, resolveCaller } from './caller';
+import { AppError } from './errors';
+import { type Db, callerOpenid, getDb } from './db';
+import { type FieldSettings, loadSettings } from './settings';
+import { parseInput } from './validate';
+
+/** What a handler receives besides its validated input. */
+export interface ActionContext {
+  db: Db;
+  caller: Caller;
+  openid: string;
+  /** The instant this call started; handlers stamp writes with it. */
+  now: Date;
+  /** Settings (loaded once per call, on first use). */
+  settings(): Promise<FieldSettings>;
+  /** The function and action names, for logs. */
+  fn: string;
+  action: string;
+}
+
+/** The context of a public action (only `user.bind`): the caller may be unbound. */
+export interface PublicActionContext extends Omit<ActionContext, 'caller'> {
+  caller: Caller | null;
+}
+
+export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
+  schema: S;
+  /** Roles allowed to call it; omitted means every role (scope checks still apply in the handler). */
+  roles?: readonly Role[];
+  isPublic?: false;
+  handler(input: z.output<S>, ctx: ActionContext): Promise<R>;
+}
+
+export interface PublicActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
+  schema: S;
+  isPublic: true;
+  handler(input: z.output<S>, ctx: PublicActionContext): Promise<R>;
+}
+
+/** Declares an action whose caller must be an active, bound staff member. */
+export function defineAction<S extends z.ZodType, R>(def: ActionDef<S, R>): ActionDef<S, R> {
+  return def;
+}
+
+/** Declares an action open to an unbound caller (binding is the only one). */
+export function definePublicAction<S extends z.ZodType, R>(def: Omit<PublicActionDef<S, R>, 'isPublic'>): PublicActionDef<S, R> {
+  return { ...def, isPublic: true };
+}
+
+export type Handlers = Record<string, ActionDef<any, any> | PublicActionDef<any, any>>;
+
+/** Keys CloudBase or the client adds to an event that are not action input. */
+const ENVELOPE_KEYS = new Set(['action', 'userInfo', 'tcbContext']);
+
+/**
+ * Builds a cloud function's `main(event, context)`: routes `event.action` to its handler, resolves the
+ * caller from OPENID (never from the event), checks the role, validates the input with the action's zod
+ * schema and returns one envelope. Nothing thrown escapes: unexpected errors are logged and answered as
+ * INTERNAL without internals.
+ */
+export function createMain(handlers: Handlers, fnName = 'function'): (event: unknown, context?: unknown) => Promise<Envelope<unknown>> {
+  return async function main(event: unknown): Promise<Envelope<unknown>> {
+    const started = Date.now();
+    let action = '';
+    try {
+      if (!event || typeof event !== 'object' || Array.isArray(event)) {
+        throw new AppError('VALIDATION', 'event: 需要一个对象', { details: { issues: [{ field: 'event', message: '需要一个对象' }] } });
+      }
+      const raw = event as Record<string, unknown>;
+      const name = raw.action;
+      if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(handlers, name)) {
+        throw new AppError('VALIDATION', `action: 未知操作`, {
+          details: { issues: [{ field: 'action', message: `未知操作，可用：${Object.keys(handlers).join(', ')}` }] },
+        });
+      }
+      action = name;
+      const def = handlers[name];
+      const db = getDb();
+      const openid = callerOpenid();
+      let caller: Caller | null = null;
+      if (def.isPublic) {
+        caller = openid ? await resolveCaller(db, openid).catch(() => null) : null;
+      } else {
+        caller = await resolveCaller(db, openid);
+        if (def.roles && !def.roles.includes(caller.role)) {
+          throw new AppError('FORBIDDEN', '当前角色无权执行该操作', { reason: 'ROLE.NOT_ALLOWED' });
+        }
+      }
+      const input: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(raw)) if (!ENVELOPE_KEYS.has(k)) input[k] = v;
+      const parsed = parseInput(def.schema, input);
+      let settings: Promise<FieldSettings> | null = null;
+      const ctx = {
+        db,
+        caller,
+        openid,
+        now: new Date(started),
+        settings: () => (settings ??= loadSettings(db)),
+        fn: fnName,
+        action,
+      };
+      const data = await (def.handler as (i: unknown, c: unknown) => Promise<unknown>)(parsed, ctx);
+      return ok(data === undefined ? null : data);
+    } catch (err) {
+      return toEnvelope(err, fnName, action);
+    }
+  };
+}
+
+/** Maps anything thrown to a failure envelope; only AppErrors keep their message. */
+export function toEnvelope(err: unknown, fnName: string, action: string): Envelope<never> {
+  if (err instanceof AppError && (ERROR_CODES as readonly string[]).includes(err.code)) {
+    return fail(err.code, err.message, { ...(err.reason ? { reason: err.reason } : {}), ...(err.details ? { details: err.details } : {}) });
+  }
+  const text = describe(err);
+  if (/TRANSACTION_CONFLICT|WriteConflict|write conflict/i.test(text)) {
+    return fail('CONFLICT', '数据正被他人修改，请重试', { reason: 'DB.CONFLICT' });
+  }
+  // Logged for operators; the client gets no internals. Messages never carry personal data in clear.
+  console.error(JSON.stringify({ level: 'error', fn: fnName, action, error: text, stack: err instanceof Error ? err.stack : undefined }));
+  return fail('INTERNAL', '服务暂时不可用，请稍后重试');
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (err && typeof err === 'object') {
+    const e = err as { errCode?: unknown; errMsg?: unknown; code?: unknown; message?: unknown };
+    return [e.code, e.errCode, e.message, e.errMsg].filter((x) => x !== undefined).join(' ') || JSON.stringify(err);
+  }
+  return String(err);
+}
