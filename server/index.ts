@@ -12,3 +12,4 @@ export * from './time';
 export * from './ids';
 export * from './pi';
 export * from './cursor';
+export * from './org';
