@@ -1,0 +1,61 @@
+import { STORAGE_KEYS } from '../config';
+import { submitVisit } from '../services/visit.service';
+import { uploadFile } from '../services/transport';
+import { describeError, ServiceError } from '../utils/errors';
+import { VisitQueue, type QueueItem } from './visit-queue';
+
+let queue: VisitQueue | null = null;
+let online = true;
+
+function keepFile(tempPath: string, name: string): Promise<string> {
+  const fs = wx.getFileSystemManager();
+  const dir = `${wx.env.USER_DATA_PATH}/visit-photos`;
+  return new Promise((resolve, reject) => {
+    fs.mkdir({
+      dirPath: dir,
+      recursive: true,
+      complete: () => {
+        const filePath = `${dir}/${name}.jpg`;
+        // copyFile, not saveFile: the temporary file stays usable for the form's preview.
+        fs.copyFile({ srcPath: tempPath, destPath: filePath, success: () => resolve(filePath), fail: (e) => reject(new Error(e.errMsg)) });
+      },
+    });
+  });
+}
+
+/** The app's one visit queue, bound to wx storage, files, network and the visit service. */
+export function getVisitQueue(): VisitQueue {
+  if (queue) return queue;
+  queue = new VisitQueue({
+    load: () => (wx.getStorageSync(STORAGE_KEYS.visitQueue) as QueueItem[] | '') || [],
+    save: (items) => wx.setStorageSync(STORAGE_KEYS.visitQueue, items),
+    keepFile,
+    removeFile: (path) =>
+      new Promise((resolve) => wx.getFileSystemManager().unlink({ filePath: path, complete: () => resolve() })),
+    uploadPhoto: (localPath, visitId, index) => uploadFile(localPath, `visits/${visitId}/${index}.jpg`),
+    submit: (visit) => submitVisit(visit),
+    classify: (err) => ({ isRetryable: !(err instanceof ServiceError) || err.isRetryable, message: describeError(err) }),
+    isOnline: () => online,
+    now: () => Date.now(),
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h as number),
+  });
+  const q = queue;
+  wx.getNetworkType({
+    success: (res) => {
+      online = res.networkType !== 'none';
+      q.onNetworkChange(online);
+    },
+  });
+  wx.onNetworkStatusChange((res) => {
+    online = res.isConnected;
+    q.onNetworkChange(online);
+  });
+  return q;
+}
+
+/** Forgets the queue instance (tests mount a fresh app). */
+export function resetVisitQueue(): void {
+  queue = null;
+  online = true;
+}

@@ -1,0 +1,36 @@
+import { describeError } from '../../utils/errors';
+import { shortTime } from '../../utils/format';
+import { requireMe } from '../../utils/session';
+
+/** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
+Component({
+  data: { status: 'loading', error: '', me: {} as any, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canReport: false },
+  lifetimes: {
+    attached() {
+      void (this as any).load();
+    },
+  },
+  methods: {
+    async load() {
+      this.setData({ status: 'loading', error: '' });
+      try {
+        const me = await requireMe();
+        this.setData({
+          status: 'ready',
+          me,
+          initial: Array.from(me.name)[0] ?? '',
+          unitLine: me.unitPath.map((u) => u.name).join(' / '),
+          gridLine: me.grids.length ? me.grids.map((g) => g.name).join('、') : '—',
+          privacyLine: me.privacyAcceptedAt ? `已同意（${shortTime(me.privacyAcceptedAt)}）` : '未同意',
+          isHq: me.role === 'hq',
+          canReport: me.role === 'hq' || me.role === 'branch',
+        });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    onGo(e: WechatMiniprogram.TouchEvent) {
+      wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
+    },
+  },
+});

@@ -1,0 +1,32 @@
+import { STORAGE_KEYS } from '../../config';
+import { acceptPrivacy } from '../../services/user.service';
+import { describeError } from '../../utils/errors';
+import { shortTime } from '../../utils/format';
+
+export const PRIVACY_VERSION = '2025-07';
+
+/** The privacy agreement text; accepting records the version on the server. */
+Component({
+  data: { version: PRIVACY_VERSION, acceptedAt: '', saving: false, error: '' },
+  lifetimes: {
+    attached() {
+      const at = wx.getStorageSync(STORAGE_KEYS.privacyAgreed) as string;
+      if (at) this.setData({ acceptedAt: shortTime(at) });
+    },
+  },
+  methods: {
+    async onAccept() {
+      this.setData({ saving: true, error: '' });
+      try {
+        const r = await acceptPrivacy(PRIVACY_VERSION);
+        wx.setStorageSync(STORAGE_KEYS.privacyAgreed, r.privacyAcceptedAt);
+        this.setData({ acceptedAt: shortTime(r.privacyAcceptedAt) });
+      } catch (err) {
+        // Not yet bound: the agreement is remembered on the device and sent after binding.
+        this.setData({ error: describeError(err) });
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+  },
+});

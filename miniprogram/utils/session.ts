@@ -1,0 +1,30 @@
+import { STORAGE_KEYS } from '../config';
+import { fetchMe, type Me } from '../services/user.service';
+import { ServiceError } from './errors';
+
+let me: Me | null = null;
+
+/** The signed-in staff member, fetched once per launch; sends unbound users to the binding page. */
+export async function requireMe(): Promise<Me> {
+  if (me) return me;
+  try {
+    me = await fetchMe();
+    wx.setStorageSync(STORAGE_KEYS.profile, me);
+    return me;
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === 'UNAUTHENTICATED') wx.reLaunch({ url: '/pages/login/index' });
+    throw err;
+  }
+}
+
+/** Replaces the cached profile (after binding). */
+export function setMe(value: Me | null): void {
+  me = value;
+  if (value) wx.setStorageSync(STORAGE_KEYS.profile, value);
+  else wx.removeStorageSync(STORAGE_KEYS.profile);
+}
+
+/** True for the roles that see dashboards of more than one grid. */
+export function isManager(role: Me['role']): boolean {
+  return role === 'hq' || role === 'branch' || role === 'leader';
+}

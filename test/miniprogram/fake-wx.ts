@@ -1,0 +1,210 @@
+/**
+ * A fake `wx` at the boundary, mirroring the documented behaviour of the APIs the mini program uses:
+ * storage answers '' for a missing key, temporary files vanish when the app is killed, files copied under
+ * USER_DATA_PATH stay, requests fail with `errMsg` when offline, privacy checks ask through
+ * onNeedPrivacyAuthorization. Tests steer it through the `fake` handle.
+ */
+export interface FakeRequest {
+  url: string;
+  method?: string;
+  data?: unknown;
+  header?: Record<string, string>;
+}
+export type RequestHandler = (req: FakeRequest) => Promise<{ statusCode: number; data: unknown }>;
+
+type Cb = { success?: (r: any) => void; fail?: (e: any) => void; complete?: (r: any) => void };
+
+function finish(opts: Cb | undefined, ok: boolean, payload: any): void {
+  if (ok) opts?.success?.(payload);
+  else opts?.fail?.(payload);
+  opts?.complete?.(payload);
+}
+
+/** Creates a fresh fake wx and its control handle. */
+export function createFakeWx() {
+  const storage = new Map<string, string>();
+  const files = new Map<string, string>();
+  const networkListeners: ((r: { isConnected: boolean; networkType: string }) => void)[] = [];
+  let privacyHandler: ((resolve: (r: { event: string; buttonId?: string }) => void) => void) | null = null;
+  let tmpSeq = 0;
+  const tmp = (ext = 'jpg'): string => {
+    const p = `wxfile://tmp_${++tmpSeq}.${ext}`;
+    files.set(p, `image-${tmpSeq}`);
+    return p;
+  };
+
+  const fake = {
+    online: true,
+    requestHandler: (async () => ({ statusCode: 404, data: { ok: false, error: { code: 'NOT_FOUND', message: 'no handler' } } })) as RequestHandler,
+    uploadHandler: async (filePath: string, _url: string) => ({ statusCode: 200, data: JSON.stringify({ fileID: `cloud://local/${filePath.split('/').pop()}` }) }),
+    requests: [] as FakeRequest[],
+    uploads: [] as string[],
+    toasts: [] as string[],
+    modals: [] as { title?: string; content?: string }[],
+    modalConfirm: true,
+    navigations: [] as { kind: string; url: string }[],
+    location: { latitude: 32.9396, longitude: 119.8426, accuracy: 15 } as { latitude: number; longitude: number; accuracy: number } | null,
+    locationDenied: false,
+    privacyNeeded: false,
+    privacyAgreed: false,
+    scanResult: '',
+    canvasText: [] as string[],
+    files,
+    storage,
+    /** Switches the network and tells the listeners, as the system would. */
+    setOnline(isConnected: boolean): void {
+      fake.online = isConnected;
+      networkListeners.forEach((fn) => fn({ isConnected, networkType: isConnected ? 'wifi' : 'none' }));
+    },
+    /** The app was killed: temporary files are gone, storage and USER_DATA_PATH files stay. */
+    killApp(): void {
+      for (const key of [...files.keys()]) if (key.startsWith('wxfile://tmp_')) files.delete(key);
+      networkListeners.length = 0;
+    },
+    /** Answers the next privacy prompt as the popup would. */
+    get privacyHandler() {
+      return privacyHandler;
+    },
+  };
+
+  const fs = {
+    mkdir: (o: Cb & { dirPath: string }) => finish(o, true, { errMsg: 'mkdir:ok' }),
+    copyFile: (o: Cb & { srcPath: string; destPath: string }) => {
+      if (!files.has(o.srcPath)) return finish(o, false, { errMsg: `copyFile:fail no such file or directory ${o.srcPath}` });
+      files.set(o.destPath, files.get(o.srcPath) as string);
+      finish(o, true, { errMsg: 'copyFile:ok' });
+    },
+    saveFile: (o: Cb & { tempFilePath: string; filePath?: string }) => {
+      if (!files.has(o.tempFilePath)) return finish(o, false, { errMsg: 'saveFile:fail no such file or directory' });
+      const dest = o.filePath ?? `wxfile://usr/saved_${++tmpSeq}`;
+      files.set(dest, files.get(o.tempFilePath) as string);
+      files.delete(o.tempFilePath);
+      finish(o, true, { savedFilePath: dest, errMsg: 'saveFile:ok' });
+    },
+    unlink: (o: Cb & { filePath: string }) => {
+      const had = files.delete(o.filePath);
+      finish(o, had, { errMsg: had ? 'unlink:ok' : 'unlink:fail no such file or directory' });
+    },
+    access: (o: Cb & { path: string }) => finish(o, files.has(o.path), { errMsg: files.has(o.path) ? 'access:ok' : 'access:fail' }),
+  };
+
+  const ctx2d = new Proxy({} as Record<string, unknown>, {
+    get(target, key) {
+      if (key === 'measureText') return (t: string) => ({ width: String(t).length * 12 });
+      if (key === 'fillText') return (t: string) => fake.canvasText.push(t);
+      if (key in target) return target[key as string];
+      return () => undefined;
+    },
+    set(target, key, value) {
+      target[key as string] = value;
+      return true;
+    },
+  });
+  const makeCanvas = (width = 300, height = 150) => ({
+    width,
+    height,
+    getContext: () => ctx2d,
+    createImage: () => {
+      const img: Record<string, unknown> = { width: 1200, height: 900 };
+      Object.defineProperty(img, 'src', { set: () => setTimeout(() => (img.onload as () => void)?.(), 0) });
+      return img;
+    },
+    requestAnimationFrame: (fn: () => void) => setTimeout(fn, 0),
+    cancelAnimationFrame: (h: unknown) => clearTimeout(h as number),
+  });
+
+  const wx: any = {
+    env: { USER_DATA_PATH: 'wxfile://usr' },
+    getStorageSync: (key: string) => (storage.has(key) ? JSON.parse(storage.get(key) as string) : ''),
+    setStorageSync: (key: string, value: unknown) => void storage.set(key, JSON.stringify(value)),
+    removeStorageSync: (key: string) => void storage.delete(key),
+    getFileSystemManager: () => fs,
+    getNetworkType: (o: Cb) => finish(o, true, { networkType: fake.online ? 'wifi' : 'none' }),
+    onNetworkStatusChange: (fn: (r: { isConnected: boolean; networkType: string }) => void) => void networkListeners.push(fn),
+    request: (o: Cb & FakeRequest) => {
+      fake.requests.push({ url: o.url, method: o.method, data: o.data, header: o.header });
+      if (!fake.online) return setTimeout(() => finish(o, false, { errMsg: 'request:fail -109:net::ERR_INTERNET_DISCONNECTED' }), 0);
+      fake.requestHandler({ url: o.url, method: o.method, data: JSON.parse(JSON.stringify(o.data ?? {})), header: o.header }).then(
+        (res) => finish(o, true, { ...res, header: {}, errMsg: 'request:ok' }),
+        (err) => finish(o, false, { errMsg: `request:fail ${String(err)}` }),
+      );
+      return { abort: () => undefined };
+    },
+    uploadFile: (o: Cb & { filePath: string; url: string }) => {
+      if (!fake.online) return setTimeout(() => finish(o, false, { errMsg: 'uploadFile:fail network' }), 0);
+      if (!files.has(o.filePath)) return finish(o, false, { errMsg: 'uploadFile:fail file not found' });
+      fake.uploads.push(o.filePath);
+      fake.uploadHandler(o.filePath, o.url).then((res) => finish(o, true, { ...res, errMsg: 'uploadFile:ok' }));
+    },
+    downloadFile: (o: Cb & { url: string }) => finish(o, true, { tempFilePath: tmp('xlsx'), statusCode: 200 }),
+    openDocument: (o: Cb & { filePath: string }) => finish(o, true, { errMsg: 'openDocument:ok' }),
+    cloud: {
+      init: () => undefined,
+      callFunction: (o: Cb & { name: string; data: Record<string, unknown> }) => {
+        fake
+          .requestHandler({ url: `cloud://functions/${o.name}`, data: o.data })
+          .then((res) => finish(o, true, { result: res.data, errMsg: 'cloud.callFunction:ok' }));
+      },
+    },
+    showToast: (o: { title: string }) => void fake.toasts.push(o.title),
+    showLoading: () => undefined,
+    hideLoading: () => undefined,
+    showModal: (o: Cb & { title?: string; content?: string }) => {
+      fake.modals.push({ title: o.title, content: o.content });
+      finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm });
+    },
+    navigateTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'navigateTo', url: o.url }), finish(o, true, {})),
+    redirectTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'redirectTo', url: o.url }), finish(o, true, {})),
+    reLaunch: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'reLaunch', url: o.url }), finish(o, true, {})),
+    switchTab: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'switchTab', url: o.url }), finish(o, true, {})),
+    navigateBack: (o?: Cb) => (fake.navigations.push({ kind: 'navigateBack', url: '' }), finish(o, true, {})),
+    stopPullDownRefresh: () => undefined,
+    setNavigationBarTitle: () => undefined,
+    getLocation: (o: Cb) => {
+      if (fake.locationDenied) return finish(o, false, { errMsg: 'getLocation:fail auth deny' });
+      if (!fake.location) return finish(o, false, { errMsg: 'getLocation:fail timeout' });
+      finish(o, true, { ...fake.location, errMsg: 'getLocation:ok' });
+    },
+    openSetting: (o: Cb) => finish(o, true, { authSetting: {} }),
+    chooseMedia: (o: Cb & { count?: number; sourceType?: string[] }) => {
+      const n = o.count ?? 1;
+      finish(o, true, { tempFiles: Array.from({ length: n }, () => ({ tempFilePath: tmp(), size: 2_000_000, fileType: 'image' })), type: 'image' });
+    },
+    compressImage: (o: Cb & { src: string; quality?: number }) => finish(o, true, { tempFilePath: tmp() }),
+    createOffscreenCanvas: (o: { width: number; height: number }) => makeCanvas(o.width, o.height),
+    canvasToTempFilePath: (o: Cb) => finish(o, true, { tempFilePath: tmp() }),
+    scanCode: (o: Cb) => (fake.scanResult ? finish(o, true, { result: fake.scanResult, scanType: 'QR_CODE' }) : finish(o, false, { errMsg: 'scanCode:fail cancel' })),
+    getPrivacySetting: (o: Cb) => finish(o, true, { needAuthorization: fake.privacyNeeded && !fake.privacyAgreed, privacyContractName: '《商户网格小程序隐私保护指引》' }),
+    onNeedPrivacyAuthorization: (fn: typeof privacyHandler) => void (privacyHandler = fn),
+    requirePrivacyAuthorize: (o: Cb) => {
+      if (!fake.privacyNeeded || fake.privacyAgreed) return finish(o, true, { errMsg: 'requirePrivacyAuthorize:ok' });
+      if (!privacyHandler) return finish(o, false, { errMsg: 'requirePrivacyAuthorize:fail privacy permission is not authorized' });
+      privacyHandler((r) => {
+        if (r.event === 'agree') fake.privacyAgreed = true;
+        finish(o, r.event === 'agree', { errMsg: r.event === 'agree' ? 'requirePrivacyAuthorize:ok' : 'requirePrivacyAuthorize:fail privacy permission is not authorized' });
+      });
+    },
+    openPrivacyContract: (o: Cb) => finish(o, true, {}),
+    createSelectorQuery: () => {
+      const q: any = {
+        in: () => q,
+        select: () => q,
+        fields: () => q,
+        boundingClientRect: () => q,
+        exec: (cb: (r: unknown[]) => void) => setTimeout(() => cb([{ node: makeCanvas(343, 240), width: 343, height: 240 }]), 0),
+      };
+      return q;
+    },
+    getSystemInfoSync: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, platform: 'devtools', SDKVersion: '3.7.0', theme: 'light' }),
+    getWindowInfo: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, statusBarHeight: 20, safeArea: { top: 20, bottom: 812 } }),
+    getDeviceInfo: () => ({ platform: 'devtools', system: 'iOS 17', brand: 'devtools', model: 'iPhone' }),
+    getAppBaseInfo: () => ({ SDKVersion: '3.7.0', theme: 'light', language: 'zh_CN' }),
+    getMenuButtonBoundingClientRect: () => ({ top: 24, bottom: 56, left: 281, right: 368, width: 87, height: 32 }),
+    nextTick: (fn: () => void) => setTimeout(fn, 0),
+    vibrateShort: () => undefined,
+    setClipboardData: (o: Cb) => finish(o, true, {}),
+  };
+  return { wx, fake };
+}
+
+export type FakeWx = ReturnType<typeof createFakeWx>;

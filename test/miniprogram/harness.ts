@@ -1,0 +1,169 @@
+/**
+ * Mounts mini program pages and components with miniprogram-simulate under jsdom, against a fake wx.
+ * Pages are the real TypeScript sources (jest compiles them); TDesign comes from the built
+ * miniprogram_npm. Import this first in every page test (with the `@jest-environment jsdom` docblock).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createFakeWx, type FakeWx } from './fake-wx';
+
+export const MP_ROOT = path.resolve(__dirname, '../../miniprogram');
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Builds miniprogram_npm and the vendor bundles when missing or older than their sources. */
+export function ensureMiniprogramBuilt(): void {
+  const outputs = [path.join(MP_ROOT, 'vendor/shared.js'), path.join(MP_ROOT, 'miniprogram_npm/tdesign-miniprogram/common/config.js'), path.join(MP_ROOT, 'pages/stats/vendor/echarts.js')];
+  const newestSource = Math.max(
+    ...[path.join(ROOT, 'shared'), path.join(ROOT, 'scripts/miniprogram')].flatMap((d) => listFiles(d).map((f) => fs.statSync(f).mtimeMs)),
+    ...listFiles(MP_ROOT).filter((f) => f.endsWith('.json') && !f.includes('miniprogram_npm')).map((f) => fs.statSync(f).mtimeMs),
+  );
+  const fresh = outputs.every((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs >= newestSource);
+  if (fresh) return;
+  // Test files run in parallel workers: one builds, the others wait for its lock to go.
+  const lock = path.join(ROOT, 'build', '.miniprogram-build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  try {
+    fs.mkdirSync(lock);
+  } catch {
+    const until = Date.now() + 60000;
+    while (fs.existsSync(lock) && Date.now() < until) execFileSync('sleep', ['0.2']);
+    return;
+  }
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/build-miniprogram.ts'), '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+
+function listFiles(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'miniprogram_npm' || e.name === 'node_modules') continue;
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) listFiles(full, out);
+    else out.push(full);
+  }
+  return out;
+}
+
+ensureMiniprogramBuilt();
+
+const simulate = require('miniprogram-simulate');
+const simUtils = require('miniprogram-simulate/src/utils');
+
+// WeChat resolves `tdesign-miniprogram/…` in usingComponents to miniprogram_npm; so do we.
+const readJson = simUtils.readJson;
+simUtils.readJson = (file: string) => {
+  const json = readJson(file);
+  if (json?.usingComponents) {
+    for (const [k, v] of Object.entries(json.usingComponents as Record<string, string>)) {
+      if (!v.startsWith('.') && !v.startsWith('/')) json.usingComponents[k] = `/miniprogram_npm/${v}`;
+    }
+  }
+  return json;
+};
+// Jest keeps modules cached, so a component file runs once per test file: remember its definition and
+// replay it when simulate loads the same component again for another page.
+const definitions = new Map<string, unknown>();
+const runJs = simUtils.runJs;
+simUtils.runJs = (file: string) => {
+  if (definitions.has(file)) return (global as any).Component(definitions.get(file));
+  const realComponent = (global as any).Component;
+  (global as any).Component = (def: unknown) => {
+    definitions.set(file, def);
+    return realComponent(def);
+  };
+  try {
+    runJs(file);
+  } finally {
+    (global as any).Component = realComponent;
+  }
+};
+
+export let current: FakeWx;
+
+/** Installs a fresh fake wx (and the globals a mini program expects) and returns its control handle. */
+export function installWx(): FakeWx {
+  current = createFakeWx();
+  (global as any).wx = current.wx;
+  (global as any).getApp = () => ({ globalData: {} });
+  (global as any).getCurrentPages = () => [];
+  (global as any).Page = (def: any) => (global as any).Component({ methods: def });
+  return current;
+}
+installWx();
+
+const loaded = new Map<string, string>();
+
+export interface Mounted {
+  comp: any;
+  instance: any;
+  data: any;
+  $: (selector: string) => any;
+  $$: (selector: string) => any[];
+  text: () => string;
+}
+
+/** Loads (once per file) and renders a page or component by its path under miniprogram/, e.g. 'pages/mine/index'. */
+export function mount(rel: string, props: Record<string, unknown> = {}, query?: Record<string, string>): Mounted {
+  const file = path.join(MP_ROOT, rel);
+  let id = loaded.get(file);
+  if (!id) {
+    id = simulate.load(file, rel.split('/').slice(-2)[0], { rootPath: MP_ROOT }) as string;
+    loaded.set(file, id);
+  }
+  const comp = simulate.render(id, props);
+  const parent = document.createElement('parent-wrapper');
+  document.body.appendChild(parent);
+  comp.attach(parent);
+  if (query && comp.instance.onLoad) comp.instance.onLoad(query);
+  if (comp.instance.onShow) comp.instance.onShow();
+  return {
+    comp,
+    instance: comp.instance,
+    get data() {
+      return comp.data;
+    },
+    $: (selector: string) => comp.querySelector(selector),
+    $$: (selector: string) => comp.querySelectorAll(selector),
+    text: () => textOf(comp.dom),
+  };
+}
+
+/** The visible text of a rendered tree, whitespace collapsed. */
+export function textOf(node: Node): string {
+  return (node.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Lets pending promises and zero-delay timers run, then lets the view catch up. */
+export async function flush(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+    await simulate.sleep(0);
+  }
+}
+
+/** Answers function calls as `(fn, event) => data` (or an error envelope when the handler throws `{code}`). */
+export function answerCalls(handler: (fn: string, event: Record<string, any>) => unknown): void {
+  current.fake.requestHandler = async (req) => {
+    const fn = req.url.split('/functions/')[1] ?? req.url.split('functions/')[1];
+    try {
+      const data = await handler(fn, req.data as Record<string, any>);
+      return { statusCode: 200, data: { ok: true, data } };
+    } catch (e: any) {
+      if (e && e.code) return { statusCode: 200, data: { ok: false, error: { code: e.code, message: e.message ?? e.code, reason: e.reason, details: e.details } } };
+      throw e;
+    }
+  };
+}
+
+/** Every event sent to functions so far, as `fn.action`. */
+export function calls(): { fn: string; action: string; event: Record<string, any> }[] {
+  return current.fake.requests
+    .filter((r) => r.url.includes('/functions/'))
+    .map((r) => ({ fn: r.url.split('/functions/')[1], action: (r.data as any).action, event: r.data as Record<string, any> }));
+}
+
+export { simulate };
