@@ -1,0 +1,162 @@
+import type { Db, Tx } from '../db';
+import { getDb } from '../db';
+import {
+  type Day,
+  type MerchantFacts,
+  type MetricEvent,
+  type Month,
+  acquiringInterval,
+  allMerchantEvents,
+  depositEvents,
+  diffEvents,
+  isAcquiringOn,
+  toDay,
+} from '../../shared/domain/metrics.rules';
+import { Increments, ROLLUP_MARKS, flushIncrements, marketOwner, staffOwner, unitOwner } from './store';
+
+/** A merchant document as the roll-ups read it. */
+export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string };
+
+/** The owners whose counters a merchant feeds: every unit of its path and its market. */
+export function merchantOwners(m: MerchantLike | null | undefined): string[] {
+  if (!m) return [];
+  const owners = (m.unitPath ?? []).map(unitOwner);
+  if (m.marketId) owners.push(marketOwner(m.marketId));
+  return owners;
+}
+
+/** A merchant's monthly deposit balances, `{ 'YYYY-MM': fen }` (read outside any transaction). */
+export async function loadMerchantDeposits(db: Db, merchantId: string): Promise<Record<Month, number>> {
+  const out: Record<Month, number> = {};
+  for (let skip = 0; ; skip += 1000) {
+    const res = (await db.collection('deposits').where({ merchantId }).skip(skip).limit(1000).get()) as { data: { month: string; balanceFen: number }[] };
+    for (const d of res.data) out[d.month] = d.balanceFen ?? 0;
+    if (res.data.length < 1000) break;
+  }
+  return out;
+}
+
+function sameInterval(a: MerchantLike | null, b: MerchantLike | null): boolean {
+  const x = a ? acquiringInterval(a) : null;
+  const y = b ? acquiringInterval(b) : null;
+  return (x?.start ?? null) === (y?.start ?? null) && (x?.end ?? null) === (y?.end ?? null);
+}
+
+/** Adds to `incs` the counter changes of a merchant going from `before` to `after` (either may be null). */
+export function addMerchantChange(incs: Increments, before: MerchantLike | null, after: MerchantLike | null, deposits: Record<Month, number> = {}): void {
+  const beforeOwners = new Set(merchantOwners(before));
+  const afterOwners = new Set(merchantOwners(after));
+  const evBefore = before ? allMerchantEvents(before, deposits) : [];
+  const evAfter = after ? allMerchantEvents(after, deposits) : [];
+  const same = diffEvents(evBefore, evAfter);
+  for (const owner of new Set([...beforeOwners, ...afterOwners])) {
+    const inB = beforeOwners.has(owner);
+    const inA = afterOwners.has(owner);
+    const events = inB && inA ? same : diffEvents(inB ? evBefore : [], inA ? evAfter : []);
+    for (const e of events) incs.addStock(owner, e);
+    const cb = inB ? before?.lifecycleClass : null;
+    const ca = inA ? after?.lifecycleClass : null;
+    if (cb !== ca) {
+      if (cb) incs.addCurrent(owner, `cls_${cb}`, -1);
+      if (ca) incs.addCurrent(owner, `cls_${ca}`, 1);
+    }
+  }
+}
+
+/**
+ * Updates every counter a merchant write changes, inside the write's transaction (`before` null on
+ * create, `after` null on delete). Deposit balances are needed only when the acquiring dates or the owners
+ * change; they are loaded when not given.
+ */
+export async function applyMerchantChange(
+  tx: Db | Tx,
+  before: MerchantLike | null,
+  after: MerchantLike | null,
+  opts: { deposits?: Record<Month, number>; db?: Db } = {},
+): Promise<void> {
+  let deposits = opts.deposits;
+  const ownersChanged = merchantOwners(before).join() !== merchantOwners(after).join();
+  if (!deposits && (ownersChanged || !sameInterval(before, after))) {
+    const id = after?._id ?? before?._id;
+    deposits = id ? await loadMerchantDeposits(opts.db ?? getDb(), id) : {};
+  }
+  const incs = new Increments();
+  addMerchantChange(incs, before, after, deposits ?? {});
+  await flushIncrements(tx, incs);
+}
+
+/** Adds the change of one merchant's month-end deposit balance (an import) to `incs`. */
+export function addDepositChange(incs: Increments, m: MerchantLike, month: Month, beforeFen: number, afterFen: number): void {
+  const events: MetricEvent[] = diffEvents(depositEvents(m, month, beforeFen), depositEvents(m, month, afterFen));
+  for (const owner of merchantOwners(m)) for (const e of events) incs.addStock(owner, e);
+}
+
+/** The visit fields the roll-ups read (data-model `visits`). */
+export interface VisitLike {
+  _id?: string;
+  merchantId: string;
+  staffId: string;
+  type: string;
+  day?: Day;
+  at?: Date | string;
+  isFlagged?: boolean;
+  unitPath?: string[];
+}
+
+interface MarkDoc {
+  _id: string;
+  merchantId: string;
+  year: string;
+  months: string[];
+  days: string[];
+  unitPath: string[];
+  marketId: string | null;
+}
+
+/** Adds a visit's workload counters (unit path, market, staff) to `incs`. */
+export function addVisitFlows(incs: Increments, visit: VisitLike, merchant: MerchantLike | null): Day | null {
+  const day = visit.day ?? toDay(visit.at ?? null);
+  if (!day) return null;
+  const unitOwners = (visit.unitPath ?? merchant?.unitPath ?? []).map(unitOwner);
+  if (merchant?.marketId) unitOwners.push(marketOwner(merchant.marketId));
+  const type = visit.type as 'filing' | 'marketing' | 'revisit' | 'maintenance';
+  for (const owner of [...unitOwners, staffOwner(visit.staffId)]) {
+    incs.addFlow(owner, day, `v_${type}`, 1);
+    if (visit.isFlagged) incs.addFlow(owner, day, `vf_${type}`, 1);
+  }
+  return day;
+}
+
+/**
+ * Counts a submitted visit, inside the submit's transaction: workload by type (flagged apart) for every
+ * unit of its path, the merchant's market and the staff member; for a revisit of an acquiring merchant,
+ * the distinct-merchants-revisited counter of each day, month and year it is the first revisit of.
+ */
+export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant: MerchantLike | null): Promise<void> {
+  const incs = new Increments();
+  const day = addVisitFlows(incs, visit, merchant);
+  if (day && visit.type === 'revisit' && merchant && isAcquiringOn(merchant, day)) {
+    const year = day.slice(0, 4);
+    const mm = day.slice(5, 7);
+    const mmdd = day.slice(5, 10);
+    const markId = `${visit.merchantId}|${year}`;
+    const res = (await tx.collection(ROLLUP_MARKS).doc(markId).get()) as { data: MarkDoc | MarkDoc[] | null };
+    const mark = (Array.isArray(res.data) ? res.data[0] : res.data) ?? null;
+    const grains = { year: !mark, month: !mark || !mark.months.includes(mm), day: !mark || !mark.days.includes(mmdd) };
+    if (grains.day) {
+      const owners = (visit.unitPath ?? merchant.unitPath ?? []).map(unitOwner);
+      if (merchant.marketId) owners.push(marketOwner(merchant.marketId));
+      for (const owner of owners) incs.addFlow(owner, day, 'rv', 1, grains);
+      const next: Omit<MarkDoc, '_id'> = {
+        merchantId: visit.merchantId,
+        year,
+        months: mark ? [...new Set([...mark.months, mm])].sort() : [mm],
+        days: mark ? [...mark.days, mmdd].sort() : [mmdd],
+        unitPath: visit.unitPath ?? merchant.unitPath ?? [],
+        marketId: merchant.marketId ?? null,
+      };
+      await tx.collection(ROLLUP_MARKS).doc(markId).set({ data: next });
+    }
+  }
+  await flushIncrements(tx, incs);
+}

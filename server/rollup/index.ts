@@ -1,0 +1,6 @@
+/** Roll-ups: the counters behind every metric (issue: metrics), kept in step with the writes that change them. */
+export * from './store';
+export * from './apply';
+export * from './read';
+export * from './rebuild';
+export * from './reconcile';

@@ -1,0 +1,161 @@
+import type { Db, Tx } from '../db';
+import { getDb } from '../db';
+import {
+  type Day,
+  type FlowCounter,
+  type MetricEvent,
+  MONTHLY_COUNTERS,
+} from '../../shared/domain/metrics.rules';
+
+/**
+ * Roll-up documents (collection `rollups`), one per owner, year and part:
+ * - `<owner>|<YYYY>|stock`: dated events of the stock counters, summed per year (`c`), month (`m.MM`) and
+ *   day (`d.MM.DD`);
+ * - `<owner>|<YYYY>|flow`: visit counters the same way;
+ * - `<owner>|all`: the running total of every stock counter, and the current count per lifecycle class.
+ * An owner is a unit (`u:<id>`), a market (`k:<id>`) or a staff member (`s:<id>`). Stock at day D is the
+ * total minus the events after D, so a dashboard for a recent day reads two or three small documents.
+ */
+export const ROLLUPS = 'rollups';
+/** Per merchant and year: the months and days on which it was revisited, to count distinct merchants. */
+export const ROLLUP_MARKS = 'rollupMarks';
+
+export type OwnerType = 'unit' | 'market' | 'staff';
+export type Part = 'stock' | 'flow';
+
+/** Descriptive fields copied onto each roll-up document so dashboards can filter and label without joins. */
+export interface OwnerMeta {
+  owner: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  /** unit kind (bank/branch/group/grid), 'market' or the staff role */
+  kind: string;
+  name: string;
+  /** unit: its unitPath (itself last); market: its branch path + itself; staff: its unitPath */
+  path: string[];
+  parentId: string | null;
+}
+
+export interface RollupDoc extends OwnerMeta {
+  _id: string;
+  year: string;
+  part: Part | 'all';
+  c: Record<string, number>;
+  m?: Record<string, Record<string, number>>;
+  d?: Record<string, Record<string, Record<string, number>>>;
+}
+
+export const unitOwner = (id: string) => `u:${id}`;
+export const marketOwner = (id: string) => `k:${id}`;
+export const staffOwner = (id: string) => `s:${id}`;
+
+/** Document id of an owner's year part, or its running total. */
+export function rollupId(owner: string, year: string | 'all', part?: Part): string {
+  return year === 'all' ? `${owner}|all` : `${owner}|${year}|${part}`;
+}
+
+const MONTHLY = new Set<string>(MONTHLY_COUNTERS);
+
+/** Accumulates counter increments per roll-up document, then writes them in as few requests as possible. */
+export class Increments {
+  readonly docs = new Map<string, { owner: string; year: string; part: Part | 'all'; inc: Map<string, number> }>();
+
+  private add(owner: string, year: string | 'all', part: Part | 'all', path: string, delta: number): void {
+    if (!delta) return;
+    const id = year === 'all' ? rollupId(owner, 'all') : rollupId(owner, year, part as Part);
+    let doc = this.docs.get(id);
+    if (!doc) {
+      doc = { owner, year, part, inc: new Map() };
+      this.docs.set(id, doc);
+    }
+    doc.inc.set(path, (doc.inc.get(path) ?? 0) + delta);
+  }
+
+  /** A stock (or monthly) event: year, month, day and, for true stocks, the running total. */
+  addStock(owner: string, e: MetricEvent): void {
+    const y = e.day.slice(0, 4);
+    const mm = e.day.slice(5, 7);
+    const dd = e.day.slice(8, 10);
+    if (!MONTHLY.has(e.counter)) {
+      this.add(owner, y, 'stock', `c.${e.counter}`, e.delta);
+      this.add(owner, 'all', 'all', `c.${e.counter}`, e.delta);
+    }
+    this.add(owner, y, 'stock', `m.${mm}.${e.counter}`, e.delta);
+    this.add(owner, y, 'stock', `d.${mm}.${dd}.${e.counter}`, e.delta);
+  }
+
+  /** A flow at chosen grains (distinct counts differ per grain). */
+  addFlow(owner: string, day: Day, counter: FlowCounter, delta: number, grains: { year?: boolean; month?: boolean; day?: boolean } = { year: true, month: true, day: true }): void {
+    const y = day.slice(0, 4);
+    const mm = day.slice(5, 7);
+    const dd = day.slice(8, 10);
+    if (grains.year) this.add(owner, y, 'flow', `c.${counter}`, delta);
+    if (grains.month) this.add(owner, y, 'flow', `m.${mm}.${counter}`, delta);
+    if (grains.day) this.add(owner, y, 'flow', `d.${mm}.${dd}.${counter}`, delta);
+  }
+
+  /** A current-only counter on the running total (lifecycle class counts). */
+  addCurrent(owner: string, counter: string, delta: number): void {
+    this.add(owner, 'all', 'all', `c.${counter}`, delta);
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+}
+
+/** Builds the nested object a new document starts with from dotted increments. */
+export function nestedFrom(inc: Map<string, number>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [path, delta] of inc) {
+    const parts = path.split('.');
+    let node = out;
+    for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]] ??= {};
+    node[parts[parts.length - 1]] = (node[parts[parts.length - 1]] ?? 0) + delta;
+  }
+  return out;
+}
+
+/** Looks up the descriptive fields of an owner (from units, markets or staff), cached per flush. */
+export async function resolveOwnerMeta(db: Db | Tx, owner: string): Promise<OwnerMeta> {
+  const [prefix, id] = [owner.slice(0, 1), owner.slice(2)];
+  const read = async (coll: string) => {
+    const res = (await db.collection(coll).doc(id).get()) as { data: any };
+    return Array.isArray(res.data) ? res.data[0] : res.data;
+  };
+  if (prefix === 'u') {
+    const u = await read('units');
+    const path: string[] = u?.unitPath?.length ? u.unitPath : [id];
+    return { owner, ownerType: 'unit', ownerId: id, kind: u?.kind ?? 'unit', name: u?.name ?? id, path, parentId: u?.parentId ?? null };
+  }
+  if (prefix === 'k') {
+    const k = await read('markets');
+    return { owner, ownerType: 'market', ownerId: id, kind: 'market', name: k?.name ?? id, path: [...(k?.unitPath ?? []), id], parentId: k?.branchId ?? null };
+  }
+  const s = await read('staff');
+  return { owner, ownerType: 'staff', ownerId: id, kind: s?.role ?? 'staff', name: s?.name ?? id, path: s?.unitPath ?? [], parentId: s?.unitId ?? null };
+}
+
+/**
+ * Writes increments inside a transaction (or directly on the database): an `_.inc` update per document, and
+ * when the document does not exist yet, a `set` of the full document. Both in the caller's transaction, so
+ * the counters commit or roll back with the write that changed them.
+ */
+export async function flushIncrements(tx: Db | Tx, incs: Increments, metaCache: Map<string, OwnerMeta> = new Map()): Promise<void> {
+  const _ = getDb().command;
+  for (const [id, doc] of incs.docs) {
+    if (doc.inc.size === 0) continue;
+    const update: Record<string, unknown> = {};
+    for (const [path, delta] of doc.inc) update[path] = _.inc(delta);
+    const res = (await tx.collection(ROLLUPS).doc(id).update({ data: update })) as { stats?: { updated?: number } };
+    if (res?.stats?.updated) continue;
+    let meta = metaCache.get(doc.owner);
+    if (!meta) {
+      meta = await resolveOwnerMeta(tx, doc.owner);
+      metaCache.set(doc.owner, meta);
+    }
+    const nested = nestedFrom(doc.inc);
+    const full = { ...meta, year: doc.year, part: doc.part, c: nested.c ?? {}, ...(nested.m ? { m: nested.m } : {}), ...(nested.d ? { d: nested.d } : {}) };
+    await tx.collection(ROLLUPS).doc(id).set({ data: full });
+  }
+}

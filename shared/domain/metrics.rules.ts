@@ -1,0 +1,401 @@
+/**
+ * The metrics of domain §7, defined once. Dashboards, reports and the reconciliation job all derive their
+ * figures from the same events produced here, so a figure means the same thing at every level.
+ *
+ * Stock metrics (acquiring, filed, credit, ...) are kept as dated +1/−1 events: the value at day D is the
+ * sum of events on or before D. Deposits reset each month: the value at D is the sum of the events of
+ * month(D) up to D (a merchant's month-end balance of month(D) while it is acquiring). Flow metrics
+ * (visits) are counted on the day they happen.
+ */
+
+/** A business day `YYYY-MM-DD` (China time). */
+export type Day = string;
+/** A month `YYYY-MM`. */
+export type Month = string;
+
+/** Stock counters: the value at D is the sum of their events up to D. */
+export const STOCK_COUNTERS = [
+  'merchants', // 商户数: merchant files recorded (complete or not)
+  'filed', // 建档数: complete files, filed on or before D
+  'sweepFiled', // complete files from the three door-to-door sweeps (2021–2024)
+  'acq', // 收单商户数: acquiring active at D
+  'filedAcq', // filed and acquiring at D (numerator of coverage)
+  'granted', // acquiring merchants with credit granted (授信)
+  'grantedFen', // their granted amounts
+  'drawing', // of them drawing credit (用信, drawn balance > 0)
+  'drawnFen', // loans outstanding
+] as const;
+export type StockCounter = (typeof STOCK_COUNTERS)[number];
+
+/** Resets every month: Σ month-end balance of month(D) of merchants acquiring at D (资金沉淀). */
+export const MONTHLY_COUNTERS = ['depFen'] as const;
+export type MonthlyCounter = (typeof MONTHLY_COUNTERS)[number];
+
+export const VISIT_TYPES = ['filing', 'marketing', 'revisit', 'maintenance'] as const;
+export type VisitType = (typeof VISIT_TYPES)[number];
+
+export const LIFECYCLE_CLASSES = ['to-win', 'qualified', 'premium', 'abnormal', 'lost'] as const;
+export type LifecycleClass = (typeof LIFECYCLE_CLASSES)[number];
+
+/** Flow counters: visits by type (`v_<type>`), the flagged ones among them (`vf_<type>`), and `rv`, distinct acquiring merchants revisited. */
+export type FlowCounter = `v_${VisitType}` | `vf_${VisitType}` | 'rv';
+export const FLOW_COUNTERS: FlowCounter[] = [...VISIT_TYPES.map((t) => `v_${t}` as const), ...VISIT_TYPES.map((t) => `vf_${t}` as const), 'rv'];
+
+/** Current-only counters (no history): merchants per lifecycle class now. */
+export type ClassCounter = `cls_${LifecycleClass}`;
+export const CLASS_COUNTERS: ClassCounter[] = LIFECYCLE_CLASSES.map((c) => `cls_${c}` as const);
+
+export type Counter = StockCounter | MonthlyCounter | FlowCounter | ClassCounter;
+
+/** One dated change of one counter. */
+export interface MetricEvent {
+  day: Day;
+  counter: StockCounter | MonthlyCounter;
+  delta: number;
+}
+
+/** The merchant fields the metrics read (data-model `merchants`). */
+export interface MerchantFacts {
+  isComplete?: boolean;
+  filedAt?: Date | string | null;
+  sweep?: number | null;
+  createdAt?: Date | string | null;
+  acquiring?: { status?: string; since?: Day | null; closedAt?: Day | null } | null;
+  credit?: { grantedFen?: number; grantedAt?: Day | null; drawnFen?: number } | null;
+  lifecycleClass?: string | null;
+}
+
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+/** The China-time business day of an instant or a day string. */
+export function toDay(value: Date | string | null | undefined): Day | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? null : new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  }
+  const t = value.getTime();
+  return Number.isNaN(t) ? null : new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM` of a day. */
+export function monthOf(day: Day): Month {
+  return day.slice(0, 7);
+}
+
+/** `YYYY` of a day or month. */
+export function yearOf(dayOrMonth: string): string {
+  return dayOrMonth.slice(0, 4);
+}
+
+/** Days in a month (Gregorian). */
+export function daysInMonth(month: Month): number {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** Last day of a month. */
+export function monthEnd(month: Month): Day {
+  return `${month}-${String(daysInMonth(month)).padStart(2, '0')}`;
+}
+
+/** The day `n` days after `day` (negative for before). */
+export function addDay(day: Day, n: number): Day {
+  const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + n * 86400000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The month `n` months after `month` (negative for before). */
+export function addMonth(month: Month, n: number): Month {
+  const idx = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  return `${String(Math.floor(idx / 12)).padStart(4, '0')}-${String((idx % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Whole days from a to b (b − a). */
+export function daysBetween(a: Day, b: Day): number {
+  const ta = Date.UTC(Number(a.slice(0, 4)), Number(a.slice(5, 7)) - 1, Number(a.slice(8, 10)));
+  const tb = Date.UTC(Number(b.slice(0, 4)), Number(b.slice(5, 7)) - 1, Number(b.slice(8, 10)));
+  return Math.round((tb - ta) / 86400000);
+}
+
+/** True for a real calendar day `YYYY-MM-DD`. */
+export function isDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const m = Number(value.slice(5, 7));
+  const d = Number(value.slice(8, 10));
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(value.slice(0, 7));
+}
+
+/** A dashboard period: a day, a month, a year or an inclusive date range. */
+export type MetricPeriod =
+  | { kind: 'day'; day: Day }
+  | { kind: 'month'; month: Month }
+  | { kind: 'year'; year: string }
+  | { kind: 'range'; from: Day; to: Day };
+
+/** The first and last day of a period. */
+export function periodBounds(p: MetricPeriod): { start: Day; end: Day } {
+  switch (p.kind) {
+    case 'day':
+      return { start: p.day, end: p.day };
+    case 'month':
+      return { start: `${p.month}-01`, end: monthEnd(p.month) };
+    case 'year':
+      return { start: `${p.year}-01-01`, end: `${p.year}-12-31` };
+    case 'range':
+      return { start: p.from, end: p.to };
+  }
+}
+
+/** The key under which targets of a period are stored (`2025`, `2025-07`, `2025-07-31`, `2025-01-01..2025-03-31`). */
+export function periodKey(p: MetricPeriod): string {
+  switch (p.kind) {
+    case 'day':
+      return p.day;
+    case 'month':
+      return p.month;
+    case 'year':
+      return p.year;
+    case 'range':
+      return `${p.from}..${p.to}`;
+  }
+}
+
+/** The period just before, of the same kind and length (month → previous month, range → the same number of days before). */
+export function previousPeriod(p: MetricPeriod): MetricPeriod {
+  switch (p.kind) {
+    case 'day':
+      return { kind: 'day', day: addDay(p.day, -1) };
+    case 'month':
+      return { kind: 'month', month: addMonth(p.month, -1) };
+    case 'year':
+      return { kind: 'year', year: String(Number(p.year) - 1) };
+    case 'range': {
+      const len = daysBetween(p.from, p.to) + 1;
+      return { kind: 'range', from: addDay(p.from, -len), to: addDay(p.from, -1) };
+    }
+  }
+}
+
+/** Splits an inclusive day range into whole years, whole months and single days (the roll-up grains). */
+export function decomposeRange(from: Day, to: Day): { years: string[]; months: Month[]; days: Day[] } {
+  const out = { years: [] as string[], months: [] as Month[], days: [] as Day[] };
+  let d = from;
+  while (d <= to) {
+    const y = yearOf(d);
+    const m = monthOf(d);
+    if (d.endsWith('-01-01') && `${y}-12-31` <= to) {
+      out.years.push(y);
+      d = `${Number(y) + 1}-01-01`;
+    } else if (d.endsWith('-01') && monthEnd(m) <= to) {
+      out.months.push(m);
+      d = addDay(monthEnd(m), 1);
+    } else {
+      out.days.push(d);
+      d = addDay(d, 1);
+    }
+  }
+  return out;
+}
+
+/** An interval of days [start, end) (end exclusive, open when null). */
+interface Interval {
+  start: Day;
+  end: Day | null;
+}
+
+function intersectStart(iv: Interval, from: Day | null): Interval | null {
+  if (!from) return null;
+  const start = iv.start > from ? iv.start : from;
+  if (iv.end !== null && iv.end <= start) return null;
+  return { start, end: iv.end };
+}
+
+function pushInterval(out: MetricEvent[], iv: Interval | null, counter: StockCounter, weight: number): void {
+  if (!iv || weight === 0) return;
+  out.push({ day: iv.start, counter, delta: weight });
+  if (iv.end !== null) out.push({ day: iv.end, counter, delta: -weight });
+}
+
+/**
+ * The acquiring interval of a merchant: active from `since` (inclusive) until `closedAt` (exclusive).
+ * Domain §7: "acquiring at day D: since ≤ D and not closedAt ≤ D".
+ */
+export function acquiringInterval(m: MerchantFacts): Interval | null {
+  const since = m.acquiring?.since ?? null;
+  if (!since) return null;
+  const closed = m.acquiring?.closedAt ?? null;
+  if (closed !== null && closed <= since) return null;
+  return { start: since, end: closed };
+}
+
+/** True when the merchant's acquiring is active on `day`. */
+export function isAcquiringOn(m: MerchantFacts, day: Day): boolean {
+  const iv = acquiringInterval(m);
+  return !!iv && iv.start <= day && (iv.end === null || iv.end > day);
+}
+
+/** The day a complete file counts as filed (null for an incomplete file). */
+export function filedDay(m: MerchantFacts): Day | null {
+  if (!m.isComplete) return null;
+  return toDay(m.filedAt ?? null) ?? toDay(m.createdAt ?? null);
+}
+
+/**
+ * Every stock event a merchant contributes, from its file alone (deposits excluded): the single definition
+ * of filed, acquiring, coverage numerator and credit figures.
+ */
+export function merchantEvents(m: MerchantFacts): MetricEvent[] {
+  const out: MetricEvent[] = [];
+  const created = toDay(m.createdAt ?? null);
+  const filed = filedDay(m);
+  const first = [created, filed].filter((d): d is Day => !!d).sort()[0];
+  if (first) out.push({ day: first, counter: 'merchants', delta: 1 });
+  if (filed) {
+    out.push({ day: filed, counter: 'filed', delta: 1 });
+    if (m.sweep) out.push({ day: filed, counter: 'sweepFiled', delta: 1 });
+  }
+  const acq = acquiringInterval(m);
+  if (acq) {
+    pushInterval(out, acq, 'acq', 1);
+    pushInterval(out, intersectStart(acq, filed), 'filedAcq', 1);
+    const granted = m.credit?.grantedFen ?? 0;
+    if (granted > 0) {
+      // Credit is a snapshot from the bank's systems: counted from the later of grant day and acquiring start.
+      const iv = intersectStart(acq, m.credit?.grantedAt ?? acq.start);
+      pushInterval(out, iv, 'granted', 1);
+      pushInterval(out, iv, 'grantedFen', granted);
+      const drawn = m.credit?.drawnFen ?? 0;
+      if (drawn > 0) {
+        pushInterval(out, iv, 'drawing', 1);
+        pushInterval(out, iv, 'drawnFen', drawn);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Deposit events of one merchant for one month: its month-end balance counts on each day of that month on
+ * which it is acquiring (domain §7 "deposits at period end").
+ */
+export function depositEvents(m: MerchantFacts, month: Month, balanceFen: number): MetricEvent[] {
+  const acq = acquiringInterval(m);
+  if (!acq || !balanceFen) return [];
+  const first = `${month}-01`;
+  const last = monthEnd(month);
+  const iv = intersectStart(acq, first);
+  if (!iv || iv.start > last) return [];
+  const out: MetricEvent[] = [{ day: iv.start, counter: 'depFen', delta: balanceFen }];
+  if (iv.end !== null && iv.end <= last) out.push({ day: iv.end, counter: 'depFen', delta: -balanceFen });
+  return out;
+}
+
+/** All events of a merchant including its monthly deposit balances (`{ 'YYYY-MM': fen }`). */
+export function allMerchantEvents(m: MerchantFacts, deposits: Record<Month, number> = {}): MetricEvent[] {
+  const out = merchantEvents(m);
+  for (const [month, fen] of Object.entries(deposits)) out.push(...depositEvents(m, month, fen));
+  return out;
+}
+
+/** Events of `after` minus events of `before`, merged per (day, counter); zero deltas dropped. */
+export function diffEvents(before: MetricEvent[], after: MetricEvent[]): MetricEvent[] {
+  const acc = new Map<string, MetricEvent>();
+  const add = (e: MetricEvent, sign: number) => {
+    const k = `${e.day}|${e.counter}`;
+    const cur = acc.get(k);
+    if (cur) cur.delta += sign * e.delta;
+    else acc.set(k, { day: e.day, counter: e.counter, delta: sign * e.delta });
+  };
+  for (const e of before) add(e, -1);
+  for (const e of after) add(e, 1);
+  return [...acc.values()].filter((e) => e.delta !== 0);
+}
+
+/** Figures of a scope at a period end, as dashboards show them. */
+export interface MetricFigures {
+  merchants: number;
+  filed: number;
+  sweepFiled: number;
+  acquiring: number;
+  filedAcquiring: number;
+  /** 收单覆盖率 = filed merchants acquiring ÷ filed merchants (0..1, null when nothing filed). */
+  coverage: number | null;
+  creditGranted: number;
+  creditGrantedFen: number;
+  creditDrawing: number;
+  loansOutstandingFen: number;
+  /** 授信率 = granted ÷ acquiring. */
+  grantRate: number | null;
+  /** 用信率 = drawing ÷ granted. */
+  usageRate: number | null;
+  depositsFen: number;
+  /** Acquiring merchants revisited at least once in the period. */
+  revisited: number;
+  /** 回访率 = revisited ÷ acquiring. */
+  revisitRate: number | null;
+  visits: Record<VisitType, number>;
+  flaggedVisits: Record<VisitType, number>;
+  visitsTotal: number;
+  flaggedTotal: number;
+}
+
+/** A ratio, or null when the denominator is zero (shown as "—", never as 0% or NaN). */
+export function ratio(num: number, den: number): number | null {
+  return den > 0 ? num / den : null;
+}
+
+/** Turns raw counter values (stocks at the period end, flows over the period) into the §7 figures. */
+export function figuresFrom(stock: Partial<Record<StockCounter | MonthlyCounter, number>>, flow: Partial<Record<FlowCounter, number>>): MetricFigures {
+  const s = (k: StockCounter | MonthlyCounter) => stock[k] ?? 0;
+  const f = (k: FlowCounter) => flow[k] ?? 0;
+  const visits = Object.fromEntries(VISIT_TYPES.map((t) => [t, f(`v_${t}`)])) as Record<VisitType, number>;
+  const flagged = Object.fromEntries(VISIT_TYPES.map((t) => [t, f(`vf_${t}`)])) as Record<VisitType, number>;
+  return {
+    merchants: s('merchants'),
+    filed: s('filed'),
+    sweepFiled: s('sweepFiled'),
+    acquiring: s('acq'),
+    filedAcquiring: s('filedAcq'),
+    coverage: ratio(s('filedAcq'), s('filed')),
+    creditGranted: s('granted'),
+    creditGrantedFen: s('grantedFen'),
+    creditDrawing: s('drawing'),
+    loansOutstandingFen: s('drawnFen'),
+    grantRate: ratio(s('granted'), s('acq')),
+    usageRate: ratio(s('drawing'), s('granted')),
+    depositsFen: s('depFen'),
+    revisited: f('rv'),
+    revisitRate: ratio(f('rv'), s('acq')),
+    visits,
+    flaggedVisits: flagged,
+    visitsTotal: VISIT_TYPES.reduce((a, t) => a + visits[t], 0),
+    flaggedTotal: VISIT_TYPES.reduce((a, t) => a + flagged[t], 0),
+  };
+}
+
+/** Indicator codes head office can assess (go-market panel, targets). */
+export const INDICATORS = [
+  'acquiring',
+  'filed',
+  'coverage',
+  'revisitRate',
+  'creditGranted',
+  'creditDrawing',
+  'grantRate',
+  'usageRate',
+  'depositsFen',
+  'loansOutstandingFen',
+  'visitsTotal',
+] as const;
+export type Indicator = (typeof INDICATORS)[number];
+
+/** Default indicators of the assessment panel (head office may change the list in settings). */
+export const DEFAULT_ASSESSED_INDICATORS: Indicator[] = ['acquiring', 'coverage', 'revisitRate', 'creditGranted', 'usageRate', 'depositsFen'];
+
+/** Reads one indicator out of a figures object. */
+export function indicatorValue(fig: MetricFigures, ind: Indicator): number | null {
+  return fig[ind] as number | null;
+}
