@@ -13,3 +13,4 @@ export * from './ids';
 export * from './pi';
 export * from './cursor';
 export * from './org';
+export * from './placement';

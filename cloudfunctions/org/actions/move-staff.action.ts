@@ -1,0 +1,28 @@
+import { moveStaffInput } from '../../../shared/contracts/org.contract';
+import { type StaffDoc, defineAction, getDoc, loadUnits, notFound, staffView } from '../../../server';
+import { changeStaff, checkAssignment } from '../org.service';
+
+/** `moveStaff` (head office): moves a staff member to another home unit; grids outside the new branch are dropped. */
+export const moveStaff = defineAction({
+  schema: moveStaffInput,
+  roles: ['hq'],
+  async handler(input, ctx) {
+    const current = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
+    if (!current) throw notFound('人员', 'STAFF.NOT_FOUND');
+    const home = await checkAssignment(ctx, current.role, input.unitId, []);
+    const grids = await loadUnits(ctx.db, current.gridIds ?? []);
+    const keep = (id: string) => home.kind === 'bank' || grids.get(id)?.unitPath[1] === home.unitPath[1];
+    const staff = await changeStaff(
+      ctx,
+      input.staffId,
+      'move',
+      'staff-move',
+      (s) => {
+        const gridIds = (s.gridIds ?? []).filter(keep);
+        return { patch: { unitId: home._id, unitPath: home.unitPath, gridIds }, before: { unitId: s.unitId, gridIds: s.gridIds }, after: { unitId: home._id, gridIds } };
+      },
+      input.reason,
+    );
+    return staffView(staff);
+  },
+});

@@ -1,0 +1,142 @@
+/** Contract of the `org` function: the unit tree, markets, WeChat groups and staff management. */
+import { z } from 'zod';
+import type { Role } from '../domain/roles';
+import { idSchema, isPointInChina, mobileSchema, optionalText, pagingShape, roleSchema, text } from './common.contract';
+
+/** A boundary ring of GCJ-02 `[lng, lat]` points (3–1000), every point inside China, with a non-zero area. */
+export const boundarySchema = z
+  .array(
+    z
+      .tuple([z.number().refine(Number.isFinite, '经度无效'), z.number().refine(Number.isFinite, '纬度无效')], { error: '需要 [经度, 纬度]' })
+      .refine(([lng, lat]) => isPointInChina(lng, lat), '坐标不在中国境内（需 GCJ-02 经纬度）'),
+    { error: '需要坐标点列表' },
+  )
+  .min(3, '边界至少 3 个点')
+  .max(1000, '边界最多 1000 个点')
+  .refine((ring) => Math.abs(ringArea(ring)) > 1e-12, '边界面积为零');
+
+/** Shoelace area in square degrees (sign gives the orientation). */
+function ringArea(ring: [number, number][]): number {
+  let a = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const [x1, y1] = ring[i];
+    const [x2, y2] = ring[(i + 1) % ring.length];
+    a += x1 * y2 - x2 * y1;
+  }
+  return a / 2;
+}
+
+export const unitKindSchema = z.enum(['bank', 'branch', 'group', 'grid'], { error: '单元类型应为 bank/branch/group/grid' });
+
+export const listUnitsInput = z.object({ parentId: idSchema.optional(), kind: unitKindSchema.optional() });
+export const getUnitInput = z.object({ unitId: idSchema });
+export const createUnitInput = z.object({
+  kind: z.enum(['branch', 'group', 'grid'], { error: '只能新建 branch/group/grid' }),
+  name: text(40, '名称'),
+  code: text(32, '编码').optional(),
+  parentId: idSchema,
+  /** Branches only: city (城区) or township (乡镇); lower units inherit it. */
+  area: z.enum(['city', 'township'], { error: '区域应为 city/township' }).optional(),
+  township: text(40, '乡镇').optional(),
+  boundary: boundarySchema.optional(),
+});
+export const updateUnitInput = z.object({
+  unitId: idSchema,
+  name: text(40, '名称').optional(),
+  code: text(32, '编码').optional(),
+  township: text(40, '乡镇').optional(),
+  /** Grids only; null removes the boundary. */
+  boundary: boundarySchema.nullable().optional(),
+});
+
+export const listMarketsInput = z.object({ unitId: idSchema.optional() });
+export const createMarketInput = z.object({ name: text(40, '商圈名称'), branchId: idSchema, gridIds: z.array(idSchema).max(50, '最多 50 个网格').default([]) });
+export const updateMarketInput = z.object({ marketId: idSchema, name: text(40, '商圈名称').optional(), gridIds: z.array(idSchema).max(50, '最多 50 个网格').optional() });
+export const listWechatGroupsInput = z.object({ gridId: idSchema });
+export const createWechatGroupInput = z.object({ name: text(60, '群名称'), gridId: idSchema });
+
+const gridIdsSchema = z.array(idSchema, { error: '需要网格 id 列表' }).max(50, '最多 50 个网格');
+const reason = optionalText(200);
+
+export const createStaffInput = z.object({
+  name: text(20, '姓名'),
+  role: roleSchema,
+  unitId: idSchema,
+  gridIds: gridIdsSchema.default([]),
+  extraUnitIds: z.array(idSchema).max(50, '最多 50 个单元').default([]),
+  mobile: mobileSchema,
+});
+export const staffIdInput = z.object({ staffId: idSchema, reason });
+export const moveStaffInput = z.object({ staffId: idSchema, unitId: idSchema, reason });
+export const assignGridsInput = z.object({ staffId: idSchema, gridIds: gridIdsSchema, reason });
+export const changeRoleInput = z.object({ staffId: idSchema, role: roleSchema, reason });
+export const setExtraScopeInput = z.object({ staffId: idSchema, unitIds: z.array(idSchema).max(50, '最多 50 个单元'), reason });
+export const listStaffInput = z.object({
+  unitId: idSchema.optional(),
+  role: roleSchema.optional(),
+  status: z.enum(['active', 'disabled'], { error: '状态应为 active/disabled' }).optional(),
+  ...pagingShape,
+});
+export const getStaffInput = z.object({ staffId: idSchema });
+
+export interface UnitView {
+  id: string;
+  kind: 'bank' | 'branch' | 'group' | 'grid';
+  name: string;
+  code: string | null;
+  parentId: string | null;
+  unitPath: string[];
+  area: 'city' | 'township' | null;
+  township: string | null;
+  boundary: [number, number][] | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface MarketView {
+  id: string;
+  name: string;
+  branchId: string;
+  unitPath: string[];
+  gridIds: string[];
+}
+
+export interface WechatGroupView {
+  id: string;
+  name: string;
+  gridId: string;
+  unitPath: string[];
+}
+
+export interface StaffOut {
+  id: string;
+  name: string;
+  role: Role;
+  unitId: string;
+  unitPath: string[];
+  gridIds: string[];
+  extraUnitIds: string[];
+  /** masked (138****1234) */
+  mobile: string | null;
+  isBound: boolean;
+  status: 'active' | 'disabled';
+  bindCodeExpiresAt: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** `createStaff` and `issueBindCode`: the one-time code is returned once and stored only as a hash. */
+export interface BindCodeOutput {
+  staff: StaffOut;
+  bindCode: string;
+  bindCodeExpiresAt: string;
+}
+
+export interface StaffHistoryEntry {
+  change: string;
+  before: unknown;
+  after: unknown;
+  byStaffId: string | null;
+  at: string | null;
+  reason: string | null;
+}
