@@ -1,0 +1,515 @@
+/**
+ * The local CloudBase database service: answers the client's wire actions (database.getDocument,
+ * insertDocument, modifyDocument, removeDocument, calculateDocument, aggregateDocuments, the transaction
+ * actions, addCollection) over the SQLite store, with CloudBase's answers, limits and errors.
+ */
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Query as MingoQuery } from 'mingo';
+import { cloneLive, decodeStored, decodeWire, encodeStored, idKey, type Doc } from './codec';
+import { EngineError, fail } from './errors';
+import { compileQuery, guard, mingoOptions, nearOf, runPipeline, resolve, toEngineError } from './matcher';
+import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
+import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
+import { asPoint, distanceM, parseNear } from './geo';
+import { Transactions } from './transactions';
+
+/** CloudBase limits: a server-side get returns 100 documents by default and 1000 at most. */
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+/** At most this many documents in one add (insertDocument) request. */
+export const MAX_BATCH_INSERT = 1000;
+
+export interface EngineOptions {
+  /** A folder for `db.sqlite`, or ':memory:' for a throw-away engine (tests). */
+  dataDir: string;
+  /**
+   * 'normal' (default) survives a killed process: every acknowledged write is in the WAL. 'full' also
+   * fsyncs each commit, surviving power loss at the cost of write latency.
+   */
+  durability?: 'normal' | 'full';
+  /** Clock for serverDate and ids; tests may pin it. */
+  now?: () => number;
+}
+
+export interface CollectionsSpec {
+  collections: {
+    name: string;
+    indexes?: { name: string; keys: IndexField[] | Record<string, 1 | -1 | '2dsphere'>; unique?: boolean; sparse?: boolean }[];
+  }[];
+}
+
+type Params = Record<string, any>;
+
+let seq = 0;
+/** A CloudBase-looking `_id`: 32 hex characters, seconds first so ids roughly follow creation. */
+export function newId(now = Date.now()): string {
+  seq = (seq + 1) % 0xffffff;
+  return Math.floor(now / 1000).toString(16).padStart(8, '0') + seq.toString(16).padStart(6, '0') + randomBytes(9).toString('hex');
+}
+
+function requestId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+export class Engine {
+  readonly store: Store;
+  readonly db: Database.Database;
+  readonly tx: Transactions;
+  private readonly now: () => number;
+  /** Collections declared by ensureIndexes; once declared, any other collection does not exist (as on CloudBase). */
+  private declared: Set<string> | null = null;
+
+  constructor(opts: EngineOptions) {
+    let file = ':memory:';
+    if (opts.dataDir !== ':memory:') {
+      mkdirSync(opts.dataDir, { recursive: true });
+      file = join(opts.dataDir, 'db.sqlite');
+    }
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('foreign_keys = OFF');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('temp_store = MEMORY');
+    this.store = new Store(this.db);
+    this.now = opts.now ?? Date.now;
+    this.tx = new Transactions(this.store, this.now);
+  }
+
+  /** Applies `database/collections.json`: creates collections and builds their indexes. */
+  ensureIndexes(spec: CollectionsSpec): void {
+    if (!spec || !Array.isArray(spec.collections)) fail('INVALID_PARAM', 'collections spec needs a collections array');
+    const names = new Set(this.declared ?? []);
+    for (const c of spec.collections) {
+      if (!c || typeof c.name !== 'string') fail('INVALID_PARAM', 'every collection needs a name');
+      this.store.createCollection(c.name);
+      names.add(c.name);
+      for (const ix of c.indexes ?? []) this.store.ensureIndex(c.name, normaliseIndex(c.name, ix));
+    }
+    this.declared = names;
+  }
+
+  /** Answers one wire request; failures are thrown as CloudBase errors (EngineError), never raw exceptions. */
+  handle(action: string, params: Params | undefined): any {
+    const p = params ?? {};
+    const rid = requestId();
+    try {
+      const res = this.dispatch(action, p);
+      return { ...res, requestId: rid };
+    } catch (err) {
+      const e = toEngineError(err);
+      e.requestId = rid;
+      throw e;
+    }
+  }
+
+  private dispatch(action: string, p: Params): any {
+    switch (action) {
+      case 'database.getDocument':
+        return this.getDocument(p);
+      case 'database.calculateDocument':
+        return this.count(p);
+      case 'database.insertDocument':
+        return this.insert(p);
+      case 'database.modifyDocument':
+        return this.modify(p);
+      case 'database.modifyAndReturnDoc':
+        return this.modifyAndReturn(p);
+      case 'database.removeDocument':
+        return this.remove(p);
+      case 'database.aggregateDocuments':
+        return this.aggregate(p);
+      case 'database.startTransaction':
+        return { transactionId: this.tx.start() };
+      case 'database.commitTransaction':
+        this.tx.commit(String(p.transactionId ?? ''));
+        return {};
+      case 'database.abortTransaction':
+        this.tx.abort(String(p.transactionId ?? ''));
+        return {};
+      case 'database.addCollection':
+        return this.addCollection(p);
+      default:
+        return fail('INVALID_PARAM', `unsupported database action: ${String(action)}`);
+    }
+  }
+
+  private collectionOf(p: Params, forWrite: boolean): string {
+    const name = p.collectionName;
+    if (typeof name !== 'string' || !name) fail('INVALID_PARAM', 'collectionName is required');
+    if (this.declared) {
+      if (!this.declared.has(name) && !this.store.has(name)) fail('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
+    } else if (forWrite) {
+      this.store.createCollection(name);
+    }
+    return name;
+  }
+
+  private addCollection(p: Params): any {
+    const name = p.collectionName;
+    if (typeof name !== 'string' || !name) fail('INVALID_PARAM', 'collectionName is required');
+    if (this.store.has(name)) fail('DATABASE_COLLECTION_ALREADY_EXIST', `Table exist: ${name}`);
+    this.store.createCollection(name);
+    this.declared?.add(name);
+    return {};
+  }
+
+  private query(p: Params): Doc {
+    if (p.query === undefined || p.query === null || p.query === '') return {};
+    const q = decodeWire(p.query, 'query', this.now());
+    if (!q || typeof q !== 'object' || Array.isArray(q)) fail('INVALID_PARAM', 'query must be an object');
+    return q;
+  }
+
+  private order(p: Params): Order {
+    if (p.order === undefined || p.order === null || p.order === '') return [];
+    const o = decodeWire(p.order, 'order', this.now());
+    const pairs: [string, any][] = Array.isArray(o) ? o.map((x: any) => [x.field, x.direction]) : Object.entries(o ?? {});
+    return pairs.map(([f, d]) => {
+      const dir = d === 'desc' || d === -1 ? -1 : d === 'asc' || d === 1 ? 1 : null;
+      if (typeof f !== 'string' || !f || dir === null) fail('INVALID_PARAM', `invalid order on ${String(f)}`);
+      return [f, dir] as [string, 1 | -1];
+    });
+  }
+
+  private txnOf(p: Params) {
+    return p.transactionId ? this.tx.get(String(p.transactionId)) : null;
+  }
+
+  /** Finds documents: candidates from the plan, the evaluator's filter, order, offset, limit. */
+  find(coll: string, criteria: Doc, order: Order, offset: number, limit: number): { rid: number; doc: Doc; text: string }[] {
+    if (!this.store.has(coll)) return [];
+    const matcher = compileQuery(criteria);
+    const near = nearOf(criteria);
+    if (near && !order.length) return this.findNear(coll, criteria, matcher, near, offset, limit);
+    const plan = this.store.plan(coll, criteria, order);
+    const out: { rid: number; doc: Doc; text: string }[] = [];
+    if (plan.ordered) {
+      // Rows arrive in the requested order: stop as soon as the page is full.
+      let skipped = 0;
+      for (const row of this.store.run(plan)) {
+        const doc = decodeStored(row.doc);
+        if (!guard(() => matcher.test(doc))) continue;
+        if (skipped < offset) {
+          skipped++;
+          continue;
+        }
+        out.push({ rid: row.rid, doc, text: row.doc });
+        if (out.length >= limit) break;
+      }
+      return out;
+    }
+    for (const row of this.store.run(plan)) {
+      const doc = decodeStored(row.doc);
+      if (guard(() => matcher.test(doc))) out.push({ rid: row.rid, doc, text: row.doc });
+    }
+    sortRows(out, order);
+    return out.slice(offset, offset + limit);
+  }
+
+  private findNear(coll: string, criteria: Doc, matcher: MingoQuery, near: { field: string; center: [number, number] }, offset: number, limit: number) {
+    this.requireGeoIndex(coll, near.field);
+    const plan = this.store.plan(coll, criteria, []);
+    const out: { rid: number; doc: Doc; text: string; d: number }[] = [];
+    for (const row of this.store.run(plan)) {
+      const doc = decodeStored(row.doc);
+      if (!guard(() => matcher.test(doc))) continue;
+      const pt = asPoint(resolve(doc, near.field));
+      out.push({ rid: row.rid, doc, text: row.doc, d: pt ? distanceM(near.center, pt) : Infinity });
+    }
+    out.sort((a, b) => a.d - b.d);
+    return out.slice(offset, offset + limit);
+  }
+
+  private requireGeoIndex(coll: string, field: string): void {
+    // MongoDB (and so CloudBase) answers near queries only through a geo index on the field.
+    if (this.declared && this.store.geoField(coll) !== field) {
+      fail('DATABASE_REQUEST_FAILED', `unable to find index for $geoNear query on ${coll}.${field}: create a geo index on the field`);
+    }
+  }
+
+  /** The plan a find would use, with SQLite's EXPLAIN QUERY PLAN (for tests and diagnostics). */
+  explain(coll: string, criteria: Doc, order: Order = []): Plan & { detail: string[] } {
+    const plan = this.store.plan(coll, criteria, order);
+    return { ...plan, detail: this.store.explain(plan) };
+  }
+
+  private page(p: Params): { offset: number; limit: number } {
+    const offset = p.offset === undefined || p.offset === null ? 0 : Number(p.offset);
+    if (!Number.isInteger(offset) || offset < 0) fail('INVALID_PARAM', 'offset must be a non-negative integer');
+    let limit = p.limit === undefined || p.limit === null ? DEFAULT_LIMIT : Number(p.limit);
+    if (!Number.isInteger(limit) || limit < 0) fail('INVALID_PARAM', 'limit must be a non-negative integer');
+    if (limit === 0) limit = DEFAULT_LIMIT;
+    return { offset, limit: Math.min(limit, MAX_LIMIT) };
+  }
+
+  private getDocument(p: Params): any {
+    const coll = this.collectionOf(p, false);
+    const criteria = this.query(p);
+    const order = this.order(p);
+    const { offset, limit } = this.page(p);
+    const projection = p.projection ? decodeWire(p.projection, 'projection', this.now()) : null;
+    const txn = this.txnOf(p);
+    let docs: { doc: Doc; text: string }[];
+    if (txn) {
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction reads single documents by _id only');
+      const d = txn.read(coll, criteria._id);
+      docs = d ? [{ doc: d, text: encodeStored(d) }] : [];
+    } else {
+      docs = this.find(coll, criteria, order, offset, limit);
+    }
+    const list = projection && Object.keys(projection).length
+      ? guard(() => new MingoQuery({}, mingoOptions()).find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d))
+      : docs.map((d) => d.text);
+    return { data: { list, offset, limit } };
+  }
+
+  private count(p: Params): any {
+    const coll = this.collectionOf(p, false);
+    const criteria = this.query(p);
+    if (!this.store.has(coll)) return { data: { total: 0 } };
+    if (!Object.keys(criteria).length) return { data: { total: this.store.size(coll) } };
+    const matcher = compileQuery(criteria);
+    let total = 0;
+    for (const row of this.store.run(this.store.plan(coll, criteria, []))) {
+      if (guard(() => matcher.test(decodeStored(row.doc)))) total++;
+    }
+    return { data: { total } };
+  }
+
+  private insert(p: Params): any {
+    const coll = this.collectionOf(p, true);
+    const data = p.data;
+    if (!Array.isArray(data) || data.length === 0) fail('INVALID_PARAM', 'data must be a non-empty array of documents');
+    if (data.length > MAX_BATCH_INSERT) fail('DATABASE_REQUEST_FAILED', `at most ${MAX_BATCH_INSERT} documents per add`);
+    const now = this.now();
+    const docs: Doc[] = data.map((d: unknown, i: number) => {
+      const doc = decodeWire(d, `data[${i}]`, now);
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('INVALID_PARAM', `data[${i}] must be an object`);
+      checkFieldNames(doc);
+      return doc._id === undefined ? { _id: newId(now), ...doc } : doc;
+    });
+    const txn = this.txnOf(p);
+    if (txn) {
+      for (const d of docs) txn.insert(coll, d);
+    } else {
+      // One SQLite transaction: a batch is written whole or not at all.
+      this.db.transaction(() => {
+        for (const d of docs) this.store.insert(coll, d);
+      })();
+    }
+    return { data: { insertedIds: docs.map((d) => d._id) } };
+  }
+
+  private targets(coll: string, p: Params, criteria: Doc): { rid: number; doc: Doc; text: string }[] {
+    const single = p.queryType === 'DOC' || p.multi === false;
+    if (p.queryType === 'DOC' && !('_id' in criteria)) fail('INVALID_PARAM', 'a document request needs its _id');
+    return this.find(coll, criteria, [], 0, single ? 1 : Number.MAX_SAFE_INTEGER);
+  }
+
+  private modify(p: Params): any {
+    const coll = this.collectionOf(p, true);
+    const criteria = this.query(p);
+    const data = decodeWire(p.data, 'data', this.now());
+    const merge = p.merge !== false;
+    const upsert = p.upsert === true;
+    const txn = this.txnOf(p);
+    if (txn) {
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction writes single documents by _id only');
+      return { data: txn.modify(coll, criteria._id, merge ? normaliseModifier(data) : null, merge ? null : data, upsert) };
+    }
+    const modifier = merge ? normaliseModifier(data) : null;
+    if (!merge) checkFieldNames(data);
+    return this.db.transaction(() => {
+      const targets = this.targets(coll, p, criteria);
+      let updated = 0;
+      for (const t of targets) {
+        const next = modifier ? applyUpdate(t.doc, modifier) : replacement(t.doc._id, data);
+        const text = encodeStored(next);
+        if (text === t.text) continue;
+        this.store.replace(coll, t.rid, next, text);
+        updated++;
+      }
+      if (!targets.length && upsert) {
+        const base = upsertBase(criteria);
+        const id = base._id ?? newId(this.now());
+        const doc = modifier ? applyUpdate({ ...base, _id: id }, modifier) : replacement(id, data);
+        this.store.insert(coll, doc);
+        return { data: { updated: 0, upsert_id: id } };
+      }
+      return { data: { updated } };
+    })();
+  }
+
+  private modifyAndReturn(p: Params): any {
+    const coll = this.collectionOf(p, true);
+    const criteria = this.query(p);
+    const modifier = normaliseModifier(decodeWire(p.data, 'data', this.now()));
+    return this.db.transaction(() => {
+      const [t] = this.find(coll, criteria, [], 0, 1);
+      if (!t) return { data: { updated: 0, doc: null } };
+      const next = applyUpdate(t.doc, modifier);
+      const text = encodeStored(next);
+      if (text !== t.text) this.store.replace(coll, t.rid, next, text);
+      return { data: { updated: text !== t.text ? 1 : 0, doc: text } };
+    })();
+  }
+
+  private remove(p: Params): any {
+    const coll = this.collectionOf(p, true);
+    const criteria = this.query(p);
+    const txn = this.txnOf(p);
+    if (txn) {
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction removes single documents by _id only');
+      return { data: { deleted: txn.remove(coll, criteria._id) } };
+    }
+    return this.db.transaction(() => {
+      const targets = this.targets(coll, p, criteria);
+      for (const t of targets) this.store.remove(coll, t.rid);
+      return { data: { deleted: targets.length } };
+    })();
+  }
+
+  private aggregate(p: Params): any {
+    const coll = this.collectionOf(p, false);
+    if (p.transactionId) fail('DATABASE_REQUEST_FAILED', 'aggregate is not available in a transaction');
+    if (!Array.isArray(p.stages)) fail('INVALID_PARAM', 'stages must be an array');
+    const now = this.now();
+    const pipeline: Doc[] = p.stages.map((s: any, i: number) => {
+      if (!s || typeof s.stageKey !== 'string' || !s.stageKey.startsWith('$')) fail('INVALID_PARAM', `stages[${i}] needs a stageKey`);
+      if (!STAGES.has(s.stageKey)) fail('DATABASE_INVALID_OPERRATOR', `unknown pipeline stage: ${s.stageKey}`);
+      return { [s.stageKey]: decodeWire(s.stageValue, `stages[${i}].stageValue`, now) };
+    });
+    const geoIdx = pipeline.findIndex((s) => '$geoNear' in s);
+    if (geoIdx > 0) fail('DATABASE_REQUEST_FAILED', '$geoNear is only valid as the first stage in a pipeline');
+    let input: Doc[];
+    let rest = pipeline;
+    if (geoIdx === 0) {
+      input = this.geoNear(coll, pipeline[0].$geoNear);
+      rest = pipeline.slice(1);
+    } else if (pipeline.length && '$match' in pipeline[0]) {
+      // A leading $match is answered like a find, through the indexes.
+      input = this.find(coll, pipeline[0].$match, [], 0, Number.MAX_SAFE_INTEGER).map((r) => r.doc);
+      rest = pipeline.slice(1);
+    } else {
+      input = this.allDocs(coll);
+    }
+    const cache = new Map<string, Doc[]>();
+    const resolver = (name: string): Doc[] => {
+      if (!cache.has(name)) cache.set(name, this.allDocs(name));
+      return cache.get(name)!.map((d) => cloneLive(d));
+    };
+    const out = rest.length ? runPipeline(input, rest, resolver) : input;
+    return { data: { list: out.map((d) => encodeStored(d)) } };
+  }
+
+  private allDocs(coll: string): Doc[] {
+    const out: Doc[] = [];
+    for (const row of this.store.scan(coll)) out.push(decodeStored(row.doc));
+    return out;
+  }
+
+  private geoNear(coll: string, spec: Doc): Doc[] {
+    if (!spec || typeof spec !== 'object') fail('DATABASE_REQUEST_FAILED', '$geoNear needs an object');
+    if (typeof spec.distanceField !== 'string' || !spec.distanceField) fail('DATABASE_REQUEST_FAILED', '$geoNear requires a distanceField');
+    const center = asPoint(spec.near);
+    if (!center) fail('DATABASE_REQUEST_FAILED', '$geoNear requires near as a Point');
+    const field = typeof spec.key === 'string' ? spec.key : this.store.geoField(coll) ?? (this.declared ? null : firstPointField(this.store, coll));
+    if (!field) fail('DATABASE_REQUEST_FAILED', `$geoNear requires a geo index on ${coll}`);
+    this.requireGeoIndex(coll, field);
+    const range = parseNear({ $geometry: spec.near, $maxDistance: spec.maxDistance, $minDistance: spec.minDistance });
+    const criteria = spec.query && typeof spec.query === 'object' ? spec.query : {};
+    const mult = spec.distanceMultiplier === undefined ? 1 : Number(spec.distanceMultiplier);
+    const rows = this.find(coll, criteria, [], 0, Number.MAX_SAFE_INTEGER);
+    const out: { d: number; doc: Doc }[] = [];
+    for (const r of rows) {
+      const pt = asPoint(resolve(r.doc, field));
+      if (!pt) continue;
+      const d = distanceM(center, pt);
+      if (d < range.min || d > range.max) continue;
+      const doc = r.doc;
+      setPath(doc, spec.distanceField, d * mult);
+      if (typeof spec.includeLocs === 'string') setPath(doc, spec.includeLocs, resolve(r.doc, field));
+      out.push({ d, doc });
+    }
+    out.sort((a, b) => a.d - b.d);
+    return out.map((o) => o.doc);
+  }
+
+  /** Flushes the WAL into the database file and closes it. */
+  close(): void {
+    if (!this.db.open) return;
+    this.tx.abortAll();
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+}
+
+const STAGES = new Set([
+  '$match', '$project', '$addFields', '$set', '$unset', '$group', '$sort', '$skip', '$limit', '$count', '$unwind',
+  '$lookup', '$bucket', '$bucketAuto', '$sortByCount', '$replaceRoot', '$replaceWith', '$sample', '$geoNear',
+  '$facet', '$redact', '$graphLookup', '$unionWith',
+]);
+
+function normaliseIndex(coll: string, ix: any): IndexSpec {
+  if (!ix || typeof ix.name !== 'string' || !ix.name) fail('INVALID_PARAM', `an index of ${coll} has no name`);
+  const raw = ix.keys;
+  const keys: IndexField[] = Array.isArray(raw)
+    ? raw.map((k: any) => ({ field: String(k.field), direction: k.direction }))
+    : Object.entries(raw ?? {}).map(([field, direction]) => ({ field, direction: direction as IndexField['direction'] }));
+  if (!keys.length) fail('INVALID_PARAM', `index ${coll}.${ix.name} has no keys`);
+  for (const k of keys) {
+    if (!k.field || ![1, -1, '2dsphere'].includes(k.direction as any)) fail('INVALID_PARAM', `index ${coll}.${ix.name}: bad key ${k.field}`);
+  }
+  return { name: ix.name, keys, unique: !!ix.unique, sparse: !!ix.sparse };
+}
+
+/** MongoDB refuses `$`-prefixed field names in stored documents. */
+function checkFieldNames(doc: any): void {
+  if (!doc || typeof doc !== 'object' || doc instanceof Date || doc instanceof RegExp) return;
+  if (Array.isArray(doc)) {
+    doc.forEach(checkFieldNames);
+    return;
+  }
+  for (const k of Object.keys(doc)) {
+    if (k.startsWith('$')) fail('DATABASE_REQUEST_FAILED', `field names cannot start with '$': ${k}`);
+    checkFieldNames(doc[k]);
+  }
+}
+
+/** Sorts rows in MongoDB's order (mingo's comparison across types, arrays by their extreme element). */
+function sortRows(rows: { doc: Doc }[], order: Order): void {
+  if (!order.length || rows.length < 2) return;
+  const byDoc = new Map(rows.map((r) => [r.doc, r]));
+  const sorted = guard(() => new MingoQuery({}, mingoOptions()).find(rows.map((r) => r.doc)).sort(Object.fromEntries(order)).all()) as Doc[];
+  sorted.forEach((d, j) => {
+    rows[j] = byDoc.get(d)!;
+  });
+}
+
+function setPath(doc: Doc, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = doc;
+  for (const part of parts.slice(0, -1)) {
+    if (!cur[part] || typeof cur[part] !== 'object') cur[part] = {};
+    cur = cur[part];
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
+function firstPointField(store: Store, coll: string): string | null {
+  for (const row of store.scan(coll)) {
+    const doc = decodeStored(row.doc);
+    for (const [k, v] of Object.entries(doc)) if (v && typeof v === 'object' && (v as Doc).type === 'Point') return k;
+    return null;
+  }
+  return null;
+}
+
+export { EngineError, idKey };

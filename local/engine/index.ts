@@ -1,0 +1,114 @@
+/**
+ * The local CloudBase database engine. `openEngine({ dataDir })` opens the SQLite store; `install()` routes
+ * every CloudBase database client in this process (wx-server-sdk's and node-sdk's `cloud.database()`,
+ * which set `Db.reqClass` on each call) to this engine, so function code runs unchanged against it.
+ */
+import { Engine, type CollectionsSpec, type EngineOptions } from './engine';
+import { EngineError } from './errors';
+import type { Doc } from './codec';
+import type { Order } from './store';
+
+export type { CollectionsSpec, EngineOptions } from './engine';
+export { EngineError } from './errors';
+export { DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH_INSERT } from './engine';
+
+export interface LocalEngine {
+  /** Routes every CloudBase database client in this process to this engine. */
+  install(): void;
+  /** Gives the clients back their own transport. */
+  uninstall(): void;
+  /** Flushes everything to disk and closes the store (uninstalling first). */
+  close(): void;
+  /** Creates the collections and indexes of a `database/collections.json` spec. */
+  ensureIndexes(spec: CollectionsSpec): void;
+  /** Answers one wire request exactly as the transport does (for tools and malformed-request tests). */
+  send(action: string, params?: Record<string, unknown>): Promise<any>;
+  /** The plan and SQLite EXPLAIN QUERY PLAN of a find, with the filter in live values. */
+  explain(collection: string, query: Doc, order?: Order): { sql: string; index: string | null; ordered: boolean; detail: string[] };
+  /** The underlying engine (store access for seeding at speed and for benchmarks). */
+  readonly engine: Engine;
+}
+
+type DbClass = { reqClass: unknown };
+
+let active: Engine | null = null;
+let patched: { cls: DbClass; descriptor: PropertyDescriptor | undefined }[] = [];
+
+/** The transport CloudBase's client instantiates (`new Db.reqClass(config)`) for every request. */
+export class LocalRequest {
+  constructor(readonly config?: unknown) {}
+
+  /** Sends one database action to the installed engine. */
+  async send(action: string, params?: Record<string, unknown>): Promise<any> {
+    if (!active) throw new EngineError('DATABASE_REQUEST_FAILED', 'the local database engine is not installed');
+    return active.handle(action, params as Record<string, any>);
+  }
+}
+
+/** The `Db` classes of @cloudbase/database that the installed SDKs resolve (usually one). */
+function dbClasses(): DbClass[] {
+  const found = new Set<DbClass>();
+  const tryResolve = (fromPkg: string | null) => {
+    try {
+      const paths = fromPkg ? [require.resolve(fromPkg)] : undefined;
+      const file = require.resolve('@cloudbase/database', paths ? { paths } : undefined);
+      const mod = require(file);
+      if (mod?.Db) found.add(mod.Db);
+    } catch {
+      // The package is not installed along that path.
+    }
+  };
+  tryResolve('@cloudbase/node-sdk');
+  tryResolve(null);
+  try {
+    const nodeSdk = require.resolve('@cloudbase/node-sdk', { paths: [require.resolve('wx-server-sdk')] });
+    const file = require.resolve('@cloudbase/database', { paths: [nodeSdk] });
+    const mod = require(file);
+    if (mod?.Db) found.add(mod.Db);
+  } catch {
+    // wx-server-sdk not installed.
+  }
+  return [...found];
+}
+
+function installTransport(engine: Engine): void {
+  if (active && active !== engine) throw new Error('another local database engine is installed; uninstall it first');
+  active = engine;
+  if (patched.length) return;
+  for (const cls of dbClasses()) {
+    const descriptor = Object.getOwnPropertyDescriptor(cls, 'reqClass');
+    // node-sdk assigns its HTTP requester on every cloud.database(): the setter ignores it.
+    Object.defineProperty(cls, 'reqClass', { get: () => LocalRequest, set: () => undefined, configurable: true });
+    patched.push({ cls, descriptor });
+  }
+}
+
+function uninstallTransport(engine: Engine): void {
+  if (active !== engine) return;
+  active = null;
+  for (const { cls, descriptor } of patched) {
+    if (descriptor) Object.defineProperty(cls, 'reqClass', descriptor);
+    else delete (cls as Partial<DbClass>).reqClass;
+  }
+  patched = [];
+}
+
+/** Opens the engine over `dataDir/db.sqlite` (or in memory). */
+export function openEngine(options: EngineOptions): LocalEngine {
+  const engine = new Engine(options);
+  return {
+    engine,
+    install: () => installTransport(engine),
+    uninstall: () => uninstallTransport(engine),
+    close: () => {
+      uninstallTransport(engine);
+      engine.close();
+    },
+    ensureIndexes: (spec) => engine.ensureIndexes(spec),
+    send: async (action, params) => engine.handle(action, params as Record<string, any>),
+    explain: (collection, query, order = []) => {
+      const e = engine.explain(collection, query, order);
+      return { sql: e.sql, index: e.index, ordered: e.ordered, detail: e.detail };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The MongoDB-semantics evaluator: mingo with CloudBase's geo query operators added, and mingo's errors
+ * turned into CloudBase's (an unknown operator is DATABASE_INVALID_OPERRATOR, never a stack trace).
+ */
+import { Query, Aggregator, Context, update as mingoUpdate } from 'mingo';
+import type { Options } from 'mingo/types/types';
+import { compileGeoIntersects, compileGeoWithin, parseNear, asPoint, distanceM } from './geo';
+import { EngineError, fail } from './errors';
+import type { Doc } from './codec';
+
+// mingo exposes its path resolver only through the package's export map.
+const { resolve } = require('mingo/util') as { resolve: (obj: unknown, path: string) => any };
+
+const geoOps: Record<string, any> = {
+  $geoWithin: (selector: string, value: any) => {
+    const test = compileGeoWithin(value);
+    return (obj: Doc) => test(resolve(obj, selector));
+  },
+  $geoIntersects: (selector: string, value: any) => {
+    const test = compileGeoIntersects(value);
+    return (obj: Doc) => test(resolve(obj, selector));
+  },
+  // Filtering part of $nearSphere; the nearest-first order is applied by the reader (see nearOf).
+  $nearSphere: (selector: string, value: any) => {
+    const near = parseNear(value);
+    return (obj: Doc) => {
+      const p = asPoint(resolve(obj, selector));
+      if (!p) return false;
+      const d = distanceM(near.center, p);
+      return d >= near.min && d <= near.max;
+    };
+  },
+};
+geoOps.$near = geoOps.$nearSphere;
+
+const context = Context.init({ query: geoOps });
+
+/** Options for every mingo call: our operators, no scripts ($where/$function run no code from requests). */
+export function mingoOptions(extra: Partial<Options> = {}): Partial<Options> {
+  return { context, scriptEnabled: false, ...extra };
+}
+
+/** Runs `fn`, turning evaluator errors into CloudBase's error answers. */
+export function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw toEngineError(err);
+  }
+}
+
+/** Maps any evaluator failure to the CloudBase error the server would answer with. */
+export function toEngineError(err: unknown): EngineError {
+  if (err instanceof EngineError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/unknown|unsupported|not (a )?(valid|supported)|invalid operator|unrecognized/i.test(message) && /\$|operator/.test(message)) {
+    return new EngineError('DATABASE_INVALID_OPERRATOR', message);
+  }
+  return new EngineError('DATABASE_REQUEST_FAILED', message);
+}
+
+/** Compiles a query filter; operators are checked now so a bad query fails before any document is read. */
+export function compileQuery(criteria: Doc): Query {
+  checkOperators(criteria);
+  return guard(() => new Query(criteria, mingoOptions()));
+}
+
+const QUERY_OPS = new Set([
+  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$and', '$or', '$nor', '$not', '$exists', '$type',
+  '$size', '$elemMatch', '$all', '$regex', '$options', '$mod', '$expr', '$geoWithin', '$geoIntersects',
+  '$nearSphere', '$near', '$geometry', '$maxDistance', '$minDistance', '$centerSphere', '$box', '$polygon',
+  '$text', '$search', '$jsonSchema', '$comment', '$bitsAllSet', '$bitsAnySet', '$bitsAllClear', '$bitsAnyClear',
+]);
+
+/** Rejects unknown `$` operators in a query (outside `$expr`, which mingo checks itself). */
+function checkOperators(v: any): void {
+  if (v === null || typeof v !== 'object' || v instanceof Date || v instanceof RegExp) return;
+  if (Array.isArray(v)) {
+    v.forEach(checkOperators);
+    return;
+  }
+  for (const k of Object.keys(v)) {
+    if (k.startsWith('$')) {
+      if (!QUERY_OPS.has(k)) fail('DATABASE_INVALID_OPERRATOR', `unknown operator: ${k}`);
+      if (k === '$expr' || k === '$geometry' || k === '$jsonSchema') continue;
+      if (k === '$where' || k === '$function') fail('DATABASE_INVALID_OPERRATOR', `unsupported operator: ${k}`);
+    }
+    checkOperators(v[k]);
+  }
+}
+
+/** The first `$nearSphere`/`$near` condition of a query, whose order (nearest first) a find must follow. */
+export function nearOf(criteria: Doc): { field: string; center: [number, number] } | null {
+  for (const [k, v] of Object.entries(criteria)) {
+    if (k === '$and' && Array.isArray(v)) {
+      for (const c of v) {
+        const n = nearOf(c);
+        if (n) return n;
+      }
+    } else if (!k.startsWith('$') && v && typeof v === 'object' && !Array.isArray(v)) {
+      const spec = (v as any).$nearSphere ?? (v as any).$near;
+      if (spec) return { field: k, center: parseNear(spec).center };
+    }
+  }
+  return null;
+}
+
+/** Runs an aggregation pipeline over documents. */
+export function runPipeline(docs: Iterable<Doc> | Doc[], pipeline: Doc[], resolver: (name: string) => Doc[]): Doc[] {
+  return guard(() => new Aggregator(pipeline, mingoOptions({ collectionResolver: resolver })).run(docs as any));
+}
+
+/** Applies MongoDB update operators in place; returns the modified paths. */
+export function applyOperators(doc: Doc, modifier: Doc): string[] {
+  return guard(() => mingoUpdate(doc, modifier as any, undefined, undefined, { cloneMode: 'deep', queryOptions: mingoOptions() }));
+}
+
+export { resolve };

@@ -1,0 +1,482 @@
+/**
+ * The durable store: one SQLite table per collection (`rid`, `id` = the `_id` key, `doc` = stored JSON)
+ * and, per declared index, an index table of keys (one row per key entry, several for array fields)
+ * with SQLite B-tree indexes over them. Queries take the indexable part of a filter (equality, $in and
+ * ranges on declared index fields, and sorts an index can serve) to SQL; the evaluator filters the rest.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { decodeStored, encodeStored, idKey, type Doc } from './codec';
+import { fail } from './errors';
+import { keyOf, isKeyable, valuesAt, hasPath, DATE_MIN, DATE_END, type KeyValue } from './keys';
+
+export interface IndexField {
+  field: string;
+  direction: 1 | -1 | '2dsphere';
+}
+
+export interface IndexSpec {
+  name: string;
+  keys: IndexField[];
+  unique?: boolean;
+  sparse?: boolean;
+}
+
+interface IndexState extends IndexSpec {
+  table: string;
+  paths: string[][];
+  multikey: boolean;
+  geo: boolean;
+  insertStmt: BetterSqlite3.Statement;
+}
+
+interface CollectionState {
+  name: string;
+  table: string;
+  indexes: IndexState[];
+  stmts: {
+    byId: BetterSqlite3.Statement;
+    insert: BetterSqlite3.Statement;
+    update: BetterSqlite3.Statement;
+    remove: BetterSqlite3.Statement;
+    scan: BetterSqlite3.Statement;
+    count: BetterSqlite3.Statement;
+  };
+}
+
+export interface Row {
+  rid: number;
+  doc: string;
+}
+
+/** How a find will read: the SQL, its parameters, and whether rows come in the requested order. */
+export interface Plan {
+  sql: string;
+  params: KeyValue[];
+  ordered: boolean;
+  index: string | null;
+}
+
+export type Order = [string, 1 | -1][];
+
+const COLLECTION_NAME = /^[A-Za-z0-9_\-.]{1,64}$/;
+
+/** Quotes an SQL identifier. */
+function q(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export class Store {
+  readonly db: BetterSqlite3.Database;
+  private readonly collections = new Map<string, CollectionState>();
+
+  constructor(db: BetterSqlite3.Database) {
+    this.db = db;
+    db.exec(`CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, tbl TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS _indexes (coll TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, multikey INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (coll, name));`);
+    const rows = db.prepare('SELECT name, tbl FROM _collections ORDER BY rowid').all() as { name: string; tbl: string }[];
+    for (const r of rows) this.load(r.name, r.tbl);
+  }
+
+  /** Names of the existing collections. */
+  listCollections(): string[] {
+    return [...this.collections.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.collections.has(name);
+  }
+
+  /** Creates a collection (no-op when it exists). */
+  createCollection(name: string): void {
+    if (this.collections.has(name)) return;
+    if (!COLLECTION_NAME.test(name)) fail('INVALID_PARAM', `invalid collection name: ${name}`);
+    const tbl = `c:${name}`;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${q(tbl)} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
+    this.db.prepare('INSERT OR IGNORE INTO _collections (name, tbl, created_at) VALUES (?, ?, ?)').run(name, tbl, Date.now());
+    this.load(name, tbl);
+  }
+
+  private load(name: string, tbl: string): void {
+    const t = q(tbl);
+    const state: CollectionState = {
+      name,
+      table: tbl,
+      indexes: [],
+      stmts: {
+        byId: this.db.prepare(`SELECT rid, doc FROM ${t} WHERE id = ?`),
+        insert: this.db.prepare(`INSERT INTO ${t} (id, doc) VALUES (?, ?)`),
+        update: this.db.prepare(`UPDATE ${t} SET doc = ? WHERE rid = ?`),
+        remove: this.db.prepare(`DELETE FROM ${t} WHERE rid = ?`),
+        scan: this.db.prepare(`SELECT rid, doc FROM ${t} ORDER BY rid`),
+        count: this.db.prepare(`SELECT count(*) AS n FROM ${t}`),
+      },
+    };
+    this.collections.set(name, state);
+    const idx = this.db.prepare('SELECT name, spec, multikey FROM _indexes WHERE coll = ? ORDER BY rowid').all(name) as {
+      name: string;
+      spec: string;
+      multikey: number;
+    }[];
+    for (const i of idx) state.indexes.push(this.indexState(state, JSON.parse(i.spec), i.multikey === 1));
+  }
+
+  private get(name: string): CollectionState {
+    const c = this.collections.get(name);
+    if (!c) fail('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
+    return c;
+  }
+
+  private indexState(c: CollectionState, spec: IndexSpec, multikey: boolean): IndexState {
+    const table = `ix:${c.name}:${spec.name}`;
+    const geo = spec.keys.some((k) => k.direction === '2dsphere');
+    const cols = spec.keys.map((_, i) => `k${i}`);
+    const insertStmt = geo
+      ? this.db.prepare('SELECT 1')
+      : this.db.prepare(`INSERT INTO ${q(table)} (rid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`);
+    return { ...spec, table, paths: spec.keys.map((k) => k.field.split('.')), multikey, geo, insertStmt };
+  }
+
+  /** Declares an index; builds it over existing documents. Fails (and leaves nothing) when a unique key repeats. */
+  ensureIndex(name: string, spec: IndexSpec): void {
+    const c = this.get(name);
+    const existing = c.indexes.find((i) => i.name === spec.name);
+    if (existing) {
+      const same = JSON.stringify({ k: existing.keys, u: !!existing.unique, s: !!existing.sparse }) ===
+        JSON.stringify({ k: spec.keys, u: !!spec.unique, s: !!spec.sparse });
+      if (same) return;
+      this.dropIndex(name, spec.name);
+    }
+    const build = this.db.transaction(() => {
+      const geo = spec.keys.some((k) => k.direction === '2dsphere');
+      if (!geo) {
+        const t = q(`ix:${name}:${spec.name}`);
+        const cols = spec.keys.map((k, i) => `k${i}${k.direction === -1 ? ' DESC' : ''}`);
+        this.db.exec(`CREATE TABLE ${t} (rid INTEGER NOT NULL, ${spec.keys.map((_, i) => `k${i}`).join(', ')})`);
+        if (spec.unique) this.db.exec(`CREATE UNIQUE INDEX ${q(`ix:${name}:${spec.name}:keys`)} ON ${t} (${cols.join(', ')})`);
+        else this.db.exec(`CREATE INDEX ${q(`ix:${name}:${spec.name}:keys`)} ON ${t} (${cols.join(', ')}, rid)`);
+        this.db.exec(`CREATE INDEX ${q(`ix:${name}:${spec.name}:rid`)} ON ${t} (rid)`);
+      }
+      this.db.prepare('INSERT INTO _indexes (coll, name, spec) VALUES (?, ?, ?)').run(name, spec.name, JSON.stringify(spec));
+      const state = this.indexState(c, spec, false);
+      if (!geo) for (const row of c.stmts.scan.iterate() as Iterable<Row>) this.addEntries(c, state, row.rid, decodeStored(row.doc));
+      return state;
+    });
+    c.indexes.push(build());
+  }
+
+  dropIndex(name: string, indexName: string): void {
+    const c = this.get(name);
+    const i = c.indexes.findIndex((x) => x.name === indexName);
+    if (i < 0) return;
+    const ix = c.indexes[i];
+    this.db.transaction(() => {
+      this.db.exec(`DROP TABLE IF EXISTS ${q(ix.table)}`);
+      this.db.prepare('DELETE FROM _indexes WHERE coll = ? AND name = ?').run(name, indexName);
+    })();
+    c.indexes.splice(i, 1);
+  }
+
+  /** Declared indexes of a collection. */
+  indexes(name: string): IndexSpec[] {
+    return this.get(name).indexes.map(({ name: n, keys, unique, sparse }) => ({ name: n, keys, unique, sparse }));
+  }
+
+  /** The field of a collection's 2dsphere index, if one is declared. */
+  geoField(name: string): string | null {
+    const c = this.collections.get(name);
+    const ix = c?.indexes.find((i) => i.geo);
+    return ix ? ix.keys.find((k) => k.direction === '2dsphere')!.field : null;
+  }
+
+  private entriesOf(ix: IndexState, doc: Doc): { keys: KeyValue[][]; isArray: boolean } | null {
+    if (ix.sparse && !ix.paths.some((p) => hasPath(doc, p))) return null;
+    let combos: KeyValue[][] = [[]];
+    let isArray = false;
+    for (const p of ix.paths) {
+      const { values, isArray: arr } = valuesAt(doc, p);
+      if (arr) isArray = true;
+      const seen = new Map<string, KeyValue>();
+      for (const v of values) {
+        const k = keyOf(v);
+        seen.set(Buffer.isBuffer(k) ? `b${k.toString('hex')}` : `${typeof k}:${String(k)}`, k);
+      }
+      const ks = [...seen.values()];
+      if (ks.length > 1 && combos.length > 1) {
+        fail('DATABASE_REQUEST_FAILED', `cannot index parallel arrays [${ix.keys.map((k) => k.field).join(', ')}]`);
+      }
+      const next: KeyValue[][] = [];
+      for (const c of combos) for (const k of ks) next.push([...c, k]);
+      combos = next;
+    }
+    return { keys: combos, isArray };
+  }
+
+  private addEntries(c: CollectionState, ix: IndexState, rid: number, doc: Doc): void {
+    if (ix.geo) return;
+    const e = this.entriesOf(ix, doc);
+    if (!e) return;
+    if (e.isArray && !ix.multikey) {
+      ix.multikey = true;
+      this.db.prepare('UPDATE _indexes SET multikey = 1 WHERE coll = ? AND name = ?').run(c.name, ix.name);
+    }
+    for (const k of e.keys) {
+      // SQLite lets NULLs repeat under UNIQUE; MongoDB treats a missing or null key as a value that must not.
+      if (ix.unique && k.some((x) => x === null)) {
+        const where = k.map((_, i) => `k${i} IS ?`).join(' AND ');
+        const clash = this.db.prepare(`SELECT rid FROM ${q(ix.table)} WHERE ${where} AND rid <> ? LIMIT 1`).get(...k, rid);
+        if (clash) this.duplicate(c, ix, k);
+      }
+      try {
+        ix.insertStmt.run(rid, ...k);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') this.duplicate(c, ix, k);
+        throw err;
+      }
+    }
+  }
+
+  private duplicate(c: CollectionState, ix: IndexState, k: KeyValue[]): never {
+    const shown = ix.keys.map((f, i) => `${f.field}: ${describeKey(k[i])}`).join(', ');
+    return fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${c.name} index: ${ix.name} dup key: { ${shown} }`);
+  }
+
+  private removeEntries(c: CollectionState, rid: number): void {
+    for (const ix of c.indexes) {
+      if (!ix.geo) this.db.prepare(`DELETE FROM ${q(ix.table)} WHERE rid = ?`).run(rid);
+    }
+  }
+
+  /** Reads one document row by `_id`. */
+  getById(name: string, id: unknown): Row | undefined {
+    const c = this.collections.get(name);
+    if (!c) return undefined;
+    return c.stmts.byId.get(idKey(id)) as Row | undefined;
+  }
+
+  /** Inserts a live document (with its `_id`); a repeated `_id` or unique key fails with DATABASE_DUPLICATE_WRITE. */
+  insert(name: string, doc: Doc): number {
+    const c = this.get(name);
+    const key = idKey(doc._id);
+    let rid: number;
+    try {
+      rid = Number(c.stmts.insert.run(key, encodeStored(doc)).lastInsertRowid);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: ${describeKey(keyOf(doc._id))} }`);
+      }
+      throw err;
+    }
+    for (const ix of c.indexes) this.addEntries(c, ix, rid, doc);
+    return rid;
+  }
+
+  /** Replaces the document of a row (the `_id` is unchanged). */
+  replace(name: string, rid: number, doc: Doc, text = encodeStored(doc)): void {
+    const c = this.get(name);
+    c.stmts.update.run(text, rid);
+    if (c.indexes.length) {
+      this.removeEntries(c, rid);
+      for (const ix of c.indexes) this.addEntries(c, ix, rid, doc);
+    }
+  }
+
+  /** Deletes a row. */
+  remove(name: string, rid: number): void {
+    const c = this.get(name);
+    c.stmts.remove.run(rid);
+    this.removeEntries(c, rid);
+  }
+
+  /** Number of documents in a collection. */
+  size(name: string): number {
+    const c = this.collections.get(name);
+    return c ? (c.stmts.count.get() as { n: number }).n : 0;
+  }
+
+  /** Every row of a collection in insertion order. */
+  scan(name: string): Iterable<Row> {
+    const c = this.collections.get(name);
+    return c ? (c.stmts.scan.iterate() as Iterable<Row>) : [];
+  }
+
+  /** Chooses how to read the candidates of a filter, using a declared index where one applies. */
+  plan(name: string, criteria: Doc, order: Order): Plan {
+    const c = this.get(name);
+    const t = q(c.table);
+    const preds = collectPredicates(criteria);
+    const idPred = preds.get('_id');
+    if (idPred) {
+      const eq = idPred.find((p) => p.op === '$eq' && isKeyable(p.value) && p.value !== null);
+      const inn = idPred.find((p) => p.op === '$in' && Array.isArray(p.value) && p.value.every((v: unknown) => isKeyable(v) && v !== null));
+      if (eq) return { sql: `SELECT rid, doc FROM ${t} WHERE id = ?`, params: [idKey(eq.value)], ordered: order.length === 0, index: '_id_' };
+      if (inn && inn.value.length <= 500) {
+        return {
+          sql: `SELECT rid, doc FROM ${t} WHERE id IN (${inn.value.map(() => '?').join(', ')}) ORDER BY rid`,
+          params: inn.value.map((v: unknown) => idKey(v)),
+          ordered: order.length === 0,
+          index: '_id_',
+        };
+      }
+    }
+    let best: { ix: IndexState; where: string[]; params: KeyValue[]; score: number; orderSql: string | null } | null = null;
+    for (const ix of c.indexes) {
+      if (ix.geo) continue;
+      const where: string[] = [];
+      const params: KeyValue[] = [];
+      let score = 0;
+      let eqPrefix = 0;
+      let i = 0;
+      for (; i < ix.keys.length; i++) {
+        const ps = preds.get(ix.keys[i].field);
+        if (!ps) break;
+        const eq = ps.find((p) => p.op === '$eq' && isKeyable(p.value));
+        if (eq) {
+          where.push(eq.value === null ? `x.k${i} IS NULL` : `x.k${i} = ?`);
+          if (eq.value !== null) params.push(keyOf(eq.value));
+          score += 4;
+          eqPrefix++;
+          continue;
+        }
+        const inn = ps.find((p) => p.op === '$in' && Array.isArray(p.value) && p.value.length > 0 && p.value.every(isKeyable));
+        if (inn) {
+          const vals = (inn.value as unknown[]).filter((v) => v !== null);
+          const parts: string[] = [];
+          if (vals.length) parts.push(`x.k${i} IN (${vals.map(() => '?').join(', ')})`);
+          if (vals.length < inn.value.length) parts.push(`x.k${i} IS NULL`);
+          where.push(parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0]);
+          params.push(...vals.map(keyOf));
+          score += 3;
+          i++;
+          break;
+        }
+        const range = rangeSql(`x.k${i}`, ps, ix.multikey);
+        if (range) {
+          where.push(...range.where);
+          params.push(...range.params);
+          score += 2;
+          i++;
+        }
+        break;
+      }
+      let orderSql: string | null = null;
+      if (order.length && !ix.multikey) {
+        // Rows come in the requested order when the order fields follow the equality prefix in the index.
+        const rest = ix.keys.slice(eqPrefix);
+        if (rest.length >= order.length) {
+          const dirs = order.map(([f, d], j) => (rest[j].field === f ? d * (rest[j].direction as number) : 0));
+          if (dirs.every((d) => d === 1) || dirs.every((d) => d === -1)) {
+            const flip = dirs[0] === -1;
+            orderSql = order
+              .map(([, d], j) => `x.k${eqPrefix + j} ${(d === 1) !== flip ? 'ASC' : 'DESC'}`)
+              .concat(order.length < rest.length ? [] : [])
+              .join(', ');
+            orderSql += `, x.rid ${flip ? 'DESC' : 'ASC'}`;
+            score += 1;
+          }
+        }
+      }
+      if (!where.length && !orderSql) continue;
+      if (!best || score > best.score) best = { ix, where, params, score, orderSql };
+    }
+    if (!best) {
+      return { sql: `SELECT rid, doc FROM ${t} ORDER BY rid`, params: [], ordered: order.length === 0, index: null };
+    }
+    const ixt = q(best.ix.table);
+    const where = best.where.length ? `WHERE ${best.where.join(' AND ')}` : '';
+    if (best.orderSql) {
+      return {
+        sql: `SELECT d.rid AS rid, d.doc AS doc FROM ${ixt} x JOIN ${t} d ON d.rid = x.rid ${where} ORDER BY ${best.orderSql}`,
+        params: best.params,
+        ordered: true,
+        index: best.ix.name,
+      };
+    }
+    return {
+      sql: `SELECT rid, doc FROM ${t} WHERE rid IN (SELECT x.rid FROM ${ixt} x ${where}) ORDER BY rid`,
+      params: best.params,
+      ordered: order.length === 0,
+      index: best.ix.name,
+    };
+  }
+
+  /** Runs a plan, yielding candidate rows. */
+  run(plan: Plan): Iterable<Row> {
+    return this.db.prepare(plan.sql).iterate(...plan.params) as Iterable<Row>;
+  }
+
+  /** SQLite's plan for a plan's SQL, to show that an index is searched rather than the table scanned. */
+  explain(plan: Plan): string[] {
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as { detail: string }[]).map((r) => r.detail);
+  }
+}
+
+function describeKey(k: KeyValue): string {
+  if (k === null) return 'null';
+  if (typeof k === 'string') return JSON.stringify(k);
+  if (Buffer.isBuffer(k)) return `<${k.toString('hex')}>`;
+  return String(k);
+}
+
+interface Predicate {
+  op: string;
+  value: any;
+}
+
+/** Top-level field conditions of a filter (through `$and`) that an index can serve. */
+function collectPredicates(criteria: Doc, into = new Map<string, Predicate[]>()): Map<string, Predicate[]> {
+  for (const [k, v] of Object.entries(criteria)) {
+    if (k === '$and' && Array.isArray(v)) {
+      for (const c of v) if (c && typeof c === 'object') collectPredicates(c, into);
+      continue;
+    }
+    if (k.startsWith('$')) continue;
+    const list = into.get(k) ?? [];
+    const isOps = v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) &&
+      Object.keys(v).length > 0 && Object.keys(v).every((o) => o.startsWith('$'));
+    if (isOps) {
+      for (const [op, val] of Object.entries(v)) if (['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op)) list.push({ op, value: val });
+    } else {
+      list.push({ op: '$eq', value: v });
+    }
+    into.set(k, list);
+  }
+  return into;
+}
+
+/** SQL bounds for $gt/$gte/$lt/$lte on one key column, bracketed to the value's type as MongoDB does. */
+function rangeSql(col: string, ps: Predicate[], multikey: boolean): { where: string[]; params: KeyValue[] } | null {
+  const bounds = ps.filter((p) => ['$gt', '$gte', '$lt', '$lte'].includes(p.op));
+  const kind = (v: unknown) => (typeof v === 'number' ? 'n' : typeof v === 'string' ? 's' : v instanceof Date ? 'd' : null);
+  const usable = bounds.filter((p) => kind(p.value) !== null);
+  if (!usable.length) return null;
+  const k = kind(usable[0].value);
+  // On array fields each bound may be met by a different element, so only one bound narrows the entries.
+  const chosen = usable.filter((p) => kind(p.value) === k).slice(0, multikey ? 1 : 2);
+  const where: string[] = [];
+  const params: KeyValue[] = [];
+  let hasLow = false;
+  let hasHigh = false;
+  for (const p of chosen) {
+    const sym = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[p.op as '$gt'];
+    where.push(`${col} ${sym} ?`);
+    params.push(keyOf(p.value));
+    if (p.op.startsWith('$g')) hasLow = true;
+    else hasHigh = true;
+  }
+  if (!hasHigh) {
+    if (k === 'n') where.push(`${col} < ''`);
+    else if (k === 's') where.push(`${col} < X''`);
+    else {
+      where.push(`${col} < ?`);
+      params.push(DATE_END);
+    }
+  }
+  if (!hasLow) {
+    if (k === 's') where.push(`${col} >= ''`);
+    else if (k === 'd') {
+      where.push(`${col} >= ?`);
+      params.push(DATE_MIN);
+    } else where.push(`${col} IS NOT NULL`);
+  }
+  return { where, params };
+}
