@@ -1,3 +1,4 @@
+import { findContainingPolygon } from '../shared/domain/geo.rules';
 import type { Db } from './db';
 import { getAll } from './db';
 import type { UnitDoc } from './org';
@@ -22,23 +23,8 @@ async function gridsWithBoundary(db: Db): Promise<NonNullable<typeof cache>['gri
   return cache.grids;
 }
 
-/** Ray casting: true when `[lng, lat]` is inside the ring (points on an edge count as inside). */
-export function pointInRing(lng: number, lat: number, ring: readonly (readonly [number, number])[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    // On the segment: inside.
-    const cross = (lng - xi) * (yj - yi) - (lat - yi) * (xj - xi);
-    if (Math.abs(cross) < 1e-12 && lng >= Math.min(xi, xj) && lng <= Math.max(xi, xj) && lat >= Math.min(yi, yj) && lat <= Math.max(yi, yj)) return true;
-    if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
 /** The grid whose boundary contains the point, or null (overlaps: the first by id, for determinism). */
 export async function findGridForPoint(db: Db, lng: number, lat: number): Promise<string | null> {
   const grids = await gridsWithBoundary(db);
-  for (const g of grids) if (g.boundary && pointInRing(lng, lat, g.boundary)) return g._id;
-  return null;
+  return findContainingPolygon([lng, lat], grids)?._id ?? null;
 }

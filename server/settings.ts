@@ -1,4 +1,5 @@
 import type { Role } from '../shared/domain/roles';
+import { type Settings, resolveSettings } from '../shared/domain/settings.rules';
 import type { Db } from './db';
 import { getDoc } from './db';
 
@@ -6,11 +7,7 @@ import { getDoc } from './db';
  * The settings the field workflow reads (head office edits them in `settings/global`; these are the code
  * defaults beneath). Conventions: "configuration in one settings document, defaults in code".
  */
-export interface FieldSettings {
-  /** A visit farther than this from the merchant's recorded location is flagged (domain §5: 200 m). */
-  visitRadiusM: number;
-  /** Days a failed six-check follow-up task has before it is due. */
-  followUpDueDays: number;
+export interface FieldSettings extends Settings {
   /** Same shop name within this distance is a probable duplicate (domain §3: ~50 m). */
   duplicateRadiusM: number;
   /** Hours a one-time binding code stays valid. */
@@ -21,30 +18,25 @@ export interface FieldSettings {
   bindLockMinutes: number;
   /** Roles entitled to the full personal-information view (audited). */
   piRevealRoles: Role[];
-  [key: string]: unknown;
 }
 
-export const FIELD_SETTING_DEFAULTS: FieldSettings = {
-  visitRadiusM: 200,
-  followUpDueDays: 7,
+/** Field-workflow defaults beside the shared ones (visit radius, due days and lifecycle live in shared/). */
+export const FIELD_SETTING_DEFAULTS = {
   duplicateRadiusM: 50,
   bindCodeTtlHours: 72,
   bindMaxWrongTries: 5,
   bindLockMinutes: 30,
-  piRevealRoles: ['hq', 'branch', 'leader', 'member'],
+  piRevealRoles: ['hq', 'branch', 'leader', 'member'] as Role[],
 };
 
 /** Loads `settings/global` over the code defaults (shared defaults first, then the field ones, then the document). */
 export async function loadSettings(db: Db): Promise<FieldSettings> {
   const doc = await getDoc<Record<string, unknown>>(db, 'settings', 'global');
-  const merged: Record<string, unknown> = { ...sharedDefaults(), ...FIELD_SETTING_DEFAULTS };
-  if (doc) {
-    for (const [k, v] of Object.entries(doc)) if (k !== '_id' && v !== undefined && v !== null) merged[k] = v;
+  const field: Record<string, unknown> = { ...FIELD_SETTING_DEFAULTS };
+  for (const key of Object.keys(FIELD_SETTING_DEFAULTS) as (keyof typeof FIELD_SETTING_DEFAULTS)[]) {
+    const v = doc?.[key];
+    // A stored value replaces the default only when it has the default's type (a hand edit never breaks calls).
+    if (Array.isArray(FIELD_SETTING_DEFAULTS[key]) ? Array.isArray(v) : typeof v === typeof FIELD_SETTING_DEFAULTS[key] && (typeof v !== 'number' || (Number.isFinite(v) && v > 0))) field[key] = v;
   }
-  return merged as FieldSettings;
-}
-
-/** The head-office defaults from shared/ (thresholds of other parts live there too). */
-function sharedDefaults(): Record<string, unknown> {
-  return {};
+  return { ...(field as typeof FIELD_SETTING_DEFAULTS), ...resolveSettings(doc) };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { creditCodeProblem, normalizeCreditCode } from '../domain/credit-code.rules';
+import { isInChina } from '../domain/geo.rules';
 import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.rules';
 import { isIndustryCode } from '../domain/industry.rules';
 import { mobileProblem, normalizeMobile } from '../domain/mobile.rules';
@@ -42,12 +43,9 @@ export function optionalText(max: number): z.ZodType<string | undefined> {
     .optional();
 }
 
-/** Rough bounding box of mainland China, Hainan and the islands (GCJ-02). */
-const CHINA_BOUNDS = { minLng: 73.4, maxLng: 135.1, minLat: 3.8, maxLat: 53.6 };
-
-/** True when a GCJ-02 point lies inside China's bounding box (the rules module refines this when present). */
+/** True when a GCJ-02 point lies inside China (the outline of shared/domain/geo.rules). */
 export function isPointInChina(lng: number, lat: number): boolean {
-  return lng >= CHINA_BOUNDS.minLng && lng <= CHINA_BOUNDS.maxLng && lat >= CHINA_BOUNDS.minLat && lat <= CHINA_BOUNDS.maxLat;
+  return isInChina(lng, lat);
 }
 
 const coordinate = z.number({ error: '需要数字坐标' }).refine(Number.isFinite, '坐标无效');

@@ -1,9 +1,10 @@
 /** Contract of the `org` function: the unit tree, markets, WeChat groups and staff management. */
 import { z } from 'zod';
+import { MAX_POLYGON_POINTS, polygonProblem } from '../domain/geo.rules';
 import type { Role } from '../domain/roles';
 import { idSchema, isPointInChina, mobileSchema, optionalText, pagingShape, roleSchema, text } from './common.contract';
 
-/** A boundary ring of GCJ-02 `[lng, lat]` points (3–1000), every point inside China, with a non-zero area. */
+/** A boundary ring of GCJ-02 `[lng, lat]` points inside China (polygon rules of shared/domain/geo.rules). */
 export const boundarySchema = z
   .array(
     z
@@ -12,19 +13,11 @@ export const boundarySchema = z
     { error: '需要坐标点列表' },
   )
   .min(3, '边界至少 3 个点')
-  .max(1000, '边界最多 1000 个点')
-  .refine((ring) => Math.abs(ringArea(ring)) > 1e-12, '边界面积为零');
-
-/** Shoelace area in square degrees (sign gives the orientation). */
-function ringArea(ring: [number, number][]): number {
-  let a = 0;
-  for (let i = 0; i < ring.length; i++) {
-    const [x1, y1] = ring[i];
-    const [x2, y2] = ring[(i + 1) % ring.length];
-    a += x1 * y2 - x2 * y1;
-  }
-  return a / 2;
-}
+  .max(MAX_POLYGON_POINTS + 1, `边界最多 ${MAX_POLYGON_POINTS} 个点`)
+  .superRefine((ring, ctx) => {
+    const problem = polygonProblem(ring);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const unitKindSchema = z.enum(['bank', 'branch', 'group', 'grid'], { error: '单元类型应为 bank/branch/group/grid' });
 
