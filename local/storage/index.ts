@@ -10,6 +10,8 @@ import { dirname, extname, join, sep } from 'node:path';
 
 /** CloudBase's `maxAge` default and ceiling for temporary links: one day. */
 export const TEMP_URL_MAX_AGE_S = 86400;
+/** Sidecar holding the uploader of a client-uploaded file. */
+const OWNER_SUFFIX = '.owner';
 /** CloudBase's cloudPath ceiling (bytes). */
 const MAX_CLOUD_PATH_BYTES = 850;
 
@@ -37,7 +39,7 @@ export interface LocalStorageOptions {
 
 export interface DeleteResult {
   fileID: string;
-  code: 'SUCCESS' | 'STORAGE_FILE_NONEXIST' | 'INVALID_PARAM';
+  code: 'SUCCESS' | 'STORAGE_FILE_NONEXIST' | 'INVALID_PARAM' | 'STORAGE_EXCEED_AUTHORITY';
 }
 
 export interface TempUrlResult {
@@ -77,23 +79,30 @@ export class LocalStorage {
     return checkCloudPath(fileID.slice(prefix.length));
   }
 
-  /** Stores `content` at `cloudPath` (replacing a file there, as CloudBase does) and returns its file ID. */
-  upload(cloudPath: string, content: Buffer): string {
+  /**
+   * Stores `content` at `cloudPath` (replacing a file there, as CloudBase does) and returns its file ID.
+   * `owner` is the uploading user's openid for client uploads; CloudBase's default storage rule lets only
+   * the creator (or the server) overwrite or delete a file. Server-side calls pass no owner.
+   */
+  upload(cloudPath: string, content: Buffer, owner?: string): string {
     const path = checkCloudPath(cloudPath);
     if (!Buffer.isBuffer(content)) throw new StorageError('INVALID_PARAM', 'fileContent must be a Buffer');
     const target = this.fileOnDisk(path);
+    if (owner !== undefined) this.assertMayWrite(target, owner);
     mkdirSync(dirname(target), { recursive: true });
-    // Write to a temporary name, fsync, then rename: a crash leaves the old file or the new one, never half.
-    const tmp = `${target}.${randomUUID()}.part`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, target);
+    writeAtomically(`${target}${OWNER_SUFFIX}`, Buffer.from(owner ?? ''));
+    writeAtomically(target, content);
     return this.fileIdOf(path);
+  }
+
+  /** The openid that uploaded a file from a client, or null for server-side files. */
+  ownerOf(fileID: string): string | null {
+    const file = this.fileOnDisk(this.cloudPathOf(fileID));
+    try {
+      return readFileSync(`${file}${OWNER_SUFFIX}`, 'utf8') || null;
+    } catch {
+      return null;
+    }
   }
 
   /** The bytes of a stored file; throws STORAGE_FILE_NONEXIST when it is absent. */
@@ -112,8 +121,8 @@ export class LocalStorage {
     }
   }
 
-  /** Deletes files; each entry reports its own outcome, as CloudBase's batch delete does. */
-  delete(fileIDs: string[]): DeleteResult[] {
+  /** Deletes files; each entry reports its own outcome, as CloudBase's batch delete does. `owner` as in upload. */
+  delete(fileIDs: string[], owner?: string): DeleteResult[] {
     return fileIDs.map((fileID) => {
       let file: string;
       try {
@@ -122,9 +131,28 @@ export class LocalStorage {
         return { fileID, code: 'INVALID_PARAM' };
       }
       if (!isFile(file)) return { fileID, code: 'STORAGE_FILE_NONEXIST' };
+      if (owner !== undefined) {
+        try {
+          this.assertMayWrite(file, owner);
+        } catch {
+          return { fileID, code: 'STORAGE_EXCEED_AUTHORITY' };
+        }
+      }
       rmSync(file);
+      rmSync(`${file}${OWNER_SUFFIX}`, { force: true });
       return { fileID, code: 'SUCCESS' };
     });
+  }
+
+  private assertMayWrite(file: string, owner: string): void {
+    if (!isFile(file)) return;
+    let current = '';
+    try {
+      current = readFileSync(`${file}${OWNER_SUFFIX}`, 'utf8');
+    } catch {
+      current = '';
+    }
+    if (current !== owner) throw new StorageError('STORAGE_EXCEED_AUTHORITY', 'only the uploader may replace or delete this file');
   }
 
   /** Signed, expiring download links (`maxAge` seconds, at most one day). */
@@ -178,10 +206,10 @@ export function checkCloudPath(cloudPath: unknown): string {
   if (Buffer.byteLength(cloudPath) > MAX_CLOUD_PATH_BYTES) throw new StorageError('INVALID_PARAM', 'cloudPath is too long');
   if (cloudPath.startsWith('/') || cloudPath.endsWith('/')) throw new StorageError('INVALID_PARAM', 'cloudPath must not start or end with "/"');
   // Control characters and backslashes have no place in an object key and could confuse the disk path.
-  if (/[\u0000-\u001f\u007f\\]/.test(cloudPath)) throw new StorageError('INVALID_PARAM', 'cloudPath contains a forbidden character');
+  if ([...cloudPath].some((ch) => ch.charCodeAt(0) < 0x20 || ch === '\u007f' || ch === '\\')) throw new StorageError('INVALID_PARAM', 'cloudPath contains a forbidden character');
   for (const segment of cloudPath.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') throw new StorageError('INVALID_PARAM', 'cloudPath has an empty or dot segment');
-    if (segment.endsWith('.part') || segment === '.sign.key') throw new StorageError('INVALID_PARAM', 'cloudPath uses a reserved name');
+    if (segment.endsWith('.part') || segment.endsWith(OWNER_SUFFIX) || segment === '.sign.key') throw new StorageError('INVALID_PARAM', 'cloudPath uses a reserved name');
   }
   return cloudPath;
 }
@@ -219,6 +247,19 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Write to a temporary name, fsync, then rename: a crash leaves the old file or the new one, never half. */
+function writeAtomically(target: string, content: Buffer): void {
+  const tmp = `${target}.${randomUUID()}.part`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, target);
 }
 
 function loadOrCreateKey(file: string): Buffer {

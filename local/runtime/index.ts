@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fail } from '../../shared/envelope';
+import { generatePiKey } from '../../server/pi';
+import { openEngine } from '../engine';
+import { LocalStorage } from '../storage';
+import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
+import { loadCollections } from './collections';
+import { runAsCaller } from './wx-context';
+
+/**
+ * The local CloudBase: the engine behind the database client, the storage behind the storage API,
+ * a PI key, and the cloud functions loaded from source (tests) or from their bundles (gateway), each
+ * call run as its WeChat caller. Tests and the gateway both stand on this, so a function behaves the
+ * same in both.
+ */
+
+export type SeedKind = 'none' | 'minimal' | 'demo';
+
+export interface StartLocalCloudOptions {
+  /** a folder for the store, storage and keys, or `':memory:'` (default) for a throwaway cloud */
+  dataDir?: string;
+  /** what to seed when the store is empty (default `'none'`) */
+  seed?: SeedKind;
+  /** seed number for deterministic demo data */
+  seedNumber?: number;
+  /** `'source'`: `<root>/<fn>/index.ts` (tests); `'build'`: `<root>/<fn>/index.js` bundles (gateway) */
+  functionsFrom?: 'source' | 'build';
+  /** folder holding one folder per function (default `cloudfunctions/` or `build/cloudfunctions/`) */
+  functionsRoot?: string;
+  /** CloudBase environment id used in file IDs (default `TCB_ENV` or `local`) */
+  envId?: string;
+  /** base URL of temporary storage links (the gateway sets its own once listening) */
+  publicBaseUrl?: string;
+  /** collections file to apply (default database/collections.json) */
+  collectionsFile?: string;
+  /** receives what a failing function threw (default: one JSON line on stderr) */
+  onFunctionError?: (fnName: string, err: unknown) => void;
+}
+
+export interface DemoAccount {
+  role: string;
+  name: string;
+  openid: string;
+  unit: string;
+}
+
+export interface SeedSummary {
+  accounts: DemoAccount[];
+  counts: Record<string, number>;
+}
+
+export type LocalEngine = ReturnType<typeof openEngine>;
+
+export interface LocalCloud {
+  /** Calls a function as `openid` (none: a call with no WeChat user, like a timer) and returns its JSON answer. */
+  call(fnName: string, event?: Record<string, unknown>, openid?: string): Promise<any>;
+  /** Whether a function of that name exists under the functions root. */
+  hasFunction(fnName: string): boolean;
+  /** The functions found under the functions root. */
+  functionNames(): string[];
+  /** `cloud.database()` of wx-server-sdk, talking to this engine. */
+  database(): any;
+  engine: LocalEngine;
+  storage: LocalStorage;
+  dataDir: string;
+  functionsRoot: string;
+  /** the accounts the seed created in this start (null when nothing was seeded now) */
+  seeded: SeedSummary | null;
+  /** Waits for calls in flight, then flushes and closes the engine and releases the SDK routes. */
+  close(): Promise<void>;
+}
+
+/** A call to a function that does not exist (the gateway answers 404). */
+export class FunctionNotFoundError extends Error {
+  constructor(readonly fnName: string) {
+    super(`function not found: ${fnName}`);
+    this.name = 'FunctionNotFoundError';
+  }
+}
+
+/** CloudBase function names: a letter first, then letters, digits, `-` and `_`, at most 60 characters. */
+export const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const APP_ID = 'wx-local';
+
+let ownPiKey: string | undefined;
+let open: LocalCloud | null = null;
+
+/** Starts the local cloud; one at a time per process, as the database client routes to one engine. */
+export async function startLocalCloud(options: StartLocalCloudOptions = {}): Promise<LocalCloud> {
+  if (open) throw new Error('a local cloud is already running in this process; close it first');
+  const inMemory = !options.dataDir || options.dataDir === ':memory:';
+  const dataDir = inMemory ? ':memory:' : resolve(options.dataDir as string);
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const from = options.functionsFrom ?? 'source';
+  const functionsRoot = resolve(options.functionsRoot ?? join(REPO_ROOT, from === 'build' ? 'build/cloudfunctions' : 'cloudfunctions'));
+  const envId = options.envId ?? process.env.TCB_ENV ?? 'local';
+  const reportFunctionError = options.onFunctionError ?? logFunctionError;
+
+  setPiKey(inMemory ? null : dataDir);
+
+  const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'local-cloud-')) : null;
+  const storage = new LocalStorage({ root: join(scratch ?? dataDir, 'storage'), envId, publicBaseUrl: options.publicBaseUrl });
+
+  const engine = openEngine({ dataDir });
+  try {
+    engine.ensureIndexes(loadCollections(options.collectionsFile));
+    engine.install();
+    installStorageRoute(storage);
+  } catch (err) {
+    engine.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
+
+  const cloud = require('wx-server-sdk');
+  cloud.init({ env: envId });
+  const loaded = new Map<string, (event: unknown, context: unknown) => unknown>();
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
+
+  const hasFunction = (fnName: string): boolean => FUNCTION_NAME.test(fnName) && isFile(entryOf(fnName));
+
+  const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
+    const cached = loaded.get(fnName);
+    if (cached) return cached;
+    if (!hasFunction(fnName)) throw new FunctionNotFoundError(fnName);
+    const mod = require(entryOf(fnName));
+    const main = mod?.main ?? mod?.default?.main;
+    if (typeof main !== 'function') throw new Error(`function ${fnName} does not export main`);
+    loaded.set(fnName, main);
+    return main;
+  };
+
+  const invoke = async (fnName: string, event: Record<string, unknown>, openid?: string): Promise<unknown> => {
+    const main = loadMain(fnName);
+    // As on CloudBase, a call from the mini program carries the caller in event.userInfo as well as
+    // in the WeChat context; identity must still be taken from getWXContext().
+    const input = openid ? { ...event, userInfo: { appId: APP_ID, openId: openid } } : { ...event };
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      request_id: randomUUID(),
+      function_name: fnName,
+      function_version: '$LATEST',
+      namespace: envId,
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: 60000,
+      environ: `TCB_ENV=${envId}`,
+    };
+    let result: unknown;
+    try {
+      result = await runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context));
+    } catch (err) {
+      reportFunctionError(fnName, err);
+      return fail('INTERNAL', 'The service failed; please try again later.');
+    }
+    // The answer crosses the wire as JSON (wx.cloud.callFunction's `result`): Dates become strings.
+    try {
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    } catch (err) {
+      reportFunctionError(fnName, err);
+      return fail('INTERNAL', 'The service returned an answer that cannot be sent.');
+    }
+  };
+
+  const localCloud: LocalCloud = {
+    async call(fnName, event = {}, openid) {
+      if (closed) throw new Error('the local cloud is closed');
+      if (typeof fnName !== 'string' || !FUNCTION_NAME.test(fnName)) throw new FunctionNotFoundError(String(fnName));
+      if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new TypeError('event must be a plain object');
+      const p = invoke(fnName, event, openid);
+      inFlight.add(p);
+      try {
+        return await p;
+      } finally {
+        inFlight.delete(p);
+      }
+    },
+    hasFunction,
+    functionNames() {
+      if (!existsSync(functionsRoot)) return [];
+      return readdirSync(functionsRoot)
+        .filter((name) => hasFunction(name))
+        .sort();
+    },
+    database: () => cloud.database(),
+    engine,
+    storage,
+    dataDir,
+    functionsRoot,
+    seeded: null,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+      try {
+        engine.uninstall();
+        uninstallStorageRoute(storage);
+      } finally {
+        engine.close();
+        if (scratch) rmSync(scratch, { recursive: true, force: true });
+        if (open === localCloud) open = null;
+      }
+    },
+  };
+  open = localCloud;
+
+  try {
+    if (options.seed && options.seed !== 'none') localCloud.seeded = await seedIfEmpty(cloud.database(), options.seed, options.seedNumber);
+  } catch (err) {
+    await localCloud.close();
+    throw err;
+  }
+  return localCloud;
+}
+
+/** Seeds through the real database client when the store holds no staff yet (first start). */
+async function seedIfEmpty(db: any, kind: Exclude<SeedKind, 'none'>, seed?: number): Promise<SeedSummary | null> {
+  let staff = 0;
+  try {
+    staff = (await db.collection('staff').count()).total;
+  } catch {
+    staff = 0; // no staff collection yet: an empty store
+  }
+  if (staff > 0) return null;
+  // Loaded on demand: the seed module is large and tests with their own fixtures never need it.
+  const { seedDatabase } = require(join(REPO_ROOT, 'scripts', 'seed', 'index'));
+  return (await seedDatabase(db, { kind, seed })) as SeedSummary;
+}
+
+/**
+ * Sets PI_KEY for the functions: a configured key wins; otherwise the key kept in `<dataDir>/pi.key`
+ * (created once, mode 0600); a throwaway cloud gets a fresh random key.
+ */
+function setPiKey(dataDir: string | null): void {
+  const configured = process.env.PI_KEY;
+  if (configured && configured !== ownPiKey) return;
+  let key: string;
+  if (!dataDir) key = generatePiKey();
+  else {
+    const file = join(dataDir, 'pi.key');
+    if (existsSync(file)) key = readFileSync(file, 'utf8').trim();
+    else {
+      key = generatePiKey();
+      writeFileSync(file, `${key}\n`, { mode: 0o600 });
+      chmodSync(file, 0o600);
+    }
+  }
+  ownPiKey = key;
+  process.env.PI_KEY = key;
+}
+
+function logFunctionError(fnName: string, err: unknown): void {
+  // The stack goes to stderr for the developer; the caller only ever sees the INTERNAL envelope.
+  const e = err as Error;
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', fn: fnName, error: e?.name ?? 'Error', message: e?.message ?? String(err), stack: e?.stack })}\n`);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
