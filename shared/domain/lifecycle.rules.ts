@@ -3,54 +3,13 @@
  * acquiring state and the monthly figures imported from the bank's systems, with head-office thresholds.
  */
 import { type Day, type LifecycleClass, type Month, LIFECYCLE_CLASSES, addMonth, daysBetween, monthOf } from './metrics.rules';
+import { DEFAULT_SETTINGS, type LifecycleThresholds } from './settings.rules';
 
 export { LIFECYCLE_CLASSES, type LifecycleClass };
 
-/** Head-office thresholds (settings `lifecycle`); defaults are the bank's published rules (domain §6). */
-export interface LifecycleThresholds {
-  /** 达标: at least this many transactions a month … */
-  qualifiedMinCount: number;
-  /** … or at least this volume a month (fen; ¥10,000). */
-  qualifiedMinAmountFen: number;
-  /** 优质: monthly volume at least this (fen; ¥100,000) … */
-  premiumMinAmountFen: number;
-  /** … or at least this many of our products active. */
-  premiumMinProducts: number;
-  /** 异动: volume fell by at least this share against its 3-month average. */
-  abnormalDropRatio: number;
-  /** 异动: no transaction for this many days. */
-  abnormalIdleDays: number;
-  /** 流失: no transaction for this many days. */
-  lostIdleDays: number;
-  /** Due days of the visit task an abnormal merchant gets. */
-  abnormalTaskDueDays: number;
-  /** Due days of the win-back task a lost merchant gets. */
-  winBackTaskDueDays: number;
-}
-
-export const DEFAULT_LIFECYCLE_THRESHOLDS: LifecycleThresholds = {
-  qualifiedMinCount: 30,
-  qualifiedMinAmountFen: 1_000_000,
-  premiumMinAmountFen: 10_000_000,
-  premiumMinProducts: 3,
-  abnormalDropRatio: 0.5,
-  abnormalIdleDays: 30,
-  lostIdleDays: 90,
-  abnormalTaskDueDays: 3,
-  winBackTaskDueDays: 7,
-};
-
-/** Merges stored thresholds over the defaults, ignoring anything that is not a finite non-negative number. */
-export function resolveThresholds(stored: unknown): LifecycleThresholds {
-  const out: LifecycleThresholds = { ...DEFAULT_LIFECYCLE_THRESHOLDS };
-  if (stored && typeof stored === 'object') {
-    for (const key of Object.keys(out) as (keyof LifecycleThresholds)[]) {
-      const v = (stored as Record<string, unknown>)[key];
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v;
-    }
-  }
-  return out;
-}
+/** Head-office thresholds live in the settings document (shared/domain/settings.rules.ts). */
+export type { LifecycleThresholds };
+export const DEFAULT_LIFECYCLE_THRESHOLDS: LifecycleThresholds = DEFAULT_SETTINGS.lifecycle;
 
 /** One month of acquiring figures for a merchant (collection `transactions`). */
 export interface MonthFigures {
@@ -105,23 +64,23 @@ export function classifyMerchant(f: LifecycleFacts, asOf: Day, t: LifecycleThres
   if (idle >= t.abnormalIdleDays) return { cls: 'abnormal', reason: `idle-${t.abnormalIdleDays}`, detail: `${idle} 天无交易` };
 
   if (latest) {
-    // The 3 months before the latest month; months with no row count as zero once acquiring had started.
-    const prev = [1, 2, 3].map((k) => addMonth(latest.month, -k)).filter((m) => m >= monthOf(since!));
+    // The baseline months before the latest month; months with no row count as zero once acquiring had started.
+    const prev = Array.from({ length: t.abnormalBaselineMonths }, (_, i) => i + 1).map((k) => addMonth(latest.month, -k)).filter((m) => m >= monthOf(since!));
     if (prev.length > 0) {
       const sum = prev.reduce((a, m) => a + (months.find((x) => x.month === m)?.amountFen ?? 0), 0);
       const avg = sum / prev.length;
       if (avg > 0 && latest.amountFen <= avg * (1 - t.abnormalDropRatio)) {
-        return { cls: 'abnormal', reason: 'volume-drop', detail: `${latest.month} 交易额 ${fen(latest.amountFen)}，较前 3 个月均值 ${fen(avg)} 下降 ${Math.round((1 - latest.amountFen / avg) * 100)}%` };
+        return { cls: 'abnormal', reason: 'volume-drop', detail: `${latest.month} 交易额 ${fen(latest.amountFen)}，较前 ${prev.length} 个月均值 ${fen(avg)} 下降 ${Math.round((1 - latest.amountFen / avg) * 100)}%` };
       }
     }
   }
 
   const count = latest?.count ?? 0;
   const amount = latest?.amountFen ?? 0;
-  const qualified = count >= t.qualifiedMinCount || amount >= t.qualifiedMinAmountFen;
+  const qualified = count >= t.qualifiedMinTxnCount || amount >= t.qualifiedMinAmountFen;
   if (!qualified) return { cls: 'to-win', reason: 'below-minimum', detail: `月交易 ${count} 笔 ${fen(amount)}，未达达标标准` };
   if (amount >= t.premiumMinAmountFen) return { cls: 'premium', reason: 'volume', detail: `月交易额 ${fen(amount)}` };
-  if (f.ourActiveProducts >= t.premiumMinProducts) return { cls: 'premium', reason: 'products', detail: `持有本行产品 ${f.ourActiveProducts} 项` };
+  if (f.ourActiveProducts >= t.premiumMinOurProducts) return { cls: 'premium', reason: 'products', detail: `持有本行产品 ${f.ourActiveProducts} 项` };
   return { cls: 'qualified', reason: 'minimum-met', detail: `月交易 ${count} 笔 ${fen(amount)}` };
 }
 
@@ -130,9 +89,4 @@ export function taskKindFor(cls: LifecycleClass): 'abnormal-visit' | 'win-back' 
   if (cls === 'abnormal') return 'abnormal-visit';
   if (cls === 'lost') return 'win-back';
   return null;
-}
-
-/** Counts the products held with us and active (本行产品覆盖). */
-export function countOurActiveProducts(products: { bank?: string; status?: string }[] | undefined | null): number {
-  return (products ?? []).filter((p) => p.bank === 'ours' && p.status === 'active').length;
 }

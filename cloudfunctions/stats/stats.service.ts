@@ -1,0 +1,180 @@
+import type { ChildRow, DashboardSection, DashboardView, ScopeRef, TrendPoint } from '../../shared/contracts/stats.contract';
+import {
+  type Indicator,
+  type MetricFigures,
+  figuresFrom,
+  indicatorValue,
+  monthEnd,
+} from '../../shared/domain/metrics.rules';
+import { type Period, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
+import { type ActionContext, type Db, assertInScope, fieldError, getDoc, isInScope } from '../../server';
+import {
+  type OwnerDocs,
+  classCounts,
+  flowOver,
+  isSingleGrain,
+  loadOwnerDocs,
+  marketOwner,
+  revisitedInRange,
+  stockAt,
+  unitOwner,
+} from '../../server/rollup';
+
+/** What a dashboard is about: a unit or a market, with its owner key in the roll-ups. */
+export interface Target {
+  ref: ScopeRef;
+  owner: string;
+  unitPath: string[];
+  unitKind: string;
+}
+
+/** The bank's root unit (head office's default scope). */
+export async function bankUnit(db: Db): Promise<any> {
+  const res = (await db.collection('units').where({ kind: 'bank' }).limit(1).get()) as { data: any[] };
+  return res.data[0] ?? null;
+}
+
+/**
+ * Resolves the unit or market a request is about and checks the caller may see it. Without either,
+ * the caller's own level: the bank for head office, the home unit for branch and leader, the first
+ * assigned grid for field roles.
+ */
+export async function resolveTarget(ctx: ActionContext, input: { unitId?: string; marketId?: string }): Promise<Target> {
+  if (input.unitId && input.marketId) throw fieldError('marketId', '单位和商圈只能选择一个');
+  if (input.marketId) {
+    const market = await getDoc<any>(ctx.db, 'markets', input.marketId);
+    if (!market) throw fieldError('marketId', '商圈不存在', 'MARKET.NOT_FOUND');
+    // A market is visible to whoever sees its branch, or one of the grids it covers.
+    if (!isInScope(ctx.caller, market.unitPath) && !isInScope(ctx.caller, market.gridIds)) assertInScope(ctx.caller, market.unitPath);
+    return { ref: { type: 'market', id: market._id, name: market.name, kind: 'market' }, owner: marketOwner(market._id), unitPath: market.unitPath ?? [], unitKind: 'market' };
+  }
+  let unitId = input.unitId;
+  if (!unitId) {
+    if (ctx.caller.role === 'hq') unitId = (await bankUnit(ctx.db))?._id;
+    else if (ctx.caller.role === 'branch' || ctx.caller.role === 'leader') unitId = ctx.caller.unitId;
+    else unitId = ctx.caller.gridIds[0] ?? ctx.caller.unitId;
+  }
+  if (!unitId) throw fieldError('unitId', '请选择单位');
+  const unit = await getDoc<any>(ctx.db, 'units', unitId);
+  if (!unit) throw fieldError('unitId', '单位不存在', 'UNIT.NOT_FOUND');
+  assertInScope(ctx.caller, unit.unitPath);
+  return { ref: { type: 'unit', id: unit._id, name: unit.name, kind: unit.kind }, owner: unitOwner(unit._id), unitPath: unit.unitPath ?? [unit._id], unitKind: unit.kind };
+}
+
+const EMPTY: OwnerDocs = { meta: { owner: '', ownerType: 'unit', ownerId: '', kind: '', name: '', path: [], parentId: null }, all: null, stock: new Map(), flow: new Map() };
+
+/** The day before a period's first day, the end of the previous year, and a month's last day capped at `end`. */
+const yearEndBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}-12-31`;
+const capped = (month: string, end: string) => (monthEnd(month) < end ? monthEnd(month) : end);
+
+/** Figures of one owner for a period; distinct revisits of a multi-grain range come from the marks. */
+async function figuresFor(db: Db, o: OwnerDocs, p: Period, target: { unitId?: string; marketId?: string }): Promise<MetricFigures> {
+  const flow = flowOver(o, p.start, p.end);
+  if (!isSingleGrain(p.start, p.end)) flow.rv = await revisitedInRange(db, target, p.start, p.end);
+  return figuresFrom(stockAt(o, p.end), flow);
+}
+
+function figuresForSync(o: OwnerDocs, p: Period): MetricFigures {
+  return figuresFrom(stockAt(o, p.end), flowOver(o, p.start, p.end));
+}
+
+/** Day-detail months (`MM`) a computation over these periods needs. */
+function detailMonths(periods: Period[]): string[] {
+  const out = new Set<string>();
+  for (const p of periods) {
+    out.add(p.end.slice(5, 7));
+    // Flows of a range or day read day documents of the months they touch.
+    if (p.kind === 'day' || p.kind === 'range') {
+      for (let m = p.start.slice(0, 7); m <= p.end.slice(0, 7); ) {
+        out.add(m.slice(5, 7));
+        const [y, mo] = m.split('-').map(Number);
+        m = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+        if (out.size >= 12) break;
+      }
+    }
+  }
+  return [...out];
+}
+
+function rowOf(o: OwnerDocs, figures: MetricFigures): ChildRow {
+  return { type: o.meta.ownerType, id: o.meta.ownerId, name: o.meta.name, kind: o.meta.kind, figures };
+}
+
+/**
+ * The dashboard of a unit or market for a period, from the roll-ups only: figures at the period end and
+ * over it, the previous period and 31 December for comparison, lifecycle classes, children for
+ * drill-down, rankings of grids and staff, a 12-month trend, and targets against actuals.
+ */
+export async function computeDashboard(db: Db, target: Target, period: Period, sections: readonly DashboardSection[]): Promise<DashboardView> {
+  const prev = previousPeriod(period);
+  const yearEnd = yearEndBefore(period.end);
+  const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
+  const minYear = [period.start, prev.start, yearEnd, months[0] ? `${months[0]}-01` : period.start].map((d) => d.slice(0, 4)).sort()[0];
+  const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : { unitId: target.ref.id };
+  const selfDocs = await loadOwnerDocs(db, { owner: target.owner }, minYear, detailMonths([period, prev]));
+  const self = selfDocs.get(target.owner) ?? EMPTY;
+  const figures = await figuresFor(db, self, period, scopeTarget);
+  const previousFigures = await figuresFor(db, self, prev, scopeTarget);
+  const yearStartFigures = figuresFrom(stockAt(self, yearEnd), {});
+  const changeOf = (k: keyof MetricFigures) => {
+    const v = figures[k] as number | null;
+    const y = yearStartFigures[k] as number | null;
+    const p = previousFigures[k] as number | null;
+    return { value: v, sinceJanuary: v !== null && y !== null ? v - y : null, previous: p };
+  };
+  const view: DashboardView = {
+    scope: target.ref,
+    period,
+    figures,
+    previousFigures,
+    yearStartFigures,
+    change: {
+      acquiring: changeOf('acquiring'),
+      filed: changeOf('filed'),
+      depositsFen: changeOf('depositsFen'),
+      creditGranted: changeOf('creditGranted'),
+      creditDrawing: changeOf('creditDrawing'),
+      loansOutstandingFen: changeOf('loansOutstandingFen'),
+      coverage: changeOf('coverage'),
+    },
+    classes: classCounts(self),
+  };
+  if (sections.includes('trend')) {
+    view.trend = months.map((m): TrendPoint => {
+      const end = capped(m, period.end);
+      const f = figuresFrom(stockAt(self, end), flowOver(self, `${m}-01`, end));
+      return { month: m, acquiring: f.acquiring, filed: f.filed, coverage: f.coverage, depositsFen: f.depositsFen, revisitRate: f.revisitRate, visitsTotal: f.visitsTotal };
+    });
+  }
+  const wideMonths = detailMonths([period]);
+  const wideYear = period.start.slice(0, 4);
+  if (sections.includes('children') && target.ref.type === 'unit') {
+    const where = target.unitKind === 'grid' ? { ownerType: 'staff', path: target.ref.id } : { ownerType: 'unit', parentId: target.ref.id };
+    const docs = await loadOwnerDocs(db, where, wideYear, wideMonths);
+    view.children = [...docs.values()].map((o) => rowOf(o, figuresForSync(o, period))).sort((a, b) => a.name.localeCompare(b.name, 'zh'));
+    if (target.unitKind === 'branch') {
+      const markets = await loadOwnerDocs(db, { ownerType: 'market', parentId: target.ref.id }, wideYear, wideMonths);
+      view.children.push(...[...markets.values()].map((o) => rowOf(o, figuresForSync(o, period))));
+    }
+  }
+  if (sections.includes('rankings') && target.ref.type === 'unit') {
+    const grids = [...(await loadOwnerDocs(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, wideYear, wideMonths)).values()].map((o) => rowOf(o, figuresForSync(o, period)));
+    const staff = [...(await loadOwnerDocs(db, { ownerType: 'staff', path: target.ref.id }, wideYear, wideMonths)).values()].map((o) => rowOf(o, figuresForSync(o, period)));
+    view.rankings = {
+      grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring).slice(0, 10),
+      gridsByCoverage: [...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0)).slice(0, 10),
+      staff: staff.sort((a, b) => b.figures.visitsTotal - a.figures.visitsTotal).slice(0, 10),
+    };
+  }
+  if (sections.includes('targets')) view.targets = await targetsFor(db, target.ref.id, period, figures);
+  return view;
+}
+
+/** Head-office targets of a unit for a period against the actual figures. */
+export async function targetsFor(db: Db, unitId: string, period: Period, figures: MetricFigures): Promise<NonNullable<DashboardView['targets']>> {
+  const res = (await db.collection('targets').where({ unitId, period: periodKey(period) }).limit(100).get()) as { data: { metric: Indicator; value: number }[] };
+  return res.data.map((t) => {
+    const actual = indicatorValue(figures, t.metric);
+    return { metric: t.metric, target: t.value, actual, ratio: actual !== null && t.value > 0 ? actual / t.value : null };
+  });
+}

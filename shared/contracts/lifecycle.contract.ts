@@ -1,0 +1,51 @@
+/** Contract of the `lifecycle` function: classes, lists worked as to-do lists, history, thresholds, 去营销. */
+import { z } from 'zod';
+import { LIFECYCLE_CLASSES } from '../domain/metrics.rules';
+import { PRODUCTS } from '../domain/product.rules';
+import { settingsPatchSchema } from '../domain/settings.rules';
+import { clientIdSchema, idSchema } from './common.contract';
+
+z.config({ jitless: true });
+
+const dayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+
+export const reclassifyInput = z.strictObject({
+  /** classify as of this day (default today, China time) */
+  asOf: dayInput.optional(),
+  /** only these merchants (default all) */
+  merchantIds: z.array(idSchema).min(1).max(1000).optional(),
+});
+
+export const listByClassInput = z.strictObject({
+  cls: z.enum(LIFECYCLE_CLASSES, { error: '未知的名单类别' }),
+  unitId: idSchema.optional(),
+  cursor: z.string().max(400).optional(),
+  limit: z.number().int().min(1).max(100).optional(),
+});
+
+export const historyInput = z.strictObject({ merchantId: idSchema });
+
+export const updateSettingsInput = z.strictObject({ patch: settingsPatchSchema });
+
+export const getSettingsInput = z.strictObject({});
+
+export const goMarketInput = z.strictObject({ merchantId: idSchema });
+
+export const startMarketingInput = z.strictObject({
+  merchantId: idSchema,
+  /** products to market (default every gap) */
+  products: z.array(z.enum(PRODUCTS, { error: '未知的产品' })).min(1).max(PRODUCTS.length).optional(),
+  /** client-made id: a retried request returns the same task */
+  taskId: clientIdSchema,
+});
+
+export interface ClassListItem {
+  id: string;
+  name: string;
+  gridId: string;
+  cls: string;
+  classSince: string | null;
+  reason: string | null;
+  operatorMobile: string | null;
+  openTask: { id: string; kind: string; dueDay: string } | null;
+}

@@ -1,0 +1,30 @@
+/** Contract of the `report` function: the grid report exported as XLSX (head office, a branch for its own scope). */
+import { z } from 'zod';
+import { idSchema, clientIdSchema } from './common.contract';
+import { periodInput } from './stats.contract';
+
+z.config({ jitless: true });
+
+export const exportReportInput = z.strictObject({
+  /** client-made job id: a retried request answers with the same job */
+  jobId: clientIdSchema,
+  /** default: head office → the bank, branch → its branch */
+  unitId: idSchema.optional(),
+  period: periodInput,
+});
+
+export const getReportInput = z.strictObject({ jobId: clientIdSchema });
+
+export const REPORT_SHEETS = ['单位汇总', '网格指标', '员工工作量', '商户清单', '生命周期名单'] as const;
+
+export interface ReportJobView {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  progress: number;
+  fileId: string | null;
+  url: string | null;
+  error: string | null;
+  rows: Record<string, number>;
+  createdAt: string;
+  finishedAt: string | null;
+}

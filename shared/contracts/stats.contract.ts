@@ -1,0 +1,124 @@
+/**
+ * Contract of the `stats` function: dashboards, workload, targets, the assessment panel and the roll-up
+ * reconciliation (domain §7). Imported by the mini program too (zod jitless).
+ */
+import { z } from 'zod';
+import { INDICATORS, type Indicator, type MetricFigures, type VisitType } from '../domain/metrics.rules';
+import { type Period, parsePeriod } from '../domain/period.rules';
+import { idSchema } from './common.contract';
+
+z.config({ jitless: true });
+
+/** A period as a key ('2025-07-31', '2025-07', '2025', '2025-01-01..2025-03-31') or `{ kind, start, end }`. */
+export const periodInput = z
+  .union([z.string(), z.object({ kind: z.string(), start: z.string(), end: z.string() })], { error: '需要统计期间' })
+  .transform((v, ctx) => {
+    const p = parsePeriod(v);
+    if (!p) {
+      ctx.addIssue({ code: 'custom', message: '统计期间无效（日 YYYY-MM-DD、月 YYYY-MM、年 YYYY 或 起..止）' });
+      return z.NEVER;
+    }
+    return p;
+  });
+
+const dayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+
+export const DASHBOARD_SECTIONS = ['children', 'rankings', 'trend', 'targets'] as const;
+export type DashboardSection = (typeof DASHBOARD_SECTIONS)[number];
+
+export const dashboardInput = z.strictObject({
+  /** a unit (bank, branch, group, grid); default: the caller's own unit (head office: the bank) */
+  unitId: idSchema.optional(),
+  /** a market (商圈) instead of a unit */
+  marketId: idSchema.optional(),
+  period: periodInput,
+  /** which optional sections to compute (default all) */
+  sections: z.array(z.enum(DASHBOARD_SECTIONS)).max(4).optional(),
+});
+export type DashboardInput = z.input<typeof dashboardInput>;
+
+export const workloadInput = z.strictObject({
+  /** one staff member; default the caller, unless `unitId` asks for a team */
+  staffId: idSchema.optional(),
+  /** a unit's staff (the grid leader's team view) */
+  unitId: idSchema.optional(),
+  period: periodInput,
+});
+
+export const setTargetInput = z.strictObject({
+  unitId: idSchema,
+  /** a day, month or year key */
+  period: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, '目标期间应为 YYYY、YYYY-MM 或 YYYY-MM-DD'),
+  metric: z.enum(INDICATORS, { error: '未知的考核指标' }),
+  value: z.number({ error: '需要数字' }).finite('需要有限数字').min(0, '不能为负数').max(1e15, '数值过大'),
+});
+
+export const panelInput = z.strictObject({
+  unitId: idSchema.optional(),
+  marketId: idSchema.optional(),
+  period: periodInput,
+});
+
+export const reconcileInput = z
+  .strictObject({ from: dayInput.optional(), to: dayInput.optional() })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { message: '结束日期不能早于开始日期', path: ['to'] });
+
+export const rebuildInput = z.strictObject({ parts: z.array(z.enum(['stock', 'flow'])).min(1).max(2).optional() });
+
+/** One figure with its comparisons. */
+export interface FigureWithChange {
+  value: number | null;
+  sinceJanuary: number | null;
+  previous: number | null;
+}
+
+export interface ScopeRef {
+  type: 'unit' | 'market' | 'staff';
+  id: string;
+  name: string;
+  kind: string;
+}
+
+export interface ChildRow extends ScopeRef {
+  figures: MetricFigures;
+}
+
+export interface TrendPoint {
+  month: string;
+  acquiring: number;
+  filed: number;
+  coverage: number | null;
+  depositsFen: number;
+  revisitRate: number | null;
+  visitsTotal: number;
+}
+
+export interface DashboardView {
+  scope: ScopeRef;
+  period: Period;
+  figures: MetricFigures;
+  previousFigures: MetricFigures;
+  /** the same stock figures at 31 December of the previous year ("since 1 January") */
+  yearStartFigures: MetricFigures;
+  change: Record<'acquiring' | 'filed' | 'depositsFen' | 'creditGranted' | 'creditDrawing' | 'loansOutstandingFen' | 'coverage', FigureWithChange>;
+  classes: Record<string, number>;
+  children?: ChildRow[];
+  rankings?: { grids: ChildRow[]; gridsByCoverage: ChildRow[]; staff: ChildRow[] };
+  trend?: TrendPoint[];
+  targets?: { metric: Indicator; target: number; actual: number | null; ratio: number | null }[];
+}
+
+export interface WorkloadRow {
+  key: string;
+  byType: Record<VisitType, { total: number; flagged: number }>;
+  total: number;
+  flagged: number;
+}
+
+export interface WorkloadView {
+  period: Period;
+  /** one staff member: rows per day (period ≤ 62 days), month (≤ 3 years) or year */
+  staff?: { id: string; name: string; role: string; grain: 'day' | 'month' | 'year'; rows: WorkloadRow[]; totals: WorkloadRow };
+  /** a unit's team: one row per staff member for the period */
+  team?: { unitId: string; rows: (WorkloadRow & { staffId: string; name: string; role: string })[] };
+}
