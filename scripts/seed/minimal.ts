@@ -1,0 +1,67 @@
+/**
+ * The minimal bank (issue 2): head office, the 13 branches with one group and one grid each, one bound
+ * account per role and a handful of merchants in the demo accounts' grid. Seeds in well under a second.
+ */
+import { makeCreditCode, makeOrganizationCode } from '../../shared/domain/credit-code.rules';
+import { maskMobile } from '../../shared/domain/mask.rules';
+import { sealPi } from '../../server/pi';
+import { chinaInstant, dayNumber, dayString } from './days';
+import type { MakePoint, Dataset } from './demo';
+import type { GridInfo } from './org';
+import type { Rng } from './random';
+import { DIVISION, XINGHUA_CODE } from './xinghua';
+import { personName, shopName } from './names';
+
+const SHOPS: { industry: string; acquiring: 'none' | 'active' | 'closed'; complete: boolean }[] = [
+  { industry: '52', acquiring: 'active', complete: true },
+  { industry: '62', acquiring: 'active', complete: true },
+  { industry: '80', acquiring: 'none', complete: true },
+  { industry: '52', acquiring: 'closed', complete: true },
+  { industry: '81', acquiring: 'none', complete: false },
+  { industry: '62', acquiring: 'active', complete: false },
+];
+
+/** A handful of merchants in `grid`: acquiring or not, complete or not, one of each kind that matters. */
+export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint): Dataset {
+  const merchants = SHOPS.map((s, i) => {
+    const id = `m-${String(i + 1).padStart(6, '0')}`;
+    const [lng, lat] = grid.pointIn(0.2 + 0.12 * i, 0.3 + 0.08 * i);
+    const operatorName = personName(rng);
+    const street = grid.roads[i % grid.roads.length];
+    const door = `${10 + i * 7}号`;
+    const filedDay = dayNumber('2024-05-06') + i * 3;
+    const filedAt = chinaInstant(filedDay, 10, i);
+    const since = s.acquiring === 'none' ? undefined : dayString(dayNumber('2024-06-01') + i * 5);
+    const mobile = `1391528${String(1000 + i * 37).padStart(4, '0')}`;
+    const products = s.acquiring === 'none' ? [{ product: 'acquiring', bank: 'other', otherBank: 'ccb', status: 'active' }] : [{ product: 'acquiring', bank: 'ours', status: s.acquiring, since, ...(s.acquiring === 'closed' ? { until: '2025-03-31' } : {}) }];
+    return {
+      _id: id,
+      name: shopName(rng, s.industry, operatorName, street, false),
+      address: { district: DIVISION.district, township: grid.township, street, doorPlate: door, text: `${DIVISION.province}${DIVISION.city}${DIVISION.district}${grid.township}${street}${door}` },
+      location: makePoint(lng, lat),
+      gridId: grid.id,
+      unitPath: grid.unitPath,
+      area: grid.area,
+      industry: s.industry,
+      operator: { name: operatorName, mobile: sealPi(mobile, maskMobile) },
+      ...(i === 0 ? { licenceCode: makeCreditCode(`92${XINGHUA_CODE}${makeOrganizationCode('MA1XY2K3')}`) } : {}),
+      ...(since ? { acquiringNo: `898${XINGHUA_CODE}${String(i + 1).padStart(6, '0')}` } : {}),
+      photos: s.complete ? [{ fileId: `cloud://${process.env.TCB_ENV ?? 'local'}.${process.env.TCB_ENV ?? 'local'}-local/merchants/${id}/storefront-1.jpg`, takenAt: filedAt, location: makePoint(lng, lat), staffId: grid.marketingId }] : [],
+      products,
+      isComplete: s.complete,
+      missingFields: s.complete ? [] : ['photos'],
+      ...(s.complete ? { sweep: 2024, filedAt, filedBy: grid.marketingId } : {}),
+      acquiring: since ? { status: s.acquiring, since, ...(s.acquiring === 'closed' ? { closedAt: '2025-03-31' } : {}), deviceStatus: s.acquiring === 'active' ? 'bound' : 'unbound' } : { status: 'none' },
+      credit: { grantedFen: 0, drawnFen: 0 },
+      depositFen: 0,
+      lifecycleClass: s.acquiring === 'active' ? 'qualified' : s.acquiring === 'closed' ? 'lost' : 'to-win',
+      classSince: s.acquiring === 'closed' ? '2025-03-31' : since ?? dayString(filedDay),
+      createdAt: filedAt,
+      updatedAt: filedAt,
+      createdBy: grid.marketingId,
+      version: 1,
+    };
+  });
+  const wechatGroups = [{ _id: `wg-${grid.id.slice(2)}-1`, name: `${grid.name.replace(/网格$/, '')}商户群`, gridId: grid.id, unitPath: grid.unitPath, createdAt: chinaInstant(dayNumber('2024-05-01'), 10) }];
+  return { merchants, wechatGroups };
+}
