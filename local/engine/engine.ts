@@ -402,7 +402,7 @@ export class Engine {
       if (!cache.has(name)) cache.set(name, this.allDocs(name));
       return cache.get(name)!.map((d) => cloneLive(d));
     };
-    const out = rest.length ? runPipeline(input, rest, resolver) : input;
+    const out = rest.length ? runPipeline(input, rest.flatMap(rewriteStage), resolver) : input;
     return { data: { list: out.map((d) => encodeStored(d)) } };
   }
 
@@ -456,6 +456,33 @@ const STAGES = new Set([
   '$lookup', '$bucket', '$bucketAuto', '$sortByCount', '$replaceRoot', '$replaceWith', '$sample', '$geoNear',
   '$facet', '$redact', '$graphLookup', '$unionWith',
 ]);
+
+/**
+ * Stages rewritten before the evaluator runs them. $bucket: mingo files a value equal to a boundary in
+ * the bucket below it; MongoDB's buckets include their lower boundary, so it becomes $group + $sort.
+ */
+function rewriteStage(stage: Doc): Doc[] {
+  if (!('$bucket' in stage)) return [stage];
+  const spec = stage.$bucket;
+  if (!spec || typeof spec !== 'object' || !Array.isArray(spec.boundaries) || spec.boundaries.length < 2) {
+    fail('DATABASE_REQUEST_FAILED', '$bucket needs groupBy and at least two boundaries');
+  }
+  const b: unknown[] = spec.boundaries;
+  const lit = (v: unknown) => ({ $literal: v });
+  const branches = b.slice(0, -1).map((lo, i) => ({
+    case: { $and: [{ $gte: [spec.groupBy, lit(lo)] }, { $lt: [spec.groupBy, lit(b[i + 1])] }] },
+    then: i,
+  }));
+  const hasDefault = spec.default !== undefined;
+  const sw: Doc = { branches };
+  if (hasDefault) sw.default = b.length - 1;
+  const labels = [...b.slice(0, -1), ...(hasDefault ? [spec.default] : [])].map(lit);
+  return [
+    { $group: { _id: { $switch: sw }, ...(spec.output ?? { count: { $sum: 1 } }) } },
+    { $sort: { _id: 1 } },
+    { $addFields: { _id: { $arrayElemAt: [labels, '$_id'] } } },
+  ];
+}
 
 function normaliseIndex(coll: string, ix: any): IndexSpec {
   if (!ix || typeof ix.name !== 'string' || !ix.name) fail('INVALID_PARAM', `an index of ${coll} has no name`);

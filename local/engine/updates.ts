@@ -44,6 +44,7 @@ function isEachSpelling(v: unknown): v is { each: unknown[] } {
 
 /** Applies a normalised modifier to a copy of the document; returns the copy. */
 export function applyUpdate(doc: Doc, modifier: Doc): Doc {
+  checkTypes(doc, modifier);
   const next = cloneLive(doc);
   applyOperators(next, modifier);
   return next;
@@ -73,4 +74,42 @@ export function upsertBase(criteria: Doc): Doc {
     base[k] = v;
   }
   return base;
+}
+
+const NUMERIC_OPS = ['$inc', '$mul'];
+const ARRAY_OPS = ['$push', '$addToSet', '$pop', '$pull', '$pullAll'];
+
+/** The value at a plain dotted path (undefined when absent or when the path crosses an array). */
+function valueAt(doc: Doc, path: string): unknown {
+  let cur: any = doc;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+/** MongoDB refuses arithmetic on non-numbers and array operators on non-arrays; the evaluator would skip them. */
+function checkTypes(doc: Doc, modifier: Doc): void {
+  for (const op of NUMERIC_OPS) {
+    for (const [path, arg] of Object.entries(modifier[op] ?? {})) {
+      if (typeof arg !== 'number') fail('DATABASE_REQUEST_FAILED', `Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(arg)}}`);
+      const cur = valueAt(doc, path);
+      if (cur !== undefined && cur !== null && typeof cur !== 'number') {
+        fail('DATABASE_REQUEST_FAILED', `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} has the field '${path}' of non-numeric type ${typeof cur}`);
+      }
+      if (cur === null) fail('DATABASE_REQUEST_FAILED', `Cannot apply ${op} to a value of non-numeric type null at '${path}'`);
+    }
+  }
+  for (const op of ARRAY_OPS) {
+    for (const path of Object.keys(modifier[op] ?? {})) {
+      const cur = valueAt(doc, path);
+      if (cur !== undefined && !Array.isArray(cur)) {
+        fail('DATABASE_REQUEST_FAILED', `The field '${path}' must be an array but is of type ${cur === null ? 'null' : typeof cur} in document {_id: ${JSON.stringify(doc._id)}}`);
+      }
+    }
+  }
+  for (const [path, arg] of Object.entries(modifier.$pop ?? {})) {
+    if (arg !== 1 && arg !== -1) fail('DATABASE_REQUEST_FAILED', `$pop expects 1 or -1, found: ${JSON.stringify(arg)} at '${path}'`);
+  }
 }

@@ -1,0 +1,172 @@
+/**
+ * Aggregation stages CloudBase documents, with expression operators (date operators included); results
+ * written from MongoDB's documentation of each stage.
+ */
+import { openHarness, rejection, type Harness } from './helpers';
+
+let h: Harness;
+beforeAll(async () => {
+  h = openHarness();
+  await h.db.collection('visits').add({
+    data: [
+      { _id: 'v1', grid: 'g1', staff: 's1', fen: 100, at: new Date('2026-03-01T15:30:00Z'), tags: ['a', 'b'] },
+      { _id: 'v2', grid: 'g1', staff: 's2', fen: 300, at: new Date('2026-03-01T17:00:00Z'), tags: ['b'] },
+      { _id: 'v3', grid: 'g2', staff: 's1', fen: 200, at: new Date('2026-03-02T01:00:00Z'), tags: [] },
+      { _id: 'v4', grid: 'g2', staff: 's3', fen: 50, at: new Date('2026-04-10T08:00:00Z') },
+    ],
+  });
+  await h.db.collection('staff').add({
+    data: [
+      { _id: 's1', name: '王芳', unit: 'u1' },
+      { _id: 's2', name: '李强', unit: 'u1' },
+      { _id: 's3', name: '张伟', unit: 'u2' },
+    ],
+  });
+});
+afterAll(() => h.close());
+
+const agg = () => h.db.collection('visits').aggregate();
+
+it('match, group with accumulators, sort', async () => {
+  const { list } = await agg()
+    .match({ fen: h._.gte(100) })
+    .group({ _id: '$grid', n: h.$.sum(1), total: h.$.sum('$fen'), avg: h.$.avg('$fen'), lo: h.$.min('$fen'), hi: h.$.max('$fen'), staff: h.$.addToSet('$staff'), first: h.$.first('$_id'), all: h.$.push('$_id') })
+    .sort({ _id: 1 })
+    .end();
+  expect(list).toEqual([
+    { _id: 'g1', n: 2, total: 400, avg: 200, lo: 100, hi: 300, staff: expect.arrayContaining(['s1', 's2']), first: 'v1', all: ['v1', 'v2'] },
+    { _id: 'g2', n: 1, total: 200, avg: 200, lo: 200, hi: 200, staff: ['s1'], first: 'v3', all: ['v3'] },
+  ]);
+});
+
+it('project, addFields with expressions, skip, limit', async () => {
+  const { list } = await agg()
+    .sort({ fen: -1 })
+    .skip(1)
+    .limit(2)
+    .project({ _id: 0, id: '$_id', yuan: h.$.divide(['$fen', 100]) })
+    .addFields({ big: h.$.gte(['$yuan', 2]) })
+    .end();
+  expect(list).toEqual([
+    { id: 'v3', yuan: 2, big: true },
+    { id: 'v1', yuan: 1, big: false },
+  ]);
+});
+
+it('date operators in China time: the business day of each visit', async () => {
+  const { list } = await agg()
+    .project({ day: h.$.dateToString({ date: '$at', format: '%Y-%m-%d', timezone: 'Asia/Shanghai' }), month: h.$.month({ date: '$at', timezone: '+08:00' }), hour: h.$.hour('$at') })
+    .sort({ _id: 1 })
+    .end();
+  expect(list).toEqual([
+    { _id: 'v1', day: '2026-03-01', month: 3, hour: 15 },
+    { _id: 'v2', day: '2026-03-02', month: 3, hour: 17 },
+    { _id: 'v3', day: '2026-03-02', month: 3, hour: 1 },
+    { _id: 'v4', day: '2026-04-10', month: 4, hour: 8 },
+  ]);
+});
+
+it('count', async () => {
+  expect((await agg().match({ grid: 'g1' }).count('n').end()).list).toEqual([{ n: 2 }]);
+});
+
+it('unwind an array (empty and missing arrays drop out)', async () => {
+  const { list } = await agg().unwind('$tags').project({ tags: 1 }).end();
+  expect(list).toEqual([
+    { _id: 'v1', tags: 'a' },
+    { _id: 'v1', tags: 'b' },
+    { _id: 'v2', tags: 'b' },
+  ]);
+  const keep = await agg().unwind({ path: '$tags', preserveNullAndEmptyArrays: true, includeArrayIndex: 'i' }).project({ tags: 1, i: 1 }).end();
+  expect(keep.list).toHaveLength(5);
+  expect(keep.list[3]).toEqual({ _id: 'v3', i: null });
+});
+
+it('lookup by localField/foreignField', async () => {
+  const { list } = await agg()
+    .match({ _id: 'v2' })
+    .lookup({ from: 'staff', localField: 'staff', foreignField: '_id', as: 'who' })
+    .project({ who: 1 })
+    .end();
+  expect(list).toEqual([{ _id: 'v2', who: [{ _id: 's2', name: '李强', unit: 'u1' }] }]);
+});
+
+it('lookup with let and a pipeline', async () => {
+  const { list } = await h.db.collection('staff').aggregate()
+    .match({ unit: 'u1' })
+    .lookup({
+      from: 'visits',
+      let: { sid: '$_id' },
+      pipeline: h.$.pipeline().match(h._.expr(h.$.and([h.$.eq(['$staff', '$$sid']), h.$.gte(['$fen', 150])]))).project({ _id: 1 }).done(),
+      as: 'big',
+    })
+    .sort({ _id: 1 })
+    .project({ big: 1 })
+    .end();
+  expect(list).toEqual([
+    { _id: 's1', big: [{ _id: 'v3' }] },
+    { _id: 's2', big: [{ _id: 'v2' }] },
+  ]);
+});
+
+it('bucket with boundaries, default and output', async () => {
+  const { list } = await agg().bucket({ groupBy: '$fen', boundaries: [0, 100, 250], default: 'more', output: { n: h.$.sum(1), ids: h.$.push('$_id') } }).end();
+  expect(list).toEqual([
+    { _id: 0, n: 1, ids: ['v4'] },
+    { _id: 100, n: 2, ids: ['v1', 'v3'] },
+    { _id: 'more', n: 1, ids: ['v2'] },
+  ]);
+});
+
+it('bucketAuto into two buckets', async () => {
+  const { list } = await agg().bucketAuto({ groupBy: '$fen', buckets: 2 }).end();
+  expect(list).toEqual([
+    { _id: { min: 50, max: 200 }, count: 2 },
+    { _id: { min: 200, max: 300 }, count: 2 },
+  ]);
+});
+
+it('sortByCount', async () => {
+  const { list } = await agg().unwind('$tags').sortByCount('$tags').end();
+  expect(list).toEqual([
+    { _id: 'b', count: 2 },
+    { _id: 'a', count: 1 },
+  ]);
+});
+
+it('replaceRoot', async () => {
+  const { list } = await h.db.collection('staff').aggregate().match({ _id: 's3' }).replaceRoot({ newRoot: { n: '$name', u: '$unit' } }).end();
+  expect(list).toEqual([{ n: '张伟', u: 'u2' }]);
+});
+
+it('sample returns the asked number of distinct documents', async () => {
+  const { list } = await agg().sample({ size: 2 }).end();
+  expect(list).toHaveLength(2);
+  expect(new Set(list.map((d: any) => d._id)).size).toBe(2);
+});
+
+it('geoNear as the first stage adds the distance and sorts nearest first', async () => {
+  h.engine.ensureIndexes({ collections: [{ name: 'spots', indexes: [{ name: 'loc_2dsphere', keys: { loc: '2dsphere' } }] }, { name: 'visits' }, { name: 'staff' }] });
+  await h.db.collection('spots').add({
+    data: [
+      { _id: 'far', kind: 'shop', loc: h.db.Geo.Point(119.8, 31.387) },
+      { _id: 'near', kind: 'shop', loc: h.db.Geo.Point(119.8, 31.369) },
+      { _id: 'bank', kind: 'bank', loc: h.db.Geo.Point(119.8, 31.3601) },
+    ],
+  });
+  const { list } = await h.db.collection('spots').aggregate()
+    .geoNear({ near: h.db.Geo.Point(119.8, 31.36), distanceField: 'dist', spherical: true, query: { kind: 'shop' }, maxDistance: 5000 })
+    .project({ dist: 1 })
+    .end();
+  expect(list.map((d: any) => d._id)).toEqual(['near', 'far']);
+  // 0.009° of latitude on a 6378.1 km sphere is about 1001.9 m.
+  expect(list[0].dist).toBeGreaterThan(995);
+  expect(list[0].dist).toBeLessThan(1010);
+});
+
+it('an unknown stage or expression operator is refused', async () => {
+  const err = await rejection(h.engine.send('database.aggregateDocuments', { collectionName: 'visits', stages: [{ stageKey: '$frobnicate', stageValue: '{}' }] }));
+  expect(err.code).toBe('DATABASE_INVALID_OPERRATOR');
+  const err2 = await rejection(h.engine.send('database.aggregateDocuments', { collectionName: 'visits', stages: [{ stageKey: '$project', stageValue: '{"x":{"$frob":1}}' }] }));
+  expect(['DATABASE_INVALID_OPERRATOR', 'DATABASE_REQUEST_FAILED']).toContain(err2.code);
+});
