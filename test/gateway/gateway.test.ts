@@ -187,12 +187,12 @@ describe('gateway in cloud mode', () => {
   it('refuses the development caller header', async () => {
     const res = await fetch(`${cloudGateway.url}/functions/notes`, { method: 'POST', headers: { 'x-wx-openid': 'demo-hq' }, body: '{"action":"whoami"}' });
     expect(res.status).toBe(403);
-    expect((await res.json()).error.code).toBe('FORBIDDEN');
+    expect(((await res.json()) as any).error.code).toBe('FORBIDDEN');
   });
 
   it('runs calls without a caller and does not offer the header to browsers', async () => {
     const res = await fetch(`${cloudGateway.url}/functions/notes`, { method: 'POST', body: '{"action":"whoami"}' });
-    expect((await res.json()).data.openid).toBeNull();
+    expect(((await res.json()) as any).data.openid).toBeNull();
     const pre = await fetch(`${cloudGateway.url}/functions/notes`, { method: 'OPTIONS' });
     expect(pre.headers.get('access-control-allow-headers')).not.toContain('X-WX-OPENID');
   });
