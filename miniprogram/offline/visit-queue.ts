@@ -97,7 +97,7 @@ export class VisitQueue {
     }
     const item: QueueItem = {
       id: input.id,
-      visit: { ...input.visit, visitId: input.id },
+      visit: { ...input.visit, id: input.id },
       photos,
       checkPhotos: input.checkPhotos ?? {},
       label: input.label,

@@ -1,12 +1,31 @@
+import { lifecycleContract as C } from '../vendor/shared';
 import { callAction } from './transport';
-import type { ClassChange, MerchantSummary, Page } from './types';
+import { parseInput } from './validate';
+
+export type ClassListItem = import('../vendor/shared').lifecycleContract.ClassListItem;
+export type LifecycleClass = 'to-win' | 'qualified' | 'premium' | 'abnormal' | 'lost';
 
 /** Fetches the to-do list of one lifecycle class in the caller's scope (名单制). */
-export function fetchClassList(input: { lifecycleClass: string; unitId?: string; cursor?: string }): Promise<Page<MerchantSummary & { taskId?: string; reason?: string }>> {
-  return callAction('lifecycle', 'list', input);
+export function fetchClassList(input: { cls: LifecycleClass; unitId?: string; cursor?: string; limit?: number }): Promise<{ items: ClassListItem[]; nextCursor: string | null }> {
+  return callAction('lifecycle', 'list', parseInput(C.listByClassInput, input));
 }
 
 /** Fetches a merchant's class changes with dates and reasons. */
-export function fetchClassHistory(merchantId: string): Promise<{ items: ClassChange[] }> {
-  return callAction('lifecycle', 'history', { merchantId });
+export function fetchClassHistory(merchantId: string): Promise<{ items: { from: string | null; to: string; reason: string; day: string }[] }> {
+  return callAction('lifecycle', 'history', parseInput(C.historyInput, { merchantId }));
+}
+
+/** Starts 去营销 for a merchant: a marketing task for the products it lacks with us. */
+export function startMarketing(input: { merchantId: string; taskId: string; products?: string[] }): Promise<{ task: { id: string; products: string[]; dueDay: string } }> {
+  return callAction('lifecycle', 'startMarketing', parseInput(C.startMarketingInput, input));
+}
+
+/** Fetches head-office settings with defaults filled in. */
+export function fetchSettings(): Promise<import('../vendor/shared').Settings> {
+  return callAction('lifecycle', 'getSettings', parseInput(C.getSettingsInput, {}));
+}
+
+/** Saves changed settings (head office only). */
+export function saveSettings(patch: Record<string, unknown>): Promise<import('../vendor/shared').Settings> {
+  return callAction('lifecycle', 'updateSettings', parseInput(C.updateSettingsInput, { patch }));
 }

@@ -1,38 +1,52 @@
+import { merchantContract as C } from '../vendor/shared';
 import { callAction } from './transport';
-import type { MerchantDetail, MerchantSummary, Page } from './types';
+import { parseInput } from './validate';
 
-export interface MerchantFilters {
-  q?: string;
-  gridId?: string;
-  lifecycleClass?: string;
-  industry?: string;
-  isComplete?: boolean;
-  missingProduct?: string;
-  cursor?: string;
-  limit?: number;
+type M = typeof import('../vendor/shared').merchantContract;
+type In<K extends keyof M> = M[K] extends { _zod: { input: infer I } } ? I : never;
+export type MerchantOut = import('../vendor/shared').merchantContract.MerchantOut;
+export type MerchantRow = import('../vendor/shared').merchantContract.MerchantRow;
+export type DuplicateOut = import('../vendor/shared').merchantContract.DuplicateOut;
+export type MerchantFilters = In<'listMerchantsInput'>;
+export type CreateMerchant = In<'createMerchantInput'>;
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
 }
 
-/** Fetches one page of merchants in the caller's scope (masked personal data). */
-export function fetchMerchants(filters: MerchantFilters = {}): Promise<Page<MerchantSummary>> {
-  return callAction<Page<MerchantSummary>>('merchant', 'list', filters);
+/** Answer of create/update: the saved file, or the probable duplicates to decide on (nothing saved). */
+export interface SaveResult {
+  merchant?: MerchantOut;
+  duplicates?: DuplicateOut[];
+  isReplay?: boolean;
 }
 
-/** Fetches a merchant's file; `full` asks for unmasked personal data (entitled users only, audited). */
-export function fetchMerchant(id: string, full = false): Promise<MerchantDetail> {
-  return callAction<MerchantDetail>('merchant', 'get', { id, full });
+/** Fetches one page of merchants in the caller's scope (personal data masked). */
+export function fetchMerchants(filters: MerchantFilters = {}): Promise<Page<MerchantRow>> {
+  return callAction('merchant', 'list', parseInput(C.listMerchantsInput, filters));
 }
 
-/** Files a new merchant (complete or not); answers the created file or CONFLICT with duplicates. */
-export function createMerchant(input: Record<string, unknown>): Promise<{ merchant: MerchantDetail; duplicates?: MerchantSummary[] }> {
-  return callAction('merchant', 'create', input);
+/** Fetches a merchant's file (masked). */
+export function fetchMerchant(id: string): Promise<MerchantOut> {
+  return callAction('merchant', 'get', parseInput(C.getMerchantInput, { id }));
+}
+
+/** Reveals the operator's full personal data (entitled users only; the server records the view). */
+export function revealOperator(id: string): Promise<import('../vendor/shared').merchantContract.RevealPiOutput> {
+  return callAction('merchant', 'revealPi', parseInput(C.revealPiInput, { id }));
+}
+
+/** Files a new merchant (complete or not) with its client-made id. */
+export function createMerchant(input: CreateMerchant): Promise<SaveResult> {
+  return callAction('merchant', 'create', parseInput(C.createMerchantInput, input));
 }
 
 /** Updates (and completes) an existing file. */
-export function updateMerchant(id: string, patch: Record<string, unknown>): Promise<{ merchant: MerchantDetail }> {
-  return callAction('merchant', 'update', { id, patch });
+export function updateMerchant(input: In<'updateMerchantInput'>): Promise<SaveResult> {
+  return callAction('merchant', 'update', parseInput(C.updateMerchantInput, input));
 }
 
 /** Finds probable duplicates of a draft (same mobile, licence code, or name within ~50 m). */
-export function checkDuplicates(input: Record<string, unknown>): Promise<{ matches: (MerchantSummary & { why: string[] })[] }> {
-  return callAction('merchant', 'checkDuplicates', input);
+export function checkDuplicates(input: In<'checkDuplicateInput'>): Promise<{ duplicates: DuplicateOut[] }> {
+  return callAction('merchant', 'checkDuplicate', parseInput(C.checkDuplicateInput, input));
 }

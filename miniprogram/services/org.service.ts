@@ -1,50 +1,34 @@
+import { orgContract } from '../vendor/shared';
 import { callAction } from './transport';
+import { parseInput } from './validate';
 
-export interface Unit {
-  _id: string;
-  name: string;
-  kind: 'bank' | 'branch' | 'group' | 'grid';
-  parentId: string | null;
-  area?: string | null;
-}
-
-export interface Staff {
-  _id: string;
-  name: string;
-  role: string;
-  unitId: string;
-  gridIds: string[];
-  status: string;
-  isBound?: boolean;
-  mobile?: string;
-}
+type Org = typeof import('../vendor/shared').orgContract;
+export type Unit = import('../vendor/shared').orgContract.UnitView;
+export type Staff = import('../vendor/shared').orgContract.StaffOut;
+export type BindCode = import('../vendor/shared').orgContract.BindCodeOutput;
+type In<K extends keyof Org> = Org[K] extends { _zod: { input: infer I } } ? I : never;
 
 /** Fetches the units under a parent (or the caller's top units). */
-export function fetchUnits(parentId?: string): Promise<{ items: Unit[] }> {
-  return callAction('org', 'listUnits', parentId ? { parentId } : {});
+export function fetchUnits(input: In<'listUnitsInput'> = {}): Promise<{ items: Unit[] }> {
+  return callAction('org', 'listUnits', parseInput(orgContract.listUnitsInput, input));
 }
 
-/** Fetches staff of a unit's subtree. */
-export function fetchStaff(input: { unitId?: string; cursor?: string } = {}): Promise<{ items: Staff[]; nextCursor?: string | null }> {
-  return callAction('org', 'listStaff', input);
+/** Fetches staff of a unit's subtree, a page at a time. */
+export function fetchStaff(input: In<'listStaffInput'> = {}): Promise<{ items: Staff[]; nextCursor: string | null }> {
+  return callAction('org', 'listStaff', parseInput(orgContract.listStaffInput, input));
 }
 
 /** Creates a staff member; answers the record and its one-time binding code (shown once). */
-export function createStaff(input: { name: string; role: string; unitId: string; mobile: string; gridIds?: string[] }): Promise<{ staff: Staff; bindCode: string }> {
-  return callAction('org', 'createStaff', input);
+export function createStaff(input: In<'createStaffInput'>): Promise<BindCode> {
+  return callAction('org', 'createStaff', parseInput(orgContract.createStaffInput, input));
 }
 
 /** Reassigns a staff member's grids. */
-export function assignGrids(staffId: string, gridIds: string[]): Promise<{ staff: Staff }> {
-  return callAction('org', 'assignGrids', { staffId, gridIds });
+export function assignGrids(input: In<'assignGridsInput'>): Promise<Staff> {
+  return callAction('org', 'assignGrids', parseInput(orgContract.assignGridsInput, input));
 }
 
-/** Fetches head-office settings (thresholds, radius, due days) with defaults filled in. */
-export function fetchSettings(): Promise<Record<string, unknown>> {
-  return callAction('org', 'getSettings', {});
-}
-
-/** Saves head-office settings. */
-export function saveSettings(patch: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return callAction('org', 'updateSettings', { patch });
+/** Updates a unit (name, boundary polygon of a grid). */
+export function updateUnit(input: In<'updateUnitInput'>): Promise<Unit> {
+  return callAction('org', 'updateUnit', parseInput(orgContract.updateUnitInput, input));
 }

@@ -1,30 +1,21 @@
+import { reportContract as C } from '../vendor/shared';
 import { callAction, fetchTempUrl } from './transport';
+import { parseInput } from './validate';
 
-export interface ExportJob {
-  _id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  progress: number;
-  fileId?: string;
-  error?: string;
-  createdAt?: string;
-}
+export type ReportJob = import('../vendor/shared').reportContract.ReportJobView;
 
-/** Requests an XLSX grid report for a unit and month; answers the job to watch. */
-export function requestExport(input: { jobId: string; unitId?: string; month: string }): Promise<ExportJob> {
-  return callAction('report', 'requestExport', input);
+/** Requests an XLSX grid report for a unit and period; the client-made job id makes a retry harmless. */
+export function requestExport(input: { jobId: string; unitId?: string; period: string }): Promise<ReportJob> {
+  return callAction('report', 'export', parseInput(C.exportReportInput, input));
 }
 
 /** Fetches an export job's status and progress. */
-export function fetchExportJob(jobId: string): Promise<ExportJob> {
-  return callAction('report', 'getJob', { jobId });
+export function fetchExportJob(jobId: string): Promise<ReportJob> {
+  return callAction('report', 'get', parseInput(C.getReportInput, { jobId }));
 }
 
-/** Fetches the caller's recent export jobs. */
-export function fetchExportJobs(): Promise<{ items: ExportJob[] }> {
-  return callAction('report', 'listJobs', {});
-}
-
-/** A temporary download link for a finished export. */
-export function fetchExportLink(fileId: string): Promise<string> {
-  return fetchTempUrl(fileId);
+/** A download link for a finished export (the job's temporary URL, else one made from its file ID). */
+export function fetchExportLink(job: Pick<ReportJob, 'url' | 'fileId'>): Promise<string> {
+  if (job.url) return Promise.resolve(job.url);
+  return fetchTempUrl(job.fileId ?? '');
 }

@@ -1,61 +1,24 @@
+import { statsContract as C } from '../vendor/shared';
 import { callAction } from './transport';
+import { parseInput } from './validate';
 
-export type Period = { kind: 'day'; day: string } | { kind: 'month'; month: string } | { kind: 'year'; year: string } | { kind: 'range'; start: string; end: string };
+export type DashboardView = import('../vendor/shared').statsContract.DashboardView;
+export type WorkloadView = import('../vendor/shared').statsContract.WorkloadView;
+export type TrendPoint = import('../vendor/shared').statsContract.TrendPoint;
+export type WorkloadRow = import('../vendor/shared').statsContract.WorkloadRow;
+export type DashboardSection = import('../vendor/shared').statsContract.DashboardSection;
 
-export interface MetricSet {
-  filed: number;
-  acquiring: number;
-  coverage: number | null;
-  revisitRate: number | null;
-  grantRate: number | null;
-  usageRate: number | null;
-  depositFen: number;
-  [key: string]: unknown;
+/** Fetches the dashboard of a unit for a period key ('2025-07-31', '2025-07', '2025'): metrics, breakdown, rankings, trend. */
+export function fetchDashboard(input: { unitId?: string; period: string; sections?: DashboardSection[] }): Promise<DashboardView> {
+  return callAction('stats', 'dashboard', parseInput(C.dashboardInput, input));
 }
 
-export interface Dashboard {
-  unit: { _id: string; name: string; kind: string };
-  period: Period;
-  metrics: MetricSet;
-  change?: Partial<MetricSet>;
-  targets?: Record<string, number>;
-  children: { unitId: string; name: string; kind: string; metrics: MetricSet }[];
-  rankings?: { grids?: { unitId: string; name: string; value: number }[]; staff?: { staffId: string; name: string; value: number }[] };
+/** Fetches visit workload: one staff member's days/months/years, or a unit's team for the period. */
+export function fetchWorkload(input: { unitId?: string; staffId?: string; period: string }): Promise<WorkloadView> {
+  return callAction('stats', 'workload', parseInput(C.workloadInput, input));
 }
 
-export interface TrendPoint {
-  month: string;
-  acquiring: number;
-  filed: number;
-  visits?: number;
-  coverage?: number | null;
-}
-
-export interface WorkloadRow {
-  key: string;
-  staffId?: string;
-  name?: string;
-  total: number;
-  flagged: number;
-  byType: Record<string, number>;
-}
-
-/** Fetches the dashboard of a unit for a period: metrics, children breakdown, rankings. */
-export function fetchDashboard(input: { unitId?: string; period: Period }): Promise<Dashboard> {
-  return callAction('stats', 'dashboard', input);
-}
-
-/** Fetches the 12-month trend ending at `month`. */
-export function fetchTrend(input: { unitId?: string; month: string }): Promise<{ points: TrendPoint[] }> {
-  return callAction('stats', 'trend', input);
-}
-
-/** Fetches visit workload by staff (or by day/month of one staff member). */
-export function fetchWorkload(input: { unitId?: string; staffId?: string; granularity: 'day' | 'month' | 'year'; period: Period }): Promise<{ rows: WorkloadRow[] }> {
-  return callAction('stats', 'workload', input);
-}
-
-/** Saves head-office targets for a unit and period. */
-export function saveTargets(input: { unitId: string; period: string; targets: Record<string, number> }): Promise<unknown> {
-  return callAction('stats', 'setTargets', input);
+/** Saves a head-office target for a unit, period and indicator. */
+export function saveTarget(input: { unitId: string; period: string; metric: string; value: number }): Promise<unknown> {
+  return callAction('stats', 'setTarget', parseInput(C.setTargetInput, input));
 }

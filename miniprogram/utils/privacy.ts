@@ -13,7 +13,7 @@ export function installPrivacyHandler(): void {
   if (installed || typeof wx.onNeedPrivacyAuthorization !== 'function') return;
   installed = true;
   wx.onNeedPrivacyAuthorization((resolve) => {
-    pending = resolve as Resolve;
+    pending = resolve as unknown as Resolve;
     listeners.forEach((fn) => fn(true));
   });
 }

@@ -9,5 +9,5 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent, CanvasRenderer]);
 
-export const { init, use, registerTheme } = echarts;
+export const { init, use, registerTheme, setPlatformAPI } = echarts;
 export { echarts };

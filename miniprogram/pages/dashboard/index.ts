@@ -1,0 +1,54 @@
+import { fetchDashboard, type DashboardView } from '../../services/stats.service';
+import { describeError } from '../../utils/errors';
+import { chinaDay, count, money, percent } from '../../utils/format';
+import { requireMe } from '../../utils/session';
+import { safeSetData } from '../../utils/set-data';
+
+type Kind = 'day' | 'month' | 'year';
+
+/** The period key of the given kind that contains `day` ('2025-07-31', '2025-07', '2025'). */
+export function periodOf(kind: Kind, day: string): string {
+  return kind === 'day' ? day : kind === 'month' ? day.slice(0, 7) : day.slice(0, 4);
+}
+
+/** '2025-07' → '2025年7月', '2025' → '2025年', a day stays as it is. */
+export function periodLabel(key: string): string {
+  if (/^\d{4}$/.test(key)) return `${key}年`;
+  if (/^\d{4}-\d{2}$/.test(key)) return `${key.slice(0, 4)}年${Number(key.slice(5))}月`;
+  return key;
+}
+
+function delta(n: number | null | undefined, fmt: (v: number) => string): { sub: string; tone: string } {
+  if (n === null || n === undefined) return { sub: '', tone: '' };
+  if (n === 0) return { sub: '较年初持平', tone: '' };
+  return { sub: `较年初 ${n > 0 ? '+' : ''}${fmt(n)}`, tone: n > 0 ? 'up' : 'down' };
+}
+
+/** Turns a dashboard answer into the view's cards, breakdown and rankings. */
+export function toView(d: DashboardView) {
+  const m = d.figures;
+  const c = d.change;
+  const cards = [
+    { key: 'acquiring', label: '收单商户', value: count(m.acquiring), ...delta(c.acquiring.sinceJanuary, count) },
+    { key: 'filed', label: '建档商户', value: count(m.filed), ...delta(c.filed.sinceJanuary, count) },
+    { key: 'coverage', label: '收单覆盖率', value: percent(m.coverage), ...delta(c.coverage.sinceJanuary, (v) => `${(v * 100).toFixed(1)}个点`) },
+    { key: 'revisitRate', label: '回访率', value: percent(m.revisitRate), sub: `本期回访 ${count(m.revisited)} 户`, tone: '' },
+    { key: 'grantRate', label: '授信率', value: percent(m.grantRate), sub: `授信 ${count(m.creditGranted)} 户`, tone: '' },
+    { key: 'usageRate', label: '用信率', value: percent(m.usageRate), sub: `贷款余额 ${money(m.loansOutstandingFen)}`, tone: '' },
+    { key: 'deposit', label: '资金沉淀', value: money(m.depositsFen), ...delta(c.depositsFen.sinceJanuary, money) },
+    { key: 'visits', label: '走访次数', value: count(m.visitsTotal), sub: `其中异常 ${count(m.flaggedTotal)} 次`, tone: m.flaggedTotal ? 'down' : '' },
+  ];
+  const children = (d.children ?? []).map((ch) => ({
+    unitId: ch.id,
+    name: ch.name,
+    kind: ch.kind,
+    acquiring: count(ch.figures.acquiring),
+    coverage: percent(ch.figures.coverage),
+    coverageWidth: Math.round((ch.figures.coverage ?? 0) * 100),
+    revisitRate: percent(ch.figures.revisitRate),
+  }));
+  const rankings = (d.rankings?.gridsByCoverage ?? []).slice(0, 10).map((g) => ({ unitId: g.id, name: g.name, valueLabel: `${percent(g.figures.coverage)} · ${count(g.figures.acquiring)}户` }));
+  const staff = (d.rankings?.staff ?? []).slice(0, 5).map((g) => ({ id: g.id, name: g.name, valueLabel: `${count(g.figures.visitsTotal)} 次走访` }));
+  return { cards, children, rankings, staff };
+}
+

@@ -1,0 +1,126 @@
+import { fetchClassHistory, startMarketing } from '../../../services/lifecycle.service';
+import { fetchMerchant, revealOperator, type MerchantOut } from '../../../services/merchant.service';
+import { fetchTasks, fetchVisits } from '../../../services/visit.service';
+import { describeError } from '../../../utils/errors';
+import { newId, shortTime } from '../../../utils/format';
+import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS } from '../../../utils/labels';
+import { requireMe } from '../../../utils/session';
+import { safeSetData } from '../../../utils/set-data';
+
+const FIELD_NAMES: Record<string, string> = { name: '店名', photos: '门头照', address: '门牌地址', location: '位置', industry: '行业', operator: '经营者', 'operator.name': '经营者姓名', 'operator.mobile': '经营者手机号', products: '产品覆盖' };
+/** Roles that may ask for an operator's full personal data (the server decides and records it). */
+const PI_ROLES = ['hq', 'branch', 'leader', 'member'];
+
+/** The product matrix: for each product, our status and the other banks holding it. */
+export function productRows(holdings: MerchantOut['products'] = []) {
+  const rows = holdings ?? [];
+  return PRODUCTS.map((code) => {
+    const ours = rows.find((h) => h.product === code && h.bank === 'ours');
+    const others = rows.filter((h) => h.product === code && h.bank === 'other' && h.status !== 'none' && h.status !== 'closed');
+    const status = ours?.status ?? 'none';
+    return {
+      code,
+      label: PRODUCT_NAMES[code],
+      ours: PRODUCT_STATUS_LABELS[status] ?? status,
+      oursTone: status === 'active' ? 'ok' : status === 'in-progress' ? 'warn' : 'muted',
+      other: others.length ? others.map((o) => (o.otherBank ? OTHER_BANK_LABELS[o.otherBank] : '他行')).join('、') : '—',
+      isGap: status !== 'active' && status !== 'in-progress',
+    };
+  });
+}
+
+/** The file's fields as the detail shows them. */
+export function fileView(m: MerchantOut) {
+  return {
+    name: m.name,
+    lifecycleClass: m.lifecycleClass,
+    classLabel: CLASS_LABELS[m.lifecycleClass] ?? '',
+    addressText: m.address.text ?? [m.address.street, m.address.doorPlate].filter(Boolean).join(''),
+    missing: m.missingFields.map((f) => FIELD_NAMES[f] ?? f).join('、'),
+    industryLabel: industryName(m.industry),
+    operatorName: m.operator.name ?? '—',
+    operatorMobile: m.operator.mobile ?? '—',
+    operatorId: m.operator.idNumber ?? '',
+    licenceCode: m.licenceCode ?? '',
+    gridName: m.gridId,
+    acquiring: m.acquiring.status === 'active' ? `已开通${m.acquiring.since ? `（${m.acquiring.since}）` : ''}` : m.acquiring.status === 'closed' ? '已关闭' : '未开通',
+    photos: m.photos.length,
+    isFull: false,
+  };
+}
+
+/** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
+Component({
+  data: {
+    id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, notice: '',
+    tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
+    m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[],
+  },
+  methods: {
+    onLoad(query: Record<string, string>) {
+      this.setData({ id: query.id ?? '' });
+      void (this as any).load();
+    },
+    async load() {
+      this.setData({ status: 'loading', error: '' });
+      try {
+        const [me, m, visits, history, tasks] = await Promise.all([
+          requireMe(),
+          fetchMerchant(this.data.id),
+          // The side lists are secondary: the file shows even when one of them fails.
+          fetchVisits(this.data.id).catch(() => ({ items: [] as any[] })),
+          fetchClassHistory(this.data.id).catch(() => ({ items: [] as any[] })),
+          fetchTasks({ merchantId: this.data.id, status: 'open' }).catch(() => ({ items: [] as any[] })),
+        ]);
+        const products = productRows(m.products);
+        await safeSetData(this, {
+          status: 'ready',
+          canSeeFull: PI_ROLES.includes(me.role),
+          m: fileView(m),
+          products,
+          gaps: products.filter((p) => p.isGap).map((p) => p.code),
+          visits: visits.items.map((v: any) => ({
+            id: v.id,
+            typeLabel: VISIT_LABELS[v.type] ?? v.type,
+            staffName: v.staffName ?? '',
+            when: shortTime(v.at),
+            distance: v.distanceM === undefined || v.distanceM === null ? '' : `${Math.round(v.distanceM)} 米${v.isFlagged ? '·超距' : ''}`,
+            isFlagged: Boolean(v.isFlagged),
+            failed: (v.checks ?? []).filter((c: any) => c.result === 'fail').length,
+          })),
+          history: history.items.map((h: any, i: number) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.reason, fromLabel: CLASS_LABELS[h.from] ?? '新建', toLabel: CLASS_LABELS[h.to] ?? h.to })),
+          tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay })),
+        });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    onTab(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ tab: String(e.currentTarget.dataset.value) });
+    },
+    async onShowFull() {
+      try {
+        const pi = await revealOperator(this.data.id);
+        this.setData({ 'm.operatorName': pi.operator.name ?? '—', 'm.operatorMobile': pi.operator.mobile ?? '—', 'm.operatorId': pi.operator.idNumber ?? '', 'm.isFull': true });
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
+    },
+    onComplete() {
+      wx.navigateTo({ url: `/pages/merchant/form/index?id=${this.data.id}` });
+    },
+    onRevisit() {
+      wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}` });
+    },
+    async onMarket() {
+      if (!this.data.gaps.length) return this.setData({ notice: '本行产品已全部开通，无需营销。' });
+      try {
+        // 去营销: a marketing task for the gaps, then the marketing visit form with them ticked.
+        const { task } = await startMarketing({ merchantId: this.data.id, taskId: newId(), products: this.data.gaps });
+        wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}&type=marketing&taskId=${task.id}&products=${task.products.join(',')}` });
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
+    },
+  },
+});

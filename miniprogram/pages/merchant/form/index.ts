@@ -1,0 +1,193 @@
+import { createMerchant, fetchMerchant, updateMerchant, type DuplicateOut, type SaveResult } from '../../../services/merchant.service';
+import { uploadFile } from '../../../services/transport';
+import { STORAGE_KEYS } from '../../../config';
+import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
+import { newId } from '../../../utils/format';
+import { industryOptions, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS } from '../../../utils/labels';
+import { DUPLICATE_REASON_LABELS } from '../../../utils/duplicates';
+import { getPosition, LocationError, type Fix } from '../../../utils/location';
+import { takeStampedPhotos } from '../../../utils/photo';
+import { PrivacyRefused } from '../../../utils/privacy';
+import { requireMe } from '../../../utils/session';
+
+const OUR_CYCLE = ['none', 'in-progress', 'active'];
+
+/** A probable duplicate as the warning lists it (outside the user's scope only the reason shows). */
+export function toDuplicateRow(d: DuplicateOut) {
+  return {
+    id: d.merchantId,
+    name: d.inScope ? d.name ?? '' : '其他网格的商户',
+    address: d.inScope ? d.address ?? '' : '',
+    why: d.reasons.map((r) => DUPLICATE_REASON_LABELS[r] ?? r).join('、') + (d.distanceM !== undefined ? `（相距 ${Math.round(d.distanceM)} 米）` : ''),
+    inScope: d.inScope,
+  };
+}
+
+/** The merchant filing form (建档): photos, location, industry, operator, products, duplicates, drafts. */
+Component({
+  data: {
+    merchantId: '', editing: false, saving: false, error: '', errors: {} as Record<string, string>,
+    form: { name: '', doorPlate: '', operatorName: '', operatorMobile: '', operatorIdNumber: '', licenceCode: '' } as Record<string, string>,
+    industries: industryOptions(), industryIndex: -1, industryLabel: '',
+    photos: [] as { path: string; takenAt: string; location?: { lat: number; lng: number } }[],
+    location: null as Fix | null, markers: [] as any[], locationError: '', needsSetting: false,
+    products: PRODUCTS.map((code) => ({ code, label: PRODUCT_NAMES[code], ours: 'none', oursLabel: PRODUCT_STATUS_LABELS.none, other: false })),
+    duplicates: [] as any[],
+  },
+  methods: {
+    onLoad(query: Record<string, string> = {}) {
+      this.setData({ merchantId: query.id || newId(), editing: Boolean(query.id) });
+      if (query.id) void (this as any).loadExisting(query.id);
+    },
+    async loadExisting(id: string) {
+      try {
+        const m = await fetchMerchant(id);
+        const idx = this.data.industries.findIndex((i) => i.code === m.industry);
+        (this as any)._version = m.version;
+        this.setData({
+          'form.name': m.name,
+          'form.doorPlate': m.address.doorPlate ?? m.address.text ?? '',
+          // Masked values are not sent back: the user retypes personal data only to change it.
+          'form.operatorName': '',
+          location: m.location ? { lat: m.location.lat, lng: m.location.lng, accuracy: 0 } : null,
+          industryIndex: idx,
+          industryLabel: idx >= 0 ? this.data.industries[idx].label : '',
+        });
+      } catch (err) {
+        this.setData({ error: describeError(err) });
+      }
+    },
+    onInput(e: WechatMiniprogram.Input) {
+      const field = String(e.currentTarget.dataset.field);
+      this.setData({ [`form.${field}`]: e.detail.value });
+    },
+    onIndustry(e: WechatMiniprogram.PickerChange) {
+      const i = Number(e.detail.value);
+      this.setData({ industryIndex: i, industryLabel: this.data.industries[i]?.label ?? '' });
+    },
+    onCycleOurs(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.index);
+      const next = OUR_CYCLE[(OUR_CYCLE.indexOf(this.data.products[i].ours) + 1) % OUR_CYCLE.length];
+      this.setData({ [`products[${i}].ours`]: next, [`products[${i}].oursLabel`]: PRODUCT_STATUS_LABELS[next] });
+    },
+    onToggleOther(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.index);
+      this.setData({ [`products[${i}].other`]: !this.data.products[i].other });
+    },
+    async onLocate() {
+      this.setData({ locationError: '', needsSetting: false });
+      try {
+        const fix = await getPosition();
+        this.setData({ location: fix, markers: [{ id: 1, latitude: fix.lat, longitude: fix.lng, width: 28, height: 36 }] });
+        return fix;
+      } catch (err) {
+        this.setData({ locationError: err instanceof LocationError || err instanceof PrivacyRefused ? err.message : '定位失败，请重试。', needsSetting: err instanceof LocationError && err.needsSetting });
+        return null;
+      }
+    },
+    onOpenSetting() {
+      wx.openSetting({});
+    },
+    async onTakePhoto() {
+      try {
+        const me = await requireMe();
+        const fix = this.data.location ?? (await (this as any).onLocate());
+        const takenAt = new Date().toISOString();
+        const place = fix ? `${fix.lng.toFixed(5)}, ${fix.lat.toFixed(5)}` : '位置未知';
+        const paths = await takeStampedPhotos(3 - this.data.photos.length, { takenAt: takenAt.slice(0, 16).replace('T', ' '), place, staff: me.name });
+        this.setData({ photos: [...this.data.photos, ...paths.map((path) => ({ path, takenAt, location: fix ? { lat: fix.lat, lng: fix.lng } : undefined }))].slice(0, 3), 'errors.photos': '' });
+      } catch (err) {
+        this.setData({ error: err instanceof PrivacyRefused ? err.message : /cancel/.test(String((err as Error).message)) ? '' : describeError(err) });
+      }
+    },
+    /** The create/update input from the form; blank optional fields are left out. */
+    payload(photos: { fileId: string; takenAt: string; location?: { lng: number; lat: number } }[], staffId: string) {
+      const f = this.data.form;
+      const ind = this.data.industries[this.data.industryIndex];
+      const operator: Record<string, string> = {};
+      if (f.operatorName.trim()) operator.name = f.operatorName;
+      if (f.operatorMobile.trim()) operator.mobile = f.operatorMobile;
+      if (f.operatorIdNumber.trim()) operator.idNumber = f.operatorIdNumber;
+      const loc = this.data.location;
+      return {
+        id: this.data.merchantId,
+        name: f.name,
+        ...(f.doorPlate.trim() ? { address: { doorPlate: f.doorPlate, text: f.doorPlate } } : {}),
+        ...(loc ? { location: { lng: loc.lng, lat: loc.lat } } : {}),
+        ...(ind ? { industry: ind.code } : {}),
+        ...(Object.keys(operator).length ? { operator } : {}),
+        ...(f.licenceCode.trim() ? { licenceCode: f.licenceCode } : {}),
+        ...(photos.length ? { photos: photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : undefined), staffId })) } : {}),
+        products: this.data.products.flatMap((p) => [
+          ...(p.ours !== 'none' ? [{ product: p.code, bank: 'ours' as const, status: p.ours as 'in-progress' | 'active' }] : []),
+          ...(p.other ? [{ product: p.code, bank: 'other' as const, otherBank: 'other' as const, status: 'active' as const }] : []),
+        ]),
+      };
+    },
+    /** What the entry standard still lacks, as a sentence ('' when the file is complete). */
+    missing(): string {
+      const f = this.data.form;
+      const lacks = [
+        !f.name.trim() && '店名',
+        !this.data.photos.length && '门头照',
+        !f.doorPlate.trim() && '门牌地址',
+        !this.data.location && '位置',
+        this.data.industryIndex < 0 && '行业类别',
+        !f.operatorName.trim() && '经营者姓名',
+        !f.operatorMobile.trim() && '经营者手机号',
+      ].filter(Boolean);
+      return lacks.length ? `还缺：${lacks.join('、')}。可先“暂存”，补齐后再提交。` : '';
+    },
+    async uploadPhotos(): Promise<unknown[]> {
+      const out = [];
+      for (let i = 0; i < this.data.photos.length; i++) {
+        const p = this.data.photos[i];
+        const fileId = await uploadFile(p.path, `merchants/${this.data.merchantId}/${i}.jpg`);
+        out.push({ fileId, takenAt: p.takenAt, location: p.location ? { lng: p.location.lng, lat: p.location.lat } : undefined });
+      }
+      return out;
+    },
+    async send(options: { draft: boolean; force: boolean }) {
+      if (this.data.saving) return;
+      if (!options.draft && !this.data.editing) {
+        const missing = (this as any).missing();
+        if (missing) return this.setData({ error: missing });
+      }
+      this.setData({ saving: true, error: '', errors: {} });
+      try {
+        const me = await requireMe();
+        const photos = await (this as any).uploadPhotos();
+        const body = (this as any).payload(photos, me.staffId);
+        const res: SaveResult = this.data.editing
+          ? await updateMerchant({ ...body, expectedVersion: (this as any)._version, ...(options.force ? { force: true } : {}) })
+          : await createMerchant({ ...body, ...(options.force ? { force: true } : {}) });
+        if (res.duplicates?.length && !res.merchant) {
+          // Nothing was saved: the user compares the matches and decides.
+          this.setData({ duplicates: res.duplicates.map(toDuplicateRow) });
+          return;
+        }
+        wx.removeStorageSync(STORAGE_KEYS.formDraft);
+        wx.showToast({ title: res.merchant?.isComplete ? '建档成功' : '已暂存', icon: 'success' });
+        wx.redirectTo({ url: `/pages/merchant/detail/index?id=${res.merchant?.id ?? this.data.merchantId}` });
+      } catch (err) {
+        if (err instanceof ServiceError && Array.isArray(err.details?.duplicates)) this.setData({ duplicates: (err.details.duplicates as DuplicateOut[]).map(toDuplicateRow) });
+        this.setData({ error: describeError(err), errors: fieldErrors(err) });
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+    onSubmit() {
+      void (this as any).send({ draft: false, force: false });
+    },
+    onSubmitAnyway() {
+      void (this as any).send({ draft: false, force: true });
+    },
+    onSaveDraft() {
+      void (this as any).send({ draft: true, force: false });
+    },
+    onOpenDuplicate(e: WechatMiniprogram.TouchEvent) {
+      if (!e.currentTarget.dataset.scope) return;
+      wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.id}` });
+    },
+  },
+});

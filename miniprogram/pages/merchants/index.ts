@@ -1,0 +1,98 @@
+import { fetchMerchants, type MerchantFilters, type MerchantRow } from '../../services/merchant.service';
+import { describeError } from '../../utils/errors';
+import { CLASS_LABELS, industryName } from '../../utils/labels';
+import { appendList, safeSetData } from '../../utils/set-data';
+
+const PAGE_SIZE = 20;
+
+/** A list row: the masked operator, class and completeness. */
+export function toRow(m: MerchantRow) {
+  return {
+    id: m.id,
+    name: m.name,
+    address: m.address ?? '',
+    lifecycleClass: m.lifecycleClass,
+    classLabel: CLASS_LABELS[m.lifecycleClass] ?? '',
+    industryLabel: industryName(m.industry),
+    operatorLine: [m.operatorName, m.operatorMobile].filter(Boolean).join(' '),
+    isComplete: m.isComplete,
+  };
+}
+
+/** Merchants in my scope: search, class filters, infinite scroll (cursor paging), pull to refresh. */
+Component({
+  data: {
+    q: '', lifecycleClass: '', incompleteOnly: false,
+    classFilters: [{ value: '', label: '全部' }, ...Object.entries(CLASS_LABELS).map(([value, label]) => ({ value, label }))],
+    status: 'loading', error: '', items: [] as ReturnType<typeof toRow>[], nextCursor: null as string | null, loadingMore: false, moreError: '',
+  },
+  lifetimes: {
+    attached() {
+      void (this as any).reload();
+    },
+  },
+  methods: {
+    filters(): MerchantFilters {
+      const f: MerchantFilters = { limit: PAGE_SIZE };
+      if (this.data.q.trim()) f.q = this.data.q.trim();
+      if (this.data.lifecycleClass) f.lifecycleClass = this.data.lifecycleClass as MerchantFilters['lifecycleClass'];
+      if (this.data.incompleteOnly) f.isComplete = false;
+      return f;
+    },
+    async reload() {
+      const self = this as any;
+      const seq = (self._seq = (self._seq ?? 0) + 1);
+      this.setData({ status: 'loading', error: '', moreError: '' });
+      try {
+        const page = await fetchMerchants(self.filters());
+        if (seq !== self._seq) return; // a newer search replaced this one
+        await safeSetData(this, { items: page.items.map(toRow), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
+      } catch (err) {
+        if (seq === self._seq) this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    async loadMore() {
+      if (this.data.loadingMore || !this.data.nextCursor) return;
+      this.setData({ loadingMore: true, moreError: '' });
+      try {
+        const page = await fetchMerchants({ ...(this as any).filters(), cursor: this.data.nextCursor });
+        // Only the new page travels to the view, by index keys.
+        await appendList(this, 'items', this.data.items.length, page.items.map(toRow), { nextCursor: page.nextCursor });
+      } catch (err) {
+        this.setData({ moreError: describeError(err) });
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+    onSearchInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ q: e.detail.value });
+    },
+    onSearch() {
+      void (this as any).reload();
+    },
+    onClear() {
+      this.setData({ q: '' });
+      void (this as any).reload();
+    },
+    onClassFilter(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ lifecycleClass: String(e.currentTarget.dataset.value ?? '') });
+      void (this as any).reload();
+    },
+    onIncomplete() {
+      this.setData({ incompleteOnly: !this.data.incompleteOnly });
+      void (this as any).reload();
+    },
+    onOpen(e: WechatMiniprogram.TouchEvent) {
+      wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.id}` });
+    },
+    onMap() {
+      wx.navigateTo({ url: '/pages/merchant/map/index' });
+    },
+    onPullDownRefresh() {
+      void (this as any).reload().then(() => wx.stopPullDownRefresh());
+    },
+    onReachBottom() {
+      void (this as any).loadMore();
+    },
+  },
+});

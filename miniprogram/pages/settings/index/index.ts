@@ -1,0 +1,103 @@
+import { fetchSettings, saveSettings } from '../../../services/lifecycle.service';
+import { describeError, fieldErrors } from '../../../utils/errors';
+
+/** The head-office settings form: each field's dotted key in the settings document, label and unit. */
+export const SETTING_GROUPS = [
+  {
+    title: '生命周期阈值',
+    fields: [
+      { key: 'lifecycle.qualifiedMinTxnCount', label: '达标：月交易笔数 ≥', unit: '笔', scale: 1 },
+      { key: 'lifecycle.qualifiedMinAmountFen', label: '达标：或月交易额 ≥', unit: '元', scale: 100 },
+      { key: 'lifecycle.premiumMinAmountFen', label: '优质：月交易额 ≥', unit: '元', scale: 100 },
+      { key: 'lifecycle.premiumMinOurProducts', label: '优质：或本行产品数 ≥', unit: '个', scale: 1 },
+      { key: 'lifecycle.abnormalDropRatio', label: '异动：较近 3 月均值下降 ≥', unit: '0–1', scale: 1 },
+      { key: 'lifecycle.abnormalIdleDays', label: '异动：无交易天数 ≥', unit: '天', scale: 1 },
+      { key: 'lifecycle.lostIdleDays', label: '流失：无交易天数 ≥', unit: '天', scale: 1 },
+    ],
+  },
+  {
+    title: '走访与任务',
+    fields: [
+      { key: 'visitRadiusM', label: '走访距离超过则标记异常', unit: '米', scale: 1 },
+      { key: 'followUpDueDays', label: '必查整改任务期限', unit: '天', scale: 1 },
+      { key: 'abnormalVisitDueDays', label: '异动走访任务期限', unit: '天', scale: 1 },
+      { key: 'winBackDueDays', label: '流失挽回任务期限', unit: '天', scale: 1 },
+      { key: 'marketingDueDays', label: '去营销任务期限', unit: '天', scale: 1 },
+    ],
+  },
+];
+
+/** Data keys can't hold dots (setData reads them as paths). */
+function flat(key: string): string {
+  return key.replace(/\./g, '_');
+}
+
+function get(obj: object, path: string): unknown {
+  return path.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+/** Settings (head office): thresholds, radius and due days; links to staff and grids. */
+Component({
+  data: { status: 'loading', error: '', groups: [] as any[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false },
+  lifetimes: {
+    attached() {
+      void (this as any).load();
+    },
+  },
+  methods: {
+    async load() {
+      this.setData({ status: 'loading', error: '' });
+      try {
+        const s = await fetchSettings();
+        const values: Record<string, string> = {};
+        const groups = SETTING_GROUPS.map((g) => ({
+          title: g.title,
+          fields: g.fields.map((f) => {
+            const v = get(s, f.key);
+            values[flat(f.key)] = typeof v === 'number' ? String(v / f.scale) : '';
+            return { ...f, flatKey: flat(f.key), value: values[flat(f.key)] };
+          }),
+        }));
+        this.setData({ status: 'ready', groups, values });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    onInput(e: WechatMiniprogram.Input) {
+      this.setData({ [`values.${flat(String(e.currentTarget.dataset.key))}`]: e.detail.value, saved: false });
+    },
+    async onSave() {
+      if (this.data.saving) return;
+      const patch: Record<string, any> = {};
+      const errors: Record<string, string> = {};
+      for (const g of SETTING_GROUPS) {
+        for (const f of g.fields) {
+          const raw = this.data.values[flat(f.key)];
+          if (raw === '' || raw === undefined) continue;
+          const n = Number(raw) * f.scale;
+          if (!Number.isFinite(n) || n < 0) errors[flat(f.key)] = `“${f.label}”需要不小于 0 的数字`;
+          const parts = f.key.split('.');
+          if (parts.length === 2) (patch[parts[0]] ??= {})[parts[1]] = Math.round(n * 1e6) / 1e6;
+          else patch[parts[0]] = n;
+        }
+      }
+      if (Object.keys(errors).length) return this.setData({ errors, saveError: '请更正标红的设置。' });
+      this.setData({ saving: true, saveError: '', errors: {} });
+      try {
+        await saveSettings(patch);
+        this.setData({ saved: true });
+      } catch (err) {
+        const errs = fieldErrors(err);
+        this.setData({ saveError: describeError(err), errors: Object.fromEntries(Object.entries(errs).map(([k, v]) => [flat(k.replace(/^patch\./, '')), v])) });
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+    onStaff() {
+      wx.navigateTo({ url: '/pages/settings/staff/index' });
+    },
+    onGrids() {
+      wx.navigateTo({ url: '/pages/settings/grids/index' });
+    },
+  },
+});

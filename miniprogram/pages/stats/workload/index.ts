@@ -1,0 +1,88 @@
+import { fetchWorkload, type WorkloadRow, type WorkloadView } from '../../../services/stats.service';
+import { describeError } from '../../../utils/errors';
+import { chinaDay } from '../../../utils/format';
+import { VISIT_LABELS } from '../../../utils/labels';
+import { safeSetData } from '../../../utils/set-data';
+
+type Grain = 'day' | 'month' | 'year';
+const TYPES = ['filing', 'marketing', 'revisit', 'maintenance'];
+const COLORS = ['#0052d9', '#2ba471', '#e37318', '#8e56dd'];
+
+/** A stacked horizontal bar per row (staff member or period), one colour per visit type. */
+export function workloadOption(rows: (WorkloadRow & { name?: string })[]) {
+  const names = rows.map((r) => r.name ?? r.key);
+  return {
+    color: COLORS,
+    grid: { left: 64, right: 16, top: 28, bottom: 8 },
+    legend: { top: 0, itemWidth: 10, itemHeight: 8, textStyle: { fontSize: 10 } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
+    xAxis: { type: 'value', axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#f0f1f3' } } },
+    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { fontSize: 10, width: 56, overflow: 'truncate' } },
+    series: TYPES.map((t) => ({ name: VISIT_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: rows.map((r) => r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0) })),
+  };
+}
+
+/** The period a grain shows: staff by day → this month's days; by month → this year's months; by year → the last 3 years. */
+export function periodFor(grain: Grain, today: string, team: boolean): string {
+  if (team) return grain === 'day' ? today : grain === 'month' ? today.slice(0, 7) : today.slice(0, 4);
+  if (grain === 'day') return today.slice(0, 7);
+  if (grain === 'month') return today.slice(0, 4);
+  return `${Number(today.slice(0, 4)) - 2}-01-01..${today}`;
+}
+
+/** The rows of a workload answer: the team's people, or one person's days/months/years. */
+export function workloadRows(v: WorkloadView): (WorkloadRow & { staffId?: string; name: string })[] {
+  if (v.team) return v.team.rows.map((r) => ({ ...r, name: r.name }));
+  return (v.staff?.rows ?? []).map((r) => ({ ...r, name: r.key }));
+}
+
+/** Staff workload by day, month and year, by visit type, flagged apart; tap a person to see their days. */
+Component({
+  data: {
+    unitId: '', staffId: '', staffName: '', grain: 'month' as Grain,
+    grains: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
+    status: 'loading', error: '', rows: [] as any[], option: {}, chartHeight: 240, total: 0, flagged: 0, periodLabel: '',
+  },
+  methods: {
+    onLoad(query: Record<string, string> = {}) {
+      this.setData({ unitId: query.unitId ?? '' });
+      void (this as any).load();
+    },
+    async load() {
+      this.setData({ status: 'loading', error: '' });
+      const team = !this.data.staffId;
+      const period = periodFor(this.data.grain, chinaDay(), team);
+      try {
+        const view = await fetchWorkload(team ? { unitId: this.data.unitId || undefined, period } : { staffId: this.data.staffId, period });
+        const rows = workloadRows(view);
+        if (!rows.length) return this.setData({ status: 'empty' });
+        const table = rows.map((r) => ({ key: r.key, staffId: r.staffId ?? '', name: r.name, flagged: r.flagged, ...Object.fromEntries(TYPES.map((t) => [t, r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0])) }));
+        await safeSetData(this, {
+          status: 'ready',
+          rows: table,
+          option: workloadOption(rows.slice(0, 15)),
+          chartHeight: Math.max(160, Math.min(rows.length, 15) * 26 + 44),
+          total: rows.reduce((s, r) => s + r.total, 0),
+          flagged: rows.reduce((s, r) => s + r.flagged, 0),
+          periodLabel: period.replace('..', ' 至 '),
+        });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    onGrain(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ grain: e.currentTarget.dataset.value as Grain });
+      void (this as any).load();
+    },
+    onRow(e: WechatMiniprogram.TouchEvent) {
+      const { staff, name } = e.currentTarget.dataset as { staff: string; name: string };
+      if (!staff || this.data.staffId) return;
+      this.setData({ staffId: staff, staffName: name });
+      void (this as any).load();
+    },
+    onBack() {
+      this.setData({ staffId: '', staffName: '' });
+      void (this as any).load();
+    },
+  },
+});

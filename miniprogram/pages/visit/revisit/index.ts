@@ -1,0 +1,155 @@
+import { fetchMerchant } from '../../../services/merchant.service';
+import { getVisitQueue } from '../../../offline/index';
+import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
+import { newId } from '../../../utils/format';
+import { CHECK_ITEMS, CHECK_LABELS, PRODUCT_NAMES, PRODUCTS, VISIT_LABELS } from '../../../utils/labels';
+import { distanceM, getPosition, LocationError, type Fix } from '../../../utils/location';
+import { takeStampedPhotos } from '../../../utils/photo';
+import { PrivacyRefused } from '../../../utils/privacy';
+import { requireMe } from '../../../utils/session';
+
+/** Default flag radius (domain §5); the server applies head office's configured value. */
+const DEFAULT_RADIUS_M = 200;
+
+interface CheckRow {
+  item: string;
+  label: string;
+  result: '' | 'pass' | 'fail' | 'na';
+  note: string;
+  photo: string;
+}
+
+/** Revisit / marketing / maintenance visit: GPS check-in with distance, six checks, note; queued offline-first. */
+Component({
+  data: {
+    status: 'loading', error: '', merchantId: '', taskId: '', merchant: { name: '', address: '', location: null as null | { lat: number; lng: number } },
+    type: 'revisit', types: ['revisit', 'marketing', 'maintenance'].map((value) => ({ value, label: VISIT_LABELS[value] })),
+    fix: null as Fix | null, distance: 0, far: false, radius: DEFAULT_RADIUS_M, locationError: '', needsSetting: false,
+    checks: CHECK_ITEMS.map((item) => ({ item, label: CHECK_LABELS[item], result: '', note: '', photo: '' })) as CheckRow[],
+    results: [{ value: 'pass', label: '通过' }, { value: 'fail', label: '未通过' }, { value: 'na', label: '不适用' }],
+    productChoices: PRODUCTS.map((code) => ({ code, label: PRODUCT_NAMES[code], on: false })),
+    note: '', saving: false, formError: '', errors: {} as Record<string, string>, result: null as null | { title: string; tasks: string[]; sub: string },
+  },
+  methods: {
+    onLoad(query: Record<string, string> = {}) {
+      const wanted = (query.products ?? '').split(',').filter(Boolean);
+      this.setData({
+        merchantId: query.merchantId ?? '',
+        taskId: query.taskId ?? '',
+        type: query.type === 'marketing' || query.type === 'maintenance' ? query.type : 'revisit',
+        productChoices: this.data.productChoices.map((p) => ({ ...p, on: wanted.includes(p.code) })),
+      });
+      void (this as any).load();
+    },
+    async load() {
+      this.setData({ status: 'loading', error: '' });
+      try {
+        const m = await fetchMerchant(this.data.merchantId);
+        this.setData({ status: 'ready', merchant: { name: m.name, address: m.address?.text ?? '', location: m.location ?? null } });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    onType(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ type: String(e.currentTarget.dataset.value), formError: '' });
+    },
+    async onCheckIn() {
+      this.setData({ locationError: '', needsSetting: false });
+      try {
+        const fix = await getPosition();
+        const loc = this.data.merchant.location;
+        const distance = loc ? distanceM(fix, loc) : 0;
+        this.setData({ fix, distance, far: distance > this.data.radius });
+      } catch (err) {
+        this.setData({ locationError: err instanceof LocationError || err instanceof PrivacyRefused ? err.message : '定位失败，请重试。', needsSetting: err instanceof LocationError && err.needsSetting });
+      }
+    },
+    onOpenSetting() {
+      wx.openSetting({});
+    },
+    onResult(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.index);
+      this.setData({ [`checks[${i}].result`]: String(e.currentTarget.dataset.value) });
+    },
+    onNote(e: WechatMiniprogram.Input) {
+      this.setData({ [`checks[${Number(e.currentTarget.dataset.index)}].note`]: e.detail.value });
+    },
+    onVisitNote(e: WechatMiniprogram.Input) {
+      this.setData({ note: e.detail.value });
+    },
+    onProduct(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.index);
+      this.setData({ [`productChoices[${i}].on`]: !this.data.productChoices[i].on });
+    },
+    async onCheckPhoto(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.index);
+      try {
+        const me = await requireMe();
+        const [path] = await takeStampedPhotos(1, { takenAt: new Date().toISOString().slice(0, 16).replace('T', ' '), place: this.data.merchant.name, staff: me.name });
+        this.setData({ [`checks[${i}].photo`]: path });
+      } catch (err) {
+        if (err instanceof PrivacyRefused) this.setData({ formError: err.message });
+      }
+    },
+    /** What is missing before the visit can be sent, as a sentence, or ''. */
+    problem(): string {
+      if (!this.data.fix) return '请先完成 GPS 签到。';
+      if (this.data.type === 'revisit') {
+        const i = this.data.checks.findIndex((c) => !c.result);
+        if (i >= 0) return `请填写第 ${i + 1} 项必查“${this.data.checks[i].label}”的结果。`;
+        const j = this.data.checks.findIndex((c) => c.result === 'fail' && !c.note.trim());
+        if (j >= 0) return `第 ${j + 1} 项“${this.data.checks[j].label}”未通过，请写明问题。`;
+      }
+      if (this.data.type === 'marketing' && !this.data.productChoices.some((p) => p.on)) return '请选择本次营销的产品。';
+      return '';
+    },
+    async onSubmit() {
+      if (this.data.saving) return;
+      const problem = (this as any).problem();
+      if (problem) return this.setData({ formError: problem });
+      this.setData({ saving: true, formError: '', errors: {} });
+      try {
+        const fix = this.data.fix as Fix;
+        const id = newId();
+        const at = new Date().toISOString();
+        const photos: { tempPath: string; takenAt: string; location: { lat: number; lng: number } }[] = [];
+        const checkPhotos: Record<string, number> = {};
+        const checks = this.data.type === 'revisit'
+          ? this.data.checks.map((c) => {
+              if (c.photo) {
+                checkPhotos[c.item] = photos.length;
+                photos.push({ tempPath: c.photo, takenAt: at, location: { lat: fix.lat, lng: fix.lng } });
+              }
+              return { item: c.item, result: c.result, ...(c.note.trim() ? { note: c.note.trim() } : {}) };
+            })
+          : undefined;
+        const visit = {
+          merchantId: this.data.merchantId,
+          type: this.data.type,
+          at,
+          location: { lng: fix.lng, lat: fix.lat },
+          ...(checks ? { checks } : {}),
+          ...(this.data.type === 'marketing' ? { productsPitched: this.data.productChoices.filter((p) => p.on).map((p) => p.code) } : {}),
+          ...(this.data.note.trim() ? { note: this.data.note.trim() } : {}),
+        };
+        const queue = getVisitQueue();
+        await queue.enqueue({ id, visit, photos, checkPhotos, label: `${VISIT_LABELS[this.data.type]} · ${this.data.merchant.name}` });
+        await queue.flush();
+        const left = queue.summary().items.find((i) => i.id === id);
+        const failed = (checks ?? []).filter((c) => c.result === 'fail').map((c) => CHECK_LABELS[c.item]);
+        if (!left) {
+          this.setData({ result: { title: '走访已提交', tasks: failed, sub: this.data.far ? '距离超出范围，已标记为异常走访。' : '' } });
+        } else if (left.state === 'rejected') {
+          this.setData({ formError: left.lastError ?? '提交被退回。' });
+          await queue.discard(id);
+        } else {
+          this.setData({ result: { title: '已保存在手机上，联网后自动提交', tasks: failed, sub: '可在工作台“待同步”查看进度。' } });
+        }
+      } catch (err) {
+        this.setData({ formError: describeError(err), errors: err instanceof ServiceError ? fieldErrors(err) : {} });
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+  },
+});

@@ -1,0 +1,102 @@
+import { fetchTasks } from '../../services/visit.service';
+import { getVisitQueue } from '../../offline/index';
+import type { QueueSummary } from '../../offline/visit-queue';
+import { describeError } from '../../utils/errors';
+import { chinaDay } from '../../utils/format';
+import { CHECK_LABELS, TASK_KIND_LABELS } from '../../utils/labels';
+import { requireMe } from '../../utils/session';
+import { safeSetData } from '../../utils/set-data';
+
+const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending: '发送中…', rejected: '被退回，需处理' };
+
+/** Workbench: today's tasks, quick actions (file, revisit, scan), and the visits waiting to sync. */
+Component({
+  data: {
+    greeting: '你好', name: '', unitName: '', today: chinaDay(),
+    taskStatus: 'loading', taskError: '', tasks: [] as any[],
+    queue: { waiting: 0, sending: 0, rejected: 0, items: [] as any[] }, online: true, scanError: '',
+  },
+  lifetimes: {
+    attached() {
+      const self = this as any;
+      const queue = getVisitQueue();
+      self._off = queue.subscribe((s: QueueSummary) => self.showQueue(s));
+      self.showQueue(queue.summary());
+      wx.onNetworkStatusChange((r) => this.setData({ online: r.isConnected }));
+      const h = new Date(Date.now() + 8 * 3600e3).getUTCHours();
+      this.setData({ greeting: h < 11 ? '早上好' : h < 14 ? '中午好' : h < 18 ? '下午好' : '晚上好' });
+      void self.load();
+    },
+    detached() {
+      (this as any)._off?.();
+    },
+  },
+  methods: {
+    async load() {
+      try {
+        const me = await requireMe();
+        this.setData({ name: me.name, unitName: me.unit?.name ?? '' });
+      } catch (err) {
+        this.setData({ taskStatus: 'error', taskError: describeError(err) });
+        return;
+      }
+      await (this as any).loadTasks();
+    },
+    async loadTasks() {
+      this.setData({ taskStatus: 'loading', taskError: '' });
+      try {
+        const page = await fetchTasks({ status: 'open' });
+        const today = chinaDay();
+        const tasks = page.items.slice(0, 10).map((t) => ({
+          ...t,
+          kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
+          checkLabel: t.check ? CHECK_LABELS[t.check] : '',
+          overdue: t.dueDay < today,
+          dueLabel: t.dueDay < today ? `已逾期 ${t.dueDay.slice(5)}` : t.dueDay === today ? '今天到期' : `${t.dueDay.slice(5)} 到期`,
+        }));
+        await safeSetData(this, { tasks, taskStatus: tasks.length ? 'ready' : 'empty' });
+      } catch (err) {
+        this.setData({ taskStatus: 'error', taskError: describeError(err) });
+      }
+    },
+    showQueue(s: QueueSummary) {
+      void safeSetData(this, { queue: { ...s, items: s.items.map((i) => ({ ...i, stateLabel: STATE_LABELS[i.state] })) } });
+    },
+    onRetrySync(e: WechatMiniprogram.TouchEvent) {
+      getVisitQueue().retry(String(e.currentTarget.dataset.id));
+    },
+    onFile() {
+      wx.navigateTo({ url: '/pages/merchant/form/index' });
+    },
+    onRevisit() {
+      wx.switchTab({ url: '/pages/merchants/index' });
+    },
+    onLists() {
+      wx.navigateTo({ url: '/pages/lifecycle/lists/index' });
+    },
+    onAllTasks() {
+      wx.navigateTo({ url: '/pages/visit/tasks/index' });
+    },
+    onTask(e: WechatMiniprogram.TouchEvent) {
+      wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${e.currentTarget.dataset.merchant}&taskId=${e.currentTarget.dataset.id}` });
+    },
+    onScan() {
+      this.setData({ scanError: '' });
+      wx.scanCode({
+        onlyFromCamera: true,
+        scanType: ['qrCode'],
+        success: (r) => {
+          // The merchant's grid card QR carries `merchant:<id>`; anything else is not ours.
+          const m = /^merchant:([A-Za-z0-9_:-]{1,64})$/.exec(r.result.trim());
+          if (m) wx.navigateTo({ url: `/pages/merchant/detail/index?id=${m[1]}` });
+          else this.setData({ scanError: '这不是商户网格码，请扫描商户立牌上的网格二维码。' });
+        },
+        fail: () => undefined,
+      });
+    },
+    onPullDownRefresh() {
+      void (this as any).loadTasks().then(() => wx.stopPullDownRefresh());
+      void getVisitQueue().flush();
+    },
+  },
+});
