@@ -14,3 +14,4 @@ export * from './pi';
 export * from './cursor';
 export * from './org';
 export * from './placement';
+export * from './hooks';

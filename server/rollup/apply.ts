@@ -12,7 +12,7 @@ import {
   isAcquiringOn,
   toDay,
 } from '../../shared/domain/metrics.rules';
-import { Increments, ROLLUP_MARKS, flushIncrements, marketOwner, staffOwner, unitOwner } from './store';
+import { Increments, ROLLUP_MARKS, flushIncrements, readDoc, marketOwner, staffOwner, unitOwner } from './store';
 
 /** A merchant document as the roll-ups read it. */
 export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string };
@@ -140,8 +140,7 @@ export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant:
     const mm = day.slice(5, 7);
     const mmdd = day.slice(5, 10);
     const markId = `${visit.merchantId}|${year}`;
-    const res = (await tx.collection(ROLLUP_MARKS).doc(markId).get()) as { data: MarkDoc | MarkDoc[] | null };
-    const mark = (Array.isArray(res.data) ? res.data[0] : res.data) ?? null;
+    const mark = await readDoc<MarkDoc>(tx, ROLLUP_MARKS, markId);
     const grains = { year: !mark, month: !mark || !mark.months.includes(mm), day: !mark || !mark.days.includes(mmdd) };
     if (grains.day) {
       const owners = (visit.unitPath ?? merchant.unitPath ?? []).map(unitOwner);

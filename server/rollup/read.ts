@@ -4,14 +4,12 @@ import {
   type Day,
   type FlowCounter,
   type MetricFigures,
-  type MetricPeriod,
   FLOW_COUNTERS,
   MONTHLY_COUNTERS,
   STOCK_COUNTERS,
   decomposeRange,
   figuresFrom,
   monthOf,
-  periodBounds,
   yearOf,
 } from '../../shared/domain/metrics.rules';
 import { ROLLUPS, ROLLUP_MARKS, type RollupDoc } from './store';
@@ -149,8 +147,8 @@ export async function revisitedInRange(db: Db, scope: { unitId?: string; marketI
 }
 
 /** The §7 figures of one owner for a period: stocks at its end, flows over it. */
-export function figuresOf(o: OwnerDocs, p: MetricPeriod, revisitedOverride?: number): MetricFigures {
-  const { start, end } = periodBounds(p);
+export function figuresOf(o: OwnerDocs, p: { start: Day; end: Day }, revisitedOverride?: number): MetricFigures {
+  const { start, end } = p;
   const flow = flowOver(o, start, end) as Partial<Record<FlowCounter, number>>;
   if (revisitedOverride !== undefined) flow.rv = revisitedOverride;
   return figuresFrom(stockAt(o, end), flow);

@@ -116,13 +116,24 @@ export function nestedFrom(inc: Map<string, number>): Record<string, any> {
   return out;
 }
 
+/**
+ * Reads a document by id, or null when absent, whether the client was configured to throw on a missing
+ * document (the wx-server-sdk default) or not; works inside a transaction.
+ */
+export async function readDoc<T = any>(db: Db | Tx, coll: string, id: string): Promise<T | null> {
+  try {
+    const res = (await db.collection(coll).doc(id).get()) as { data: T | T[] | null };
+    return ((Array.isArray(res.data) ? res.data[0] : res.data) ?? null) as T | null;
+  } catch (err) {
+    if (/does not exist/.test(String((err as { errMsg?: string })?.errMsg ?? (err as Error)?.message ?? err))) return null;
+    throw err;
+  }
+}
+
 /** Looks up the descriptive fields of an owner (from units, markets or staff), cached per flush. */
 export async function resolveOwnerMeta(db: Db | Tx, owner: string): Promise<OwnerMeta> {
   const [prefix, id] = [owner.slice(0, 1), owner.slice(2)];
-  const read = async (coll: string) => {
-    const res = (await db.collection(coll).doc(id).get()) as { data: any };
-    return Array.isArray(res.data) ? res.data[0] : res.data;
-  };
+  const read = (coll: string) => readDoc<any>(db, coll, id);
   if (prefix === 'u') {
     const u = await read('units');
     const path: string[] = u?.unitPath?.length ? u.unitPath : [id];

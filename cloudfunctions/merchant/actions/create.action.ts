@@ -1,0 +1,95 @@
+import { type SaveMerchantOutput, createMerchantInput } from '../../../shared/contracts/merchant.contract';
+import { type ActionContext, AppError, defineAction, getDoc, inTransaction, onMerchantWritten } from '../../../server';
+import { chinaDay } from '../../../server/time';
+import {
+  type MerchantDoc,
+  assertDuplicatesDecided,
+  checkMarketAndGroup,
+  findDuplicates,
+  merchantView,
+  mobileHash,
+  placeInGrid,
+  recordMerchantChange,
+  sealOperator,
+  toGeoPoint,
+  toStoredPhotos,
+  withCompleteness,
+} from '../merchant.service';
+
+/** Roles that file merchants (maintenance assistants revisit and install; they do not open files). */
+const FILING_ROLES = ['hq', 'branch', 'leader', 'member', 'marketing'] as const;
+
+/**
+ * `create`: files a merchant (建档). Idempotent on the client-made id; placed in a grid by its boundary
+ * when no grid is given; probable duplicates come back as CONFLICT `MERCHANT.DUPLICATE` for the user to
+ * decide (resubmit with `confirmDuplicateOf` or `force`); an incomplete file is saved with its missing fields.
+ */
+export const create = defineAction({
+  schema: createMerchantInput,
+  roles: FILING_ROLES,
+  async handler(input, ctx) {
+    const replay = await replayOf(ctx, input.id);
+    if (replay) return replay;
+    const grid = await placeInGrid(ctx, input.gridId, input.location);
+    await checkMarketAndGroup(ctx, grid, input.marketId, input.wechatGroupId);
+    const hash = mobileHash(input.operator?.mobile);
+    const dups = await findDuplicates(ctx, { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode });
+    const review = assertDuplicatesDecided(dups, input);
+
+    const doc = withCompleteness<MerchantDoc>(
+      {
+        _id: input.id,
+        name: input.name,
+        ...(input.address ? { address: input.address } : {}),
+        ...(input.location ? { location: toGeoPoint(ctx, input.location) } : {}),
+        gridId: grid._id,
+        unitPath: grid.unitPath,
+        area: grid.area ?? null,
+        ...(input.industry ? { industry: input.industry } : {}),
+        ...(input.operator ? { operator: sealOperator(input.operator) } : {}),
+        ...(input.licenceCode ? { licenceCode: input.licenceCode } : {}),
+        ...(input.photos ? { photos: toStoredPhotos(ctx, input.photos) } : {}),
+        ...(input.products ? { products: input.products } : {}),
+        ...(input.marketId ? { marketId: input.marketId } : {}),
+        ...(input.wechatGroupId ? { wechatGroupId: input.wechatGroupId } : {}),
+        isComplete: false,
+        missingFields: [],
+        acquiring: { status: 'none' },
+        credit: { grantedFen: 0, drawnFen: 0 },
+        depositFen: 0,
+        lifecycleClass: 'to-win',
+        classSince: chinaDay(ctx.now),
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+        createdBy: ctx.caller.staffId,
+        version: 1,
+        ...(review ? { duplicateReview: review } : {}),
+      },
+      ctx,
+    );
+
+    try {
+      await inTransaction(ctx.db, async (tx) => {
+        if (await getDoc(tx, 'merchants', doc._id)) throw new AppError('CONFLICT', '商户已存在', { reason: 'MERCHANT.EXISTS' });
+        await tx.collection('merchants').add({ data: doc });
+        await recordMerchantChange(tx, { merchantId: doc._id, change: 'created', by: ctx.caller.staffId, at: ctx.now, toGridId: grid._id });
+        if (doc.isComplete) await recordMerchantChange(tx, { merchantId: doc._id, change: 'completed', by: ctx.caller.staffId, at: ctx.now });
+        await onMerchantWritten(tx, { before: null, after: doc, at: ctx.now });
+      });
+    } catch (err) {
+      // A retry that raced this one committed first: answer with its result.
+      const again = await replayOf(ctx, input.id).catch(() => null);
+      if (again) return again;
+      throw err;
+    }
+    return { merchant: merchantView(doc), isReplay: false };
+  },
+});
+
+/** The stored result of an earlier create with this id by the same caller (a retry), or null if none. */
+async function replayOf(ctx: ActionContext, id: string): Promise<SaveMerchantOutput | null> {
+  const existing = await getDoc<MerchantDoc>(ctx.db, 'merchants', id);
+  if (!existing) return null;
+  if (existing.createdBy !== ctx.caller.staffId) throw new AppError('CONFLICT', '该商户编号已被使用', { reason: 'MERCHANT.ID_TAKEN' });
+  return { merchant: merchantView(existing), isReplay: true };
+}

@@ -1,0 +1,76 @@
+import { updateMerchantInput } from '../../../shared/contracts/merchant.contract';
+import { AppError, defineAction, getDoc, inTransaction, notFound, onMerchantWritten } from '../../../server';
+import {
+  type MerchantDoc,
+  assertDuplicatesDecided,
+  checkMarketAndGroup,
+  findDuplicates,
+  loadMerchantInScope,
+  merchantView,
+  mobileHash,
+  pointOut,
+  recordMerchantChange,
+  sealOperator,
+  toGeoPoint,
+  toStoredPhotos,
+  withCompleteness,
+  withoutId,
+} from '../merchant.service';
+
+/**
+ * `update`: completes or corrects a file. Fields given replace the stored ones (the operator field by
+ * field, so the sealed mobile need not be resent); the duplicate check runs again when the name, place,
+ * mobile or licence changed; `expectedVersion` guards against overwriting someone else's edit.
+ */
+export const update = defineAction({
+  schema: updateMerchantInput,
+  async handler(input, ctx) {
+    const current = await loadMerchantInScope(ctx, input.id);
+    await checkMarketAndGroup(ctx, { _id: current.gridId, unitPath: current.unitPath }, input.marketId, input.wechatGroupId);
+    const identityChanged = input.name !== undefined || input.location !== undefined || input.operator?.mobile !== undefined || input.licenceCode !== undefined;
+    let review: unknown;
+    if (identityChanged) {
+      const here = input.location ?? pointOut(current.location);
+      const dups = await findDuplicates(ctx, {
+        id: current._id,
+        name: input.name ?? current.name,
+        location: here,
+        mobileHash: input.operator?.mobile !== undefined ? mobileHash(input.operator.mobile) : (current.operator?.mobile?.hash ?? null),
+        licenceCode: input.licenceCode ?? current.licenceCode ?? null,
+      });
+      review = assertDuplicatesDecided(dups, input);
+    }
+    const fields = Object.keys(input).filter((k) => !['id', 'expectedVersion', 'confirmDuplicateOf', 'force'].includes(k));
+    const sealed = input.operator ? sealOperator(input.operator) : null;
+    const next = await inTransaction(ctx.db, async (tx) => {
+      const m = await getDoc<MerchantDoc>(tx, 'merchants', input.id);
+      if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
+      if (input.expectedVersion !== undefined && input.expectedVersion !== (m.version ?? 1)) {
+        throw new AppError('CONFLICT', '档案已被他人修改，请刷新后再编辑', { reason: 'MERCHANT.VERSION', details: { version: m.version ?? 1 } });
+      }
+      const draft: MerchantDoc = {
+        ...m,
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.address !== undefined ? { address: { ...(m.address ?? {}), ...input.address } } : {}),
+        ...(input.location !== undefined ? { location: toGeoPoint(ctx, input.location) } : {}),
+        ...(input.industry !== undefined ? { industry: input.industry } : {}),
+        ...(sealed ? { operator: { ...(m.operator ?? {}), ...sealed } } : {}),
+        ...(input.licenceCode !== undefined ? { licenceCode: input.licenceCode } : {}),
+        ...(input.photos !== undefined ? { photos: toStoredPhotos(ctx, input.photos) } : {}),
+        ...(input.products !== undefined ? { products: input.products } : {}),
+        ...(input.marketId !== undefined ? { marketId: input.marketId } : {}),
+        ...(input.wechatGroupId !== undefined ? { wechatGroupId: input.wechatGroupId } : {}),
+        ...(review ? { duplicateReview: review } : {}),
+        updatedAt: ctx.now,
+        version: (m.version ?? 1) + 1,
+      };
+      const after = withCompleteness(draft, ctx);
+      await tx.collection('merchants').doc(m._id).set({ data: withoutId(after) });
+      await recordMerchantChange(tx, { merchantId: m._id, change: 'updated', by: ctx.caller.staffId, at: ctx.now, fields });
+      if (after.isComplete && !m.isComplete) await recordMerchantChange(tx, { merchantId: m._id, change: 'completed', by: ctx.caller.staffId, at: ctx.now });
+      await onMerchantWritten(tx, { before: m, after, at: ctx.now });
+      return after;
+    });
+    return { merchant: merchantView(next), isReplay: false };
+  },
+});

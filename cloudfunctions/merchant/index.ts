@@ -1,0 +1,14 @@
+/** Cloud function `merchant`: the merchant file (建档), lists, duplicates, transfers, products, markets and groups. */
+import { createMain } from '../../server';
+import { assign } from './actions/assign.action';
+import { checkDuplicate } from './actions/check-duplicate.action';
+import { create } from './actions/create.action';
+import { get } from './actions/get.action';
+import { history } from './actions/history.action';
+import { list } from './actions/list.action';
+import { revealPi } from './actions/reveal-pi.action';
+import { transfer } from './actions/transfer.action';
+import { update } from './actions/update.action';
+import { updateProducts } from './actions/update-products.action';
+
+export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history }, 'merchant');

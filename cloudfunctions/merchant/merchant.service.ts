@@ -1,0 +1,280 @@
+import type { DuplicateOut, MerchantOut, MerchantRow } from '../../shared/contracts/merchant.contract';
+import type { PhotoInput, PointInput } from '../../shared/contracts/common.contract';
+import { maskIdNumber, maskMobile, maskName } from '../../shared/domain/mask.rules';
+import { type MerchantFileFields, duplicateReasons, isComplete, missingFields, toLngLat } from '../../shared/domain/merchant-file.rules';
+import type { ProductCode, ProductHolding } from '../../shared/domain/product.rules';
+import {
+  type ActionContext,
+  AppError,
+  type SealedValue,
+  type UnitDoc,
+  assertInScope,
+  fieldError,
+  findGridForPoint,
+  forbidden,
+  getDoc,
+  hashPi,
+  isInScope,
+  iso,
+  newId,
+  notFound,
+  sealPi,
+  type Tx,
+} from '../../server';
+
+/** A stored merchant file (data-model `merchants`). */
+export interface MerchantDoc {
+  _id: string;
+  name: string;
+  address?: { district?: string; township?: string; street?: string; doorPlate?: string; text?: string };
+  location?: unknown;
+  gridId: string;
+  unitPath: string[];
+  area: 'city' | 'township' | null;
+  industry?: string;
+  operator?: { name?: string; mobile?: SealedValue; idNumber?: SealedValue };
+  licenceCode?: string;
+  acquiringNo?: string;
+  photos?: { fileId: string; takenAt: Date; location: unknown; staffId: string }[];
+  products?: ProductHolding[];
+  marketId?: string | null;
+  wechatGroupId?: string | null;
+  isComplete: boolean;
+  missingFields: string[];
+  filedAt?: Date | null;
+  filedBy?: string | null;
+  acquiring?: { status: string; since?: string; closedAt?: string; deviceStatus?: string };
+  credit?: { grantedFen: number; drawnFen: number; grantedAt?: string };
+  depositFen?: number;
+  lifecycleClass: string;
+  classSince?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy?: string;
+  version: number;
+  duplicateReview?: unknown;
+  [key: string]: unknown;
+}
+
+/** A CloudBase geo Point from a validated `{ lng, lat }`. */
+export function toGeoPoint(ctx: Pick<ActionContext, 'db'>, p: PointInput): unknown {
+  return ctx.db.Geo.Point(p.lng, p.lat);
+}
+
+/** `{ lng, lat }` of a stored Point (Geo class, GeoJSON or pair), or null. */
+export function pointOut(v: unknown): { lng: number; lat: number } | null {
+  const p = toLngLat(v as never);
+  return p ? { lng: p[0], lat: p[1] } : null;
+}
+
+/** Stamped photos as stored: instants as Dates, places as Points. */
+export function toStoredPhotos(ctx: Pick<ActionContext, 'db'>, photos: PhotoInput[]): MerchantDoc['photos'] {
+  return photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: toGeoPoint(ctx, p.location), staffId: p.staffId }));
+}
+
+/** The products held with us (active), for lists and filters. */
+export function productsHeld(m: Pick<MerchantDoc, 'products' | 'acquiring'>): ProductCode[] {
+  const held = new Set<ProductCode>();
+  for (const p of m.products ?? []) if (p.bank === 'ours' && p.status === 'active') held.add(p.product);
+  // Acquiring is what the bank's system says (imports), whatever the staff-entered matrix shows.
+  if (m.acquiring?.status === 'active') held.add('acquiring');
+  else held.delete('acquiring');
+  return [...held];
+}
+
+/** The detail view: personal information masked. */
+export function merchantView(m: MerchantDoc): MerchantOut {
+  return {
+    id: m._id,
+    name: m.name,
+    address: {
+      district: m.address?.district ?? null,
+      township: m.address?.township ?? null,
+      street: m.address?.street ?? null,
+      doorPlate: m.address?.doorPlate ?? null,
+      text: m.address?.text ?? null,
+    },
+    location: pointOut(m.location),
+    gridId: m.gridId,
+    unitPath: m.unitPath ?? [],
+    area: m.area ?? null,
+    industry: m.industry ?? null,
+    operator: { name: m.operator?.name ?? null, mobile: m.operator?.mobile?.masked ?? null, idNumber: m.operator?.idNumber?.masked ?? null },
+    licenceCode: m.licenceCode ?? null,
+    acquiringNo: m.acquiringNo ?? null,
+    photos: (m.photos ?? []).map((p) => ({ fileId: p.fileId, takenAt: iso(p.takenAt) ?? '', location: pointOut(p.location) ?? { lng: 0, lat: 0 }, staffId: p.staffId })),
+    products: m.products ?? null,
+    productsHeld: productsHeld(m),
+    marketId: m.marketId ?? null,
+    wechatGroupId: m.wechatGroupId ?? null,
+    isComplete: Boolean(m.isComplete),
+    missingFields: m.missingFields ?? [],
+    lifecycleClass: m.lifecycleClass,
+    acquiring: m.acquiring ?? { status: 'none' },
+    filedAt: iso(m.filedAt),
+    createdAt: iso(m.createdAt),
+    updatedAt: iso(m.updatedAt),
+    createdBy: m.createdBy ?? null,
+    version: m.version ?? 1,
+  };
+}
+
+/** A list row: operator name and mobile masked. */
+export function merchantRow(m: MerchantDoc): MerchantRow {
+  return {
+    id: m._id,
+    name: m.name,
+    address: m.address?.text ?? ([m.address?.street, m.address?.doorPlate].filter(Boolean).join('') || null),
+    gridId: m.gridId,
+    industry: m.industry ?? null,
+    lifecycleClass: m.lifecycleClass,
+    isComplete: Boolean(m.isComplete),
+    operatorName: m.operator?.name ? maskName(m.operator.name) : null,
+    operatorMobile: m.operator?.mobile?.masked ?? null,
+    productsHeld: productsHeld(m),
+    marketId: m.marketId ?? null,
+    location: pointOut(m.location),
+    updatedAt: iso(m.updatedAt),
+  };
+}
+
+/** Seals the operator's personal information (mobile, ID number) for storage. */
+export function sealOperator(op: { name?: string; mobile?: string; idNumber?: string }): NonNullable<MerchantDoc['operator']> {
+  return {
+    ...(op.name ? { name: op.name } : {}),
+    ...(op.mobile ? { mobile: sealPi(op.mobile, maskMobile) } : {}),
+    ...(op.idNumber ? { idNumber: sealPi(op.idNumber, maskIdNumber) } : {}),
+  };
+}
+
+/** Recomputes completeness (entry standard) on a file about to be stored. */
+export function withCompleteness<T extends MerchantDoc>(m: T, ctx: Pick<ActionContext, 'caller' | 'now'>): T {
+  const file = m as unknown as MerchantFileFields;
+  const missing = missingFields(file);
+  const complete = isComplete(file);
+  const out = { ...m, isComplete: complete, missingFields: missing };
+  // The day a file first meets the standard is its filing day (建档).
+  if (complete && !m.filedAt) Object.assign(out, { filedAt: ctx.now, filedBy: ctx.caller.staffId });
+  return out;
+}
+
+/** Loads a merchant the caller may see, else NOT_FOUND/FORBIDDEN. */
+export async function loadMerchantInScope(ctx: ActionContext, id: string): Promise<MerchantDoc> {
+  const m = await getDoc<MerchantDoc>(ctx.db, 'merchants', id);
+  if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
+  assertInScope(ctx.caller, m.unitPath);
+  return m;
+}
+
+/** Loads a grid by id for a write: VALIDATION if absent or not a grid, FORBIDDEN outside scope. */
+export async function loadGridForWrite(ctx: ActionContext, gridId: string, field = 'gridId'): Promise<UnitDoc> {
+  const grid = await getDoc<UnitDoc>(ctx.db, 'units', gridId);
+  if (!grid || grid.kind !== 'grid') throw fieldError(field, '网格不存在', 'UNIT.NOT_FOUND');
+  if (!isInScope(ctx.caller, grid.unitPath)) throw forbidden('不能在其他网格建档或操作', 'SCOPE.OTHER_GRID');
+  return grid;
+}
+
+/**
+ * Decides the grid of a new file: the given one (checked against the boundaries: a location inside
+ * another grid's polygon is refused), or the grid whose polygon contains the location.
+ */
+export async function placeInGrid(ctx: ActionContext, gridId: string | undefined, location: PointInput | undefined): Promise<UnitDoc> {
+  const placed = location ? await findGridForPoint(ctx.db, location.lng, location.lat) : null;
+  if (gridId) {
+    const grid = await loadGridForWrite(ctx, gridId);
+    if (placed && placed !== grid._id) {
+      throw fieldError('gridId', '位置在另一个网格的边界内', 'MERCHANT.GRID_MISMATCH', { suggestedGridId: placed });
+    }
+    return grid;
+  }
+  if (!location) throw fieldError('gridId', '请选择网格或提供位置', 'MERCHANT.GRID_REQUIRED');
+  if (!placed) throw fieldError('gridId', '该位置不在任何网格边界内，请选择网格', 'MERCHANT.NO_GRID_FOR_LOCATION');
+  return loadGridForWrite(ctx, placed);
+}
+
+/** Checks that a market and a WeChat group fit the merchant's grid. */
+export async function checkMarketAndGroup(ctx: ActionContext, grid: Pick<UnitDoc, '_id' | 'unitPath'>, marketId?: string | null, wechatGroupId?: string | null): Promise<void> {
+  if (marketId) {
+    const market = await getDoc<{ gridIds?: string[]; branchId?: string }>(ctx.db, 'markets', marketId);
+    if (!market) throw fieldError('marketId', '商圈不存在', 'MARKET.NOT_FOUND');
+    const fits = (market.gridIds ?? []).includes(grid._id) || (market.branchId !== undefined && grid.unitPath.includes(market.branchId));
+    if (!fits) throw fieldError('marketId', '商圈不覆盖该商户所在网格', 'MARKET.OTHER_GRID');
+  }
+  if (wechatGroupId) {
+    const group = await getDoc<{ gridId?: string }>(ctx.db, 'wechatGroups', wechatGroupId);
+    if (!group) throw fieldError('wechatGroupId', '微信群不存在', 'WECHAT_GROUP.NOT_FOUND');
+    if (group.gridId !== grid._id) throw fieldError('wechatGroupId', '微信群不属于该商户所在网格', 'WECHAT_GROUP.OTHER_GRID');
+  }
+}
+
+export interface DuplicateProbe {
+  id?: string;
+  name?: string;
+  location?: PointInput | null;
+  mobileHash?: string | null;
+  licenceCode?: string | null;
+}
+
+/**
+ * Probable duplicates (domain §3): same operator mobile (by keyed hash), same licence code, same name
+ * within the configured radius. Matches outside the caller's scope show only their id and reasons.
+ */
+export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe): Promise<DuplicateOut[]> {
+  const { db } = ctx;
+  const _ = db.command;
+  const found = new Map<string, MerchantDoc>();
+  const add = (rows: MerchantDoc[]) => rows.forEach((r) => found.set(r._id, r));
+  const fields = { _id: true, name: true, location: true, operator: true, licenceCode: true, unitPath: true, gridId: true, address: true };
+  if (probe.mobileHash) add((await db.collection('merchants').where({ 'operator.mobile.hash': probe.mobileHash }).field(fields).limit(20).get()).data);
+  if (probe.licenceCode) add((await db.collection('merchants').where({ licenceCode: probe.licenceCode }).field(fields).limit(20).get()).data);
+  if (probe.name && probe.location) {
+    const settings = await ctx.settings();
+    const near = _.geoNear({ geometry: db.Geo.Point(probe.location.lng, probe.location.lat), maxDistance: settings.duplicateRadiusM });
+    add((await db.collection('merchants').where({ location: near }).field(fields).limit(50).get()).data);
+  }
+  if (found.size === 0) return [];
+  const candidate: MerchantFileFields = {
+    ...(probe.id ? { _id: probe.id } : {}),
+    name: probe.name ?? null,
+    location: probe.location ? [probe.location.lng, probe.location.lat] : null,
+    operator: { mobile: probe.mobileHash ? { hash: probe.mobileHash } : null },
+    licenceCode: probe.licenceCode ?? null,
+  };
+  return duplicateReasons(candidate, [...found.values()] as never).map((match) => {
+    const m = found.get(match.merchantId)!;
+    const inScope = isInScope(ctx.caller, m.unitPath);
+    if (!inScope) return { ...match, inScope };
+    return { ...match, inScope, name: m.name, address: m.address?.text ?? null, gridId: m.gridId, operatorMobile: m.operator?.mobile?.masked ?? null };
+  });
+}
+
+/** Refuses to save over probable duplicates unless the caller decided (confirmDuplicateOf / force). */
+export function assertDuplicatesDecided(dups: DuplicateOut[], decision: { confirmDuplicateOf?: string; force?: boolean }): unknown {
+  if (dups.length === 0) return undefined;
+  const confirmed = decision.confirmDuplicateOf && dups.some((d) => d.merchantId === decision.confirmDuplicateOf);
+  if (!decision.force && !confirmed) {
+    throw new AppError('CONFLICT', '发现疑似重复商户，请核对后选择', { reason: 'MERCHANT.DUPLICATE', details: { duplicates: dups } });
+  }
+  return { matches: dups.map((d) => ({ merchantId: d.merchantId, reasons: d.reasons })), decision: decision.force ? 'force' : 'confirmed-distinct', confirmedId: decision.confirmDuplicateOf ?? null };
+}
+
+/** Keyed hash of a normalised mobile, as stored beside the sealed value. */
+export function mobileHash(mobile: string | undefined): string | null {
+  return mobile ? hashPi(mobile) : null;
+}
+
+/** Appends a merchantHistory entry inside the write's transaction. */
+export async function recordMerchantChange(
+  tx: Tx,
+  entry: { merchantId: string; change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned'; by: string; at: Date; fromGridId?: string; toGridId?: string; reason?: string; fields?: string[] },
+): Promise<void> {
+  const { merchantId, change, by, at, ...rest } = entry;
+  const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  await tx.collection('merchantHistory').add({ data: { _id: newId(), merchantId, change, byStaffId: by, at, ...extra } });
+}
+
+/** The document without `_id`, for `doc(id).set()`. */
+export function withoutId(m: MerchantDoc): Omit<MerchantDoc, '_id'> {
+  const { _id: _ignored, ...rest } = m;
+  return rest;
+}

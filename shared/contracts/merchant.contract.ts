@@ -1,0 +1,209 @@
+/** Contract of the `merchant` function: the merchant file (建档), lists, duplicates, transfers, products. */
+import { z } from 'zod';
+import type { DuplicateReason } from '../domain/merchant-file.rules';
+import { BANK_SIDES, HOLDING_STATUSES, OTHER_BANKS, PRODUCTS, type ProductCode, type ProductHolding, holdingsProblem } from '../domain/product.rules';
+import {
+  type PhotoOut,
+  type PointOut,
+  clientIdSchema,
+  creditCodeSchema,
+  idNumberSchema,
+  idSchema,
+  industrySchema,
+  mobileSchema,
+  pagingShape,
+  photoSchema,
+  pointSchema,
+  text,
+} from './common.contract';
+
+const daySchema = z.string({ error: '需要日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+
+export const addressSchema = z.object({
+  district: text(20, '区县').optional(),
+  township: text(30, '乡镇/街道').optional(),
+  street: text(60, '路名').optional(),
+  doorPlate: text(30, '门牌号').optional(),
+  text: text(200, '地址').optional(),
+});
+
+export const operatorSchema = z.object({
+  name: text(20, '经营者姓名').optional(),
+  mobile: mobileSchema.optional(),
+  idNumber: idNumberSchema.optional(),
+});
+
+export const productHoldingSchema = z.object({
+  product: z.enum(PRODUCTS, { error: '未知的产品' }),
+  bank: z.enum(BANK_SIDES, { error: '应为 ours/other' }),
+  otherBank: z.enum(OTHER_BANKS, { error: '未知的他行' }).optional(),
+  status: z.enum(HOLDING_STATUSES, { error: '未知的状态' }),
+  since: daySchema.optional(),
+  until: daySchema.optional(),
+});
+
+/** The product matrix, ours and other banks' (an empty list declares "holds none"). */
+export const productsSchema = z
+  .array(productHoldingSchema, { error: '需要产品列表' })
+  .max(40, '产品行过多')
+  .superRefine((rows, ctx) => {
+    const problem = holdingsProblem(rows as ProductHolding[]);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** 1–3 storefront photos stamped with time, place and staff. */
+export const photosSchema = z.array(photoSchema, { error: '需要照片列表' }).min(1, '至少 1 张门头照').max(3, '最多 3 张门头照');
+
+/** The file's fields; every one optional, as an incomplete file may be saved and finished later. */
+const fileFields = {
+  address: addressSchema.optional(),
+  location: pointSchema.optional(),
+  industry: industrySchema.optional(),
+  operator: operatorSchema.optional(),
+  /** Unified social credit code of the business licence (GB 32100 check character). */
+  licenceCode: creditCodeSchema.optional(),
+  photos: photosSchema.optional(),
+  products: productsSchema.optional(),
+  marketId: idSchema.optional(),
+  wechatGroupId: idSchema.optional(),
+};
+
+/** After a duplicate warning the caller resubmits with one of these to file anyway. */
+const duplicateDecision = {
+  /** The id of the match the user compared and judged a different merchant. */
+  confirmDuplicateOf: idSchema.optional(),
+  /** File anyway, whatever the matches. */
+  force: z.boolean({ error: '需要 true/false' }).optional(),
+};
+
+export const createMerchantInput = z.object({
+  /** Client-made id (UUID): a retried create returns the first result. */
+  id: clientIdSchema,
+  name: text(60, '店名'),
+  /** Omitted: placed by the grid boundary containing `location`. */
+  gridId: idSchema.optional(),
+  ...fileFields,
+  ...duplicateDecision,
+});
+
+export const updateMerchantInput = z.object({
+  id: idSchema,
+  /** Optimistic concurrency: the version the client edited; CONFLICT when the file changed since. */
+  expectedVersion: z.number().int().min(1).optional(),
+  name: text(60, '店名').optional(),
+  ...fileFields,
+  ...duplicateDecision,
+});
+
+export const getMerchantInput = z.object({ id: idSchema });
+export const revealPiInput = z.object({ id: idSchema });
+
+export const listMerchantsInput = z.object({
+  gridId: idSchema.optional(),
+  unitId: idSchema.optional(),
+  lifecycleClass: z.enum(['to-win', 'qualified', 'premium', 'abnormal', 'lost'], { error: '未知的分类' }).optional(),
+  industry: industrySchema.optional(),
+  /** Holds this product with us (active). */
+  productHeld: z.enum(PRODUCTS, { error: '未知的产品' }).optional(),
+  /** Does not hold this product with us. */
+  productMissing: z.enum(PRODUCTS, { error: '未知的产品' }).optional(),
+  marketId: idSchema.optional(),
+  wechatGroupId: idSchema.optional(),
+  isComplete: z.boolean({ error: '需要 true/false' }).optional(),
+  /** Text in the shop name or the address. */
+  q: z.string({ error: '需要文本' }).max(40, '搜索词过长').transform((s) => s.trim()).optional(),
+  ...pagingShape,
+});
+
+export const checkDuplicateInput = z.object({
+  /** The file itself when checking an existing one (skipped among the matches). */
+  id: idSchema.optional(),
+  name: text(60, '店名').optional(),
+  location: pointSchema.optional(),
+  mobile: mobileSchema.optional(),
+  licenceCode: creditCodeSchema.optional(),
+});
+
+export const transferMerchantInput = z.object({ id: idSchema, toGridId: idSchema, reason: text(200, '原因') });
+
+export const updateProductsInput = z.object({ id: idSchema, products: productsSchema, expectedVersion: z.number().int().min(1).optional() });
+
+export const assignMerchantInput = z.object({
+  id: idSchema,
+  /** null clears it. */
+  marketId: idSchema.nullable().optional(),
+  wechatGroupId: idSchema.nullable().optional(),
+});
+
+export const historyInput = z.object({ id: idSchema });
+
+/** A probable duplicate shown to the user; outside their scope only the reason and id are shown. */
+export interface DuplicateOut {
+  merchantId: string;
+  reasons: DuplicateReason[];
+  distanceM?: number;
+  inScope: boolean;
+  name?: string;
+  address?: string | null;
+  gridId?: string;
+  operatorMobile?: string | null;
+}
+
+/** The merchant file as a detail view shows it (personal information masked). */
+export interface MerchantOut {
+  id: string;
+  name: string;
+  address: { district: string | null; township: string | null; street: string | null; doorPlate: string | null; text: string | null };
+  location: PointOut | null;
+  gridId: string;
+  unitPath: string[];
+  area: 'city' | 'township' | null;
+  industry: string | null;
+  operator: { name: string | null; mobile: string | null; idNumber: string | null };
+  licenceCode: string | null;
+  acquiringNo: string | null;
+  photos: PhotoOut[];
+  products: ProductHolding[] | null;
+  productsHeld: ProductCode[];
+  marketId: string | null;
+  wechatGroupId: string | null;
+  isComplete: boolean;
+  missingFields: string[];
+  lifecycleClass: string;
+  acquiring: { status: string; since?: string; closedAt?: string; deviceStatus?: string };
+  filedAt: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  createdBy: string | null;
+  version: number;
+}
+
+/** One row of a merchant list. */
+export interface MerchantRow {
+  id: string;
+  name: string;
+  address: string | null;
+  gridId: string;
+  industry: string | null;
+  lifecycleClass: string;
+  isComplete: boolean;
+  /** masked name (张**) and mobile (138****1234) */
+  operatorName: string | null;
+  operatorMobile: string | null;
+  productsHeld: ProductCode[];
+  marketId: string | null;
+  location: PointOut | null;
+  updatedAt: string | null;
+}
+
+/** `create`/`update`: the saved file, or (with `duplicates`) nothing saved when the user must decide. */
+export interface SaveMerchantOutput {
+  merchant: MerchantOut;
+  /** true when this answer repeats the first result of a retried create */
+  isReplay: boolean;
+}
+
+export interface RevealPiOutput {
+  id: string;
+  operator: { name: string | null; mobile: string | null; idNumber: string | null };
+}
