@@ -128,57 +128,6 @@ export function isDay(value: string): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(value.slice(0, 7));
 }
 
-/** A dashboard period: a day, a month, a year or an inclusive date range. */
-export type MetricPeriod =
-  | { kind: 'day'; day: Day }
-  | { kind: 'month'; month: Month }
-  | { kind: 'year'; year: string }
-  | { kind: 'range'; from: Day; to: Day };
-
-/** The first and last day of a period. */
-export function periodBounds(p: MetricPeriod): { start: Day; end: Day } {
-  switch (p.kind) {
-    case 'day':
-      return { start: p.day, end: p.day };
-    case 'month':
-      return { start: `${p.month}-01`, end: monthEnd(p.month) };
-    case 'year':
-      return { start: `${p.year}-01-01`, end: `${p.year}-12-31` };
-    case 'range':
-      return { start: p.from, end: p.to };
-  }
-}
-
-/** The key under which targets of a period are stored (`2025`, `2025-07`, `2025-07-31`, `2025-01-01..2025-03-31`). */
-export function periodKey(p: MetricPeriod): string {
-  switch (p.kind) {
-    case 'day':
-      return p.day;
-    case 'month':
-      return p.month;
-    case 'year':
-      return p.year;
-    case 'range':
-      return `${p.from}..${p.to}`;
-  }
-}
-
-/** The period just before, of the same kind and length (month → previous month, range → the same number of days before). */
-export function previousPeriod(p: MetricPeriod): MetricPeriod {
-  switch (p.kind) {
-    case 'day':
-      return { kind: 'day', day: addDay(p.day, -1) };
-    case 'month':
-      return { kind: 'month', month: addMonth(p.month, -1) };
-    case 'year':
-      return { kind: 'year', year: String(Number(p.year) - 1) };
-    case 'range': {
-      const len = daysBetween(p.from, p.to) + 1;
-      return { kind: 'range', from: addDay(p.from, -len), to: addDay(p.from, -1) };
-    }
-  }
-}
-
 /** Splits an inclusive day range into whole years, whole months and single days (the roll-up grains). */
 export function decomposeRange(from: Day, to: Day): { years: string[]; months: Month[]; days: Day[] } {
   const out = { years: [] as string[], months: [] as Month[], days: [] as Day[] };

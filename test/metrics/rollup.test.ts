@@ -1,0 +1,110 @@
+/**
+ * Roll-up counters against the local engine: a merchant write and a visit submit update them in their
+ * transaction; the figures read back match the definitions; reconciliation finds nothing on correct data
+ * and names the tampered counter; a rebuild from the raw records gives the same documents.
+ */
+import { useLocalCloud } from '../helpers/local-cloud';
+import { applyMerchantChange, applyVisitRollups, figuresOf, loadOwnerDocs, rebuildRollups, reconcileRollups, unitOwner } from '../../server/rollup';
+
+const local = useLocalCloud({ seed: 'none' });
+
+const units = [
+  { _id: 'bank', kind: 'bank', name: '银行', parentId: null, unitPath: ['bank'] },
+  { _id: 'br1', kind: 'branch', name: '城北支行', parentId: 'bank', unitPath: ['bank', 'br1'] },
+  { _id: 'gp1', kind: 'group', name: '一组', parentId: 'br1', unitPath: ['bank', 'br1', 'gp1'] },
+  { _id: 'g1', kind: 'grid', name: '网格一', parentId: 'gp1', unitPath: ['bank', 'br1', 'gp1', 'g1'] },
+  { _id: 'g2', kind: 'grid', name: '网格二', parentId: 'gp1', unitPath: ['bank', 'br1', 'gp1', 'g2'] },
+];
+
+function merchant(id: string, grid: string, extra: Record<string, unknown> = {}) {
+  return {
+    _id: id,
+    gridId: grid,
+    unitPath: ['bank', 'br1', 'gp1', grid],
+    isComplete: true,
+    filedAt: new Date('2024-03-01T02:00:00Z'),
+    createdAt: new Date('2024-03-01T02:00:00Z'),
+    acquiring: { status: 'active', since: '2024-05-10' },
+    credit: { grantedFen: 0, drawnFen: 0 },
+    lifecycleClass: 'qualified',
+    ...extra,
+  };
+}
+
+describe('roll-ups', () => {
+  let db: any;
+  beforeAll(async () => {
+    db = local.cloud.database();
+    await db.collection('units').add({ data: units });
+    await db.collection('staff').add({ data: [{ _id: 's1', name: '张三', role: 'member', unitId: 'g1', unitPath: units[3].unitPath, gridIds: ['g1'] }] });
+    const ms = [
+      merchant('m1', 'g1'),
+      merchant('m2', 'g1', { acquiring: { status: 'closed', since: '2024-05-10', closedAt: '2025-02-01' } }),
+      merchant('m3', 'g2', { credit: { grantedFen: 500000, grantedAt: '2024-06-01', drawnFen: 200000 } }),
+      merchant('m4', 'g2', { isComplete: false, filedAt: null, acquiring: { status: 'none' }, lifecycleClass: 'to-win' }),
+    ];
+    await db.collection('merchants').add({ data: ms });
+    await db.collection('deposits').add({ data: [
+      { _id: 'm1:2025-07', merchantId: 'm1', month: '2025-07', balanceFen: 1000 },
+      { _id: 'm3:2025-07', merchantId: 'm3', month: '2025-07', balanceFen: 3000 },
+    ] });
+    for (const m of ms) {
+      await db.runTransaction(async (tx: any) => {
+        const deposits: Record<string, number> = m._id === 'm1' ? { '2025-07': 1000 } : m._id === 'm3' ? { '2025-07': 3000 } : {};
+        await applyMerchantChange(tx, null, m as any, { deposits });
+      });
+    }
+    const visits = [
+      { _id: 'v1', merchantId: 'm1', staffId: 's1', type: 'revisit', day: '2025-07-03', isFlagged: false, unitPath: units[3].unitPath },
+      { _id: 'v2', merchantId: 'm1', staffId: 's1', type: 'revisit', day: '2025-07-20', isFlagged: true, unitPath: units[3].unitPath },
+      { _id: 'v3', merchantId: 'm4', staffId: 's1', type: 'marketing', day: '2025-07-20', isFlagged: false, unitPath: ['bank', 'br1', 'gp1', 'g2'] },
+    ];
+    await db.collection('visits').add({ data: visits });
+    for (const v of visits) {
+      await db.runTransaction(async (tx: any) => applyVisitRollups(tx, v, ms.find((m) => m._id === v.merchantId) as any));
+    }
+  });
+
+  it('serves the §7 figures of a unit at a period end', async () => {
+    const docs = await loadOwnerDocs(db, { owner: unitOwner('bank') }, '2025');
+    const f = figuresOf(docs.get(unitOwner('bank'))!, { start: '2025-07-01', end: '2025-07-31' });
+    expect(f.merchants).toBe(4);
+    expect(f.filed).toBe(3);
+    expect(f.acquiring).toBe(2); // m2 closed on 2025-02-01
+    expect(f.coverage).toBeCloseTo(2 / 3);
+    expect(f.creditGranted).toBe(1);
+    expect(f.creditDrawing).toBe(1);
+    expect(f.loansOutstandingFen).toBe(200000);
+    expect(f.depositsFen).toBe(4000);
+    expect(f.revisited).toBe(1);
+    expect(f.revisitRate).toBe(0.5);
+    expect(f.visits.revisit).toBe(2);
+    expect(f.flaggedVisits.revisit).toBe(1);
+    expect(f.visits.marketing).toBe(1);
+    const jan = figuresOf(docs.get(unitOwner('bank'))!, { start: '2025-01-31', end: '2025-01-31' });
+    expect(jan.acquiring).toBe(3);
+    expect(jan.depositsFen).toBe(0);
+  });
+
+  it('reconciliation reports nothing on correct data and names a tampered counter', async () => {
+    const clean = await reconcileRollups(db, { from: '2025-07-01', to: '2025-07-31' });
+    expect(clean.differences).toEqual([]);
+    expect(clean.checkedValues).toBeGreaterThan(0);
+    const _ = db.command;
+    await db.collection('rollups').doc('u:g1|2025|flow').update({ data: { 'd.07.03.v_revisit': _.inc(5) } });
+    const dirty = await reconcileRollups(db, { from: '2025-07-03', to: '2025-07-03' });
+    expect(dirty.differences).toEqual([{ docId: 'u:g1|2025|flow', owner: 'u:g1', period: '2025-07-03', counter: 'v_revisit', expected: 1, actual: 6 }]);
+  });
+
+  it('a rebuild from the raw records restores the counters', async () => {
+    const res = await rebuildRollups(db);
+    expect(res.merchants).toBe(4);
+    expect(res.visits).toBe(3);
+    const again = await reconcileRollups(db, { from: '2025-07-01', to: '2025-07-31' });
+    expect(again.differences).toEqual([]);
+    const docs = await loadOwnerDocs(db, { owner: unitOwner('g1') }, '2025');
+    const f = figuresOf(docs.get(unitOwner('g1'))!, { start: '2025-07-01', end: '2025-07-31' });
+    expect(f.visits.revisit).toBe(2);
+    expect(f.acquiring).toBe(1);
+  });
+});
