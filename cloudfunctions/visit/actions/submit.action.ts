@@ -1,0 +1,122 @@
+import { type SubmitVisitOutput, submitVisitInput } from '../../../shared/contracts/visit.contract';
+import { type CheckItem, type CheckOutcome, tasksClosedBy, tasksToOpen } from '../../../shared/domain/check.rules';
+import { distanceMeters } from '../../../shared/domain/geo.rules';
+import { toLngLat } from '../../../shared/domain/merchant-file.rules';
+import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
+import { type ActionContext, AppError, type StaffDoc, chinaDay, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted } from '../../../server';
+import { type MerchantDoc, loadMerchantInScope, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
+import { type TaskDoc, type VisitDoc, visitView } from '../visit.service';
+
+/** A queued offline visit may arrive days later, but not from the future (clock skew allowed). */
+const MAX_AGE_MS = 30 * 86400000;
+const MAX_SKEW_MS = 5 * 60000;
+
+/**
+ * `submit`: records a visit (走访). Idempotent on the client-made visit id: a retry, even racing the first
+ * call, gets the first result and nothing is stored twice. The GPS distance from the merchant is recorded
+ * and a visit beyond the radius is flagged but accepted. On a revisit, each failed check opens a follow-up
+ * task for the grid's maintenance assistant (one per merchant and check) and each passed check closes the
+ * open one. Every write of a submit happens in one transaction.
+ */
+export const submit = defineAction({
+  schema: submitVisitInput,
+  async handler(input, ctx): Promise<SubmitVisitOutput> {
+    const replay = await replayOf(ctx, input.visitId, input.merchantId);
+    if (replay) return replay;
+    const at = input.at ?? ctx.now;
+    if (at.getTime() > ctx.now.getTime() + MAX_SKEW_MS) throw fieldError('at', '走访时间不能晚于当前时间', 'VISIT.FUTURE');
+    if (at.getTime() < ctx.now.getTime() - MAX_AGE_MS) throw fieldError('at', '走访时间超过 30 天，无法补录', 'VISIT.TOO_OLD');
+    const merchant = await loadMerchantInScope(ctx, input.merchantId);
+    const settings = await ctx.settings();
+    const home = toLngLat(merchant.location as never);
+    const distanceM = home ? Math.round(distanceMeters([input.location.lng, input.location.lat], home)) : null;
+    const flagged = isFlagged(distanceM, settings.visitRadiusM);
+    const day = chinaDay(at);
+    const checks = (input.checks ?? null) as CheckOutcome[] | null;
+
+    // Open follow-ups known before the transaction (including any opened by other means); re-read inside.
+    const queried = checks
+      ? ((await ctx.db.collection('tasks').where({ merchantId: merchant._id, kind: 'check-followup', status: 'open' }).limit(100).get()).data as TaskDoc[])
+      : [];
+    const assistant = checks
+      ? ((await ctx.db.collection('staff').where({ role: 'maintenance', gridIds: merchant.gridId, status: 'active' }).orderBy('_id', 'asc').limit(1).get()).data[0] as StaffDoc | undefined)
+      : undefined;
+
+    try {
+      return await inTransaction(ctx.db, async (tx) => {
+        if (await getDoc(tx, 'visits', input.visitId)) throw new AppError('CONFLICT', '走访已提交', { reason: 'VISIT.EXISTS' });
+        const m = await getDoc<MerchantDoc & { openFollowUps?: Partial<Record<CheckItem, string>> }>(tx, 'merchants', merchant._id);
+        if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
+        const openMap: Partial<Record<CheckItem, string>> = { ...(m.openFollowUps ?? {}) };
+        for (const t of queried) if (t.check && !openMap[t.check]) openMap[t.check] = t._id;
+        const open = Object.entries(openMap).map(([check, id]) => ({ check: check as CheckItem, id: id as string }));
+        const toOpen = checks ? tasksToOpen(checks, open) : [];
+        const toClose = checks ? tasksClosedBy(checks, open) : [];
+        const openedTaskIds = toOpen.map((c) => `${input.visitId}:${c}`);
+        const closedTaskIds = toClose.map((t) => t.id);
+
+        const visit: VisitDoc = {
+          _id: input.visitId,
+          merchantId: m._id,
+          staffId: ctx.caller.staffId,
+          type: input.type,
+          at,
+          day,
+          location: toGeoPoint(ctx, input.location),
+          distanceM,
+          isFlagged: flagged,
+          gridId: m.gridId,
+          unitPath: m.unitPath,
+          ...(checks ? { checks: input.checks } : {}),
+          ...(input.outcome ? { outcome: input.outcome } : {}),
+          ...(input.note ? { note: input.note } : {}),
+          photos: toStoredPhotos(ctx, input.photos) ?? [],
+          ...(input.productsPitched ? { productsPitched: input.productsPitched } : {}),
+          result: { openedTaskIds, closedTaskIds },
+          createdAt: ctx.now,
+        };
+        await tx.collection('visits').add({ data: visit });
+        for (const check of toOpen) {
+          const task: TaskDoc = {
+            _id: `${input.visitId}:${check}`,
+            kind: 'check-followup',
+            merchantId: m._id,
+            gridId: m.gridId,
+            unitPath: m.unitPath,
+            assigneeId: assistant?._id ?? null,
+            check,
+            dueDay: followUpDueDay(day, settings),
+            status: 'open',
+            openedBy: { visitId: input.visitId, reason: `check-failed:${check}` },
+            createdAt: ctx.now,
+          };
+          await tx.collection('tasks').add({ data: task });
+          openMap[check] = task._id;
+        }
+        for (const t of toClose) {
+          await tx.collection('tasks').doc(t.id).update({ data: { status: 'done', closedByVisitId: input.visitId, closedAt: ctx.now } });
+          delete openMap[t.check];
+        }
+        const _ = ctx.db.command;
+        await tx.collection('merchants').doc(m._id).update({
+          data: { openFollowUps: _.set(openMap), lastVisitAt: at, lastVisitType: input.type, ...(input.type === 'revisit' ? { lastRevisitAt: at } : {}) },
+        });
+        await onVisitSubmitted(tx, { visit, merchant: m, at: ctx.now });
+        return { visit: visitView(visit), openedTaskIds, closedTaskIds, isReplay: false };
+      });
+    } catch (err) {
+      // A retry that raced this one committed first: answer with its result.
+      const again = await replayOf(ctx, input.visitId, input.merchantId).catch(() => null);
+      if (again) return again;
+      throw err;
+    }
+  },
+});
+
+/** The first result of an earlier submit of this visit id by the same caller, or null if none. */
+async function replayOf(ctx: ActionContext, visitId: string, merchantId: string): Promise<SubmitVisitOutput | null> {
+  const v = await getDoc<VisitDoc>(ctx.db, 'visits', visitId);
+  if (!v) return null;
+  if (v.staffId !== ctx.caller.staffId || v.merchantId !== merchantId) throw new AppError('CONFLICT', '该走访编号已被使用', { reason: 'VISIT.ID_TAKEN' });
+  return { visit: visitView(v), openedTaskIds: v.result?.openedTaskIds ?? [], closedTaskIds: v.result?.closedTaskIds ?? [], isReplay: true };
+}

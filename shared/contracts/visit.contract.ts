@@ -1,0 +1,99 @@
+/** Contract of the `visit` function: visits (走访), the six checks, follow-up tasks. */
+import { z } from 'zod';
+import { CHECK_ITEMS, CHECK_RESULTS, type CheckItem, type CheckResultValue } from '../domain/check.rules';
+import { PRODUCTS } from '../domain/product.rules';
+import { MARKETING_OUTCOMES, type TaskKind, VISIT_TYPES, type VisitType, visitChecksProblem } from '../domain/visit.rules';
+import { type PhotoOut, type PointOut, clientIdSchema, fileIdSchema, idSchema, instantSchema, optionalText, pagingShape, photoSchema, pointSchema } from './common.contract';
+
+/** One of the six must-checks (六个必查) with its result, a note and an optional photo. */
+export const checkSchema = z.object({
+  item: z.enum(CHECK_ITEMS, { error: `检查项应为 ${CHECK_ITEMS.join('/')}` }),
+  result: z.enum(CHECK_RESULTS, { error: '结果应为 pass/fail/na' }),
+  note: optionalText(200),
+  photo: fileIdSchema.optional(),
+});
+
+export const submitVisitInput = z
+  .object({
+    /** Client-made id (UUID): a retried submit answers with the first result and stores nothing twice. */
+    visitId: clientIdSchema,
+    merchantId: idSchema,
+    type: z.enum(VISIT_TYPES, { error: `走访类型应为 ${VISIT_TYPES.join('/')}` }),
+    /** When the visit happened (a queued offline visit is sent later); default: now. */
+    at: instantSchema.optional(),
+    /** The GPS fix on site (GCJ-02). */
+    location: pointSchema,
+    photos: z.array(photoSchema, { error: '需要照片列表' }).max(9, '最多 9 张照片').default([]),
+    /** A revisit carries all six checks; other types none. */
+    checks: z.array(checkSchema, { error: '需要检查项列表' }).max(6, '最多 6 项').optional(),
+    outcome: z.enum(MARKETING_OUTCOMES, { error: `结果应为 ${MARKETING_OUTCOMES.join('/')}` }).optional(),
+    note: optionalText(500),
+    productsPitched: z.array(z.enum(PRODUCTS, { error: '未知的产品' })).max(PRODUCTS.length, '产品过多').optional(),
+  })
+  .superRefine((v, ctx) => {
+    const problem = visitChecksProblem(v.type, v.checks ?? null);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['checks'], message: problem });
+  });
+
+export const getVisitInput = z.object({ visitId: idSchema });
+export const listByMerchantInput = z.object({ merchantId: idSchema, ...pagingShape });
+export const tasksInput = z.object({
+  /** 'mine': tasks assigned to me; 'unit': a unit's tasks (leaders and above, members for their grids). */
+  scope: z.enum(['mine', 'unit'], { error: '应为 mine/unit' }).default('mine'),
+  unitId: idSchema.optional(),
+  status: z.enum(['open', 'done'], { error: '应为 open/done' }).default('open'),
+  ...pagingShape,
+});
+export const closeTaskInput = z.object({ taskId: idSchema, note: optionalText(200) });
+
+export interface CheckOut {
+  item: CheckItem;
+  result: CheckResultValue;
+  note?: string;
+  photo?: string;
+}
+
+export interface VisitOut {
+  id: string;
+  merchantId: string;
+  staffId: string;
+  type: VisitType;
+  at: string | null;
+  day: string;
+  location: PointOut | null;
+  /** metres from the merchant's recorded location; null when the merchant has none */
+  distanceM: number | null;
+  isFlagged: boolean;
+  gridId: string;
+  checks: CheckOut[] | null;
+  outcome: string | null;
+  note: string | null;
+  photos: PhotoOut[];
+  productsPitched: string[] | null;
+  createdAt: string | null;
+}
+
+export interface TaskOut {
+  id: string;
+  kind: TaskKind;
+  merchantId: string;
+  merchantName: string | null;
+  gridId: string;
+  assigneeId: string | null;
+  check: CheckItem | null;
+  dueDay: string;
+  isOverdue: boolean;
+  status: 'open' | 'done';
+  openedBy: { visitId?: string; reason: string } | null;
+  closedByVisitId: string | null;
+  createdAt: string | null;
+  closedAt: string | null;
+}
+
+/** `submit`: the stored visit, the tasks it opened and closed; `isReplay` when answering a retry. */
+export interface SubmitVisitOutput {
+  visit: VisitOut;
+  openedTaskIds: string[];
+  closedTaskIds: string[];
+  isReplay: boolean;
+}
