@@ -1,0 +1,279 @@
+/**
+ * Display labels (Chinese) of every domain code, and the sentence a grid worker reads for an error.
+ *
+ * Why one map: the conventions keep domain codes as English strings and the words users read in
+ * one place, so a screen, an export and a message never name the same thing two ways.
+ */
+import type { ErrorBody, ErrorCode, FieldIssue } from '../envelope';
+import { CHECK_DEFINITIONS, type CheckItem, type CheckResultValue } from './check.rules';
+import { industryLabel } from './industry.rules';
+import type { DuplicateReason } from './merchant-file.rules';
+import type { Indicator, LifecycleClass } from './metrics.rules';
+import type { PeriodKind } from './period.rules';
+import { HOLDING_STATUS_LABELS, OTHER_BANK_LABELS, PRODUCT_LABELS, type BankSide } from './product.rules';
+import { ROLE_LABELS, type Area, type UnitKind } from './roles';
+import { MARKETING_OUTCOME_LABELS, VISIT_TYPE_LABELS, type TaskKind } from './visit.rules';
+
+export { ROLE_LABELS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANK_LABELS, VISIT_TYPE_LABELS, MARKETING_OUTCOME_LABELS };
+
+export const UNIT_KIND_LABELS: Record<UnitKind, string> = { bank: '总行', branch: '支行', group: '网格组', grid: '网格' };
+
+export const AREA_LABELS: Record<Area, string> = { city: '城区', township: '乡镇' };
+
+/** 全生命周期 classes (domain §6). */
+export const LIFECYCLE_CLASS_LABELS: Record<LifecycleClass, string> = {
+  'to-win': '攻坚',
+  qualified: '达标',
+  premium: '优质',
+  abnormal: '异动',
+  lost: '流失',
+};
+
+export const BANK_SIDE_LABELS: Record<BankSide, string> = { ours: '本行', other: '他行' };
+
+export const CHECK_LABELS: Record<CheckItem, string> = Object.fromEntries(
+  Object.entries(CHECK_DEFINITIONS).map(([item, d]) => [item, d.label]),
+) as Record<CheckItem, string>;
+
+export const CHECK_RESULT_LABELS: Record<CheckResultValue, string> = { pass: '通过', fail: '不通过', na: '不适用' };
+
+export const TASK_KIND_LABELS: Record<TaskKind, string> = {
+  'check-followup': '必查整改',
+  'abnormal-visit': '异动走访',
+  'win-back': '流失挽回',
+  marketing: '去营销',
+};
+
+export const TASK_STATUS_LABELS: Record<'open' | 'done', string> = { open: '待办', done: '已完成' };
+
+export const STAFF_STATUS_LABELS: Record<'active' | 'disabled', string> = { active: '在职', disabled: '已停用' };
+
+export const ACQUIRING_STATUS_LABELS: Record<'none' | 'active' | 'closed', string> = {
+  none: '未开通',
+  active: '已开通',
+  closed: '已关闭',
+};
+
+export const DEVICE_STATUS_LABELS: Record<'bound' | 'unbound', string> = { bound: '已绑定', unbound: '已解绑' };
+
+export const DUPLICATE_REASON_LABELS: Record<DuplicateReason, string> = {
+  'same-mobile': '经营者手机号相同',
+  'same-licence': '营业执照相同',
+  'same-name-nearby': '50米内同名商户',
+};
+
+export const PERIOD_KIND_LABELS: Record<PeriodKind, string> = { day: '日', month: '月', year: '年', range: '时间段' };
+
+export const IMPORT_KIND_LABELS: Record<'transactions' | 'credit' | 'deposits', string> = {
+  transactions: '收单交易',
+  credit: '授信用信',
+  deposits: '存款余额',
+};
+
+export const JOB_STATUS_LABELS: Record<'running' | 'done' | 'failed', string> = { running: '进行中', done: '已完成', failed: '失败' };
+
+/** Metrics and assessed indicators (domain §7). */
+export const INDICATOR_LABELS: Record<Indicator, string> = {
+  acquiring: '收单商户数',
+  filed: '建档数',
+  coverage: '收单覆盖率',
+  revisitRate: '回访率',
+  creditGranted: '授信商户数',
+  creditDrawing: '用信商户数',
+  grantRate: '授信率',
+  usageRate: '用信率',
+  depositsFen: '资金沉淀',
+  loansOutstandingFen: '贷款余额',
+  visitsTotal: '走访量',
+};
+
+export const ERROR_CODE_LABELS: Record<ErrorCode, string> = {
+  VALIDATION: '输入有误',
+  UNAUTHENTICATED: '未登录',
+  FORBIDDEN: '无权限',
+  NOT_FOUND: '未找到',
+  CONFLICT: '数据冲突',
+  RATE_LIMITED: '操作太频繁',
+  INTERNAL: '系统错误',
+};
+
+/** What to tell the user for each error code when the server gave no sentence of its own. */
+const CODE_SENTENCES: Record<ErrorCode, string> = {
+  VALIDATION: '填写的内容有误，请检查后再提交。',
+  UNAUTHENTICATED: '尚未登录或未绑定员工账号，请先用绑定码绑定。',
+  FORBIDDEN: '您没有权限查看或修改这项内容（超出您负责的范围）。',
+  NOT_FOUND: '没有找到这条记录，可能已被删除或转到其他网格。',
+  CONFLICT: '这条记录刚被别人修改过，请刷新后重试。',
+  RATE_LIMITED: '操作太频繁，请稍等片刻再试。',
+  INTERNAL: '系统暂时出错，请稍后重试。',
+};
+
+/** Sentences for the finer reasons the functions send (`reason`), used when the message is not for users. */
+export const ERROR_REASON_SENTENCES: Record<string, string> = {
+  'MERCHANT.DUPLICATE': '发现疑似重复的商户，请核对后选择。',
+  'MERCHANT.NOT_FOUND': '没有找到该商户，可能已被转到其他网格。',
+  'MERCHANT.VERSION': '商户档案已被他人修改，请刷新后再编辑。',
+  'MERCHANT.NO_GRID_FOR_LOCATION': '该位置不在任何网格内，请选择网格。',
+  'MERCHANT.GRID_REQUIRED': '请选择商户所属网格。',
+  'MERCHANT.SAME_GRID': '商户已在该网格。',
+  'MERCHANT.EXISTS': '该商户已建档。',
+  'SCOPE.OUTSIDE': '这项内容超出您负责的范围。',
+  'SCOPE.OTHER_GRID': '只能操作您负责网格内的商户。',
+  'ROLE.NOT_ALLOWED': '您的角色不能执行该操作。',
+  'PI.NOT_ENTITLED': '您的角色不能查看完整的个人信息。',
+  'USER.NOT_BOUND': '尚未绑定员工账号，请先用绑定码绑定。',
+  'USER.BIND_CODE_INVALID': '绑定码不正确或已过期，请联系总行重新获取。',
+  'USER.BIND_CODE_USED': '绑定码已被使用，请联系总行重新获取。',
+  'USER.BIND_LOCKED': '绑定码错误次数过多，请稍后再试。',
+  'USER.ALREADY_BOUND': '该微信已绑定员工账号。',
+  'USER.DISABLED': '您的账号已停用，请联系总行。',
+  'STAFF.DISABLED': '该人员已停用。',
+  'STAFF.MOBILE_TAKEN': '该手机号已登记为在职人员。',
+};
+
+/** Names of the input fields, as dotted paths of the function inputs (merchant, visit, staff, org, settings). */
+export const FIELD_LABELS: Record<string, string> = {
+  // merchant file
+  id: '编号',
+  name: '名称',
+  gridId: '网格',
+  toGridId: '转入网格',
+  address: '地址',
+  'address.district': '区县',
+  'address.township': '乡镇/街道',
+  'address.street': '路名',
+  'address.doorPlate': '门牌号',
+  'address.text': '详细地址',
+  location: '位置',
+  industry: '行业类别',
+  operator: '经营者',
+  'operator.name': '经营者姓名',
+  'operator.mobile': '经营者手机号',
+  'operator.idNumber': '经营者身份证号',
+  licenceCode: '统一社会信用代码',
+  photos: '门头照',
+  products: '产品覆盖',
+  'products.product': '产品',
+  'products.bank': '本行/他行',
+  'products.otherBank': '他行名称',
+  'products.status': '产品状态',
+  'products.since': '开始日期',
+  'products.until': '结束日期',
+  marketId: '商圈',
+  wechatGroupId: '微信群',
+  reason: '原因',
+  // visit
+  visitId: '走访编号',
+  merchantId: '商户',
+  type: '走访类型',
+  at: '走访时间',
+  checks: '六个必查',
+  'checks.item': '必查项',
+  'checks.result': '必查结果',
+  'checks.note': '必查说明',
+  'checks.photo': '必查照片',
+  outcome: '营销结果',
+  note: '说明',
+  productsPitched: '营销产品',
+  taskId: '任务',
+  // staff and organisation
+  staffId: '人员',
+  role: '角色',
+  unitId: '所属单位',
+  parentId: '上级单位',
+  gridIds: '负责网格',
+  extraUnitIds: '额外授权单位',
+  mobile: '手机号',
+  code: '绑定码',
+  kind: '类型',
+  area: '城区/乡镇',
+  township: '乡镇',
+  boundary: '网格边界',
+  period: '统计期间',
+  // settings
+  visitRadiusM: '走访距离范围',
+  followUpDueDays: '必查整改期限',
+  abnormalVisitDueDays: '异动走访期限',
+  winBackDueDays: '流失挽回期限',
+  marketingDueDays: '去营销跟进期限',
+  'lifecycle.qualifiedMinTxnCount': '达标交易笔数',
+  'lifecycle.qualifiedMinAmountFen': '达标交易金额',
+  'lifecycle.premiumMinAmountFen': '优质交易金额',
+  'lifecycle.premiumMinOurProducts': '优质产品个数',
+  'lifecycle.abnormalDropRatio': '异动降幅',
+  'lifecycle.abnormalBaselineMonths': '异动比较月数',
+  'lifecycle.abnormalIdleDays': '异动无交易天数',
+  'lifecycle.lostIdleDays': '流失无交易天数',
+};
+
+/** Per-collection overrides of ambiguous names (a merchant's `name` is its shop name). */
+const FIELD_LABELS_BY_SUBJECT: Record<string, Record<string, string>> = {
+  merchant: { name: '店名', id: '商户' },
+  visit: { location: '定位', photos: '走访照片' },
+  staff: { name: '姓名', id: '人员', mobile: '手机号' },
+  unit: { name: '单位名称', id: '单位' },
+};
+
+/** A code's label from one of the maps, or the code itself when unknown (old data never renders blank). */
+export function labelOf(map: Record<string, string>, code: string | null | undefined): string {
+  if (code === null || code === undefined || code === '') return '—';
+  return map[code] ?? code;
+}
+
+/** The display label of an industry code (re-exported here so screens need one import). */
+export { industryLabel };
+
+const hasChinese = (s: unknown): s is string => typeof s === 'string' && /[\u4e00-\u9fa5]/.test(s);
+
+/**
+ * The Chinese name of a dotted field path as the functions report it ('operator.mobile',
+ * 'products.2.status', 'checks.0.result'): list positions are dropped to find the name and then told
+ * as "第N项". `subject` ('merchant', 'visit', 'staff', 'unit') settles ambiguous names such as `name`.
+ */
+export function fieldLabel(field: string, subject?: string): string {
+  const segments = field.split('.').filter((s) => s !== '');
+  const names = segments.filter((s) => !/^\d+$/.test(s));
+  const index = segments.find((s) => /^\d+$/.test(s));
+  const overrides = (subject && FIELD_LABELS_BY_SUBJECT[subject]) || {};
+  for (let n = names.length; n > 0; n--) {
+    const key = names.slice(0, n).join('.');
+    const label = overrides[key] ?? FIELD_LABELS[key];
+    if (label) return index === undefined ? label : `${label}（第${Number(index) + 1}项）`;
+  }
+  return field || '输入';
+}
+
+/** Removes a leading "path: " the boundary check puts before a message. */
+function stripFieldPrefix(message: string): string {
+  return message.replace(/^[A-Za-z0-9_.[\]]+:\s*/, '');
+}
+
+/** One field issue as a sentence: "经营者手机号：手机号应为11位". */
+function issueSentence(issue: FieldIssue, subject?: string): string {
+  const message = hasChinese(issue.message) ? stripFieldPrefix(issue.message) : '填写有误';
+  return `${fieldLabel(issue.field, subject)}：${message}`;
+}
+
+/**
+ * The sentence a grid worker reads for an error envelope (or its `error` body): for a validation
+ * error, the first field to fix by its Chinese name and how many more; otherwise the server's own
+ * Chinese sentence, else a sentence for the reason, else one for the code. Never shows a code or path.
+ */
+export function errorSentence(
+  error: Pick<ErrorBody, 'code' | 'message'> & Partial<ErrorBody> | { ok: false; error: ErrorBody },
+  subject?: string,
+): string {
+  const body: Partial<ErrorBody> = 'ok' in error ? error.error : error;
+  const issues = body.details?.issues ?? [];
+  if (body.code === 'VALIDATION' && issues.length > 0) {
+    const first = issueSentence(issues[0], subject);
+    const more = new Set(issues.map((i) => i.field)).size - 1;
+    return more > 0 ? `${first}（另有${more}处需要修改）` : first;
+  }
+  if (hasChinese(body.message)) {
+    const prefix = /^([A-Za-z0-9_.[\]]+):\s*/.exec(body.message);
+    return prefix ? `${fieldLabel(prefix[1], subject)}：${body.message.slice(prefix[0].length)}` : body.message;
+  }
+  if (body.reason && ERROR_REASON_SENTENCES[body.reason]) return ERROR_REASON_SENTENCES[body.reason];
+  return CODE_SENTENCES[body.code as ErrorCode] ?? '出了点问题，请稍后重试。';
+}
