@@ -1,4 +1,5 @@
 import type { Tx } from './db';
+import { applyMerchantChange, applyVisitRollups } from './rollup/apply';
 
 /**
  * Extension points inside the field workflow's write transactions. Roll-up counters (metrics) must change
@@ -18,11 +19,11 @@ export interface VisitWrite {
 }
 
 /** Called inside every merchant create/update/transfer transaction. */
-export async function onMerchantWritten(_tx: Tx, _write: MerchantWrite): Promise<void> {
-  // Roll-up updates (server/rollup) go here.
+export async function onMerchantWritten(tx: Tx, write: MerchantWrite): Promise<void> {
+  await applyMerchantChange(tx, write.before, write.after);
 }
 
 /** Called inside every visit submit transaction, after the visit is written. */
-export async function onVisitSubmitted(_tx: Tx, _write: VisitWrite): Promise<void> {
-  // Roll-up updates (server/rollup) go here.
+export async function onVisitSubmitted(tx: Tx, write: VisitWrite): Promise<void> {
+  await applyVisitRollups(tx, write.visit as any, write.merchant);
 }
