@@ -16,6 +16,12 @@ export function decodeWire(text: unknown, what: string, now: number): any {
     if (text !== null && typeof text === 'object') return toLive(text, now);
     fail('INVALID_PARAM', `${what} must be an extended JSON string`);
   }
+  // bson reads a malformed "$numberInt": "x" as NaN; CloudBase refuses it.
+  if (text.includes('$number')) {
+    for (const m of text.matchAll(/"\$number(Int|Long)"\s*:\s*"([^"]*)"/g)) {
+      if (!/^-?\d+$/.test(m[2])) fail('INVALID_PARAM', `${what} is not valid extended JSON: bad $number${m[1]} "${m[2]}"`);
+    }
+  }
   let parsed: unknown;
   try {
     parsed = EJSON.parse(text, { relaxed: true });
@@ -29,8 +35,18 @@ export function decodeWire(text: unknown, what: string, now: number): any {
 export function toLive(v: any, now: number): any {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => toLive(x, now));
-  if (v instanceof Date || v instanceof ObjectId || v instanceof RegExp) return v;
-  if (v instanceof BSONRegExp) return new RegExp(v.pattern, normaliseRegexFlags(v.options));
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) fail('INVALID_PARAM', 'invalid $date value');
+    return v;
+  }
+  if (v instanceof ObjectId || v instanceof RegExp) return v;
+  if (v instanceof BSONRegExp) {
+    try {
+      return new RegExp(v.pattern, normaliseRegexFlags(v.options));
+    } catch (err) {
+      fail('INVALID_PARAM', `invalid regular expression: ${(err as Error).message}`);
+    }
+  }
   if (v instanceof Long) return v.toNumber();
   if (v instanceof Int32 || v instanceof Double) return v.valueOf();
   if (v instanceof Decimal128) return Number(v.toString());

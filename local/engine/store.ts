@@ -27,6 +27,7 @@ interface IndexState extends IndexSpec {
   multikey: boolean;
   geo: boolean;
   insertStmt: BetterSqlite3.Statement;
+  deleteStmt: BetterSqlite3.Statement | null;
 }
 
 interface CollectionState {
@@ -68,6 +69,7 @@ function q(name: string): string {
 export class Store {
   readonly db: BetterSqlite3.Database;
   private readonly collections = new Map<string, CollectionState>();
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(db: BetterSqlite3.Database) {
     this.db = db;
@@ -133,7 +135,8 @@ export class Store {
     const insertStmt = geo
       ? this.db.prepare('SELECT 1')
       : this.db.prepare(`INSERT INTO ${q(table)} (rid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`);
-    return { ...spec, table, paths: spec.keys.map((k) => k.field.split('.')), multikey, geo, insertStmt };
+    const deleteStmt = geo ? null : this.db.prepare(`DELETE FROM ${q(table)} WHERE rid = ?`);
+    return { ...spec, table, paths: spec.keys.map((k) => k.field.split('.')), multikey, geo, insertStmt, deleteStmt };
   }
 
   /** Declares an index; builds it over existing documents. Fails (and leaves nothing) when a unique key repeats. */
@@ -158,7 +161,12 @@ export class Store {
       }
       this.db.prepare('INSERT INTO _indexes (coll, name, spec) VALUES (?, ?, ?)').run(name, spec.name, JSON.stringify(spec));
       const state = this.indexState(c, spec, false);
-      if (!geo) for (const row of c.stmts.scan.iterate() as Iterable<Row>) this.addEntries(c, state, row.rid, decodeStored(row.doc));
+      // Read in pages: SQLite cannot write the index while a read of the same connection is open.
+      const page = this.db.prepare(`SELECT rid, doc FROM ${q(c.table)} WHERE rid > ? ORDER BY rid LIMIT 2000`);
+      for (let last = 0, rows = page.all(last) as Row[]; !geo && rows.length; rows = page.all(last) as Row[]) {
+        for (const row of rows) this.addEntries(c, state, row.rid, decodeStored(row.doc));
+        last = rows[rows.length - 1].rid;
+      }
       return state;
     });
     c.indexes.push(build());
@@ -241,9 +249,7 @@ export class Store {
   }
 
   private removeEntries(c: CollectionState, rid: number): void {
-    for (const ix of c.indexes) {
-      if (!ix.geo) this.db.prepare(`DELETE FROM ${q(ix.table)} WHERE rid = ?`).run(rid);
-    }
+    for (const ix of c.indexes) ix.deleteStmt?.run(rid);
   }
 
   /** Reads one document row by `_id`. */
@@ -401,7 +407,13 @@ export class Store {
 
   /** Runs a plan, yielding candidate rows. */
   run(plan: Plan): Iterable<Row> {
-    return this.db.prepare(plan.sql).iterate(...plan.params) as Iterable<Row>;
+    let stmt = this.statements.get(plan.sql);
+    if (!stmt) {
+      if (this.statements.size > 500) this.statements.clear();
+      stmt = this.db.prepare(plan.sql);
+      this.statements.set(plan.sql, stmt);
+    }
+    return stmt.iterate(...plan.params) as Iterable<Row>;
   }
 
   /** SQLite's plan for a plan's SQL, to show that an index is searched rather than the table scanned. */

@@ -132,6 +132,8 @@ export class Transactions {
   commit(id: string): void {
     const t = this.get(id);
     try {
+      // Tables are created outside the SQLite transaction so a failed commit cannot leave a half-made collection.
+      for (const s of t.touched.values()) if (s.mine) this.store.createCollection(s.coll);
       this.store.db.transaction(() => {
         for (const s of t.touched.values()) {
           if (s.mine === undefined) continue;
@@ -144,7 +146,6 @@ export class Transactions {
           } else if (row) {
             this.store.replace(s.coll, row.rid, s.mine);
           } else {
-            this.store.createCollection(s.coll);
             this.store.insert(s.coll, s.mine);
           }
         }

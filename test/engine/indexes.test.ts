@@ -1,0 +1,188 @@
+/**
+ * Indexes declared in database/collections.json: created by ensureIndexes, unique keys enforced as
+ * MongoDB enforces them, and equality, $in, range and sort queries on declared fields answered through
+ * SQLite's indexes (EXPLAIN QUERY PLAN shows an index SEARCH, not a SCAN of the collection).
+ */
+import fc from 'fast-check';
+import { openHarness, ids, rejection, type Harness } from './helpers';
+import { openEngine } from '../../local/engine';
+
+const spec = require('../../database/collections.json');
+
+let h: Harness;
+beforeEach(() => {
+  h = openHarness();
+  h.engine.ensureIndexes(spec);
+});
+afterEach(() => h.close());
+
+const usesIndex = (detail: string[], index: string) => detail.some((d) => d.startsWith('SEARCH') && d.includes(`ix:`) && d.includes(index));
+const scans = (detail: string[], table: string) => detail.some((d) => d.startsWith('SCAN') && d.includes(`c:${table}`));
+
+describe('the project spec', () => {
+  it('creates every declared collection and refuses undeclared ones, as CloudBase does', async () => {
+    for (const c of spec.collections) expect((await h.db.collection(c.name).count()).total).toBe(0);
+    const err = await rejection(h.db.collection('notDeclared').add({ data: { a: 1 } }));
+    expect(err.errCode).toBe(-502005);
+  });
+
+  it('is idempotent: applying it twice keeps data and indexes', async () => {
+    await h.db.collection('merchants').add({ data: { _id: 'm1', gridId: 'g1' } });
+    h.engine.ensureIndexes(spec);
+    expect((await h.db.collection('merchants').doc('m1').get()).data.gridId).toBe('g1');
+    expect(h.engine.engine.store.indexes('merchants').map((i) => i.name)).toContain('gridId_1_updatedAt_-1');
+  });
+});
+
+describe('index-backed reads', () => {
+  beforeEach(async () => {
+    const docs = Array.from({ length: 60 }, (_, i) => ({
+      _id: `m${String(i).padStart(2, '0')}`,
+      gridId: `g${i % 6}`,
+      unitPath: ['bank', `b${i % 2}`, `g${i % 6}`],
+      lifecycleClass: ['to-win', 'qualified', 'premium'][i % 3],
+      updatedAt: new Date(Date.UTC(2026, 0, 1) + i * 3600_000),
+      licenceCode: i % 10 === 0 ? null : `L${i}`,
+    }));
+    await h.db.collection('merchants').add({ data: docs });
+  });
+
+  it('equality on an indexed field searches the index', async () => {
+    const plan = h.engine.explain('merchants', { licenceCode: 'L7' });
+    expect(plan.index).toBe('licenceCode_1');
+    expect(usesIndex(plan.detail, 'licenceCode_1')).toBe(true);
+    expect(scans(plan.detail, 'merchants')).toBe(false);
+    expect(ids(await h.db.collection('merchants').where({ licenceCode: 'L7' }).get())).toEqual(['m07']);
+  });
+
+  it('array membership (unitPath) uses the multikey index', async () => {
+    const plan = h.engine.explain('merchants', { unitPath: 'g1', lifecycleClass: { $in: ['premium', 'qualified'] } });
+    expect(plan.index).toBe('unitPath_1_lifecycleClass_1');
+    expect(usesIndex(plan.detail, 'unitPath_1_lifecycleClass_1')).toBe(true);
+    // g1 holds i = 1, 7, 13, ...; classes cycle to-win, qualified, premium.
+    const res = await h.db.collection('merchants').where({ unitPath: 'g1', lifecycleClass: h._.in(['premium', 'qualified']) }).limit(100).get();
+    expect(ids(res)).toEqual(['m01', 'm07', 'm13', 'm19', 'm25', 'm31', 'm37', 'm43', 'm49', 'm55']);
+  });
+
+  it('equality then a sort on the next index field reads in index order', async () => {
+    const plan = h.engine.explain('merchants', { gridId: 'g2' }, [['updatedAt', -1]]);
+    expect(plan.ordered).toBe(true);
+    expect(usesIndex(plan.detail, 'gridId_1_updatedAt_-1')).toBe(true);
+    expect(plan.detail.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
+    const res = await h.db.collection('merchants').where({ gridId: 'g2' }).orderBy('updatedAt', 'desc').limit(3).get();
+    expect(ids(res)).toEqual(['m56', 'm50', 'm44']);
+  });
+
+  it('a range on an indexed Date field searches the index', async () => {
+    const from = new Date(Date.UTC(2026, 0, 1) + 10 * 3600_000);
+    const to = new Date(Date.UTC(2026, 0, 1) + 13 * 3600_000);
+    const plan = h.engine.explain('merchants', { gridId: 'g4', updatedAt: { $gte: from, $lt: to } });
+    expect(usesIndex(plan.detail, 'gridId_1_updatedAt_-1')).toBe(true);
+    expect(plan.sql).toMatch(/x\.k1 >= \? AND x\.k1 < \?/);
+    const res = await h.db.collection('merchants').where({ gridId: 'g4', updatedAt: h._.gte(from).and(h._.lt(to)) }).get();
+    expect(ids(res)).toEqual(['m10']);
+  });
+
+  it('null matches missing and null values through the index', async () => {
+    const res = await h.db.collection('merchants').where({ licenceCode: null }).orderBy('_id', 'asc').get();
+    expect(ids(res)).toEqual(['m00', 'm10', 'm20', 'm30', 'm40', 'm50']);
+  });
+
+  it('an unindexed field scans the collection', async () => {
+    const plan = h.engine.explain('merchants', { name: 'x' });
+    expect(plan.index).toBeNull();
+    expect(scans(plan.detail, 'merchants')).toBe(true);
+  });
+
+  it('indexes follow updates and removals', async () => {
+    await h.db.collection('merchants').doc('m07').update({ data: { licenceCode: 'NEW' } });
+    expect(ids(await h.db.collection('merchants').where({ licenceCode: 'L7' }).get())).toEqual([]);
+    expect(ids(await h.db.collection('merchants').where({ licenceCode: 'NEW' }).get())).toEqual(['m07']);
+    await h.db.collection('merchants').doc('m07').remove();
+    expect(ids(await h.db.collection('merchants').where({ licenceCode: 'NEW' }).get())).toEqual([]);
+  });
+});
+
+describe('unique indexes', () => {
+  const uniqueSpec = {
+    collections: [
+      { name: 'people', indexes: [{ name: 'code_1', keys: [{ field: 'code', direction: 1 as const }], unique: true }] },
+      { name: 'logins', indexes: [{ name: 'openid_1', keys: { openid: 1 as const }, unique: true, sparse: true }] },
+    ],
+  };
+  beforeEach(() => h.engine.ensureIndexes(uniqueSpec));
+
+  it('a repeated unique key fails with a duplicate-key error and writes nothing', async () => {
+    await h.db.collection('people').add({ data: { _id: 'p1', code: 'A' } });
+    const err = await rejection(h.db.collection('people').add({ data: { _id: 'p2', code: 'A' } }));
+    expect(err.errMsg).toMatch(/E11000 duplicate key error collection: people index: code_1/);
+    expect((await h.db.collection('people').count()).total).toBe(1);
+  });
+
+  it('an update onto a taken key fails and leaves the document as it was', async () => {
+    await h.db.collection('people').add({ data: [{ _id: 'p1', code: 'A' }, { _id: 'p2', code: 'B' }] });
+    await rejection(h.db.collection('people').doc('p2').update({ data: { code: 'A' } }));
+    expect((await h.db.collection('people').doc('p2').get()).data.code).toBe('B');
+  });
+
+  it('two documents without the key collide on a non-sparse unique index (null is a value)', async () => {
+    await h.db.collection('people').add({ data: { _id: 'p1' } });
+    await rejection(h.db.collection('people').add({ data: { _id: 'p2', code: null } }));
+  });
+
+  it('a sparse unique index skips documents without the field', async () => {
+    await h.db.collection('logins').add({ data: [{ _id: 'a' }, { _id: 'b' }, { _id: 'c', openid: 'o1' }] });
+    await rejection(h.db.collection('logins').add({ data: { _id: 'd', openid: 'o1' } }));
+    expect((await h.db.collection('logins').count()).total).toBe(3);
+  });
+
+  it('declaring a unique index over existing duplicates fails and leaves no index', async () => {
+    h.engine.ensureIndexes({ collections: [{ name: 'dups' }] });
+    await h.db.collection('dups').add({ data: [{ k: 1 }, { k: 1 }] });
+    expect(() => h.engine.ensureIndexes({ collections: [{ name: 'dups', indexes: [{ name: 'k_1', keys: { k: 1 }, unique: true }] }] })).toThrow(/duplicate key/);
+    expect(h.engine.engine.store.indexes('dups')).toEqual([]);
+  });
+});
+
+describe('indexes never change results', () => {
+  it('random filters and sorts give the same documents with and without indexes', async () => {
+    const plain = openEngine({ dataDir: ':memory:' });
+    const indexed = openEngine({ dataDir: ':memory:' });
+    indexed.ensureIndexes({
+      collections: [{ name: 'r', indexes: [{ name: 'a_1_b_-1', keys: { a: 1, b: -1 } }, { name: 'tags_1', keys: { tags: 1 } }, { name: 'd_1', keys: { d: 1 } }] }],
+    });
+    try {
+      const value = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom('x', 'y', null), fc.integer({ min: 0, max: 3 }).map((n) => new Date(n * 1000)));
+      const docs = fc.array(fc.record({ a: value, b: value, d: value, tags: fc.array(fc.constantFrom('p', 'q', 'r'), { maxLength: 3 }) }, { requiredKeys: ['tags'] }), { maxLength: 25 });
+      const cond = fc.oneof(
+        value.map((v) => ({ a: v })),
+        fc.tuple(value, value).map(([v, w]) => ({ a: v, b: { $gte: w } })),
+        fc.array(value, { minLength: 1, maxLength: 3 }).map((vs) => ({ a: { $in: vs } })),
+        fc.constantFrom('p', 'q').map((t) => ({ tags: t })),
+        fc.tuple(value, value).map(([v, w]) => ({ d: { $gt: v, $lte: w } })),
+        fc.integer({ min: 0, max: 4 }).map((n) => ({ $and: [{ a: { $gte: n } }, { a: { $lt: n + 2 } }] })),
+      );
+      const order = fc.constantFrom<[string, 1 | -1][]>([], [['b', -1]], [['a', 1], ['b', -1]], [['d', 1]]);
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(docs, cond, order, async (ds, c, o) => {
+          const coll = `r`;
+          round++;
+          for (const e of [plain, indexed]) {
+            await e.send('database.removeDocument', { collectionName: coll, query: '{}', queryType: 'WHERE', multi: true }).catch(() => undefined);
+            if (ds.length) e.engine.store.createCollection(coll);
+            for (const [i, d] of ds.entries()) e.engine.store.insert(coll, { _id: `${round}-${i}`, ...d });
+          }
+          const withOrder = [...o, ['_id', 1] as [string, 1]];
+          const a = plain.engine.find(coll, c, withOrder, 0, 1000).map((r) => r.doc._id);
+          const b = indexed.engine.find(coll, c, withOrder, 0, 1000).map((r) => r.doc._id);
+          expect(b).toEqual(a);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      plain.close();
+      indexed.close();
+    }
+  });
+});
