@@ -3,52 +3,12 @@
  * Pages are the real TypeScript sources (jest compiles them); TDesign comes from the built
  * miniprogram_npm. Import this first in every page test (with the `@jest-environment jsdom` docblock).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { createFakeWx, type FakeWx } from './fake-wx';
+import { MP_ROOT } from './build';
 
-export const MP_ROOT = path.resolve(__dirname, '../../miniprogram');
-const ROOT = path.resolve(__dirname, '../..');
+export { MP_ROOT };
 
-/** Builds miniprogram_npm and the vendor bundles when missing or older than their sources. */
-export function ensureMiniprogramBuilt(): void {
-  const outputs = [path.join(MP_ROOT, 'vendor/shared.js'), path.join(MP_ROOT, 'miniprogram_npm/tdesign-miniprogram/common/config.js'), path.join(MP_ROOT, 'pages/stats/vendor/echarts.js')];
-  const newestSource = Math.max(
-    ...[path.join(ROOT, 'shared'), path.join(ROOT, 'scripts/miniprogram')].flatMap((d) => listFiles(d).map((f) => fs.statSync(f).mtimeMs)),
-    ...listFiles(MP_ROOT).filter((f) => f.endsWith('.json') && !f.includes('miniprogram_npm')).map((f) => fs.statSync(f).mtimeMs),
-  );
-  const fresh = outputs.every((f) => fs.existsSync(f) && fs.statSync(f).mtimeMs >= newestSource);
-  if (fresh) return;
-  // Test files run in parallel workers: one builds, the others wait for its lock to go.
-  const lock = path.join(ROOT, 'build', '.miniprogram-build.lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  try {
-    fs.mkdirSync(lock);
-  } catch {
-    const until = Date.now() + 60000;
-    while (fs.existsSync(lock) && Date.now() < until) execFileSync('sleep', ['0.2']);
-    return;
-  }
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/build-miniprogram.ts'), '--quiet'], { cwd: ROOT, stdio: 'inherit' });
-  } finally {
-    fs.rmdirSync(lock);
-  }
-}
-
-function listFiles(dir: string, out: string[] = []): string[] {
-  if (!fs.existsSync(dir)) return out;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'miniprogram_npm' || e.name === 'node_modules') continue;
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) listFiles(full, out);
-    else out.push(full);
-  }
-  return out;
-}
-
-ensureMiniprogramBuilt();
 
 const simulate = require('miniprogram-simulate');
 const simUtils = require('miniprogram-simulate/src/utils');
@@ -167,3 +127,44 @@ export function calls(): { fn: string; action: string; event: Record<string, any
 }
 
 export { simulate };
+
+/** A fresh app: new fake wx, no cached profile, empty visit queue, no pending privacy prompt. */
+export function resetApp(): FakeWx {
+  const h = installWx();
+  require('../../miniprogram/utils/session').setMe(null);
+  require('../../miniprogram/offline/index').resetVisitQueue();
+  require('../../miniprogram/utils/privacy').resetPrivacy();
+  return h;
+}
+
+/** Elements matching `selector` in the page, or inside its state-view (class "sv") when none match outside. */
+export function find(page: Mounted, selector: string): any[] {
+  const direct = page.$$(selector);
+  return direct.length ? direct : page.$$(`.sv >>> ${selector}`);
+}
+
+/** Taps the n-th element matching `selector`, then lets the handlers run. */
+export async function tap(page: Mounted, selector: string, index = 0): Promise<void> {
+  const el = find(page, selector)[index];
+  if (!el) throw new Error(`nothing matches ${selector}[${index}] in: ${page.text().slice(0, 300)}`);
+  el.dispatchEvent('tap');
+  await flush();
+}
+
+/** Types into the n-th input matching `selector`, as the `input` event reports it. */
+export async function type(page: Mounted, selector: string, value: string, index = 0): Promise<void> {
+  const el = find(page, selector)[index];
+  if (!el) throw new Error(`no input ${selector}[${index}]`);
+  el.dispatchEvent('input', { detail: { value } });
+  await flush();
+}
+
+/** Fires a component event (e.g. a TDesign `change`) on the n-th element matching `selector`. */
+export async function fire(page: Mounted, selector: string, event: string, detail: unknown, index = 0): Promise<void> {
+  const el = find(page, selector)[index];
+  if (!el) throw new Error(`nothing matches ${selector}[${index}]`);
+  // TDesign components are virtual hosts (no DOM node): trigger on the component, as its own code would.
+  if (el.dom) el.dispatchEvent(event, { detail });
+  else el._exparserNode.triggerEvent(event, detail);
+  await flush();
+}

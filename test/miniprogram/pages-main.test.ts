@@ -1,30 +1,196 @@
 /** @jest-environment jsdom */
-import { answerCalls, calls, flush, installWx, mount } from './harness';
+import { answerCalls, calls, fire, flush, mount, resetApp, tap, type } from './harness';
+import { dashboard, me, merchantRow } from './fixtures';
 
-const ME = {
-  staffId: 's-member-1', name: '王网格', role: 'member', roleLabel: '网格员', mobile: '138****1234',
-  unit: { id: 'g-1', name: '城北一网格', kind: 'grid' },
-  unitPath: [{ id: 'bank', name: '兴化农商银行', kind: 'bank' }, { id: 'b-1', name: '城北支行', kind: 'branch' }, { id: 'g-1', name: '城北一网格', kind: 'grid' }],
-  grids: [{ id: 'g-1', name: '城北一网格', kind: 'grid' }], scope: ['g-1'], privacyAcceptedAt: '2025-07-01T02:00:00.000Z', privacyVersion: '2025-07',
-};
-
+let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
-  installWx();
-  jest.isolateModules(() => undefined);
+  h = resetApp();
+});
+
+describe('login (binding with a one-time code)', () => {
+  test('asks for the privacy agreement first, then binds with the code normalised by the contract', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'bind') return me('member');
+      throw { code: 'NOT_FOUND' };
+    });
+    const page = mount('pages/login/index');
+    await type(page, '.code', 'ab12 cd34');
+    await tap(page, '.btn');
+    await flush();
+    expect(page.text()).toContain('请先阅读并同意《隐私保护指引》');
+    expect(calls()).toHaveLength(0);
+    await tap(page, '.agree-row');
+    await tap(page, '.btn');
+    await flush();
+    expect(calls()).toEqual([{ fn: 'user', action: 'bind', event: { action: 'bind', code: 'AB12CD34' } }]);
+    expect(h.fake.navigations).toContainEqual({ kind: 'switchTab', url: '/pages/workbench/index' });
+  });
+
+  test('a bad code is refused before sending, with the field named', async () => {
+    const page = mount('pages/login/index');
+    await tap(page, '.agree-row');
+    await type(page, '.code', '12');
+    await tap(page, '.btn');
+    await flush();
+    expect(calls()).toHaveLength(0);
+    expect(page.text()).toContain('绑定码：绑定码应为 6–16 位字母或数字');
+  });
+
+  test('a server refusal is shown as its sentence', async () => {
+    answerCalls(() => {
+      throw { code: 'NOT_FOUND', message: '绑定码无效或已过期，请联系总行重新获取。' };
+    });
+    const page = mount('pages/login/index');
+    await tap(page, '.agree-row');
+    await type(page, '.code', 'ZZZZ9999');
+    await tap(page, '.btn');
+    await flush();
+    expect(page.text()).toContain('绑定码无效或已过期');
+  });
+});
+
+describe('privacy agreement page', () => {
+  test('records acceptance of the current version', async () => {
+    answerCalls((fn, ev) => ({ privacyAcceptedAt: '2025-07-31T02:00:00.000Z', privacyVersion: ev.version }));
+    const page = mount('pages/privacy/index');
+    expect(page.text()).toContain('位置信息');
+    await tap(page, '.btn');
+    await flush();
+    expect(calls()[0]).toMatchObject({ fn: 'user', action: 'acceptPrivacy', event: { version: '2025-07' } });
+    expect(page.text()).toContain('你已于 07-31 10:00 同意本指引');
+  });
 });
 
 describe('mine (my profile)', () => {
-  test('renders the staff member, unit path and grids it is given', async () => {
-    answerCalls((fn, ev) => {
-      if (fn === 'user' && ev.action === 'me') return ME;
-      throw { code: 'NOT_FOUND' };
+  test('renders the staff member, unit path and grids it is given; head office sees settings', async () => {
+    answerCalls(() => me('hq'));
+    const page = mount('pages/mine/index');
+    await flush();
+    expect(page.text()).toContain('周总');
+    expect(page.text()).toContain('兴化农商银行 / 城北支行 / 城北一网格');
+    expect(page.text()).toContain('系统设置');
+    expect(page.text()).toContain('报表导出');
+  });
+
+  test('a grid member sees no settings or exports; an error offers a retry that works', async () => {
+    let fail = true;
+    answerCalls(() => {
+      if (fail) throw { code: 'INTERNAL', message: 'boom' };
+      return me('member');
     });
     const page = mount('pages/mine/index');
     await flush();
+    expect(page.text()).toContain('服务器暂时出错，请稍后重试。');
+    fail = false;
+    await tap(page, '.retry');
+    await flush();
     expect(page.text()).toContain('王网格');
-    expect(page.text()).toContain('兴化农商银行 / 城北支行 / 城北一网格');
-    expect(page.text()).toContain('138****1234');
     expect(page.text()).not.toContain('系统设置');
-    expect(calls().map((c) => `${c.fn}.${c.action}`)).toEqual(['user.me']);
+  });
+});
+
+describe('workbench', () => {
+  test("shows today's tasks and the visits waiting to sync", async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('maintenance');
+      if (ev.action === 'listTasks') return { items: [{ id: 't-1', kind: 'check-followup', merchantId: 'm-1', merchantName: '张记面馆', check: 'speaker', dueDay: '2000-01-01', status: 'open' }], nextCursor: null };
+      throw { code: 'NOT_FOUND' };
+    });
+    h.fake.online = false;
+    const { getVisitQueue } = require('../../miniprogram/offline/index');
+    await getVisitQueue().enqueue({ id: 'v-11111111', visit: { merchantId: 'm-1' }, photos: [], label: '回访 · 张记面馆' });
+    h.fake.online = true;
+    const page = mount('pages/workbench/index');
+    await flush();
+    expect(page.text()).toContain('张记面馆');
+    expect(page.text()).toContain('必查整改');
+    expect(page.text()).toContain('已逾期');
+    expect(page.text()).toContain('回访 · 张记面馆');
+    expect(page.text()).toContain('等待发送');
+    await tap(page, '.task');
+    expect(h.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/visit/revisit/index?merchantId=m-1&taskId=t-1' });
+  });
+
+  test('scan: a merchant code opens the merchant, anything else is explained', async () => {
+    answerCalls((fn, ev) => (ev.action === 'me' ? me('member') : { items: [], nextCursor: null }));
+    const page = mount('pages/workbench/index');
+    await flush();
+    expect(page.text()).toContain('今天没有待办任务');
+    h.fake.scanResult = 'https://example.com/pay';
+    await tap(page, '.action', 2);
+    await flush();
+    expect(page.text()).toContain('这不是商户网格码');
+    h.fake.scanResult = 'merchant:m-42';
+    await tap(page, '.action', 2);
+    expect(h.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/merchant/detail/index?id=m-42' });
+  });
+});
+
+describe('merchants list', () => {
+  test('renders rows with masked operators, searches with the validated filter, and pages with the cursor', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.cursor === 'c2') return { items: [merchantRow(21)], nextCursor: null };
+      if (ev.q) return { items: [merchantRow(7, { name: '李家超市' })], nextCursor: null };
+      return { items: Array.from({ length: 20 }, (_, i) => merchantRow(i + 1)), nextCursor: 'c2' };
+    });
+    const page = mount('pages/merchants/index');
+    await flush();
+    expect(page.$$('.merchant')).toHaveLength(20);
+    expect(page.text()).toContain('张* 139****5678');
+    expect(page.text()).toContain('达标');
+    page.instance.onReachBottom();
+    await flush();
+    expect(page.$$('.merchant')).toHaveLength(21);
+    expect(calls()[1].event).toEqual({ action: 'list', limit: 20, cursor: 'c2' });
+    await fire(page, '.search', 'change', { value: '  李家 ' });
+    await fire(page, '.search', 'submit', { value: '李家' });
+    expect(calls().at(-1)!.event).toEqual({ action: 'list', limit: 20, q: '李家' });
+    expect(page.$$('.merchant')).toHaveLength(1);
+  });
+
+  test('class filter and incomplete filter are sent; empty answer shows the empty state', async () => {
+    answerCalls(() => ({ items: [], nextCursor: null }));
+    const page = mount('pages/merchants/index');
+    await flush();
+    await tap(page, '.filter', 4); // 异动
+    await flush();
+    expect(calls().at(-1)!.event).toMatchObject({ lifecycleClass: 'abnormal' });
+    await tap(page, '.filter', 6);
+    await flush();
+    expect(calls().at(-1)!.event).toMatchObject({ lifecycleClass: 'abnormal', isComplete: false });
+    expect(page.text()).toContain('没有符合条件的商户');
+  });
+});
+
+describe('dashboard tab', () => {
+  test('shows the metric cards, the breakdown and rankings, and drills into a child unit', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('hq');
+      if (ev.unitId === 'b-cb') return dashboard({ scope: { type: 'unit', id: 'b-cb', name: '城北支行', kind: 'branch' }, children: [] });
+      return dashboard();
+    });
+    const page = mount('pages/dashboard/index');
+    await flush();
+    const text = page.text();
+    expect(text).toContain('30,678');
+    expect(text).toContain('较年初 +3,018');
+    expect(text).toContain('52.5%');
+    expect(text).toContain('资金沉淀19.30亿较年初 +1.80亿');
+    expect(text).toContain('贷款余额 35.40亿');
+    expect(text).toContain('30.1%');
+    expect(text).toContain('73.4%');
+    expect(text).toContain('城北支行');
+    expect(text).toContain('城北一网格');
+    const sent = calls().find((c) => c.action === 'dashboard')!.event;
+    expect(sent.unitId).toBe('bank');
+    // The contract's parsed period travels: the month that contains today.
+    expect(sent.period).toMatchObject({ kind: 'month', start: expect.stringMatching(/^\d{4}-\d{2}-01$/) });
+    await tap(page, '.row', 1);
+    await flush();
+    expect(calls().at(-1)!.event.unitId).toBe('b-cb');
+    expect(page.text()).toContain('兴化农商银行 › 城北支行');
+    await tap(page, '.seg-item', 2);
+    await flush();
+    expect(calls().at(-1)!.event.period).toMatchObject({ kind: 'year', start: expect.stringMatching(/-01-01$/), end: expect.stringMatching(/-12-31$/) });
   });
 });

@@ -52,3 +52,68 @@ export function toView(d: DashboardView) {
   return { cards, children, rankings, staff };
 }
 
+
+/** Dashboard tab: metric cards for my unit, breakdown by child units with drill-down, rankings. */
+Component({
+  data: {
+    status: 'loading', error: '', unitName: '', periodKind: 'month' as Kind, periodLabel: '',
+    periodKinds: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
+    crumbs: [] as { unitId: string; name: string }[], cards: [] as any[], children: [] as any[], rankings: [] as any[], staff: [] as any[],
+  },
+  lifetimes: {
+    attached() {
+      void (this as any).start();
+    },
+  },
+  methods: {
+    async start() {
+      try {
+        const me = await requireMe();
+        const top = me.scope === 'all' ? me.unitPath[0] : me.unit;
+        this.setData({ crumbs: top ? [{ unitId: top.id, name: top.name }] : [] });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+        return;
+      }
+      await (this as any).load();
+    },
+    async load() {
+      const crumb = this.data.crumbs[this.data.crumbs.length - 1];
+      const period = periodOf(this.data.periodKind, chinaDay());
+      this.setData({ status: 'loading', error: '' });
+      try {
+        const d = await fetchDashboard({ unitId: crumb?.unitId, period, sections: ['children', 'rankings'] });
+        await safeSetData(this, { status: 'ready', unitName: d.scope.name, periodLabel: periodLabel(period), ...toView(d) });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    onPeriod(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ periodKind: e.currentTarget.dataset.value as Kind });
+      void (this as any).load();
+    },
+    onDrill(e: WechatMiniprogram.TouchEvent) {
+      const { id, name, kind } = e.currentTarget.dataset as { id: string; name: string; kind: string };
+      // A grid has no child units: from a grid, the next level is its team's workload.
+      if (kind === 'grid' && this.data.crumbs.some((c) => c.unitId === id)) return;
+      this.setData({ crumbs: [...this.data.crumbs, { unitId: id, name }] });
+      void (this as any).load();
+    },
+    onCrumb(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.index);
+      this.setData({ crumbs: this.data.crumbs.slice(0, i + 1) });
+      void (this as any).load();
+    },
+    onTrend() {
+      const crumb = this.data.crumbs[this.data.crumbs.length - 1];
+      wx.navigateTo({ url: `/pages/stats/board/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}` });
+    },
+    onWorkload() {
+      const crumb = this.data.crumbs[this.data.crumbs.length - 1];
+      wx.navigateTo({ url: `/pages/stats/workload/index?unitId=${crumb?.unitId ?? ''}` });
+    },
+    onPullDownRefresh() {
+      void (this as any).load().then(() => wx.stopPullDownRefresh());
+    },
+  },
+});
