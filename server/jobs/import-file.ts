@@ -1,0 +1,226 @@
+import { parse } from 'csv-parse/sync';
+import * as iconv from 'iconv-lite';
+import { IMPORT_COLUMNS, IMPORT_HEADER_ALIASES, type ImportKind } from '../../shared/contracts/import.contract';
+import { isDay, monthEnd } from '../../shared/domain/metrics.rules';
+
+/** A file that cannot be imported at all (wrong format, encoding or columns): nothing is applied. */
+export class ImportFileError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = 'ImportFileError';
+  }
+}
+
+/** One problem with one row: the row number as the user sees it in the file (header = 1), the column and why. */
+export interface RowError {
+  row: number;
+  column: string;
+  reason: string;
+}
+
+/** The text table of a file: header and data rows, with the encoding detected. */
+export interface Table {
+  header: string[];
+  rows: string[][];
+  format: 'csv' | 'xlsx';
+  encoding: 'utf-8' | 'gbk' | null;
+}
+
+const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+/**
+ * Decodes CSV bytes: UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GBK (what Excel
+ * on a Chinese Windows writes). Text with NUL bytes is not a CSV.
+ */
+export function decodeCsv(buf: Buffer): { text: string; encoding: 'utf-8' | 'gbk' } {
+  if (buf.includes(0)) throw new ImportFileError('文件不是文本表格（CSV）或 Excel（XLSX）', 'IMPORT.BAD_FORMAT');
+  let body = buf;
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) body = buf.subarray(3);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
+  } catch {
+    const text = iconv.decode(buf, 'gbk');
+    if (text.includes('\uFFFD')) throw new ImportFileError('无法识别文件编码（应为 UTF-8 或 GBK）', 'IMPORT.BAD_ENCODING');
+    return { text, encoding: 'gbk' };
+  }
+}
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return new Date(v.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    const o = v as { result?: unknown; text?: unknown; richText?: { text: string }[] };
+    if (o.richText) return o.richText.map((r) => r.text).join('');
+    if (o.text !== undefined) return String(o.text);
+    if (o.result !== undefined) return cellText(o.result);
+    return '';
+  }
+  return String(v).trim();
+}
+
+/** Reads a CSV or XLSX file into a table (first worksheet of a workbook). */
+export async function readTable(buf: Buffer): Promise<Table> {
+  if (isZip(buf)) {
+    const ExcelJS = require('exceljs');
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(buf);
+    } catch {
+      throw new ImportFileError('Excel 文件已损坏或不是 XLSX 格式', 'IMPORT.BAD_FORMAT');
+    }
+    const ws = wb.worksheets[0];
+    if (!ws) throw new ImportFileError('Excel 文件没有工作表', 'IMPORT.EMPTY');
+    const all: string[][] = [];
+    ws.eachRow({ includeEmpty: true }, (row: any, n: number) => {
+      const vals = (row.values as unknown[]).slice(1).map(cellText);
+      all[n - 1] = vals;
+    });
+    for (let i = 0; i < all.length; i++) all[i] ??= [];
+    const [header = [], ...rows] = all;
+    return { header: header.map((h) => h.trim()), rows, format: 'xlsx', encoding: null };
+  }
+  const { text, encoding } = decodeCsv(buf);
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true });
+  } catch (err) {
+    throw new ImportFileError(`CSV 格式错误：${(err as Error).message.slice(0, 120)}`, 'IMPORT.BAD_FORMAT');
+  }
+  const [header = [], ...rows] = records;
+  return { header: header.map((h) => h.trim()), rows, format: 'csv', encoding };
+}
+
+/** Maps header cells to column keys (English keys or the bank systems' Chinese names). */
+export function mapHeader(kind: ImportKind, header: string[]): Map<string, number> {
+  const known = new Set(IMPORT_COLUMNS[kind].map((c) => c.key));
+  const out = new Map<string, number>();
+  const unknown: string[] = [];
+  header.forEach((h, i) => {
+    const key = IMPORT_HEADER_ALIASES[h] ?? (known.has(h) ? h : null);
+    if (!h) return;
+    if (!key || !known.has(key)) unknown.push(h);
+    else if (out.has(key)) throw new ImportFileError(`列「${h}」重复`, 'IMPORT.DUPLICATE_COLUMN');
+    else out.set(key, i);
+  });
+  const missing = IMPORT_COLUMNS[kind].filter((c) => c.required && !out.has(c.key)).map((c) => c.key);
+  if (missing.length) {
+    throw new ImportFileError(`缺少必需的列：${missing.join('、')}${unknown.length ? `；无法识别的列：${unknown.slice(0, 10).join('、')}` : ''}`, 'IMPORT.WRONG_COLUMNS');
+  }
+  if (!['acquiringNo', 'licenceCode', 'mobile'].some((k) => out.has(k))) {
+    throw new ImportFileError('至少需要一列商户标识：收单商户号（acquiringNo）、统一社会信用代码（licenceCode）或经营者手机号（mobile）', 'IMPORT.WRONG_COLUMNS');
+  }
+  return out;
+}
+
+/** A validated row, before matching to a merchant. */
+export interface ParsedRow {
+  row: number;
+  keys: { acquiringNo?: string; licenceCode?: string; mobile?: string };
+  count?: number;
+  amountFen?: number;
+  deviceStatus?: 'bound' | 'unbound' | null;
+  lastTxnDay?: string | null;
+  grantedFen?: number;
+  grantedAt?: string | null;
+  drawnFen?: number;
+  balanceFen?: number;
+}
+
+/** Yuan with at most two decimals (thousands separators allowed) → integer fen. */
+export function yuanToFen(text: string): number | null {
+  const t = text.replace(/[,，\s¥￥]/g, '');
+  if (!/^\d{1,13}(\.\d{1,2})?$/.test(t)) return null;
+  const [int, dec = ''] = t.split('.');
+  return Number(int) * 100 + Number((dec + '00').slice(0, 2));
+}
+
+const DEVICE: Record<string, 'bound' | 'unbound'> = { bound: 'bound', unbound: 'unbound', 绑定: 'bound', 已绑定: 'bound', 正常: 'bound', 解绑: 'unbound', 已解绑: 'unbound' };
+
+function normaliseDay(text: string): string | null {
+  const t = text.replace(/\//g, '-').replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  if (!m) return null;
+  const d = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+  return isDay(d) ? d : null;
+}
+
+/** Validates one data row; returns the parsed row or the errors naming its columns. */
+export function parseRow(kind: ImportKind, period: string, cols: Map<string, number>, cells: string[], rowNumber: number): { row: ParsedRow | null; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const get = (k: string) => {
+    const i = cols.get(k);
+    return i === undefined ? '' : (cells[i] ?? '').trim();
+  };
+  const keys: ParsedRow['keys'] = {};
+  const acq = get('acquiringNo');
+  const lic = get('licenceCode').toUpperCase();
+  const mob = get('mobile').replace(/[\s-]/g, '').replace(/^(\+?86|0086)/, '');
+  if (acq) {
+    if (!/^[0-9A-Za-z]{6,32}$/.test(acq)) errors.push({ row: rowNumber, column: 'acquiringNo', reason: '收单商户号格式无效' });
+    else keys.acquiringNo = acq;
+  }
+  if (lic) {
+    if (!/^[0-9A-Z]{18}$/.test(lic)) errors.push({ row: rowNumber, column: 'licenceCode', reason: '统一社会信用代码应为 18 位' });
+    else keys.licenceCode = lic;
+  }
+  if (mob) {
+    if (!/^1[3-9]\d{9}$/.test(mob)) errors.push({ row: rowNumber, column: 'mobile', reason: '手机号格式无效' });
+    else keys.mobile = mob;
+  }
+  if (!acq && !lic && !mob) errors.push({ row: rowNumber, column: 'acquiringNo', reason: '缺少商户标识（收单商户号、统一社会信用代码或手机号）' });
+  const row: ParsedRow = { row: rowNumber, keys };
+  const money = (col: string, required: boolean): number | undefined => {
+    const v = get(col);
+    if (!v) {
+      if (required) errors.push({ row: rowNumber, column: col, reason: '不能为空' });
+      return undefined;
+    }
+    const fen = yuanToFen(v);
+    if (fen === null) errors.push({ row: rowNumber, column: col, reason: '应为不小于 0 的金额（元，最多两位小数）' });
+    return fen ?? undefined;
+  };
+  const lastOfPeriod = monthEnd(period);
+  if (kind === 'transactions') {
+    const c = get('count');
+    if (!/^\d{1,9}$/.test(c.replace(/,/g, ''))) errors.push({ row: rowNumber, column: 'count', reason: '交易笔数应为不小于 0 的整数' });
+    else row.count = Number(c.replace(/,/g, ''));
+    row.amountFen = money('amount', true);
+    const ds = get('deviceStatus');
+    if (ds) {
+      if (!DEVICE[ds]) errors.push({ row: rowNumber, column: 'deviceStatus', reason: '设备状态应为 bound/unbound（绑定/解绑）' });
+      else row.deviceStatus = DEVICE[ds];
+    }
+    const ld = get('lastTxnDay');
+    if (ld) {
+      const d = normaliseDay(ld);
+      if (!d) errors.push({ row: rowNumber, column: 'lastTxnDay', reason: '日期无效（YYYY-MM-DD）' });
+      else if (d > lastOfPeriod) errors.push({ row: rowNumber, column: 'lastTxnDay', reason: `不能晚于 ${lastOfPeriod}` });
+      else row.lastTxnDay = d;
+    }
+    if (row.count === 0 && (row.amountFen ?? 0) > 0) errors.push({ row: rowNumber, column: 'amount', reason: '交易笔数为 0 时金额应为 0' });
+  } else if (kind === 'credit') {
+    row.grantedFen = money('grantedAmount', true);
+    row.drawnFen = money('drawnAmount', true);
+    const ga = get('grantedAt');
+    if (ga) {
+      const d = normaliseDay(ga);
+      if (!d) errors.push({ row: rowNumber, column: 'grantedAt', reason: '日期无效（YYYY-MM-DD）' });
+      else if (d > lastOfPeriod) errors.push({ row: rowNumber, column: 'grantedAt', reason: `不能晚于 ${lastOfPeriod}` });
+      else row.grantedAt = d;
+    }
+    if (row.grantedFen !== undefined && row.drawnFen !== undefined && row.drawnFen > row.grantedFen) errors.push({ row: rowNumber, column: 'drawnAmount', reason: '用信余额不能超过授信金额' });
+  } else {
+    row.balanceFen = money('balance', true);
+  }
+  return { row: errors.length ? null : row, errors };
+}
+
+/** The error report as CSV (UTF-8 with BOM so Excel opens Chinese text correctly): row, column, reason. */
+export function errorReportCsv(errors: RowError[]): Buffer {
+  const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['行号,列,原因', ...errors.map((e) => `${e.row},${esc(e.column)},${esc(e.reason)}`)];
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\r\n') + '\r\n', 'utf8')]);
+}

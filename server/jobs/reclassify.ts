@@ -1,0 +1,117 @@
+import { type LifecycleClass, type Month, addMonth, monthOf } from '../../shared/domain/metrics.rules';
+import { type Classification, type MonthFigures, classifyMerchant, taskKindFor } from '../../shared/domain/lifecycle.rules';
+import { countOurProducts } from '../../shared/domain/product.rules';
+import { type Settings, resolveSettings } from '../../shared/domain/settings.rules';
+import { addDays } from '../../shared/domain/period.rules';
+import { type Db, getDoc } from '../db';
+import { inTransaction } from '../tx';
+import { Increments, flushIncrements, merchantOwners, scanCollection } from '../rollup';
+
+/** The effective head-office settings (stored document over the code defaults). */
+export async function loadLifecycleSettings(db: Db): Promise<Settings> {
+  return resolveSettings(await getDoc(db, 'settings', 'global'));
+}
+
+const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, acquiring: true, products: true, lifecycleClass: true, classSince: true };
+
+export interface ReclassifyResult {
+  asOf: string;
+  checked: number;
+  changed: number;
+  byClass: Record<string, number>;
+  tasksOpened: number;
+  ms: number;
+}
+
+/** Staff to assign a lifecycle task to: the grid's member for a win-back, its maintenance assistant for an abnormal visit. */
+async function assigneeFor(db: Db, gridId: string, kind: 'abnormal-visit' | 'win-back', cache: Map<string, string | null>): Promise<string | null> {
+  const key = `${gridId}|${kind}`;
+  if (cache.has(key)) return cache.get(key)!;
+  const roles = kind === 'win-back' ? ['member', 'marketing'] : ['maintenance', 'member'];
+  const res = (await db.collection('staff').where({ gridIds: gridId, status: 'active' }).limit(50).get()) as { data: { _id: string; role: string }[] };
+  let id: string | null = null;
+  for (const role of roles) {
+    id = res.data.find((s) => s.role === role)?._id ?? null;
+    if (id) break;
+  }
+  cache.set(key, id);
+  return id;
+}
+
+/**
+ * Reclassifies merchants as of a day (domain §6): each merchant whose class changes gets, in one
+ * transaction, its new class, a classHistory record with the reason, the class counters of its roll-ups,
+ * and — when it turns abnormal or lost — a visit or win-back task, unless one is already open.
+ */
+export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchantIds?: string[]; settings?: Settings; now?: Date }): Promise<ReclassifyResult> {
+  const started = Date.now();
+  const settings = opts.settings ?? (await loadLifecycleSettings(db));
+  const t = settings.lifecycle;
+  const lastMonth = monthOf(opts.asOf);
+  const months: Month[] = [];
+  for (let i = t.abnormalBaselineMonths + 1; i >= 0; i--) months.push(addMonth(lastMonth, -i));
+  const _ = db.command;
+  const merchants: any[] = [];
+  const txns = new Map<string, MonthFigures[]>();
+  const addTxn = (page: any[]) => {
+    for (const r of page) {
+      let list = txns.get(r.merchantId);
+      if (!list) txns.set(r.merchantId, (list = []));
+      list.push({ month: r.month, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null });
+    }
+  };
+  const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
+  if (opts.merchantIds) {
+    for (let i = 0; i < opts.merchantIds.length; i += 500) {
+      const ids = opts.merchantIds.slice(i, i + 500);
+      await scanCollection<any>(db, 'merchants', { _id: _.in(ids) }, MERCHANT_FIELDS, (page) => void merchants.push(...page));
+      await scanCollection<any>(db, 'transactions', { merchantId: _.in(ids), month: _.in(months) }, txnFields, addTxn);
+    }
+  } else {
+    await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => void merchants.push(...page));
+    await scanCollection<any>(db, 'transactions', { month: _.in(months) }, txnFields, addTxn);
+  }
+  const byClass: Record<string, number> = {};
+  let changed = 0;
+  let tasksOpened = 0;
+  const assignees = new Map<string, string | null>();
+  const now = opts.now ?? new Date();
+  for (const m of merchants) {
+    const c: Classification = classifyMerchant({ acquiring: m.acquiring, ourActiveProducts: countOurProducts(m.products ?? []), months: txns.get(m._id) ?? [] }, opts.asOf, t);
+    byClass[c.cls] = (byClass[c.cls] ?? 0) + 1;
+    if (c.cls === m.lifecycleClass) continue;
+    changed++;
+    const kind = taskKindFor(c.cls);
+    let openTask: string | null = null;
+    if (kind) {
+      const open = (await db.collection('tasks').where({ merchantId: m._id, status: 'open', kind }).limit(1).get()) as { data: any[] };
+      openTask = open.data[0]?._id ?? null;
+    }
+    const assigneeId = kind && !openTask ? await assigneeFor(db, m.gridId, kind, assignees) : null;
+    const opened = await inTransaction(db, async (tx) => {
+      await tx.collection('merchants').doc(m._id).update({ data: { lifecycleClass: c.cls, classSince: opts.asOf, classReason: c.reason, classDetail: c.detail, updatedAt: now } });
+      // Deterministic ids: a rerun of the same day's classification rewrites the same records.
+      await tx.collection('classHistory').doc(`${m._id}|${opts.asOf}|${c.cls}`).set({
+        data: { merchantId: m._id, from: m.lifecycleClass ?? null, to: c.cls, reason: c.reason, detail: c.detail, day: opts.asOf, at: now, unitPath: m.unitPath ?? [] },
+      });
+      const incs = new Increments();
+      for (const owner of merchantOwners(m)) {
+        if (m.lifecycleClass) incs.addCurrent(owner, `cls_${m.lifecycleClass}`, -1);
+        incs.addCurrent(owner, `cls_${c.cls}`, 1);
+      }
+      await flushIncrements(tx, incs);
+      if (kind && !openTask) {
+        const due = addDays(opts.asOf, kind === 'win-back' ? settings.winBackDueDays : settings.abnormalVisitDueDays);
+        await tx.collection('tasks').doc(`${kind}|${m._id}|${opts.asOf}`).set({
+          data: { kind, merchantId: m._id, gridId: m.gridId, unitPath: m.unitPath ?? [], assigneeId, dueDay: due, status: 'open', openedBy: { reason: c.reason, detail: c.detail }, createdAt: now },
+        });
+        return true;
+      }
+      return false;
+    });
+    if (opened) tasksOpened++;
+  }
+  return { asOf: opts.asOf, checked: merchants.length, changed, byClass, tasksOpened, ms: Date.now() - started };
+}
+
+export type { LifecycleClass };
