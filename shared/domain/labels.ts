@@ -4,7 +4,7 @@
  * Why one map: the conventions keep domain codes as English strings and the words users read in
  * one place, so a screen, an export and a message never name the same thing two ways.
  */
-import type { ErrorBody, ErrorCode, FieldIssue } from '../envelope';
+import type { Envelope, ErrorBody, ErrorCode, FieldIssue } from '../envelope';
 import { CHECK_DEFINITIONS, type CheckItem, type CheckResultValue } from './check.rules';
 import { industryLabel } from './industry.rules';
 import type { DuplicateReason } from './merchant-file.rules';
@@ -258,11 +258,13 @@ function issueSentence(issue: FieldIssue, subject?: string): string {
  * The sentence a grid worker reads for an error envelope (or its `error` body): for a validation
  * error, the first field to fix by its Chinese name and how many more; otherwise the server's own
  * Chinese sentence, else a sentence for the reason, else one for the code. Never shows a code or path.
+ * A success envelope has nothing to say: ''.
  */
 export function errorSentence(
-  error: Pick<ErrorBody, 'code' | 'message'> & Partial<ErrorBody> | { ok: false; error: ErrorBody },
+  error: (Pick<ErrorBody, 'code' | 'message'> & Partial<ErrorBody>) | Envelope<unknown>,
   subject?: string,
 ): string {
+  if ('ok' in error && error.ok) return '';
   const body: Partial<ErrorBody> = 'ok' in error ? error.error : error;
   const issues = body.details?.issues ?? [];
   if (body.code === 'VALIDATION' && issues.length > 0) {

@@ -1,4 +1,4 @@
-import { ERROR_CODES, fail } from '../../shared/envelope';
+import { ERROR_CODES, fail, ok } from '../../shared/envelope';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import {
   AREA_LABELS,
@@ -96,5 +96,9 @@ describe('errorSentence', () => {
     expect(errorSentence(fail('FORBIDDEN', 'forbidden', { reason: 'SCOPE.OTHER_GRID' }))).toBe('只能操作您负责网格内的商户。');
     expect(errorSentence(fail('NOT_FOUND', 'not found'))).toMatch(/没有找到/);
     for (const code of ERROR_CODES) expect(errorSentence({ code, message: '' })).toMatch(/[\u4e00-\u9fa5]/);
+  });
+
+  it('has nothing to say about a success', () => {
+    expect(errorSentence(ok({ id: 'm1' }))).toBe('');
   });
 });
