@@ -1,5 +1,5 @@
 import { STORAGE_KEYS } from '../config';
-import { submitVisit } from '../services/visit.service';
+import { submitVisit, type SubmitVisit } from '../services/visit.service';
 import { uploadFile } from '../services/transport';
 import { describeError, ServiceError } from '../utils/errors';
 import { VisitQueue, type QueueItem } from './visit-queue';
@@ -33,7 +33,7 @@ export function getVisitQueue(): VisitQueue {
     removeFile: (path) =>
       new Promise((resolve) => wx.getFileSystemManager().unlink({ filePath: path, complete: () => resolve() })),
     uploadPhoto: (localPath, visitId, index) => uploadFile(localPath, `visits/${visitId}/${index}.jpg`),
-    submit: (visit) => submitVisit(visit),
+    submit: (visit) => submitVisit(visit as SubmitVisit),
     classify: (err) => ({ isRetryable: !(err instanceof ServiceError) || err.isRetryable, message: describeError(err) }),
     isOnline: () => online,
     now: () => Date.now(),

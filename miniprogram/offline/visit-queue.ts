@@ -16,6 +16,8 @@ export interface QueuedPhoto {
   fileId?: string;
   takenAt: string;
   location?: { lat: number; lng: number };
+  /** Who took it (the stamp's staff). */
+  staffId?: string;
 }
 
 export interface QueueItem {
@@ -73,6 +75,8 @@ export class VisitQueue {
   private flushing: Promise<void> | null = null;
   private timer: unknown = null;
   private listeners = new Set<(s: QueueSummary) => void>();
+  /** The server's answers to the items sent in this session, by visit id. */
+  private readonly answers = new Map<string, unknown>();
 
   constructor(private readonly deps: QueueDeps) {
     // An item caught mid-send when the app was killed is simply sent again: its id makes that safe.
@@ -83,7 +87,7 @@ export class VisitQueue {
   async enqueue(input: {
     id: string;
     visit: Record<string, unknown>;
-    photos: { tempPath: string; takenAt: string; location?: { lat: number; lng: number } }[];
+    photos: { tempPath: string; takenAt: string; location?: { lat: number; lng: number }; staffId?: string }[];
     checkPhotos?: Record<string, number>;
     label: string;
   }): Promise<QueueItem> {
@@ -93,11 +97,11 @@ export class VisitQueue {
     for (let i = 0; i < input.photos.length; i++) {
       const p = input.photos[i];
       const localPath = await this.deps.keepFile(p.tempPath, `${input.id}-${i}`);
-      photos.push({ localPath, takenAt: p.takenAt, location: p.location });
+      photos.push({ localPath, takenAt: p.takenAt, location: p.location, staffId: p.staffId });
     }
     const item: QueueItem = {
       id: input.id,
-      visit: { ...input.visit, id: input.id },
+      visit: { ...input.visit, visitId: input.id },
       photos,
       checkPhotos: input.checkPhotos ?? {},
       label: input.label,
@@ -150,6 +154,11 @@ export class VisitQueue {
     await Promise.all(item.photos.map((p) => this.deps.removeFile(p.localPath).catch(() => undefined)));
   }
 
+  /** The server's answer to a visit sent in this session (undefined while it waits). */
+  answerOf(id: string): unknown {
+    return this.answers.get(id);
+  }
+
   /** Counts and items for the workbench's "waiting to sync" panel. */
   summary(): QueueSummary {
     const count = (s: QueueItemState): number => this.items.filter((i) => i.state === s).length;
@@ -195,7 +204,7 @@ export class VisitQueue {
           this.persist();
         }
       }
-      await this.deps.submit(this.payloadOf(item));
+      this.answers.set(item.id, await this.deps.submit(this.payloadOf(item)));
     } catch (err) {
       const e = this.deps.classify(err);
       item.lastError = e.message;
@@ -214,7 +223,12 @@ export class VisitQueue {
   }
 
   private payloadOf(item: QueueItem): Record<string, unknown> {
-    const photoOf = (p: QueuedPhoto): Record<string, unknown> => ({ fileId: p.fileId, takenAt: p.takenAt, location: p.location });
+    const photoOf = (p: QueuedPhoto): Record<string, unknown> => ({
+      fileId: p.fileId,
+      takenAt: p.takenAt,
+      ...(p.location ? { location: { lng: p.location.lng, lat: p.location.lat } } : {}),
+      ...(p.staffId ? { staffId: p.staffId } : {}),
+    });
     const checkIndexes = new Set(Object.values(item.checkPhotos));
     const visit: Record<string, unknown> = {
       ...item.visit,
@@ -224,7 +238,8 @@ export class VisitQueue {
     if (checks) {
       visit.checks = checks.map((c) => {
         const index = item.checkPhotos[c.item];
-        return index === undefined ? c : { ...c, photo: photoOf(item.photos[index]) };
+        // A check's photo travels as its file ID (the visit contract's check.photo).
+        return index === undefined ? c : { ...c, photo: item.photos[index].fileId };
       });
     }
     return visit;

@@ -1,17 +1,29 @@
+import { visitContract as C } from '../vendor/shared';
 import { callAction } from './transport';
-import type { Page, Task, Visit } from './types';
+import { parseInput } from './validate';
 
-/** Submits a visit with its client-made id; a retried submit is answered with the first result. */
-export function submitVisit(visit: Record<string, unknown>): Promise<{ visit: Visit; tasksOpened?: Task[]; tasksClosed?: Task[] }> {
-  return callAction('visit', 'submit', visit);
+export type VisitOut = import('../vendor/shared').visitContract.VisitOut;
+export type TaskOut = import('../vendor/shared').visitContract.TaskOut;
+export type SubmitVisitOutput = import('../vendor/shared').visitContract.SubmitVisitOutput;
+type V = typeof import('../vendor/shared').visitContract;
+export type SubmitVisit = V['submitVisitInput'] extends { _zod: { input: infer I } } ? I : never;
+
+/** Submits a visit with its client-made `visitId`; a retried submit is answered with the first result. */
+export function submitVisit(visit: SubmitVisit): Promise<SubmitVisitOutput> {
+  return callAction('visit', 'submit', parseInput(C.submitVisitInput, visit));
 }
 
-/** Fetches a merchant's visits, newest first. */
-export function fetchVisits(merchantId: string, cursor?: string): Promise<Page<Visit>> {
-  return callAction('visit', 'list', { merchantId, cursor });
+/** Fetches a merchant's visits, newest first, a page at a time. */
+export function fetchVisits(merchantId: string, cursor?: string): Promise<{ items: VisitOut[]; nextCursor: string | null }> {
+  return callAction('visit', 'listByMerchant', parseInput(C.listByMerchantInput, { merchantId, cursor }));
 }
 
-/** Fetches the caller's tasks (or a merchant's) by status. */
-export function fetchTasks(filter: { status?: 'open' | 'done'; merchantId?: string; cursor?: string } = {}): Promise<Page<Task>> {
-  return callAction('visit', 'listTasks', filter);
+/** Fetches tasks: mine (default) or a unit's, open (default) or done. */
+export function fetchTasks(filter: { status?: 'open' | 'done'; scope?: 'mine' | 'unit'; unitId?: string; cursor?: string; limit?: number } = {}): Promise<{ items: TaskOut[]; nextCursor: string | null }> {
+  return callAction('visit', 'tasks', parseInput(C.tasksInput, filter));
+}
+
+/** Closes a task by hand where the rules allow it (a check follow-up closes only with a passing visit). */
+export function closeTask(taskId: string, note?: string): Promise<TaskOut> {
+  return callAction('visit', 'closeTask', parseInput(C.closeTaskInput, { taskId, note }));
 }

@@ -1,24 +1,32 @@
 /**
- * Display labels the pages use: taken from shared/ where the domain defines them, so every screen and
- * report names a term the same way.
+ * Display labels the pages use: the one map in shared/domain/labels.ts, so every screen and report
+ * names a term the same way. Re-exported here under the names the pages read.
  */
-import { CHECK_DEFINITIONS, HOLDING_STATUS_LABELS, INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS, OTHER_BANK_LABELS, PRODUCT_LABELS, VISIT_TYPE_LABELS } from '../vendor/shared';
+import {
+  CHECK_LABELS as CHECKS,
+  DUPLICATE_REASON_LABELS as DUPLICATES,
+  HOLDING_STATUS_LABELS,
+  INDUSTRY_DIVISIONS,
+  LIFECYCLE_CLASS_LABELS,
+  PRODUCT_LABELS,
+  TASK_KIND_LABELS as TASKS,
+  VISIT_TYPE_LABELS,
+  industryLabel,
+} from '../vendor/shared';
 
-export { CHECK_ITEMS, PRODUCTS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS } from '../vendor/shared';
-export { OTHER_BANK_LABELS };
+export { CHECK_ITEMS, PRODUCTS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, OTHER_BANK_LABELS, UNIT_KIND_LABELS, ROLE_LABELS } from '../vendor/shared';
 
-/** Lifecycle class names (domain §6). */
-export const CLASS_LABELS: Record<string, string> = { 'to-win': '攻坚', qualified: '达标', premium: '优质', abnormal: '异动', lost: '流失' };
-export const TASK_KIND_LABELS: Record<string, string> = { 'check-followup': '必查整改', 'abnormal-visit': '异动走访', 'win-back': '流失挽回', marketing: '去营销' };
+export const CLASS_LABELS: Record<string, string> = LIFECYCLE_CLASS_LABELS;
+export const TASK_KIND_LABELS: Record<string, string> = TASKS;
 export const VISIT_LABELS: Record<string, string> = VISIT_TYPE_LABELS;
-export const CHECK_LABELS: Record<string, string> = Object.fromEntries(Object.entries(CHECK_DEFINITIONS).map(([k, v]) => [k, v.label]));
+export const CHECK_LABELS: Record<string, string> = CHECKS;
 export const PRODUCT_NAMES: Record<string, string> = PRODUCT_LABELS;
 export const PRODUCT_STATUS_LABELS: Record<string, string> = HOLDING_STATUS_LABELS;
+export const DUPLICATE_REASON_LABELS: Record<string, string> = DUPLICATES;
 
-/** Industry code → name ('52' → '零售业'). */
+/** Industry code → name ('52' → '零售业'); '—' when none. */
 export function industryName(code: string | null | undefined): string {
-  if (!code) return '—';
-  return INDUSTRY_DIVISIONS.find((d) => d.code === code)?.name ?? INDUSTRY_SECTIONS.find((s) => s.code === code)?.name ?? code;
+  return code ? industryLabel(code) : '—';
 }
 
 /** The picker's list: the divisions street merchants fall into, with examples. */

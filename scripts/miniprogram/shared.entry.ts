@@ -17,6 +17,7 @@ export { LIFECYCLE_CLASSES, VISIT_TYPES } from '../../shared/domain/metrics.rule
 export { CHECK_ITEMS, CHECK_DEFINITIONS } from '../../shared/domain/check.rules';
 export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BANK_LABELS, productGaps } from '../../shared/domain/product.rules';
 export { VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, TASK_KINDS, isOverdue } from '../../shared/domain/visit.rules';
+export * from '../../shared/domain/labels';
 export { DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings.rules';
 export * as userContract from '../../shared/contracts/user.contract';
 export * as orgContract from '../../shared/contracts/org.contract';
@@ -24,3 +25,4 @@ export * as merchantContract from '../../shared/contracts/merchant.contract';
 export * as statsContract from '../../shared/contracts/stats.contract';
 export * as lifecycleContract from '../../shared/contracts/lifecycle.contract';
 export * as reportContract from '../../shared/contracts/report.contract';
+export * as visitContract from '../../shared/contracts/visit.contract';

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, fire, flush, mount, resetApp, tap, type } from './harness';
-import { dashboard, me, merchantRow } from './fixtures';
+import { dashboard, me, merchantRow, task } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
@@ -80,7 +80,7 @@ describe('mine (my profile)', () => {
     });
     const page = mount('pages/mine/index');
     await flush();
-    expect(page.text()).toContain('服务器暂时出错，请稍后重试。');
+    expect(page.text()).toContain('系统暂时出错，请稍后重试。');
     fail = false;
     await tap(page, '.retry');
     await flush();
@@ -93,7 +93,7 @@ describe('workbench', () => {
   test("shows today's tasks and the visits waiting to sync", async () => {
     answerCalls((fn, ev) => {
       if (ev.action === 'me') return me('maintenance');
-      if (ev.action === 'listTasks') return { items: [{ id: 't-1', kind: 'check-followup', merchantId: 'm-1', merchantName: '张记面馆', check: 'speaker', dueDay: '2000-01-01', status: 'open' }], nextCursor: null };
+      if (ev.action === 'tasks') return { items: [task()], nextCursor: null };
       throw { code: 'NOT_FOUND' };
     });
     h.fake.online = false;

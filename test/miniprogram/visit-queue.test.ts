@@ -16,12 +16,12 @@ function installServer(): void {
   h.fake.requestHandler = async (req) => {
     const ev = req.data as Record<string, any>;
     if (failWith) return { statusCode: 200, data: { ok: false, error: failWith } };
-    if (!stored.has(ev.id)) stored.set(ev.id, ev);
+    if (!stored.has(ev.visitId)) stored.set(ev.visitId, ev);
     if (dropNextAnswer) {
       dropNextAnswer = false;
       throw new Error('connection reset');
     }
-    return { statusCode: 200, data: { ok: true, data: { visit: { id: ev.id }, isReplay: false } } };
+    return { statusCode: 200, data: { ok: true, data: { visit: { id: ev.visitId }, openedTaskIds: [], closedTaskIds: [], isReplay: false } } };
   };
 }
 
@@ -52,13 +52,13 @@ beforeEach(() => {
   installServer();
 });
 
-const visit = { merchantId: 'm-1', type: 'revisit', at: '2025-07-31T02:00:00.000Z', location: { lng: 119.84, lat: 32.94 } };
+const visit = { merchantId: 'm-1', type: 'marketing', at: '2025-07-31T02:00:00.000Z', location: { lng: 119.84, lat: 32.94 } };
 
 test('offline: the visit and its photos are kept on the device, copied out of temporary paths, and nothing is sent', async () => {
   h.fake.online = false;
   const q = loadModules().getVisitQueue();
   const photo = tempPhoto();
-  await q.enqueue({ id: 'v-00000001', visit, photos: [{ tempPath: photo, takenAt: visit.at }], label: '回访 · 张记面馆' });
+  await q.enqueue({ id: 'v-00000001', visit, photos: [{ tempPath: photo, takenAt: visit.at, location: visit.location, staffId: 's-1' }], label: '营销 · 张记面馆' });
   await settle();
   const saved = h.wx.getStorageSync('grid.visitQueue.v1') as QueueItem[];
   expect(saved).toHaveLength(1);
@@ -71,7 +71,7 @@ test('offline: the visit and its photos are kept on the device, copied out of te
 test('the queue survives the app being killed and sends once the network is back, photos from the kept copies', async () => {
   h.fake.online = false;
   let q = loadModules().getVisitQueue();
-  await q.enqueue({ id: 'v-00000002', visit, photos: [{ tempPath: tempPhoto(), takenAt: visit.at }], label: '回访' });
+  await q.enqueue({ id: 'v-00000002', visit, photos: [{ tempPath: tempPhoto(), takenAt: visit.at, location: visit.location, staffId: 's-1' }], label: '营销' });
   h.fake.killApp();
   // A new launch: fresh modules, the same storage and files.
   q = loadModules().getVisitQueue();
@@ -98,18 +98,18 @@ test('an answer lost after the server committed is retried with the same id and 
   await settle();
   expect(stored.size).toBe(1);
   expect(h.fake.requests.filter((r) => r.url.endsWith('/functions/visit'))).toHaveLength(2);
-  expect(h.fake.requests.every((r) => (r.data as any).id === 'v-00000003')).toBe(true);
+  expect(h.fake.requests.every((r) => (r.data as any).visitId === 'v-00000003')).toBe(true);
   expect(q.summary().items).toHaveLength(0);
 });
 
 test('a refused visit (VALIDATION) is kept as rejected with the sentence naming the field, and can be retried', async () => {
   const q = loadModules().getVisitQueue();
-  failWith = { code: 'VALIDATION', message: 'invalid', details: { issues: [{ field: 'checks.2.note', message: '未通过的检查需要说明' }] } };
+  failWith = { code: 'VALIDATION', message: 'invalid', details: { issues: [{ field: 'location', message: '坐标不在中国境内（需 GCJ-02 经纬度）' }] } };
   await q.enqueue({ id: 'v-00000004', visit, photos: [], label: '回访' });
   await settle();
   const item = q.summary().items[0];
   expect(item.state).toBe('rejected');
-  expect(item.lastError).toBe('第 3 项必查：未通过的检查需要说明');
+  expect(item.lastError).toBe('位置：坐标不在中国境内（需 GCJ-02 经纬度）');
   failWith = null;
   q.retry('v-00000004');
   await settle();
@@ -165,16 +165,16 @@ describe('VisitQueue with plain deps', () => {
     await q.flush();
     expect(d.saved).toHaveLength(0);
     expect(d.uploadPhoto).toHaveBeenCalledTimes(1);
-    expect((d.submit as jest.Mock).mock.calls.at(-1)[0]).toMatchObject({ id: 'v-1', photos: [{ fileId: 'cloud://x/kept/v-1-0', takenAt: 't' }] });
+    expect((d.submit as jest.Mock).mock.calls.at(-1)[0]).toMatchObject({ visitId: 'v-1', photos: [{ fileId: 'cloud://x/kept/v-1-0', takenAt: 't' }] });
   });
 
   test('an item caught mid-send when the app died is sent again on the next launch', async () => {
     const d = deps();
-    d.saved = [{ id: 'v-9', visit: { id: 'v-9' }, photos: [], checkPhotos: {}, label: 'x', state: 'sending', attempts: 1, nextAttemptAt: 0, createdAt: 0 }];
+    d.saved = [{ id: 'v-9', visit: { visitId: 'v-9' }, photos: [], checkPhotos: {}, label: 'x', state: 'sending', attempts: 1, nextAttemptAt: 0, createdAt: 0 }];
     const q = new VisitQueue(d);
     expect(q.summary().waiting).toBe(1);
     await q.flush();
-    expect(d.submit).toHaveBeenCalledWith(expect.objectContaining({ id: 'v-9' }));
+    expect(d.submit).toHaveBeenCalledWith(expect.objectContaining({ visitId: 'v-9' }));
   });
 
   test('a check photo is sent on its check, not among the visit photos', async () => {
@@ -190,7 +190,7 @@ describe('VisitQueue with plain deps', () => {
     await q.flush();
     const sent = (d.submit as jest.Mock).mock.calls[0][0];
     expect(sent.photos).toEqual([]);
-    expect(sent.checks[0].photo.fileId).toBe('cloud://x/kept/v-2-0');
+    expect(sent.checks[0].photo).toBe('cloud://x/kept/v-2-0');
     expect(sent.checks[1].photo).toBeUndefined();
   });
 

@@ -51,7 +51,7 @@ Component({
           ...t,
           kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
           checkLabel: t.check ? CHECK_LABELS[t.check] : '',
-          overdue: t.dueDay < today,
+          overdue: t.isOverdue || t.dueDay < today,
           dueLabel: t.dueDay < today ? `已逾期 ${t.dueDay.slice(5)}` : t.dueDay === today ? '今天到期' : `${t.dueDay.slice(5)} 到期`,
         }));
         await safeSetData(this, { tasks, taskStatus: tasks.length ? 'ready' : 'empty' });

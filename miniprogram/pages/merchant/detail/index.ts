@@ -64,14 +64,16 @@ Component({
     async load() {
       this.setData({ status: 'loading', error: '' });
       try {
-        const [me, m, visits, history, tasks] = await Promise.all([
+        const [me, m, visits, history] = await Promise.all([
           requireMe(),
           fetchMerchant(this.data.id),
           // The side lists are secondary: the file shows even when one of them fails.
           fetchVisits(this.data.id).catch(() => ({ items: [] as any[] })),
           fetchClassHistory(this.data.id).catch(() => ({ items: [] as any[] })),
-          fetchTasks({ merchantId: this.data.id, status: 'open' }).catch(() => ({ items: [] as any[] })),
         ]);
+        // Open tasks of the merchant's grid, this merchant's only.
+        const gridTasks = await fetchTasks({ scope: 'unit', unitId: m.gridId, status: 'open', limit: 50 }).catch(() => ({ items: [] as any[] }));
+        const tasks = { items: gridTasks.items.filter((t: any) => t.merchantId === m.id) };
         const products = productRows(m.products);
         await safeSetData(this, {
           status: 'ready',

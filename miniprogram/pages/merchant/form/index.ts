@@ -3,8 +3,8 @@ import { uploadFile } from '../../../services/transport';
 import { STORAGE_KEYS } from '../../../config';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
-import { industryOptions, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS } from '../../../utils/labels';
-import { DUPLICATE_REASON_LABELS } from '../../../utils/duplicates';
+import { DUPLICATE_REASON_LABELS, industryOptions, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS } from '../../../utils/labels';
+
 import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { PrivacyRefused } from '../../../utils/privacy';

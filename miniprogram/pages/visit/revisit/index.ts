@@ -1,4 +1,5 @@
 import { fetchMerchant } from '../../../services/merchant.service';
+import type { SubmitVisitOutput } from '../../../services/visit.service';
 import { getVisitQueue } from '../../../offline/index';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
@@ -109,16 +110,18 @@ Component({
       if (problem) return this.setData({ formError: problem });
       this.setData({ saving: true, formError: '', errors: {} });
       try {
+        const me = await requireMe();
         const fix = this.data.fix as Fix;
-        const id = newId();
+        // One id per form: tapping submit again after a lost answer resends the same visit.
+        const id = (this as any)._visitId ?? ((this as any)._visitId = newId());
         const at = new Date().toISOString();
-        const photos: { tempPath: string; takenAt: string; location: { lat: number; lng: number } }[] = [];
+        const photos: { tempPath: string; takenAt: string; location: { lat: number; lng: number }; staffId: string }[] = [];
         const checkPhotos: Record<string, number> = {};
         const checks = this.data.type === 'revisit'
           ? this.data.checks.map((c) => {
               if (c.photo) {
                 checkPhotos[c.item] = photos.length;
-                photos.push({ tempPath: c.photo, takenAt: at, location: { lat: fix.lat, lng: fix.lng } });
+                photos.push({ tempPath: c.photo, takenAt: at, location: { lat: fix.lat, lng: fix.lng }, staffId: me.staffId });
               }
               return { item: c.item, result: c.result, ...(c.note.trim() ? { note: c.note.trim() } : {}) };
             })
@@ -137,12 +140,21 @@ Component({
         await queue.flush();
         const left = queue.summary().items.find((i) => i.id === id);
         const failed = (checks ?? []).filter((c) => c.result === 'fail').map((c) => CHECK_LABELS[c.item]);
-        if (!left) {
-          this.setData({ result: { title: '走访已提交', tasks: failed, sub: this.data.far ? '距离超出范围，已标记为异常走访。' : '' } });
-        } else if (left.state === 'rejected') {
+        const answer = queue.answerOf(id) as SubmitVisitOutput | undefined;
+        if (!left && answer) {
+          const v = answer.visit;
+          const sub = [
+            v.distanceM === null ? '' : `距商户 ${Math.round(v.distanceM)} 米${v.isFlagged ? '，已标记为异常走访' : ''}。`,
+            answer.closedTaskIds.length ? `已关闭 ${answer.closedTaskIds.length} 个整改任务。` : '',
+          ].join('');
+          (this as any)._visitId = undefined;
+          this.setData({ result: { title: '走访已提交', tasks: answer.openedTaskIds.length ? failed : [], sub } });
+        } else if (left?.state === 'rejected') {
           this.setData({ formError: left.lastError ?? '提交被退回。' });
+          // The user fixes the form and submits again: the refused copy must not linger in the queue.
           await queue.discard(id);
         } else {
+          (this as any)._visitId = undefined;
           this.setData({ result: { title: '已保存在手机上，联网后自动提交', tasks: failed, sub: '可在工作台“待同步”查看进度。' } });
         }
       } catch (err) {

@@ -1,19 +1,19 @@
 import { fetchTasks } from '../../../services/visit.service';
-import type { Task } from '../../../services/types';
+import type { TaskOut } from '../../../services/visit.service';
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../utils/format';
-import { CHECK_LABELS, PRODUCT_NAMES, TASK_KIND_LABELS } from '../../../utils/labels';
+import { CHECK_LABELS, TASK_KIND_LABELS } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
 
 /** A task as the list shows it. */
-export function toTaskRow(t: Task, today = chinaDay()) {
-  const overdue = t.status === 'open' && t.dueDay < today;
+export function toTaskRow(t: TaskOut, today = chinaDay()) {
+  const overdue = t.status === 'open' && (t.isOverdue || t.dueDay < today);
   return {
     id: t.id,
     merchantId: t.merchantId,
     merchantName: t.merchantName ?? '商户',
     kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
-    detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : (t.products ?? []).map((p) => PRODUCT_NAMES[p as keyof typeof PRODUCT_NAMES] ?? p).join('、'),
+    detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : t.openedBy?.reason ?? '',
     overdue,
     dueLabel: t.status === 'done' ? '已完成' : overdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 前完成`,
   };
