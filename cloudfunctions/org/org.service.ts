@@ -8,6 +8,8 @@ import {
   type UnitDoc,
   assertInScope,
   auditLog,
+  forbidden,
+  isInScope,
   fieldError,
   getDoc,
   inTransaction,
@@ -97,7 +99,7 @@ export async function changeStaff(
   const updated = await inTransaction(ctx.db, async (tx) => {
     const staff = await getDoc<StaffDoc>(tx, 'staff', staffId);
     if (!staff) throw notFound('人员', 'STAFF.NOT_FOUND');
-    assertInScope(ctx.caller, [...(staff.unitPath ?? []), ...(staff.gridIds ?? [])]);
+    await assertStaffInScope(ctx, staff);
     const { patch, before, after } = decide(staff);
     await tx.collection('staff').doc(staffId).update({ data: { ...patch, updatedAt: ctx.now } });
     await recordStaffChange(tx, { staffId, change, before, after, by: ctx.caller, at: ctx.now, reason });
@@ -108,3 +110,11 @@ export async function changeStaff(
 }
 
 export { staffView };
+
+/** A staff member is in scope when their home unit is, or one of their assigned grids is. */
+export async function assertStaffInScope(ctx: ActionContext, staff: Pick<StaffDoc, 'unitPath' | 'gridIds'>): Promise<void> {
+  if (isInScope(ctx.caller, staff.unitPath)) return;
+  const grids = await loadUnits(ctx.db, staff.gridIds ?? []);
+  if ([...grids.values()].some((g) => isInScope(ctx.caller, g.unitPath))) return;
+  throw forbidden();
+}

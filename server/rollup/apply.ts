@@ -12,16 +12,17 @@ import {
   isAcquiringOn,
   toDay,
 } from '../../shared/domain/metrics.rules';
-import { Increments, ROLLUP_MARKS, flushIncrements, readDoc, marketOwner, staffOwner, unitOwner } from './store';
+import { Increments, ROLLUP_MARKS, areaOwner, flushIncrements, marketOwner, readDoc, staffOwner, unitOwner } from './store';
 
 /** A merchant document as the roll-ups read it. */
-export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string };
+export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string; area?: string | null };
 
-/** The owners whose counters a merchant feeds: every unit of its path and its market. */
-export function merchantOwners(m: MerchantLike | null | undefined): string[] {
+/** The owners whose counters a merchant feeds: every unit of its path, its market and its area. */
+export function merchantOwners(m: MerchantLike | null | undefined, unitPath?: string[]): string[] {
   if (!m) return [];
-  const owners = (m.unitPath ?? []).map(unitOwner);
+  const owners = (unitPath ?? m.unitPath ?? []).map(unitOwner);
   if (m.marketId) owners.push(marketOwner(m.marketId));
+  if (m.area) owners.push(areaOwner(m.area));
   return owners;
 }
 
@@ -117,8 +118,7 @@ interface MarkDoc {
 export function addVisitFlows(incs: Increments, visit: VisitLike, merchant: MerchantLike | null): Day | null {
   const day = visit.day ?? toDay(visit.at ?? null);
   if (!day) return null;
-  const unitOwners = (visit.unitPath ?? merchant?.unitPath ?? []).map(unitOwner);
-  if (merchant?.marketId) unitOwners.push(marketOwner(merchant.marketId));
+  const unitOwners = merchant ? merchantOwners(merchant, visit.unitPath) : (visit.unitPath ?? []).map(unitOwner);
   const type = visit.type as 'filing' | 'marketing' | 'revisit' | 'maintenance';
   for (const owner of [...unitOwners, staffOwner(visit.staffId)]) {
     incs.addFlow(owner, day, `v_${type}`, 1);
@@ -143,9 +143,7 @@ export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant:
     const mark = await readDoc<MarkDoc>(tx, ROLLUP_MARKS, markId);
     const grains = { year: !mark, month: !mark || !mark.months.includes(mm), day: !mark || !mark.days.includes(mmdd) };
     if (grains.day) {
-      const owners = (visit.unitPath ?? merchant.unitPath ?? []).map(unitOwner);
-      if (merchant.marketId) owners.push(marketOwner(merchant.marketId));
-      for (const owner of owners) incs.addFlow(owner, day, 'rv', 1, grains);
+      for (const owner of merchantOwners(merchant, visit.unitPath)) incs.addFlow(owner, day, 'rv', 1, grains);
       const next: Omit<MarkDoc, '_id'> = {
         merchantId: visit.merchantId,
         year,

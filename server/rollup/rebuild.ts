@@ -1,10 +1,10 @@
 import type { Db } from '../db';
 import { type Day, type Month, isAcquiringOn, toDay } from '../../shared/domain/metrics.rules';
-import { type MerchantLike, type VisitLike, addMerchantChange, addVisitFlows } from './apply';
-import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, marketOwner, nestedFrom, unitOwner } from './store';
+import { type MerchantLike, type VisitLike, addMerchantChange, addVisitFlows, merchantOwners } from './apply';
+import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, nestedFrom } from './store';
 
 /** Fields of a merchant the roll-ups need (kept small when paging through every merchant). */
-export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
+export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
 const VISIT_FIELDS = { _id: true, merchantId: true, staffId: true, type: true, day: true, at: true, isFlagged: true, unitPath: true };
 
 /** Pages through a whole collection by `_id` (no deep skip), calling `each` per page. */
@@ -54,9 +54,7 @@ export function addVisitToComputation(incs: Increments, marks: MarkSet, v: Visit
   const path = v.unitPath ?? merchant.unitPath ?? [];
   const g = marks.add(v.merchantId, day, path, merchant.marketId ?? null);
   if (!g.day) return;
-  const owners = path.map(unitOwner);
-  if (merchant.marketId) owners.push(marketOwner(merchant.marketId));
-  for (const o of owners) incs.addFlow(o, day, 'rv', 1, g);
+  for (const o of merchantOwners(merchant, path)) incs.addFlow(o, day, 'rv', 1, g);
 }
 
 /** Loads the descriptive fields of every owner (units, markets, staff) for new roll-up documents. */
@@ -74,11 +72,20 @@ export async function loadOwnerMetas(db: Db): Promise<Map<string, OwnerMeta>> {
   return out;
 }
 
+const AREA_NAMES: Record<string, string> = { city: '城区', township: '乡镇' };
+
+function fallbackMeta(owner: string): OwnerMeta {
+  const id = owner.slice(2);
+  const t = owner[0];
+  const ownerType = t === 'u' ? 'unit' : t === 'k' ? 'market' : t === 'a' ? 'area' : 'staff';
+  return { owner, ownerType, ownerId: id, kind: ownerType === 'area' ? 'area' : 'unknown', name: AREA_NAMES[id] ?? id, path: [], parentId: null };
+}
+
 /** Turns accumulated increments into whole roll-up documents. */
 export function docsFromIncrements(incs: Increments, metas: Map<string, OwnerMeta>): RollupDoc[] {
   const out: RollupDoc[] = [];
   for (const [id, doc] of incs.docs) {
-    const meta = metas.get(doc.owner) ?? { owner: doc.owner, ownerType: doc.owner.startsWith('u:') ? 'unit' : doc.owner.startsWith('k:') ? 'market' : 'staff', ownerId: doc.owner.slice(2), kind: 'unknown', name: doc.owner.slice(2), path: [], parentId: null };
+    const meta = metas.get(doc.owner) ?? fallbackMeta(doc.owner);
     const nested = nestedFrom(doc.inc);
     out.push({ _id: id, ...(meta as OwnerMeta), year: doc.year, part: doc.part, c: nested.c ?? {}, ...(nested.m ? { m: nested.m } : {}), ...(nested.d ? { d: nested.d } : {}) });
   }

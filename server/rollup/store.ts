@@ -13,14 +13,14 @@ import {
  *   day (`d.MM.DD`);
  * - `<owner>|<YYYY>|flow`: visit counters the same way;
  * - `<owner>|all`: the running total of every stock counter, and the current count per lifecycle class.
- * An owner is a unit (`u:<id>`), a market (`k:<id>`) or a staff member (`s:<id>`). Stock at day D is the
+ * An owner is a unit (`u:<id>`), a market (`k:<id>`), an area (`a:city`, `a:township`) or a staff member (`s:<id>`). Stock at day D is the
  * total minus the events after D, so a dashboard for a recent day reads two or three small documents.
  */
 export const ROLLUPS = 'rollups';
 /** Per merchant and year: the months and days on which it was revisited, to count distinct merchants. */
 export const ROLLUP_MARKS = 'rollupMarks';
 
-export type OwnerType = 'unit' | 'market' | 'staff';
+export type OwnerType = 'unit' | 'market' | 'staff' | 'area';
 export type Part = 'stock' | 'flow';
 
 /** Descriptive fields copied onto each roll-up document so dashboards can filter and label without joins. */
@@ -48,6 +48,8 @@ export interface RollupDoc extends OwnerMeta {
 export const unitOwner = (id: string) => `u:${id}`;
 export const marketOwner = (id: string) => `k:${id}`;
 export const staffOwner = (id: string) => `s:${id}`;
+/** City (城区) or township (乡镇) merchants of the whole bank. */
+export const areaOwner = (area: string) => `a:${area}`;
 
 /** Document id of an owner's year part, or its running total. */
 export function rollupId(owner: string, year: string | 'all', part?: Part): string {
@@ -142,6 +144,9 @@ export async function resolveOwnerMeta(db: Db | Tx, owner: string): Promise<Owne
   if (prefix === 'k') {
     const k = await read('markets');
     return { owner, ownerType: 'market', ownerId: id, kind: 'market', name: k?.name ?? id, path: [...(k?.unitPath ?? []), id], parentId: k?.branchId ?? null };
+  }
+  if (prefix === 'a') {
+    return { owner, ownerType: 'area', ownerId: id, kind: 'area', name: id === 'city' ? '城区' : id === 'township' ? '乡镇' : id, path: [], parentId: null };
   }
   const s = await read('staff');
   return { owner, ownerType: 'staff', ownerId: id, kind: s?.role ?? 'staff', name: s?.name ?? id, path: s?.unitPath ?? [], parentId: s?.unitId ?? null };

@@ -75,7 +75,7 @@ describe('merchant.create', () => {
     const sameName = completeFile(S.marketing, { name: m1.name, location: { lng: IN.gr1.lng + 0.0002, lat: IN.gr1.lat } });
     const byName = await call('create', sameName);
     expect(byName.error.details.duplicates.map((d: any) => d.reasons).flat()).toContain('same-name-nearby');
-    const byLicence = await call('checkDuplicate', { licenceCode: m1.licenceCode });
+    const byLicence = await call('checkDuplicate', { licenceCode: (m1 as Record<string, unknown>).licenceCode });
     expect(byLicence.data.duplicates[0]).toMatchObject({ merchantId: m1.id, reasons: ['same-licence'] });
     const forced = await call('create', { ...sameName, force: true });
     expect(forced.ok).toBe(true);

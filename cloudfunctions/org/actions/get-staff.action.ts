@@ -1,5 +1,6 @@
 import { getStaffInput } from '../../../shared/contracts/org.contract';
-import { type StaffDoc, assertInScope, defineAction, getDoc, iso, notFound, staffView } from '../../../server';
+import { type StaffDoc, defineAction, getDoc, iso, notFound, staffView } from '../../../server';
+import { assertStaffInScope } from '../org.service';
 
 /** `getStaff`: one staff member in scope with their change history (latest 50). */
 export const getStaff = defineAction({
@@ -7,7 +8,7 @@ export const getStaff = defineAction({
   async handler(input, ctx) {
     const staff = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
     if (!staff) throw notFound('人员', 'STAFF.NOT_FOUND');
-    assertInScope(ctx.caller, [...(staff.unitPath ?? []), ...(staff.gridIds ?? [])]);
+    await assertStaffInScope(ctx, staff);
     const hist = await ctx.db.collection('staffHistory').where({ staffId: staff._id }).orderBy('at', 'desc').limit(50).get();
     return {
       staff: staffView(staff),

@@ -1,5 +1,5 @@
 import { listMarketsInput } from '../../../shared/contracts/org.contract';
-import { defineAction, getAll, scopeFilter } from '../../../server';
+import { defineAction, getAll, scopeFilter, scopeGridIds } from '../../../server';
 import { loadUnitInScope, marketView } from '../org.service';
 
 /** `listMarkets`: business districts (商圈) in scope, or those of one unit (branch subtree or a grid). */
@@ -12,8 +12,9 @@ export const listMarkets = defineAction({
       where = unit.kind === 'grid' ? { gridIds: unit._id } : { unitPath: unit._id };
     } else {
       const _ = ctx.db.command;
-      // A field role's scope is grids: a market is theirs when it covers one of them.
-      where = ctx.caller.scope === 'all' ? {} : _.or([scopeFilter(ctx.caller), scopeFilter(ctx.caller, 'gridIds')]);
+      // A market is in scope when its branch is, or when it covers one of the caller's grids.
+      const grids = await scopeGridIds(ctx.db, ctx.caller);
+      where = grids === 'all' ? {} : _.or([scopeFilter(ctx.caller), { gridIds: _.in(grids) }]);
     }
     return { items: (await getAll(ctx.db, 'markets', where, 5000)).map(marketView) };
   },

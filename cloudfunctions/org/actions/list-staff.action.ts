@@ -1,5 +1,5 @@
 import { listStaffInput } from '../../../shared/contracts/org.contract';
-import { type StaffDoc, decodeCursor, defineAction, encodeCursor, scopeFilter, staffView } from '../../../server';
+import { type StaffDoc, decodeCursor, defineAction, encodeCursor, scopeFilter, scopeGridIds, staffView } from '../../../server';
 import { loadUnitInScope } from '../org.service';
 
 /** `listStaff`: staff whose home unit or assigned grids are in scope (masked mobiles), paged by id. */
@@ -9,7 +9,8 @@ export const listStaff = defineAction({
     const _ = ctx.db.command;
     const limit = input.limit ?? 20;
     const conds: Record<string, unknown>[] = [];
-    if (ctx.caller.scope !== 'all') conds.push(_.or([scopeFilter(ctx.caller), scopeFilter(ctx.caller, 'gridIds')]));
+    const grids = await scopeGridIds(ctx.db, ctx.caller);
+    if (grids !== 'all') conds.push(_.or([scopeFilter(ctx.caller), { gridIds: _.in(grids) }]));
     if (input.unitId) {
       const unit = await loadUnitInScope(ctx, input.unitId);
       conds.push(_.or([{ unitPath: unit._id }, { gridIds: unit._id }]));
