@@ -137,10 +137,13 @@ export function resetApp(): FakeWx {
   return h;
 }
 
-/** Elements matching `selector` in the page, or inside its state-view (class "sv") when none match outside. */
+/** Elements matching `selector` in the page, else inside its state-view (class "sv") or privacy popup (class "pp"). */
 export function find(page: Mounted, selector: string): any[] {
-  const direct = page.$$(selector);
-  return direct.length ? direct : page.$$(`.sv >>> ${selector}`);
+  for (const scope of ['', '.sv >>> ', '.pp >>> ']) {
+    const found = page.$$(`${scope}${selector}`);
+    if (found.length) return found;
+  }
+  return [];
 }
 
 /** Taps the n-th element matching `selector`, then lets the handlers run. */

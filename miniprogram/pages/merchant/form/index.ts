@@ -7,7 +7,7 @@ import { DUPLICATE_REASON_LABELS, industryOptions, PRODUCT_NAMES, PRODUCT_STATUS
 
 import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
-import { PrivacyRefused } from '../../../utils/privacy';
+import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
 
 const OUR_CYCLE = ['none', 'in-progress', 'active'];
@@ -90,6 +90,8 @@ Component({
     },
     async onTakePhoto() {
       try {
+        // One agreement prompt covers both the location and the camera that follow.
+        await ensurePrivacy();
         const me = await requireMe();
         const fix = this.data.location ?? (await (this as any).onLocate());
         const takenAt = new Date().toISOString();
@@ -97,7 +99,7 @@ Component({
         const paths = await takeStampedPhotos(3 - this.data.photos.length, { takenAt: takenAt.slice(0, 16).replace('T', ' '), place, staff: me.name });
         this.setData({ photos: [...this.data.photos, ...paths.map((path) => ({ path, takenAt, location: fix ? { lat: fix.lat, lng: fix.lng } : undefined }))].slice(0, 3), 'errors.photos': '' });
       } catch (err) {
-        this.setData({ error: err instanceof PrivacyRefused ? err.message : /cancel/.test(String((err as Error).message)) ? '' : describeError(err) });
+        this.setData({ error: err instanceof PrivacyRefused ? err.message : /cancel/.test(String((err as Error)?.message)) ? '' : describeError(err) });
       }
     },
     /** The create/update input from the form; blank optional fields are left out. */
