@@ -13,6 +13,9 @@ export async function requireMe(): Promise<Me> {
     return me;
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'UNAUTHENTICATED') wx.reLaunch({ url: '/pages/login/index' });
+    // Offline in the field: the profile from the last launch is good enough to stamp photos and queue visits.
+    const cached = wx.getStorageSync(STORAGE_KEYS.profile) as Me | '';
+    if (err instanceof ServiceError && err.code === 'NETWORK' && cached) return (me = cached);
     throw err;
   }
 }
