@@ -53,6 +53,8 @@ export interface Gateway {
   mode: GatewayMode;
   /** Adds a route hook (checked before the 404). */
   mount(hook: Mount): void;
+  /** Marks the gateway busy (e.g. seeding on first start): calls get 503 and /healthz says why; null = ready. */
+  setBusy(reason: string | null): void;
   /** Stops accepting, lets in-flight requests finish, then resolves (the cloud is closed by the caller). */
   close(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const mounts: Mount[] = [...(options.mounts ?? [])];
   const started = Date.now();
   let inFlight = 0;
+  let busy: string | null = null;
   let closing = false;
   let drained: (() => void) | null = null;
 
@@ -91,7 +94,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (closing) res.setHeader('Connection', 'close');
 
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      return sendJson(res, 200, { ok: true, data: { status: closing ? 'stopping' : 'up', mode, uptimeS: Math.round((Date.now() - started) / 1000), functions: cloud.functionNames() } });
+      return sendJson(res, 200, { ok: true, data: { status: closing ? 'stopping' : busy ? 'busy' : 'up', ...(busy ? { reason: busy } : {}), mode, uptimeS: Math.round((Date.now() - started) / 1000), functions: cloud.functionNames() } });
+    }
+
+    if (busy && (url.pathname.startsWith('/functions/') || url.pathname.startsWith('/storage/'))) {
+      res.setHeader('Retry-After', '5');
+      throw new HttpError(503, 'INTERNAL', `not ready yet: ${busy}`);
     }
 
     const fnMatch = /^\/functions\/([^/]+)$/.exec(url.pathname);
@@ -215,6 +223,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port,
     mode,
     mount: (hook) => void mounts.push(hook),
+    setBusy: (reason) => void (busy = reason),
     async close() {
       if (closing) return;
       closing = true;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { fail } from '../../shared/envelope';
 import { generatePiKey } from '../../server/pi';
 import { openEngine } from '../engine';
@@ -54,6 +55,13 @@ export interface SeedSummary {
 
 export type LocalEngine = ReturnType<typeof openEngine>;
 
+export interface SeedIfEmptyOptions {
+  seed?: number;
+  onProgress?: (message: string) => void;
+  /** seed in a worker thread so this thread keeps serving (needs an on-disk data folder) */
+  inWorker?: boolean;
+}
+
 export interface LocalCloud {
   /** Calls a function as `openid` (none: a call with no WeChat user, like a timer) and returns its JSON answer. */
   call(fnName: string, event?: Record<string, unknown>, openid?: string): Promise<any>;
@@ -69,6 +77,8 @@ export interface LocalCloud {
   functionsRoot: string;
   /** the accounts the seed created in this start (null when nothing was seeded now) */
   seeded: SeedSummary | null;
+  /** Seeds the store when it holds no staff yet; null when it already did. */
+  seedIfEmpty(kind: Exclude<SeedKind, 'none'>, options?: SeedIfEmptyOptions): Promise<SeedSummary | null>;
   /** Waits for calls in flight, then flushes and closes the engine and releases the SDK routes. */
   close(): Promise<void>;
 }
@@ -195,6 +205,19 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     dataDir,
     functionsRoot,
     seeded: null,
+    async seedIfEmpty(kind, seedOptions = {}) {
+      if (closed) throw new Error('the local cloud is closed');
+      const p =
+        seedOptions.inWorker && !inMemory
+          ? (async () => ((await countStaff(cloud.database())) > 0 ? null : seedInWorker({ dataDir, kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress)))()
+          : seedIfEmpty(cloud.database(), kind, seedOptions.seed, seedOptions.onProgress);
+      inFlight.add(p);
+      try {
+        return await p;
+      } finally {
+        inFlight.delete(p);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -212,7 +235,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
   open = localCloud;
 
   try {
-    if (options.seed && options.seed !== 'none') localCloud.seeded = await seedIfEmpty(cloud.database(), options.seed, options.seedNumber);
+    if (options.seed && options.seed !== 'none') localCloud.seeded = await localCloud.seedIfEmpty(options.seed, { seed: options.seedNumber });
   } catch (err) {
     await localCloud.close();
     throw err;
@@ -221,17 +244,48 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 }
 
 /** Seeds through the real database client when the store holds no staff yet (first start). */
-async function seedIfEmpty(db: any, kind: Exclude<SeedKind, 'none'>, seed?: number): Promise<SeedSummary | null> {
-  let staff = 0;
-  try {
-    staff = (await db.collection('staff').count()).total;
-  } catch {
-    staff = 0; // no staff collection yet: an empty store
-  }
-  if (staff > 0) return null;
+async function seedIfEmpty(db: any, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void): Promise<SeedSummary | null> {
+  if ((await countStaff(db)) > 0) return null;
   // Loaded on demand: the seed module is large and tests with their own fixtures never need it.
   const { seedDatabase } = require(join(REPO_ROOT, 'scripts', 'seed', 'index'));
-  return (await seedDatabase(db, { kind, seed })) as SeedSummary;
+  return (await seedDatabase(db, { kind, seed, onProgress })) as SeedSummary;
+}
+
+async function countStaff(db: any): Promise<number> {
+  try {
+    return (await db.collection('staff').count()).total;
+  } catch {
+    return 0; // no staff collection yet: an empty store
+  }
+}
+
+/** Runs the seed in a worker thread (see seed-worker.ts) and resolves with its summary. */
+function seedInWorker(data: { dataDir: string; kind: string; seed?: number; collectionsFile?: string; envId: string }, onProgress?: (message: string) => void): Promise<SeedSummary | null> {
+  return new Promise((resolvePromise, reject) => {
+    const file = join(__dirname, `seed-worker${extname(__filename)}`);
+    // From TypeScript sources (tsx), the worker registers tsx's CommonJS hook before loading the file.
+    const worker = file.endsWith('.ts')
+      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData: data })
+      : new Worker(file, { workerData: data });
+    let settled = false;
+    worker.on('message', (msg: { type: string; message?: string; result?: SeedSummary | null }) => {
+      if (msg.type === 'progress') onProgress?.(msg.message ?? '');
+      else if (msg.type === 'done') {
+        settled = true;
+        resolvePromise(msg.result ?? null);
+      } else if (msg.type === 'error') {
+        settled = true;
+        reject(new Error(`seeding failed: ${msg.message}`));
+      }
+    });
+    worker.on('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the seed worker exited with code ${code}`));
+    });
+  });
 }
 
 /**

@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join, resolve } from 'node:path';
 import { buildFunctions, isStale, listFunctions, validateFunctionConfig, FUNCTIONS_SRC, REPO_ROOT } from '../../scripts/build-functions';
 import { startLocalCloud } from '../../local/runtime';
 import { FIXTURE_COLLECTIONS, FIXTURE_FUNCTIONS } from '../helpers/local-cloud';
+
+const execFileAsync = promisify(execFile);
 
 // Bundles go under build/ so that `require('wx-server-sdk')` resolves, as on CloudBase, to the real package.
 const OUT = join(REPO_ROOT, 'build', `.test-${process.pid}`);
@@ -46,12 +49,12 @@ describe('function build', () => {
     const built = await buildFunctions({ outDir: out });
     expect(built.map((b) => b.name)).toEqual(names);
     const sdk = require.resolve('wx-server-sdk');
-    for (const b of built) {
-      expect(require.resolve('wx-server-sdk', { paths: [join(out, b.name)] })).toBe(sdk);
-      // Node's own loader, as CloudBase's runtime would load it (not jest's transforming one).
-      const mod = createRequire(b.outFile)(b.outFile);
-      expect(typeof mod.main).toBe('function');
-    }
+    for (const b of built) expect(require.resolve('wx-server-sdk', { paths: [join(out, b.name)] })).toBe(sdk);
+    // A plain Node process loads each bundle, as CloudBase's runtime does (not jest's module system).
+    const probe = `const out = {}; for (const f of ${JSON.stringify(built.map((b) => b.outFile))}) out[f] = typeof require(f).main; console.log(JSON.stringify(out));`;
+    const { stdout } = await execFileAsync(process.execPath, ['-e', probe], { cwd: REPO_ROOT });
+    const kinds = JSON.parse(stdout);
+    for (const b of built) expect([b.name, kinds[b.outFile]]).toEqual([b.name, 'function']);
   });
 
   it('refuses a function that pulls in local-only code', async () => {

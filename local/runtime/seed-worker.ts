@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { startLocalCloud } from './index';
+
+/**
+ * Seeds a data folder in a worker thread, so the gateway's event loop keeps answering /healthz while
+ * tens of thousands of documents are generated and written. The worker opens its own engine on the
+ * same SQLite file (WAL lets the gateway's connection read alongside) and writes through the real
+ * database client, exactly as an in-process seed does.
+ */
+async function run(): Promise<void> {
+  const { dataDir, kind, seed, collectionsFile, envId } = workerData as {
+    dataDir: string;
+    kind: 'minimal' | 'demo';
+    seed?: number;
+    collectionsFile?: string;
+    envId?: string;
+  };
+  const cloud = await startLocalCloud({ dataDir, collectionsFile, envId, functionsRoot: dataDir });
+  try {
+    const result = await cloud.seedIfEmpty(kind, { seed, onProgress: (message) => parentPort?.postMessage({ type: 'progress', message }) });
+    parentPort?.postMessage({ type: 'done', result });
+  } finally {
+    await cloud.close();
+  }
+}
+
+run().catch((err) => parentPort?.postMessage({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }));

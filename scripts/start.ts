@@ -1,0 +1,74 @@
+/**
+ * `npm start`: builds the function bundles that are missing or stale, starts the local gateway over
+ * DATA_DIR (default .data/), seeds the demo bank on first start (SEED=demo|minimal|none), and prints
+ * the URL and one demo account per role. /healthz answers as soon as the port listens; function calls
+ * wait (503) until the first-start seed is written.
+ */
+import { buildFunctions, isStale, listFunctions } from './build-functions';
+import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
+import type { DemoAccount, SeedKind } from '../local/runtime';
+
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+/** The bound demo staff of an already seeded store, found by their fixed openids. */
+async function findDemoAccounts(db: any): Promise<DemoAccount[]> {
+  const { DEMO_ACCOUNTS } = require('./seed');
+  const openids: string[] = DEMO_ACCOUNTS.map((a: { openid: string }) => a.openid);
+  const { data: staff } = await db.collection('staff').where({ openid: db.command.in(openids) }).limit(100).get();
+  const unitIds = [...new Set(staff.map((s: any) => s.unitId))];
+  const { data: units } = unitIds.length ? await db.collection('units').where({ _id: db.command.in(unitIds) }).limit(100).get() : { data: [] };
+  const unitName = new Map(units.map((u: any) => [u._id, u.name]));
+  return DEMO_ACCOUNTS.map(({ role, openid }: { role: string; openid: string }) => {
+    const s = staff.find((x: any) => x.openid === openid);
+    return { role, openid, name: s?.name ?? '(not found)', unit: (s && (unitName.get(s.unitId) as string)) ?? '' };
+  });
+}
+
+function printAccounts(url: string, accounts: DemoAccount[]): void {
+  say();
+  say(`  Demo accounts (send the openid as the X-WX-OPENID header, local mode only):`);
+  for (const a of accounts) say(`    ${a.role.padEnd(12)} ${a.openid.padEnd(18)} ${a.name}  ${a.unit}`);
+  say();
+  say(`  Try:  curl -s -X POST ${url}/functions/user -H 'content-type: application/json' \\`);
+  say(`          -H 'x-wx-openid: ${accounts[0]?.openid ?? 'demo-hq'}' -d '{"action":"me"}'`);
+  say();
+}
+
+async function main(): Promise<void> {
+  const options = optionsFromEnv();
+  const seed = (process.env.SEED ?? 'demo') as SeedKind;
+  if (!['none', 'minimal', 'demo'].includes(seed)) throw new Error(`SEED must be none, minimal or demo, not "${seed}"`);
+
+  if (options.functionsFrom === 'build' && !options.functionsRoot) {
+    const stale = listFunctions().filter((name) => isStale(name));
+    if (stale.length) {
+      const t0 = Date.now();
+      const built = await buildFunctions({ names: stale });
+      say(`built ${built.map((b) => b.name).join(', ')} in ${Date.now() - t0} ms`);
+    }
+  }
+
+  const running = await runGateway({ ...options, seed: 'none' });
+  stopOnSignals(running);
+  const { gateway, cloud } = running;
+  say(`merchant grid platform (local mode: ${gateway.mode}) listening on ${gateway.url}`);
+  say(`  data folder ${cloud.dataDir}; functions: ${cloud.functionNames().join(', ') || '(none)'}`);
+
+  if (seed === 'none') return;
+  gateway.setBusy(`seeding the ${seed} bank`);
+  try {
+    const t0 = Date.now();
+    const result = await cloud.seedIfEmpty(seed, { inWorker: true, onProgress: (m) => say(`  seed: ${m}`) });
+    if (result) say(`seeded the ${seed} bank in ${Date.now() - t0} ms`);
+    gateway.setBusy(null);
+    printAccounts(gateway.url, result?.accounts ?? (await findDemoAccounts(cloud.database())));
+  } catch (err) {
+    gateway.setBusy(null);
+    throw err;
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
