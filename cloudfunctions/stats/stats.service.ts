@@ -14,6 +14,7 @@ import {
   flowOver,
   isSingleGrain,
   loadOwnerDocs,
+  areaOwner,
   marketOwner,
   revisitedInRange,
   stockAt,
@@ -39,8 +40,13 @@ export async function bankUnit(db: Db): Promise<any> {
  * the caller's own level: the bank for head office, the home unit for branch and leader, the first
  * assigned grid for field roles.
  */
-export async function resolveTarget(ctx: ActionContext, input: { unitId?: string; marketId?: string }): Promise<Target> {
-  if (input.unitId && input.marketId) throw fieldError('marketId', '单位和商圈只能选择一个');
+export async function resolveTarget(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township' }): Promise<Target> {
+  if ([input.unitId, input.marketId, input.area].filter(Boolean).length > 1) throw fieldError(input.area ? 'area' : 'marketId', '单位、商圈和区域只能选择一个');
+  if (input.area) {
+    // An area spans every branch of that kind: only a bank-wide scope may see it.
+    if (ctx.caller.scope !== 'all') assertInScope(ctx.caller, []);
+    return { ref: { type: 'area', id: input.area, name: input.area === 'city' ? '城区' : '乡镇', kind: 'area' }, owner: areaOwner(input.area), unitPath: [], unitKind: 'area' };
+  }
   if (input.marketId) {
     const market = await getDoc<any>(ctx.db, 'markets', input.marketId);
     if (!market) throw fieldError('marketId', '商圈不存在', 'MARKET.NOT_FOUND');
@@ -68,7 +74,7 @@ const yearEndBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}-12-31`;
 const capped = (month: string, end: string) => (monthEnd(month) < end ? monthEnd(month) : end);
 
 /** Figures of one owner for a period; distinct revisits of a multi-grain range come from the marks. */
-async function figuresFor(db: Db, o: OwnerDocs, p: Period, target: { unitId?: string; marketId?: string }): Promise<MetricFigures> {
+async function figuresFor(db: Db, o: OwnerDocs, p: Period, target: { unitId?: string; marketId?: string; area?: string }): Promise<MetricFigures> {
   const flow = flowOver(o, p.start, p.end);
   if (!isSingleGrain(p.start, p.end)) flow.rv = await revisitedInRange(db, target, p.start, p.end);
   return figuresFrom(stockAt(o, p.end), flow);
@@ -110,7 +116,7 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
   const yearEnd = yearEndBefore(period.end);
   const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
   const minYear = [period.start, prev.start, yearEnd, months[0] ? `${months[0]}-01` : period.start].map((d) => d.slice(0, 4)).sort()[0];
-  const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : { unitId: target.ref.id };
+  const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
   const selfDocs = await loadOwnerDocs(db, { owner: target.owner }, minYear, detailMonths([period, prev]));
   const self = selfDocs.get(target.owner) ?? EMPTY;
   const figures = await figuresFor(db, self, period, scopeTarget);

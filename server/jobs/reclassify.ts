@@ -12,7 +12,7 @@ export async function loadLifecycleSettings(db: Db): Promise<Settings> {
   return resolveSettings(await getDoc(db, 'settings', 'global'));
 }
 
-const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, acquiring: true, products: true, lifecycleClass: true, classSince: true };
+const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, area: true, acquiring: true, products: true, lifecycleClass: true, classSince: true };
 
 export interface ReclassifyResult {
   asOf: string;

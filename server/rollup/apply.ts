@@ -112,6 +112,7 @@ interface MarkDoc {
   days: string[];
   unitPath: string[];
   marketId: string | null;
+  area: string | null;
 }
 
 /** Adds a visit's workload counters (unit path, market, staff) to `incs`. */
@@ -151,6 +152,7 @@ export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant:
         days: mark ? [...mark.days, mmdd].sort() : [mmdd],
         unitPath: visit.unitPath ?? merchant.unitPath ?? [],
         marketId: merchant.marketId ?? null,
+        area: merchant.area ?? null,
       };
       await tx.collection(ROLLUP_MARKS).doc(markId).set({ data: next });
     }

@@ -130,13 +130,14 @@ export function classCounts(o: OwnerDocs): Record<string, number> {
  * Distinct acquiring merchants revisited in an arbitrary range, from the revisit marks (one per merchant
  * and year), for ranges that are not one day, month or year.
  */
-export async function revisitedInRange(db: Db, scope: { unitId?: string; marketId?: string }, from: Day, to: Day): Promise<number> {
+export async function revisitedInRange(db: Db, scope: { unitId?: string; marketId?: string; area?: string }, from: Day, to: Day): Promise<number> {
   const _ = db.command;
   const years: string[] = [];
   for (let y = Number(yearOf(from)); y <= Number(yearOf(to)); y++) years.push(String(y));
   const where: Record<string, unknown> = { year: _.in(years) };
   if (scope.unitId) where.unitPath = scope.unitId;
   if (scope.marketId) where.marketId = scope.marketId;
+  if (scope.area) where.area = scope.area;
   const seen = new Set<string>();
   for (let skip = 0; ; skip += 1000) {
     const res = (await db.collection(ROLLUP_MARKS).where(where).skip(skip).limit(1000).get()) as { data: { merchantId: string; year: string; days: string[] }[] };

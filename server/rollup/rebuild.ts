@@ -26,16 +26,16 @@ export async function scanCollection<T extends { _id: string }>(db: Db, coll: st
 
 /** Distinct-revisit marks computed from visits: merchant|year → months and days revisited. */
 export class MarkSet {
-  readonly marks = new Map<string, { merchantId: string; year: string; months: Set<string>; days: Set<string>; unitPath: string[]; marketId: string | null }>();
+  readonly marks = new Map<string, { merchantId: string; year: string; months: Set<string>; days: Set<string>; unitPath: string[]; marketId: string | null; area: string | null }>();
 
   /** Records a revisit; returns the grains at which it is the merchant's first (distinct count +1). */
-  add(merchantId: string, day: Day, unitPath: string[], marketId: string | null): { year: boolean; month: boolean; day: boolean } {
+  add(merchantId: string, day: Day, unitPath: string[], marketId: string | null, area: string | null = null): { year: boolean; month: boolean; day: boolean } {
     const year = day.slice(0, 4);
     const key = `${merchantId}|${year}`;
     let mk = this.marks.get(key);
     const isNewYear = !mk;
     if (!mk) {
-      mk = { merchantId, year, months: new Set(), days: new Set(), unitPath, marketId };
+      mk = { merchantId, year, months: new Set(), days: new Set(), unitPath, marketId, area };
       this.marks.set(key, mk);
     }
     const mm = day.slice(5, 7);
@@ -52,7 +52,7 @@ export function addVisitToComputation(incs: Increments, marks: MarkSet, v: Visit
   const day = addVisitFlows(incs, v, merchant);
   if (!day || v.type !== 'revisit' || !merchant || !isAcquiringOn(merchant, day)) return;
   const path = v.unitPath ?? merchant.unitPath ?? [];
-  const g = marks.add(v.merchantId, day, path, merchant.marketId ?? null);
+  const g = marks.add(v.merchantId, day, path, merchant.marketId ?? null, merchant.area ?? null);
   if (!g.day) return;
   for (const o of merchantOwners(merchant, path)) incs.addFlow(o, day, 'rv', 1, g);
 }
@@ -94,7 +94,7 @@ export function docsFromIncrements(incs: Increments, metas: Map<string, OwnerMet
 
 /** The marks documents of a computation. */
 export function markDocs(marks: MarkSet): Record<string, unknown>[] {
-  return [...marks.marks.entries()].map(([id, mk]) => ({ _id: id, merchantId: mk.merchantId, year: mk.year, months: [...mk.months].sort(), days: [...mk.days].sort(), unitPath: mk.unitPath, marketId: mk.marketId }));
+  return [...marks.marks.entries()].map(([id, mk]) => ({ _id: id, merchantId: mk.merchantId, year: mk.year, months: [...mk.months].sort(), days: [...mk.days].sort(), unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area }));
 }
 
 /** Inserts documents in batches through the database client. */

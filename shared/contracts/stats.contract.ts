@@ -31,6 +31,8 @@ export const dashboardInput = z.strictObject({
   unitId: idSchema.optional(),
   /** a market (商圈) instead of a unit */
   marketId: idSchema.optional(),
+  /** all city (城区) or all township (乡镇) merchants of the bank (head office) */
+  area: z.enum(['city', 'township'], { error: '区域应为 city 或 township' }).optional(),
   period: periodInput,
   /** which optional sections to compute (default all) */
   sections: z.array(z.enum(DASHBOARD_SECTIONS)).max(4).optional(),
@@ -56,6 +58,7 @@ export const setTargetInput = z.strictObject({
 export const panelInput = z.strictObject({
   unitId: idSchema.optional(),
   marketId: idSchema.optional(),
+  area: z.enum(['city', 'township'], { error: '区域应为 city 或 township' }).optional(),
   period: periodInput,
 });
 
@@ -73,7 +76,7 @@ export interface FigureWithChange {
 }
 
 export interface ScopeRef {
-  type: 'unit' | 'market' | 'staff';
+  type: 'unit' | 'market' | 'staff' | 'area';
   id: string;
   name: string;
   kind: string;
