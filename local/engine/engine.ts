@@ -15,6 +15,7 @@ import { Store, type IndexSpec, type IndexField, type Order, type Plan } from '.
 import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
 import { asPoint, distanceM, parseNear } from './geo';
 import { Transactions } from './transactions';
+import { fastGroup } from './group';
 
 /** CloudBase limits: a server-side get returns 100 documents by default and 1000 at most. */
 export const DEFAULT_LIMIT = 100;
@@ -402,6 +403,13 @@ export class Engine {
       if (!cache.has(name)) cache.set(name, this.allDocs(name));
       return cache.get(name)!.map((d) => cloneLive(d));
     };
+    if (rest.length && '$group' in rest[0]) {
+      const grouped = fastGroup(input, rest[0].$group);
+      if (grouped) {
+        input = grouped;
+        rest = rest.slice(1);
+      }
+    }
     const out = rest.length ? runPipeline(input, rest.flatMap(rewriteStage), resolver) : input;
     return { data: { list: out.map((d) => encodeStored(d)) } };
   }
@@ -458,10 +466,16 @@ const STAGES = new Set([
 ]);
 
 /**
- * Stages rewritten before the evaluator runs them. $bucket: mingo files a value equal to a boundary in
+ * Stages rewritten before the evaluator runs them ($sample: see below). $bucket: mingo files a value equal to a boundary in
  * the bucket below it; MongoDB's buckets include their lower boundary, so it becomes $group + $sort.
  */
 function rewriteStage(stage: Doc): Doc[] {
+  if ('$sample' in stage) {
+    // mingo samples with replacement; MongoDB returns distinct documents (a random sort, then a limit).
+    const size = Number(stage.$sample?.size);
+    if (!Number.isInteger(size) || size < 0) fail('DATABASE_REQUEST_FAILED', '$sample needs a non-negative integer size');
+    return [{ $addFields: { __sampleKey: { $rand: {} } } }, { $sort: { __sampleKey: 1 } }, { $limit: size }, { $unset: '__sampleKey' }];
+  }
   if (!('$bucket' in stage)) return [stage];
   const spec = stage.$bucket;
   if (!spec || typeof spec !== 'object' || !Array.isArray(spec.boundaries) || spec.boundaries.length < 2) {

@@ -170,3 +170,23 @@ it('an unknown stage or expression operator is refused', async () => {
   const err2 = await rejection(h.engine.send('database.aggregateDocuments', { collectionName: 'visits', stages: [{ stageKey: '$project', stageValue: '{"x":{"$frob":1}}' }] }));
   expect(['DATABASE_INVALID_OPERRATOR', 'DATABASE_REQUEST_FAILED']).toContain(err2.code);
 });
+
+describe('the direct $group', () => {
+  it('agrees with the general evaluator on the shapes it takes', () => {
+    const fc = require('fast-check');
+    const { fastGroup } = require('../../local/engine/group');
+    const { aggregate } = require('mingo');
+    const val = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', 'b', null), fc.integer({ min: 0, max: 2 }).map((n: number) => new Date(n)));
+    const doc = fc.record({ k: val, g: fc.constantFrom('x', 'y'), v: val, w: fc.integer({ min: 0, max: 9 }) });
+    fc.assert(
+      fc.property(fc.array(doc, { maxLength: 30 }), (docs: object[]) => {
+        const spec = { _id: { k: '$k', g: '$g' }, n: { $sum: 1 }, s: { $sum: '$v' }, a: { $avg: '$w' }, lo: { $min: '$v' }, hi: { $max: '$v' }, f: { $first: '$v' }, l: { $last: '$v' }, p: { $push: '$w' }, c: { $count: {} } };
+        const mine = fastGroup(docs, spec);
+        const ref = aggregate(docs, [{ $group: spec }]);
+        const key = (d: any) => JSON.stringify(d._id);
+        expect([...mine].sort((x: any, y: any) => key(x).localeCompare(key(y)))).toEqual([...ref].sort((x: any, y: any) => key(x).localeCompare(key(y))));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
