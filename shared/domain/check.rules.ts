@@ -46,9 +46,10 @@ export function isCheckItem(value: unknown): value is CheckItem {
  * each exactly once, each pass, fail or n/a.
  */
 export function checksProblem(checks: readonly CheckOutcome[] | null | undefined): string | null {
-  if (!checks || checks.length === 0) return '回访需要完成六个必查';
+  if (!Array.isArray(checks) || checks.length === 0) return '回访需要完成六个必查';
   const seen = new Set<string>();
-  for (const c of checks) {
+  for (const c of checks as readonly CheckOutcome[]) {
+    if (typeof c !== 'object' || c === null) return '检查项内容无效';
     if (!isCheckItem(c.item)) return `未知的检查项：${String(c.item)}`;
     if (!(CHECK_RESULTS as readonly string[]).includes(c.result)) return `${CHECK_DEFINITIONS[c.item].label}的结果应为通过、不通过或不适用`;
     if (seen.has(c.item)) return `${CHECK_DEFINITIONS[c.item].label}重复填写`;

@@ -110,15 +110,18 @@ function openRing(polygon: readonly (readonly [number, number])[]): (readonly [n
   return polygon.slice();
 }
 
-/** True when p lies on the segment a–b (within EDGE_EPSILON). */
+/** True when p lies on the segment a–b: within EDGE_EPSILON degrees of it, whatever the segment's length. */
 function isOnSegment(p: readonly [number, number], a: readonly [number, number], b: readonly [number, number]): boolean {
-  const cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+  if (
+    p[0] < Math.min(a[0], b[0]) - EDGE_EPSILON || p[0] > Math.max(a[0], b[0]) + EDGE_EPSILON ||
+    p[1] < Math.min(a[1], b[1]) - EDGE_EPSILON || p[1] > Math.max(a[1], b[1]) + EDGE_EPSILON
+  ) {
+    return false;
+  }
   const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
-  if (Math.abs(cross) > EDGE_EPSILON * Math.max(length, 1)) return false;
-  return (
-    p[0] >= Math.min(a[0], b[0]) - EDGE_EPSILON && p[0] <= Math.max(a[0], b[0]) + EDGE_EPSILON &&
-    p[1] >= Math.min(a[1], b[1]) - EDGE_EPSILON && p[1] <= Math.max(a[1], b[1]) + EDGE_EPSILON
-  );
+  if (length === 0) return Math.hypot(p[0] - a[0], p[1] - a[1]) <= EDGE_EPSILON;
+  const cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
+  return Math.abs(cross) / length <= EDGE_EPSILON;
 }
 
 /**

@@ -16,9 +16,10 @@ export const MAX_STOREFRONT_PHOTOS = 3;
 /** Same shop name closer than this (metres) is a probable duplicate. */
 export const DUPLICATE_NAME_RADIUS_M = 50;
 
-/** A location as the layers carry it: `[lng, lat]`, a CloudBase Point, or GeoJSON. */
+/** A location as the layers carry it: `[lng, lat]`, a contract's `{ lng, lat }`, a CloudBase Point, or GeoJSON. */
 export type LocationLike =
   | readonly [number, number]
+  | { lng: number; lat: number }
   | { longitude: number; latitude: number }
   | { type?: string; coordinates: readonly [number, number] };
 
@@ -65,6 +66,7 @@ export function toLngLat(location: LocationLike | null | undefined): LngLat | nu
   if (Array.isArray(location)) pair = location;
   else if ('coordinates' in location && Array.isArray(location.coordinates)) pair = location.coordinates;
   else if ('longitude' in location) pair = [location.longitude, location.latitude];
+  else if ('lng' in location) pair = [location.lng, location.lat];
   if (!pair || pair.length !== 2) return null;
   const [lng, lat] = pair;
   return typeof lng === 'number' && typeof lat === 'number' && Number.isFinite(lng) && Number.isFinite(lat) ? [lng, lat] : null;

@@ -134,10 +134,12 @@ export function countOurProducts(holdings: readonly ProductHolding[]): number {
  * declares that the merchant holds no product.
  */
 export function holdingsProblem(holdings: readonly ProductHolding[]): string | null {
+  if (!Array.isArray(holdings)) return '产品覆盖应为列表';
   const seen = new Set<string>();
   for (let i = 0; i < holdings.length; i++) {
-    const h = holdings[i];
+    const h = (holdings as readonly ProductHolding[])[i];
     const row = `第${i + 1}行产品`;
+    if (typeof h !== 'object' || h === null) return `${row}：内容无效`;
     if (!isProductCode(h.product)) return `${row}：未知的产品`;
     if (!(BANK_SIDES as readonly string[]).includes(h.bank)) return `${row}：请选择本行或他行`;
     if (!(HOLDING_STATUSES as readonly string[]).includes(h.status)) return `${row}：未知的状态`;

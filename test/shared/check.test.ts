@@ -83,3 +83,10 @@ describe('the six must-checks of a revisit', () => {
     );
   });
 });
+
+describe('checksProblem on malformed input', () => {
+  it('answers with a reason instead of throwing', () => {
+    expect(checksProblem('app' as never)).toBe('回访需要完成六个必查');
+    expect(checksProblem([null] as never)).toBe('检查项内容无效');
+  });
+});

@@ -103,6 +103,13 @@ describe('isPointInPolygon', () => {
     expect(isPointInPolygon([10, 10], square)).toBe(true);
   });
 
+  it('keeps the edge tolerance tiny on short edges (a 1 m wide polygon)', () => {
+    const sliver: LngLat[] = [[119.83, 32.93], [119.83001, 32.93], [119.83001, 32.93001], [119.83, 32.93001]];
+    expect(isPointInPolygon([119.830005, 32.930005], sliver)).toBe(true);
+    expect(isPointInPolygon([119.83002, 32.930005], sliver)).toBe(false); // about 1 m outside
+    expect(isPointInPolygon([119.830005, 32.93], sliver)).toBe(true); // on the edge
+  });
+
   it('handles a ray passing exactly through a vertex', () => {
     const diamond: LngLat[] = [[5, 0], [10, 5], [5, 10], [0, 5]];
     expect(isPointInPolygon([2, 5], diamond)).toBe(true);

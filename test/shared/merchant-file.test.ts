@@ -56,9 +56,10 @@ describe('merchant file entry standard', () => {
     expect(missingFields({ ...complete, operator: { name: '王建国', mobile: { hash: '' } } })).toEqual(['operator.mobile']);
   });
 
-  it('reads locations as pairs, CloudBase points and GeoJSON', () => {
+  it('reads locations as pairs, { lng, lat }, CloudBase points and GeoJSON', () => {
     expect(toLngLat([119.85, 32.93])).toEqual([119.85, 32.93]);
     expect(toLngLat({ longitude: 119.85, latitude: 32.93 })).toEqual([119.85, 32.93]);
+    expect(toLngLat({ lng: 119.85, lat: 32.93 })).toEqual([119.85, 32.93]);
     expect(toLngLat({ type: 'Point', coordinates: [119.85, 32.93] })).toEqual([119.85, 32.93]);
     expect(toLngLat({ longitude: Number.NaN, latitude: 32.93 })).toBeNull();
     expect(toLngLat(null)).toBeNull();

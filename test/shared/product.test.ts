@@ -73,6 +73,8 @@ describe('products ours and other banks', () => {
     expect(holdingsProblem([ours('deposit'), ours('deposit', 'closed')])).toMatch(/第2行.*存款重复/);
     expect(holdingsProblem([{ ...ours('deposit'), since: '2025-03-01', until: '2025-01-01' }])).toMatch(/结束日期/);
     expect(holdingsProblem([{ product: 'deposit', bank: 'ours', status: 'held' as HoldingStatus }])).toMatch(/未知的状态/);
+    expect(holdingsProblem([null] as never)).toBe('第1行产品：内容无效');
+    expect(holdingsProblem('none' as never)).toBe('产品覆盖应为列表');
   });
 
   it('property: every product is either held with us or a gap (drawn credit needs a grant)', () => {
