@@ -246,7 +246,6 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
   }
 
   const out: Dataset = { merchants: [], visits: [], tasks: [], transactions: [], deposits: [], credits: [], classHistory: [], markets: marketDocs.map((m) => m.doc), wechatGroups: groups, imports: [] };
-  const ids = rng.fork('ids');
   const usedMobiles = new Set<string>();
   const usedLicences = new Set<string>();
   const usedIdNumbers = new Set<string>();
@@ -375,7 +374,8 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
       ...(licenceCode ? { licenceCode } : {}),
       ...(since !== null ? { acquiringNo: `898${XINGHUA_CODE}${pad(index + 1, 6)}` } : {}),
       photos,
-      products: missingFields.includes('products') ? [] : products,
+      // No products field means "not yet asked" (an empty list would declare "holds none").
+      ...(missingFields.includes('products') ? {} : { products }),
       ...(marketId ? { marketId } : {}),
       ...(wechatGroupId ? { wechatGroupId } : {}),
       isComplete: c.file !== 'incomplete',
@@ -392,7 +392,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
       createdBy: filed !== null ? staffAtFiling : org.hqStaffId,
       version: 1,
     };
-    rows.push({ doc, grid, point, since, closed, filed, created, products: doc.products as Record<string, unknown>[] });
+    rows.push({ doc, grid, point, since, closed, filed, created, products });
   });
 
   const activeAt = (r: Row, day: number) => r.since !== null && r.since <= day && !(r.closed !== null && r.closed <= day);
@@ -557,7 +557,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
     out.visits.push(v);
     return v;
   };
-  const REVISIT_FROM = dayNumber('2024-04-01');
+  const REVISIT_FROM = dayNumber('2024-10-01');
   const FAIL_WEIGHTS = [3, 1, 2, 2, 3, 3];
   for (const r of rows) {
     if (r.filed !== null) {
@@ -576,7 +576,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
     }
     if (r.since === null) continue;
     if (r.since >= dayNumber('2023-01-01') && r.filed !== null && r.filed <= r.since) addVisit(r, 'maintenance', r.since, r.grid.maintenanceId, { note: '安装收款设备并培训' });
-    // Revisits about once a quarter while acquiring, from April 2024.
+    // Revisits about once a quarter while acquiring, from October 2024 (older ones would not fit the seed's time budget).
     const endDay = r.closed !== null ? Math.min(D, r.closed - 1) : D;
     let day = Math.max(r.since, REVISIT_FROM, r.filed ?? 0) + vrng.int(15, 80);
     let pending: { task: Record<string, unknown>; item: CheckItem }[] = [];

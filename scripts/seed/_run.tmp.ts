@@ -1,0 +1,11 @@
+import { generatePiKey } from '../../server/pi';
+process.env.PI_KEY = generatePiKey();
+import { generateBank } from '../../scripts/seed/index';
+const t = Date.now();
+const { data, accounts } = generateBank('demo', 20250731, (lng, lat) => ({ type: 'Point', coordinates: [lng, lat] }));
+console.log('gen ms', Date.now() - t);
+for (const [k, v] of Object.entries(data)) console.log(k, v.length);
+console.log(accounts);
+const cls: Record<string, number> = {};
+for (const m of data.merchants) cls[m.lifecycleClass as string] = (cls[m.lifecycleClass as string] ?? 0) + 1;
+console.log(cls);
