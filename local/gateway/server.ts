@@ -8,7 +8,7 @@ import { parseMultipart } from './multipart';
  * The local gateway: one HTTP server that stands in for what WeChat and CloudBase do in production.
  *   POST /functions/<name>          body = the event; answer = what the function returns (callFunction's `result`)
  *   POST /storage/upload            multipart (`cloudPath` + a file) or a raw body with `?cloudPath=`
- *   GET  /storage/download?fileID=  the file's bytes
+ *   GET  /storage/download?fileID=  the file's bytes (`fileId` accepted too)
  *   POST /storage/delete            `{ fileList: [fileID] }`
  *   POST /storage/temp-url          `{ fileList: [fileID | { fileID, maxAge }] }`
  *   GET  /storage/tmp/<path>?t=&sign=  a signed, expiring temporary link (no caller needed)
@@ -136,7 +136,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const bytes = storage.readSigned(cloudPath, url.searchParams.get('t'), url.searchParams.get('sign'));
       return sendBytes(res, bytes, contentTypeOf(cloudPath));
     }
-    // Only a signed temporary link works without a WeChat caller.
+    if (route === 'download') {
+      // Reading by file ID mirrors CloudBase's default storage rule (any signed-in user may read); in local
+      // mode the caller header is self-declared, so it is optional here and <image src> links work.
+      requireMethod(req, 'GET');
+      callerOf(req, mode, mode === 'cloud');
+      const fileID = url.searchParams.get('fileID') ?? url.searchParams.get('fileId');
+      if (!fileID) throw new HttpError(400, 'VALIDATION', 'fileID: required');
+      const bytes = storage.download(fileID);
+      return sendBytes(res, bytes, contentTypeOf(storage.cloudPathOf(fileID)));
+    }
+    // Writes need the uploader's identity (only the uploader may replace or delete a file).
     const openid = callerOf(req, mode, true) as string;
     switch (route) {
       case 'upload': {
@@ -156,13 +166,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (!cloudPath) throw new HttpError(400, 'VALIDATION', 'cloudPath: required');
         const fileID = storage.upload(cloudPath, content, openid);
         return sendJson(res, 200, { fileID, statusCode: 200, errMsg: 'uploadFile:ok' });
-      }
-      case 'download': {
-        requireMethod(req, 'GET');
-        const fileID = url.searchParams.get('fileID');
-        if (!fileID) throw new HttpError(400, 'VALIDATION', 'fileID: required');
-        const bytes = storage.download(fileID);
-        return sendBytes(res, bytes, contentTypeOf(storage.cloudPathOf(fileID)));
       }
       case 'delete': {
         requireMethod(req, 'POST');

@@ -136,6 +136,9 @@ describe('gateway: storage', () => {
 
     const down = await fetch(`${gateway.url}/storage/download?fileID=${encodeURIComponent(fileID)}`, { headers: me });
     expect(down.status).toBe(200);
+    // An <image src> cannot send headers: reading needs no caller in local mode (`fileId` spelling accepted).
+    const plain = await fetch(`${gateway.url}/storage/download?fileId=${encodeURIComponent(fileID)}`);
+    expect(Buffer.from(await plain.arrayBuffer())).toEqual(bytes);
     expect(down.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await down.arrayBuffer())).toEqual(bytes);
 
