@@ -214,10 +214,15 @@ const FIELD_LABELS_BY_SUBJECT: Record<string, Record<string, string>> = {
   unit: { name: '单位名称', id: '单位' },
 };
 
+/** `map[key]` when it is the map's own entry (never an inherited `toString` or `constructor`). */
+function own<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
 /** A code's label from one of the maps, or the code itself when unknown (old data never renders blank). */
 export function labelOf(map: Record<string, string>, code: string | null | undefined): string {
   if (code === null || code === undefined || code === '') return '—';
-  return map[code] ?? code;
+  return own(map, code) ?? code;
 }
 
 /** The display label of an industry code (re-exported here so screens need one import). */
@@ -234,10 +239,10 @@ export function fieldLabel(field: string, subject?: string): string {
   const segments = field.split('.').filter((s) => s !== '');
   const names = segments.filter((s) => !/^\d+$/.test(s));
   const index = segments.find((s) => /^\d+$/.test(s));
-  const overrides = (subject && FIELD_LABELS_BY_SUBJECT[subject]) || {};
+  const overrides = (subject && own(FIELD_LABELS_BY_SUBJECT, subject)) || {};
   for (let n = names.length; n > 0; n--) {
     const key = names.slice(0, n).join('.');
-    const label = overrides[key] ?? FIELD_LABELS[key];
+    const label = own(overrides, key) ?? own(FIELD_LABELS, key);
     if (label) return index === undefined ? label : `${label}（第${Number(index) + 1}项）`;
   }
   return field || '输入';
@@ -276,6 +281,7 @@ export function errorSentence(
     const prefix = /^([A-Za-z0-9_.[\]]+):\s*/.exec(body.message);
     return prefix ? `${fieldLabel(prefix[1], subject)}：${body.message.slice(prefix[0].length)}` : body.message;
   }
-  if (body.reason && ERROR_REASON_SENTENCES[body.reason]) return ERROR_REASON_SENTENCES[body.reason];
-  return CODE_SENTENCES[body.code as ErrorCode] ?? '出了点问题，请稍后重试。';
+  const reasonSentence = typeof body.reason === 'string' ? own(ERROR_REASON_SENTENCES, body.reason) : undefined;
+  if (reasonSentence) return reasonSentence;
+  return (typeof body.code === 'string' && own(CODE_SENTENCES, body.code)) || '出了点问题，请稍后重试。';
 }

@@ -61,7 +61,7 @@ export type RequiredFileField = (typeof REQUIRED_FILE_FIELDS)[number];
 
 /** `[lng, lat]` of any accepted location shape, or null when absent or not numeric. */
 export function toLngLat(location: LocationLike | null | undefined): LngLat | null {
-  if (!location) return null;
+  if (!location || typeof location !== 'object') return null;
   let pair: readonly unknown[] | null = null;
   if (Array.isArray(location)) pair = location;
   else if ('coordinates' in location && Array.isArray(location.coordinates)) pair = location.coordinates;
@@ -126,6 +126,11 @@ export function normalizeShopName(name: string): string {
     .replace(/[\s\u3000·•.,，。、:：;；'"“”‘’()（）[\]【】<>《》\-_/\\|!！?？]/g, '');
 }
 
+/** Comparable key of a licence code: upper case without spaces, or null when absent. */
+function licenceKey(code: unknown): string | null {
+  return typeof code === 'string' && code.trim() ? code.replace(/\s/g, '').toUpperCase() : null;
+}
+
 /** Comparable key of an operator mobile: the sealed hash, or the plain number. */
 function mobileKey(mobile: unknown): string | null {
   if (typeof mobile === 'string') return mobile.trim() ? `plain:${mobile.trim()}` : null;
@@ -146,8 +151,8 @@ export function duplicateReasons(
   existing: readonly (MerchantFileFields & { _id: string })[],
 ): DuplicateMatch[] {
   const mobile = mobileKey(candidate.operator?.mobile);
-  const licence = candidate.licenceCode?.trim().toUpperCase() || null;
-  const name = candidate.name ? normalizeShopName(candidate.name) : '';
+  const licence = licenceKey(candidate.licenceCode);
+  const name = typeof candidate.name === 'string' ? normalizeShopName(candidate.name) : '';
   const here = toLngLat(candidate.location);
   const matches: DuplicateMatch[] = [];
   for (const other of existing) {
@@ -156,8 +161,8 @@ export function duplicateReasons(
     const there = toLngLat(other.location);
     const distance = here && there ? distanceMeters(here, there) : undefined;
     if (mobile && mobileKey(other.operator?.mobile) === mobile) reasons.push('same-mobile');
-    if (licence && other.licenceCode?.trim().toUpperCase() === licence) reasons.push('same-licence');
-    if (name && other.name && normalizeShopName(other.name) === name && distance !== undefined && distance <= DUPLICATE_NAME_RADIUS_M) {
+    if (licence && licenceKey(other.licenceCode) === licence) reasons.push('same-licence');
+    if (name && typeof other.name === 'string' && normalizeShopName(other.name) === name && distance !== undefined && distance <= DUPLICATE_NAME_RADIUS_M) {
       reasons.push('same-name-nearby');
     }
     if (reasons.length > 0) {

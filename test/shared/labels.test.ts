@@ -61,6 +61,8 @@ describe('field labels', () => {
 
   it('keeps an unknown path rather than inventing a name', () => {
     expect(fieldLabel('zzz.yyy')).toBe('zzz.yyy');
+    expect(fieldLabel('toString')).toBe('toString');
+    expect(labelOf(ROLE_LABELS, 'constructor')).toBe('constructor');
   });
 });
 
