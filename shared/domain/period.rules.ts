@@ -58,8 +58,14 @@ export function isYearKey(s: unknown): s is string {
   return typeof s === 'string' && YEAR_PATTERN.test(s) && Number(s) >= 1900 && Number(s) <= 2999;
 }
 
-/** The China day of an instant: `dayKey(new Date('2025-07-30T16:30:00Z'))` is '2025-07-31'. */
+/** Throws on a value that is not a day key: a bad key must fail loudly, not become a wrong roll-up id. */
+function assertDay(day: string): void {
+  if (!isDayKey(day)) throw new RangeError(`not a day 'YYYY-MM-DD': ${String(day)}`);
+}
+
+/** The China day of an instant: `dayKey(new Date('2025-07-30T16:30:00Z'))` is '2025-07-31'. Throws on an invalid Date. */
 export function dayKey(date: Date): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new RangeError('not a valid Date');
   const t = new Date(date.getTime() + CHINA_OFFSET_MS);
   return `${t.getUTCFullYear()}-${pad2(t.getUTCMonth() + 1)}-${pad2(t.getUTCDate())}`;
 }
@@ -85,23 +91,30 @@ function dayFromNumber(n: number): string {
   return `${t.getUTCFullYear()}-${pad2(t.getUTCMonth() + 1)}-${pad2(t.getUTCDate())}`;
 }
 
-/** The day `n` days after `day` (before, when n is negative). */
+/** The day `n` days after `day` (before, when n is negative); throws on a bad key. */
 export function addDays(day: string, n: number): string {
+  assertDay(day);
+  if (!Number.isInteger(n)) throw new RangeError(`not a whole number of days: ${n}`);
   return dayFromNumber(dayNumber(day) + n);
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier): daysBetween('2025-07-01','2025-07-31') is 30. */
 export function daysBetween(from: string, to: string): number {
+  assertDay(from);
+  assertDay(to);
   return dayNumber(to) - dayNumber(from);
 }
 
 /** The instant China day `day` begins (00:00 at UTC+8, i.e. 16:00 UTC the day before). */
 export function dayStart(day: string): Date {
+  assertDay(day);
   return new Date(dayNumber(day) * DAY_MS - CHINA_OFFSET_MS);
 }
 
-/** The month `n` months before `month` ('YYYY-MM'); a negative n moves forward. */
+/** The month `n` months before `month` ('YYYY-MM'); a negative n moves forward; throws on a bad key. */
 export function monthsBack(month: string, n: number): string {
+  if (!isMonthKey(month)) throw new RangeError(`not a month 'YYYY-MM': ${String(month)}`);
+  if (!Number.isInteger(n)) throw new RangeError(`not a whole number of months: ${n}`);
   const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 - n;
   return `${Math.floor(index / 12)}-${pad2((index % 12) + 1)}`;
 }

@@ -70,6 +70,15 @@ describe('China day keys (UTC+8)', () => {
     expect(addDays('2025-07-31', 90)).toBe('2025-10-29');
   });
 
+  it('throws on keys that are not days or months rather than computing a wrong one', () => {
+    expect(() => addDays('2025-02-30', 1)).toThrow(RangeError);
+    expect(() => addDays('2025-07-31', 0.5)).toThrow(RangeError);
+    expect(() => daysBetween('2025-07', '2025-07-31')).toThrow(RangeError);
+    expect(() => dayStart('31/07/2025')).toThrow(RangeError);
+    expect(() => monthsBack('2025-13', 1)).toThrow(RangeError);
+    expect(() => dayKey(new Date('not a date'))).toThrow(RangeError);
+  });
+
   it('steps months back and forward across years', () => {
     expect(monthsBack('2025-07', 3)).toBe('2025-04');
     expect(monthsBack('2025-02', 3)).toBe('2024-11');
