@@ -15,7 +15,14 @@ import {
 // 91350100M000100Y43: values 9,1,3,5,0,1,0,0,M=21,0,0,0,1,0,0,Y=30,4 × weights 1,3,9,27,19,26,16,17,20,
 // 29,25,13,8,24,10,30,28 = 9+3+27+135+26+420+8+900+112 = 1640; 1640 mod 31 = 28; 31−28 = 3 → '3'.
 // Organisation code M000100Y4: M=22×3 + 1×5 + Y=34×2 = 139; 139 mod 11 = 7; 11−7 = 4 → '4'.
-const REAL_CODES = ['91350100M000100Y43', '91230184MA1BUFLT44', '92371000MA3MXH0E3W'];
+const REAL_CODES = [
+  '91350100M000100Y43',
+  '91230184MA1BUFLT44',
+  '92371000MA3MXH0E3W',
+  '91440300708461136T', // a Shenzhen company, T = 26
+  '914403001922038216', // organisation code 192203821 (registered before 2015)
+  '91110000802100433B', // registered in Beijing
+];
 
 describe('unified social credit code (GB 32100-2015)', () => {
   it.each(REAL_CODES)('accepts the real licence code %s', (code) => {
