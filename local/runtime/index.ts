@@ -37,6 +37,8 @@ export interface StartLocalCloudOptions {
   publicBaseUrl?: string;
   /** collections file to apply (default database/collections.json) */
   collectionsFile?: string;
+  /** end a call after this long (default: the function's config.json timeout, else 60 s) */
+  callTimeoutMs?: number;
   /** receives what a failing function threw (default: one JSON line on stderr) */
   onFunctionError?: (fnName: string, err: unknown) => void;
 }
@@ -96,6 +98,7 @@ export const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const APP_ID = 'wx-local';
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 let ownPiKey: string | undefined;
 let open: LocalCloud | null = null;
@@ -135,6 +138,23 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 
   const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
 
+  const timeouts = new Map<string, number>();
+  /** The function's timeout from its config.json (seconds), else CloudBase's console default for ours. */
+  const timeoutOf = (fnName: string): number => {
+    let ms = timeouts.get(fnName);
+    if (ms === undefined) {
+      ms = options.callTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+      try {
+        const config = JSON.parse(readFileSync(join(functionsRoot, fnName, 'config.json'), 'utf8'));
+        if (options.callTimeoutMs === undefined && Number.isInteger(config.timeout) && config.timeout > 0) ms = config.timeout * 1000;
+      } catch {
+        // no config.json: the default applies
+      }
+      timeouts.set(fnName, ms);
+    }
+    return ms;
+  };
+
   const hasFunction = (fnName: string): boolean => FUNCTION_NAME.test(fnName) && isFile(entryOf(fnName));
 
   const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
@@ -150,9 +170,11 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 
   const invoke = async (fnName: string, event: Record<string, unknown>, openid?: string): Promise<unknown> => {
     const main = loadMain(fnName);
-    // As on CloudBase, a call from the mini program carries the caller in event.userInfo as well as
-    // in the WeChat context; identity must still be taken from getWXContext().
-    const input = openid ? { ...event, userInfo: { appId: APP_ID, openId: openid } } : { ...event };
+    // As on CloudBase, the platform (not the client) sets event.userInfo on calls from the mini program;
+    // identity must still be taken from getWXContext().
+    const { userInfo: _fromClient, ...rest } = event;
+    const input = openid ? { ...rest, userInfo: { appId: APP_ID, openId: openid } } : rest;
+    const limitMs = timeoutOf(fnName);
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       request_id: randomUUID(),
@@ -160,15 +182,22 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       function_version: '$LATEST',
       namespace: envId,
       memory_limit_in_mb: 256,
-      time_limit_in_ms: 60000,
+      time_limit_in_ms: limitMs,
       environ: `TCB_ENV=${envId}`,
     };
     let result: unknown;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      result = await runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context));
+      // CloudBase ends a call at the function's timeout; the caller gets an error, not a hang.
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`function ${fnName} timed out after ${limitMs} ms`)), limitMs);
+      });
+      result = await Promise.race([runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context)), timedOut]);
     } catch (err) {
       reportFunctionError(fnName, err);
       return fail('INTERNAL', 'The service failed; please try again later.');
+    } finally {
+      clearTimeout(timer);
     }
     // The answer crosses the wire as JSON (wx.cloud.callFunction's `result`): Dates become strings.
     try {

@@ -62,6 +62,22 @@ describe('startLocalCloud', () => {
     expect(await cloud.call('boom', { action: 'undefined' })).toBeNull();
   });
 
+  it('ends a call that outlives its timeout with INTERNAL', async () => {
+    await cloud.close();
+    cloud = await startLocalCloud({ ...options, dataDir, callTimeoutMs: 100 });
+    const t0 = Date.now();
+    expect((await cloud.call('boom', { action: 'hang' })).error.code).toBe('INTERNAL');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await cloud.close();
+    cloud = await startLocalCloud({ ...options, dataDir });
+  });
+
+  it('replaces a client-sent userInfo with the platform one, and drops it without a caller', async () => {
+    const forged = { appId: 'x', openId: 'demo-hq' };
+    expect((await cloud.call('boom', { action: 'echo', userInfo: forged }, 'openid-a')).data.userInfo).toEqual({ appId: 'wx-local', openId: 'openid-a' });
+    expect((await cloud.call('boom', { action: 'echo', userInfo: forged })).data.userInfo).toBeUndefined();
+  });
+
   it('refuses unknown or malformed function names and non-object events', async () => {
     await expect(cloud.call('nope', {})).rejects.toBeInstanceOf(FunctionNotFoundError);
     await expect(cloud.call('../notes', {})).rejects.toBeInstanceOf(FunctionNotFoundError);
