@@ -56,6 +56,9 @@ export function installWx(): FakeWx {
 installWx();
 
 const loaded = new Map<string, string>();
+const { patchSize, SET_DATA_LIMIT } = require('../../miniprogram/utils/set-data');
+/** The largest single setData any mounted page sent in this test file. */
+export let largestSetData = 0;
 
 export interface Mounted {
   comp: any;
@@ -77,6 +80,14 @@ export function mount(rel: string, props: Record<string, unknown> = {}, query?: 
   const comp = simulate.render(id, props);
   const parent = document.createElement('parent-wrapper');
   document.body.appendChild(parent);
+  // Every setData a mounted page sends is measured: none may exceed the 64 KB budget.
+  const setData = comp.instance.setData.bind(comp.instance);
+  comp.instance.setData = (patch: Record<string, unknown>, cb?: () => void) => {
+    const size = patchSize(patch);
+    largestSetData = Math.max(largestSetData, size);
+    if (size > SET_DATA_LIMIT) throw new Error(`${rel}: one setData of ${size} bytes exceeds ${SET_DATA_LIMIT}`);
+    return setData(patch, cb);
+  };
   comp.attach(parent);
   if (query && comp.instance.onLoad) comp.instance.onLoad(query);
   if (comp.instance.onShow) comp.instance.onShow();

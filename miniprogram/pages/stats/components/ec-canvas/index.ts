@@ -18,7 +18,8 @@ Component({
   },
   lifetimes: {
     ready() {
-      this.createSelectorQuery()
+      wx.createSelectorQuery()
+        .in(this)
         .select(`#${this.data.canvasId}`)
         .fields({ node: true, size: true })
         .exec((res: any[]) => {

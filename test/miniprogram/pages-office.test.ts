@@ -1,0 +1,219 @@
+/** @jest-environment jsdom */
+import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
+import { dashboard, workloadRow } from './fixtures';
+
+let h: ReturnType<typeof resetApp>;
+beforeEach(() => {
+  h = resetApp();
+});
+
+describe('stats board (trend charts)', () => {
+  test('asks for the 12-month trend and draws it with ECharts on a canvas 2d; the table lists the months', async () => {
+    answerCalls(() => dashboard());
+    const page = mount('pages/stats/board/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
+    await flush(15);
+    expect(calls()[0].event).toMatchObject({ action: 'dashboard', unitId: 'bank', sections: ['trend'] });
+    expect(page.data.trendOption.series[0].data).toHaveLength(12);
+    expect(page.data.trendOption.series[0].data[11]).toBe(27660 + 11 * 270);
+    expect(page.data.visitOption.series[0].data[0]).toBe(900);
+    expect(page.text()).toContain('30,630');
+    const canvas = page.$$('.sv >>> .ec-canvas');
+    expect(canvas.length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('no trend yet shows the empty state', async () => {
+    answerCalls(() => dashboard({ trend: [] }));
+    const page = mount('pages/stats/board/index', {}, {});
+    await flush();
+    expect(page.text()).toContain('暂无趋势数据');
+  });
+});
+
+describe('ec-canvas', () => {
+  test('initialises ECharts on the canvas node and applies the option, and again when it changes', async () => {
+    const comp = mount('pages/stats/components/ec-canvas/index', { canvasId: 'c1', height: 200, option: { xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] } });
+    await flush(10);
+    const chart = comp.instance._chart;
+    expect(chart).toBeTruthy();
+    expect(chart.getOption().series[0].data).toEqual([1]);
+    comp.comp.setData({ option: { xAxis: { type: 'category', data: ['a', 'b'] }, yAxis: {}, series: [{ type: 'line', data: [3, 4] }] } });
+    await flush();
+    expect(chart.getOption().series[0]).toMatchObject({ type: 'line', data: [3, 4] });
+  });
+});
+
+describe('workload', () => {
+  test('the team view by month, flagged visits apart; tapping a person shows their months', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.staffId) return { period: {}, staff: { id: 's-1', name: '王网格', role: 'member', grain: 'month', rows: [workloadRow('2026-01', 10), workloadRow('2026-02', 12, 1)], totals: workloadRow('total', 22, 1) } };
+      return { period: {}, team: { unitId: 'g-cb1', rows: [{ ...workloadRow('s-1', 20, 2), staffId: 's-1', name: '王网格', role: 'member' }, { ...workloadRow('s-2', 5), staffId: 's-2', name: '李维护', role: 'maintenance' }] } };
+    });
+    const page = mount('pages/stats/workload/index', {}, { unitId: 'g-cb1' });
+    await flush(10);
+    expect(calls()[0].event).toMatchObject({ action: 'workload', unitId: 'g-cb1', period: { kind: 'month' } });
+    expect(page.text()).toContain('合计 37 次，异常 2 次');
+    expect(page.data.option.series.map((s: any) => s.name)).toEqual(['建档', '营销', '回访', '维护']);
+    await tap(page, '.row', 1);
+    await flush(10);
+    expect(calls().at(-1)!.event).toMatchObject({ staffId: 's-1', period: { kind: 'year' } });
+    expect(page.text()).toContain('全部员工 › 王网格');
+    expect(page.text()).toContain('2026-02');
+  });
+});
+
+describe('exports', () => {
+  test('requests an export with a client job id, shows progress, then opens the finished file', async () => {
+    let polls = 0;
+    answerCalls((fn, ev) => {
+      const base = { id: ev.jobId, fileId: null, url: null, error: null, rows: {}, createdAt: '2025-07-31T02:00:00.000Z', finishedAt: null };
+      if (ev.action === 'export') return { ...base, status: 'running', progress: 10 };
+      polls++;
+      return polls < 2 ? { ...base, status: 'running', progress: 60 } : { ...base, status: 'done', progress: 100, fileId: 'cloud://local/reports/r.xlsx', url: 'http://127.0.0.1:3000/storage/r.xlsx' };
+    });
+    const page = mount('pages/report/exports/index');
+    await flush();
+    expect(page.text()).toContain('还没有导出过报表');
+    // Polling runs on a timer: fake it, and let promises settle through microtasks.
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    const settle = async () => {
+      for (let i = 0; i < 100; i++) await Promise.resolve();
+    };
+    try {
+      find(page, '.btn')[0].dispatchEvent('tap');
+      await settle();
+      const req = calls().find((c) => c.action === 'export')!.event;
+      expect(req.jobId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(req.period).toMatchObject({ kind: 'month' });
+      expect(page.text()).toContain('生成中 10%');
+      jest.advanceTimersByTime(1600);
+      await settle();
+      expect(page.text()).toContain('生成中 60%');
+      jest.advanceTimersByTime(1600);
+      await settle();
+      expect(page.text()).toContain('已完成');
+      expect(h.wx.getStorageSync('grid.exportJobs')).toEqual([{ id: req.jobId, period: page.data.month }]);
+    } finally {
+      jest.useRealTimers();
+    }
+    await tap(page, '.open');
+    expect(page.data.error).toBe('');
+  });
+
+  test('a refused export shows the sentence (e.g. a grid member is not allowed)', async () => {
+    answerCalls(() => {
+      throw { code: 'FORBIDDEN', message: '只有总行和支行可以导出报表。' };
+    });
+    const page = mount('pages/report/exports/index');
+    await flush();
+    await tap(page, '.btn');
+    expect(page.text()).toContain('只有总行和支行可以导出报表。');
+  });
+});
+
+describe('settings', () => {
+  const settings = { visitRadiusM: 200, followUpDueDays: 7, abnormalVisitDueDays: 3, winBackDueDays: 14, marketingDueDays: 14, lifecycle: { qualifiedMinTxnCount: 30, qualifiedMinAmountFen: 1_000_000, premiumMinAmountFen: 10_000_000, premiumMinOurProducts: 3, abnormalDropRatio: 0.5, abnormalBaselineMonths: 3, abnormalIdleDays: 30, lostIdleDays: 90 } };
+
+  test('shows thresholds in yuan and saves the changed ones as a validated patch in fen', async () => {
+    answerCalls((fn, ev) => (ev.action === 'getSettings' ? settings : { ...settings, ...ev.patch }));
+    const page = mount('pages/settings/index/index');
+    await flush();
+    expect(page.data.values.lifecycle_qualifiedMinAmountFen).toBe('10000');
+    await type(page, '.input', '20000', 1);
+    await type(page, '.input', '300', 7);
+    await tap(page, '.btn');
+    const patch = calls().find((c) => c.action === 'updateSettings')!.event.patch;
+    expect(patch.lifecycle.qualifiedMinAmountFen).toBe(2_000_000);
+    expect(patch.visitRadiusM).toBe(300);
+    expect(page.text()).toContain('已保存');
+  });
+
+  test('an out-of-range value is refused by the shared schema with the field named', async () => {
+    answerCalls(() => settings);
+    const page = mount('pages/settings/index/index');
+    await flush();
+    await type(page, '.input', '9', 3); // 优质：本行产品数 ≥ 9 (max 7)
+    await tap(page, '.btn');
+    expect(calls().filter((c) => c.action === 'updateSettings')).toHaveLength(0);
+    expect(page.text()).toContain('不能超过7个');
+  });
+});
+
+describe('staff', () => {
+  test('creates a staff member and shows the one-time binding code once', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'listUnits') return { items: [{ id: 'b-cb', kind: 'branch', name: '城北支行', parentId: 'bank', area: 'city', boundary: null }] };
+      if (ev.action === 'listStaff') return { items: [{ id: 's-1', name: '王网格', role: 'member', unitId: 'g-cb1', gridIds: ['g-cb1'], mobile: '138****1234', isBound: true, status: 'active' }], nextCursor: null };
+      if (ev.action === 'createStaff') return { staff: { id: 's-9', name: ev.name }, bindCode: 'K7P2QX9M', bindCodeExpiresAt: '2025-08-07T02:00:00.000Z' };
+      throw { code: 'NOT_FOUND' };
+    });
+    const page = mount('pages/settings/staff/index');
+    await flush();
+    expect(page.text()).toContain('王网格');
+    expect(page.text()).toContain('已绑定');
+    await type(page, '.input', '赵新人', 0);
+    await type(page, '.input', '13800001111', 1);
+    await tap(page, '.btn');
+    expect(calls().find((c) => c.action === 'createStaff')!.event).toMatchObject({ name: '赵新人', mobile: '13800001111', role: 'member', unitId: 'b-cb' });
+    expect(page.text()).toContain('K7P2QX9M');
+  });
+
+  test('a bad mobile is refused before sending', async () => {
+    answerCalls((fn, ev) => (ev.action === 'listUnits' ? { items: [{ id: 'b-cb', kind: 'branch', name: '城北支行' }] } : { items: [], nextCursor: null }));
+    const page = mount('pages/settings/staff/index');
+    await flush();
+    await type(page, '.input', '赵新人', 0);
+    await type(page, '.input', '123', 1);
+    await tap(page, '.btn');
+    expect(calls().filter((c) => c.action === 'createStaff')).toHaveLength(0);
+    expect(page.text()).toContain('手机号');
+  });
+});
+
+describe('grids', () => {
+  test('browses branches down to a grid and removes a person from it with a reason', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'listUnits' && !ev.parentId) return { items: [{ id: 'b-cb', kind: 'branch', name: '城北支行', area: 'city', boundary: null }] };
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb1', kind: 'grid', name: '城北一网格', area: 'city', boundary: [[1, 2]] }] };
+      if (ev.action === 'listStaff') return { items: [{ id: 's-1', name: '王网格', role: 'member', gridIds: ['g-cb1', 'g-cb2'] }], nextCursor: null };
+      if (ev.action === 'assignGrids') return { id: 's-1', gridIds: ev.gridIds };
+      throw { code: 'NOT_FOUND' };
+    });
+    const page = mount('pages/settings/grids/index');
+    await flush();
+    expect(calls()[0].event).toEqual({ action: 'listUnits', kind: 'branch' });
+    await tap(page, '.row');
+    expect(page.text()).toContain('城北一网格');
+    expect(page.text()).toContain('已划边界');
+    await tap(page, '.row');
+    expect(page.text()).toContain('王网格');
+    await tap(page, '.danger');
+    expect(calls().find((c) => c.action === 'assignGrids')!.event).toEqual({ action: 'assignGrids', staffId: 's-1', gridIds: ['g-cb2'], reason: '网格人员调整' });
+  });
+});
+
+describe('shared components', () => {
+  test('state-view shows loading, empty text, the error with a retry event, and the slot when ready', async () => {
+    const sv = mount('components/state-view/index', { status: 'error', message: '网络不可用' });
+    const retried = jest.fn();
+    sv.instance.triggerEvent = retried;
+    expect(sv.text()).toContain('网络不可用');
+    await tap(sv, '.retry');
+    expect(retried).toHaveBeenCalledWith('retry');
+    sv.comp.setData({ status: 'empty', emptyText: '暂无商户' });
+    expect(sv.text()).toContain('暂无商户');
+    sv.comp.setData({ status: 'loading' });
+    expect(sv.text()).toContain('加载中');
+  });
+
+  test('privacy-popup appears on WeChat’s prompt and answers it', async () => {
+    h.fake.privacyNeeded = true;
+    const popup = mount('components/privacy-popup/index');
+    const { ensurePrivacy } = require('../../miniprogram/utils/privacy');
+    const asked = ensurePrivacy();
+    await flush();
+    expect(popup.text()).toContain('隐私保护提示');
+    await fire(popup, '.agree', 'agreeprivacyauthorization', {});
+    await expect(asked).resolves.toBeUndefined();
+    expect(popup.text()).toBe('');
+  });
+});
