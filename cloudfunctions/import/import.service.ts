@@ -16,6 +16,7 @@ export async function importJobView(j: ImportJobDoc): Promise<ImportJobView> {
     applied: j.applied,
     rejected: j.rejected,
     replaced: j.replaced ?? 0,
+    removed: j.removed ?? 0,
     errorReportFileId: j.errorReportFileId ?? null,
     errorReportUrl: j.errorReportFileId ? await tempUrl(j.errorReportFileId) : null,
     error: stale ? '导入被中断，未写入任何数据，请重新导入' : j.error ?? null,

@@ -76,6 +76,8 @@ export interface ImportJobView {
   applied: number;
   rejected: number;
   replaced: number;
+  /** rows of the earlier import of the period that the new file no longer has */
+  removed: number;
   errorReportFileId: string | null;
   errorReportUrl: string | null;
   error: string | null;

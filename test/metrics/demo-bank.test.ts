@@ -1,0 +1,150 @@
+/**
+ * The metrics functions on the seeded demo bank (seeded once for this file): the reference figures of
+ * domain §1 computed by the stats function, a grid leader's drill-down to a staff member's workload,
+ * scope between branches, the XLSX export read back, and reconciliation on correct data.
+ */
+import ExcelJS from 'exceljs';
+import { useLocalCloud } from '../helpers/local-cloud';
+
+const local = useLocalCloud({ seed: 'demo' });
+jest.setTimeout(240_000);
+
+const pct1 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
+const bn2 = (fen: number) => Math.round(fen / 1e9) / 100; // fen → ¥ bn, 2 decimals
+
+async function ok(res: Promise<any>): Promise<any> {
+  const r = await res;
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.data;
+}
+
+describe('demo bank dashboards', () => {
+  it('the head-office dashboard for 31 July 2025 shows the reference figures', async () => {
+    const d = await ok(local.call('stats', { action: 'dashboard', period: '2025-07-31' }, 'demo-hq'));
+    expect(d.scope.kind).toBe('bank');
+    expect(d.figures.acquiring).toBe(30678);
+    expect(d.change.acquiring.sinceJanuary).toBe(3018);
+    expect(bn2(d.figures.depositsFen)).toBe(1.93);
+    expect(bn2(d.change.depositsFen.sinceJanuary)).toBe(0.18);
+    expect(d.figures.creditGranted).toBe(9221);
+    expect(d.figures.creditDrawing).toBe(6771);
+    expect(bn2(d.figures.loansOutstandingFen)).toBe(3.54);
+    expect(d.figures.sweepFiled).toBe(27511);
+    expect(pct1(d.figures.grantRate)).toBe(30.1);
+    expect(pct1(d.figures.usageRate)).toBe(73.4);
+    expect(d.children).toHaveLength(13);
+    expect(d.trend).toHaveLength(12);
+    expect(d.trend[11]).toMatchObject({ month: '2025-07', acquiring: 30678 });
+    expect(d.rankings.grids.length).toBeGreaterThan(0);
+    // The children add up to the bank.
+    const sum = d.children.reduce((a: number, c: any) => a + c.figures.acquiring, 0);
+    expect(sum).toBe(30678);
+  });
+
+  it('9 city and 4 township branches', async () => {
+    const units = await ok(local.call('org', { action: 'listUnits' }, 'demo-hq')).catch(() => null);
+    const list: any[] = units?.items ?? (await local.cloud.database().collection('units').where({ kind: 'branch' }).get()).data;
+    const branches = list.filter((u) => u.kind === 'branch');
+    expect(branches.filter((b) => b.area === 'city')).toHaveLength(9);
+    expect(branches.filter((b) => b.area === 'township')).toHaveLength(4);
+  });
+
+  it('city grids: 6,416 acquiring at 52.5% coverage, from 2,106 at 21.1% at filing start', async () => {
+    const now = await ok(local.call('stats', { action: 'dashboard', area: 'city', period: '2025-07-31', sections: [] }, 'demo-hq'));
+    const start = await ok(local.call('stats', { action: 'dashboard', area: 'city', period: '2021-12-31', sections: [] }, 'demo-hq'));
+    expect(now.figures.acquiring).toBe(6416);
+    expect(pct1(now.figures.coverage)).toBe(52.5);
+    expect(start.figures.acquiring).toBe(2106);
+    expect(pct1(start.figures.coverage)).toBe(21.1);
+    expect(pct1(now.figures.coverage)! - pct1(start.figures.coverage)!).toBeCloseTo(31.4, 5);
+  });
+
+  it('城北菜场: 132 merchants at 90% coverage', async () => {
+    const db = local.cloud.database();
+    const market = (await db.collection('markets').where({ name: '城北菜场' }).get()).data[0];
+    const d = await ok(local.call('stats', { action: 'dashboard', marketId: market._id, period: '2025-07-31', sections: [] }, 'demo-hq'));
+    expect(d.figures.merchants).toBe(132);
+    expect(pct1(d.figures.coverage)).toBe(90);
+  });
+
+  it('a grid leader drills from its group to a grid to a staff member’s monthly workload', async () => {
+    const group = await ok(local.call('stats', { action: 'dashboard', period: '2025-07' }, 'demo-leader'));
+    expect(group.scope.kind).toBe('group');
+    expect(group.children.length).toBeGreaterThan(0);
+    const gridRow = group.children.find((c: any) => c.kind === 'grid' && c.figures.visitsTotal > 0) ?? group.children[0];
+    const grid = await ok(local.call('stats', { action: 'dashboard', unitId: gridRow.id, period: '2025-07' }, 'demo-leader'));
+    expect(grid.scope.id).toBe(gridRow.id);
+    expect(grid.figures.acquiring).toBe(gridRow.figures.acquiring);
+    expect(grid.children.every((c: any) => c.type === 'staff')).toBe(true);
+    const team = await ok(local.call('stats', { action: 'workload', unitId: gridRow.id, period: '2025-07' }, 'demo-leader'));
+    expect(team.team.rows.length).toBeGreaterThan(0);
+    const member = team.team.rows[0];
+    const w = await ok(local.call('stats', { action: 'workload', staffId: member.staffId, period: '2025-07' }, 'demo-leader'));
+    expect(w.staff.grain).toBe('day');
+    expect(w.staff.rows).toHaveLength(31);
+    expect(w.staff.totals.total).toBe(member.total);
+    expect(w.staff.rows.reduce((a: number, r: any) => a + r.total, 0)).toBe(member.total);
+    const year = await ok(local.call('stats', { action: 'workload', staffId: member.staffId, period: '2025' }, 'demo-leader'));
+    expect(year.staff.grain).toBe('month');
+    expect(year.staff.rows.find((r: any) => r.key === '2025-07').total).toBe(member.total);
+  });
+
+  it('a branch cannot see another branch’s dashboard or export it; a field role cannot see the bank', async () => {
+    const db = local.cloud.database();
+    const me = (await db.collection('staff').where({ openid: 'demo-branch' }).get()).data[0];
+    const other = (await db.collection('units').where({ kind: 'branch' }).get()).data.find((u: any) => u._id !== me.unitId);
+    const dash = await local.call('stats', { action: 'dashboard', unitId: other._id, period: '2025-07' }, 'demo-branch');
+    expect(dash.ok).toBe(false);
+    expect(dash.error.code).toBe('FORBIDDEN');
+    const exp = await local.call('report', { action: 'export', jobId: 'job-other-branch-1', unitId: other._id, period: '2025-07' }, 'demo-branch');
+    expect(exp.error.code).toBe('FORBIDDEN');
+    const own = await ok(local.call('stats', { action: 'dashboard', period: '2025-07', sections: [] }, 'demo-branch'));
+    expect(own.scope.id).toBe(me.unitId);
+    const bank = (await db.collection('units').where({ kind: 'bank' }).get()).data[0];
+    const member = await local.call('stats', { action: 'dashboard', unitId: bank._id, period: '2025-07' }, 'demo-member');
+    expect(member.error.code).toBe('FORBIDDEN');
+    const setTarget = await local.call('stats', { action: 'setTarget', unitId: me.unitId, period: '2025', metric: 'acquiring', value: 10 }, 'demo-branch');
+    expect(setTarget.error.code).toBe('FORBIDDEN');
+  });
+
+  it('targets set by head office show against actuals', async () => {
+    const db = local.cloud.database();
+    const me = (await db.collection('staff').where({ openid: 'demo-branch' }).get()).data[0];
+    await ok(local.call('stats', { action: 'setTarget', unitId: me.unitId, period: '2025-07', metric: 'acquiring', value: 5000 }, 'demo-hq'));
+    const bad = await local.call('stats', { action: 'setTarget', unitId: me.unitId, period: '2025-07', metric: 'nope', value: 1 }, 'demo-hq');
+    expect(bad.error.code).toBe('VALIDATION');
+    expect(bad.error.details.issues[0].field).toBe('metric');
+    const d = await ok(local.call('stats', { action: 'dashboard', period: '2025-07', sections: ['targets'] }, 'demo-branch'));
+    expect(d.targets).toEqual([{ metric: 'acquiring', target: 5000, actual: d.figures.acquiring, ratio: d.figures.acquiring / 5000 }]);
+    const panel = await ok(local.call('stats', { action: 'panel', period: '2025-07' }, 'demo-branch'));
+    expect(panel.items.find((i: any) => i.metric === 'acquiring')).toEqual({ metric: 'acquiring', actual: d.figures.acquiring, target: 5000, ratio: d.figures.acquiring / 5000 });
+  });
+
+  it('the branch exports its grid report as an XLSX with the five sheets, masked', async () => {
+    const res = await ok(local.call('report', { action: 'export', jobId: 'job-branch-export-1', period: '2025-07' }, 'demo-branch'));
+    expect(res.status).toBe('done');
+    expect(res.url).toMatch(/^https?:\/\//);
+    const buf = local.cloud.storage.download(res.fileId);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf as any);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['单位汇总', '网格指标', '员工工作量', '商户清单', '生命周期名单']);
+    const merchants = wb.getWorksheet('商户清单')!;
+    expect(merchants.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(merchants.rowCount - 1).toBe(res.rows['商户清单']);
+    const mobiles = merchants.getColumn(6).values.slice(2).filter(Boolean) as string[];
+    expect(mobiles.length).toBeGreaterThan(0);
+    expect(mobiles.every((m) => /^\d{3}\*{4}\d{4}$/.test(m))).toBe(true);
+    const grids = wb.getWorksheet('网格指标')!;
+    expect(grids.getColumn(7).numFmt).toBe('0.0%');
+    const again = await ok(local.call('report', { action: 'export', jobId: 'job-branch-export-1', period: '2025-07' }, 'demo-branch'));
+    expect(again.fileId).toBe(res.fileId);
+    const audit = (await local.cloud.database().collection('auditLog').where({ action: 'export' }).get()).data;
+    expect(audit.some((a: any) => a.target.id === 'job-branch-export-1')).toBe(true);
+  });
+
+  it('reconciliation of a day of the demo bank reports no difference', async () => {
+    const r = await ok(local.call('stats', { action: 'reconcile', from: '2025-07-15', to: '2025-07-15' }, 'demo-hq'));
+    expect(r.checkedValues).toBeGreaterThan(0);
+    expect(r.differences).toEqual([]);
+  });
+});
