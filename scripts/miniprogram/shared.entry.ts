@@ -11,6 +11,7 @@ export { z };
 export * from '../../shared/envelope';
 export * from '../../shared/domain/roles';
 export * from '../../shared/domain/mask.rules';
+export { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../shared/domain/division.rules';
 export { distanceMeters } from '../../shared/domain/geo.rules';
 export { INDUSTRY_SECTIONS, INDUSTRY_DIVISIONS } from '../../shared/domain/industry.rules';
 export { LIFECYCLE_CLASSES, VISIT_TYPES } from '../../shared/domain/metrics.rules';

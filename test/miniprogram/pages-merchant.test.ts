@@ -88,11 +88,13 @@ describe('filing form', () => {
   async function fillAll(page: any) {
     await tap(page, '.more'); // locate
     await tap(page, '.add'); // camera
-    await type(page, '.input', '李家超市', 0);
-    await type(page, '.input', '英武中路 12 号', 1);
+    await type(page, '.f-name', '李家超市');
+    page.instance.onTownship({ detail: { value: 0 } });
+    await type(page, '.f-street', '英武中路');
+    await type(page, '.f-door', '12号');
     page.instance.onIndustry({ detail: { value: 0 } });
-    await type(page, '.input', '李四', 3);
-    await type(page, '.input', '13912345678', 4);
+    await type(page, '.f-op-name', '李四');
+    await type(page, '.f-op-mobile', '13912345678');
   }
 
   test('submits a complete file: camera-only photos stamped and compressed, uploaded, location, industry, operator, products', async () => {
@@ -109,7 +111,7 @@ describe('filing form', () => {
     const create = calls().find((c) => c.action === 'create')!.event;
     expect(create).toMatchObject({
       name: '李家超市',
-      address: { doorPlate: '英武中路 12 号' },
+      address: { district: '兴化市', township: '昭阳街道', street: '英武中路', doorPlate: '12号', text: '兴化市昭阳街道英武中路12号' },
       location: { lng: 119.8426, lat: 32.9396 },
       operator: { name: '李四', mobile: '13912345678' },
       products: [{ product: 'acquiring', bank: 'ours', status: 'in-progress' }],
@@ -177,9 +179,9 @@ describe('filing form', () => {
   test('an incomplete file is refused by 提交 with what is missing, and saved by 暂存', async () => {
     answerCalls((fn, ev) => (ev.action === 'me' ? me('marketing') : { merchant: merchantOut({ id: ev.id, isComplete: false }), isReplay: false }));
     const page = mount('pages/merchant/form/index', {}, {});
-    await type(page, '.input', '王家早点', 0);
+    await type(page, '.f-name', '王家早点');
     await tap(page, '.btn', 0);
-    expect(page.text()).toContain('还缺：门头照、门牌地址、位置、行业类别、经营者姓名、经营者手机号');
+    expect(page.text()).toContain('还缺：门头照、乡镇/街道、路名、门牌号、位置、行业类别、经营者姓名、经营者手机号');
     expect(calls().filter((c) => c.fn === 'merchant')).toHaveLength(0);
     await tap(page, '.btn.secondary');
     const create = calls().find((c) => c.action === 'create')!.event;
@@ -194,12 +196,12 @@ describe('filing form', () => {
     });
     const page = mount('pages/merchant/form/index', {}, {});
     await fillAll(page);
-    await type(page, '.input', '1391234', 4);
+    await type(page, '.f-op-mobile', '1391234');
     await tap(page, '.btn', 0);
     expect(calls().filter((c) => c.fn === 'merchant')).toHaveLength(0);
     expect(page.text()).toContain('经营者手机号：');
-    await type(page, '.input', '13912345678', 4);
-    await type(page, '.input', '91321281MA1XXXXXXX', 6);
+    await type(page, '.f-op-mobile', '13912345678');
+    await type(page, '.f-licence', '91321281MA1XXXXXXX');
     await tap(page, '.btn', 0);
     expect(page.text()).toMatch(/统一社会信用代码/);
   });

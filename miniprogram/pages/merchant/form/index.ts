@@ -9,6 +9,7 @@ import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
+import { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
 
 const OUR_CYCLE = ['none', 'in-progress', 'active'];
 
@@ -27,7 +28,8 @@ export function toDuplicateRow(d: DuplicateOut) {
 Component({
   data: {
     merchantId: '', editing: false, saving: false, error: '', errors: {} as Record<string, string>,
-    form: { name: '', doorPlate: '', operatorName: '', operatorMobile: '', operatorIdNumber: '', licenceCode: '' } as Record<string, string>,
+    form: { name: '', street: '', doorPlate: '', operatorName: '', operatorMobile: '', operatorIdNumber: '', licenceCode: '' } as Record<string, string>,
+    district: XINGHUA_NAME, townships: XINGHUA_TOWNSHIPS.map((t) => ({ code: t.code, name: t.name })), townshipIndex: -1, townshipName: '',
     industries: industryOptions(), industryIndex: -1, industryLabel: '',
     photos: [] as { path: string; takenAt: string; location?: { lat: number; lng: number } }[],
     location: null as Fix | null, markers: [] as any[], locationError: '', needsSetting: false,
@@ -46,7 +48,10 @@ Component({
         (this as any)._version = m.version;
         this.setData({
           'form.name': m.name,
-          'form.doorPlate': m.address.doorPlate ?? m.address.text ?? '',
+          'form.street': m.address.street ?? '',
+          'form.doorPlate': m.address.doorPlate ?? '',
+          townshipIndex: this.data.townships.findIndex((t) => t.name === m.address.township),
+          townshipName: m.address.township ?? '',
           // Masked values are not sent back: the user retypes personal data only to change it.
           'form.operatorName': '',
           location: m.location ? { lat: m.location.lat, lng: m.location.lng, accuracy: 0 } : null,
@@ -60,6 +65,10 @@ Component({
     onInput(e: WechatMiniprogram.Input) {
       const field = String(e.currentTarget.dataset.field);
       this.setData({ [`form.${field}`]: e.detail.value });
+    },
+    onTownship(e: WechatMiniprogram.PickerChange) {
+      const i = Number(e.detail.value);
+      this.setData({ townshipIndex: i, townshipName: this.data.townships[i]?.name ?? '' });
     },
     onIndustry(e: WechatMiniprogram.PickerChange) {
       const i = Number(e.detail.value);
@@ -111,10 +120,14 @@ Component({
       if (f.operatorMobile.trim()) operator.mobile = f.operatorMobile;
       if (f.operatorIdNumber.trim()) operator.idNumber = f.operatorIdNumber;
       const loc = this.data.location;
+      const parts = { township: this.data.townshipName, street: f.street.trim(), doorPlate: f.doorPlate.trim() };
+      const given = Object.fromEntries(Object.entries(parts).filter(([, v]) => v));
+      // District and township come from the division list (entry standard); the text is the full line.
+      const address = Object.keys(given).length ? { district: XINGHUA_NAME, ...given, text: `${XINGHUA_NAME}${parts.township}${parts.street}${parts.doorPlate}` } : null;
       return {
         id: this.data.merchantId,
         name: f.name,
-        ...(f.doorPlate.trim() ? { address: { doorPlate: f.doorPlate, text: f.doorPlate } } : {}),
+        ...(address ? { address } : {}),
         ...(loc ? { location: { lng: loc.lng, lat: loc.lat } } : {}),
         ...(ind ? { industry: ind.code } : {}),
         ...(Object.keys(operator).length ? { operator } : {}),
@@ -132,7 +145,9 @@ Component({
       const lacks = [
         !f.name.trim() && '店名',
         !this.data.photos.length && '门头照',
-        !f.doorPlate.trim() && '门牌地址',
+        !this.data.townshipName && '乡镇/街道',
+        !f.street.trim() && '路名',
+        !f.doorPlate.trim() && '门牌号',
         !this.data.location && '位置',
         this.data.industryIndex < 0 && '行业类别',
         !f.operatorName.trim() && '经营者姓名',

@@ -1,0 +1,137 @@
+/**
+ * @jest-environment jsdom
+ *
+ * Journeys in one process: the real pages and service layer in local mode, wx.request routed to the
+ * local cloud's real functions and engine (startLocalCloud, minimal bank), the fake wx only at the edge.
+ */
+import { answerCalls, flush, find, mount, resetApp, tap, type, current } from '../harness';
+import type { LocalCloud } from '../../../local/runtime';
+
+let cloud: LocalCloud;
+let h: ReturnType<typeof resetApp>;
+let gridId = '';
+let gridPoint = { lng: 0, lat: 0 };
+
+/** Routes the fake wx's requests and uploads to the local cloud, as the gateway would. */
+function routeToCloud(): void {
+  current.fake.requestHandler = async (req) => {
+    const fn = req.url.split('/functions/')[1];
+    const openid = req.header?.['X-WX-OPENID'];
+    const data = await cloud.call(fn, req.data as Record<string, unknown>, openid);
+    return { statusCode: 200, data };
+  };
+  current.fake.uploadHandler = async (filePath, url) => {
+    const cloudPath = decodeURIComponent(url.split('cloudPath=')[1]);
+    const fileID = cloud.storage.upload(cloudPath, Buffer.from(current.fake.files.get(filePath) ?? ''), undefined);
+    return { statusCode: 200, data: JSON.stringify({ fileID }) };
+  };
+}
+
+/** Acts as a demo account: a fresh app with that WeChat identity. */
+function actAs(openid: string): void {
+  h = resetApp();
+  h.wx.setStorageSync('grid.localOpenid', openid);
+  routeToCloud();
+  h.fake.location = { latitude: gridPoint.lat, longitude: gridPoint.lng, accuracy: 8 };
+}
+
+beforeAll(async () => {
+  const { startLocalCloud } = require('../../../local/runtime');
+  cloud = await startLocalCloud({ seed: 'minimal', onFunctionError: () => undefined });
+  const me = await cloud.call('user', { action: 'me' }, 'demo-marketing');
+  gridId = me.data.grids[0].id;
+  const unit = await cloud.call('org', { action: 'getUnit', unitId: gridId }, 'demo-hq');
+  const boundary: [number, number][] = unit.data.boundary ?? unit.data.unit?.boundary;
+  // A point well inside the grid: the average of its corners.
+  gridPoint = { lng: boundary.reduce((s, p) => s + p[0], 0) / boundary.length, lat: boundary.reduce((s, p) => s + p[1], 0) / boundary.length };
+}, 120000);
+
+afterAll(async () => {
+  await cloud?.close();
+});
+
+let merchantId = '';
+
+test('a marketing assistant files a merchant on site', async () => {
+  actAs('demo-marketing');
+  const page = mount('pages/merchant/form/index', {}, {});
+  await flush();
+  await tap(page, '.add');
+  await flush(30);
+  expect(page.data.photos).toHaveLength(3);
+  await type(page, '.f-name', '旅程测试面馆');
+  page.instance.onTownship({ detail: { value: 0 } });
+  await type(page, '.f-street', '英武中路');
+  await type(page, '.f-door', '208号');
+  page.instance.onIndustry({ detail: { value: page.data.industries.findIndex((i: any) => i.code === '62') } });
+  await type(page, '.f-op-name', '陈旅程');
+  await type(page, '.f-op-mobile', '13700001234');
+  await tap(page, '.chip', 0);
+  await tap(page, '.btn', 0);
+  await flush(20);
+  expect(page.data.error).toBe('');
+  const nav = h.fake.navigations.at(-1)!;
+  expect(nav.kind).toBe('redirectTo');
+  merchantId = /id=([^&]+)/.exec(nav.url)![1];
+  const stored = await cloud.call('merchant', { action: 'get', id: merchantId }, 'demo-marketing');
+  expect(stored.data).toMatchObject({ name: '旅程测试面馆', gridId, isComplete: true, industry: '62' });
+  expect(stored.data.operator.mobile).toBe('137****1234');
+  expect(stored.data.photos).toHaveLength(3);
+});
+
+let visitsBefore = 0;
+
+test('the grid dashboard before the revisit', async () => {
+  actAs('demo-leader');
+  const page = mount('pages/dashboard/index');
+  await flush(20);
+  const card = page.data.cards.find((c: any) => c.key === 'visits');
+  expect(card).toBeTruthy();
+  visitsBefore = Number(String(card.value).replace(/,/g, ''));
+});
+
+test('a maintenance assistant revisits with a failed check and sees the follow-up task', async () => {
+  actAs('demo-maintenance');
+  const page = mount('pages/visit/revisit/index', {}, { merchantId });
+  await flush(10);
+  expect(page.text()).toContain('旅程测试面馆');
+  await tap(page, '.checkin .more');
+  expect(page.data.distance).toBeLessThan(5);
+  for (let i = 0; i < 5; i++) await tap(page, '.res', i * 3);
+  await tap(page, '.res', 5 * 3 + 1);
+  await type(page, '.fail-box .input', '喇叭不响');
+  await tap(page, '.btn');
+  await flush(20);
+  expect(page.data.formError).toBe('');
+  expect(page.text()).toContain('走访已提交');
+  expect(page.text()).toContain('已生成整改任务：喇叭');
+
+  const tasks = mount('pages/visit/tasks/index');
+  await flush(10);
+  expect(tasks.text()).toContain('旅程测试面馆');
+  expect(tasks.text()).toContain('整改：喇叭');
+});
+
+test('the grid dashboard counts the new visit', async () => {
+  actAs('demo-leader');
+  const page = mount('pages/dashboard/index');
+  await flush(20);
+  const card = page.data.cards.find((c: any) => c.key === 'visits');
+  expect(Number(String(card.value).replace(/,/g, ''))).toBe(visitsBefore + 1);
+});
+
+test('head office requests an export and watches it finish', async () => {
+  actAs('demo-hq');
+  const page = mount('pages/report/exports/index');
+  await flush();
+  await tap(page, '.btn');
+  await flush(20);
+  expect(page.data.error).toBe('');
+  for (let i = 0; i < 40 && page.data.jobs[0]?.status === 'running'; i++) await new Promise((r) => setTimeout(r, 250));
+  await flush();
+  expect(page.data.jobs[0].status).toBe('done');
+  expect(page.text()).toContain('已完成');
+  expect(find(page, '.open')).toHaveLength(1);
+});
+
+void answerCalls;
