@@ -19,9 +19,13 @@ export function decodeWire(text: unknown, what: string, now: number): any {
     if (text !== null && typeof text === 'object') return toLive(text, now);
     fail('INVALID_PARAM', `${what} must be an extended JSON string`);
   }
+  // Canonical numbers ({"$numberInt":"5"}) become plain JSON numbers before parsing: most of a wire
+  // document's wrappers go without allocating an object each. A quote inside a JSON string is always
+  // escaped, so the pattern only meets real wrappers.
+  const plain = text.indexOf('"$number') === -1 ? text : text.replace(NUMBER_WRAPPER, '$1');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(plain);
   } catch (err) {
     fail('INVALID_PARAM', `${what} is not valid extended JSON: ${(err as Error).message}`);
   }
@@ -29,6 +33,7 @@ export function decodeWire(text: unknown, what: string, now: number): any {
 }
 
 const INT = /^-?\d+$/;
+const NUMBER_WRAPPER = /\{"\$number(?:Int|Long|Double)":"(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)"\}/g;
 
 function fromWire(v: any, what: string, now: number): any {
   if (v === null || typeof v !== 'object') return v;
@@ -215,7 +220,8 @@ export function idKey(id: unknown): string {
   if (typeof id === 'string') return id;
   if (typeof id === 'number' && Number.isFinite(id)) return `\u0001n:${id}`;
   if (id instanceof ObjectId) return `\u0001o:${id.toHexString()}`;
-  if (id === null || id === undefined) fail('DATABASE_REQUEST_FAILED', '_id must not be null');
+  if (id === undefined) fail('DATABASE_REQUEST_FAILED', '_id is required');
+  if (id === null) return '\u0001null';
   if (Array.isArray(id)) fail('DATABASE_REQUEST_FAILED', 'The _id field cannot be an array');
   if (id instanceof RegExp) fail('DATABASE_REQUEST_FAILED', 'The _id field cannot be a regular expression');
   return `\u0001j:${encodeStored(id)}`;

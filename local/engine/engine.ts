@@ -15,7 +15,7 @@ import { Store, type IndexSpec, type IndexField, type Order, type Plan } from '.
 import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
 import { asPoint, distanceM, parseNear } from './geo';
 import { Transactions } from './transactions';
-import { fastGroup } from './group';
+import { fastGroup, groupFields } from './group';
 
 /** CloudBase limits: a server-side get returns 100 documents by default and 1000 at most. */
 export const DEFAULT_LIMIT = 100;
@@ -45,10 +45,19 @@ export interface CollectionsSpec {
 type Params = Record<string, any>;
 
 let seq = 0;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
 /** A CloudBase-looking `_id`: 32 hex characters, seconds first so ids roughly follow creation. */
 export function newId(now = Date.now()): string {
+  // Random bytes come from a pool: one crypto call per 512 ids instead of one per id.
+  if (poolAt + 9 > pool.length) {
+    pool = randomBytes(9 * 512);
+    poolAt = 0;
+  }
   seq = (seq + 1) % 0xffffff;
-  return Math.floor(now / 1000).toString(16).padStart(8, '0') + seq.toString(16).padStart(6, '0') + randomBytes(9).toString('hex');
+  const rnd = pool.toString('hex', poolAt, poolAt + 9);
+  poolAt += 9;
+  return Math.floor(now / 1000).toString(16).padStart(8, '0') + seq.toString(16).padStart(6, '0') + rnd;
 }
 
 function requestId(): string {
@@ -192,8 +201,12 @@ export class Engine {
       // Rows arrive in the requested order: stop as soon as the page is full.
       let skipped = 0;
       for (const row of this.store.run(plan)) {
+        if (plan.exact && skipped < offset) {
+          skipped++;
+          continue;
+        }
         const doc = decodeStored(row.doc);
-        if (!guard(() => matcher.test(doc))) continue;
+        if (!plan.exact && !guard(() => matcher.test(doc))) continue;
         if (skipped < offset) {
           skipped++;
           continue;
@@ -205,7 +218,7 @@ export class Engine {
     }
     for (const row of this.store.run(plan)) {
       const doc = decodeStored(row.doc);
-      if (guard(() => matcher.test(doc))) out.push({ rid: row.rid, doc, text: row.doc });
+      if (plan.exact || guard(() => matcher.test(doc))) out.push({ rid: row.rid, doc, text: row.doc });
     }
     sortRows(out, order);
     return out.slice(offset, offset + limit);
@@ -234,6 +247,7 @@ export class Engine {
 
   /** The plan a find would use, with SQLite's EXPLAIN QUERY PLAN (for tests and diagnostics). */
   explain(coll: string, criteria: Doc, order: Order = []): Plan & { detail: string[] } {
+    compileQuery(criteria);
     const plan = this.store.plan(coll, criteria, order);
     return { ...plan, detail: this.store.explain(plan) };
   }
@@ -274,8 +288,11 @@ export class Engine {
     if (!this.store.has(coll)) return { data: { total: 0 } };
     if (!Object.keys(criteria).length) return { data: { total: this.store.size(coll) } };
     const matcher = compileQuery(criteria);
+    const plan = this.store.plan(coll, criteria, []);
+    // An exact plan is counted by SQLite over the index alone.
+    if (plan.exact) return { data: { total: this.store.countPlan(plan) } };
     let total = 0;
-    for (const row of this.store.run(this.store.plan(coll, criteria, []))) {
+    for (const row of this.store.run(plan)) {
       if (guard(() => matcher.test(decodeStored(row.doc)))) total++;
     }
     return { data: { total } };
@@ -331,7 +348,7 @@ export class Engine {
         const next = modifier ? applyUpdate(t.doc, modifier) : replacement(t.doc._id, data);
         const text = encodeStored(next);
         if (text === t.text) continue;
-        this.store.replace(coll, t.rid, next, text);
+        this.store.replace(coll, t.rid, t.doc, next, text);
         updated++;
       }
       if (!targets.length && upsert) {
@@ -354,7 +371,7 @@ export class Engine {
       if (!t) return { data: { updated: 0, doc: null } };
       const next = applyUpdate(t.doc, modifier);
       const text = encodeStored(next);
-      if (text !== t.text) this.store.replace(coll, t.rid, next, text);
+      if (text !== t.text) this.store.replace(coll, t.rid, t.doc, next, text);
       return { data: { updated: text !== t.text ? 1 : 0, doc: text } };
     })();
   }
@@ -369,7 +386,7 @@ export class Engine {
     }
     return this.db.transaction(() => {
       const targets = this.targets(coll, p, criteria);
-      for (const t of targets) this.store.remove(coll, t.rid);
+      for (const t of targets) this.store.remove(coll, t.rid, t.doc);
       return { data: { deleted: targets.length } };
     })();
   }
@@ -388,9 +405,13 @@ export class Engine {
     if (geoIdx > 0) fail('DATABASE_REQUEST_FAILED', '$geoNear is only valid as the first stage in a pipeline');
     let input: Doc[];
     let rest = pipeline;
+    let pushed: { docs: Doc[]; consumed: number } | null = null;
     if (geoIdx === 0) {
       input = this.geoNear(coll, pipeline[0].$geoNear);
       rest = pipeline.slice(1);
+    } else if ((pushed = this.groupPushdown(coll, pipeline))) {
+      input = pushed.docs;
+      rest = pipeline.slice(pushed.consumed);
     } else if (pipeline.length && '$match' in pipeline[0]) {
       // A leading $match is answered like a find, through the indexes.
       input = this.find(coll, pipeline[0].$match, [], 0, Number.MAX_SAFE_INTEGER).map((r) => r.doc);
@@ -412,6 +433,36 @@ export class Engine {
     }
     const out = rest.length ? runPipeline(input, rest.flatMap(rewriteStage), resolver) : input;
     return { data: { list: out.map((d) => encodeStored(d)) } };
+  }
+
+  /**
+   * `[$match,] $group` of a supported shape: reads only the fields the two stages use and groups directly,
+   * which keeps dashboards' roll-ups over large collections fast.
+   */
+  private groupPushdown(coll: string, pipeline: Doc[]): { docs: Doc[]; consumed: number } | null {
+    const hasMatch = pipeline.length > 1 && '$match' in pipeline[0];
+    const groupStage = pipeline[hasMatch ? 1 : 0];
+    if (!groupStage || !('$group' in groupStage) || !this.store.has(coll)) return null;
+    const fields = groupFields(groupStage.$group);
+    if (!fields) return null;
+    const criteria: Doc = hasMatch ? pipeline[0].$match : {};
+    if (!criteria || typeof criteria !== 'object') return null;
+    const matcher = compileQuery(criteria);
+    const plan = this.store.plan(coll, criteria, []);
+    let rows: Iterable<Doc>;
+    if (plan.exact) {
+      rows = this.store.runFields(plan, fields);
+    } else {
+      const matchFields = topLevelFields(criteria);
+      if (!matchFields) return null;
+      const all = [...new Set([...fields, ...matchFields])];
+      const it = this.store.runFields(plan, all);
+      rows = (function* () {
+        for (const d of it) if (guard(() => matcher.test(d))) yield d;
+      })();
+    }
+    const docs = fastGroup(rows, groupStage.$group);
+    return docs ? { docs, consumed: hasMatch ? 2 : 1 } : null;
   }
 
   private allDocs(coll: string): Doc[] {
@@ -509,6 +560,25 @@ function normaliseIndex(coll: string, ix: any): IndexSpec {
     if (!k.field || ![1, -1, '2dsphere'].includes(k.direction as any)) fail('INVALID_PARAM', `index ${coll}.${ix.name}: bad key ${k.field}`);
   }
   return { name: ix.name, keys, unique: !!ix.unique, sparse: !!ix.sparse };
+}
+
+/** The top-level fields a filter reads, or null when it holds an operator that may read any field ($expr, $where). */
+function topLevelFields(criteria: Doc): string[] | null {
+  const out = new Set<string>();
+  const walk = (c: any): boolean => {
+    if (!c || typeof c !== 'object' || Array.isArray(c)) return false;
+    for (const [k, v] of Object.entries(c)) {
+      if (k === '$and' || k === '$or' || k === '$nor') {
+        if (!Array.isArray(v) || !v.every(walk)) return false;
+      } else if (k.startsWith('$')) {
+        if (k !== '$comment') return false;
+      } else {
+        out.add(k.split('.')[0]);
+      }
+    }
+    return true;
+  };
+  return walk(criteria) ? [...out] : null;
 }
 
 /** MongoDB refuses `$`-prefixed field names in stored documents. */

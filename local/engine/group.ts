@@ -185,3 +185,17 @@ export function fastGroup(docs: Iterable<Doc>, spec: Doc): Doc[] | null {
   }
   return out;
 }
+
+/** The top-level fields a supported $group reads, or null when the spec is not one fastGroup takes. */
+export function groupFields(spec: Doc): string[] | null {
+  if (fastGroup([], spec) === null) return null;
+  const fields = new Set<string>();
+  const add = (v: unknown) => {
+    if (isFieldPath(v)) fields.add(v.slice(1).split('.')[0]);
+  };
+  const id = spec._id;
+  if (id && typeof id === 'object' && !Array.isArray(id) && !(id instanceof Date)) Object.values(id).forEach(add);
+  else add(id);
+  for (const [k, expr] of Object.entries(spec)) if (k !== '_id') Object.values(expr as Doc).forEach(add);
+  return [...fields];
+}

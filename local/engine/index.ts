@@ -24,7 +24,7 @@ export interface LocalEngine {
   /** Answers one wire request exactly as the transport does (for tools and malformed-request tests). */
   send(action: string, params?: Record<string, unknown>): Promise<any>;
   /** The plan and SQLite EXPLAIN QUERY PLAN of a find, with the filter in live values. */
-  explain(collection: string, query: Doc, order?: Order): { sql: string; index: string | null; ordered: boolean; detail: string[] };
+  explain(collection: string, query: Doc, order?: Order): { sql: string; index: string | null; ordered: boolean; exact: boolean; detail: string[] };
   /** The underlying engine (store access for seeding at speed and for benchmarks). */
   readonly engine: Engine;
 }
@@ -108,7 +108,7 @@ export function openEngine(options: EngineOptions): LocalEngine {
     send: async (action, params) => engine.handle(action, params as Record<string, any>),
     explain: (collection, query, order = []) => {
       const e = engine.explain(collection, query, order);
-      return { sql: e.sql, index: e.index, ordered: e.ordered, detail: e.detail };
+      return { sql: e.sql, index: e.index, ordered: e.ordered, exact: e.exact, detail: e.detail };
     },
   };
 }

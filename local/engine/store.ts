@@ -55,6 +55,8 @@ export interface Plan {
   params: KeyValue[];
   ordered: boolean;
   index: string | null;
+  /** The SQL selects exactly the matching documents (the evaluator need not check them). */
+  exact: boolean;
 }
 
 export type Order = [string, 1 | -1][];
@@ -135,7 +137,9 @@ export class Store {
     const insertStmt = geo
       ? this.db.prepare('SELECT 1')
       : this.db.prepare(`INSERT INTO ${q(table)} (rid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`);
-    const deleteStmt = geo ? null : this.db.prepare(`DELETE FROM ${q(table)} WHERE rid = ?`);
+    // Entries are deleted by their keys (computed from the old document) through the keys index.
+    const deleteStmt = geo ? null : this.db.prepare(`DELETE FROM ${q(table)} WHERE ${cols.map((k) => `${k} IS ?`).join(' AND ')} AND rid = ?`);
+    if (!geo) this.db.exec(`DROP INDEX IF EXISTS ${q(`${table}:rid`)}`);
     return { ...spec, table, paths: spec.keys.map((k) => k.field.split('.')), multikey, geo, insertStmt, deleteStmt };
   }
 
@@ -157,7 +161,6 @@ export class Store {
         this.db.exec(`CREATE TABLE ${t} (rid INTEGER NOT NULL, ${spec.keys.map((_, i) => `k${i}`).join(', ')})`);
         if (spec.unique) this.db.exec(`CREATE UNIQUE INDEX ${q(`ix:${name}:${spec.name}:keys`)} ON ${t} (${cols.join(', ')})`);
         else this.db.exec(`CREATE INDEX ${q(`ix:${name}:${spec.name}:keys`)} ON ${t} (${cols.join(', ')}, rid)`);
-        this.db.exec(`CREATE INDEX ${q(`ix:${name}:${spec.name}:rid`)} ON ${t} (rid)`);
       }
       this.db.prepare('INSERT INTO _indexes (coll, name, spec) VALUES (?, ?, ?)').run(name, spec.name, JSON.stringify(spec));
       const state = this.indexState(c, spec, false);
@@ -201,6 +204,13 @@ export class Store {
     let combos: KeyValue[][] = [[]];
     let isArray = false;
     for (const p of ix.paths) {
+      // Fast path: a top-level scalar (the usual case) has exactly one key.
+      const top = p.length === 1 ? doc[p[0]] : undefined;
+      if (p.length === 1 && !Array.isArray(top)) {
+        const k = keyOf(top);
+        for (const c of combos) c.push(k);
+        continue;
+      }
       const { values, isArray: arr } = valuesAt(doc, p);
       if (arr) isArray = true;
       const seen = new Map<string, KeyValue>();
@@ -222,7 +232,10 @@ export class Store {
   private addEntries(c: CollectionState, ix: IndexState, rid: number, doc: Doc): void {
     if (ix.geo) return;
     const e = this.entriesOf(ix, doc);
-    if (!e) return;
+    if (e) this.writeEntries(c, ix, rid, e);
+  }
+
+  private writeEntries(c: CollectionState, ix: IndexState, rid: number, e: { keys: KeyValue[][]; isArray: boolean }): void {
     if (e.isArray && !ix.multikey) {
       ix.multikey = true;
       this.db.prepare('UPDATE _indexes SET multikey = 1 WHERE coll = ? AND name = ?').run(c.name, ix.name);
@@ -243,13 +256,15 @@ export class Store {
     }
   }
 
+  private removeEntries(ix: IndexState, rid: number, doc: Doc): void {
+    if (ix.geo) return;
+    const e = this.entriesOf(ix, doc);
+    if (e) for (const k of e.keys) ix.deleteStmt!.run(...k, rid);
+  }
+
   private duplicate(c: CollectionState, ix: IndexState, k: KeyValue[]): never {
     const shown = ix.keys.map((f, i) => `${f.field}: ${describeKey(k[i])}`).join(', ');
     return fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${c.name} index: ${ix.name} dup key: { ${shown} }`);
-  }
-
-  private removeEntries(c: CollectionState, rid: number): void {
-    for (const ix of c.indexes) ix.deleteStmt?.run(rid);
   }
 
   /** Reads one document row by `_id`. */
@@ -276,21 +291,25 @@ export class Store {
     return rid;
   }
 
-  /** Replaces the document of a row (the `_id` is unchanged). */
-  replace(name: string, rid: number, doc: Doc, text = encodeStored(doc)): void {
+  /** Replaces the document of a row (the `_id` is unchanged); index entries change only where keys changed. */
+  replace(name: string, rid: number, old: Doc, doc: Doc, text = encodeStored(doc)): void {
     const c = this.get(name);
     c.stmts.update.run(text, rid);
-    if (c.indexes.length) {
-      this.removeEntries(c, rid);
-      for (const ix of c.indexes) this.addEntries(c, ix, rid, doc);
+    for (const ix of c.indexes) {
+      if (ix.geo) continue;
+      const before = this.entriesOf(ix, old);
+      const after = this.entriesOf(ix, doc);
+      if (sameEntries(before, after)) continue;
+      if (before) for (const k of before.keys) ix.deleteStmt!.run(...k, rid);
+      if (after) this.writeEntries(c, ix, rid, after);
     }
   }
 
-  /** Deletes a row. */
-  remove(name: string, rid: number): void {
+  /** Deletes a row (`old` is its document, whose index entries go with it). */
+  remove(name: string, rid: number, old: Doc): void {
     const c = this.get(name);
     c.stmts.remove.run(rid);
-    this.removeEntries(c, rid);
+    for (const ix of c.indexes) this.removeEntries(ix, rid, old);
   }
 
   /** Number of documents in a collection. */
@@ -309,36 +328,42 @@ export class Store {
   plan(name: string, criteria: Doc, order: Order): Plan {
     const c = this.get(name);
     const t = q(c.table);
-    const preds = collectPredicates(criteria);
+    const { preds, complete } = collectPredicates(criteria);
+    const allUsed = (used: Set<Predicate>) => complete && [...preds.values()].every((ps) => ps.every((p) => used.has(p)));
     const idPred = preds.get('_id');
     if (idPred) {
       const eq = idPred.find((p) => p.op === '$eq' && isKeyable(p.value) && p.value !== null);
       const inn = idPred.find((p) => p.op === '$in' && Array.isArray(p.value) && p.value.every((v: unknown) => isKeyable(v) && v !== null));
-      if (eq) return { sql: `SELECT rid, doc FROM ${t} WHERE id = ?`, params: [idKey(eq.value)], ordered: order.length === 0, index: '_id_' };
+      if (eq) {
+        return { sql: `SELECT rid, doc FROM ${t} WHERE id = ?`, params: [idKey(eq.value)], ordered: order.length === 0, index: '_id_', exact: allUsed(new Set([eq])) };
+      }
       if (inn && inn.value.length <= 500) {
         return {
           sql: `SELECT rid, doc FROM ${t} WHERE id IN (${inn.value.map(() => '?').join(', ')}) ORDER BY rid`,
           params: inn.value.map((v: unknown) => idKey(v)),
           ordered: order.length === 0,
           index: '_id_',
+          exact: allUsed(new Set([inn])),
         };
       }
     }
-    let best: { ix: IndexState; where: string[]; params: KeyValue[]; score: number; orderSql: string | null } | null = null;
+    let best: { ix: IndexState; where: string[]; params: KeyValue[]; score: number; orderSql: string | null; used: Set<Predicate> } | null = null;
     for (const ix of c.indexes) {
       if (ix.geo) continue;
       const where: string[] = [];
       const params: KeyValue[] = [];
+      const used = new Set<Predicate>();
       let score = 0;
       let eqPrefix = 0;
-      let i = 0;
-      for (; i < ix.keys.length; i++) {
+      for (let i = 0; i < ix.keys.length; i++) {
         const ps = preds.get(ix.keys[i].field);
         if (!ps) break;
         const eq = ps.find((p) => p.op === '$eq' && isKeyable(p.value));
         if (eq) {
           where.push(eq.value === null ? `x.k${i} IS NULL` : `x.k${i} = ?`);
           if (eq.value !== null) params.push(keyOf(eq.value));
+          // An empty array is indexed as null but does not equal null.
+          if (eq.value !== null || !ix.multikey) used.add(eq);
           score += 4;
           eqPrefix++;
           continue;
@@ -351,16 +376,16 @@ export class Store {
           if (vals.length < inn.value.length) parts.push(`x.k${i} IS NULL`);
           where.push(parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0]);
           params.push(...vals.map(keyOf));
+          if (vals.length === inn.value.length || !ix.multikey) used.add(inn);
           score += 3;
-          i++;
           break;
         }
         const range = rangeSql(`x.k${i}`, ps, ix.multikey);
         if (range) {
           where.push(...range.where);
           params.push(...range.params);
+          range.used.forEach((p) => used.add(p));
           score += 2;
-          i++;
         }
         break;
       }
@@ -372,29 +397,28 @@ export class Store {
           const dirs = order.map(([f, d], j) => (rest[j].field === f ? d * (rest[j].direction as number) : 0));
           if (dirs.every((d) => d === 1) || dirs.every((d) => d === -1)) {
             const flip = dirs[0] === -1;
-            orderSql = order
-              .map(([, d], j) => `x.k${eqPrefix + j} ${(d === 1) !== flip ? 'ASC' : 'DESC'}`)
-              .concat(order.length < rest.length ? [] : [])
-              .join(', ');
+            orderSql = order.map(([, d], j) => `x.k${eqPrefix + j} ${(d === 1) !== flip ? 'ASC' : 'DESC'}`).join(', ');
             orderSql += `, x.rid ${flip ? 'DESC' : 'ASC'}`;
             score += 1;
           }
         }
       }
       if (!where.length && !orderSql) continue;
-      if (!best || score > best.score) best = { ix, where, params, score, orderSql };
+      if (!best || score > best.score) best = { ix, where, params, score, orderSql, used };
     }
     if (!best) {
-      return { sql: `SELECT rid, doc FROM ${t} ORDER BY rid`, params: [], ordered: order.length === 0, index: null };
+      return { sql: `SELECT rid, doc FROM ${t} ORDER BY rid`, params: [], ordered: order.length === 0, index: null, exact: allUsed(new Set()) };
     }
     const ixt = q(best.ix.table);
     const where = best.where.length ? `WHERE ${best.where.join(' AND ')}` : '';
+    const exact = allUsed(best.used);
     if (best.orderSql) {
       return {
         sql: `SELECT d.rid AS rid, d.doc AS doc FROM ${ixt} x JOIN ${t} d ON d.rid = x.rid ${where} ORDER BY ${best.orderSql}`,
         params: best.params,
         ordered: true,
         index: best.ix.name,
+        exact,
       };
     }
     return {
@@ -402,7 +426,35 @@ export class Store {
       params: best.params,
       ordered: order.length === 0,
       index: best.ix.name,
+      exact,
     };
+  }
+
+  /**
+   * Runs a plan reading only some top-level fields: SQLite extracts them (`doc -> '$."f"'`), so large
+   * aggregations parse a few small values per document instead of whole documents.
+   */
+  *runFields(plan: Plan, fields: string[]): Iterable<Doc> {
+    const cols = fields.map((f, i) => `doc -> '$."${f}"' AS f${i}`).join(', ');
+    const sql = `SELECT ${cols || '1 AS f'} FROM (${plan.sql})`;
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql).raw(true);
+      this.statements.set(sql, stmt);
+    }
+    for (const row of stmt.iterate(...plan.params) as Iterable<(string | null)[]>) {
+      const doc: Doc = {};
+      for (let i = 0; i < fields.length; i++) {
+        const v = row[i];
+        if (v !== null) doc[fields[i]] = parseValue(v);
+      }
+      yield doc;
+    }
+  }
+
+  /** Counts the rows of an exact plan in SQL. */
+  countPlan(plan: Plan): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM (${plan.sql})`).get(...plan.params) as { n: number }).n;
   }
 
   /** Runs a plan, yielding candidate rows. */
@@ -422,6 +474,26 @@ export class Store {
   }
 }
 
+function sameEntries(a: { keys: KeyValue[][] } | null, b: { keys: KeyValue[][] } | null): boolean {
+  if (!a || !b) return a === b;
+  if (a.keys.length !== b.keys.length) return false;
+  return a.keys.every((ka, i) => ka.every((x, j) => {
+    const y = b.keys[i][j];
+    return Buffer.isBuffer(x) ? Buffer.isBuffer(y) && x.equals(y) : x === y;
+  }));
+}
+
+/** One stored JSON value (from `->`): numbers and plain strings directly, anything else through the decoder. */
+function parseValue(text: string): unknown {
+  const c = text.charCodeAt(0);
+  if (c === 34 /* " */ && text.indexOf('\\') === -1) return text.slice(1, -1);
+  if ((c >= 48 && c <= 57) || c === 45) return Number(text);
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (text === 'null') return null;
+  return decodeStored(`{"v":${text}}`).v;
+}
+
 function describeKey(k: KeyValue): string {
   if (k === null) return 'null';
   if (typeof k === 'string') return JSON.stringify(k);
@@ -434,29 +506,47 @@ interface Predicate {
   value: any;
 }
 
-/** Top-level field conditions of a filter (through `$and`) that an index can serve. */
-function collectPredicates(criteria: Doc, into = new Map<string, Predicate[]>()): Map<string, Predicate[]> {
-  for (const [k, v] of Object.entries(criteria)) {
-    if (k === '$and' && Array.isArray(v)) {
-      for (const c of v) if (c && typeof c === 'object') collectPredicates(c, into);
-      continue;
+/**
+ * Top-level field conditions of a filter (through `$and`) that an index can serve; `complete` says the
+ * filter holds nothing else (no $or, $expr, regular expressions, other operators).
+ */
+function collectPredicates(criteria: Doc): { preds: Map<string, Predicate[]>; complete: boolean } {
+  const preds = new Map<string, Predicate[]>();
+  let complete = true;
+  const walk = (c: Doc) => {
+    for (const [k, v] of Object.entries(c)) {
+      if (k === '$and' && Array.isArray(v)) {
+        for (const sub of v) {
+          if (sub && typeof sub === 'object' && !Array.isArray(sub)) walk(sub);
+          else complete = false;
+        }
+        continue;
+      }
+      if (k.startsWith('$')) {
+        complete = false;
+        continue;
+      }
+      const list = preds.get(k) ?? [];
+      const isOps = v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) &&
+        Object.keys(v).length > 0 && Object.keys(v).every((o) => o.startsWith('$'));
+      if (isOps) {
+        for (const [op, val] of Object.entries(v)) {
+          if (['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op)) list.push({ op, value: val });
+          else complete = false;
+        }
+      } else {
+        if (!isKeyable(v)) complete = false;
+        list.push({ op: '$eq', value: v });
+      }
+      preds.set(k, list);
     }
-    if (k.startsWith('$')) continue;
-    const list = into.get(k) ?? [];
-    const isOps = v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) &&
-      Object.keys(v).length > 0 && Object.keys(v).every((o) => o.startsWith('$'));
-    if (isOps) {
-      for (const [op, val] of Object.entries(v)) if (['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op)) list.push({ op, value: val });
-    } else {
-      list.push({ op: '$eq', value: v });
-    }
-    into.set(k, list);
-  }
-  return into;
+  };
+  walk(criteria);
+  return { preds, complete };
 }
 
 /** SQL bounds for $gt/$gte/$lt/$lte on one key column, bracketed to the value's type as MongoDB does. */
-function rangeSql(col: string, ps: Predicate[], multikey: boolean): { where: string[]; params: KeyValue[] } | null {
+function rangeSql(col: string, ps: Predicate[], multikey: boolean): { where: string[]; params: KeyValue[]; used: Predicate[] } | null {
   const bounds = ps.filter((p) => ['$gt', '$gte', '$lt', '$lte'].includes(p.op));
   const kind = (v: unknown) => (typeof v === 'number' ? 'n' : typeof v === 'string' ? 's' : v instanceof Date ? 'd' : null);
   const usable = bounds.filter((p) => kind(p.value) !== null);
@@ -490,5 +580,7 @@ function rangeSql(col: string, ps: Predicate[], multikey: boolean): { where: str
       params.push(DATE_MIN);
     } else where.push(`${col} IS NOT NULL`);
   }
-  return { where, params };
+  // Exact when every condition on the field became a bound of one type.
+  const used = chosen.length === ps.length ? chosen : [];
+  return { where, params, used };
 }

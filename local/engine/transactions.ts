@@ -142,9 +142,9 @@ export class Transactions {
             throw new EngineError('DATABASE_TRANSACTION_CONFLICT', 'WriteConflict: a document written by the transaction was changed by another write');
           }
           if (s.mine === null) {
-            if (row) this.store.remove(s.coll, row.rid);
+            if (row) this.store.remove(s.coll, row.rid, decodeStored(row.doc));
           } else if (row) {
-            this.store.replace(s.coll, row.rid, s.mine);
+            this.store.replace(s.coll, row.rid, decodeStored(row.doc), s.mine);
           } else {
             this.store.insert(s.coll, s.mine);
           }

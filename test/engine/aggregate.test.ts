@@ -39,6 +39,20 @@ it('match, group with accumulators, sort', async () => {
   ]);
 });
 
+it('group by a nested field after an $or match, counting missing values as null', async () => {
+  const c = h.db.collection('shops');
+  await c.add({ data: [{ a: { city: '宜兴' }, k: 1, d: new Date(5) }, { a: { city: '宜兴' }, k: 2, d: new Date(9) }, { a: {}, k: 3 }, { k: 4 }, { a: { city: '无锡' }, k: 9 }] });
+  const { list } = await c.aggregate()
+    .match(h._.or([{ k: h._.lte(3) }, { k: 4 }]))
+    .group({ _id: '$a.city', n: h.$.sum(1), last: h.$.max('$d'), ks: h.$.push('$k') })
+    .sort({ n: -1 })
+    .end();
+  expect(list).toEqual([
+    { _id: '宜兴', n: 2, last: new Date(9), ks: [1, 2] },
+    { _id: null, n: 2, last: null, ks: [3, 4] },
+  ]);
+});
+
 it('project, addFields with expressions, skip, limit', async () => {
   const { list } = await agg()
     .sort({ fen: -1 })

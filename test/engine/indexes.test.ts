@@ -4,6 +4,7 @@
  * SQLite's indexes (EXPLAIN QUERY PLAN shows an index SEARCH, not a SCAN of the collection).
  */
 import fc from 'fast-check';
+import { EJSON } from 'bson';
 import { openHarness, ids, rejection, type Harness } from './helpers';
 import { openEngine } from '../../local/engine';
 
@@ -161,6 +162,8 @@ describe('indexes never change results', () => {
         fc.constantFrom('p', 'q').map((t) => ({ tags: t })),
         fc.tuple(value, value).map(([v, w]) => ({ d: { $gt: v, $lte: w } })),
         fc.integer({ min: 0, max: 4 }).map((n) => ({ $and: [{ a: { $gte: n } }, { a: { $lt: n + 2 } }] })),
+        fc.tuple(value, fc.constantFrom('p', 'q', 'r')).map(([v, t]) => ({ a: v, tags: { $in: [t, null] } })),
+        fc.constantFrom('p', 'q').map((t) => ({ tags: { $gt: t, $lte: 'r' } })),
       );
       const order = fc.constantFrom<[string, 1 | -1][]>([], [['b', -1]], [['a', 1], ['b', -1]], [['d', 1]]);
       let round = 0;
@@ -177,8 +180,12 @@ describe('indexes never change results', () => {
           const a = plain.engine.find(coll, c, withOrder, 0, 1000).map((r) => r.doc._id);
           const b = indexed.engine.find(coll, c, withOrder, 0, 1000).map((r) => r.doc._id);
           expect(b).toEqual(a);
+          const query = EJSON.stringify(c, { relaxed: false });
+          const [na, nb] = await Promise.all([plain, indexed].map((e) => e.send('database.calculateDocument', { collectionName: coll, query })));
+          expect(nb.data.total).toBe(a.length);
+          expect(na.data.total).toBe(a.length);
         }),
-        { numRuns: 150 },
+        { numRuns: 200 },
       );
     } finally {
       plain.close();
