@@ -12,6 +12,9 @@ export async function loadLifecycleSettings(db: Db): Promise<Settings> {
   return resolveSettings(await getDoc(db, 'settings', 'global'));
 }
 
+/** Merchants whose class changes are written this many per transaction. */
+const RECLASSIFY_BATCH = 100;
+
 const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, area: true, acquiring: true, products: true, lifecycleClass: true, classSince: true };
 
 export interface ReclassifyResult {
@@ -72,45 +75,55 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
     await scanCollection<any>(db, 'transactions', { month: _.in(months) }, txnFields, addTxn);
   }
   const byClass: Record<string, number> = {};
-  let changed = 0;
-  let tasksOpened = 0;
-  const assignees = new Map<string, string | null>();
-  const now = opts.now ?? new Date();
+  const changes: { m: any; c: Classification; kind: 'abnormal-visit' | 'win-back' | null }[] = [];
   for (const m of merchants) {
     const c: Classification = classifyMerchant({ acquiring: m.acquiring, ourActiveProducts: countOurProducts(m.products ?? []), months: txns.get(m._id) ?? [] }, opts.asOf, t);
     byClass[c.cls] = (byClass[c.cls] ?? 0) + 1;
-    if (c.cls === m.lifecycleClass) continue;
-    changed++;
-    const kind = taskKindFor(c.cls);
-    let openTask: string | null = null;
-    if (kind) {
-      const open = (await db.collection('tasks').where({ merchantId: m._id, status: 'open', kind }).limit(1).get()) as { data: any[] };
-      openTask = open.data[0]?._id ?? null;
-    }
-    const assigneeId = kind && !openTask ? await assigneeFor(db, m.gridId, kind, assignees) : null;
+    if (c.cls !== m.lifecycleClass) changes.push({ m, c, kind: taskKindFor(c.cls) });
+  }
+  // Open lifecycle tasks of the merchants that change, so none gets a second one.
+  const openTasks = new Set<string>();
+  const needTask = changes.filter((x) => x.kind).map((x) => x.m._id);
+  for (let i = 0; i < needTask.length; i += 500) {
+    await scanCollection<any>(db, 'tasks', { merchantId: _.in(needTask.slice(i, i + 500)), status: 'open', kind: _.in(['abnormal-visit', 'win-back']) }, { _id: true, merchantId: true, kind: true }, (page) => {
+      for (const task of page) openTasks.add(`${task.merchantId}|${task.kind}`);
+    });
+  }
+  let tasksOpened = 0;
+  const assignees = new Map<string, string | null>();
+  const now = opts.now ?? new Date();
+  for (const x of changes) if (x.kind && !openTasks.has(`${x.m._id}|${x.kind}`)) await assigneeFor(db, x.m.gridId, x.kind, assignees);
+  // Changes are written in batches, each in one transaction with the class counters it moves, so a
+  // merchant's class, its history record, its task and the counters always agree.
+  for (let i = 0; i < changes.length; i += RECLASSIFY_BATCH) {
+    const batch = changes.slice(i, i + RECLASSIFY_BATCH);
     const opened = await inTransaction(db, async (tx) => {
-      await tx.collection('merchants').doc(m._id).update({ data: { lifecycleClass: c.cls, classSince: opts.asOf, classReason: c.reason, classDetail: c.detail, updatedAt: now } });
-      // Deterministic ids: a rerun of the same day's classification rewrites the same records.
-      await tx.collection('classHistory').doc(`${m._id}|${opts.asOf}|${c.cls}`).set({
-        data: { merchantId: m._id, from: m.lifecycleClass ?? null, to: c.cls, reason: c.reason, detail: c.detail, day: opts.asOf, at: now, unitPath: m.unitPath ?? [] },
-      });
+      let n = 0;
       const incs = new Increments();
-      for (const owner of merchantOwners(m)) {
-        if (m.lifecycleClass) incs.addCurrent(owner, `cls_${m.lifecycleClass}`, -1);
-        incs.addCurrent(owner, `cls_${c.cls}`, 1);
+      for (const { m, c, kind } of batch) {
+        await tx.collection('merchants').doc(m._id).update({ data: { lifecycleClass: c.cls, classSince: opts.asOf, classReason: c.reason, classDetail: c.detail, updatedAt: now } });
+        // Deterministic ids: a rerun of the same day's classification rewrites the same records.
+        await tx.collection('classHistory').doc(`${m._id}|${opts.asOf}|${c.cls}`).set({
+          data: { merchantId: m._id, from: m.lifecycleClass ?? null, to: c.cls, reason: c.reason, detail: c.detail, day: opts.asOf, at: now, unitPath: m.unitPath ?? [] },
+        });
+        for (const owner of merchantOwners(m)) {
+          if (m.lifecycleClass) incs.addCurrent(owner, `cls_${m.lifecycleClass}`, -1);
+          incs.addCurrent(owner, `cls_${c.cls}`, 1);
+        }
+        if (kind && !openTasks.has(`${m._id}|${kind}`)) {
+          const due = addDays(opts.asOf, kind === 'win-back' ? settings.winBackDueDays : settings.abnormalVisitDueDays);
+          await tx.collection('tasks').doc(`${kind}|${m._id}|${opts.asOf}`).set({
+            data: { kind, merchantId: m._id, gridId: m.gridId, unitPath: m.unitPath ?? [], assigneeId: assignees.get(`${m.gridId}|${kind}`) ?? null, dueDay: due, status: 'open', openedBy: { reason: c.reason, detail: c.detail }, createdAt: now },
+          });
+          n++;
+        }
       }
       await flushIncrements(tx, incs);
-      if (kind && !openTask) {
-        const due = addDays(opts.asOf, kind === 'win-back' ? settings.winBackDueDays : settings.abnormalVisitDueDays);
-        await tx.collection('tasks').doc(`${kind}|${m._id}|${opts.asOf}`).set({
-          data: { kind, merchantId: m._id, gridId: m.gridId, unitPath: m.unitPath ?? [], assigneeId, dueDay: due, status: 'open', openedBy: { reason: c.reason, detail: c.detail }, createdAt: now },
-        });
-        return true;
-      }
-      return false;
+      return n;
     });
-    if (opened) tasksOpened++;
+    tasksOpened += opened;
   }
+  const changed = changes.length;
   return { asOf: opts.asOf, checked: merchants.length, changed, byClass, tasksOpened, ms: Date.now() - started };
 }
 
