@@ -1,12 +1,12 @@
 /**
  * `npm start`: builds the function bundles that are missing or stale, starts the local gateway over
  * DATA_DIR (default .data/), seeds the demo bank on first start (SEED=demo|minimal|none), and prints
- * the URL and one demo account per role. /healthz answers as soon as the port listens; function calls
- * wait (503) until the first-start seed is written.
+ * the URL and one demo account per role. The port listens first, so /healthz answers within seconds;
+ * function calls answer 503 while bundles are built and the first-start seed is written.
  */
 import { buildFunctions, isStale, listFunctions } from './build-functions';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
-import type { DemoAccount, SeedKind } from '../local/runtime';
+import { SeedInterruptedError, type DemoAccount, type SeedKind } from '../local/runtime';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -39,36 +39,38 @@ async function main(): Promise<void> {
   const seed = (process.env.SEED ?? 'demo') as SeedKind;
   if (!['none', 'minimal', 'demo'].includes(seed)) throw new Error(`SEED must be none, minimal or demo, not "${seed}"`);
 
+  // Listen first, so /healthz answers within seconds; calls wait (503) while we build and seed.
+  const running = await runGateway({ ...options, seed: 'none' });
+  stopOnSignals(running);
+  const { gateway, cloud } = running;
+  say(`merchant grid platform (${gateway.mode} mode) listening on ${gateway.url}`);
+
   if (options.functionsFrom === 'build' && !options.functionsRoot) {
     const stale = listFunctions().filter((name) => isStale(name));
     if (stale.length) {
+      gateway.setBusy(`building ${stale.join(', ')}`);
       const t0 = Date.now();
       const built = await buildFunctions({ names: stale });
       say(`built ${built.map((b) => b.name).join(', ')} in ${Date.now() - t0} ms`);
     }
   }
-
-  const running = await runGateway({ ...options, seed: 'none' });
-  stopOnSignals(running);
-  const { gateway, cloud } = running;
-  say(`merchant grid platform (local mode: ${gateway.mode}) listening on ${gateway.url}`);
   say(`  data folder ${cloud.dataDir}; functions: ${cloud.functionNames().join(', ') || '(none)'}`);
 
-  if (seed === 'none') return;
-  gateway.setBusy(`seeding the ${seed} bank`);
-  try {
+  if (seed !== 'none') {
+    gateway.setBusy(`seeding the ${seed} bank`);
     const t0 = Date.now();
     const result = await cloud.seedIfEmpty(seed, { inWorker: true, onProgress: (m) => say(`  seed: ${m}`) });
     if (result) say(`seeded the ${seed} bank in ${Date.now() - t0} ms`);
     gateway.setBusy(null);
     printAccounts(gateway.url, result?.accounts ?? (await findDemoAccounts(cloud.database())));
-  } catch (err) {
-    gateway.setBusy(null);
-    throw err;
   }
+  gateway.setBusy(null);
+  say(`ready: ${gateway.url}/healthz`);
 }
 
 main().catch((err) => {
+  // Ctrl-C during the first-start seed: the signal handler is already stopping and exits.
+  if (err instanceof SeedInterruptedError) return;
   process.stderr.write(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -135,6 +135,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
   const loaded = new Map<string, (event: unknown, context: unknown) => unknown>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
+  let stopSeedWorker: (() => Promise<void>) | null = null;
 
   const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
 
@@ -236,10 +237,19 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     seeded: null,
     async seedIfEmpty(kind, seedOptions = {}) {
       if (closed) throw new Error('the local cloud is closed');
-      const p =
-        seedOptions.inWorker && !inMemory
-          ? (async () => ((await countStaff(cloud.database())) > 0 ? null : seedInWorker({ dataDir, kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress)))()
-          : seedIfEmpty(cloud.database(), kind, seedOptions.seed, seedOptions.onProgress);
+      const marker = inMemory ? null : dataDir;
+      const run = async (): Promise<SeedSummary | null> => {
+        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, kind, seedOptions.seed, seedOptions.onProgress);
+        if (await isSeeded(cloud.database(), marker)) return null;
+        const job = seedInWorker({ dataDir, kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
+        stopSeedWorker = job.stop;
+        try {
+          return await job.done;
+        } finally {
+          stopSeedWorker = null;
+        }
+      };
+      const p = run();
       inFlight.add(p);
       try {
         return await p;
@@ -250,6 +260,8 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     async close() {
       if (closed) return;
       closed = true;
+      // A seed still being written is abandoned (its marker is never written, so the next start says so).
+      if (stopSeedWorker) await stopSeedWorker();
       await Promise.allSettled([...inFlight]);
       try {
         engine.uninstall();
@@ -272,12 +284,30 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
   return localCloud;
 }
 
+/** Written into the data folder once a seed has completed; its absence beside data means a seed was cut short. */
+const SEED_MARKER = 'seed.json';
+
+/**
+ * Whether the store was seeded: no staff means empty; staff and the marker mean seeded; staff without
+ * the marker means a seed was interrupted (or the data came from elsewhere) and is refused.
+ */
+async function isSeeded(db: any, dataDir: string | null): Promise<boolean> {
+  if ((await countStaff(db)) === 0) return false;
+  if (!dataDir || existsSync(join(dataDir, SEED_MARKER))) return true;
+  throw new Error(
+    `${dataDir} holds data but no record of a completed seed (was a first start interrupted?). ` +
+      `Delete the folder to seed it again, or start with SEED=none to use it as it is.`,
+  );
+}
+
 /** Seeds through the real database client when the store holds no staff yet (first start). */
-async function seedIfEmpty(db: any, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void): Promise<SeedSummary | null> {
-  if ((await countStaff(db)) > 0) return null;
+async function seedIfEmpty(db: any, dataDir: string | null, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void): Promise<SeedSummary | null> {
+  if (await isSeeded(db, dataDir)) return null;
   // Loaded on demand: the seed module is large and tests with their own fixtures never need it.
   const { seedDatabase } = require(join(REPO_ROOT, 'scripts', 'seed', 'index'));
-  return (await seedDatabase(db, { kind, seed, onProgress })) as SeedSummary;
+  const result = (await seedDatabase(db, { kind, seed, onProgress })) as SeedSummary;
+  if (dataDir) writeFileSync(join(dataDir, SEED_MARKER), `${JSON.stringify({ kind, seed: seed ?? null, at: new Date().toISOString(), accounts: result.accounts, counts: result.counts }, null, 2)}\n`);
+  return result;
 }
 
 async function countStaff(db: any): Promise<number> {
@@ -288,14 +318,18 @@ async function countStaff(db: any): Promise<number> {
   }
 }
 
-/** Runs the seed in a worker thread (see seed-worker.ts) and resolves with its summary. */
-function seedInWorker(data: { dataDir: string; kind: string; seed?: number; collectionsFile?: string; envId: string }, onProgress?: (message: string) => void): Promise<SeedSummary | null> {
-  return new Promise((resolvePromise, reject) => {
-    const file = join(__dirname, `seed-worker${extname(__filename)}`);
-    // From TypeScript sources (tsx), the worker registers tsx's CommonJS hook before loading the file.
-    const worker = file.endsWith('.ts')
-      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData: data })
-      : new Worker(file, { workerData: data });
+/** Runs the seed in a worker thread (see seed-worker.ts); `stop` abandons it. */
+function seedInWorker(
+  data: { dataDir: string; kind: string; seed?: number; collectionsFile?: string; envId: string },
+  onProgress?: (message: string) => void,
+): { done: Promise<SeedSummary | null>; stop: () => Promise<void> } {
+  const file = join(__dirname, `seed-worker${extname(__filename)}`);
+  // From TypeScript sources (tsx), the worker registers tsx's CommonJS hook before loading the file.
+  const worker = file.endsWith('.ts')
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData: data })
+    : new Worker(file, { workerData: data });
+  let stopped = false;
+  const done = new Promise<SeedSummary | null>((resolvePromise, reject) => {
     let settled = false;
     worker.on('message', (msg: { type: string; message?: string; result?: SeedSummary | null }) => {
       if (msg.type === 'progress') onProgress?.(msg.message ?? '');
@@ -312,9 +346,24 @@ function seedInWorker(data: { dataDir: string; kind: string; seed?: number; coll
       reject(err);
     });
     worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the seed worker exited with code ${code}`));
+      if (!settled) reject(stopped ? new SeedInterruptedError() : new Error(`the seed worker exited with code ${code}`));
     });
   });
+  return {
+    done,
+    stop: async () => {
+      stopped = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/** The seed was abandoned because the local cloud closed (e.g. Ctrl-C during the first start). */
+export class SeedInterruptedError extends Error {
+  constructor() {
+    super('seeding was interrupted; the data folder must be deleted before the next start');
+    this.name = 'SeedInterruptedError';
+  }
 }
 
 /**
