@@ -197,7 +197,12 @@ export function apportion(weights: number[], total: number): number[] {
 }
 
 /** Generates every merchant-side collection of the demo bank for `org`. */
-export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset {
+export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (message: string) => void = () => undefined): Dataset {
+  let mark = Date.now();
+  const phase = (name: string) => {
+    say(`  ${name}: ${Date.now() - mark} ms`);
+    mark = Date.now();
+  };
   const cityGrids = org.grids.filter((g) => g.area === 'city');
   const townGrids = org.grids.filter((g) => g.area === 'township');
   const gridById = new Map(org.grids.map((g) => [g.id, g]));
@@ -397,6 +402,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
 
   const activeAt = (r: Row, day: number) => r.since !== null && r.since <= day && !(r.closed !== null && r.closed <= day);
 
+  phase('merchants');
   // ---- credit (阳光e贷): exact counts and outstanding sum among merchants acquiring at AS_OF
   const crng = rng.fork('credit');
   const activeRows = rows.filter((r) => activeAt(r, D));
@@ -429,6 +435,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
     }
   }
 
+  phase('credit');
   // ---- deposits: month-end balances, scaled so the acquiring merchants' sum is exact each month
   const drng = rng.fork('deposits');
   const base = new Map<Row, { level: number; drift: number }>();
@@ -463,6 +470,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
     }
   });
 
+  phase('deposits');
   // ---- monthly acquiring figures and the lifecycle class they give
   const trng = rng.fork('transactions');
   const classOf = new Map<Row, { cls: string; reason: string; detail: string; since: number }>();
@@ -511,6 +519,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
     classOf.set(r, { ...cls, since: clampDay(since, r.created, D) });
   }
 
+  phase('transactions and classes');
   // ---- class history and the to-do tasks of the lists
   const hrng = rng.fork('history');
   let historySeq = 0;
@@ -543,6 +552,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
     }
   }
 
+  phase('class history and lifecycle tasks');
   // ---- visits: filing, marketing, device installs and the revisits with the six checks
   const vrng = rng.fork('visits');
   const visitPoint = (r: Row): { location: unknown; distanceM: number; isFlagged: boolean } => {
@@ -619,6 +629,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint): Dataset 
     }
   }
 
+  phase('visits and follow-up tasks');
   // ---- import jobs the figures came from
   const hq = org.hqStaffId;
   const job = (id: string, kind: string, period: string, total: number, day: number) =>

@@ -11,6 +11,7 @@ import type { GridInfo } from './org';
 import type { Rng } from './random';
 import { DIVISION, XINGHUA_CODE } from './xinghua';
 import { personName, shopName } from './names';
+import { CHECK_ITEMS } from './catalog';
 
 const SHOPS: { industry: string; acquiring: 'none' | 'active' | 'closed'; complete: boolean }[] = [
   { industry: '52', acquiring: 'active', complete: true },
@@ -62,6 +63,30 @@ export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint):
       version: 1,
     };
   });
+  // A filing visit per complete file and one revisit with the six checks passed.
+  const visits: Record<string, unknown>[] = [];
+  merchants.forEach((m, i) => {
+    if (!m.isComplete) return;
+    const at = m.filedAt as Date;
+    visits.push({ _id: rng.uuid(), merchantId: m._id, staffId: grid.marketingId, type: 'filing', at, day: dayString(dayNumber('2024-05-06') + i * 3), location: m.location, distanceM: 12, isFlagged: false, gridId: grid.id, unitPath: grid.unitPath, photos: m.photos, note: '上门建档', createdAt: at });
+  });
+  const revisitAt = chinaInstant(dayNumber('2025-07-15'), 10);
+  visits.push({
+    _id: rng.uuid(),
+    merchantId: merchants[0]._id,
+    staffId: grid.maintenanceId,
+    type: 'revisit',
+    at: revisitAt,
+    day: '2025-07-15',
+    location: merchants[0].location,
+    distanceM: 8,
+    isFlagged: false,
+    gridId: grid.id,
+    unitPath: grid.unitPath,
+    checks: CHECK_ITEMS.map((item) => ({ item, result: 'pass' })),
+    photos: [],
+    createdAt: revisitAt,
+  });
   const wechatGroups = [{ _id: `wg-${grid.id.slice(2)}-1`, name: `${grid.name.replace(/网格$/, '')}商户群`, gridId: grid.id, unitPath: grid.unitPath, createdAt: chinaInstant(dayNumber('2024-05-01'), 10) }];
-  return { merchants, wechatGroups };
+  return { merchants, visits, wechatGroups };
 }

@@ -4,6 +4,7 @@
  */
 import { startLocalCloud, type LocalCloud } from '../../local/runtime';
 import { generatePiKey } from '../../server/pi';
+import { rebuildRollups } from '../../server/rollup';
 import { isComplete, missingFields } from '../../shared/domain/merchant-file.rules';
 import { ROLES } from '../../shared/domain/roles';
 import { DEMO_ACCOUNTS, generateBank, seedDatabase, type SeedResult } from '../../scripts/seed';
@@ -68,6 +69,18 @@ describe('minimal bank', () => {
       expect(pointInPolygon(m.location.coordinates ?? [m.location.longitude, m.location.latitude], grid.boundary)).toBe(true);
     }
     expect(seeded.counts.merchants).toBe(data.length);
+  });
+
+  it('writes the same roll-ups as rebuilding them from the stored records', async () => {
+    const read = async (coll: string) => (await db.collection(coll).orderBy('_id', 'asc').limit(1000).get()).data;
+    const seededRollups = await read('rollups');
+    const seededMarks = await read('rollupMarks');
+    expect(seededRollups.length).toBe(seeded.counts.rollups);
+    expect(seededRollups.length).toBeGreaterThan(0);
+    expect(seededMarks.length).toBe(1);
+    await rebuildRollups(db);
+    expect(await read('rollups')).toEqual(seededRollups);
+    expect(await read('rollupMarks')).toEqual(seededMarks);
   });
 
   it('refuses an unknown kind or a bad seed number before writing anything', async () => {
