@@ -62,6 +62,15 @@ export interface Plan {
 export type Order = [string, 1 | -1][];
 
 const COLLECTION_NAME = /^[A-Za-z0-9_\-.]{1,64}$/;
+/** MongoDB's (and CloudBase's) largest document: 16 MB. */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+function checkSize(text: string): void {
+  // Characters never outnumber bytes, so only long texts need the exact byte count.
+  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text) > MAX_DOCUMENT_BYTES) {
+    fail('DATABASE_REQUEST_FAILED', `document is larger than the maximum size ${MAX_DOCUMENT_BYTES} bytes`);
+  }
+}
 
 /** Quotes an SQL identifier. */
 function q(name: string): string {
@@ -278,9 +287,11 @@ export class Store {
   insert(name: string, doc: Doc): number {
     const c = this.get(name);
     const key = idKey(doc._id);
+    const text = encodeStored(doc);
+    checkSize(text);
     let rid: number;
     try {
-      rid = Number(c.stmts.insert.run(key, encodeStored(doc)).lastInsertRowid);
+      rid = Number(c.stmts.insert.run(key, text).lastInsertRowid);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: ${describeKey(keyOf(doc._id))} }`);
@@ -294,6 +305,7 @@ export class Store {
   /** Replaces the document of a row (the `_id` is unchanged); index entries change only where keys changed. */
   replace(name: string, rid: number, old: Doc, doc: Doc, text = encodeStored(doc)): void {
     const c = this.get(name);
+    checkSize(text);
     c.stmts.update.run(text, rid);
     for (const ix of c.indexes) {
       if (ix.geo) continue;

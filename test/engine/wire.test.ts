@@ -48,6 +48,11 @@ describe('malformed requests', () => {
     expectCloudBaseError(await rejection(engine.send(action as string, params as Record<string, unknown>)), code as string);
   });
 
+  it('a document over 16 MB is refused', async () => {
+    const big = JSON.stringify({ blob: 'x'.repeat(16 * 1024 * 1024) });
+    expectCloudBaseError(await rejection(engine.send('database.insertDocument', { collectionName: 'c', data: [big] })), 'DATABASE_REQUEST_FAILED');
+  });
+
   it('a failed request leaves the data as it was', async () => {
     await rejection(engine.send('database.modifyDocument', { collectionName: 'c', query: '{}', queryType: 'WHERE', multi: true, data: '{"$inc":{"n":"x"}}' }));
     const res = await engine.send('database.getDocument', { collectionName: 'c', query: '{"_id":"a"}', queryType: 'DOC' });
