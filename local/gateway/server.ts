@@ -294,10 +294,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  // Any declared type is read as JSON (curl -d sends form-urlencoded by default); only multipart is refused.
   const type = req.headers['content-type'];
-  if (type && !/^application\/json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+  if (type && /^multipart\//i.test(type)) {
     req.resume();
-    throw new HttpError(415, 'VALIDATION', 'body: send application/json');
+    throw new HttpError(415, 'VALIDATION', 'body: send a JSON object');
   }
   const raw = await readBody(req, limit);
   if (raw.length === 0) return {};

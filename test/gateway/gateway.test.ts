@@ -54,6 +54,11 @@ describe('gateway: functions', () => {
     expect(got.data).toMatchObject({ text: '兴化', by: 'demo-member' });
   });
 
+  it('reads a JSON body whatever content type curl declares', async () => {
+    const res = await post('/functions/notes', '{"action":"whoami"}', { 'content-type': 'application/x-www-form-urlencoded', 'x-wx-openid': 'demo-hq' });
+    expect((await json(res)).data.openid).toBe('demo-hq');
+  });
+
   it('writes one JSON log line per request without bodies or callers', async () => {
     logs.length = 0;
     await post('/functions/notes', { action: 'whoami', secret: '13800000000' }, { 'x-wx-openid': 'demo-leader' });
@@ -68,7 +73,8 @@ describe('gateway: functions', () => {
     ['a body that is not JSON', () => post('/functions/notes', '{"action":'), 400],
     ['a JSON array', () => post('/functions/notes', '[1,2]'), 400],
     ['a JSON string', () => post('/functions/notes', '"x"'), 400],
-    ['a form body', () => post('/functions/notes', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' }), 415],
+    ['a form body', () => post('/functions/notes', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' }), 400],
+    ['a multipart body', () => post('/functions/notes', '--x--', { 'content-type': 'multipart/form-data; boundary=x' }), 415],
     ['an unknown function', () => post('/functions/nothing', {}), 404],
     ['a path-climbing name', () => post('/functions/..%2Fnotes', {}), 404],
     ['a bad percent-encoding', () => post('/functions/%E0%A4%A', {}), 400],
