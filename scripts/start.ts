@@ -71,6 +71,7 @@ async function main(): Promise<void> {
 main().catch((err) => {
   // Ctrl-C during the first-start seed: the signal handler is already stopping and exits.
   if (err instanceof SeedInterruptedError) return;
-  process.stderr.write(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const detail = err instanceof Error ? (process.env.DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+  process.stderr.write(`npm start failed: ${detail}\n`);
   process.exit(1);
 });
