@@ -419,6 +419,8 @@ export class Store {
       if (!best || score > best.score) best = { ix, where, params, score, orderSql, used };
     }
     if (!best) {
+      const union = this.orPlan(name, criteria, order);
+      if (union) return union;
       return { sql: `SELECT rid, doc FROM ${t} ORDER BY rid`, params: [], ordered: order.length === 0, index: null, exact: allUsed(new Set()) };
     }
     const ixt = q(best.ix.table);
@@ -462,6 +464,28 @@ export class Store {
       }
       yield doc;
     }
+  }
+
+  /** A top-level `$or` whose every branch has an index: the union of the branches' candidates. */
+  private orPlan(name: string, criteria: Doc, order: Order): Plan | null {
+    const branches = criteria.$or;
+    if (!Array.isArray(branches) || branches.length < 2 || branches.length > 16) return null;
+    const { $or: _or, ...rest } = criteria;
+    const subs: Plan[] = [];
+    for (const b of branches) {
+      if (!b || typeof b !== 'object' || Array.isArray(b)) return null;
+      const sub = this.plan(name, { $and: [rest, b] }, []);
+      if (!sub.index) return null;
+      subs.push(sub);
+    }
+    const t = q(this.get(name).table);
+    return {
+      sql: `SELECT rid, doc FROM ${t} WHERE rid IN (${subs.map((p) => `SELECT rid FROM (${p.sql})`).join(' UNION ')}) ORDER BY rid`,
+      params: subs.flatMap((p) => p.params),
+      ordered: order.length === 0,
+      index: subs.map((p) => p.index).join(' | '),
+      exact: false,
+    };
   }
 
   /** Counts the rows of an exact plan in SQL. */

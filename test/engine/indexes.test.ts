@@ -89,6 +89,16 @@ describe('index-backed reads', () => {
     expect(ids(res)).toEqual(['m00', 'm10', 'm20', 'm30', 'm40', 'm50']);
   });
 
+  it('an $or whose branches are indexed reads the union of the index searches', async () => {
+    const plan = h.engine.explain('merchants', { $or: [{ licenceCode: 'L7' }, { gridId: 'g4', lifecycleClass: 'qualified' }] });
+    expect(usesIndex(plan.detail, 'licenceCode_1')).toBe(true);
+    expect(usesIndex(plan.detail, 'gridId_1_lifecycleClass_1')).toBe(true);
+    expect(scans(plan.detail, 'merchants')).toBe(false);
+    const res = await h.db.collection('merchants').where(h._.or([{ licenceCode: 'L7' }, { gridId: 'g4', lifecycleClass: 'qualified' }])).get();
+    // g4 holds i = 4, 10, 16, ... (i % 6 = 4), all 'qualified' (i % 3 = 1); L7 is m07. Natural order.
+    expect(ids(res)).toEqual(['m04', 'm07', 'm10', 'm16', 'm22', 'm28', 'm34', 'm40', 'm46', 'm52', 'm58']);
+  });
+
   it('an unindexed field scans the collection', async () => {
     const plan = h.engine.explain('merchants', { name: 'x' });
     expect(plan.index).toBeNull();
@@ -164,6 +174,7 @@ describe('indexes never change results', () => {
         fc.integer({ min: 0, max: 4 }).map((n) => ({ $and: [{ a: { $gte: n } }, { a: { $lt: n + 2 } }] })),
         fc.tuple(value, fc.constantFrom('p', 'q', 'r')).map(([v, t]) => ({ a: v, tags: { $in: [t, null] } })),
         fc.constantFrom('p', 'q').map((t) => ({ tags: { $gt: t, $lte: 'r' } })),
+        fc.tuple(value, value).map(([v, w]) => ({ $or: [{ a: v }, { d: { $gte: w } }] })),
       );
       const order = fc.constantFrom<[string, 1 | -1][]>([], [['b', -1]], [['a', 1], ['b', -1]], [['d', 1]]);
       let round = 0;
