@@ -17,6 +17,7 @@ export interface RunGatewayOptions {
   functionsFrom?: 'source' | 'build';
   functionsRoot?: string;
   collectionsFile?: string;
+  publicUrl?: string;
 }
 
 export interface RunningGateway {
@@ -37,7 +38,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
   });
   let gateway: Gateway;
   try {
-    gateway = await startGateway({ cloud, port: options.port, host: options.host, mode: options.mode });
+    gateway = await startGateway({ cloud, port: options.port, host: options.host, mode: options.mode, publicUrl: options.publicUrl });
   } catch (err) {
     await cloud.close();
     throw err;
@@ -72,7 +73,20 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunGateway
     functionsFrom: from,
     functionsRoot: env.FUNCTIONS_ROOT ? resolve(env.FUNCTIONS_ROOT) : undefined,
     collectionsFile: env.COLLECTIONS_FILE ? resolve(env.COLLECTIONS_FILE) : undefined,
+    publicUrl: publicUrlOf(env.PUBLIC_URL),
   };
+}
+
+function publicUrlOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an http(s) URL, not "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PUBLIC_URL must be an http(s) URL, not "${value}"`);
+  return value.replace(/\/+$/, '');
 }
 
 /** Stops `running` on the first SIGINT/SIGTERM and exits 0; a second signal exits at once. */

@@ -44,6 +44,8 @@ export interface GatewayOptions {
   /** where log lines go (default: one JSON line each on stdout) */
   log?: (line: RequestLog | Record<string, unknown>) => void;
   mounts?: Mount[];
+  /** base URL clients use to reach this gateway, for temporary storage links (default: the listen address) */
+  publicUrl?: string;
 }
 
 export interface Gateway {
@@ -218,7 +220,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  cloud.storage.publicBaseUrl = url;
+  cloud.storage.publicBaseUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
 
   return {
     server,

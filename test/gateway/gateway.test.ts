@@ -210,3 +210,17 @@ describe('gateway in cloud mode', () => {
     expect((await fetch(`${cloudGateway.url}/storage/upload?cloudPath=a.txt`, { method: 'POST', body: 'x' })).status).toBe(403);
   });
 });
+
+describe('gateway settings from the environment', () => {
+  const { optionsFromEnv } = require('../../local/gateway/main');
+
+  it('reads defaults and refuses nonsense, naming the variable', () => {
+    expect(optionsFromEnv({})).toMatchObject({ port: 3000, host: '127.0.0.1', mode: 'local', seed: 'none', functionsFrom: 'build' });
+    expect(optionsFromEnv({ PORT: '0', PUBLIC_URL: 'http://192.168.1.5:3000/' }).publicUrl).toBe('http://192.168.1.5:3000');
+    expect(() => optionsFromEnv({ PORT: '70000' })).toThrow(/^PORT/);
+    expect(() => optionsFromEnv({ MODE: 'prod' })).toThrow(/^MODE/);
+    expect(() => optionsFromEnv({ SEED: 'all' })).toThrow(/^SEED/);
+    expect(() => optionsFromEnv({ FUNCTIONS_FROM: 'x' })).toThrow(/^FUNCTIONS_FROM/);
+    expect(() => optionsFromEnv({ PUBLIC_URL: 'ftp://x' })).toThrow(/^PUBLIC_URL/);
+  });
+});
