@@ -78,8 +78,9 @@ export function mount(rel: string, props: Record<string, unknown> = {}, query?: 
     loaded.set(file, id);
   }
   const comp = simulate.render(id, props);
-  const parent = document.createElement('parent-wrapper');
-  document.body.appendChild(parent);
+  const doc = (globalThis as any).document;
+  const parent = doc.createElement('parent-wrapper');
+  doc.body.appendChild(parent);
   // Every setData a mounted page sends is measured: none may exceed the 64 KB budget.
   const setData = comp.instance.setData.bind(comp.instance);
   comp.instance.setData = (patch: Record<string, unknown>, cb?: () => void) => {
@@ -104,7 +105,7 @@ export function mount(rel: string, props: Record<string, unknown> = {}, query?: 
 }
 
 /** The visible text of a rendered tree, whitespace collapsed. */
-export function textOf(node: Node): string {
+export function textOf(node: { textContent: string | null }): string {
   return (node.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 

@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { answerCalls, calls, find, flush, mount, resetApp, tap, type } from './harness';
+import { answerCalls, calls, flush, mount, resetApp, tap, type } from './harness';
 import { me, merchantOut, task } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;

@@ -1,0 +1,163 @@
+/**
+ * @jest-environment jsdom
+ *
+ * Renders every screen with demo data for `npm run screenshots` (run by scripts/screenshots.ts with its own
+ * jest config, never by `npm test`): the real pages mounted with miniprogram-simulate against the seeded
+ * local cloud, serialised as standalone HTML (rpx at 375 px wide) into build/screens/<name>.html.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { answerCalls, current, flush, mount, resetApp, simulate } from '../../test/miniprogram/harness';
+import { SCREENS, type ScreenContext } from './screens';
+
+const ROOT = path.resolve(__dirname, '../..');
+const OUT = path.join(ROOT, 'build', 'screens');
+const DATA_DIR = process.env.SCREENSHOT_DATA_DIR ?? path.join(ROOT, 'build', 'screenshots-data');
+const SEED = (process.env.SCREENSHOT_SEED ?? 'demo') as 'demo' | 'minimal';
+
+// WeChat's rpx: 750 per screen width; the pictures are 375 px wide.
+require('miniprogram-simulate/src/utils').transformRpx = (css: string) =>
+  css.replace(/(-?\d*\.?\d+)rpx/gi, (_m: string, n: string) => `${Number(n) / 2}px`);
+
+const BASE_CSS = `
+html, body { margin: 0; padding: 0; background: #f3f4f6; width: 375px; -webkit-font-smoothing: antialiased; }
+body { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', sans-serif; font-size: 14px; color: #1f2329; }
+wx-view, wx-scroll-view, wx-swiper, wx-form, wx-picker, wx-map, wx-canvas, wx-textarea, wx-input, wx-button, parent-wrapper, wx-label { display: block; box-sizing: border-box; }
+wx-text { display: inline; }
+wx-scroll-view { overflow: hidden; }
+wx-image { display: inline-block; background: linear-gradient(135deg, #c9d6f2, #9fb4e3); position: relative; overflow: hidden; }
+wx-image::after { content: '门头照'; position: absolute; left: 0; right: 0; bottom: 0; font-size: 10px; color: #fff; background: rgba(0,0,0,.35); text-align: center; line-height: 16px; }
+wx-input, wx-textarea { min-height: 20px; line-height: 20px; }
+wx-input[data-empty]::before, wx-textarea[data-empty]::before { content: attr(data-placeholder); color: #a0a5ad; }
+wx-input::before, wx-textarea::before { content: attr(data-value); }
+wx-button { text-align: center; line-height: 44px; border: none; border-radius: 6px; }
+.nav { height: 44px; padding-top: 20px; background: #0052d9; color: #fff; text-align: center; font-size: 17px; line-height: 44px; font-weight: 600; position: relative; }
+.nav .capsule { position: absolute; right: 8px; top: 27px; width: 87px; height: 30px; border-radius: 15px; border: 1px solid rgba(255,255,255,.5); box-sizing: border-box; }
+.nav .back { position: absolute; left: 14px; top: 20px; font-size: 22px; font-weight: 400; }
+.tabbar { position: fixed; left: 0; right: 0; bottom: 0; height: 56px; background: #fff; border-top: 1px solid #eceef1; display: flex; }
+.tabbar div { flex: 1; text-align: center; font-size: 11px; color: #8a8f99; padding-top: 6px; }
+.tabbar div i { display: block; width: 22px; height: 22px; margin: 0 auto 3px; border-radius: 6px; background: #c5c8ce; }
+.tabbar div.on { color: #0052d9; font-weight: 600; }
+.tabbar div.on i { background: #0052d9; }
+.with-tabbar { padding-bottom: 56px; }
+`;
+
+const TABS = [
+  ['workbench', '工作台'],
+  ['merchants', '商户'],
+  ['dashboard', '看板'],
+  ['mine', '我的'],
+];
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** An ECharts option drawn to SVG with the full ECharts SSR renderer (the canvas has no pixels in jsdom). */
+function chartSvg(option: unknown, width: number, height: number): string {
+  const echarts = require('echarts');
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  chart.setOption({ animation: false, textStyle: { fontFamily: 'Noto Sans CJK SC' }, ...(option as object) });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** The map component drawn as a street-map-like SVG with its markers. */
+function mapSvg(markers: { latitude: number; longitude: number; callout?: { content?: string; color?: string } }[], width: number, height: number): string {
+  if (!markers.length) return '';
+  const lats = markers.map((m) => m.latitude);
+  const lngs = markers.map((m) => m.longitude);
+  const [minLat, maxLat, minLng, maxLng] = [Math.min(...lats), Math.max(...lats), Math.min(...lngs), Math.max(...lngs)];
+  const x = (lng: number) => 24 + ((lng - minLng) / (maxLng - minLng || 1)) * (width - 48);
+  const y = (lat: number) => 24 + ((maxLat - lat) / (maxLat - minLat || 1)) * (height - 48);
+  const roads = [0.22, 0.5, 0.78].map((f) => `<line x1="0" y1="${height * f}" x2="${width}" y2="${height * f + 18}" stroke="#fff" stroke-width="9"/><line x1="${width * f}" y1="0" x2="${width * f - 14}" y2="${height}" stroke="#fff" stroke-width="7"/>`).join('');
+  const pins = markers
+    .map((m) => `<g transform="translate(${x(m.longitude).toFixed(1)},${y(m.latitude).toFixed(1)})"><path d="M0,0 C-7,-10 -7,-18 0,-18 C7,-18 7,-10 0,0Z" fill="${m.callout?.color ?? '#0052d9'}" stroke="#fff" stroke-width="1.2"/><circle cy="-12" r="2.6" fill="#fff"/></g>`)
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#eef1e6"/><rect x="${width * 0.58}" y="${height * 0.05}" width="${width * 0.3}" height="${height * 0.12}" rx="6" fill="#cfe3c3"/><path d="M0,${height * 0.88} C${width * 0.3},${height * 0.8} ${width * 0.6},${height * 0.97} ${width},${height * 0.86}" stroke="#b7d3ee" stroke-width="14" fill="none"/>${roads}${pins}</svg>`;
+}
+
+/** Serialises the mounted page to standalone HTML: its DOM, the inserted wxss, charts and map as SVG. */
+function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
+  // jsdom's DOM (the root tsconfig has no DOM types).
+  const doc = (globalThis as any).document;
+  const root: any = page.comp.dom.cloneNode(true);
+  // Inputs show their value (or placeholder) as text.
+  const liveInputs = page.comp.dom.querySelectorAll('wx-input, wx-textarea');
+  root.querySelectorAll('wx-input, wx-textarea').forEach((el: any, i: number) => {
+    const live = liveInputs[i] as any;
+    const value = live?.__wxElement?.value ?? live?.getAttribute?.('value') ?? '';
+    const placeholder = live?.__wxElement?.placeholder ?? live?.getAttribute?.('placeholder') ?? '';
+    el.setAttribute('data-value', String(value ?? ''));
+    el.setAttribute('data-placeholder', String(placeholder ?? ''));
+    if (!value) el.setAttribute('data-empty', '');
+  });
+  const data = page.data;
+  const options: Record<string, unknown> = { trend: data.trendOption, visits: data.visitOption, workload: data.option };
+  root.querySelectorAll('wx-canvas').forEach((el: any) => {
+    const id = el.getAttribute('id') ?? '';
+    const height = Number(/height:\s*(\d+)/.exec(el.getAttribute('style') ?? '')?.[1] ?? 240);
+    const option = options[id];
+    if (option && Object.keys(option as object).length) el.innerHTML = chartSvg(option, 343, height);
+  });
+  root.querySelectorAll('wx-map').forEach((el: any) => {
+    const markers = data.markers ?? [];
+    const wide = screen.page.includes('/map/');
+    el.innerHTML = mapSvg(markers.length ? markers : [{ latitude: 0, longitude: 0 }], 375, wide ? 420 : 150);
+  });
+  const styles = Array.from(doc.querySelectorAll('style') as ArrayLike<{ innerHTML: string }>).map((s) => s.innerHTML).join('\n');
+  const appCss = fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.wxss'), 'utf8').replace(/(-?\d*\.?\d+)rpx/g, (_m, n) => `${Number(n) / 2}px`).replace(/^page\s*\{/m, 'body {');
+  const isSub = !screen.tab && !screen.page.startsWith('pages/login');
+  const nav = `<div class="nav">${isSub ? '<span class="back">‹</span>' : ''}${escapeHtml(screen.title)}<span class="capsule"></span></div>`;
+  const tabbar = screen.tab ? `<div class="tabbar">${TABS.map(([k, label]) => `<div class="${k === screen.tab ? 'on' : ''}"><i></i>${label}</div>`).join('')}</div>` : '';
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}</style></head><body class="${screen.tab ? 'with-tabbar' : ''}">${nav}${root.outerHTML}${tabbar}</body></html>`;
+}
+
+let cloud: any;
+const ctx: ScreenContext = { call: async () => null, merchantId: '' };
+
+beforeAll(async () => {
+  const { startLocalCloud } = require('../../local/runtime');
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  cloud = await startLocalCloud({ dataDir: DATA_DIR, onFunctionError: () => undefined });
+  await cloud.seedIfEmpty(SEED, { onProgress: (m: string) => process.stdout.write(`seed: ${m}\n`) });
+  ctx.call = (fn, event, openid) => cloud.call(fn, event, openid);
+  const list = await cloud.call('merchant', { action: 'list', limit: 20 }, 'demo-member');
+  const rows = list.data?.items ?? [];
+  ctx.merchantId = (rows.find((m: any) => m.isComplete && m.lifecycleClass === 'qualified') ?? rows[0])?.id ?? '';
+  fs.mkdirSync(OUT, { recursive: true });
+}, 600000);
+
+afterAll(async () => {
+  await cloud?.close();
+});
+
+for (const screen of SCREENS) {
+  test(`renders ${screen.name}`, async () => {
+    const h = resetApp();
+    h.wx.setStorageSync('grid.localOpenid', screen.openid);
+    current.fake.requestHandler = async (req) => {
+      const fn = req.url.split('/functions/')[1];
+      return { statusCode: 200, data: await cloud.call(fn, req.data as Record<string, unknown>, req.header?.['X-WX-OPENID']) };
+    };
+    // The demo bank's merchants sit in 兴化; the phone stands next to the chosen merchant.
+    if (ctx.merchantId) {
+      const m = await cloud.call('merchant', { action: 'get', id: ctx.merchantId }, 'demo-member');
+      const loc = m.data?.location;
+      if (loc) h.fake.location = { latitude: loc.lat + 0.0002, longitude: loc.lng + 0.0001, accuracy: 12 };
+    }
+    const page = mount(screen.page, {}, screen.query ? screen.query(ctx) : {});
+    await flush(screen.settle ?? 20);
+    if (screen.act) {
+      await screen.act(page, ctx);
+      await flush(20);
+    }
+    await simulate.sleep(50);
+    const html = toHtml(page, screen);
+    fs.writeFileSync(path.join(OUT, `${screen.name}.html`), html);
+    expect(page.text().length).toBeGreaterThan(0);
+  }, 120000);
+}
+
+void answerCalls;

@@ -1,0 +1,65 @@
+/**
+ * The screens `npm run screenshots` renders: which page, as which demo account, with which query, and
+ * what to prepare first (queries against the seeded local cloud pick real merchants and tasks).
+ */
+export interface ScreenContext {
+  call(fn: string, event: Record<string, unknown>, openid: string): Promise<any>;
+  /** A merchant in the demo member's grid (the first of its list). */
+  merchantId: string;
+}
+
+export interface Screen {
+  /** File name (without .png). */
+  name: string;
+  /** Page path under miniprogram/. */
+  page: string;
+  openid: string;
+  title: string;
+  tab?: 'workbench' | 'merchants' | 'dashboard' | 'mine';
+  query?: (ctx: ScreenContext) => Record<string, string>;
+  /** Runs on the mounted page before the picture (e.g. switch a tab). */
+  act?: (page: any, ctx: ScreenContext) => Promise<void>;
+  /** Extra settling time for pages that poll or chain calls. */
+  settle?: number;
+}
+
+export const SCREENS: Screen[] = [
+  { name: '01-login', page: 'pages/login/index', openid: 'screenshot-new-user', title: '绑定员工账号' },
+  { name: '02-privacy', page: 'pages/privacy/index', openid: 'demo-member', title: '隐私保护指引' },
+  { name: '03-workbench', page: 'pages/workbench/index', openid: 'demo-maintenance', title: '工作台', tab: 'workbench' },
+  { name: '04-merchants', page: 'pages/merchants/index', openid: 'demo-member', title: '商户', tab: 'merchants' },
+  { name: '05-merchant-map', page: 'pages/merchant/map/index', openid: 'demo-member', title: '网格商户地图' },
+  { name: '06-merchant-detail', page: 'pages/merchant/detail/index', openid: 'demo-member', title: '商户详情', query: (c) => ({ id: c.merchantId }) },
+  {
+    name: '07-merchant-products',
+    page: 'pages/merchant/detail/index',
+    openid: 'demo-member',
+    title: '商户详情',
+    query: (c) => ({ id: c.merchantId }),
+    act: async (page) => page.instance.onTab({ currentTarget: { dataset: { value: 'products' } } }),
+  },
+  { name: '08-filing-form', page: 'pages/merchant/form/index', openid: 'demo-marketing', title: '商户建档', act: async (page) => page.instance.onLocate() },
+  {
+    name: '09-revisit',
+    page: 'pages/visit/revisit/index',
+    openid: 'demo-maintenance',
+    title: '回访签到',
+    query: (c) => ({ merchantId: c.merchantId }),
+    act: async (page) => {
+      await page.instance.onCheckIn();
+      ['pass', 'pass', 'pass', 'na', 'pass', 'fail'].forEach((value, index) => page.instance.onResult({ currentTarget: { dataset: { index, value } } }));
+      page.instance.onNote({ currentTarget: { dataset: { index: 5 } }, detail: { value: '喇叭没电，已提醒商户充电' } });
+    },
+  },
+  { name: '10-tasks', page: 'pages/visit/tasks/index', openid: 'demo-maintenance', title: '我的任务' },
+  { name: '11-lifecycle-lists', page: 'pages/lifecycle/lists/index', openid: 'demo-leader', title: '名单', query: () => ({ class: 'abnormal' }) },
+  { name: '12-dashboard-hq', page: 'pages/dashboard/index', openid: 'demo-hq', title: '看板', tab: 'dashboard', settle: 30 },
+  { name: '13-dashboard-leader', page: 'pages/dashboard/index', openid: 'demo-leader', title: '看板', tab: 'dashboard', settle: 30 },
+  { name: '14-trend', page: 'pages/stats/board/index', openid: 'demo-hq', title: '趋势与排名', query: () => ({ unitId: '', name: '' }), settle: 30 },
+  { name: '15-workload', page: 'pages/stats/workload/index', openid: 'demo-leader', title: '走访工作量', settle: 30 },
+  { name: '16-exports', page: 'pages/report/exports/index', openid: 'demo-hq', title: '报表导出' },
+  { name: '17-settings', page: 'pages/settings/index/index', openid: 'demo-hq', title: '系统设置' },
+  { name: '18-staff', page: 'pages/settings/staff/index', openid: 'demo-hq', title: '员工管理' },
+  { name: '19-grids', page: 'pages/settings/grids/index', openid: 'demo-hq', title: '网格与人员' },
+  { name: '20-mine', page: 'pages/mine/index', openid: 'demo-member', title: '我的', tab: 'mine' },
+];

@@ -1,0 +1,68 @@
+/**
+ * `npm run screenshots`: a PNG of every mini program screen with demo data, 375 px wide (at 2× pixels),
+ * into screenshots/ (git-ignored), so anyone can look at the product without WeChat DevTools.
+ *
+ * 1. builds the mini program's generated parts (scripts/build-miniprogram.ts);
+ * 2. renders each screen (scripts/screens/render.screens.ts under jest + jsdom, the real pages against
+ *    the local cloud seeded with the demo bank in build/screenshots-data/) to HTML in build/screens/;
+ * 3. photographs each HTML page in Chromium (Debian's /usr/bin/chromium with fonts-noto-cjk).
+ *
+ * Env: CHROMIUM (default /usr/bin/chromium), SCREENSHOT_SEED=minimal for a quick run on the small bank.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { buildMiniprogram } from './build-miniprogram';
+
+const ROOT = path.resolve(__dirname, '..');
+const HTML_DIR = path.join(ROOT, 'build', 'screens');
+const OUT = path.join(ROOT, 'screenshots');
+const EXECUTABLE = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+function renderHtml(): void {
+  fs.rmSync(HTML_DIR, { recursive: true, force: true });
+  const config = {
+    rootDir: ROOT,
+    testEnvironment: 'node',
+    transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2021' } }] },
+    testMatch: ['**/scripts/screens/render.screens.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '/build/'],
+    moduleFileExtensions: ['ts', 'js', 'json'],
+  };
+  const res = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/jest/bin/jest.js'), '--config', JSON.stringify(config), '--runInBand'], { cwd: ROOT, stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('rendering the screens failed');
+}
+
+async function photograph(): Promise<string[]> {
+  if (!fs.existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} not found: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM)`);
+  fs.mkdirSync(OUT, { recursive: true });
+  const browser = await chromium.launch({ executablePath: EXECUTABLE, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const written: string[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
+    for (const file of fs.readdirSync(HTML_DIR).filter((f) => f.endsWith('.html')).sort()) {
+      await page.goto(`file://${path.join(HTML_DIR, file)}`);
+      await page.evaluate(() => (globalThis as any).document.fonts.ready);
+      const png = path.join(OUT, file.replace(/\.html$/, '.png'));
+      await page.screenshot({ path: png, fullPage: true });
+      written.push(png);
+    }
+  } finally {
+    await browser.close();
+  }
+  return written;
+}
+
+async function main(): Promise<void> {
+  console.log(buildMiniprogram());
+  renderHtml();
+  const files = await photograph();
+  for (const f of files) console.log(`${path.relative(ROOT, f)}`);
+  console.log(`${files.length} screenshots in ${path.relative(ROOT, OUT)}/`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
