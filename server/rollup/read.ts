@@ -9,6 +9,7 @@ import {
   STOCK_COUNTERS,
   decomposeRange,
   figuresFrom,
+  monthEnd,
   monthOf,
   yearOf,
 } from '../../shared/domain/metrics.rules';
@@ -86,10 +87,12 @@ export function stockAt(o: OwnerDocs, at: Day): Counts {
       for (const [d, counts] of Object.entries(doc.d?.[mm] ?? {})) if (d > dd) add(out, withoutMonthly(counts), -1);
     }
   }
-  // Deposits reset each month: the month's events up to `at`.
+  // Deposits reset each month: the month's events up to `at`; at a month end that is the month's total,
+  // so month ends (trends, 31 December) need no day detail.
   const doc = o.stock.get(y);
   let dep = 0;
-  for (const [d, counts] of Object.entries(doc?.d?.[mm] ?? {})) if (d <= dd) dep += counts.depFen ?? 0;
+  if (at === monthEnd(monthOf(at))) dep = doc?.m?.[mm]?.depFen ?? 0;
+  else for (const [d, counts] of Object.entries(doc?.d?.[mm] ?? {})) if (d <= dd) dep += counts.depFen ?? 0;
   out.depFen = dep;
   for (const k of STOCK_COUNTERS) out[k] ??= 0;
   return out;

@@ -7,7 +7,8 @@ import ExcelJS from 'exceljs';
 import { useLocalCloud } from '../helpers/local-cloud';
 
 const local = useLocalCloud({ seed: 'demo' });
-jest.setTimeout(240_000);
+// Seeding the 40,000-merchant demo bank takes about a minute on an idle machine, much longer on a busy one.
+jest.setTimeout(1_800_000);
 
 const pct1 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 const bn2 = (fen: number) => Math.round(fen / 1e9) / 100; // fen → ¥ bn, 2 decimals
