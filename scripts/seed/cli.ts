@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const res = await seedDatabase(db, { kind, seed, onProgress: (m) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`) });
     console.log(`\n${res.bank}: ${Object.entries(res.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    console.log(`generate ${res.timings.generateMs} ms, write ${res.timings.writeMs} ms, roll-ups ${res.timings.rollupMs} ms, total ${res.ms} ms\n`);
+    console.log(`generate ${res.timings.generateMs} ms, write ${res.timings.writeMs} ms, roll-ups ${res.timings.rollupMs} ms, total ${res.ms} ms (CPU ${res.cpuMs} ms)\n`);
     for (const a of res.accounts) console.log(`  ${a.role.padEnd(12)} ${a.openid.padEnd(18)} ${a.name}  ${a.unitName}`);
   } finally {
     await cloud.close();
