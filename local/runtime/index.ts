@@ -170,10 +170,21 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
   };
 
   const invoke = async (fnName: string, event: Record<string, unknown>, openid?: string): Promise<unknown> => {
-    const main = loadMain(fnName);
+    let main: (event: unknown, context: unknown) => unknown;
+    try {
+      main = loadMain(fnName);
+    } catch (err) {
+      if (err instanceof FunctionNotFoundError) throw err;
+      // A function whose module fails to load answers like one that throws.
+      reportFunctionError(fnName, err);
+      return fail('INTERNAL', 'The service failed; please try again later.');
+    }
+    // The event crosses the wire as JSON (wx.cloud.callFunction's `data`): Dates arrive as strings,
+    // undefined fields vanish, and the function never shares objects with the caller.
+    const wire = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
     // As on CloudBase, the platform (not the client) sets event.userInfo on calls from the mini program;
     // identity must still be taken from getWXContext().
-    const { userInfo: _fromClient, ...rest } = event;
+    const { userInfo: _fromClient, ...rest } = wire;
     const input = openid ? { ...rest, userInfo: { appId: APP_ID, openId: openid } } : rest;
     const limitMs = timeoutOf(fnName);
     const context = {
@@ -214,6 +225,11 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       if (closed) throw new Error('the local cloud is closed');
       if (typeof fnName !== 'string' || !FUNCTION_NAME.test(fnName)) throw new FunctionNotFoundError(String(fnName));
       if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new TypeError('event must be a plain object');
+      try {
+        JSON.stringify(event);
+      } catch {
+        throw new TypeError('event must be JSON-serialisable (it crosses the wire as JSON)');
+      }
       const p = invoke(fnName, event, openid);
       inFlight.add(p);
       try {

@@ -17,7 +17,7 @@ describe('function build', () => {
 
   it('bundles every fixture function with a trimmed package.json and its config.json', async () => {
     const built = await buildFunctions({ root: FIXTURE_FUNCTIONS, outDir: fixtureOut });
-    expect(built.map((b) => b.name)).toEqual(['boom', 'files', 'notes']);
+    expect(built.map((b) => b.name)).toEqual(['boom', 'broken', 'files', 'notes']);
     for (const b of built) {
       const pkg = JSON.parse(readFileSync(join(fixtureOut, b.name, 'package.json'), 'utf8'));
       expect(pkg).toMatchObject({ name: b.name, main: 'index.js', dependencies: b.dependencies });

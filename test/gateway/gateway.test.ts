@@ -43,7 +43,7 @@ describe('gateway: functions', () => {
   it('answers /healthz', async () => {
     const res = await fetch(`${gateway.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ ok: true, data: { status: 'up', mode: 'local', functions: ['boom', 'files', 'notes'] } });
+    expect(await json(res)).toMatchObject({ ok: true, data: { status: 'up', mode: 'local', functions: ['boom', 'broken', 'files', 'notes'] } });
   });
 
   it('runs a function as the X-WX-OPENID caller and answers what it returns', async () => {
@@ -101,6 +101,9 @@ describe('gateway: functions', () => {
     expect(JSON.stringify(body)).not.toContain('13800000000');
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
     expect((await json(await post('/functions/boom', { action: 'fine' }))).data).toEqual({ fine: true });
+    const broken = await post('/functions/broken', {});
+    expect(broken.status).toBe(200);
+    expect((await json(broken)).error.code).toBe('INTERNAL');
   });
 
   it('answers CORS preflights for the browser preview and DevTools', async () => {

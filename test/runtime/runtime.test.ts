@@ -78,11 +78,27 @@ describe('startLocalCloud', () => {
     expect((await cloud.call('boom', { action: 'echo', userInfo: forged })).data.userInfo).toBeUndefined();
   });
 
+  it('passes the event as JSON, as the wire does', async () => {
+    const event = { action: 'echo', at: new Date('2025-07-31T00:00:00Z'), gone: undefined, nested: { n: 1 } };
+    const res = await cloud.call('boom', event);
+    expect(res.data).toMatchObject({ at: '2025-07-31T00:00:00.000Z', nested: { n: 1 }, types: { at: 'string', nested: 'object' } });
+    expect('gone' in res.data).toBe(false);
+    const circular: Record<string, unknown> = { action: 'echo' };
+    circular.self = circular;
+    await expect(cloud.call('boom', circular)).rejects.toThrow(/JSON-serialisable/);
+  });
+
+  it('answers INTERNAL for a function whose module fails to load', async () => {
+    errors.length = 0;
+    expect((await cloud.call('broken', {})).error.code).toBe('INTERNAL');
+    expect(errors.map((e) => e.fn)).toEqual(['broken']);
+  });
+
   it('refuses unknown or malformed function names and non-object events', async () => {
     await expect(cloud.call('nope', {})).rejects.toBeInstanceOf(FunctionNotFoundError);
     await expect(cloud.call('../notes', {})).rejects.toBeInstanceOf(FunctionNotFoundError);
     await expect(cloud.call('notes', [] as any)).rejects.toThrow(TypeError);
-    expect(cloud.functionNames()).toEqual(['boom', 'files', 'notes']);
+    expect(cloud.functionNames()).toEqual(['boom', 'broken', 'files', 'notes']);
   });
 
   it("routes the function's own storage calls to local storage", async () => {
