@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { LocalCloud, SeedKind, startLocalCloud } from '../runtime';
 import { Gateway, GatewayMode, startGateway } from './server';
+import { startTimers, TimerScheduler } from './timers';
 
 /**
  * Runs the gateway as a process: the local cloud over DATA_DIR, the HTTP server on PORT, and an
@@ -18,11 +19,14 @@ export interface RunGatewayOptions {
   functionsRoot?: string;
   collectionsFile?: string;
   publicUrl?: string;
+  /** fire the functions' timer triggers (default true; TIMERS=off disables) */
+  timers?: boolean;
 }
 
 export interface RunningGateway {
   gateway: Gateway;
   cloud: LocalCloud;
+  timers: TimerScheduler | null;
   /** Stops the server, waits for calls in flight, then closes the cloud (flushing the store). */
   stop(): Promise<void>;
 }
@@ -43,11 +47,14 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     await cloud.close();
     throw err;
   }
+  const timers = options.timers === false ? null : startTimers(cloud);
   let stopping: Promise<void> | null = null;
   return {
     gateway,
     cloud,
+    timers,
     stop() {
+      timers?.stop();
       stopping ??= gateway.close().then(() => cloud.close());
       return stopping;
     },
@@ -74,6 +81,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunGateway
     functionsRoot: env.FUNCTIONS_ROOT ? resolve(env.FUNCTIONS_ROOT) : undefined,
     collectionsFile: env.COLLECTIONS_FILE ? resolve(env.COLLECTIONS_FILE) : undefined,
     publicUrl: publicUrlOf(env.PUBLIC_URL),
+    timers: env.TIMERS !== 'off',
   };
 }
 
