@@ -32,6 +32,28 @@ export function decodeWire(text: unknown, what: string, now: number): any {
   return fromWire(parsed, what, now);
 }
 
+/**
+ * Decodes one wire document and, when its canonical text needs no more than the number unwrapping to be a
+ * stored text (no server dates, regular expressions or other wrappers), returns that text too, so a bulk
+ * insert does not stringify each document again.
+ */
+export function decodeWireDocument(text: unknown, what: string, now: number): { doc: any; stored: string | null } {
+  if (typeof text !== 'string') return { doc: decodeWire(text, what, now), stored: null };
+  const plain = text.indexOf('"$number') === -1 ? text : text.replace(NUMBER_WRAPPER, '$1');
+  const doc = decodeWire(plain, what, now);
+  return { doc, stored: isStorable(plain) ? plain : null };
+}
+
+const STORABLE_WRAPPER = /"\$(?:date":-?\d|oid":"|numberDouble":")/y;
+
+function isStorable(text: string): boolean {
+  for (let at = text.indexOf('"$'); at !== -1; at = text.indexOf('"$', at + 2)) {
+    STORABLE_WRAPPER.lastIndex = at;
+    if (!STORABLE_WRAPPER.test(text)) return false;
+  }
+  return true;
+}
+
 const INT = /^-?\d+$/;
 const NUMBER_WRAPPER = /\{"\$number(?:Int|Long|Double)":"(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)"\}/g;
 

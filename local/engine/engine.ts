@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Query as MingoQuery } from 'mingo';
-import { cloneLive, decodeStored, decodeWire, encodeStored, idKey, type Doc } from './codec';
+import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, idKey, type Doc } from './codec';
 import { EngineError, fail } from './errors';
 import { compileQuery, guard, mingoOptions, nearOf, runPipeline, resolve, toEngineError } from './matcher';
 import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
@@ -82,7 +82,7 @@ export class Engine {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('foreign_keys = OFF');
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma('cache_size = -131072');
     this.db.pragma('temp_store = MEMORY');
     this.store = new Store(this.db);
     this.now = opts.now ?? Date.now;
@@ -304,11 +304,19 @@ export class Engine {
     if (!Array.isArray(data) || data.length === 0) fail('INVALID_PARAM', 'data must be a non-empty array of documents');
     if (data.length > MAX_BATCH_INSERT) fail('DATABASE_REQUEST_FAILED', `at most ${MAX_BATCH_INSERT} documents per add`);
     const now = this.now();
+    const texts: (string | null)[] = [];
     const docs: Doc[] = data.map((d: unknown, i: number) => {
-      const doc = decodeWire(d, `data[${i}]`, now);
+      const { doc, stored } = decodeWireDocument(d, `data[${i}]`, now);
       if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('INVALID_PARAM', `data[${i}] must be an object`);
       checkFieldNames(doc);
-      return doc._id === undefined ? { _id: newId(now), ...doc } : doc;
+      if (doc._id !== undefined) {
+        texts.push(stored);
+        return doc;
+      }
+      const id = newId(now);
+      // The stored text puts the new _id first, as the document below does.
+      texts.push(stored === null ? null : stored === '{}' ? `{"_id":"${id}"}` : `{"_id":"${id}",${stored.slice(1)}`);
+      return { _id: id, ...doc };
     });
     const txn = this.txnOf(p);
     if (txn) {
@@ -316,7 +324,7 @@ export class Engine {
     } else {
       // One SQLite transaction: a batch is written whole or not at all.
       this.db.transaction(() => {
-        for (const d of docs) this.store.insert(coll, d);
+        docs.forEach((d, i) => this.store.insert(coll, d, texts[i] ?? undefined));
       })();
     }
     return { data: { insertedIds: docs.map((d) => d._id) } };
@@ -347,7 +355,8 @@ export class Engine {
       for (const t of targets) {
         const next = modifier ? applyUpdate(t.doc, modifier) : replacement(t.doc._id, data);
         const text = encodeStored(next);
-        if (text === t.text) continue;
+        // Compare in one encoding: a stored text may spell a number differently (1.0 for 1).
+        if (text === t.text || text === encodeStored(t.doc)) continue;
         this.store.replace(coll, t.rid, t.doc, next, text);
         updated++;
       }
@@ -371,8 +380,9 @@ export class Engine {
       if (!t) return { data: { updated: 0, doc: null } };
       const next = applyUpdate(t.doc, modifier);
       const text = encodeStored(next);
-      if (text !== t.text) this.store.replace(coll, t.rid, t.doc, next, text);
-      return { data: { updated: text !== t.text ? 1 : 0, doc: text } };
+      const changed = text !== t.text && text !== encodeStored(t.doc);
+      if (changed) this.store.replace(coll, t.rid, t.doc, next, text);
+      return { data: { updated: changed ? 1 : 0, doc: text } };
     })();
   }
 

@@ -26,10 +26,13 @@ export function keyOf(v: unknown): KeyValue {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return Buffer.from([T_BOOL, v ? 1 : 0]);
   if (v instanceof Date) {
-    const b = Buffer.alloc(9);
+    const ms = v.getTime();
+    const hi = Math.floor(ms / 0x100000000);
+    const b = Buffer.allocUnsafe(9);
     b[0] = T_DATE;
-    // Offset by 2^63 so negative instants sort before positive ones under memcmp.
-    b.writeBigUInt64BE(BigInt(v.getTime()) + (1n << 63n), 1);
+    // The sign bit of the high word is flipped so negative instants sort before positive ones under memcmp.
+    b.writeUInt32BE((hi + 0x80000000) >>> 0, 1);
+    b.writeUInt32BE(ms - hi * 0x100000000, 5);
     return b;
   }
   if (v instanceof ObjectId) return Buffer.concat([Buffer.from([T_OBJECTID]), Buffer.from(v.toHexString(), 'hex')]);

@@ -283,11 +283,11 @@ export class Store {
     return c.stmts.byId.get(idKey(id)) as Row | undefined;
   }
 
-  /** Inserts a live document (with its `_id`); a repeated `_id` or unique key fails with DATABASE_DUPLICATE_WRITE. */
-  insert(name: string, doc: Doc): number {
+  /** Inserts a live document (with its `_id`; `stored` is its stored text when already known); a repeated `_id` or unique key fails with DATABASE_DUPLICATE_WRITE. */
+  insert(name: string, doc: Doc, stored?: string): number {
     const c = this.get(name);
     const key = idKey(doc._id);
-    const text = encodeStored(doc);
+    const text = stored ?? encodeStored(doc);
     checkSize(text);
     let rid: number;
     try {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EJSON } from 'bson';
 import { openEngine, type LocalEngine } from '../../local/engine';
 import { rejection } from './helpers';
 
@@ -46,6 +47,22 @@ describe('malformed requests', () => {
     ['a document request without _id', 'database.removeDocument', { collectionName: 'c', query: '{"n":1}', queryType: 'DOC' }, 'INVALID_PARAM'],
   ])('%s gets CloudBase error %#', async (_what, action, params, code) => {
     expectCloudBaseError(await rejection(engine.send(action as string, params as Record<string, unknown>)), code as string);
+  });
+
+  it('keeps every value of a canonical wire document exactly', async () => {
+    const wire = EJSON.stringify(
+      { n: 1, d: 1.5, whole: 2.0, neg: -0.25, big: 2 ** 40, inf: Infinity, at: new Date(-86_400_000), s: 'say "$5" 元', arr: [1, { x: null }], o: { $oidLike: false } as any },
+      { relaxed: false },
+    ).replace('"$oidLike"', '"oidLike"');
+    const res = await engine.send('database.insertDocument', { collectionName: 'c', data: [wire] });
+    const [id] = res.data.insertedIds;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const got = await engine.send('database.getDocument', { collectionName: 'c', query: JSON.stringify({ _id: id }), queryType: 'DOC' });
+    const doc = EJSON.parse(got.data.list[0], { relaxed: true });
+    expect(doc).toEqual({ _id: id, n: 1, d: 1.5, whole: 2, neg: -0.25, big: 2 ** 40, inf: Infinity, at: new Date(-86_400_000), s: 'say "$5" 元', arr: [1, { x: null }], o: { oidLike: false } });
+    expect(Object.keys(doc)[0]).toBe('_id');
+    const byDate = await engine.send('database.getDocument', { collectionName: 'c', query: '{"at":{"$lt":{"$date":{"$numberLong":"0"}}}}' });
+    expect(byDate.data.list).toHaveLength(1);
   });
 
   it('a document over 16 MB is refused', async () => {
