@@ -141,7 +141,7 @@ describe('gateway: storage', () => {
     const up = await fetch(`${gateway.url}/storage/upload`, { method: 'POST', headers: { ...me, 'content-type': form.type }, body: form.body });
     expect(up.status).toBe(200);
     const { fileID } = await json(up);
-    expect(fileID).toBe('cloud://local.local-local/visits/v1/photo.jpg');
+    expect(fileID).toBe(cloud.storage.fileIdOf('visits/v1/photo.jpg'));
 
     const down = await fetch(`${gateway.url}/storage/download?fileID=${encodeURIComponent(fileID)}`, { headers: me });
     expect(down.status).toBe(200);

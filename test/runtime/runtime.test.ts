@@ -103,9 +103,10 @@ describe('startLocalCloud', () => {
 
   it("routes the function's own storage calls to local storage", async () => {
     const up = await cloud.call('files', { action: 'upload', cloudPath: 'notes/a.txt', text: '收单' }, 'openid-a');
-    expect(up.data.fileID).toBe('cloud://local.local-local/notes/a.txt');
+    expect(up.data.fileID).toBe(cloud.storage.fileIdOf('notes/a.txt'));
     const down = await cloud.call('files', { action: 'download', fileID: up.data.fileID }, 'openid-a');
     expect(down.data).toMatchObject({ text: '收单', statusCode: 200, errMsg: 'downloadFile:ok' });
+    expect(up.data.fileID).toMatch(/^cloud:\/\/[a-z0-9-]+\.[a-z0-9-]+\/notes\/a\.txt$/);
     expect(readFileSync(join(dataDir, 'storage', 'notes', 'a.txt'), 'utf8')).toBe('收单');
   });
 
