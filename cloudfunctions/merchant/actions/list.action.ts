@@ -1,10 +1,32 @@
 import { listMerchantsInput } from '../../../shared/contracts/merchant.contract';
-import { decodeCursor, defineAction, encodeCursor, scopeFilter } from '../../../server';
+import { type ActionContext, decodeCursor, defineAction, encodeCursor, scopeGridIds } from '../../../server';
 import { type MerchantDoc, merchantRow } from '../merchant.service';
 
 /** Escapes text for a literal match inside a regular expression. */
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Up to this many grids in scope, a list reads their merchants by grid; above, it walks the sort index. */
+const FEW_GRIDS = 6;
+
+/**
+ * The scope part of the list query, shaped for the indexes (data-model: merchants by grid and update time,
+ * and by update time alone): one grid → `gridId` equality (the index gives the order); a few grids → `gridId`
+ * in them; a large scope → `unitPath` containing the scope unit, read along the update-time index. Null when
+ * an explicit grid lies outside the caller's scope (nothing to read).
+ */
+async function scopeCondition(ctx: ActionContext, gridId: string | undefined): Promise<Record<string, unknown>[] | null> {
+  const _ = ctx.db.command;
+  const grids = await scopeGridIds(ctx.db, ctx.caller);
+  if (gridId) return grids === 'all' || grids.includes(gridId) ? [{ gridId }] : null;
+  if (grids === 'all') return [];
+  if (grids.length === 0) return null;
+  if (grids.length === 1) return [{ gridId: grids[0] }];
+  if (grids.length <= FEW_GRIDS) return [{ gridId: _.in(grids) }];
+  const units = ctx.caller.scope as string[];
+  // `$all` of one unit means "the path contains it", like equality, read along the update-time order.
+  return [units.length === 1 ? { unitPath: _.all(units) } : { unitPath: _.in(units) }];
 }
 
 /**
@@ -19,10 +41,10 @@ export const list = defineAction({
     const _ = db.command;
     const limit = input.limit ?? 20;
     const conds: Record<string, unknown>[] = [];
-    const scope = scopeFilter(ctx.caller);
-    if (Object.keys(scope).length) conds.push(scope);
-    if (input.unitId) conds.push({ unitPath: input.unitId });
-    if (input.gridId) conds.push({ gridId: input.gridId });
+    const scope = await scopeCondition(ctx, input.gridId);
+    if (scope === null) return { items: [], nextCursor: null };
+    conds.push(...scope);
+    if (input.unitId) conds.push({ unitPath: _.all([input.unitId]) });
     if (input.lifecycleClass) conds.push({ lifecycleClass: input.lifecycleClass });
     if (input.industry) conds.push({ industry: input.industry });
     if (input.marketId) conds.push({ marketId: input.marketId });
