@@ -1,4 +1,4 @@
-import { statSync, readFileSync } from 'node:fs';
+import { existsSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionNotFoundError, LocalCloud, startLocalCloud } from '../../local/runtime';
 import { FIXTURE_COLLECTIONS, FIXTURE_FUNCTIONS, makeDataDir, removeDataDir } from '../helpers/local-cloud';
@@ -13,13 +13,18 @@ const options = {
 let dataDir: string;
 let cloud: LocalCloud;
 
+const configuredKey = process.env.PI_KEY;
 beforeAll(async () => {
+  // These tests cover the generated key; a configured one is tested at the end.
+  delete process.env.PI_KEY;
   dataDir = makeDataDir();
   cloud = await startLocalCloud({ ...options, dataDir });
 });
 afterAll(async () => {
   await cloud?.close();
   removeDataDir(dataDir);
+  if (configuredKey === undefined) delete process.env.PI_KEY;
+  else process.env.PI_KEY = configuredKey;
 });
 
 describe('startLocalCloud', () => {
@@ -147,5 +152,24 @@ describe('a throwaway cloud', () => {
     }
     cloud = await startLocalCloud({ ...options, dataDir });
     expect((await cloud.call('notes', { action: 'count' })).data.total).toBe(before);
+  });
+});
+
+describe('a configured PI_KEY', () => {
+  it('wins over the key file and is left as configured', async () => {
+    await cloud.close();
+    const key = Buffer.alloc(32, 7).toString('base64');
+    process.env.PI_KEY = key;
+    const dir = makeDataDir();
+    try {
+      const c = await startLocalCloud({ ...options, dataDir: dir });
+      expect(process.env.PI_KEY).toBe(key);
+      expect(existsSync(join(dir, 'pi.key'))).toBe(false);
+      await c.close();
+    } finally {
+      removeDataDir(dir);
+      delete process.env.PI_KEY;
+    }
+    cloud = await startLocalCloud({ ...options, dataDir });
   });
 });
