@@ -13,6 +13,11 @@ export function fetchUnits(input: In<'listUnitsInput'> = {}): Promise<{ items: U
   return callAction('org', 'listUnits', parseInput(orgContract.listUnitsInput, input));
 }
 
+/** Fetches one unit with its children, markets and (for a grid) WeChat groups. */
+export function fetchUnit(unitId: string): Promise<{ unit: Unit; children: Unit[] }> {
+  return callAction('org', 'getUnit', parseInput(orgContract.getUnitInput, { unitId }));
+}
+
 /** Fetches staff of a unit's subtree, a page at a time. */
 export function fetchStaff(input: In<'listStaffInput'> = {}): Promise<{ items: Staff[]; nextCursor: string | null }> {
   return callAction('org', 'listStaff', parseInput(orgContract.listStaffInput, input));

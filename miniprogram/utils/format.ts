@@ -16,12 +16,14 @@ export function percent(value: number | null | undefined, digits = 1): string {
   return value === null || value === undefined || Number.isNaN(value) ? '—' : `${(value * 100).toFixed(digits)}%`;
 }
 
-/** 1930000000_00 fen → "19.3亿", 35000_00 → "3.5万", smaller → "1,234元". */
+/** Fen as a short amount: ≥ 1 亿 "19.30亿", ≥ 1,000 万 "2,715万", ≥ 1 万 "3.5万", else "1,234元". */
 export function money(fen: number | null | undefined): string {
   if (fen === null || fen === undefined) return '—';
   const yuan = fen / 100;
-  if (Math.abs(yuan) >= 1e8) return `${(yuan / 1e8).toFixed(2)}亿`;
-  if (Math.abs(yuan) >= 1e4) return `${(yuan / 1e4).toFixed(1)}万`;
+  const abs = Math.abs(yuan);
+  if (abs >= 1e8) return `${(yuan / 1e8).toFixed(2)}亿`;
+  if (abs >= 1e7) return `${Math.round(yuan / 1e4).toLocaleString('en-US')}万`;
+  if (abs >= 1e4) return `${(yuan / 1e4).toFixed(1)}万`;
   return `${Math.round(yuan).toLocaleString('en-US')}元`;
 }
 

@@ -34,12 +34,12 @@ wx-button { text-align: center; line-height: 44px; border: none; border-radius: 
 .nav { height: 44px; padding-top: 20px; background: #0052d9; color: #fff; text-align: center; font-size: 17px; line-height: 44px; font-weight: 600; position: relative; }
 .nav .capsule { position: absolute; right: 8px; top: 27px; width: 87px; height: 30px; border-radius: 15px; border: 1px solid rgba(255,255,255,.5); box-sizing: border-box; }
 .nav .back { position: absolute; left: 14px; top: 20px; font-size: 22px; font-weight: 400; }
-.tabbar { position: fixed; left: 0; right: 0; bottom: 0; height: 56px; background: #fff; border-top: 1px solid #eceef1; display: flex; }
+.tabbar { height: 56px; background: #fff; border-top: 1px solid #eceef1; display: flex; }
 .tabbar div { flex: 1; text-align: center; font-size: 11px; color: #8a8f99; padding-top: 6px; }
 .tabbar div i { display: block; width: 22px; height: 22px; margin: 0 auto 3px; border-radius: 6px; background: #c5c8ce; }
 .tabbar div.on { color: #0052d9; font-weight: 600; }
 .tabbar div.on i { background: #0052d9; }
-.with-tabbar { padding-bottom: 56px; }
+parent-wrapper > wx-view { min-height: auto !important; }
 `;
 
 const TABS = [
@@ -75,7 +75,7 @@ function mapSvg(markers: { latitude: number; longitude: number; callout?: { cont
   const pins = markers
     .map((m) => `<g transform="translate(${x(m.longitude).toFixed(1)},${y(m.latitude).toFixed(1)})"><path d="M0,0 C-7,-10 -7,-18 0,-18 C7,-18 7,-10 0,0Z" fill="${m.callout?.color ?? '#0052d9'}" stroke="#fff" stroke-width="1.2"/><circle cy="-12" r="2.6" fill="#fff"/></g>`)
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#eef1e6"/><rect x="${width * 0.58}" y="${height * 0.05}" width="${width * 0.3}" height="${height * 0.12}" rx="6" fill="#cfe3c3"/><path d="M0,${height * 0.88} C${width * 0.3},${height * 0.8} ${width * 0.6},${height * 0.97} ${width},${height * 0.86}" stroke="#b7d3ee" stroke-width="14" fill="none"/>${roads}${pins}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMidYMid slice"><rect width="100%" height="100%" fill="#eef1e6"/><rect x="${width * 0.58}" y="${height * 0.05}" width="${width * 0.3}" height="${height * 0.12}" rx="6" fill="#cfe3c3"/><path d="M0,${height * 0.88} C${width * 0.3},${height * 0.8} ${width * 0.6},${height * 0.97} ${width},${height * 0.86}" stroke="#b7d3ee" stroke-width="14" fill="none"/>${roads}${pins}</svg>`;
 }
 
 /** Serialises the mounted page to standalone HTML: its DOM, the inserted wxss, charts and map as SVG. */
@@ -83,22 +83,35 @@ function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
   // jsdom's DOM (the root tsconfig has no DOM types).
   const doc = (globalThis as any).document;
   const root: any = page.comp.dom.cloneNode(true);
-  // Inputs show their value (or placeholder) as text.
-  const liveInputs = page.comp.dom.querySelectorAll('wx-input, wx-textarea');
-  root.querySelectorAll('wx-input, wx-textarea').forEach((el: any, i: number) => {
-    const live = liveInputs[i] as any;
-    const value = live?.__wxElement?.value ?? live?.getAttribute?.('value') ?? '';
-    const placeholder = live?.__wxElement?.placeholder ?? live?.getAttribute?.('placeholder') ?? '';
+  const data = page.data;
+  // simulate keeps no value/placeholder on native inputs: take the value from the page data the input is
+  // bound to, the placeholder from the page's WXML source (matched by class).
+  const source = fs.readFileSync(path.join(ROOT, 'miniprogram', `${screen.page}.wxml`), 'utf8');
+  const sourceInputs = Array.from(source.matchAll(/<(?:input|textarea)\b[^>]*>/g)).map((m) => ({
+    cls: /class="([^"{]*)/.exec(m[0])?.[1].trim() ?? '',
+    placeholder: /placeholder="([^"{]*)"/.exec(m[0])?.[1] ?? '',
+  }));
+  root.querySelectorAll('wx-input, wx-textarea').forEach((el: any) => {
+    const cls = String(el.getAttribute('class') ?? '').split(/\s+/).map((c: string) => c.replace(/^[\w-]+--/, '')).join(' ');
+    const field = el.getAttribute('data-field');
+    const key = el.getAttribute('data-key');
+    const index = el.getAttribute('data-index');
+    let value: unknown = '';
+    if (field) value = data.form?.[field];
+    else if (key) value = data.values?.[key.replace(/\./g, '_')];
+    else if (index !== null && data.checks) value = data.checks[Number(index)]?.note;
+    else if (cls.includes('code')) value = data.code;
+    else if (cls.includes('area')) value = data.note;
+    const placeholder = sourceInputs.find((s) => s.cls === cls)?.placeholder ?? '';
     el.setAttribute('data-value', String(value ?? ''));
-    el.setAttribute('data-placeholder', String(placeholder ?? ''));
+    el.setAttribute('data-placeholder', placeholder);
     if (!value) el.setAttribute('data-empty', '');
   });
-  const data = page.data;
-  const options: Record<string, unknown> = { trend: data.trendOption, visits: data.visitOption, workload: data.option };
-  root.querySelectorAll('wx-canvas').forEach((el: any) => {
-    const id = el.getAttribute('id') ?? '';
+  // The canvases in page order: the trend page's two charts, or the workload page's one.
+  const options = [data.trendOption, data.visitOption, data.option].filter((o) => o && Object.keys(o).length);
+  root.querySelectorAll('wx-canvas').forEach((el: any, i: number) => {
     const height = Number(/height:\s*(\d+)/.exec(el.getAttribute('style') ?? '')?.[1] ?? 240);
-    const option = options[id];
+    const option = options[i];
     if (option && Object.keys(option as object).length) el.innerHTML = chartSvg(option, 343, height);
   });
   root.querySelectorAll('wx-map').forEach((el: any) => {
@@ -111,13 +124,19 @@ function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
   const isSub = !screen.tab && !screen.page.startsWith('pages/login');
   const nav = `<div class="nav">${isSub ? '<span class="back">‹</span>' : ''}${escapeHtml(screen.title)}<span class="capsule"></span></div>`;
   const tabbar = screen.tab ? `<div class="tabbar">${TABS.map(([k, label]) => `<div class="${k === screen.tab ? 'on' : ''}"><i></i>${label}</div>`).join('')}</div>` : '';
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}</style></head><body class="${screen.tab ? 'with-tabbar' : ''}">${nav}${root.outerHTML}${tabbar}</body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}</style></head><body>${nav}${root.outerHTML}${tabbar}</body></html>`;
 }
 
 let cloud: any;
 const ctx: ScreenContext = { call: async () => null, merchantId: '' };
 
 beforeAll(async () => {
+  // The demo bank's figures are as of its reference day: the pages and the functions both see that day.
+  const { AS_OF } = require('../seed');
+  jest.useFakeTimers({
+    now: new Date(`${AS_OF}T10:00:00+08:00`),
+    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback'],
+  });
   const { startLocalCloud } = require('../../local/runtime');
   fs.mkdirSync(DATA_DIR, { recursive: true });
   cloud = await startLocalCloud({ dataDir: DATA_DIR, onFunctionError: () => undefined });
@@ -131,6 +150,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cloud?.close();
+  jest.useRealTimers();
 });
 
 for (const screen of SCREENS) {

@@ -38,7 +38,21 @@ export const SCREENS: Screen[] = [
     query: (c) => ({ id: c.merchantId }),
     act: async (page) => page.instance.onTab({ currentTarget: { dataset: { value: 'products' } } }),
   },
-  { name: '08-filing-form', page: 'pages/merchant/form/index', openid: 'demo-marketing', title: '商户建档', act: async (page) => page.instance.onLocate() },
+  {
+    name: '08-filing-form',
+    page: 'pages/merchant/form/index',
+    openid: 'demo-marketing',
+    title: '商户建档',
+    act: async (page) => {
+      await page.instance.onTakePhoto();
+      page.comp.setData({ 'form.name': '周记早点铺', 'form.street': '英武中路', 'form.doorPlate': '118号', 'form.operatorName': '周海燕', 'form.operatorMobile': '13952611234' });
+      page.instance.onTownship({ detail: { value: 0 } });
+      page.instance.onIndustry({ detail: { value: page.data.industries.findIndex((i: { code: string }) => i.code === '62') } });
+      page.instance.onCycleOurs({ currentTarget: { dataset: { index: 1 } } });
+      page.instance.onToggleOther({ currentTarget: { dataset: { index: 0 } } });
+    },
+    settle: 40,
+  },
   {
     name: '09-revisit',
     page: 'pages/visit/revisit/index',

@@ -41,7 +41,7 @@ beforeAll(async () => {
   const me = await cloud.call('user', { action: 'me' }, 'demo-marketing');
   gridId = me.data.grids[0].id;
   const unit = await cloud.call('org', { action: 'getUnit', unitId: gridId }, 'demo-hq');
-  const boundary: [number, number][] = unit.data.boundary ?? unit.data.unit?.boundary;
+  const boundary: [number, number][] = unit.data.unit.boundary;
   // A point well inside the grid: the average of its corners.
   gridPoint = { lng: boundary.reduce((s, p) => s + p[0], 0) / boundary.length, lat: boundary.reduce((s, p) => s + p[1], 0) / boundary.length };
 }, 120000);

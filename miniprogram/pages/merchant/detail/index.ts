@@ -1,5 +1,6 @@
 import { fetchClassHistory, startMarketing } from '../../../services/lifecycle.service';
 import { fetchMerchant, revealOperator, type MerchantOut } from '../../../services/merchant.service';
+import { fetchUnit } from '../../../services/org.service';
 import { fetchTasks, fetchVisits } from '../../../services/visit.service';
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
@@ -71,14 +72,17 @@ Component({
           fetchVisits(this.data.id).catch(() => ({ items: [] as any[] })),
           fetchClassHistory(this.data.id).catch(() => ({ items: [] as any[] })),
         ]);
-        // Open tasks of the merchant's grid, this merchant's only.
-        const gridTasks = await fetchTasks({ scope: 'unit', unitId: m.gridId, status: 'open', limit: 50 }).catch(() => ({ items: [] as any[] }));
+        // Open tasks of the merchant's grid (this merchant's only), and the grid's name.
+        const [gridTasks, grid] = await Promise.all([
+          fetchTasks({ scope: 'unit', unitId: m.gridId, status: 'open', limit: 50 }).catch(() => ({ items: [] as any[] })),
+          fetchUnit(m.gridId).catch(() => null),
+        ]);
         const tasks = { items: gridTasks.items.filter((t: any) => t.merchantId === m.id) };
         const products = productRows(m.products);
         await safeSetData(this, {
           status: 'ready',
           canSeeFull: PI_ROLES.includes(me.role),
-          m: fileView(m),
+          m: { ...fileView(m), gridName: grid?.unit.name ?? m.gridId },
           products,
           gaps: products.filter((p) => p.isGap).map((p) => p.code),
           visits: visits.items.map((v: any) => ({
