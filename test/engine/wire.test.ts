@@ -58,7 +58,7 @@ describe('malformed requests', () => {
     const [id] = res.data.insertedIds;
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     const got = await engine.send('database.getDocument', { collectionName: 'c', query: JSON.stringify({ _id: id }), queryType: 'DOC' });
-    const doc = EJSON.parse(got.data.list[0], { relaxed: true });
+    const doc = EJSON.parse(got.data.list[0], { relaxed: true }) as Record<string, unknown>;
     expect(doc).toEqual({ _id: id, n: 1, d: 1.5, whole: 2, neg: -0.25, big: 2 ** 40, inf: Infinity, at: new Date(-86_400_000), s: 'say "$5" 元', arr: [1, { x: null }], o: { oidLike: false } });
     expect(Object.keys(doc)[0]).toBe('_id');
     const byDate = await engine.send('database.getDocument', { collectionName: 'c', query: '{"at":{"$lt":{"$date":{"$numberLong":"0"}}}}' });
