@@ -90,7 +90,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse, entry: RequestLog): Promise<void> => {
     setCors(res, mode);
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway');
+    } catch {
+      throw new HttpError(400, 'VALIDATION', 'path: not a valid URL');
+    }
     entry.path = url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname;
     if (req.method === 'OPTIONS') return send(res, 204);
     if (closing) res.setHeader('Connection', 'close');
