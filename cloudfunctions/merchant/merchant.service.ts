@@ -11,6 +11,7 @@ import {
   assertInScope,
   fieldError,
   findGridForPoint,
+  gridsNear,
   forbidden,
   getDoc,
   hashPi,
@@ -209,6 +210,8 @@ export async function checkMarketAndGroup(ctx: ActionContext, grid: Pick<UnitDoc
 
 export interface DuplicateProbe {
   id?: string;
+  /** The file's grid (placed or given): its merchants are always compared by name and distance. */
+  gridId?: string | null;
   name?: string;
   location?: PointInput | null;
   mobileHash?: string | null;
@@ -229,8 +232,14 @@ export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe):
   if (probe.licenceCode) add((await db.collection('merchants').where({ licenceCode: probe.licenceCode }).field(fields).limit(20).get()).data);
   if (probe.name && probe.location) {
     const settings = await ctx.settings();
-    const near = _.geoNear({ geometry: db.Geo.Point(probe.location.lng, probe.location.lat), maxDistance: settings.duplicateRadiusM });
-    add((await db.collection('merchants').where({ location: near }).field(fields).limit(50).get()).data);
+    const { lng, lat } = probe.location;
+    const grids = new Set(await gridsNear(db, lng, lat, settings.duplicateRadiusM));
+    if (probe.gridId) grids.add(probe.gridId);
+    if (grids.size > 0) {
+      // Nearby merchants of the grids around the point (by grid index), nearest first.
+      const near = _.geoNear({ geometry: db.Geo.Point(lng, lat), maxDistance: settings.duplicateRadiusM });
+      add((await db.collection('merchants').where({ gridId: _.in([...grids]), location: near }).field(fields).limit(50).get()).data);
+    }
   }
   if (found.size === 0) return [];
   const candidate: MerchantFileFields = {
