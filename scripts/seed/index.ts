@@ -153,8 +153,8 @@ async function writeRollups(db: any, data: Dataset): Promise<{ docs: number; mar
     addVisitToComputation(incs, marks, { _id, merchantId, staffId, type, day, at, isFlagged, unitPath }, merchants.get(merchantId) ?? null);
   }
   const docs = docsFromIncrements(incs, metas);
-  if (docs.length) await insertAll(db, ROLLUPS, docs as unknown as Record<string, unknown>[]);
+  if (docs.length) await insertAll(db, ROLLUPS, docs as unknown as Record<string, unknown>[], 1000);
   const mdocs = markDocs(marks);
-  if (mdocs.length) await insertAll(db, ROLLUP_MARKS, mdocs);
+  if (mdocs.length) await insertAll(db, ROLLUP_MARKS, mdocs, 1000);
   return { docs: docs.length, marks: mdocs.length };
 }
