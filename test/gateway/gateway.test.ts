@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { request } from 'node:http';
 import { startGateway, Gateway, RequestLog } from '../../local/gateway/server';
 import { LocalCloud, startLocalCloud } from '../../local/runtime';
 import { FIXTURE_COLLECTIONS, FIXTURE_FUNCTIONS, makeDataDir, removeDataDir } from '../helpers/local-cloud';
@@ -118,6 +120,43 @@ describe('gateway: functions', () => {
     await open();
     const got = await json(await post('/functions/notes', { action: 'get', id: 'g1' }));
     expect(got.data).toMatchObject({ _id: 'g1', text: '兴化' });
+  });
+});
+
+describe('gateway: random input', () => {
+  /** A raw request (fetch would normalise the path), answering status and body. */
+  function raw(method: string, path: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    return new Promise((resolveRaw, reject) => {
+      const req = request(`${gateway.url}${path}`, { method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolveRaw({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('answers any body, path and header with JSON and never a 5xx, and stays up', async () => {
+    const path = fc.oneof(
+      fc.constantFrom('/functions/notes', '/functions/boom', '/storage/upload', '/storage/delete', '/storage/temp-url', '/storage/download?fileID=x'),
+      fc.stringMatching(/^\/[a-zA-Z0-9%._~/?=&-]{0,40}$/),
+    );
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+      fc.json().map((j) => Buffer.from(j)),
+      fc.record({ action: fc.string(), id: fc.string(), text: fc.string() }).map((o) => Buffer.from(JSON.stringify(o))),
+    );
+    const headers = fc.record({ 'content-type': fc.constantFrom('application/json', 'text/plain', 'multipart/form-data; boundary=b', 'x/y'), 'x-wx-openid': fc.constantFrom('demo-a', 'bad id', '') }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), path, body, headers, async (method, p, b, h) => {
+        const res = await raw(method, p, b, h as Record<string, string>);
+        expect(res.status).toBeLessThan(500);
+        if (!(res.status === 200 && p.startsWith('/storage/download'))) expect(() => JSON.parse(res.body)).not.toThrow();
+      }),
+      { numRuns: 120 },
+    );
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
   });
 });
 
