@@ -11,6 +11,7 @@ import { type ActionContext, type Db, assertInScope, fieldError, getDoc, isInSco
 import {
   type OwnerDocs,
   classCounts,
+  dayMonthsFor,
   flowOver,
   isSingleGrain,
   loadOwnerDocs,
@@ -67,7 +68,7 @@ export async function resolveTarget(ctx: ActionContext, input: { unitId?: string
   return { ref: { type: 'unit', id: unit._id, name: unit.name, kind: unit.kind }, owner: unitOwner(unit._id), unitPath: unit.unitPath ?? [unit._id], unitKind: unit.kind };
 }
 
-const EMPTY: OwnerDocs = { meta: { owner: '', ownerType: 'unit', ownerId: '', kind: '', name: '', path: [], parentId: null }, all: null, stock: new Map(), flow: new Map() };
+const EMPTY: OwnerDocs = { meta: { owner: '', ownerType: 'unit', ownerId: '', kind: '', name: '', path: [], parentId: null }, all: null, stock: new Map(), flow: new Map(), stockDays: new Map(), flowDays: new Map() };
 
 /** The day before a period's first day, the end of the previous year, and a month's last day capped at `end`. */
 const yearEndBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}-12-31`;
@@ -82,24 +83,6 @@ async function figuresFor(db: Db, o: OwnerDocs, p: Period, target: { unitId?: st
 
 function figuresForSync(o: OwnerDocs, p: Period): MetricFigures {
   return figuresFrom(stockAt(o, p.end), flowOver(o, p.start, p.end));
-}
-
-/** Day-detail months (`MM`) a computation over these periods needs. */
-function detailMonths(periods: Period[]): string[] {
-  const out = new Set<string>();
-  for (const p of periods) {
-    out.add(p.end.slice(5, 7));
-    // Flows of a range or day read day documents of the months they touch.
-    if (p.kind === 'day' || p.kind === 'range') {
-      for (let m = p.start.slice(0, 7); m <= p.end.slice(0, 7); ) {
-        out.add(m.slice(5, 7));
-        const [y, mo] = m.split('-').map(Number);
-        m = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
-        if (out.size >= 12) break;
-      }
-    }
-  }
-  return [...out];
 }
 
 function rowOf(o: OwnerDocs, figures: MetricFigures): ChildRow {
@@ -117,7 +100,7 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
   const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
   const minYear = [period.start, prev.start, yearEnd, months[0] ? `${months[0]}-01` : period.start].map((d) => d.slice(0, 4)).sort()[0];
   const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
-  const selfDocs = await loadOwnerDocs(db, { owner: target.owner }, minYear, detailMonths([period, prev]));
+  const selfDocs = await loadOwnerDocs(db, { owner: target.owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]));
   const self = selfDocs.get(target.owner) ?? EMPTY;
   const figures = await figuresFor(db, self, period, scopeTarget);
   const previousFigures = await figuresFor(db, self, prev, scopeTarget);
@@ -152,7 +135,7 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
       return { month: m, acquiring: f.acquiring, filed: f.filed, coverage: f.coverage, depositsFen: f.depositsFen, revisitRate: f.revisitRate, visitsTotal: f.visitsTotal };
     });
   }
-  const wideMonths = detailMonths([period]);
+  const wideMonths = dayMonthsFor([period.end], [period]);
   const wideYear = period.start.slice(0, 4);
   if (sections.includes('children') && target.ref.type === 'unit') {
     const where = target.unitKind === 'grid' ? { ownerType: 'staff', path: target.ref.id } : { ownerType: 'unit', parentId: target.ref.id };

@@ -8,7 +8,7 @@ import { ACQUIRING_STATUS_LABELS, LIFECYCLE_CLASS_LABELS, ROLE_LABELS, UNIT_KIND
 import { maskName } from '../../shared/domain/mask.rules';
 import type { Db } from '../db';
 import { getCloud } from '../db';
-import { type OwnerDocs, flowOver, loadOwnerDocs, scanCollection, stockAt } from '../rollup';
+import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, scanCollection, stockAt } from '../rollup';
 import { figuresFrom } from '../../shared/domain/metrics.rules';
 
 export const JOBS = 'jobs';
@@ -102,7 +102,7 @@ export async function writeReport(db: Db, file: string, opts: ReportOptions): Pr
   const rows: Record<string, number> = {};
   const progress = async (p: number) => opts.onProgress?.(p, rows);
   const year = period.start.slice(0, 4);
-  const months = [period.end.slice(5, 7), ...(period.kind === 'day' || period.kind === 'range' ? [period.start.slice(5, 7)] : [])];
+  const months = dayMonthsFor([period.end], [period]);
   const figuresOf = (o: OwnerDocs) => figuresFrom(stockAt(o, period.end), flowOver(o, period.start, period.end));
 
   const units = await loadOwnerDocs(db, { ownerType: 'unit', path: unitId }, year, months);

@@ -13,14 +13,16 @@ import {
   monthOf,
   yearOf,
 } from '../../shared/domain/metrics.rules';
-import { ROLLUPS, ROLLUP_MARKS, type RollupDoc } from './store';
+import { type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc } from './store';
 
-/** The roll-up documents of one owner, by year. */
+/** The roll-up documents of one owner: running totals, year documents by `YYYY`, day documents by `YYYY-MM`. */
 export interface OwnerDocs {
-  meta: Omit<RollupDoc, '_id' | 'year' | 'part' | 'c' | 'm' | 'd'>;
+  meta: OwnerMeta;
   all: RollupDoc | null;
   stock: Map<string, RollupDoc>;
   flow: Map<string, RollupDoc>;
+  stockDays: Map<string, RollupDoc>;
+  flowDays: Map<string, RollupDoc>;
 }
 
 type Counts = Record<string, number>;
@@ -41,36 +43,46 @@ export function groupByOwner(docs: RollupDoc[]): Map<string, OwnerDocs> {
         all: null,
         stock: new Map(),
         flow: new Map(),
+        stockDays: new Map(),
+        flowDays: new Map(),
       };
       out.set(d.owner, o);
     }
     if (d.part === 'all') o.all = d;
-    else if (d.part === 'stock') o.stock.set(d.year, d);
-    else o.flow.set(d.year, d);
+    else if (d.grain === 'day') (d.part === 'stock' ? o.stockDays : o.flowDays).set(d.ym!, d);
+    else (d.part === 'stock' ? o.stock : o.flow).set(d.year, d);
   }
   return out;
 }
 
-/**
- * Loads the documents needed for figures at days ≥ `minYear`-01-01: the running totals, and the stock and
- * flow documents of `minYear` onwards. `months` limits the day-level detail fetched to those months
- * (`MM` keys), which keeps documents small for wide lists (rankings).
- */
-export async function loadOwnerDocs(db: Db, where: Record<string, unknown>, minYear: string, months?: string[]): Promise<Map<string, OwnerDocs>> {
-  const _ = db.command;
-  let q = db.collection(ROLLUPS).where({ ...where, year: _.gte(minYear) });
-  if (months) {
-    const projection: Record<string, boolean> = { owner: true, ownerType: true, ownerId: true, kind: true, name: true, path: true, parentId: true, year: true, part: true, c: true, m: true };
-    for (const mm of months) projection[`d.${mm}`] = true;
-    q = q.field(projection);
-  }
+async function fetchAll(db: Db, where: Record<string, unknown>): Promise<RollupDoc[]> {
   const docs: RollupDoc[] = [];
   for (let skip = 0; ; skip += 1000) {
-    const res = (await q.skip(skip).limit(1000).get()) as { data: RollupDoc[] };
+    const res = (await db.collection(ROLLUPS).where(where).skip(skip).limit(1000).get()) as { data: RollupDoc[] };
     docs.push(...res.data);
     if (res.data.length < 1000) break;
   }
+  return docs;
+}
+
+/**
+ * Loads the documents needed for figures at days from `minYear`-01-01 on: the running totals, the year
+ * documents of `minYear` onwards, and the day documents of the months listed (`YYYY-MM`: the months whose
+ * days a period reads — a day or range period, or a stock at a day that is not a month end).
+ */
+export async function loadOwnerDocs(db: Db, where: Record<string, unknown>, minYear: string, dayMonths: string[] = []): Promise<Map<string, OwnerDocs>> {
+  const _ = db.command;
+  const docs = await fetchAll(db, { ...where, grain: _.in(['year', 'all']), year: _.gte(minYear) });
+  if (dayMonths.length) docs.push(...(await fetchAll(db, { ...where, grain: 'day', ym: _.in([...new Set(dayMonths)]) })));
   return groupByOwner(docs);
+}
+
+/** The `YYYY-MM` months whose day documents figures at these days and over these periods need. */
+export function dayMonthsFor(stockDays: Day[], flowPeriods: { start: Day; end: Day }[]): string[] {
+  const out = new Set<string>();
+  for (const d of stockDays) if (d !== monthEnd(monthOf(d))) out.add(monthOf(d));
+  for (const p of flowPeriods) for (const d of decomposeRange(p.start, p.end).days) out.add(monthOf(d));
+  return [...out];
 }
 
 /** Stock counters at the end of day `at`: the running total minus every event after it. */
@@ -82,17 +94,15 @@ export function stockAt(o: OwnerDocs, at: Day): Counts {
   const dd = at.slice(8, 10);
   for (const [year, doc] of o.stock) {
     if (year > y) add(out, doc.c, -1);
-    else if (year === y) {
-      for (const [m, counts] of Object.entries(doc.m ?? {})) if (m > mm) add(out, withoutMonthly(counts), -1);
-      for (const [d, counts] of Object.entries(doc.d?.[mm] ?? {})) if (d > dd) add(out, withoutMonthly(counts), -1);
-    }
+    else if (year === y) for (const [m, counts] of Object.entries(doc.m ?? {})) if (m > mm) add(out, withoutMonthly(counts), -1);
   }
+  const days = o.stockDays.get(monthOf(at))?.d ?? {};
+  for (const [d, counts] of Object.entries(days)) if (d > dd) add(out, withoutMonthly(counts), -1);
   // Deposits reset each month: the month's events up to `at`; at a month end that is the month's total,
   // so month ends (trends, 31 December) need no day detail.
-  const doc = o.stock.get(y);
   let dep = 0;
-  if (at === monthEnd(monthOf(at))) dep = doc?.m?.[mm]?.depFen ?? 0;
-  else for (const [d, counts] of Object.entries(doc?.d?.[mm] ?? {})) if (d <= dd) dep += counts.depFen ?? 0;
+  if (at === monthEnd(monthOf(at))) dep = o.stock.get(y)?.m?.[mm]?.depFen ?? 0;
+  else for (const [d, counts] of Object.entries(days)) if (d <= dd) dep += counts.depFen ?? 0;
   out.depFen = dep;
   for (const k of STOCK_COUNTERS) out[k] ??= 0;
   return out;
@@ -117,7 +127,7 @@ export function flowOver(o: OwnerDocs, from: Day, to: Day): Counts {
   const parts = decomposeRange(from, to);
   for (const y of parts.years) add(out, o.flow.get(y)?.c);
   for (const m of parts.months) add(out, o.flow.get(yearOf(m))?.m?.[m.slice(5, 7)]);
-  for (const d of parts.days) add(out, o.flow.get(yearOf(d))?.d?.[d.slice(5, 7)]?.[d.slice(8, 10)]);
+  for (const d of parts.days) add(out, o.flowDays.get(monthOf(d))?.d?.[d.slice(8, 10)]);
   for (const k of FLOW_COUNTERS) out[k] ??= 0;
   return out;
 }
@@ -163,9 +173,5 @@ export function minYearOf(days: Day[]): string {
   return days.map(yearOf).sort()[0];
 }
 
-/** Month keys (`MM`) whose day detail is needed for the given days within `year`. */
-export function monthsNeeded(days: Day[]): string[] {
-  return [...new Set(days.map((d) => monthOf(d).slice(5, 7)))];
-}
 
 export { getDb };

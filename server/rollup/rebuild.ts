@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { type Day, type Month, isAcquiringOn, toDay } from '../../shared/domain/metrics.rules';
 import { type MerchantLike, type VisitLike, addMerchantChange, addVisitFlows, merchantOwners } from './apply';
-import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, nestedFrom } from './store';
+import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, docShape, nestedFrom } from './store';
 
 /** Fields of a merchant the roll-ups need (kept small when paging through every merchant). */
 export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
@@ -87,7 +87,7 @@ export function docsFromIncrements(incs: Increments, metas: Map<string, OwnerMet
   for (const [id, doc] of incs.docs) {
     const meta = metas.get(doc.owner) ?? fallbackMeta(doc.owner);
     const nested = nestedFrom(doc.inc);
-    out.push({ _id: id, ...(meta as OwnerMeta), year: doc.year, part: doc.part, c: nested.c ?? {}, ...(nested.m ? { m: nested.m } : {}), ...(nested.d ? { d: nested.d } : {}) });
+    out.push({ _id: id, ...(meta as OwnerMeta), ...docShape(doc), ...nested });
   }
   return out;
 }

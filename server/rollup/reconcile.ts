@@ -50,6 +50,7 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
   const parts = decomposeRange(from, to);
   const months: string[] = [];
   for (let d = from; d <= to; d = addDay(d, 1)) if (!months.includes(d.slice(0, 7))) months.push(d.slice(0, 7));
+  // Deposits of the range's months only: a month's balance makes events in that month alone.
   const _ = db.command;
   const { merchants, deposits } = await loadMerchantsAndDeposits(db, { month: _.in(months) });
   const incs = new Increments();
@@ -61,43 +62,44 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
   await scanCollection<any>(db, 'visits', { day: _.gte(from).and(_.lte(to)) }, { _id: true, merchantId: true, staffId: true, type: true, day: true, at: true, isFlagged: true, unitPath: true }, (page) => {
     for (const v of page) addVisitToComputation(flowIncs, marks, { ...v, day: v.day ?? toDay(v.at) }, merchants.get(v.merchantId) ?? null);
   });
-  const expected = new Map<string, { owner: string; c: Counts; m: Record<string, Counts>; d: Record<string, Record<string, Counts>> }>();
+  const expected = new Map<string, { owner: string; grain: string; year: string; ym: string | null; c: Counts; m: Record<string, Counts>; d: Record<string, Counts> }>();
   const put = (src: Increments) => {
     for (const [id, doc] of src.docs) {
       if (doc.part === 'all') continue;
       const nested = nestedFrom(doc.inc);
-      expected.set(id, { owner: doc.owner, c: nested.c ?? {}, m: nested.m ?? {}, d: nested.d ?? {} });
+      expected.set(id, { owner: doc.owner, grain: doc.grain, year: doc.year, ym: doc.ym, c: nested.c ?? {}, m: nested.m ?? {}, d: nested.d ?? {} });
     }
   };
   put(incs);
   put(flowIncs);
+  const years = new Set([...parts.years, ...parts.months.map((m) => m.slice(0, 4))]);
   const actualDocs = new Map<string, RollupDoc>();
-  const years = [...new Set([from.slice(0, 4), to.slice(0, 4)])];
-  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (!years.includes(String(y))) years.push(String(y));
-  await scanCollection<RollupDoc>(db, ROLLUPS, { year: _.in(years) }, null, (page) => {
+  const keep = (page: RollupDoc[]) => {
     for (const d of page) actualDocs.set(d._id, d);
-  });
+  };
+  await scanCollection<RollupDoc>(db, ROLLUPS, { grain: 'day', ym: _.in(months) }, null, keep);
+  if (years.size) await scanCollection<RollupDoc>(db, ROLLUPS, { grain: 'year', year: _.in([...years]) }, null, keep);
   const differences: RollupDifference[] = [];
   let checkedValues = 0;
-  const ids = new Set([...actualDocs.keys(), ...[...expected.keys()].filter((id) => years.some((y) => id.includes(`|${y}|`)))]);
+  const inScope = (e: { grain: string; year: string; ym: string | null }) => (e.grain === 'day' ? months.includes(e.ym!) : e.grain === 'year' && years.has(e.year));
+  const ids = new Set([...actualDocs.keys(), ...[...expected.entries()].filter(([, e]) => inScope(e)).map(([id]) => id)]);
   for (const id of ids) {
     const e = expected.get(id);
     const a = actualDocs.get(id);
     const owner = e?.owner ?? a?.owner ?? id.split('|')[0];
-    const year = id.split('|')[1];
-    for (let d = from; d <= to; d = addDay(d, 1)) {
-      if (d.slice(0, 4) !== year) continue;
-      const mm = d.slice(5, 7);
-      const dd = d.slice(8, 10);
-      checkedValues += compare(differences, id, owner, d, e?.d?.[mm]?.[dd], a?.d?.[mm]?.[dd]);
-    }
-    for (const m of parts.months) if (m.slice(0, 4) === year) checkedValues += compare(differences, id, owner, m, e?.m?.[m.slice(5, 7)], a?.m?.[m.slice(5, 7)]);
-    for (const y of parts.years) if (y === year) {
-      checkedValues += compare(differences, id, owner, y, e?.c, a?.c);
-      for (const [mm, counts] of Object.entries({ ...(e?.m ?? {}), ...(a?.m ?? {}) })) {
-        void counts;
-        checkedValues += compare(differences, id, owner, `${y}-${mm}`, e?.m?.[mm], a?.m?.[mm]);
+    const grain = e?.grain ?? a?.grain;
+    if (grain === 'day') {
+      const ym = (e?.ym ?? a?.ym)!;
+      for (let d = from > `${ym}-01` ? from : `${ym}-01`; d <= to && d.startsWith(ym); d = addDay(d, 1)) {
+        checkedValues += compare(differences, id, owner, d, e?.d?.[d.slice(8, 10)], a?.d?.[d.slice(8, 10)]);
       }
+      continue;
+    }
+    const year = (e?.year ?? a?.year)!;
+    for (const m of parts.months) if (m.startsWith(year)) checkedValues += compare(differences, id, owner, m, e?.m?.[m.slice(5, 7)], a?.m?.[m.slice(5, 7)]);
+    if (parts.years.includes(year)) {
+      checkedValues += compare(differences, id, owner, year, e?.c, a?.c);
+      for (const mm of new Set([...Object.keys(e?.m ?? {}), ...Object.keys(a?.m ?? {})])) checkedValues += compare(differences, id, owner, `${year}-${mm}`, e?.m?.[mm], a?.m?.[mm]);
     }
   }
   return { from, to, checkedDocs: ids.size, checkedValues, differences, ms: Date.now() - started };

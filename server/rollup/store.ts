@@ -8,10 +8,10 @@ import {
 } from '../../shared/domain/metrics.rules';
 
 /**
- * Roll-up documents (collection `rollups`), one per owner, year and part:
- * - `<owner>|<YYYY>|stock`: dated events of the stock counters, summed per year (`c`), month (`m.MM`) and
- *   day (`d.MM.DD`);
- * - `<owner>|<YYYY>|flow`: visit counters the same way;
+ * Roll-up documents (collection `rollups`), per owner and part (`stock` or `flow`):
+ * - `<owner>|<YYYY>|<part>`: the year's total (`c`) and each month's (`m.MM`);
+ * - `<owner>|<YYYY-MM>|<part>`: each day of the month (`d.DD`), kept apart so that the common dashboards
+ *   (a month, a year, a month end) read only small documents;
  * - `<owner>|all`: the running total of every stock counter, and the current count per lifecycle class.
  * An owner is a unit (`u:<id>`), a market (`k:<id>`), an area (`a:city`, `a:township`) or a staff member (`s:<id>`). Stock at day D is the
  * total minus the events after D, so a dashboard for a recent day reads two or three small documents.
@@ -22,6 +22,8 @@ export const ROLLUP_MARKS = 'rollupMarks';
 
 export type OwnerType = 'unit' | 'market' | 'staff' | 'area';
 export type Part = 'stock' | 'flow';
+/** `year`: year and month totals of one year; `day`: the days of one month; `all`: running totals. */
+export type Grain = 'year' | 'day' | 'all';
 
 /** Descriptive fields copied onto each roll-up document so dashboards can filter and label without joins. */
 export interface OwnerMeta {
@@ -38,11 +40,16 @@ export interface OwnerMeta {
 
 export interface RollupDoc extends OwnerMeta {
   _id: string;
+  /** `YYYY`, or `all` for the running totals */
   year: string;
+  /** `YYYY-MM` of a day-grain document */
+  ym?: string;
   part: Part | 'all';
-  c: Record<string, number>;
+  grain: Grain;
+  c?: Record<string, number>;
   m?: Record<string, Record<string, number>>;
-  d?: Record<string, Record<string, Record<string, number>>>;
+  /** day-grain documents: `DD` → counters */
+  d?: Record<string, Record<string, number>>;
 }
 
 export const unitOwner = (id: string) => `u:${id}`;
@@ -60,14 +67,15 @@ const MONTHLY = new Set<string>(MONTHLY_COUNTERS);
 
 /** Accumulates counter increments per roll-up document, then writes them in as few requests as possible. */
 export class Increments {
-  readonly docs = new Map<string, { owner: string; year: string; part: Part | 'all'; inc: Map<string, number> }>();
+  readonly docs = new Map<string, { owner: string; year: string; ym: string | null; part: Part | 'all'; grain: Grain; inc: Map<string, number> }>();
 
-  private add(owner: string, year: string | 'all', part: Part | 'all', path: string, delta: number): void {
+  private add(owner: string, year: string, ym: string | null, part: Part | 'all', path: string, delta: number): void {
     if (!delta) return;
-    const id = year === 'all' ? rollupId(owner, 'all') : rollupId(owner, year, part as Part);
+    const grain: Grain = part === 'all' ? 'all' : ym ? 'day' : 'year';
+    const id = part === 'all' ? rollupId(owner, 'all') : `${owner}|${ym ?? year}|${part}`;
     let doc = this.docs.get(id);
     if (!doc) {
-      doc = { owner, year, part, inc: new Map() };
+      doc = { owner, year, ym, part, grain, inc: new Map() };
       this.docs.set(id, doc);
     }
     doc.inc.set(path, (doc.inc.get(path) ?? 0) + delta);
@@ -79,11 +87,11 @@ export class Increments {
     const mm = e.day.slice(5, 7);
     const dd = e.day.slice(8, 10);
     if (!MONTHLY.has(e.counter)) {
-      this.add(owner, y, 'stock', `c.${e.counter}`, e.delta);
-      this.add(owner, 'all', 'all', `c.${e.counter}`, e.delta);
+      this.add(owner, y, null, 'stock', `c.${e.counter}`, e.delta);
+      this.add(owner, 'all', null, 'all', `c.${e.counter}`, e.delta);
     }
-    this.add(owner, y, 'stock', `m.${mm}.${e.counter}`, e.delta);
-    this.add(owner, y, 'stock', `d.${mm}.${dd}.${e.counter}`, e.delta);
+    this.add(owner, y, null, 'stock', `m.${mm}.${e.counter}`, e.delta);
+    this.add(owner, y, e.day.slice(0, 7), 'stock', `d.${dd}.${e.counter}`, e.delta);
   }
 
   /** A flow at chosen grains (distinct counts differ per grain). */
@@ -91,19 +99,24 @@ export class Increments {
     const y = day.slice(0, 4);
     const mm = day.slice(5, 7);
     const dd = day.slice(8, 10);
-    if (grains.year) this.add(owner, y, 'flow', `c.${counter}`, delta);
-    if (grains.month) this.add(owner, y, 'flow', `m.${mm}.${counter}`, delta);
-    if (grains.day) this.add(owner, y, 'flow', `d.${mm}.${dd}.${counter}`, delta);
+    if (grains.year) this.add(owner, y, null, 'flow', `c.${counter}`, delta);
+    if (grains.month) this.add(owner, y, null, 'flow', `m.${mm}.${counter}`, delta);
+    if (grains.day) this.add(owner, y, day.slice(0, 7), 'flow', `d.${dd}.${counter}`, delta);
   }
 
   /** A current-only counter on the running total (lifecycle class counts). */
   addCurrent(owner: string, counter: string, delta: number): void {
-    this.add(owner, 'all', 'all', `c.${counter}`, delta);
+    this.add(owner, 'all', null, 'all', `c.${counter}`, delta);
   }
 
   get size(): number {
     return this.docs.size;
   }
+}
+
+/** The fields that place a roll-up document: year, month of a day document, part and grain. */
+export function docShape(doc: { year: string; ym: string | null; part: Part | 'all'; grain: Grain }): Pick<RollupDoc, 'year' | 'ym' | 'part' | 'grain'> {
+  return { year: doc.year, ...(doc.ym ? { ym: doc.ym } : {}), part: doc.part, grain: doc.grain };
 }
 
 /** Builds the nested object a new document starts with from dotted increments. */
@@ -171,7 +184,7 @@ export async function flushIncrements(tx: Db | Tx, incs: Increments, metaCache: 
       metaCache.set(doc.owner, meta);
     }
     const nested = nestedFrom(doc.inc);
-    const full = { ...meta, year: doc.year, part: doc.part, c: nested.c ?? {}, ...(nested.m ? { m: nested.m } : {}), ...(nested.d ? { d: nested.d } : {}) };
+    const full = { ...meta, ...docShape(doc), ...nested };
     await tx.collection(ROLLUPS).doc(id).set({ data: full });
   }
 }

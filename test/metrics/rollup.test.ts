@@ -91,9 +91,9 @@ describe('roll-ups', () => {
     expect(clean.differences).toEqual([]);
     expect(clean.checkedValues).toBeGreaterThan(0);
     const _ = db.command;
-    await db.collection('rollups').doc('u:g1|2025|flow').update({ data: { 'd.07.03.v_revisit': _.inc(5) } });
+    await db.collection('rollups').doc('u:g1|2025-07|flow').update({ data: { 'd.03.v_revisit': _.inc(5) } });
     const dirty = await reconcileRollups(db, { from: '2025-07-03', to: '2025-07-03' });
-    expect(dirty.differences).toEqual([{ docId: 'u:g1|2025|flow', owner: 'u:g1', period: '2025-07-03', counter: 'v_revisit', expected: 1, actual: 6 }]);
+    expect(dirty.differences).toEqual([{ docId: 'u:g1|2025-07|flow', owner: 'u:g1', period: '2025-07-03', counter: 'v_revisit', expected: 1, actual: 6 }]);
   });
 
   it('a rebuild from the raw records restores the counters', async () => {

@@ -2,7 +2,7 @@ import { type WorkloadRow, type WorkloadView, workloadInput } from '../../../sha
 import { VISIT_TYPES } from '../../../shared/domain/metrics.rules';
 import { addDays, daysBetween, monthsOf } from '../../../shared/domain/period.rules';
 import { defineAction, fieldError, forbidden, getDoc, isInScope } from '../../../server';
-import { type OwnerDocs, flowOver, loadOwnerDocs, staffOwner } from '../../../server/rollup';
+import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, staffOwner } from '../../../server/rollup';
 import { resolveTarget } from '../stats.service';
 
 function rowFrom(key: string, flow: Record<string, number>): WorkloadRow {
@@ -21,7 +21,7 @@ export const workload = defineAction({
     const minYear = p.start.slice(0, 4);
     if (input.unitId && !input.staffId) {
       const target = await resolveTarget(ctx, { unitId: input.unitId });
-      const docs = await loadOwnerDocs(ctx.db, { ownerType: 'staff', path: target.ref.id }, minYear, p.kind === 'day' || p.kind === 'range' ? monthsOf(p).map((m) => m.slice(5, 7)) : []);
+      const docs = await loadOwnerDocs(ctx.db, { ownerType: 'staff', path: target.ref.id }, minYear, dayMonthsFor([], [p]));
       const rows = [...docs.values()]
         .map((o) => ({ ...rowFrom(o.meta.ownerId, flowOver(o, p.start, p.end)), staffId: o.meta.ownerId, name: o.meta.name, role: o.meta.kind }))
         .sort((a, b) => b.total - a.total);
@@ -32,10 +32,10 @@ export const workload = defineAction({
     if (!staff) throw fieldError('staffId', '员工不存在', 'STAFF.NOT_FOUND');
     // Anyone may see their own workload; others only within their scope (home unit or assigned grids).
     if (staffId !== ctx.caller.staffId && !isInScope(ctx.caller, staff.unitPath) && !isInScope(ctx.caller, staff.gridIds)) throw forbidden();
-    const docs = await loadOwnerDocs(ctx.db, { owner: staffOwner(staffId) }, minYear);
-    const o: OwnerDocs | undefined = docs.get(staffOwner(staffId));
     const len = daysBetween(p.start, p.end) + 1;
     const grain: 'day' | 'month' | 'year' = len <= 62 ? 'day' : len <= 1100 ? 'month' : 'year';
+    const docs = await loadOwnerDocs(ctx.db, { owner: staffOwner(staffId) }, minYear, grain === 'day' ? monthsOf(p) : dayMonthsFor([], [p]));
+    const o: OwnerDocs | undefined = docs.get(staffOwner(staffId));
     const rows: WorkloadRow[] = [];
     const flowOf = (from: string, to: string) => (o ? flowOver(o, from, to) : {});
     if (grain === 'day') for (let d = p.start; d <= p.end; d = addDays(d, 1)) rows.push(rowFrom(d, flowOf(d, d)));
