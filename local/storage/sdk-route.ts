@@ -14,6 +14,8 @@ import { LocalStorage, StorageError } from './index';
  * Replacing those four prototype methods is the narrowest cut: everything above it (argument checks,
  * error mapping, errMsg strings) is the real SDK's code. The replacements return what node-sdk returns
  * on success and CloudBase's codes (`STORAGE_FILE_NONEXIST`, `INVALID_PARAM`) on failure.
+ * Not routed (they would try the network): node-sdk's copyFile, getFileInfo, getUploadMetadata and
+ * getFileAuthority, which wx-server-sdk does not offer to functions.
  */
 
 type Method = (this: unknown, params: any, opts?: unknown) => Promise<unknown>;
