@@ -61,12 +61,22 @@ export async function resolveCaller(db: Db, openid: string): Promise<Caller> {
   return callerFromStaff(db, staff, openid);
 }
 
+/** A unit never changes kind, so an instance remembers kinds it has read. */
+const unitKinds = new Map<string, string | null>();
+
+async function unitKind(db: Db, unitId: string): Promise<string | null> {
+  if (unitKinds.has(unitId)) return unitKinds.get(unitId) ?? null;
+  const unit = await getDoc<{ kind: string }>(db, 'units', unitId);
+  if (unitKinds.size > 10000) unitKinds.clear();
+  if (unit) unitKinds.set(unitId, unit.kind);
+  return unit?.kind ?? null;
+}
+
 /** Builds the caller of a staff record (also used right after binding). */
 export async function callerFromStaff(db: Db, staff: StaffDoc, openid: string): Promise<Caller> {
   let homeUnitIsGrid = false;
   if (staff.role !== 'hq' && staff.role !== 'branch' && staff.role !== 'leader' && !(staff.gridIds ?? []).includes(staff.unitId)) {
-    const unit = await getDoc<{ kind: string }>(db, 'units', staff.unitId);
-    homeUnitIsGrid = unit?.kind === 'grid';
+    homeUnitIsGrid = (await unitKind(db, staff.unitId)) === 'grid';
   }
   return {
     staffId: staff._id,

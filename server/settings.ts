@@ -29,8 +29,15 @@ export const FIELD_SETTING_DEFAULTS = {
   piRevealRoles: ['hq', 'branch', 'leader', 'member'] as Role[],
 };
 
-/** Loads `settings/global` over the code defaults (shared defaults first, then the field ones, then the document). */
+/**
+ * Loads `settings/global` over the code defaults (shared defaults first, then the field ones, then the
+ * document). Read once per call (`ctx.settings()`), so a head-office edit applies to the next call.
+ */
 export async function loadSettings(db: Db): Promise<FieldSettings> {
+  return readSettings(db);
+}
+
+async function readSettings(db: Db): Promise<FieldSettings> {
   const doc = await getDoc<Record<string, unknown>>(db, 'settings', 'global');
   const field: Record<string, unknown> = { ...FIELD_SETTING_DEFAULTS };
   for (const key of Object.keys(FIELD_SETTING_DEFAULTS) as (keyof typeof FIELD_SETTING_DEFAULTS)[]) {
