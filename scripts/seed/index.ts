@@ -96,7 +96,11 @@ export async function seedDatabase(db: any, options: SeedOptions): Promise<SeedR
   const makePoint: MakePoint = (lng, lat) => new db.Geo.Point(lng, lat);
   const { data, accounts } = generateBank(options.kind, seed, makePoint, say);
   const generateMs = Date.now() - started;
-  say(`generated the ${options.kind} bank in ${generateMs} ms`);
+  const cpuSince = (from: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(from);
+    return Math.round((u.user + u.system) / 1000);
+  };
+  say(`generated the ${options.kind} bank in ${generateMs} ms (CPU ${cpuSince(cpu0)} ms)`);
 
   const counts: Record<string, number> = {};
   const writeStart = Date.now();
@@ -104,6 +108,7 @@ export async function seedDatabase(db: any, options: SeedOptions): Promise<SeedR
   for (const name of names) {
     const docs = data[name];
     const t = Date.now();
+    const c = process.cpuUsage();
     const coll = db.collection(name);
     // wx-server-sdk takes `add({ data })`; node-sdk's collection takes the documents themselves.
     const wrap = typeof coll._collection === 'object';
@@ -113,18 +118,18 @@ export async function seedDatabase(db: any, options: SeedOptions): Promise<SeedR
       if (res && res.code) throw new Error(`writing ${name} failed: ${res.code} ${res.message ?? ''}`);
     }
     counts[name] = docs.length;
-    if (docs.length) say(`${name}: ${docs.length} in ${Date.now() - t} ms`);
+    if (docs.length) say(`${name}: ${docs.length} in ${Date.now() - t} ms (CPU ${cpuSince(c)} ms)`);
   }
   const writeMs = Date.now() - writeStart;
   const rollupStart = Date.now();
+  const rollupCpu = process.cpuUsage();
   const rollups = await writeRollups(db, data);
   const rollupMs = Date.now() - rollupStart;
   counts[ROLLUPS] = rollups.docs;
   counts[ROLLUP_MARKS] = rollups.marks;
-  say(`roll-ups: ${rollups.docs} and ${rollups.marks} revisit marks in ${rollupMs} ms`);
+  say(`roll-ups: ${rollups.docs} and ${rollups.marks} revisit marks in ${rollupMs} ms (CPU ${cpuSince(rollupCpu)} ms)`);
   const ms = Date.now() - started;
-  const used = process.cpuUsage(cpu0);
-  const cpuMs = Math.round((used.user + used.system) / 1000);
+  const cpuMs = cpuSince(cpu0);
   say(`seeded the ${options.kind} bank in ${ms} ms (${cpuMs} ms of CPU)`);
   return { bank: BANK_NAME, accounts, counts, ms, cpuMs, timings: { generateMs, writeMs, rollupMs } };
 }
