@@ -1,0 +1,101 @@
+/**
+ * The lifecycle function on a small bank: 去营销 (product matrix, gaps, one open marketing task, retries),
+ * head-office thresholds (validated, and applied by the next classification), lists in scope, timers.
+ */
+import { useLocalCloud } from '../helpers/local-cloud';
+import { rebuildRollups } from '../../server/rollup';
+
+const local = useLocalCloud({ seed: 'none' });
+
+const G1 = ['bank', 'br', 'gp', 'g1'];
+const G2 = ['bank', 'br', 'gp', 'g2'];
+const staff = (id: string, role: string, unitId: string, unitPath: string[], gridIds: string[] = []) => ({
+  _id: id, name: id, role, unitId, unitPath, gridIds, extraUnitIds: [], mobile: null, openid: id, bindCodeHash: null, bindCodeExpiresAt: null, status: 'active', createdAt: new Date(), updatedAt: new Date(),
+});
+const merchant = (id: string, path: string[], products: unknown[], months: number) => ({
+  _id: id, name: id, gridId: path[3], unitPath: path, isComplete: true, filedAt: new Date('2024-01-05T02:00:00Z'), createdAt: new Date('2024-01-05T02:00:00Z'),
+  acquiring: { status: 'active', since: '2024-02-01', deviceStatus: 'bound' }, credit: { grantedFen: 0, drawnFen: 0 }, products, lifecycleClass: 'qualified', classSince: '2024-03-01',
+  operator: { name: '李四', mobile: { enc: 'x', hash: 'y', masked: '139****0000' } }, months,
+});
+
+async function data(res: Promise<any>): Promise<any> {
+  const r = await res;
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.data;
+}
+
+describe('lifecycle function', () => {
+  let db: any;
+  beforeAll(async () => {
+    db = local.cloud.database();
+    await db.collection('units').add({ data: [
+      { _id: 'bank', kind: 'bank', name: '银行', parentId: null, unitPath: ['bank'] },
+      { _id: 'br', kind: 'branch', name: '支行', parentId: 'bank', unitPath: ['bank', 'br'] },
+      { _id: 'gp', kind: 'group', name: '组', parentId: 'br', unitPath: ['bank', 'br', 'gp'] },
+      { _id: 'g1', kind: 'grid', name: '网格一', parentId: 'gp', unitPath: G1 },
+      { _id: 'g2', kind: 'grid', name: '网格二', parentId: 'gp', unitPath: G2 },
+    ] });
+    await db.collection('staff').add({ data: [staff('hq-1', 'hq', 'bank', ['bank']), staff('member-1', 'member', 'g1', G1, ['g1']), staff('member-2', 'member', 'g2', G2, ['g2'])] });
+    const ms = [
+      merchant('shop-a', G1, [{ product: 'acquiring', bank: 'ours', status: 'active' }, { product: 'mobile-banking', bank: 'other', otherBank: 'icbc', status: 'active' }], 0),
+      merchant('shop-b', G2, [{ product: 'acquiring', bank: 'ours', status: 'active' }], 0),
+    ];
+    for (const m of ms) delete (m as any).months;
+    await db.collection('merchants').add({ data: ms });
+    const txns = [];
+    for (const id of ['shop-a', 'shop-b']) for (const mo of ['2025-04', '2025-05', '2025-06', '2025-07']) txns.push({ _id: `${id}:${mo}`, merchantId: id, month: mo, count: 40, amountFen: 1_500_000, lastTxnDay: `${mo}-28`, deviceStatus: 'bound', importId: 'seed', unitPath: id === 'shop-a' ? G1 : G2 });
+    await db.collection('transactions').add({ data: txns });
+    await rebuildRollups(db);
+  });
+
+  it('去营销 shows the product matrix with the gaps and opens one marketing task', async () => {
+    const gm = await data(local.call('lifecycle', { action: 'goMarket', merchantId: 'shop-a' }, 'member-1'));
+    expect(gm.matrix.find((r: any) => r.product === 'acquiring').ours).toBe('active');
+    expect(gm.matrix.find((r: any) => r.product === 'mobile-banking').otherBanks).toEqual([{ bank: 'icbc', label: '工商银行' }]);
+    expect(gm.gaps.map((g: any) => g.product)).toEqual(['settlement-account', 'deposit', 'credit-granted', 'mobile-banking', 'merchant-app']);
+    const first = await data(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0001', products: ['deposit', 'mobile-banking'] }, 'member-1'));
+    expect(first).toMatchObject({ created: true, task: { id: 'task-0000-0001', products: ['deposit', 'mobile-banking'] } });
+    const retry = await data(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0001', products: ['deposit', 'mobile-banking'] }, 'member-1'));
+    expect(retry.created).toBe(false);
+    const other = await data(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0002' }, 'member-1'));
+    expect(other).toMatchObject({ created: false, task: { id: 'task-0000-0001' } });
+    expect((await db.collection('tasks').where({ merchantId: 'shop-a', kind: 'marketing' }).get()).data).toHaveLength(1);
+    const held = await local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-b', taskId: 'task-0000-0003', products: ['acquiring'] }, 'member-2');
+    expect(held.error).toMatchObject({ code: 'VALIDATION', reason: 'MARKETING.NOT_A_GAP' });
+    const outside = await local.call('lifecycle', { action: 'goMarket', merchantId: 'shop-b' }, 'member-1');
+    expect(outside.error.code).toBe('FORBIDDEN');
+  });
+
+  it('head-office thresholds are validated by field and change the next classification', async () => {
+    const bad = await local.call('lifecycle', { action: 'updateSettings', patch: { lifecycle: { lostIdleDays: 10 } } }, 'hq-1');
+    expect(bad.error.code).toBe('VALIDATION');
+    expect(bad.error.details.issues[0].field).toBe('patch.lifecycle.lostIdleDays');
+    const notHq = await local.call('lifecycle', { action: 'updateSettings', patch: { visitRadiusM: 300 } }, 'member-1');
+    expect(notHq.error.code).toBe('FORBIDDEN');
+    const before = await data(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31' }, 'hq-1'));
+    expect(before).toMatchObject({ checked: 2, changed: 0, byClass: { qualified: 2 } });
+    await data(local.call('lifecycle', { action: 'updateSettings', patch: { lifecycle: { qualifiedMinTxnCount: 50, qualifiedMinAmountFen: 2_000_000 } } }, 'hq-1'));
+    const s = await data(local.call('lifecycle', { action: 'getSettings' }, 'member-1'));
+    expect(s.settings.lifecycle.qualifiedMinTxnCount).toBe(50);
+    const after = await data(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31' }, 'hq-1'));
+    expect(after).toMatchObject({ changed: 2, byClass: { 'to-win': 2 } });
+    // Lists are per class and scope: each member sees its own grid's merchants.
+    const mine = await data(local.call('lifecycle', { action: 'list', cls: 'to-win' }, 'member-1'));
+    expect(mine.items.map((i: any) => i.id)).toEqual(['shop-a']);
+    const all = await data(local.call('lifecycle', { action: 'list', cls: 'to-win', limit: 1 }, 'hq-1'));
+    expect(all.items).toHaveLength(1);
+    const next = await data(local.call('lifecycle', { action: 'list', cls: 'to-win', limit: 1, cursor: all.nextCursor }, 'hq-1'));
+    expect([all.items[0].id, next.items[0].id].sort()).toEqual(['shop-a', 'shop-b']);
+    const d = await data(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    expect(d.classes).toMatchObject({ 'to-win': 2, qualified: 0 });
+  });
+
+  it('a timer event runs the daily classification; the same shape from a user is routed as a call', async () => {
+    const fromUser = await local.call('lifecycle', { Type: 'Timer', TriggerName: 'reclassify-daily' }, 'member-1');
+    expect(fromUser.ok).toBe(false);
+    expect(fromUser.error.details.issues[0].field).toBe('action');
+    const timer = await local.call('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' });
+    expect(timer.ok).toBe(true);
+    expect(timer.data.differences).toBe(0);
+  });
+});
