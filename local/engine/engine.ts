@@ -323,9 +323,7 @@ export class Engine {
       for (const d of docs) txn.insert(coll, d);
     } else {
       // One SQLite transaction: a batch is written whole or not at all.
-      this.db.transaction(() => {
-        docs.forEach((d, i) => this.store.insert(coll, d, texts[i] ?? undefined));
-      })();
+      this.db.transaction(() => this.store.insertMany(coll, docs, texts.map((t) => t ?? undefined)))();
     }
     return { data: { insertedIds: docs.map((d) => d._id) } };
   }

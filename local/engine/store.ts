@@ -302,6 +302,70 @@ export class Store {
     return rid;
   }
 
+  /**
+   * Inserts a batch (inside the caller's transaction): documents row by row, then each index's entries
+   * sorted by key and written many rows per statement, which keeps B-tree pages hot on large collections.
+   */
+  insertMany(name: string, docs: Doc[], stored: (string | undefined)[] = []): void {
+    const c = this.get(name);
+    const pending: { ix: IndexState; rows: KeyValue[][] }[] = c.indexes.filter((ix) => !ix.geo).map((ix) => ({ ix, rows: [] }));
+    docs.forEach((doc, i) => {
+      const key = idKey(doc._id);
+      const text = stored[i] ?? encodeStored(doc);
+      checkSize(text);
+      let rid: number;
+      try {
+        rid = Number(c.stmts.insert.run(key, text).lastInsertRowid);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: ${describeKey(keyOf(doc._id))} }`);
+        }
+        throw err;
+      }
+      for (const p of pending) {
+        const e = this.entriesOf(p.ix, doc);
+        if (!e) continue;
+        if (e.isArray && !p.ix.multikey) {
+          p.ix.multikey = true;
+          this.db.prepare('UPDATE _indexes SET multikey = 1 WHERE coll = ? AND name = ?').run(c.name, p.ix.name);
+        }
+        for (const k of e.keys) p.rows.push([...k, rid]);
+      }
+    });
+    for (const { ix, rows } of pending) {
+      rows.sort(compareEntries);
+      const width = ix.keys.length + 1;
+      for (let at = 0; at < rows.length; at += BULK_ROWS) {
+        const chunk = rows.slice(at, at + BULK_ROWS);
+        if (ix.unique && chunk.some((r) => r.some((x, j) => j < width - 1 && x === null))) {
+          // Null keys of a unique index need MongoDB's check, one entry at a time.
+          for (const r of chunk) this.writeEntries(c, ix, r[width - 1] as number, { keys: [r.slice(0, -1)], isArray: false });
+          continue;
+        }
+        try {
+          this.bulkStatement(ix, chunk.length).run(...chunk.flat());
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+          // Find the repeated key for the error (the failed statement wrote nothing).
+          for (const r of chunk) this.writeEntries(c, ix, r[width - 1] as number, { keys: [r.slice(0, -1)], isArray: false });
+          throw err;
+        }
+      }
+    }
+  }
+
+  private bulkStatement(ix: IndexState, rows: number): BetterSqlite3.Statement {
+    const sqlKey = `bulk:${ix.table}:${rows}`;
+    let stmt = this.statements.get(sqlKey);
+    if (!stmt) {
+      const cols = ix.keys.map((_, i) => `k${i}`);
+      const one = `(${cols.map(() => '?').join(', ')}, ?)`;
+      stmt = this.db.prepare(`INSERT INTO ${q(ix.table)} (${cols.join(', ')}, rid) VALUES ${Array(rows).fill(one).join(', ')}`);
+      this.statements.set(sqlKey, stmt);
+    }
+    return stmt;
+  }
+
   /** Replaces the document of a row (the `_id` is unchanged); index entries change only where keys changed. */
   replace(name: string, rid: number, old: Doc, doc: Doc, text = encodeStored(doc)): void {
     const c = this.get(name);
@@ -508,6 +572,28 @@ export class Store {
   explain(plan: Plan): string[] {
     return (this.db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(...plan.params) as { detail: string }[]).map((r) => r.detail);
   }
+}
+
+const BULK_ROWS = 100;
+
+/** SQLite's order of key values (NULL < numbers < text < blobs), for writing index entries in key order. */
+function compareKey(a: KeyValue, b: KeyValue): number {
+  const rank = (v: KeyValue) => (v === null ? 0 : typeof v === 'number' ? 1 : typeof v === 'string' ? 2 : 3);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 1) return (a as number) - (b as number);
+  if (ra === 2) return a! < b! ? -1 : a! > b! ? 1 : 0;
+  if (ra === 3) return Buffer.compare(a as Buffer, b as Buffer);
+  return 0;
+}
+
+function compareEntries(a: KeyValue[], b: KeyValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = compareKey(a[i], b[i]);
+    if (d) return d;
+  }
+  return 0;
 }
 
 function sameEntries(a: { keys: KeyValue[][] } | null, b: { keys: KeyValue[][] } | null): boolean {
