@@ -57,6 +57,8 @@ export interface Plan {
   index: string | null;
   /** The SQL selects exactly the matching documents (the evaluator need not check them). */
   exact: boolean;
+  /** Counts the candidates from the index alone, when the plan has such a form. */
+  countSql?: string;
 }
 
 export type Order = [string, 1 | -1][];
@@ -505,6 +507,7 @@ export class Store {
       ordered: order.length === 0,
       index: best.ix.name,
       exact,
+      countSql: `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
     };
   }
 
@@ -554,7 +557,8 @@ export class Store {
 
   /** Counts the rows of an exact plan in SQL. */
   countPlan(plan: Plan): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM (${plan.sql})`).get(...plan.params) as { n: number }).n;
+    const sql = plan.countSql ?? `SELECT count(*) AS n FROM (${plan.sql})`;
+    return (this.db.prepare(sql).get(...plan.params) as { n: number }).n;
   }
 
   /** Runs a plan, yielding candidate rows. */
