@@ -208,6 +208,25 @@ describe('merchant.get / revealPi / list', () => {
     expect(tampered.error.details.issues[0].field).toBe('cursor');
   });
 
+  it('pages through a run of merchants changed at the same instant without repeats or gaps', async () => {
+    const db = local.cloud.database();
+    const at = new Date('2024-01-01T00:00:00Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = uid('tie');
+      ids.push(id);
+      await db.collection('merchants').add({ data: { _id: id, name: `同刻店${i}`, gridId: U.gr2, unitPath: [U.bank, U.br1, U.g1, U.gr2], area: 'city', isComplete: false, missingFields: [], lifecycleClass: 'lost', acquiring: { status: 'none' }, createdAt: at, updatedAt: at, version: 1 } });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await local.call('merchant', { action: 'list', gridId: U.gr2, lifecycleClass: 'lost', limit: 3, ...(cursor ? { cursor } : {}) }, O.leader);
+      seen.push(...res.data.items.map((r: any) => r.id));
+      cursor = res.data.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...ids].sort().reverse());
+  });
+
   it('filters by grid, completeness, industry and class within scope', async () => {
     const res = await local.call('merchant', { action: 'list', gridId: U.gr1, isComplete: true, industry: '62', lifecycleClass: 'to-win', limit: 50 }, O.branch);
     expect(res.data.items.length).toBeGreaterThan(0);

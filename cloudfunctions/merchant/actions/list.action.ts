@@ -57,15 +57,24 @@ export const list = defineAction({
       const re = db.RegExp({ regexp: escapeRegExp(input.q), options: 'i' });
       conds.push(_.or([{ name: re }, { 'address.text': re }]));
     }
-    if (input.cursor) {
+    const merchants = db.collection('merchants');
+    const query = (extra: Record<string, unknown>[]) => {
+      const all = [...conds, ...extra];
+      return merchants.where(all.length === 0 ? {} : all.length === 1 ? all[0] : _.and(all));
+    };
+    let rows: MerchantDoc[];
+    if (!input.cursor) {
+      rows = (await query([]).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
+    } else {
+      // After the cursor: first the rest of its update instant (by id), then older instants. Two range reads
+      // on the (updatedAt, _id) index, so a page deep in a run of equal instants costs what the first does.
       const c = decodeCursor(input.cursor);
       const t = new Date(c.k);
-      conds.push({ updatedAt: _.lte(t) });
-      conds.push(_.or([{ updatedAt: _.lt(t) }, { _id: _.lt(c.id) }]));
+      const same = (await query([{ updatedAt: t }, { _id: _.lt(c.id) }]).orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
+      const older =
+        same.length > limit ? [] : ((await query([{ updatedAt: _.lt(t) }]).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1 - same.length).get()).data as MerchantDoc[]);
+      rows = [...same, ...older];
     }
-    const where = conds.length === 0 ? {} : conds.length === 1 ? conds[0] : _.and(conds);
-    const res = await db.collection('merchants').where(where).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1).get();
-    const rows = res.data as MerchantDoc[];
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
