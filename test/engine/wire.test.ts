@@ -108,12 +108,12 @@ describe('durability', () => {
         const lines = buf.split('\n');
         buf = lines.pop() ?? '';
         for (const l of lines) if (l.startsWith('ack ')) acked.push(l.slice(4));
-        if (acked.length >= 200) child.kill('SIGKILL');
+        if (acked.length >= 50) child.kill('SIGKILL');
       });
       child.on('exit', () => resolve());
       child.on('error', reject);
     });
-    expect(acked.length).toBeGreaterThanOrEqual(200);
+    expect(acked.length).toBeGreaterThanOrEqual(50);
     const reopened = openEngine({ dataDir: join(dir, 'data') });
     try {
       for (const id of acked) {
