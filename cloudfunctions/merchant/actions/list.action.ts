@@ -1,5 +1,5 @@
 import { listMerchantsInput } from '../../../shared/contracts/merchant.contract';
-import { type ActionContext, decodeCursor, defineAction, encodeCursor, scopeGridIds } from '../../../server';
+import { decodeCursor, defineAction, encodeCursor, scopeGridIds } from '../../../server';
 import { type MerchantDoc, merchantRow } from '../merchant.service';
 
 /** Escapes text for a literal match inside a regular expression. */
@@ -7,32 +7,21 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Up to this many grids in scope, a list reads their merchants by grid; above, it walks the sort index. */
-const FEW_GRIDS = 6;
+/** Above this many grids in scope, a list reads the scope's units at once instead of grid by grid. */
+const MAX_MERGED_GRIDS = 60;
 
-/**
- * The scope part of the list query, shaped for the indexes (data-model: merchants by grid and update time,
- * and by update time alone): one grid → `gridId` equality (the index gives the order); a few grids → `gridId`
- * in them; a large scope → `unitPath` containing the scope unit, read along the update-time index. Null when
- * an explicit grid lies outside the caller's scope (nothing to read).
- */
-async function scopeCondition(ctx: ActionContext, gridId: string | undefined): Promise<Record<string, unknown>[] | null> {
-  const _ = ctx.db.command;
-  const grids = await scopeGridIds(ctx.db, ctx.caller);
-  if (gridId) return grids === 'all' || grids.includes(gridId) ? [{ gridId }] : null;
-  if (grids === 'all') return [];
-  if (grids.length === 0) return null;
-  if (grids.length === 1) return [{ gridId: grids[0] }];
-  if (grids.length <= FEW_GRIDS) return [{ gridId: _.in(grids) }];
-  const units = ctx.caller.scope as string[];
-  // `$all` of one unit means "the path contains it", like equality, read along the update-time order.
-  return [units.length === 1 ? { unitPath: _.all(units) } : { unitPath: _.in(units) }];
+/** Newest change first, then `_id` descending: the list order and the cursor's key. */
+function byRecency(a: MerchantDoc, b: MerchantDoc): number {
+  const d = new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime();
+  return d !== 0 ? d : a._id < b._id ? 1 : a._id > b._id ? -1 : 0;
 }
 
 /**
- * `list`: merchants in scope with filters, newest change first, 20 a page by default. The cursor holds
- * the last row's `updatedAt` and `_id`; the next page continues with a range on that indexed key, so a
- * deep page costs what the first does (no `skip`).
+ * `list`: merchants in scope with filters, newest change first, 20 a page by default. The cursor holds the
+ * last row's `updatedAt` and `_id`; the next page continues with range reads on the (grid,) update-time and
+ * id index, so a deep page costs what the first does (no `skip`). Head office reads along the bank-wide
+ * index; a scope of grids is read grid by grid (each in index order) and merged, so a branch never waits
+ * behind the rest of the bank's merchants.
  */
 export const list = defineAction({
   schema: listMerchantsInput,
@@ -41,9 +30,6 @@ export const list = defineAction({
     const _ = db.command;
     const limit = input.limit ?? 20;
     const conds: Record<string, unknown>[] = [];
-    const scope = await scopeCondition(ctx, input.gridId);
-    if (scope === null) return { items: [], nextCursor: null };
-    conds.push(...scope);
     if (input.unitId) conds.push({ unitPath: _.all([input.unitId]) });
     if (input.lifecycleClass) conds.push({ lifecycleClass: input.lifecycleClass });
     if (input.industry) conds.push({ industry: input.industry });
@@ -57,23 +43,36 @@ export const list = defineAction({
       const re = db.RegExp({ regexp: escapeRegExp(input.q), options: 'i' });
       conds.push(_.or([{ name: re }, { 'address.text': re }]));
     }
+    const cursor = input.cursor ? decodeCursor(input.cursor) : null;
     const merchants = db.collection('merchants');
-    const query = (extra: Record<string, unknown>[]) => {
-      const all = [...conds, ...extra];
-      return merchants.where(all.length === 0 ? {} : all.length === 1 ? all[0] : _.and(all));
+
+    /** Up to limit+1 rows after the cursor among the merchants matching `base`. */
+    const readPage = async (base: Record<string, unknown>[]): Promise<MerchantDoc[]> => {
+      const where = (extra: Record<string, unknown>[]) => {
+        const all = [...base, ...extra];
+        return merchants.where(all.length === 0 ? {} : all.length === 1 ? all[0] : _.and(all));
+      };
+      if (!cursor) return (await where([]).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
+      // After the cursor: first the rest of its update instant (by id), then older instants, two range reads.
+      const t = new Date(cursor.k);
+      const same = (await where([{ updatedAt: t }, { _id: _.lt(cursor.id) }]).orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
+      if (same.length > limit) return same;
+      const older = (await where([{ updatedAt: _.lt(t) }]).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1 - same.length).get()).data as MerchantDoc[];
+      return [...same, ...older];
     };
+
+    const grids = await scopeGridIds(db, ctx.caller);
     let rows: MerchantDoc[];
-    if (!input.cursor) {
-      rows = (await query([]).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
+    if (input.gridId) {
+      rows = grids === 'all' || grids.includes(input.gridId) ? await readPage([{ gridId: input.gridId }, ...conds]) : [];
+    } else if (grids === 'all') {
+      rows = await readPage(conds);
+    } else if (grids.length <= MAX_MERGED_GRIDS) {
+      const parts = [];
+      for (const g of grids) parts.push(...(await readPage([{ gridId: g }, ...conds])));
+      rows = parts.sort(byRecency).slice(0, limit + 1);
     } else {
-      // After the cursor: first the rest of its update instant (by id), then older instants. Two range reads
-      // on the (updatedAt, _id) index, so a page deep in a run of equal instants costs what the first does.
-      const c = decodeCursor(input.cursor);
-      const t = new Date(c.k);
-      const same = (await query([{ updatedAt: t }, { _id: _.lt(c.id) }]).orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
-      const older =
-        same.length > limit ? [] : ((await query([{ updatedAt: _.lt(t) }]).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1 - same.length).get()).data as MerchantDoc[]);
-      rows = [...same, ...older];
+      rows = await readPage([{ unitPath: _.in(ctx.caller.scope as string[]) }, ...conds]);
     }
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -83,3 +82,4 @@ export const list = defineAction({
     };
   },
 });
+
