@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { type Day, type Month, isAcquiringOn, toDay } from '../../shared/domain/metrics.rules';
 import { type MerchantLike, type VisitLike, addMerchantChange, addVisitFlows, merchantOwners } from './apply';
-import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, docShape, nestedFrom } from './store';
+import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
 
 /** Fields of a merchant the roll-ups need (kept small when paging through every merchant). */
 export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
@@ -66,8 +66,8 @@ export async function loadOwnerMetas(db: Db): Promise<Map<string, OwnerMeta>> {
   await scanCollection<any>(db, 'markets', {}, null, (page) => {
     for (const k of page) out.set(`k:${k._id}`, { owner: `k:${k._id}`, ownerType: 'market', ownerId: k._id, kind: 'market', name: k.name, path: [...(k.unitPath ?? []), k._id], parentId: k.branchId ?? null });
   });
-  await scanCollection<any>(db, 'staff', {}, { _id: true, name: true, role: true, unitPath: true, unitId: true }, (page) => {
-    for (const s of page) out.set(`s:${s._id}`, { owner: `s:${s._id}`, ownerType: 'staff', ownerId: s._id, kind: s.role, name: s.name, path: s.unitPath ?? [], parentId: s.unitId ?? null });
+  await scanCollection<any>(db, 'staff', {}, { _id: true, name: true, role: true, unitPath: true, unitId: true, gridIds: true }, (page) => {
+    for (const s of page) out.set(`s:${s._id}`, { owner: `s:${s._id}`, ownerType: 'staff', ownerId: s._id, kind: s.role, name: s.name, path: staffPath(s), parentId: s.unitId ?? null });
   });
   return out;
 }

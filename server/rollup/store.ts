@@ -131,6 +131,11 @@ export function nestedFrom(inc: Map<string, number>): Record<string, any> {
   return out;
 }
 
+/** A staff member's roll-up path: its unit path and the grids it is assigned to, so a grid's team includes them. */
+export function staffPath(s: { unitPath?: string[]; gridIds?: string[] } | null | undefined): string[] {
+  return [...new Set([...(s?.unitPath ?? []), ...(s?.gridIds ?? [])])];
+}
+
 /**
  * Reads a document by id, or null when absent, whether the client was configured to throw on a missing
  * document (the wx-server-sdk default) or not; works inside a transaction.
@@ -162,7 +167,7 @@ export async function resolveOwnerMeta(db: Db | Tx, owner: string): Promise<Owne
     return { owner, ownerType: 'area', ownerId: id, kind: 'area', name: id === 'city' ? '城区' : id === 'township' ? '乡镇' : id, path: [], parentId: null };
   }
   const s = await read('staff');
-  return { owner, ownerType: 'staff', ownerId: id, kind: s?.role ?? 'staff', name: s?.name ?? id, path: s?.unitPath ?? [], parentId: s?.unitId ?? null };
+  return { owner, ownerType: 'staff', ownerId: id, kind: s?.role ?? 'staff', name: s?.name ?? id, path: staffPath(s), parentId: s?.unitId ?? null };
 }
 
 /**
