@@ -29,26 +29,3 @@ export async function findGridForPoint(db: Db, lng: number, lat: number): Promis
   return findContainingPolygon([lng, lat], grids)?._id ?? null;
 }
 
-/**
- * The grids whose boundary comes within `radiusM` of the point (bounding boxes widened by the radius), for
- * the "same name nearby" duplicate check: it reads those grids' merchants by grid index instead of scanning
- * the whole collection around a point.
- */
-export async function gridsNear(db: Db, lng: number, lat: number, radiusM: number): Promise<string[]> {
-  const grids = await gridsWithBoundary(db);
-  const dLat = radiusM / 111320;
-  const dLng = radiusM / (111320 * Math.max(0.1, Math.cos((lat * Math.PI) / 180)));
-  const out: string[] = [];
-  for (const g of grids) {
-    const ring = g.boundary ?? [];
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const [x, y] of ring) {
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    if (lng >= minX - dLng && lng <= maxX + dLng && lat >= minY - dLat && lat <= maxY + dLat) out.push(g._id);
-  }
-  return out;
-}

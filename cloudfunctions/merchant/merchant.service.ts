@@ -1,7 +1,7 @@
 import type { DuplicateOut, MerchantOut, MerchantRow } from '../../shared/contracts/merchant.contract';
 import type { PhotoInput, PointInput } from '../../shared/contracts/common.contract';
 import { maskIdNumber, maskMobile, maskName } from '../../shared/domain/mask.rules';
-import { type MerchantFileFields, duplicateReasons, isComplete, missingFields, toLngLat } from '../../shared/domain/merchant-file.rules';
+import { type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, toLngLat } from '../../shared/domain/merchant-file.rules';
 import type { ProductCode, ProductHolding } from '../../shared/domain/product.rules';
 import {
   type ActionContext,
@@ -11,7 +11,6 @@ import {
   assertInScope,
   fieldError,
   findGridForPoint,
-  gridsNear,
   forbidden,
   getDoc,
   hashPi,
@@ -153,7 +152,7 @@ export function withCompleteness<T extends MerchantDoc>(m: T, ctx: Pick<ActionCo
   const file = m as unknown as MerchantFileFields;
   const missing = missingFields(file);
   const complete = isComplete(file);
-  const out = { ...m, isComplete: complete, missingFields: missing };
+  const out = { ...m, nameKey: normalizeShopName(m.name ?? ''), isComplete: complete, missingFields: missing };
   // The day a file first meets the standard is its filing day (建档).
   if (complete && !m.filedAt) Object.assign(out, { filedAt: ctx.now, filedBy: ctx.caller.staffId });
   return out;
@@ -210,8 +209,6 @@ export async function checkMarketAndGroup(ctx: ActionContext, grid: Pick<UnitDoc
 
 export interface DuplicateProbe {
   id?: string;
-  /** The file's grid (placed or given): its merchants are always compared by name and distance. */
-  gridId?: string | null;
   name?: string;
   location?: PointInput | null;
   mobileHash?: string | null;
@@ -231,15 +228,10 @@ export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe):
   if (probe.mobileHash) add((await db.collection('merchants').where({ 'operator.mobile.hash': probe.mobileHash }).field(fields).limit(20).get()).data);
   if (probe.licenceCode) add((await db.collection('merchants').where({ licenceCode: probe.licenceCode }).field(fields).limit(20).get()).data);
   if (probe.name && probe.location) {
-    const settings = await ctx.settings();
-    const { lng, lat } = probe.location;
-    const grids = new Set(await gridsNear(db, lng, lat, settings.duplicateRadiusM));
-    if (probe.gridId) grids.add(probe.gridId);
-    if (grids.size > 0) {
-      // Nearby merchants of the grids around the point (by grid index), nearest first.
-      const near = _.geoNear({ geometry: db.Geo.Point(lng, lat), maxDistance: settings.duplicateRadiusM });
-      add((await db.collection('merchants').where({ gridId: _.in([...grids]), location: near }).field(fields).limit(50).get()).data);
-    }
+    // Same name by index (the stored name, or the normalised key of files written since), then distance
+    // and the normalised comparison in the rule: a handful of documents instead of a grid's worth.
+    const byName = _.or([{ name: probe.name }, { nameKey: normalizeShopName(probe.name) }]);
+    add((await db.collection('merchants').where(byName).field(fields).limit(50).get()).data);
   }
   if (found.size === 0) return [];
   const candidate: MerchantFileFields = {

@@ -33,7 +33,7 @@ export const create = defineAction({
     const grid = await placeInGrid(ctx, input.gridId, input.location);
     await checkMarketAndGroup(ctx, grid, input.marketId, input.wechatGroupId);
     const hash = mobileHash(input.operator?.mobile);
-    const dups = await findDuplicates(ctx, { id: input.id, gridId: grid._id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode });
+    const dups = await findDuplicates(ctx, { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode });
     const review = assertDuplicatesDecided(dups, input);
 
     const doc = withCompleteness<MerchantDoc>(

@@ -33,7 +33,6 @@ export const update = defineAction({
       const here = input.location ?? pointOut(current.location);
       const dups = await findDuplicates(ctx, {
         id: current._id,
-        gridId: current.gridId,
         name: input.name ?? current.name,
         location: here,
         mobileHash: input.operator?.mobile !== undefined ? mobileHash(input.operator.mobile) : (current.operator?.mobile?.hash ?? null),
