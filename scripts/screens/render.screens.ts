@@ -117,7 +117,7 @@ function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
   root.querySelectorAll('wx-map').forEach((el: any) => {
     const markers = data.markers ?? [];
     const wide = screen.page.includes('/map/');
-    el.innerHTML = mapSvg(markers.length ? markers : [{ latitude: 0, longitude: 0 }], 375, wide ? 420 : 150);
+    el.innerHTML = mapSvg(markers.length ? markers : [{ latitude: 0, longitude: 0 }], 375, wide ? 568 : 150);
   });
   const styles = Array.from(doc.querySelectorAll('style') as ArrayLike<{ innerHTML: string }>).map((s) => s.innerHTML).join('\n');
   const appCss = fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.wxss'), 'utf8').replace(/(-?\d*\.?\d+)rpx/g, (_m, n) => `${Number(n) / 2}px`).replace(/^page\s*\{/m, 'body {');
