@@ -5,6 +5,7 @@
  * function calls answer 503 while bundles are built and the first-start seed is written.
  */
 import { buildFunctions, isStale, listFunctions } from './build-functions';
+import { buildMiniprogram } from './build-miniprogram';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
 import { SeedInterruptedError, type DemoAccount, type SeedKind } from '../local/runtime';
 
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       say(`built ${built.map((b) => b.name).join(', ')} in ${Date.now() - t0} ms`);
     }
   }
+  // The mini program's generated parts (npm components, shared bundle, charts) for DevTools in local mode.
+  if (process.env.MINIPROGRAM_BUILD !== 'off') say(`mini program: ${buildMiniprogram()}`);
   say(`  data folder ${cloud.dataDir}; functions: ${cloud.functionNames().join(', ') || '(none)'}`);
 
   if (seed !== 'none') {
