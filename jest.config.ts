@@ -9,6 +9,7 @@ const config: Config = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/helpers/demo-bank.global-setup.ts',
 };
 
 export default config;

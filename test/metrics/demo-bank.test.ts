@@ -4,9 +4,9 @@
  * scope between branches, the XLSX export read back, and reconciliation on correct data.
  */
 import ExcelJS from 'exceljs';
-import { useLocalCloud } from '../helpers/local-cloud';
+import { useDemoBank } from '../helpers/demo-bank';
 
-const local = useLocalCloud({ seed: 'demo' });
+const local = useDemoBank();
 // Seeding the 40,000-merchant demo bank takes about a minute on an idle machine, much longer on a busy one.
 jest.setTimeout(1_800_000);
 

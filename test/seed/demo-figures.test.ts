@@ -3,24 +3,21 @@
  * here from the raw seeded collections with plain queries and arithmetic, independently of the metrics
  * code and of the seed's own bookkeeping, and compared with the published value.
  */
-import { startLocalCloud, type LocalCloud } from '../../local/runtime';
 import { openPi } from '../../server/pi';
 import { isValidCreditCode } from '../../shared/domain/credit-code.rules';
 import { isValidIdNumber } from '../../shared/domain/id-number.rules';
 import { isMobile } from '../../shared/domain/mobile.rules';
 import { isComplete, missingFields } from '../../shared/domain/merchant-file.rules';
-import { seedDatabase, DEMO_ACCOUNTS, type SeedResult } from '../../scripts/seed';
+import { DEMO_ACCOUNTS } from '../../scripts/seed';
 import { pointInPolygon, type LngLat } from '../../scripts/seed/geo';
-import { makeDataDir, removeDataDir } from '../helpers/local-cloud';
+import { useDemoBank, type DemoSeedRecord } from '../helpers/demo-bank';
 
-/** Seeding ~700k documents takes about a minute on an idle 2-core machine; leave room for a busy one. */
-const SEED_TIMEOUT_MS = 20 * 60 * 1000;
+/** This file's copy of the run's seeded demo bank (seeded once per run, see test/helpers/demo-bank.ts). */
+const bank = useDemoBank();
 
 type Doc = Record<string, any>;
 
-let cloud: LocalCloud;
-let dataDir: string;
-let seeded: SeedResult;
+let seeded: DemoSeedRecord;
 let db: any;
 let merchants: Doc[];
 let units: Doc[];
@@ -55,21 +52,14 @@ const coords = (p: any): LngLat => (p.coordinates ? p.coordinates : [p.longitude
 const pct = (num: number, den: number): string => ((num / den) * 100).toFixed(1);
 
 beforeAll(async () => {
-  dataDir = makeDataDir('mg-seed-demo-');
-  cloud = await startLocalCloud({ dataDir, seed: 'none' });
-  db = cloud.database();
-  seeded = await seedDatabase(db, { kind: 'demo', onProgress: (m) => process.stdout.write(`  seed: ${m}\n`) });
+  db = bank.cloud.database();
+  seeded = bank.seed;
   units = await readAll('units');
   staff = await readAll('staff');
   // Grid by grid (an indexed field): paging a 40k collection by _id would rescan it per page.
   merchants = [];
   for (const g of units.filter((u) => u.kind === 'grid')) merchants.push(...(await db.collection('merchants').where({ gridId: g._id }).limit(1000).get()).data);
-}, SEED_TIMEOUT_MS);
-
-afterAll(async () => {
-  await cloud?.close();
-  if (dataDir) removeDataDir(dataDir);
-});
+}, 120_000);
 
 describe('demo bank: reference figures of domain §1 at 2025-07-31', () => {
   it('has 30,678 acquiring merchants, 3,018 more than at 2024-12-31 (27,660)', async () => {
