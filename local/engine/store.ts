@@ -425,6 +425,10 @@ export class Store {
         };
       }
     }
+    // Ranges and sorts on `_id` read the table's `id` column index (its UNIQUE constraint) in key order.
+    const idRange = idPred ? idRangeSql(idPred) : null;
+    const idSort = order.length === 1 && order[0][0] === '_id' && (idRange !== null || this.onlyStringIds(c)) ? order[0][1] : 0;
+    const idScore = (idRange ? 2 : 0) + (idSort ? 1 : 0);
     let best: { ix: IndexState; where: string[]; params: KeyValue[]; score: number; orderSql: string | null; used: Set<Predicate> } | null = null;
     for (const ix of c.indexes) {
       if (ix.geo) continue;
@@ -484,6 +488,16 @@ export class Store {
       if (!where.length && !orderSql) continue;
       if (!best || score > best.score) best = { ix, where, params, score, orderSql, used };
     }
+    if (idScore && (!best || idScore >= best.score)) {
+      const where = idRange ? `WHERE ${idRange.where.join(' AND ')}` : '';
+      return {
+        sql: `SELECT rid, doc FROM ${t} ${where} ORDER BY ${idSort ? `id ${idSort === 1 ? 'ASC' : 'DESC'}` : 'rid'}`,
+        params: idRange?.params ?? [],
+        ordered: idSort !== 0 || order.length === 0,
+        index: '_id_',
+        exact: allUsed(new Set(idRange?.used ?? [])),
+      };
+    }
     if (!best) {
       const union = this.orPlan(name, criteria, order);
       if (union) return union;
@@ -491,24 +505,43 @@ export class Store {
     }
     const ixt = q(best.ix.table);
     const where = best.where.length ? `WHERE ${best.where.join(' AND ')}` : '';
-    const exact = allUsed(best.used);
+    // An `_id` range next to the chosen index filters the documents in SQL too.
+    const used = best.used;
+    idRange?.used.forEach((p) => used.add(p));
+    const exact = allUsed(used);
+    const idSql = (alias: string) => (idRange ? ` AND ${idRange.where.map((w) => w.replace(/\bid\b/g, `${alias}id`)).join(' AND ')}` : '');
+    const params = [...best.params, ...(idRange?.params ?? [])];
     if (best.orderSql) {
       return {
-        sql: `SELECT d.rid AS rid, d.doc AS doc FROM ${ixt} x JOIN ${t} d ON d.rid = x.rid ${where} ORDER BY ${best.orderSql}`,
-        params: best.params,
+        sql: `SELECT d.rid AS rid, d.doc AS doc FROM ${ixt} x JOIN ${t} d ON d.rid = x.rid ${where || 'WHERE 1'}${idSql('d.')} ORDER BY ${best.orderSql}`,
+        params,
         ordered: true,
         index: best.ix.name,
         exact,
       };
     }
     return {
-      sql: `SELECT rid, doc FROM ${t} WHERE rid IN (SELECT x.rid FROM ${ixt} x ${where}) ORDER BY rid`,
-      params: best.params,
+      sql: `SELECT rid, doc FROM ${t} WHERE rid IN (SELECT x.rid FROM ${ixt} x ${where})${idSql('')} ORDER BY rid`,
+      params,
       ordered: order.length === 0,
       index: best.ix.name,
       exact,
-      countSql: `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
+      countSql: idRange ? undefined : `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
     };
+  }
+
+  /**
+   * Whether every `_id` is a string, so the `id` column's text order is MongoDB's order of `_id`
+   * (other types are stored with a \u0001 prefix: one index probe finds any).
+   */
+  private onlyStringIds(c: CollectionState): boolean {
+    const sql = `SELECT 1 FROM ${q(c.table)} WHERE id >= char(1) AND id < char(2) LIMIT 1`;
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt.get() === undefined;
   }
 
   /**
@@ -709,4 +742,26 @@ function rangeSql(col: string, ps: Predicate[], multikey: boolean): { where: str
   // Exact when every condition on the field became a bound of one type.
   const used = chosen.length === ps.length ? chosen : [];
   return { where, params, used };
+}
+
+/**
+ * SQL bounds on the `id` column for string ranges on `_id` (MongoDB compares a string bound with string
+ * ids only). Non-string ids are stored as texts starting with \u0001, excluded when the range reaches them.
+ */
+function idRangeSql(ps: Predicate[]): { where: string[]; params: KeyValue[]; used: Predicate[] } | null {
+  const bounds = ps.filter((p) => ['$gt', '$gte', '$lt', '$lte'].includes(p.op) && typeof p.value === 'string');
+  const lows = bounds.filter((p) => p.op.startsWith('$g')).slice(0, 1);
+  const highs = bounds.filter((p) => p.op.startsWith('$l')).slice(0, 1);
+  const chosen = [...lows, ...highs];
+  if (!chosen.length) return null;
+  const where: string[] = [];
+  const params: KeyValue[] = [];
+  for (const p of chosen) {
+    where.push(`id ${{ $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[p.op as '$gt']} ?`);
+    params.push(p.value as string);
+  }
+  const low = lows[0]?.value as string | undefined;
+  const high = highs[0]?.value as string | undefined;
+  if ((low === undefined || low < '\u0002') && (high === undefined || high >= '\u0001')) where.push('unicode(id) IS NOT 1');
+  return { where, params, used: chosen.length === ps.length ? chosen : [] };
 }

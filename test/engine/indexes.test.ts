@@ -105,9 +105,45 @@ describe('index-backed reads', () => {
   });
 
   it('an unindexed field scans the collection', async () => {
-    const plan = h.engine.explain('merchants', { name: 'x' });
+    const plan = h.engine.explain('merchants', { remarkNotIndexed: 'x' });
     expect(plan.index).toBeNull();
     expect(scans(plan.detail, 'merchants')).toBe(true);
+  });
+
+  it('a range and sort on _id read the primary key in order (paging by _id)', async () => {
+    const plan = h.engine.explain('merchants', { _id: { $gt: 'm20' } }, [['_id', 1]]);
+    expect(plan.index).toBe('_id_');
+    expect(plan.ordered).toBe(true);
+    expect(plan.exact).toBe(true);
+    expect(plan.detail.some((d) => d.startsWith('SEARCH') && d.includes('c:merchants'))).toBe(true);
+    expect(plan.detail.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
+    const page = await h.db.collection('merchants').where({ _id: h._.gt('m20') }).orderBy('_id', 'asc').limit(3).get();
+    expect(ids(page)).toEqual(['m21', 'm22', 'm23']);
+    const down = await h.db.collection('merchants').where({ _id: h._.lt('m20') }).orderBy('_id', 'desc').limit(2).get();
+    expect(ids(down)).toEqual(['m19', 'm18']);
+  });
+
+  it('a sort on _id alone reads the primary key in order', async () => {
+    const plan = h.engine.explain('merchants', {}, [['_id', -1]]);
+    expect(plan.index).toBe('_id_');
+    expect(plan.detail.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
+    expect(ids(await h.db.collection('merchants').orderBy('_id', 'desc').limit(2).get())).toEqual(['m59', 'm58']);
+  });
+
+  it('an _id range next to an indexed equality filters both in SQL', async () => {
+    const plan = h.engine.explain('merchants', { gridId: 'g2', _id: { $gte: 'm30' } });
+    expect(plan.index).toBe('gridId_1_updatedAt_-1');
+    expect(plan.exact).toBe(true);
+    expect(usesIndex(plan.detail, 'gridId_1_updatedAt_-1')).toBe(true);
+    const res = await h.db.collection('merchants').where({ gridId: 'g2', _id: h._.gte('m30') }).get();
+    expect(ids(res)).toEqual(['m32', 'm38', 'm44', 'm50', 'm56']);
+    expect((await h.db.collection('merchants').where({ gridId: 'g2', _id: h._.gte('m30') }).count()).total).toBe(5);
+  });
+
+  it('$in on _id reads by primary key', async () => {
+    const plan = h.engine.explain('merchants', { _id: { $in: ['m03', 'm40'] } });
+    expect(plan.index).toBe('_id_');
+    expect(scans(plan.detail, 'merchants')).toBe(false);
   });
 
   it('indexes follow updates and removals', async () => {
@@ -161,6 +197,47 @@ describe('unique indexes', () => {
     await h.db.collection('dups').add({ data: [{ k: 1 }, { k: 1 }] });
     expect(() => h.engine.ensureIndexes({ collections: [{ name: 'dups', indexes: [{ name: 'k_1', keys: { k: 1 }, unique: true }] }] })).toThrow(/duplicate key/);
     expect(h.engine.engine.store.indexes('dups')).toEqual([]);
+  });
+});
+
+describe('the _id key never changes results', () => {
+  it('random _id ranges, sorts and mixed id types give what the evaluator gives over every document', async () => {
+    const e = openEngine({ dataDir: ':memory:' });
+    e.ensureIndexes({ collections: [{ name: 'p', indexes: [{ name: 'a_1', keys: { a: 1 } }] }] });
+    const { Query } = require('mingo');
+    try {
+      const id = fc.oneof(fc.constantFrom('', 'a', 'ab', 'b', 'b0', 'z', '\u0000x', 'é', '中'), fc.integer({ min: -3, max: 3 }));
+      const bound = fc.oneof(fc.constantFrom('', 'a', 'b', 'c', 'zz', '\u0000', '\u0001', '\u0002'), fc.integer({ min: -2, max: 2 }));
+      const op = fc.constantFrom('$gt', '$gte', '$lt', '$lte');
+      const cond = fc.oneof(
+        fc.tuple(op, bound).map(([o, b]) => ({ _id: { [o]: b } })),
+        fc.tuple(bound, bound).map(([lo, hi]) => ({ _id: { $gte: lo, $lt: hi } })),
+        fc.tuple(op, bound, fc.integer({ min: 0, max: 2 })).map(([o, b, a]) => ({ a, _id: { [o]: b } })),
+        fc.array(id, { maxLength: 3 }).map((vs) => ({ _id: { $in: vs } })),
+        fc.constant({}),
+      );
+      const order = fc.constantFrom<[string, 1 | -1][]>([['_id', 1]], [['_id', -1]], []);
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.uniqueArray(id, { maxLength: 12 }), cond, order, fc.integer({ min: 0, max: 2 }), async (idList, c, o, skip) => {
+          round++;
+          const coll = 'p';
+          e.engine.db.exec('DELETE FROM "c:p"; DELETE FROM "ix:p:a_1"');
+          const docs = idList.map((x, i) => ({ _id: x, a: (i + round) % 3 }));
+          if (docs.length) e.engine.db.transaction(() => e.engine.store.insertMany(coll, docs))();
+          const sort = o.length ? o : [['_id', 1] as [string, 1]];
+          const got = e.engine.find(coll, c, o, skip, 5).map((r) => r.doc._id);
+          let expected = new Query(c).find(docs).sort(Object.fromEntries(sort)).all().map((d: { _id: unknown }) => d._id);
+          if (!o.length) expected = docs.filter((d) => expected.includes(d._id)).map((d) => d._id);
+          expect(got).toEqual(expected.slice(skip, skip + 5));
+          const count = await e.send('database.calculateDocument', { collectionName: coll, query: EJSON.stringify(c, { relaxed: false }) });
+          expect(count.data.total).toBe(expected.length);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      e.close();
+    }
   });
 });
 
