@@ -16,6 +16,7 @@ import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updat
 import { asPoint, distanceM, parseNear } from './geo';
 import { Transactions } from './transactions';
 import { fastGroup, groupFields } from './group';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 
 /** CloudBase limits: a server-side get returns 100 documents by default and 1000 at most. */
 export const DEFAULT_LIMIT = 100;
@@ -71,6 +72,7 @@ export class Engine {
   private readonly now: () => number;
   /** Collections declared by ensureIndexes; once declared, any other collection does not exist (as on CloudBase). */
   private declared: Set<string> | null = null;
+  private checkpointer: Checkpointer | null = null;
 
   constructor(opts: EngineOptions) {
     let file = ':memory:';
@@ -84,6 +86,11 @@ export class Engine {
     this.db.pragma('foreign_keys = OFF');
     this.db.pragma('cache_size = -131072');
     this.db.pragma('temp_store = MEMORY');
+    if (file !== ':memory:') {
+      // Checkpoints run on a worker; SQLite's own stays as a far-off safety net (64 MB of WAL).
+      this.db.pragma('wal_autocheckpoint = 16384');
+      this.checkpointer = startCheckpointer(file);
+    }
     this.store = new Store(this.db);
     this.now = opts.now ?? Date.now;
     this.tx = new Transactions(this.store, this.now);
@@ -510,6 +517,8 @@ export class Engine {
   close(): void {
     if (!this.db.open) return;
     this.tx.abortAll();
+    this.checkpointer?.stop();
+    this.checkpointer = null;
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {

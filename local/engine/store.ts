@@ -311,19 +311,39 @@ export class Store {
   insertMany(name: string, docs: Doc[], stored: (string | undefined)[] = []): void {
     const c = this.get(name);
     const pending: { ix: IndexState; rows: KeyValue[][] }[] = c.indexes.filter((ix) => !ix.geo).map((ix) => ({ ix, rows: [] }));
+    // Rows get explicit rids (what SQLite would pick: one past the largest), so documents go in many rows
+    // per statement; the caller's transaction keeps anyone else from taking them meanwhile.
+    const first = ((this.cached(`SELECT max(rid) AS m FROM ${q(c.table)}`).get() as { m: number | null }).m ?? 0) + 1;
+    const row: (string | number)[] = [];
+    const flush = (upTo: number) => {
+      const n = row.length / 3;
+      if (!n) return;
+      try {
+        this.cached(`INSERT INTO ${q(c.table)} (rid, id, doc) VALUES ${Array(n).fill('(?, ?, ?)').join(', ')}`).run(...row);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+        // Name the repeated _id (the failed statement wrote nothing; the transaction is abandoned).
+        const seen = new Set<string>();
+        const chunkStart = upTo - n;
+        for (let j = 0; j < upTo; j++) {
+          const k = idKey(docs[j]._id);
+          // Earlier chunks of this batch are in the table already: only the seen set judges them.
+          if (seen.has(k) || (j >= chunkStart && c.stmts.byId.get(k))) {
+            fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: ${describeKey(keyOf(docs[j]._id))} }`);
+          }
+          seen.add(k);
+        }
+        throw err;
+      }
+      row.length = 0;
+    };
     docs.forEach((doc, i) => {
       const key = idKey(doc._id);
       const text = stored[i] ?? encodeStored(doc);
       checkSize(text);
-      let rid: number;
-      try {
-        rid = Number(c.stmts.insert.run(key, text).lastInsertRowid);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${name} index: _id_ dup key: { _id: ${describeKey(keyOf(doc._id))} }`);
-        }
-        throw err;
-      }
+      const rid = first + i;
+      row.push(rid, key, text);
+      if (row.length === BULK_DOCS * 3) flush(i + 1);
       for (const p of pending) {
         const e = this.entriesOf(p.ix, doc);
         if (!e) continue;
@@ -334,6 +354,7 @@ export class Store {
         for (const k of e.keys) p.rows.push([...k, rid]);
       }
     });
+    flush(docs.length);
     for (const { ix, rows } of pending) {
       rows.sort(compareEntries);
       const width = ix.keys.length + 1;
@@ -354,6 +375,16 @@ export class Store {
         }
       }
     }
+  }
+
+  /** A prepared statement kept for reuse. */
+  private cached(sql: string): BetterSqlite3.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private bulkStatement(ix: IndexState, rows: number): BetterSqlite3.Statement {
@@ -612,12 +643,17 @@ export class Store {
 }
 
 const BULK_ROWS = 100;
+/** Documents per INSERT statement of a batch (3 parameters each, well under SQLite's 32766). */
+const BULK_DOCS = 100;
+
+function keyRank(v: KeyValue): number {
+  return v === null ? 0 : typeof v === 'number' ? 1 : typeof v === 'string' ? 2 : 3;
+}
 
 /** SQLite's order of key values (NULL < numbers < text < blobs), for writing index entries in key order. */
 function compareKey(a: KeyValue, b: KeyValue): number {
-  const rank = (v: KeyValue) => (v === null ? 0 : typeof v === 'number' ? 1 : typeof v === 'string' ? 2 : 3);
-  const ra = rank(a);
-  const rb = rank(b);
+  const ra = keyRank(a);
+  const rb = keyRank(b);
   if (ra !== rb) return ra - rb;
   if (ra === 1) return (a as number) - (b as number);
   if (ra === 2) return a! < b! ? -1 : a! > b! ? 1 : 0;
