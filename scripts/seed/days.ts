@@ -4,14 +4,24 @@
  */
 const DAY_MS = 86400000;
 
+// The generator converts the same few thousand days and months hundreds of thousands of times: parsing
+// and formatting dates dominated it, so each conversion is remembered (the values never change).
+const numbers = new Map<string, number>();
+const strings = new Map<number, string>();
+const monthEnds = new Map<string, number>();
+
 /** `YYYY-MM-DD` → day number. */
 export function dayNumber(day: string): number {
-  return Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+  let n = numbers.get(day);
+  if (n === undefined) numbers.set(day, (n = Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS)));
+  return n;
 }
 
 /** Day number → `YYYY-MM-DD`. */
 export function dayString(n: number): string {
-  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+  let s = strings.get(n);
+  if (s === undefined) strings.set(n, (s = new Date(n * DAY_MS).toISOString().slice(0, 10)));
+  return s;
 }
 
 /** Day number → `YYYY-MM`. */
@@ -26,8 +36,12 @@ export function chinaInstant(n: number, hour: number, minute = 0, second = 0): D
 
 /** Day number of the last day of month `YYYY-MM`. */
 export function monthEnd(month: string): number {
-  const [y, m] = month.split('-').map(Number);
-  return Math.floor(Date.UTC(y, m, 0) / DAY_MS);
+  let n = monthEnds.get(month);
+  if (n === undefined) {
+    const [y, m] = month.split('-').map(Number);
+    monthEnds.set(month, (n = Math.floor(Date.UTC(y, m, 0) / DAY_MS)));
+  }
+  return n;
 }
 
 /** Day number of the first day of month `YYYY-MM`. */
