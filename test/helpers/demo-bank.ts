@@ -4,13 +4,14 @@
  * on its own copy (the suites write: exports, audit entries, reconciliation runs).
  *
  * The template is keyed by a hash of everything that decides its contents (the seed, the roll-up code,
- * the shared rules, the engine and runtime, the collection indexes, the SQLite binding's version): a
- * stale template is never reused, and a matching one is reused across runs. It is built lazily, by the
- * first suite that asks for it, under a lock folder so parallel workers wait instead of seeding twice
- * (robust whatever subset of files a run selects); the global setup only prunes templates of older keys.
+ * the shared domain rules, the engine, the runtime's start-up, the collection indexes, the SQLite
+ * binding's version): a stale template is never reused, and a matching one is reused across runs. It
+ * is built lazily, by the first suite that asks for it, under a lock folder so parallel workers wait
+ * instead of seeding twice (robust whatever subset of files a run selects); the global setup fixes the
+ * key for the run and prunes templates of older keys.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { LocalCloud } from '../../local/runtime';
@@ -18,7 +19,8 @@ import { makeDataDir, removeDataDir } from './local-cloud';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** What the template's contents depend on (folders are hashed recursively, .ts/.json files only). */
-const SOURCES = ['scripts/seed', 'server/rollup', 'server/pi.ts', 'shared', 'local/engine', 'local/runtime', 'database/collections.json'];
+// (The repository changes all day: hashing only what the bank depends on keeps a valid template in use.)
+const SOURCES = ['scripts/seed', 'server/rollup', 'server/pi.ts', 'server/db.ts', 'shared/domain', 'local/engine', 'local/runtime/index.ts', 'database/collections.json'];
 const PREFIX = 'mg-demo-bank-';
 /** A lock older than this, or held by a process that is gone, was abandoned. */
 const LOCK_STALE_MS = 45 * 60 * 1000;
@@ -177,7 +179,8 @@ export function useDemoBank(): DemoBankHandle {
   beforeAll(async () => {
     const template = await ensureDemoTemplate();
     dataDir = makeDataDir('mg-demo-copy-');
-    cpSync(template, dataDir, { recursive: true });
+    // ~700 MB: a copy-on-write clone where the file system offers one, a plain copy otherwise.
+    cpSync(template, dataDir, { recursive: true, mode: constants.COPYFILE_FICLONE });
     seed = JSON.parse(readFileSync(join(dataDir, 'seed.json'), 'utf8')) as DemoSeedRecord;
     // Sealed personal data in the copy opens with the template's key.
     process.env.PI_KEY = readFileSync(join(dataDir, 'pi.key'), 'utf8').trim();
