@@ -8,7 +8,7 @@ import { ACQUIRING_STATUS_LABELS, LIFECYCLE_CLASS_LABELS, ROLE_LABELS, UNIT_KIND
 import { maskName } from '../../shared/domain/mask.rules';
 import type { Db } from '../db';
 import { getCloud } from '../db';
-import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, scanCollection, stockAt } from '../rollup';
+import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, scanCollection, stockAt, unitOwner } from '../rollup';
 import { figuresFrom } from '../../shared/domain/metrics.rules';
 
 export const JOBS = 'jobs';
@@ -180,9 +180,15 @@ export async function writeReport(db: Db, file: string, opts: ReportOptions): Pr
   ]);
   const lifecycleRows: Record<string, unknown>[] = [];
   let done = 0;
-  const fields = { _id: true, name: true, gridId: true, 'address.text': true, industry: true, 'operator.name': true, 'operator.mobile.masked': true, isComplete: true, acquiring: true, credit: true, lifecycleClass: true, classSince: true, classDetail: true, classReason: true };
-  await scanCollection<any>(db, 'merchants', { unitPath: unitId }, fields, async (page) => {
+  // The bank's whole list reads along `_id` with no filter: a `unitPath` filter with an `_id` cursor would
+  // read the unit's every merchant for each page (the unitPath index does not give `_id` order). A
+  // smaller unit's subtree is small enough for the unitPath index; its pages are checked in memory too.
+  const isRoot = units.get(unitOwner(unitId))?.meta.path.length === 1;
+  const fields = { _id: true, unitPath: true, name: true, gridId: true, 'address.text': true, industry: true, 'operator.name': true, 'operator.mobile.masked': true, isComplete: true, acquiring: true, credit: true, lifecycleClass: true, classSince: true, classDetail: true, classReason: true };
+  await scanCollection<any>(db, 'merchants', isRoot ? {} : { unitPath: unitId }, fields, async (page) => {
     for (const m of page) {
+      if (!Array.isArray(m.unitPath) || !m.unitPath.includes(unitId)) continue;
+      done++;
       // Personal data masked (domain §8): operator surname only, mobile 138****1234.
       merchantWs
         .addRow({
@@ -204,7 +210,6 @@ export async function writeReport(db: Db, file: string, opts: ReportOptions): Pr
         lifecycleRows.push({ cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as keyof typeof LIFECYCLE_CLASS_LABELS], name: m.name, grid: names.get(m.gridId) ?? m.gridId, since: m.classSince ?? '', reason: m.classDetail ?? m.classReason ?? '', mobile: m.operator?.mobile?.masked ?? '' });
       }
     }
-    done += page.length;
     rows['商户清单'] = done;
     await progress(0.25 + 0.65 * (total.total ? done / total.total : 1));
   });

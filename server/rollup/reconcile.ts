@@ -1,6 +1,6 @@
 import type { Db } from '../db';
-import { type Day, addDay, decomposeRange, toDay } from '../../shared/domain/metrics.rules';
-import { addMerchantChange } from './apply';
+import { type Day, addDay, allMerchantEvents, decomposeRange, toDay } from '../../shared/domain/metrics.rules';
+import { merchantOwners } from './apply';
 import { MarkSet, addVisitToComputation, loadMerchantsAndDeposits, scanCollection } from './rebuild';
 import { Increments, ROLLUPS, type RollupDoc, nestedFrom } from './store';
 
@@ -53,8 +53,17 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
   // Deposits of the range's months only: a month's balance makes events in that month alone.
   const _ = db.command;
   const { merchants, deposits } = await loadMerchantsAndDeposits(db, { month: _.in(months) });
+  // Only the events of the compared days, and of the years the range covers (whose month and year
+  // totals are compared), are counted: a merchant's whole history would build every day document of
+  // every year for nothing. The sums are those of `addMerchantChange` restricted to these days.
+  const years = new Set([...parts.years, ...parts.months.map((m) => m.slice(0, 4))]);
+  const counted = (day: string) => (day >= from && day <= to) || years.has(day.slice(0, 4));
   const incs = new Increments();
-  for (const m of merchants.values()) addMerchantChange(incs, null, m, deposits.get(m._id!) ?? {});
+  for (const m of merchants.values()) {
+    const events = allMerchantEvents(m, deposits.get(m._id!) ?? {}).filter((e) => counted(e.day));
+    if (!events.length) continue;
+    for (const owner of merchantOwners(m)) for (const e of events) if (e.delta) incs.addStock(owner, e);
+  }
   // Distinct revisits are compared per day, and per month or year only where the range covers it whole,
   // so the visits of the range are all that is needed.
   const marks = new MarkSet();
@@ -72,7 +81,6 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
   };
   put(incs);
   put(flowIncs);
-  const years = new Set([...parts.years, ...parts.months.map((m) => m.slice(0, 4))]);
   const actualDocs = new Map<string, RollupDoc>();
   const keep = (page: RollupDoc[]) => {
     for (const d of page) actualDocs.set(d._id, d);
