@@ -459,17 +459,17 @@ export class Engine {
     const groupStage = pipeline[hasMatch ? 1 : 0];
     if (!groupStage || !('$group' in groupStage) || !this.store.has(coll)) return null;
     const fields = groupFields(groupStage.$group);
-    if (!fields) return null;
+    if (!fields || !fields.every(Store.extractable)) return null;
     const criteria: Doc = hasMatch ? pipeline[0].$match : {};
     if (!criteria || typeof criteria !== 'object') return null;
     const matcher = compileQuery(criteria);
     const plan = this.store.plan(coll, criteria, []);
     let rows: Iterable<Doc>;
     if (plan.exact) {
-      rows = this.store.runFields(plan, fields);
+      rows = this.store.runFields(plan, fields, nullLikeMissing(groupStage.$group));
     } else {
       const matchFields = topLevelFields(criteria);
-      if (!matchFields) return null;
+      if (!matchFields || !matchFields.every(Store.extractable)) return null;
       const all = [...new Set([...fields, ...matchFields])];
       const it = this.store.runFields(plan, all);
       rows = (function* () {
@@ -525,6 +525,16 @@ export class Engine {
       this.db.close();
     }
   }
+}
+
+/**
+ * Whether a direct $group gives the same groups when missing fields read as null: true unless it pushes or
+ * collects values ($push, $addToSet skip missing ones) or builds an `_id` document (which omits them).
+ */
+function nullLikeMissing(spec: Doc): boolean {
+  const id = spec._id;
+  if (id && typeof id === 'object' && !Array.isArray(id) && !(id instanceof Date)) return false;
+  return Object.entries(spec).every(([k, expr]) => k === '_id' || !expr || typeof expr !== 'object' || !('$push' in expr || '$addToSet' in expr));
 }
 
 const STAGES = new Set([

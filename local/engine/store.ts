@@ -576,18 +576,27 @@ export class Store {
   }
 
   /**
-   * Runs a plan reading only some top-level fields: SQLite extracts them (`doc -> '$."f"'`), so large
-   * aggregations parse a few small values per document instead of whole documents.
+   * Runs a plan reading only some top-level fields: SQLite extracts them, so large aggregations parse a few
+   * small values per document instead of whole documents. Field paths are bound as parameters (names with
+   * `"` or `\` cannot be expressed: see `extractable`). With `nullIsMissing` (the caller treats a null
+   * and a missing field alike) one `json_extract` call reads every field, parsing each document once.
    */
-  *runFields(plan: Plan, fields: string[]): Iterable<Doc> {
-    const cols = fields.map((f, i) => `doc -> '$."${f}"' AS f${i}`).join(', ');
-    const sql = `SELECT ${cols || '1 AS f'} FROM (${plan.sql})`;
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql).raw(true);
-      this.statements.set(sql, stmt);
+  *runFields(plan: Plan, fields: string[], nullIsMissing = false): Iterable<Doc> {
+    const paths = fields.map((f) => `$."${f}"`);
+    const one = nullIsMissing && fields.length > 1;
+    const cols = one ? `json_extract(doc, ${paths.map(() => '?').join(', ')}) AS f` : fields.map((_, i) => `doc -> ? AS f${i}`).join(', ');
+    const stmt = this.cached(`SELECT ${cols || '1 AS f'} FROM (${plan.sql})`).raw(true);
+    const params = [...paths, ...plan.params];
+    if (one) {
+      for (const [text] of stmt.iterate(...params) as Iterable<[string]>) {
+        const values = text.indexOf('"$') === -1 ? JSON.parse(text) : decodeStored(`{"v":${text}}`).v;
+        const doc: Doc = {};
+        for (let i = 0; i < fields.length; i++) if (values[i] !== null) doc[fields[i]] = values[i];
+        yield doc;
+      }
+      return;
     }
-    for (const row of stmt.iterate(...plan.params) as Iterable<(string | null)[]>) {
+    for (const row of stmt.iterate(...params) as Iterable<(string | null)[]>) {
       const doc: Doc = {};
       for (let i = 0; i < fields.length; i++) {
         const v = row[i];
@@ -595,6 +604,11 @@ export class Store {
       }
       yield doc;
     }
+  }
+
+  /** Whether `runFields` can read a top-level field (its name fits a quoted JSON path). */
+  static extractable(field: string): boolean {
+    return !/["\\]/.test(field);
   }
 
   /** A top-level `$or` whose every branch has an index: the union of the branches' candidates. */

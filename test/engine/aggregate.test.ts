@@ -204,3 +204,43 @@ describe('the direct $group', () => {
     );
   });
 });
+
+describe('the $group read of a few fields', () => {
+  it('agrees with the general evaluator whether it reads fields one by one or all in one extraction', async () => {
+    const fc = require('fast-check');
+    const { aggregate } = require('mingo');
+    const { openEngine } = require('../../local/engine');
+    const { EJSON } = require('bson');
+    const e = openEngine({ dataDir: ':memory:' });
+    e.ensureIndexes({ collections: [{ name: 'r', indexes: [{ name: 'w_1', keys: { w: 1 } }] }] });
+    try {
+      const val = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', '$b', 'c"d', null, true, 1.5), fc.constant([1, null]), fc.integer({ min: 0, max: 2 }).map((n: number) => new Date(n)));
+      const doc = fc.record({ k: val, v: val, w: fc.integer({ min: 0, max: 9 }) }, { requiredKeys: ['w'] });
+      const spec = fc.constantFrom(
+        { _id: '$k', n: { $sum: 1 }, s: { $sum: '$v' }, lo: { $min: '$v' }, hi: { $max: '$v' }, f: { $first: '$v' }, l: { $last: '$v' }, c: { $count: {} } },
+        { _id: null, s: { $sum: '$v' }, a: { $avg: '$w' }, two: { $sum: 2 } },
+        { _id: '$k', p: { $push: '$w' } },
+      );
+      const match = fc.constantFrom({}, { w: { $gte: 3 } }, { w: 4 }, { k: { $exists: false } });
+      await fc.assert(
+        fc.asyncProperty(fc.array(doc, { maxLength: 20 }), spec, match, async (docs: object[], g: object, m: object) => {
+          await e.send('database.removeDocument', { collectionName: 'r', query: '{}', queryType: 'WHERE', multi: true });
+          const withIds = docs.map((d, i) => ({ _id: `d${i}`, ...d }));
+          if (withIds.length) await e.send('database.insertDocument', { collectionName: 'r', data: withIds.map((d) => EJSON.stringify(d, { relaxed: false })) });
+          const res = await e.send('database.aggregateDocuments', {
+            collectionName: 'r',
+            stages: [{ stageKey: '$match', stageValue: EJSON.stringify(m, { relaxed: false }) }, { stageKey: '$group', stageValue: EJSON.stringify(g, { relaxed: false }) }],
+          });
+          const mine = res.data.list.map((t: string) => EJSON.parse(t, { relaxed: true }));
+          const ref = aggregate(withIds, [{ $match: m }, { $group: g }]).map((d: object) => EJSON.parse(EJSON.stringify(d, { relaxed: true }), { relaxed: true }));
+          const key = (d: any) => JSON.stringify(d._id);
+          const sort = (xs: any[]) => [...xs].sort((x, y) => key(x).localeCompare(key(y)));
+          expect(sort(mine)).toEqual(sort(ref));
+        }),
+        { numRuns: 80 },
+      );
+    } finally {
+      e.close();
+    }
+  });
+});
