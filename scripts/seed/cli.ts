@@ -1,8 +1,10 @@
 /**
  * Seeds a data folder from the command line and prints the timing and the demo accounts:
- *   npx tsx scripts/seed/cli.ts --kind demo --data-dir .data-demo [--seed 20250731]
- * The folder must be empty of staff (first start), as with `npm start`.
+ *   npx tsx scripts/seed/cli.ts --kind demo --data-dir .data-demo [--seed 20250731] [--record seed.json]
+ * The folder must be empty of staff (first start), as with `npm start`. `--record` writes the result
+ * (accounts, counts, timings) as JSON, e.g. as the runtime's seed marker (tests' demo bank template).
  */
+import { writeFileSync } from 'node:fs';
 import { startLocalCloud } from '../../local/runtime';
 import { seedDatabase, DEFAULT_SEED, type SeedKind } from './index';
 
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
     console.log(`\n${res.bank}: ${Object.entries(res.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`generate ${res.timings.generateMs} ms, write ${res.timings.writeMs} ms, roll-ups ${res.timings.rollupMs} ms, total ${res.ms} ms (CPU ${res.cpuMs} ms)\n`);
     for (const a of res.accounts) console.log(`  ${a.role.padEnd(12)} ${a.openid.padEnd(18)} ${a.name}  ${a.unitName}`);
+    const record = arg('record');
+    if (record) writeFileSync(record, `${JSON.stringify({ kind, seed, at: new Date().toISOString(), accounts: res.accounts, counts: res.counts, ms: res.ms, cpuMs: res.cpuMs, timings: res.timings }, null, 2)}\n`);
   } finally {
     await cloud.close();
   }

@@ -10,8 +10,9 @@
  * instead of seeding twice (robust whatever subset of files a run selects); the global setup fixes the
  * key for the run and prunes templates of older keys.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { LocalCloud } from '../../local/runtime';
@@ -86,6 +87,18 @@ function lockIsLive(lock: string): boolean {
   }
 }
 
+/** A template of other sources is kept while used this recently (runs on other trees may need it). */
+const KEEP_UNUSED_MS = 20 * 60 * 1000;
+
+function lastUse(path: string): number {
+  try {
+    const marker = join(path, 'seed.json');
+    return statSync(existsSync(marker) ? marker : path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 /** Removes templates (and abandoned build folders) of other keys; the global setup calls it once per run. */
 export function pruneDemoTemplates(keep = demoBankTemplateDir()): void {
   const keepName = keep.split(/[\\/]/).pop()!;
@@ -94,6 +107,8 @@ export function pruneDemoTemplates(keep = demoBankTemplateDir()): void {
     const path = join(tmpdir(), name);
     const base = name.replace(/\.(lock|build-\d+)$/, '');
     if (existsSync(join(tmpdir(), `${base}.lock`)) && lockIsLive(join(tmpdir(), `${base}.lock`))) continue;
+    // Another run (of other sources) may be copying it right now: only templates unused for a while go.
+    if (Date.now() - lastUse(path) < KEEP_UNUSED_MS) continue;
     rmSync(path, { recursive: true, force: true });
   }
 }
@@ -129,27 +144,28 @@ export async function ensureDemoTemplate(log: (message: string) => void = (m) =>
   }
 }
 
+/**
+ * Seeds the template in a child process through the seed's command line (plain Node with tsx: the
+ * seed runs markedly faster there than inside a jest worker, whose memory it also spares).
+ */
 async function buildTemplate(dir: string, log: (message: string) => void): Promise<void> {
   const build = `${dir}.build-${process.pid}`;
   rmSync(build, { recursive: true, force: true });
-  // Loaded here: the global setup only prunes and never needs the runtime.
-  const { startLocalCloud } = require('../../local/runtime') as typeof import('../../local/runtime');
-  const { seedDatabase, DEFAULT_SEED } = require('../../scripts/seed') as typeof import('../../scripts/seed');
-  const savedKey = process.env.PI_KEY;
-  delete process.env.PI_KEY; // the template keeps its own key in pi.key
-  const cloud = await startLocalCloud({ dataDir: build, seed: 'none' });
-  let record: DemoSeedRecord;
-  try {
-    log(`seeding a template in ${dir}`);
-    const res = await seedDatabase(cloud.database(), { kind: 'demo', seed: DEFAULT_SEED, onProgress: (m) => log(m) });
-    record = { kind: 'demo', seed: DEFAULT_SEED, at: new Date().toISOString(), accounts: res.accounts, counts: res.counts, ms: res.ms, cpuMs: res.cpuMs, timings: res.timings };
-  } finally {
-    await cloud.close();
-    if (savedKey === undefined) delete process.env.PI_KEY;
-    else process.env.PI_KEY = savedKey;
-  }
-  // The runtime's seed marker: startLocalCloud refuses a non-empty store without it.
-  writeFileSync(join(build, 'seed.json'), `${JSON.stringify(record, null, 2)}\n`);
+  log(`seeding a template in ${dir}`);
+  const env = { ...process.env };
+  delete env.PI_KEY; // the template keeps its own key in pi.key
+  const record = join(build, 'seed.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'seed', 'cli.ts'), '--kind', 'demo', '--data-dir', build, '--record', `${record}.tmp`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((line) => log(line.trim())));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const code = await new Promise<number | null>((res, rej) => {
+    child.once('error', rej);
+    child.once('exit', res);
+  });
+  if (code !== 0 || !existsSync(`${record}.tmp`)) throw new Error(`seeding the demo bank template failed (exit ${code}): ${stderr.slice(-2000)}`);
+  // The runtime's seed marker, written last: startLocalCloud refuses a non-empty store without it.
+  renameSync(`${record}.tmp`, record);
   renameSync(build, dir);
 }
 
@@ -178,6 +194,8 @@ export function useDemoBank(): DemoBankHandle {
   let seed: DemoSeedRecord | null = null;
   beforeAll(async () => {
     const template = await ensureDemoTemplate();
+    const now = new Date();
+    utimesSync(join(template, 'seed.json'), now, now); // in use: pruning leaves it alone for a while
     dataDir = makeDataDir('mg-demo-copy-');
     // ~700 MB: a copy-on-write clone where the file system offers one, a plain copy otherwise.
     cpSync(template, dataDir, { recursive: true, mode: constants.COPYFILE_FICLONE });
