@@ -2,7 +2,7 @@
  * `npm run bench -- engine`: the local database engine on 1,000,000 documents, measured through the real
  * wx-server-sdk client. Prints figures and ratios (targets from the issue): indexed equality read ≤ 1 ms
  * median, range read of 100 documents ≤ 5 ms, each against the same query on an unindexed copy of the
- * field; single insert ≤ 1 ms median; batched inserts ≥ 20,000 docs/s; a $group over 100,000 documents ≤ 500 ms.
+ * field; single insert ≤ 1 ms median; batched inserts ≥ 20,000 docs/s; a $group over 100,000 documents ≤ 500 ms; a page of 1000 by `_id` deep in the collection.
  * BENCH_DOCS overrides the document count (for a quick run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -123,6 +123,15 @@ export async function run(): Promise<void> {
     line('grid page (eq + orderBy desc, 20), median', both(page), '');
     const cnt = await timeEach(20, (i) => coll.where({ gridId: `g${i % GRIDS}` }).count());
     line('count of one grid (index only), median', both(cnt), '');
+
+    // 4b. Paging by _id (where _id > last, orderBy _id, 1000 a page) deep into the collection: the primary key.
+    const ids = (await coll.where({ _id: _.gte(`m${Math.floor(N * 0.9)}`) }).orderBy('_id', 'asc').limit(1).get()).data;
+    let after = ids.length ? ids[0]._id : 'm';
+    const idPage = await timeEach(10, async () => {
+      const res = await coll.where({ _id: _.gt(after) }).orderBy('_id', 'asc').limit(1000).get();
+      if (res.data.length) after = res.data[res.data.length - 1]._id;
+    });
+    line('page of 1000 by _id (deep), median', both(idPage), 'constant per page');
 
     // 5. Single inserts through the client, into the indexed 1M-document collection.
     const single = await timeEach(500, (i) => coll.add({ data: makeDoc(N + i, false) }));
