@@ -22,6 +22,37 @@ import { addDay, allMerchantEvents, figuresFrom, isAcquiringOn, monthEnd } from 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const MERCHANTS = Number(process.env.BENCH_MERCHANTS ?? 30_000);
 const VISITS = Number(process.env.BENCH_VISITS ?? 1_000_000);
+/** `BENCH_ONLY=reconcile,export` runs only those sections (dashboard, submit, reconcile, export, import). */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const runs = (section: string) => !ONLY || ONLY.has(section);
+/** `BENCH_PROFILE=export` writes a V8 CPU profile of that section to BENCH_PROFILE_DIR (default: cwd). */
+const PROFILE = process.env.BENCH_PROFILE ?? '';
+
+/** CPU milliseconds (user + system) this process spent since `start`. */
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
+};
+
+/** Runs `fn`, under the V8 profiler when `section` is the one asked for. */
+async function profiled<T>(section: string, fn: () => Promise<T>): Promise<T> {
+  if (PROFILE !== section) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(process.env.BENCH_PROFILE_DIR ?? process.cwd(), `${section}-${process.pid}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of ${section}: ${file}`);
+    session.disconnect();
+  }
+}
 
 /** A small deterministic PRNG (mulberry32) so every run measures the same bank. */
 function rng(seed: number): () => number {
@@ -178,9 +209,9 @@ export async function run(): Promise<void> {
 
     // 1. Dashboards from the roll-ups, side by side with the same figures by raw aggregation.
     const targets: [string, string][] = [['bank', 'bank'], ['branch', 'b3'], ['group', 'b3g1'], ['grid', 'b3g1n2']];
-    for (let i = 0; i < 5; i++) await call('stats', { action: 'dashboard', unitId: 'b3', period: '2025-07' }, 'bench-hq');
-    console.log('\ndashboard, period 2025-07 (figures, comparisons, since 1 January, classes; "full" adds children, rankings, trend, targets)');
-    for (const [label, unitId] of targets) {
+    if (runs('dashboard')) for (let i = 0; i < 5; i++) await call('stats', { action: 'dashboard', unitId: 'b3', period: '2025-07' }, 'bench-hq');
+    if (runs('dashboard')) console.log('\ndashboard, period 2025-07 (figures, comparisons, since 1 January, classes; "full" adds children, rankings, trend, targets)');
+    for (const [label, unitId] of runs('dashboard') ? targets : []) {
       const lean = await timeIt(RUNS, () => expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07', sections: [] }, 'bench-hq')));
       const full = await timeIt(Math.max(10, RUNS / 4), () => expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07' }, 'bench-hq')));
       const d = await expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07', sections: [] }, 'bench-hq'));
@@ -196,7 +227,7 @@ export async function run(): Promise<void> {
     const grid = grids[7];
     const maint = `bench-maintenance-${grid._id}`;
     let submits: number[] = [];
-    try {
+    if (runs('submit')) try {
       const created: string[] = [];
       for (let i = 0; i < 20; i++) {
         const ev = {
@@ -217,15 +248,20 @@ export async function run(): Promise<void> {
     }
 
     // 3. Reconciliation of one day.
-    const rec = await timeIt(1, () => reconcileRollups(db, { from: '2025-07-15', to: '2025-07-15' }));
-    const recRes = await reconcileRollups(db, { from: '2025-07-15', to: '2025-07-15' });
-    console.log(`reconciliation of one day  ${fmt(rec[0])}  (${recRes.checkedValues} values, ${recRes.differences.length} differences)  target ≤ 5000 ms: ${verdict(rec[0], 5000)}`);
+    if (runs('reconcile')) {
+      const rc = process.cpuUsage();
+      const rec = await timeIt(1, () => profiled('reconcile', () => reconcileRollups(db, { from: '2025-07-15', to: '2025-07-15' })));
+      const recCpu = cpuMs(rc);
+      const recRes = await reconcileRollups(db, { from: '2025-07-15', to: '2025-07-15' });
+      console.log(`reconciliation of one day  ${fmt(rec[0])} (CPU ${fmt(recCpu)})  (${recRes.checkedValues} values, ${recRes.differences.length} differences)  target ≤ 5000 ms: ${verdict(rec[0], 5000)}`);
+    }
 
     // 4. Export of the whole bank, with memory sampled while it runs.
     merchants.length = 0;
     deposits.length = 0;
     txns.length = 0;
     (global as any).gc?.();
+    if (runs('export')) {
     const base = process.memoryUsage();
     let peakRss = base.rss;
     let peakHeap = base.heapUsed;
@@ -235,13 +271,17 @@ export async function run(): Promise<void> {
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 20);
     const es = performance.now();
-    const job = await expectOk(call('report', { action: 'export', jobId: `bench-export-${process.pid}`, unitId: 'bank', period: '2025-07' }, 'bench-hq'));
+    const ec = process.cpuUsage();
+    const job = await profiled('export', () => expectOk(call('report', { action: 'export', jobId: `bench-export-${process.pid}`, unitId: 'bank', period: '2025-07' }, 'bench-hq')));
     const exportMs = performance.now() - es;
+    const exportCpu = cpuMs(ec);
     clearInterval(sampler);
     const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
     console.log(
-      `export of the whole bank (${job.rows['商户清单']} merchants, ${job.status})  ${fmt(exportMs)}  RSS ${mb(base.rss)} → peak ${mb(peakRss)} (+${mb(peakRss - base.rss)}), heap ${mb(base.heapUsed)} → peak ${mb(peakHeap)} (+${mb(peakHeap - base.heapUsed)})  target ≤ 5000 ms, ≤ 200 MB: ${verdict(exportMs, 5000)} / ${verdict((peakRss - base.rss) / 1048576, 200)}`,
+      `export of the whole bank (${job.rows['商户清单']} merchants, ${job.status})  ${fmt(exportMs)} (CPU ${fmt(exportCpu)})  RSS ${mb(base.rss)} → peak ${mb(peakRss)} (+${mb(peakRss - base.rss)}), heap ${mb(base.heapUsed)} → peak ${mb(peakHeap)} (+${mb(peakHeap - base.heapUsed)})  target ≤ 5000 ms, ≤ 200 MB: ${verdict(exportMs, 5000)} / ${verdict((peakRss - base.rss) / 1048576, 200)}`,
     );
+    }
+    if (!runs('import')) return;
 
     // 5. Import of 30,000 transaction rows (July again: 95% unchanged, 5% halved) with reclassification.
     const lines = ['acquiringNo,count,amount,deviceStatus,lastTxnDay'];

@@ -72,7 +72,10 @@ async function fetchAll(db: Db, where: Record<string, unknown>): Promise<RollupD
  */
 export async function loadOwnerDocs(db: Db, where: Record<string, unknown>, minYear: string, dayMonths: string[] = []): Promise<Map<string, OwnerDocs>> {
   const _ = db.command;
-  const docs = await fetchAll(db, { ...where, grain: _.in(['year', 'all']), year: _.gte(minYear) });
+  // Year documents and running totals apart: with `grain` equal, the year range is part of the index key
+  // (owner|path|parentId, …, grain, year), so older years are never read, let alone decoded.
+  const docs = await fetchAll(db, { ...where, grain: 'year', year: _.gte(minYear) });
+  docs.push(...(await fetchAll(db, { ...where, grain: 'all' })));
   if (dayMonths.length) docs.push(...(await fetchAll(db, { ...where, grain: 'day', ym: _.in([...new Set(dayMonths)]) })));
   return groupByOwner(docs);
 }
