@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { type Day, addDay, allMerchantEvents, decomposeRange, toDay } from '../../shared/domain/metrics.rules';
-import { merchantOwners } from './apply';
-import { MarkSet, addVisitToComputation, loadMerchantsAndDeposits, scanCollection } from './rebuild';
+import { type MerchantLike, merchantOwners } from './apply';
+import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { Increments, ROLLUPS, type RollupDoc, nestedFrom } from './store';
 
 /** One counter whose stored value differs from the value recomputed from the raw records. */
@@ -52,7 +52,25 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
   for (let d = from; d <= to; d = addDay(d, 1)) if (!months.includes(d.slice(0, 7))) months.push(d.slice(0, 7));
   // Deposits of the range's months only: a month's balance makes events in that month alone.
   const _ = db.command;
-  const { merchants, deposits } = await loadMerchantsAndDeposits(db, { month: _.in(months) });
+  // Whole merchant documents, trimmed here to the fields the roll-ups read: the local engine's projection
+  // costs more than reading the documents whole.
+  const merchants = new Map<string, MerchantLike>();
+  const keys = Object.keys(MERCHANT_FIELDS);
+  await scanCollection<any>(db, 'merchants', {}, null, (page) => {
+    for (const m of page) {
+      const t: Record<string, unknown> = {};
+      for (const k of keys) if (m[k] !== undefined) t[k] = m[k];
+      merchants.set(m._id, t as MerchantLike);
+    }
+  });
+  const deposits = new Map<string, Record<string, number>>();
+  await scanCollection<any>(db, 'deposits', { month: _.in(months) }, null, (page) => {
+    for (const d of page) {
+      let rec = deposits.get(d.merchantId);
+      if (!rec) deposits.set(d.merchantId, (rec = {}));
+      rec[d.month] = d.balanceFen ?? 0;
+    }
+  });
   // Only the events of the compared days, and of the years the range covers (whose month and year
   // totals are compared), are counted: a merchant's whole history would build every day document of
   // every year for nothing. The sums are those of `addMerchantChange` restricted to these days.
