@@ -21,5 +21,6 @@ export const STORAGE_KEYS = {
   profile: 'grid.profile',
   visitQueue: 'grid.visitQueue.v1',
   privacyAgreed: 'grid.privacyAgreed',
+  privacyPending: 'grid.privacyPending',
   formDraft: 'grid.merchantDraft',
 } as const;

@@ -61,6 +61,29 @@ describe('privacy agreement page', () => {
   });
 });
 
+describe('privacy agreement before binding', () => {
+  test('is kept on the device while unbound and recorded on the server right after binding', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'acceptPrivacy' && !calls().some((c) => c.action === 'bind')) throw { code: 'UNAUTHENTICATED', message: '请先绑定' };
+      if (fn === 'user' && ev.action === 'acceptPrivacy') return { privacyAcceptedAt: '2025-07-31T02:00:00.000Z', privacyVersion: ev.version };
+      if (fn === 'user' && ev.action === 'bind') return me('member');
+      throw { code: 'NOT_FOUND' };
+    });
+    const privacy = mount('pages/privacy/index');
+    await tap(privacy, '.btn');
+    await flush();
+    expect(privacy.text()).toContain('你已于');
+    expect(privacy.text()).not.toContain('请先绑定');
+    const login = mount('pages/login/index');
+    await tap(login, '.agree-row');
+    await type(login, '.code', 'AB12CD34');
+    await tap(login, '.btn');
+    await flush();
+    expect(calls().map((c) => c.action)).toEqual(['acceptPrivacy', 'bind', 'acceptPrivacy']);
+    expect(calls()[2]).toMatchObject({ event: { version: '2025-07' } });
+  });
+});
+
 describe('mine (my profile)', () => {
   test('renders the staff member, unit path and grids it is given; head office sees settings', async () => {
     answerCalls(() => me('hq'));

@@ -1,5 +1,5 @@
-import { config } from '../../config';
-import { bindAccount } from '../../services/user.service';
+import { config, STORAGE_KEYS } from '../../config';
+import { acceptPrivacy, bindAccount } from '../../services/user.service';
 import { setLocalOpenid } from '../../services/transport';
 import { describeError, fieldErrors } from '../../utils/errors';
 import { setMe } from '../../utils/session';
@@ -36,6 +36,11 @@ Component({
       try {
         const me = await bindAccount(this.data.code);
         setMe(me);
+        const pending = wx.getStorageSync(STORAGE_KEYS.privacyPending) as string;
+        if (pending) {
+          // The agreement accepted before binding is recorded now; a failure leaves it pending for next time.
+          await acceptPrivacy(pending).then(() => wx.removeStorageSync(STORAGE_KEYS.privacyPending), () => undefined);
+        }
         wx.showToast({ title: `欢迎，${me.name}`, icon: 'success' });
         wx.switchTab({ url: '/pages/workbench/index' });
       } catch (err) {

@@ -1,6 +1,6 @@
 import { STORAGE_KEYS } from '../../config';
 import { acceptPrivacy } from '../../services/user.service';
-import { describeError } from '../../utils/errors';
+import { describeError, ServiceError } from '../../utils/errors';
 import { shortTime } from '../../utils/format';
 
 export const PRIVACY_VERSION = '2025-07';
@@ -22,8 +22,15 @@ Component({
         wx.setStorageSync(STORAGE_KEYS.privacyAgreed, r.privacyAcceptedAt);
         this.setData({ acceptedAt: shortTime(r.privacyAcceptedAt) });
       } catch (err) {
-        // Not yet bound: the agreement is remembered on the device and sent after binding.
-        this.setData({ error: describeError(err) });
+        if (err instanceof ServiceError && err.code === 'UNAUTHENTICATED') {
+          // Not yet bound: the agreement is remembered on the device and sent right after binding.
+          const at = new Date().toISOString();
+          wx.setStorageSync(STORAGE_KEYS.privacyAgreed, at);
+          wx.setStorageSync(STORAGE_KEYS.privacyPending, PRIVACY_VERSION);
+          this.setData({ acceptedAt: shortTime(at) });
+        } else {
+          this.setData({ error: describeError(err) });
+        }
       } finally {
         this.setData({ saving: false });
       }
