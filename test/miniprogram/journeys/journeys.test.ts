@@ -4,8 +4,13 @@
  * Journeys in one process: the real pages and service layer in local mode, wx.request routed to the
  * local cloud's real functions and engine (startLocalCloud, minimal bank), the fake wx only at the edge.
  */
+import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
 import { answerCalls, flush, find, mount, resetApp, tap, type, current } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
+
+// The cloud functions run in this jsdom process; give them Node's own setImmediate, which jsdom hides
+// and the XLSX writer's zip stream needs (a function on CloudBase runs on plain Node).
+Object.assign(globalThis, { setImmediate: nodeSetImmediate, clearImmediate: nodeClearImmediate });
 
 let cloud: LocalCloud;
 let h: ReturnType<typeof resetApp>;
