@@ -1,5 +1,5 @@
-import type { Role } from '../shared/domain/roles';
 import type { Caller, StaffDoc } from './caller';
+import type { StaffOut } from '../shared/contracts/org.contract';
 import { type Db, type Tx, getDb } from './db';
 import { newId } from './ids';
 
@@ -30,22 +30,8 @@ export async function loadUnits(db: Db, ids: readonly string[]): Promise<Map<str
   return out;
 }
 
-/** The staff record as clients see it: personal information masked, no binding secrets. */
-export interface StaffView {
-  id: string;
-  name: string;
-  role: Role;
-  unitId: string;
-  unitPath: string[];
-  gridIds: string[];
-  extraUnitIds: string[];
-  mobile: string | null;
-  isBound: boolean;
-  status: 'active' | 'disabled';
-  bindCodeExpiresAt: string | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-}
+/** The staff record as clients see it (the contract's StaffOut): personal information masked, no binding secrets. */
+export type StaffView = StaffOut;
 
 /** Masks a staff record for display. */
 export function staffView(s: StaffDoc): StaffView {
