@@ -2,14 +2,22 @@
  * The MongoDB-semantics evaluator: mingo with CloudBase's geo query operators added, and mingo's errors
  * turned into CloudBase's (an unknown operator is DATABASE_INVALID_OPERRATOR, never a stack trace).
  */
-import { Query, Aggregator, Context, update as mingoUpdate } from 'mingo';
+import { Aggregator, Context, update as mingoUpdate } from 'mingo';
 import type { Options } from 'mingo/types/types';
 import { compileGeoIntersects, compileGeoWithin, parseNear, asPoint, distanceM } from './geo';
 import { EngineError, fail } from './errors';
 import type { Doc } from './codec';
 
-// mingo exposes its path resolver only through the package's export map.
+// mingo exposes its path resolver, core query and operator tables only through the package's export map.
 const { resolve } = require('mingo/util') as { resolve: (obj: unknown, path: string) => any };
+const { Query } = require('mingo/query') as typeof import('mingo/types/query');
+type Query = InstanceType<typeof Query>;
+const accumulatorOps = require('mingo/operators/accumulator');
+const expressionOps = require('mingo/operators/expression');
+const pipelineOps = require('mingo/operators/pipeline');
+const projectionOps = require('mingo/operators/projection');
+const queryOps = require('mingo/operators/query');
+const windowOps = require('mingo/operators/window');
 
 const geoOps: Record<string, any> = {
   $geoWithin: (selector: string, value: any) => {
@@ -33,7 +41,17 @@ const geoOps: Record<string, any> = {
 };
 geoOps.$near = geoOps.$nearSphere;
 
-const context = Context.init({ query: geoOps });
+// Every operator mingo ships plus ours, merged once. mingo's default `Query` merges its whole operator
+// table into a new context on each construction (~75 µs, more than the indexed read it filters); the core
+// `Query` given this complete context skips that merge.
+const context = Context.init({
+  accumulator: accumulatorOps,
+  expression: expressionOps,
+  pipeline: pipelineOps,
+  projection: projectionOps,
+  query: { ...queryOps, ...geoOps },
+  window: windowOps,
+});
 
 /** Options for every mingo call: our operators, no scripts ($where/$function run no code from requests). */
 export function mingoOptions(extra: Partial<Options> = {}): Partial<Options> {
