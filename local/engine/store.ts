@@ -25,6 +25,8 @@ interface IndexState extends IndexSpec {
   table: string;
   paths: string[][];
   multikey: boolean;
+  /** Bit i set: key i has held an array in some document (MongoDB's multikey paths). */
+  arrayKeys: number;
   geo: boolean;
   insertStmt: BetterSqlite3.Statement;
   deleteStmt: BetterSqlite3.Statement | null;
@@ -88,6 +90,9 @@ export class Store {
     this.db = db;
     db.exec(`CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, tbl TEXT NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS _indexes (coll TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, multikey INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (coll, name));`);
+    // Which keys are multikey (stores made before this column know only that some key is: all count as such).
+    const cols = db.prepare('PRAGMA table_info(_indexes)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'array_keys')) db.exec('ALTER TABLE _indexes ADD COLUMN array_keys INTEGER');
     const rows = db.prepare('SELECT name, tbl FROM _collections ORDER BY rowid').all() as { name: string; tbl: string }[];
     for (const r of rows) this.load(r.name, r.tbl);
   }
@@ -127,12 +132,13 @@ export class Store {
       },
     };
     this.collections.set(name, state);
-    const idx = this.db.prepare('SELECT name, spec, multikey FROM _indexes WHERE coll = ? ORDER BY rowid').all(name) as {
+    const idx = this.db.prepare('SELECT name, spec, multikey, array_keys FROM _indexes WHERE coll = ? ORDER BY rowid').all(name) as {
       name: string;
       spec: string;
       multikey: number;
+      array_keys: number | null;
     }[];
-    for (const i of idx) state.indexes.push(this.indexState(state, JSON.parse(i.spec), i.multikey === 1));
+    for (const i of idx) state.indexes.push(this.indexState(state, JSON.parse(i.spec), i.multikey === 1 ? i.array_keys ?? -1 : 0));
   }
 
   private get(name: string): CollectionState {
@@ -141,7 +147,7 @@ export class Store {
     return c;
   }
 
-  private indexState(c: CollectionState, spec: IndexSpec, multikey: boolean): IndexState {
+  private indexState(c: CollectionState, spec: IndexSpec, arrayKeys: number): IndexState {
     const table = `ix:${c.name}:${spec.name}`;
     const geo = spec.keys.some((k) => k.direction === '2dsphere');
     const cols = spec.keys.map((_, i) => `k${i}`);
@@ -151,7 +157,7 @@ export class Store {
     // Entries are deleted by their keys (computed from the old document) through the keys index.
     const deleteStmt = geo ? null : this.db.prepare(`DELETE FROM ${q(table)} WHERE ${cols.map((k) => `${k} IS ?`).join(' AND ')} AND rid = ?`);
     if (!geo) this.db.exec(`DROP INDEX IF EXISTS ${q(`${table}:rid`)}`);
-    return { ...spec, table, paths: spec.keys.map((k) => k.field.split('.')), multikey, geo, insertStmt, deleteStmt };
+    return { ...spec, table, paths: spec.keys.map((k) => k.field.split('.')), multikey: arrayKeys !== 0, arrayKeys, geo, insertStmt, deleteStmt };
   }
 
   /** Declares an index; builds it over existing documents. Fails (and leaves nothing) when a unique key repeats. */
@@ -174,7 +180,7 @@ export class Store {
         else this.db.exec(`CREATE INDEX ${q(`ix:${name}:${spec.name}:keys`)} ON ${t} (${cols.join(', ')}, rid)`);
       }
       this.db.prepare('INSERT INTO _indexes (coll, name, spec) VALUES (?, ?, ?)').run(name, spec.name, JSON.stringify(spec));
-      const state = this.indexState(c, spec, false);
+      const state = this.indexState(c, spec, 0);
       // Read in pages: SQLite cannot write the index while a read of the same connection is open.
       const page = this.db.prepare(`SELECT rid, doc FROM ${q(c.table)} WHERE rid > ? ORDER BY rid LIMIT 2000`);
       for (let last = 0, rows = page.all(last) as Row[]; !geo && rows.length; rows = page.all(last) as Row[]) {
@@ -210,11 +216,12 @@ export class Store {
     return ix ? ix.keys.find((k) => k.direction === '2dsphere')!.field : null;
   }
 
-  private entriesOf(ix: IndexState, doc: Doc): { keys: KeyValue[][]; isArray: boolean } | null {
+  private entriesOf(ix: IndexState, doc: Doc): Entries | null {
     if (ix.sparse && !ix.paths.some((p) => hasPath(doc, p))) return null;
     let combos: KeyValue[][] = [[]];
-    let isArray = false;
-    for (const p of ix.paths) {
+    let arrays = 0;
+    for (let i = 0; i < ix.paths.length; i++) {
+      const p = ix.paths[i];
       // Fast path: a top-level scalar (the usual case) has exactly one key.
       const top = p.length === 1 ? doc[p[0]] : undefined;
       if (p.length === 1 && !Array.isArray(top)) {
@@ -223,7 +230,7 @@ export class Store {
         continue;
       }
       const { values, isArray: arr } = valuesAt(doc, p);
-      if (arr) isArray = true;
+      if (arr) arrays |= 1 << i;
       const seen = new Map<string, KeyValue>();
       for (const v of values) {
         const k = keyOf(v);
@@ -237,7 +244,7 @@ export class Store {
       for (const c of combos) for (const k of ks) next.push([...c, k]);
       combos = next;
     }
-    return { keys: combos, isArray };
+    return { keys: combos, arrays };
   }
 
   private addEntries(c: CollectionState, ix: IndexState, rid: number, doc: Doc): void {
@@ -246,11 +253,16 @@ export class Store {
     if (e) this.writeEntries(c, ix, rid, e);
   }
 
-  private writeEntries(c: CollectionState, ix: IndexState, rid: number, e: { keys: KeyValue[][]; isArray: boolean }): void {
-    if (e.isArray && !ix.multikey) {
-      ix.multikey = true;
-      this.db.prepare('UPDATE _indexes SET multikey = 1 WHERE coll = ? AND name = ?').run(c.name, ix.name);
-    }
+  /** Records keys that now hold arrays (the planner reads index order only where no array key could repeat a document). */
+  private markArrays(c: CollectionState, ix: IndexState, arrays: number): void {
+    if ((arrays & ~ix.arrayKeys) === 0) return;
+    ix.arrayKeys |= arrays;
+    ix.multikey = true;
+    this.cached('UPDATE _indexes SET multikey = 1, array_keys = ? WHERE coll = ? AND name = ?').run(ix.arrayKeys, c.name, ix.name);
+  }
+
+  private writeEntries(c: CollectionState, ix: IndexState, rid: number, e: Entries): void {
+    this.markArrays(c, ix, e.arrays);
     for (const k of e.keys) {
       // SQLite lets NULLs repeat under UNIQUE; MongoDB treats a missing or null key as a value that must not.
       if (ix.unique && k.some((x) => x === null)) {
@@ -347,10 +359,7 @@ export class Store {
       for (const p of pending) {
         const e = this.entriesOf(p.ix, doc);
         if (!e) continue;
-        if (e.isArray && !p.ix.multikey) {
-          p.ix.multikey = true;
-          this.db.prepare('UPDATE _indexes SET multikey = 1 WHERE coll = ? AND name = ?').run(c.name, p.ix.name);
-        }
+        this.markArrays(c, p.ix, e.arrays);
         for (const k of e.keys) p.rows.push([...k, rid]);
       }
     });
@@ -362,7 +371,7 @@ export class Store {
         const chunk = rows.slice(at, at + BULK_ROWS);
         if (ix.unique && chunk.some((r) => r.some((x, j) => j < width - 1 && x === null))) {
           // Null keys of a unique index need MongoDB's check, one entry at a time.
-          for (const r of chunk) this.writeEntries(c, ix, r[width - 1] as number, { keys: [r.slice(0, -1)], isArray: false });
+          for (const r of chunk) this.writeEntries(c, ix, r[width - 1] as number, { keys: [r.slice(0, -1)], arrays: 0 });
           continue;
         }
         try {
@@ -370,7 +379,7 @@ export class Store {
         } catch (err) {
           if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
           // Find the repeated key for the error (the failed statement wrote nothing).
-          for (const r of chunk) this.writeEntries(c, ix, r[width - 1] as number, { keys: [r.slice(0, -1)], isArray: false });
+          for (const r of chunk) this.writeEntries(c, ix, r[width - 1] as number, { keys: [r.slice(0, -1)], arrays: 0 });
           throw err;
         }
       }
@@ -408,6 +417,8 @@ export class Store {
       if (ix.geo) continue;
       const before = this.entriesOf(ix, old);
       const after = this.entriesOf(ix, doc);
+      // The same keys may now come from an array ([] and a missing field both give null).
+      if (after) this.markArrays(c, ix, after.arrays);
       if (sameEntries(before, after)) continue;
       if (before) for (const k of before.keys) ix.deleteStmt!.run(...k, rid);
       if (after) this.writeEntries(c, ix, rid, after);
@@ -503,7 +514,10 @@ export class Store {
         break;
       }
       let orderSql: string | null = null;
-      if (order.length && !ix.multikey) {
+      // Each document has one entry per distinct value of an array key, so with every array key fixed by an
+      // equality it has one entry under the prefix and rows come once each (MongoDB's multikey sort rule).
+      const prefixMask = (1 << eqPrefix) - 1;
+      if (order.length && (ix.arrayKeys & ~prefixMask) === 0) {
         // Rows come in the requested order when the order fields follow the equality prefix in the index.
         const rest = ix.keys.slice(eqPrefix);
         if (rest.length >= order.length) {
@@ -683,7 +697,13 @@ function compareEntries(a: KeyValue[], b: KeyValue[]): number {
   return 0;
 }
 
-function sameEntries(a: { keys: KeyValue[][] } | null, b: { keys: KeyValue[][] } | null): boolean {
+/** A document's entries in one index; `arrays` has bit i set when key i came from an array. */
+interface Entries {
+  keys: KeyValue[][];
+  arrays: number;
+}
+
+function sameEntries(a: Entries | null, b: Entries | null): boolean {
   if (!a || !b) return a === b;
   if (a.keys.length !== b.keys.length) return false;
   return a.keys.every((ka, i) => ka.every((x, j) => {
@@ -741,7 +761,10 @@ function collectPredicates(criteria: Doc): { preds: Map<string, Predicate[]>; co
       if (isOps) {
         for (const [op, val] of Object.entries(v)) {
           if (['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op)) list.push({ op, value: val });
-          else complete = false;
+          else if (op === '$all' && Array.isArray(val) && val.length > 0 && val.every((x) => x !== null && !Array.isArray(x) && isKeyable(x))) {
+            // $all of plain values matches what equality on each of them matches (each an element or the value).
+            for (const x of val) list.push({ op: '$eq', value: x });
+          } else complete = false;
         }
       } else {
         if (!isKeyable(v)) complete = false;

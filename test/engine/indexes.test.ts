@@ -6,6 +6,9 @@
 import fc from 'fast-check';
 import { EJSON } from 'bson';
 import { openHarness, ids, rejection, type Harness } from './helpers';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openEngine } from '../../local/engine';
 
 const spec = require('../../database/collections.json');
@@ -77,6 +80,31 @@ describe('index-backed reads', () => {
     expect(plan.detail.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
     const res = await h.db.collection('merchants').where({ gridId: 'g2' }).orderBy('updatedAt', 'desc').limit(3).get();
     expect(ids(res)).toEqual(['m56', 'm50', 'm44']);
+  });
+
+  it('equality on an array field then a sort on the next fields reads the multikey index in order', async () => {
+    const order: [string, 1 | -1][] = [['updatedAt', -1], ['_id', -1]];
+    const plan = h.engine.explain('merchants', { unitPath: 'b1' }, order);
+    expect(plan.index).toBe('unitPath_1_updatedAt_-1__id_-1');
+    expect(plan.ordered).toBe(true);
+    expect(plan.exact).toBe(true);
+    expect(usesIndex(plan.detail, 'unitPath_1_updatedAt_-1__id_-1')).toBe(true);
+    expect(plan.detail.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
+    const merchants = h.db.collection('merchants');
+    // b1 holds the odd i; updatedAt grows with i.
+    expect(ids(await merchants.where({ unitPath: 'b1' }).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(3).get())).toEqual(['m59', 'm57', 'm55']);
+    // $all of one value is that equality: the same index, in order.
+    expect(h.engine.explain('merchants', { unitPath: { $all: ['b1'] } }, order).ordered).toBe(true);
+    // A cursor page: at or before an instant, then older instants or smaller ids (the $or is checked per row).
+    const t = new Date(Date.UTC(2026, 0, 1) + 55 * 3600_000);
+    const after = { unitPath: 'b1', updatedAt: { $lte: t }, $or: [{ updatedAt: { $lt: t } }, { _id: { $lt: 'm55' } }] };
+    const cursorPlan = h.engine.explain('merchants', after, order);
+    expect(cursorPlan.ordered).toBe(true);
+    expect(cursorPlan.detail.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
+    const page = await merchants
+      .where(h._.and([{ unitPath: 'b1', updatedAt: h._.lte(t) }, h._.or([{ updatedAt: h._.lt(t) }, { _id: h._.lt('m55') }])]))
+      .orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(3).get();
+    expect(ids(page)).toEqual(['m53', 'm51', 'm49']);
   });
 
   it('a range on an indexed Date field searches the index', async () => {
@@ -241,12 +269,73 @@ describe('the _id key never changes results', () => {
   });
 });
 
+describe('multikey sort keys', () => {
+  const spec = { collections: [{ name: 'r', indexes: [{ name: 'g_1_s_-1', keys: { g: 1 as const, s: -1 as const } }] }] };
+
+  it('a sort on a key that holds arrays is not read in index order (its entries would repeat the document)', async () => {
+    h = openHarness();
+    const plain = openEngine({ dataDir: ':memory:' });
+    try {
+      h.engine.ensureIndexes(spec);
+      const r = h.db.collection('r');
+      const docs = [{ _id: 'a', g: 'x', s: 5 }, { _id: 'b', g: 'x', s: 7 }, { _id: 'c', g: 'x', s: [1, 9] }];
+      await r.add({ data: docs.slice(0, 2) });
+      expect(h.engine.explain('r', { g: 'x' }, [['s', -1]]).ordered).toBe(true);
+      await r.add({ data: docs[2] });
+      expect(h.engine.explain('r', { g: 'x' }, [['s', -1]]).ordered).toBe(false);
+      plain.engine.store.createCollection('r');
+      for (const d of docs) plain.engine.store.insert('r', d);
+      for (const dir of [1, -1] as const) {
+        const got = ids(await r.where({ g: 'x' }).orderBy('s', dir === 1 ? 'asc' : 'desc').get());
+        expect(got).toHaveLength(3);
+        expect(got).toEqual(plain.engine.find('r', { g: 'x' }, [['s', dir]], 0, 100).map((x) => x.doc._id));
+      }
+    } finally {
+      plain.close();
+      h.close();
+    }
+  });
+
+  it('an update turning a key into an array with the same entries still counts it as multikey', async () => {
+    h = openHarness();
+    try {
+      h.engine.ensureIndexes(spec);
+      const r = h.db.collection('r');
+      await r.add({ data: [{ _id: 'a', g: 'x', s: 5 }, { _id: 'b', g: 'x' }] });
+      // [] is indexed as null, like the missing field before: the entries are unchanged, the document is not.
+      await r.doc('b').update({ data: { s: [] } });
+      expect(h.engine.explain('r', { g: 'x' }, [['s', 1]]).ordered).toBe(false);
+      expect(ids(await r.where({ g: 'x', s: null }).get())).toEqual([]);
+    } finally {
+      h.close();
+    }
+  });
+
+  it('a store that recorded only that an index is multikey treats every key as an array', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'engine-multikey-'));
+    try {
+      let e = openEngine({ dataDir: dir });
+      e.ensureIndexes(spec);
+      await e.send('database.insertDocument', { collectionName: 'r', data: ['{"_id":"a","g":["x","y"],"s":1}'] });
+      expect(e.explain('r', { g: 'x' }, [['s', 1]]).ordered).toBe(true);
+      e.engine.db.exec('UPDATE _indexes SET array_keys = NULL');
+      e.close();
+      e = openEngine({ dataDir: dir });
+      expect(e.explain('r', { g: 'x' }, [['s', 1]]).ordered).toBe(false);
+      e.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('indexes never change results', () => {
   it('random filters and sorts give the same documents with and without indexes', async () => {
     const plain = openEngine({ dataDir: ':memory:' });
     const indexed = openEngine({ dataDir: ':memory:' });
     indexed.ensureIndexes({
-      collections: [{ name: 'r', indexes: [{ name: 'a_1_b_-1', keys: { a: 1, b: -1 } }, { name: 'tags_1', keys: { tags: 1 } }, { name: 'd_1', keys: { d: 1 } }] }],
+      collections: [{ name: 'r', indexes: [{ name: 'a_1_b_-1', keys: { a: 1, b: -1 } }, { name: 'tags_1', keys: { tags: 1 } }, { name: 'd_1', keys: { d: 1 } },
+        { name: 'tags_1_b_-1__id_1', keys: { tags: 1, b: -1, _id: 1 } }, { name: 'a_1_tags_-1__id_1', keys: { a: 1, tags: -1, _id: 1 } }] }],
     });
     try {
       const value = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom('x', 'y', null), fc.integer({ min: 0, max: 3 }).map((n) => new Date(n * 1000)));
@@ -260,9 +349,10 @@ describe('indexes never change results', () => {
         fc.integer({ min: 0, max: 4 }).map((n) => ({ $and: [{ a: { $gte: n } }, { a: { $lt: n + 2 } }] })),
         fc.tuple(value, fc.constantFrom('p', 'q', 'r')).map(([v, t]) => ({ a: v, tags: { $in: [t, null] } })),
         fc.constantFrom('p', 'q').map((t) => ({ tags: { $gt: t, $lte: 'r' } })),
+        fc.tuple(fc.constantFrom('p', 'q'), value).map(([t, w]) => ({ tags: { $all: [t] }, b: { $lte: w } })),
         fc.tuple(value, value).map(([v, w]) => ({ $or: [{ a: v }, { d: { $gte: w } }] })),
       );
-      const order = fc.constantFrom<[string, 1 | -1][]>([], [['b', -1]], [['a', 1], ['b', -1]], [['d', 1]]);
+      const order = fc.constantFrom<[string, 1 | -1][]>([], [['b', -1]], [['a', 1], ['b', -1]], [['d', 1]], [['tags', -1]], [['b', 1]]);
       let round = 0;
       await fc.assert(
         fc.asyncProperty(docs, cond, order, async (ds, c, o) => {

@@ -227,6 +227,42 @@ describe('merchant.get / revealPi / list', () => {
     expect(seen).toEqual([...ids].sort().reverse());
   });
 
+  it('lists a branch, a unit inside it and a field role holding two grids in recency order across pages, each merchant once', async () => {
+    const db = local.cloud.database();
+    const at = new Date('2024-02-01T00:00:00Z');
+    // Two grids changed at one instant, plus a merchant outside branch 1.
+    const paths: Record<string, string[]> = { [U.gr1]: [U.bank, U.br1, U.g1, U.gr1], [U.gr2]: [U.bank, U.br1, U.g1, U.gr2], [U.gr3]: [U.bank, U.br2, U.g2, U.gr3] };
+    for (let i = 0; i < 9; i++) {
+      const gridId = [U.gr1, U.gr2, U.gr3][i % 3];
+      await db.collection('merchants').add({ data: { _id: uid('scope'), name: `范围店${i}`, gridId, unitPath: paths[gridId], area: 'city', isComplete: false, missingFields: [], lifecycleClass: 'to-win', acquiring: { status: 'none' }, createdAt: at, updatedAt: new Date(at.getTime() + (i % 4) * 1000), version: 1 } });
+    }
+    const got = (await db.collection('staff').doc(S.marketing).get()).data;
+    const multi = { ...(Array.isArray(got) ? got[0] : got), _id: uid('s'), openid: uid('o'), gridIds: [U.gr1, U.gr2] };
+    await db.collection('staff').add({ data: multi });
+    const all = (await db.collection('merchants').limit(1000).get()).data as { _id: string; unitPath: string[]; updatedAt: Date }[];
+    const expected = (units: string[]) =>
+      all
+        .filter((m) => m.unitPath?.some((u) => units.includes(u)))
+        .sort((a, b) => new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime() || (a._id < b._id ? 1 : -1))
+        .map((m) => m._id);
+    const walk = async (openid: string, filter: Record<string, unknown>) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await local.call('merchant', { action: 'list', limit: 4, ...filter, ...(cursor ? { cursor } : {}) }, openid);
+        expect(res.ok).toBe(true);
+        seen.push(...res.data.items.map((r: any) => r.id));
+        cursor = res.data.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    expect(await walk(O.branch, {})).toEqual(expected([U.br1]));
+    expect(await walk(multi.openid, {})).toEqual(expected([U.gr1, U.gr2]));
+    expect(await walk(O.branch, { unitId: U.gr2 })).toEqual(expected([U.gr2]));
+    expect(await walk(O.branch, { unitId: U.gr3 })).toEqual([]);
+    expect(await walk(O.hq, { unitId: U.gr3 })).toEqual(expected([U.gr3]));
+  });
+
   it('filters by grid, completeness, industry and class within scope', async () => {
     const res = await local.call('merchant', { action: 'list', gridId: U.gr1, isComplete: true, industry: '62', lifecycleClass: 'to-win', limit: 50 }, O.branch);
     expect(res.data.items.length).toBeGreaterThan(0);

@@ -1,14 +1,11 @@
 import { listMerchantsInput } from '../../../shared/contracts/merchant.contract';
-import { decodeCursor, defineAction, encodeCursor, scopeGridIds } from '../../../server';
+import { decodeCursor, defineAction, encodeCursor } from '../../../server';
 import { type MerchantDoc, merchantRow } from '../merchant.service';
 
 /** Escapes text for a literal match inside a regular expression. */
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-/** Above this many grids in scope, a list reads the scope's units at once instead of grid by grid. */
-const MAX_MERGED_GRIDS = 60;
 
 /** Newest change first, then `_id` descending: the list order and the cursor's key. */
 function byRecency(a: MerchantDoc, b: MerchantDoc): number {
@@ -18,10 +15,10 @@ function byRecency(a: MerchantDoc, b: MerchantDoc): number {
 
 /**
  * `list`: merchants in scope with filters, newest change first, 20 a page by default. The cursor holds the
- * last row's `updatedAt` and `_id`; the next page continues with range reads on the (grid,) update-time and
- * id index, so a deep page costs what the first does (no `skip`). Head office reads along the bank-wide
- * index; a scope of grids is read grid by grid (each in index order) and merged, so a branch never waits
- * behind the rest of the bank's merchants.
+ * last row's `updatedAt` and `_id`; a page reads along the (unit or grid, update time, id) index from the
+ * cursor on (the rest of the cursor's instant, then older ones), so a deep page costs what the first does
+ * (no `skip`). A branch or group reads its unit's entries of the multikey `unitPath` index in order; a field
+ * role holding several grids reads each scope unit that way and merges the pages.
  */
 export const list = defineAction({
   schema: listMerchantsInput,
@@ -30,7 +27,6 @@ export const list = defineAction({
     const _ = db.command;
     const limit = input.limit ?? 20;
     const conds: Record<string, unknown>[] = [];
-    if (input.unitId) conds.push({ unitPath: _.all([input.unitId]) });
     if (input.lifecycleClass) conds.push({ lifecycleClass: input.lifecycleClass });
     if (input.industry) conds.push({ industry: input.industry });
     if (input.marketId) conds.push({ marketId: input.marketId });
@@ -49,11 +45,12 @@ export const list = defineAction({
     /** Up to limit+1 rows after the cursor among the merchants matching `base`. */
     const readPage = async (base: Record<string, unknown>[]): Promise<MerchantDoc[]> => {
       const where = (extra: Record<string, unknown>[]) => {
-        const all = [...base, ...extra];
+        const all = [...base, ...conds, ...extra];
         return merchants.where(all.length === 0 ? {} : all.length === 1 ? all[0] : _.and(all));
       };
       if (!cursor) return (await where([]).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
-      // After the cursor: first the rest of its update instant (by id), then older instants, two range reads.
+      // After the cursor: the rest of its update instant by id, then older instants; two range reads on the index
+      // (one read with an $or would walk the whole instant, and seeded or imported merchants share instants).
       const t = new Date(cursor.k);
       const same = (await where([{ updatedAt: t }, { _id: _.lt(cursor.id) }]).orderBy('_id', 'desc').limit(limit + 1).get()).data as MerchantDoc[];
       if (same.length > limit) return same;
@@ -61,18 +58,23 @@ export const list = defineAction({
       return [...same, ...older];
     };
 
-    const grids = await scopeGridIds(db, ctx.caller);
+    const scope = ctx.caller.scope;
+    // A unit asked for goes first: its equality is what the index reads (the scope condition only filters).
+    const unit = input.unitId ? [{ unitPath: input.unitId }] : [];
     let rows: MerchantDoc[];
-    if (input.gridId) {
-      rows = grids === 'all' || grids.includes(input.gridId) ? await readPage([{ gridId: input.gridId }, ...conds]) : [];
-    } else if (grids === 'all') {
-      rows = await readPage(conds);
-    } else if (grids.length <= MAX_MERGED_GRIDS) {
-      const parts = [];
-      for (const g of grids) parts.push(...(await readPage([{ gridId: g }, ...conds])));
-      rows = parts.sort(byRecency).slice(0, limit + 1);
+    if (scope === 'all') {
+      rows = await readPage([...(input.gridId ? [{ gridId: input.gridId }] : []), ...unit]);
+    } else if (scope.length === 0) {
+      rows = [];
+    } else if (input.gridId || input.unitId || scope.length === 1) {
+      // With a grid or unit asked for, the scope is an $in so the planner reads along that grid's or unit's entries.
+      const inScope = { unitPath: scope.length === 1 && !input.gridId && !input.unitId ? scope[0] : _.in(scope) };
+      rows = await readPage([...(input.gridId ? [{ gridId: input.gridId }] : []), ...unit, inScope]);
     } else {
-      rows = await readPage([{ unitPath: _.in(ctx.caller.scope as string[]) }, ...conds]);
+      // Several scope units (a field role's grids): each read in index order, merged; a merchant under two counts once.
+      const parts = await Promise.all(scope.map((u) => readPage([{ unitPath: u }])));
+      const seen = new Set<string>();
+      rows = parts.flat().sort(byRecency).filter((m) => !seen.has(m._id) && !!seen.add(m._id)).slice(0, limit + 1);
     }
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
