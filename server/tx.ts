@@ -8,6 +8,14 @@ export function isWriteConflict(err: unknown): boolean {
   return /TRANSACTION_CONFLICT|WriteConflict|write conflict/i.test(text);
 }
 
+/** True for a duplicate `_id` or unique key (CloudBase's E11000 / DATABASE_DUPLICATE_WRITE). */
+export function isDuplicateKey(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
+  const text = [e.code, e.errCode, e.message, e.errMsg].filter((x) => x !== undefined).join(' ');
+  return /DUPLICATE_WRITE|E11000|duplicate key/i.test(text);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -77,7 +77,10 @@ export async function applyMerchantChange(
 ): Promise<void> {
   let deposits = opts.deposits;
   const ownersChanged = merchantOwners(before).join() !== merchantOwners(after).join();
-  if (!deposits && (ownersChanged || !sameInterval(before, after))) {
+  // Balances count only while acquiring: a merchant that acquires neither before nor after (every new
+  // file) contributes none, so its deposits need not be read.
+  const acquires = (before ? acquiringInterval(before) : null) !== null || (after ? acquiringInterval(after) : null) !== null;
+  if (!deposits && acquires && (ownersChanged || !sameInterval(before, after))) {
     const id = after?._id ?? before?._id;
     deposits = id ? await loadMerchantDeposits(opts.db ?? getDb(), id) : {};
   }

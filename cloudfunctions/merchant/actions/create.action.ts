@@ -1,5 +1,6 @@
+import type { z } from 'zod';
 import { type SaveMerchantOutput, createMerchantInput } from '../../../shared/contracts/merchant.contract';
-import { type ActionContext, AppError, defineAction, getDoc, inTransaction, onMerchantWritten } from '../../../server';
+import { type ActionContext, AppError, defineAction, getDoc, inTransaction, isDuplicateKey, onMerchantWritten } from '../../../server';
 import { chinaDay } from '../../../server/time';
 import {
   type MerchantDoc,
@@ -28,63 +29,78 @@ export const create = defineAction({
   schema: createMerchantInput,
   roles: FILING_ROLES,
   async handler(input, ctx) {
-    const replay = await replayOf(ctx, input.id);
-    if (replay) return replay;
-    const grid = await placeInGrid(ctx, input.gridId, input.location);
-    await checkMarketAndGroup(ctx, grid, input.marketId, input.wechatGroupId);
-    const hash = mobileHash(input.operator?.mobile);
-    const dups = await findDuplicates(ctx, { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode });
-    const review = assertDuplicatesDecided(dups, input);
-
-    const doc = withCompleteness<MerchantDoc>(
-      {
-        _id: input.id,
-        name: input.name,
-        ...(input.address ? { address: input.address } : {}),
-        ...(input.location ? { location: toGeoPoint(ctx, input.location) } : {}),
-        gridId: grid._id,
-        unitPath: grid.unitPath,
-        area: grid.area ?? null,
-        ...(input.industry ? { industry: input.industry } : {}),
-        ...(input.operator ? { operator: sealOperator(input.operator) } : {}),
-        ...(input.licenceCode ? { licenceCode: input.licenceCode } : {}),
-        ...(input.photos ? { photos: toStoredPhotos(ctx, input.photos) } : {}),
-        ...(input.products ? { products: input.products } : {}),
-        ...(input.marketId ? { marketId: input.marketId } : {}),
-        ...(input.wechatGroupId ? { wechatGroupId: input.wechatGroupId } : {}),
-        isComplete: false,
-        missingFields: [],
-        acquiring: { status: 'none' },
-        credit: { grantedFen: 0, drawnFen: 0 },
-        depositFen: 0,
-        lifecycleClass: 'to-win',
-        classSince: chinaDay(ctx.now),
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-        createdBy: ctx.caller.staffId,
-        version: 1,
-        ...(review ? { duplicateReview: review } : {}),
-      },
-      ctx,
-    );
-
     try {
-      await inTransaction(ctx.db, async (tx) => {
-        if (await getDoc(tx, 'merchants', doc._id)) throw new AppError('CONFLICT', '商户已存在', { reason: 'MERCHANT.EXISTS' });
-        await tx.collection('merchants').add({ data: doc });
-        await recordMerchantChange(tx, { merchantId: doc._id, change: 'created', by: ctx.caller.staffId, at: ctx.now, toGridId: grid._id });
-        if (doc.isComplete) await recordMerchantChange(tx, { merchantId: doc._id, change: 'completed', by: ctx.caller.staffId, at: ctx.now });
-        await onMerchantWritten(tx, { before: null, after: doc, at: ctx.now });
-      });
+      return await file(input, ctx);
     } catch (err) {
-      // A retry that raced this one committed first: answer with its result.
-      const again = await replayOf(ctx, input.id).catch(() => null);
+      // A retry (of a committed create, or racing one) is answered with the first result whatever failed
+      // this time: the id already taken (duplicate key), the duplicate check finding the file itself, scope.
+      let again: SaveMerchantOutput | null;
+      try {
+        again = await replayOf(ctx, input.id);
+      } catch (replayErr) {
+        if (replayErr instanceof AppError) throw replayErr;
+        throw err;
+      }
       if (again) return again;
+      if (isDuplicateKey(err)) throw new AppError('CONFLICT', '商户已存在', { reason: 'MERCHANT.EXISTS' });
       throw err;
     }
-    return { merchant: merchantView(doc), isReplay: false };
   },
 });
+
+/**
+ * Files a new merchant in one transaction. The id is not read first: adding an existing id fails
+ * (duplicate key) and the caller answers with the stored result, so a first filing costs no extra read.
+ */
+async function file(input: z.output<typeof createMerchantInput>, ctx: ActionContext): Promise<SaveMerchantOutput> {
+  const grid = await placeInGrid(ctx, input.gridId, input.location);
+  await checkMarketAndGroup(ctx, grid, input.marketId, input.wechatGroupId);
+  const hash = mobileHash(input.operator?.mobile);
+  const dups = await findDuplicates(ctx, { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode });
+  const review = assertDuplicatesDecided(dups, input);
+
+  const doc = withCompleteness<MerchantDoc>(
+    {
+      _id: input.id,
+      name: input.name,
+      ...(input.address ? { address: input.address } : {}),
+      ...(input.location ? { location: toGeoPoint(ctx, input.location) } : {}),
+      gridId: grid._id,
+      unitPath: grid.unitPath,
+      area: grid.area ?? null,
+      ...(input.industry ? { industry: input.industry } : {}),
+      ...(input.operator ? { operator: sealOperator(input.operator) } : {}),
+      ...(input.licenceCode ? { licenceCode: input.licenceCode } : {}),
+      ...(input.photos ? { photos: toStoredPhotos(ctx, input.photos) } : {}),
+      ...(input.products ? { products: input.products } : {}),
+      ...(input.marketId ? { marketId: input.marketId } : {}),
+      ...(input.wechatGroupId ? { wechatGroupId: input.wechatGroupId } : {}),
+      isComplete: false,
+      missingFields: [],
+      acquiring: { status: 'none' },
+      credit: { grantedFen: 0, drawnFen: 0 },
+      depositFen: 0,
+      lifecycleClass: 'to-win',
+      classSince: chinaDay(ctx.now),
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+      createdBy: ctx.caller.staffId,
+      version: 1,
+      // A new file has no open six-check follow-ups, so its first revisit need not look any up.
+      openFollowUps: {},
+      ...(review ? { duplicateReview: review } : {}),
+    },
+    ctx,
+  );
+
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.collection('merchants').add({ data: doc });
+    await recordMerchantChange(tx, { merchantId: doc._id, change: 'created', by: ctx.caller.staffId, at: ctx.now, toGridId: grid._id });
+    if (doc.isComplete) await recordMerchantChange(tx, { merchantId: doc._id, change: 'completed', by: ctx.caller.staffId, at: ctx.now });
+    await onMerchantWritten(tx, { before: null, after: doc, at: ctx.now });
+  });
+  return { merchant: merchantView(doc), isReplay: false };
+}
 
 /** The stored result of an earlier create with this id by the same caller (a retry), or null if none. */
 async function replayOf(ctx: ActionContext, id: string): Promise<SaveMerchantOutput | null> {
