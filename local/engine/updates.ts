@@ -46,8 +46,53 @@ function isEachSpelling(v: unknown): v is { each: unknown[] } {
 export function applyUpdate(doc: Doc, modifier: Doc): Doc {
   checkTypes(doc, modifier);
   const next = cloneLive(doc);
-  applyOperators(next, modifier);
+  if (!applyPlainUpdate(next, modifier)) applyOperators(next, modifier);
   return next;
+}
+
+/**
+ * `$inc` and `$set` along existing plain-object paths (counters, stamps, flags: most updates) applied
+ * directly, with the evaluator's result: mingo builds its whole operator context for every update, several
+ * times the cost of the update itself. Returns false, changing nothing, for anything else (other operators,
+ * a missing or array step on a path, paths that overlap), which the evaluator then applies.
+ */
+function applyPlainUpdate(doc: Doc, modifier: Doc): boolean {
+  const steps: [Doc, string, unknown, boolean][] = [];
+  const paths: string[] = [];
+  for (const op of Object.keys(modifier)) {
+    if (op !== '$inc' && op !== '$set') return false;
+    for (const [path, arg] of Object.entries(modifier[op] as Doc)) {
+      if (op === '$inc' ? typeof arg !== 'number' : !isPlainValue(arg)) return false;
+      const parts = path.split('.');
+      let node: Doc = doc;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const next = node[parts[i]];
+        if (!isPlainObject(next)) return false;
+        node = next;
+      }
+      const key = parts[parts.length - 1];
+      if (!key || key.startsWith('$') || (op === '$inc' && node[key] !== undefined && typeof node[key] !== 'number')) return false;
+      steps.push([node, key, arg, op === '$inc']);
+      paths.push(path);
+    }
+  }
+  // Overlapping paths (`a` and `a.b`, or one path twice) are conflicts the evaluator reports.
+  const seen = new Set(paths);
+  if (seen.size !== paths.length) return false;
+  for (const path of paths) for (let i = path.indexOf('.'); i > 0; i = path.indexOf('.', i + 1)) if (seen.has(path.slice(0, i))) return false;
+  for (const [node, key, arg, inc] of steps) node[key] = inc ? (node[key] === undefined ? arg : (node[key] as number) + (arg as number)) : cloneLive(arg);
+  return true;
+}
+
+function isPlainObject(v: unknown): v is Doc {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** JSON values and dates: what `$set` copies as they are. */
+function isPlainValue(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number' || v instanceof Date) return true;
+  if (Array.isArray(v)) return v.every(isPlainValue);
+  return isPlainObject(v) && Object.entries(v).every(([k, x]) => !k.startsWith('$') && !k.includes('.') && isPlainValue(x));
 }
 
 /** The document a `set` leaves: the replacement with the original `_id`. */
