@@ -3,7 +3,7 @@ import { monthEnd } from '../../shared/domain/metrics.rules';
 import type { Db, Tx } from '../db';
 import { hashPi } from '../pi';
 import { inTransaction } from '../tx';
-import { Increments, addDepositChange, addMerchantChange, flushIncrements, MERCHANT_FIELDS, scanCollection } from '../rollup';
+import { Increments, addDepositChange, addMerchantChange, flushIncrements, scanCollection } from '../rollup';
 import { downloadFile, uploadFile } from './files';
 import { ImportFileError, type ParsedRow, type RowError, errorReportCsv, mapHeader, parseRow, readTable } from './import-file';
 import { reclassifyMerchants } from './reclassify';
@@ -52,8 +52,8 @@ interface MatchIndex {
 
 async function loadMatchIndex(db: Db): Promise<MatchIndex> {
   const idx: MatchIndex = { byAcq: new Map(), byLicence: new Map(), byMobileHash: new Map(), merchants: new Map() };
-  const fields = { ...MERCHANT_FIELDS, acquiringNo: true, licenceCode: true, 'operator.mobile.hash': true, gridId: true };
-  await scanCollection<any>(db, 'merchants', {}, fields, (page) => {
+  // Whole documents: the engine's projection costs more than the fields it would leave out.
+  await scanCollection<any>(db, 'merchants', {}, null, (page) => {
     for (const m of page) {
       idx.merchants.set(m._id, m);
       if (m.acquiringNo) idx.byAcq.set(String(m.acquiringNo), m._id);
@@ -197,10 +197,11 @@ const COLL: Record<ImportKind, string> = { transactions: 'transactions', credit:
 async function applyPeriod(db: Db, kind: ImportKind, period: string, importId: string, good: Map<string, ParsedRow>, merchants: Map<string, any>): Promise<{ replaced: number; removed: number }> {
   const coll = COLL[kind];
   const where = kind === 'credit' ? { period } : { month: period };
+  // The period's rows in one aggregation: paging them by `_id` along the month (or period) index re-reads
+  // every remaining row of the period per page (that index has no `_id` order).
   const existing = new Map<string, any>();
-  await scanCollection<any>(db, coll, where, null, (page) => {
-    for (const d of page) existing.set(d.merchantId, d);
-  });
+  const rows = (await (db.collection(coll) as any).aggregate().match(where).limit(10_000_000).end()) as { list: any[] };
+  for (const d of rows.list) existing.set(d.merchantId, d);
   let replaced = 0;
   let removed = 0;
   await inTransaction(db, async (tx: Tx) => {

@@ -12,6 +12,12 @@ export async function loadLifecycleSettings(db: Db): Promise<Settings> {
   return resolveSettings(await getDoc(db, 'settings', 'global'));
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Up to this many merchants are read by id (in chunks); more are read as one range and filtered. */
+const BY_ID_MAX = 2000;
+const BY_ID_CHUNK = 200;
+
 /** Merchants whose class changes are written this many per transaction. */
 const RECLASSIFY_BATCH = 100;
 
@@ -64,15 +70,26 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
     }
   };
   const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
-  if (opts.merchantIds) {
-    for (let i = 0; i < opts.merchantIds.length; i += 500) {
-      const ids = opts.merchantIds.slice(i, i + 500);
+  if (opts.merchantIds && opts.merchantIds.length <= BY_ID_MAX) {
+    for (let i = 0; i < opts.merchantIds.length; i += BY_ID_CHUNK) {
+      const ids = opts.merchantIds.slice(i, i + BY_ID_CHUNK);
       await scanCollection<any>(db, 'merchants', { _id: _.in(ids) }, MERCHANT_FIELDS, (page) => void merchants.push(...page));
       await scanCollection<any>(db, 'transactions', { merchantId: _.in(ids), month: _.in(months) }, txnFields, addTxn);
     }
+  } else if (opts.merchantIds) {
+    // Many merchants (an import of the whole bank): one ranged read of each collection, kept to the merchants
+    // asked for, instead of id lists that every candidate document is tested against. Documents are read
+    // whole, here and below: the engine's projection costs more than the fields it leaves out.
+    const wanted = new Set(opts.merchantIds);
+    await scanCollection<any>(db, 'merchants', {}, null, (page) => {
+      for (const m of page) if (wanted.has(m._id)) merchants.push(m);
+    });
+    // The `_id` bound from the first page keeps every page on the `_id` order (a first page by the month
+    // index alone would read and sort all the months' rows).
+    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, null, (page) => addTxn(page.filter((r) => wanted.has(r.merchantId))));
   } else {
-    await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => void merchants.push(...page));
-    await scanCollection<any>(db, 'transactions', { month: _.in(months) }, txnFields, addTxn);
+    await scanCollection<any>(db, 'merchants', {}, null, (page) => void merchants.push(...page));
+    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, null, addTxn);
   }
   const byClass: Record<string, number> = {};
   const changes: { m: any; c: Classification; kind: 'abnormal-visit' | 'win-back' | null }[] = [];
@@ -93,6 +110,9 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
   const assignees = new Map<string, string | null>();
   const now = opts.now ?? new Date();
   for (const x of changes) if (x.kind && !openTasks.has(`${x.m._id}|${x.kind}`)) await assigneeFor(db, x.m.gridId, x.kind, assignees);
+  // Merchants of one grid are written together, so a batch moves the class counters of a few owners
+  // (its grid, group, branch, bank, market and area) instead of every owner of a hundred scattered merchants.
+  changes.sort((a, b) => cmp((a.m.unitPath ?? []).join('/'), (b.m.unitPath ?? []).join('/')) || cmp(a.m._id, b.m._id));
   // Changes are written in batches, each in one transaction with the class counters it moves, so a
   // merchant's class, its history record, its task and the counters always agree.
   for (let i = 0; i < changes.length; i += RECLASSIFY_BATCH) {

@@ -1,9 +1,11 @@
 /**
  * The lifecycle function on a small bank: 去营销 (product matrix, gaps, one open marketing task, retries),
- * head-office thresholds (validated, and applied by the next classification), lists in scope, timers.
+ * head-office thresholds (validated, and applied by the next classification), lists in scope, a whole-bank
+ * reclassification read as one range, timers.
  */
 import { useLocalCloud } from '../helpers/local-cloud';
 import { rebuildRollups } from '../../server/rollup';
+import { reclassifyMerchants } from '../../server/jobs/reclassify';
 
 const local = useLocalCloud({ seed: 'none' });
 
@@ -88,6 +90,18 @@ describe('lifecycle function', () => {
     expect([all.items[0].id, next.items[0].id].sort()).toEqual(['shop-a', 'shop-b']);
     const d = await data(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.classes).toMatchObject({ 'to-win': 2, qualified: 0 });
+  });
+
+  it('a whole-bank list of merchants (after an import) is read as one range and classified as by id', async () => {
+    const ids = ['shop-a', ...Array.from({ length: 2500 }, (_, i) => `absent-${String(i).padStart(4, '0')}`)];
+    const many = await reclassifyMerchants(db, { asOf: '2026-03-31', merchantIds: ids });
+    expect(many).toMatchObject({ checked: 1, changed: 1, tasksOpened: 1, byClass: { lost: 1 } });
+    expect((await db.collection('merchants').doc('shop-a').get()).data).toMatchObject({ lifecycleClass: 'lost', classSince: '2026-03-31' });
+    expect((await db.collection('tasks').where({ merchantId: 'shop-a', kind: 'win-back', status: 'open' }).get()).data).toHaveLength(1);
+    const again = await reclassifyMerchants(db, { asOf: '2026-03-31', merchantIds: ['shop-a'] });
+    expect(again).toMatchObject({ checked: 1, changed: 0, byClass: { lost: 1 } });
+    const d = await data(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    expect(d.classes).toMatchObject({ 'to-win': 1, lost: 1 });
   });
 
   it('a timer event runs the daily classification; the same shape from a user is routed as a call', async () => {
