@@ -1,8 +1,10 @@
 /**
  * Seeds a data folder from the command line and prints the timing and the demo accounts:
- *   npx tsx scripts/seed/cli.ts --kind demo --data-dir .data-demo [--seed 20250731] [--record seed.json]
+ *   npx tsx scripts/seed/cli.ts --kind demo --data-dir .data-demo [--seed 20250731] [--record seed.json] [--client]
  * The folder must be empty of staff (first start), as with `npm start`. `--record` writes the result
  * (accounts, counts, timings) as JSON, e.g. as the runtime's seed marker (tests' demo bank template).
+ * Documents go through the local engine's bulk insert; `--client` sends them as add requests through
+ * `cloud.database()` instead (the same stored documents, several times the work).
  */
 import { writeFileSync } from 'node:fs';
 import { startLocalCloud } from '../../local/runtime';
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
     const db = cloud.database();
     if ((await db.collection('staff').count()).total > 0) throw new Error(`${dataDir} is already seeded`);
     const started = Date.now();
-    const res = await seedDatabase(db, { kind, seed, onProgress: (m) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`) });
+    const res = await seedDatabase(db, { kind, seed, engine: process.argv.includes('--client') ? undefined : cloud.engine.engine, onProgress: (m) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${m}`) });
     console.log(`\n${res.bank}: ${Object.entries(res.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`generate ${res.timings.generateMs} ms, write ${res.timings.writeMs} ms, roll-ups ${res.timings.rollupMs} ms, total ${res.ms} ms (CPU ${res.cpuMs} ms)\n`);
     for (const a of res.accounts) console.log(`  ${a.role.padEnd(12)} ${a.openid.padEnd(18)} ${a.name}  ${a.unitName}`);
