@@ -70,6 +70,23 @@ describe('visit.submit', () => {
     expect((await local.call('visit', { action: 'tasks', scope: 'unit' }, O.maintenance)).error.code).toBe('FORBIDDEN');
   });
 
+  it('closes a follow-up opened before any submit (a seeded task, no map on the merchant) on a passing revisit', async () => {
+    const file = completeFile(S.marketing);
+    const created = await local.call('merchant', { action: 'create', ...file }, O.marketing);
+    const id = created.data.merchant.id;
+    const db = local.cloud.database();
+    // As the seed writes them: an open follow-up task, and a merchant that never went through a submit.
+    await db.collection('merchants').doc(id).update({ data: { openFollowUps: db.command.remove() } });
+    const seeded = { _id: uid('t'), kind: 'check-followup', merchantId: id, gridId: U.gr1, unitPath: [U.bank, U.br1, U.g1, U.gr1], assigneeId: S.maintenance, check: 'app', dueDay: '2025-01-01', status: 'open', openedBy: { reason: 'check-failed' }, createdAt: new Date() };
+    await db.collection('tasks').add({ data: seeded });
+    const failing = await local.call('visit', visit({ merchantId: id, checks: checks(['app', 'speaker']) }), O.maintenance);
+    expect(failing.data.openedTaskIds).toEqual([`${failing.data.visit.id}:speaker`]);
+    const pass = await local.call('visit', visit({ merchantId: id }), O.maintenance);
+    expect(pass.data.closedTaskIds.sort()).toEqual([seeded._id, `${failing.data.visit.id}:speaker`].sort());
+    const open = await db.collection('tasks').where({ merchantId: id, status: 'open' }).count();
+    expect(open.total).toBe(0);
+  });
+
   it('stores a visit once when five retries race', async () => {
     const event = visit({ checks: checks(['app']) });
     const before = await counts(local, ['visits', 'tasks']);
