@@ -255,7 +255,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       if (closed) throw new Error('the local cloud is closed');
       const marker = inMemory ? null : dataDir;
       const run = async (): Promise<SeedSummary | null> => {
-        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, kind, seedOptions.seed, seedOptions.onProgress);
+        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, kind, seedOptions.seed, seedOptions.onProgress, engine.engine);
         if (await isSeeded(cloud.database(), marker)) return null;
         const job = seedInWorker({ dataDir, kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
         stopSeedWorker = job.stop;
@@ -316,12 +316,12 @@ async function isSeeded(db: any, dataDir: string | null): Promise<boolean> {
   );
 }
 
-/** Seeds through the real database client when the store holds no staff yet (first start). */
-async function seedIfEmpty(db: any, dataDir: string | null, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void): Promise<SeedSummary | null> {
+/** Seeds when the store holds no staff yet (first start), through the engine's bulk insert when `bulk` is given, else the client. */
+async function seedIfEmpty(db: any, dataDir: string | null, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void, bulk?: unknown): Promise<SeedSummary | null> {
   if (await isSeeded(db, dataDir)) return null;
   // Loaded on demand: the seed module is large and tests with their own fixtures never need it.
   const { seedDatabase } = require(join(REPO_ROOT, 'scripts', 'seed', 'index'));
-  const result = (await seedDatabase(db, { kind, seed, onProgress })) as SeedSummary;
+  const result = (await seedDatabase(db, { kind, seed, onProgress, engine: bulk })) as SeedSummary;
   if (dataDir) writeFileSync(join(dataDir, SEED_MARKER), `${JSON.stringify({ kind, seed: seed ?? null, at: new Date().toISOString(), accounts: result.accounts, counts: result.counts }, null, 2)}\n`);
   return result;
 }
