@@ -175,7 +175,9 @@ export async function runImport(db: Db, input: RunImportInput, opts: RunImportOp
     let reclassified: ImportJobDoc['reclassified'] = null;
     if (kind === 'transactions' && good.size) {
       const asOf = monthEnd(period) < opts.today ? monthEnd(period) : opts.today;
-      const r = await reclassifyMerchants(db, { asOf, merchantIds: [...good.keys()], now: opts.now });
+      // The merchants were read whole for matching: reclassification takes them as they are and reads each
+      // one that changes class again inside its transaction.
+      const r = await reclassifyMerchants(db, { asOf, merchants: [...good.keys()].map((id) => idx.merchants.get(id)), now: opts.now });
       reclassified = { changed: r.changed, tasksOpened: r.tasksOpened };
     }
     await progress({ status: 'done', applied: good.size, replaced: applied.replaced, removed: applied.removed, errorReportFileId, reclassified, finishedAt: new Date() });
@@ -196,12 +198,12 @@ const COLL: Record<ImportKind, string> = { transactions: 'transactions', credit:
  */
 async function applyPeriod(db: Db, kind: ImportKind, period: string, importId: string, good: Map<string, ParsedRow>, merchants: Map<string, any>): Promise<{ replaced: number; removed: number }> {
   const coll = COLL[kind];
-  const where = kind === 'credit' ? { period } : { month: period };
-  // The period's rows in one aggregation: paging them by `_id` along the month (or period) index re-reads
-  // every remaining row of the period per page (that index has no `_id` order).
+  // Paged along `_id` from the first page (a one-value `in` with an `_id` bound): paged along the month
+  // (or period) index instead, the engine re-reads and sorts every remaining row of the period per page.
   const existing = new Map<string, any>();
-  const rows = (await (db.collection(coll) as any).aggregate().match(where).limit(10_000_000).end()) as { list: any[] };
-  for (const d of rows.list) existing.set(d.merchantId, d);
+  await scanCollection<any>(db, coll, { [kind === 'credit' ? 'period' : 'month']: db.command.in([period]), _id: db.command.gt('') }, null, (page) => {
+    for (const d of page) existing.set(d.merchantId, d);
+  });
   let replaced = 0;
   let removed = 0;
   await inTransaction(db, async (tx: Tx) => {

@@ -5,7 +5,7 @@ import { type Settings, resolveSettings } from '../../shared/domain/settings.rul
 import { addDays } from '../../shared/domain/period.rules';
 import { type Db, getDoc } from '../db';
 import { inTransaction } from '../tx';
-import { Increments, flushIncrements, merchantOwners, scanCollection } from '../rollup';
+import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection } from '../rollup';
 
 /** The effective head-office settings (stored document over the code defaults). */
 export async function loadLifecycleSettings(db: Db): Promise<Settings> {
@@ -13,6 +13,9 @@ export async function loadLifecycleSettings(db: Db): Promise<Settings> {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What a merchant's class and its task depend on besides its transactions. */
+const factsOf = (m: any) => JSON.stringify([m.acquiring ?? null, m.products ?? null, m.gridId ?? null, m.unitPath ?? null, m.marketId ?? null, m.area ?? null]);
 
 /** Up to this many merchants are read by id (in chunks); more are read as one range and filtered. */
 const BY_ID_MAX = 2000;
@@ -50,9 +53,12 @@ async function assigneeFor(db: Db, gridId: string, kind: 'abnormal-visit' | 'win
 /**
  * Reclassifies merchants as of a day (domain §6): each merchant whose class changes gets, in one
  * transaction, its new class, a classHistory record with the reason, the class counters of its roll-ups,
- * and — when it turns abnormal or lost — a visit or win-back task, unless one is already open.
+ * and — when it turns abnormal or lost — a visit or win-back task, unless one is already open. `merchants`
+ * gives the documents when the caller has just read them whole (an import): they are not read again, and
+ * every merchant whose class changes is read inside its transaction before it is written, so the history
+ * and the counters always start from the class it has then.
  */
-export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchantIds?: string[]; settings?: Settings; now?: Date }): Promise<ReclassifyResult> {
+export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchantIds?: string[]; merchants?: any[]; settings?: Settings; now?: Date }): Promise<ReclassifyResult> {
   const started = Date.now();
   const settings = opts.settings ?? (await loadLifecycleSettings(db));
   const t = settings.lifecycle;
@@ -69,8 +75,18 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
       list.push({ month: r.month, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null });
     }
   };
+  // The months' rows page by page along `_id` (a get answers at most 1000 rows, an aggregation 10,000 on
+  // CloudBase). The `_id` bound from the first page keeps the engine on the `_id` order: by the month index
+  // it would read and sort every remaining row of the months for each page.
+  const monthRows = async (each: (page: any[]) => void) => {
+    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, null, each);
+  };
   const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
-  if (opts.merchantIds && opts.merchantIds.length <= BY_ID_MAX) {
+  if (opts.merchants) {
+    merchants.push(...opts.merchants);
+    const wanted = new Set(opts.merchants.map((m) => m._id));
+    await monthRows((page) => addTxn(page.filter((r) => wanted.has(r.merchantId))));
+  } else if (opts.merchantIds && opts.merchantIds.length <= BY_ID_MAX) {
     for (let i = 0; i < opts.merchantIds.length; i += BY_ID_CHUNK) {
       const ids = opts.merchantIds.slice(i, i + BY_ID_CHUNK);
       await scanCollection<any>(db, 'merchants', { _id: _.in(ids) }, MERCHANT_FIELDS, (page) => void merchants.push(...page));
@@ -84,12 +100,10 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
     await scanCollection<any>(db, 'merchants', {}, null, (page) => {
       for (const m of page) if (wanted.has(m._id)) merchants.push(m);
     });
-    // The `_id` bound from the first page keeps every page on the `_id` order (a first page by the month
-    // index alone would read and sort all the months' rows).
-    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, null, (page) => addTxn(page.filter((r) => wanted.has(r.merchantId))));
+    await monthRows((page) => addTxn(page.filter((r) => wanted.has(r.merchantId))));
   } else {
     await scanCollection<any>(db, 'merchants', {}, null, (page) => void merchants.push(...page));
-    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, null, addTxn);
+    await monthRows(addTxn);
   }
   const byClass: Record<string, number> = {};
   const changes: { m: any; c: Classification; kind: 'abnormal-visit' | 'win-back' | null }[] = [];
@@ -115,12 +129,22 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
   changes.sort((a, b) => cmp((a.m.unitPath ?? []).join('/'), (b.m.unitPath ?? []).join('/')) || cmp(a.m._id, b.m._id));
   // Changes are written in batches, each in one transaction with the class counters it moves, so a
   // merchant's class, its history record, its task and the counters always agree.
+  let changed = 0;
   for (let i = 0; i < changes.length; i += RECLASSIFY_BATCH) {
     const batch = changes.slice(i, i + RECLASSIFY_BATCH);
-    const opened = await inTransaction(db, async (tx) => {
+    const done = await inTransaction(db, async (tx) => {
       let n = 0;
+      let written = 0;
       const incs = new Increments();
-      for (const { m, c, kind } of batch) {
+      for (const { m: seen, c, kind } of batch) {
+        // The merchant as it is now, inside the transaction: the list above may be older (an import passes
+        // the documents it matched rows with), and the history, counters and task follow the class it has.
+        const m = await readDoc<any>(tx, 'merchants', seen._id);
+        if (!m || m.lifecycleClass === c.cls) continue;
+        // Its products, acquiring or place changed since it was read: left to the next classification
+        // rather than classified on the old facts.
+        if (factsOf(m) !== factsOf(seen)) continue;
+        written++;
         await tx.collection('merchants').doc(m._id).update({ data: { lifecycleClass: c.cls, classSince: opts.asOf, classReason: c.reason, classDetail: c.detail, updatedAt: now } });
         // Deterministic ids: a rerun of the same day's classification rewrites the same records.
         await tx.collection('classHistory').doc(`${m._id}|${opts.asOf}|${c.cls}`).set({
@@ -139,11 +163,11 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
         }
       }
       await flushIncrements(tx, incs);
-      return n;
+      return { n, written };
     });
-    tasksOpened += opened;
+    tasksOpened += done.n;
+    changed += done.written;
   }
-  const changed = changes.length;
   return { asOf: opts.asOf, checked: merchants.length, changed, byClass, tasksOpened, ms: Date.now() - started };
 }
 

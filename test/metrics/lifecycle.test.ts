@@ -104,6 +104,17 @@ describe('lifecycle function', () => {
     expect(d.classes).toMatchObject({ 'to-win': 1, lost: 1 });
   });
 
+  it('merchants the caller has read (an import) are read again in the transaction that writes their class', async () => {
+    // shop-b as an import might have read it before another classification moved it: 'premium' then, 'to-win' now.
+    const seen = { ...(await db.collection('merchants').doc('shop-b').get()).data, lifecycleClass: 'premium' };
+    const r = await reclassifyMerchants(db, { asOf: '2026-03-31', merchants: [seen] });
+    expect(r).toMatchObject({ checked: 1, changed: 1, byClass: { lost: 1 } });
+    expect((await db.collection('classHistory').doc('shop-b|2026-03-31|lost').get()).data).toMatchObject({ from: 'to-win', to: 'lost' });
+    const d = await data(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    expect(d.classes).toMatchObject({ 'to-win': 0, lost: 2 });
+    expect(d.classes.premium ?? 0).toBe(0);
+  });
+
   it('a timer event runs the daily classification; the same shape from a user is routed as a call', async () => {
     const fromUser = await local.call('lifecycle', { Type: 'Timer', TriggerName: 'reclassify-daily' }, 'member-1');
     expect(fromUser.ok).toBe(false);
