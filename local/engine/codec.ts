@@ -35,13 +35,42 @@ export function decodeWire(text: unknown, what: string, now: number): any {
 /**
  * Decodes one wire document and, when its canonical text needs no more than the number unwrapping to be a
  * stored text (no server dates, regular expressions or other wrappers), returns that text too, so a bulk
- * insert does not stringify each document again.
+ * insert does not stringify each document again. `dollarName` is the first field name starting with `$`
+ * (MongoDB refuses them in stored documents), found during the same walk.
  */
-export function decodeWireDocument(text: unknown, what: string, now: number): { doc: any; stored: string | null } {
-  if (typeof text !== 'string') return { doc: decodeWire(text, what, now), stored: null };
+export function decodeWireDocument(text: unknown, what: string, now: number): { doc: any; stored: string | null; dollarName: string | null } {
+  if (typeof text !== 'string') {
+    const doc = decodeWire(text, what, now);
+    return { doc, stored: null, dollarName: findDollarName(doc) };
+  }
   const plain = text.indexOf('"$number') === -1 ? text : text.replace(NUMBER_WRAPPER, '$1');
-  const doc = decodeWire(plain, what, now);
-  return { doc, stored: isStorable(plain) ? plain : null };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(plain);
+  } catch (err) {
+    fail('INVALID_PARAM', `${what} is not valid extended JSON: ${(err as Error).message}`);
+  }
+  const names = { first: null as string | null };
+  const doc = fromWire(parsed, what, now, names);
+  return { doc, stored: isStorable(plain) ? plain : null, dollarName: names.first };
+}
+
+/** The first field name starting with `$` in a live document (depth first), or null. */
+export function findDollarName(doc: any): string | null {
+  if (!doc || typeof doc !== 'object' || doc instanceof Date || doc instanceof RegExp) return null;
+  if (Array.isArray(doc)) {
+    for (const x of doc) {
+      const found = findDollarName(x);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const k of Object.keys(doc)) {
+    if (k.startsWith('$')) return k;
+    const found = findDollarName(doc[k]);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 const STORABLE_WRAPPER = /"\$(?:date":-?\d|oid":"|numberDouble":")/y;
@@ -57,10 +86,11 @@ function isStorable(text: string): boolean {
 const INT = /^-?\d+$/;
 const NUMBER_WRAPPER = /\{"\$number(?:Int|Long|Double)":"(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)"\}/g;
 
-function fromWire(v: any, what: string, now: number): any {
+/** Turns parsed wire JSON into live values in place; with `names`, notes the first `$` field name left after the wrappers. */
+function fromWire(v: any, what: string, now: number, names?: { first: string | null }): any {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = fromWire(v[i], what, now);
+    for (let i = 0; i < v.length; i++) v[i] = fromWire(v[i], what, now, names);
     return v;
   }
   let first: string | undefined;
@@ -123,8 +153,9 @@ function fromWire(v: any, what: string, now: number): any {
     }
   }
   for (const k in v) {
+    if (names && names.first === null && k.charCodeAt(0) === 36 /* $ */) names.first = k;
     const x = v[k];
-    if (x !== null && typeof x === 'object') v[k] = fromWire(x, what, now);
+    if (x !== null && typeof x === 'object') v[k] = fromWire(x, what, now, names);
   }
   return v;
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Query as MingoQuery } from 'mingo';
-import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, idKey, type Doc } from './codec';
+import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, findDollarName, idKey, type Doc } from './codec';
 import { EngineError, fail } from './errors';
 import { compileQuery, guard, mingoOptions, nearOf, runPipeline, resolve, toEngineError } from './matcher';
 import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
@@ -314,9 +314,9 @@ export class Engine {
     const now = this.now();
     const texts: (string | null)[] = [];
     const docs: Doc[] = data.map((d: unknown, i: number) => {
-      const { doc, stored } = decodeWireDocument(d, `data[${i}]`, now);
+      const { doc, stored, dollarName } = decodeWireDocument(d, `data[${i}]`, now);
       if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail('INVALID_PARAM', `data[${i}] must be an object`);
-      checkFieldNames(doc);
+      if (dollarName !== null) refuseDollarName(dollarName);
       if (doc._id !== undefined) {
         texts.push(stored);
         return doc;
@@ -354,7 +354,10 @@ export class Engine {
       return { data: txn.modify(coll, criteria._id, merge ? normaliseModifier(data) : null, merge ? null : data, upsert) };
     }
     const modifier = merge ? normaliseModifier(data) : null;
-    if (!merge) checkFieldNames(data);
+    if (!merge) {
+      const dollarName = findDollarName(data);
+      if (dollarName !== null) refuseDollarName(dollarName);
+    }
     return this.db.transaction(() => {
       const targets = this.targets(coll, p, criteria);
       let updated = 0;
@@ -610,16 +613,8 @@ function topLevelFields(criteria: Doc): string[] | null {
 }
 
 /** MongoDB refuses `$`-prefixed field names in stored documents. */
-function checkFieldNames(doc: any): void {
-  if (!doc || typeof doc !== 'object' || doc instanceof Date || doc instanceof RegExp) return;
-  if (Array.isArray(doc)) {
-    doc.forEach(checkFieldNames);
-    return;
-  }
-  for (const k of Object.keys(doc)) {
-    if (k.startsWith('$')) fail('DATABASE_REQUEST_FAILED', `field names cannot start with '$': ${k}`);
-    checkFieldNames(doc[k]);
-  }
+function refuseDollarName(name: string): never {
+  return fail('DATABASE_REQUEST_FAILED', `field names cannot start with '$': ${name}`);
 }
 
 /** Sorts rows in MongoDB's order (mingo's comparison across types, arrays by their extreme element). */

@@ -331,7 +331,7 @@ export class Store {
       const n = row.length / 3;
       if (!n) return;
       try {
-        this.cached(`INSERT INTO ${q(c.table)} (rid, id, doc) VALUES ${Array(n).fill('(?, ?, ?)').join(', ')}`).run(...row);
+        this.cached(`INSERT INTO ${q(c.table)} (rid, id, doc) VALUES ${Array(n).fill('(?, ?, ?)').join(', ')}`).run(row);
       } catch (err) {
         if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
         // Name the repeated _id (the failed statement wrote nothing; the transaction is abandoned).
@@ -360,10 +360,15 @@ export class Store {
         const e = this.entriesOf(p.ix, doc);
         if (!e) continue;
         this.markArrays(c, p.ix, e.arrays);
-        for (const k of e.keys) p.rows.push([...k, rid]);
+        // Entry arrays are fresh for each call: the rid goes on the end in place.
+        for (const k of e.keys) {
+          k.push(rid);
+          p.rows.push(k);
+        }
       }
     });
     flush(docs.length);
+    const params: KeyValue[] = [];
     for (const { ix, rows } of pending) {
       rows.sort(compareEntries);
       const width = ix.keys.length + 1;
@@ -374,8 +379,10 @@ export class Store {
           for (const r of chunk) this.writeEntries(c, ix, r[width - 1] as number, { keys: [r.slice(0, -1)], arrays: 0 });
           continue;
         }
+        params.length = 0;
+        for (const r of chunk) for (let j = 0; j < width; j++) params.push(r[j]);
         try {
-          this.bulkStatement(ix, chunk.length).run(...chunk.flat());
+          this.bulkStatement(ix, chunk.length).run(params);
         } catch (err) {
           if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
           // Find the repeated key for the error (the failed statement wrote nothing).

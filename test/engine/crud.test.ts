@@ -45,6 +45,15 @@ describe('add', () => {
   it('refuses a field name starting with $', async () => {
     const err = await rejection(h.engine.send('database.insertDocument', { collectionName: 'shops', data: ['{"$bad":1}'] }));
     expect(err.code).toBe('DATABASE_REQUEST_FAILED');
+    // Anywhere in the document, also where it looks like a wrapper but is not one, and in a batch's later document.
+    for (const doc of ['{"a":[{"b":{"$x":1}}]}', '{"at":{"$date":5,"b":1}}']) {
+      const nested = await rejection(h.engine.send('database.insertDocument', { collectionName: 'shops', data: ['{"ok":1}', doc] }));
+      expect(nested.code).toBe('DATABASE_REQUEST_FAILED');
+      expect(nested.message).toMatch(/field names cannot start with '\$'/);
+    }
+    // A document that is not an object fails as such first.
+    expect((await rejection(h.engine.send('database.insertDocument', { collectionName: 'shops', data: ['[{"$z":1}]'] }))).code).toBe('INVALID_PARAM');
+    expect((await h.db.collection('shops').where({ ok: 1 }).count()).total).toBe(0);
   });
 });
 
