@@ -5,8 +5,10 @@
  * (accounts, counts, timings) as JSON, e.g. as the runtime's seed marker (tests' demo bank template).
  * Documents go through the local engine's bulk insert; `--client` sends them as add requests through
  * `cloud.database()` instead (the same stored documents, several times the work).
+ * The seed runs in a worker thread with a larger young generation (see YOUNG_GENERATION_MB).
  */
 import { writeFileSync } from 'node:fs';
+import { isMainThread, Worker } from 'node:worker_threads';
 import { startLocalCloud } from '../../local/runtime';
 import { seedDatabase, DEFAULT_SEED, type SeedKind } from './index';
 
@@ -38,7 +40,30 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
-});
+/**
+ * Young generation of the seeding thread (three semi-spaces of a third each, so 64 MB semi-spaces against
+ * node's default of 16 MB): the seed keeps ~400 MB of generated documents alive while it allocates each
+ * batch's texts and index keys, and with the default size those short-lived objects outlive minor
+ * collections and are copied and promoted. The demo bank: ~20% less CPU.
+ */
+const YOUNG_GENERATION_MB = 192;
+
+if (isMainThread) {
+  // From TypeScript sources the worker registers tsx's CommonJS hook first (as the runtime's seed worker does).
+  const options = { argv: process.argv.slice(2), resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+  const worker = __filename.endsWith('.ts')
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(__filename)});`, { ...options, eval: true })
+    : new Worker(__filename, options);
+  worker.on('error', (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+  worker.on('exit', (code) => {
+    if (code) process.exitCode = code;
+  });
+} else {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}
