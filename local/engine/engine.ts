@@ -284,9 +284,12 @@ export class Engine {
     } else {
       docs = this.find(coll, criteria, order, offset, limit);
     }
-    const list = projection && Object.keys(projection).length
-      ? guard(() => new MingoQuery({}, mingoOptions()).find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d))
-      : docs.map((d) => d.text);
+    const plain = projection && Object.keys(projection).length ? plainInclusion(projection) : null;
+    const list = plain
+      ? docs.map((d) => encodeStored(includeFields(d.doc, plain)))
+      : projection && Object.keys(projection).length
+        ? guard(() => new MingoQuery({}, mingoOptions()).find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d))
+        : docs.map((d) => d.text);
     return { data: { list, offset, limit } };
   }
 
@@ -610,6 +613,37 @@ function topLevelFields(criteria: Doc): string[] | null {
     return true;
   };
   return walk(criteria) ? [...out] : null;
+}
+
+/**
+ * A projection that only includes top-level fields (`{ a: 1, b: true }`, optionally `_id: 0`): the fields to
+ * keep, applied directly (the evaluator's projection costs about 5 µs a field a document). Null for any other
+ * shape (dotted paths, operators, exclusions), which the evaluator applies.
+ */
+function plainInclusion(projection: Doc): { fields: Set<string>; id: 'listed' | 'appended' | 'dropped' } | null {
+  const fields = new Set<string>();
+  let id: 'listed' | 'appended' | 'dropped' = 'appended';
+  for (const [k, v] of Object.entries(projection)) {
+    if (k === '_id') {
+      if (v === 0 || v === false) id = 'dropped';
+      else if (v === 1 || v === true) {
+        id = 'listed';
+        fields.add(k);
+      } else return null;
+      continue;
+    }
+    if (!(v === 1 || v === true) || k.includes('.') || k.startsWith('$') || !k) return null;
+    fields.add(k);
+  }
+  return fields.size > (id === 'listed' ? 1 : 0) ? { fields, id } : null;
+}
+
+/** The included fields of a document in its own order; an unlisted `_id` comes last, as the evaluator gives it. */
+function includeFields(doc: Doc, plan: { fields: Set<string>; id: 'listed' | 'appended' | 'dropped' }): Doc {
+  const out: Doc = {};
+  for (const k of Object.keys(doc)) if (plan.fields.has(k)) out[k] = doc[k];
+  if (plan.id === 'appended' && doc._id !== undefined) out._id = doc._id;
+  return out;
 }
 
 /** MongoDB refuses `$`-prefixed field names in stored documents. */

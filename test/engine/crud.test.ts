@@ -92,6 +92,26 @@ describe('get', () => {
     expect(exc.data).toEqual([{ _id: 'a', n: 5, name: 'A' }]);
   });
 
+  it('a projection including top-level fields gives what the evaluator gives, in the document order', async () => {
+    const { Query } = require('mingo');
+    const { mingoOptions } = require('../../local/engine/matcher');
+    const docs = [
+      { _id: 'p1', a: 1, b: { c: [1, { d: 2 }] }, e: null, at: new Date(5) },
+      { b: 'x', _id: 'p2', z: [] },
+      { _id: 'p3' },
+    ];
+    await h.db.collection('proj').add({ data: docs });
+    const stored = (await h.db.collection('proj').orderBy('_id', 'asc').get()).data;
+    for (const projection of [{ a: true }, { b: true, a: true }, { e: true, missing: true }, { z: true, _id: false }, { _id: true, at: true }, { at: 1, b: 1 }]) {
+      const got = (await h.db.collection('proj').orderBy('_id', 'asc').field(projection).get()).data;
+      const want = new Query({}, mingoOptions()).find(stored, projection).all();
+      expect(got).toEqual(want);
+    }
+    // MongoDB keeps the document's field order (mingo's own order varies with the value types).
+    const ordered = (await h.db.collection('proj').where({ _id: 'p1' }).field({ at: true, b: true, a: true }).get()).data[0];
+    expect(Object.keys(ordered)).toEqual(['a', 'b', 'at', '_id']);
+  });
+
   it('projects on doc().field()', async () => {
     const res = await h.db.collection('shops').doc('c').field({ n: true }).get();
     expect(res.data).toEqual({ _id: 'c', n: 3 });
