@@ -341,9 +341,12 @@ function seedInWorker(
 ): { done: Promise<SeedSummary | null>; stop: () => Promise<void> } {
   const file = join(__dirname, `seed-worker${extname(__filename)}`);
   // From TypeScript sources (tsx), the worker registers tsx's CommonJS hook before loading the file.
+  // A 192 MB young generation (node's default is 48): the seed's short-lived batch objects die young
+  // beside its ~400 MB of generated documents instead of being copied and promoted (~20% less CPU).
+  const resourceLimits = { maxYoungGenerationSizeMb: 192 };
   const worker = file.endsWith('.ts')
-    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData: data })
-    : new Worker(file, { workerData: data });
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData: data, resourceLimits })
+    : new Worker(file, { workerData: data, resourceLimits });
   let stopped = false;
   const done = new Promise<SeedSummary | null>((resolvePromise, reject) => {
     let settled = false;

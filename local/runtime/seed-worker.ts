@@ -4,8 +4,8 @@ import { startLocalCloud } from './index';
 /**
  * Seeds a data folder in a worker thread, so the gateway's event loop keeps answering /healthz while
  * tens of thousands of documents are generated and written. The worker opens its own engine on the
- * same SQLite file (WAL lets the gateway's connection read alongside) and writes through the real
- * database client, exactly as an in-process seed does.
+ * same SQLite file (WAL lets the gateway's connection read alongside) and writes through its engine's
+ * bulk insert, exactly as an in-process seed does.
  */
 async function run(): Promise<void> {
   const { dataDir, kind, seed, collectionsFile, envId } = workerData as {
