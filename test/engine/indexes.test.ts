@@ -158,6 +158,18 @@ describe('index-backed reads', () => {
     expect(ids(await h.db.collection('merchants').orderBy('_id', 'desc').limit(2).get())).toEqual(['m59', 'm58']);
   });
 
+  it('paging along _id over an indexed equality reads the candidates in _id order, documents only as consumed', async () => {
+    const plan = h.engine.explain('merchants', { gridId: 'g2', _id: { $gt: 'm20' } }, [['_id', 1]]);
+    expect(plan.index).toBe('gridId_1_updatedAt_-1');
+    expect(plan.ordered).toBe(true);
+    expect(usesIndex(plan.detail, 'gridId_1_updatedAt_-1')).toBe(true);
+    const merchants = h.db.collection('merchants');
+    // g2 holds i = 2, 8, 14, ... (i % 6 = 2).
+    expect(ids(await merchants.where({ gridId: 'g2', _id: h._.gt('m20') }).orderBy('_id', 'asc').limit(3).get())).toEqual(['m26', 'm32', 'm38']);
+    expect(ids(await merchants.where({ gridId: 'g2', _id: h._.lt('m40') }).orderBy('_id', 'desc').limit(2).get())).toEqual(['m38', 'm32']);
+    expect(ids(await merchants.where({ gridId: 'g2' }).orderBy('_id', 'desc').skip(1).limit(2).get())).toEqual(['m50', 'm44']);
+  });
+
   it('an _id range next to an indexed equality filters both in SQL', async () => {
     const plan = h.engine.explain('merchants', { gridId: 'g2', _id: { $gte: 'm30' } });
     expect(plan.index).toBe('gridId_1_updatedAt_-1');
