@@ -50,6 +50,12 @@ export interface SeedOptions {
    * per 1000 (same stored documents, a fraction of the work). Without it the seed uses `db` alone.
    */
   engine?: BulkEngine;
+  /**
+   * Documents per SQLite transaction on the bulk path (default 1000). Larger transactions write each index
+   * page once for more documents but keep more objects alive across minor GCs: worth it only in a thread
+   * with a large young generation (the seed CLI's worker: 5000).
+   */
+  transactionDocs?: number;
 }
 
 /** What the bulk path needs of the local engine: its store's batch insert and SQLite transactions. */
@@ -58,7 +64,7 @@ export interface BulkEngine {
   db: { transaction(fn: () => void): () => void };
 }
 
-/** Documents per SQLite transaction on the bulk path (larger ones keep more objects alive across minor GCs: ~1.5× the CPU at 10,000). */
+/** Documents per SQLite transaction on the bulk path by default (with node's default young generation, 10,000 took ~1.5× the CPU of 1000). */
 const BULK_TRANSACTION_DOCS = 1000;
 
 export interface SeedAccount {
@@ -119,7 +125,7 @@ export async function seedDatabase(db: any, options: SeedOptions): Promise<SeedR
   const bulk = options.engine ?? null;
   // The client sends a Geo.Point as its GeoJSON object; the bulk path stores that object directly.
   const makePoint: MakePoint = bulk ? (lng, lat) => ({ type: 'Point', coordinates: [lng, lat] }) : (lng, lat) => new db.Geo.Point(lng, lat);
-  const write = bulk ? bulkWriter(bulk) : clientWriter(db, batch);
+  const write = bulk ? bulkWriter(bulk, Math.max(1, options.transactionDocs ?? BULK_TRANSACTION_DOCS)) : clientWriter(db, batch);
   const { data, accounts } = generateBank(options.kind, seed, makePoint, say);
   const generateMs = Date.now() - started;
   const cpuSince = (from: NodeJS.CpuUsage) => {
@@ -193,10 +199,10 @@ function clientWriter(db: any, batch: number): Writer {
 }
 
 /** Through the local engine's store: the insert an add request ends in, without the wire's encode and decode. */
-function bulkWriter(engine: BulkEngine): Writer {
+function bulkWriter(engine: BulkEngine, perTransaction: number): Writer {
   return async (name, docs) => {
-    for (let i = 0; i < docs.length; i += BULK_TRANSACTION_DOCS) {
-      const part = docs.slice(i, i + BULK_TRANSACTION_DOCS);
+    for (let i = 0; i < docs.length; i += perTransaction) {
+      const part = docs.slice(i, i + perTransaction);
       const texts = storedTexts(part);
       engine.db.transaction(() => engine.store.insertMany(name, part, texts))();
     }

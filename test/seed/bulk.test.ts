@@ -11,12 +11,17 @@ import { generateBank, seedDatabase, storedTexts } from '../../scripts/seed';
 async function seededTables(bulk: boolean): Promise<Record<string, unknown[]>> {
   const cloud = await startLocalCloud({ dataDir: ':memory:' });
   try {
-    await seedDatabase(cloud.database(), { kind: 'minimal', engine: bulk ? cloud.engine.engine : undefined });
+    // Small transactions on the bulk path, so a collection spans several.
+    await seedDatabase(cloud.database(), { kind: 'minimal', engine: bulk ? cloud.engine.engine : undefined, transactionDocs: 7 });
     const sqlite = cloud.engine.engine.db;
     const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> '_collections' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     const out: Record<string, unknown[]> = {};
     for (const t of tables) {
-      const rows = sqlite.prepare(`SELECT * FROM "${t}"`).all() as Record<string, unknown>[];
+      // Documents in rid order; index entries in key order, as their SQLite index holds them (the rowids of an
+      // index table's rows follow each transaction's sort, so they depend on how many documents it held).
+      const cols = (sqlite.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name);
+      const order = t.startsWith('ix:') ? [...cols.filter((c) => c !== 'rid'), 'rid'] : cols.includes('rid') ? ['rid'] : cols;
+      const rows = sqlite.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${t}" ORDER BY ${order.map((c) => `"${c}"`).join(', ')}`).all() as Record<string, unknown>[];
       // The IV of a sealed value is random by design: compare everything else.
       out[t] = rows.map((r) => JSON.stringify(r).replace(/\\"enc\\":\\"[^\\]*\\"/g, '"enc":"…"'));
     }
