@@ -558,7 +558,14 @@ export class Store {
     if (!best) {
       const union = this.orPlan(name, criteria, order);
       if (union) return union;
-      return { sql: `SELECT rid, doc FROM ${t} ORDER BY rid`, params: [], ordered: order.length === 0, index: null, exact: allUsed(new Set()) };
+      const scanPre = prefilterSql(preds, new Set(), '');
+      return {
+        sql: `SELECT rid, doc FROM ${t}${scanPre.sql ? ` WHERE ${scanPre.sql.slice(5)}` : ''} ORDER BY rid`,
+        params: scanPre.params,
+        ordered: order.length === 0,
+        index: null,
+        exact: allUsed(new Set()),
+      };
     }
     const ixt = q(best.ix.table);
     const where = best.where.length ? `WHERE ${best.where.join(' AND ')}` : '';
@@ -567,17 +574,19 @@ export class Store {
     idRange?.used.forEach((p) => used.add(p));
     const exact = allUsed(used);
     const idSql = (alias: string) => (idRange ? ` AND ${idRange.where.map((w) => w.replace(/\bid\b/g, `${alias}id`)).join(' AND ')}` : '');
-    const params = [...best.params, ...(idRange?.params ?? [])];
+    // String equalities the index leaves to the evaluator are first checked on the stored JSON by SQLite.
+    const joinPre = prefilterSql(preds, used, 'd.');
+    const params = [...best.params, ...(idRange?.params ?? []), ...joinPre.params];
     if (best.orderSql) {
       return {
-        sql: `SELECT d.rid AS rid, d.doc AS doc FROM ${ixt} x JOIN ${t} d ON d.rid = x.rid ${where || 'WHERE 1'}${idSql('d.')} ORDER BY ${best.orderSql}`,
+        sql: `SELECT d.rid AS rid, d.doc AS doc FROM ${ixt} x JOIN ${t} d ON d.rid = x.rid ${where || 'WHERE 1'}${idSql('d.')}${joinPre.sql} ORDER BY ${best.orderSql}`,
         params,
         ordered: true,
         index: best.ix.name,
         exact,
       };
     }
-    const candidates = `rid IN (SELECT x.rid FROM ${ixt} x ${where})${idSql('')}`;
+    const candidates = `rid IN (SELECT x.rid FROM ${ixt} x ${where})${idSql('')}${prefilterSql(preds, used, '').sql}`;
     if (idSort) {
       // Paging along _id over an index's candidates: each page reads the candidates' ids, not their documents.
       const dir = idSort === 1 ? 'ASC' : 'DESC';
@@ -596,7 +605,7 @@ export class Store {
       ordered: order.length === 0,
       index: best.ix.name,
       exact,
-      countSql: idRange ? undefined : `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
+      countSql: idRange || joinPre.sql ? undefined : `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
     };
   }
 
@@ -810,6 +819,30 @@ function collectPredicates(criteria: Doc): { preds: Map<string, Predicate[]>; co
   };
   walk(criteria);
   return { preds, complete };
+}
+
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * A conservative SQL check of the string equalities no index serves (`{ 'acquiring.status': 'active' }`): the
+ * stored JSON holds the string at the path, or some step of the path is an array (where MongoDB also looks
+ * inside elements, left to the evaluator). It only drops documents the evaluator would drop; the evaluator
+ * still checks every row that passes. Each returned condition starts with ` AND `.
+ */
+function prefilterSql(preds: Map<string, Predicate[]>, used: Set<Predicate>, alias: string): { sql: string; params: string[] } {
+  let sql = '';
+  const params: string[] = [];
+  for (const [field, ps] of preds) {
+    if (field === '_id' || !PLAIN_PATH.test(field)) continue;
+    const steps = field.split('.');
+    for (const p of ps) {
+      if (used.has(p) || p.op !== '$eq' || typeof p.value !== 'string') continue;
+      const arrays = steps.map(() => `json_type(${alias}doc, ?) = 'array'`);
+      sql += ` AND (${alias}doc ->> ? = ? OR ${arrays.join(' OR ')})`;
+      params.push(`$.${field}`, p.value, ...steps.map((_, i) => `$.${steps.slice(0, i + 1).join('.')}`));
+    }
+  }
+  return { sql, params };
 }
 
 /** SQL bounds for $gt/$gte/$lt/$lte on one key column, bracketed to the value's type as MongoDB does. */

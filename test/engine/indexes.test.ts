@@ -341,6 +341,40 @@ describe('multikey sort keys', () => {
   });
 });
 
+describe('string equalities checked on the stored JSON first', () => {
+  it('keep exactly the documents the evaluator keeps, through arrays along the path', async () => {
+    const { Query } = require('mingo');
+    const e = openEngine({ dataDir: ':memory:' });
+    e.ensureIndexes({ collections: [{ name: 's', indexes: [{ name: 'g_1', keys: { g: 1 } }] }] });
+    try {
+      const leaf = fc.oneof(fc.constantFrom('x', 'y', '', 'é', 5, null, true), fc.constant(['x', 'z']), fc.constant([]));
+      const inner = fc.oneof(leaf, fc.record({ c: leaf }, { requiredKeys: [] }), fc.array(fc.record({ c: leaf }, { requiredKeys: [] }), { maxLength: 2 }));
+      const doc = fc.record({ g: fc.constantFrom('g1', 'g2'), a: fc.oneof(inner, fc.record({ b: inner }, { requiredKeys: [] }), fc.array(fc.record({ b: inner }), { maxLength: 2 })) }, { requiredKeys: ['g'] });
+      const value = fc.constantFrom('x', 'y', 'é', '');
+      const cond = fc.oneof(
+        fc.tuple(fc.constantFrom('a', 'a.c', 'a.b', 'a.b.c'), value).map(([f, v]) => ({ [f]: v })),
+        fc.tuple(fc.constantFrom('a.c', 'a.b.c'), value).map(([f, v]) => ({ g: 'g1', [f]: { $eq: v } })),
+      );
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(doc, { maxLength: 12 }), cond, fc.constantFrom<[string, 1 | -1][]>([], [['_id', 1]]), async (ds, c, o) => {
+          round++;
+          await e.send('database.removeDocument', { collectionName: 's', query: '{}', queryType: 'WHERE', multi: true });
+          const docs = ds.map((d, i) => ({ _id: `${round}-${String(i).padStart(2, '0')}`, ...d }));
+          if (docs.length) e.engine.db.transaction(() => e.engine.store.insertMany('s', docs))();
+          const got = e.engine.find('s', c, o, 0, 1000).map((r) => r.doc._id).sort();
+          const want = new Query(c).find(docs).all().map((d: { _id: string }) => d._id).sort();
+          expect(got).toEqual(want);
+        }),
+        { numRuns: 200 },
+      );
+      expect(e.explain('s', { g: 'g1', 'a.c': 'x' }).sql).toContain('->>');
+    } finally {
+      e.close();
+    }
+  });
+});
+
 describe('indexes never change results', () => {
   it('random filters and sorts give the same documents with and without indexes', async () => {
     const plain = openEngine({ dataDir: ':memory:' });
