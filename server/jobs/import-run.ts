@@ -52,7 +52,7 @@ interface MatchIndex {
 
 async function loadMatchIndex(db: Db): Promise<MatchIndex> {
   const idx: MatchIndex = { byAcq: new Map(), byLicence: new Map(), byMobileHash: new Map(), merchants: new Map() };
-  // Whole documents: the engine's projection costs more than the fields it would leave out.
+  // Whole documents: matching, the roll-ups and reclassification use most of their fields.
   await scanCollection<any>(db, 'merchants', {}, null, (page) => {
     for (const m of page) {
       idx.merchants.set(m._id, m);
@@ -201,7 +201,7 @@ async function applyPeriod(db: Db, kind: ImportKind, period: string, importId: s
   // Paged along `_id` from the first page (a one-value `in` with an `_id` bound): paged along the month
   // (or period) index instead, the engine re-reads and sorts every remaining row of the period per page.
   const existing = new Map<string, any>();
-  await scanCollection<any>(db, coll, { [kind === 'credit' ? 'period' : 'month']: db.command.in([period]), _id: db.command.gt('') }, null, (page) => {
+  await scanCollection<any>(db, coll, { [kind === 'credit' ? 'period' : 'month']: db.command.in([period]), _id: db.command.gt('') }, { _id: true, merchantId: true, balanceFen: true }, (page) => {
     for (const d of page) existing.set(d.merchantId, d);
   });
   let replaced = 0;

@@ -75,13 +75,13 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
       list.push({ month: r.month, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null });
     }
   };
-  // The months' rows page by page along `_id` (a get answers at most 1000 rows, an aggregation 10,000 on
-  // CloudBase). The `_id` bound from the first page keeps the engine on the `_id` order: by the month index
-  // it would read and sort every remaining row of the months for each page.
-  const monthRows = async (each: (page: any[]) => void) => {
-    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, null, each);
-  };
   const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
+  // The months' rows page by page along `_id` (a get answers at most 1000 rows, and CloudBase bounds an
+  // aggregation's answer too). The `_id` bound from the first page keeps the engine on the `_id` order: by
+  // the month index it would read and sort every remaining row of the months for each page.
+  const monthRows = async (each: (page: any[]) => void) => {
+    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, txnFields, each);
+  };
   if (opts.merchants) {
     merchants.push(...opts.merchants);
     const wanted = new Set(opts.merchants.map((m) => m._id));
@@ -93,16 +93,15 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
       await scanCollection<any>(db, 'transactions', { merchantId: _.in(ids), month: _.in(months) }, txnFields, addTxn);
     }
   } else if (opts.merchantIds) {
-    // Many merchants (an import of the whole bank): one ranged read of each collection, kept to the merchants
-    // asked for, instead of id lists that every candidate document is tested against. Documents are read
-    // whole, here and below: the engine's projection costs more than the fields it leaves out.
+    // Many merchants (a whole-bank list): one ranged read of each collection, kept to the merchants asked
+    // for, instead of id lists that every candidate document is tested against.
     const wanted = new Set(opts.merchantIds);
-    await scanCollection<any>(db, 'merchants', {}, null, (page) => {
+    await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => {
       for (const m of page) if (wanted.has(m._id)) merchants.push(m);
     });
     await monthRows((page) => addTxn(page.filter((r) => wanted.has(r.merchantId))));
   } else {
-    await scanCollection<any>(db, 'merchants', {}, null, (page) => void merchants.push(...page));
+    await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => void merchants.push(...page));
     await monthRows(addTxn);
   }
   const byClass: Record<string, number> = {};
