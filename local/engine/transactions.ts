@@ -20,6 +20,8 @@ interface Touched {
   base: string | null;
   /** The transaction's own version (undefined: not written, null: removed). */
   mine?: Doc | null;
+  /** `mine` as stored text, when known: encoded once for the change check and reused by the commit. */
+  mineText?: string;
 }
 
 class Txn {
@@ -63,6 +65,7 @@ class Txn {
     }
     this.claim(t);
     t.mine = cloneLive(doc);
+    t.mineText = undefined;
   }
 
   modify(coll: string, id: unknown, modifier: Doc | null, data: Doc | null, upsert: boolean): { updated: number; upsert_id?: unknown } {
@@ -74,8 +77,13 @@ class Txn {
       ? modifier ? applyUpdate({ _id: id }, modifier) : replacement(id, data!)
       : modifier ? applyUpdate(cur, modifier) : replacement(id, data!);
     this.claim(t);
-    const changed = cur === null || encodeStored(next) !== encodeStored(cur);
+    // The current version's text is the committed one (stored texts are canonical) or the one kept at the
+    // last write, so only the new version is encoded.
+    const nextText = encodeStored(next);
+    const curText = cur === null ? null : t.mine !== undefined ? (t.mineText ?? encodeStored(cur)) : t.base;
+    const changed = cur === null || nextText !== curText;
     t.mine = next;
+    t.mineText = nextText;
     return cur === null ? { updated: 0, upsert_id: id } : { updated: changed ? 1 : 0 };
   }
 
@@ -85,6 +93,7 @@ class Txn {
     if (this.current(t) === null) return 0;
     this.claim(t);
     t.mine = null;
+    t.mineText = undefined;
     return 1;
   }
 }
@@ -144,9 +153,9 @@ export class Transactions {
           if (s.mine === null) {
             if (row) this.store.remove(s.coll, row.rid, decodeStored(row.doc));
           } else if (row) {
-            this.store.replace(s.coll, row.rid, decodeStored(row.doc), s.mine);
+            this.store.replace(s.coll, row.rid, decodeStored(row.doc), s.mine, s.mineText);
           } else {
-            this.store.insert(s.coll, s.mine);
+            this.store.insert(s.coll, s.mine, s.mineText);
           }
         }
       })();
