@@ -9,8 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { isMainThread, Worker } from 'node:worker_threads';
-import { startLocalCloud } from '../../local/runtime';
-import { seedDatabase, DEFAULT_SEED, type SeedKind } from './index';
+import type { SeedKind } from './index';
 
 /**
  * Young generation of the seeding thread (three semi-spaces of a third each, so 64 MB semi-spaces against
@@ -29,6 +28,9 @@ function arg(name: string, fallback?: string): string | undefined {
 
 /** Runs the seed into `--data-dir` and reports what it wrote. */
 async function main(): Promise<void> {
+  // Loaded here, in the worker only: the main thread just starts it (the runtime and seed modules take seconds to load).
+  const { startLocalCloud } = require('../../local/runtime') as typeof import('../../local/runtime');
+  const { seedDatabase, DEFAULT_SEED } = require('./index') as typeof import('./index');
   const kind = arg('kind', 'demo') as SeedKind;
   const dataDir = arg('data-dir');
   const seed = Number(arg('seed', String(DEFAULT_SEED)));
