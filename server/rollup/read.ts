@@ -55,7 +55,7 @@ export function groupByOwner(docs: RollupDoc[]): Map<string, OwnerDocs> {
   return out;
 }
 
-async function fetchAll(db: Db, where: Record<string, unknown>): Promise<RollupDoc[]> {
+async function fetchAll(db: Db, where: object): Promise<RollupDoc[]> {
   const docs: RollupDoc[] = [];
   for (let skip = 0; ; skip += 1000) {
     const res = (await db.collection(ROLLUPS).where(where).skip(skip).limit(1000).get()) as { data: RollupDoc[] };
@@ -72,12 +72,11 @@ async function fetchAll(db: Db, where: Record<string, unknown>): Promise<RollupD
  */
 export async function loadOwnerDocs(db: Db, where: Record<string, unknown>, minYear: string, dayMonths: string[] = []): Promise<Map<string, OwnerDocs>> {
   const _ = db.command;
-  // Year documents and running totals apart: with `grain` equal, the year range is part of the index key
+  // One request whose branches each fix `grain`: the year range is then part of the index key
   // (owner|path|parentId, …, grain, year), so older years are never read, let alone decoded.
-  const docs = await fetchAll(db, { ...where, grain: 'year', year: _.gte(minYear) });
-  docs.push(...(await fetchAll(db, { ...where, grain: 'all' })));
-  if (dayMonths.length) docs.push(...(await fetchAll(db, { ...where, grain: 'day', ym: _.in([...new Set(dayMonths)]) })));
-  return groupByOwner(docs);
+  const branches: Record<string, unknown>[] = [{ ...where, grain: 'year', year: _.gte(minYear) }, { ...where, grain: 'all' }];
+  if (dayMonths.length) branches.push({ ...where, grain: 'day', ym: _.in([...new Set(dayMonths)]) });
+  return groupByOwner(await fetchAll(db, _.or(branches)));
 }
 
 /** The `YYYY-MM` months whose day documents figures at these days and over these periods need. */
