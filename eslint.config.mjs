@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', '.data/', 'coverage/', 'screenshots/', '**/miniprogram_npm/', 'miniprogram/**/*.js', '**/*.d.ts'] },
+  { ignores: ['node_modules/', '.tmp/', 'build/', '.data/', 'coverage/', 'screenshots/', '**/miniprogram_npm/', 'miniprogram/**/*.js', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
