@@ -19,17 +19,20 @@ export function decodeWire(text: unknown, what: string, now: number): any {
     if (text !== null && typeof text === 'object') return toLive(text, now);
     fail('INVALID_PARAM', `${what} must be an extended JSON string`);
   }
+  return fromWire(parseWireText(text, what).parsed, what, now);
+}
+
+/** The wire text with canonical numbers unwrapped, and its JSON parse. */
+function parseWireText(text: string, what: string): { plain: string; parsed: unknown } {
   // Canonical numbers ({"$numberInt":"5"}) become plain JSON numbers before parsing: most of a wire
   // document's wrappers go without allocating an object each. A quote inside a JSON string is always
   // escaped, so the pattern only meets real wrappers.
   const plain = text.indexOf('"$number') === -1 ? text : text.replace(NUMBER_WRAPPER, '$1');
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(plain);
+    return { plain, parsed: JSON.parse(plain) };
   } catch (err) {
-    fail('INVALID_PARAM', `${what} is not valid extended JSON: ${(err as Error).message}`);
+    return fail('INVALID_PARAM', `${what} is not valid extended JSON: ${(err as Error).message}`);
   }
-  return fromWire(parsed, what, now);
 }
 
 /**
@@ -43,13 +46,7 @@ export function decodeWireDocument(text: unknown, what: string, now: number): { 
     const doc = decodeWire(text, what, now);
     return { doc, stored: null, dollarName: findDollarName(doc) };
   }
-  const plain = text.indexOf('"$number') === -1 ? text : text.replace(NUMBER_WRAPPER, '$1');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(plain);
-  } catch (err) {
-    fail('INVALID_PARAM', `${what} is not valid extended JSON: ${(err as Error).message}`);
-  }
+  const { plain, parsed } = parseWireText(text, what);
   const names = { first: null as string | null };
   const doc = fromWire(parsed, what, now, names);
   return { doc, stored: isStorable(plain) ? plain : null, dollarName: names.first };
