@@ -59,3 +59,10 @@ export function useLocalCloud(options: Omit<StartLocalCloudOptions, 'dataDir'> =
     },
   };
 }
+
+/** The data of an ok envelope; a failed call throws with its error, so a test sees what went wrong. */
+export async function okData(res: Promise<any>): Promise<any> {
+  const r = await res;
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.data;
+}

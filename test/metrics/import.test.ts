@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import * as iconv from 'iconv-lite';
-import { useLocalCloud } from '../helpers/local-cloud';
+import { okData, useLocalCloud } from '../helpers/local-cloud';
 import { hashPi, sealPi } from '../../server/pi';
 import { maskMobile } from '../../shared/domain/mask.rules';
 import { rebuildRollups, reconcileRollups } from '../../server/rollup';
@@ -53,12 +53,6 @@ async function upload(name: string, content: Buffer): Promise<string> {
 
 const csv = (lines: string[]) => Buffer.from(lines.join('\n') + '\n', 'utf8');
 
-async function data(res: Promise<any>): Promise<any> {
-  const r = await res;
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.data;
-}
-
 describe('imports', () => {
   let db: any;
   beforeAll(async () => {
@@ -86,7 +80,7 @@ describe('imports', () => {
       ',10,100,bound,2025-07-31', // no identifier
       'ACQ000002,1,1,bound,2025-07-31', // duplicate of row 3
     ]));
-    const job = await data(local.call('import', { action: 'start', jobId: 'import-txn-0001', kind: 'transactions', period: '2025-07', fileId }, 'hq-1'));
+    const job = await okData(local.call('import', { action: 'start', jobId: 'import-txn-0001', kind: 'transactions', period: '2025-07', fileId }, 'hq-1'));
     expect(job).toMatchObject({ status: 'done', total: 6, applied: 2, rejected: 4 });
     expect(job.errorReportUrl).toMatch(/^https?:\/\//);
     const report = local.cloud.storage.download(job.errorReportFileId).toString('utf8');
@@ -105,24 +99,24 @@ describe('imports', () => {
     const tasks = (await db.collection('tasks').where({ merchantId: 'm1', status: 'open' }).get()).data;
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ kind: 'abnormal-visit', assigneeId: 'maint-1', gridId: 'g1' });
-    const hist = await data(local.call('lifecycle', { action: 'history', merchantId: 'm1' }, 'leader-1'));
+    const hist = await okData(local.call('lifecycle', { action: 'history', merchantId: 'm1' }, 'leader-1'));
     expect(hist.items[0]).toMatchObject({ from: 'qualified', to: 'abnormal', reason: 'volume-drop', day: '2025-07-31' });
-    const list = await data(local.call('lifecycle', { action: 'list', cls: 'abnormal' }, 'leader-1'));
+    const list = await okData(local.call('lifecycle', { action: 'list', cls: 'abnormal' }, 'leader-1'));
     expect(list.items.map((i: any) => i.id)).toEqual(['m1']);
     expect(list.items[0].openTask).toMatchObject({ kind: 'abnormal-visit' });
     expect(list.items[0].operatorMobile).toBe('138****0001');
     // Running the rules again opens no second task.
-    await data(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31', merchantIds: ['m1'] }, 'hq-1'));
+    await okData(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31', merchantIds: ['m1'] }, 'hq-1'));
     expect((await db.collection('tasks').where({ merchantId: 'm1', status: 'open' }).get()).data).toHaveLength(1);
     // A retry of the finished job answers with it and applies nothing again.
-    const retry = await data(local.call('import', { action: 'start', jobId: 'import-txn-0001', kind: 'transactions', period: '2025-07', fileId }, 'hq-1'));
+    const retry = await okData(local.call('import', { action: 'start', jobId: 'import-txn-0001', kind: 'transactions', period: '2025-07', fileId }, 'hq-1'));
     expect(retry.finishedAt).toBe(job.finishedAt);
   });
 
   it('re-importing the same period replaces it (a GBK file with Chinese headers, matched by mobile)', async () => {
     const gbk = iconv.encode('经营者手机号,交易笔数,交易金额,设备状态,最后交易日\r\n13800000002,80,30000,已绑定,2025-07-29\r\n', 'gbk');
     const fileId = await upload('txn-2025-07-gbk.csv', gbk);
-    const job = await data(local.call('import', { action: 'start', jobId: 'import-txn-0002', kind: 'transactions', period: '2025-07', fileId }, 'hq-1'));
+    const job = await okData(local.call('import', { action: 'start', jobId: 'import-txn-0002', kind: 'transactions', period: '2025-07', fileId }, 'hq-1'));
     expect(job).toMatchObject({ status: 'done', applied: 1, rejected: 0, replaced: 1 });
     const july = (await db.collection('transactions').where({ month: '2025-07' }).get()).data;
     expect(july.map((t: any) => [t.merchantId, t.amountFen])).toEqual([['m2', 3_000_000]]);
@@ -138,35 +132,35 @@ describe('imports', () => {
       return Buffer.from(await wb.xlsx.writeBuffer());
     };
     const f1 = await upload('dep-1.xlsx', await xlsx([['ACQ000001', 1000.5], ['ACQ000002', 2000]]));
-    await data(local.call('import', { action: 'start', jobId: 'import-dep-0001', kind: 'deposits', period: '2025-07', fileId: f1 }, 'hq-1'));
-    const d1 = await data(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    await okData(local.call('import', { action: 'start', jobId: 'import-dep-0001', kind: 'deposits', period: '2025-07', fileId: f1 }, 'hq-1'));
+    const d1 = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d1.figures.depositsFen).toBe(300_050);
     const f2 = await upload('dep-2.xlsx', await xlsx([['ACQ000001', 500]]));
-    const job = await data(local.call('import', { action: 'start', jobId: 'import-dep-0002', kind: 'deposits', period: '2025-07', fileId: f2 }, 'hq-1'));
+    const job = await okData(local.call('import', { action: 'start', jobId: 'import-dep-0002', kind: 'deposits', period: '2025-07', fileId: f2 }, 'hq-1'));
     expect(job).toMatchObject({ status: 'done', applied: 1, replaced: 1 });
-    const d2 = await data(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    const d2 = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d2.figures.depositsFen).toBe(50_000);
-    const bank = await data(local.call('stats', { action: 'dashboard', unitId: 'bank', period: '2025-07', sections: [] }, 'hq-1'));
+    const bank = await okData(local.call('stats', { action: 'dashboard', unitId: 'bank', period: '2025-07', sections: [] }, 'hq-1'));
     expect(bank.figures.depositsFen).toBe(50_000);
     expect((await reconcileRollups(db, { from: '2025-07-01', to: '2025-07-31' })).differences).toEqual([]);
   });
 
   it('credit figures update the credit metrics', async () => {
     const fileId = await upload('credit.csv', csv(['acquiringNo,grantedAmount,grantedAt,drawnAmount', 'ACQ000003,50000,2025-03-01,20000', 'ACQ000002,10000,2025-03-01,20000']));
-    const job = await data(local.call('import', { action: 'start', jobId: 'import-cr-0001', kind: 'credit', period: '2025-07', fileId }, 'hq-1'));
+    const job = await okData(local.call('import', { action: 'start', jobId: 'import-cr-0001', kind: 'credit', period: '2025-07', fileId }, 'hq-1'));
     expect(job).toMatchObject({ status: 'done', applied: 1, rejected: 1 });
-    const d = await data(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.figures).toMatchObject({ creditGranted: 1, creditDrawing: 1, loansOutstandingFen: 2_000_000 });
   });
 
   it('wrong columns and bad encodings fail the job and write nothing', async () => {
     const before = (await db.collection('transactions').count()).total;
     const wrong = await upload('wrong.csv', csv(['merchant,volume', 'ACQ000001,1']));
-    const j1 = await data(local.call('import', { action: 'start', jobId: 'import-bad-0001', kind: 'transactions', period: '2025-06', fileId: wrong }, 'hq-1'));
+    const j1 = await okData(local.call('import', { action: 'start', jobId: 'import-bad-0001', kind: 'transactions', period: '2025-06', fileId: wrong }, 'hq-1'));
     expect(j1.status).toBe('failed');
     expect(j1.error).toMatch(/缺少必需的列：count、amount/);
     const binary = await upload('garbage.csv', Buffer.from([0x81, 0x30, 0xff, 0xfe, 0x00, 0x01, 0x02, 0x9f]));
-    const j2 = await data(local.call('import', { action: 'start', jobId: 'import-bad-0002', kind: 'transactions', period: '2025-06', fileId: binary }, 'hq-1'));
+    const j2 = await okData(local.call('import', { action: 'start', jobId: 'import-bad-0002', kind: 'transactions', period: '2025-06', fileId: binary }, 'hq-1'));
     expect(j2.status).toBe('failed');
     expect((await db.collection('transactions').count()).total).toBe(before);
     const input = await local.call('import', { action: 'start', jobId: 'import-bad-0003', kind: 'sales', period: '2025-13', fileId: 'http://x' }, 'hq-1');
@@ -187,8 +181,8 @@ describe('imports', () => {
     expect(june.every((t: any) => t.importId === 'seed' && t.amountFen === 2_000_000)).toBe(true);
     // A job whose instance died while running (stale heartbeat) shows as failed and can be started again.
     await db.collection('imports').doc('import-int-0001').update({ data: { status: 'running', heartbeatAt: new Date(Date.now() - 10 * 60_000) } });
-    expect((await data(local.call('import', { action: 'get', jobId: 'import-int-0001' }, 'hq-1'))).status).toBe('failed');
-    const again = await data(local.call('import', { action: 'start', ...input }, 'hq-1'));
+    expect((await okData(local.call('import', { action: 'get', jobId: 'import-int-0001' }, 'hq-1'))).status).toBe('failed');
+    const again = await okData(local.call('import', { action: 'start', ...input }, 'hq-1'));
     expect(again).toMatchObject({ status: 'done', applied: 2, replaced: 2, removed: 1 });
   });
 });

@@ -3,7 +3,7 @@
  * head-office thresholds (validated, and applied by the next classification), lists in scope, a whole-bank
  * reclassification read as one range, timers.
  */
-import { useLocalCloud } from '../helpers/local-cloud';
+import { okData, useLocalCloud } from '../helpers/local-cloud';
 import { rebuildRollups } from '../../server/rollup';
 import { reclassifyMerchants } from '../../server/jobs/reclassify';
 
@@ -19,12 +19,6 @@ const merchant = (id: string, path: string[], products: unknown[], months: numbe
   acquiring: { status: 'active', since: '2024-02-01', deviceStatus: 'bound' }, credit: { grantedFen: 0, drawnFen: 0 }, products, lifecycleClass: 'qualified', classSince: '2024-03-01',
   operator: { name: '李四', mobile: { enc: 'x', hash: 'y', masked: '139****0000' } }, months,
 });
-
-async function data(res: Promise<any>): Promise<any> {
-  const r = await res;
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.data;
-}
 
 describe('lifecycle function', () => {
   let db: any;
@@ -51,15 +45,15 @@ describe('lifecycle function', () => {
   });
 
   it('去营销 shows the product matrix with the gaps and opens one marketing task', async () => {
-    const gm = await data(local.call('lifecycle', { action: 'goMarket', merchantId: 'shop-a' }, 'member-1'));
+    const gm = await okData(local.call('lifecycle', { action: 'goMarket', merchantId: 'shop-a' }, 'member-1'));
     expect(gm.matrix.find((r: any) => r.product === 'acquiring').ours).toBe('active');
     expect(gm.matrix.find((r: any) => r.product === 'mobile-banking').otherBanks).toEqual([{ bank: 'icbc', label: '工商银行' }]);
     expect(gm.gaps.map((g: any) => g.product)).toEqual(['settlement-account', 'deposit', 'credit-granted', 'mobile-banking', 'merchant-app']);
-    const first = await data(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0001', products: ['deposit', 'mobile-banking'] }, 'member-1'));
+    const first = await okData(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0001', products: ['deposit', 'mobile-banking'] }, 'member-1'));
     expect(first).toMatchObject({ created: true, task: { id: 'task-0000-0001', products: ['deposit', 'mobile-banking'] } });
-    const retry = await data(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0001', products: ['deposit', 'mobile-banking'] }, 'member-1'));
+    const retry = await okData(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0001', products: ['deposit', 'mobile-banking'] }, 'member-1'));
     expect(retry.created).toBe(false);
-    const other = await data(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0002' }, 'member-1'));
+    const other = await okData(local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-a', taskId: 'task-0000-0002' }, 'member-1'));
     expect(other).toMatchObject({ created: false, task: { id: 'task-0000-0001' } });
     expect((await db.collection('tasks').where({ merchantId: 'shop-a', kind: 'marketing' }).get()).data).toHaveLength(1);
     const held = await local.call('lifecycle', { action: 'startMarketing', merchantId: 'shop-b', taskId: 'task-0000-0003', products: ['acquiring'] }, 'member-2');
@@ -74,21 +68,21 @@ describe('lifecycle function', () => {
     expect(bad.error.details.issues[0].field).toBe('patch.lifecycle.lostIdleDays');
     const notHq = await local.call('lifecycle', { action: 'updateSettings', patch: { visitRadiusM: 300 } }, 'member-1');
     expect(notHq.error.code).toBe('FORBIDDEN');
-    const before = await data(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31' }, 'hq-1'));
+    const before = await okData(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31' }, 'hq-1'));
     expect(before).toMatchObject({ checked: 2, changed: 0, byClass: { qualified: 2 } });
-    await data(local.call('lifecycle', { action: 'updateSettings', patch: { lifecycle: { qualifiedMinTxnCount: 50, qualifiedMinAmountFen: 2_000_000 } } }, 'hq-1'));
-    const s = await data(local.call('lifecycle', { action: 'getSettings' }, 'member-1'));
+    await okData(local.call('lifecycle', { action: 'updateSettings', patch: { lifecycle: { qualifiedMinTxnCount: 50, qualifiedMinAmountFen: 2_000_000 } } }, 'hq-1'));
+    const s = await okData(local.call('lifecycle', { action: 'getSettings' }, 'member-1'));
     expect(s.settings.lifecycle.qualifiedMinTxnCount).toBe(50);
-    const after = await data(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31' }, 'hq-1'));
+    const after = await okData(local.call('lifecycle', { action: 'reclassify', asOf: '2025-07-31' }, 'hq-1'));
     expect(after).toMatchObject({ changed: 2, byClass: { 'to-win': 2 } });
     // Lists are per class and scope: each member sees its own grid's merchants.
-    const mine = await data(local.call('lifecycle', { action: 'list', cls: 'to-win' }, 'member-1'));
+    const mine = await okData(local.call('lifecycle', { action: 'list', cls: 'to-win' }, 'member-1'));
     expect(mine.items.map((i: any) => i.id)).toEqual(['shop-a']);
-    const all = await data(local.call('lifecycle', { action: 'list', cls: 'to-win', limit: 1 }, 'hq-1'));
+    const all = await okData(local.call('lifecycle', { action: 'list', cls: 'to-win', limit: 1 }, 'hq-1'));
     expect(all.items).toHaveLength(1);
-    const next = await data(local.call('lifecycle', { action: 'list', cls: 'to-win', limit: 1, cursor: all.nextCursor }, 'hq-1'));
+    const next = await okData(local.call('lifecycle', { action: 'list', cls: 'to-win', limit: 1, cursor: all.nextCursor }, 'hq-1'));
     expect([all.items[0].id, next.items[0].id].sort()).toEqual(['shop-a', 'shop-b']);
-    const d = await data(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.classes).toMatchObject({ 'to-win': 2, qualified: 0 });
   });
 
@@ -100,7 +94,7 @@ describe('lifecycle function', () => {
     expect((await db.collection('tasks').where({ merchantId: 'shop-a', kind: 'win-back', status: 'open' }).get()).data).toHaveLength(1);
     const again = await reclassifyMerchants(db, { asOf: '2026-03-31', merchantIds: ['shop-a'] });
     expect(again).toMatchObject({ checked: 1, changed: 0, byClass: { lost: 1 } });
-    const d = await data(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.classes).toMatchObject({ 'to-win': 1, lost: 1 });
   });
 
@@ -110,7 +104,7 @@ describe('lifecycle function', () => {
     const r = await reclassifyMerchants(db, { asOf: '2026-03-31', merchants: [seen] });
     expect(r).toMatchObject({ checked: 1, changed: 1, byClass: { lost: 1 } });
     expect((await db.collection('classHistory').doc('shop-b|2026-03-31|lost').get()).data).toMatchObject({ from: 'to-win', to: 'lost' });
-    const d = await data(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.classes).toMatchObject({ 'to-win': 0, lost: 2 });
     expect(d.classes.premium ?? 0).toBe(0);
   });
