@@ -7,10 +7,9 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Query as MingoQuery } from 'mingo';
 import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, findDollarName, idKey, type Doc } from './codec';
 import { EngineError, fail } from './errors';
-import { compileQuery, guard, mingoOptions, nearOf, runPipeline, resolve, toEngineError } from './matcher';
+import { type Matcher, compileQuery, guard, lazyMatcher, memoryQuery, mingoOptions, nearOf, runPipeline, resolve, toEngineError } from './matcher';
 import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
 import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
 import { asPoint, distanceM, parseNear } from './geo';
@@ -64,6 +63,19 @@ export function newId(now = Date.now()): string {
 /** 16 hex characters per answer, from the same random pool as ids (a crypto call per request cost more than a read). */
 function requestId(): string {
   return newId().slice(-16);
+}
+
+/** A row a read found: its stored text, decoded only when something needs the document. */
+class FoundRow {
+  private decoded: Doc | null = null;
+  constructor(
+    readonly rid: number,
+    readonly text: string,
+  ) {}
+
+  get doc(): Doc {
+    return (this.decoded ??= decodeStored(this.text));
+  }
 }
 
 export class Engine {
@@ -198,52 +210,48 @@ export class Engine {
   }
 
   /** Finds documents: candidates from the plan, the evaluator's filter, order, offset, limit. */
-  find(coll: string, criteria: Doc, order: Order, offset: number, limit: number): { rid: number; doc: Doc; text: string }[] {
+  find(coll: string, criteria: Doc, order: Order, offset: number, limit: number): FoundRow[] {
     if (!this.store.has(coll)) return [];
-    const matcher = compileQuery(criteria);
+    const matcher = lazyMatcher(criteria);
     const near = nearOf(criteria);
     if (near && !order.length) return this.findNear(coll, criteria, matcher, near, offset, limit);
     const plan = this.store.plan(coll, criteria, order);
-    const out: { rid: number; doc: Doc; text: string }[] = [];
+    const out: FoundRow[] = [];
     if (plan.ordered) {
       // Rows arrive in the requested order: stop as soon as the page is full.
       let skipped = 0;
       for (const row of this.store.run(plan)) {
-        if (plan.exact && skipped < offset) {
-          skipped++;
-          continue;
-        }
-        const doc = decodeStored(row.doc);
-        if (!plan.exact && !guard(() => matcher.test(doc))) continue;
+        const found = new FoundRow(row.rid, row.doc);
+        if (!plan.exact && !matcher.test(found.doc)) continue;
         if (skipped < offset) {
           skipped++;
           continue;
         }
-        out.push({ rid: row.rid, doc, text: row.doc });
+        out.push(found);
         if (out.length >= limit) break;
       }
       return out;
     }
     for (const row of this.store.run(plan)) {
-      const doc = decodeStored(row.doc);
-      if (plan.exact || guard(() => matcher.test(doc))) out.push({ rid: row.rid, doc, text: row.doc });
+      const found = new FoundRow(row.rid, row.doc);
+      if (plan.exact || matcher.test(found.doc)) out.push(found);
     }
     sortRows(out, order);
     return out.slice(offset, offset + limit);
   }
 
-  private findNear(coll: string, criteria: Doc, matcher: MingoQuery, near: { field: string; center: [number, number] }, offset: number, limit: number) {
+  private findNear(coll: string, criteria: Doc, matcher: Matcher, near: { field: string; center: [number, number] }, offset: number, limit: number) {
     this.requireGeoIndex(coll, near.field);
     const plan = this.store.plan(coll, criteria, []);
-    const out: { rid: number; doc: Doc; text: string; d: number }[] = [];
+    const out: { row: FoundRow; d: number }[] = [];
     for (const row of this.store.run(plan)) {
-      const doc = decodeStored(row.doc);
-      if (!guard(() => matcher.test(doc))) continue;
-      const pt = asPoint(resolve(doc, near.field));
-      out.push({ rid: row.rid, doc, text: row.doc, d: pt ? distanceM(near.center, pt) : Infinity });
+      const found = new FoundRow(row.rid, row.doc);
+      if (!matcher.test(found.doc)) continue;
+      const pt = asPoint(resolve(found.doc, near.field));
+      out.push({ row: found, d: pt ? distanceM(near.center, pt) : Infinity });
     }
     out.sort((a, b) => a.d - b.d);
-    return out.slice(offset, offset + limit);
+    return out.slice(offset, offset + limit).map((x) => x.row);
   }
 
   private requireGeoIndex(coll: string, field: string): void {
@@ -288,7 +296,7 @@ export class Engine {
     const list = plain
       ? docs.map((d) => encodeStored(includeFields(d.doc, plain)))
       : projection && Object.keys(projection).length
-        ? guard(() => new MingoQuery({}, mingoOptions()).find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d))
+        ? guard(() => memoryQuery().find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d))
         : docs.map((d) => d.text);
     return { data: { list, offset, limit } };
   }
@@ -298,13 +306,13 @@ export class Engine {
     const criteria = this.query(p);
     if (!this.store.has(coll)) return { data: { total: 0 } };
     if (!Object.keys(criteria).length) return { data: { total: this.store.size(coll) } };
-    const matcher = compileQuery(criteria);
+    const matcher = lazyMatcher(criteria);
     const plan = this.store.plan(coll, criteria, []);
     // An exact plan is counted by SQLite over the index alone.
     if (plan.exact) return { data: { total: this.store.countPlan(plan) } };
     let total = 0;
     for (const row of this.store.run(plan)) {
-      if (guard(() => matcher.test(decodeStored(row.doc)))) total++;
+      if (matcher.test(decodeStored(row.doc))) total++;
     }
     return { data: { total } };
   }
@@ -339,7 +347,7 @@ export class Engine {
     return { data: { insertedIds: docs.map((d) => d._id) } };
   }
 
-  private targets(coll: string, p: Params, criteria: Doc): { rid: number; doc: Doc; text: string }[] {
+  private targets(coll: string, p: Params, criteria: Doc): FoundRow[] {
     const single = p.queryType === 'DOC' || p.multi === false;
     if (p.queryType === 'DOC' && !('_id' in criteria)) fail('INVALID_PARAM', 'a document request needs its _id');
     return this.find(coll, criteria, [], 0, single ? 1 : Number.MAX_SAFE_INTEGER);
@@ -655,7 +663,7 @@ function refuseDollarName(name: string): never {
 function sortRows(rows: { doc: Doc }[], order: Order): void {
   if (!order.length || rows.length < 2) return;
   const byDoc = new Map(rows.map((r) => [r.doc, r]));
-  const sorted = guard(() => new MingoQuery({}, mingoOptions()).find(rows.map((r) => r.doc)).sort(Object.fromEntries(order)).all()) as Doc[];
+  const sorted = guard(() => memoryQuery().find(rows.map((r) => r.doc)).sort(Object.fromEntries(order)).all()) as Doc[];
   sorted.forEach((d, j) => {
     rows[j] = byDoc.get(d)!;
   });

@@ -58,6 +58,30 @@ export function mingoOptions(extra: Partial<Options> = {}): Partial<Options> {
   return { context, scriptEnabled: false, ...extra };
 }
 
+/**
+ * mingo copies every operator table of a context into each query built from plain options (~20 µs per
+ * filter, more than the indexed read it filters), but shares the tables when handed its own options
+ * object. That class is not exported: one operator call of a throwaway query hands an instance over, and
+ * the options of every query are built once from its constructor.
+ */
+const queryOptions: Partial<Options> = (() => {
+  let seen: { constructor: new (options: object) => Partial<Options> } | null = null;
+  const capture = (_field: string, _value: unknown, options: any) => {
+    seen = options;
+    return () => false;
+  };
+  new Query({ _: { $capture: 1 } }, { context: Context.init({ query: { $capture: capture } }) });
+  const Shared = (seen as { constructor: new (options: object) => Partial<Options> } | null)?.constructor;
+  // A later mingo that no longer hands its options to operators falls back to plain options.
+  if (!Shared || Shared === Object) return mingoOptions();
+  return new Shared({ idKey: '_id', scriptEnabled: false, useStrictMode: true, failOnError: true, processingMode: 0, context });
+})();
+
+/** A filter over documents in memory (for sorting and projecting rows a read has already filtered). */
+export function memoryQuery(criteria: Doc = {}): Query {
+  return guard(() => new Query(criteria, queryOptions));
+}
+
 /** Runs `fn`, turning evaluator errors into CloudBase's error answers. */
 export function guard<T>(fn: () => T): T {
   try {
@@ -80,7 +104,27 @@ export function toEngineError(err: unknown): EngineError {
 /** Compiles a query filter; operators are checked now so a bad query fails before any document is read. */
 export function compileQuery(criteria: Doc): Query {
   checkOperators(criteria);
-  return guard(() => new Query(criteria, mingoOptions()));
+  return guard(() => new Query(criteria, queryOptions));
+}
+
+/** A query filter that tests documents. */
+export interface Matcher {
+  test(doc: Doc): boolean;
+}
+
+/**
+ * A filter for a read that may not need it: operators are checked now, and mingo compiles the filter on
+ * its first test. A read whose index plan selects exactly the matching rows never tests, so never compiles.
+ */
+export function lazyMatcher(criteria: Doc): Matcher {
+  checkOperators(criteria);
+  let query: Query | null = null;
+  return {
+    test: (doc) => {
+      query ??= guard(() => new Query(criteria, queryOptions));
+      return guard(() => query!.test(doc));
+    },
+  };
 }
 
 const QUERY_OPS = new Set([

@@ -61,6 +61,8 @@ export interface Plan {
   exact: boolean;
   /** Counts the candidates from the index alone, when the plan has such a form. */
   countSql?: string;
+  /** Selects only the candidates' rids (same params), for a union of plans. */
+  ridSql?: string;
   /**
    * Reads the candidates' rids in order first (a sort of small rows in SQLite), then each document as it is
    * consumed: `_id` order over an index's candidates without decoding and sorting every candidate document.
@@ -467,7 +469,14 @@ export class Store {
       const eq = idPred.find((p) => p.op === '$eq' && isKeyable(p.value) && p.value !== null);
       const inn = idPred.find((p) => p.op === '$in' && Array.isArray(p.value) && p.value.every((v: unknown) => isKeyable(v) && v !== null));
       if (eq) {
-        return { sql: `SELECT rid, doc FROM ${t} WHERE id = ?`, params: [idKey(eq.value)], ordered: order.length === 0, index: '_id_', exact: allUsed(new Set([eq])) };
+        return {
+          sql: `SELECT rid, doc FROM ${t} WHERE id = ?`,
+          ridSql: `SELECT rid FROM ${t} WHERE id = ?`,
+          params: [idKey(eq.value)],
+          ordered: order.length === 0,
+          index: '_id_',
+          exact: allUsed(new Set([eq])),
+        };
       }
       if (inn && inn.value.length <= 500) {
         return {
@@ -599,13 +608,15 @@ export class Store {
         rids: { sql: `SELECT rid FROM ${t} WHERE ${candidates} ORDER BY id ${dir}`, fetch: `SELECT rid, doc FROM ${t} WHERE rid = ?` },
       };
     }
+    const extra = idRange || joinPre.sql;
     return {
       sql: `SELECT rid, doc FROM ${t} WHERE ${candidates} ORDER BY rid`,
+      ridSql: extra ? `SELECT rid FROM ${t} WHERE ${candidates}` : `SELECT x.rid FROM ${ixt} x ${where}`,
       params,
       ordered: order.length === 0,
       index: best.ix.name,
       exact,
-      countSql: idRange || joinPre.sql ? undefined : `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
+      countSql: extra ? undefined : `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
     };
   }
 
@@ -672,12 +683,16 @@ export class Store {
       subs.push(sub);
     }
     const t = q(this.get(name).table);
+    const union = subs.map((p) => p.ridSql ?? `SELECT rid FROM (${p.sql})`).join(' UNION ');
     return {
-      sql: `SELECT rid, doc FROM ${t} WHERE rid IN (${subs.map((p) => `SELECT rid FROM (${p.sql})`).join(' UNION ')}) ORDER BY rid`,
+      sql: `SELECT rid, doc FROM ${t} WHERE rid IN (${union}) ORDER BY rid`,
+      ridSql: `SELECT rid FROM ${t} WHERE rid IN (${union})`,
       params: subs.flatMap((p) => p.params),
       ordered: order.length === 0,
       index: subs.map((p) => p.index).join(' | '),
-      exact: false,
+      // Each branch was planned with the rest of the filter: rows exactly selected by every branch's plan
+      // are exactly the rows of the union.
+      exact: subs.every((p) => p.exact),
     };
   }
 

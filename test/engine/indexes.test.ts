@@ -281,6 +281,43 @@ describe('the _id key never changes results', () => {
   });
 });
 
+describe('an $or read from the union of its branches\' index searches', () => {
+  it('gives what the evaluator gives over every document, and counts the same (arrays, nulls, ranges, a shared rest)', async () => {
+    const e = openEngine({ dataDir: ':memory:' });
+    e.ensureIndexes({ collections: [{ name: 'o', indexes: [{ name: 'a_1', keys: { a: 1 } }, { name: 'm_1_b_1', keys: { m: 1, b: 1 } }] }] });
+    const { Query } = require('mingo');
+    try {
+      const scalar = fc.constantFrom('x', 'y', null, 1, 2);
+      const doc = fc.record({ a: scalar, b: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constant(null)), m: fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), c: fc.constantFrom('p', 'q') }, { requiredKeys: ['c'] });
+      const branch = fc.oneof(
+        scalar.map((v) => ({ a: v })),
+        fc.tuple(scalar, fc.integer({ min: 0, max: 4 })).map(([v, b]) => ({ m: v, b: { $gte: b } })),
+        fc.array(scalar, { minLength: 1, maxLength: 2 }).map((vs) => ({ m: { $in: vs } })),
+        fc.tuple(scalar, fc.integer({ min: 0, max: 4 })).map(([v, b]) => ({ a: v, b: { $lt: b } })),
+      );
+      const rest = fc.constantFrom({}, { c: 'p' }, { a: { $ne: 'x' } });
+      await fc.assert(
+        fc.asyncProperty(fc.array(doc, { maxLength: 15 }), fc.array(branch, { minLength: 2, maxLength: 3 }), rest, async (docs, branches, r) => {
+          e.engine.db.exec('DELETE FROM "c:o"; DELETE FROM "ix:o:a_1"; DELETE FROM "ix:o:m_1_b_1"');
+          const withIds = docs.map((d, i) => ({ _id: `d${String(i).padStart(2, '0')}`, ...d }));
+          if (withIds.length) e.engine.db.transaction(() => e.engine.store.insertMany('o', withIds))();
+          const c = { ...r, $or: branches };
+          const expected = new Query(c).find(withIds).all().map((d: { _id: string }) => d._id).sort();
+          expect(e.engine.find('o', c, [], 0, 100).map((row) => row.doc._id).sort()).toEqual(expected);
+          const count = await e.send('database.calculateDocument', { collectionName: 'o', query: EJSON.stringify(c, { relaxed: false }) });
+          expect(count.data.total).toBe(expected.length);
+        }),
+        { numRuns: 300 },
+      );
+      // Branches the index answers exactly need no evaluator, and say so.
+      expect(e.engine.explain('o', { $or: [{ a: 'x' }, { m: 'y', b: { $gte: 1 } }] }).exact).toBe(true);
+      expect(e.engine.explain('o', { $or: [{ a: 'x' }, { m: 'y', c: 'p' }] }).exact).toBe(false);
+    } finally {
+      e.close();
+    }
+  });
+});
+
 describe('multikey sort keys', () => {
   const spec = { collections: [{ name: 'r', indexes: [{ name: 'g_1_s_-1', keys: { g: 1 as const, s: -1 as const } }] }] };
 
