@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, findDollarName, idKey, type Doc } from './codec';
 import { EngineError, fail } from './errors';
-import { type Matcher, compileQuery, guard, lazyMatcher, memoryQuery, mingoOptions, nearOf, runPipeline, resolve, toEngineError } from './matcher';
+import { type Matcher, compileQuery, guard, lazyMatcher, memoryQuery, nearOf, runPipeline, resolve, toEngineError } from './matcher';
 import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
 import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
 import { asPoint, distanceM, parseNear } from './geo';
