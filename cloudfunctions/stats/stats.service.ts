@@ -15,6 +15,7 @@ import {
   flowOver,
   isSingleGrain,
   loadOwnerDocs,
+  monthsFor,
   areaOwner,
   marketOwner,
   revisitedInRange,
@@ -135,20 +136,22 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
       return { month: m, acquiring: f.acquiring, filed: f.filed, coverage: f.coverage, depositsFen: f.depositsFen, revisitRate: f.revisitRate, visitsTotal: f.visitsTotal };
     });
   }
+  // Children and rankings read many owners: only the months their figures for the period need.
   const wideMonths = dayMonthsFor([period.end], [period]);
   const wideYear = period.start.slice(0, 4);
+  const load = (where: Record<string, unknown>) => loadOwnerDocs(db, where, wideYear, wideMonths, monthsFor([period.end], [period]));
   if (sections.includes('children') && target.ref.type === 'unit') {
     const where = target.unitKind === 'grid' ? { ownerType: 'staff', path: target.ref.id } : { ownerType: 'unit', parentId: target.ref.id };
-    const docs = await loadOwnerDocs(db, where, wideYear, wideMonths);
+    const docs = await load(where);
     view.children = [...docs.values()].map((o) => rowOf(o, figuresForSync(o, period))).sort((a, b) => a.name.localeCompare(b.name, 'zh'));
     if (target.unitKind === 'branch') {
-      const markets = await loadOwnerDocs(db, { ownerType: 'market', parentId: target.ref.id }, wideYear, wideMonths);
+      const markets = await load({ ownerType: 'market', parentId: target.ref.id });
       view.children.push(...[...markets.values()].map((o) => rowOf(o, figuresForSync(o, period))));
     }
   }
   if (sections.includes('rankings') && target.ref.type === 'unit') {
-    const grids = [...(await loadOwnerDocs(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, wideYear, wideMonths)).values()].map((o) => rowOf(o, figuresForSync(o, period)));
-    const staff = [...(await loadOwnerDocs(db, { ownerType: 'staff', path: target.ref.id }, wideYear, wideMonths)).values()].map((o) => rowOf(o, figuresForSync(o, period)));
+    const grids = [...(await load({ ownerType: 'unit', kind: 'grid', path: target.ref.id })).values()].map((o) => rowOf(o, figuresForSync(o, period)));
+    const staff = [...(await load({ ownerType: 'staff', path: target.ref.id })).values()].map((o) => rowOf(o, figuresForSync(o, period)));
     view.rankings = {
       grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring).slice(0, 10),
       gridsByCoverage: [...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0)).slice(0, 10),

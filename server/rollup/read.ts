@@ -55,10 +55,11 @@ export function groupByOwner(docs: RollupDoc[]): Map<string, OwnerDocs> {
   return out;
 }
 
-async function fetchAll(db: Db, where: object): Promise<RollupDoc[]> {
+async function fetchAll(db: Db, where: object, fields: Record<string, true> | null = null): Promise<RollupDoc[]> {
   const docs: RollupDoc[] = [];
   for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection(ROLLUPS).where(where).skip(skip).limit(1000).get()) as { data: RollupDoc[] };
+    const query = db.collection(ROLLUPS).where(where).skip(skip).limit(1000);
+    const res = (await (fields ? query.field(fields) : query).get()) as { data: RollupDoc[] };
     docs.push(...res.data);
     if (res.data.length < 1000) break;
   }
@@ -70,13 +71,39 @@ async function fetchAll(db: Db, where: object): Promise<RollupDoc[]> {
  * documents of `minYear` onwards, and the day documents of the months listed (`YYYY-MM`: the months whose
  * days a period reads — a day or range period, or a stock at a day that is not a month end).
  */
-export async function loadOwnerDocs(db: Db, where: Record<string, unknown>, minYear: string, dayMonths: string[] = []): Promise<Map<string, OwnerDocs>> {
+export async function loadOwnerDocs(
+  db: Db,
+  where: Record<string, unknown>,
+  minYear: string,
+  dayMonths: string[] = [],
+  months?: string[],
+): Promise<Map<string, OwnerDocs>> {
   const _ = db.command;
   // One request whose branches each fix `grain`: the year range is then part of the index key
   // (owner|path|parentId, …, grain, year), so older years are never read, let alone decoded.
   const branches: Record<string, unknown>[] = [{ ...where, grain: 'year', year: _.gte(minYear) }, { ...where, grain: 'all' }];
   if (dayMonths.length) branches.push({ ...where, grain: 'day', ym: _.in([...new Set(dayMonths)]) });
-  return groupByOwner(await fetchAll(db, _.or(branches)));
+  return groupByOwner(await fetchAll(db, _.or(branches), months ? rollupFields(months) : null));
+}
+
+/** Every field of a roll-up document except the months (`m.MM`) of year documents not listed. */
+function rollupFields(months: string[]): Record<string, true> {
+  const fields: Record<string, true> = {};
+  for (const f of ['owner', 'ownerType', 'ownerId', 'kind', 'name', 'path', 'parentId', 'year', 'ym', 'part', 'grain', 'c', 'd']) fields[f] = true;
+  for (const mm of new Set(months)) fields[`m.${mm}`] = true;
+  return fields;
+}
+
+/**
+ * The months (`MM`) of year documents that figures at these days and over these periods read (see
+ * `stockAt` and `flowOver`): a stock at day D takes the months after D's and D's own (its deposits); a flow
+ * takes the whole months of its range. Other years are read through their totals (`c`) only.
+ */
+export function monthsFor(stockDays: Day[], flowPeriods: { start: Day; end: Day }[]): string[] {
+  const out = new Set<string>();
+  for (const d of stockDays) for (let m = Number(d.slice(5, 7)); m <= 12; m++) out.add(String(m).padStart(2, '0'));
+  for (const p of flowPeriods) for (const m of decomposeRange(p.start, p.end).months) out.add(m.slice(5, 7));
+  return [...out].sort();
 }
 
 /** The `YYYY-MM` months whose day documents figures at these days and over these periods need. */

@@ -143,6 +143,31 @@ describe('demo bank dashboards', () => {
     expect(audit.some((a: any) => a.target.id === 'job-branch-export-1')).toBe(true);
   });
 
+  it('wide reads keep only the months a period needs, and every owner’s figures stay the same', async () => {
+    const { loadOwnerDocs, figuresOf, monthsFor, dayMonthsFor } = require('../../server/rollup') as typeof import('../../server/rollup');
+    const db = local.cloud.database();
+    const bankId = (await db.collection('units').where({ kind: 'bank' }).get()).data[0]._id;
+    const periods = [
+      { start: '2025-07-01', end: '2025-07-31' },
+      { start: '2025-03-01', end: '2025-03-31' },
+      { start: '2025-07-15', end: '2025-07-15' },
+      { start: '2025-02-28', end: '2025-02-28' },
+      { start: '2025-01-01', end: '2025-12-31' },
+      { start: '2025-04-10', end: '2025-06-20' },
+      { start: '2025-01-01', end: '2025-07-31' },
+    ];
+    for (const p of periods) {
+      const args = [{ ownerType: 'unit', path: bankId }, p.start.slice(0, 4), dayMonthsFor([p.end], [p])] as const;
+      const whole = await loadOwnerDocs(db, ...args);
+      const trimmed = await loadOwnerDocs(db, ...args, monthsFor([p.end], [p]));
+      expect([...trimmed.keys()].sort()).toEqual([...whole.keys()].sort());
+      expect(whole.size).toBeGreaterThan(300);
+      for (const [owner, o] of whole) expect([owner, figuresOf(trimmed.get(owner)!, p)]).toEqual([owner, figuresOf(o, p)]);
+    }
+    // A July dashboard reads July to December of the year documents, nothing earlier.
+    expect(monthsFor(['2025-07-31'], [{ start: '2025-07-01', end: '2025-07-31' }])).toEqual(['07', '08', '09', '10', '11', '12']);
+  });
+
   it('reconciliation of a day of the demo bank reports no difference', async () => {
     const r = await ok(local.call('stats', { action: 'reconcile', from: '2025-07-15', to: '2025-07-15' }, 'demo-hq'));
     expect(r.checkedValues).toBeGreaterThan(0);
