@@ -101,7 +101,9 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
   const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
   const minYear = [period.start, prev.start, yearEnd, months[0] ? `${months[0]}-01` : period.start].map((d) => d.slice(0, 4)).sort()[0];
   const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
-  const selfDocs = await loadOwnerDocs(db, { owner: target.owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]));
+  // Without a trend, the months of the period, the previous one and 31 December are all it reads.
+  const selfMonths = sections.includes('trend') ? undefined : monthsFor([period.end, prev.end, yearEnd], [period, prev]);
+  const selfDocs = await loadOwnerDocs(db, { owner: target.owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]), selfMonths);
   const self = selfDocs.get(target.owner) ?? EMPTY;
   const figures = await figuresFor(db, self, period, scopeTarget);
   const previousFigures = await figuresFor(db, self, prev, scopeTarget);
