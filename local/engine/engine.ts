@@ -648,7 +648,7 @@ function plainInclusion(projection: Doc): InclusionPlan | null {
       } else return null;
       continue;
     }
-    if (!(v === 1 || v === true) || !k) return null;
+    if (!(v === 1 || v === true) || !k || k.startsWith('_id.')) return null;
     const parts = k.split('.');
     let node = fields;
     for (let i = 0; i < parts.length; i++) {

@@ -119,7 +119,7 @@ describe('get', () => {
     const leaf = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(null), fc.constant(new Date(7)), fc.constant('s'));
     const inner = fc.oneof(leaf, fc.record({ x: leaf, y: leaf }, { requiredKeys: [] }), fc.array(fc.record({ x: leaf }), { maxLength: 2 }));
     const doc = fc.record({ a: inner, m: fc.oneof(leaf, fc.record({ '01': inner, '07': inner, '12': leaf }, { requiredKeys: [] })), k: leaf }, { requiredKeys: [] });
-    const path = fc.constantFrom('a', 'a.x', 'a.y', 'm.07', 'm.12', 'm.07.x', 'k', 'k.x', 'missing.x');
+    const path = fc.constantFrom('a', 'a.x', 'a.y', 'm.07', 'm.12', 'm.07.x', 'k', 'k.x', 'missing.x', '_id.x');
     let round = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 4 }), fc.uniqueArray(path, { minLength: 1, maxLength: 3 }), fc.boolean(), async (docs: object[], paths: string[], dropId: boolean) => {
