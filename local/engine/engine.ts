@@ -214,8 +214,12 @@ export class Engine {
     if (!this.store.has(coll)) return [];
     const matcher = lazyMatcher(criteria);
     const near = nearOf(criteria);
-    if (near && !order.length) return this.findNear(coll, criteria, matcher, near, offset, limit);
+    if (near && !order.length) {
+      matcher.compile();
+      return this.findNear(coll, criteria, matcher, near, offset, limit);
+    }
     const plan = this.store.plan(coll, criteria, order);
+    if (!plan.exact) matcher.compile();
     const out: FoundRow[] = [];
     if (plan.ordered) {
       // Rows arrive in the requested order: stop as soon as the page is full.
@@ -312,6 +316,7 @@ export class Engine {
     const plan = this.store.plan(coll, criteria, []);
     // An exact plan is counted by SQLite over the index alone.
     if (plan.exact) return { data: { total: this.store.countPlan(plan) } };
+    matcher.compile();
     let total = 0;
     for (const row of this.store.run(plan)) {
       if (matcher.test(decodeStored(row.doc))) total++;

@@ -110,20 +110,21 @@ export function compileQuery(criteria: Doc): Query {
 /** A query filter that tests documents. */
 export interface Matcher {
   test(doc: Doc): boolean;
+  /** Compiles the filter now, so a malformed one fails even when no document is read. */
+  compile(): void;
 }
 
 /**
- * A filter for a read that may not need it: operators are checked now, and mingo compiles the filter on
- * its first test. A read whose index plan selects exactly the matching rows never tests, so never compiles.
+ * A filter for a read that may not need it: operators are checked now, and mingo compiles the filter when
+ * asked or on its first test. A read whose index plan selects exactly the matching rows never compiles it.
  */
 export function lazyMatcher(criteria: Doc): Matcher {
   checkOperators(criteria);
   let query: Query | null = null;
+  const compile = () => (query ??= guard(() => new Query(criteria, queryOptions)));
   return {
-    test: (doc) => {
-      query ??= guard(() => new Query(criteria, queryOptions));
-      return guard(() => query!.test(doc));
-    },
+    test: (doc) => guard(() => compile().test(doc)),
+    compile,
   };
 }
 

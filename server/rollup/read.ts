@@ -69,7 +69,8 @@ async function fetchAll(db: Db, where: object, fields: Record<string, true> | nu
 /**
  * Loads the documents needed for figures at days from `minYear`-01-01 on: the running totals, the year
  * documents of `minYear` onwards, and the day documents of the months listed (`YYYY-MM`: the months whose
- * days a period reads — a day or range period, or a stock at a day that is not a month end).
+ * days a period reads — a day or range period, or a stock at a day that is not a month end). With `months`
+ * (`MM`, see `monthsFor`) year documents come with only those months.
  */
 export async function loadOwnerDocs(
   db: Db,
@@ -86,7 +87,7 @@ export async function loadOwnerDocs(
   return groupByOwner(await fetchAll(db, _.or(branches), months ? rollupFields(months) : null));
 }
 
-/** Every field of a roll-up document except the months (`m.MM`) of year documents not listed. */
+/** The fields figures read: the owner's labels, totals (`c`), days (`d`), and the listed months (`m.MM`). */
 function rollupFields(months: string[]): Record<string, true> {
   const fields: Record<string, true> = {};
   for (const f of ['owner', 'ownerType', 'ownerId', 'kind', 'name', 'path', 'parentId', 'year', 'ym', 'part', 'grain', 'c', 'd']) fields[f] = true;

@@ -147,6 +147,16 @@ describe('bad queries', () => {
     const viaSdk = await rejection(h.db.collection('q').where({ n: { $foo: 1 } }).get());
     expect(viaSdk.errCode).toBe(-502002);
   });
+  it('a malformed filter fails even where no document would be read, whether reading or counting', async () => {
+    await h.db.collection('emptyOne').add({ data: { _id: 'x', n: 1 } });
+    await h.db.collection('emptyOne').doc('x').remove();
+    for (const query of ['{"$or":5}', '{"$or":[5,6]}', '{"$and":{}}', '{"$nor":1}']) {
+      for (const action of ['database.getDocument', 'database.calculateDocument']) {
+        const err = await rejection(h.engine.send(action, { collectionName: 'emptyOne', query }));
+        expect([query, action, err.code]).toEqual([query, action, 'DATABASE_REQUEST_FAILED']);
+      }
+    }
+  });
   it('$where (server-side script) is refused', async () => {
     const err = await rejection(h.engine.send('database.getDocument', { collectionName: 'q', query: '{"$where":"true"}' }));
     expect(err.code).toBe('DATABASE_INVALID_OPERRATOR');
