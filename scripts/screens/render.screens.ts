@@ -36,9 +36,8 @@ wx-button { text-align: center; line-height: 44px; border: none; border-radius: 
 .nav .back { position: absolute; left: 14px; top: 20px; font-size: 22px; font-weight: 400; }
 .tabbar { height: 56px; background: #fff; border-top: 1px solid #eceef1; display: flex; }
 .tabbar div { flex: 1; text-align: center; font-size: 11px; color: #8a8f99; padding-top: 6px; }
-.tabbar div i { display: block; width: 22px; height: 22px; margin: 0 auto 3px; border-radius: 6px; background: #c5c8ce; }
+.tabbar div img { display: block; width: 24px; height: 24px; margin: 0 auto 2px; }
 .tabbar div.on { color: #0052d9; font-weight: 600; }
-.tabbar div.on i { background: #0052d9; }
 parent-wrapper > wx-view { min-height: auto !important; }
 `;
 
@@ -48,6 +47,12 @@ const TABS = [
   ['dashboard', '看板'],
   ['mine', '我的'],
 ];
+
+/** A tab's icon as app.json declares it (the PNGs under miniprogram/assets/tabbar), inlined. */
+function tabIcon(tab: string, active: boolean): string {
+  const file = path.join(ROOT, 'miniprogram', 'assets', 'tabbar', `${tab}${active ? '-active' : ''}.png`);
+  return `<img src="data:image/png;base64,${fs.readFileSync(file).toString('base64')}" alt="">`;
+}
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -123,7 +128,7 @@ function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
   const appCss = fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.wxss'), 'utf8').replace(/(-?\d*\.?\d+)rpx/g, (_m, n) => `${Number(n) / 2}px`).replace(/^page\s*\{/m, 'body {');
   const isSub = !screen.tab && !screen.page.startsWith('pages/login');
   const nav = `<div class="nav">${isSub ? '<span class="back">‹</span>' : ''}${escapeHtml(screen.title)}<span class="capsule"></span></div>`;
-  const tabbar = screen.tab ? `<div class="tabbar">${TABS.map(([k, label]) => `<div class="${k === screen.tab ? 'on' : ''}"><i></i>${label}</div>`).join('')}</div>` : '';
+  const tabbar = screen.tab ? `<div class="tabbar">${TABS.map(([k, label]) => `<div class="${k === screen.tab ? 'on' : ''}">${tabIcon(k, k === screen.tab)}${label}</div>`).join('')}</div>` : '';
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}</style></head><body>${nav}${root.outerHTML}${tabbar}</body></html>`;
 }
 

@@ -1,0 +1,65 @@
+/**
+ * `npm run icons`: draws the tab bar's icons from the line drawings below, in Chromium (Debian's
+ * /usr/bin/chromium, or CHROMIUM), into miniprogram/assets/tabbar/<tab>.png and <tab>-active.png. WeChat
+ * takes only local PNG or JPG images here, at most 40 KB, and suggests 81×81 px. The colours are the tab
+ * bar's own (app.json `color` and `selectedColor`). The PNGs are committed: run this after changing a drawing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'miniprogram', 'assets', 'tabbar');
+const EXECUTABLE = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const ICON_PX = 81;
+
+/** Each tab's drawing on a 24-unit grid: strokes for the idle icon, the same shapes tinted when active. */
+export const TAB_ICONS: Record<string, string> = {
+  // 工作台: four tiles
+  workbench:
+    '<rect x="3.5" y="3.5" width="7" height="7" rx="1.6"/><rect x="13.5" y="3.5" width="7" height="7" rx="1.6"/>' +
+    '<rect x="3.5" y="13.5" width="7" height="7" rx="1.6"/><rect x="13.5" y="13.5" width="7" height="7" rx="1.6"/>',
+  // 商户: a shop front with its awning and door
+  merchants: '<path d="M4.5 10.5V20h15v-9.5"/><path d="M3 9.5 5 4h14l2 5.5c0 1.4-1.1 2.5-2.5 2.5S16 10.9 16 9.5c0 1.4-1.8 2.5-4 2.5s-4-1.1-4-2.5C8 10.9 6.9 12 5.5 12S3 10.9 3 9.5z"/><path d="M10 20v-4.5h4V20"/>',
+  // 看板: three bars on a base line
+  dashboard: '<rect x="4.5" y="11" width="3.6" height="8.5" rx="1"/><rect x="10.2" y="5" width="3.6" height="14.5" rx="1"/><rect x="15.9" y="13.5" width="3.6" height="6" rx="1"/><path d="M3 20.5h18"/>',
+  // 我的: a person
+  mine: '<circle cx="12" cy="8" r="4"/><path d="M4.5 20.5c0-4.1 3.4-7.5 7.5-7.5s7.5 3.4 7.5 7.5"/>',
+};
+
+/** One icon as SVG text, in the idle or the active colour. */
+export function iconSvg(drawing: string, colour: string, active: boolean): string {
+  const fill = active ? `fill="${colour}" fill-opacity="0.16"` : 'fill="none"';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${ICON_PX}" height="${ICON_PX}" viewBox="0 0 24 24" ` +
+    `stroke="${colour}" stroke-width="${active ? 2 : 1.7}" stroke-linecap="round" stroke-linejoin="round" ${fill}>${drawing}</svg>`
+  );
+}
+
+async function main(): Promise<void> {
+  const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.json'), 'utf8')) as { tabBar: { color: string; selectedColor: string } };
+  if (!fs.existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} not found: apt-get install -y chromium (or set CHROMIUM)`);
+  fs.mkdirSync(OUT, { recursive: true });
+  const browser = await chromium.launch({ executablePath: EXECUTABLE, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: ICON_PX, height: ICON_PX }, deviceScaleFactor: 1 });
+    for (const [tab, drawing] of Object.entries(TAB_ICONS)) {
+      for (const active of [false, true]) {
+        const svg = iconSvg(drawing, active ? app.tabBar.selectedColor : app.tabBar.color, active);
+        await page.setContent(`<html><body style="margin:0;background:transparent">${svg}</body></html>`);
+        const file = path.join(OUT, `${tab}${active ? '-active' : ''}.png`);
+        await page.locator('svg').screenshot({ path: file, omitBackground: true });
+        console.log(`${path.relative(ROOT, file)}  ${fs.statSync(file).size} bytes`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
