@@ -103,10 +103,15 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
   const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
   // Without a trend, the months of the period, the previous one and 31 December are all it reads.
   const selfMonths = sections.includes('trend') ? undefined : monthsFor([period.end, prev.end, yearEnd], [period, prev]);
-  const selfDocs = await loadOwnerDocs(db, { owner: target.owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]), selfMonths);
+  // The unit's own documents, its children and its rankings are independent reads: on CloudBase each is a
+  // round trip, so they go out together.
+  const [selfDocs, children, rankings] = await Promise.all([
+    loadOwnerDocs(db, { owner: target.owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]), selfMonths),
+    sections.includes('children') ? childRows(db, target, period) : null,
+    sections.includes('rankings') ? rankingsOf(db, target, period) : null,
+  ]);
   const self = selfDocs.get(target.owner) ?? EMPTY;
-  const figures = await figuresFor(db, self, period, scopeTarget);
-  const previousFigures = await figuresFor(db, self, prev, scopeTarget);
+  const [figures, previousFigures] = await Promise.all([figuresFor(db, self, period, scopeTarget), figuresFor(db, self, prev, scopeTarget)]);
   const yearStartFigures = figuresFrom(stockAt(self, yearEnd), {});
   const changeOf = (k: keyof MetricFigures) => {
     const v = figures[k] as number | null;
@@ -138,30 +143,41 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
       return { month: m, acquiring: f.acquiring, filed: f.filed, coverage: f.coverage, depositsFen: f.depositsFen, revisitRate: f.revisitRate, visitsTotal: f.visitsTotal };
     });
   }
-  // Children and rankings read many owners: only the months their figures for the period need.
-  const wideMonths = dayMonthsFor([period.end], [period]);
-  const wideYear = period.start.slice(0, 4);
-  const load = (where: Record<string, unknown>) => loadOwnerDocs(db, where, wideYear, wideMonths, monthsFor([period.end], [period]));
-  if (sections.includes('children') && target.ref.type === 'unit') {
-    const where = target.unitKind === 'grid' ? { ownerType: 'staff', path: target.ref.id } : { ownerType: 'unit', parentId: target.ref.id };
-    const docs = await load(where);
-    view.children = [...docs.values()].map((o) => rowOf(o, figuresForSync(o, period))).sort((a, b) => a.name.localeCompare(b.name, 'zh'));
-    if (target.unitKind === 'branch') {
-      const markets = await load({ ownerType: 'market', parentId: target.ref.id });
-      view.children.push(...[...markets.values()].map((o) => rowOf(o, figuresForSync(o, period))));
-    }
-  }
-  if (sections.includes('rankings') && target.ref.type === 'unit') {
-    const grids = [...(await load({ ownerType: 'unit', kind: 'grid', path: target.ref.id })).values()].map((o) => rowOf(o, figuresForSync(o, period)));
-    const staff = [...(await load({ ownerType: 'staff', path: target.ref.id })).values()].map((o) => rowOf(o, figuresForSync(o, period)));
-    view.rankings = {
-      grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring).slice(0, 10),
-      gridsByCoverage: [...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0)).slice(0, 10),
-      staff: staff.sort((a, b) => b.figures.visitsTotal - a.figures.visitsTotal).slice(0, 10),
-    };
-  }
+  if (children) view.children = children;
+  if (rankings) view.rankings = rankings;
   if (sections.includes('targets')) view.targets = await targetsFor(db, target.ref.id, period, figures);
   return view;
+}
+
+/** Rows of many owners for a period; only the months their figures need are read. */
+async function rowsOf(db: Db, where: Record<string, unknown>, period: Period): Promise<ChildRow[]> {
+  const docs = await loadOwnerDocs(db, where, period.start.slice(0, 4), dayMonthsFor([period.end], [period]), monthsFor([period.end], [period]));
+  return [...docs.values()].map((o) => rowOf(o, figuresForSync(o, period)));
+}
+
+/** A unit's breakdown for drill-down: its child units (a grid's: its staff) by name, then a branch's markets. */
+async function childRows(db: Db, target: Target, period: Period): Promise<ChildRow[] | null> {
+  if (target.ref.type !== 'unit') return null;
+  const id = target.ref.id;
+  const [units, markets] = await Promise.all([
+    rowsOf(db, target.unitKind === 'grid' ? { ownerType: 'staff', path: id } : { ownerType: 'unit', parentId: id }, period),
+    target.unitKind === 'branch' ? rowsOf(db, { ownerType: 'market', parentId: id }, period) : [],
+  ]);
+  return [...units.sort((a, b) => a.name.localeCompare(b.name, 'zh')), ...markets];
+}
+
+/** The unit's top ten grids by acquiring and by coverage, and its top ten staff by visits. */
+async function rankingsOf(db: Db, target: Target, period: Period): Promise<DashboardView['rankings'] | null> {
+  if (target.ref.type !== 'unit') return null;
+  const [grids, staff] = await Promise.all([
+    rowsOf(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, period),
+    rowsOf(db, { ownerType: 'staff', path: target.ref.id }, period),
+  ]);
+  return {
+    grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring).slice(0, 10),
+    gridsByCoverage: [...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0)).slice(0, 10),
+    staff: staff.sort((a, b) => b.figures.visitsTotal - a.figures.visitsTotal).slice(0, 10),
+  };
 }
 
 /** Head-office targets of a unit for a period against the actual figures. */
