@@ -11,10 +11,10 @@ import { chromium } from 'playwright-core';
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'miniprogram', 'assets', 'tabbar');
 const EXECUTABLE = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const ICON_PX = 81;
+const ICON_PX = 81;
 
 /** Each tab's drawing on a 24-unit grid: strokes for the idle icon, the same shapes tinted when active. */
-export const TAB_ICONS: Record<string, string> = {
+const TAB_ICONS: Record<string, string> = {
   // 工作台: four tiles
   workbench:
     '<rect x="3.5" y="3.5" width="7" height="7" rx="1.6"/><rect x="13.5" y="3.5" width="7" height="7" rx="1.6"/>' +
@@ -28,7 +28,7 @@ export const TAB_ICONS: Record<string, string> = {
 };
 
 /** One icon as SVG text, in the idle or the active colour. */
-export function iconSvg(drawing: string, colour: string, active: boolean): string {
+function iconSvg(drawing: string, colour: string, active: boolean): string {
   const fill = active ? `fill="${colour}" fill-opacity="0.16"` : 'fill="none"';
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${ICON_PX}" height="${ICON_PX}" viewBox="0 0 24 24" ` +
