@@ -99,14 +99,11 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
   const prev = previousPeriod(period);
   const yearEnd = yearEndBefore(period.end);
   const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
-  const minYear = [period.start, prev.start, yearEnd, months[0] ? `${months[0]}-01` : period.start].map((d) => d.slice(0, 4)).sort()[0];
   const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
-  // Without a trend, the months of the period, the previous one and 31 December are all it reads.
-  const selfMonths = sections.includes('trend') ? undefined : monthsFor([period.end, prev.end, yearEnd], [period, prev]);
   // The unit's own documents, its children and its rankings are independent reads: on CloudBase each is a
   // round trip, so they go out together.
   const [selfDocs, children, rankings] = await Promise.all([
-    loadOwnerDocs(db, { owner: target.owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]), selfMonths),
+    loadOwnDocs(db, target.owner, period, sections),
     sections.includes('children') ? childRows(db, target, period) : null,
     sections.includes('rankings') ? rankingsOf(db, target, period) : null,
   ]);
@@ -147,6 +144,19 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
   if (rankings) view.rankings = rankings;
   if (sections.includes('targets')) view.targets = await targetsFor(db, target.ref.id, period, figures);
   return view;
+}
+
+/**
+ * The dashboard owner's own roll-up documents: those of the period, the previous period, 31 December and
+ * (with a trend) the twelve months before. They are read whole: for one owner's few documents, a
+ * projection costs the engine and the client more than the months it leaves out.
+ */
+export function loadOwnDocs(db: Db, owner: string, period: Period, sections: readonly DashboardSection[]): Promise<Map<string, OwnerDocs>> {
+  const prev = previousPeriod(period);
+  const yearEnd = yearEndBefore(period.end);
+  const first = sections.includes('trend') ? `${trendMonths(period.end.slice(0, 7))[0]}-01` : period.start;
+  const minYear = [period.start, prev.start, yearEnd, first].map((d) => d.slice(0, 4)).sort()[0];
+  return loadOwnerDocs(db, { owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]));
 }
 
 /** Rows of many owners for a period; only the months their figures need are read. */

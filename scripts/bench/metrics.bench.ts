@@ -13,9 +13,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { loadOwnDocs } from '../../cloudfunctions/stats/stats.service';
 import { startLocalCloud } from '../../local/runtime';
+import { resolveCaller } from '../../server/caller';
+import { getDoc } from '../../server/db';
 import { sealPi } from '../../server/pi';
-import { Increments, MarkSet, addMerchantChange, addVisitToComputation, docsFromIncrements, figuresOf, markDocs, reconcileRollups, type OwnerMeta } from '../../server/rollup';
+import { Increments, MarkSet, addMerchantChange, addVisitToComputation, docsFromIncrements, figuresOf, markDocs, reconcileRollups, unitOwner, type OwnerMeta } from '../../server/rollup';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { classifyMerchant } from '../../shared/domain/lifecycle.rules';
 import { maskMobile } from '../../shared/domain/mask.rules';
@@ -231,7 +234,7 @@ export async function run(): Promise<void> {
     // 1. Dashboards from the roll-ups, side by side with the same figures by raw aggregation.
     const targets: [string, string][] = [['bank', 'bank'], ['branch', 'b3'], ['group', 'b3g1'], ['grid', 'b3g1n2']];
     if (runs('dashboard')) for (let i = 0; i < 5; i++) await call('stats', { action: 'dashboard', unitId: 'b3', period: '2025-07' }, 'bench-hq');
-    if (runs('dashboard')) console.log('\ndashboard, period 2025-07: figures of the period, the previous period and 31 December, classes ("full" adds children, rankings, trend, targets);\n  raw: the same answer from merchants, deposits and visits; "same" compares every figure of both');
+    if (runs('dashboard')) console.log('\ndashboard, period 2025-07: figures of the period, the previous period and 31 December, classes ("full" adds children, rankings, trend, targets);\n  raw: the same answer from merchants, deposits and visits; "same" compares every figure of both;\n  floor: the three reads a dashboard cannot do without (the caller\'s staff record, the unit, its roll-ups) issued alone, and the ratio they would leave');
     for (const [label, unitId] of runs('dashboard') ? targets : []) {
       // Both sides are timed warm: each runs untimed first, as often as it is then timed.
       const leanCall = () => expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07', sections: [] }, 'bench-hq'));
@@ -248,8 +251,17 @@ export async function run(): Promise<void> {
       const rawAnswer = await rawCall();
       const raw = await timeIt(rawRuns, rawCall);
       const same = (['figures', 'previousFigures', 'yearStartFigures', 'classes'] as const).every((k) => sameAnswer(rawAnswer[k], d[k]));
+      // The same reads through the same client, without routing, validation or any figure computed.
+      const floorCall = async () => {
+        await resolveCaller(db, 'bench-hq');
+        await getDoc(db, 'units', unitId);
+        await loadOwnDocs(db, unitOwner(unitId), d.period, []);
+      };
+      await timeIt(DASHBOARD_RUNS, floorCall);
+      const floor = await timeIt(DASHBOARD_RUNS, floorCall);
       console.log(
-        `  ${label.padEnd(7)} roll-ups ${fmt(median(lean))} (p95 ${fmt(p95(lean))}, full ${fmt(median(full))})  raw ${fmt(median(raw))}  ratio ${(median(raw) / median(lean)).toFixed(0).padStart(6)}×  same: ${same ? 'yes' : 'NO'}  target ≤ 5 ms, ≥ 100×: ${verdict(median(lean), 5)} / ${verdict(median(raw) / median(lean), 100, false)}`,
+        `  ${label.padEnd(7)} roll-ups ${fmt(median(lean))} (p95 ${fmt(p95(lean))}, full ${fmt(median(full))})  raw ${fmt(median(raw))}  ratio ${(median(raw) / median(lean)).toFixed(0).padStart(6)}×  same: ${same ? 'yes' : 'NO'}  target ≤ 5 ms, ≥ 100×: ${verdict(median(lean), 5)} / ${verdict(median(raw) / median(lean), 100, false)}` +
+          `  floor ${fmt(median(floor))} (${(median(raw) / median(floor)).toFixed(0)}×)`,
       );
     }
 
