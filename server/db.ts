@@ -49,9 +49,14 @@ export function getCloud(): typeof cloud {
   return cloud;
 }
 
-/** A database client for this call. */
+let db: Db | null = null;
+
+/**
+ * The instance's database client, made once: wx-server-sdk builds a new client class on every
+ * `database()`, and an instance only ever serves its own environment.
+ */
 export function getDb(): Db {
-  return getCloud().database({ throwOnNotFound: false } as any) as unknown as Db;
+  return (db ??= getCloud().database({ throwOnNotFound: false } as any) as unknown as Db);
 }
 
 /** The OPENID of the WeChat user who made this call (never taken from the event). */

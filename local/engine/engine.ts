@@ -299,10 +299,16 @@ export class Engine {
     const projects = projection !== null && Object.keys(projection).length > 0;
     const plain = projects ? plainInclusion(projection) : null;
     const evaluated = (doc: Doc) => guard(() => memoryQuery().find([doc], projection!).all()[0]) as Doc;
+    // A document stored without "$" wrappers holds plain JSON values only, and so does any part of it.
+    const pickedText = (d: { doc: Doc; text: string }, plan: InclusionPlan) => {
+      const picked = includeFields(d.doc, plan);
+      if (!picked) return encodeStored(evaluated(d.doc));
+      return d.text.indexOf('"$') === -1 ? JSON.stringify(picked) : encodeStored(picked);
+    };
     const list = !projects
       ? docs.map((d) => d.text)
       : plain
-        ? docs.map((d) => encodeStored(includeFields(d.doc, plain) ?? evaluated(d.doc)))
+        ? docs.map((d) => pickedText(d, plain))
         : guard(() => memoryQuery().find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d));
     return { data: { list, offset, limit } };
   }
