@@ -3,7 +3,7 @@ import { monthEnd } from '../../shared/domain/metrics.rules';
 import type { Db, Tx } from '../db';
 import { hashPi } from '../pi';
 import { inTransaction } from '../tx';
-import { Increments, addDepositChange, addMerchantChange, flushIncrements, scanCollection } from '../rollup';
+import { Increments, addDepositChange, addMerchantChange, flushIncrements, scanCollection, scanMonths } from '../rollup';
 import { downloadFile, uploadFile } from './files';
 import { ImportFileError, type ParsedRow, type RowError, errorReportCsv, mapHeader, parseRow, readTable } from './import-file';
 import { reclassifyMerchants } from './reclassify';
@@ -198,10 +198,8 @@ const COLL: Record<ImportKind, string> = { transactions: 'transactions', credit:
  */
 async function applyPeriod(db: Db, kind: ImportKind, period: string, importId: string, good: Map<string, ParsedRow>, merchants: Map<string, any>): Promise<{ replaced: number; removed: number }> {
   const coll = COLL[kind];
-  // Paged along `_id` from the first page (a one-value `in` with an `_id` bound): paged along the month
-  // (or period) index instead, the engine re-reads and sorts every remaining row of the period per page.
   const existing = new Map<string, any>();
-  await scanCollection<any>(db, coll, { [kind === 'credit' ? 'period' : 'month']: db.command.in([period]), _id: db.command.gt('') }, { _id: true, merchantId: true, balanceFen: true }, (page) => {
+  await scanMonths<any>(db, coll, kind === 'credit' ? 'period' : 'month', [period], { _id: true, merchantId: true, balanceFen: true }, (page) => {
     for (const d of page) existing.set(d.merchantId, d);
   });
   let replaced = 0;

@@ -5,7 +5,7 @@ import { type Settings, resolveSettings } from '../../shared/domain/settings.rul
 import { addDays } from '../../shared/domain/period.rules';
 import { type Db, getDoc } from '../db';
 import { inTransaction } from '../tx';
-import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection } from '../rollup';
+import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection, scanMonths } from '../rollup';
 
 /** The effective head-office settings (stored document over the code defaults). */
 export async function loadLifecycleSettings(db: Db): Promise<Settings> {
@@ -76,11 +76,8 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
     }
   };
   const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
-  // The months' rows page by page along `_id` (a get answers at most 1000 rows, and CloudBase bounds an
-  // aggregation's answer too). The `_id` bound from the first page keeps the engine on the `_id` order: by
-  // the month index it would read and sort every remaining row of the months for each page.
   const monthRows = async (each: (page: any[]) => void) => {
-    await scanCollection<any>(db, 'transactions', { month: _.in(months), _id: _.gt('') }, txnFields, each);
+    await scanMonths<any>(db, 'transactions', 'month', months, txnFields, each);
   };
   if (opts.merchants) {
     merchants.push(...opts.merchants);

@@ -24,6 +24,17 @@ export async function scanCollection<T extends { _id: string }>(db: Db, coll: st
   }
 }
 
+/**
+ * Reads the rows of some months (`field`: `month`, or `period` for credit) month by month, each paged along
+ * its `(month, _id)` index. A get answers at most 1000 rows and CloudBase bounds what an aggregation
+ * answers too, so a bank's months are never read in one answer; and no page re-reads the rows before it.
+ */
+export async function scanMonths<T extends { _id: string }>(db: Db, coll: string, field: 'month' | 'period', months: string[], fields: Record<string, boolean> | null, each: (page: T[]) => void | Promise<void>): Promise<number> {
+  let n = 0;
+  for (const m of new Set(months)) n += await scanCollection<T>(db, coll, { [field]: m }, fields, each);
+  return n;
+}
+
 /** Distinct-revisit marks computed from visits: merchant|year → months and days revisited. */
 export class MarkSet {
   readonly marks = new Map<string, { merchantId: string; year: string; months: Set<string>; days: Set<string>; unitPath: string[]; marketId: string | null; area: string | null }>();

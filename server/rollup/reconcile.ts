@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { type Day, addDay, allMerchantEvents, decomposeRange, toDay } from '../../shared/domain/metrics.rules';
 import { type MerchantLike, merchantOwners } from './apply';
-import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
+import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection, scanMonths } from './rebuild';
 import { Increments, ROLLUPS, type RollupDoc, nestedFrom } from './store';
 
 /** One counter whose stored value differs from the value recomputed from the raw records. */
@@ -63,15 +63,14 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
       merchants.set(m._id, t as MerchantLike);
     }
   });
-  // The months' balances in one aggregation: paging them by `_id` along the month index re-reads the
-  // month's every row per page (no `_id` order in that index). A row is three small fields.
   const deposits = new Map<string, Record<string, number>>();
-  const depRows = (await (db.collection('deposits') as any).aggregate().match({ month: _.in(months) }).project({ merchantId: 1, month: 1, balanceFen: 1 }).limit(10_000_000).end()) as { list: { merchantId: string; month: string; balanceFen?: number }[] };
-  for (const d of depRows.list) {
-    let rec = deposits.get(d.merchantId);
-    if (!rec) deposits.set(d.merchantId, (rec = {}));
-    rec[d.month] = d.balanceFen ?? 0;
-  }
+  await scanMonths<any>(db, 'deposits', 'month', months, { _id: true, merchantId: true, month: true, balanceFen: true }, (page) => {
+    for (const d of page) {
+      let rec = deposits.get(d.merchantId);
+      if (!rec) deposits.set(d.merchantId, (rec = {}));
+      rec[d.month] = d.balanceFen ?? 0;
+    }
+  });
   // Only the events of the compared days, and of the years the range covers (whose month and year
   // totals are compared), are counted: a merchant's whole history would build every day document of
   // every year for nothing. The sums are those of `addMerchantChange` restricted to these days.
