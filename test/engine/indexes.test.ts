@@ -37,6 +37,19 @@ describe('the project spec', () => {
     expect((await h.db.collection('merchants').doc('m1').get()).data.gridId).toBe('g1');
     expect(h.engine.engine.store.indexes('merchants').map((i) => i.name)).toContain('gridId_1_updatedAt_-1');
   });
+
+  it('a month of deposits, transactions or credit pages along (month, _id): each page starts where the last ended', async () => {
+    const rows = (month: string) => Array.from({ length: 30 }, (_, i) => ({ _id: `m${String(i).padStart(2, '0')}:${month}`, merchantId: `m${i}`, month, period: month }));
+    for (const coll of ['deposits', 'transactions', 'credits']) await h.db.collection(coll).add({ data: [...rows('2025-06'), ...rows('2025-07')] });
+    for (const [coll, field] of [['deposits', 'month'], ['transactions', 'month'], ['credits', 'period']]) {
+      const plan = h.engine.explain(coll, { [field]: '2025-07', _id: { $gt: 'm09:2025-07' } }, [['_id', 1]]);
+      expect([coll, plan.index, plan.ordered, plan.exact]).toEqual([coll, `${field}_1__id_1`, true, true]);
+      expect(plan.detail.some((d) => d.startsWith('SEARCH') && d.includes(`${field}_1__id_1`) && d.includes('k1>?'))).toBe(true);
+      expect(plan.detail.some((d) => d.includes('TEMP B-TREE'))).toBe(false);
+      const page = await h.db.collection(coll).where({ [field]: '2025-07', _id: h._.gt('m09:2025-07') }).orderBy('_id', 'asc').limit(3).get();
+      expect(ids(page)).toEqual(['m10:2025-07', 'm11:2025-07', 'm12:2025-07']);
+    }
+  });
 });
 
 describe('index-backed reads', () => {
