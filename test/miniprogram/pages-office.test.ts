@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
-import { dashboard, workloadRow } from './fixtures';
+import { dashboard, me, workloadRow } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
@@ -58,6 +58,38 @@ describe('workload', () => {
     expect(calls().at(-1)!.event).toMatchObject({ staffId: 's-1', period: { kind: 'year' } });
     expect(page.text()).toContain('全部员工 › 王网格');
     expect(page.text()).toContain('2026-02');
+    // A person's months are columns along time, every one of them, and the table's rows are periods.
+    expect(page.data.byPeriod).toBe(true);
+    expect(page.data.option.xAxis).toMatchObject({ type: 'category', data: ['01', '02'] });
+    expect(page.data.option.series[2].data).toEqual([10, 12]);
+    expect(page.text()).toContain('时间');
+  });
+
+  test('a manager opening it without a unit sees the team of their own unit', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me('leader', { unit: { id: 'grp-cb1', name: '城北一组', kind: 'group' } });
+      return { period: {}, team: { unitId: ev.unitId, rows: [{ ...workloadRow('s-1', 4), staffId: 's-1', name: '王网格', role: 'member' }] } };
+    });
+    const page = mount('pages/stats/workload/index', {}, {});
+    await flush(10);
+    expect(calls().find((c) => c.fn === 'stats')!.event).toMatchObject({ action: 'workload', unitId: 'grp-cb1' });
+    expect(page.data.byPeriod).toBe(false);
+    expect(page.text()).toContain('员工');
+    expect(page.text()).toContain('合计 10 次');
+  });
+
+  test('field staff see their own days; a period without visits shows the empty state', async () => {
+    const zero = (key: string) => ({ ...workloadRow(key, 0), byType: { filing: { total: 0, flagged: 0 }, marketing: { total: 0, flagged: 0 }, revisit: { total: 0, flagged: 0 }, maintenance: { total: 0, flagged: 0 } }, total: 0 });
+    answerCalls((fn) => {
+      if (fn === 'user') return me('member');
+      return { period: {}, staff: { id: 's-member', name: '王网格', role: 'member', grain: 'day', rows: [zero('2026-01-01'), zero('2026-01-02')], totals: zero('total') } };
+    });
+    const page = mount('pages/stats/workload/index', {}, {});
+    await flush(10);
+    const ask = calls().find((c) => c.fn === 'stats')!.event;
+    expect(ask.unitId).toBeUndefined();
+    expect(ask.staffId).toBeUndefined();
+    expect(page.text()).toContain('本期没有走访记录');
   });
 });
 

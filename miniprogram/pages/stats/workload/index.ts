@@ -2,23 +2,46 @@ import { fetchWorkload, type WorkloadRow, type WorkloadView } from '../../../ser
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../utils/format';
 import { VISIT_LABELS } from '../../../utils/labels';
+import { isManager, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 
 type Grain = 'day' | 'month' | 'year';
 const TYPES = ['filing', 'marketing', 'revisit', 'maintenance'];
 const COLORS = ['#0052d9', '#2ba471', '#e37318', '#8e56dd'];
 
-/** A stacked horizontal bar per row (staff member or period), one colour per visit type. */
-export function workloadOption(rows: (WorkloadRow & { name?: string })[]) {
-  const names = rows.map((r) => r.name ?? r.key);
+/** Team members shown in the chart (the table lists them all). */
+const CHART_PEOPLE = 15;
+
+/**
+ * Stacked bars, one colour per visit type: a team as one horizontal bar per person (the busiest first), a
+ * person's days, months or years as columns along time, every period of the answer.
+ */
+export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeriod = false) {
+  const data = (t: string) => rows.map((r) => r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0);
+  const legend = { top: 0, itemWidth: 10, itemHeight: 8, textStyle: { fontSize: 10 } };
+  const tooltip = { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true };
+  const values = { type: 'value', minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#f0f1f3' } } };
+  if (byPeriod) {
+    // Days read as 01…31 and months as 01…12: the card's title already says which month or year.
+    const labels = rows.map((r) => (/^\d{4}-\d{2}(-\d{2})?$/.test(r.key) ? r.key.slice(-2) : r.key));
+    return {
+      color: COLORS,
+      grid: { left: 32, right: 8, top: 28, bottom: 20 },
+      legend,
+      tooltip,
+      xAxis: { type: 'category', data: labels, axisTick: { alignWithLabel: true }, axisLabel: { fontSize: 9 } },
+      yAxis: values,
+      series: TYPES.map((t) => ({ name: VISIT_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
+    };
+  }
   return {
     color: COLORS,
     grid: { left: 64, right: 16, top: 28, bottom: 8 },
-    legend: { top: 0, itemWidth: 10, itemHeight: 8, textStyle: { fontSize: 10 } },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
-    xAxis: { type: 'value', axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#f0f1f3' } } },
-    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { fontSize: 10, width: 56, overflow: 'truncate' } },
-    series: TYPES.map((t) => ({ name: VISIT_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: rows.map((r) => r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0) })),
+    legend,
+    tooltip,
+    xAxis: values,
+    yAxis: { type: 'category', data: rows.map((r) => r.name ?? r.key), inverse: true, axisLabel: { fontSize: 10, width: 56, overflow: 'truncate' } },
+    series: TYPES.map((t) => ({ name: VISIT_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
   };
 }
 
@@ -41,28 +64,38 @@ Component({
   data: {
     unitId: '', staffId: '', staffName: '', grain: 'month' as Grain,
     grains: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
-    status: 'loading', error: '', rows: [] as any[], option: {}, chartHeight: 240, total: 0, flagged: 0, periodLabel: '',
+    status: 'loading', error: '', rows: [] as any[], byPeriod: false, option: {}, chartHeight: 240, total: 0, flagged: 0, periodLabel: '',
   },
   methods: {
-    onLoad(query: Record<string, string> = {}) {
-      this.setData({ unitId: query.unitId ?? '' });
+    async onLoad(query: Record<string, string> = {}) {
+      let unitId = query.unitId ?? '';
+      // Opened without a unit, a manager sees the team of their own unit; field staff see their own visits.
+      if (!unitId) {
+        const me = await requireMe().catch(() => null);
+        if (me && isManager(me.role)) unitId = me.unit?.id ?? '';
+      }
+      this.setData({ unitId });
       void (this as any).load();
     },
     async load() {
       this.setData({ status: 'loading', error: '' });
-      const team = !this.data.staffId;
+      const team = !this.data.staffId && !!this.data.unitId;
       const period = periodFor(this.data.grain, chinaDay(), team);
       try {
-        const view = await fetchWorkload(team ? { unitId: this.data.unitId || undefined, period } : { staffId: this.data.staffId, period });
+        const view = await fetchWorkload(this.data.staffId ? { staffId: this.data.staffId, period } : { unitId: this.data.unitId || undefined, period });
         const rows = workloadRows(view);
-        if (!rows.length) return this.setData({ status: 'empty' });
+        const total = rows.reduce((s, r) => s + r.total, 0);
+        if (!rows.length || !total) return this.setData({ status: 'empty' });
+        const byPeriod = !view.team;
         const table = rows.map((r) => ({ key: r.key, staffId: r.staffId ?? '', name: r.name, flagged: r.flagged, ...Object.fromEntries(TYPES.map((t) => [t, r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0])) }));
+        const charted = byPeriod ? rows : rows.slice(0, CHART_PEOPLE);
         await safeSetData(this, {
           status: 'ready',
           rows: table,
-          option: workloadOption(rows.slice(0, 15)),
-          chartHeight: Math.max(160, Math.min(rows.length, 15) * 26 + 44),
-          total: rows.reduce((s, r) => s + r.total, 0),
+          byPeriod,
+          option: workloadOption(charted, byPeriod),
+          chartHeight: byPeriod ? 220 : Math.max(160, charted.length * 26 + 44),
+          total,
           flagged: rows.reduce((s, r) => s + r.flagged, 0),
           periodLabel: period.replace('..', ' 至 '),
         });
