@@ -36,7 +36,7 @@ export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeri
   }
   return {
     color: COLORS,
-    grid: { left: 64, right: 16, top: 28, bottom: 8 },
+    grid: { left: 64, right: 16, top: 28, bottom: 20 },
     legend,
     tooltip,
     xAxis: values,
@@ -94,7 +94,7 @@ Component({
           rows: table,
           byPeriod,
           option: workloadOption(charted, byPeriod),
-          chartHeight: byPeriod ? 220 : Math.max(160, charted.length * 26 + 44),
+          chartHeight: byPeriod ? 220 : Math.max(160, charted.length * 26 + 56),
           total,
           flagged: rows.reduce((s, r) => s + r.flagged, 0),
           periodLabel: period.replace('..', ' 至 '),
