@@ -20,12 +20,14 @@ export function startMarketing(input: { merchantId: string; taskId: string; prod
   return callAction('lifecycle', 'startMarketing', parseInput(C.startMarketingInput, input));
 }
 
-/** Fetches head-office settings with defaults filled in. */
-export function fetchSettings(): Promise<import('../vendor/shared').Settings> {
+export type SettingsView = import('../vendor/shared').lifecycleContract.SettingsView;
+
+/** Fetches head-office settings with defaults filled in, and the assessed indicators. */
+export function fetchSettings(): Promise<SettingsView> {
   return callAction('lifecycle', 'getSettings', parseInput(C.getSettingsInput, {}));
 }
 
-/** Saves changed settings (head office only). */
-export function saveSettings(patch: Record<string, unknown>): Promise<import('../vendor/shared').Settings> {
+/** Saves changed settings (head office only); answers with the settings now in force. */
+export function saveSettings(patch: Record<string, unknown>): Promise<SettingsView> {
   return callAction('lifecycle', 'updateSettings', parseInput(C.updateSettingsInput, { patch }));
 }

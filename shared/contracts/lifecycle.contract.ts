@@ -1,8 +1,8 @@
 /** Contract of the `lifecycle` function: classes, lists worked as to-do lists, history, thresholds, 去营销. */
 import { z } from 'zod';
-import { LIFECYCLE_CLASSES } from '../domain/metrics.rules';
+import { type Indicator, LIFECYCLE_CLASSES } from '../domain/metrics.rules';
 import { PRODUCTS } from '../domain/product.rules';
-import { settingsPatchSchema } from '../domain/settings.rules';
+import { type Settings, settingsPatchSchema } from '../domain/settings.rules';
 import { clientIdSchema, idSchema } from './common.contract';
 
 z.config({ jitless: true });
@@ -28,6 +28,12 @@ export const historyInput = z.strictObject({ merchantId: idSchema });
 export const updateSettingsInput = z.strictObject({ patch: settingsPatchSchema });
 
 export const getSettingsInput = z.strictObject({});
+
+/** `getSettings` and `updateSettings`: the effective thresholds and due days, and the indicators head office assesses. */
+export interface SettingsView {
+  settings: Settings;
+  assessedIndicators: Indicator[];
+}
 
 export const goMarketInput = z.strictObject({ merchantId: idSchema });
 

@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
+import type { SettingsView } from '../../shared/contracts/lifecycle.contract';
 import { dashboard, me, workloadRow } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;
@@ -143,10 +144,14 @@ describe('exports', () => {
 });
 
 describe('settings', () => {
-  const settings = { visitRadiusM: 200, followUpDueDays: 7, abnormalVisitDueDays: 3, winBackDueDays: 14, marketingDueDays: 14, lifecycle: { qualifiedMinTxnCount: 30, qualifiedMinAmountFen: 1_000_000, premiumMinAmountFen: 10_000_000, premiumMinOurProducts: 3, abnormalDropRatio: 0.5, abnormalBaselineMonths: 3, abnormalIdleDays: 30, lostIdleDays: 90 } };
+  // Typed as the function answers, so a change on either side fails the type check.
+  const settings: SettingsView = {
+    settings: { visitRadiusM: 200, followUpDueDays: 7, abnormalVisitDueDays: 3, winBackDueDays: 14, marketingDueDays: 14, lifecycle: { qualifiedMinTxnCount: 30, qualifiedMinAmountFen: 1_000_000, premiumMinAmountFen: 10_000_000, premiumMinOurProducts: 3, abnormalDropRatio: 0.5, abnormalBaselineMonths: 3, abnormalIdleDays: 30, lostIdleDays: 90 } },
+    assessedIndicators: ['acquiring', 'coverage'],
+  };
 
   test('shows thresholds in yuan and saves the changed ones as a validated patch in fen', async () => {
-    answerCalls((fn, ev) => (ev.action === 'getSettings' ? settings : { ...settings, ...ev.patch }));
+    answerCalls((fn, ev) => (ev.action === 'getSettings' ? settings : settings));
     const page = mount('pages/settings/index/index');
     await flush();
     expect(page.data.values.lifecycle_qualifiedMinAmountFen).toBe('10000');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getSettingsInput, updateSettingsInput } from '../../../shared/contracts/lifecycle.contract';
+import { type SettingsView, getSettingsInput, updateSettingsInput } from '../../../shared/contracts/lifecycle.contract';
 import { DEFAULT_ASSESSED_INDICATORS, INDICATORS } from '../../../shared/domain/metrics.rules';
 import { applySettingsPatch } from '../../../shared/domain/settings.rules';
 import { AppError, auditLog, defineAction, getDoc } from '../../../server';
@@ -10,7 +10,7 @@ const assessedSchema = z.array(z.enum(INDICATORS, { error: '未知的考核指�
 /** `getSettings`: the effective head-office thresholds and the assessed indicators. */
 export const getSettings = defineAction({
   schema: getSettingsInput,
-  async handler(_input, ctx) {
+  async handler(_input, ctx): Promise<SettingsView> {
     const doc = await getDoc<any>(ctx.db, 'settings', 'global');
     const assessed = assessedSchema.safeParse(doc?.assessedIndicators);
     return { settings: await loadLifecycleSettings(ctx.db), assessedIndicators: assessed.success ? assessed.data : DEFAULT_ASSESSED_INDICATORS };
@@ -21,7 +21,7 @@ export const getSettings = defineAction({
 export const updateSettings = defineAction({
   schema: updateSettingsInput.extend({ assessedIndicators: assessedSchema.optional() }),
   roles: ['hq'],
-  async handler(input, ctx) {
+  async handler(input, ctx): Promise<SettingsView> {
     const current = await loadLifecycleSettings(ctx.db);
     const res = applySettingsPatch(current, input.patch);
     if (!res.ok) {

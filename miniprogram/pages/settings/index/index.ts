@@ -48,7 +48,7 @@ Component({
     async load() {
       this.setData({ status: 'loading', error: '' });
       try {
-        const s = await fetchSettings();
+        const { settings: s } = await fetchSettings();
         const values: Record<string, string> = {};
         const groups = SETTING_GROUPS.map((g) => ({
           title: g.title,
