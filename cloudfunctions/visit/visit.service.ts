@@ -36,7 +36,7 @@ export interface TaskDoc {
   products?: string[];
   dueDay: string;
   status: 'open' | 'done';
-  openedBy?: { visitId?: string; reason: string };
+  openedBy?: { visitId?: string; reason: string; detail?: string };
   closedByVisitId?: string | null;
   closedBy?: string | null;
   note?: string;

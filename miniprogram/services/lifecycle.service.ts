@@ -11,7 +11,7 @@ export function fetchClassList(input: { cls: LifecycleClass; unitId?: string; cu
 }
 
 /** Fetches a merchant's class changes with dates and reasons. */
-export function fetchClassHistory(merchantId: string): Promise<{ items: { from: string | null; to: string; reason: string; day: string }[] }> {
+export function fetchClassHistory(merchantId: string): Promise<{ items: { from: string | null; to: string; reason: string; detail?: string | null; day: string }[] }> {
   return callAction('lifecycle', 'history', parseInput(C.historyInput, { merchantId }));
 }
 

@@ -546,7 +546,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
         assigneeId: kind === 'abnormal-visit' ? r.grid.maintenanceId : r.grid.memberId,
         dueDay: taskDueDay(kind, dayString(cur.since)),
         status: 'open',
-        openedBy: { reason: `lifecycle:${cur.reason}` },
+        openedBy: { reason: cur.reason, detail: cur.detail },
         createdAt: chinaInstant(cur.since, 22, 30),
       });
     }

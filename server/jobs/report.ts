@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type MetricFigures, VISIT_TYPES } from '../../shared/domain/metrics.rules';
 import type { Period } from '../../shared/domain/period.rules';
 import { industryLabel } from '../../shared/domain/industry.rules';
-import { ACQUIRING_STATUS_LABELS, LIFECYCLE_CLASS_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, VISIT_TYPE_LABELS } from '../../shared/domain/labels';
+import { ACQUIRING_STATUS_LABELS, LIFECYCLE_CLASS_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, VISIT_TYPE_LABELS, reasonLabel } from '../../shared/domain/labels';
 import { maskName } from '../../shared/domain/mask.rules';
 import type { Db } from '../db';
 import { getCloud } from '../db';
@@ -227,7 +227,7 @@ export async function writeReport(db: Db, file: string, opts: ReportOptions): Pr
           cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as keyof typeof LIFECYCLE_CLASS_LABELS] ?? '',
         });
       if (m.lifecycleClass === 'abnormal' || m.lifecycleClass === 'lost' || m.lifecycleClass === 'to-win') {
-        lifecycleRows.push({ cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as keyof typeof LIFECYCLE_CLASS_LABELS], name: m.name, grid: names.get(m.gridId) ?? m.gridId, since: m.classSince ?? '', reason: m.classDetail ?? m.classReason ?? '', mobile: m.operator?.mobile?.masked ?? '' });
+        lifecycleRows.push({ cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as keyof typeof LIFECYCLE_CLASS_LABELS], name: m.name, grid: names.get(m.gridId) ?? m.gridId, since: m.classSince ?? '', reason: m.classDetail ?? reasonLabel(m.classReason), mobile: m.operator?.mobile?.masked ?? '' });
       }
     }
     rows['商户清单'] = done;

@@ -84,7 +84,8 @@ export interface TaskOut {
   dueDay: string;
   isOverdue: boolean;
   status: 'open' | 'done';
-  openedBy: { visitId?: string; reason: string } | null;
+  /** why the task exists: a reason code and, for a class change, its sentence */
+  openedBy: { visitId?: string; reason: string; detail?: string } | null;
   closedByVisitId: string | null;
   createdAt: string | null;
   closedAt: string | null;

@@ -56,6 +56,35 @@ export const ACQUIRING_STATUS_LABELS: Record<'none' | 'active' | 'closed', strin
 
 export const DEVICE_STATUS_LABELS: Record<'bound' | 'unbound', string> = { bound: '已绑定', unbound: '已解绑' };
 
+/** Why a merchant changed class (the reason codes of `classifyMerchant`, plus opening acquiring). */
+export const CLASS_REASON_LABELS: Record<string, string> = {
+  'acquiring-opened': '开通本行收单',
+  closed: '收单已关闭',
+  'no-acquiring': '尚未开通本行收单',
+  'device-unbound': '收单设备已解绑',
+  'volume-drop': '交易额较前几个月均值明显下降',
+  'below-minimum': '月交易未达标',
+  'minimum-met': '月交易达标',
+  volume: '月交易额达到优质标准',
+  products: '本行产品数达到优质标准',
+  'go-market': '去营销',
+  'check-failed': '必查未通过',
+};
+
+/**
+ * The sentence for a class-change or task reason: `idle-30` → "30 天无交易", `check-failed:qrCode` →
+ * "必查未通过：收款码", `lifecycle:volume-drop` (a task a reclassification opened) as its class reason.
+ * An unknown code is shown as it is, so old data never renders blank.
+ */
+export function reasonLabel(reason: string | null | undefined): string {
+  if (!reason) return '';
+  const code = reason.startsWith('lifecycle:') ? reason.slice('lifecycle:'.length) : reason;
+  const idle = /^idle-(\d+)$/.exec(code);
+  if (idle) return `${idle[1]} 天无交易`;
+  if (code.startsWith('check-failed:')) return `必查未通过：${labelOf(CHECK_LABELS, code.slice('check-failed:'.length))}`;
+  return own(CLASS_REASON_LABELS, code) ?? code;
+}
+
 export const DUPLICATE_REASON_LABELS: Record<DuplicateReason, string> = {
   'same-mobile': '经营者手机号相同',
   'same-licence': '营业执照相同',

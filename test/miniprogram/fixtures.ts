@@ -127,7 +127,7 @@ export function workloadRow(key: string, revisit: number, flagged = 0) {
 export function task(over: Record<string, unknown> = {}) {
   return {
     id: 't-1', kind: 'check-followup', merchantId: 'm-1', merchantName: '张记面馆', gridId: 'g-cb1', assigneeId: 's-maintenance',
-    check: 'speaker', dueDay: '2000-01-01', isOverdue: true, status: 'open', openedBy: { visitId: 'v-0', reason: '回访必查未通过' },
+    check: 'speaker', dueDay: '2000-01-01', isOverdue: true, status: 'open', openedBy: { visitId: 'v-0', reason: 'check-failed:speaker' },
     closedByVisitId: null, createdAt: '1999-12-25T02:00:00.000Z', closedAt: null,
     ...over,
   };

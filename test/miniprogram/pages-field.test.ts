@@ -99,12 +99,15 @@ describe('revisit', () => {
 
 describe('tasks', () => {
   test('lists open tasks with overdue ones marked, switches to done, and opens the revisit', async () => {
-    answerCalls((fn, ev) => ({ items: ev.status === 'done' ? [task({ id: 't-5', status: 'done', isOverdue: false })] : [task(), task({ id: 't-2', kind: 'win-back', check: null, dueDay: '2999-01-01', isOverdue: false, merchantName: '老王烟酒', openedBy: { reason: '90 天无交易' } })], nextCursor: null }));
+    answerCalls((fn, ev) => ({ items: ev.status === 'done' ? [task({ id: 't-5', status: 'done', isOverdue: false })] : [task(), task({ id: 't-2', kind: 'win-back', check: null, dueDay: '2999-01-01', isOverdue: false, merchantName: '老王烟酒', openedBy: { reason: 'idle-90', detail: '96 天无交易' } }), task({ id: 't-3', kind: 'abnormal-visit', check: null, dueDay: '2999-01-01', isOverdue: false, merchantName: '好再来饭店', openedBy: { reason: 'volume-drop' } })], nextCursor: null }));
     const page = mount('pages/visit/tasks/index');
     await flush();
     expect(page.text()).toContain('整改：喇叭');
     expect(page.text()).toContain('已逾期');
-    expect(page.text()).toContain('90 天无交易');
+    // A class change's task says why in words: its sentence, else its reason's label, never the code.
+    expect(page.text()).toContain('96 天无交易');
+    expect(page.text()).toContain('交易额较前几个月均值明显下降');
+    expect(page.text()).not.toContain('volume-drop');
     expect(calls()[0].event).toEqual({ action: 'tasks', scope: 'mine', status: 'open' });
     await tap(page, '.task');
     expect(h.fake.navigations.at(-1)!.url).toBe('/pages/visit/revisit/index?merchantId=m-1&taskId=t-1');

@@ -14,7 +14,7 @@ describe('merchant detail', () => {
       if (fn === 'merchant' && ev.action === 'get') return merchantOut(over);
       if (fn === 'merchant' && ev.action === 'revealPi') return { id: 'm-1', operator: { name: '张三', mobile: '13912345678', idNumber: '32128119800101001X' } };
       if (ev.action === 'listByMerchant') return { items: [{ id: 'v-1', merchantId: 'm-1', staffId: 's', type: 'revisit', at: '2025-07-30T02:00:00.000Z', day: '2025-07-30', location: null, distanceM: 260, isFlagged: true, gridId: 'g-cb1', checks: [{ item: 'speaker', result: 'fail' }], outcome: null, note: null, photos: [], productsPitched: null, createdAt: null }], nextCursor: null };
-      if (fn === 'lifecycle' && ev.action === 'history') return { items: [{ from: 'to-win', to: 'qualified', reason: '7月交易 42 笔，达标', day: '2025-07-01' }] };
+      if (fn === 'lifecycle' && ev.action === 'history') return { items: [{ from: 'to-win', to: 'qualified', reason: 'minimum-met', detail: '2025-07 交易 42 笔，达标', day: '2025-07-01' }, { from: null, to: 'to-win', reason: 'no-acquiring', detail: null, day: '2025-03-02' }] };
       if (ev.action === 'tasks') return { items: [{ id: 't-1', kind: 'check-followup', merchantId: 'm-1', check: 'speaker', dueDay: '2025-08-06', status: 'open' }, { id: 't-2', kind: 'win-back', merchantId: 'm-9', dueDay: '2025-08-06', status: 'open' }], nextCursor: null };
       if (ev.action === 'startMarketing') return { task: { id: ev.taskId, products: ev.products, dueDay: '2025-08-14' } };
       throw { code: 'NOT_FOUND', message: 'x' };
@@ -36,6 +36,10 @@ describe('merchant detail', () => {
     expect(page.text()).toContain('1项未通过');
     await tap(page, '.tab', 3);
     expect(page.text()).toContain('攻坚 → 达标');
+    // Each change says why in words: its sentence, else its reason's label.
+    expect(page.text()).toContain('2025-07 交易 42 笔，达标');
+    expect(page.text()).toContain('尚未开通本行收单');
+    expect(page.text()).not.toContain('no-acquiring');
     await tap(page, '.tab', 4);
     expect(page.text()).toContain('必查整改');
     expect(page.text()).not.toContain('流失挽回');

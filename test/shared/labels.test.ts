@@ -14,7 +14,9 @@ import {
   fieldLabel,
   industryLabel,
   labelOf,
+  reasonLabel,
 } from '../../shared/domain/labels';
+import { classifyMerchant } from '../../shared/domain/lifecycle.rules';
 import { INDICATORS, LIFECYCLE_CLASSES } from '../../shared/domain/metrics.rules';
 import { AREAS, ROLES, UNIT_KINDS } from '../../shared/domain/roles';
 import { TASK_KINDS } from '../../shared/domain/visit.rules';
@@ -32,6 +34,32 @@ describe('labels', () => {
       for (const code of codes) expect(labels[code]).toMatch(chinese);
     }
     expect(LIFECYCLE_CLASSES.map((c) => LIFECYCLE_CLASS_LABELS[c])).toEqual(['攻坚', '达标', '优质', '异动', '流失']);
+  });
+
+  it('tells every class-change and task reason as a sentence, never a code', () => {
+    // The reasons classification gives, collected from merchants in each situation.
+    const acq = (over: object = {}) => ({ since: '2024-01-01', ...over });
+    const month = (m: string, amountFen: number, count = 40, lastTxnDay = `${m}-28`) => ({ month: m, count, amountFen, lastTxnDay });
+    const cases = [
+      { acquiring: acq({ closedAt: '2025-06-01' }), ourActiveProducts: 1, months: [] },
+      { acquiring: null, ourActiveProducts: 0, months: [] },
+      { acquiring: acq(), ourActiveProducts: 1, months: [month('2025-01', 900_000)] },
+      { acquiring: acq(), ourActiveProducts: 1, months: [month('2025-07', 900_000, 40, '2025-07-02')] },
+      { acquiring: acq({ deviceStatus: 'unbound' }), ourActiveProducts: 1, months: [month('2025-07', 900_000)] },
+      { acquiring: acq(), ourActiveProducts: 1, months: ['2025-04', '2025-05', '2025-06'].map((m) => month(m, 2_000_000)).concat(month('2025-07', 500_000)) },
+      { acquiring: acq(), ourActiveProducts: 1, months: [month('2025-06', 1_200_000), month('2025-07', 1_000_000, 2)] },
+      { acquiring: acq(), ourActiveProducts: 1, months: [month('2025-06', 20_000_000), month('2025-07', 20_000_000)] },
+      { acquiring: acq(), ourActiveProducts: 5, months: [month('2025-06', 1_200_000), month('2025-07', 1_200_000)] },
+      { acquiring: acq(), ourActiveProducts: 1, months: [month('2025-06', 100_000, 5), month('2025-07', 100_000, 5)] },
+    ];
+    const reasons = new Set(cases.map((f) => classifyMerchant(f as any, '2025-07-31').reason));
+    expect(reasons.size).toBeGreaterThanOrEqual(9);
+    for (const r of [...reasons, 'acquiring-opened', 'go-market', 'check-failed', 'check-failed:speaker', 'lifecycle:volume-drop']) expect([r, reasonLabel(r)]).toEqual([r, expect.stringMatching(/[\u4e00-\u9fa5]/)]);
+    expect(reasonLabel('idle-30')).toBe('30 天无交易');
+    expect(reasonLabel('lifecycle:idle-90')).toBe('90 天无交易');
+    expect(reasonLabel('check-failed:speaker')).toBe('必查未通过：喇叭');
+    expect(reasonLabel('something-new')).toBe('something-new');
+    expect(reasonLabel(null)).toBe('');
   });
 
   it('falls back to the code for an unknown value and a dash for none', () => {

@@ -1,5 +1,6 @@
 import { type ClassListItem, listByClassInput } from '../../../shared/contracts/lifecycle.contract';
 import { assertInScope, defineAction, fieldError, getDoc, scopeFilter } from '../../../server';
+import { reasonLabel } from '../../../shared/domain/labels';
 
 /**
  * `list`: the merchants of one class in the caller's scope (or one unit of it), worked as a to-do list:
@@ -44,7 +45,7 @@ export const list = defineAction({
         gridId: r.gridId,
         cls: r.lifecycleClass,
         classSince: r.classSince ?? null,
-        reason: r.classDetail ?? r.classReason ?? null,
+        reason: r.classDetail ?? (r.classReason ? reasonLabel(r.classReason) : null),
         operatorMobile: r.operator?.mobile?.masked ?? null,
         openTask: t ? { id: t._id, kind: t.kind, dueDay: t.dueDay } : null,
       };

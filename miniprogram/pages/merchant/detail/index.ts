@@ -4,7 +4,7 @@ import { fetchUnit } from '../../../services/org.service';
 import { fetchTasks, fetchVisits } from '../../../services/visit.service';
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
-import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS } from '../../../utils/labels';
+import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS, reasonLabel } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 
@@ -94,7 +94,7 @@ Component({
             isFlagged: Boolean(v.isFlagged),
             failed: (v.checks ?? []).filter((c: any) => c.result === 'fail').length,
           })),
-          history: history.items.map((h: any, i: number) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.reason, fromLabel: CLASS_LABELS[h.from] ?? '新建', toLabel: CLASS_LABELS[h.to] ?? h.to })),
+          history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: CLASS_LABELS[h.from] ?? '新建', toLabel: CLASS_LABELS[h.to] ?? h.to })),
           tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay })),
         });
       } catch (err) {

@@ -2,7 +2,7 @@ import { fetchTasks } from '../../../services/visit.service';
 import type { TaskOut } from '../../../services/visit.service';
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../utils/format';
-import { CHECK_LABELS, TASK_KIND_LABELS } from '../../../utils/labels';
+import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
 
 /** A task as the list shows it. */
@@ -13,7 +13,7 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
     merchantId: t.merchantId,
     merchantName: t.merchantName ?? '商户',
     kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
-    detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : t.openedBy?.reason ?? '',
+    detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : (t.openedBy?.detail ?? reasonLabel(t.openedBy?.reason)),
     overdue,
     dueLabel: t.status === 'done' ? '已完成' : overdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 前完成`,
   };
