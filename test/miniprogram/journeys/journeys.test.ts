@@ -5,7 +5,7 @@
  * local cloud's real functions and engine (startLocalCloud, minimal bank), the fake wx only at the edge.
  */
 import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
-import { answerCalls, flush, find, mount, resetApp, tap, type, current } from '../harness';
+import { answerCalls, calls, flush, find, mount, resetApp, tap, type, current } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 
 // The cloud functions run in this jsdom process; give them Node's own setImmediate, which jsdom hides
@@ -137,6 +137,52 @@ test('head office requests an export and watches it finish', async () => {
   expect(page.data.jobs[0].status).toBe('done');
   expect(page.text()).toContain('已完成');
   expect(find(page, '.open')).toHaveLength(1);
+});
+
+test('head office reads the thresholds in force, changes the visit radius, and reads it back', async () => {
+  actAs('demo-hq');
+  const page = mount('pages/settings/index/index');
+  await flush(10);
+  expect(page.data.status).toBe('ready');
+  // Every field shows the value in force (defaults included), none is blank.
+  expect(Object.values(page.data.values).every((v) => v !== '')).toBe(true);
+  expect(page.data.values.visitRadiusM).toBe('200');
+  expect(page.data.values.lifecycle_qualifiedMinAmountFen).toBe('10000');
+  const radius = page.data.groups.flatMap((g: any) => g.fields).findIndex((f: any) => f.key === 'visitRadiusM');
+  await type(page, '.input', '300', radius);
+  await tap(page, '.btn');
+  await flush(10);
+  expect(page.text()).toContain('已保存');
+  const again = mount('pages/settings/index/index');
+  await flush(10);
+  expect(again.data.values.visitRadiusM).toBe('300');
+});
+
+test('a grid leader opens the workload and sees the team of their group, busiest first', async () => {
+  actAs('demo-leader');
+  const page = mount('pages/stats/workload/index', {}, {});
+  await flush(20);
+  const ask = calls().find((c) => c.action === 'workload')!.event;
+  const me = await cloud.call('user', { action: 'me' }, 'demo-leader');
+  expect(ask.unitId).toBe(me.data.unit.id);
+  if (page.data.status === 'ready') {
+    expect(page.data.byPeriod).toBe(false);
+    const totals = page.data.rows.map((r: any) => r.filing + r.marketing + r.revisit + r.maintenance);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+  } else expect(page.data.status).toBe('empty');
+});
+
+test('after the daily reclassification, the leader works the lost list: every reason reads as words', async () => {
+  // What the daily timer runs: the minimal bank's idle merchants become lost.
+  const run = await cloud.call('lifecycle', { action: 'reclassify' }, 'demo-hq');
+  expect(run.data.byClass.lost).toBeGreaterThan(0);
+  actAs('demo-leader');
+  const page = mount('pages/lifecycle/lists/index', {}, { class: 'lost' });
+  await flush(20);
+  // The merchants that changed class now carry why; each reason is a sentence, not a code.
+  const reasons = page.data.items.map((i: any) => i.reason).filter(Boolean);
+  expect(reasons.length).toBe(run.data.changed);
+  for (const r of reasons) expect(r).toMatch(/^\d+ 天无交易$|[\u4e00-\u9fa5]{4,}/);
 });
 
 void answerCalls;
