@@ -527,6 +527,9 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
     const cur = classOf.get(r)!;
     r.doc.lifecycleClass = cur.cls;
     r.doc.classSince = dayString(cur.since);
+    // As a reclassification writes them: the lists say why each merchant is in its class.
+    r.doc.classReason = cur.reason;
+    r.doc.classDetail = cur.detail;
     const hist = (from: string, to: string, reason: string, day: number) =>
       out.classHistory.push({ _id: `ch-${pad(++historySeq, 6)}`, merchantId: r.doc._id, from, to, reason, day: dayString(day), at: chinaInstant(day, 22, 30), unitPath: r.grid.unitPath });
     let base = 'to-win';

@@ -179,6 +179,14 @@ describe('demo bank dashboards', () => {
     }
   });
 
+  it('the class lists say why each merchant is in its class, in words', async () => {
+    for (const cls of ['abnormal', 'lost', 'to-win', 'premium']) {
+      const list = await ok(local.call('lifecycle', { action: 'list', cls, limit: 50 }, 'demo-leader'));
+      expect([cls, list.items.length > 0]).toEqual([cls, true]);
+      for (const item of list.items) expect([item.id, item.reason]).toEqual([item.id, expect.stringMatching(/[\u4e00-\u9fa5]{2,}/)]);
+    }
+  });
+
   it('reconciliation of a day of the demo bank reports no difference', async () => {
     const r = await ok(local.call('stats', { action: 'reconcile', from: '2025-07-15', to: '2025-07-15' }, 'demo-hq'));
     expect(r.checkedValues).toBeGreaterThan(0);
