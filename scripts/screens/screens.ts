@@ -71,6 +71,7 @@ export const SCREENS: Screen[] = [
   { name: '13-dashboard-leader', page: 'pages/dashboard/index', openid: 'demo-leader', title: '看板', tab: 'dashboard', settle: 30 },
   { name: '14-trend', page: 'pages/stats/board/index', openid: 'demo-hq', title: '趋势与排名', query: () => ({ unitId: '', name: '' }), settle: 30 },
   { name: '15-workload', page: 'pages/stats/workload/index', openid: 'demo-leader', title: '走访工作量', settle: 30 },
+  { name: '15b-panel', page: 'pages/stats/panel/index', openid: 'demo-hq', title: '考核指标', settle: 30 },
   { name: '16-exports', page: 'pages/report/exports/index', openid: 'demo-hq', title: '报表导出' },
   { name: '17-settings', page: 'pages/settings/index/index', openid: 'demo-hq', title: '系统设置' },
   { name: '18-staff', page: 'pages/settings/staff/index', openid: 'demo-hq', title: '员工管理' },

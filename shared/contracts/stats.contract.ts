@@ -111,6 +111,13 @@ export interface DashboardView {
   targets?: { metric: Indicator; target: number; actual: number | null; ratio: number | null }[];
 }
 
+/** `panel` (去营销 panel): the indicators head office assesses, each with its target (if set) and actual. */
+export interface PanelView {
+  scope: ScopeRef;
+  period: Period;
+  items: { metric: Indicator; actual: number | null; target: number | null; ratio: number | null }[];
+}
+
 export interface WorkloadRow {
   key: string;
   byType: Record<VisitType, { total: number; flagged: number }>;

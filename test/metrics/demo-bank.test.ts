@@ -179,6 +179,15 @@ describe('demo bank dashboards', () => {
     }
   });
 
+  it('the assessment panel shows head office’s targets for July against the actual figures', async () => {
+    const panel = await ok(local.call('stats', { action: 'panel', period: '2025-07' }, 'demo-hq'));
+    const acq = panel.items.find((i: any) => i.metric === 'acquiring');
+    expect(acq).toMatchObject({ actual: 30678, target: 32000 });
+    expect(acq.ratio).toBeCloseTo(30678 / 32000, 6);
+    expect(panel.items.map((i: any) => i.metric)).toEqual(['acquiring', 'coverage', 'revisitRate', 'creditGranted', 'usageRate', 'depositsFen']);
+    expect(panel.items.every((i: any) => i.target !== null && i.actual !== null)).toBe(true);
+  });
+
   it('the class lists say why each merchant is in its class, in words', async () => {
     for (const cls of ['abnormal', 'lost', 'to-win', 'premium']) {
       const list = await ok(local.call('lifecycle', { action: 'list', cls, limit: 50 }, 'demo-leader'));

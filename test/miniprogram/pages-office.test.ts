@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import type { SettingsView } from '../../shared/contracts/lifecycle.contract';
+import type { PanelView } from '../../shared/contracts/stats.contract';
 import { dashboard, me, workloadRow } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;
@@ -140,6 +141,61 @@ describe('exports', () => {
     await flush();
     await tap(page, '.btn');
     expect(page.text()).toContain('只有总行和支行可以导出报表。');
+  });
+});
+
+describe('assessment panel', () => {
+  const panel = (over: Partial<PanelView> = {}): PanelView => ({
+    scope: { type: 'unit', id: 'bank', name: '兴化农商银行', kind: 'bank' },
+    period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' },
+    items: [
+      { metric: 'acquiring', actual: 30678, target: 32000, ratio: 30678 / 32000 },
+      { metric: 'coverage', actual: 0.728, target: null, ratio: null },
+      { metric: 'depositsFen', actual: 193_000_000_000, target: 150_000_000_000, ratio: 193 / 150 },
+    ],
+    ...over,
+  });
+
+  test('shows each assessed indicator against its target; head office sets a target in the unit it reads', async () => {
+    let saved: any = null;
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me('hq');
+      if (ev.action === 'setTarget') return (saved = ev);
+      return panel();
+    });
+    const page = mount('pages/stats/panel/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
+    await flush(10);
+    expect(calls().find((c) => c.action === 'panel')!.event).toMatchObject({ unitId: 'bank', period: { kind: 'month' } });
+    expect(page.text()).toContain('收单商户');
+    expect(page.text()).toContain('30,678 户');
+    expect(page.text()).toContain('完成 95.9%');
+    expect(page.text()).toContain('未设目标');
+    expect(page.data.rows[2]).toMatchObject({ width: 100, tone: 'ok' });
+    // Coverage is entered in %, stored as a fraction.
+    await tap(page, '.edit', 1);
+    expect(page.data.editing).toBe('coverage');
+    await type(page, '.editor .input', '150');
+    await tap(page, '.editor .btn');
+    expect(page.text()).toContain('比率不能超过 100%');
+    expect(saved).toBeNull();
+    await type(page, '.editor .input', '80');
+    await tap(page, '.editor .btn');
+    await flush(10);
+    expect(saved).toMatchObject({ unitId: 'bank', metric: 'coverage', value: 0.8 });
+    expect(saved.period).toMatch(/^\d{4}-\d{2}$/);
+  });
+
+  test('other roles read the panel but set no targets; deposits are entered in 万元', async () => {
+    answerCalls((fn) => (fn === 'user' ? me('leader') : panel()));
+    const page = mount('pages/stats/panel/index', {}, {});
+    await flush(10);
+    expect(page.data.canEdit).toBe(false);
+    expect(find(page, '.edit')).toHaveLength(0);
+    const { fromInput, toInput } = require('../../miniprogram/pages/stats/panel/index');
+    expect(fromInput('depositsFen', '150000')).toEqual({ value: 150_000_000_000 });
+    expect(toInput('depositsFen', 150_000_000_000)).toBe('150000');
+    expect(fromInput('acquiring', '12.5')).toEqual({ error: '户数和次数应为整数' });
+    expect(fromInput('acquiring', '-3')).toMatchObject({ error: expect.stringContaining('不小于 0') });
   });
 });
 

@@ -1,4 +1,4 @@
-import { panelInput } from '../../../shared/contracts/stats.contract';
+import { type PanelView, panelInput } from '../../../shared/contracts/stats.contract';
 import { DEFAULT_ASSESSED_INDICATORS, INDICATORS, type Indicator, indicatorValue } from '../../../shared/domain/metrics.rules';
 import { defineAction, getDoc } from '../../../server';
 import { computeDashboard, resolveTarget, targetsFor } from '../stats.service';
@@ -9,7 +9,7 @@ import { computeDashboard, resolveTarget, targetsFor } from '../stats.service';
  */
 export const panel = defineAction({
   schema: panelInput,
-  async handler(input, ctx) {
+  async handler(input, ctx): Promise<PanelView> {
     const target = await resolveTarget(ctx, input);
     const view = await computeDashboard(ctx.db, target, input.period, []);
     const settings = await getDoc<{ assessedIndicators?: unknown }>(ctx.db, 'settings', 'global');

@@ -108,6 +108,12 @@ Component({
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
       wx.navigateTo({ url: `/pages/stats/board/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}` });
     },
+    onPanel() {
+      const crumb = this.data.crumbs[this.data.crumbs.length - 1];
+      // Targets are set per month or year: a day's dashboard opens its month.
+      const period = periodOf(this.data.periodKind === 'year' ? 'year' : 'month', chinaDay());
+      wx.navigateTo({ url: `/pages/stats/panel/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}&period=${period}` });
+    },
     onWorkload() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
       wx.navigateTo({ url: `/pages/stats/workload/index?unitId=${crumb?.unitId ?? ''}` });

@@ -158,6 +158,29 @@ test('head office reads the thresholds in force, changes the visit radius, and r
   expect(again.data.values.visitRadiusM).toBe('300');
 });
 
+test('head office sets a target on the assessment panel and reads its completion', async () => {
+  actAs('demo-hq');
+  const page = mount('pages/stats/panel/index', {}, {});
+  await flush(20);
+  expect(page.data.status).toBe('ready');
+  expect(page.data.canEdit).toBe(true);
+  const i = page.data.rows.findIndex((r: any) => r.metric === 'acquiring');
+  const actual = Number(page.data.rows[i].actual.replace(/[^\d]/g, ''));
+  expect(page.data.rows[i].target).toBe('未设目标');
+  await tap(page, '.edit', i);
+  await type(page, '.editor .input', String(actual * 2));
+  await tap(page, '.editor .btn');
+  await flush(20);
+  expect(page.data.rows[i].target).toBe(`目标 ${(actual * 2).toLocaleString('en-US')} 户`);
+  expect(page.data.rows[i].done).toBe('完成 50%');
+  // The leader sees the bank's target only where it applies: their own group has none.
+  actAs('demo-leader');
+  const mine = mount('pages/stats/panel/index', {}, {});
+  await flush(20);
+  expect(mine.data.canEdit).toBe(false);
+  expect(mine.data.rows.every((r: any) => r.target === '未设目标')).toBe(true);
+});
+
 test('a grid leader opens the workload and sees the team of their group, busiest first', async () => {
   actAs('demo-leader');
   const page = mount('pages/stats/workload/index', {}, {});
