@@ -27,7 +27,7 @@ export function fetchSettings(): Promise<SettingsView> {
   return callAction('lifecycle', 'getSettings', parseInput(C.getSettingsInput, {}));
 }
 
-/** Saves changed settings (head office only); answers with the settings now in force. */
-export function saveSettings(patch: Record<string, unknown>): Promise<SettingsView> {
-  return callAction('lifecycle', 'updateSettings', parseInput(C.updateSettingsInput, { patch }));
+/** Saves changed settings and the assessed indicators (head office only); answers with what is now in force. */
+export function saveSettings(patch: Record<string, unknown>, assessedIndicators?: string[]): Promise<SettingsView> {
+  return callAction('lifecycle', 'updateSettings', parseInput(C.updateSettingsInput, { patch, ...(assessedIndicators ? { assessedIndicators } : {}) }));
 }

@@ -1,6 +1,6 @@
 /** Contract of the `lifecycle` function: classes, lists worked as to-do lists, history, thresholds, 去营销. */
 import { z } from 'zod';
-import { type Indicator, LIFECYCLE_CLASSES } from '../domain/metrics.rules';
+import { INDICATORS, type Indicator, LIFECYCLE_CLASSES } from '../domain/metrics.rules';
 import { PRODUCTS } from '../domain/product.rules';
 import { type Settings, settingsPatchSchema } from '../domain/settings.rules';
 import { clientIdSchema, idSchema } from './common.contract';
@@ -25,7 +25,10 @@ export const listByClassInput = z.strictObject({
 
 export const historyInput = z.strictObject({ merchantId: idSchema });
 
-export const updateSettingsInput = z.strictObject({ patch: settingsPatchSchema });
+/** The indicators of the assessment panel (去营销 panel), chosen by head office. */
+export const assessedIndicatorsSchema = z.array(z.enum(INDICATORS, { error: '未知的考核指标' })).min(1, '至少选择一个考核指标').max(INDICATORS.length);
+
+export const updateSettingsInput = z.strictObject({ patch: settingsPatchSchema, assessedIndicators: assessedIndicatorsSchema.optional() });
 
 export const getSettingsInput = z.strictObject({});
 

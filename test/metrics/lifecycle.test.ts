@@ -62,6 +62,19 @@ describe('lifecycle function', () => {
     expect(outside.error.code).toBe('FORBIDDEN');
   });
 
+  it('head office chooses the assessed indicators: none is refused by field, and the panel follows the choice', async () => {
+    const none = await local.call('lifecycle', { action: 'updateSettings', patch: {}, assessedIndicators: [] }, 'hq-1');
+    expect(none.error.code).toBe('VALIDATION');
+    expect(none.error.details.issues[0]).toMatchObject({ field: 'assessedIndicators', message: '至少选择一个考核指标' });
+    const unknown = await local.call('lifecycle', { action: 'updateSettings', patch: {}, assessedIndicators: ['profit'] }, 'hq-1');
+    expect(unknown.error.details.issues[0].field).toBe('assessedIndicators.0');
+    await okData(local.call('lifecycle', { action: 'updateSettings', patch: {}, assessedIndicators: ['visitsTotal', 'acquiring'] }, 'hq-1'));
+    const s = await okData(local.call('lifecycle', { action: 'getSettings' }, 'member-1'));
+    expect(s.assessedIndicators).toEqual(['visitsTotal', 'acquiring']);
+    const panel = await okData(local.call('stats', { action: 'panel', unitId: 'gp', period: '2025-07' }, 'hq-1'));
+    expect(panel.items.map((i: any) => i.metric)).toEqual(['visitsTotal', 'acquiring']);
+  });
+
   it('head-office thresholds are validated by field and change the next classification', async () => {
     const bad = await local.call('lifecycle', { action: 'updateSettings', patch: { lifecycle: { lostIdleDays: 10 } } }, 'hq-1');
     expect(bad.error.code).toBe('VALIDATION');

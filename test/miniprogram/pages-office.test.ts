@@ -220,6 +220,21 @@ describe('settings', () => {
     expect(page.text()).toContain('已保存');
   });
 
+  test('head office chooses the assessed indicators; none at all is refused before sending', async () => {
+    answerCalls(() => settings);
+    const page = mount('pages/settings/index/index');
+    await flush();
+    expect(page.data.indicators.filter((x: any) => x.on).map((x: any) => x.code)).toEqual(['acquiring', 'coverage']);
+    const deposits = page.data.indicators.findIndex((x: any) => x.code === 'depositsFen');
+    await tap(page, '.chip', deposits);
+    await tap(page, '.btn');
+    expect(calls().find((c) => c.action === 'updateSettings')!.event.assessedIndicators).toEqual(['acquiring', 'coverage', 'depositsFen']);
+    for (const code of ['acquiring', 'coverage', 'depositsFen']) await tap(page, '.chip', page.data.indicators.findIndex((x: any) => x.code === code));
+    await tap(page, '.btn');
+    expect(calls().filter((c) => c.action === 'updateSettings')).toHaveLength(1);
+    expect(page.text()).toContain('至少选择一个考核指标');
+  });
+
   test('an out-of-range value is refused by the shared schema with the field named', async () => {
     answerCalls(() => settings);
     const page = mount('pages/settings/index/index');

@@ -1,25 +1,22 @@
-import { z } from 'zod';
-import { type SettingsView, getSettingsInput, updateSettingsInput } from '../../../shared/contracts/lifecycle.contract';
-import { DEFAULT_ASSESSED_INDICATORS, INDICATORS } from '../../../shared/domain/metrics.rules';
+import { type SettingsView, assessedIndicatorsSchema, getSettingsInput, updateSettingsInput } from '../../../shared/contracts/lifecycle.contract';
+import { DEFAULT_ASSESSED_INDICATORS } from '../../../shared/domain/metrics.rules';
 import { applySettingsPatch } from '../../../shared/domain/settings.rules';
 import { AppError, auditLog, defineAction, getDoc } from '../../../server';
 import { loadLifecycleSettings } from '../lifecycle.service';
-
-const assessedSchema = z.array(z.enum(INDICATORS, { error: '未知的考核指标' })).min(1, '至少选择一个指标').max(INDICATORS.length);
 
 /** `getSettings`: the effective head-office thresholds and the assessed indicators. */
 export const getSettings = defineAction({
   schema: getSettingsInput,
   async handler(_input, ctx): Promise<SettingsView> {
     const doc = await getDoc<any>(ctx.db, 'settings', 'global');
-    const assessed = assessedSchema.safeParse(doc?.assessedIndicators);
+    const assessed = assessedIndicatorsSchema.safeParse(doc?.assessedIndicators);
     return { settings: await loadLifecycleSettings(ctx.db), assessedIndicators: assessed.success ? assessed.data : DEFAULT_ASSESSED_INDICATORS };
   },
 });
 
 /** `updateSettings` (head office): edits thresholds and due days; every field validated, the order of thresholds checked. */
 export const updateSettings = defineAction({
-  schema: updateSettingsInput.extend({ assessedIndicators: assessedSchema.optional() }),
+  schema: updateSettingsInput,
   roles: ['hq'],
   async handler(input, ctx): Promise<SettingsView> {
     const current = await loadLifecycleSettings(ctx.db);

@@ -156,6 +156,12 @@ test('head office reads the thresholds in force, changes the visit radius, and r
   const again = mount('pages/settings/index/index');
   await flush(10);
   expect(again.data.values.visitRadiusM).toBe('300');
+  // The assessment panel follows the indicators head office chooses.
+  await tap(again, '.chip', again.data.indicators.findIndex((x: any) => x.code === 'visitsTotal'));
+  await tap(again, '.btn');
+  await flush(10);
+  const panel = await cloud.call('stats', { action: 'panel', period: '2025-07' }, 'demo-hq');
+  expect(panel.data.items.map((i: any) => i.metric)).toContain('visitsTotal');
 });
 
 test('head office sets a target on the assessment panel and reads its completion', async () => {

@@ -1,5 +1,6 @@
 import { fetchSettings, saveSettings } from '../../../services/lifecycle.service';
 import { describeError, fieldErrors } from '../../../utils/errors';
+import { INDICATOR_LABELS } from '../../../utils/labels';
 
 /** The head-office settings form: each field's dotted key in the settings document, label and unit. */
 export const SETTING_GROUPS = [
@@ -38,7 +39,11 @@ function get(obj: object, path: string): unknown {
 
 /** Settings (head office): thresholds, radius and due days; links to staff and grids. */
 Component({
-  data: { status: 'loading', error: '', groups: [] as any[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false },
+  data: {
+    status: 'loading', error: '', groups: [] as any[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
+    /** the assessment panel's indicators, in the order of the list */
+    indicators: [] as { code: string; label: string; on: boolean }[], indicatorsError: '',
+  },
   lifetimes: {
     attached() {
       void (this as any).load();
@@ -48,7 +53,9 @@ Component({
     async load() {
       this.setData({ status: 'loading', error: '' });
       try {
-        const { settings: s } = await fetchSettings();
+        const { settings: s, assessedIndicators } = await fetchSettings();
+        // Every indicator, in the order of the shared list, marked when head office assesses it.
+        const indicators = Object.entries(INDICATOR_LABELS).map(([code, label]) => ({ code, label, on: (assessedIndicators as string[]).includes(code) }));
         const values: Record<string, string> = {};
         const groups = SETTING_GROUPS.map((g) => ({
           title: g.title,
@@ -58,7 +65,7 @@ Component({
             return { ...f, flatKey: flat(f.key), value: values[flat(f.key)] };
           }),
         }));
-        this.setData({ status: 'ready', groups, values });
+        this.setData({ status: 'ready', groups, values, indicators });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
       }
@@ -66,8 +73,14 @@ Component({
     onInput(e: WechatMiniprogram.Input) {
       this.setData({ [`values.${flat(String(e.currentTarget.dataset.key))}`]: e.detail.value, saved: false });
     },
+    onIndicator(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.index);
+      this.setData({ [`indicators[${i}].on`]: !this.data.indicators[i].on, indicatorsError: '', saved: false });
+    },
     async onSave() {
       if (this.data.saving) return;
+      const assessed = this.data.indicators.filter((x) => x.on).map((x) => x.code);
+      if (!assessed.length) return this.setData({ indicatorsError: '至少选择一个考核指标', saveError: '请更正标红的设置。' });
       const patch: Record<string, any> = {};
       const errors: Record<string, string> = {};
       for (const g of SETTING_GROUPS) {
@@ -84,7 +97,7 @@ Component({
       if (Object.keys(errors).length) return this.setData({ errors, saveError: '请更正标红的设置。' });
       this.setData({ saving: true, saveError: '', errors: {} });
       try {
-        await saveSettings(patch);
+        await saveSettings(patch, assessed);
         this.setData({ saved: true });
       } catch (err) {
         const errs = fieldErrors(err);
