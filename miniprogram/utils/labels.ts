@@ -14,7 +14,7 @@ import {
   industryLabel,
 } from '../vendor/shared';
 
-export { reasonLabel, INDICATOR_LABELS } from '../vendor/shared';
+export { reasonLabel, INDICATOR_LABELS, IMPORT_KIND_LABELS } from '../vendor/shared';
 
 export { CHECK_ITEMS, PRODUCTS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, OTHER_BANK_LABELS, UNIT_KIND_LABELS, ROLE_LABELS } from '../vendor/shared';
 

@@ -27,3 +27,4 @@ export * as statsContract from '../../shared/contracts/stats.contract';
 export * as lifecycleContract from '../../shared/contracts/lifecycle.contract';
 export * as reportContract from '../../shared/contracts/report.contract';
 export * as visitContract from '../../shared/contracts/visit.contract';
+export * as importContract from '../../shared/contracts/import.contract';

@@ -73,6 +73,7 @@ export const SCREENS: Screen[] = [
   { name: '15-workload', page: 'pages/stats/workload/index', openid: 'demo-leader', title: '走访工作量', settle: 30 },
   { name: '15b-panel', page: 'pages/stats/panel/index', openid: 'demo-hq', title: '考核指标', settle: 30 },
   { name: '16-exports', page: 'pages/report/exports/index', openid: 'demo-hq', title: '报表导出' },
+  { name: '16b-imports', page: 'pages/report/imports/index', openid: 'demo-hq', title: '数据导入', settle: 20 },
   { name: '17-settings', page: 'pages/settings/index/index', openid: 'demo-hq', title: '系统设置' },
   { name: '18-staff', page: 'pages/settings/staff/index', openid: 'demo-hq', title: '员工管理' },
   { name: '19-grids', page: 'pages/settings/grids/index', openid: 'demo-hq', title: '网格与人员' },

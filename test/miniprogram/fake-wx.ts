@@ -48,7 +48,10 @@ export function createFakeWx() {
     privacyNeeded: false,
     privacyAgreed: false,
     scanResult: '',
+    /** The file the user picks from a chat in chooseMessageFile (none: the user cancels). */
+    messageFile: null as { name: string; content: string } | null,
     canvasText: [] as string[],
+    clipboard: '',
     files,
     storage,
     /** Switches the network and tells the listeners, as the system would. */
@@ -171,6 +174,20 @@ export function createFakeWx() {
       finish(o, true, { tempFiles: Array.from({ length: n }, () => ({ tempFilePath: tmp(), size: 2_000_000, fileType: 'image' })), type: 'image' });
     },
     compressImage: (o: Cb & { src: string; quality?: number }) => finish(o, true, { tempFilePath: tmp() }),
+    // Picks a file from a chat; `extension` limits what can be picked, cancelling fails with errMsg.
+    chooseMessageFile: (o: Cb & { count?: number; type?: string; extension?: string[] }) => {
+      const f = fake.messageFile;
+      if (!f) return finish(o, false, { errMsg: 'chooseMessageFile:fail cancel' });
+      const ext = f.name.split('.').pop()!.toLowerCase();
+      if (o.extension && !o.extension.includes(ext)) return finish(o, false, { errMsg: 'chooseMessageFile:fail cancel' });
+      const path = `wxfile://tmp_${++tmpSeq}.${ext}`;
+      files.set(path, f.content);
+      finish(o, true, { tempFiles: [{ path, size: f.content.length, name: f.name, type: 'file', time: 1753920000 }] });
+    },
+    setClipboardData: (o: Cb & { data: string }) => {
+      fake.clipboard = o.data;
+      finish(o, true, { errMsg: 'setClipboardData:ok' });
+    },
     createOffscreenCanvas: (o: { width: number; height: number }) => makeCanvas(o.width, o.height),
     canvasToTempFilePath: (o: Cb) => finish(o, true, { tempFilePath: tmp() }),
     scanCode: (o: Cb) => (fake.scanResult ? finish(o, true, { result: fake.scanResult, scanType: 'QR_CODE' }) : finish(o, false, { errMsg: 'scanCode:fail cancel' })),
@@ -202,7 +219,6 @@ export function createFakeWx() {
     getMenuButtonBoundingClientRect: () => ({ top: 24, bottom: 56, left: 281, right: 368, width: 87, height: 32 }),
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     vibrateShort: () => undefined,
-    setClipboardData: (o: Cb) => finish(o, true, {}),
   };
   return { wx, fake };
 }

@@ -2,6 +2,7 @@
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import type { SettingsView } from '../../shared/contracts/lifecycle.contract';
 import type { PanelView } from '../../shared/contracts/stats.contract';
+import type { ImportJobView } from '../../shared/contracts/import.contract';
 import { dashboard, me, workloadRow } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;
@@ -196,6 +197,55 @@ describe('assessment panel', () => {
     expect(toInput('depositsFen', 150_000_000_000)).toBe('150000');
     expect(fromInput('acquiring', '12.5')).toEqual({ error: '户数和次数应为整数' });
     expect(fromInput('acquiring', '-3')).toMatchObject({ error: expect.stringContaining('不小于 0') });
+  });
+});
+
+describe('imports', () => {
+  const job = (over: Partial<ImportJobView> = {}): ImportJobView => ({
+    id: 'j-1', kind: 'transactions', period: '2025-07', status: 'done', total: 3, done: 3, applied: 2, rejected: 1, replaced: 0, removed: 0,
+    errorReportFileId: 'cloud://local/imports/j-1/errors.csv', errorReportUrl: 'http://127.0.0.1:3000/storage/tmp/imports/j-1/errors.csv?t=1&sign=x', error: null,
+    createdAt: '2025-08-01T02:00:00.000Z', finishedAt: '2025-08-01T02:00:05.000Z', ...over,
+  });
+
+  test('head office picks a file from a chat, imports it for a kind and month, and copies the error report link', async () => {
+    const started: any[] = [];
+    answerCalls((fn, ev) => {
+      if (ev.action === 'list') return { items: [] };
+      if (ev.action === 'start') return (started.push(ev), job({ id: ev.jobId, kind: ev.kind, period: ev.period }));
+      return job({ status: 'running', done: 1 });
+    });
+    const page = mount('pages/report/imports/index');
+    await flush();
+    expect(page.text()).toContain('还没有导入过数据');
+    // Nothing chosen: nothing is sent.
+    await tap(page, '.btn');
+    expect(page.text()).toContain('请先从聊天中选择');
+    expect(started).toHaveLength(0);
+    // Only CSV and Excel files can be picked.
+    h.fake.messageFile = { name: '7月交易.csv', content: '收单商户号,交易笔数,交易金额\n898321281000002,40,100.00\n' };
+    await tap(page, '.file');
+    expect(page.data.file.name).toBe('7月交易.csv');
+    await tap(page, '.seg-item', 2);
+    await tap(page, '.btn');
+    await flush(10);
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ kind: 'deposits', fileId: expect.stringMatching(/^cloud:\/\//) });
+    expect(started[0].period).toMatch(/^\d{4}-\d{2}$/);
+    expect(h.fake.uploads).toEqual([expect.stringMatching(/^wxfile:\/\/tmp_\d+\.csv$/)]);
+    expect(page.text()).toContain('存款余额');
+    expect(page.text()).toContain('导入 2 行，有误 1 行');
+    await tap(page, '.open');
+    expect(h.fake.clipboard).toContain('errors.csv');
+  });
+
+  test('a failed import says nothing was written; the previous month is the default', async () => {
+    answerCalls(() => ({ items: [job({ status: 'failed', applied: 0, rejected: 0, error: '文件缺少必需的列：交易笔数' })] }));
+    const page = mount('pages/report/imports/index');
+    await flush();
+    expect(page.text()).toContain('文件缺少必需的列：交易笔数');
+    const { previousMonth } = require('../../miniprogram/pages/report/imports/index');
+    expect(previousMonth('2026-01-15')).toBe('2025-12');
+    expect(previousMonth('2025-08-01')).toBe('2025-07');
   });
 });
 

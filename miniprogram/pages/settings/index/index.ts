@@ -112,5 +112,8 @@ Component({
     onGrids() {
       wx.navigateTo({ url: '/pages/settings/grids/index' });
     },
+    onImports() {
+      wx.navigateTo({ url: '/pages/report/imports/index' });
+    },
   },
 });

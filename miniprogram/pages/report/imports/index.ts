@@ -1,0 +1,132 @@
+import { fetchImportJob, fetchImports, startImport, type ImportJob, type ImportKind } from '../../../services/import.service';
+import { uploadFile } from '../../../services/transport';
+import { describeError } from '../../../utils/errors';
+import { chinaDay, count, newId, shortTime } from '../../../utils/format';
+import { IMPORT_KIND_LABELS } from '../../../utils/labels';
+import { safeSetData } from '../../../utils/set-data';
+
+const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };
+const POLL_MS = 1500;
+const EXTENSIONS = ['csv', 'xlsx'];
+
+/** The month before the one `day` falls in: the bank's systems report a month once it has ended. */
+export function previousMonth(day: string): string {
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** A job as the list shows it: what it imported, how far it got, and what it did. */
+export function toImportRow(j: ImportJob) {
+  const [statusLabel, tone] = STATUS[j.status] ?? [j.status, 'muted'];
+  const progress = j.total ? Math.round((j.done / j.total) * 100) : 0;
+  const parts = j.status === 'done' ? [`导入 ${count(j.applied)} 行`, j.rejected ? `有误 ${count(j.rejected)} 行` : '', j.replaced ? `替换 ${count(j.replaced)} 行` : '', j.removed ? `移除 ${count(j.removed)} 行` : ''] : [];
+  return {
+    id: j.id,
+    title: `${IMPORT_KIND_LABELS[j.kind] ?? j.kind} ${j.period}`,
+    when: shortTime(j.createdAt),
+    status: j.status,
+    statusLabel: j.status === 'running' && j.total ? `${statusLabel} ${progress}%` : statusLabel,
+    tone,
+    progress,
+    summary: parts.filter(Boolean).join('，'),
+    error: j.status === 'failed' ? j.error ?? '导入失败，未写入任何数据，请重试。' : '',
+    reportUrl: j.errorReportUrl ?? '',
+  };
+}
+
+/** Data import (head office): a CSV or XLSX file of transactions, credit or deposits for one month. */
+Component({
+  data: {
+    kinds: (['transactions', 'credit', 'deposits'] as ImportKind[]).map((value) => ({ value, label: IMPORT_KIND_LABELS[value] })),
+    kind: 'transactions' as ImportKind, month: previousMonth(chinaDay()), file: null as { name: string; path: string } | null,
+    importing: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toImportRow>[],
+  },
+  lifetimes: {
+    attached() {
+      void (this as any).loadJobs();
+    },
+    detached() {
+      clearTimeout((this as any)._timer);
+    },
+  },
+  methods: {
+    async loadJobs() {
+      this.setData({ status: 'loading', listError: '' });
+      try {
+        const { items } = await fetchImports();
+        await safeSetData(this, { jobs: items.map(toImportRow), status: items.length ? 'ready' : 'empty' });
+      } catch (err) {
+        this.setData({ status: 'error', listError: describeError(err) });
+      }
+    },
+    onKind(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ kind: e.currentTarget.dataset.value as ImportKind });
+    },
+    onMonth(e: WechatMiniprogram.PickerChange) {
+      this.setData({ month: String(e.detail.value) });
+    },
+    onChoose() {
+      wx.chooseMessageFile({
+        count: 1,
+        type: 'file',
+        extension: EXTENSIONS,
+        success: (res) => {
+          const f = res.tempFiles[0];
+          (this as any)._pendingJobId = undefined;
+          this.setData({ file: { name: f.name, path: f.path }, error: '' });
+        },
+        // Cancelling the picker is not an error.
+        fail: () => undefined,
+      });
+    },
+    async onStart() {
+      if (this.data.importing) return;
+      const file = this.data.file;
+      if (!file) return this.setData({ error: '请先从聊天中选择 CSV 或 Excel 文件' });
+      this.setData({ importing: true, error: '' });
+      // One job id per chosen file and month: a retried request answers with the same job.
+      const self = this as any;
+      const jobId = self._pendingJobId ?? (self._pendingJobId = newId());
+      try {
+        const ext = file.name.split('.').pop()!.toLowerCase();
+        const fileId = await uploadFile(file.path, `imports/${jobId}.${ext}`);
+        const running = toImportRow({ id: jobId, kind: this.data.kind, period: this.data.month, status: 'running', total: 0, done: 0, applied: 0, rejected: 0, replaced: 0, removed: 0, errorReportFileId: null, errorReportUrl: null, error: null, createdAt: new Date().toISOString(), finishedAt: null });
+        await safeSetData(this, { jobs: [running, ...this.data.jobs.filter((j) => j.id !== jobId)], status: 'ready' });
+        self.pollProgress(jobId);
+        const job = await startImport({ jobId, kind: this.data.kind, period: this.data.month, fileId });
+        clearTimeout(self._timer);
+        self._pendingJobId = undefined;
+        await safeSetData(this, { jobs: [toImportRow(job), ...this.data.jobs.filter((j) => j.id !== jobId)], file: null });
+      } catch (err) {
+        clearTimeout(self._timer);
+        this.setData({ error: describeError(err) });
+        void self.loadJobs();
+      } finally {
+        this.setData({ importing: false });
+      }
+    },
+    /** While the import runs, its progress comes from the job document. */
+    pollProgress(jobId: string) {
+      const self = this as any;
+      clearTimeout(self._timer);
+      self._timer = setTimeout(async () => {
+        try {
+          const fresh = toImportRow(await fetchImportJob(jobId));
+          const i = this.data.jobs.findIndex((j) => j.id === jobId);
+          if (i >= 0 && this.data.jobs[i].status === 'running') this.setData({ [`jobs[${i}]`]: fresh });
+          if (fresh.status !== 'running') return;
+        } catch {
+          // Not written yet, or a dropped answer: keep asking while the import runs.
+        }
+        if (this.data.importing) self.pollProgress(jobId);
+      }, POLL_MS);
+    },
+    onCopyReport(e: WechatMiniprogram.TouchEvent) {
+      const job = this.data.jobs.find((j) => j.id === e.currentTarget.dataset.id);
+      if (!job?.reportUrl) return;
+      // A CSV does not open inside WeChat: the link is copied for a browser or a computer.
+      wx.setClipboardData({ data: job.reportUrl });
+    },
+  },
+});
