@@ -238,6 +238,40 @@ describe('imports', () => {
     expect(h.fake.clipboard).toContain('errors.csv');
   });
 
+  test('a file that outlasts the request goes on importing: its row is polled until it is done', async () => {
+    let polls = 0;
+    answerCalls((fn, ev) => {
+      if (ev.action === 'list') return { items: [] };
+      if (ev.action === 'start') throw { code: 'NETWORK', message: 'request:fail timeout' };
+      polls++;
+      return polls < 2 ? job({ id: ev.jobId, status: 'running', total: 30000, done: 10000 }) : job({ id: ev.jobId, applied: 29990, rejected: 10 });
+    });
+    const page = mount('pages/report/imports/index');
+    await flush();
+    h.fake.messageFile = { name: '交易.xlsx', content: 'PK…' };
+    await tap(page, '.file');
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    const settle = async () => {
+      for (let i = 0; i < 100; i++) await Promise.resolve();
+    };
+    try {
+      find(page, '.btn')[0].dispatchEvent('tap');
+      await settle();
+      expect(page.text()).toContain('导入仍在后台进行');
+      jest.advanceTimersByTime(1600);
+      await settle();
+      expect(page.text()).toContain('导入中 33%');
+      jest.advanceTimersByTime(1600);
+      await settle();
+      expect(page.text()).toContain('导入 29,990 行，有误 10 行');
+      expect(page.data.file).toBeNull();
+      // Asking again for the same file would answer with the same job, not import twice.
+      expect(new Set(calls().filter((c) => c.action !== 'list').map((c) => c.event.jobId)).size).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('a failed import says nothing was written; the previous month is the default', async () => {
     answerCalls(() => ({ items: [job({ status: 'failed', applied: 0, rejected: 0, error: '文件缺少必需的列：交易笔数' })] }));
     const page = mount('pages/report/imports/index');

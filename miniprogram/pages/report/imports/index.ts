@@ -1,6 +1,6 @@
 import { fetchImportJob, fetchImports, startImport, type ImportJob, type ImportKind } from '../../../services/import.service';
 import { uploadFile } from '../../../services/transport';
-import { describeError } from '../../../utils/errors';
+import { ServiceError, describeError } from '../../../utils/errors';
 import { chinaDay, count, newId, shortTime } from '../../../utils/format';
 import { IMPORT_KIND_LABELS } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
@@ -99,15 +99,20 @@ Component({
         self._pendingJobId = undefined;
         await safeSetData(this, { jobs: [toImportRow(job), ...this.data.jobs.filter((j) => j.id !== jobId)], file: null });
       } catch (err) {
-        clearTimeout(self._timer);
-        this.setData({ error: describeError(err) });
-        void self.loadJobs();
+        if (err instanceof ServiceError && err.code === 'NETWORK' && this.data.jobs.some((j) => j.id === jobId)) {
+          // A large file outlasts the request: the import goes on in the function, and its row keeps being polled.
+          this.setData({ error: '连接中断或等待超时：导入仍在后台进行，下方记录会自动更新。' });
+        } else {
+          clearTimeout(self._timer);
+          this.setData({ error: describeError(err) });
+          void self.loadJobs();
+        }
       } finally {
         this.setData({ importing: false });
       }
     },
-    /** While the import runs, its progress comes from the job document. */
-    pollProgress(jobId: string) {
+    /** While the import runs, its progress comes from the job document, until it has finished. */
+    pollProgress(jobId: string, misses = 0) {
       const self = this as any;
       clearTimeout(self._timer);
       self._timer = setTimeout(async () => {
@@ -115,11 +120,15 @@ Component({
           const fresh = toImportRow(await fetchImportJob(jobId));
           const i = this.data.jobs.findIndex((j) => j.id === jobId);
           if (i >= 0 && this.data.jobs[i].status === 'running') this.setData({ [`jobs[${i}]`]: fresh });
-          if (fresh.status !== 'running') return;
+          if (fresh.status !== 'running') {
+            if (!this.data.importing && fresh.status === 'done') this.setData({ file: null, error: '' });
+            return;
+          }
+          self.pollProgress(jobId);
         } catch {
-          // Not written yet, or a dropped answer: keep asking while the import runs.
+          // Not written yet, or a dropped answer: keep asking for a while.
+          if (misses < 40) self.pollProgress(jobId, misses + 1);
         }
-        if (this.data.importing) self.pollProgress(jobId);
       }, POLL_MS);
     },
     onCopyReport(e: WechatMiniprogram.TouchEvent) {
