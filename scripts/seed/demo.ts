@@ -639,7 +639,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
     out.imports.push({ _id: id, kind, period, status: 'done', total, done: total, applied: total, rejected: 0, byStaffId: hq, createdAt: chinaInstant(day, 20), finishedAt: chinaInstant(day, 20, 5) });
   for (const month of TXN_MONTHS) job(`imp-txn-${month}`, 'transactions', month, out.transactions.filter((t) => t.month === month).length, monthEnd(month));
   for (const month of DEPOSIT_MONTHS) job(`imp-deposit-${month}`, 'deposits', month, out.deposits.filter((t) => t.month === month).length, monthEnd(month));
-  job('imp-credit-2025-07', 'credits', '2025-07', out.credits.length, D);
+  job('imp-credit-2025-07', 'credit', '2025-07', out.credits.length, D);
 
   // ---- head office's targets for the bank this month (the assessment panel's targets against actuals)
   const bankId = String(org.units.find((u) => u.kind === 'bank')!._id);
