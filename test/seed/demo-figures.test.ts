@@ -257,6 +257,14 @@ describe('demo bank: shape of the organisation and the files', () => {
     }
   });
 
+  it('writes its import jobs as the import function does: a known kind, read by the import screens', async () => {
+    const { IMPORT_KINDS } = require('../../shared/contracts/import.contract');
+    const jobs = await readAll('imports');
+    expect(jobs.length).toBeGreaterThan(10);
+    for (const j of jobs) expect([j._id, IMPORT_KINDS.includes(j.kind)]).toEqual([j._id, true]);
+    expect(new Set(jobs.map((j) => j.kind))).toEqual(new Set(['transactions', 'deposits', 'credit']));
+  });
+
   it('writes the documents it reports, in the time it reports', async () => {
     for (const [name, n] of Object.entries(seeded.counts)) expect((await db.collection(name).count()).total).toBe(n);
     expect(seeded.counts.visits).toBeGreaterThan(100000);
