@@ -216,4 +216,30 @@ describe('dashboard tab', () => {
     await flush();
     expect(calls().at(-1)!.event.period).toMatchObject({ kind: 'year', start: expect.stringMatching(/-01-01$/), end: expect.stringMatching(/-12-31$/) });
   });
+
+  test('reads any past day, month or year, or a date range', async () => {
+    answerCalls((fn, ev) => (ev.action === 'me' ? me('hq') : dashboard()));
+    const page = mount('pages/dashboard/index');
+    await flush();
+    // A month picked (the picker answers 'YYYY-MM'): that month.
+    await fire(page, '.when-pick', 'change', { value: '2025-03' });
+    expect(calls().at(-1)!.event.period).toEqual({ kind: 'month', start: '2025-03-01', end: '2025-03-31' });
+    expect(page.text()).toContain('2025年3月');
+    // The same day switched to its year, then a range in either order.
+    await tap(page, '.seg-item', 2);
+    await flush();
+    expect(calls().at(-1)!.event.period).toMatchObject({ kind: 'year', start: '2025-01-01', end: '2025-12-31' });
+    await tap(page, '.seg-item', 3);
+    await flush();
+    await fire(page, '.range-pick', 'change', { value: '2025-06-30' }, 0);
+    await fire(page, '.range-pick', 'change', { value: '2025-04-01' }, 1);
+    expect(calls().at(-1)!.event.period).toMatchObject({ kind: 'range', start: '2025-04-01', end: '2025-06-30' });
+    expect(page.text()).toContain('2025-04-01至2025-06-30');
+    // The assessment panel opens on the period's month.
+    await tap(page, '.seg-item', 1);
+    await flush();
+    await fire(page, '.when-pick', 'change', { value: '2025-05' });
+    await tap(page, '.link-card', 1);
+    expect(h.fake.navigations.at(-1)!.url).toContain('period=2025-05');
+  });
 });

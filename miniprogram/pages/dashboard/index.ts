@@ -5,17 +5,23 @@ import { requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
 
 type Kind = 'day' | 'month' | 'year';
+type PeriodKind = Kind | 'range';
 
 /** The period key of the given kind that contains `day` ('2025-07-31', '2025-07', '2025'). */
 export function periodOf(kind: Kind, day: string): string {
   return kind === 'day' ? day : kind === 'month' ? day.slice(0, 7) : day.slice(0, 4);
 }
 
-/** '2025-07' → '2025年7月', '2025' → '2025年', a day stays as it is. */
+/** The key the dashboard asks for: the day, month or year around `anchor`, or the range `from..to`. */
+export function periodKey(kind: PeriodKind, anchor: string, from: string, to: string): string {
+  return kind === 'range' ? `${from}..${to}` : periodOf(kind, anchor);
+}
+
+/** '2025-07' → '2025年7月', '2025' → '2025年', a range → '2025-04-01 至 2025-06-30', a day stays as it is. */
 export function periodLabel(key: string): string {
   if (/^\d{4}$/.test(key)) return `${key}年`;
   if (/^\d{4}-\d{2}$/.test(key)) return `${key.slice(0, 4)}年${Number(key.slice(5))}月`;
-  return key;
+  return key.replace('..', ' 至 ');
 }
 
 function delta(n: number | null | undefined, fmt: (v: number) => string): { sub: string; tone: string } {
@@ -56,8 +62,10 @@ export function toView(d: DashboardView) {
 /** Dashboard tab: metric cards for my unit, breakdown by child units with drill-down, rankings. */
 Component({
   data: {
-    status: 'loading', error: '', unitName: '', periodKind: 'month' as Kind, periodLabel: '',
-    periodKinds: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
+    status: 'loading', error: '', unitName: '', periodKind: 'month' as PeriodKind, periodLabel: '',
+    periodKinds: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }, { value: 'range', label: '区间' }],
+    /** the day the period is around (any day up to today), and a range's first and last days */
+    today: chinaDay(), anchor: chinaDay(), from: `${chinaDay().slice(0, 7)}-01`, to: chinaDay(),
     crumbs: [] as { unitId: string; name: string }[], cards: [] as any[], children: [] as any[], rankings: [] as any[], staff: [] as any[],
   },
   lifetimes: {
@@ -79,8 +87,8 @@ Component({
     },
     async load() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
-      const period = periodOf(this.data.periodKind, chinaDay());
-      this.setData({ status: 'loading', error: '' });
+      const period = periodKey(this.data.periodKind, this.data.anchor, this.data.from, this.data.to);
+      this.setData({ status: 'loading', error: '', periodLabel: periodLabel(period) });
       try {
         const d = await fetchDashboard({ unitId: crumb?.unitId, period, sections: ['children', 'rankings'] });
         await safeSetData(this, { status: 'ready', unitName: d.scope.name, periodLabel: periodLabel(period), ...toView(d) });
@@ -89,7 +97,19 @@ Component({
       }
     },
     onPeriod(e: WechatMiniprogram.TouchEvent) {
-      this.setData({ periodKind: e.currentTarget.dataset.value as Kind });
+      this.setData({ periodKind: e.currentTarget.dataset.value as PeriodKind });
+      void (this as any).load();
+    },
+    /** Another day, month or year: the picker answers 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'. */
+    onAnchor(e: WechatMiniprogram.PickerChange) {
+      const v = String(e.detail.value);
+      this.setData({ anchor: v.length === 4 ? `${v}-01-01` : v.length === 7 ? `${v}-01` : v });
+      void (this as any).load();
+    },
+    onRange(e: WechatMiniprogram.PickerChange) {
+      const picked = { from: this.data.from, to: this.data.to, [String(e.currentTarget.dataset.end)]: String(e.detail.value) };
+      // A first day after the last one swaps them: the range reads the same either way.
+      this.setData(picked.from <= picked.to ? picked : { from: picked.to, to: picked.from });
       void (this as any).load();
     },
     onDrill(e: WechatMiniprogram.TouchEvent) {
@@ -111,7 +131,7 @@ Component({
     onPanel() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
       // Targets are set per month or year: a day's dashboard opens its month.
-      const period = periodOf(this.data.periodKind === 'year' ? 'year' : 'month', chinaDay());
+      const period = periodOf(this.data.periodKind === 'year' ? 'year' : 'month', this.data.periodKind === 'range' ? this.data.to : this.data.anchor);
       wx.navigateTo({ url: `/pages/stats/panel/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}&period=${period}` });
     },
     onWorkload() {

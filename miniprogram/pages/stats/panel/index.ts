@@ -61,18 +61,22 @@ export function panelRows(v: PanelView) {
 Component({
   data: {
     unitId: '', unitName: '', kind: 'month' as Kind, periodKey: '',
+    /** a day in the month or year shown (the dashboard's, else today) */
+    anchor: chinaDay(),
     kinds: [{ value: 'month', label: '月' }, { value: 'year', label: '年' }],
     status: 'loading', error: '', rows: [] as ReturnType<typeof panelRows>, canEdit: false,
     editing: '' as string, draft: '', unit: '', editError: '', saving: false,
   },
   methods: {
     onLoad(query: Record<string, string> = {}) {
-      const kind: Kind = query.period && /^\d{4}$/.test(query.period) ? 'year' : 'month';
-      this.setData({ unitId: query.unitId ?? '', unitName: query.name ? decodeURIComponent(query.name) : '', kind });
+      const p = query.period ?? '';
+      const kind: Kind = /^\d{4}$/.test(p) ? 'year' : 'month';
+      const anchor = /^\d{4}$/.test(p) ? `${p}-01-01` : /^\d{4}-\d{2}$/.test(p) ? `${p}-01` : chinaDay();
+      this.setData({ unitId: query.unitId ?? '', unitName: query.name ? decodeURIComponent(query.name) : '', kind, anchor });
       void (this as any).load();
     },
     async load() {
-      const periodKey = this.data.kind === 'year' ? chinaDay().slice(0, 4) : chinaDay().slice(0, 7);
+      const periodKey = this.data.kind === 'year' ? this.data.anchor.slice(0, 4) : this.data.anchor.slice(0, 7);
       this.setData({ status: 'loading', error: '', periodKey, editing: '' });
       try {
         const [me, view] = await Promise.all([requireMe(), fetchPanel({ unitId: this.data.unitId || undefined, period: periodKey })]);
