@@ -14,7 +14,7 @@ export * from '../../shared/domain/mask.rules';
 export { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../shared/domain/division.rules';
 export { distanceMeters } from '../../shared/domain/geo.rules';
 export { INDUSTRY_SECTIONS, INDUSTRY_DIVISIONS } from '../../shared/domain/industry.rules';
-export { LIFECYCLE_CLASSES, VISIT_TYPES } from '../../shared/domain/metrics.rules';
+export { LIFECYCLE_CLASSES, VISIT_TYPES, addMonth } from '../../shared/domain/metrics.rules';
 export { CHECK_ITEMS, CHECK_DEFINITIONS } from '../../shared/domain/check.rules';
 export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BANK_LABELS, productGaps } from '../../shared/domain/product.rules';
 export { VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, TASK_KINDS, isOverdue } from '../../shared/domain/visit.rules';

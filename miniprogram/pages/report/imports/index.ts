@@ -4,6 +4,7 @@ import { ServiceError, describeError } from '../../../utils/errors';
 import { chinaDay, count, newId, shortTime } from '../../../utils/format';
 import { IMPORT_KIND_LABELS } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
+import { addMonth } from '../../../vendor/shared';
 
 const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };
 const POLL_MS = 1500;
@@ -11,9 +12,7 @@ const EXTENSIONS = ['csv', 'xlsx'];
 
 /** The month before the one `day` falls in: the bank's systems report a month once it has ended. */
 export function previousMonth(day: string): string {
-  const y = Number(day.slice(0, 4));
-  const m = Number(day.slice(5, 7));
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return addMonth(day.slice(0, 7), -1);
 }
 
 /** A job as the list shows it: what it imported, how far it got, and what it did. */
