@@ -68,6 +68,25 @@ describe('workload', () => {
     expect(page.text()).toContain('时间');
   });
 
+  test('any past month of the team, and a person’s days of that month', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.staffId) return { period: {}, staff: { id: 's-1', name: '王网格', role: 'member', grain: 'day', rows: [workloadRow('2025-03-01', 2)], totals: workloadRow('total', 2) } };
+      return { period: {}, team: { unitId: 'g-cb1', rows: [{ ...workloadRow('s-1', 4), staffId: 's-1', name: '王网格', role: 'member' }] } };
+    });
+    const page = mount('pages/stats/workload/index', {}, { unitId: 'g-cb1' });
+    await flush(10);
+    expect(page.data.fields).toBe('month');
+    await fire(page, '.when-pick', 'change', { value: '2025-03' });
+    await flush(10);
+    expect(calls().at(-1)!.event.period).toEqual({ kind: 'month', start: '2025-03-01', end: '2025-03-31' });
+    expect(page.text()).toContain('2025-03');
+    // The person's view keeps the chosen time: their year of months, picked by year.
+    await tap(page, '.row', 1);
+    await flush(10);
+    expect(calls().at(-1)!.event).toMatchObject({ staffId: 's-1', period: { kind: 'year', start: '2025-01-01', end: '2025-12-31' } });
+    expect(page.data.fields).toBe('year');
+  });
+
   test('a manager opening it without a unit sees the team of their own unit', async () => {
     answerCalls((fn, ev) => {
       if (fn === 'user') return me('leader', { unit: { id: 'grp-cb1', name: '城北一组', kind: 'group' } });

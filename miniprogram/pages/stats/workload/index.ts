@@ -53,6 +53,12 @@ export function periodFor(grain: Grain, today: string, team: boolean): string {
   return `${Number(today.slice(0, 4)) - 2}-01-01..${today}`;
 }
 
+/** Which picker chooses the period: a team's day, month or year; a person's month (of days) or year (of months); none for years. */
+export function pickerFields(grain: Grain, team: boolean): '' | Grain {
+  if (team) return grain;
+  return grain === 'day' ? 'month' : grain === 'month' ? 'year' : '';
+}
+
 /** The rows of a workload answer: the team's people, or one person's days/months/years. */
 export function workloadRows(v: WorkloadView): (WorkloadRow & { staffId?: string; name: string })[] {
   if (v.team) return v.team.rows.map((r) => ({ ...r, name: r.name }));
@@ -65,6 +71,8 @@ Component({
     unitId: '', staffId: '', staffName: '', grain: 'month' as Grain,
     grains: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
     status: 'loading', error: '', rows: [] as any[], byPeriod: false, option: {}, chartHeight: 240, total: 0, flagged: 0, periodLabel: '',
+    /** a day of the period shown (any day up to today), and the picker that moves it */
+    today: chinaDay(), anchor: chinaDay(), fields: '' as '' | Grain,
   },
   methods: {
     async onLoad(query: Record<string, string> = {}) {
@@ -78,9 +86,9 @@ Component({
       void (this as any).load();
     },
     async load() {
-      this.setData({ status: 'loading', error: '' });
       const team = !this.data.staffId && !!this.data.unitId;
-      const period = periodFor(this.data.grain, chinaDay(), team);
+      const period = periodFor(this.data.grain, this.data.anchor, team);
+      this.setData({ status: 'loading', error: '', fields: pickerFields(this.data.grain, team), periodLabel: period.replace('..', ' 至 ') });
       try {
         const view = await fetchWorkload(this.data.staffId ? { staffId: this.data.staffId, period } : { unitId: this.data.unitId || undefined, period });
         const rows = workloadRows(view);
@@ -102,6 +110,12 @@ Component({
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
       }
+    },
+    /** Another period: the picker answers 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'. */
+    onAnchor(e: WechatMiniprogram.PickerChange) {
+      const v = String(e.detail.value);
+      this.setData({ anchor: v.length === 4 ? `${v}-12-31` < this.data.today ? `${v}-12-31` : this.data.today : v.length === 7 ? `${v}-01` : v });
+      void (this as any).load();
     },
     onGrain(e: WechatMiniprogram.TouchEvent) {
       this.setData({ grain: e.currentTarget.dataset.value as Grain });
