@@ -36,7 +36,7 @@ export function answerPrivacy(agree: boolean): void {
 /** An API was refused because the user declined the privacy agreement. */
 export class PrivacyRefused extends Error {
   constructor() {
-    super('需要同意《隐私保护指引》才能使用位置和相机，可点击重试后同意。');
+    super('需要同意《隐私保护指引》才能使用位置、相机和聊天文件，可点击重试后同意。');
   }
 }
 

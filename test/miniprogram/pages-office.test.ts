@@ -291,6 +291,21 @@ describe('imports', () => {
     }
   });
 
+  test('picking a chat file asks for the privacy agreement first; refused, no file is read', async () => {
+    answerCalls(() => ({ items: [] }));
+    h.fake.privacyNeeded = true;
+    h.fake.messageFile = { name: '交易.csv', content: 'a,b\n' };
+    const popup = mount('components/privacy-popup/index');
+    const page = mount('pages/report/imports/index');
+    await flush();
+    await tap(page, '.file');
+    expect(popup.text()).toContain('隐私保护提示');
+    await tap(popup, '.refuse');
+    await flush();
+    expect(page.data.file).toBeNull();
+    expect(page.text()).toContain('聊天文件');
+  });
+
   test('a failed import says nothing was written; the previous month is the default', async () => {
     answerCalls(() => ({ items: [job({ status: 'failed', applied: 0, rejected: 0, error: '文件缺少必需的列：交易笔数' })] }));
     const page = mount('pages/report/imports/index');

@@ -3,6 +3,7 @@ import { uploadFile } from '../../../services/transport';
 import { ServiceError, describeError } from '../../../utils/errors';
 import { chinaDay, count, newId, shortTime } from '../../../utils/format';
 import { IMPORT_KIND_LABELS } from '../../../utils/labels';
+import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { safeSetData } from '../../../utils/set-data';
 import { addMonth } from '../../../vendor/shared';
 
@@ -65,7 +66,13 @@ Component({
     onMonth(e: WechatMiniprogram.PickerChange) {
       this.setData({ month: String(e.detail.value) });
     },
-    onChoose() {
+    async onChoose() {
+      // Choosing a chat file is a privacy interface: the user agrees to the guide first.
+      try {
+        await ensurePrivacy();
+      } catch (err) {
+        return this.setData({ error: err instanceof PrivacyRefused ? err.message : describeError(err) });
+      }
       wx.chooseMessageFile({
         count: 1,
         type: 'file',
