@@ -117,6 +117,22 @@ export async function flush(rounds = 5): Promise<void> {
   }
 }
 
+/**
+ * Runs `fn` with fake timers, for pages that poll on a timer: `fn` advances them with
+ * `jest.advanceTimersByTime` and lets promises settle through microtasks with `settle()`.
+ */
+export async function withFakeTimers(fn: (settle: () => Promise<void>) => Promise<void>): Promise<void> {
+  jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+  const settle = async () => {
+    for (let i = 0; i < 100; i++) await Promise.resolve();
+  };
+  try {
+    await fn(settle);
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
 /** Answers function calls as `(fn, event) => data` (or an error envelope when the handler throws `{code}`). */
 export function answerCalls(handler: (fn: string, event: Record<string, any>) => unknown): void {
   current.fake.requestHandler = async (req) => {

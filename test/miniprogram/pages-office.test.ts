@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
+import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type, withFakeTimers } from './harness';
 import type { SettingsView } from '../../shared/contracts/lifecycle.contract';
 import type { PanelView } from '../../shared/contracts/stats.contract';
 import type { ImportJobView } from '../../shared/contracts/import.contract';
@@ -128,11 +128,7 @@ describe('exports', () => {
     await flush();
     expect(page.text()).toContain('还没有导出过报表');
     // Polling runs on a timer: fake it, and let promises settle through microtasks.
-    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
-    const settle = async () => {
-      for (let i = 0; i < 100; i++) await Promise.resolve();
-    };
-    try {
+    await withFakeTimers(async (settle) => {
       find(page, '.btn')[0].dispatchEvent('tap');
       await settle();
       const req = calls().find((c) => c.action === 'export')!.event;
@@ -146,9 +142,7 @@ describe('exports', () => {
       await settle();
       expect(page.text()).toContain('已完成');
       expect(h.wx.getStorageSync('grid.exportJobs')).toEqual([{ id: req.jobId, period: page.data.month }]);
-    } finally {
-      jest.useRealTimers();
-    }
+    });
     await tap(page, '.open');
     expect(page.data.error).toBe('');
   });
@@ -269,11 +263,7 @@ describe('imports', () => {
     await flush();
     h.fake.messageFile = { name: '交易.xlsx', content: 'PK…' };
     await tap(page, '.file');
-    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
-    const settle = async () => {
-      for (let i = 0; i < 100; i++) await Promise.resolve();
-    };
-    try {
+    await withFakeTimers(async (settle) => {
       find(page, '.btn')[0].dispatchEvent('tap');
       await settle();
       expect(page.text()).toContain('导入仍在后台进行');
@@ -286,9 +276,7 @@ describe('imports', () => {
       expect(page.data.file).toBeNull();
       // Asking again for the same file would answer with the same job, not import twice.
       expect(new Set(calls().filter((c) => c.action !== 'list').map((c) => c.event.jobId)).size).toBe(1);
-    } finally {
-      jest.useRealTimers();
-    }
+    });
   });
 
   test('picking a chat file asks for the privacy agreement first; refused, no file is read', async () => {
