@@ -122,11 +122,15 @@ describe('lifecycle function', () => {
     expect(d.classes.premium ?? 0).toBe(0);
   });
 
-  it('a timer event runs the daily classification; the same shape from a user is routed as a call', async () => {
+  it('only the platform timer runs the jobs; the timer event shape from a user or from no one is routed as a call', async () => {
     const fromUser = await local.call('lifecycle', { Type: 'Timer', TriggerName: 'reclassify-daily' }, 'member-1');
     expect(fromUser.ok).toBe(false);
     expect(fromUser.error.details.issues[0].field).toBe('action');
-    const timer = await local.call('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' });
+    // No caller and the timer's event body: still not the timer (CloudBase's SOURCE says who invoked).
+    const forged = await local.call('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' });
+    expect(forged.ok).toBe(false);
+    expect(forged.error.details.issues[0].field).toBe('action');
+    const timer = (await local.cloud.callDetailed('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' }, { source: 'timer' })).result;
     expect(timer.ok).toBe(true);
     expect(timer.data.differences).toBe(0);
   });
