@@ -16,7 +16,9 @@ export type AuditAction =
   | 'staff-enable'
   | 'bind'
   | 'bind-code-issued'
-  | 'unbind';
+  | 'unbind'
+  /** a head-office user started a job the timer also runs (reconciliation, reclassification) */
+  | 'job-run';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

@@ -3,6 +3,7 @@ import { ERROR_CODES, type Envelope, fail, ok } from '../shared/envelope';
 import type { Role } from '../shared/domain/roles';
 import { type Caller, resolveCaller } from './caller';
 import { AppError } from './errors';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from './bounds';
 import { type Db, callerOpenid, getDb } from './db';
 import { type FieldSettings, loadSettings } from './settings';
 import { parseInput } from './validate';
@@ -68,6 +69,9 @@ export function createMain(handlers: Handlers, fnName = 'function'): (event: unk
     try {
       if (!event || typeof event !== 'object' || Array.isArray(event)) {
         throw new AppError('VALIDATION', 'event: 需要一个对象', { details: { issues: [{ field: 'event', message: '需要一个对象' }] } });
+      }
+      if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) {
+        throw new AppError('VALIDATION', `event: 嵌套超过 ${MAX_EVENT_DEPTH} 层`, { details: { issues: [{ field: 'event', message: `嵌套超过 ${MAX_EVENT_DEPTH} 层` }] } });
       }
       const raw = event as Record<string, unknown>;
       const name = raw.action;

@@ -1,5 +1,5 @@
 /** Cloud function `lifecycle`: merchant classes, lists as to-do lists, class history, thresholds, 去营销. */
-import { callerOpenid } from '../../server/db';
+import { isTimerCall } from '../../server/trigger';
 import { chinaDay, createMain, getDb, toEnvelope } from '../../server';
 import { ok } from '../../shared/envelope';
 import { goMarket, startMarketing } from './actions/go-market.action';
@@ -11,9 +11,12 @@ import { reclassifyMerchants } from './lifecycle.service';
 
 const routed = createMain({ reclassify, list, history, getSettings, updateSettings, goMarket, startMarketing }, 'lifecycle');
 
-/** The daily timer (config.json) reclassifies every merchant as of today; user calls go through the router. */
+/**
+ * The daily timer (config.json) reclassifies every merchant as of today; only the platform's word makes
+ * a call the timer's (isTimerCall), never the event body. Head office runs the same job with `reclassify`.
+ */
 export async function main(event: any, context?: unknown): Promise<unknown> {
-  if (event && event.Type === 'Timer' && !callerOpenid()) {
+  if (isTimerCall()) {
     try {
       const res = await reclassifyMerchants(getDb(), { asOf: chinaDay(new Date()) });
       return ok(res);

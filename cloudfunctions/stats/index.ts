@@ -3,7 +3,7 @@ import { createMain, getDb, toEnvelope } from '../../server';
 import { ok } from '../../shared/envelope';
 import { addDays } from '../../shared/domain/period.rules';
 import { chinaDay } from '../../server';
-import { callerOpenid } from '../../server/db';
+import { isTimerCall } from '../../server/trigger';
 import { dashboard } from './actions/dashboard.action';
 import { panel } from './actions/panel.action';
 import { rebuild } from './actions/rebuild.action';
@@ -15,11 +15,12 @@ import { runReconciliation } from './stats.jobs';
 const routed = createMain({ dashboard, workload, setTarget, panel, reconcile, rebuild }, 'stats');
 
 /**
- * A timer trigger (config.json) reconciles yesterday. Timer events carry no WeChat user; an event shaped
- * like a timer but sent by a user (an OPENID present) goes through the router like any call.
+ * The timer trigger (config.json) reconciles yesterday. Only the platform's word makes a call the timer's
+ * (isTimerCall); an event merely shaped like a timer (`{ Type: 'Timer' }`) goes through the router like
+ * any call and is refused there. Head office runs the same job with the `reconcile` action.
  */
 export async function main(event: any, context?: unknown): Promise<unknown> {
-  if (event && event.Type === 'Timer' && !callerOpenid()) {
+  if (isTimerCall()) {
     try {
       const db = getDb();
       const day = addDays(chinaDay(new Date()), -1);

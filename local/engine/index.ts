@@ -32,7 +32,19 @@ export interface LocalEngine {
 type DbClass = { reqClass: unknown };
 
 let active: Engine | null = null;
+let hook: RequestHook | null = null;
 let patched: { cls: DbClass; descriptor: PropertyDescriptor | undefined }[] = [];
+
+/**
+ * Wraps every request the transport sends (the local runtime counts, delays and cuts off requests per
+ * function call with it): `next` answers the request; the hook returns or throws what the client receives.
+ */
+export type RequestHook = (action: string, params: Record<string, unknown> | undefined, next: () => any) => Promise<any>;
+
+/** Installs (or with null removes) the one request hook. */
+export function setRequestHook(h: RequestHook | null): void {
+  hook = h;
+}
 
 /** The transport CloudBase's client instantiates (`new Db.reqClass(config)`) for every request. */
 export class LocalRequest {
@@ -40,8 +52,10 @@ export class LocalRequest {
 
   /** Sends one database action to the installed engine. */
   async send(action: string, params?: Record<string, unknown>): Promise<any> {
-    if (!active) throw new EngineError('DATABASE_REQUEST_FAILED', 'the local database engine is not installed');
-    return active.handle(action, params as Record<string, any>);
+    const engine = active;
+    if (!engine) throw new EngineError('DATABASE_REQUEST_FAILED', 'the local database engine is not installed');
+    const next = () => engine.handle(action, params as Record<string, any>);
+    return hook ? hook(action, params, next) : next();
   }
 }
 

@@ -1,6 +1,8 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FunctionNotFoundError, FUNCTION_NAME, LocalCloud } from '../runtime';
+import { MAX_EVENT_DEPTH, nestsDeeperThan } from '../../server/bounds';
+import { FUNCTION_ERR, FunctionCallError, FunctionNotFoundError, FUNCTION_NAME, LocalCloud } from '../runtime';
+import { MAX_EVENT_BYTES } from '../runtime/limits';
 import { contentTypeOf, StorageError } from '../storage';
 import { parseMultipart } from './multipart';
 
@@ -14,6 +16,8 @@ import { parseMultipart } from './multipart';
  *   GET  /storage/tmp/<path>?t=&sign=  a signed, expiring temporary link (no caller needed)
  *   GET  /healthz
  * The caller's OPENID comes from the `X-WX-OPENID` header, accepted only in local mode.
+ * A call the platform fails (timed out, too large) answers 504/413/502 with CloudBase's
+ * `{ errCode, errMsg }`, what wx.cloud.callFunction rejects with, instead of an envelope.
  */
 
 export type GatewayMode = 'local' | 'cloud';
@@ -27,6 +31,9 @@ export interface RequestLog {
   action?: string;
   status: number;
   ms: number;
+  /** database requests the function call made, and the longest chain of them made one after another */
+  requests?: number;
+  depth?: number;
 }
 
 /** A hook for extra routes (e.g. the browser preview's static files): return true when it answered. */
@@ -37,7 +44,7 @@ export interface GatewayOptions {
   mode?: GatewayMode;
   port?: number;
   host?: string;
-  /** largest JSON body of a function call (default 1 MiB, `MAX_BODY_BYTES`) */
+  /** largest JSON body of a function call (default 1 MiB, `MAX_BODY_BYTES`; at most CloudBase's 6 MB event) */
   maxBodyBytes?: number;
   /** largest upload (default 20 MiB, `MAX_UPLOAD_BYTES`) */
   maxUploadBytes?: number;
@@ -79,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { cloud } = options;
   const mode: GatewayMode = options.mode ?? (process.env.MODE === 'cloud' ? 'cloud' : 'local');
   const maxBody = options.maxBodyBytes ?? envNumber('MAX_BODY_BYTES', 1024 * 1024);
+  if (maxBody > MAX_EVENT_BYTES) throw new Error(`MAX_BODY_BYTES must be at most ${MAX_EVENT_BYTES} (CloudBase's largest function event), not ${maxBody}`);
   const maxUpload = options.maxUploadBytes ?? envNumber('MAX_UPLOAD_BYTES', 20 * 1024 * 1024);
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   const mounts: Mount[] = [...(options.mounts ?? [])];
@@ -120,9 +128,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (typeof event.action === 'string') entry.action = event.action.slice(0, 64);
       let result: unknown;
       try {
-        result = await cloud.call(fn, event, openid ?? undefined);
+        const outcome = await cloud.callDetailed(fn, event, { openid: openid ?? undefined });
+        entry.requests = outcome.requests;
+        entry.depth = outcome.depth;
+        result = outcome.result;
       } catch (err) {
         if (err instanceof FunctionNotFoundError) throw new HttpError(404, 'NOT_FOUND', `no function named "${fn}"`);
+        if (err instanceof FunctionCallError) {
+          const status = err.errCode === FUNCTION_ERR.timedOut ? 504 : err.errCode === FUNCTION_ERR.requestFail ? 413 : 502;
+          return sendJson(res, status, { errCode: err.errCode, errMsg: err.errMsg });
+        }
         throw err;
       }
       return sendJson(res, 200, result);
@@ -316,6 +331,7 @@ async function readJsonObject(req: IncomingMessage, limit: number): Promise<Reco
     throw new HttpError(400, 'VALIDATION', 'body: not valid JSON');
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError(400, 'VALIDATION', 'body: must be a JSON object');
+  if (nestsDeeperThan(value, MAX_EVENT_DEPTH)) throw new HttpError(400, 'VALIDATION', `body: nested deeper than ${MAX_EVENT_DEPTH} levels`);
   return value as Record<string, unknown>;
 }
 

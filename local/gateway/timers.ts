@@ -3,9 +3,25 @@ import { join } from 'node:path';
 import type { LocalCloud } from '../runtime';
 
 /**
- * Timer triggers in local mode: the `triggers` of each function's config.json fire as on CloudBase,
- * with CloudBase's 7-field cron (second minute hour day month weekday year) read in China time
- * (UTC+8) and the timer event `{ Type: 'Timer', TriggerName, Time, Message }`, with no WeChat caller.
+ * Timer triggers in local mode: the `triggers` of each function's config.json fire as on CloudBase, with
+ * CloudBase's 7-field cron (second minute hour day month weekday year), the timer event
+ * `{ Type: 'Timer', TriggerName, Time, Message }`, no WeChat caller, and the invocation source the
+ * platform reports for a timer (SOURCE `wx_trigger`, TRIGGER_SRC=timer): functions trust that, never
+ * the event body.
+ *
+ * The cron syntax is CloudBase's documented one (WeChat cloud development guide, 定时触发器; the same
+ * table at tencentcloudbase.github.io/2019-09-03-cloudfunction-timingtrigger): integers, `,` `-` `*` `/`,
+ * months also as JAN–DEC. Where those documents disagree or say nothing, an expression that could mean
+ * two things is refused rather than guessed:
+ *   - weekday numbers: one version reads 0 as Monday, another (and SCF) as Sunday, so weekdays are
+ *     accepted only as names, MON–SUN;
+ *   - a day of month and a weekday both restricted: standard cron ORs them, others AND them; refused;
+ *   - `?`, `L`, `W`, `#` (SCF extensions the CloudBase table does not list): refused.
+ *
+ * Time zone: the documents do not say in which zone the fields are read. The scheduler reads them in
+ * China time (UTC+8, `utcOffsetMinutes` 480) by default; the jobs must not depend on it. Ours take their
+ * dates from the China calendar when they run (chinaDay(now)), never from the firing hour, so a 02:30 or
+ * 03:00 read as UTC (10:30 or 11:00 in China) does the same work on the same day.
  */
 
 export interface TimerTrigger {
@@ -14,46 +30,59 @@ export interface TimerTrigger {
   cron: string;
 }
 
-type FieldSpec = { min: number; max: number };
-// second, minute, hour, day of month, month, day of week (0 = Sunday; 7 also Sunday), year
+type FieldSpec = { name: string; min: number; max: number; names?: string[] };
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** Weekday names in Date.getUTCDay() order (SUN = 0). */
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const FIELDS: FieldSpec[] = [
-  { min: 0, max: 59 },
-  { min: 0, max: 59 },
-  { min: 0, max: 23 },
-  { min: 1, max: 31 },
-  { min: 1, max: 12 },
-  { min: 0, max: 7 },
-  { min: 1970, max: 2099 },
+  { name: 'second', min: 0, max: 59 },
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
+  { name: 'weekday', min: 0, max: 6, names: WEEKDAYS },
+  { name: 'year', min: 1970, max: 2099 },
 ];
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+/** China time, the zone the scheduler reads crons in unless told otherwise. */
+export const CHINA_UTC_OFFSET_MINUTES = 8 * 60;
 
 /** A compiled cron expression: whether a given instant (to the second) matches. */
 export type CronMatcher = (at: Date) => boolean;
 
-/** Compiles a CloudBase 7-field cron expression; throws naming the field that is wrong. */
-export function compileCron(expr: string): CronMatcher {
+/** Compiles a CloudBase 7-field cron expression read at `utcOffsetMinutes`; throws naming the field that is wrong. */
+export function compileCron(expr: string, utcOffsetMinutes = CHINA_UTC_OFFSET_MINUTES): CronMatcher {
   const parts = expr.trim().split(/\s+/);
   if (parts.length !== 7) throw new Error(`cron "${expr}" must have 7 fields (second minute hour day month weekday year)`);
   const sets = parts.map((part, i) => parseField(part, FIELDS[i], i, expr));
+  if (sets[3] !== null && sets[5] !== null) {
+    throw new Error(`cron "${expr}": a day of month and a weekday together are read differently by different cron dialects; restrict one of them`);
+  }
+  const offsetMs = utcOffsetMinutes * 60_000;
   return (at) => {
-    // CloudBase reads timer crons in China time.
-    const d = new Date(at.getTime() + CHINA_OFFSET_MS);
-    const weekday = d.getUTCDay();
-    const values = [d.getUTCSeconds(), d.getUTCMinutes(), d.getUTCHours(), d.getUTCDate(), d.getUTCMonth() + 1, weekday, d.getUTCFullYear()];
-    return values.every((v, i) => sets[i] === null || sets[i]!.has(v) || (i === 5 && v === 0 && sets[i]!.has(7)));
+    const d = new Date(at.getTime() + offsetMs);
+    const values = [d.getUTCSeconds(), d.getUTCMinutes(), d.getUTCHours(), d.getUTCDate(), d.getUTCMonth() + 1, d.getUTCDay(), d.getUTCFullYear()];
+    return values.every((v, i) => sets[i] === null || sets[i]!.has(v));
   };
 }
 
 function parseField(part: string, spec: FieldSpec, index: number, expr: string): Set<number> | null {
-  if (part === '*' || part === '?') return null;
+  const where = `cron "${expr}": field ${index + 1} (${spec.name}, "${part}")`;
+  if (part === '*') return null;
   const out = new Set<number>();
+  const value = (token: string): number => {
+    const upper = token.toUpperCase();
+    if (spec.names?.includes(upper)) return spec.names.indexOf(upper) + (spec.name === 'month' ? 1 : 0);
+    if (spec.name === 'weekday') throw new Error(`${where}: write weekdays as MON–SUN; CloudBase's documents number them from Monday in one place and from Sunday in another`);
+    if (!/^\d+$/.test(token)) throw new Error(`${where} is not understood (CloudBase takes numbers, names, and , - * /)`);
+    return Number(token);
+  };
   for (const item of part.split(',')) {
-    const m = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(item);
-    if (!m) throw new Error(`cron "${expr}": field ${index + 1} ("${part}") is not understood`);
-    const from = m[1] === '*' ? spec.min : Number(m[1]);
-    const to = m[2] !== undefined ? Number(m[2]) : m[1] === '*' || m[3] !== undefined ? spec.max : from;
+    const m = /^(\*|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
+    if (!m) throw new Error(`${where} is not understood (CloudBase takes numbers, names, and , - * /)`);
+    const from = m[1] === '*' ? spec.min : value(m[1]);
+    const to = m[2] !== undefined ? value(m[2]) : m[1] === '*' || m[3] !== undefined ? spec.max : from;
     const step = m[3] !== undefined ? Number(m[3]) : 1;
-    if (from < spec.min || to > spec.max || from > to || step < 1) throw new Error(`cron "${expr}": field ${index + 1} ("${part}") is out of range ${spec.min}–${spec.max}`);
+    if (from < spec.min || to > spec.max || from > to || step < 1) throw new Error(`${where} is out of range ${spec.min}–${spec.max}`);
     for (let v = from; v <= to; v += step) out.add(v);
   }
   return out;
@@ -93,10 +122,19 @@ export interface TimerScheduler {
  * Fires the timer triggers of the cloud's functions. `start: false` leaves the clock to the caller
  * (tests call tick). A trigger whose previous run is still going is skipped, as one instance at a time.
  */
-export function startTimers(cloud: LocalCloud, options: { start?: boolean; log?: (line: Record<string, unknown>) => void } = {}): TimerScheduler {
+export function startTimers(
+  cloud: LocalCloud,
+  options: { start?: boolean; log?: (line: Record<string, unknown>) => void; utcOffsetMinutes?: number } = {},
+): TimerScheduler {
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   const triggers = findTimerTriggers(cloud.functionsRoot);
-  const compiled = triggers.map((t) => ({ ...t, matches: compileCron(t.cron) }));
+  const compiled = triggers.map((t) => {
+    try {
+      return { ...t, matches: compileCron(t.cron, options.utcOffsetMinutes) };
+    } catch (err) {
+      throw new Error(`function ${t.fn}, timer ${t.name}: ${(err as Error).message}`);
+    }
+  });
   const running = new Set<string>();
   let last = Math.floor(Date.now() / 1000);
 
@@ -108,9 +146,10 @@ export function startTimers(cloud: LocalCloud, options: { start?: boolean; log?:
         running.add(key);
         const t0 = Date.now();
         try {
-          const result = await cloud.call(t.fn, { Type: 'Timer', TriggerName: t.name, Time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: '' });
+          const event = { Type: 'Timer', TriggerName: t.name, Time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: '' };
+          const { result, requests, depth } = await cloud.callDetailed(t.fn, event, { source: 'timer' });
           const ok = result && typeof result === 'object' && 'ok' in result ? (result as { ok: unknown }).ok : null;
-          log({ time: new Date().toISOString(), level: 'info', msg: 'timer', fn: t.fn, trigger: t.name, ok, ms: Date.now() - t0 });
+          log({ time: new Date().toISOString(), level: 'info', msg: 'timer', fn: t.fn, trigger: t.name, ok, ms: Date.now() - t0, requests, depth });
         } catch (err) {
           log({ time: new Date().toISOString(), level: 'error', msg: 'timer failed', fn: t.fn, trigger: t.name, error: String(err) });
         } finally {

@@ -9,7 +9,12 @@ import { openEngine } from '../engine';
 import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
 import { loadCollections } from './collections';
-import { runAsCaller } from './wx-context';
+import { installDatabaseWire, Invocation, runInvocation } from './invocation';
+import { CLOUDBASERC_FILE, FunctionLimits, functionLimits, jsonBytes, MAX_EVENT_BYTES, MAX_RESULT_BYTES, readCloudbaserc } from './limits';
+import { CallSource, runAsCaller } from './wx-context';
+
+export { FunctionConfigError } from './limits';
+export type { CallSource } from './wx-context';
 
 /**
  * The local CloudBase: the engine behind the database client, the storage behind the storage API,
@@ -37,8 +42,14 @@ export interface StartLocalCloudOptions {
   publicBaseUrl?: string;
   /** collections file to apply (default database/collections.json) */
   collectionsFile?: string;
-  /** end a call after this long (default: the function's config.json timeout, else 60 s) */
+  /** end a call after this long instead of the function's configured timeout (tests of the timeout itself) */
   callTimeoutMs?: number;
+  /** deploy configuration holding each function's timeout and memory (default the repository's cloudbaserc.json; null for none) */
+  cloudbasercFile?: string | null;
+  /** round trip added to every database request a function call makes, ms (default `DB_LATENCY_MS`, else 0) */
+  dbLatencyMs?: number;
+  /** round trip added to every function call, ms (default `FN_LATENCY_MS`, else 0) */
+  fnLatencyMs?: number;
   /** receives what a failing function threw (default: one JSON line on stderr) */
   onFunctionError?: (fnName: string, err: unknown) => void;
 }
@@ -64,9 +75,35 @@ export interface SeedIfEmptyOptions {
   inWorker?: boolean;
 }
 
+/** One finished call: the function's JSON answer and what it cost on the database. */
+export interface CallOutcome {
+  result: any;
+  /** database requests the call made */
+  requests: number;
+  /** the longest chain of those made one after another (see invocation.ts) */
+  depth: number;
+  /** wall time of the call, ms, the round trips included */
+  ms: number;
+}
+
+export interface CallOptions {
+  /** the WeChat user making the call (none: a call with no user) */
+  openid?: string;
+  /** who invoked the function, as CloudBase reports it to the function (default: the mini program) */
+  source?: CallSource;
+}
+
 export interface LocalCloud {
-  /** Calls a function as `openid` (none: a call with no WeChat user, like a timer) and returns its JSON answer. */
+  /**
+   * Calls a function as `openid` (none: a call with no WeChat user) and returns its JSON answer. A call
+   * the platform fails (past its timeout, an event or answer over 6 MB) rejects with a FunctionCallError
+   * carrying CloudBase's errCode and errMsg, as wx.cloud.callFunction does.
+   */
   call(fnName: string, event?: Record<string, unknown>, openid?: string): Promise<any>;
+  /** Like `call`, with the call's database request count and sequential depth. */
+  callDetailed(fnName: string, event?: Record<string, unknown>, options?: CallOptions): Promise<CallOutcome>;
+  /** The timeout and memory each function runs under (validated against CloudBase's ranges at start). */
+  limitsOf(fnName: string): FunctionLimits;
   /** Whether a function of that name exists under the functions root. */
   hasFunction(fnName: string): boolean;
   /** The functions found under the functions root. */
@@ -93,12 +130,30 @@ export class FunctionNotFoundError extends Error {
   }
 }
 
+/**
+ * A call the platform failed, as wx.cloud.callFunction and wx-server-sdk's callFunction reject: `errCode`
+ * and `errMsg`. A timed-out call is `-504003` "Invoking task timed out after N seconds" (the error a mini
+ * program receives: `cloud.callFunction:fail Error: errCode: -504003 | errMsg: Invoking task timed out
+ * after 3 seconds`, reported in github.com/Mint-green/UnlearnableWord/issues/10).
+ */
+export class FunctionCallError extends Error {
+  constructor(
+    readonly errCode: number,
+    readonly errMsg: string,
+  ) {
+    super(`errCode: ${errCode} | errMsg: ${errMsg}`);
+    this.name = 'FunctionCallError';
+  }
+}
+
+/** wx-server-sdk's codes for a call that failed (FUNCTIONS_REQUEST_FAIL, FUNCTIONS_EXECUTE_FAIL) and CloudBase's timeout code. */
+export const FUNCTION_ERR = { requestFail: -504001, executeFail: -504002, timedOut: -504003 } as const;
+
 /** CloudBase function names: a letter first, then letters, digits, `-` and `_`, at most 60 characters. */
 export const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const APP_ID = 'wx-local';
-const DEFAULT_TIMEOUT_MS = 60_000;
 
 let ownPiKey: string | undefined;
 let open: LocalCloud | null = null;
@@ -113,6 +168,9 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
   const functionsRoot = resolve(options.functionsRoot ?? join(REPO_ROOT, from === 'build' ? 'build/cloudfunctions' : 'cloudfunctions'));
   const envId = options.envId ?? process.env.TCB_ENV ?? 'local';
   const reportFunctionError = options.onFunctionError ?? logFunctionError;
+  const dbLatencyMs = options.dbLatencyMs ?? latencyFromEnv('DB_LATENCY_MS');
+  const fnLatencyMs = options.fnLatencyMs ?? latencyFromEnv('FN_LATENCY_MS');
+  const rc = readCloudbaserc(options.cloudbasercFile === undefined ? CLOUDBASERC_FILE : options.cloudbasercFile);
 
   setPiKey(inMemory ? null : dataDir);
 
@@ -139,24 +197,26 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 
   const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
 
-  const timeouts = new Map<string, number>();
-  /** The function's timeout from its config.json (seconds), else CloudBase's console default for ours. */
-  const timeoutOf = (fnName: string): number => {
-    let ms = timeouts.get(fnName);
-    if (ms === undefined) {
-      ms = options.callTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-      try {
-        const config = JSON.parse(readFileSync(join(functionsRoot, fnName, 'config.json'), 'utf8'));
-        if (options.callTimeoutMs === undefined && Number.isInteger(config.timeout) && config.timeout > 0) ms = config.timeout * 1000;
-      } catch {
-        // no config.json: the default applies
-      }
-      timeouts.set(fnName, ms);
-    }
-    return ms;
-  };
-
   const hasFunction = (fnName: string): boolean => FUNCTION_NAME.test(fnName) && isFile(entryOf(fnName));
+  const functionNames = (): string[] => (existsSync(functionsRoot) ? readdirSync(functionsRoot).filter((name) => hasFunction(name)).sort() : []);
+
+  // Every function's timeout and memory, checked against CloudBase's ranges before anything runs.
+  const limits = new Map<string, FunctionLimits>();
+  const limitsOf = (fnName: string): FunctionLimits => {
+    let l = limits.get(fnName);
+    if (!l) limits.set(fnName, (l = functionLimits(functionsRoot, fnName, rc)));
+    return l;
+  };
+  const uninstallWire = installDatabaseWire({ latencyMs: dbLatencyMs });
+  try {
+    for (const name of functionNames()) limitsOf(name);
+  } catch (err) {
+    uninstallWire();
+    engine.close();
+    uninstallStorageRoute(storage);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
 
   const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
     const cached = loaded.get(fnName);
@@ -169,7 +229,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     return main;
   };
 
-  const invoke = async (fnName: string, event: Record<string, unknown>, openid?: string): Promise<unknown> => {
+  const invoke = async (fnName: string, event: Record<string, unknown>, call: CallOptions, inv: Invocation): Promise<unknown> => {
     let main: (event: unknown, context: unknown) => unknown;
     try {
       main = loadMain(fnName);
@@ -181,70 +241,104 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     }
     // The event crosses the wire as JSON (wx.cloud.callFunction's `data`): Dates arrive as strings,
     // undefined fields vanish, and the function never shares objects with the caller.
-    const wire = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
+    const text = JSON.stringify(event);
+    if (jsonBytes(text) > MAX_EVENT_BYTES) throw new FunctionCallError(FUNCTION_ERR.requestFail, `request event larger than ${MAX_EVENT_BYTES} bytes (6MB)`);
+    const wire = JSON.parse(text) as Record<string, unknown>;
+    const { openid } = call;
     // As on CloudBase, the platform (not the client) sets event.userInfo on calls from the mini program;
     // identity must still be taken from getWXContext().
     const { userInfo: _fromClient, ...rest } = wire;
     const input = openid ? { ...rest, userInfo: { appId: APP_ID, openId: openid } } : rest;
-    const limitMs = timeoutOf(fnName);
+    const { timeoutS, memoryMb } = limitsOf(fnName);
+    const limitMs = options.callTimeoutMs ?? timeoutS * 1000;
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       request_id: randomUUID(),
       function_name: fnName,
       function_version: '$LATEST',
       namespace: envId,
-      memory_limit_in_mb: 256,
+      memory_limit_in_mb: memoryMb,
       time_limit_in_ms: limitMs,
       environ: `TCB_ENV=${envId}`,
     };
     let result: unknown;
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     try {
-      // CloudBase ends a call at the function's timeout; the caller gets an error, not a hang.
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`function ${fnName} timed out after ${limitMs} ms`)), limitMs);
+      // CloudBase ends a call at the function's timeout: the caller gets the timeout error, and the
+      // instance is gone, so the call's later database requests never arrive (invocation.ts).
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), limitMs);
       });
-      result = await Promise.race([runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context)), timedOut]);
+      const run = runInvocation(inv, () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none')));
+      const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), deadline]);
+      if (first === 'timeout') {
+        timedOut = true;
+        // What the function still does is lost; its eventual failure is of no one's concern.
+        Promise.resolve(run).catch(() => undefined);
+      } else result = first.value;
     } catch (err) {
       reportFunctionError(fnName, err);
       return fail('INTERNAL', 'The service failed; please try again later.');
     } finally {
+      inv.live = false;
       clearTimeout(timer);
     }
+    if (timedOut) throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
     // The answer crosses the wire as JSON (wx.cloud.callFunction's `result`): Dates become strings.
+    let answer: string | undefined;
     try {
-      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      answer = result === undefined ? undefined : JSON.stringify(result);
     } catch (err) {
       reportFunctionError(fnName, err);
       return fail('INTERNAL', 'The service returned an answer that cannot be sent.');
+    }
+    if (answer === undefined) return null;
+    if (jsonBytes(answer) > MAX_RESULT_BYTES) throw new FunctionCallError(FUNCTION_ERR.executeFail, `response larger than ${MAX_RESULT_BYTES} bytes (6MB)`);
+    return JSON.parse(answer);
+  };
+
+  const callDetailed = async (fnName: string, event: Record<string, unknown> = {}, call: CallOptions = {}): Promise<CallOutcome> => {
+    if (closed) throw new Error('the local cloud is closed');
+    if (typeof fnName !== 'string' || !FUNCTION_NAME.test(fnName)) throw new FunctionNotFoundError(String(fnName));
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new TypeError('event must be a plain object');
+    try {
+      JSON.stringify(event);
+    } catch {
+      throw new TypeError('event must be JSON-serialisable (it crosses the wire as JSON)');
+    }
+    const inv = new Invocation(fnName);
+    const t0 = Date.now();
+    const run = async (): Promise<unknown> => {
+      // The client's round trip to the function: half on the way there, half back (FN_LATENCY_MS).
+      if (fnLatencyMs) await sleep(Math.floor(fnLatencyMs / 2));
+      try {
+        return await invoke(fnName, event, call, inv);
+      } finally {
+        if (fnLatencyMs) await sleep(fnLatencyMs - Math.floor(fnLatencyMs / 2));
+      }
+    };
+    const p = run();
+    inFlight.add(p);
+    try {
+      const result = await p;
+      return { result, requests: inv.requests, depth: inv.depth, ms: Date.now() - t0 };
+    } finally {
+      inFlight.delete(p);
     }
   };
 
   const localCloud: LocalCloud = {
     async call(fnName, event = {}, openid) {
-      if (closed) throw new Error('the local cloud is closed');
-      if (typeof fnName !== 'string' || !FUNCTION_NAME.test(fnName)) throw new FunctionNotFoundError(String(fnName));
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new TypeError('event must be a plain object');
-      try {
-        JSON.stringify(event);
-      } catch {
-        throw new TypeError('event must be JSON-serialisable (it crosses the wire as JSON)');
-      }
-      const p = invoke(fnName, event, openid);
-      inFlight.add(p);
-      try {
-        return await p;
-      } finally {
-        inFlight.delete(p);
-      }
+      return (await callDetailed(fnName, event, { openid })).result;
+    },
+    callDetailed,
+    limitsOf(fnName) {
+      if (!hasFunction(fnName)) throw new FunctionNotFoundError(fnName);
+      return limitsOf(fnName);
     },
     hasFunction,
-    functionNames() {
-      if (!existsSync(functionsRoot)) return [];
-      return readdirSync(functionsRoot)
-        .filter((name) => hasFunction(name))
-        .sort();
-    },
+    functionNames,
     database: () => cloud.database(),
     engine,
     storage,
@@ -280,6 +374,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       if (stopSeedWorker) await stopSeedWorker();
       await Promise.allSettled([...inFlight]);
       try {
+        uninstallWire();
         engine.uninstall();
         uninstallStorageRoute(storage);
       } finally {
@@ -411,6 +506,17 @@ function logFunctionError(fnName: string, err: unknown): void {
   // The stack goes to stderr for the developer; the caller only ever sees the INTERNAL envelope.
   const e = err as Error;
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', fn: fnName, error: e?.name ?? 'Error', message: e?.message ?? String(err), stack: e?.stack })}\n`);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A round trip from the environment: a whole number of ms, 0–10000; unset or empty means none. */
+function latencyFromEnv(name: string): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return 0;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 10_000) throw new Error(`${name} must be a whole number of milliseconds 0–10000, not "${raw}"`);
+  return ms;
 }
 
 function isFile(path: string): boolean {

@@ -31,11 +31,23 @@ export interface WxCaller {
   appid?: string;
 }
 
-/** Runs `fn` as a call from `caller`: inside it, cloud.getWXContext() returns that OPENID. */
-export function runAsCaller<T>(caller: WxCaller | null, fn: () => T): T {
+/**
+ * Who invoked a function, as CloudBase tells it: `client` a mini program (SOURCE `wx_client`), `timer`
+ * a timer trigger (SOURCE `wx_trigger`, and TRIGGER_SRC=timer, which node-sdk reads to pick the timer's
+ * API token), `none` a call from no WeChat client. SOURCE values: Cloud.getWXContext() reference,
+ * developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/utils/Cloud.getWXContext.html;
+ * wx-server-sdk reads it from TCB_SOURCE, node-sdk's utils/wxCloudToken.ts reads TRIGGER_SRC.
+ */
+export type CallSource = 'client' | 'timer' | 'none';
+
+/** Runs `fn` as a call from `caller`: inside it, cloud.getWXContext() returns that OPENID and the call's SOURCE. */
+export function runAsCaller<T>(caller: WxCaller | null, fn: () => T, source: CallSource = caller ? 'client' : 'none'): T {
   installProxy();
   const ctx: Record<string, string> = caller
     ? { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: caller.openid, WX_APPID: caller.appid ?? 'wx-local' }
     : { WX_CONTEXT_KEYS: '' };
+  // Set for every call, so an outer value never leaks into a call of another source.
+  ctx.TCB_SOURCE = source === 'client' ? 'wx_client' : source === 'timer' ? 'wx_trigger' : '';
+  ctx.TRIGGER_SRC = source === 'timer' ? 'timer' : '';
   return store.run(ctx, fn);
 }

@@ -35,6 +35,12 @@ function callLocal(name: string, event: Record<string, unknown>): Promise<unknow
       header: { 'content-type': 'application/json', 'X-WX-OPENID': getLocalOpenid() },
       timeout: 15000,
       success: (res) => {
+        const body = res.data as { errCode?: unknown; errMsg?: unknown } | null;
+        // A call the platform failed (timed out, too large) fails as wx.cloud.callFunction fails it.
+        if (body && typeof body === 'object' && typeof body.errCode === 'number' && !('ok' in body)) {
+          reject(new ServiceError({ code: 'NETWORK', message: `cloud.callFunction:fail Error: errCode: ${body.errCode} | errMsg: ${String(body.errMsg)}` }));
+          return;
+        }
         // The gateway answers bad requests (unknown function, non-JSON) with 4xx and an envelope body.
         if (res.data && typeof res.data === 'object') resolve(res.data);
         else reject(new ServiceError({ code: 'INTERNAL', message: `HTTP ${res.statusCode}` }));

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { startLocalCloud } from '../../local/runtime';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { centroid } from '../../shared/domain/geo.rules';
+import { CallCosts, latencyLine } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 
@@ -27,13 +28,13 @@ function p95(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))];
 }
 
-function report(label: string, xs: number[], targetMs: number, cpuMsPerCall?: number): void {
+function report(label: string, xs: number[], targetMs: number, cpuMsPerCall?: number, cost = ''): void {
   const med = median(xs);
   const verdict = med <= targetMs ? 'ok' : 'OVER TARGET';
   // CPU per call (this process, all threads) varies far less with the machine's load than wall time.
   const cpu = cpuMsPerCall === undefined ? '' : `  CPU ${cpuMsPerCall.toFixed(2)} ms/call`;
   console.log(
-    `${label.padEnd(46)} median ${med.toFixed(2).padStart(7)} ms  p95 ${p95(xs).toFixed(2).padStart(7)} ms  target ≤ ${targetMs} ms  (${(med / targetMs).toFixed(2)}× of target) ${verdict}${cpu}`,
+    `${label.padEnd(46)} median ${med.toFixed(2).padStart(7)} ms  p95 ${p95(xs).toFixed(2).padStart(7)} ms  target ≤ ${targetMs} ms  (${(med / targetMs).toFixed(2)}× of target) ${verdict}${cpu}${cost ? `  ${cost}` : ''}`,
   );
 }
 
@@ -57,8 +58,11 @@ export async function run(): Promise<void> {
   const cloud = await startLocalCloud({ dataDir, seed: 'demo', functionsFrom: 'source' });
   try {
     const merchants = (await cloud.database().collection('merchants').count()).total;
-    console.log(`demo bank ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${merchants} merchants`);
-    const call = (fn: string, event: Record<string, unknown>, openid: string) => cloud.call(fn, event, openid);
+    console.log(`demo bank ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${merchants} merchants; ${latencyLine()}`);
+    const costs = new CallCosts(cloud);
+    // Every call records its database requests and sequential depth under the figure it belongs to.
+    let figure = 'warm-up';
+    const call = (fn: string, event: Record<string, unknown>, openid: string) => costs.call(figure, fn, event, openid);
 
     const me = await expectOk(call('user', { action: 'me' }, 'demo-marketing'));
     const gridId = me.grids[0].id;
@@ -74,6 +78,7 @@ export async function run(): Promise<void> {
     // 1. Filing: no grid given (placed by polygon), duplicate check on mobile and name nearby.
     const filing: number[] = [];
     const filed: string[] = [];
+    figure = 'filing';
     const filingCpu = process.cpuUsage();
     for (let i = 0; i < RUNS; i++) {
       const at = jitter(i);
@@ -99,6 +104,7 @@ export async function run(): Promise<void> {
 
     // 2. Revisit with the six checks (one in six fails, opening or closing a follow-up task).
     const revisit: number[] = [];
+    figure = 'revisit';
     const revisitCpu = process.cpuUsage();
     for (let i = 0; i < RUNS; i++) {
       const failed = CHECK_ITEMS[i % 6];
@@ -109,8 +115,8 @@ export async function run(): Promise<void> {
       revisit.push(performance.now() - s);
     }
     const revisitCpuMs = cpuMs(revisitCpu);
-    report('filing (duplicate check + grid placement)', filing, 10, filingCpuMs / RUNS);
-    report('revisit submit (six checks, tasks, roll-ups)', revisit, 5, revisitCpuMs / RUNS);
+    report('filing (duplicate check + grid placement)', filing, 10, filingCpuMs / RUNS, costs.line('filing'));
+    report('revisit submit (six checks, tasks, roll-ups)', revisit, 5, revisitCpuMs / RUNS, costs.line('revisit'));
 
     // 3. A 20-row filtered list page at several depths, following the cursor (head office: the whole bank).
     const filters: [string, Record<string, unknown>, string][] = [
@@ -120,6 +126,7 @@ export async function run(): Promise<void> {
     ];
     const depths = [1, 10, 50, 100];
     for (const [label, filter, who] of filters) {
+      figure = `list ${label}`;
       const byDepth = new Map<number, number[]>(depths.map((d) => [d, []]));
       let reached = 0;
       // Walk the pages several times; each walk times every page at the listed depths.
@@ -139,7 +146,7 @@ export async function run(): Promise<void> {
       for (const d of depths) {
         const xs = byDepth.get(d)!;
         if (xs.length === 0) continue;
-        report(`list page ${String(d).padStart(3)} (${label})`, xs, 10);
+        report(`list page ${String(d).padStart(3)} (${label})`, xs, 10, undefined, d === depths[0] ? costs.line(`list ${label}`) : '');
       }
       const deepest = [...depths].reverse().find((d) => byDepth.get(d)!.length > 0)!;
       console.log(`  deepest page ${deepest} ÷ first page: ${(median(byDepth.get(deepest)!) / first).toFixed(2)}× (pages available: ${reached})`);

@@ -24,6 +24,7 @@ import { classifyMerchant } from '../../shared/domain/lifecycle.rules';
 import { maskMobile } from '../../shared/domain/mask.rules';
 import { addDay, allMerchantEvents, figuresFrom, isAcquiringOn, monthEnd } from '../../shared/domain/metrics.rules';
 import { type Period, previousPeriod } from '../../shared/domain/period.rules';
+import { CallCosts, latencyLine } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 /** Dashboard calls per unit, run once untimed and once timed: a warm instance serves many. */
@@ -229,7 +230,11 @@ export async function run(): Promise<void> {
     collectGarbage();
 
     const db = cloud.database();
-    const call = (fn: string, event: Record<string, unknown>, openid: string) => cloud.call(fn, event, openid);
+    console.log(latencyLine());
+    // Each call's database requests and sequential depth, recorded under the figure being timed.
+    const costs = new CallCosts(cloud);
+    let figure = 'warm-up';
+    const call = (fn: string, event: Record<string, unknown>, openid: string) => costs.call(figure, fn, event, openid);
 
     // 1. Dashboards from the roll-ups, side by side with the same figures by raw aggregation.
     const targets: [string, string][] = [['bank', 'bank'], ['branch', 'b3'], ['group', 'b3g1'], ['grid', 'b3g1n2']];
@@ -237,8 +242,8 @@ export async function run(): Promise<void> {
     if (runs('dashboard')) console.log('\ndashboard, period 2025-07: figures of the period, the previous period and 31 December, classes ("full" adds children, rankings, trend, targets);\n  raw: the same answer from merchants, deposits and visits; "same" compares every figure of both;\n  floor: the three reads a dashboard cannot do without (the caller\'s staff record, the unit, its roll-ups) issued alone, and the ratio they would leave');
     for (const [label, unitId] of runs('dashboard') ? targets : []) {
       // Both sides are timed warm: each runs untimed first, as often as it is then timed.
-      const leanCall = () => expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07', sections: [] }, 'bench-hq'));
-      const fullCall = () => expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07' }, 'bench-hq'));
+      const leanCall = () => ((figure = `dashboard ${label}`), expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07', sections: [] }, 'bench-hq')));
+      const fullCall = () => ((figure = `dashboard full ${label}`), expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07' }, 'bench-hq')));
       const fullRuns = Math.max(10, Math.round(DASHBOARD_RUNS / 40));
       await timeIt(DASHBOARD_RUNS, leanCall);
       const lean = await profiled(`dashboard-${label}`, () => timeIt(DASHBOARD_RUNS, leanCall));
@@ -263,6 +268,7 @@ export async function run(): Promise<void> {
         `  ${label.padEnd(7)} roll-ups ${fmt(median(lean))} (p95 ${fmt(p95(lean))}, full ${fmt(median(full))})  raw ${fmt(median(raw))}  ratio ${(median(raw) / median(lean)).toFixed(0).padStart(6)}×  same: ${same ? 'yes' : 'NO'}  target ≤ 5 ms, ≥ 100×: ${verdict(median(lean), 5)} / ${verdict(median(raw) / median(lean), 100, false)}` +
           `  floor ${fmt(median(floor))} (${(median(raw) / median(floor)).toFixed(0)}×)`,
       );
+      console.log(`          ${costs.line(`dashboard ${label}`)}; full: ${costs.line(`dashboard full ${label}`)}`);
     }
 
     // 2. A revisit through the visit function, including its roll-up updates in the same transaction.

@@ -65,7 +65,8 @@ describe('gateway: functions', () => {
     logs.length = 0;
     await post('/functions/notes', { action: 'whoami', secret: '13800000000' }, { 'x-wx-openid': 'demo-leader' });
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toEqual({ time: expect.any(String), method: 'POST', path: '/functions/notes', fn: 'notes', action: 'whoami', status: 200, ms: expect.any(Number) });
+    // `requests` and `depth`: the call's database requests and their longest sequential chain (whoami reads nothing).
+    expect(logs[0]).toEqual({ time: expect.any(String), method: 'POST', path: '/functions/notes', fn: 'notes', action: 'whoami', status: 200, ms: expect.any(Number), requests: 0, depth: 0 });
     const line = JSON.stringify(logs[0]);
     expect(line).not.toContain('13800000000');
     expect(line).not.toContain('demo-leader');

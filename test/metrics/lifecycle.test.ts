@@ -122,12 +122,30 @@ describe('lifecycle function', () => {
     expect(d.classes.premium ?? 0).toBe(0);
   });
 
-  it('a timer event runs the daily classification; the same shape from a user is routed as a call', async () => {
+  it('only the platform timer runs the jobs; the timer event shape from a user or from no one is routed as a call', async () => {
     const fromUser = await local.call('lifecycle', { Type: 'Timer', TriggerName: 'reclassify-daily' }, 'member-1');
     expect(fromUser.ok).toBe(false);
     expect(fromUser.error.details.issues[0].field).toBe('action');
-    const timer = await local.call('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' });
+    // No caller and the timer's event body: still not the timer (CloudBase's SOURCE says who invoked).
+    const forged = await local.call('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' });
+    expect(forged.ok).toBe(false);
+    expect(forged.error.details.issues[0].field).toBe('action');
+    const timer = (await local.cloud.callDetailed('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' }, { source: 'timer' })).result;
     expect(timer.ok).toBe(true);
     expect(timer.data.differences).toBe(0);
+  });
+
+  it('head office may start the same jobs explicitly, and each start is audited', async () => {
+    const db = local.cloud.database();
+    const before = (await db.collection('auditLog').where({ action: 'job-run' }).count()).total;
+    const rec = await okData(local.call('stats', { action: 'reconcile', from: '2026-03-30', to: '2026-03-30' }, 'hq-1'));
+    await okData(local.call('lifecycle', { action: 'reclassify', asOf: '2026-03-31', merchantIds: ['shop-a'] }, 'hq-1'));
+    const { data } = await db.collection('auditLog').where({ action: 'job-run' }).get();
+    expect(data).toHaveLength(before + 2);
+    const reconciled = data.find((a: any) => a.detail.job === 'reconcile' && a.target.id === rec.jobId);
+    expect(reconciled).toMatchObject({ staffId: expect.any(String), target: { collection: 'jobs', id: rec.jobId }, detail: { from: '2026-03-30', to: '2026-03-30' } });
+    expect(data.find((a: any) => a.detail.job === 'reclassify' && a.detail.asOf === '2026-03-31')).toMatchObject({ staffId: reconciled.staffId, detail: { merchants: 1 } });
+    // Nobody else may start them.
+    expect((await local.call('stats', { action: 'reconcile' }, 'member-1')).error.code).toBe('FORBIDDEN');
   });
 });

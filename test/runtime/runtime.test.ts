@@ -44,12 +44,15 @@ describe('startLocalCloud', () => {
     expect(answers.map((a) => a.data.openid)).toEqual(ids);
     expect(answers[3].data.userInfo).toEqual({ appId: 'wx-local', openId: 'openid-3' });
     expect(answers[0].data.piKeySet).toBe(true);
+    // CloudBase reports a mini program call's source as wx_client (Cloud.getWXContext() SOURCE).
+    expect(answers[0].data.source).toBe('wx_client');
   });
 
   it('calls without a WeChat user (as a timer trigger does) have no OPENID', async () => {
     const res = await cloud.call('notes', { action: 'whoami' });
     expect(res.data.openid).toBeNull();
     expect(res.data.userInfo).toBeNull();
+    expect(res.data.source).toBeNull();
   });
 
   it('turns a throw into the INTERNAL envelope without leaking its message, and keeps serving', async () => {
@@ -67,14 +70,16 @@ describe('startLocalCloud', () => {
     expect(await cloud.call('boom', { action: 'undefined' })).toBeNull();
   });
 
-  it('ends a call that outlives its timeout with INTERNAL', async () => {
+  it('fails a call that outlives its timeout as CloudBase does (errCode -504003), and keeps serving', async () => {
     await cloud.close();
     cloud = await startLocalCloud({ ...options, dataDir, callTimeoutMs: 100 });
-    const t0 = Date.now();
-    expect((await cloud.call('boom', { action: 'hang' })).error.code).toBe('INTERNAL');
-    expect(Date.now() - t0).toBeLessThan(2000);
-    await cloud.close();
-    cloud = await startLocalCloud({ ...options, dataDir });
+    try {
+      await expect(cloud.call('boom', { action: 'hang' })).rejects.toMatchObject({ name: 'FunctionCallError', errCode: -504003, errMsg: 'Invoking task timed out after 1 seconds' });
+      expect((await cloud.call('boom', { action: 'fine' })).data).toEqual({ fine: true });
+    } finally {
+      await cloud.close();
+      cloud = await startLocalCloud({ ...options, dataDir });
+    }
   });
 
   it('replaces a client-sent userInfo with the platform one, and drops it without a caller', async () => {
