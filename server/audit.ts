@@ -16,7 +16,9 @@ export type AuditAction =
   | 'staff-enable'
   | 'bind'
   | 'bind-code-issued'
-  | 'unbind';
+  | 'unbind'
+  /** a lookup by personal data (a duplicate check by mobile): counts only, the mobile as its keyed hash */
+  | 'pi-probe';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

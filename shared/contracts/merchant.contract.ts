@@ -137,9 +137,14 @@ export const assignMerchantInput = z.object({
 
 export const historyInput = z.object({ id: idSchema });
 
-/** A probable duplicate shown to the user; outside their scope only the reason and id are shown. */
+/**
+ * A probable duplicate shown to the user. Inside the caller's scope: the match as the caller may see it
+ * (masked). Outside: only that one exists, why, and which unit to ask (`askUnit`, the match's branch):
+ * no id, name, place or distance (minimum necessary, docs/security.md).
+ */
 export interface DuplicateOut {
-  merchantId: string;
+  /** only inside scope */
+  merchantId?: string;
   reasons: DuplicateReason[];
   distanceM?: number;
   inScope: boolean;
@@ -147,6 +152,8 @@ export interface DuplicateOut {
   address?: string | null;
   gridId?: string;
   operatorMobile?: string | null;
+  /** outside scope: the unit whose staff can compare the files */
+  askUnit?: { id: string; name: string };
 }
 
 /** The merchant file as a detail view shows it (personal information masked). */
