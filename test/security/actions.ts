@@ -42,7 +42,6 @@ export function listActions(): ActionEntry[] {
       const [action, ident] = entry.includes(':') ? entry.split(':').map((p) => p.trim()) : [entry, entry];
       const mod = from.get(ident);
       if (!mod) throw new Error(`${fn}.${action}: cannot find where ${ident} comes from`);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const def = require(join(ROOT, fn, mod.path))[mod.exported];
       if (!def?.schema) throw new Error(`${fn}.${action}: no schema on ${mod.exported}`);
       out.push({ fn, action, schema: def.schema, roles: def.roles ?? null, isPublic: Boolean(def.isPublic) });
