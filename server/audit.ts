@@ -18,7 +18,9 @@ export type AuditAction =
   | 'bind-code-issued'
   | 'unbind'
   /** a head-office user started a job the timer also runs (reconciliation, reclassification) */
-  | 'job-run';
+  | 'job-run'
+  /** a lookup by personal data (a duplicate check by mobile): counts only, the mobile as its keyed hash */
+  | 'pi-probe';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

@@ -18,6 +18,10 @@ export interface FieldSettings extends Settings {
   bindLockMinutes: number;
   /** Roles entitled to the full personal-information view (audited). */
   piRevealRoles: Role[];
+  /** Lookups by personal data (duplicate checks, filings matching a mobile) per person per day. */
+  piProbesPerDay: number;
+  /** Wrong binding codes bank-wide per hour before every bind waits for the next hour. */
+  bindMaxWrongPerHour: number;
 }
 
 /** Field-workflow defaults beside the shared ones (visit radius, due days and lifecycle live in shared/). */
@@ -27,6 +31,12 @@ export const FIELD_SETTING_DEFAULTS = {
   bindMaxWrongTries: 5,
   bindLockMinutes: 30,
   piRevealRoles: ['hq', 'branch', 'leader', 'member'] as Role[],
+  // A filer checks a handful of files a day; 100 keeps the 10,000 completions of a masked mobile
+  // (138****1234) 100 days of one person's quota away.
+  piProbesPerDay: 100,
+  // An 8-character code of 31 symbols is ~8.5e11 guesses; 60 an hour bank-wide keeps a guess across rotating
+  // OPENIDs below one in a million a year per outstanding code.
+  bindMaxWrongPerHour: 60,
 };
 
 /**

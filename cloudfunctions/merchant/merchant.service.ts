@@ -1,7 +1,7 @@
 import type { DuplicateOut, MerchantOut, MerchantRow } from '../../shared/contracts/merchant.contract';
 import type { PhotoInput, PointInput } from '../../shared/contracts/common.contract';
 import { maskIdNumber, maskMobile, maskName } from '../../shared/domain/mask.rules';
-import { type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, toLngLat } from '../../shared/domain/merchant-file.rules';
+import { type DuplicateMatch, type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, outOfScopeDuplicates, toLngLat } from '../../shared/domain/merchant-file.rules';
 import type { ProductCode, ProductHolding } from '../../shared/domain/product.rules';
 import {
   type ActionContext,
@@ -9,6 +9,7 @@ import {
   type SealedValue,
   type UnitDoc,
   assertInScope,
+  auditPiProbe,
   fieldError,
   findGridForPoint,
   forbidden,
@@ -16,9 +17,11 @@ import {
   hashPi,
   isInScope,
   iso,
+  loadUnits,
   newId,
   notFound,
   sealPi,
+  takePiProbe,
   type Tx,
 } from '../../server';
 
@@ -215,11 +218,18 @@ export interface DuplicateProbe {
   licenceCode?: string | null;
 }
 
+/** What a duplicate lookup found: the view for the caller, and every match's id for the stored review. */
+export interface FoundDuplicates {
+  view: DuplicateOut[];
+  matches: { merchantId: string; reasons: DuplicateMatch['reasons'] }[];
+}
+
 /**
- * Probable duplicates (domain §3): same operator mobile (by keyed hash), same licence code, same name
- * within the configured radius. Matches outside the caller's scope show only their id and reasons.
+ * Probable duplicates (domain §3), looked up bank-wide: same operator mobile (by keyed hash), same licence
+ * code, same name within the configured radius. The answer follows the caller's scope: a match inside it
+ * as the caller may see it (masked), one outside only as "one exists, ask this unit" (docs/security.md).
  */
-export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe): Promise<DuplicateOut[]> {
+export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe): Promise<FoundDuplicates> {
   const { db } = ctx;
   const _ = db.command;
   const found = new Map<string, MerchantDoc>();
@@ -233,7 +243,7 @@ export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe):
     const byName = _.or([{ name: probe.name }, { nameKey: normalizeShopName(probe.name) }]);
     add((await db.collection('merchants').where(byName).field(fields).limit(50).get()).data);
   }
-  if (found.size === 0) return [];
+  if (found.size === 0) return { view: [], matches: [] };
   const candidate: MerchantFileFields = {
     ...(probe.id ? { _id: probe.id } : {}),
     name: probe.name ?? null,
@@ -241,22 +251,51 @@ export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe):
     operator: { mobile: probe.mobileHash ? { hash: probe.mobileHash } : null },
     licenceCode: probe.licenceCode ?? null,
   };
-  return duplicateReasons(candidate, [...found.values()] as never).map((match) => {
+  const matches = duplicateReasons(candidate, [...found.values()] as never);
+  const inside: DuplicateOut[] = [];
+  const outside: { reasons: DuplicateMatch['reasons']; askUnit: { id: string; name: string } }[] = [];
+  const outsideUnits = matches.filter((x) => !isInScope(ctx.caller, found.get(x.merchantId)!.unitPath)).map((x) => askUnitOf(found.get(x.merchantId)!));
+  const units = await loadUnits(db, outsideUnits);
+  for (const match of matches) {
     const m = found.get(match.merchantId)!;
-    const inScope = isInScope(ctx.caller, m.unitPath);
-    if (!inScope) return { ...match, inScope };
-    return { ...match, inScope, name: m.name, address: m.address?.text ?? null, gridId: m.gridId, operatorMobile: m.operator?.mobile?.masked ?? null };
-  });
+    if (isInScope(ctx.caller, m.unitPath)) {
+      inside.push({ ...match, inScope: true, name: m.name, address: m.address?.text ?? null, gridId: m.gridId, operatorMobile: m.operator?.mobile?.masked ?? null });
+    } else {
+      const unitId = askUnitOf(m);
+      outside.push({ reasons: match.reasons, askUnit: { id: unitId, name: units.get(unitId)?.name ?? '' } });
+    }
+  }
+  return { view: [...inside, ...outOfScopeDuplicates(outside)], matches: matches.map(({ merchantId, reasons }) => ({ merchantId, reasons })) };
+}
+
+/** The unit to ask about a match outside scope: its branch (the bank for a file without one). */
+function askUnitOf(m: Pick<MerchantDoc, 'unitPath'>): string {
+  return m.unitPath?.[1] ?? m.unitPath?.[0] ?? '';
+}
+
+/**
+ * A duplicate lookup that carries personal data (an operator mobile) or is asked for on its own
+ * (`checkDuplicate`): taken from the caller's daily quota, looked up, and audited with what it found.
+ * A lookup whose answer is not shown (a filing forced past duplicates) is neither counted nor audited.
+ */
+export async function lookUpDuplicates(ctx: ActionContext, probe: DuplicateProbe, via: string, counted: boolean): Promise<FoundDuplicates> {
+  if (!counted) return findDuplicates(ctx, probe);
+  await takePiProbe(ctx);
+  const found = await findDuplicates(ctx, probe);
+  const kinds = [probe.mobileHash ? 'mobile' : null, probe.licenceCode ? 'licence' : null, probe.name && probe.location ? 'name' : null].filter((k): k is string => k !== null);
+  await auditPiProbe(ctx.db, ctx.caller, { via, probes: kinds, mobileHash: probe.mobileHash ?? null, merchantId: probe.id ?? null }, { matches: found.matches.length, inScope: found.view.filter((d) => d.inScope).length }, ctx.now);
+  return found;
 }
 
 /** Refuses to save over probable duplicates unless the caller decided (confirmDuplicateOf / force). */
-export function assertDuplicatesDecided(dups: DuplicateOut[], decision: { confirmDuplicateOf?: string; force?: boolean }): unknown {
-  if (dups.length === 0) return undefined;
-  const confirmed = decision.confirmDuplicateOf && dups.some((d) => d.merchantId === decision.confirmDuplicateOf);
+export function assertDuplicatesDecided(found: FoundDuplicates, decision: { confirmDuplicateOf?: string; force?: boolean }): unknown {
+  if (found.matches.length === 0) return undefined;
+  // Only a match the caller was shown can be confirmed as a different merchant.
+  const confirmed = decision.confirmDuplicateOf && found.view.some((d) => d.merchantId === decision.confirmDuplicateOf);
   if (!decision.force && !confirmed) {
-    throw new AppError('CONFLICT', '发现疑似重复商户，请核对后选择', { reason: 'MERCHANT.DUPLICATE', details: { duplicates: dups } });
+    throw new AppError('CONFLICT', '发现疑似重复商户，请核对后选择', { reason: 'MERCHANT.DUPLICATE', details: { duplicates: found.view } });
   }
-  return { matches: dups.map((d) => ({ merchantId: d.merchantId, reasons: d.reasons })), decision: decision.force ? 'force' : 'confirmed-distinct', confirmedId: decision.confirmDuplicateOf ?? null };
+  return { matches: found.matches, decision: decision.force ? 'force' : 'confirmed-distinct', confirmedId: decision.confirmDuplicateOf ?? null };
 }
 
 /** Keyed hash of a normalised mobile, as stored beside the sealed value. */

@@ -1,6 +1,8 @@
 import { type LifecycleClass, type Month, addMonth, monthOf } from '../../shared/domain/metrics.rules';
 import { type Classification, type MonthFigures, classifyMerchant, taskKindFor } from '../../shared/domain/lifecycle.rules';
 import { countOurProducts } from '../../shared/domain/product.rules';
+import type { Role } from '../../shared/domain/roles';
+import { taskAssignee } from '../../shared/domain/visit.rules';
 import { type Settings, resolveSettings } from '../../shared/domain/settings.rules';
 import { addDays } from '../../shared/domain/period.rules';
 import { type Db, getDoc } from '../db';
@@ -39,13 +41,8 @@ export interface ReclassifyResult {
 async function assigneeFor(db: Db, gridId: string, kind: 'abnormal-visit' | 'win-back', cache: Map<string, string | null>): Promise<string | null> {
   const key = `${gridId}|${kind}`;
   if (cache.has(key)) return cache.get(key)!;
-  const roles = kind === 'win-back' ? ['member', 'marketing'] : ['maintenance', 'member'];
-  const res = (await db.collection('staff').where({ gridIds: gridId, status: 'active' }).limit(50).get()) as { data: { _id: string; role: string }[] };
-  let id: string | null = null;
-  for (const role of roles) {
-    id = res.data.find((s) => s.role === role)?._id ?? null;
-    if (id) break;
-  }
+  const res = (await db.collection('staff').where({ gridIds: gridId, status: 'active' }).limit(50).get()) as { data: { _id: string; role: Role }[] };
+  const id = taskAssignee(kind, res.data)?._id ?? null;
   cache.set(key, id);
   return id;
 }

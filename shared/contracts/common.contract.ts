@@ -52,7 +52,7 @@ const coordinate = z.number({ error: '需要数字坐标' }).refine(Number.isFin
 
 /** A GCJ-02 point `{ lng, lat }` inside China (what wx.getLocation returns with type 'gcj02'). */
 export const pointSchema = z
-  .object({ lng: coordinate, lat: coordinate }, { error: '需要 { lng, lat } 坐标' })
+  .strictObject({ lng: coordinate, lat: coordinate }, { error: '需要 { lng, lat } 坐标' })
   .refine((p) => isPointInChina(p.lng, p.lat), { message: '坐标不在中国境内（需 GCJ-02 经纬度）' });
 export type PointInput = z.output<typeof pointSchema>;
 
@@ -69,7 +69,7 @@ export const fileIdSchema = z
   .regex(/^cloud:\/\/[^\s]+$/, '需要云存储文件 id（cloud://...）');
 
 /** A photo taken on site, with its stamp: when, where, by whom (domain §3, storefront photo). */
-export const photoSchema = z.object({
+export const photoSchema = z.strictObject({
   fileId: fileIdSchema,
   takenAt: instantSchema,
   location: pointSchema,

@@ -19,7 +19,7 @@ import {
 
 const daySchema = z.string({ error: '需要日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
-export const addressSchema = z.object({
+export const addressSchema = z.strictObject({
   district: text(20, '区县').optional(),
   township: text(30, '乡镇/街道').optional(),
   street: text(60, '路名').optional(),
@@ -27,13 +27,13 @@ export const addressSchema = z.object({
   text: text(200, '地址').optional(),
 });
 
-export const operatorSchema = z.object({
+export const operatorSchema = z.strictObject({
   name: text(20, '经营者姓名').optional(),
   mobile: mobileSchema.optional(),
   idNumber: idNumberSchema.optional(),
 });
 
-export const productHoldingSchema = z.object({
+export const productHoldingSchema = z.strictObject({
   product: z.enum(PRODUCTS, { error: '未知的产品' }),
   bank: z.enum(BANK_SIDES, { error: '应为 ours/other' }),
   otherBank: z.enum(OTHER_BANKS, { error: '未知的他行' }).optional(),
@@ -76,7 +76,7 @@ const duplicateDecision = {
   force: z.boolean({ error: '需要 true/false' }).optional(),
 };
 
-export const createMerchantInput = z.object({
+export const createMerchantInput = z.strictObject({
   /** Client-made id (UUID): a retried create returns the first result. */
   id: clientIdSchema,
   name: text(60, '店名'),
@@ -86,7 +86,7 @@ export const createMerchantInput = z.object({
   ...duplicateDecision,
 });
 
-export const updateMerchantInput = z.object({
+export const updateMerchantInput = z.strictObject({
   id: idSchema,
   /** Optimistic concurrency: the version the client edited; CONFLICT when the file changed since. */
   expectedVersion: z.number().int().min(1).optional(),
@@ -95,10 +95,10 @@ export const updateMerchantInput = z.object({
   ...duplicateDecision,
 });
 
-export const getMerchantInput = z.object({ id: idSchema });
-export const revealPiInput = z.object({ id: idSchema });
+export const getMerchantInput = z.strictObject({ id: idSchema });
+export const revealPiInput = z.strictObject({ id: idSchema });
 
-export const listMerchantsInput = z.object({
+export const listMerchantsInput = z.strictObject({
   gridId: idSchema.optional(),
   unitId: idSchema.optional(),
   lifecycleClass: z.enum(['to-win', 'qualified', 'premium', 'abnormal', 'lost'], { error: '未知的分类' }).optional(),
@@ -115,7 +115,7 @@ export const listMerchantsInput = z.object({
   ...pagingShape,
 });
 
-export const checkDuplicateInput = z.object({
+export const checkDuplicateInput = z.strictObject({
   /** The file itself when checking an existing one (skipped among the matches). */
   id: idSchema.optional(),
   name: text(60, '店名').optional(),
@@ -124,22 +124,27 @@ export const checkDuplicateInput = z.object({
   licenceCode: creditCodeSchema.optional(),
 });
 
-export const transferMerchantInput = z.object({ id: idSchema, toGridId: idSchema, reason: text(200, '原因') });
+export const transferMerchantInput = z.strictObject({ id: idSchema, toGridId: idSchema, reason: text(200, '原因') });
 
-export const updateProductsInput = z.object({ id: idSchema, products: productsSchema, expectedVersion: z.number().int().min(1).optional() });
+export const updateProductsInput = z.strictObject({ id: idSchema, products: productsSchema, expectedVersion: z.number().int().min(1).optional() });
 
-export const assignMerchantInput = z.object({
+export const assignMerchantInput = z.strictObject({
   id: idSchema,
   /** null clears it. */
   marketId: idSchema.nullable().optional(),
   wechatGroupId: idSchema.nullable().optional(),
 });
 
-export const historyInput = z.object({ id: idSchema });
+export const historyInput = z.strictObject({ id: idSchema });
 
-/** A probable duplicate shown to the user; outside their scope only the reason and id are shown. */
+/**
+ * A probable duplicate shown to the user. Inside the caller's scope: the match as the caller may see it
+ * (masked). Outside: only that one exists, why, and which unit to ask (`askUnit`, the match's branch):
+ * no id, name, place or distance (minimum necessary, docs/security.md).
+ */
 export interface DuplicateOut {
-  merchantId: string;
+  /** only inside scope */
+  merchantId?: string;
   reasons: DuplicateReason[];
   distanceM?: number;
   inScope: boolean;
@@ -147,6 +152,8 @@ export interface DuplicateOut {
   address?: string | null;
   gridId?: string;
   operatorMobile?: string | null;
+  /** outside scope: the unit whose staff can compare the files */
+  askUnit?: { id: string; name: string };
 }
 
 /** The merchant file as a detail view shows it (personal information masked). */

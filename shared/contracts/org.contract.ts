@@ -21,9 +21,9 @@ export const boundarySchema = z
 
 export const unitKindSchema = z.enum(['bank', 'branch', 'group', 'grid'], { error: '单元类型应为 bank/branch/group/grid' });
 
-export const listUnitsInput = z.object({ parentId: idSchema.optional(), kind: unitKindSchema.optional() });
-export const getUnitInput = z.object({ unitId: idSchema });
-export const createUnitInput = z.object({
+export const listUnitsInput = z.strictObject({ parentId: idSchema.optional(), kind: unitKindSchema.optional() });
+export const getUnitInput = z.strictObject({ unitId: idSchema });
+export const createUnitInput = z.strictObject({
   kind: z.enum(['branch', 'group', 'grid'], { error: '只能新建 branch/group/grid' }),
   name: text(40, '名称'),
   code: text(32, '编码').optional(),
@@ -33,7 +33,7 @@ export const createUnitInput = z.object({
   township: text(40, '乡镇').optional(),
   boundary: boundarySchema.optional(),
 });
-export const updateUnitInput = z.object({
+export const updateUnitInput = z.strictObject({
   unitId: idSchema,
   name: text(40, '名称').optional(),
   code: text(32, '编码').optional(),
@@ -42,16 +42,16 @@ export const updateUnitInput = z.object({
   boundary: boundarySchema.nullable().optional(),
 });
 
-export const listMarketsInput = z.object({ unitId: idSchema.optional() });
-export const createMarketInput = z.object({ name: text(40, '商圈名称'), branchId: idSchema, gridIds: z.array(idSchema).max(50, '最多 50 个网格').default([]) });
-export const updateMarketInput = z.object({ marketId: idSchema, name: text(40, '商圈名称').optional(), gridIds: z.array(idSchema).max(50, '最多 50 个网格').optional() });
-export const listWechatGroupsInput = z.object({ gridId: idSchema });
-export const createWechatGroupInput = z.object({ name: text(60, '群名称'), gridId: idSchema });
+export const listMarketsInput = z.strictObject({ unitId: idSchema.optional() });
+export const createMarketInput = z.strictObject({ name: text(40, '商圈名称'), branchId: idSchema, gridIds: z.array(idSchema).max(50, '最多 50 个网格').default([]) });
+export const updateMarketInput = z.strictObject({ marketId: idSchema, name: text(40, '商圈名称').optional(), gridIds: z.array(idSchema).max(50, '最多 50 个网格').optional() });
+export const listWechatGroupsInput = z.strictObject({ gridId: idSchema });
+export const createWechatGroupInput = z.strictObject({ name: text(60, '群名称'), gridId: idSchema });
 
 const gridIdsSchema = z.array(idSchema, { error: '需要网格 id 列表' }).max(50, '最多 50 个网格');
 const reason = optionalText(200);
 
-export const createStaffInput = z.object({
+export const createStaffInput = z.strictObject({
   name: text(20, '姓名'),
   role: roleSchema,
   unitId: idSchema,
@@ -59,18 +59,18 @@ export const createStaffInput = z.object({
   extraUnitIds: z.array(idSchema).max(50, '最多 50 个单元').default([]),
   mobile: mobileSchema,
 });
-export const staffIdInput = z.object({ staffId: idSchema, reason });
-export const moveStaffInput = z.object({ staffId: idSchema, unitId: idSchema, reason });
-export const assignGridsInput = z.object({ staffId: idSchema, gridIds: gridIdsSchema, reason });
-export const changeRoleInput = z.object({ staffId: idSchema, role: roleSchema, reason });
-export const setExtraScopeInput = z.object({ staffId: idSchema, unitIds: z.array(idSchema).max(50, '最多 50 个单元'), reason });
-export const listStaffInput = z.object({
+export const staffIdInput = z.strictObject({ staffId: idSchema, reason });
+export const moveStaffInput = z.strictObject({ staffId: idSchema, unitId: idSchema, reason });
+export const assignGridsInput = z.strictObject({ staffId: idSchema, gridIds: gridIdsSchema, reason });
+export const changeRoleInput = z.strictObject({ staffId: idSchema, role: roleSchema, reason });
+export const setExtraScopeInput = z.strictObject({ staffId: idSchema, unitIds: z.array(idSchema).max(50, '最多 50 个单元'), reason });
+export const listStaffInput = z.strictObject({
   unitId: idSchema.optional(),
   role: roleSchema.optional(),
   status: z.enum(['active', 'disabled'], { error: '状态应为 active/disabled' }).optional(),
   ...pagingShape,
 });
-export const getStaffInput = z.object({ staffId: idSchema });
+export const getStaffInput = z.strictObject({ staffId: idSchema });
 
 export interface UnitView {
   id: string;

@@ -11,7 +11,7 @@ z.config({ jitless: true });
 
 /** A period as a key ('2025-07-31', '2025-07', '2025', '2025-01-01..2025-03-31') or `{ kind, start, end }`. */
 export const periodInput = z
-  .union([z.string(), z.object({ kind: z.string(), start: z.string(), end: z.string() })], { error: '需要统计期间' })
+  .union([z.string(), z.strictObject({ kind: z.string(), start: z.string(), end: z.string() })], { error: '需要统计期间' })
   .transform((v, ctx) => {
     const p = parsePeriod(v);
     if (!p) {

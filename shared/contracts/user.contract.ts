@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Role } from '../domain/roles';
 import { text } from './common.contract';
 
-export const bindInput = z.object({
+export const bindInput = z.strictObject({
   /** The one-time binding code head office handed out (8 characters; case and spaces ignored). */
   code: z
     .string({ error: '需要绑定码' })
@@ -12,9 +12,9 @@ export const bindInput = z.object({
     .pipe(z.string().regex(/^[A-Z0-9]{6,16}$/, '绑定码应为 6–16 位字母或数字')),
 });
 
-export const meInput = z.object({});
+export const meInput = z.strictObject({});
 
-export const acceptPrivacyInput = z.object({
+export const acceptPrivacyInput = z.strictObject({
   /** Version of the privacy agreement the user accepted. */
   version: text(32, '协议版本'),
 });

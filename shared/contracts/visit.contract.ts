@@ -6,7 +6,7 @@ import { MARKETING_OUTCOMES, type TaskKind, VISIT_TYPES, type VisitType, visitCh
 import { type PhotoOut, type PointOut, clientIdSchema, fileIdSchema, idSchema, instantSchema, optionalText, pagingShape, photoSchema, pointSchema } from './common.contract';
 
 /** One of the six must-checks (六个必查) with its result, a note and an optional photo. */
-export const checkSchema = z.object({
+export const checkSchema = z.strictObject({
   item: z.enum(CHECK_ITEMS, { error: `检查项应为 ${CHECK_ITEMS.join('/')}` }),
   result: z.enum(CHECK_RESULTS, { error: '结果应为 pass/fail/na' }),
   note: optionalText(200),
@@ -14,7 +14,7 @@ export const checkSchema = z.object({
 });
 
 export const submitVisitInput = z
-  .object({
+  .strictObject({
     /** Client-made id (UUID): a retried submit answers with the first result and stores nothing twice. */
     visitId: clientIdSchema,
     merchantId: idSchema,
@@ -35,16 +35,16 @@ export const submitVisitInput = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['checks'], message: problem });
   });
 
-export const getVisitInput = z.object({ visitId: idSchema });
-export const listByMerchantInput = z.object({ merchantId: idSchema, ...pagingShape });
-export const tasksInput = z.object({
+export const getVisitInput = z.strictObject({ visitId: idSchema });
+export const listByMerchantInput = z.strictObject({ merchantId: idSchema, ...pagingShape });
+export const tasksInput = z.strictObject({
   /** 'mine': tasks assigned to me; 'unit': a unit's tasks (leaders and above, members for their grids). */
   scope: z.enum(['mine', 'unit'], { error: '应为 mine/unit' }).default('mine'),
   unitId: idSchema.optional(),
   status: z.enum(['open', 'done'], { error: '应为 open/done' }).default('open'),
   ...pagingShape,
 });
-export const closeTaskInput = z.object({ taskId: idSchema, note: optionalText(200) });
+export const closeTaskInput = z.strictObject({ taskId: idSchema, note: optionalText(200) });
 
 export interface CheckOut {
   item: CheckItem;

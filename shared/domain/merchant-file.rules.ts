@@ -118,6 +118,20 @@ export interface DuplicateMatch {
   distanceM?: number;
 }
 
+/**
+ * What a probable duplicate may tell a caller outside the match's scope (JR/T 0171-2020 minimum necessary):
+ * that matches exist, why, and which unit to ask: one entry per unit, reasons merged, no id, name or place.
+ */
+export function outOfScopeDuplicates(matches: readonly { reasons: readonly DuplicateReason[]; askUnit: { id: string; name: string } }[]): { reasons: DuplicateReason[]; inScope: false; askUnit: { id: string; name: string } }[] {
+  const byUnit = new Map<string, { reasons: Set<DuplicateReason>; askUnit: { id: string; name: string } }>();
+  for (const m of matches) {
+    const entry = byUnit.get(m.askUnit.id) ?? { reasons: new Set<DuplicateReason>(), askUnit: m.askUnit };
+    for (const r of m.reasons) entry.reasons.add(r);
+    byUnit.set(m.askUnit.id, entry);
+  }
+  return [...byUnit.values()].map((e) => ({ reasons: DUPLICATE_REASONS.filter((r) => e.reasons.has(r)), inScope: false as const, askUnit: e.askUnit }));
+}
+
 /** Shop name as compared for duplicates: width-folded, lower case, without spaces and punctuation. */
 export function normalizeShopName(name: string): string {
   return name

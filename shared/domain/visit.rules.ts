@@ -7,6 +7,7 @@
  */
 import { CHECK_ITEMS, checksProblem, type CheckOutcome } from './check.rules';
 import { addDays, dayKey } from './period.rules';
+import type { Role } from './roles';
 import { DEFAULT_SETTINGS, type Settings } from './settings.rules';
 
 export const VISIT_TYPES = ['filing', 'marketing', 'revisit', 'maintenance'] as const;
@@ -33,6 +34,27 @@ export const MARKETING_OUTCOME_LABELS: Record<MarketingOutcome, string> = {
 /** Task kinds a visit or the lifecycle engine opens (data model `tasks.kind`). */
 export const TASK_KINDS = ['check-followup', 'abnormal-visit', 'win-back', 'marketing'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
+
+/**
+ * Who in a grid acts on a task of each kind, first choice first (domain §5 and §6, the iron triangle): the
+ * maintenance assistant fixes failed checks and visits abnormal merchants, the marketing assistant markets,
+ * the grid member owns the relationship and wins lost merchants back.
+ */
+export const TASK_ASSIGNEE_ROLES: Record<TaskKind, readonly Role[]> = {
+  'check-followup': ['maintenance'],
+  'abnormal-visit': ['maintenance', 'member'],
+  'win-back': ['member', 'marketing'],
+  marketing: ['marketing', 'member'],
+};
+
+/** The staff member of a grid to assign a task of `kind` to (the staff given are that grid's, active), or null. */
+export function taskAssignee<T extends { _id: string; role: Role }>(kind: TaskKind, gridStaff: readonly T[]): T | null {
+  for (const role of TASK_ASSIGNEE_ROLES[kind]) {
+    const found = [...gridStaff].filter((s) => s.role === role).sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))[0];
+    if (found) return found;
+  }
+  return null;
+}
 
 /** True when `value` is a visit type code. */
 export function isVisitType(value: unknown): value is VisitType {

@@ -86,7 +86,8 @@ describe('merchant.create', () => {
     const inGr3 = completeFile(S.marketing2, { gridId: U.gr3, location: IN.gr3, photos: [photo(S.marketing2, IN.gr3)], operator: { name: '周', mobile: shared } });
     expect((await local.call('merchant', { action: 'create', ...inGr3 }, O.marketing2)).ok).toBe(true);
     const res = await call('checkDuplicate', { mobile: shared });
-    expect(res.data.duplicates).toEqual([{ merchantId: inGr3.id, reasons: ['same-mobile'], inScope: false }]);
+    // Outside scope: that one exists and which unit to ask, no id (docs/security.md, oracles).
+    expect(res.data.duplicates).toEqual([{ reasons: ['same-mobile'], inScope: false, askUnit: { id: U.br2, name: '戴南支行' } }]);
   });
 
   it('validates every field with its dotted name and writes nothing', async () => {

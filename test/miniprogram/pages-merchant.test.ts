@@ -163,7 +163,7 @@ describe('filing form', () => {
       if (ev.action === 'me') return me('marketing');
       if (ev.action === 'create' && !ev.force) {
         n++;
-        return { duplicates: [{ merchantId: 'm-7', reasons: ['same-name-nearby'], distanceM: 31, inScope: true, name: '李家超市', address: '英武中路10号' }, { merchantId: 'm-8', reasons: ['same-mobile'], inScope: false }] };
+        return { duplicates: [{ merchantId: 'm-7', reasons: ['same-name-nearby'], distanceM: 31, inScope: true, name: '李家超市', address: '英武中路10号' }, { reasons: ['same-mobile'], inScope: false, askUnit: { id: 'u-br2', name: '戴南支行' } }] };
       }
       return { merchant: merchantOut({ id: ev.id }), isReplay: false };
     });
@@ -173,7 +173,8 @@ describe('filing form', () => {
     expect(n).toBe(1);
     expect(page.text()).toContain('可能重复的商户');
     expect(page.text()).toContain('50米内同名商户（相距 31 米）');
-    expect(page.text()).toContain('其他网格的商户');
+    expect(page.text()).toContain('戴南支行的商户');
+    expect(page.text()).toContain('请联系该单位核实');
     await tap(page, '.dup .btn');
     const last = calls().filter((c) => c.action === 'create').at(-1)!.event;
     expect(last.force).toBe(true);

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { type SaveMerchantOutput, createMerchantInput } from '../../../shared/contracts/merchant.contract';
-import { type ActionContext, AppError, defineAction, getDoc, inTransaction, isDuplicateKey, onMerchantWritten } from '../../../server';
+import { type ActionContext, AppError, assertInScope, defineAction, getDoc, inTransaction, isDuplicateKey, onMerchantWritten } from '../../../server';
 import { chinaDay } from '../../../server/time';
 import {
   type MerchantDoc,
   assertDuplicatesDecided,
   checkMarketAndGroup,
-  findDuplicates,
+  lookUpDuplicates,
   merchantView,
   mobileHash,
   placeInGrid,
@@ -56,8 +56,10 @@ async function file(input: z.output<typeof createMerchantInput>, ctx: ActionCont
   const grid = await placeInGrid(ctx, input.gridId, input.location);
   await checkMarketAndGroup(ctx, grid, input.marketId, input.wechatGroupId);
   const hash = mobileHash(input.operator?.mobile);
-  const dups = await findDuplicates(ctx, { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode });
-  const review = assertDuplicatesDecided(dups, input);
+  // A mobile looked up for an answer the caller sees (not forced past duplicates) is a personal-data probe.
+  const probe = { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode };
+  const found = await lookUpDuplicates(ctx, probe, 'merchant.create', Boolean(hash) && !input.force);
+  const review = assertDuplicatesDecided(found, input);
 
   const doc = withCompleteness<MerchantDoc>(
     {
@@ -102,10 +104,15 @@ async function file(input: z.output<typeof createMerchantInput>, ctx: ActionCont
   return { merchant: merchantView(doc), isReplay: false };
 }
 
-/** The stored result of an earlier create with this id by the same caller (a retry), or null if none. */
+/**
+ * The stored result of an earlier create with this id by the same caller (a retry), or null if none. The
+ * file is shown as it is now, so only as `get` would show it: a file moved out of the caller's scope since
+ * (a transfer) is FORBIDDEN, as `get` answers.
+ */
 async function replayOf(ctx: ActionContext, id: string): Promise<SaveMerchantOutput | null> {
   const existing = await getDoc<MerchantDoc>(ctx.db, 'merchants', id);
   if (!existing) return null;
   if (existing.createdBy !== ctx.caller.staffId) throw new AppError('CONFLICT', '该商户编号已被使用', { reason: 'MERCHANT.ID_TAKEN' });
+  assertInScope(ctx.caller, existing.unitPath);
   return { merchant: merchantView(existing), isReplay: true };
 }

@@ -1,11 +1,22 @@
 import { transferMerchantInput } from '../../../shared/contracts/merchant.contract';
-import { AppError, type StaffDoc, defineAction, fieldError, getDoc, inTransaction, notFound, onMerchantWritten } from '../../../server';
+import { type TaskKind, taskAssignee } from '../../../shared/domain/visit.rules';
+import { AppError, type Db, type StaffDoc, computeScope, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound, onMerchantWritten, type UnitDoc } from '../../../server';
 import { type MerchantDoc, loadGridForWrite, loadMerchantInScope, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+
+const MANAGERS: readonly string[] = ['hq', 'branch', 'leader'];
+
+interface OpenTask {
+  _id: string;
+  kind: TaskKind;
+  assigneeId: string | null;
+}
 
 /**
  * `transfer` (head office, branch, grid leader): moves a merchant to another grid ("every merchant has
- * exactly one grid"), with history; its open tasks follow it to the new grid's maintenance assistant and
- * the old grid's WeChat group is cleared.
+ * exactly one grid"), with history. Every open task moves with it to someone who can act on it in the new
+ * grid: its assignee when the new grid is in their scope and the kind is theirs, else the new grid's staff
+ * for that kind (shared TASK_ASSIGNEE_ROLES), else nobody (the unit's managers see it). The old grid's
+ * WeChat group is cleared.
  */
 export const transfer = defineAction({
   schema: transferMerchantInput,
@@ -14,8 +25,10 @@ export const transfer = defineAction({
     const m = await loadMerchantInScope(ctx, input.id);
     const grid = await loadGridForWrite(ctx, input.toGridId, 'toGridId');
     if (grid._id === m.gridId) throw fieldError('toGridId', '商户已在该网格', 'MERCHANT.SAME_GRID');
-    const openTasks = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open' }).limit(100).get()).data as { _id: string; kind: string }[];
-    const assistant = (await ctx.db.collection('staff').where({ role: 'maintenance', gridIds: grid._id, status: 'active' }).orderBy('_id', 'asc').limit(1).get()).data[0] as StaffDoc | undefined;
+    // Queries cannot run inside a CloudBase transaction; a merchant has at most a dozen open tasks
+    // (six follow-ups, one of each lifecycle kind, one marketing).
+    const openTasks = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open' }).field({ _id: true, kind: true, assigneeId: true }).limit(100).get()).data as OpenTask[];
+    const assignees = openTasks.length ? await assigneesIn(ctx.db, grid, openTasks) : new Map<string, string | null>();
     const next = await inTransaction(ctx.db, async (tx) => {
       const cur = await getDoc<MerchantDoc>(tx, 'merchants', m._id);
       if (!cur) throw notFound('商户', 'MERCHANT.NOT_FOUND');
@@ -23,8 +36,9 @@ export const transfer = defineAction({
       const after: MerchantDoc = { ...cur, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
       await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
       for (const t of openTasks) {
-        const reassign = t.kind === 'check-followup' ? { assigneeId: assistant?._id ?? null } : {};
-        await tx.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, ...reassign } });
+        const assigneeId = assignees.get(t._id) ?? null;
+        const moved = { fromGridId: cur.gridId, fromAssigneeId: t.assigneeId ?? null, at: ctx.now };
+        await tx.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, assigneeId, movedFrom: moved } });
       }
       await recordMerchantChange(tx, { merchantId: cur._id, change: 'transferred', by: ctx.caller.staffId, at: ctx.now, fromGridId: cur.gridId, toGridId: grid._id, reason: input.reason });
       await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
@@ -33,3 +47,21 @@ export const transfer = defineAction({
     return { merchant: merchantView(next), isReplay: false };
   },
 });
+
+/** The assignee each open task gets in the new grid (task id → staff id or null). */
+async function assigneesIn(db: Db, grid: UnitDoc, tasks: OpenTask[]): Promise<Map<string, string | null>> {
+  const _ = db.command;
+  const gridStaff = (await db.collection('staff').where({ gridIds: grid._id, status: 'active' }).limit(100).get()).data as StaffDoc[];
+  const current = [...new Set(tasks.map((t) => t.assigneeId).filter((id): id is string => Boolean(id)))];
+  const holders = current.length ? ((await db.collection('staff').where({ _id: _.in(current) }).limit(100).get()).data as StaffDoc[]) : [];
+  const byId = new Map(holders.map((s) => [s._id, s]));
+  const out = new Map<string, string | null>();
+  for (const t of tasks) {
+    const holder = t.assigneeId ? byId.get(t.assigneeId) : undefined;
+    // Home unit a grid only matters here when it is the new grid itself. Managers act on any task in scope.
+    const fits = holder && (MANAGERS.includes(holder.role) || taskAssignee(t.kind, [holder]) !== null);
+    const canAct = holder && fits && holder.status === 'active' && isInScope({ scope: computeScope(holder, holder.unitId === grid._id) }, grid.unitPath);
+    out.set(t._id, canAct ? holder._id : (taskAssignee(t.kind, gridStaff)?._id ?? null));
+  }
+  return out;
+}

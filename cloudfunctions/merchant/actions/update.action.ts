@@ -4,7 +4,7 @@ import {
   type MerchantDoc,
   assertDuplicatesDecided,
   checkMarketAndGroup,
-  findDuplicates,
+  lookUpDuplicates,
   loadMerchantInScope,
   merchantView,
   mobileHash,
@@ -31,14 +31,17 @@ export const update = defineAction({
     let review: unknown;
     if (identityChanged) {
       const here = input.location ?? pointOut(current.location);
-      const dups = await findDuplicates(ctx, {
+      const newMobile = input.operator?.mobile !== undefined;
+      const probe = {
         id: current._id,
         name: input.name ?? current.name,
         location: here,
-        mobileHash: input.operator?.mobile !== undefined ? mobileHash(input.operator.mobile) : (current.operator?.mobile?.hash ?? null),
+        mobileHash: newMobile ? mobileHash(input.operator!.mobile) : (current.operator?.mobile?.hash ?? null),
         licenceCode: input.licenceCode ?? current.licenceCode ?? null,
-      });
-      review = assertDuplicatesDecided(dups, input);
+      };
+      // A new mobile looked up for an answer the caller sees is a personal-data probe (the stored one is not).
+      const found = await lookUpDuplicates(ctx, probe, 'merchant.update', newMobile && !input.force);
+      review = assertDuplicatesDecided(found, input);
     }
     const fields = Object.keys(input).filter((k) => !['id', 'expectedVersion', 'confirmDuplicateOf', 'force'].includes(k));
     const sealed = input.operator ? sealOperator(input.operator) : null;

@@ -6,8 +6,10 @@ import {
   callerFromStaff,
   definePublicAction,
   fieldError,
+  getDb,
   getDoc,
   hashPi,
+  isDuplicateKey,
   inTransaction,
   recordStaffChange,
 } from '../../../server';
@@ -22,8 +24,10 @@ interface BindAttempts {
 
 /**
  * `bind`: the first call from WeChat with a one-time code binds the caller's OPENID to that staff record.
- * The code is stored only as a keyed hash, expires, works once; five wrong codes lock the OPENID out for a
- * while (RATE_LIMITED), so a code cannot be guessed.
+ * The code is stored only as a keyed hash, expires, works once. Guessing is bounded twice: five wrong codes
+ * lock the OPENID out for a while, and wrong codes bank-wide are counted per hour, so rotating OPENIDs
+ * (every new WeChat account is a new one) cannot try more than `bindMaxWrongPerHour` codes an hour in all.
+ * Either lock refuses a right code too (RATE_LIMITED), so a locked caller learns nothing from an answer.
  */
 export const bind = definePublicAction({
   schema: bindInput,
@@ -33,11 +37,18 @@ export const bind = definePublicAction({
     if (ctx.caller) throw new AppError('CONFLICT', '该微信已绑定员工账号，如需更换请联系总行解绑', { reason: 'USER.ALREADY_BOUND' });
     const settings = await ctx.settings();
     const attemptsId = hashPi(`bind:${openid}`);
-    const attempts = await getDoc<BindAttempts>(db, 'bindAttempts', attemptsId);
+    const hourId = wrongHourId(now);
+    const [attempts, hour] = await Promise.all([getDoc<BindAttempts>(db, 'bindAttempts', attemptsId), getDoc<{ count: number }>(db, 'bindAttempts', hourId)]);
     if (attempts?.lockedUntil && new Date(attempts.lockedUntil).getTime() > now.getTime()) {
       throw new AppError('RATE_LIMITED', '绑定码错误次数过多，请稍后再试', {
         reason: 'USER.BIND_LOCKED',
         details: { retryAfter: new Date(attempts.lockedUntil).toISOString() },
+      });
+    }
+    if ((hour?.count ?? 0) >= settings.bindMaxWrongPerHour) {
+      throw new AppError('RATE_LIMITED', '绑定请求过多，请稍后再试', {
+        reason: 'USER.BIND_BUSY',
+        details: { retryAfter: new Date(Math.floor(now.getTime() / 3600000) * 3600000 + 3600000).toISOString() },
       });
     }
 
@@ -48,6 +59,7 @@ export const bind = definePublicAction({
       staff && staff.status === 'active' && !staff.openid && staff.bindCodeExpiresAt && new Date(staff.bindCodeExpiresAt).getTime() > now.getTime();
     if (!usable) {
       await countWrongTry(ctx.db, attemptsId, attempts, now, settings.bindMaxWrongTries, settings.bindLockMinutes);
+      await countWrongHour(ctx.db, hourId, now);
       throw fieldError('code', '绑定码无效或已过期', 'USER.BIND_CODE_INVALID');
     }
 
@@ -85,4 +97,24 @@ async function countWrongTry(
     lockedUntil: count >= max ? new Date(now.getTime() + windowMs) : null,
   };
   await db.collection('bindAttempts').doc(id).set({ data: doc });
+}
+
+/** The bank-wide counter of wrong codes in the hour of `now` (UTC hours; written only by wrong codes). */
+function wrongHourId(now: Date): string {
+  return `wrong:${now.toISOString().slice(0, 13)}`;
+}
+
+/** Counts one wrong code bank-wide in this hour: an atomic increment, the document made by the first. */
+async function countWrongHour(db: Parameters<typeof getDoc>[0], id: string, now: Date): Promise<void> {
+  const _ = getDb().command;
+  const res = await db.collection('bindAttempts').doc(id).update({ data: { count: _.inc(1) } });
+  if (res.stats.updated === 0) {
+    try {
+      await db.collection('bindAttempts').add({ data: { _id: id, count: 1, hour: now.toISOString().slice(0, 13) } });
+    } catch (err) {
+      // Another wrong code made it first: count on it.
+      if (!isDuplicateKey(err)) throw err;
+      await db.collection('bindAttempts').doc(id).update({ data: { count: _.inc(1) } });
+    }
+  }
 }

@@ -144,10 +144,14 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
   });
 }
 
-/** The first result of an earlier submit of this visit id by the same caller, or null if none. */
+/**
+ * The first result of an earlier submit of this visit id by the same caller, or null if none; shown only
+ * as `get` would show it (the caller's scope re-checked: a grid taken from them since is FORBIDDEN).
+ */
 async function replayOf(ctx: ActionContext, visitId: string, merchantId: string): Promise<SubmitVisitOutput | null> {
   const v = await getDoc<VisitDoc>(ctx.db, 'visits', visitId);
   if (!v) return null;
   if (v.staffId !== ctx.caller.staffId || v.merchantId !== merchantId) throw new AppError('CONFLICT', '该走访编号已被使用', { reason: 'VISIT.ID_TAKEN' });
+  assertInScope(ctx.caller, v.unitPath);
   return { visit: visitView(v), openedTaskIds: v.result?.openedTaskIds ?? [], closedTaskIds: v.result?.closedTaskIds ?? [], isReplay: true };
 }

@@ -14,11 +14,13 @@ import { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
 const OUR_CYCLE = ['none', 'in-progress', 'active'];
 
 /** A probable duplicate as the warning lists it (outside the user's scope only the reason shows). */
-export function toDuplicateRow(d: DuplicateOut) {
+export function toDuplicateRow(d: DuplicateOut, index = 0) {
   return {
-    id: d.merchantId,
-    name: d.inScope ? d.name ?? '' : '其他网格的商户',
-    address: d.inScope ? d.address ?? '' : '',
+    key: d.merchantId ?? `ask-${d.askUnit?.id ?? ''}-${index}`,
+    id: d.merchantId ?? '',
+    // Outside the user's scope the server says only that a match exists and which unit to ask.
+    name: d.inScope ? d.name ?? '' : `${d.askUnit?.name || '其他单位'}的商户`,
+    address: d.inScope ? d.address ?? '' : '不在您的范围内，请联系该单位核实',
     why: d.reasons.map((r) => DUPLICATE_REASON_LABELS[r] ?? r).join('、') + (d.distanceM !== undefined ? `（相距 ${Math.round(d.distanceM)} 米）` : ''),
     inScope: d.inScope,
   };

@@ -1,0 +1,58 @@
+import type { Caller } from './caller';
+import { type Db, getDoc } from './db';
+import { AppError } from './errors';
+import { auditLog } from './audit';
+import { chinaDay } from './time';
+
+/** What a lookup by personal data probed: the kinds of value, never the values. */
+export interface PiProbe {
+  /** `merchant.checkDuplicate`, `merchant.create`, `merchant.update` */
+  via: string;
+  /** the kinds of value looked up (`mobile`, `licence`, `name`) */
+  probes: string[];
+  /** keyed hash of the mobile looked up, so repeated probes of candidates show in the audit log */
+  mobileHash?: string | null;
+  /** the file being checked, when there is one */
+  merchantId?: string | null;
+}
+
+/**
+ * Takes one lookup by personal data from the caller's daily quota (JR/T 0171-2020 §7.1.1, minimum
+ * necessary: a lookup answers one filing, not a search of the bank). The caller audits the lookup. The counter is one
+ * document per staff member (`quotas/pi-probe:<staffId>`), so no document is written by everyone; the day
+ * is China time. Enumerating the 10,000 completions of a masked mobile (`178****6473`) then takes at
+ * least 10,000 / `piProbesPerDay` days of one person's quota, every probe on the record.
+ */
+export async function takePiProbe(ctx: { db: Db; caller: Pick<Caller, 'staffId'>; now: Date; settings(): Promise<{ piProbesPerDay: number }> }): Promise<void> {
+  const { db, caller, now } = ctx;
+  const { piProbesPerDay: limit } = await ctx.settings();
+  const id = `pi-probe:${caller.staffId}`;
+  const today = chinaDay(now);
+  const _ = db.command;
+  // One round trip in the common case: count only while under the limit on today's counter.
+  const res = await db.collection('quotas').where({ _id: id, day: today, count: _.lt(limit) }).update({ data: { count: _.inc(1), updatedAt: now } });
+  if (res.stats.updated === 0) {
+    const cur = await getDoc<{ day: string; count: number }>(db, 'quotas', id);
+    if (cur && cur.day === today) {
+      const retryAfter = new Date(`${today}T00:00:00+08:00`).getTime() + 86400000;
+      throw new AppError('RATE_LIMITED', `今日查重次数已用完（每人每天 ${limit} 次），请明天再试或联系管理员`, {
+        reason: 'PI.PROBE_QUOTA',
+        details: { limit, retryAfter: new Date(retryAfter).toISOString() },
+      });
+    }
+    // A new day (or the first probe): start today's count. Two first probes racing may both write 1;
+    // the quota then counts one short once a day, which does not change what it bounds.
+    await db.collection('quotas').doc(id).set({ data: { staffId: caller.staffId, kind: 'pi-probe', day: today, count: 1, updatedAt: now } });
+  }
+}
+
+/** Records one lookup by personal data and what it found (counts only), after it ran. */
+export async function auditPiProbe(db: Db, caller: Pick<Caller, 'staffId'>, probe: PiProbe, found: { matches: number; inScope: number }, now: Date): Promise<void> {
+  await auditLog(db, caller, 'pi-probe', { collection: 'merchants', id: probe.merchantId ?? '' }, {
+    via: probe.via,
+    probes: probe.probes,
+    ...(probe.mobileHash ? { mobileHash: probe.mobileHash } : {}),
+    matches: found.matches,
+    inScope: found.inScope,
+  }, now);
+}
