@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, findDollarName, idKey, type Doc } from './codec';
-import { EngineError, fail } from './errors';
+import { EngineError, collectionNotExist, duplicateKeyAnswer, fail } from './errors';
 import { type Matcher, compileQuery, guard, lazyMatcher, memoryQuery, nearOf, runPipeline, resolve, toEngineError } from './matcher';
 import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
 import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
@@ -31,8 +31,18 @@ export interface EngineOptions {
    * fsyncs each commit, surviving power loss at the cost of write latency.
    */
   durability?: 'normal' | 'full';
-  /** Clock for serverDate and ids; tests may pin it. */
+  /** Clock for serverDate, ids and transaction lifetimes; tests may pin it. */
   now?: () => number;
+  /**
+   * CloudBase rules the product does not yet keep (today: at most MAX_TRANSACTION_WRITES documents written by
+   * one transaction). Off unless set here or by CLOUDBASE_STRICT_PENDING=1; every other rule is always on.
+   */
+  strictPending?: boolean;
+}
+
+/** Whether CLOUDBASE_STRICT_PENDING=1 asks for the pending CloudBase rules (see EngineOptions.strictPending). */
+export function strictPendingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CLOUDBASE_STRICT_PENDING === '1';
 }
 
 export interface CollectionsSpec {
@@ -83,7 +93,9 @@ export class Engine {
   readonly db: Database.Database;
   readonly tx: Transactions;
   private readonly now: () => number;
-  /** Collections declared by ensureIndexes; once declared, any other collection does not exist (as on CloudBase). */
+  /** Whether the pending CloudBase rules are on (EngineOptions.strictPending). */
+  readonly strictPending: boolean;
+  /** Collections declared by ensureIndexes (a declared engine requires geo indexes as CloudBase does). */
   private declared: Set<string> | null = null;
   private checkpointer: Checkpointer | null = null;
 
@@ -106,7 +118,8 @@ export class Engine {
     }
     this.store = new Store(this.db);
     this.now = opts.now ?? Date.now;
-    this.tx = new Transactions(this.store, this.now);
+    this.strictPending = opts.strictPending ?? strictPendingFromEnv();
+    this.tx = new Transactions(this.store, this.now, { writeLimit: this.strictPending });
   }
 
   /** Applies `database/collections.json`: creates collections and builds their indexes. */
@@ -130,7 +143,9 @@ export class Engine {
       const res = this.dispatch(action, p);
       return { ...res, requestId: rid };
     } catch (err) {
-      const e = toEngineError(err);
+      let e = toEngineError(err);
+      // The store raises MongoDB's own E11000 text; CloudBase wraps it by the kind of request.
+      if (e.code === 'DATABASE_DUPLICATE_WRITE') e = duplicateKeyAnswer(action === 'database.insertDocument' ? 'insert' : 'update', e.message);
       e.requestId = rid;
       throw e;
     }
@@ -167,21 +182,19 @@ export class Engine {
     }
   }
 
-  private collectionOf(p: Params, forWrite: boolean): string {
+  /** The request's collection; one never created (ensureIndexes, createCollection) does not exist, for reads and writes alike. */
+  private collectionOf(p: Params): string {
     const name = p.collectionName;
     if (typeof name !== 'string' || !name) fail('INVALID_PARAM', 'collectionName is required');
-    if (this.declared) {
-      if (!this.declared.has(name) && !this.store.has(name)) fail('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
-    } else if (forWrite) {
-      this.store.createCollection(name);
-    }
+    if (!this.store.has(name)) collectionNotExist(name);
     return name;
   }
 
   private addCollection(p: Params): any {
     const name = p.collectionName;
     if (typeof name !== 'string' || !name) fail('INVALID_PARAM', 'collectionName is required');
-    if (this.store.has(name)) fail('DATABASE_COLLECTION_ALREADY_EXIST', `Table exist: ${name}`);
+    // CloudBase: "[ResourceUnavailable.ResourceExist] Table exist." (quoted from the service in public projects).
+    if (this.store.has(name)) fail('DATABASE_COLLECTION_ALREADY_EXIST', '[ResourceUnavailable.ResourceExist] Table exist. Please check your request, but if the problem persists, contact us.');
     this.store.createCollection(name);
     this.declared?.add(name);
     return {};
@@ -282,7 +295,7 @@ export class Engine {
   }
 
   private getDocument(p: Params): any {
-    const coll = this.collectionOf(p, false);
+    const coll = this.collectionOf(p);
     const criteria = this.query(p);
     const order = this.order(p);
     const { offset, limit } = this.page(p);
@@ -290,7 +303,7 @@ export class Engine {
     const txn = this.txnOf(p);
     let docs: { doc: Doc; text: string }[];
     if (txn) {
-      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction reads single documents by _id only');
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) refuseInTransaction('where().get()');
       const d = txn.read(coll, criteria._id);
       docs = d ? [{ doc: d, text: encodeStored(d) }] : [];
     } else {
@@ -314,9 +327,9 @@ export class Engine {
   }
 
   private count(p: Params): any {
-    const coll = this.collectionOf(p, false);
+    const coll = this.collectionOf(p);
+    if (p.transactionId) refuseInTransaction('count()');
     const criteria = this.query(p);
-    if (!this.store.has(coll)) return { data: { total: 0 } };
     if (!Object.keys(criteria).length) return { data: { total: this.store.size(coll) } };
     const matcher = lazyMatcher(criteria);
     const plan = this.store.plan(coll, criteria, []);
@@ -331,7 +344,7 @@ export class Engine {
   }
 
   private insert(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
     const data = p.data;
     if (!Array.isArray(data) || data.length === 0) fail('INVALID_PARAM', 'data must be a non-empty array of documents');
     if (data.length > MAX_BATCH_INSERT) fail('DATABASE_REQUEST_FAILED', `at most ${MAX_BATCH_INSERT} documents per add`);
@@ -356,6 +369,7 @@ export class Engine {
     } else {
       // One SQLite transaction: a batch is written whole or not at all.
       this.db.transaction(() => this.store.insertMany(coll, docs, texts.map((t) => t ?? undefined)))();
+      if (this.tx.watching) for (const d of docs) this.tx.changed(coll, d._id, null);
     }
     return { data: { insertedIds: docs.map((d) => d._id) } };
   }
@@ -367,14 +381,14 @@ export class Engine {
   }
 
   private modify(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
     const criteria = this.query(p);
     const data = decodeWire(p.data, 'data', this.now());
     const merge = p.merge !== false;
     const upsert = p.upsert === true;
     const txn = this.txnOf(p);
     if (txn) {
-      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction writes single documents by _id only');
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) refuseInTransaction('where().update()');
       return { data: txn.modify(coll, criteria._id, merge ? normaliseModifier(data) : null, merge ? null : data, upsert) };
     }
     const modifier = merge ? normaliseModifier(data) : null;
@@ -382,7 +396,9 @@ export class Engine {
       const dollarName = findDollarName(data);
       if (dollarName !== null) refuseDollarName(dollarName);
     }
-    return this.db.transaction(() => {
+    const changes: [unknown, string | null][] = [];
+    const watching = this.tx.watching;
+    const res = this.db.transaction(() => {
       const targets = this.targets(coll, p, criteria);
       let updated = 0;
       for (const t of targets) {
@@ -391,6 +407,7 @@ export class Engine {
         // Compare in one encoding: a stored text may spell a number differently (1.0 for 1).
         if (text === t.text || text === encodeStored(t.doc)) continue;
         this.store.replace(coll, t.rid, t.doc, next, text);
+        if (watching) changes.push([t.doc._id, t.text]);
         updated++;
       }
       if (!targets.length && upsert) {
@@ -398,45 +415,57 @@ export class Engine {
         const id = base._id ?? newId(this.now());
         const doc = modifier ? applyUpdate({ ...base, _id: id }, modifier) : replacement(id, data);
         this.store.insert(coll, doc);
+        if (watching) changes.push([id, null]);
         return { data: { updated: 0, upsert_id: id } };
       }
       return { data: { updated } };
     })();
+    for (const [id, before] of changes) this.tx.changed(coll, id, before);
+    return res;
   }
 
   private modifyAndReturn(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
+    if (p.transactionId) refuseInTransaction('updateAndReturn');
     const criteria = this.query(p);
     const modifier = normaliseModifier(decodeWire(p.data, 'data', this.now()));
-    return this.db.transaction(() => {
+    let change: [unknown, string] | null = null;
+    const res = this.db.transaction(() => {
       const [t] = this.find(coll, criteria, [], 0, 1);
       if (!t) return { data: { updated: 0, doc: null } };
       const next = applyUpdate(t.doc, modifier);
       const text = encodeStored(next);
       const changed = text !== t.text && text !== encodeStored(t.doc);
-      if (changed) this.store.replace(coll, t.rid, t.doc, next, text);
+      if (changed) {
+        this.store.replace(coll, t.rid, t.doc, next, text);
+        change = [t.doc._id, t.text];
+      }
       return { data: { updated: changed ? 1 : 0, doc: text } };
     })();
+    if (change) this.tx.changed(coll, change[0], change[1]);
+    return res;
   }
 
   private remove(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
     const criteria = this.query(p);
     const txn = this.txnOf(p);
     if (txn) {
-      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction removes single documents by _id only');
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) refuseInTransaction('where().remove()');
       return { data: { deleted: txn.remove(coll, criteria._id) } };
     }
-    return this.db.transaction(() => {
-      const targets = this.targets(coll, p, criteria);
-      for (const t of targets) this.store.remove(coll, t.rid, t.doc);
-      return { data: { deleted: targets.length } };
+    const targets = this.db.transaction(() => {
+      const found = this.targets(coll, p, criteria);
+      for (const t of found) this.store.remove(coll, t.rid, t.doc);
+      return found;
     })();
+    if (this.tx.watching) for (const t of targets) this.tx.changed(coll, t.doc._id, t.text);
+    return { data: { deleted: targets.length } };
   }
 
   private aggregate(p: Params): any {
-    const coll = this.collectionOf(p, false);
-    if (p.transactionId) fail('DATABASE_REQUEST_FAILED', 'aggregate is not available in a transaction');
+    const coll = this.collectionOf(p);
+    if (p.transactionId) refuseInTransaction('aggregate()');
     if (!Array.isArray(p.stages)) fail('INVALID_PARAM', 'stages must be an array');
     const now = this.now();
     const pipeline: Doc[] = p.stages.map((s: any, i: number) => {
@@ -705,6 +734,16 @@ function pick(doc: Doc, fields: Inclusion): Doc | null {
     }
   }
   return out;
+}
+
+/**
+ * CloudBase transactions take single-document operations only: doc().get/set/update/remove and add (WeChat cloud
+ * development guide, database transactions; wx-server-sdk's transaction collection offers no more). The SDK sends
+ * count() and where().update/remove() without the transaction id, so those run outside it (as on CloudBase); what
+ * arrives with the id and is not a single-document operation is refused.
+ */
+function refuseInTransaction(what: string): never {
+  return fail('DATABASE_REQUEST_FAILED', `${what} is not supported in a transaction: transactions take single-document operations (doc().get/set/update/remove, add) only`);
 }
 
 /** MongoDB refuses `$`-prefixed field names in stored documents. */

@@ -124,6 +124,7 @@ describe('get', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 4 }), fc.uniqueArray(path, { minLength: 1, maxLength: 3 }), fc.boolean(), async (docs: object[], paths: string[], dropId: boolean) => {
         const coll = `dotted${round++}`;
+        await h.db.createCollection(coll);
         await h.db.collection(coll).add({ data: docs.map((d, i) => ({ _id: `d${i}`, ...d })) });
         const projection: Record<string, boolean> = Object.fromEntries(paths.map((p) => [p, true]));
         if (dropId) projection._id = false;
@@ -156,7 +157,8 @@ describe('get', () => {
     expect(err.errMsg).toMatch(/document with _id zz does not exist/);
   });
 
-  it('reads an empty collection that was never written as empty', async () => {
+  it('reads a created collection that was never written as empty', async () => {
+    await h.db.createCollection('nothing');
     expect((await h.db.collection('nothing').get()).data).toEqual([]);
     expect((await h.db.collection('nothing').count()).total).toBe(0);
   });
