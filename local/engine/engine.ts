@@ -4,6 +4,7 @@
  * actions, addCollection) over the SQLite store, with CloudBase's answers, limits and errors.
  */
 import Database from 'better-sqlite3';
+import { ObjectId } from 'bson';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updat
 import { asPoint, distanceM, parseNear } from './geo';
 import { Transactions } from './transactions';
 import { fastGroup, groupFields } from './group';
+
+const { compare: mingoCompare } = require('mingo/util') as { compare: (a: unknown, b: unknown) => number };
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 
 /** CloudBase limits: a server-side get returns 100 documents by default and 1000 at most. */
@@ -319,10 +322,10 @@ export class Engine {
       return d.text.indexOf('"$') === -1 ? JSON.stringify(picked) : encodeStored(picked);
     };
     const list = !projects
-      ? docs.map((d) => d.text)
+      ? docs.map((d) => answerText(d.text))
       : plain
-        ? docs.map((d) => pickedText(d, plain))
-        : guard(() => memoryQuery().find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d));
+        ? docs.map((d) => answerText(pickedText(d, plain)))
+        : project(docs.map((d) => d.doc), projection).map((d) => answerText(encodeStored(d)));
     return { data: { list, offset, limit } };
   }
 
@@ -371,7 +374,7 @@ export class Engine {
       this.db.transaction(() => this.store.insertMany(coll, docs, texts.map((t) => t ?? undefined)))();
       if (this.tx.watching) for (const d of docs) this.tx.changed(coll, d._id, null);
     }
-    return { data: { insertedIds: docs.map((d) => d._id) } };
+    return { data: { insertedIds: docs.map((d) => answerId(d._id)) } };
   }
 
   private targets(coll: string, p: Params, criteria: Doc): FoundRow[] {
@@ -416,7 +419,7 @@ export class Engine {
         const doc = modifier ? applyUpdate({ ...base, _id: id }, modifier) : replacement(id, data);
         this.store.insert(coll, doc);
         if (watching) changes.push([id, null]);
-        return { data: { updated: 0, upsert_id: id } };
+        return { data: { updated: 0, upsert_id: answerId(id) } };
       }
       return { data: { updated } };
     })();
@@ -440,7 +443,7 @@ export class Engine {
         this.store.replace(coll, t.rid, t.doc, next, text);
         change = [t.doc._id, t.text];
       }
-      return { data: { updated: changed ? 1 : 0, doc: text } };
+      return { data: { updated: changed ? 1 : 0, doc: answerText(text) } };
     })();
     if (change) this.tx.changed(coll, change[0], change[1]);
     return res;
@@ -504,7 +507,7 @@ export class Engine {
       }
     }
     const out = rest.length ? runPipeline(input, rest.flatMap(rewriteStage), resolver) : input;
-    return { data: { list: out.map((d) => encodeStored(d)) } };
+    return { data: { list: out.map((d) => answerText(encodeStored(d))) } };
   }
 
   /**
@@ -610,6 +613,13 @@ function rewriteStage(stage: Doc): Doc[] {
     const size = Number(stage.$sample?.size);
     if (!Number.isInteger(size) || size < 0) fail('DATABASE_REQUEST_FAILED', '$sample needs a non-negative integer size');
     return [{ $addFields: { __sampleKey: { $rand: {} } } }, { $sort: { __sampleKey: 1 } }, { $limit: size }, { $unset: '__sampleKey' }];
+  }
+  if ('$count' in stage) {
+    // mingo answers { n: 0 } over no input; MongoDB's $count passes no document on then (MongoDB manual, "$count
+    // (aggregation)": it is $group by null with $sum 1, then $project without _id).
+    const name = stage.$count;
+    if (typeof name !== 'string' || !name || name.startsWith('$') || name.includes('.')) fail('DATABASE_REQUEST_FAILED', '$count needs a field name (not empty, no "$" first, no ".")');
+    return [{ $group: { _id: null, [name]: { $sum: 1 } } }, { $project: { _id: 0 } }];
   }
   if (!('$bucket' in stage)) return [stage];
   const spec = stage.$bucket;
@@ -746,18 +756,94 @@ function refuseInTransaction(what: string): never {
   return fail('DATABASE_REQUEST_FAILED', `${what} is not supported in a transaction: transactions take single-document operations (doc().get/set/update/remove, add) only`);
 }
 
+/**
+ * CloudBase answers ObjectId values as their 24-hex strings, in documents and in insertedIds (TencentCloudBase/node-sdk
+ * test/database/unit/oid.test.ts: `add({ _id: db.ObjectId(...) })` answers `id === hex`, a get answers
+ * `data[0].a === hex`). Stored texts keep them typed (`{"$oid": ...}`), so queries still match ObjectIds.
+ */
+function answerText(text: string): string {
+  return text.indexOf('{"$oid":"') === -1 ? text : text.replace(/\{"\$oid":"([0-9a-fA-F]{24})"\}/g, '"$1"');
+}
+
+function answerId(id: unknown): unknown {
+  return id instanceof ObjectId ? id.toHexString() : id;
+}
+
+/**
+ * A projection through the evaluator, with `$slice` as MongoDB applies it (MongoDB manual, "$slice (projection)"):
+ * alone or beside exclusions it keeps every other field (mingo keeps only the sliced one, or refuses the mix).
+ */
+function project(docs: Doc[], projection: Doc): Doc[] {
+  const slices = Object.entries(projection).filter(([, v]) => v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && '$slice' in v);
+  const rest = Object.fromEntries(Object.entries(projection).filter(([, v]) => !(v && typeof v === 'object' && !Array.isArray(v) && '$slice' in v)));
+  const includes = Object.entries(rest).some(([k, v]) => k !== '_id' && (v === 1 || v === true || (v !== 0 && v !== false)));
+  if (!slices.length || includes) return guard(() => memoryQuery().find(docs, projection).all()) as Doc[];
+  const kept = Object.keys(rest).length ? (guard(() => memoryQuery().find(docs, rest).all()) as Doc[]) : docs.map((d) => cloneLive(d));
+  for (const d of kept) for (const [path, spec] of slices) slicePath(d, path.split('.'), spec.$slice);
+  return kept;
+}
+
+function slicePath(node: unknown, parts: string[], spec: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) slicePath(x, parts, spec);
+    return;
+  }
+  if (!node || typeof node !== 'object' || Object.getPrototypeOf(node) !== Object.prototype) return;
+  const obj = node as Doc;
+  const [head, ...tail] = parts;
+  if (tail.length) return slicePath(obj[head], tail, spec);
+  if (Array.isArray(obj[head])) obj[head] = sliceArray(obj[head], spec);
+}
+
+function sliceArray(a: unknown[], spec: unknown): unknown[] {
+  if (typeof spec === 'number' && Number.isInteger(spec)) return spec >= 0 ? a.slice(0, spec) : a.slice(Math.max(a.length + spec, 0));
+  if (Array.isArray(spec) && spec.length === 2 && spec.every((x) => typeof x === 'number' && Number.isInteger(x)) && spec[1] > 0) {
+    const skip = spec[0] < 0 ? Math.max(a.length + spec[0], 0) : spec[0];
+    return a.slice(skip, skip + spec[1]);
+  }
+  return fail('DATABASE_REQUEST_FAILED', '$slice takes a whole number or [skip, limit] with a positive limit');
+}
+
 /** MongoDB refuses `$`-prefixed field names in stored documents. */
 function refuseDollarName(name: string): never {
   return fail('DATABASE_REQUEST_FAILED', `field names cannot start with '$': ${name}`);
 }
 
-/** Sorts rows in MongoDB's order (mingo's comparison across types, arrays by their extreme element). */
+/** An empty array's sort key: below null and missing fields (MongoDB manual, cursor.sort(), "Sort by an Array Field"). */
+const EMPTY_ARRAY = Symbol('empty array');
+
+/**
+ * A document's sort key for one field: an array sorts by its smallest element ascending and by its largest
+ * descending (MongoDB manual, cursor.sort(), "Sort by an Array Field"); missing sorts as null.
+ */
+function sortKey(doc: Doc, field: string, dir: 1 | -1): unknown {
+  const v = resolve(doc, field);
+  if (!Array.isArray(v)) return v === undefined ? null : v;
+  if (!v.length) return EMPTY_ARRAY;
+  let pick = v[0];
+  for (const x of v) if (compareValues(x, pick) * dir < 0) pick = x;
+  return pick;
+}
+
+/** MongoDB's comparison across types (mingo's BSON order), with the empty-array key lowest. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === EMPTY_ARRAY || b === EMPTY_ARRAY) return a === b ? 0 : a === EMPTY_ARRAY ? -1 : 1;
+  return mingoCompare(a, b);
+}
+
+/** Sorts rows in MongoDB's order (stable: equal keys keep the rows' order). */
 function sortRows(rows: { doc: Doc }[], order: Order): void {
   if (!order.length || rows.length < 2) return;
-  const byDoc = new Map(rows.map((r) => [r.doc, r]));
-  const sorted = guard(() => memoryQuery().find(rows.map((r) => r.doc)).sort(Object.fromEntries(order)).all()) as Doc[];
-  sorted.forEach((d, j) => {
-    rows[j] = byDoc.get(d)!;
+  const keyed = rows.map((r) => ({ r, keys: order.map(([f, dir]) => sortKey(r.doc, f, dir)) }));
+  keyed.sort((x, y) => {
+    for (let i = 0; i < order.length; i++) {
+      const c = compareValues(x.keys[i], y.keys[i]);
+      if (c) return c * order[i][1];
+    }
+    return 0;
+  });
+  keyed.forEach((k, j) => {
+    rows[j] = k.r;
   });
 }
 
