@@ -7,6 +7,7 @@ import { MAX_EVENT_DEPTH, nestsDeeperThan } from './bounds';
 import { type Db, callerOpenid, getDb } from './db';
 import { type FieldSettings, loadSettings } from './settings';
 import { parseInput } from './validate';
+import { isWriteConflict } from './tx';
 
 /** What a handler receives besides its validated input. */
 export interface ActionContext {
@@ -119,10 +120,10 @@ export function toEnvelope(err: unknown, fnName: string, action: string): Envelo
   if (err instanceof AppError && (ERROR_CODES as readonly string[]).includes(err.code)) {
     return fail(err.code, err.message, { ...(err.reason ? { reason: err.reason } : {}), ...(err.details ? { details: err.details } : {}) });
   }
-  const text = describe(err);
-  if (/TRANSACTION_CONFLICT|WriteConflict|write conflict/i.test(text)) {
+  if (isWriteConflict(err)) {
     return fail('CONFLICT', '数据正被他人修改，请重试', { reason: 'DB.CONFLICT' });
   }
+  const text = describe(err);
   // Logged for operators; the client gets no internals. Messages never carry personal data in clear.
   console.error(JSON.stringify({ level: 'error', fn: fnName, action, error: text, stack: err instanceof Error ? err.stack : undefined }));
   return fail('INTERNAL', '服务暂时不可用，请稍后重试');

@@ -1,19 +1,37 @@
 import type { Db, Tx } from './db';
 
-/** True for a CloudBase write conflict between transactions (retryable). */
-export function isWriteConflict(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
-  const text = [e.code, e.errCode, e.message, e.errMsg].filter((x) => x !== undefined).join(' ');
-  return /TRANSACTION_CONFLICT|WriteConflict|write conflict/i.test(text);
+/** The fields CloudBase errors carry: node-sdk's TcbError (code, message) or wx-server-sdk's (errCode, errMsg). */
+interface CloudError {
+  code?: unknown;
+  message?: unknown;
+  errCode?: unknown;
+  errMsg?: unknown;
 }
 
-/** True for a duplicate `_id` or unique key (CloudBase's E11000 / DATABASE_DUPLICATE_WRITE). */
+const asCloudError = (err: unknown): CloudError | null => (err && typeof err === 'object' ? (err as CloudError) : null);
+
+/**
+ * True for a CloudBase write conflict between transactions (retryable), in the two shapes function code sees
+ * (local/engine/README.md, "Errors"): from an operation inside the transaction, wx-server-sdk's errCode -501001
+ * with "[ResourceUnavailable.TransactionConflict]" in errMsg; from the commit, the service's own
+ * code DATABASE_TRANSACTION_CONFLICT (the SDK hands the commit's error on as node-sdk throws it).
+ */
+export function isWriteConflict(err: unknown): boolean {
+  const e = asCloudError(err);
+  if (!e) return false;
+  if (e.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
+  return e.errCode === -501001 && typeof e.errMsg === 'string' && e.errMsg.includes('[ResourceUnavailable.TransactionConflict]');
+}
+
+/**
+ * True for a repeated `_id` or unique key as CloudBase answers it: code DATABASE_REQUEST_FAILED (wx-server-sdk
+ * errCode -502001) with MongoDB's "E11000 duplicate key error" inside the message (local/engine/README.md).
+ */
 export function isDuplicateKey(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
-  const text = [e.code, e.errCode, e.message, e.errMsg].filter((x) => x !== undefined).join(' ');
-  return /DUPLICATE_WRITE|E11000|duplicate key/i.test(text);
+  const e = asCloudError(err);
+  if (!e) return false;
+  const dup = (text: unknown) => typeof text === 'string' && text.includes('E11000 duplicate key error');
+  return (e.code === 'DATABASE_REQUEST_FAILED' && dup(e.message)) || (e.errCode === -502001 && dup(e.errMsg));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,17 +4,20 @@
  * actions, addCollection) over the SQLite store, with CloudBase's answers, limits and errors.
  */
 import Database from 'better-sqlite3';
+import { ObjectId } from 'bson';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, findDollarName, idKey, type Doc } from './codec';
-import { EngineError, fail } from './errors';
+import { EngineError, collectionNotExist, duplicateKeyAnswer, fail } from './errors';
 import { type Matcher, compileQuery, guard, lazyMatcher, memoryQuery, nearOf, runPipeline, resolve, toEngineError } from './matcher';
 import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
 import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
 import { asPoint, distanceM, parseNear } from './geo';
 import { Transactions } from './transactions';
 import { fastGroup, groupFields } from './group';
+
+const { compare: mingoCompare } = require('mingo/util') as { compare: (a: unknown, b: unknown) => number };
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 
 /** CloudBase limits: a server-side get returns 100 documents by default and 1000 at most. */
@@ -31,8 +34,18 @@ export interface EngineOptions {
    * fsyncs each commit, surviving power loss at the cost of write latency.
    */
   durability?: 'normal' | 'full';
-  /** Clock for serverDate and ids; tests may pin it. */
+  /** Clock for serverDate, ids and transaction lifetimes; tests may pin it. */
   now?: () => number;
+  /**
+   * CloudBase rules the product does not yet keep (today: at most MAX_TRANSACTION_WRITES documents written by
+   * one transaction). Off unless set here or by CLOUDBASE_STRICT_PENDING=1; every other rule is always on.
+   */
+  strictPending?: boolean;
+}
+
+/** Whether CLOUDBASE_STRICT_PENDING=1 asks for the pending CloudBase rules (see EngineOptions.strictPending). */
+export function strictPendingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CLOUDBASE_STRICT_PENDING === '1';
 }
 
 export interface CollectionsSpec {
@@ -83,7 +96,9 @@ export class Engine {
   readonly db: Database.Database;
   readonly tx: Transactions;
   private readonly now: () => number;
-  /** Collections declared by ensureIndexes; once declared, any other collection does not exist (as on CloudBase). */
+  /** Whether the pending CloudBase rules are on (EngineOptions.strictPending). */
+  readonly strictPending: boolean;
+  /** Collections declared by ensureIndexes (a declared engine requires geo indexes as CloudBase does). */
   private declared: Set<string> | null = null;
   private checkpointer: Checkpointer | null = null;
 
@@ -106,7 +121,8 @@ export class Engine {
     }
     this.store = new Store(this.db);
     this.now = opts.now ?? Date.now;
-    this.tx = new Transactions(this.store, this.now);
+    this.strictPending = opts.strictPending ?? strictPendingFromEnv();
+    this.tx = new Transactions(this.store, this.now, { writeLimit: this.strictPending });
   }
 
   /** Applies `database/collections.json`: creates collections and builds their indexes. */
@@ -130,7 +146,9 @@ export class Engine {
       const res = this.dispatch(action, p);
       return { ...res, requestId: rid };
     } catch (err) {
-      const e = toEngineError(err);
+      let e = toEngineError(err);
+      // The store raises MongoDB's own E11000 text; CloudBase wraps it by the kind of request.
+      if (e.code === 'DATABASE_DUPLICATE_WRITE') e = duplicateKeyAnswer(action === 'database.insertDocument' ? 'insert' : 'update', e.message);
       e.requestId = rid;
       throw e;
     }
@@ -167,21 +185,19 @@ export class Engine {
     }
   }
 
-  private collectionOf(p: Params, forWrite: boolean): string {
+  /** The request's collection; one never created (ensureIndexes, createCollection) does not exist, for reads and writes alike. */
+  private collectionOf(p: Params): string {
     const name = p.collectionName;
     if (typeof name !== 'string' || !name) fail('INVALID_PARAM', 'collectionName is required');
-    if (this.declared) {
-      if (!this.declared.has(name) && !this.store.has(name)) fail('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
-    } else if (forWrite) {
-      this.store.createCollection(name);
-    }
+    if (!this.store.has(name)) collectionNotExist(name);
     return name;
   }
 
   private addCollection(p: Params): any {
     const name = p.collectionName;
     if (typeof name !== 'string' || !name) fail('INVALID_PARAM', 'collectionName is required');
-    if (this.store.has(name)) fail('DATABASE_COLLECTION_ALREADY_EXIST', `Table exist: ${name}`);
+    // CloudBase: "[ResourceUnavailable.ResourceExist] Table exist." (quoted from the service in public projects).
+    if (this.store.has(name)) fail('DATABASE_COLLECTION_ALREADY_EXIST', '[ResourceUnavailable.ResourceExist] Table exist. Please check your request, but if the problem persists, contact us.');
     this.store.createCollection(name);
     this.declared?.add(name);
     return {};
@@ -282,7 +298,7 @@ export class Engine {
   }
 
   private getDocument(p: Params): any {
-    const coll = this.collectionOf(p, false);
+    const coll = this.collectionOf(p);
     const criteria = this.query(p);
     const order = this.order(p);
     const { offset, limit } = this.page(p);
@@ -290,7 +306,7 @@ export class Engine {
     const txn = this.txnOf(p);
     let docs: { doc: Doc; text: string }[];
     if (txn) {
-      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction reads single documents by _id only');
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) refuseInTransaction('where().get()');
       const d = txn.read(coll, criteria._id);
       docs = d ? [{ doc: d, text: encodeStored(d) }] : [];
     } else {
@@ -306,17 +322,17 @@ export class Engine {
       return d.text.indexOf('"$') === -1 ? JSON.stringify(picked) : encodeStored(picked);
     };
     const list = !projects
-      ? docs.map((d) => d.text)
+      ? docs.map((d) => answerText(d.text))
       : plain
-        ? docs.map((d) => pickedText(d, plain))
-        : guard(() => memoryQuery().find(docs.map((d) => d.doc), projection).all()).map((d) => encodeStored(d));
+        ? docs.map((d) => answerText(pickedText(d, plain)))
+        : project(docs.map((d) => d.doc), projection).map((d) => answerText(encodeStored(d)));
     return { data: { list, offset, limit } };
   }
 
   private count(p: Params): any {
-    const coll = this.collectionOf(p, false);
+    const coll = this.collectionOf(p);
+    if (p.transactionId) refuseInTransaction('count()');
     const criteria = this.query(p);
-    if (!this.store.has(coll)) return { data: { total: 0 } };
     if (!Object.keys(criteria).length) return { data: { total: this.store.size(coll) } };
     const matcher = lazyMatcher(criteria);
     const plan = this.store.plan(coll, criteria, []);
@@ -331,7 +347,7 @@ export class Engine {
   }
 
   private insert(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
     const data = p.data;
     if (!Array.isArray(data) || data.length === 0) fail('INVALID_PARAM', 'data must be a non-empty array of documents');
     if (data.length > MAX_BATCH_INSERT) fail('DATABASE_REQUEST_FAILED', `at most ${MAX_BATCH_INSERT} documents per add`);
@@ -356,8 +372,9 @@ export class Engine {
     } else {
       // One SQLite transaction: a batch is written whole or not at all.
       this.db.transaction(() => this.store.insertMany(coll, docs, texts.map((t) => t ?? undefined)))();
+      if (this.tx.watching) for (const d of docs) this.tx.changed(coll, d._id, null);
     }
-    return { data: { insertedIds: docs.map((d) => d._id) } };
+    return { data: { insertedIds: docs.map((d) => answerId(d._id)) } };
   }
 
   private targets(coll: string, p: Params, criteria: Doc): FoundRow[] {
@@ -367,14 +384,14 @@ export class Engine {
   }
 
   private modify(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
     const criteria = this.query(p);
     const data = decodeWire(p.data, 'data', this.now());
     const merge = p.merge !== false;
     const upsert = p.upsert === true;
     const txn = this.txnOf(p);
     if (txn) {
-      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction writes single documents by _id only');
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) refuseInTransaction('where().update()');
       return { data: txn.modify(coll, criteria._id, merge ? normaliseModifier(data) : null, merge ? null : data, upsert) };
     }
     const modifier = merge ? normaliseModifier(data) : null;
@@ -382,7 +399,9 @@ export class Engine {
       const dollarName = findDollarName(data);
       if (dollarName !== null) refuseDollarName(dollarName);
     }
-    return this.db.transaction(() => {
+    const changes: [unknown, string | null][] = [];
+    const watching = this.tx.watching;
+    const res = this.db.transaction(() => {
       const targets = this.targets(coll, p, criteria);
       let updated = 0;
       for (const t of targets) {
@@ -391,6 +410,7 @@ export class Engine {
         // Compare in one encoding: a stored text may spell a number differently (1.0 for 1).
         if (text === t.text || text === encodeStored(t.doc)) continue;
         this.store.replace(coll, t.rid, t.doc, next, text);
+        if (watching) changes.push([t.doc._id, t.text]);
         updated++;
       }
       if (!targets.length && upsert) {
@@ -398,45 +418,57 @@ export class Engine {
         const id = base._id ?? newId(this.now());
         const doc = modifier ? applyUpdate({ ...base, _id: id }, modifier) : replacement(id, data);
         this.store.insert(coll, doc);
-        return { data: { updated: 0, upsert_id: id } };
+        if (watching) changes.push([id, null]);
+        return { data: { updated: 0, upsert_id: answerId(id) } };
       }
       return { data: { updated } };
     })();
+    for (const [id, before] of changes) this.tx.changed(coll, id, before);
+    return res;
   }
 
   private modifyAndReturn(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
+    if (p.transactionId) refuseInTransaction('updateAndReturn');
     const criteria = this.query(p);
     const modifier = normaliseModifier(decodeWire(p.data, 'data', this.now()));
-    return this.db.transaction(() => {
+    let change: [unknown, string] | null = null;
+    const res = this.db.transaction(() => {
       const [t] = this.find(coll, criteria, [], 0, 1);
       if (!t) return { data: { updated: 0, doc: null } };
       const next = applyUpdate(t.doc, modifier);
       const text = encodeStored(next);
       const changed = text !== t.text && text !== encodeStored(t.doc);
-      if (changed) this.store.replace(coll, t.rid, t.doc, next, text);
-      return { data: { updated: changed ? 1 : 0, doc: text } };
+      if (changed) {
+        this.store.replace(coll, t.rid, t.doc, next, text);
+        change = [t.doc._id, t.text];
+      }
+      return { data: { updated: changed ? 1 : 0, doc: answerText(text) } };
     })();
+    if (change) this.tx.changed(coll, change[0], change[1]);
+    return res;
   }
 
   private remove(p: Params): any {
-    const coll = this.collectionOf(p, true);
+    const coll = this.collectionOf(p);
     const criteria = this.query(p);
     const txn = this.txnOf(p);
     if (txn) {
-      if (p.queryType !== 'DOC' || !('_id' in criteria)) fail('DATABASE_REQUEST_FAILED', 'a transaction removes single documents by _id only');
+      if (p.queryType !== 'DOC' || !('_id' in criteria)) refuseInTransaction('where().remove()');
       return { data: { deleted: txn.remove(coll, criteria._id) } };
     }
-    return this.db.transaction(() => {
-      const targets = this.targets(coll, p, criteria);
-      for (const t of targets) this.store.remove(coll, t.rid, t.doc);
-      return { data: { deleted: targets.length } };
+    const targets = this.db.transaction(() => {
+      const found = this.targets(coll, p, criteria);
+      for (const t of found) this.store.remove(coll, t.rid, t.doc);
+      return found;
     })();
+    if (this.tx.watching) for (const t of targets) this.tx.changed(coll, t.doc._id, t.text);
+    return { data: { deleted: targets.length } };
   }
 
   private aggregate(p: Params): any {
-    const coll = this.collectionOf(p, false);
-    if (p.transactionId) fail('DATABASE_REQUEST_FAILED', 'aggregate is not available in a transaction');
+    const coll = this.collectionOf(p);
+    if (p.transactionId) refuseInTransaction('aggregate()');
     if (!Array.isArray(p.stages)) fail('INVALID_PARAM', 'stages must be an array');
     const now = this.now();
     const pipeline: Doc[] = p.stages.map((s: any, i: number) => {
@@ -475,7 +507,7 @@ export class Engine {
       }
     }
     const out = rest.length ? runPipeline(input, rest.flatMap(rewriteStage), resolver) : input;
-    return { data: { list: out.map((d) => encodeStored(d)) } };
+    return { data: { list: out.map((d) => answerText(encodeStored(d))) } };
   }
 
   /**
@@ -581,6 +613,13 @@ function rewriteStage(stage: Doc): Doc[] {
     const size = Number(stage.$sample?.size);
     if (!Number.isInteger(size) || size < 0) fail('DATABASE_REQUEST_FAILED', '$sample needs a non-negative integer size');
     return [{ $addFields: { __sampleKey: { $rand: {} } } }, { $sort: { __sampleKey: 1 } }, { $limit: size }, { $unset: '__sampleKey' }];
+  }
+  if ('$count' in stage) {
+    // mingo answers { n: 0 } over no input; MongoDB's $count passes no document on then (MongoDB manual, "$count
+    // (aggregation)": it is $group by null with $sum 1, then $project without _id).
+    const name = stage.$count;
+    if (typeof name !== 'string' || !name || name.startsWith('$') || name.includes('.')) fail('DATABASE_REQUEST_FAILED', '$count needs a field name (not empty, no "$" first, no ".")');
+    return [{ $group: { _id: null, [name]: { $sum: 1 } } }, { $project: { _id: 0 } }];
   }
   if (!('$bucket' in stage)) return [stage];
   const spec = stage.$bucket;
@@ -707,18 +746,104 @@ function pick(doc: Doc, fields: Inclusion): Doc | null {
   return out;
 }
 
+/**
+ * CloudBase transactions take single-document operations only: doc().get/set/update/remove and add (WeChat cloud
+ * development guide, database transactions; wx-server-sdk's transaction collection offers no more). The SDK sends
+ * count() and where().update/remove() without the transaction id, so those run outside it (as on CloudBase); what
+ * arrives with the id and is not a single-document operation is refused.
+ */
+function refuseInTransaction(what: string): never {
+  return fail('DATABASE_REQUEST_FAILED', `${what} is not supported in a transaction: transactions take single-document operations (doc().get/set/update/remove, add) only`);
+}
+
+/**
+ * CloudBase answers ObjectId values as their 24-hex strings, in documents and in insertedIds (TencentCloudBase/node-sdk
+ * test/database/unit/oid.test.ts: `add({ _id: db.ObjectId(...) })` answers `id === hex`, a get answers
+ * `data[0].a === hex`). Stored texts keep them typed (`{"$oid": ...}`), so queries still match ObjectIds.
+ */
+function answerText(text: string): string {
+  return text.indexOf('{"$oid":"') === -1 ? text : text.replace(/\{"\$oid":"([0-9a-fA-F]{24})"\}/g, '"$1"');
+}
+
+function answerId(id: unknown): unknown {
+  return id instanceof ObjectId ? id.toHexString() : id;
+}
+
+/**
+ * A projection through the evaluator, with `$slice` as MongoDB applies it (MongoDB manual, "$slice (projection)"):
+ * alone or beside exclusions it keeps every other field (mingo keeps only the sliced one, or refuses the mix).
+ */
+function project(docs: Doc[], projection: Doc): Doc[] {
+  const slices = Object.entries(projection).filter(([, v]) => v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && '$slice' in v);
+  const rest = Object.fromEntries(Object.entries(projection).filter(([, v]) => !(v && typeof v === 'object' && !Array.isArray(v) && '$slice' in v)));
+  const includes = Object.entries(rest).some(([k, v]) => k !== '_id' && (v === 1 || v === true || (v !== 0 && v !== false)));
+  if (!slices.length || includes) return guard(() => memoryQuery().find(docs, projection).all()) as Doc[];
+  const kept = Object.keys(rest).length ? (guard(() => memoryQuery().find(docs, rest).all()) as Doc[]) : docs.map((d) => cloneLive(d));
+  for (const d of kept) for (const [path, spec] of slices) slicePath(d, path.split('.'), spec.$slice);
+  return kept;
+}
+
+function slicePath(node: unknown, parts: string[], spec: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) slicePath(x, parts, spec);
+    return;
+  }
+  if (!node || typeof node !== 'object' || Object.getPrototypeOf(node) !== Object.prototype) return;
+  const obj = node as Doc;
+  const [head, ...tail] = parts;
+  if (tail.length) return slicePath(obj[head], tail, spec);
+  if (Array.isArray(obj[head])) obj[head] = sliceArray(obj[head], spec);
+}
+
+function sliceArray(a: unknown[], spec: unknown): unknown[] {
+  if (typeof spec === 'number' && Number.isInteger(spec)) return spec >= 0 ? a.slice(0, spec) : a.slice(Math.max(a.length + spec, 0));
+  if (Array.isArray(spec) && spec.length === 2 && spec.every((x) => typeof x === 'number' && Number.isInteger(x)) && spec[1] > 0) {
+    const skip = spec[0] < 0 ? Math.max(a.length + spec[0], 0) : spec[0];
+    return a.slice(skip, skip + spec[1]);
+  }
+  return fail('DATABASE_REQUEST_FAILED', '$slice takes a whole number or [skip, limit] with a positive limit');
+}
+
 /** MongoDB refuses `$`-prefixed field names in stored documents. */
 function refuseDollarName(name: string): never {
   return fail('DATABASE_REQUEST_FAILED', `field names cannot start with '$': ${name}`);
 }
 
-/** Sorts rows in MongoDB's order (mingo's comparison across types, arrays by their extreme element). */
+/** An empty array's sort key: below null and missing fields (MongoDB manual, cursor.sort(), "Sort by an Array Field"). */
+const EMPTY_ARRAY = Symbol('empty array');
+
+/**
+ * A document's sort key for one field: an array sorts by its smallest element ascending and by its largest
+ * descending (MongoDB manual, cursor.sort(), "Sort by an Array Field"); missing sorts as null.
+ */
+function sortKey(doc: Doc, field: string, dir: 1 | -1): unknown {
+  const v = resolve(doc, field);
+  if (!Array.isArray(v)) return v === undefined ? null : v;
+  if (!v.length) return EMPTY_ARRAY;
+  let pick = v[0];
+  for (const x of v) if (compareValues(x, pick) * dir < 0) pick = x;
+  return pick;
+}
+
+/** MongoDB's comparison across types (mingo's BSON order), with the empty-array key lowest. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === EMPTY_ARRAY || b === EMPTY_ARRAY) return a === b ? 0 : a === EMPTY_ARRAY ? -1 : 1;
+  return mingoCompare(a, b);
+}
+
+/** Sorts rows in MongoDB's order (stable: equal keys keep the rows' order). */
 function sortRows(rows: { doc: Doc }[], order: Order): void {
   if (!order.length || rows.length < 2) return;
-  const byDoc = new Map(rows.map((r) => [r.doc, r]));
-  const sorted = guard(() => memoryQuery().find(rows.map((r) => r.doc)).sort(Object.fromEntries(order)).all()) as Doc[];
-  sorted.forEach((d, j) => {
-    rows[j] = byDoc.get(d)!;
+  const keyed = rows.map((r) => ({ r, keys: order.map(([f, dir]) => sortKey(r.doc, f, dir)) }));
+  keyed.sort((x, y) => {
+    for (let i = 0; i < order.length; i++) {
+      const c = compareValues(x.keys[i], y.keys[i]);
+      if (c) return c * order[i][1];
+    }
+    return 0;
+  });
+  keyed.forEach((k, j) => {
+    rows[j] = k.r;
   });
 }
 

@@ -3,6 +3,7 @@
  * every CloudBase database client in this process (wx-server-sdk's and node-sdk's `cloud.database()`,
  * which set `Db.reqClass` on each call) to this engine, so function code runs unchanged against it.
  */
+import { dirname, join } from 'node:path';
 import { Engine, type CollectionsSpec, type EngineOptions } from './engine';
 import { EngineError } from './errors';
 import type { Doc } from './codec';
@@ -10,7 +11,8 @@ import type { Order } from './store';
 
 export type { CollectionsSpec, EngineOptions } from './engine';
 export { EngineError } from './errors';
-export { DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH_INSERT } from './engine';
+export { DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH_INSERT, strictPendingFromEnv } from './engine';
+export { TRANSACTION_LIFETIME_MS, MAX_TRANSACTION_WRITES } from './transactions';
 
 export interface LocalEngine {
   /** Routes every CloudBase database client in this process to this engine. */
@@ -50,13 +52,43 @@ export function setRequestHook(h: RequestHook | null): void {
 export class LocalRequest {
   constructor(readonly config?: unknown) {}
 
-  /** Sends one database action to the installed engine. */
+  /**
+   * Sends one database action to the installed engine. A failure is answered as the service answers it,
+   * `{ code, message, requestId }`, and handed to node-sdk's own `processReturn`, as node-sdk's requester does
+   * with a service answer carrying a code: function code gets the error node-sdk builds on CloudBase.
+   */
   async send(action: string, params?: Record<string, unknown>): Promise<any> {
     const engine = active;
     if (!engine) throw new EngineError('DATABASE_REQUEST_FAILED', 'the local database engine is not installed');
-    const next = () => engine.handle(action, params as Record<string, any>);
+    const next = () => {
+      try {
+        return engine.handle(action, params as Record<string, any>);
+      } catch (err) {
+        if (!(err instanceof EngineError)) throw err;
+        const processReturn = nodeSdkProcessReturn();
+        if (!processReturn) throw err;
+        return processReturn({ code: err.code, message: err.message, requestId: err.requestId });
+      }
+    };
     return hook ? hook(action, params, next) : next();
   }
+}
+
+let processReturnFn: ((answer: Record<string, unknown>) => unknown) | null | undefined;
+/** node-sdk's `processReturn` (throws its TcbError, or returns the answer in its non-throwing mode), if installed. */
+function nodeSdkProcessReturn(): ((answer: Record<string, unknown>) => unknown) | null {
+  if (processReturnFn !== undefined) return processReturnFn;
+  processReturnFn = null as ((answer: Record<string, unknown>) => unknown) | null;
+  for (const from of [() => require.resolve('wx-server-sdk'), () => __filename]) {
+    try {
+      const nodeSdk = require.resolve('@cloudbase/node-sdk', { paths: [from()] });
+      const utils = require(join(dirname(nodeSdk), 'utils', 'utils'));
+      if (typeof utils.processReturn === 'function') return (processReturnFn = utils.processReturn);
+    } catch {
+      // Not installed along that path.
+    }
+  }
+  return null;
 }
 
 /** The `Db` classes of @cloudbase/database that the installed SDKs resolve (usually one). */

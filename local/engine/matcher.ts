@@ -41,6 +41,33 @@ const geoOps: Record<string, any> = {
 };
 geoOps.$near = geoOps.$nearSphere;
 
+/** The values a query condition on `selector` tests: the value, or each element of an array (one level). */
+function candidates(obj: Doc, selector: string): unknown[] {
+  const v = resolve(obj, selector);
+  return Array.isArray(v) ? v.flatMap((x) => (Array.isArray(x) ? [x, ...x] : [x])) : [v];
+}
+
+/**
+ * Query operators where mingo is kinder than MongoDB (each checked by a conformance test in
+ * test/engine/conformance.test.ts):
+ * - `$mod` matches numbers only (MongoDB manual, "$mod": it selects documents whose field value is a number
+ *   with that remainder; mingo also coerces booleans and dates); the dividend is truncated toward zero.
+ * - `$gte: null` and `$lte: null` match null and missing fields, as `$eq: null` does (MongoDB manual,
+ *   "Comparison/Sort Order": a missing field compares as null; null is the only value in its type bracket).
+ */
+const strictQueryOps: Record<string, any> = {
+  $mod: (selector: string, value: any) => {
+    if (!Array.isArray(value) || value.length !== 2 || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      fail('DATABASE_REQUEST_FAILED', 'malformed mod, needs to be an array of two numbers');
+    }
+    const [divisor, remainder] = value.map(Math.trunc);
+    if (divisor === 0) fail('DATABASE_REQUEST_FAILED', 'divisor cannot be 0');
+    return (obj: Doc) => candidates(obj, selector).some((x) => typeof x === 'number' && Number.isFinite(x) && Math.trunc(x) % divisor === remainder);
+  },
+  $gte: (selector: string, value: any, options: any) => (value === null ? queryOps.$eq(selector, null, options) : queryOps.$gte(selector, value, options)),
+  $lte: (selector: string, value: any, options: any) => (value === null ? queryOps.$eq(selector, null, options) : queryOps.$lte(selector, value, options)),
+};
+
 // Every operator mingo ships plus ours, merged once. mingo's default `Query` merges its whole operator
 // table into a new context on each construction (~75 µs, more than the indexed read it filters); the core
 // `Query` given this complete context skips that merge.
@@ -49,7 +76,7 @@ const context = Context.init({
   expression: expressionOps,
   pipeline: pipelineOps,
   projection: projectionOps,
-  query: { ...queryOps, ...geoOps },
+  query: { ...queryOps, ...geoOps, ...strictQueryOps },
   window: windowOps,
 });
 

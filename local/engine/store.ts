@@ -6,7 +6,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { decodeStored, encodeStored, idKey, type Doc } from './codec';
-import { fail } from './errors';
+import { collectionNotExist, fail } from './errors';
 import { keyOf, isKeyable, valuesAt, hasPath, DATE_MIN, DATE_END, type KeyValue } from './keys';
 
 export interface IndexField {
@@ -150,7 +150,7 @@ export class Store {
 
   private get(name: string): CollectionState {
     const c = this.collections.get(name);
-    if (!c) fail('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
+    if (!c) collectionNotExist(name);
     return c;
   }
 

@@ -1,173 +1,263 @@
 /**
- * Transactions as CloudBase runs them (MongoDB underneath): single-document reads and writes by `_id`,
- * invisible to everyone else until commit, repeatable reads inside the transaction, and write conflicts
- * (two transactions writing one document, or a document changed since the transaction first saw it)
- * answered with DATABASE_TRANSACTION_CONFLICT, which runTransaction retries.
+ * Transactions as CloudBase runs them (MongoDB underneath, snapshot isolation):
+ * - the snapshot is taken at the transaction's first operation; its reads answer that snapshot (plus its own
+ *   writes), however the documents change meanwhile;
+ * - a write to a document changed after the snapshot (by a plain write or another transaction's commit), or
+ *   written by another open transaction, fails at once with a write conflict (first writer wins, no waiting),
+ *   and the transaction is gone (MongoDB aborts it; a later rollback fails);
+ * - a transaction lives 30 s; past that, or past MAX_TRANSACTION_WRITES written documents, it is dropped and
+ *   every later operation, the commit and the rollback answer TransactionNotExist;
+ * - writes are invisible to everyone else until the commit, which applies them all at once.
+ *
+ * Snapshot tracking is cheap: a commit sequence number, and only while some open transaction holds a snapshot,
+ * each changed document's history (sequence, stored text before the change), so a snapshot read finds the
+ * version it saw without copying anything when no transaction is open.
  */
 import { randomBytes } from 'node:crypto';
 import { cloneLive, decodeStored, encodeStored, idKey, type Doc } from './codec';
-import { EngineError, fail } from './errors';
+import { EngineError, fail, transactionConflict, transactionNotExist } from './errors';
 import type { Store } from './store';
 import { applyUpdate, replacement } from './updates';
 
-/** MongoDB aborts transactions older than 60 s (transactionLifetimeLimitSeconds). */
-export const TRANSACTION_LIFETIME_MS = 60_000;
+/**
+ * A transaction not committed or aborted within 30 s is gone. Source: the service's own message,
+ * "transaction must be commit or abort in 30 seconds" (TencentCloudBase/node-sdk
+ * test/database/unit/transaction.test.ts), as CloudBase sets it (MongoDB's own default is 60 s).
+ */
+export const TRANSACTION_LIFETIME_MS = 30_000;
 
-interface Touched {
+/**
+ * At most this many documents written by one transaction; one more and the server drops it (TransactionNotExist,
+ * with the 30 s message, long before 30 s). CloudBase does not document the bound: a public WeChat cloud project
+ * measured 22 writes passing and 47 and 92 failing, deterministically. Until the real bound is known the engine
+ * refuses past 20. Pending rule: on only with CLOUDBASE_STRICT_PENDING=1 (see README) while the product still
+ * writes more in one transaction.
+ */
+export const MAX_TRANSACTION_WRITES = 20;
+
+/** A version a document had before a change: the commit sequence of the change and the text it replaced. */
+interface Change {
+  seq: number;
+  before: string | null;
+}
+
+interface Written {
   coll: string;
   id: unknown;
-  /** The committed stored text when the transaction first saw the document (null: absent). */
-  base: string | null;
-  /** The transaction's own version (undefined: not written, null: removed). */
-  mine?: Doc | null;
+  /** The transaction's version (null: removed). */
+  mine: Doc | null;
   /** `mine` as stored text, when known: encoded once for the change check and reused by the commit. */
   mineText?: string;
 }
 
+const keyOf = (coll: string, id: unknown) => `${coll}\u0000${idKey(id)}`;
+
 class Txn {
-  readonly touched = new Map<string, Touched>();
+  /** The commit sequence the snapshot was taken at (null: no operation yet). */
+  snapshot: number | null = null;
+  readonly written = new Map<string, Written>();
   constructor(
     readonly id: string,
     readonly startedAt: number,
     private readonly owner: Transactions,
-    private readonly store: Store,
   ) {}
 
-  private slot(coll: string, id: unknown): Touched {
-    const key = `${coll}\u0000${idKey(id)}`;
-    let t = this.touched.get(key);
-    if (!t) {
-      t = { coll, id, base: this.store.getById(coll, id)?.doc ?? null };
-      this.touched.set(key, t);
-    }
-    return t;
-  }
-
-  private current(t: Touched): Doc | null {
-    if (t.mine !== undefined) return t.mine === null ? null : cloneLive(t.mine);
-    return t.base === null ? null : decodeStored(t.base);
-  }
-
-  private claim(t: Touched): void {
-    this.owner.lock(this, `${t.coll}\u0000${idKey(t.id)}`);
+  /** The document as this transaction sees it: its own write, else the snapshot's version. */
+  private current(key: string, coll: string, id: unknown): { doc: Doc | null; text: string | null } {
+    const w = this.written.get(key);
+    if (w) return { doc: w.mine === null ? null : cloneLive(w.mine), text: w.mine === null ? null : (w.mineText ?? null) };
+    const text = this.owner.snapshotText(this, key, coll, id);
+    return { doc: text === null ? null : decodeStored(text), text };
   }
 
   read(coll: string, id: unknown): Doc | null {
-    this.owner.check(this);
-    return this.current(this.slot(coll, id));
+    this.owner.begin(this);
+    return this.current(keyOf(coll, id), coll, id).doc;
+  }
+
+  /** Keeps a write; the first write of a document counts towards the limit and holds the document. */
+  private keep(key: string, w: Written): void {
+    if (!this.written.has(key)) this.owner.hold(this, key);
+    this.written.set(key, w);
   }
 
   insert(coll: string, doc: Doc): void {
-    this.owner.check(this);
-    const t = this.slot(coll, doc._id);
-    if (this.current(t) !== null) {
+    const key = keyOf(coll, doc._id);
+    this.owner.begin(this);
+    this.owner.check(this, key);
+    if (this.current(key, coll, doc._id).doc !== null) {
+      // MongoDB aborts a transaction whose write fails.
+      this.owner.drop(this);
       fail('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${JSON.stringify(doc._id)} }`);
     }
-    this.claim(t);
-    t.mine = cloneLive(doc);
-    t.mineText = undefined;
+    this.keep(key, { coll, id: doc._id, mine: cloneLive(doc) });
   }
 
   modify(coll: string, id: unknown, modifier: Doc | null, data: Doc | null, upsert: boolean): { updated: number; upsert_id?: unknown } {
-    this.owner.check(this);
-    const t = this.slot(coll, id);
-    const cur = this.current(t);
-    if (cur === null && !upsert) return { updated: 0 };
-    const next = cur === null
-      ? modifier ? applyUpdate({ _id: id }, modifier) : replacement(id, data!)
-      : modifier ? applyUpdate(cur, modifier) : replacement(id, data!);
-    this.claim(t);
-    // The current version's text is the committed one (stored texts are canonical) or the one kept at the
-    // last write, so only the new version is encoded.
+    const key = keyOf(coll, id);
+    this.owner.begin(this);
+    const cur = this.current(key, coll, id);
+    // Nothing to write: no document is touched, so nothing can conflict.
+    if (cur.doc === null && !upsert) return { updated: 0 };
+    this.owner.check(this, key);
+    let next: Doc;
+    try {
+      next = cur.doc === null
+        ? modifier ? applyUpdate({ _id: id }, modifier) : replacement(id, data!)
+        : modifier ? applyUpdate(cur.doc, modifier) : replacement(id, data!);
+    } catch (err) {
+      this.owner.drop(this);
+      throw err;
+    }
+    // Stored texts are canonical, so comparing the new version's text with the current one's tells a change.
     const nextText = encodeStored(next);
-    const curText = cur === null ? null : t.mine !== undefined ? (t.mineText ?? encodeStored(cur)) : t.base;
-    const changed = cur === null || nextText !== curText;
-    t.mine = next;
-    t.mineText = nextText;
-    return cur === null ? { updated: 0, upsert_id: id } : { updated: changed ? 1 : 0 };
+    const curText = cur.doc === null ? null : (cur.text ?? encodeStored(cur.doc));
+    const changed = cur.doc === null || nextText !== curText;
+    this.keep(key, { coll, id, mine: next, mineText: nextText });
+    return cur.doc === null ? { updated: 0, upsert_id: id } : { updated: changed ? 1 : 0 };
   }
 
   remove(coll: string, id: unknown): number {
-    this.owner.check(this);
-    const t = this.slot(coll, id);
-    if (this.current(t) === null) return 0;
-    this.claim(t);
-    t.mine = null;
-    t.mineText = undefined;
+    const key = keyOf(coll, id);
+    this.owner.begin(this);
+    if (this.current(key, coll, id).doc === null) return 0;
+    this.owner.check(this, key);
+    this.keep(key, { coll, id, mine: null });
     return 1;
   }
 }
 
+export interface TransactionOptions {
+  /** Refuse a transaction past MAX_TRANSACTION_WRITES written documents (a pending rule; see README). */
+  writeLimit: boolean;
+}
+
 export class Transactions {
   private readonly open = new Map<string, Txn>();
+  /** Documents written by open transactions, by key: the first writer holds them until it ends. */
   private readonly locks = new Map<string, Txn>();
+  /** Commit sequence: one step per change recorded while a snapshot is open. */
+  private seq = 0;
+  /** Open transactions holding a snapshot; changes are recorded only while there are some. */
+  private snapshots = 0;
+  /** Per document key, the changes made since the oldest open snapshot, oldest first. */
+  private readonly history = new Map<string, Change[]>();
+  /** Snapshot and conflict tracking (off only to measure its cost; transactions are then not isolated). */
+  tracking = true;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    private readonly options: TransactionOptions,
   ) {}
 
   /** Starts a transaction; returns its id. */
   start(): string {
     this.expire();
     const id = `${this.now().toString(16)}-${randomBytes(8).toString('hex')}`;
-    this.open.set(id, new Txn(id, this.now(), this, this.store));
+    this.open.set(id, new Txn(id, this.now(), this));
     return id;
   }
 
-  /** The open transaction with this id; an unknown or finished id fails as CloudBase fails. */
+  /** The open transaction with this id; an unknown, ended or expired one fails as CloudBase fails it. */
   get(id: string): Txn {
     this.expire();
     const t = this.open.get(id);
-    if (!t) fail('DATABASE_TRANSACTION_FAIL', `transaction ${id} does not exist or has ended`);
+    if (!t) transactionNotExist();
     return t;
   }
 
-  check(t: Txn): void {
-    if (!this.open.has(t.id)) fail('DATABASE_TRANSACTION_FAIL', `transaction ${t.id} has ended`);
+  /** Takes the snapshot at the transaction's first operation. */
+  begin(t: Txn): void {
+    if (t.snapshot !== null) return;
+    t.snapshot = this.seq;
+    this.snapshots++;
   }
 
-  lock(t: Txn, key: string): void {
+  /** Whether a plain write must be recorded (some open transaction holds a snapshot). */
+  get watching(): boolean {
+    return this.snapshots > 0 && this.tracking;
+  }
+
+  /** Records a committed change of a document (`before`: its stored text before, null when it was absent). */
+  changed(coll: string, id: unknown, before: string | null): void {
+    if (!this.watching) return;
+    const key = keyOf(coll, id);
+    const change = { seq: ++this.seq, before };
+    const list = this.history.get(key);
+    if (list) list.push(change);
+    else this.history.set(key, [change]);
+  }
+
+  /** The stored text of a document in the transaction's snapshot (null: absent then). */
+  snapshotText(t: Txn, key: string, coll: string, id: unknown): string | null {
+    const list = this.history.get(key);
+    if (list && t.snapshot !== null && list[list.length - 1].seq > t.snapshot) {
+      // The first change after the snapshot replaced the version the snapshot saw.
+      for (const c of list) if (c.seq > t.snapshot) return c.before;
+    }
+    return this.store.getById(coll, id)?.doc ?? null;
+  }
+
+  private changedSince(t: Txn, key: string): boolean {
+    const list = this.history.get(key);
+    return !!list && t.snapshot !== null && list[list.length - 1].seq > t.snapshot;
+  }
+
+  /** A write's check: another open transaction's document, or one changed after the snapshot, conflicts at once. */
+  check(t: Txn, key: string): void {
     const holder = this.locks.get(key);
-    if (holder && holder !== t) {
-      // MongoDB's WriteConflict: the second writer fails at once (runTransaction retries the whole callback).
+    if ((holder && holder !== t) || (!t.written.has(key) && this.changedSince(t, key))) {
+      // MongoDB's WriteConflict aborts the transaction (runTransaction retries the whole callback).
       this.end(t);
-      fail('DATABASE_TRANSACTION_CONFLICT', 'WriteConflict: the document is being written by another transaction');
+      transactionConflict();
+    }
+  }
+
+  /** Holds a newly written document; past the write limit the server drops the transaction instead. */
+  hold(t: Txn, key: string): void {
+    if (this.options.writeLimit && t.written.size >= MAX_TRANSACTION_WRITES) {
+      this.end(t);
+      transactionNotExist();
     }
     this.locks.set(key, t);
   }
 
-  /** Commits: checks no written document changed since the transaction first saw it, then writes all at once. */
+  /** Ends a transaction after a failed operation (as MongoDB aborts it). */
+  drop(t: Txn): void {
+    this.end(t);
+  }
+
+  /** Commits: checks no written document changed since the snapshot, then writes all at once. */
   commit(id: string): void {
     const t = this.get(id);
     try {
+      for (const [key] of t.written) if (this.changedSince(t, key)) transactionConflict();
       // Tables are created outside the SQLite transaction so a failed commit cannot leave a half-made collection.
-      for (const s of t.touched.values()) if (s.mine) this.store.createCollection(s.coll);
+      for (const w of t.written.values()) if (w.mine) this.store.createCollection(w.coll);
+      const applied: [string, unknown, string | null][] = [];
       this.store.db.transaction(() => {
-        for (const s of t.touched.values()) {
-          if (s.mine === undefined) continue;
-          const row = this.store.getById(s.coll, s.id);
-          if ((row?.doc ?? null) !== s.base) {
-            throw new EngineError('DATABASE_TRANSACTION_CONFLICT', 'WriteConflict: a document written by the transaction was changed by another write');
-          }
-          if (s.mine === null) {
-            if (row) this.store.remove(s.coll, row.rid, decodeStored(row.doc));
+        for (const w of t.written.values()) {
+          const row = this.store.getById(w.coll, w.id);
+          if (w.mine === null) {
+            if (row) this.store.remove(w.coll, row.rid, decodeStored(row.doc));
           } else if (row) {
-            this.store.replace(s.coll, row.rid, decodeStored(row.doc), s.mine, s.mineText);
+            this.store.replace(w.coll, row.rid, decodeStored(row.doc), w.mine, w.mineText);
           } else {
-            this.store.insert(s.coll, s.mine, s.mineText);
+            this.store.insert(w.coll, w.mine, w.mineText);
           }
+          if (row || w.mine) applied.push([w.coll, w.id, row?.doc ?? null]);
         }
       })();
+      for (const [coll, docId, before] of applied) this.changed(coll, docId, before);
     } finally {
       this.end(t);
     }
   }
 
-  /** Aborts (rolls back): nothing the transaction wrote becomes visible. */
+  /** Aborts (rolls back): nothing the transaction wrote becomes visible. An unknown or ended one fails. */
   abort(id: string): void {
-    const t = this.open.get(id);
-    if (t) this.end(t);
+    this.end(this.get(id));
   }
 
   abortAll(): void {
@@ -175,8 +265,19 @@ export class Transactions {
   }
 
   private end(t: Txn): void {
-    this.open.delete(t.id);
-    for (const [k, holder] of this.locks) if (holder === t) this.locks.delete(k);
+    if (!this.open.delete(t.id)) return;
+    for (const key of t.written.keys()) if (this.locks.get(key) === t) this.locks.delete(key);
+    if (t.snapshot === null) return;
+    this.snapshots--;
+    if (this.snapshots === 0) this.history.clear();
+    else if (this.history.size > 10_000) this.prune();
+  }
+
+  /** Forgets changes no open snapshot can see past. */
+  private prune(): void {
+    let oldest = Infinity;
+    for (const t of this.open.values()) if (t.snapshot !== null && t.snapshot < oldest) oldest = t.snapshot;
+    for (const [key, list] of this.history) if (list[list.length - 1].seq <= oldest) this.history.delete(key);
   }
 
   private expire(): void {
@@ -189,3 +290,5 @@ export class Transactions {
     return this.open.size;
   }
 }
+
+export { EngineError };

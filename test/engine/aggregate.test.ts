@@ -210,6 +210,7 @@ describe('the $group read of a few fields', () => {
     const { openEngine } = require('../../local/engine');
     const { EJSON } = require('bson');
     const e = openEngine({ dataDir: ':memory:' });
+    e.ensureIndexes({ collections: [{ name: 'r' }] });
     try {
       const docs = [{ _id: 'a', v: [1, null], w: 1 }, { _id: 'b', w: 2 }];
       await e.send('database.insertDocument', { collectionName: 'r', data: docs.map((d) => EJSON.stringify(d, { relaxed: false })) });

@@ -124,6 +124,7 @@ describe('get', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 4 }), fc.uniqueArray(path, { minLength: 1, maxLength: 3 }), fc.boolean(), async (docs: object[], paths: string[], dropId: boolean) => {
         const coll = `dotted${round++}`;
+        await h.db.createCollection(coll);
         await h.db.collection(coll).add({ data: docs.map((d, i) => ({ _id: `d${i}`, ...d })) });
         const projection: Record<string, boolean> = Object.fromEntries(paths.map((p) => [p, true]));
         if (dropId) projection._id = false;
@@ -156,7 +157,8 @@ describe('get', () => {
     expect(err.errMsg).toMatch(/document with _id zz does not exist/);
   });
 
-  it('reads an empty collection that was never written as empty', async () => {
+  it('reads a created collection that was never written as empty', async () => {
+    await h.db.createCollection('nothing');
     expect((await h.db.collection('nothing').get()).data).toEqual([]);
     expect((await h.db.collection('nothing').count()).total).toBe(0);
   });
@@ -294,15 +296,15 @@ describe('value round-trips', () => {
     expect(ids(res)).toEqual(['y', 'x']);
   });
 
-  it('stores ObjectId values as ObjectIds and matches them', async () => {
+  it('stores ObjectId values as ObjectIds and matches them; answers them as 24-hex strings (node-sdk test/database/unit/oid.test.ts)', async () => {
     const tcb = require('@cloudbase/node-sdk');
     const ndb = tcb.init({ env: 'local' }).database();
     const ref = ndb.ObjectId({ id: '5f1b2c3d4e5f6a7b8c9d0e1f' });
     await ndb.collection('o').add({ _id: 'r1', ref });
     await ndb.collection('o').add({ _id: 'r2', ref: '5f1b2c3d4e5f6a7b8c9d0e1f' });
     const raw = await h.engine.send('database.getDocument', { collectionName: 'o', query: '{"ref":{"$oid":"5f1b2c3d4e5f6a7b8c9d0e1f"}}' });
-    expect(raw.data.list).toEqual(['{"_id":"r1","ref":{"$oid":"5f1b2c3d4e5f6a7b8c9d0e1f"}}']);
+    expect(raw.data.list).toEqual(['{"_id":"r1","ref":"5f1b2c3d4e5f6a7b8c9d0e1f"}']);
     const viaClient = await ndb.collection('o').where({ ref }).get();
-    expect(viaClient.data.map((d: any) => d._id)).toEqual(['r1']);
+    expect(viaClient.data).toEqual([{ _id: 'r1', ref: '5f1b2c3d4e5f6a7b8c9d0e1f' }]);
   });
 });

@@ -1,5 +1,5 @@
 /** Test harness: an in-memory engine installed under the real wx-server-sdk client. */
-import { openEngine, type LocalEngine } from '../../local/engine';
+import { openEngine, type EngineOptions, type LocalEngine } from '../../local/engine';
 
 export interface Harness {
   engine: LocalEngine;
@@ -9,9 +9,19 @@ export interface Harness {
   close(): void;
 }
 
+/**
+ * The collections the engine tests use. CloudBase answers DATABASE_COLLECTION_NOT_EXIST for a collection never
+ * created, on reads and writes alike, so the harness creates these first, as a deployment creates its own.
+ */
+export const TEST_COLLECTIONS = [
+  'shops', 'account', 'merchants', 't', 'people', 'many', 'places', 'v', 'q', 'proj', 'u', 'staff', 'o', 'logins',
+  'visits', 'spots', 'r', 'log', 'dups', 'k', 'x', 'a', 'b', 'c',
+];
+
 /** Opens an engine (in memory unless a folder is given), installs it, and returns wx-server-sdk's database. */
-export function openHarness(dataDir = ':memory:'): Harness {
-  const engine = openEngine({ dataDir });
+export function openHarness(dataDir = ':memory:', options: Omit<EngineOptions, 'dataDir'> = {}): Harness {
+  const engine = openEngine({ dataDir, ...options });
+  engine.ensureIndexes({ collections: TEST_COLLECTIONS.map((name) => ({ name })) });
   engine.install();
   const cloud = require('wx-server-sdk');
   cloud.init({ env: 'local' });

@@ -1,8 +1,9 @@
 /**
- * Transactions as CloudBase documents them: runTransaction (commit on return, rollback value rejected,
- * retries on conflict) and startTransaction with commit/rollback; writes invisible until commit;
- * concurrent writes to one document abort one transaction with DATABASE_TRANSACTION_CONFLICT.
+ * Transactions as CloudBase documents them: runTransaction (commit on return, rollback value rejected) and
+ * startTransaction with commit/rollback; writes invisible until commit; concurrent writes to one document
+ * abort one transaction with CloudBase's TransactionConflict (concurrency.test.ts has the rest of the rules).
  */
+import { inTransaction } from '../../server/tx';
 import { openHarness, rejection, type Harness } from './helpers';
 
 let h: Harness;
@@ -84,31 +85,35 @@ it('two transactions writing one document: the second fails with a conflict', as
   const t2 = await h.db.startTransaction();
   await t1.collection('account').doc('aaa').update({ data: { amount: h._.inc(1) } });
   const err = await rejection(t2.collection('account').doc('aaa').update({ data: { amount: h._.inc(2) } }));
-  expect(err.errMsg).toMatch(/WriteConflict/);
+  expect(err.errMsg).toMatch(/\[ResourceUnavailable\.TransactionConflict\]/);
   await t1.commit();
   expect(await amount('aaa')).toBe(101);
 });
 
-it('a document changed outside after the transaction read it makes the commit fail with a conflict', async () => {
+it('a document changed outside after the transaction read it makes the write fail at once with a conflict', async () => {
   const tx = await h.db.startTransaction();
   const a = await tx.collection('account').doc('aaa').get();
   await h.db.collection('account').doc('aaa').update({ data: { amount: 0 } });
-  await tx.collection('account').doc('aaa').update({ data: { amount: a.data.amount - 10 } });
-  const err = await rejection(tx.commit());
-  expect(err.code).toBe('DATABASE_TRANSACTION_CONFLICT');
+  const err = await rejection(tx.collection('account').doc('aaa').update({ data: { amount: a.data.amount - 10 } }));
+  expect(err.errMsg).toMatch(/\[ResourceUnavailable\.TransactionConflict\]/);
   expect(await amount('aaa')).toBe(0);
 });
 
-it('runTransaction retries a conflicting callback and succeeds on a fresh read', async () => {
+it('wx-server-sdk runTransaction does not retry a conflict an operation raised (its error has errCode, not code); inTransaction does', async () => {
   let runs = 0;
-  await h.db.runTransaction(async (tx: any) => {
+  const conflicting = async (tx: any) => {
     runs++;
     const a = await tx.collection('account').doc('aaa').get();
-    if (runs === 1) await h.db.collection('account').doc('aaa').update({ data: { amount: 500 } });
+    if (runs === 1) await h.db.collection('account').doc('aaa').update({ data: { amount: h._.inc(400) } });
     await tx.collection('account').doc('aaa').update({ data: { amount: a.data.amount + 1 } });
-  });
+  };
+  const err = await rejection(h.db.runTransaction(conflicting));
+  expect(err.errCode).toBe(-501001);
+  expect(runs).toBe(1);
+  runs = 0;
+  await inTransaction(h.db, conflicting);
   expect(runs).toBe(2);
-  expect(await amount('aaa')).toBe(501);
+  expect(await amount('aaa')).toBe(901);
 });
 
 it('a duplicate _id inside a transaction fails', async () => {
@@ -124,7 +129,7 @@ it('a duplicate _id inside a transaction fails', async () => {
 it('where() queries are refused inside a transaction (single-document operations only)', async () => {
   const tx = await h.db.startTransaction();
   const err = await rejection(tx.collection('account').where({ amount: 100 }).get());
-  expect(err.errMsg).toMatch(/single documents/);
+  expect(err.errMsg).toMatch(/not supported in a transaction/);
   await tx.rollback();
 });
 
@@ -132,5 +137,5 @@ it('a finished transaction cannot be used again', async () => {
   const tx = await h.db.startTransaction();
   await tx.commit();
   const err = await rejection(tx.collection('account').doc('aaa').get());
-  expect(err.errMsg).toMatch(/does not exist or has ended/);
+  expect(err.errMsg).toMatch(/\[ResourceUnavailable\.TransactionNotExist\]/);
 });

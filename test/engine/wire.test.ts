@@ -14,6 +14,7 @@ import { rejection } from './helpers';
 let engine: LocalEngine;
 beforeEach(async () => {
   engine = openEngine({ dataDir: ':memory:' });
+  engine.ensureIndexes({ collections: [{ name: 'c' }] });
   await engine.send('database.insertDocument', { collectionName: 'c', data: ['{"_id":"a","n":{"$numberInt":"1"}}'] });
 });
 afterEach(() => engine.close());
@@ -137,7 +138,9 @@ describe('durability', () => {
       const res = await b.send('database.getDocument', { collectionName: 'k', query: '{"code":"X"}' });
       expect(res.data.list).toEqual(['{"_id":"1","code":"X"}']);
       expect(b.explain('k', { code: 'X' }).index).toBe('code_1');
-      expectCloudBaseError(await rejection(b.send('database.insertDocument', { collectionName: 'k', data: ['{"code":"X"}'] })), 'DATABASE_DUPLICATE_WRITE');
+      const dup = await rejection(b.send('database.insertDocument', { collectionName: 'k', data: ['{"code":"X"}'] }));
+      expectCloudBaseError(dup, 'DATABASE_REQUEST_FAILED');
+      expect(dup.message).toMatch(/^\[FailedOperation\.Insert\] bulk write error: \[\{E11000 duplicate key error collection: k index: code_1 dup key: \{ code: "X" \}\}\]$/);
       b.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
