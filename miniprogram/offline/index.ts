@@ -37,10 +37,11 @@ export function getVisitQueue(): VisitQueue {
       new Promise((resolve) => wx.getFileSystemManager().unlink({ filePath: path, complete: () => resolve() })),
     // Each photo under a path of its own, in the signed-in user's folder (the server accepts only those);
     // the queue keeps the file id once uploaded, so a retry never uploads the photo again.
-    uploadPhoto: (localPath) => {
-      const me = wx.getStorageSync(STORAGE_KEYS.profile) as Me | '';
-      if (!me) return Promise.reject(new Error('profile not loaded yet'));
-      return uploadFile(localPath, storagePath('visits', me.staffId, 'jpg', newId()));
+    uploadPhoto: (localPath, _visitId, _index, staffId) => {
+      const profile = wx.getStorageSync(STORAGE_KEYS.profile) as Me | '';
+      const owner = staffId ?? (profile ? profile.staffId : undefined);
+      if (!owner) return Promise.reject(new Error('profile not loaded yet'));
+      return uploadFile(localPath, storagePath('visits', owner, 'jpg', newId()));
     },
     submit: (visit) => submitVisit(visit as SubmitVisit),
     classify: (err) => ({ isRetryable: !(err instanceof ServiceError) || err.isRetryable, message: describeError(err) }),

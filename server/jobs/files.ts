@@ -27,9 +27,12 @@ export async function uploadFile(cloudPath: string, content: Buffer): Promise<st
   return res.fileID;
 }
 
-/** A fresh path for a file a function writes (an export, an error report): never one already used. */
-export function serverFilePath(kind: ServerKind, jobId: string, ext: string, at: Date = new Date()): string {
-  return storagePath(kind, jobId, ext, randomUUID(), at);
+/**
+ * A fresh path for a file a function writes (an export, an error report): never one already used, in
+ * the job's folder; `label` ends the name so a downloaded file says what it is (`…-errors.csv`).
+ */
+export function serverFilePath(kind: ServerKind, jobId: string, ext: string, label?: string, at: Date = new Date()): string {
+  return storagePath(kind, jobId, ext, label ? `${randomUUID()}-${label}` : randomUUID(), at);
 }
 
 /** A temporary download link (CloudBase signs it; default 2 hours). Call only after checking scope. */

@@ -171,7 +171,7 @@ export async function runImport(db: Db, input: RunImportInput, opts: RunImportOp
     if (opts.beforeApply) await opts.beforeApply();
     const applied = await applyPeriod(db, kind, period, jobId, good, idx.merchants);
     let errorReportFileId: string | null = null;
-    if (errors.length) errorReportFileId = await uploadFile(serverFilePath('import-errors', jobId, 'csv'), errorReportCsv(errors));
+    if (errors.length) errorReportFileId = await uploadFile(serverFilePath('import-errors', jobId, 'csv', 'errors'), errorReportCsv(errors));
     let reclassified: ImportJobDoc['reclassified'] = null;
     if (kind === 'transactions' && good.size) {
       const asOf = monthEnd(period) < opts.today ? monthEnd(period) : opts.today;

@@ -258,7 +258,7 @@ export async function exportReportFile(db: Db, jobId: string, opts: ReportOption
   const file = join(dir, `${jobId}.xlsx`);
   try {
     const rows = await writeReport(db, file, opts);
-    const res = (await getCloud().uploadFile({ cloudPath: serverFilePath('reports', jobId, 'xlsx'), fileContent: createReadStream(file) })) as { fileID: string };
+    const res = (await getCloud().uploadFile({ cloudPath: serverFilePath('reports', jobId, 'xlsx', 'report'), fileContent: createReadStream(file) })) as { fileID: string };
     return { fileId: res.fileID, rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });
