@@ -9,9 +9,11 @@ import { fieldError } from '../errors';
  * the record holding a file hands out a temporary link to it.
  */
 
-/** Longest temporary link CloudBase signs: one day (getTempFileURL `maxAge`, seconds). */
+/**
+ * getTempFileURL: a link lasts at most one day ("默认一天且最大不超过一天") and one call takes at most 50
+ * file ids ("一次最多取 50 个"), https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-server-api/storage/getTempFileURL.html
+ */
 export const MAX_LINK_AGE_S = 86400;
-/** getTempFileURL takes at most 50 file ids per call (wx-server-sdk, cloud.getTempFileURL `fileList`). */
 const MAX_LINKS_PER_CALL = 50;
 
 /** Reads a file from cloud storage (CloudBase, or the local storage the runtime routes to). */
