@@ -1,6 +1,6 @@
 /**
  * `npm run build`: bundles each cloud function (`cloudfunctions/<name>/index.ts`) with esbuild into
- * `build/cloudfunctions/<name>/index.js` for CloudBase's Nodejs16.13 runtime: `shared/` and `server/`
+ * `build/cloudfunctions/<name>/index.js` for CloudBase's Nodejs18.15 runtime: `shared/` and `server/`
  * inlined, only wx-server-sdk (and what a function declares in its own package.json) left external,
  * beside a trimmed package.json and the function's config.json (timer triggers, permissions).
  */
@@ -11,8 +11,8 @@ import { join, relative, resolve, sep } from 'node:path';
 export const REPO_ROOT = resolve(__dirname, '..');
 export const FUNCTIONS_SRC = join(REPO_ROOT, 'cloudfunctions');
 export const FUNCTIONS_OUT = join(REPO_ROOT, 'build', 'cloudfunctions');
-/** CloudBase's runtime for the functions (cloudbaserc.json says the same). */
-export const NODE_TARGET = 'node16';
+/** CloudBase's runtime for the functions (cloudbaserc.json says Nodejs18.15; scripts/deploy.ts checks it). */
+export const NODE_TARGET = 'node18';
 /** Always provided by the runtime image and kept external so the function shares its one instance. */
 const ALWAYS_EXTERNAL = ['wx-server-sdk'];
 /** Local-only code that must never reach a deployed function. */
@@ -141,9 +141,69 @@ async function bundle(names: string[], root: string, outDir: string, external: s
   return inputsOf;
 }
 
+/** A function's timeout, seconds: "取值范围 1-60 秒" (https://docs.cloudbase.net/cli-v1/functions/configs). */
+export const TIMEOUT_RANGE_S = { min: 1, max: 60 } as const;
+
 /**
- * Problems in a function's config.json (CloudBase's format): `permissions.openapi` a list of API names,
- * `triggers` a list of `{ name, type: 'timer', config: '<7-field cron>' }`, `timeout` 1–900 s.
+ * Limits of a cloud function's timer triggers, from the timer trigger guide
+ * (https://tencentcloudbase.github.io/2019-09-03-cloudfunction-timingtrigger, the WeChat guide's copy):
+ * one trigger per function ("目前仅支持一个触发器"), a name of at most 60 letters, digits, - and _ starting
+ * with a letter, type "timer", and a cron of seven fields (second minute hour day month weekday year)
+ * whose values lie in 0–59, 0–59, 0–23, 1–31, 1–12 or JAN–DEC, 0–6 or MON–SUN, 1970–2099.
+ */
+const CRON_FIELDS: { name: string; min: number; max: number; names?: string[] }[] = [
+  { name: 'second', min: 0, max: 59 },
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'weekday', min: 0, max: 6, names: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] },
+  { name: 'year', min: 1970, max: 2099 },
+];
+
+/** Problems in a 7-field CloudBase cron expression, naming the field. */
+export function cronProblems(cron: unknown): string[] {
+  if (typeof cron !== 'string') return ['must be a 7-field cron expression'];
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== 7) return [`must be a 7-field cron expression (second minute hour day month weekday year), not ${fields.length} fields`];
+  const problems: string[] = [];
+  fields.forEach((field, i) => {
+    const spec = CRON_FIELDS[i];
+    const value = (v: string): number | null => {
+      const named = spec.names?.indexOf(v.toUpperCase()) ?? -1;
+      if (named >= 0) return spec.min + named;
+      return /^\d+$/.test(v) ? Number(v) : null;
+    };
+    const ok = field.split(',').every((part) => {
+      const [range, step] = part.split('/');
+      if (step !== undefined && !/^[1-9]\d*$/.test(step)) return false;
+      if (range === '*') return true;
+      const ends = range.split('-');
+      if (ends.length > 2) return false;
+      const nums = ends.map(value);
+      return nums.every((n) => n !== null && n >= spec.min && n <= spec.max) && (nums.length === 1 || (nums[0] as number) <= (nums[1] as number));
+    });
+    if (!ok) problems.push(`cron ${spec.name} field "${field}" must be *, a value in ${spec.min}–${spec.max}${spec.names ? ` or ${spec.names[0]}–${spec.names[spec.names.length - 1]}` : ''}, a range, a list or a step`);
+  });
+  return problems;
+}
+
+/** Problems in a function's timer triggers (config.json or cloudbaserc.json `triggers`). */
+export function triggerProblems(triggers: unknown): string[] {
+  if (!Array.isArray(triggers)) return ['triggers must be a list'];
+  const problems: string[] = [];
+  if (triggers.length > 1) problems.push('triggers: CloudBase takes one timer trigger per function');
+  triggers.forEach((t: any, i: number) => {
+    if (!t || typeof t.name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,59}$/.test(t.name)) problems.push(`triggers[${i}].name must be 1–60 letters, digits, - or _, starting with a letter`);
+    if (t?.type !== 'timer') problems.push(`triggers[${i}].type must be "timer"`);
+    problems.push(...cronProblems(t?.config).map((p) => `triggers[${i}].config ${p}`));
+  });
+  return problems;
+}
+
+/**
+ * Problems in a function's config.json (the WeChat DevTools format the local runtime reads too):
+ * `permissions.openapi` a list of API names, `triggers` as above, `timeout` within CloudBase's range.
  */
 export function validateFunctionConfig(config: unknown): string[] {
   const problems: string[] = [];
@@ -153,17 +213,10 @@ export function validateFunctionConfig(config: unknown): string[] {
     const api = c.permissions?.openapi;
     if (!Array.isArray(api) || api.some((a: unknown) => typeof a !== 'string')) problems.push('permissions.openapi must be a list of API names');
   }
-  if (c.triggers !== undefined) {
-    if (!Array.isArray(c.triggers)) problems.push('triggers must be a list');
-    else
-      c.triggers.forEach((t: any, i: number) => {
-        if (!t || typeof t.name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,59}$/.test(t.name)) problems.push(`triggers[${i}].name must be a trigger name`);
-        if (t?.type !== 'timer') problems.push(`triggers[${i}].type must be "timer"`);
-        // CloudBase timer triggers take a 7-field cron: second minute hour day month weekday year.
-        if (typeof t?.config !== 'string' || t.config.trim().split(/\s+/).length !== 7) problems.push(`triggers[${i}].config must be a 7-field cron expression`);
-      });
+  if (c.triggers !== undefined) problems.push(...triggerProblems(c.triggers));
+  if (c.timeout !== undefined && (!Number.isInteger(c.timeout) || c.timeout < TIMEOUT_RANGE_S.min || c.timeout > TIMEOUT_RANGE_S.max)) {
+    problems.push(`timeout must be ${TIMEOUT_RANGE_S.min}–${TIMEOUT_RANGE_S.max} seconds`);
   }
-  if (c.timeout !== undefined && (!Number.isInteger(c.timeout) || c.timeout < 1 || c.timeout > 900)) problems.push('timeout must be 1–900 seconds');
   return problems;
 }
 

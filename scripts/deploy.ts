@@ -1,23 +1,45 @@
 /**
  * `npm run deploy -- [--dry-run] [--env <envId>]`: puts the backend on a real CloudBase environment.
- * Builds the function bundles, validates everything it would send (bundles, package.json, config.json,
- * cloudbaserc.json, collections, indexes, security rules) and prints the plan. Without --dry-run it
- * then applies the plan with @cloudbase/manager-node: functions (code, runtime settings, timer
- * triggers), collections, indexes and the deny-all rules. --dry-run needs no network and no account.
+ * Builds the function bundles, validates everything it would send against CloudBase's documented ranges
+ * (bundles loaded as the cloud loads them, package.json, config.json, cloudbaserc.json, collections,
+ * indexes, the database and storage rules) and prints the plan. Without --dry-run it then reads what the
+ * environment already has and brings it to the plan with @cloudbase/manager-node: functions created or
+ * updated in place (code, settings, the `PI_KEY` variable, timer triggers changed only where they
+ * differ), collections and indexes created or corrected, each collection admin-only, the storage rule
+ * set. Running it twice changes nothing the second time. --dry-run needs no network and no account.
  *
  * Credentials for a real deploy: TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (a CAM key with
- * CloudBase rights); the environment from --env or TCB_ENV_ID.
+ * CloudBase rights); the environment from --env or TCB_ENV_ID. `PI_KEY` (32 bytes, base64) is generated
+ * on the first deploy and kept on the functions after that; it is never printed.
  */
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildFunctions, BuiltFunction, FUNCTIONS_OUT, listFunctions, REPO_ROOT, validateFunctionConfig } from './build-functions';
+import { buildFunctions, BuiltFunction, FUNCTIONS_OUT, listFunctions, REPO_ROOT, TIMEOUT_RANGE_S, triggerProblems, validateFunctionConfig } from './build-functions';
 import { CollectionsFile, IndexSpec, isDenyAll, loadCollections, RuleSpec } from '../local/runtime/collections';
+import { type StorageRule, validateStorageRule } from '../local/storage/rule';
 
-/** Runtimes CloudBase offers for Node functions that this code targets (esbuild target node16). */
-const RUNTIMES = ['Nodejs16.13', 'Nodejs18.15'];
-const MEMORY_SIZES = [128, 256, 512, 1024, 2048, 3072];
+/**
+ * Node runtimes CloudBase offers (https://docs.cloudbase.net/cloud-function/runtime-support: 26.x, 24.11,
+ * 22.21, 20.19, 18.15, 16.13), Node 18 or newer: 16 is past Node's end of life and the bundles target 18.
+ * The CLI's reference (https://docs.cloudbase.net/cli-v1/functions/configs) recommends Nodejs18.15.
+ */
+export const RUNTIMES = ['Nodejs18.15', 'Nodejs20.19', 'Nodejs22.21', 'Nodejs24.11'];
+/** memorySize, MB: "可选值: 128、256、512、1024、2048" (https://docs.cloudbase.net/cli-v1/functions/configs). */
+export const MEMORY_SIZES = [128, 256, 512, 1024, 2048];
 /** CloudBase's ceiling for a function's code package. */
 const MAX_CODE_BYTES = 50 * 1024 * 1024;
+/** The functions' environment variables the deploy sets itself (the CLI would overwrite them, see below). */
+const MANAGED_VARIABLES = ['PI_KEY'];
+/** A collection denying all client access is CloudBase's simple permission ADMINONLY ("仅管理员可读写"). */
+const ADMIN_ONLY = 'ADMINONLY';
+
+export interface TimerTrigger {
+  name: string;
+  type: string;
+  config: string;
+}
 
 export interface FunctionPlan {
   name: string;
@@ -26,8 +48,10 @@ export interface FunctionPlan {
   handler: string;
   timeout: number;
   memorySize: number;
-  triggers: { name: string; type: string; config: string }[];
+  triggers: TimerTrigger[];
   dependencies: Record<string, string>;
+  /** variables the deploy sets on the function (their values never enter the plan) */
+  variables: string[];
 }
 
 /** CloudBase's index form (TCB UpdateTable CreateIndexes). */
@@ -40,12 +64,16 @@ export interface CollectionPlan {
   name: string;
   indexes: CloudIndex[];
   rule: RuleSpec;
+  /** the simple permission that rule is on CloudBase (ModifyDatabaseACL AclTag) */
+  aclTag: string;
 }
 
 export interface DeployPlan {
   envId: string | null;
   functions: FunctionPlan[];
   collections: CollectionPlan[];
+  /** the storage security rule for the bucket (database/collections.json `storage.rule`) */
+  storageRule: StorageRule | null;
   /** things that would make the deploy wrong: any one stops it */
   problems: string[];
   /** things to know that do not stop it */
@@ -60,6 +88,8 @@ export interface PlanOptions {
   collectionsFile?: string;
   /** false: check the bundles already in outDir instead of building them again */
   build?: boolean;
+  /** false: skip loading each bundle in a fresh process (only for checks that do not concern the code) */
+  loadBundles?: boolean;
 }
 
 /** Builds the bundles and checks every artifact a deploy would send; never touches the network. */
@@ -90,40 +120,60 @@ export async function planDeploy(options: PlanOptions = {}): Promise<DeployPlan>
       if (!entry) continue;
       problems.push(...checkBundle(b, outDir));
       const config = b.hasConfig ? JSON.parse(readFileSync(join(outDir, b.name, 'config.json'), 'utf8')) : {};
+      // config.json serves WeChat DevTools and the local runtime, cloudbaserc.json the tcb CLI and this script:
+      // both must say the same, or the cloud would run differently depending on who deployed it.
       if (config.timeout !== undefined && entry.timeout !== undefined && config.timeout !== entry.timeout) {
         problems.push(`function ${b.name}: timeout ${entry.timeout} in cloudbaserc.json but ${config.timeout} in its config.json`);
+      }
+      if (JSON.stringify(sortTriggers(config.triggers)) !== JSON.stringify(sortTriggers(entry.triggers))) {
+        problems.push(`function ${b.name}: timer triggers differ between cloudbaserc.json and its config.json`);
       }
       functions.push({
         name: b.name,
         bytes: b.bytes,
         runtime: entry.runtime,
         handler: entry.handler,
-        timeout: entry.timeout ?? config.timeout ?? 3,
+        timeout: entry.timeout,
         memorySize: entry.memorySize ?? 256,
-        triggers: config.triggers ?? [],
+        triggers: entry.triggers ?? [],
         dependencies: b.dependencies,
+        variables: MANAGED_VARIABLES,
       });
     }
+    // Load every bundle as the cloud would; only when the rest holds (a failed build has nothing to load).
+    if (options.loadBundles !== false && !problems.some((p) => p.startsWith('build:'))) for (const f of functions) problems.push(...loadBundle(join(outDir, f.name), f));
   }
 
-  let spec: CollectionsFile | null = null;
+  let spec: (CollectionsFile & { storage?: { rule?: unknown } }) | null = null;
   try {
     spec = loadCollections(options.collectionsFile);
   } catch (err) {
     problems.push(`collections: ${(err as Error).message}`);
   }
   const collections: CollectionPlan[] = [];
+  let storageRule: StorageRule | null = null;
   if (spec) {
     for (const c of spec.collections) {
       const rule = c.rule ?? spec.defaultRule;
       if (!isDenyAll(rule)) problems.push(`collection ${c.name}: its rule must deny all direct client access`);
-      collections.push({ name: c.name, rule, indexes: c.indexes.map((ix) => toCloudIndex(c.name, ix, warnings)) });
+      collections.push({ name: c.name, rule, aclTag: ADMIN_ONLY, indexes: c.indexes.map((ix) => toCloudIndex(c.name, ix, warnings)) });
+    }
+    const ruleProblems = validateStorageRule(spec.storage?.rule);
+    problems.push(...ruleProblems.map((p) => `collections.json ${p}`));
+    if (!ruleProblems.length) {
+      storageRule = spec.storage!.rule as StorageRule;
+      // Every read goes through a function that checks scope; a rule letting clients read would bypass it.
+      if (storageRule.read !== false) problems.push('collections.json storage.rule.read must be false: clients read files only through temporary links a function issues');
     }
   }
 
   const envId = options.envId ?? null;
   if (envId !== null && !/^[a-z0-9][a-z0-9-]{2,39}$/.test(envId)) problems.push(`envId "${envId}" is not a CloudBase environment id`);
-  return { envId, functions, collections, problems, warnings };
+  return { envId, functions, collections, storageRule, problems, warnings };
+}
+
+function sortTriggers(triggers: unknown): unknown {
+  return Array.isArray(triggers) ? [...triggers].sort((a, b) => String(a?.name).localeCompare(String(b?.name))) : [];
 }
 
 /** The bundles already built in `outDir`, one per function source. */
@@ -136,7 +186,11 @@ function existingBundles(outDir: string): BuiltFunction[] {
   });
 }
 
-/** Problems in cloudbaserc.json: its shape, each function's settings, and functions missing on either side. */
+/**
+ * Problems in cloudbaserc.json (the tcb CLI's file, https://docs.cloudbase.net/cli-v1/functions/configs):
+ * its shape, each function's settings against CloudBase's documented ranges, and functions missing on
+ * either side.
+ */
 export function validateCloudbaserc(rc: any, functionNames: string[]): string[] {
   const problems: string[] = [];
   if (!rc || typeof rc !== 'object') return ['cloudbaserc.json must hold a JSON object'];
@@ -153,10 +207,13 @@ export function validateCloudbaserc(rc: any, functionNames: string[]): string[] 
     if (!functionNames.includes(f.name)) problems.push(`${at}: no cloudfunctions/${f.name}/index.ts`);
     if (!RUNTIMES.includes(f.runtime)) problems.push(`${at}: runtime must be one of ${RUNTIMES.join(', ')}`);
     if (f.handler !== 'index.main') problems.push(`${at}: handler must be "index.main"`);
-    if (!Number.isInteger(f.timeout) || f.timeout < 1 || f.timeout > 900) problems.push(`${at}: timeout must be 1–900 seconds`);
+    if (!Number.isInteger(f.timeout) || f.timeout < TIMEOUT_RANGE_S.min || f.timeout > TIMEOUT_RANGE_S.max) problems.push(`${at}: timeout must be ${TIMEOUT_RANGE_S.min}–${TIMEOUT_RANGE_S.max} seconds`);
     if (f.memorySize !== undefined && !MEMORY_SIZES.includes(f.memorySize)) problems.push(`${at}: memorySize must be one of ${MEMORY_SIZES.join(', ')}`);
     if (f.installDependency !== true) problems.push(`${at}: installDependency must be true (wx-server-sdk is installed by CloudBase)`);
-    if (f.triggers !== undefined) problems.push(`${at}: declare triggers in cloudfunctions/${f.name}/config.json, not here`);
+    if (f.triggers !== undefined) problems.push(...triggerProblems(f.triggers).map((p) => `${at}: ${p}`));
+    // "envVariables … 部署时会完全覆盖线上配置" (the same page): a CLI deploy would wipe PI_KEY, which only
+    // npm run deploy sets, and every sealed mobile would become unreadable.
+    if (f.envVariables !== undefined) problems.push(`${at}: envVariables must not be declared: the CLI replaces the functions' variables with them and PI_KEY would be lost (npm run deploy sets it)`);
   });
   for (const name of functionNames) if (!seen.has(name)) problems.push(`cloudbaserc.json: function ${name} exists but is not declared`);
   return problems;
@@ -187,6 +244,60 @@ function checkBundle(b: BuiltFunction, outDir: string): string[] {
 }
 
 /**
+ * Loads a bundle the way the cloud does: `require('<dir>/index.js')` in a fresh Node process with no
+ * project variables, the packages of its package.json resolvable (CloudBase installs them:
+ * installDependency) and nothing else outside Node's own modules, then checks the handler's export
+ * (`index.main`) is a function. A bundle that throws while loading, requires an undeclared package or
+ * exports no main would fail every call on CloudBase.
+ */
+function loadBundle(dir: string, f: FunctionPlan): string[] {
+  const [file, exportName] = f.handler.split('.');
+  const probe = `
+const Module = require('module');
+const file = require('path').join(process.argv[1], process.argv[2] + '.js');
+const declared = JSON.parse(process.argv[3]);
+const builtins = new Set(Module.builtinModules);
+const stray = new Set();
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  if (parent && parent.filename === file && !request.startsWith('.') && !request.startsWith('/') && !request.startsWith('node:') && !builtins.has(request)) {
+    const root = request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0];
+    if (!declared.includes(root)) stray.add(request);
+  }
+  return resolve.call(this, request, parent, ...rest);
+};
+let out;
+try {
+  const mod = require(file);
+  out = { loaded: true, exportType: typeof mod[process.argv[4]], stray: [...stray] };
+} catch (err) {
+  out = { loaded: false, error: String((err && err.message) || err).split('\\n')[0], stray: [...stray] };
+}
+process.stdout.write('\\n' + JSON.stringify(out));
+process.exit(0);
+`;
+  const child = spawnSync(process.execPath, ['-e', probe, dir, file, JSON.stringify(Object.keys(f.dependencies)), exportName], {
+    cwd: dir,
+    // Only what a CloudBase instance has: no PI_KEY, no local switches; packages from the project's install.
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(REPO_ROOT, 'node_modules'), TZ: 'Asia/Shanghai' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const last = (child.stdout ?? '').trim().split('\n').pop() ?? '';
+  let res: { loaded: boolean; exportType?: string; error?: string; stray: string[] };
+  try {
+    res = JSON.parse(last);
+  } catch {
+    return [`function ${f.name}: loading ${file}.js ended without an answer (${(child.stderr || child.error?.message || `exit ${child.status}`).toString().trim().split('\n')[0]})`];
+  }
+  const problems: string[] = [];
+  if (!res.loaded) problems.push(`function ${f.name}: ${file}.js throws while loading: ${res.error}`);
+  else if (res.exportType !== 'function') problems.push(`function ${f.name}: ${file}.js exports no function "${exportName}" (handler ${f.handler})`);
+  for (const s of res.stray) problems.push(`function ${f.name}: ${file}.js requires "${s}", which its package.json does not declare (CloudBase installs only those)`);
+  return problems;
+}
+
+/**
  * An index of collections.json in CloudBase's form. CloudBase's index API has no sparse option, so a
  * sparse unique index (e.g. staff.openid, null until bound) is created non-unique there, and the
  * action that sets the field keeps it unique (the bind action checks inside a transaction).
@@ -205,42 +316,196 @@ export function toCloudIndex(collection: string, ix: IndexSpec, warnings: string
 
 /** The plan as the lines printed before anything is sent. */
 export function describePlan(plan: DeployPlan): string[] {
-  const lines = [`Deploy plan for ${plan.envId ?? '(no environment: dry run)'}`, '', `Functions (${plan.functions.length}):`];
+  const lines = [`Deploy plan for ${plan.envId ?? '(no environment: dry run)'}`, '', `Functions (${plan.functions.length}), every bundle loaded and its main found:`];
   for (const f of plan.functions) {
     const triggers = f.triggers.map((t) => `${t.name} "${t.config}"`).join(', ');
-    lines.push(`  ${f.name.padEnd(10)} ${(f.bytes / 1024).toFixed(0).padStart(6)} KiB  ${f.runtime}  ${f.memorySize} MB  ${f.timeout} s${triggers ? `  timer: ${triggers}` : ''}`);
+    lines.push(`  ${f.name.padEnd(10)} ${(f.bytes / 1024).toFixed(0).padStart(6)} KiB  ${f.runtime}  ${f.memorySize} MB  ${f.timeout} s  env ${f.variables.join(', ')}${triggers ? `  timer: ${triggers}` : ''}`);
   }
-  lines.push('', `Collections (${plan.collections.length}), every one with the rule {"read": false, "write": false}:`);
+  lines.push('', `Collections (${plan.collections.length}), every one ${ADMIN_ONLY} (no client reads or writes):`);
   for (const c of plan.collections) lines.push(`  ${c.name.padEnd(16)} ${c.indexes.length} index(es)${c.indexes.some((i) => i.MgoKeySchema.MgoIsUnique) ? ', unique keys' : ''}`);
+  if (plan.storageRule) lines.push('', `Storage rule: ${JSON.stringify(plan.storageRule)}`);
   if (plan.warnings.length) lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  - ${w}`));
   if (plan.problems.length) lines.push('', 'Problems (nothing will be sent):', ...plan.problems.map((p) => `  - ${p}`));
   return lines;
 }
 
-/** Applies a checked plan to the environment through @cloudbase/manager-node. */
-async function applyPlan(plan: DeployPlan, outDir: string): Promise<void> {
-  const secretId = process.env.TENCENTCLOUD_SECRETID;
-  const secretKey = process.env.TENCENTCLOUD_SECRETKEY;
-  if (!secretId || !secretKey) throw new Error('set TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (or run with --dry-run)');
-  const CloudBase = require('@cloudbase/manager-node');
-  const app = new CloudBase({ secretId, secretKey, token: process.env.TENCENTCLOUD_SESSIONTOKEN, envId: plan.envId });
+/** The part of @cloudbase/manager-node's CloudBase instance the deploy uses (a test passes a stand-in). */
+export interface ManagerApp {
+  functions: {
+    getFunctionDetail(name: string): Promise<any>;
+    createFunction(param: any): Promise<unknown>;
+    updateFunctionCode(param: any): Promise<unknown>;
+    updateFunctionConfig(func: any): Promise<unknown>;
+    waitFunctionActive(name: string): Promise<void>;
+    createFunctionTriggers(name: string, triggers: TimerTrigger[]): Promise<unknown>;
+    deleteFunctionTrigger(name: string, triggerName: string): Promise<unknown>;
+  };
+  database: {
+    createCollectionIfNotExists(name: string): Promise<unknown>;
+    describeCollection(name: string): Promise<{ Indexes?: { Name: string; Keys?: { Name?: string; Direction?: string }[]; Unique?: boolean }[] }>;
+    updateCollection(name: string, info: { CreateIndexes?: CloudIndex[]; DropIndexes?: { IndexName: string }[] }): Promise<unknown>;
+  };
+  storage: {
+    getStorageAcl(options: { withRule: true }): Promise<{ acl: string; rule?: unknown }>;
+    setStorageAcl(acl: string, rule?: StorageRule): Promise<unknown>;
+  };
+  commonService(service?: string, version?: string): { call(options: { Action: string; Param: Record<string, unknown> }): Promise<any> };
+}
 
-  for (const f of plan.functions) {
-    process.stdout.write(`function ${f.name}: uploading\n`);
-    await app.functions.createFunction({
-      func: { name: f.name, runtime: f.runtime, handler: f.handler, timeout: f.timeout, memorySize: f.memorySize, installDependency: true, ignore: ['node_modules'] },
-      functionRootPath: outDir,
-      force: true,
-    });
-    if (f.triggers.length) await app.functions.createFunctionTriggers(f.name, f.triggers);
+export interface ApplyOptions {
+  outDir: string;
+  /** where progress lines go (never a secret) */
+  log?: (line: string) => void;
+  /** a key to use when no function holds one yet (PI_KEY of the shell, e.g. to keep the key local data was sealed with) */
+  piKey?: string;
+}
+
+/** The first 8 hex digits of the key's SHA-256: tells keys apart in a log without revealing one. */
+export function keyFingerprint(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+function isPiKey(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return /^ResourceNotFound/.test(e?.code ?? '') || /ResourceNotFound|not exist|不存在/i.test(e?.message ?? '');
+}
+
+/** A timer trigger's cron as GetFunction reports it: the cron itself, or JSON `{"cron": …}`. */
+function cronOf(desc: string | undefined): string {
+  if (!desc) return '';
+  try {
+    const parsed = JSON.parse(desc);
+    if (parsed && typeof parsed.cron === 'string') return parsed.cron.trim();
+  } catch {
+    // the cron text itself
   }
+  return desc.trim();
+}
+
+/**
+ * Brings the environment to the plan. First reads what is there and stops before writing anything if
+ * the plan cannot be met in place (a function on another runtime, functions holding different PI_KEYs);
+ * then creates what is missing and updates what differs: functions (code, settings, PI_KEY, triggers),
+ * collections, indexes, permissions and the storage rule.
+ */
+export async function applyPlan(plan: DeployPlan, app: ManagerApp, options: ApplyOptions): Promise<void> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (!plan.envId) throw new Error('no environment: pass --env <envId> or set TCB_ENV_ID');
+  if (plan.problems.length) throw new Error(`the plan has ${plan.problems.length} problem(s); run with --dry-run to see them`);
+
+  // 1. What the environment has.
+  const details = new Map<string, any>();
+  for (const f of plan.functions) {
+    try {
+      details.set(f.name, await app.functions.getFunctionDetail(f.name));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  const wrongRuntime = plan.functions.filter((f) => details.has(f.name) && details.get(f.name).Runtime !== f.runtime);
+  if (wrongRuntime.length) {
+    // UpdateFunctionConfiguration cannot change a runtime (only CreateFunction sets it).
+    throw new Error(
+      `runtime cannot change in place: ${wrongRuntime.map((f) => `${f.name} runs ${details.get(f.name).Runtime}, the plan says ${f.runtime}`).join('; ')}. ` +
+        'Delete those functions in the CloudBase console (their data stays in the database) and deploy again.',
+    );
+  }
+  const held = new Set<string>();
+  for (const d of details.values()) for (const v of d?.Environment?.Variables ?? []) if (v.Key === 'PI_KEY' && v.Value) held.add(v.Value);
+  if (held.size > 1) throw new Error('the deployed functions hold different PI_KEYs; make them agree in the console before deploying (see docs/operations.md)');
+  let piKey: string;
+  if (held.size === 1) {
+    piKey = [...held][0];
+    if (options.piKey && options.piKey !== piKey) throw new Error('PI_KEY in the shell differs from the key the deployed functions hold; unset it to keep theirs');
+    log(`PI_KEY: keeping the key the functions hold (fingerprint ${keyFingerprint(piKey)})`);
+  } else if (options.piKey) {
+    if (!isPiKey(options.piKey)) throw new Error('PI_KEY in the shell must be 32 bytes, base64');
+    piKey = options.piKey;
+    log(`PI_KEY: using the key from the shell (fingerprint ${keyFingerprint(piKey)})`);
+  } else {
+    piKey = randomBytes(32).toString('base64');
+    log(`PI_KEY: generated a new key (fingerprint ${keyFingerprint(piKey)}); back it up from the console (docs/operations.md)`);
+  }
+
+  // 2. Functions: create what is missing, update the rest in place.
+  for (const f of plan.functions) {
+    const detail = details.get(f.name);
+    const func = { name: f.name, runtime: f.runtime, handler: f.handler, timeout: f.timeout, memorySize: f.memorySize, installDependency: true, ignore: ['node_modules'] };
+    if (!detail) {
+      await app.functions.createFunction({ func: { ...func, envVariables: { PI_KEY: piKey }, triggers: f.triggers }, functionRootPath: options.outDir, force: false });
+      log(`function ${f.name}: created${f.triggers.length ? ` with trigger ${f.triggers.map((t) => t.name).join(', ')}` : ''}`);
+      continue;
+    }
+    await app.functions.updateFunctionCode({ func, functionRootPath: options.outDir });
+    await app.functions.waitFunctionActive(f.name);
+    // The variables are replaced as a whole: keep any the bank added, set ours.
+    const variables: Record<string, string> = {};
+    for (const v of detail.Environment?.Variables ?? []) variables[v.Key] = v.Value;
+    variables.PI_KEY = piKey;
+    await app.functions.updateFunctionConfig({ name: f.name, timeout: f.timeout, memorySize: f.memorySize, installDependency: true, envVariables: variables });
+    await app.functions.waitFunctionActive(f.name);
+    log(`function ${f.name}: code and settings updated`);
+
+    const existing = ((detail.Triggers ?? []) as { TriggerName?: string; Type?: string; TriggerDesc?: string }[]).filter((t) => t.Type === 'timer');
+    const wanted = new Map(f.triggers.map((t) => [t.name, t]));
+    const toCreate: TimerTrigger[] = [];
+    for (const t of existing) {
+      const want = wanted.get(t.TriggerName ?? '');
+      if (want && cronOf(t.TriggerDesc) === want.config.trim()) {
+        wanted.delete(want.name);
+        log(`function ${f.name}: trigger ${want.name} unchanged`);
+        continue;
+      }
+      // A changed or undeclared timer goes; a changed one comes back below with its new cron.
+      await app.functions.deleteFunctionTrigger(f.name, t.TriggerName ?? '');
+      log(`function ${f.name}: trigger ${t.TriggerName} removed${want ? ' (its schedule changed)' : ''}`);
+    }
+    toCreate.push(...wanted.values());
+    if (toCreate.length) {
+      await app.functions.createFunctionTriggers(f.name, toCreate);
+      log(`function ${f.name}: trigger ${toCreate.map((t) => t.name).join(', ')} created`);
+    }
+  }
+
+  // 3. Collections, indexes and permissions.
+  const tcb = app.commonService('tcb', '2018-06-08');
   for (const c of plan.collections) {
-    process.stdout.write(`collection ${c.name}: ensuring it, its indexes and its rule\n`);
     await app.database.createCollectionIfNotExists(c.name);
-    const missing: CloudIndex[] = [];
-    for (const ix of c.indexes) if (!(await app.database.checkIndexExists(c.name, ix.IndexName)).Exists) missing.push(ix);
-    if (missing.length) await app.database.updateCollection(c.name, { CreateIndexes: missing });
-    await app.permission.modifyResourcePermission({ resourceType: 'collection', resource: c.name, permission: 'CUSTOM', securityRule: JSON.stringify(c.rule) });
+    const present = new Map(((await app.database.describeCollection(c.name)).Indexes ?? []).map((ix) => [ix.Name, ix]));
+    const create: CloudIndex[] = [];
+    const drop: { IndexName: string }[] = [];
+    for (const ix of c.indexes) {
+      const have = present.get(ix.IndexName);
+      const same =
+        have &&
+        !!have.Unique === ix.MgoKeySchema.MgoIsUnique &&
+        JSON.stringify((have.Keys ?? []).map((k) => [k.Name, String(k.Direction)])) === JSON.stringify(ix.MgoKeySchema.MgoIndexKeys.map((k) => [k.Name, k.Direction]));
+      if (same) continue;
+      if (have) drop.push({ IndexName: ix.IndexName });
+      create.push(ix);
+    }
+    // An index whose keys changed is dropped first: CloudBase keeps one index per name.
+    if (drop.length) await app.database.updateCollection(c.name, { DropIndexes: drop });
+    if (create.length) await app.database.updateCollection(c.name, { CreateIndexes: create });
+    // Simple permissions through the TCB API ModifyDatabaseACL (https://cloud.tencent.com/document/api/876/34819);
+    // manager-node's permission.modifyResourcePermission is marked @deprecated.
+    const acl = await tcb.call({ Action: 'DescribeDatabaseACL', Param: { EnvId: plan.envId, CollectionName: c.name } });
+    if (acl?.AclTag !== c.aclTag) await tcb.call({ Action: 'ModifyDatabaseACL', Param: { EnvId: plan.envId, CollectionName: c.name, AclTag: c.aclTag } });
+    log(`collection ${c.name}: ${create.length ? `${create.length} index(es) ${drop.length ? 'replaced or ' : ''}created` : 'indexes as declared'}, ${acl?.AclTag === c.aclTag ? `${c.aclTag} already` : `set to ${c.aclTag}`}`);
+  }
+
+  // 4. The storage rule (manager-node storage.setStorageAcl, TCB ModifyStorageSafeRule).
+  if (plan.storageRule) {
+    const current = await app.storage.getStorageAcl({ withRule: true });
+    if (current.acl === 'CUSTOM' && JSON.stringify(current.rule) === JSON.stringify(plan.storageRule)) log('storage: rule already as declared');
+    else {
+      await app.storage.setStorageAcl('CUSTOM', plan.storageRule);
+      log(`storage: rule set to ${JSON.stringify(plan.storageRule)} (CloudBase applies it within 1–3 minutes)`);
+    }
   }
 }
 
@@ -260,12 +525,18 @@ async function cli(): Promise<void> {
     return;
   }
   if (!plan.envId) throw new Error('no environment: pass --env <envId> or set TCB_ENV_ID (or run with --dry-run)');
-  await applyPlan(plan, FUNCTIONS_OUT);
-  process.stdout.write('\nDeployed. Upload the mini program from WeChat DevTools or miniprogram-ci (see docs/operations.md).\n');
+  const secretId = process.env.TENCENTCLOUD_SECRETID;
+  const secretKey = process.env.TENCENTCLOUD_SECRETKEY;
+  if (!secretId || !secretKey) throw new Error('set TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (or run with --dry-run)');
+  const CloudBase = require('@cloudbase/manager-node');
+  const app = new CloudBase({ secretId, secretKey, token: process.env.TENCENTCLOUD_SESSIONTOKEN, envId: plan.envId });
+  await applyPlan(plan, app, { outDir: FUNCTIONS_OUT, piKey: process.env.PI_KEY || undefined });
+  process.stdout.write('\nDeployed. Run the checks in docs/operations.md, then upload the mini program from WeChat DevTools or miniprogram-ci.\n');
 }
 
 if (require.main === module) {
   cli().catch((err) => {
+    // Messages name what failed, never a key: no secret is put into one.
     process.stderr.write(`deploy failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

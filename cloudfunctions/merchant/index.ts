@@ -6,9 +6,10 @@ import { create } from './actions/create.action';
 import { get } from './actions/get.action';
 import { history } from './actions/history.action';
 import { list } from './actions/list.action';
+import { photoUrls } from './actions/photo-urls.action';
 import { revealPi } from './actions/reveal-pi.action';
 import { transfer } from './actions/transfer.action';
 import { update } from './actions/update.action';
 import { updateProducts } from './actions/update-products.action';
 
-export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history }, 'merchant');
+export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls }, 'merchant');

@@ -10,10 +10,13 @@ import { parseMultipart } from './multipart';
  * The local gateway: one HTTP server that stands in for what WeChat and CloudBase do in production.
  *   POST /functions/<name>          body = the event; answer = what the function returns (callFunction's `result`)
  *   POST /storage/upload            multipart (`cloudPath` + a file) or a raw body with `?cloudPath=`
- *   GET  /storage/download?fileID=  the file's bytes (`fileId` accepted too)
+ *   GET  /storage/download?fileID=  the file's bytes, if the storage rule lets this client read (`fileId` too)
  *   POST /storage/delete            `{ fileList: [fileID] }`
- *   POST /storage/temp-url          `{ fileList: [fileID | { fileID, maxAge }] }`
+ *   POST /storage/temp-url          `{ fileList: [fileID | { fileID, maxAge }] }`, per the storage rule
  *   GET  /storage/tmp/<path>?t=&sign=  a signed, expiring temporary link (no caller needed)
+ * The storage routes are the client's storage API: the storage rule of database/collections.json decides
+ * each one, as CloudBase's does for wx.cloud calls (the declared rule lets clients read nothing directly;
+ * functions hand out temporary links to callers whose scope covers the record).
  *   GET  /healthz
  * The caller's OPENID comes from the `X-WX-OPENID` header, accepted only in local mode.
  * A call the platform fails (timed out, too large) answers 504/413/502 with CloudBase's
@@ -159,13 +162,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return sendBytes(res, bytes, contentTypeOf(cloudPath));
     }
     if (route === 'download') {
-      // Reading by file ID mirrors CloudBase's default storage rule (any signed-in user may read); in local
-      // mode the caller header is self-declared, so it is optional here and <image src> links work.
+      // A direct read by file ID is a client read: the storage rule decides (an <image src> sends no header,
+      // so the caller is optional here and the rule sees auth = null).
       requireMethod(req, 'GET');
-      callerOf(req, mode, mode === 'cloud');
+      const openid = callerOf(req, mode, mode === 'cloud');
       const fileID = url.searchParams.get('fileID') ?? url.searchParams.get('fileId');
       if (!fileID) throw new HttpError(400, 'VALIDATION', 'fileID: required');
-      const bytes = storage.download(fileID);
+      const bytes = storage.clientRead(fileID, openid);
       return sendBytes(res, bytes, contentTypeOf(storage.cloudPathOf(fileID)));
     }
     // Writes need the uploader's identity (only the uploader may replace or delete a file).
@@ -202,7 +205,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         requireMethod(req, 'POST');
         const fileList = fileListOf(await readJsonObject(req, maxBody), 'either');
         const wanted = fileList.map((f) => (typeof f === 'string' ? { fileID: f } : f));
-        const results = storage.tempUrls(wanted);
+        const results = storage.clientTempUrls(wanted, openid);
         return sendJson(res, 200, {
           fileList: results.map((r) => ({ fileID: r.fileID, tempFileURL: r.tempFileURL, maxAge: r.maxAge, status: r.code === 'SUCCESS' ? 0 : STORAGE_STATUS[r.code], errMsg: r.code === 'SUCCESS' ? 'ok' : r.code })),
           errMsg: 'getTempFileURL:ok',

@@ -1,11 +1,17 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, extname, join, sep } from 'node:path';
+import { loadStorageRule, ruleAllows, type StorageRule } from './rule';
+
+export { loadStorageRule, ruleAllows, validateStorageRule, type StorageRule } from './rule';
 
 /**
  * Cloud storage on the local disk, with CloudBase-style file IDs `cloud://<envId>.<bucket>/<cloudPath>`.
  * Files live under `<root>/<cloudPath>`; temporary URLs are signed (HMAC-SHA256) and expire, and are
  * served by the gateway at `<publicBaseUrl>/storage/tmp/<cloudPath>?t=<expiry>&sign=<hmac>`.
+ * Server-side calls (a function's own storage API) may do anything, as on CloudBase; a client's calls
+ * (an `owner` openid, or `clientRead`/`clientTempUrls`) pass the storage security rule first, the one
+ * declared in database/collections.json and deployed to CloudBase.
  */
 
 /** CloudBase's `maxAge` default and ceiling for temporary links: one day. */
@@ -35,11 +41,20 @@ export interface LocalStorageOptions {
   publicBaseUrl?: string;
   /** signing key for temporary links; kept in `<root>/.sign.key` when not given */
   signKey?: Buffer;
+  /** the storage security rule for client requests (default: the one in database/collections.json) */
+  rule?: StorageRule;
 }
 
 export interface DeleteResult {
   fileID: string;
   code: 'SUCCESS' | 'STORAGE_FILE_NONEXIST' | 'INVALID_PARAM' | 'STORAGE_EXCEED_AUTHORITY';
+}
+
+export interface DeniedUrlResult {
+  fileID: string;
+  code: 'STORAGE_EXCEED_AUTHORITY';
+  tempFileURL: '';
+  maxAge: number;
 }
 
 export interface TempUrlResult {
@@ -55,6 +70,7 @@ export class LocalStorage {
   readonly envId: string;
   readonly bucket: string;
   publicBaseUrl: string;
+  readonly rule: StorageRule;
   private readonly signKey: Buffer;
 
   constructor(options: LocalStorageOptions) {
@@ -64,6 +80,7 @@ export class LocalStorage {
     this.publicBaseUrl = (options.publicBaseUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
     mkdirSync(this.root, { recursive: true });
     this.signKey = options.signKey ?? loadOrCreateKey(join(this.root, '.sign.key'));
+    this.rule = options.rule ?? loadStorageRule();
   }
 
   /** The file ID CloudBase would give `cloudPath` in this environment. */
@@ -81,8 +98,9 @@ export class LocalStorage {
 
   /**
    * Stores `content` at `cloudPath` (replacing a file there, as CloudBase does) and returns its file ID.
-   * `owner` is the uploading user's openid for client uploads; CloudBase's default storage rule lets only
-   * the creator (or the server) overwrite or delete a file. Server-side calls pass no owner.
+   * `owner` is the uploading user's openid for client uploads, which the rule's `write` must admit (with
+   * `resource.openid` the existing file's creator, or the uploader for a new file). Server-side calls
+   * pass no owner.
    */
   upload(cloudPath: string, content: Buffer, owner?: string): string {
     const path = checkCloudPath(cloudPath);
@@ -145,14 +163,45 @@ export class LocalStorage {
   }
 
   private assertMayWrite(file: string, owner: string): void {
-    if (!isFile(file)) return;
-    let current = '';
-    try {
-      current = readFileSync(`${file}${OWNER_SUFFIX}`, 'utf8');
-    } catch {
-      current = '';
+    // A new file is created by the uploader; an existing one keeps its creator (null: written by a function).
+    let creator: string | null = owner;
+    if (isFile(file)) {
+      try {
+        creator = readFileSync(`${file}${OWNER_SUFFIX}`, 'utf8') || null;
+      } catch {
+        creator = null;
+      }
     }
-    if (current !== owner) throw new StorageError('STORAGE_EXCEED_AUTHORITY', 'only the uploader may replace or delete this file');
+    if (!ruleAllows(this.rule, 'write', { auth: { openid: owner }, resource: { openid: creator } })) {
+      throw new StorageError('STORAGE_EXCEED_AUTHORITY', 'the storage rule does not let this user write this file');
+    }
+  }
+
+  /** Whether the rule lets a client (`openid`, or null without an identity) read a stored file directly. */
+  private mayClientRead(path: string, openid: string | null): boolean {
+    let creator: string | null = null;
+    try {
+      creator = readFileSync(`${this.fileOnDisk(path)}${OWNER_SUFFIX}`, 'utf8') || null;
+    } catch {
+      creator = null;
+    }
+    return ruleAllows(this.rule, 'read', { auth: openid ? { openid } : null, resource: { openid: creator } });
+  }
+
+  /** A client's direct download: the rule's `read` decides (the declared rule refuses every client). */
+  clientRead(fileID: string, openid: string | null): Buffer {
+    const path = this.cloudPathOf(fileID);
+    if (!isFile(this.fileOnDisk(path))) throw new StorageError('STORAGE_FILE_NONEXIST', `storage file not exists: ${fileID}`);
+    if (!this.mayClientRead(path, openid)) throw new StorageError('STORAGE_EXCEED_AUTHORITY', 'the storage rule does not let clients read files; ask the function that holds the record for a temporary link');
+    return readFileSync(this.fileOnDisk(path));
+  }
+
+  /** A client's request for temporary links: each file the rule's `read` refuses answers without a link. */
+  clientTempUrls(files: { fileID: string; maxAge?: number }[], openid: string | null, now = Date.now()): (TempUrlResult | DeniedUrlResult)[] {
+    return this.tempUrls(files, now).map((r) => {
+      if (r.code !== 'SUCCESS' || this.mayClientRead(this.cloudPathOf(r.fileID), openid)) return r;
+      return { fileID: r.fileID, code: 'STORAGE_EXCEED_AUTHORITY', tempFileURL: '', maxAge: r.maxAge };
+    });
   }
 
   /** Signed, expiring download links (`maxAge` seconds, at most one day). */

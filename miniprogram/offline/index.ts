@@ -1,7 +1,10 @@
 import { STORAGE_KEYS } from '../config';
 import { submitVisit, type SubmitVisit } from '../services/visit.service';
 import { uploadFile } from '../services/transport';
+import type { Me } from '../services/user.service';
 import { describeError, ServiceError } from '../utils/errors';
+import { newId } from '../utils/format';
+import { storagePath } from '../vendor/shared';
 import { VisitQueue, type QueueItem } from './visit-queue';
 
 let queue: VisitQueue | null = null;
@@ -32,7 +35,14 @@ export function getVisitQueue(): VisitQueue {
     keepFile,
     removeFile: (path) =>
       new Promise((resolve) => wx.getFileSystemManager().unlink({ filePath: path, complete: () => resolve() })),
-    uploadPhoto: (localPath, visitId, index) => uploadFile(localPath, `visits/${visitId}/${index}.jpg`),
+    // Each photo under a path of its own, in the signed-in user's folder (the server accepts only those);
+    // the queue keeps the file id once uploaded, so a retry never uploads the photo again.
+    uploadPhoto: (localPath, _visitId, _index, staffId) => {
+      const profile = wx.getStorageSync(STORAGE_KEYS.profile) as Me | '';
+      const owner = staffId ?? (profile ? profile.staffId : undefined);
+      if (!owner) return Promise.reject(new Error('profile not loaded yet'));
+      return uploadFile(localPath, storagePath('visits', owner, 'jpg', newId()));
+    },
     submit: (visit) => submitVisit(visit as SubmitVisit),
     classify: (err) => ({ isRetryable: !(err instanceof ServiceError) || err.isRetryable, message: describeError(err) }),
     isOnline: () => online,

@@ -47,7 +47,8 @@ export interface QueueDeps {
   /** Copies a temporary file somewhere that survives the app; returns the kept path. */
   keepFile(tempPath: string, name: string): Promise<string>;
   removeFile(path: string): Promise<void>;
-  uploadPhoto(localPath: string, visitId: string, index: number): Promise<string>;
+  /** Uploads a kept photo; `staffId` is who took it (the photo's stamp), whose folder it goes into. */
+  uploadPhoto(localPath: string, visitId: string, index: number, staffId?: string): Promise<string>;
   submit(visit: Record<string, unknown>): Promise<unknown>;
   /** Turns a failure into whether to retry and what to show. */
   classify(err: unknown): SendError;
@@ -200,7 +201,7 @@ export class VisitQueue {
       for (let i = 0; i < item.photos.length; i++) {
         const photo = item.photos[i];
         if (!photo.fileId) {
-          photo.fileId = await this.deps.uploadPhoto(photo.localPath, item.id, i);
+          photo.fileId = await this.deps.uploadPhoto(photo.localPath, item.id, i, photo.staffId);
           this.persist();
         }
       }

@@ -1,4 +1,4 @@
-import { merchantContract as C } from '../vendor/shared';
+import { filesContract, merchantContract as C } from '../vendor/shared';
 import { callAction } from './transport';
 import { parseInput } from './validate';
 
@@ -49,4 +49,9 @@ export function updateMerchant(input: In<'updateMerchantInput'>): Promise<SaveRe
 /** Finds probable duplicates of a draft (same mobile, licence code, or name within ~50 m). */
 export function checkDuplicates(input: In<'checkDuplicateInput'>): Promise<{ duplicates: DuplicateOut[] }> {
   return callAction('merchant', 'checkDuplicate', parseInput(C.checkDuplicateInput, input));
+}
+
+/** Short-lived links to a merchant file's storefront photos (the function checks scope first). */
+export function fetchMerchantPhotoUrls(id: string): Promise<import('../vendor/shared').filesContract.FileLinksOutput> {
+  return callAction('merchant', 'photoUrls', parseInput(filesContract.merchantPhotoUrlsInput, { id }));
 }

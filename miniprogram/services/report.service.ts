@@ -1,5 +1,5 @@
 import { reportContract as C } from '../vendor/shared';
-import { callAction, fetchTempUrl } from './transport';
+import { callAction } from './transport';
 import { parseInput } from './validate';
 
 export type ReportJob = import('../vendor/shared').reportContract.ReportJobView;
@@ -14,8 +14,10 @@ export function fetchExportJob(jobId: string): Promise<ReportJob> {
   return callAction('report', 'get', parseInput(C.getReportInput, { jobId }));
 }
 
-/** A download link for a finished export (the job's temporary URL, else one made from its file ID). */
-export function fetchExportLink(job: Pick<ReportJob, 'url' | 'fileId'>): Promise<string> {
-  if (job.url) return Promise.resolve(job.url);
-  return fetchTempUrl(job.fileId ?? '');
+/** A download link for a finished export: the job's temporary link, else a fresh one from `report.get`. */
+export async function fetchExportLink(job: Pick<ReportJob, 'id' | 'url'>): Promise<string> {
+  if (job.url) return job.url;
+  const fresh = await fetchExportJob(job.id);
+  if (!fresh.url) throw new Error('export has no file');
+  return fresh.url;
 }

@@ -68,7 +68,11 @@ export async function callAction<T>(name: string, action: string, input: object 
   return unwrap<T>(raw);
 }
 
-/** Uploads a local file to storage and returns its `cloud://` file ID. */
+/**
+ * Uploads a local file to storage and returns its `cloud://` file ID. `cloudPath` must be new for every
+ * upload (`storagePath` in shared/): the storage rule lets a user overwrite only files they created, and
+ * a fresh path never replaces the picture behind an older file id.
+ */
 export function uploadFile(localPath: string, cloudPath: string): Promise<string> {
   return new Promise((resolve, reject) => {
     if (config.mode === 'cloud') {
@@ -100,16 +104,6 @@ export function uploadFile(localPath: string, cloudPath: string): Promise<string
   });
 }
 
-/** A temporary https link for a `cloud://` file (photos, exports). */
-export function fetchTempUrl(fileId: string): Promise<string> {
-  if (config.mode === 'local') {
-    return Promise.resolve(`${config.gatewayUrl}/storage/download?fileId=${encodeURIComponent(fileId)}`);
-  }
-  return new Promise((resolve, reject) => {
-    wx.cloud.getTempFileURL({
-      fileList: [fileId],
-      success: (res) => resolve(res.fileList[0].tempFileURL),
-      fail: (err: { errMsg: string }) => reject(new ServiceError({ code: 'NETWORK', message: err.errMsg })),
-    });
-  });
-}
+// There is no client download: the storage rule lets clients read nothing directly. The function that
+// holds a file's record (merchant.photoUrls, visit.photoUrls, report.get, import.get) checks scope and
+// answers with a temporary link.

@@ -1,4 +1,4 @@
-import { visitContract as C } from '../vendor/shared';
+import { filesContract, visitContract as C } from '../vendor/shared';
 import { callAction } from './transport';
 import { parseInput } from './validate';
 
@@ -26,4 +26,9 @@ export function fetchTasks(filter: { status?: 'open' | 'done'; scope?: 'mine' | 
 /** Closes a task by hand where the rules allow it (a check follow-up closes only with a passing visit). */
 export function closeTask(taskId: string, note?: string): Promise<TaskOut> {
   return callAction('visit', 'closeTask', parseInput(C.closeTaskInput, { taskId, note }));
+}
+
+/** Short-lived links to a visit's photos (the function checks scope first). */
+export function fetchVisitPhotoUrls(visitId: string): Promise<import('../vendor/shared').filesContract.FileLinksOutput> {
+  return callAction('visit', 'photoUrls', parseInput(filesContract.visitPhotoUrlsInput, { visitId }));
 }

@@ -20,6 +20,7 @@ export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BAN
 export { VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, TASK_KINDS, isOverdue } from '../../shared/domain/visit.rules';
 export * from '../../shared/domain/labels';
 export { DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings.rules';
+export { storagePath, type UploadKind } from '../../shared/domain/storage-path.rules';
 export * as userContract from '../../shared/contracts/user.contract';
 export * as orgContract from '../../shared/contracts/org.contract';
 export * as merchantContract from '../../shared/contracts/merchant.contract';
@@ -28,3 +29,4 @@ export * as lifecycleContract from '../../shared/contracts/lifecycle.contract';
 export * as reportContract from '../../shared/contracts/report.contract';
 export * as visitContract from '../../shared/contracts/visit.contract';
 export * as importContract from '../../shared/contracts/import.contract';
+export * as filesContract from '../../shared/contracts/files.contract';

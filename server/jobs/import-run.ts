@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db';
 import { hashPi } from '../pi';
 import { inTransaction } from '../tx';
 import { Increments, addDepositChange, addMerchantChange, flushIncrements, scanCollection, scanMonths } from '../rollup';
-import { downloadFile, uploadFile } from './files';
+import { downloadFile, serverFilePath, uploadFile } from './files';
 import { ImportFileError, type ParsedRow, type RowError, errorReportCsv, mapHeader, parseRow, readTable } from './import-file';
 import { reclassifyMerchants } from './reclassify';
 
@@ -171,7 +171,7 @@ export async function runImport(db: Db, input: RunImportInput, opts: RunImportOp
     if (opts.beforeApply) await opts.beforeApply();
     const applied = await applyPeriod(db, kind, period, jobId, good, idx.merchants);
     let errorReportFileId: string | null = null;
-    if (errors.length) errorReportFileId = await uploadFile(`imports/${jobId}/errors.csv`, errorReportCsv(errors));
+    if (errors.length) errorReportFileId = await uploadFile(serverFilePath('import-errors', jobId, 'csv', 'errors'), errorReportCsv(errors));
     let reclassified: ImportJobDoc['reclassified'] = null;
     if (kind === 'transactions' && good.size) {
       const asOf = monthEnd(period) < opts.today ? monthEnd(period) : opts.today;

@@ -8,6 +8,7 @@ import { ACQUIRING_STATUS_LABELS, LIFECYCLE_CLASS_LABELS, ROLE_LABELS, UNIT_KIND
 import { maskName } from '../../shared/domain/mask.rules';
 import type { Db } from '../db';
 import { getCloud } from '../db';
+import { serverFilePath } from './files';
 import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, scanCollection, stockAt, unitOwner } from '../rollup';
 import { figuresFrom } from '../../shared/domain/metrics.rules';
 
@@ -257,7 +258,7 @@ export async function exportReportFile(db: Db, jobId: string, opts: ReportOption
   const file = join(dir, `${jobId}.xlsx`);
   try {
     const rows = await writeReport(db, file, opts);
-    const res = (await getCloud().uploadFile({ cloudPath: `reports/${jobId}.xlsx`, fileContent: createReadStream(file) })) as { fileID: string };
+    const res = (await getCloud().uploadFile({ cloudPath: serverFilePath('reports', jobId, 'xlsx', 'report'), fileContent: createReadStream(file) })) as { fileID: string };
     return { fileId: res.fileID, rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });

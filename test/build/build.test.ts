@@ -99,10 +99,20 @@ describe('function config.json', () => {
     expect(validateFunctionConfig([])).toEqual(['must be a JSON object']);
     expect(validateFunctionConfig({ triggers: [{ name: '1x', type: 'cos', config: '0 0 * * *' }], timeout: 0, permissions: { openapi: 'x' } })).toEqual([
       'permissions.openapi must be a list of API names',
-      'triggers[0].name must be a trigger name',
+      'triggers[0].name must be 1–60 letters, digits, - or _, starting with a letter',
       'triggers[0].type must be "timer"',
-      'triggers[0].config must be a 7-field cron expression',
-      'timeout must be 1–900 seconds',
+      'triggers[0].config must be a 7-field cron expression (second minute hour day month weekday year), not 5 fields',
+      'timeout must be 1–60 seconds',
     ]);
+    // CloudBase's documented limits: at most 60 s, one timer per function, each cron field in its range.
+    expect(validateFunctionConfig({ timeout: 900 })).toEqual(['timeout must be 1–60 seconds']);
+    expect(validateFunctionConfig({ triggers: [{ name: 'a', type: 'timer', config: '0 0 3 * * * *' }, { name: 'b', type: 'timer', config: '0 0 4 * * * *' }] })).toEqual(['triggers: CloudBase takes one timer trigger per function']);
+    expect(validateFunctionConfig({ triggers: [{ name: 'a', type: 'timer', config: '60 0 24 0 JAN-DEC MON 2100' }] })).toEqual([
+      'triggers[0].config cron second field "60" must be *, a value in 0–59, a range, a list or a step',
+      'triggers[0].config cron hour field "24" must be *, a value in 0–23, a range, a list or a step',
+      'triggers[0].config cron day field "0" must be *, a value in 1–31, a range, a list or a step',
+      'triggers[0].config cron year field "2100" must be *, a value in 1970–2099, a range, a list or a step',
+    ]);
+    expect(validateFunctionConfig({ triggers: [{ name: 'a', type: 'timer', config: '*/15 0,30 2-4 1 * MON-FRI *' }] })).toEqual([]);
   });
 });

@@ -6,10 +6,11 @@ import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { centroid } from '../../shared/domain/geo.rules';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { counts, creditCode, mobile, uid } from './fixture';
+import { storagePath } from '../../shared/domain/storage-path.rules';
 
 const local = useLocalCloud({ seed: 'minimal' });
 
-const photoAt = (staffId: string, at: { lng: number; lat: number }) => ({ fileId: `cloud://local.bucket/p/${uid('p')}.jpg`, takenAt: new Date().toISOString(), location: at, staffId });
+const photoAt = (staffId: string, at: { lng: number; lat: number }) => ({ fileId: `cloud://local.bucket/${storagePath('visits', staffId, 'jpg', uid('p'))}`, takenAt: new Date().toISOString(), location: at, staffId });
 
 async function gridCentre(gridId: string): Promise<{ lng: number; lat: number }> {
   const unit = await local.call('org', { action: 'getUnit', unitId: gridId }, 'demo-hq');

@@ -7,6 +7,7 @@ import { makeCreditCode, makeOrganizationCode } from '../../shared/domain/credit
 import { maskMobile } from '../../shared/domain/mask.rules';
 import { hashPi, sealPi } from '../../server/pi';
 import type { LocalCloudHandle } from '../helpers/local-cloud';
+import { storagePath } from '../../shared/domain/storage-path.rules';
 
 export const U = { bank: 'u-bank', br1: 'u-br1', g1: 'u-g1', gr1: 'u-gr1', gr2: 'u-gr2', br2: 'u-br2', g2: 'u-g2', gr3: 'u-gr3' } as const;
 
@@ -106,9 +107,9 @@ export function uid(prefix = 'id'): string {
   return `${prefix}-${Date.now().toString(36)}-${seq.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** A storefront photo stamped now at `at`, by `staffId`. */
+/** A storefront photo stamped now at `at`, by `staffId`, uploaded by them into their own folder. */
 export function photo(staffId: string, at = IN.gr1) {
-  return { fileId: `cloud://local.bucket/photos/${uid('p')}.jpg`, takenAt: new Date().toISOString(), location: at, staffId };
+  return { fileId: `cloud://local.bucket/${storagePath('merchants', staffId, 'jpg', uid('p'))}`, takenAt: new Date().toISOString(), location: at, staffId };
 }
 
 /** A valid ID number (GB 11643) for the tests. */

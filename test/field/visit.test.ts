@@ -2,7 +2,7 @@ import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { main as visitMain } from '../../cloudfunctions/visit';
 import { runAsCaller } from '../../local/runtime/wx-context';
 import { useLocalCloud } from '../helpers/local-cloud';
-import { IN, O, S, U, completeFile, counts, photo, seedFixture, uid } from './fixture';
+import { IN, O, S, U, completeFile, counts, seedFixture, uid } from './fixture';
 
 const local = useLocalCloud();
 let merchantId = '';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 function checks(fail: string[] = [], na: string[] = []) {
   return CHECK_ITEMS.map((item) => ({ item, result: fail.includes(item) ? 'fail' : na.includes(item) ? 'na' : 'pass', ...(fail.includes(item) ? { note: '未开通' } : {}) }));
 }
-const visit = (over: Record<string, unknown> = {}) => ({ action: 'submit', visitId: uid('v'), merchantId, type: 'revisit', location: IN.gr1, checks: checks(), photos: [photo(S.maintenance)], ...over });
+const visit = (over: Record<string, unknown> = {}) => ({ action: 'submit', visitId: uid('v'), merchantId, type: 'revisit', location: IN.gr1, checks: checks(), photos: [], ...over });
 
 describe('visit.submit', () => {
   it('records the distance from the merchant and flags a visit beyond the radius', async () => {

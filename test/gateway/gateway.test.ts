@@ -175,27 +175,32 @@ describe('gateway: storage', () => {
     return { body, type: `multipart/form-data; boundary=${boundary}` };
   }
 
-  it('uploads (multipart), downloads, links and deletes a file', async () => {
+  it('uploads (multipart) and deletes a file; clients read only through links a function signs', async () => {
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x0d, 0x0a, 0x2d, 0x2d, 0x01]);
     const form = multipart('visits/v1/photo.jpg', bytes);
     const up = await fetch(`${gateway.url}/storage/upload`, { method: 'POST', headers: { ...me, 'content-type': form.type }, body: form.body });
     expect(up.status).toBe(200);
     const { fileID } = await json(up);
     expect(fileID).toBe(cloud.storage.fileIdOf('visits/v1/photo.jpg'));
+    // Another user cannot write over it (the storage rule: only the creator writes a file).
+    const over = multipart('visits/v1/photo.jpg', Buffer.from('x'));
+    const clash = await fetch(`${gateway.url}/storage/upload`, { method: 'POST', headers: { 'x-wx-openid': 'demo-other', 'content-type': over.type }, body: over.body });
+    expect(clash.status).toBe(403);
+    expect((await json(clash)).error.reason).toBe('STORAGE.STORAGE_EXCEED_AUTHORITY');
 
+    // The storage rule lets no client read directly, with or without an identity, uploader included.
     const down = await fetch(`${gateway.url}/storage/download?fileID=${encodeURIComponent(fileID)}`, { headers: me });
-    expect(down.status).toBe(200);
-    // An <image src> cannot send headers: reading needs no caller in local mode (`fileId` spelling accepted).
-    const plain = await fetch(`${gateway.url}/storage/download?fileId=${encodeURIComponent(fileID)}`);
-    expect(Buffer.from(await plain.arrayBuffer())).toEqual(bytes);
-    expect(down.headers.get('content-type')).toBe('image/jpeg');
-    expect(Buffer.from(await down.arrayBuffer())).toEqual(bytes);
-
+    expect(down.status).toBe(403);
+    expect((await fetch(`${gateway.url}/storage/download?fileId=${encodeURIComponent(fileID)}`)).status).toBe(403);
     const links = await json(await post('/storage/temp-url', { fileList: [{ fileID, maxAge: 60 }] }, me));
-    expect(links.fileList[0]).toMatchObject({ fileID, status: 0, maxAge: 60 });
-    const link: string = links.fileList[0].tempFileURL;
+    expect(links.fileList[0]).toMatchObject({ fileID, status: -503002, tempFileURL: '' });
+
+    // A link signed on the server side (as a function's getTempFileURL makes it) opens the file.
+    const [signed] = cloud.storage.tempUrls([{ fileID, maxAge: 60 }]);
+    const link = signed.tempFileURL;
     expect(link.startsWith(`${gateway.url}/storage/tmp/`)).toBe(true);
     const viaLink = await fetch(link);
+    expect(viaLink.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await viaLink.arrayBuffer())).toEqual(bytes);
     expect((await fetch(link.replace(/sign=[0-9a-f]{4}/, 'sign=0000'))).status).toBe(403);
 

@@ -1,5 +1,10 @@
 import { LocalStorage, StorageError, TEMP_URL_MAX_AGE_S } from '../../local/storage';
 import { installStorageRoute, uninstallStorageRoute } from '../../local/storage/sdk-route';
+import { loadStorageRule, parseRuleExpression, ruleAllows, validateStorageRule } from '../../local/storage/rule';
+import { isOwnUpload, parseFileId, storageMonth, storagePath } from '../../shared/domain/storage-path.rules';
+import { CHECK_ITEMS } from '../../shared/domain/check.rules';
+import { useLocalCloud } from '../helpers/local-cloud';
+import { IN, O, S, U, completeFile, seedFixture, uid } from '../field/fixture';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,3 +148,142 @@ describe("wx-server-sdk's storage API routed to local storage", () => {
     expect(storage.exists('cloud://env-test.env-test-local/escape.txt')).toBe(false);
   });
 });
+
+describe('the storage rule (database/collections.json), as CloudBase evaluates it for clients', () => {
+  const rule = loadStorageRule();
+
+  it('is declared: clients read nothing directly and write only files they created', () => {
+    expect(rule).toEqual({ read: false, write: 'auth.openid != null && resource.openid == auth.openid' });
+    expect(validateStorageRule(rule)).toEqual([]);
+    const alice = { auth: { openid: 'alice' } };
+    expect(ruleAllows(rule, 'read', { ...alice, resource: { openid: 'alice' } })).toBe(false);
+    expect(ruleAllows(rule, 'write', { ...alice, resource: { openid: 'alice' } })).toBe(true);
+    expect(ruleAllows(rule, 'write', { ...alice, resource: { openid: 'bob' } })).toBe(false);
+    // A file a function wrote has no creator openid: no client may overwrite it.
+    expect(ruleAllows(rule, 'write', { ...alice, resource: { openid: null } })).toBe(false);
+    // Without a WeChat identity (anonymous, or a web login with a uid only) a client writes nothing.
+    expect(ruleAllows(rule, 'write', { auth: null, resource: { openid: null } })).toBe(false);
+    expect(ruleAllows(rule, 'write', { auth: { uid: 'u1' }, resource: { openid: null } })).toBe(false);
+  });
+
+  it('reads the documented expression language and refuses anything else, naming it', () => {
+    const ctx = { auth: { openid: 'a', loginType: 'WECHAT-OPEN' }, resource: { openid: 'a' } };
+    expect(ruleAllows({ read: "auth != null && auth.loginType != 'ANONYMOUS'", write: false }, 'read', ctx)).toBe(true);
+    expect(ruleAllows({ read: '!(auth.openid == resource.openid) || false', write: false }, 'read', ctx)).toBe(false);
+    expect(() => parseRuleExpression('resource.path == "x"')).toThrow(/unknown name or symbol "resource.path"/);
+    expect(() => parseRuleExpression('auth.openid ==')).toThrow(/ends too early/);
+    expect(validateStorageRule({ read: true, write: 'doc.x == 1', delete: false })).toEqual([
+      'storage.rule.delete: CloudBase\'s storage rule has only "read" and "write"',
+      'storage.rule.write: rule expression "doc.x == 1": unknown name or symbol "doc.x" (allowed: auth, auth.openid, auth.uid, auth.loginType, resource.openid)',
+    ]);
+    expect(validateStorageRule({ read: 1, write: '' })).toEqual(['storage.rule.read must be true, false or an expression', 'storage.rule.write must be true, false or an expression']);
+  });
+
+  it('lets a client upload new files, never over a colleague’s, and read nothing without a signed link', () => {
+    const fileID = storage.upload('merchants/2025-07/s-a/one.jpg', Buffer.from('a'), 'alice');
+    expect(() => storage.upload('merchants/2025-07/s-a/one.jpg', Buffer.from('b'), 'bob')).toThrow(StorageError);
+    expect(codeOf(() => storage.upload('merchants/2025-07/s-a/one.jpg', Buffer.from('b'), 'bob'))).toBe('STORAGE_EXCEED_AUTHORITY');
+    expect(codeOf(() => storage.clientRead(fileID, 'alice'))).toBe('STORAGE_EXCEED_AUTHORITY');
+    expect(codeOf(() => storage.clientRead(fileID, null))).toBe('STORAGE_EXCEED_AUTHORITY');
+    expect(storage.clientTempUrls([{ fileID }], 'alice')[0]).toMatchObject({ code: 'STORAGE_EXCEED_AUTHORITY', tempFileURL: '' });
+    // The server side (a function) is not bound by the rule.
+    expect(storage.download(fileID).toString()).toBe('a');
+    expect(storage.tempUrls([{ fileID }])[0].code).toBe('SUCCESS');
+    const serverFile = storage.upload('reports/2025-07/job-1/r.xlsx', Buffer.from('r'));
+    expect(codeOf(() => storage.upload('reports/2025-07/job-1/r.xlsx', Buffer.from('x'), 'alice'))).toBe('STORAGE_EXCEED_AUTHORITY');
+    expect(storage.delete([serverFile], 'alice')[0].code).toBe('STORAGE_EXCEED_AUTHORITY');
+  });
+});
+
+describe('upload paths', () => {
+  it('give every upload its own path in the uploader’s folder for the month (China time)', () => {
+    const at = Date.UTC(2025, 6, 31, 16, 30); // 00:30 on 1 August in China
+    expect(storageMonth(at)).toBe('2025-08');
+    const path = storagePath('merchants', 's-marketing', 'JPG', 'f81d4fae-7dec-41d0-a765-00a0c91e6bf6', at);
+    expect(path).toBe('merchants/2025-08/s-marketing/f81d4fae-7dec-41d0-a765-00a0c91e6bf6.jpg');
+    expect(parseFileId(`cloud://env.bucket/${path}`)).toEqual({ path, kind: 'merchants', month: '2025-08', owner: 's-marketing' });
+    expect(isOwnUpload(`cloud://env.bucket/${path}`, 's-marketing', ['merchants', 'visits'])).toBe(true);
+    expect(isOwnUpload(`cloud://env.bucket/${path}`, 's-member', ['merchants', 'visits'])).toBe(false);
+    expect(isOwnUpload(`cloud://env.bucket/${path}`, 's-marketing', ['imports'])).toBe(false);
+    for (const old of ['cloud://env.bucket/merchants/m-1/0.jpg', 'cloud://env.bucket/merchants/2025-13/s/x.jpg', 'cloud://env.bucket/a/2025-07/s/x/y.jpg', 'https://x/y.jpg']) expect(parseFileId(old)).toBeNull();
+    expect(() => storagePath('visits', '../x', 'jpg', 'u')).toThrow(/storage owner/);
+    expect(() => storagePath('visits', 's', 'j/pg', 'u')).toThrow(/extension/);
+  });
+});
+
+describe('photos are read through the scope of the record that holds them', () => {
+  const local = useLocalCloud();
+  const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+  /** An upload from a staff member's phone: the client path into their own folder, under their openid. */
+  const upload = (openid: string, staffId: string, kind: 'merchants' | 'visits') => local.cloud.storage.upload(storagePath(kind, staffId, 'jpg', uid('f')), bytes, openid);
+  const stamp = (fileId: string, staffId: string, at = IN.gr1) => ({ fileId, takenAt: new Date().toISOString(), location: at, staffId });
+  const linkBytes = (url: string) => {
+    const u = new URL(url);
+    const path = u.pathname.replace('/storage/tmp/', '').split('/').map(decodeURIComponent).join('/');
+    return local.cloud.storage.readSigned(path, u.searchParams.get('t'), u.searchParams.get('sign'));
+  };
+  let merchantId = '';
+  let photoId = '';
+
+  beforeAll(async () => {
+    await seedFixture(local);
+    photoId = upload(O.marketing, S.marketing, 'merchants');
+    const file = completeFile(S.marketing, { photos: [stamp(photoId, S.marketing)] });
+    const res = await local.call('merchant', { action: 'create', ...file }, O.marketing);
+    expect(res.ok).toBe(true);
+    merchantId = res.data.merchant.id;
+  });
+
+  it('gives a caller in scope a short-lived link to a file’s photos, and one outside scope nothing', async () => {
+    const mine = await local.call('merchant', { action: 'photoUrls', id: merchantId }, O.member);
+    expect(mine.ok).toBe(true);
+    expect(mine.data.maxAgeS).toBe(600);
+    expect(mine.data.files).toEqual([{ fileId: photoId, url: expect.stringMatching(/\/storage\/tmp\/merchants\/\d{4}-\d{2}\/s-marketing\/.+\.jpg\?t=\d+&sign=[0-9a-f]{64}$/) }]);
+    expect(linkBytes(mine.data.files[0].url)).toEqual(bytes);
+    const outside = await local.call('merchant', { action: 'photoUrls', id: merchantId }, O.marketing2);
+    expect(outside.error).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE.OUTSIDE' });
+    expect(JSON.stringify(outside)).not.toContain('/storage/tmp/');
+  });
+
+  it('refuses a file id that is not the caller’s own upload, so no record opens a stranger’s file', async () => {
+    // marketing2 (branch 2) holds the gr1 photo's id and tries to attach it to a file of their own grid.
+    const file = completeFile(S.marketing2, { gridId: U.gr3, location: IN.gr3, photos: [stamp(photoId, S.marketing2, IN.gr3)] });
+    const res = await local.call('merchant', { action: 'create', ...file }, O.marketing2);
+    expect(res.error).toMatchObject({ code: 'VALIDATION', reason: 'FILE.NOT_OWN', details: { issues: [{ field: 'photos.0.fileId', message: expect.any(String) }] } });
+    // Someone else's upload into marketing2's folder is refused as well: the folder names the uploader.
+    const planted = upload(O.marketing, S.marketing2, 'merchants');
+    const again = await local.call('merchant', { action: 'create', ...completeFile(S.marketing, { photos: [stamp(planted, S.marketing)] }) }, O.marketing);
+    expect(again.error).toMatchObject({ code: 'VALIDATION', reason: 'FILE.NOT_OWN' });
+  });
+
+  it('keeps the photos a file holds on update and takes new ones only from the caller', async () => {
+    const mine = upload(O.member, S.member, 'merchants');
+    const kept = await local.call('merchant', { action: 'update', id: merchantId, photos: [stamp(photoId, S.marketing), stamp(mine, S.member)] }, O.member);
+    expect(kept.ok).toBe(true);
+    expect(kept.data.merchant.photos.map((p: { fileId: string }) => p.fileId)).toEqual([photoId, mine]);
+    const foreign = upload(O.marketing2, S.marketing2, 'merchants');
+    const refused = await local.call('merchant', { action: 'update', id: merchantId, photos: [stamp(foreign, S.member)] }, O.member);
+    expect(refused.error).toMatchObject({ code: 'VALIDATION', reason: 'FILE.NOT_OWN' });
+  });
+
+  it('links a visit’s photos and its checks’ photos for callers who may read the visit', async () => {
+    const general = upload(O.maintenance, S.maintenance, 'visits');
+    const checkPhoto = upload(O.maintenance, S.maintenance, 'visits');
+    const visitId = uid('v');
+    const submit = await local.call(
+      'visit',
+      { action: 'submit', visitId, merchantId, type: 'revisit', location: IN.gr1, photos: [stamp(general, S.maintenance)], checks: CHECK_ITEMS.map((item, i) => ({ item, result: 'pass', ...(i === 0 ? { photo: checkPhoto } : {}) })) },
+      O.maintenance,
+    );
+    expect(submit.ok).toBe(true);
+    const links = await local.call('visit', { action: 'photoUrls', visitId }, O.leader);
+    expect(links.data.files.map((f: { fileId: string }) => f.fileId)).toEqual([general, checkPhoto]);
+    for (const f of links.data.files) expect(linkBytes(f.url)).toEqual(bytes);
+    expect((await local.call('visit', { action: 'photoUrls', visitId }, O.maintenance2)).error.code).toBe('FORBIDDEN');
+    // A photo from another staff member's folder does not join a visit.
+    const stranger = upload(O.member, S.member, 'visits');
+    const refused = await local.call('visit', { action: 'submit', visitId: uid('v'), merchantId, type: 'maintenance', location: IN.gr1, photos: [stamp(stranger, S.maintenance)] }, O.maintenance);
+    expect(refused.error).toMatchObject({ code: 'VALIDATION', reason: 'FILE.NOT_OWN', details: { issues: [{ field: 'photos.0.fileId' }] } });
+  });
+});
+

@@ -16,6 +16,8 @@ import {
   withCompleteness,
   withoutId,
 } from '../merchant.service';
+import { assertOwnUploads } from '../../../server/jobs/files';
+import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
 
 /**
  * `update`: completes or corrects a file. Fields given replace the stored ones (the operator field by
@@ -26,6 +28,9 @@ export const update = defineAction({
   schema: updateMerchantInput,
   async handler(input, ctx) {
     const current = await loadMerchantInScope(ctx, input.id);
+    // Photos the file already holds may stay; each new one must be the caller's own upload.
+    const held = new Set((current.photos ?? []).map((p) => p.fileId));
+    assertOwnUploads((input.photos ?? []).map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId })), ctx.caller.staffId, PHOTO_KINDS, held);
     await checkMarketAndGroup(ctx, { _id: current.gridId, unitPath: current.unitPath }, input.marketId, input.wechatGroupId);
     const identityChanged = input.name !== undefined || input.location !== undefined || input.operator?.mobile !== undefined || input.licenceCode !== undefined;
     let review: unknown;

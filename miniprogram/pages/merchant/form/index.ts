@@ -9,7 +9,7 @@ import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
-import { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
+import { storagePath, XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
 
 const OUR_CYCLE = ['none', 'in-progress', 'active'];
 
@@ -33,7 +33,8 @@ Component({
     form: { name: '', street: '', doorPlate: '', operatorName: '', operatorMobile: '', operatorIdNumber: '', licenceCode: '' } as Record<string, string>,
     district: XINGHUA_NAME, townships: XINGHUA_TOWNSHIPS.map((t) => ({ code: t.code, name: t.name })), townshipIndex: -1, townshipName: '',
     industries: industryOptions(), industryIndex: -1, industryLabel: '',
-    photos: [] as { path: string; takenAt: string; location?: { lat: number; lng: number } }[],
+    /** Photos taken; `fileId` once uploaded, so a retried save does not upload them again. */
+    photos: [] as { path: string; takenAt: string; location?: { lat: number; lng: number }; fileId?: string }[],
     location: null as Fix | null, markers: [] as any[], locationError: '', needsSetting: false,
     products: PRODUCTS.map((code) => ({ code, label: PRODUCT_NAMES[code], ours: 'none', oursLabel: PRODUCT_STATUS_LABELS.none, other: false })),
     duplicates: [] as any[],
@@ -159,9 +160,13 @@ Component({
     },
     async uploadPhotos(): Promise<unknown[]> {
       const out = [];
+      const me = await requireMe();
       for (let i = 0; i < this.data.photos.length; i++) {
         const p = this.data.photos[i];
-        const fileId = await uploadFile(p.path, `merchants/${this.data.merchantId}/${i}.jpg`);
+        // A path of its own per upload: the storage rule refuses overwriting a colleague's file, and a fresh
+        // path never replaces the picture behind an older file id. The server accepts only our own uploads.
+        const fileId = p.fileId ?? (await uploadFile(p.path, storagePath('merchants', me.staffId, 'jpg', newId())));
+        if (!p.fileId) this.setData({ [`photos[${i}].fileId`]: fileId });
         out.push({ fileId, takenAt: p.takenAt, location: p.location ? { lng: p.location.lng, lat: p.location.lat } : undefined });
       }
       return out;

@@ -100,7 +100,7 @@ Component({
       const job = this.data.jobs.find((j) => j.id === e.currentTarget.dataset.id);
       if (!job) return;
       try {
-        const url = await fetchExportLink({ url: job.url || null, fileId: job.fileId || null });
+        const url = await fetchExportLink({ id: job.id, url: job.url || null });
         const file = await new Promise<string>((resolve, reject) =>
           wx.downloadFile({ url, success: (r) => resolve(r.tempFilePath), fail: (er) => reject(new Error(er.errMsg)) }),
         );

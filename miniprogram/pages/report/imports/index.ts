@@ -5,7 +5,7 @@ import { chinaDay, count, newId, shortTime } from '../../../utils/format';
 import { IMPORT_KIND_LABELS } from '../../../utils/labels';
 import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { safeSetData } from '../../../utils/set-data';
-import { addMonth } from '../../../vendor/shared';
+import { addMonth, storagePath } from '../../../vendor/shared';
 
 const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };
 const POLL_MS = 1500;
@@ -96,7 +96,8 @@ Component({
       const jobId = self._pendingJobId ?? (self._pendingJobId = newId());
       try {
         const ext = file.name.split('.').pop()!.toLowerCase();
-        const fileId = await uploadFile(file.path, `imports/${jobId}.${ext}`);
+        // The file goes into the job's own folder, under a name of its own (the job's record holds it).
+        const fileId = await uploadFile(file.path, storagePath('imports', jobId, ext, newId()));
         const running = toImportRow({ id: jobId, kind: this.data.kind, period: this.data.month, status: 'running', total: 0, done: 0, applied: 0, rejected: 0, replaced: 0, removed: 0, errorReportFileId: null, errorReportUrl: null, error: null, createdAt: new Date().toISOString(), finishedAt: null });
         await safeSetData(this, { jobs: [running, ...this.data.jobs.filter((j) => j.id !== jobId)], status: 'ready' });
         self.pollProgress(jobId);
