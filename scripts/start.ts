@@ -4,7 +4,9 @@
  * the URL and one demo account per role. The port listens first, so /healthz answers within seconds;
  * function calls answer 503 while bundles are built and the first-start seed is written.
  */
-import { buildFunctions, isStale, listFunctions } from './build-functions';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTIONS_OUT, buildFunctions, isStale, listFunctions } from './build-functions';
 import { buildMiniprogram } from './build-miniprogram';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
 import { SeedInterruptedError, type DemoAccount, type SeedKind } from '../local/runtime';
@@ -40,20 +42,22 @@ async function main(): Promise<void> {
   const seed = (process.env.SEED ?? 'demo') as SeedKind;
   if (!['none', 'minimal', 'demo'].includes(seed)) throw new Error(`SEED must be none, minimal or demo, not "${seed}"`);
 
+  // A stale bundle is set aside before the runtime checks the functions' configured limits, so the check
+  // reads the config.json of the build made below, not the stale one.
+  const stale = options.functionsFrom === 'build' && !options.functionsRoot ? listFunctions().filter((name) => isStale(name)) : [];
+  for (const name of stale) rmSync(join(FUNCTIONS_OUT, name), { recursive: true, force: true });
+
   // Listen first, so /healthz answers within seconds; calls wait (503) while we build and seed.
   const running = await runGateway({ ...options, seed: 'none' });
   stopOnSignals(running);
   const { gateway, cloud } = running;
   say(`merchant grid platform (${gateway.mode} mode) listening on ${gateway.url}`);
 
-  if (options.functionsFrom === 'build' && !options.functionsRoot) {
-    const stale = listFunctions().filter((name) => isStale(name));
-    if (stale.length) {
-      gateway.setBusy(`building ${stale.join(', ')}`);
-      const t0 = Date.now();
-      const built = await buildFunctions({ names: stale });
-      say(`built ${built.map((b) => b.name).join(', ')} in ${Date.now() - t0} ms`);
-    }
+  if (stale.length) {
+    gateway.setBusy(`building ${stale.join(', ')}`);
+    const t0 = Date.now();
+    const built = await buildFunctions({ names: stale });
+    say(`built ${built.map((b) => b.name).join(', ')} in ${Date.now() - t0} ms`);
   }
   // The mini program's generated parts (npm components, shared bundle, charts) for DevTools in local mode.
   if (process.env.MINIPROGRAM_BUILD !== 'off') say(`mini program: ${buildMiniprogram()}`);
