@@ -144,6 +144,7 @@ export class Transactions {
   private readonly history = new Map<string, Change[]>();
   /** Snapshot and conflict tracking (off only to measure its cost; transactions are then not isolated). */
   tracking = true;
+  private sweptAt = 0;
 
   constructor(
     private readonly store: Store,
@@ -174,14 +175,23 @@ export class Transactions {
     this.snapshots++;
   }
 
-  /** Whether a plain write must be recorded (some open transaction holds a snapshot). */
+  /**
+   * Whether a plain write must be recorded (some open transaction holds a snapshot). Transactions past their
+   * lifetime are swept now and then, so one abandoned without a rollback stops the recording after 30 s.
+   */
   get watching(): boolean {
-    return this.snapshots > 0 && this.tracking;
+    if (this.snapshots === 0 || !this.tracking) return false;
+    const t = this.now();
+    if (t - this.sweptAt >= 1000) {
+      this.sweptAt = t;
+      this.expire();
+    }
+    return this.snapshots > 0;
   }
 
   /** Records a committed change of a document (`before`: its stored text before, null when it was absent). */
   changed(coll: string, id: unknown, before: string | null): void {
-    if (!this.watching) return;
+    if (this.snapshots === 0 || !this.tracking) return;
     const key = keyOf(coll, id);
     const change = { seq: ++this.seq, before };
     const list = this.history.get(key);

@@ -134,8 +134,38 @@ function valueAt(doc: Doc, path: string): unknown {
   return cur;
 }
 
+/** Operators that create the fields of their paths. */
+const CREATING_OPS = ['$set', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate'];
+
+/**
+ * MongoDB cannot create a field inside a value that is not an embedded document (null, a string, a number, a
+ * date) nor a named field inside an array; the evaluator would replace the value or skip the update. CloudBase
+ * answers "[FailedOperation] multiple write errors: [{write errors: [{Cannot create field 'analysisDate' in
+ * element {analysisResults: null}}]}, {<nil>}]" (document.update:fail -502001, quoted from the service).
+ */
+function checkPaths(doc: Doc, modifier: Doc): void {
+  for (const op of CREATING_OPS) {
+    for (const path of Object.keys(modifier[op] ?? {})) {
+      const parts = path.split('.');
+      let cur: unknown = doc;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const next: unknown = Array.isArray(cur) ? (/^\d+$/.test(parts[i]) ? cur[Number(parts[i])] : undefined) : (cur as Doc)[parts[i]];
+        if (next === undefined) break;
+        const child = parts[i + 1];
+        if (isPlainObject(next) || (Array.isArray(next) && /^\d+$/.test(child))) {
+          cur = next;
+          continue;
+        }
+        const shown = Array.isArray(next) || next instanceof Date ? JSON.stringify(next) : next === null ? 'null' : JSON.stringify(next);
+        fail('DATABASE_REQUEST_FAILED', `[FailedOperation] multiple write errors: [{write errors: [{Cannot create field '${child}' in element {${parts[i]}: ${shown}}}]}, {<nil>}]`);
+      }
+    }
+  }
+}
+
 /** MongoDB refuses arithmetic on non-numbers and array operators on non-arrays; the evaluator would skip them. */
 function checkTypes(doc: Doc, modifier: Doc): void {
+  checkPaths(doc, modifier);
   for (const op of NUMERIC_OPS) {
     for (const [path, arg] of Object.entries(modifier[op] ?? {})) {
       if (typeof arg !== 'number') fail('DATABASE_REQUEST_FAILED', `Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(arg)}}`);

@@ -153,3 +153,28 @@ describe('limits', () => {
     expect((await h.db.collection('many').limit(5000).get()).data).toHaveLength(1000);
   });
 });
+
+describe('updates through values that are not embedded documents', () => {
+  // MongoDB: a field cannot be created inside null, a scalar or (by name) an array; CloudBase answers
+  // "document.update:fail -502001 database request fail. [FailedOperation] multiple write errors: [{write errors:
+  // [{Cannot create field 'analysisDate' in element {analysisResults: null}}]}, {<nil>}]" (quoted from the service).
+  beforeEach(async () => {
+    await h.db.collection('u').add({ data: { _id: 'a', n: null, s: 'x', arr: [1, { k: 1 }], o: { p: 1 } } });
+  });
+  const update = (data: object) => h.db.collection('u').doc('a').update({ data });
+
+  it.each([
+    ['n.b', 'n', 'null'],
+    ['s.b', 's', '"x"'],
+    ['arr.b', 'arr', '[1,{"k":1}]'],
+  ])('setting %s fails, naming the element', async (path, parent, shown) => {
+    const err = await (async () => { try { await update({ [path]: 1 }); } catch (e) { return e as any; } return null; })();
+    expect(err?.errCode).toBe(-502001);
+    expect(err?.errMsg).toBe(`document.update:fail -502001 database request fail. [FailedOperation] multiple write errors: [{write errors: [{Cannot create field 'b' in element {${parent}: ${shown}}}]}, {<nil>}]`);
+  });
+
+  it('missing fields, embedded documents and array elements by index are created or reached', async () => {
+    await update({ 'new.deep': 1, 'o.q': 2, 'arr.1.k': 3, 'arr.3': 4 });
+    expect((await h.db.collection('u').doc('a').get()).data).toEqual({ _id: 'a', n: null, s: 'x', arr: [1, { k: 3 }, null, 4], o: { p: 1, q: 2 }, new: { deep: 1 } });
+  });
+});
