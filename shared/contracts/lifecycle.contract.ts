@@ -4,14 +4,14 @@ import { INDICATORS, type Indicator, LIFECYCLE_CLASSES } from '../domain/metrics
 import { PRODUCTS } from '../domain/product.rules';
 import { type Settings, settingsPatchSchema } from '../domain/settings.rules';
 import { clientIdSchema, idSchema } from './common.contract';
+import { daySchema } from './date.contract';
 
 z.config({ jitless: true });
 
-const dayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
 export const reclassifyInput = z.strictObject({
   /** classify as of this day (default today, China time) */
-  asOf: dayInput.optional(),
+  asOf: daySchema.optional(),
   /** only these merchants (default all) */
   merchantIds: z.array(idSchema).min(1).max(1000).optional(),
 });
