@@ -16,7 +16,8 @@ export type AuditAction =
   | 'staff-enable'
   | 'bind'
   | 'bind-code-issued'
-  | 'unbind';
+  | 'unbind'
+  | 'reclassify';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

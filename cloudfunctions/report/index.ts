@@ -1,5 +1,21 @@
 /** Cloud function `report`: the grid report exported as XLSX (head office; a branch for its own scope). */
-import { createMain } from '../../server';
+import { callerOpenid } from '../../server/db';
+import { createMain, getDb, toEnvelope } from '../../server';
+import { resumeJobs } from '../../server/jobs/runner';
+import { ok } from '../../shared/envelope';
 import { exportReport, getReport } from './actions/export.action';
+import { JOB_KINDS, TIMER_BUDGET_MS } from './report.jobs';
 
-export const main = createMain({ export: exportReport, get: getReport }, 'report');
+const routed = createMain({ export: exportReport, get: getReport }, 'report');
+
+/** The `jobs-continue` timer (config.json, every minute) runs unfinished or abandoned exports on; user calls go through the router. */
+export async function main(event: any, context?: unknown): Promise<unknown> {
+  if (event && event.Type === 'Timer' && !callerOpenid()) {
+    try {
+      return ok(await resumeJobs(getDb(), JOB_KINDS, { budgetMs: TIMER_BUDGET_MS }));
+    } catch (err) {
+      return toEnvelope(err, 'report', 'timer');
+    }
+  }
+  return routed(event, context);
+}

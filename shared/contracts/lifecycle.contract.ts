@@ -5,6 +5,7 @@ import { PRODUCTS } from '../domain/product.rules';
 import { type Settings, settingsPatchSchema } from '../domain/settings.rules';
 import { clientIdSchema, idSchema } from './common.contract';
 import { daySchema } from './date.contract';
+import type { JobView } from './job.contract';
 
 z.config({ jitless: true });
 
@@ -14,7 +15,22 @@ export const reclassifyInput = z.strictObject({
   asOf: daySchema.optional(),
   /** only these merchants (default all) */
   merchantIds: z.array(idSchema).min(1).max(1000).optional(),
+  /** client-made job id: a retried request answers with the same job */
+  jobId: clientIdSchema.optional(),
 });
+
+/** `job`: a reclassification job's progress (polling it also runs its next chunks). */
+export const reclassifyJobInput = z.strictObject({ jobId: idSchema });
+
+/** A reclassification job: its progress and, so far, what it found (all of it once done). */
+export interface ReclassifyJobView extends JobView {
+  jobId: string;
+  asOf: string;
+  checked: number;
+  changed: number;
+  tasksOpened: number;
+  byClass: Record<string, number>;
+}
 
 export const listByClassInput = z.strictObject({
   cls: z.enum(LIFECYCLE_CLASSES, { error: '未知的名单类别' }),
