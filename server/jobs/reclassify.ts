@@ -112,7 +112,11 @@ function batchesOf(changes: Change[]): Change[][] {
       docs = 0;
     }
     batch.push(x);
-    for (const o of own) if (!owners.has(o)) (owners.add(o), docs++);
+    for (const o of own) {
+      if (owners.has(o)) continue;
+      owners.add(o);
+      docs++;
+    }
     docs += mine;
   }
   if (batch.length) out.push(batch);

@@ -11,7 +11,7 @@ import type { Db } from '../db';
 import { getCloud } from '../db';
 import { downloadFile, uploadFile } from './files';
 import type { ChunkContext, ChunkResult, JobDoc, JobKind } from './runner';
-import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, scanCollection, stockAt, unitOwner } from '../rollup';
+import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, stockAt, unitOwner } from '../rollup';
 import { figuresFrom } from '../../shared/domain/metrics.rules';
 
 const FMT = { int: '#,##0', pct: '0.0%', yuan: '#,##0.00' };
