@@ -193,7 +193,8 @@ export async function runJob(db: Db, kinds: Record<string, JobKind>, id: string,
   const budget = opts.budgetMs ?? CHUNK_BUDGET_MS;
   const token = newId();
   let job = await getJob(db, id);
-  while (job && job.status === 'running' && clock() - started < budget) {
+  // At least one chunk per run, however small the budget: every call moves the job on.
+  for (let first = true; job && job.status === 'running' && (first || clock() - started < budget); first = false) {
     const def = kinds[job.kind];
     if (!def) throw new Error(`no job kind "${job.kind}" here`);
     const mine = await claim(db, def, job, token, clock());
