@@ -61,6 +61,8 @@ export const periodKeySchema = z.string({ error: '需要期间（YYYY、YYYY-MM 
  * work a request asks for is bounded before any loop over its days starts.
  */
 export function dayRangeProblem(from: string, to: string, maxDays: number): string | null {
+  // A bad day is its own field's problem (zod may still run an object's refinements after it).
+  if (calendarProblem(from, 'day') || calendarProblem(to, 'day')) return null;
   if (to < from) return '结束日期不能早于开始日期';
   if (daysBetween(from, to) + 1 > maxDays) return `日期范围不能超过 ${maxDays} 天`;
   return null;
