@@ -45,7 +45,16 @@ async function withPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; heap: num
 function grow(cloud: any, copies: number, months: string[]): number {
   const store = cloud.engine.engine.store;
   const sqlite = cloud.engine.engine.db;
-  const rows = (coll: string) => sqlite.prepare(`SELECT doc FROM "c:${coll}" ORDER BY rid`).iterate() as Iterable<{ doc: string }>;
+  // Read in pages (the connection cannot write while a statement iterates).
+  const rows = function* (coll: string): Generator<{ doc: string }> {
+    const page = sqlite.prepare(`SELECT rid, doc FROM "c:${coll}" WHERE rid > ? ORDER BY rid LIMIT 5000`);
+    for (let last = 0; ; ) {
+      const got = page.all(last) as { rid: number; doc: string }[];
+      if (!got.length) return;
+      yield* got;
+      last = got[got.length - 1].rid;
+    }
+  };
   const { decodeStored } = require('../../local/engine/codec');
   let n = 0;
   const batch: [string, any][] = [];
@@ -118,7 +127,7 @@ export async function run(): Promise<void> {
           await createJob(db, reclassifyJob, { id: 'bench-reclassify', params, byStaffId: null, now: new Date(), total: merchants });
           const r = await withPeaks(() => runToEnd(runJob, { reclassify: reclassifyJob }, 'bench-reclassify'));
           results[`reclassify ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
-          console.log(`reclassify ${merchants} merchants: changed ${r.value.job.state.changed}`);
+          console.log(`reclassify ${merchants} merchants: changed ${r.value.job.state.changed}; ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }
         if (ONLY !== 'reclassify') {
           const { reportJob } = require('../../server/jobs/report');
@@ -126,6 +135,7 @@ export async function run(): Promise<void> {
           await createJob(db, reportJob, { id: 'bench-report', params: { unitId: bank._id, period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' } }, byStaffId: null, now: new Date() });
           const r = await withPeaks(() => runToEnd(runJob, { report: reportJob }, 'bench-report'));
           results[`export ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
+          console.log(`export ${merchants} merchants: ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms (the file's assembly), peak heap ${mb(r.heap)}`);
         }
       } finally {
         await cloud.close();
