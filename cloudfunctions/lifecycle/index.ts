@@ -1,25 +1,39 @@
 /** Cloud function `lifecycle`: merchant classes, lists as to-do lists, class history, thresholds, 去营销. */
 import { isTimerCall } from '../../server/trigger';
 import { chinaDay, createMain, getDb, toEnvelope } from '../../server';
+import { getJob, resumeJobs } from '../../server/jobs/runner';
 import { ok } from '../../shared/envelope';
 import { goMarket, startMarketing } from './actions/go-market.action';
 import { history } from './actions/history.action';
 import { list } from './actions/list.action';
-import { reclassify } from './actions/reclassify.action';
+import { reclassify, reclassifyJobStatus } from './actions/reclassify.action';
 import { getSettings, updateSettings } from './actions/settings.action';
-import { reclassifyMerchants } from './lifecycle.service';
+import { JOB_KINDS, TIMER_BUDGET_MS, reclassifyView, startReclassification } from './lifecycle.jobs';
 
-const routed = createMain({ reclassify, list, history, getSettings, updateSettings, goMarket, startMarketing }, 'lifecycle');
+const routed = createMain({ reclassify, job: reclassifyJobStatus, list, history, getSettings, updateSettings, goMarket, startMarketing }, 'lifecycle');
+
+/** The China-time hour from which the timer starts the day's reclassification (after the nightly imports). */
+export const RECLASSIFY_FROM_HOUR = 3;
 
 /**
- * The daily timer (config.json) reclassifies every merchant as of today; only the platform's word makes
- * a call the timer's (isTimerCall), never the event body. Head office runs the same job with `reclassify`.
+ * The one timer (config.json; CloudBase allows one trigger per function) fires every minute. From 03:00
+ * China time it starts the day's reclassification of every merchant once (the job's id is the day); every
+ * other minute it runs any unfinished or abandoned job on. Only the platform's word makes a call the
+ * timer's (isTimerCall), never the event body; head office starts the same job with `reclassify`.
  */
 export async function main(event: any, context?: unknown): Promise<unknown> {
   if (isTimerCall()) {
     try {
-      const res = await reclassifyMerchants(getDb(), { asOf: chinaDay(new Date()) });
-      return ok(res);
+      const db = getDb();
+      const now = new Date();
+      const asOf = chinaDay(now);
+      const id = `reclassify-${asOf}`;
+      const chinaHour = new Date(now.getTime() + 8 * 3600_000).getUTCHours();
+      if (chinaHour >= RECLASSIFY_FROM_HOUR && !(await getJob(db, id))) {
+        const job = await startReclassification(db, { id, asOf, byStaffId: null, now, budgetMs: TIMER_BUDGET_MS });
+        return ok(reclassifyView(job));
+      }
+      return ok(await resumeJobs(db, JOB_KINDS, { budgetMs: TIMER_BUDGET_MS }));
     } catch (err) {
       return toEnvelope(err, 'lifecycle', 'timer');
     }

@@ -1,5 +1,24 @@
 /** Cloud function `report`: the grid report exported as XLSX (head office; a branch for its own scope). */
-import { createMain } from '../../server';
+import { isTimerCall } from '../../server/trigger';
+import { createMain, getDb, toEnvelope } from '../../server';
+import { resumeJobs } from '../../server/jobs/runner';
+import { ok } from '../../shared/envelope';
 import { exportReport, getReport } from './actions/export.action';
+import { JOB_KINDS, TIMER_BUDGET_MS } from './report.jobs';
 
-export const main = createMain({ export: exportReport, get: getReport }, 'report');
+const routed = createMain({ export: exportReport, get: getReport }, 'report');
+
+/**
+ * The `jobs-continue` timer (config.json, every minute) runs unfinished or abandoned exports on; only the
+ * platform's word makes a call the timer's (isTimerCall), never the event body. User calls go through the router.
+ */
+export async function main(event: any, context?: unknown): Promise<unknown> {
+  if (isTimerCall()) {
+    try {
+      return ok(await resumeJobs(getDb(), JOB_KINDS, { budgetMs: TIMER_BUDGET_MS }));
+    } catch (err) {
+      return toEnvelope(err, 'report', 'timer');
+    }
+  }
+  return routed(event, context);
+}

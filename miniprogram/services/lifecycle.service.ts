@@ -31,3 +31,15 @@ export function fetchSettings(): Promise<SettingsView> {
 export function saveSettings(patch: Record<string, unknown>, assessedIndicators?: string[]): Promise<SettingsView> {
   return callAction('lifecycle', 'updateSettings', parseInput(C.updateSettingsInput, { patch, ...(assessedIndicators ? { assessedIndicators } : {}) }));
 }
+
+export type ReclassifyJob = import('../vendor/shared').lifecycleContract.ReclassifyJobView;
+
+/** Starts a reclassification of every merchant as of today (head office); the client-made job id makes a retry harmless. */
+export function startReclassify(jobId: string): Promise<ReclassifyJob> {
+  return callAction('lifecycle', 'reclassify', parseInput(C.reclassifyInput, { jobId }));
+}
+
+/** A reclassification job's progress (the call also moves the job on). */
+export function fetchReclassifyJob(jobId: string): Promise<ReclassifyJob> {
+  return callAction('lifecycle', 'job', parseInput(C.reclassifyJobInput, { jobId }));
+}

@@ -7,7 +7,8 @@ import { type Settings, resolveSettings } from '../../shared/domain/settings.rul
 import { addDays } from '../../shared/domain/period.rules';
 import { type Db, getDoc } from '../db';
 import { inTransaction } from '../tx';
-import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection, scanMonths } from '../rollup';
+import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection } from '../rollup';
+import type { ChunkContext, ChunkResult, JobKind } from './runner';
 
 /** The effective head-office settings (stored document over the code defaults). */
 export async function loadLifecycleSettings(db: Db): Promise<Settings> {
@@ -19,14 +20,21 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** What a merchant's class and its task depend on besides its transactions. */
 const factsOf = (m: any) => JSON.stringify([m.acquiring ?? null, m.products ?? null, m.gridId ?? null, m.unitPath ?? null, m.marketId ?? null, m.area ?? null]);
 
-/** Up to this many merchants are read by id (in chunks); more are read as one range and filtered. */
-const BY_ID_MAX = 2000;
+/** Merchants read by id per request (an `_.in` list), and their transaction rows with them. */
 const BY_ID_CHUNK = 200;
-
-/** Merchants whose class changes are written this many per transaction. */
-const RECLASSIFY_BATCH = 100;
+/** Merchants classified and written between two looks at the clock. */
+const GROUP = 100;
+/** Merchants one chunk takes at most (one `_id` page: a get answers at most 1000 documents). */
+export const RECLASSIFY_CHUNK = 1000;
+/**
+ * Documents one transaction writes at most: the strict engine admits 20, as a CloudBase transaction that
+ * grows past a few dozen writes fails (see docs/jobs.md). A merchant writes its own document, a history
+ * record and perhaps a task; its owners' class counters are shared by the merchants of one grid.
+ */
+const TX_MAX_DOCS = 20;
 
 const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, area: true, acquiring: true, products: true, lifecycleClass: true, classSince: true };
+const TXN_FIELDS = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
 
 export interface ReclassifyResult {
   asOf: string;
@@ -35,6 +43,41 @@ export interface ReclassifyResult {
   byClass: Record<string, number>;
   tasksOpened: number;
   ms: number;
+}
+
+/** What a reclassification adds up over its chunks. */
+export interface ReclassifyTally {
+  checked: number;
+  changed: number;
+  tasksOpened: number;
+  byClass: Record<string, number>;
+}
+
+const emptyTally = (): ReclassifyTally => ({ checked: 0, changed: 0, tasksOpened: 0, byClass: {} });
+
+function addTally(into: ReclassifyTally, t: ReclassifyTally): ReclassifyTally {
+  const byClass = { ...into.byClass };
+  for (const [k, v] of Object.entries(t.byClass)) byClass[k] = (byClass[k] ?? 0) + v;
+  return { checked: into.checked + t.checked, changed: into.changed + t.changed, tasksOpened: into.tasksOpened + t.tasksOpened, byClass };
+}
+
+/** Everything one classification run fixes at its start, so every chunk classifies alike. */
+export interface ReclassifyRun {
+  asOf: string;
+  settings: Settings;
+  now: Date;
+  /** the job whose writes these are (their records carry it), null for a run outside a job */
+  jobId: string | null;
+  /** this chunk is being run again: writes of the earlier try are recognised by `jobId` and counted */
+  replay: boolean;
+}
+
+/** The months a classification as of `asOf` reads: the baseline months, the month before and its own. */
+function monthsFor(run: ReclassifyRun): Month[] {
+  const lastMonth = monthOf(run.asOf);
+  const months: Month[] = [];
+  for (let i = run.settings.lifecycle.abnormalBaselineMonths + 1; i >= 0; i--) months.push(addMonth(lastMonth, -i));
+  return months;
 }
 
 /** Staff to assign a lifecycle task to: the grid's member for a win-back, its maintenance assistant for an abnormal visit. */
@@ -47,64 +90,83 @@ async function assigneeFor(db: Db, gridId: string, kind: 'abnormal-visit' | 'win
   return id;
 }
 
+type Change = { m: any; c: Classification; kind: 'abnormal-visit' | 'win-back' | null };
+
+/** Cuts changes (sorted by grid) into transactions of at most TX_MAX_DOCS written documents. */
+function batchesOf(changes: Change[]): Change[][] {
+  const out: Change[][] = [];
+  let batch: Change[] = [];
+  let owners = new Set<string>();
+  let docs = 0;
+  for (const x of changes) {
+    const own = merchantOwners(x.m);
+    const added = own.filter((o) => !owners.has(o)).length;
+    const mine = 2 + (x.kind ? 1 : 0);
+    if (batch.length && docs + mine + added > TX_MAX_DOCS) {
+      out.push(batch);
+      batch = [];
+      owners = new Set();
+      docs = 0;
+    }
+    batch.push(x);
+    for (const o of own) {
+      if (owners.has(o)) continue;
+      owners.add(o);
+      docs++;
+    }
+    docs += mine;
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
+
 /**
- * Reclassifies merchants as of a day (domain §6): each merchant whose class changes gets, in one
- * transaction, its new class, a classHistory record with the reason, the class counters of its roll-ups,
- * and — when it turns abnormal or lost — a visit or win-back task, unless one is already open. `merchants`
- * gives the documents when the caller has just read them whole (an import): they are not read again, and
- * every merchant whose class changes is read inside its transaction before it is written, so the history
- * and the counters always start from the class it has then.
+ * Classifies some merchants as of a day (domain §6) and writes each change: in one transaction per few
+ * merchants, its new class, a classHistory record with the reason, the class counters of its roll-ups,
+ * and — when it turns abnormal or lost — a visit or win-back task unless one is already open. Every
+ * merchant whose class changes is read inside its transaction, so the history and the counters start
+ * from the class it has then, and a chunk run twice writes nothing twice (deterministic ids; a merchant
+ * already in its new class is left alone). Answers what it found, counting as changed the merchants an
+ * earlier try of the same job changed (recognised by the job id on their history record).
  */
-export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchantIds?: string[]; merchants?: any[]; settings?: Settings; now?: Date }): Promise<ReclassifyResult> {
-  const started = Date.now();
-  const settings = opts.settings ?? (await loadLifecycleSettings(db));
-  const t = settings.lifecycle;
-  const lastMonth = monthOf(opts.asOf);
-  const months: Month[] = [];
-  for (let i = t.abnormalBaselineMonths + 1; i >= 0; i--) months.push(addMonth(lastMonth, -i));
+export async function classifyAndWrite(db: Db, merchants: any[], run: ReclassifyRun): Promise<ReclassifyTally> {
   const _ = db.command;
-  const merchants: any[] = [];
+  const t = run.settings.lifecycle;
+  const months = monthsFor(run);
   const txns = new Map<string, MonthFigures[]>();
-  const addTxn = (page: any[]) => {
-    for (const r of page) {
-      let list = txns.get(r.merchantId);
-      if (!list) txns.set(r.merchantId, (list = []));
-      list.push({ month: r.month, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null });
-    }
-  };
-  const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
-  const monthRows = async (each: (page: any[]) => void) => {
-    await scanMonths<any>(db, 'transactions', 'month', months, txnFields, each);
-  };
-  if (opts.merchants) {
-    merchants.push(...opts.merchants);
-    const wanted = new Set(opts.merchants.map((m) => m._id));
-    await monthRows((page) => addTxn(page.filter((r) => wanted.has(r.merchantId))));
-  } else if (opts.merchantIds && opts.merchantIds.length <= BY_ID_MAX) {
-    for (let i = 0; i < opts.merchantIds.length; i += BY_ID_CHUNK) {
-      const ids = opts.merchantIds.slice(i, i + BY_ID_CHUNK);
-      await scanCollection<any>(db, 'merchants', { _id: _.in(ids) }, MERCHANT_FIELDS, (page) => void merchants.push(...page));
-      await scanCollection<any>(db, 'transactions', { merchantId: _.in(ids), month: _.in(months) }, txnFields, addTxn);
-    }
-  } else if (opts.merchantIds) {
-    // Many merchants (a whole-bank list): one ranged read of each collection, kept to the merchants asked
-    // for, instead of id lists that every candidate document is tested against.
-    const wanted = new Set(opts.merchantIds);
-    await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => {
-      for (const m of page) if (wanted.has(m._id)) merchants.push(m);
+  for (let i = 0; i < merchants.length; i += BY_ID_CHUNK) {
+    const ids = merchants.slice(i, i + BY_ID_CHUNK).map((m) => m._id);
+    await scanCollection<any>(db, 'transactions', { merchantId: _.in(ids), month: _.in(months) }, TXN_FIELDS, (page) => {
+      for (const r of page) {
+        let list = txns.get(r.merchantId);
+        if (!list) txns.set(r.merchantId, (list = []));
+        list.push({ month: r.month, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null });
+      }
     });
-    await monthRows((page) => addTxn(page.filter((r) => wanted.has(r.merchantId))));
-  } else {
-    await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => void merchants.push(...page));
-    await monthRows(addTxn);
   }
-  const byClass: Record<string, number> = {};
-  const changes: { m: any; c: Classification; kind: 'abnormal-visit' | 'win-back' | null }[] = [];
+  const tally = emptyTally();
+  tally.checked = merchants.length;
+  const changes: Change[] = [];
+  const again: Change[] = [];
   for (const m of merchants) {
-    const c: Classification = classifyMerchant({ acquiring: m.acquiring, ourActiveProducts: countOurProducts(m.products ?? []), months: txns.get(m._id) ?? [] }, opts.asOf, t);
-    byClass[c.cls] = (byClass[c.cls] ?? 0) + 1;
+    // The transaction rows in month order whatever order the reads gave them.
+    const rows = (txns.get(m._id) ?? []).sort((a, b) => cmp(a.month, b.month));
+    const c: Classification = classifyMerchant({ acquiring: m.acquiring, ourActiveProducts: countOurProducts(m.products ?? []), months: rows }, run.asOf, t);
+    tally.byClass[c.cls] = (tally.byClass[c.cls] ?? 0) + 1;
     if (c.cls !== m.lifecycleClass) changes.push({ m, c, kind: taskKindFor(c.cls) });
+    else if (run.replay && run.jobId && m.classSince === run.asOf) again.push({ m, c, kind: taskKindFor(c.cls) });
   }
+  if (again.length) {
+    // A retried chunk: what the dead try wrote is counted as this chunk's, once.
+    const history = (await db.collection('classHistory').where({ _id: _.in(again.map((x) => `${x.m._id}|${run.asOf}|${x.c.cls}`)) }).limit(1000).get()) as { data: any[] };
+    tally.changed += history.data.filter((h) => h.jobId === run.jobId).length;
+    const taskIds = again.filter((x) => x.kind).map((x) => `${x.kind}|${x.m._id}|${run.asOf}`);
+    if (taskIds.length) {
+      const tasks = (await db.collection('tasks').where({ _id: _.in(taskIds) }).limit(1000).get()) as { data: any[] };
+      tally.tasksOpened += tasks.data.filter((task) => task.jobId === run.jobId).length;
+    }
+  }
+  if (!changes.length) return tally;
   // Open lifecycle tasks of the merchants that change, so none gets a second one.
   const openTasks = new Set<string>();
   const needTask = changes.filter((x) => x.kind).map((x) => x.m._id);
@@ -113,18 +175,13 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
       for (const task of page) openTasks.add(`${task.merchantId}|${task.kind}`);
     });
   }
-  let tasksOpened = 0;
   const assignees = new Map<string, string | null>();
-  const now = opts.now ?? new Date();
   for (const x of changes) if (x.kind && !openTasks.has(`${x.m._id}|${x.kind}`)) await assigneeFor(db, x.m.gridId, x.kind, assignees);
-  // Merchants of one grid are written together, so a batch moves the class counters of a few owners
-  // (its grid, group, branch, bank, market and area) instead of every owner of a hundred scattered merchants.
+  // Merchants of one grid are written together, so a transaction moves the class counters of a few owners
+  // (its grid, group, branch, bank, market and area) instead of every owner of scattered merchants.
   changes.sort((a, b) => cmp((a.m.unitPath ?? []).join('/'), (b.m.unitPath ?? []).join('/')) || cmp(a.m._id, b.m._id));
-  // Changes are written in batches, each in one transaction with the class counters it moves, so a
-  // merchant's class, its history record, its task and the counters always agree.
-  let changed = 0;
-  for (let i = 0; i < changes.length; i += RECLASSIFY_BATCH) {
-    const batch = changes.slice(i, i + RECLASSIFY_BATCH);
+  const stamp = run.jobId ? { jobId: run.jobId } : {};
+  for (const batch of batchesOf(changes)) {
     const done = await inTransaction(db, async (tx) => {
       let n = 0;
       let written = 0;
@@ -138,19 +195,19 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
         // rather than classified on the old facts.
         if (factsOf(m) !== factsOf(seen)) continue;
         written++;
-        await tx.collection('merchants').doc(m._id).update({ data: { lifecycleClass: c.cls, classSince: opts.asOf, classReason: c.reason, classDetail: c.detail, updatedAt: now } });
+        await tx.collection('merchants').doc(m._id).update({ data: { lifecycleClass: c.cls, classSince: run.asOf, classReason: c.reason, classDetail: c.detail, updatedAt: run.now } });
         // Deterministic ids: a rerun of the same day's classification rewrites the same records.
-        await tx.collection('classHistory').doc(`${m._id}|${opts.asOf}|${c.cls}`).set({
-          data: { merchantId: m._id, from: m.lifecycleClass ?? null, to: c.cls, reason: c.reason, detail: c.detail, day: opts.asOf, at: now, unitPath: m.unitPath ?? [] },
+        await tx.collection('classHistory').doc(`${m._id}|${run.asOf}|${c.cls}`).set({
+          data: { merchantId: m._id, from: m.lifecycleClass ?? null, to: c.cls, reason: c.reason, detail: c.detail, day: run.asOf, at: run.now, unitPath: m.unitPath ?? [], ...stamp },
         });
         for (const owner of merchantOwners(m)) {
           if (m.lifecycleClass) incs.addCurrent(owner, `cls_${m.lifecycleClass}`, -1);
           incs.addCurrent(owner, `cls_${c.cls}`, 1);
         }
         if (kind && !openTasks.has(`${m._id}|${kind}`)) {
-          const due = addDays(opts.asOf, kind === 'win-back' ? settings.winBackDueDays : settings.abnormalVisitDueDays);
-          await tx.collection('tasks').doc(`${kind}|${m._id}|${opts.asOf}`).set({
-            data: { kind, merchantId: m._id, gridId: m.gridId, unitPath: m.unitPath ?? [], assigneeId: assignees.get(`${m.gridId}|${kind}`) ?? null, dueDay: due, status: 'open', openedBy: { reason: c.reason, detail: c.detail }, createdAt: now },
+          const due = addDays(run.asOf, kind === 'win-back' ? run.settings.winBackDueDays : run.settings.abnormalVisitDueDays);
+          await tx.collection('tasks').doc(`${kind}|${m._id}|${run.asOf}`).set({
+            data: { kind, merchantId: m._id, gridId: m.gridId, unitPath: m.unitPath ?? [], assigneeId: assignees.get(`${m.gridId}|${kind}`) ?? null, dueDay: due, status: 'open', openedBy: { reason: c.reason, detail: c.detail }, createdAt: run.now, ...stamp },
           });
           n++;
         }
@@ -158,10 +215,119 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
       await flushIncrements(tx, incs);
       return { n, written };
     });
-    tasksOpened += done.n;
-    changed += done.written;
+    tally.tasksOpened += done.n;
+    tally.changed += done.written;
   }
-  return { asOf: opts.asOf, checked: merchants.length, changed, byClass, tasksOpened, ms: Date.now() - started };
+  return tally;
+}
+
+/** Reads merchants by id, in `_.in` lists of BY_ID_CHUNK. */
+async function merchantsById(db: Db, ids: string[]): Promise<any[]> {
+  const out: any[] = [];
+  for (let i = 0; i < ids.length; i += BY_ID_CHUNK) {
+    await scanCollection<any>(db, 'merchants', { _id: db.command.in(ids.slice(i, i + BY_ID_CHUNK)) }, MERCHANT_FIELDS, (page) => void out.push(...page));
+  }
+  return out.sort((a, b) => cmp(a._id, b._id));
+}
+
+/** The next page of the whole bank after `afterId`, in `_id` order. */
+async function merchantPage(db: Db, afterId: string | null, limit: number): Promise<any[]> {
+  const where = afterId === null ? {} : { _id: db.command.gt(afterId) };
+  const res = (await db.collection('merchants').where(where).field(MERCHANT_FIELDS).orderBy('_id', 'asc').limit(Math.min(limit, 1000)).get()) as { data: any[] };
+  return res.data;
+}
+
+/** Classifies `merchants` in groups of GROUP until the deadline; answers how many it did and the tally. */
+async function classifyUntil(db: Db, merchants: any[], run: ReclassifyRun, deadline: number): Promise<{ taken: number; tally: ReclassifyTally }> {
+  let tally = emptyTally();
+  let taken = 0;
+  while (taken < merchants.length && (taken === 0 || Date.now() < deadline)) {
+    const group = merchants.slice(taken, taken + GROUP);
+    tally = addTally(tally, await classifyAndWrite(db, group, run));
+    taken += group.length;
+  }
+  return { taken, tally };
+}
+
+/** Parameters of a reclassification job. */
+export interface ReclassifyParams {
+  asOf: string;
+  /** only these merchants (at most 1000: the contract's bound); null for the whole bank */
+  merchantIds: string[] | null;
+  settings: Settings;
+  /** when the job was asked for: its writes are stamped with it */
+  now: string;
+}
+
+/** The parameters of a job as of `asOf`, its ids sorted and unique, the settings in force now. */
+export async function reclassifyParams(db: Db, opts: { asOf: string; merchantIds?: string[] | null; now: Date }): Promise<ReclassifyParams> {
+  const ids = opts.merchantIds ? [...new Set(opts.merchantIds)].sort(cmp) : null;
+  return { asOf: opts.asOf, merchantIds: ids, settings: await loadLifecycleSettings(db), now: opts.now.toISOString() };
+}
+
+/**
+ * The reclassification job: whole bank by `_id` cursor, or a list of ids by index; each chunk at most
+ * RECLASSIFY_CHUNK merchants and its time budget.
+ */
+export const reclassifyJob: JobKind<ReclassifyParams, ReclassifyTally> = {
+  kind: 'reclassify',
+  initialState: () => emptyTally(),
+  async step(ctx: ChunkContext<ReclassifyParams, ReclassifyTally>): Promise<ChunkResult<ReclassifyTally>> {
+    const { db, job } = ctx;
+    const p = job.params;
+    const run: ReclassifyRun = { asOf: p.asOf, settings: p.settings, now: new Date(p.now), jobId: job._id, replay: job.attempts > 1 };
+    const limit = Math.min(ctx.maxItems ?? RECLASSIFY_CHUNK, RECLASSIFY_CHUNK);
+    if (p.merchantIds) {
+      // The ids are sorted (reclassifyParams), as merchantsById answers: the cursor is an index into them.
+      const from = typeof job.cursor === 'number' ? job.cursor : 0;
+      const ids = p.merchantIds.slice(from, from + limit);
+      const found = await merchantsById(db, ids);
+      const { taken, tally } = await classifyUntil(db, found, run, ctx.deadline);
+      // Ids that name no merchant are passed over with the ones around them.
+      const next = taken === found.length ? from + ids.length : p.merchantIds.indexOf(found[taken - 1]._id, from) + 1;
+      const state = addTally(job.state, tally);
+      return { cursor: next, state, done: next, total: p.merchantIds.length, finished: next >= p.merchantIds.length };
+    }
+    const after = typeof job.cursor === 'string' ? job.cursor : null;
+    const page = await merchantPage(db, after, limit);
+    const { taken, tally } = await classifyUntil(db, page, run, ctx.deadline);
+    const state = addTally(job.state, tally);
+    const cursor = taken ? page[taken - 1]._id : after;
+    const finished = page.length < limit && taken === page.length;
+    return { cursor, state, done: state.checked, finished };
+  },
+};
+
+/**
+ * Reclassifies merchants as of a day in this call, in the same chunks a job runs (an import reclassifies
+ * the merchants its file touched): the given documents (read again in the transaction that writes them),
+ * the given ids, or the whole bank by `_id` cursor. Never holds more than one chunk of merchants beyond
+ * what the caller passed.
+ */
+export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchantIds?: string[]; merchants?: any[]; settings?: Settings; now?: Date }): Promise<ReclassifyResult> {
+  const started = Date.now();
+  const run: ReclassifyRun = { asOf: opts.asOf, settings: opts.settings ?? (await loadLifecycleSettings(db)), now: opts.now ?? new Date(), jobId: null, replay: false };
+  let tally = emptyTally();
+  const never = Number.POSITIVE_INFINITY;
+  if (opts.merchants) {
+    tally = (await classifyUntil(db, opts.merchants, run, never)).tally;
+  } else if (opts.merchantIds && opts.merchantIds.length <= 2000) {
+    for (let i = 0; i < opts.merchantIds.length; i += RECLASSIFY_CHUNK) {
+      tally = addTally(tally, (await classifyUntil(db, await merchantsById(db, opts.merchantIds.slice(i, i + RECLASSIFY_CHUNK)), run, never)).tally);
+    }
+  } else {
+    // The whole bank, or a list so long that one ranged read filtered to it costs less than id lists.
+    const wanted = opts.merchantIds ? new Set(opts.merchantIds) : null;
+    let after: string | null = null;
+    for (;;) {
+      const page = await merchantPage(db, after, RECLASSIFY_CHUNK);
+      if (!page.length) break;
+      tally = addTally(tally, (await classifyUntil(db, wanted ? page.filter((m) => wanted.has(m._id)) : page, run, never)).tally);
+      after = page[page.length - 1]._id;
+      if (page.length < RECLASSIFY_CHUNK) break;
+    }
+  }
+  return { asOf: opts.asOf, ...tally, ms: Date.now() - started };
 }
 
 export type { LifecycleClass };

@@ -1,6 +1,7 @@
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { type MetricFigures, VISIT_TYPES } from '../../shared/domain/metrics.rules';
 import type { Period } from '../../shared/domain/period.rules';
 import { industryLabel } from '../../shared/domain/industry.rules';
@@ -8,28 +9,10 @@ import { ACQUIRING_STATUS_LABELS, LIFECYCLE_CLASS_LABELS, ROLE_LABELS, UNIT_KIND
 import { maskName } from '../../shared/domain/mask.rules';
 import type { Db } from '../db';
 import { getCloud } from '../db';
-import { serverFilePath } from './files';
-import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, scanCollection, stockAt, unitOwner } from '../rollup';
+import { downloadFile, serverFilePath, uploadFile } from './files';
+import type { ChunkContext, ChunkResult, JobDoc, JobKind } from './runner';
+import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, stockAt, unitOwner } from '../rollup';
 import { figuresFrom } from '../../shared/domain/metrics.rules';
-
-export const JOBS = 'jobs';
-
-export interface ReportJobDoc {
-  _id: string;
-  kind: 'report';
-  unitId: string;
-  period: Period;
-  status: 'running' | 'done' | 'failed';
-  progress: number;
-  fileId: string | null;
-  error: string | null;
-  rows: Record<string, number>;
-  byStaffId: string | null;
-  attempts: number;
-  createdAt: Date;
-  heartbeatAt: Date;
-  finishedAt: Date | null;
-}
 
 const FMT = { int: '#,##0', pct: '0.0%', yuan: '#,##0.00' };
 
@@ -102,165 +85,285 @@ function addSheet(wb: any, name: string, cols: Col[]): Sheet {
   };
 }
 
-export interface ReportOptions {
+const SUMMARY_COLS: Col[] = [{ header: '单位', key: 'name', width: 18 }, { header: '层级', key: 'kind', width: 8 }, { header: '上级', key: 'parent', width: 16 }, ...FIGURE_COLS];
+const GRID_COLS: Col[] = [{ header: '网格', key: 'name', width: 18 }, { header: '网格组', key: 'group', width: 14 }, { header: '支行', key: 'branch', width: 14 }, ...FIGURE_COLS];
+const STAFF_COLS: Col[] = [
+  { header: '员工', key: 'name', width: 12 },
+  { header: '角色', key: 'role', width: 10 },
+  { header: '所属单位', key: 'unit', width: 16 },
+  ...VISIT_TYPES.flatMap((t) => [
+    { header: `${VISIT_TYPE_LABELS[t]}`, key: `v_${t}`, width: 10, fmt: FMT.int },
+    { header: `${VISIT_TYPE_LABELS[t]}（异常）`, key: `vf_${t}`, width: 12, fmt: FMT.int },
+  ]),
+  { header: '合计', key: 'total', width: 10, fmt: FMT.int },
+  { header: '异常合计', key: 'flagged', width: 10, fmt: FMT.int },
+];
+const MERCHANT_COLS: Col[] = [
+  { header: '商户', key: 'name', width: 22 },
+  { header: '网格', key: 'grid', width: 14 },
+  { header: '地址', key: 'address', width: 30 },
+  { header: '行业', key: 'industry', width: 16 },
+  { header: '经营者', key: 'operator', width: 10 },
+  { header: '手机号', key: 'mobile', width: 14 },
+  { header: '建档完整', key: 'complete', width: 8 },
+  { header: '收单状态', key: 'acquiring', width: 10 },
+  { header: '收单开通日', key: 'since', width: 12 },
+  { header: '授信（元）', key: 'granted', width: 14, fmt: FMT.yuan },
+  { header: '用信余额（元）', key: 'drawn', width: 14, fmt: FMT.yuan },
+  { header: '生命周期', key: 'cls', width: 10 },
+];
+const LIFECYCLE_COLS: Col[] = [
+  { header: '名单', key: 'cls', width: 10 },
+  { header: '商户', key: 'name', width: 22 },
+  { header: '网格', key: 'grid', width: 14 },
+  { header: '进入日期', key: 'since', width: 12 },
+  { header: '原因', key: 'reason', width: 40 },
+  { header: '手机号', key: 'mobile', width: 14 },
+];
+/** The lists of the last sheet, in the order the sheet shows them. */
+const LISTED = ['abnormal', 'lost', 'to-win'] as const;
+type Listed = (typeof LISTED)[number];
+
+/** Merchants one chunk of the export takes at most: four `_id` pages (a get answers at most 1000). */
+export const REPORT_CHUNK = 4000;
+
+/** What the export job is asked. */
+export interface ReportParams {
   unitId: string;
   period: Period;
-  onProgress?: (progress: number, rows: Record<string, number>) => Promise<void>;
 }
 
-/**
- * Writes the grid report of a unit's subtree as an XLSX file, streamed row by row (exceljs WorkbookWriter)
- * so memory stays flat however many merchants there are: unit summary, grid metrics, staff workload, the
- * merchant list with personal data masked, and the lifecycle lists. Figures come from the roll-ups.
- */
-export async function writeReport(db: Db, file: string, opts: ReportOptions): Promise<Record<string, number>> {
-  // The streaming writer alone: the package's entry also loads the reader and unzip code, about five
-  // times the start-up time (≈1.4 s against ≈0.25 s on a cold function).
-  const WorkbookWriter = require('exceljs/lib/stream/xlsx/workbook-writer');
-  const wb = new WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
-  wb.creator = '商户网格数字化平台';
-  const { unitId, period } = opts;
-  const rows: Record<string, number> = {};
-  const progress = async (p: number) => opts.onProgress?.(p, rows);
+/** One staged part of the merchant list: rows of the merchant sheet and of each list, as counted. */
+interface PartCount {
+  m: number;
+  l: Record<Listed, number>;
+}
+
+/** What the export's chunks accumulate: row counts per sheet, the staged parts, the file once made. */
+export interface ReportState {
+  rows: Record<string, number>;
+  /** where the staged parts live (`<prefix>head.json.gz`, `<prefix>part-<n>.json.gz`, ...) */
+  prefix: string | null;
+  parts: PartCount[];
+  /** merchants in scope seen so far (progress) */
+  merchants: number;
+  fileId: string | null;
+}
+
+/** Where the export is: the figures sheets, the merchant list after an `_id`, or assembling the file. */
+export type ReportCursor = null | { phase: 'merchants'; after: string | null; root: boolean } | { phase: 'assemble' };
+
+const stagePath = (jobId: string, name: string) => `jobs/${jobId}/${name}.json.gz`;
+
+async function stage(jobId: string, name: string, value: unknown): Promise<string> {
+  return uploadFile(stagePath(jobId, name), gzipSync(Buffer.from(JSON.stringify(value))));
+}
+
+async function unstage<T>(prefix: string, name: string): Promise<T> {
+  return JSON.parse(gunzipSync(await downloadFile(`${prefix}${name}.json.gz`)).toString('utf8')) as T;
+}
+
+/** The figures sheets (from the roll-ups) and the grid names the merchant list needs. */
+async function headStep(db: Db, job: JobDoc<ReportParams, ReportState>): Promise<ChunkResult<ReportState>> {
+  const { unitId, period } = job.params;
   const year = period.start.slice(0, 4);
   const months = dayMonthsFor([period.end], [period]);
   const figuresOf = (o: OwnerDocs) => figuresFrom(stockAt(o, period.end), flowOver(o, period.start, period.end));
-
   const units = await loadOwnerDocs(db, { ownerType: 'unit', path: unitId }, year, months);
   const unitRows = [...units.values()].sort((a, b) => a.meta.path.length - b.meta.path.length || a.meta.path.join('/').localeCompare(b.meta.path.join('/')));
   const names = new Map(unitRows.map((o) => [o.meta.ownerId, o.meta.name]));
-  const summary = addSheet(wb, '单位汇总', [
-    { header: '单位', key: 'name', width: 18 },
-    { header: '层级', key: 'kind', width: 8 },
-    { header: '上级', key: 'parent', width: 16 },
-    ...FIGURE_COLS,
-  ]);
-  for (const o of unitRows.filter((u) => u.meta.kind !== 'grid')) {
-    summary.add({ name: o.meta.name, kind: UNIT_KIND_LABELS[o.meta.kind as keyof typeof UNIT_KIND_LABELS] ?? o.meta.kind, parent: names.get(o.meta.parentId ?? '') ?? '', ...figureCells(figuresOf(o)) });
-    rows['单位汇总'] = (rows['单位汇总'] ?? 0) + 1;
-  }
-  summary.commit();
-  const grids = addSheet(wb, '网格指标', [
-    { header: '网格', key: 'name', width: 18 },
-    { header: '网格组', key: 'group', width: 14 },
-    { header: '支行', key: 'branch', width: 14 },
-    ...FIGURE_COLS,
-  ]);
-  for (const o of unitRows.filter((u) => u.meta.kind === 'grid')) {
-    const path = o.meta.path;
-    grids.add({ name: o.meta.name, group: names.get(path[path.length - 2]) ?? '', branch: names.get(path[1]) ?? '', ...figureCells(figuresOf(o)) });
-    rows['网格指标'] = (rows['网格指标'] ?? 0) + 1;
-  }
-  grids.commit();
-  await progress(0.15);
-
+  const rows: Record<string, number> = {};
+  const count = (sheet: string, n: number) => {
+    if (n) rows[sheet] = n;
+  };
+  const summary = unitRows
+    .filter((u) => u.meta.kind !== 'grid')
+    .map((o) => ({ name: o.meta.name, kind: UNIT_KIND_LABELS[o.meta.kind as keyof typeof UNIT_KIND_LABELS] ?? o.meta.kind, parent: names.get(o.meta.parentId ?? '') ?? '', ...figureCells(figuresOf(o)) }));
+  const grids = unitRows
+    .filter((u) => u.meta.kind === 'grid')
+    .map((o) => ({ name: o.meta.name, group: names.get(o.meta.path[o.meta.path.length - 2]) ?? '', branch: names.get(o.meta.path[1]) ?? '', ...figureCells(figuresOf(o)) }));
   const staffDocs = await loadOwnerDocs(db, { ownerType: 'staff', path: unitId }, year, months);
-  const staffCols: Col[] = [
-    { header: '员工', key: 'name', width: 12 },
-    { header: '角色', key: 'role', width: 10 },
-    { header: '所属单位', key: 'unit', width: 16 },
-    ...VISIT_TYPES.flatMap((t) => [
-      { header: `${VISIT_TYPE_LABELS[t]}`, key: `v_${t}`, width: 10, fmt: FMT.int },
-      { header: `${VISIT_TYPE_LABELS[t]}（异常）`, key: `vf_${t}`, width: 12, fmt: FMT.int },
-    ]),
-    { header: '合计', key: 'total', width: 10, fmt: FMT.int },
-    { header: '异常合计', key: 'flagged', width: 10, fmt: FMT.int },
-  ];
-  const staffWs = addSheet(wb, '员工工作量', staffCols);
-  for (const o of [...staffDocs.values()].sort((a, b) => a.meta.name.localeCompare(b.meta.name, 'zh'))) {
-    const f = flowOver(o, period.start, period.end);
-    const row: Record<string, unknown> = { name: o.meta.name, role: ROLE_LABELS[o.meta.kind as keyof typeof ROLE_LABELS] ?? o.meta.kind, unit: names.get(o.meta.parentId ?? '') ?? '' };
-    let total = 0;
-    let flagged = 0;
-    for (const t of VISIT_TYPES) {
-      row[`v_${t}`] = f[`v_${t}`] ?? 0;
-      row[`vf_${t}`] = f[`vf_${t}`] ?? 0;
-      total += f[`v_${t}`] ?? 0;
-      flagged += f[`vf_${t}`] ?? 0;
-    }
-    staffWs.add({ ...row, total, flagged });
-    rows['员工工作量'] = (rows['员工工作量'] ?? 0) + 1;
-  }
-  staffWs.commit();
-  await progress(0.25);
-
-  const total = await db.collection('merchants').where({ unitPath: unitId }).count() as { total: number };
-  const merchantWs = addSheet(wb, '商户清单', [
-    { header: '商户', key: 'name', width: 22 },
-    { header: '网格', key: 'grid', width: 14 },
-    { header: '地址', key: 'address', width: 30 },
-    { header: '行业', key: 'industry', width: 16 },
-    { header: '经营者', key: 'operator', width: 10 },
-    { header: '手机号', key: 'mobile', width: 14 },
-    { header: '建档完整', key: 'complete', width: 8 },
-    { header: '收单状态', key: 'acquiring', width: 10 },
-    { header: '收单开通日', key: 'since', width: 12 },
-    { header: '授信（元）', key: 'granted', width: 14, fmt: FMT.yuan },
-    { header: '用信余额（元）', key: 'drawn', width: 14, fmt: FMT.yuan },
-    { header: '生命周期', key: 'cls', width: 10 },
-  ]);
-  const lifecycleRows: Record<string, unknown>[] = [];
-  let done = 0;
-  // The bank's whole list reads along `_id` with no filter: a `unitPath` filter with an `_id` cursor would
-  // read the unit's every merchant for each page (the unitPath index does not give `_id` order). A
-  // smaller unit's subtree is small enough for the unitPath index; its pages are checked in memory too.
-  const isRoot = units.get(unitOwner(unitId))?.meta.path.length === 1;
-  // Whole documents: a projection of fifteen (nested) fields costs the local engine more than it saves
-  // (measured on 10,000 merchants: 700-1,100 ms CPU with the projection, 320-500 ms without), and a
-  // merchant document is a few kilobytes. The sealed mobile is never written: only its masked form.
-  await scanCollection<any>(db, 'merchants', isRoot ? {} : { unitPath: unitId }, null, async (page) => {
-    for (const m of page) {
-      if (!Array.isArray(m.unitPath) || !m.unitPath.includes(unitId)) continue;
-      done++;
-      // Personal data masked (domain §8): operator surname only, mobile 138****1234.
-      merchantWs.add({
-          name: m.name,
-          grid: names.get(m.gridId) ?? m.gridId,
-          address: m.address?.text ?? '',
-          industry: m.industry ? industryLabel(m.industry) : '',
-          operator: m.operator?.name ? maskName(String(m.operator.name)) : '',
-          mobile: m.operator?.mobile?.masked ?? '',
-          complete: m.isComplete ? '是' : '否',
-          acquiring: ACQUIRING_STATUS_LABELS[(m.acquiring?.status ?? 'none') as keyof typeof ACQUIRING_STATUS_LABELS] ?? '',
-          since: m.acquiring?.since ?? '',
-          granted: (m.credit?.grantedFen ?? 0) / 100,
-          drawn: (m.credit?.drawnFen ?? 0) / 100,
-          cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as keyof typeof LIFECYCLE_CLASS_LABELS] ?? '',
-        });
-      if (m.lifecycleClass === 'abnormal' || m.lifecycleClass === 'lost' || m.lifecycleClass === 'to-win') {
-        lifecycleRows.push({ cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as keyof typeof LIFECYCLE_CLASS_LABELS], name: m.name, grid: names.get(m.gridId) ?? m.gridId, since: m.classSince ?? '', reason: m.classDetail ?? reasonLabel(m.classReason), mobile: m.operator?.mobile?.masked ?? '' });
+  const staff = [...staffDocs.values()]
+    .sort((a, b) => a.meta.name.localeCompare(b.meta.name, 'zh'))
+    .map((o) => {
+      const f = flowOver(o, period.start, period.end);
+      const row: Record<string, unknown> = { name: o.meta.name, role: ROLE_LABELS[o.meta.kind as keyof typeof ROLE_LABELS] ?? o.meta.kind, unit: names.get(o.meta.parentId ?? '') ?? '' };
+      let total = 0;
+      let flagged = 0;
+      for (const t of VISIT_TYPES) {
+        row[`v_${t}`] = f[`v_${t}`] ?? 0;
+        row[`vf_${t}`] = f[`vf_${t}`] ?? 0;
+        total += f[`v_${t}`] ?? 0;
+        flagged += f[`vf_${t}`] ?? 0;
       }
-    }
-    rows['商户清单'] = done;
-    await progress(0.25 + 0.65 * (total.total ? done / total.total : 1));
-  });
-  merchantWs.commit();
-  const lifeWs = addSheet(wb, '生命周期名单', [
-    { header: '名单', key: 'cls', width: 10 },
-    { header: '商户', key: 'name', width: 22 },
-    { header: '网格', key: 'grid', width: 14 },
-    { header: '进入日期', key: 'since', width: 12 },
-    { header: '原因', key: 'reason', width: 40 },
-    { header: '手机号', key: 'mobile', width: 14 },
-  ]);
-  const order: Record<string, number> = { [LIFECYCLE_CLASS_LABELS.abnormal]: 0, [LIFECYCLE_CLASS_LABELS.lost]: 1, [LIFECYCLE_CLASS_LABELS['to-win']]: 2 };
-  lifecycleRows.sort((a, b) => order[a.cls as string] - order[b.cls as string]);
-  for (const r of lifecycleRows) lifeWs.add(r);
-  rows['生命周期名单'] = lifecycleRows.length;
-  lifeWs.commit();
-  await wb.commit();
-  return rows;
+      return { ...row, total, flagged };
+    });
+  count('单位汇总', summary.length);
+  count('网格指标', grids.length);
+  count('员工工作量', staff.length);
+  const headId = await stage(job._id, 'head', { summary, grids, staff });
+  // The merchant list names each merchant's grid as the figures sheets do.
+  await stage(job._id, 'names', Object.fromEntries([...names].filter(([id]) => units.get(unitOwner(id))?.meta.kind === 'grid')));
+  const total = ((await db.collection('merchants').where({ unitPath: unitId }).count()) as { total: number }).total;
+  // The bank's whole list reads along `_id` with no filter: a `unitPath` filter matches every merchant then.
+  const root = units.get(unitOwner(unitId))?.meta.path.length === 1;
+  const state: ReportState = { ...job.state, rows: { ...job.state.rows, ...rows }, prefix: headId.slice(0, -'head.json.gz'.length) };
+  return { cursor: { phase: 'merchants', after: null, root }, state, done: 0, total, finished: false };
 }
 
-/** Writes the report to a temporary file, uploads it to storage, removes the temporary file. */
-export async function exportReportFile(db: Db, jobId: string, opts: ReportOptions): Promise<{ fileId: string; rows: Record<string, number> }> {
+/** A merchant as a row of the list (personal data masked, domain §8: operator surname only, mobile 138****1234). */
+function merchantRow(m: any, names: Record<string, string>): Record<string, unknown> {
+  return {
+    name: m.name,
+    grid: names[m.gridId] ?? m.gridId,
+    address: m.address?.text ?? '',
+    industry: m.industry ? industryLabel(m.industry) : '',
+    operator: m.operator?.name ? maskName(String(m.operator.name)) : '',
+    mobile: m.operator?.mobile?.masked ?? '',
+    complete: m.isComplete ? '是' : '否',
+    acquiring: ACQUIRING_STATUS_LABELS[(m.acquiring?.status ?? 'none') as keyof typeof ACQUIRING_STATUS_LABELS] ?? '',
+    since: m.acquiring?.since ?? '',
+    granted: (m.credit?.grantedFen ?? 0) / 100,
+    drawn: (m.credit?.drawnFen ?? 0) / 100,
+    cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as keyof typeof LIFECYCLE_CLASS_LABELS] ?? '',
+  };
+}
+
+/**
+ * Up to REPORT_CHUNK merchants of the unit after the cursor, staged as one part (the merchant rows, and
+ * each list's rows apart). The part's name is its number, so a retried chunk writes the same part again.
+ */
+async function merchantStep(ctx: ChunkContext<ReportParams, ReportState>, cursor: { after: string | null; root: boolean }): Promise<ChunkResult<ReportState>> {
+  const { db, job } = ctx;
+  const { unitId } = job.params;
+  const _ = db.command;
+  const limit = Math.min(ctx.maxItems ?? REPORT_CHUNK, REPORT_CHUNK);
+  const names = await unstage<Record<string, string>>(job.state.prefix!, 'names');
+  const merchants: Record<string, unknown>[] = [];
+  const lists: Record<Listed, Record<string, unknown>[]> = { abnormal: [], lost: [], 'to-win': [] };
+  let after = cursor.after;
+  let read = 0;
+  let end = false;
+  let sawAny = false;
+  while (read < limit && (read === 0 || Date.now() < ctx.deadline)) {
+    const size = Math.min(1000, limit - read);
+    const where = { ...(cursor.root ? {} : { unitPath: unitId }), ...(after === null ? {} : { _id: _.gt(after) }) };
+    // Whole documents: a projection of fifteen (nested) fields costs the local engine more than it saves.
+    const page = ((await db.collection('merchants').where(where).orderBy('_id', 'asc').limit(size).get()) as { data: any[] }).data;
+    read += page.length;
+    if (page.length) {
+      sawAny = true;
+      after = page[page.length - 1]._id;
+    }
+    for (const m of page) {
+      if (!Array.isArray(m.unitPath) || !m.unitPath.includes(unitId)) continue;
+      merchants.push(merchantRow(m, names));
+      if ((LISTED as readonly string[]).includes(m.lifecycleClass)) {
+        lists[m.lifecycleClass as Listed].push({ cls: LIFECYCLE_CLASS_LABELS[m.lifecycleClass as Listed], name: m.name, grid: names[m.gridId] ?? m.gridId, since: m.classSince ?? '', reason: m.classDetail ?? reasonLabel(m.classReason), mobile: m.operator?.mobile?.masked ?? '' });
+      }
+    }
+    if (page.length < size) {
+      end = true;
+      break;
+    }
+  }
+  const state: ReportState = { ...job.state, rows: { ...job.state.rows }, parts: [...job.state.parts] };
+  if (merchants.length) {
+    const n = state.parts.length;
+    await stage(job._id, `part-${n}`, merchants);
+    for (const cls of LISTED) if (lists[cls].length) await stage(job._id, `list-${cls}-${n}`, lists[cls]);
+    state.parts.push({ m: merchants.length, l: { abnormal: lists.abnormal.length, lost: lists.lost.length, 'to-win': lists['to-win'].length } });
+  }
+  state.merchants += merchants.length;
+  if (sawAny) state.rows['商户清单'] = state.merchants;
+  return { cursor: end ? { phase: 'assemble' } : { phase: 'merchants', after, root: cursor.root }, state, done: state.merchants, finished: false };
+}
+
+/**
+ * Assembles the XLSX from the staged parts with exceljs's streaming writer (one part in memory at a time),
+ * uploads it and deletes the parts: the file is the same as one written in a single pass.
+ */
+async function assembleStep(ctx: ChunkContext<ReportParams, ReportState>): Promise<ChunkResult<ReportState>> {
+  const { job } = ctx;
+  const prefix = job.state.prefix!;
   const dir = mkdtempSync(join(tmpdir(), 'report-'));
-  const file = join(dir, `${jobId}.xlsx`);
+  const file = join(dir, `${job._id}.xlsx`);
   try {
-    const rows = await writeReport(db, file, opts);
-    const res = (await getCloud().uploadFile({ cloudPath: serverFilePath('reports', jobId, 'xlsx', 'report'), fileContent: createReadStream(file) })) as { fileID: string };
-    return { fileId: res.fileID, rows };
+    // The streaming writer alone: the package's entry also loads the reader and unzip code, about five
+    // times the start-up time (≈1.4 s against ≈0.25 s on a cold function).
+    const WorkbookWriter = require('exceljs/lib/stream/xlsx/workbook-writer');
+    const wb = new WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
+    wb.creator = '商户网格数字化平台';
+    const head = await unstage<{ summary: Record<string, unknown>[]; grids: Record<string, unknown>[]; staff: Record<string, unknown>[] }>(prefix, 'head');
+    for (const [name, cols, rows] of [['单位汇总', SUMMARY_COLS, head.summary], ['网格指标', GRID_COLS, head.grids], ['员工工作量', STAFF_COLS, head.staff]] as const) {
+      const sheet = addSheet(wb, name, cols);
+      for (const r of rows) sheet.add(r);
+      sheet.commit();
+    }
+    const merchantWs = addSheet(wb, '商户清单', MERCHANT_COLS);
+    for (let n = 0; n < job.state.parts.length; n++) {
+      for (const r of await unstage<Record<string, unknown>[]>(prefix, `part-${n}`)) merchantWs.add(r);
+      await ctx.heartbeat();
+    }
+    merchantWs.commit();
+    const lifeWs = addSheet(wb, '生命周期名单', LIFECYCLE_COLS);
+    let listed = 0;
+    for (const cls of LISTED) {
+      for (let n = 0; n < job.state.parts.length; n++) {
+        if (!job.state.parts[n].l[cls]) continue;
+        const rows = await unstage<Record<string, unknown>[]>(prefix, `list-${cls}-${n}`);
+        for (const r of rows) lifeWs.add(r);
+        listed += rows.length;
+      }
+      await ctx.heartbeat();
+    }
+    lifeWs.commit();
+    await wb.commit();
+    const res = (await getCloud().uploadFile({ cloudPath: serverFilePath('reports', job._id, 'xlsx', 'report'), fileContent: createReadStream(file) })) as { fileID: string };
+    await deleteStaged(job);
+    return { cursor: null, state: { ...job.state, rows: { ...job.state.rows, 生命周期名单: listed }, fileId: res.fileID }, done: job.state.merchants, finished: true };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Deletes a job's staged parts (the storage API takes at most 50 files a call); a failure only leaves files behind. */
+async function deleteStaged(job: JobDoc<ReportParams, ReportState>): Promise<void> {
+  const prefix = job.state.prefix;
+  if (!prefix) return;
+  const names = ['head', 'names', ...job.state.parts.flatMap((p, n) => [`part-${n}`, ...LISTED.filter((c) => p.l[c]).map((c) => `list-${c}-${n}`)])];
+  const ids = names.map((n) => `${prefix}${n}.json.gz`);
+  for (let i = 0; i < ids.length; i += 50) {
+    try {
+      await getCloud().deleteFile({ fileList: ids.slice(i, i + 50) });
+    } catch {
+      // Left behind: harmless staged rows, masked like the file itself.
+    }
+  }
+}
+
+/**
+ * The grid report of a unit's subtree as a resumable job: the figures sheets from the roll-ups, the
+ * merchant list in chunks staged in storage, then the XLSX assembled from the parts (docs/jobs.md).
+ */
+export const reportJob: JobKind<ReportParams, ReportState> = {
+  kind: 'report',
+  initialState: () => ({ rows: {}, prefix: null, parts: [], merchants: 0, fileId: null }),
+  async step(ctx) {
+    const cursor = ctx.job.cursor as ReportCursor;
+    if (cursor === null) return headStep(ctx.db, ctx.job);
+    if (cursor.phase === 'merchants') return merchantStep(ctx, cursor);
+    return assembleStep(ctx);
+  },
+  onFailed: (_db, job) => deleteStaged(job),
+};
+
+/** The export's progress 0..1: the figures sheets a tenth, the merchant list to nine tenths, the file the rest. */
+export function reportProgress(job: JobDoc<ReportParams, ReportState>): number {
+  if (job.status === 'done') return 1;
+  const cursor = job.cursor as ReportCursor;
+  if (cursor === null) return 0;
+  if (cursor.phase === 'assemble') return 0.9;
+  const total = job.progress?.total ?? 0;
+  return Math.round((0.1 + 0.8 * (total ? Math.min(1, job.state.merchants / total) : 1)) * 100) / 100;
 }

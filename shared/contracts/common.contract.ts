@@ -9,6 +9,7 @@ import { idNumberProblem, normalizeIdNumber } from '../domain/id-number.rules';
 import { isIndustryCode } from '../domain/industry.rules';
 import { mobileProblem, normalizeMobile } from '../domain/mobile.rules';
 import { ROLES } from '../domain/roles';
+import { MAX_YEAR, MIN_YEAR } from './date.contract';
 
 z.config({ jitless: true });
 
@@ -56,11 +57,12 @@ export const pointSchema = z
   .refine((p) => isPointInChina(p.lng, p.lat), { message: '坐标不在中国境内（需 GCJ-02 经纬度）' });
 export type PointInput = z.output<typeof pointSchema>;
 
-/** An instant: ISO-8601 text with offset, or epoch milliseconds. */
+/** An instant: ISO-8601 text with offset, or epoch milliseconds, in the years every date shares (date.contract). */
 export const instantSchema = z
   .union([z.iso.datetime({ offset: true, error: '需要 ISO 时间' }), z.number().int().min(0)], { error: '需要时间（ISO 文本或毫秒数）' })
   .transform((v) => new Date(v))
-  .refine((d) => !Number.isNaN(d.getTime()), '时间无效');
+  .refine((d) => !Number.isNaN(d.getTime()), '时间无效')
+  .refine((d) => d.getUTCFullYear() >= MIN_YEAR && d.getUTCFullYear() <= MAX_YEAR, `时间的年份应在 ${MIN_YEAR}–${MAX_YEAR} 之间`);
 
 /** A CloudBase storage file id. */
 export const fileIdSchema = z

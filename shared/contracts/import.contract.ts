@@ -1,6 +1,7 @@
 /** Contract of the `import` function: figures from the bank's systems (CSV or XLSX) by head office. */
 import { z } from 'zod';
 import { clientIdSchema } from './common.contract';
+import { monthSchema } from './date.contract';
 
 z.config({ jitless: true });
 
@@ -12,7 +13,7 @@ export const startImportInput = z.strictObject({
   jobId: clientIdSchema,
   kind: z.enum(IMPORT_KINDS, { error: '导入类型应为 transactions、credit 或 deposits' }),
   /** the month the file covers (YYYY-MM); for credit, the month of the snapshot */
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '期间格式应为 YYYY-MM'),
+  period: monthSchema,
   /** the uploaded file in cloud storage */
   fileId: z.string().regex(/^cloud:\/\/\S+$/, '需要云存储文件 ID（cloud://…）').max(500),
 });

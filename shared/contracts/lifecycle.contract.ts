@@ -4,17 +4,33 @@ import { INDICATORS, type Indicator, LIFECYCLE_CLASSES } from '../domain/metrics
 import { PRODUCTS } from '../domain/product.rules';
 import { type Settings, settingsPatchSchema } from '../domain/settings.rules';
 import { clientIdSchema, idSchema } from './common.contract';
+import { daySchema } from './date.contract';
+import type { JobView } from './job.contract';
 
 z.config({ jitless: true });
 
-const dayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
 export const reclassifyInput = z.strictObject({
   /** classify as of this day (default today, China time) */
-  asOf: dayInput.optional(),
+  asOf: daySchema.optional(),
   /** only these merchants (default all) */
   merchantIds: z.array(idSchema).min(1).max(1000).optional(),
+  /** client-made job id: a retried request answers with the same job */
+  jobId: clientIdSchema.optional(),
 });
+
+/** `job`: a reclassification job's progress (polling it also runs its next chunks). */
+export const reclassifyJobInput = z.strictObject({ jobId: idSchema });
+
+/** A reclassification job: its progress and, so far, what it found (all of it once done). */
+export interface ReclassifyJobView extends JobView {
+  jobId: string;
+  asOf: string;
+  checked: number;
+  changed: number;
+  tasksOpened: number;
+  byClass: Record<string, number>;
+}
 
 export const listByClassInput = z.strictObject({
   cls: z.enum(LIFECYCLE_CLASSES, { error: '未知的名单类别' }),

@@ -16,8 +16,8 @@ import {
   pointSchema,
   text,
 } from './common.contract';
+import { daySchema } from './date.contract';
 
-const daySchema = z.string({ error: '需要日期' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 
 export const addressSchema = z.strictObject({
   district: text(20, '区县').optional(),

@@ -1,7 +1,7 @@
 /** Contract of the `report` function: the grid report exported as XLSX (head office, a branch for its own scope). */
 import { z } from 'zod';
 import { idSchema, clientIdSchema } from './common.contract';
-import { periodInput } from './stats.contract';
+import { periodInput } from './date.contract';
 
 z.config({ jitless: true });
 
@@ -20,7 +20,11 @@ export const REPORT_SHEETS = ['单位汇总', '网格指标', '员工工作量',
 export interface ReportJobView {
   id: string;
   status: 'running' | 'done' | 'failed';
+  /** share done, 0..1 */
   progress: number;
+  /** merchants listed so far, of `total` in the unit (null until counted) */
+  done: number;
+  total: number | null;
   fileId: string | null;
   url: string | null;
   error: string | null;

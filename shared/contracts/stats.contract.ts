@@ -4,24 +4,17 @@
  */
 import { z } from 'zod';
 import { INDICATORS, type Indicator, type MetricFigures, type VisitType } from '../domain/metrics.rules';
-import { type Period, parsePeriod } from '../domain/period.rules';
+import type { Period } from '../domain/period.rules';
+import { daySchema, dayRangeProblem, periodInput, periodKeySchema } from './date.contract';
 import { idSchema } from './common.contract';
 
 z.config({ jitless: true });
 
-/** A period as a key ('2025-07-31', '2025-07', '2025', '2025-01-01..2025-03-31') or `{ kind, start, end }`. */
-export const periodInput = z
-  .union([z.string(), z.strictObject({ kind: z.string(), start: z.string(), end: z.string() })], { error: '需要统计期间' })
-  .transform((v, ctx) => {
-    const p = parsePeriod(v);
-    if (!p) {
-      ctx.addIssue({ code: 'custom', message: '统计期间无效（日 YYYY-MM-DD、月 YYYY-MM、年 YYYY 或 起..止）' });
-      return z.NEVER;
-    }
-    return p;
-  });
+/** A period as a key or `{ kind, start, end }`, its days real and within the shared range (date.contract). */
+export { periodInput };
 
-const dayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+/** Longest range one reconciliation may recompute: its work (visits, roll-up documents) grows with the days. */
+export const MAX_RECONCILE_DAYS = 366;
 
 export const DASHBOARD_SECTIONS = ['children', 'rankings', 'trend', 'targets'] as const;
 export type DashboardSection = (typeof DASHBOARD_SECTIONS)[number];
@@ -49,8 +42,8 @@ export const workloadInput = z.strictObject({
 
 export const setTargetInput = z.strictObject({
   unitId: idSchema,
-  /** a day, month or year key */
-  period: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, '目标期间应为 YYYY、YYYY-MM 或 YYYY-MM-DD'),
+  /** a day, month or year key, a real one within the shared range */
+  period: periodKeySchema,
   metric: z.enum(INDICATORS, { error: '未知的考核指标' }),
   value: z.number({ error: '需要数字' }).finite('需要有限数字').min(0, '不能为负数').max(1e15, '数值过大'),
 });
@@ -62,9 +55,11 @@ export const panelInput = z.strictObject({
   period: periodInput,
 });
 
-export const reconcileInput = z
-  .strictObject({ from: dayInput.optional(), to: dayInput.optional() })
-  .refine((v) => !v.from || !v.to || v.from <= v.to, { message: '结束日期不能早于开始日期', path: ['to'] });
+/** Days to recompute (default yesterday; one of them alone is a single day), bounded before any work starts. */
+export const reconcileInput = z.strictObject({ from: daySchema.optional(), to: daySchema.optional() }).superRefine((v, ctx) => {
+  const problem = v.from && v.to ? dayRangeProblem(v.from, v.to, MAX_RECONCILE_DAYS) : null;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] });
+});
 
 export const rebuildInput = z.strictObject({ parts: z.array(z.enum(['stock', 'flow'])).min(1).max(2).optional() });
 

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type, withFakeTimers } from './harness';
-import type { SettingsView } from '../../shared/contracts/lifecycle.contract';
+import type { ReclassifyJobView, SettingsView } from '../../shared/contracts/lifecycle.contract';
 import type { PanelView } from '../../shared/contracts/stats.contract';
 import type { ImportJobView } from '../../shared/contracts/import.contract';
 import { dashboard, me, workloadRow } from './fixtures';
@@ -120,9 +120,10 @@ describe('exports', () => {
     let polls = 0;
     answerCalls((fn, ev) => {
       const base = { id: ev.jobId, fileId: null, url: null, error: null, rows: {}, createdAt: '2025-07-31T02:00:00.000Z', finishedAt: null };
-      if (ev.action === 'export') return { ...base, status: 'running', progress: 10 };
+      // The function answers the share done (0..1) and the merchants listed so far.
+      if (ev.action === 'export') return { ...base, status: 'running', progress: 0.1, done: 0, total: 40179 };
       polls++;
-      return polls < 2 ? { ...base, status: 'running', progress: 60 } : { ...base, status: 'done', progress: 100, fileId: 'cloud://local/reports/r.xlsx', url: 'http://127.0.0.1:3000/storage/r.xlsx' };
+      return polls < 2 ? { ...base, status: 'running', progress: 0.6, done: 25000, total: 40179 } : { ...base, status: 'done', progress: 1, done: 40179, total: 40179, fileId: 'cloud://local/reports/r.xlsx', url: 'http://127.0.0.1:3000/storage/r.xlsx' };
     });
     const page = mount('pages/report/exports/index');
     await flush();
@@ -138,6 +139,7 @@ describe('exports', () => {
       jest.advanceTimersByTime(1600);
       await settle();
       expect(page.text()).toContain('生成中 60%');
+      expect(page.text()).toContain('商户清单 25,000 / 40,179 户');
       jest.advanceTimersByTime(1600);
       await settle();
       expect(page.text()).toContain('已完成');
@@ -349,6 +351,35 @@ describe('settings', () => {
     await tap(page, '.btn');
     expect(calls().filter((c) => c.action === 'updateSettings')).toHaveLength(0);
     expect(page.text()).toContain('不能超过7个');
+  });
+
+  test('head office reclassifies now and watches the job to its end', async () => {
+    let polls = 0;
+    const job = (status: 'running' | 'done', done: number): ReclassifyJobView => ({
+      id: 'job', jobId: 'job', kind: 'reclassify', status, asOf: '2025-07-31', progress: { done, total: 40179, share: done / 40179 }, error: null,
+      createdAt: '2025-07-31T02:00:00.000Z', finishedAt: null, checked: done, changed: 120, tasksOpened: 80, byClass: {},
+    });
+    answerCalls((fn, ev) => {
+      if (ev.action === 'reclassify') return { ...job('running', 8000), id: ev.jobId };
+      if (ev.action === 'job') return ++polls < 2 ? { ...job('running', 20000), id: ev.jobId } : { ...job('done', 40179), id: ev.jobId };
+      return settings;
+    });
+    const page = mount('pages/settings/index/index');
+    await flush();
+    await withFakeTimers(async (settle) => {
+      find(page, '.reclassify .btn')[0].dispatchEvent('tap');
+      await settle();
+      const req = calls().find((c) => c.action === 'reclassify')!.event;
+      expect(req.jobId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(page.text()).toContain('重算中 20%（8,000 / 40,179 户）');
+      jest.advanceTimersByTime(1600);
+      await settle();
+      expect(calls().find((c) => c.action === 'job')!.event.jobId).toBe(req.jobId);
+      expect(page.text()).toContain('重算中 50%');
+      jest.advanceTimersByTime(1600);
+      await settle();
+      expect(page.text()).toContain('已完成：检查 40,179 户，调整 120 户，新开任务 80 个');
+    });
   });
 });
 

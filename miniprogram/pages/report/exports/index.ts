@@ -17,14 +17,18 @@ interface StoredJob {
 /** A job as the list shows it. */
 export function toJobRow(j: ReportJob, period: string) {
   const [statusLabel, tone] = STATUS[j.status] ?? [j.status, 'muted'];
+  // The function answers the share done (0..1); the bar and the label show per cent.
+  const percent = Math.round(Math.min(1, Math.max(0, j.progress)) * 100);
   return {
     id: j.id,
     title: `网格报表 ${period}`,
     when: shortTime(j.createdAt),
     status: j.status,
-    statusLabel: j.status === 'running' ? `${statusLabel} ${Math.round(j.progress)}%` : statusLabel,
+    statusLabel: j.status === 'running' ? `${statusLabel} ${percent}%` : statusLabel,
     tone,
-    progress: Math.round(j.progress),
+    progress: percent,
+    /** merchants listed so far, while the merchant list is written */
+    detail: j.status === 'running' && j.total ? `商户清单 ${j.done.toLocaleString('en-US')} / ${j.total.toLocaleString('en-US')} 户` : '',
     fileId: j.fileId ?? '',
     url: j.url ?? '',
     error: j.status === 'failed' ? j.error ?? '生成失败，请重新导出。' : '',

@@ -1,6 +1,26 @@
-import { fetchSettings, saveSettings } from '../../../services/lifecycle.service';
+import { type ReclassifyJob, fetchReclassifyJob, fetchSettings, saveSettings, startReclassify } from '../../../services/lifecycle.service';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { INDICATOR_LABELS } from '../../../utils/labels';
+import { newId } from '../../../utils/format';
+
+const POLL_MS = 1500;
+
+/** A reclassification job as the card shows it. */
+export function toReclassifyRow(j: ReclassifyJob) {
+  const percent = Math.round(Math.min(1, Math.max(0, j.progress.share)) * 100);
+  const total = j.progress.total ?? 0;
+  return {
+    id: j.id,
+    status: j.status,
+    percent,
+    label:
+      j.status === 'running'
+        ? `重算中 ${percent}%（${j.progress.done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} 户）`
+        : j.status === 'done'
+          ? `已完成：检查 ${j.checked.toLocaleString('en-US')} 户，调整 ${j.changed.toLocaleString('en-US')} 户，新开任务 ${j.tasksOpened.toLocaleString('en-US')} 个`
+          : j.error ?? '重算失败，请重新发起',
+  };
+}
 
 /** The head-office settings form: each field's dotted key in the settings document, label and unit. */
 export const SETTING_GROUPS = [
@@ -43,10 +63,15 @@ Component({
     status: 'loading', error: '', groups: [] as any[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
     /** the assessment panel's indicators, in the order of the list */
     indicators: [] as { code: string; label: string; on: boolean }[], indicatorsError: '',
+    /** the reclassification started from this page, with its progress */
+    reclassify: null as ReturnType<typeof toReclassifyRow> | null, reclassifyError: '', starting: false,
   },
   lifetimes: {
     attached() {
       void (this as any).load();
+    },
+    detached() {
+      clearTimeout((this as any)._timer);
     },
   },
   methods: {
@@ -105,6 +130,38 @@ Component({
       } finally {
         this.setData({ saving: false });
       }
+    },
+    /** Reclassifies every merchant now (a job on the server); the page polls its progress until it ends. */
+    async onReclassify() {
+      if (this.data.starting || this.data.reclassify?.status === 'running') return;
+      this.setData({ starting: true, reclassifyError: '' });
+      // The job id is made here and kept until answered: a retried tap cannot start a second job.
+      const self = this as any;
+      const jobId = self._pendingJobId ?? (self._pendingJobId = newId());
+      try {
+        const job = await startReclassify(jobId);
+        self._pendingJobId = undefined;
+        this.setData({ reclassify: toReclassifyRow(job) });
+        self.pollReclassify();
+      } catch (err) {
+        this.setData({ reclassifyError: describeError(err) });
+      } finally {
+        this.setData({ starting: false });
+      }
+    },
+    pollReclassify() {
+      const self = this as any;
+      clearTimeout(self._timer);
+      const job = this.data.reclassify;
+      if (!job || job.status !== 'running') return;
+      self._timer = setTimeout(async () => {
+        try {
+          this.setData({ reclassify: toReclassifyRow(await fetchReclassifyJob(job.id)) });
+        } catch {
+          // Keep polling: a dropped answer is not a failed job.
+        }
+        self.pollReclassify();
+      }, POLL_MS);
     },
     onStaff() {
       wx.navigateTo({ url: '/pages/settings/staff/index' });

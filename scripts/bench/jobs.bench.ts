@@ -1,0 +1,157 @@
+/**
+ * `npm run bench -- jobs`: the resumable jobs (reclassification, the export) on the demo bank and on the
+ * same bank grown tenfold (BENCH_JOBS_SCALE, default 10: every merchant copied with its transaction
+ * months), run one chunk per call as polls and the timer run them. Prints per job and scale: chunks,
+ * longest chunk, total time and peak memory (heap after a full collection at the start; RSS); the issue
+ * asks both to stay flat (≤ 1.3×) from 40k to 400k merchants. Needs the demo bank template (built by the
+ * tests' global setup, or BENCH_JOBS_TEMPLATE=<data folder of a seeded demo bank>).
+ * BENCH_JOBS_ASOF (default 2025-07-31) is the day classified; BENCH_JOBS_ONLY=reclassify|report runs one.
+ */
+import { constants, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const SCALE = Number(process.env.BENCH_JOBS_SCALE ?? 10);
+const AS_OF = process.env.BENCH_JOBS_ASOF ?? '2025-07-31';
+const ONLY = process.env.BENCH_JOBS_ONLY ?? '';
+const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
+
+/** Samples memory while `fn` runs; answers its peaks. */
+async function withPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; heap: number; rss: number }> {
+  collectGarbage();
+  let heap = process.memoryUsage().heapUsed;
+  let rss = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    heap = Math.max(heap, m.heapUsed);
+    rss = Math.max(rss, m.rss);
+  }, 20);
+  try {
+    const value = await fn();
+    const m = process.memoryUsage();
+    return { value, heap: Math.max(heap, m.heapUsed), rss: Math.max(rss, m.rss) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Copies every merchant `copies` times (new ids, same grid), with its transaction rows of `months`. */
+function grow(cloud: any, copies: number, months: string[]): number {
+  const store = cloud.engine.engine.store;
+  const sqlite = cloud.engine.engine.db;
+  // Read in pages (the connection cannot write while a statement iterates).
+  const rows = function* (coll: string): Generator<{ doc: string }> {
+    const page = sqlite.prepare(`SELECT rid, doc FROM "c:${coll}" WHERE rid > ? ORDER BY rid LIMIT 5000`);
+    for (let last = 0; ; ) {
+      const got = page.all(last) as { rid: number; doc: string }[];
+      if (!got.length) return;
+      yield* got;
+      last = got[got.length - 1].rid;
+    }
+  };
+  const { decodeStored } = require('../../local/engine/codec');
+  let n = 0;
+  const batch: [string, any][] = [];
+  const flush = () => {
+    sqlite.transaction(() => batch.forEach(([coll, d]) => store.insert(coll, d)))();
+    batch.length = 0;
+  };
+  for (const { doc } of rows('merchants')) {
+    const m = decodeStored(doc);
+    for (let k = 1; k < copies; k++) {
+      // Unique keys (acquiring number, licence, mobile hash) stay unique in the copies.
+      const copy = { ...m, _id: `${m._id}-x${k}`, acquiringNo: m.acquiringNo ? `${m.acquiringNo}-x${k}` : m.acquiringNo, licenceCode: null, operator: m.operator ? { ...m.operator, mobile: m.operator.mobile ? { ...m.operator.mobile, hash: `${m.operator.mobile.hash}-x${k}` } : null } : null };
+      batch.push(['merchants', copy]);
+      n++;
+    }
+    if (batch.length >= 10_000) flush();
+  }
+  flush();
+  for (const { doc } of rows('transactions')) {
+    const t = decodeStored(doc);
+    if (!months.includes(t.month)) continue;
+    for (let k = 1; k < copies; k++) batch.push(['transactions', { ...t, _id: `${t._id}-x${k}`, merchantId: `${t.merchantId}-x${k}` }]);
+    if (batch.length >= 10_000) flush();
+  }
+  flush();
+  return n;
+}
+
+/** Runs a job to its end one chunk per call; answers the chunks, the longest one and the total time. */
+async function runToEnd(runJob: any, kinds: any, id: string): Promise<{ chunks: number; longest: number; total: number; job: any }> {
+  const { getDb } = require('../../server/db');
+  const started = performance.now();
+  let longest = 0;
+  let job: any;
+  for (;;) {
+    const t = performance.now();
+    job = await runJob(getDb(), kinds, id, { budgetMs: 0 });
+    longest = Math.max(longest, performance.now() - t);
+    if (job.status !== 'running') break;
+  }
+  return { chunks: job.chunks, longest, total: performance.now() - started, job };
+}
+
+/** Runs the jobs benchmark. */
+export async function run(): Promise<void> {
+  const template = process.env.BENCH_JOBS_TEMPLATE ?? (() => {
+    const { demoBankTemplateDir } = require('../../test/helpers/demo-bank');
+    return demoBankTemplateDir();
+  })();
+  const results: Record<string, { merchants: number; longest: number; heap: number; rss: number; chunks: number; total: number }> = {};
+  for (const copies of [1, SCALE]) {
+    const dir = mkdtempSync(join(tmpdir(), 'mg-bench-jobs-'));
+    try {
+      cpSync(template, dir, { recursive: true, mode: constants.COPYFILE_FICLONE });
+      process.env.PI_KEY = readFileSync(join(dir, 'pi.key'), 'utf8').trim();
+      const { startLocalCloud } = require('../../local/runtime');
+      const cloud = await startLocalCloud({ dataDir: dir, seed: 'none', functionsFrom: 'source' });
+      try {
+        const { getDb } = require('../../server/db');
+        const { addMonth } = require('../../shared/domain/metrics.rules');
+        const t0 = performance.now();
+        const months = Array.from({ length: 6 }, (_, i) => addMonth(AS_OF.slice(0, 7), -i));
+        if (copies > 1) console.log(`grew the bank by ${grow(cloud, copies, months)} merchants in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        const db = getDb();
+        const merchants = (await db.collection('merchants').count()).total;
+        const { createJob, runJob } = require('../../server/jobs/runner');
+        if (ONLY !== 'report') {
+          const { reclassifyJob, reclassifyParams } = require('../../server/jobs/reclassify');
+          const params = await reclassifyParams(db, { asOf: AS_OF, now: new Date() });
+          await createJob(db, reclassifyJob, { id: 'bench-reclassify', params, byStaffId: null, now: new Date(), total: merchants });
+          const r = await withPeaks(() => runToEnd(runJob, { reclassify: reclassifyJob }, 'bench-reclassify'));
+          results[`reclassify ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
+          console.log(`reclassify ${merchants} merchants: changed ${r.value.job.state.changed}; ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
+        }
+        if (ONLY !== 'reclassify') {
+          const { reportJob } = require('../../server/jobs/report');
+          const bank = (await db.collection('units').where({ kind: 'bank' }).get()).data[0];
+          await createJob(db, reportJob, { id: 'bench-report', params: { unitId: bank._id, period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' } }, byStaffId: null, now: new Date() });
+          const r = await withPeaks(() => runToEnd(runJob, { report: reportJob }, 'bench-report'));
+          results[`export ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
+          console.log(`export ${merchants} merchants: ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms (the file's assembly), peak heap ${mb(r.heap)}`);
+        }
+      } finally {
+        await cloud.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`${'job'.padEnd(22)} ${'chunks'.padStart(6)} ${'longest chunk'.padStart(14)} ${'total'.padStart(9)} ${'peak heap'.padStart(10)} ${'peak RSS'.padStart(9)}`);
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name.padEnd(22)} ${String(r.chunks).padStart(6)} ${`${r.longest.toFixed(0)} ms`.padStart(14)} ${`${(r.total / 1000).toFixed(1)} s`.padStart(9)} ${mb(r.heap).padStart(10)} ${mb(r.rss).padStart(9)}`);
+  }
+  for (const job of ['reclassify', 'export']) {
+    const [small, large] = Object.entries(results).filter(([k]) => k.startsWith(job)).map(([, v]) => v);
+    if (!small || !large) continue;
+    const f = (a: number, b: number) => (b / a).toFixed(2);
+    console.log(`${job}: ${small.merchants} → ${large.merchants} merchants: longest chunk ${f(small.longest, large.longest)}×, peak heap ${f(small.heap, large.heap)}× (target ≤ 1.3×)`);
+  }
+}

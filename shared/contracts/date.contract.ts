@@ -1,0 +1,86 @@
+/**
+ * Calendar values at the boundary: every day, month and year a contract accepts is parsed as a real
+ * calendar value (dayjs, strict format) in a bounded range of years. A pattern alone lets `2025-02-30`
+ * through to become INTERNAL, and `9999-12-01` through to a loop over months that never ends; the range
+ * keeps every loop over periods finite before it starts. Imported by the mini program too (zod jitless).
+ */
+import dayjs from 'dayjs';
+import customParseFormat from 'dayjs/plugin/customParseFormat';
+import { z } from 'zod';
+import { type Period, daysBetween, parsePeriod } from '../domain/period.rules';
+
+z.config({ jitless: true });
+dayjs.extend(customParseFormat);
+
+/** Years a business date may fall in: the bank's data starts after 2000; anything past 2100 is a typo. */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+export type CalendarGrain = 'day' | 'month' | 'year';
+
+const FORMATS: Record<CalendarGrain, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM', year: 'YYYY' };
+const LABELS: Record<CalendarGrain, string> = { day: '日期', month: '月份', year: '年份' };
+
+/** Why `value` is not a real `grain` (day 'YYYY-MM-DD', month 'YYYY-MM', year 'YYYY') within MIN_YEAR–MAX_YEAR, or null. */
+export function calendarProblem(value: unknown, grain: CalendarGrain): string | null {
+  if (typeof value !== 'string') return `${LABELS[grain]}需要文本（${FORMATS[grain]}）`;
+  const parsed = dayjs(value, FORMATS[grain], true);
+  if (!parsed.isValid()) return `${LABELS[grain]}无效：应为 ${FORMATS[grain]} 格式的真实${LABELS[grain]}`;
+  if (parsed.year() < MIN_YEAR || parsed.year() > MAX_YEAR) return `${LABELS[grain]}的年份应在 ${MIN_YEAR}–${MAX_YEAR} 之间`;
+  return null;
+}
+
+/** The grain of a key by its shape: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'. */
+export function grainOfKey(key: string): CalendarGrain | null {
+  return key.length === 4 ? 'year' : key.length === 7 ? 'month' : key.length === 10 ? 'day' : null;
+}
+
+function calendarSchema(grain: CalendarGrain): z.ZodType<string> {
+  return z.string({ error: `需要${LABELS[grain]}（${FORMATS[grain]}）` }).superRefine((v, ctx) => {
+    const problem = calendarProblem(v, grain);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+/** A real day 'YYYY-MM-DD' within MIN_YEAR–MAX_YEAR. */
+export const daySchema = calendarSchema('day');
+/** A real month 'YYYY-MM' within MIN_YEAR–MAX_YEAR. */
+export const monthSchema = calendarSchema('month');
+/** A year 'YYYY' within MIN_YEAR–MAX_YEAR. */
+export const yearSchema = calendarSchema('year');
+
+/** A day, month or year key ('2025-07-31', '2025-07', '2025'), each a real calendar value in range. */
+export const periodKeySchema = z.string({ error: '需要期间（YYYY、YYYY-MM 或 YYYY-MM-DD）' }).superRefine((v, ctx) => {
+  const grain = grainOfKey(v);
+  const problem = grain ? calendarProblem(v, grain) : '期间应为 YYYY、YYYY-MM 或 YYYY-MM-DD';
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * A day range `{ from, to }` of real days in range, `to` not before `from`, at most `maxDays` long: the
+ * work a request asks for is bounded before any loop over its days starts.
+ */
+export function dayRangeProblem(from: string, to: string, maxDays: number): string | null {
+  // A bad day is its own field's problem (zod may still run an object's refinements after it).
+  if (calendarProblem(from, 'day') || calendarProblem(to, 'day')) return null;
+  if (to < from) return '结束日期不能早于开始日期';
+  if (daysBetween(from, to) + 1 > maxDays) return `日期范围不能超过 ${maxDays} 天`;
+  return null;
+}
+
+/** A period as a key ('2025-07-31', '2025-07', '2025', '2025-01-01..2025-03-31') or `{ kind, start, end }`, its days in range. */
+export const periodInput = z
+  .union([z.string().max(40, '统计期间过长'), z.object({ kind: z.string().max(10), start: z.string().max(10), end: z.string().max(10) })], { error: '需要统计期间' })
+  .transform((v, ctx): Period => {
+    const p = parsePeriod(v);
+    if (!p) {
+      ctx.addIssue({ code: 'custom', message: '统计期间无效（日 YYYY-MM-DD、月 YYYY-MM、年 YYYY 或 起..止）' });
+      return z.NEVER;
+    }
+    const problem = calendarProblem(p.start, 'day') ?? calendarProblem(p.end, 'day');
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `统计期间：${problem}` });
+      return z.NEVER;
+    }
+    return p;
+  });
