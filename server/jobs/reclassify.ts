@@ -4,6 +4,7 @@ import { countOurProducts } from '../../shared/domain/product.rules';
 import { type Settings, resolveSettings } from '../../shared/domain/settings.rules';
 import { addDays } from '../../shared/domain/period.rules';
 import { type Db, getDoc } from '../db';
+import { activeVersions, isServed } from '../periods';
 import { inTransaction } from '../tx';
 import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection, scanMonths } from '../rollup';
 
@@ -68,14 +69,16 @@ export async function reclassifyMerchants(db: Db, opts: { asOf: string; merchant
   const _ = db.command;
   const merchants: any[] = [];
   const txns = new Map<string, MonthFigures[]>();
+  const active = await activeVersions(db, 'transactions', months);
   const addTxn = (page: any[]) => {
     for (const r of page) {
+      if (!isServed(r, active)) continue;
       let list = txns.get(r.merchantId);
       if (!list) txns.set(r.merchantId, (list = []));
       list.push({ month: r.month, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null });
     }
   };
-  const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
+  const txnFields = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true, version: true };
   const monthRows = async (each: (page: any[]) => void) => {
     await scanMonths<any>(db, 'transactions', 'month', months, txnFields, each);
   };
