@@ -16,6 +16,7 @@ export async function importJobView(j: ImportJobDoc): Promise<ImportJobView> {
     kind: j.kind,
     period: j.period,
     status: j.status,
+    fileId: j.fileId,
     phase: j.phase ?? 'finished',
     mode: j.mode ?? null,
     fileMerchants: j.applied,

@@ -109,6 +109,8 @@ export interface ImportJobView {
    * period's active one); `failed` or `discarded` (nothing of it applied).
    */
   status: ImportStatus;
+  /** the imported file (a job waiting for the choice is started again with it) */
+  fileId: string;
   /** the step a running job is at: reading the file, applying the version, updating figures, cleaning up */
   phase: string;
   mode: ImportMode | null;
