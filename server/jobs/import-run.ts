@@ -158,10 +158,29 @@ export function tooManyRows(fileId: string): ImportFileError {
   return new ImportFileError(`文件「${name}」超过每个文件 ${IMPORT_MAX_ROWS.toLocaleString('en-US')} 行数据的上限，请拆分后用“合并”方式分批导入`, 'IMPORT.TOO_MANY_ROWS');
 }
 
-/** A quick bound on a CSV's rows (line count) before any work: VALIDATION at `start` instead of a failed job. */
-export function exceedsRowCap(buf: Buffer): boolean {
+/**
+ * True when a file holds more data rows than the cap, found before any work so `start` refuses it with
+ * VALIDATION: a CSV by its line count (a memory scan), an XLSX by streaming its rows up to the cap (parse
+ * only, yielding to other requests as it goes; about a second at the cap). A file that cannot be read
+ * is left to the job, which reports why.
+ */
+export async function exceedsRowCap(buf: Buffer): Promise<boolean> {
   const isZip = buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b;
-  return !isZip && countLines(buf, IMPORT_MAX_ROWS + 1) > IMPORT_MAX_ROWS + 1;
+  if (!isZip) return countLines(buf, IMPORT_MAX_ROWS + 1) > IMPORT_MAX_ROWS + 1;
+  let src: RowSource | null = null;
+  try {
+    src = await openTable(buf);
+    let n = 0;
+    for (let r = await src.rows.next(); !r.done; r = await src.rows.next()) {
+      if (++n > IMPORT_MAX_ROWS) return true;
+      if (n % 1000 === 0) await yieldToLoop();
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    src?.close();
+  }
 }
 
 export interface DriveOptions {
@@ -174,6 +193,8 @@ export interface DriveOptions {
   /** the file's bytes when the caller has them already */
   file?: Buffer;
 }
+
+const isZipBytes = (buf: Buffer) => buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -206,7 +227,10 @@ export async function driveImport(db: Db, jobId: string, opts: DriveOptions): Pr
   let steps = 0;
   while (hasWork(run.job) && run.job.status !== 'awaiting-choice') {
     try {
+      const t0 = Date.now();
+      const phase = run.job.phase;
       await run.step();
+      if (process.env.IMPORT_TRACE) console.log(`step ${phase} ${Date.now() - t0} ms`);
     } catch (err) {
       await run.failed(err);
       // A passing failure is retried by the next invocation, not in a tight loop here.
@@ -276,7 +300,7 @@ function matchRow(idx: ChunkIndex, row: ParsedRow): { id: string | null; error: 
 
 /** The stored row of one merchant's figures of a version. */
 function rowDoc(kind: ImportKind, period: string, version: string, merchantId: string, unitPath: string[], r: ParsedRow): Record<string, unknown> {
-  const base = { _id: `${merchantId}:${period}:${version}`, merchantId, month: period, version, importId: version, row: r.row, unitPath };
+  const base = { _id: rowId(merchantId, period, version), merchantId, month: period, version, importId: version, row: r.row, unitPath };
   if (kind === 'transactions') return { ...base, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null };
   if (kind === 'deposits') return { ...base, balanceFen: r.balanceFen ?? 0 };
   return { ...base, grantedFen: r.grantedFen ?? 0, grantedAt: r.grantedAt ?? null, drawnFen: r.drawnFen ?? 0, asOf: monthEnd(period) };
@@ -307,22 +331,33 @@ async function countVersion(db: Db, kind: ImportKind, month: string, version: st
   return all - versioned;
 }
 
-/** Rows of `version` for some merchants: merchantId → row. */
+/** The `_id` of a merchant's row of a month in a version (rows written before versions: `<merchantId>:<month>`). */
+export const rowId = (merchantId: string, month: string, version: string | null) => (version === null ? `${merchantId}:${month}` : `${merchantId}:${month}:${version}`);
+
+/** Rows of `version` for some merchants, read by `_id` (exact, whatever the month holds): merchantId → row. */
 async function versionRowsOf(db: Db, kind: ImportKind, month: string, version: string | null, merchantIds: string[]): Promise<Map<string, any>> {
   const _ = db.command;
   const out = new Map<string, any>();
   const ids = [...new Set(merchantIds)];
   for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    const res = (await db.collection(ROW_COLLECTIONS[kind]).where({ month, merchantId: _.in(ids.slice(i, i + IN_CHUNK)) }).limit(1000).get()) as { data: any[] };
+    const wanted = ids.slice(i, i + IN_CHUNK).map((m) => rowId(m, month, version));
+    const res = (await db.collection(ROW_COLLECTIONS[kind]).where({ _id: _.in(wanted) }).limit(1000).get()) as { data: any[] };
     for (const r of res.data) if ((r.version ?? null) === version) out.set(r.merchantId, r);
   }
   return out;
 }
 
+/**
+ * Inserts documents, INSERT_BATCH per request (CloudBase's database add takes an array:
+ * @cloudbase/database collection.add → database.insertDocument with every document), yielding between
+ * requests so that an import never holds the instance's other callers for long.
+ */
+const INSERT_BATCH = 100;
 async function insertMany(db: Db, coll: string, docs: Record<string, unknown>[]): Promise<void> {
-  // One request per 500 documents (CloudBase database add takes an array: @cloudbase/database
-  // collection.add → database.insertDocument with every document).
-  for (let i = 0; i < docs.length; i += 500) await db.collection(coll).add({ data: docs.slice(i, i + 500) as any });
+  for (let i = 0; i < docs.length; i += INSERT_BATCH) {
+    await db.collection(coll).add({ data: docs.slice(i, i + INSERT_BATCH) as any });
+    await yieldToLoop();
+  }
 }
 
 async function removeIds(db: Db, coll: string, ids: string[]): Promise<void> {
@@ -437,7 +472,7 @@ class JobRun {
   private async open(): Promise<RowSource> {
     if (this.src) return this.src;
     const buf = this.opts.file ?? (await downloadFile(this.job.fileId));
-    if (exceedsRowCap(buf)) throw tooManyRows(this.job.fileId);
+    if (!isZipBytes(buf) && countLines(buf, IMPORT_MAX_ROWS + 1) > IMPORT_MAX_ROWS + 1) throw tooManyRows(this.job.fileId);
     const src = await openTable(buf);
     mapHeader(this.job.kind, src.header);
     if (this.job.format === null) {
@@ -586,7 +621,7 @@ class JobRun {
       const s = staged.get(r.merchantId);
       if (s && s.row !== null && s.row !== undefined) continue;
       kept++;
-      if (!s) copies.push({ ...r, _id: `${r.merchantId}:${job.period}:${job._id}`, month: job.period, version: job._id, row: null, keptFrom: job.previousVersion });
+      if (!s) copies.push({ ...r, _id: rowId(r.merchantId, job.period, job._id), month: job.period, version: job._id, row: null, keptFrom: job.previousVersion });
     }
     await insertMany(db, ROW_COLLECTIONS[job.kind], copies);
     const kept2 = job.kept + kept;
