@@ -83,36 +83,18 @@ async function watched<T>(gatewayUrl: string, work: () => Promise<T>): Promise<{
   return { result, health, dash, peakRss, peakHeap, stallMs: loop.max / 1e6, ms };
 }
 
-/** Counts the documents each transaction of the function side writes (sets, updates, removes by id). */
+/** Counts the documents each committed transaction wrote, at the local engine's commit. */
 function countTransactionWrites(): { max: number; count: number } {
   const stats = { max: 0, count: 0 };
-  const cloud = require('wx-server-sdk');
-  const proto = Object.getPrototypeOf(cloud.database());
-  const orig = proto.runTransaction;
-  proto.runTransaction = function (fn: any, times?: number) {
-    return orig.call(
-      this,
-      async (tx: any) => {
-        const written = new Set<string>();
-        const wrapped = {
-          collection: (c: string) => {
-            const coll = tx.collection(c);
-            return {
-              doc: (id: string) => {
-                const d = coll.doc(id);
-                const mark = (f: string) => (...a: any[]) => (written.add(`${c}/${id}`), d[f](...a));
-                return { get: () => d.get(), set: mark('set'), update: mark('update'), remove: mark('remove') };
-              },
-            };
-          },
-        };
-        const r = await fn(wrapped);
-        stats.max = Math.max(stats.max, written.size);
-        stats.count++;
-        return r;
-      },
-      times,
-    );
+  const { Transactions } = require('../../local/engine/transactions');
+  const orig = Transactions.prototype.commit;
+  Transactions.prototype.commit = function (id: string) {
+    const t = this.get(id);
+    let n = 0;
+    for (const s of t.touched.values()) if (s.mine !== undefined) n++;
+    stats.max = Math.max(stats.max, n);
+    stats.count++;
+    return orig.call(this, id);
   };
   return stats;
 }

@@ -73,9 +73,17 @@ export function decodeCsv(buf: Buffer): { text: string; encoding: 'utf-8' | 'gbk
  * Lines of a CSV file, counted up to `cap` (a quick bound before parsing: a quoted cell may span lines,
  * so this counts at least the rows).
  */
-export function countLines(buf: Buffer, cap: number): number {
+export async function countLines(buf: Buffer, cap: number): Promise<number> {
   let n = 0;
-  for (let i = buf.indexOf(10); i !== -1 && n <= cap; i = buf.indexOf(10, i + 1)) n++;
+  let next = 0;
+  for (let i = buf.indexOf(10); i !== -1 && n <= cap; i = buf.indexOf(10, i + 1)) {
+    n++;
+    // A slice of the scan at a time: other callers of the instance are answered in between.
+    if (i > next) {
+      next = i + 1024 * 1024;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
   // A last line without a line break.
   if (n <= cap && buf.length && buf[buf.length - 1] !== 10) n++;
   return n;

@@ -166,7 +166,7 @@ export function tooManyRows(fileId: string): ImportFileError {
  */
 export async function exceedsRowCap(buf: Buffer): Promise<boolean> {
   const isZip = buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b;
-  if (!isZip) return countLines(buf, IMPORT_MAX_ROWS + 1) > IMPORT_MAX_ROWS + 1;
+  if (!isZip) return (await countLines(buf, IMPORT_MAX_ROWS + 1)) > IMPORT_MAX_ROWS + 1;
   let src: RowSource | null = null;
   try {
     src = await openTable(buf);
@@ -472,11 +472,11 @@ class JobRun {
   private async open(): Promise<RowSource> {
     if (this.src) return this.src;
     const buf = this.opts.file ?? (await downloadFile(this.job.fileId));
-    if (!isZipBytes(buf) && countLines(buf, IMPORT_MAX_ROWS + 1) > IMPORT_MAX_ROWS + 1) throw tooManyRows(this.job.fileId);
+    if (!isZipBytes(buf) && (await countLines(buf, IMPORT_MAX_ROWS + 1)) > IMPORT_MAX_ROWS + 1) throw tooManyRows(this.job.fileId);
     const src = await openTable(buf);
     mapHeader(this.job.kind, src.header);
     if (this.job.format === null) {
-      const estimate = src.format === 'csv' ? Math.max(0, countLines(buf, IMPORT_MAX_ROWS + 1) - 1) : 0;
+      const estimate = src.format === 'csv' ? Math.max(0, (await countLines(buf, IMPORT_MAX_ROWS + 1)) - 1) : 0;
       await this.save({ format: src.format, encoding: src.encoding, total: estimate });
     }
     this.src = src;
