@@ -227,10 +227,7 @@ export async function driveImport(db: Db, jobId: string, opts: DriveOptions): Pr
   let steps = 0;
   while (hasWork(run.job) && run.job.status !== 'awaiting-choice') {
     try {
-      const t0 = Date.now();
-      const phase = run.job.phase;
       await run.step();
-      if (process.env.IMPORT_TRACE) console.log(`step ${phase} ${Date.now() - t0} ms`);
     } catch (err) {
       await run.failed(err);
       // A passing failure is retried by the next invocation, not in a tight loop here.

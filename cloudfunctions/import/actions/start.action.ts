@@ -34,7 +34,7 @@ export const start = defineAction({
     }
     const file = await downloadFile(input.fileId).catch(() => null);
     if (!file) throw fieldError('fileId', '文件不存在或无法读取', 'IMPORT.FILE_MISSING');
-    if (exceedsRowCap(file)) throw fieldError('fileId', tooManyRows(input.fileId).message, 'IMPORT.TOO_MANY_ROWS');
+    if (await exceedsRowCap(file)) throw fieldError('fileId', tooManyRows(input.fileId).message, 'IMPORT.TOO_MANY_ROWS');
     await createImportJob(ctx.db, input, { byStaffId: ctx.caller.staffId, now: ctx.now });
     const job = (await driveImport(ctx.db, input.jobId, { today, file })) ?? (await getDoc<ImportJobDoc>(ctx.db, IMPORTS, input.jobId))!;
     // A file found above the row cap while reading (an XLSX) is refused like a CSV is before.
