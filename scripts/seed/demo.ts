@@ -428,7 +428,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
   for (const [r, c] of credit) {
     const grantedAt = dayString(c.grantedAt);
     r.doc.credit = { grantedFen: c.grantedYuan * 100, grantedAt, drawnFen: c.drawnYuan * 100 };
-    out.credits.push({ _id: r.doc._id, merchantId: r.doc._id, grantedFen: c.grantedYuan * 100, grantedAt, drawnFen: c.drawnYuan * 100, asOf: AS_OF, importId: 'imp-credit-2025-07' });
+    out.credits.push({ _id: `${r.doc._id}:2025-07`, merchantId: r.doc._id, month: '2025-07', grantedFen: c.grantedYuan * 100, grantedAt, drawnFen: c.drawnYuan * 100, asOf: AS_OF, importId: 'imp-credit-2025-07', unitPath: r.grid.unitPath });
     if (activeAt(r, D)) {
       r.products.push({ product: 'credit-granted', bank: 'ours', status: 'active', since: grantedAt });
       if (c.drawnYuan > 0) r.products.push({ product: 'credit-drawn', bank: 'ours', status: 'active', since: grantedAt });

@@ -6,7 +6,7 @@
  * reproduces the reference figures of domain §1. Deterministic from the seed number (sealed personal
  * data aside, whose IVs are random by design).
  */
-import { isAcquiringOn } from '../../shared/domain/metrics.rules';
+import { type MonthCredit, isAcquiringOn } from '../../shared/domain/metrics.rules';
 import {
   addMerchantChange,
   addVisitFlows,
@@ -243,7 +243,7 @@ export function computeRollups(inputs: RollupInputs, metas: Map<string, OwnerMet
 
   const grouped = new Increments();
   const merchants = inputs.merchants;
-  for (const m of merchants.values()) addMerchantChange(grouped, null, standIn(m, m.unitPath ?? []), inputs.deposits.get(m._id as string) ?? {});
+  for (const m of merchants.values()) addMerchantChange(grouped, null, standIn(m, m.unitPath ?? []), inputs.deposits.get(m._id as string) ?? {}, inputs.credits.get(m._id as string) ?? {});
   const marks = new MarkSet();
   for (const v of inputs.visits) {
     const merchant = merchants.get(v.merchantId) ?? null;
@@ -278,6 +278,8 @@ export function computeRollups(inputs: RollupInputs, metas: Map<string, OwnerMet
 export interface RollupInputs {
   merchants: Map<string, MerchantLike>;
   deposits: Map<string, Record<string, number>>;
+  /** credit figures by merchant and month */
+  credits: Map<string, Record<string, MonthCredit>>;
   visits: VisitLike[];
 }
 
@@ -289,6 +291,12 @@ export function rollupInputs(data: Dataset): RollupInputs {
     if (!rec) deposits.set(d.merchantId as string, (rec = {}));
     rec[d.month as string] = (d.balanceFen as number) ?? 0;
   }
+  const credits = new Map<string, Record<string, MonthCredit>>();
+  for (const c of data.credits ?? []) {
+    let rec = credits.get(c.merchantId as string);
+    if (!rec) credits.set(c.merchantId as string, (rec = {}));
+    rec[c.month as string] = { grantedFen: c.grantedFen as number, grantedAt: (c.grantedAt as string) ?? null, drawnFen: c.drawnFen as number };
+  }
   const fields = Object.keys(MERCHANT_FIELDS);
   const merchants = new Map<string, MerchantLike>();
   for (const m of data.merchants ?? []) {
@@ -297,5 +305,5 @@ export function rollupInputs(data: Dataset): RollupInputs {
     merchants.set(m._id as string, picked as MerchantLike);
   }
   const visits: VisitLike[] = (data.visits ?? []).map((v: any) => ({ _id: v._id, merchantId: v.merchantId, staffId: v.staffId, type: v.type, day: v.day, at: v.at, isFlagged: v.isFlagged, unitPath: v.unitPath }));
-  return { merchants, deposits, visits };
+  return { merchants, deposits, credits, visits };
 }

@@ -1,4 +1,6 @@
-import { parse } from 'csv-parse/sync';
+import { isUtf8 } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
 import * as iconv from 'iconv-lite';
 import { IMPORT_COLUMNS, IMPORT_HEADER_ALIASES, type ImportKind } from '../../shared/contracts/import.contract';
 import { isDay, monthEnd } from '../../shared/domain/metrics.rules';
@@ -31,21 +33,60 @@ export interface Table {
 
 const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
+/** One data row of a file: its number as the user sees it (header = 1) and its cells as text. */
+export interface FileRow {
+  n: number;
+  cells: string[];
+}
+
 /**
- * Decodes CSV bytes: UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GBK (what Excel
- * on a Chinese Windows writes). Text with NUL bytes is not a CSV.
+ * A file opened for reading row by row: the header, then the data rows as they are parsed, so a file of
+ * any length is read in bounded memory (the bytes of the file itself, at most the upload limit, aside).
+ * Blank rows are skipped.
  */
-export function decodeCsv(buf: Buffer): { text: string; encoding: 'utf-8' | 'gbk' } {
+export interface RowSource {
+  header: string[];
+  format: 'csv' | 'xlsx';
+  encoding: 'utf-8' | 'gbk' | null;
+  rows: AsyncIterator<FileRow>;
+  close(): void;
+}
+
+/**
+ * The encoding of CSV bytes: UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GBK (what
+ * Excel on a Chinese Windows writes). Text with NUL bytes is not a CSV. Checked without decoding.
+ */
+export function csvEncoding(buf: Buffer): 'utf-8' | 'gbk' {
   if (buf.includes(0)) throw new ImportFileError('文件不是文本表格（CSV）或 Excel（XLSX）', 'IMPORT.BAD_FORMAT');
-  let body = buf;
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) body = buf.subarray(3);
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
-  } catch {
-    const text = iconv.decode(buf, 'gbk');
-    if (text.includes('\uFFFD')) throw new ImportFileError('无法识别文件编码（应为 UTF-8 或 GBK）', 'IMPORT.BAD_ENCODING');
-    return { text, encoding: 'gbk' };
+  return isUtf8(buf) ? 'utf-8' : 'gbk';
+}
+
+/** Decodes CSV bytes whole (small files, tests): see `csvEncoding`. */
+export function decodeCsv(buf: Buffer): { text: string; encoding: 'utf-8' | 'gbk' } {
+  const encoding = csvEncoding(buf);
+  const text = encoding === 'utf-8' ? buf.toString('utf8').replace(/^\uFEFF/, '') : iconv.decode(buf, 'gbk');
+  if (encoding === 'gbk' && text.includes('\uFFFD')) throw new ImportFileError('无法识别文件编码（应为 UTF-8 或 GBK）', 'IMPORT.BAD_ENCODING');
+  return { text, encoding };
+}
+
+/**
+ * Lines of a CSV file, counted up to `cap` (a quick bound before parsing: a quoted cell may span lines,
+ * so this counts at least the rows).
+ */
+export async function countLines(buf: Buffer, cap: number): Promise<number> {
+  let n = 0;
+  let next = 0;
+  for (let i = buf.indexOf(10); i !== -1 && n <= cap; i = buf.indexOf(10, i + 1)) {
+    n++;
+    // A slice of the scan at a time: other callers of the instance are answered in between.
+    if (i > next) {
+      next = i + 1024 * 1024;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
+  // A last line without a line break.
+  if (n <= cap && buf.length && buf[buf.length - 1] !== 10) n++;
+  return n;
 }
 
 function cellText(v: unknown): string {
@@ -61,36 +102,113 @@ function cellText(v: unknown): string {
   return String(v).trim();
 }
 
-/** Reads a CSV or XLSX file into a table (first worksheet of a workbook). */
-export async function readTable(buf: Buffer): Promise<Table> {
-  if (isZip(buf)) {
-    const ExcelJS = require('exceljs');
-    const wb = new ExcelJS.Workbook();
+/** Bytes in slices, so a parser takes them as a stream. */
+function byteStream(buf: Buffer): Readable {
+  const SLICE = 64 * 1024;
+  let i = 0;
+  return new Readable({
+    read() {
+      this.push(i < buf.length ? buf.subarray(i, (i += SLICE)) : null);
+    },
+  });
+}
+
+const blank = (cells: string[]) => !cells.some((c) => c && c.trim());
+
+async function openCsv(buf: Buffer): Promise<RowSource> {
+  const encoding = csvEncoding(buf);
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, trim: true });
+  const input = byteStream(buf);
+  if (encoding === 'gbk') input.pipe(iconv.decodeStream('gbk')).pipe(parser);
+  else input.pipe(parser);
+  const it = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  let n = 0;
+  const next = async (): Promise<IteratorResult<string[]>> => {
     try {
-      await wb.xlsx.load(buf);
-    } catch {
-      throw new ImportFileError('Excel 文件已损坏或不是 XLSX 格式', 'IMPORT.BAD_FORMAT');
+      const r = await it.next();
+      if (!r.done) {
+        n++;
+        if (encoding === 'gbk' && r.value.some((c) => c.includes('\uFFFD'))) throw new ImportFileError('无法识别文件编码（应为 UTF-8 或 GBK）', 'IMPORT.BAD_ENCODING');
+      }
+      return r;
+    } catch (err) {
+      if (err instanceof ImportFileError) throw err;
+      throw new ImportFileError(`CSV 格式错误：${(err as Error).message.slice(0, 120)}`, 'IMPORT.BAD_FORMAT');
     }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new ImportFileError('Excel 文件没有工作表', 'IMPORT.EMPTY');
-    const all: string[][] = [];
-    ws.eachRow({ includeEmpty: true }, (row: any, n: number) => {
-      const vals = (row.values as unknown[]).slice(1).map(cellText);
-      all[n - 1] = vals;
-    });
-    for (let i = 0; i < all.length; i++) all[i] ??= [];
-    const [header = [], ...rows] = all;
-    return { header: header.map((h) => h.trim()), rows, format: 'xlsx', encoding: null };
-  }
-  const { text, encoding } = decodeCsv(buf);
-  let records: string[][];
+  };
+  const first = await next();
+  const header = first.done ? [] : first.value.map((h) => h.trim());
+  const rows: AsyncIterator<FileRow> = {
+    async next() {
+      for (;;) {
+        const r = await next();
+        if (r.done) return { done: true, value: undefined };
+        if (!blank(r.value)) return { done: false, value: { n, cells: r.value } };
+      }
+    },
+  };
+  return { header, format: 'csv', encoding, rows, close: () => input.destroy() };
+}
+
+async function openXlsx(buf: Buffer): Promise<RowSource> {
+  const ExcelJS = require('exceljs');
+  const input = byteStream(buf);
+  // Streaming reader: rows are parsed as the sheet's XML is inflated, never the whole workbook at once.
+  // Styles are read so that date cells come as dates.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore' });
+  const bad = () => new ImportFileError('Excel 文件已损坏或不是 XLSX 格式', 'IMPORT.BAD_FORMAT');
+  let sheets: AsyncIterator<any>;
+  let sheetRows: AsyncIterator<any>;
   try {
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true });
+    sheets = reader[Symbol.asyncIterator]();
+    const sheet = await sheets.next();
+    if (sheet.done) throw new ImportFileError('Excel 文件没有工作表', 'IMPORT.EMPTY');
+    sheetRows = sheet.value[Symbol.asyncIterator]();
   } catch (err) {
-    throw new ImportFileError(`CSV 格式错误：${(err as Error).message.slice(0, 120)}`, 'IMPORT.BAD_FORMAT');
+    input.destroy();
+    throw err instanceof ImportFileError ? err : bad();
   }
-  const [header = [], ...rows] = records;
-  return { header: header.map((h) => h.trim()), rows, format: 'csv', encoding };
+  const next = async (): Promise<FileRow | null> => {
+    try {
+      const r = await sheetRows.next();
+      if (r.done) return null;
+      return { n: r.value.number, cells: (r.value.values as unknown[]).slice(1).map(cellText) };
+    } catch {
+      throw bad();
+    }
+  };
+  const first = await next();
+  // The header is the sheet's first row; a sheet whose first row is blank has no header.
+  let pending: FileRow | null = first;
+  let header: string[] = [];
+  if (first && first.n === 1) {
+    header = first.cells.map((h) => h.trim());
+    pending = null;
+  }
+  const rows: AsyncIterator<FileRow> = {
+    async next() {
+      for (;;) {
+        const r = pending ?? (await next());
+        pending = null;
+        if (!r) return { done: true, value: undefined };
+        if (!blank(r.cells)) return { done: false, value: r };
+      }
+    },
+  };
+  return { header, format: 'xlsx', encoding: null, rows, close: () => input.destroy() };
+}
+
+/** Opens a CSV or XLSX file (first worksheet of a workbook) for reading row by row. */
+export async function openTable(buf: Buffer): Promise<RowSource> {
+  return isZip(buf) ? openXlsx(buf) : openCsv(buf);
+}
+
+/** Reads a whole (small) file into a table: header and data rows. */
+export async function readTable(buf: Buffer): Promise<Table> {
+  const src = await openTable(buf);
+  const rows: string[][] = [];
+  for (let r = await src.rows.next(); !r.done; r = await src.rows.next()) rows.push(r.value.cells);
+  return { header: src.header, rows, format: src.format, encoding: src.encoding };
 }
 
 /** Maps header cells to column keys (English keys or the bank systems' Chinese names). */

@@ -6,6 +6,7 @@ import { taskAssignee } from '../../shared/domain/visit.rules';
 import { type Settings, resolveSettings } from '../../shared/domain/settings.rules';
 import { addDays } from '../../shared/domain/period.rules';
 import { type Db, getDoc } from '../db';
+import { activeVersions, isServed } from '../periods';
 import { inTransaction } from '../tx';
 import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection } from '../rollup';
 import type { ChunkContext, ChunkResult, JobKind } from './runner';
@@ -34,7 +35,7 @@ export const RECLASSIFY_CHUNK = 1000;
 const TX_MAX_DOCS = 20;
 
 const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, area: true, acquiring: true, products: true, lifecycleClass: true, classSince: true };
-const TXN_FIELDS = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true };
+const TXN_FIELDS = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true, version: true };
 
 export interface ReclassifyResult {
   asOf: string;
@@ -134,10 +135,13 @@ export async function classifyAndWrite(db: Db, merchants: any[], run: Reclassify
   const t = run.settings.lifecycle;
   const months = monthsFor(run);
   const txns = new Map<string, MonthFigures[]>();
+  // Only the rows of each month's active version count (an import staged but not switched in does not).
+  const active = await activeVersions(db, 'transactions', months);
   for (let i = 0; i < merchants.length; i += BY_ID_CHUNK) {
     const ids = merchants.slice(i, i + BY_ID_CHUNK).map((m) => m._id);
     await scanCollection<any>(db, 'transactions', { merchantId: _.in(ids), month: _.in(months) }, TXN_FIELDS, (page) => {
       for (const r of page) {
+        if (!isServed(r, active)) continue;
         let list = txns.get(r.merchantId);
         if (!list) txns.set(r.merchantId, (list = []));
         list.push({ month: r.month, count: r.count ?? 0, amountFen: r.amountFen ?? 0, lastTxnDay: r.lastTxnDay ?? null, deviceStatus: r.deviceStatus ?? null });

@@ -5,13 +5,16 @@ import {
   type MerchantFacts,
   type MetricEvent,
   type Month,
+  type MonthCredit,
   acquiringInterval,
   allMerchantEvents,
+  creditEvents,
   depositEvents,
   diffEvents,
   isAcquiringOn,
   toDay,
 } from '../../shared/domain/metrics.rules';
+import { loadMerchantMonthly } from '../periods';
 import { Increments, ROLLUP_MARKS, areaOwner, flushIncrements, marketOwner, readDoc, staffOwner, unitOwner } from './store';
 
 /** A merchant document as the roll-ups read it. */
@@ -26,15 +29,9 @@ export function merchantOwners(m: MerchantLike | null | undefined, unitPath?: st
   return owners;
 }
 
-/** A merchant's monthly deposit balances, `{ 'YYYY-MM': fen }` (read outside any transaction). */
+/** A merchant's serving monthly deposit balances, `{ 'YYYY-MM': fen }` (read outside any transaction). */
 export async function loadMerchantDeposits(db: Db, merchantId: string): Promise<Record<Month, number>> {
-  const out: Record<Month, number> = {};
-  for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection('deposits').where({ merchantId }).skip(skip).limit(1000).get()) as { data: { month: string; balanceFen: number }[] };
-    for (const d of res.data) out[d.month] = d.balanceFen ?? 0;
-    if (res.data.length < 1000) break;
-  }
-  return out;
+  return (await loadMerchantMonthly(db, merchantId)).deposits;
 }
 
 function sameInterval(a: MerchantLike | null, b: MerchantLike | null): boolean {
@@ -44,11 +41,11 @@ function sameInterval(a: MerchantLike | null, b: MerchantLike | null): boolean {
 }
 
 /** Adds to `incs` the counter changes of a merchant going from `before` to `after` (either may be null). */
-export function addMerchantChange(incs: Increments, before: MerchantLike | null, after: MerchantLike | null, deposits: Record<Month, number> = {}): void {
+export function addMerchantChange(incs: Increments, before: MerchantLike | null, after: MerchantLike | null, deposits: Record<Month, number> = {}, credits: Record<Month, MonthCredit> = {}): void {
   const beforeOwners = new Set(merchantOwners(before));
   const afterOwners = new Set(merchantOwners(after));
-  const evBefore = before ? allMerchantEvents(before, deposits) : [];
-  const evAfter = after ? allMerchantEvents(after, deposits) : [];
+  const evBefore = before ? allMerchantEvents(before, deposits, credits) : [];
+  const evAfter = after ? allMerchantEvents(after, deposits, credits) : [];
   const same = diffEvents(evBefore, evAfter);
   for (const owner of new Set([...beforeOwners, ...afterOwners])) {
     const inB = beforeOwners.has(owner);
@@ -73,20 +70,29 @@ export async function applyMerchantChange(
   tx: Db | Tx,
   before: MerchantLike | null,
   after: MerchantLike | null,
-  opts: { deposits?: Record<Month, number>; db?: Db } = {},
+  opts: { deposits?: Record<Month, number>; credits?: Record<Month, MonthCredit>; db?: Db } = {},
 ): Promise<void> {
   let deposits = opts.deposits;
+  let credits = opts.credits;
   const ownersChanged = merchantOwners(before).join() !== merchantOwners(after).join();
   // Balances count only while acquiring: a merchant that acquires neither before nor after (every new
   // file) contributes none, so its deposits need not be read.
   const acquires = (before ? acquiringInterval(before) : null) !== null || (after ? acquiringInterval(after) : null) !== null;
   if (!deposits && acquires && (ownersChanged || !sameInterval(before, after))) {
     const id = after?._id ?? before?._id;
-    deposits = id ? await loadMerchantDeposits(opts.db ?? getDb(), id) : {};
+    const monthly = id ? await loadMerchantMonthly(opts.db ?? getDb(), id) : { deposits: {}, credits: {} };
+    deposits = monthly.deposits;
+    credits ??= monthly.credits;
   }
   const incs = new Increments();
-  addMerchantChange(incs, before, after, deposits ?? {});
+  addMerchantChange(incs, before, after, deposits ?? {}, credits ?? {});
   await flushIncrements(tx, incs);
+}
+
+/** Adds the change of one merchant's credit figures of a month (an import) to `incs`. */
+export function addCreditChange(incs: Increments, m: MerchantLike, month: Month, before: MonthCredit | null, after: MonthCredit | null): void {
+  const events: MetricEvent[] = diffEvents(creditEvents(m, month, before), creditEvents(m, month, after));
+  for (const owner of merchantOwners(m)) for (const e of events) incs.addStock(owner, e);
 }
 
 /** Adds the change of one merchant's month-end deposit balance (an import) to `incs`. */

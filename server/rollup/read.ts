@@ -128,12 +128,14 @@ export function stockAt(o: OwnerDocs, at: Day): Counts {
   }
   const days = o.stockDays.get(monthOf(at))?.d ?? {};
   for (const [d, counts] of Object.entries(days)) if (d > dd) add(out, withoutMonthly(counts), -1);
-  // Deposits reset each month: the month's events up to `at`; at a month end that is the month's total,
-  // so month ends (trends, 31 December) need no day detail.
-  let dep = 0;
-  if (at === monthEnd(monthOf(at))) dep = o.stock.get(y)?.m?.[mm]?.depFen ?? 0;
-  else for (const [d, counts] of Object.entries(days)) if (d <= dd) dep += counts.depFen ?? 0;
-  out.depFen = dep;
+  // Deposits and credit reset each month: the month's events up to `at`; at a month end that is the
+  // month's total, so month ends (trends, 31 December) need no day detail.
+  for (const k of MONTHLY_COUNTERS) {
+    let v = 0;
+    if (at === monthEnd(monthOf(at))) v = o.stock.get(y)?.m?.[mm]?.[k] ?? 0;
+    else for (const [d, counts] of Object.entries(days)) if (d <= dd) v += counts[k] ?? 0;
+    out[k] = v;
+  }
   for (const k of STOCK_COUNTERS) out[k] ??= 0;
   return out;
 }

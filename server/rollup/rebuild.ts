@@ -1,5 +1,6 @@
 import type { Db } from '../db';
-import { type Day, type Month, isAcquiringOn, toDay } from '../../shared/domain/metrics.rules';
+import { type Day, type Month, type MonthCredit, isAcquiringOn, toDay } from '../../shared/domain/metrics.rules';
+import { allActiveVersions, isServed } from '../periods';
 import { type MerchantLike, type VisitLike, addMerchantChange, addVisitFlows, merchantOwners } from './apply';
 import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
 
@@ -133,21 +134,33 @@ export interface RebuildResult {
   ms: number;
 }
 
-/** Reads every merchant and its deposit balances into memory (roll-up fields only). */
-export async function loadMerchantsAndDeposits(db: Db, depositWhere: Record<string, unknown> = {}): Promise<{ merchants: Map<string, MerchantLike>; deposits: Map<string, Record<Month, number>>; depositRows: number }> {
+/** Reads every merchant and its serving deposit balances and credit figures into memory (roll-up fields only). */
+export async function loadMerchantsAndDeposits(db: Db, depositWhere: Record<string, unknown> = {}): Promise<{ merchants: Map<string, MerchantLike>; deposits: Map<string, Record<Month, number>>; credits: Map<string, Record<Month, MonthCredit>>; depositRows: number }> {
   const merchants = new Map<string, MerchantLike>();
   await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => {
     for (const m of page) merchants.set(m._id, m);
   });
   const deposits = new Map<string, Record<Month, number>>();
-  const depositRows = await scanCollection<any>(db, 'deposits', depositWhere, { _id: true, merchantId: true, month: true, balanceFen: true }, (page) => {
+  const depActive = await allActiveVersions(db, 'deposits');
+  const depositRows = await scanCollection<any>(db, 'deposits', depositWhere, { _id: true, merchantId: true, month: true, balanceFen: true, version: true }, (page) => {
     for (const d of page) {
+      if (!isServed(d, depActive)) continue;
       let rec = deposits.get(d.merchantId);
       if (!rec) deposits.set(d.merchantId, (rec = {}));
       rec[d.month] = d.balanceFen ?? 0;
     }
   });
-  return { merchants, deposits, depositRows };
+  const credits = new Map<string, Record<Month, MonthCredit>>();
+  const crActive = await allActiveVersions(db, 'credit');
+  await scanCollection<any>(db, 'credits', {}, { _id: true, merchantId: true, month: true, grantedFen: true, grantedAt: true, drawnFen: true, version: true }, (page) => {
+    for (const c of page) {
+      if (!c.month || !isServed(c, crActive)) continue;
+      let rec = credits.get(c.merchantId);
+      if (!rec) credits.set(c.merchantId, (rec = {}));
+      rec[c.month] = { grantedFen: c.grantedFen ?? 0, grantedAt: c.grantedAt ?? null, drawnFen: c.drawnFen ?? 0 };
+    }
+  });
+  return { merchants, deposits, credits, depositRows };
 }
 
 /**
@@ -159,9 +172,9 @@ export async function rebuildRollups(db: Db, opts: { parts?: ('stock' | 'flow')[
   const started = Date.now();
   const parts = opts.parts ?? ['stock', 'flow'];
   const metas = await loadOwnerMetas(db);
-  const { merchants, deposits, depositRows } = await loadMerchantsAndDeposits(db);
+  const { merchants, deposits, credits, depositRows } = await loadMerchantsAndDeposits(db);
   const incs = new Increments();
-  if (parts.includes('stock')) for (const m of merchants.values()) addMerchantChange(incs, null, m, deposits.get(m._id!) ?? {});
+  if (parts.includes('stock')) for (const m of merchants.values()) addMerchantChange(incs, null, m, deposits.get(m._id!) ?? {}, credits.get(m._id!) ?? {});
   const marks = new MarkSet();
   let visits = 0;
   if (parts.includes('flow')) {

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
-import { type Day, addDay, allMerchantEvents, decomposeRange, toDay } from '../../shared/domain/metrics.rules';
+import { type Day, type MonthCredit, addDay, allMerchantEvents, decomposeRange, toDay } from '../../shared/domain/metrics.rules';
+import { activeVersions, isServed } from '../periods';
 import { type MerchantLike, merchantOwners } from './apply';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection, scanMonths } from './rebuild';
 import { Increments, ROLLUPS, type RollupDoc, nestedFrom } from './store';
@@ -64,11 +65,24 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
     }
   });
   const deposits = new Map<string, Record<string, number>>();
-  await scanMonths<any>(db, 'deposits', 'month', months, { _id: true, merchantId: true, month: true, balanceFen: true }, (page) => {
+  const depActive = await activeVersions(db, 'deposits', months);
+  await scanMonths<any>(db, 'deposits', 'month', months, { _id: true, merchantId: true, month: true, balanceFen: true, version: true }, (page) => {
     for (const d of page) {
+      if (!isServed(d, depActive)) continue;
       let rec = deposits.get(d.merchantId);
       if (!rec) deposits.set(d.merchantId, (rec = {}));
       rec[d.month] = d.balanceFen ?? 0;
+    }
+  });
+  // Credit figures of the range's months only, like deposits.
+  const credits = new Map<string, Record<string, MonthCredit>>();
+  const crActive = await activeVersions(db, 'credit', months);
+  await scanMonths<any>(db, 'credits', 'month', months, { _id: true, merchantId: true, month: true, grantedFen: true, grantedAt: true, drawnFen: true, version: true }, (page) => {
+    for (const c of page) {
+      if (!isServed(c, crActive)) continue;
+      let rec = credits.get(c.merchantId);
+      if (!rec) credits.set(c.merchantId, (rec = {}));
+      rec[c.month] = { grantedFen: c.grantedFen ?? 0, grantedAt: c.grantedAt ?? null, drawnFen: c.drawnFen ?? 0 };
     }
   });
   // Only the events of the compared days, and of the years the range covers (whose month and year
@@ -78,7 +92,7 @@ export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): P
   const counted = (day: string) => (day >= from && day <= to) || years.has(day.slice(0, 4));
   const incs = new Increments();
   for (const m of merchants.values()) {
-    const events = allMerchantEvents(m, deposits.get(m._id!) ?? {}).filter((e) => counted(e.day));
+    const events = allMerchantEvents(m, deposits.get(m._id!) ?? {}, credits.get(m._id!) ?? {}).filter((e) => counted(e.day));
     if (!events.length) continue;
     for (const owner of merchantOwners(m)) for (const e of events) if (e.delta) incs.addStock(owner, e);
   }

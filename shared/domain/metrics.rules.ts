@@ -20,15 +20,15 @@ export const STOCK_COUNTERS = [
   'sweepFiled', // complete files from the three door-to-door sweeps (2021–2024)
   'acq', // 收单商户数: acquiring active at D
   'filedAcq', // filed and acquiring at D (numerator of coverage)
-  'granted', // acquiring merchants with credit granted (授信)
-  'grantedFen', // their granted amounts
-  'drawing', // of them drawing credit (用信, drawn balance > 0)
-  'drawnFen', // loans outstanding
 ] as const;
 export type StockCounter = (typeof STOCK_COUNTERS)[number];
 
-/** Resets every month: Σ month-end balance of month(D) of merchants acquiring at D (资金沉淀). */
-export const MONTHLY_COUNTERS = ['depFen'] as const;
+/**
+ * Reset every month, from the figures the bank's systems report for month(D) (imports): Σ month-end
+ * deposit balance of merchants acquiring at D (资金沉淀), and the credit of month(D) of merchants acquiring
+ * at D — granted (授信) and its amounts, drawing (用信, drawn balance > 0) and loans outstanding.
+ */
+export const MONTHLY_COUNTERS = ['depFen', 'granted', 'grantedFen', 'drawing', 'drawnFen'] as const;
 export type MonthlyCounter = (typeof MONTHLY_COUNTERS)[number];
 
 export const VISIT_TYPES = ['filing', 'marketing', 'revisit', 'maintenance'] as const;
@@ -210,18 +210,6 @@ export function merchantEvents(m: MerchantFacts): MetricEvent[] {
   if (acq) {
     pushInterval(out, acq, 'acq', 1);
     pushInterval(out, intersectStart(acq, filed), 'filedAcq', 1);
-    const granted = m.credit?.grantedFen ?? 0;
-    if (granted > 0) {
-      // Credit is a snapshot from the bank's systems: counted from the later of grant day and acquiring start.
-      const iv = intersectStart(acq, m.credit?.grantedAt ?? acq.start);
-      pushInterval(out, iv, 'granted', 1);
-      pushInterval(out, iv, 'grantedFen', granted);
-      const drawn = m.credit?.drawnFen ?? 0;
-      if (drawn > 0) {
-        pushInterval(out, iv, 'drawing', 1);
-        pushInterval(out, iv, 'drawnFen', drawn);
-      }
-    }
   }
   return out;
 }
@@ -242,10 +230,47 @@ export function depositEvents(m: MerchantFacts, month: Month, balanceFen: number
   return out;
 }
 
-/** All events of a merchant including its monthly deposit balances (`{ 'YYYY-MM': fen }`). */
-export function allMerchantEvents(m: MerchantFacts, deposits: Record<Month, number> = {}): MetricEvent[] {
+/** A merchant's credit figures of one month, as the bank's systems report them (a `credits` row). */
+export interface MonthCredit {
+  grantedFen?: number;
+  grantedAt?: Day | null;
+  drawnFen?: number;
+}
+
+/**
+ * Credit events of one merchant for one month: the month's granted and drawn figures count on each day of
+ * that month on which it is acquiring, from its grant day when that falls within the month. Each month
+ * reads its own figures, so a later month's file never changes an earlier month.
+ */
+export function creditEvents(m: MerchantFacts, month: Month, c: MonthCredit | null | undefined): MetricEvent[] {
+  const granted = c?.grantedFen ?? 0;
+  const acq = acquiringInterval(m);
+  if (!acq || granted <= 0) return [];
+  const first = `${month}-01`;
+  const last = monthEnd(month);
+  const from = c?.grantedAt && c.grantedAt > first ? c.grantedAt : first;
+  const iv = intersectStart(acq, from);
+  if (!iv || iv.start > last) return [];
+  const out: MetricEvent[] = [];
+  const push = (counter: MonthlyCounter, w: number) => {
+    out.push({ day: iv.start, counter, delta: w });
+    if (iv.end !== null && iv.end <= last) out.push({ day: iv.end, counter, delta: -w });
+  };
+  push('granted', 1);
+  push('grantedFen', granted);
+  const drawn = c?.drawnFen ?? 0;
+  if (drawn > 0) {
+    push('drawing', 1);
+    push('drawnFen', drawn);
+  }
+  return out;
+}
+
+/** All events of a merchant: its file, its monthly deposit balances (`{ 'YYYY-MM': fen }`) and monthly credit. */
+export function allMerchantEvents(m: MerchantFacts, deposits: Record<Month, number> = {}, credits: Record<Month, MonthCredit> = {}): MetricEvent[] {
   const out = merchantEvents(m);
   for (const [month, fen] of Object.entries(deposits)) out.push(...depositEvents(m, month, fen));
+  for (const [month, c] of Object.entries(credits)) out.push(...creditEvents(m, month, c));
   return out;
 }
 

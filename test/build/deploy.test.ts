@@ -21,6 +21,7 @@ describe('deploy --dry-run', () => {
     }
     // Timer triggers are declared for the tcb CLI (cloudbaserc.json) and WeChat DevTools (config.json) alike.
     expect(Object.fromEntries(plan.functions.filter((f) => f.triggers.length).map((f) => [f.name, f.triggers]))).toEqual({
+      import: [{ name: 'import-continue', type: 'timer', config: '0 * * * * * *' }],
       lifecycle: [{ name: 'lifecycle-minute', type: 'timer', config: '0 * * * * * *' }],
       report: [{ name: 'jobs-continue', type: 'timer', config: '0 * * * * * *' }],
       stats: [{ name: 'reconcile-nightly', type: 'timer', config: '0 30 2 * * * *' }],

@@ -40,7 +40,7 @@ describe('roll-ups', () => {
     const ms = [
       merchant('m1', 'g1'),
       merchant('m2', 'g1', { acquiring: { status: 'closed', since: '2024-05-10', closedAt: '2025-02-01' } }),
-      merchant('m3', 'g2', { credit: { grantedFen: 500000, grantedAt: '2024-06-01', drawnFen: 200000 } }),
+      merchant('m3', 'g2'),
       merchant('m4', 'g2', { isComplete: false, filedAt: null, acquiring: { status: 'none' }, lifecycleClass: 'to-win' }),
     ];
     await db.collection('merchants').add({ data: ms });
@@ -48,10 +48,13 @@ describe('roll-ups', () => {
       { _id: 'm1:2025-07', merchantId: 'm1', month: '2025-07', balanceFen: 1000 },
       { _id: 'm3:2025-07', merchantId: 'm3', month: '2025-07', balanceFen: 3000 },
     ] });
+    // Credit as the bank's systems report it for July.
+    const credits = { '2025-07': { grantedFen: 500000, grantedAt: '2024-06-01', drawnFen: 200000 } };
+    await db.collection('credits').add({ data: [{ _id: 'm3:2025-07', merchantId: 'm3', month: '2025-07', ...credits['2025-07'] }] });
     for (const m of ms) {
       await db.runTransaction(async (tx: any) => {
         const deposits: Record<string, number> = m._id === 'm1' ? { '2025-07': 1000 } : m._id === 'm3' ? { '2025-07': 3000 } : {};
-        await applyMerchantChange(tx, null, m as any, { deposits });
+        await applyMerchantChange(tx, null, m as any, { deposits, credits: m._id === 'm3' ? credits : {} });
       });
     }
     const visits = [

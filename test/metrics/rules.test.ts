@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { classifyMerchant } from '../../shared/domain/lifecycle.rules';
 import { DEFAULT_SETTINGS } from '../../shared/domain/settings.rules';
-import { addDay, decomposeRange, depositEvents, diffEvents, figuresFrom, isAcquiringOn, merchantEvents } from '../../shared/domain/metrics.rules';
+import { addDay, creditEvents, decomposeRange, depositEvents, diffEvents, figuresFrom, isAcquiringOn, merchantEvents } from '../../shared/domain/metrics.rules';
 
 describe('metric definitions', () => {
   it('acquiring at D: since ≤ D and not closedAt ≤ D', () => {
@@ -13,24 +13,30 @@ describe('metric definitions', () => {
     expect(isAcquiringOn(m, '2025-03-01')).toBe(false);
   });
 
-  it('a filed, acquiring merchant with credit contributes dated events', () => {
-    const events = merchantEvents({
+  it('a filed, acquiring merchant contributes dated events; its credit counts by the month reported', () => {
+    const m = {
       isComplete: true,
       filedAt: new Date('2024-03-01T20:00:00Z'), // 2024-03-02 in China time
       sweep: 2024,
       createdAt: new Date('2024-03-01T20:00:00Z'),
       acquiring: { since: '2024-02-01', closedAt: '2025-05-01' },
-      credit: { grantedFen: 1000, grantedAt: '2024-06-01', drawnFen: 300 },
-    });
-    const at = (day: string) => {
+    };
+    const events = merchantEvents(m);
+    const at = (day: string, evs = events) => {
       const s: Record<string, number> = {};
-      for (const e of events) if (e.day <= day) s[e.counter] = (s[e.counter] ?? 0) + e.delta;
+      for (const e of evs) if (e.day <= day) s[e.counter] = (s[e.counter] ?? 0) + e.delta;
       return s;
     };
     expect(at('2024-02-15')).toEqual({ acq: 1 });
     expect(at('2024-03-02')).toEqual({ acq: 1, merchants: 1, filed: 1, sweepFiled: 1, filedAcq: 1 });
-    expect(at('2024-06-01')).toMatchObject({ granted: 1, grantedFen: 1000, drawing: 1, drawnFen: 300 });
-    expect(at('2025-05-01')).toEqual({ acq: 0, merchants: 1, filed: 1, sweepFiled: 1, filedAcq: 0, granted: 0, grantedFen: 0, drawing: 0, drawnFen: 0 });
+    expect(at('2025-05-01')).toEqual({ acq: 0, merchants: 1, filed: 1, sweepFiled: 1, filedAcq: 0 });
+    // Credit of June 2024 (granted on the 10th) counts from its grant day to that month's end.
+    const june = creditEvents(m, '2024-06', { grantedFen: 1000, grantedAt: '2024-06-10', drawnFen: 300 });
+    expect(at('2024-06-09', june)).toEqual({});
+    expect(at('2024-06-30', june)).toEqual({ granted: 1, grantedFen: 1000, drawing: 1, drawnFen: 300 });
+    // April 2025: acquiring closes on 1 May, after the month; a month after the close counts nothing.
+    expect(at('2025-04-30', creditEvents(m, '2025-04', { grantedFen: 1000, grantedAt: '2024-06-10', drawnFen: 0 }))).toEqual({ granted: 1, grantedFen: 1000 });
+    expect(creditEvents(m, '2025-05', { grantedFen: 1000, grantedAt: '2024-06-10', drawnFen: 300 })).toEqual([]);
   });
 
   it('deposits count the month-end balance on the days of that month the merchant is acquiring', () => {

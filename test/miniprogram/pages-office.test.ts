@@ -217,7 +217,8 @@ describe('assessment panel', () => {
 
 describe('imports', () => {
   const job = (over: Partial<ImportJobView> = {}): ImportJobView => ({
-    id: 'j-1', kind: 'transactions', period: '2025-07', status: 'done', total: 3, done: 3, applied: 2, rejected: 1, replaced: 0, removed: 0,
+    id: 'j-1', kind: 'transactions', period: '2025-07', fileId: 'cloud://local/imports/j-1.csv', status: 'done', phase: 'finished', mode: 'replace', fileMerchants: 2, activeMerchants: 0, missingFromFile: 0,
+    total: 3, done: 3, applied: 2, rejected: 1, replaced: 0, removed: 0, kept: 0,
     errorReportFileId: 'cloud://local/imports/j-1/errors.csv', errorReportUrl: 'http://127.0.0.1:3000/storage/tmp/imports/j-1/errors.csv?t=1&sign=x', error: null,
     createdAt: '2025-08-01T02:00:00.000Z', finishedAt: '2025-08-01T02:00:05.000Z', ...over,
   });
@@ -294,6 +295,25 @@ describe('imports', () => {
     await flush();
     expect(page.data.file).toBeNull();
     expect(page.text()).toContain('聊天文件');
+  });
+
+  test('a file covering far fewer merchants waits: the row says what replace and merge each do, and sends the choice', async () => {
+    const sent: any[] = [];
+    answerCalls((fn, ev) => {
+      if (ev.action === 'list') return { items: [job({ id: 'job-0001-abcd', status: 'awaiting-choice', phase: 'decide', mode: null, fileMerchants: 120, activeMerchants: 30000, missingFromFile: 29880, applied: 120 })] };
+      sent.push(ev);
+      return job({ id: 'job-0001-abcd', status: 'done', mode: ev.mode, applied: 120, replaced: 120, kept: 29880 });
+    });
+    const page = mount('pages/report/imports/index');
+    await flush();
+    expect(page.text()).toContain('待选择导入方式');
+    expect(page.text()).toContain('文件含 120 户，本月现有数据 30,000 户，其中 29,880 户不在文件中');
+    expect(page.text()).toContain('文件中没有的 29,880 户本月数据将被清除');
+    expect(page.text()).toContain('其余 29,880 户保留原数据');
+    await tap(page, '.choice-btn', 1);
+    await flush(10);
+    expect(sent).toEqual([expect.objectContaining({ action: 'start', jobId: 'job-0001-abcd', kind: 'transactions', period: '2025-07', fileId: 'cloud://local/imports/j-1.csv', mode: 'merge' })]);
+    expect(page.text()).toContain('保留 29,880 行');
   });
 
   test('a failed import says nothing was written; the previous month is the default', async () => {
