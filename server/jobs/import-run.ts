@@ -410,7 +410,12 @@ class JobRun {
   async save(patch: Partial<ImportJobDoc>): Promise<void> {
     const data = { ...patch, heartbeatAt: this.now() };
     Object.assign(this.job, data);
-    await this.db.collection(IMPORTS).doc(this.job._id).update({ data });
+    // CloudBase's update turns a nested object into dotted paths, which cannot land inside a field that is
+    // null (`reclassified` starts null): objects are replaced whole with `_.set`.
+    const _ = this.db.command;
+    const wire: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(data)) wire[k] = v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? _.set(v) : v;
+    await this.db.collection(IMPORTS).doc(this.job._id).update({ data: wire });
   }
 
   private get before(): boolean {
