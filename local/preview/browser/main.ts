@@ -6,7 +6,7 @@
 import { registerBuiltins } from './builtins';
 import { hasModule, jsonFor, loadPackage, onModuleLoaded, requireModule } from './loader';
 import { Shell, type AppJson } from './shell';
-import { createWx, type Position, type WxState } from './wx';
+import { createWx, type WxState } from './wx';
 import { mountSide } from './side';
 
 const simulate = require('miniprogram-simulate');
@@ -65,7 +65,12 @@ const params = new URLSearchParams(location.search);
 const openid = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('as') ?? '') ? params.get('as')! : 'demo-member';
 const state: WxState = { online: true, position: null };
 const side = mountSide(document.getElementById('side')!, { openid, meta, state });
-state.onRequest = (r) => side.onRequest(r);
+const calls: string[] = [];
+state.onRequest = (r) => {
+  const fn = r.url.split('/functions/')[1];
+  if (fn) calls.push(`${fn}.${(r.data as any)?.action ?? ''}`);
+  side.onRequest(r);
+};
 
 const shell = new Shell(document.getElementById('phone')!, meta.app, {
   packageOf,
@@ -143,7 +148,7 @@ async function launch(): Promise<void> {
   void side.loadPositions(wx);
 }
 
-(window as any).__mpPreview = { shell, state, wx, setOnline, launchedMs: 0 };
+(window as any).__mpPreview = { shell, state, wx, setOnline, calls, launchedMs: 0 };
 launch().catch((err) => {
   console.error(err);
   phone.insertAdjacentHTML('beforeend', `<div class="wxp-fatal">预览启动失败：${String(err?.message ?? err)}</div>`);

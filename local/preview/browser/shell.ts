@@ -58,7 +58,7 @@ function parseUrl(url: string, from: string): { route: string; query: Record<str
   return { route, query };
 }
 
-const safely = (fn: (() => unknown) | undefined, self: any, ...args: unknown[]): void => {
+const safely = (fn: ((...args: any[]) => unknown) | undefined, self: any, ...args: unknown[]): void => {
   if (typeof fn !== 'function') return;
   const r = fn.apply(self, args);
   if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch((e) => console.error(e));
