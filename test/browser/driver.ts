@@ -91,7 +91,7 @@ export class PreviewDriver {
 
   /** Agrees in the mini program's privacy popup when it shows. */
   async agreePrivacyIfAsked(): Promise<void> {
-    const agree = this.top().locator('#privacy-agree');
+    const agree = this.top().getByText('同意并继续');
     await agree.waitFor({ timeout: 5000 }).then(
       () => agree.click(),
       () => undefined,

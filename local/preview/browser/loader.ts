@@ -25,6 +25,7 @@ const afterLoad = new Map<string, (exports: any) => void>();
     for (const [path, fn] of Object.entries(body.modules)) factories.set(path, fn);
     for (const [path, json] of Object.entries(body.json)) jsonMap.set(path, json);
     for (const [key, css] of Object.entries(body.css)) cssMap.set(key, css);
+    if (!loaded.has(name)) loaded.set(name, Promise.resolve());
     arrived.get(name)?.();
   },
 };
@@ -35,6 +36,8 @@ export function loadPackage(name: string): Promise<void> {
   if (!p) {
     p = new Promise<void>((resolve, reject) => {
       arrived.set(name, resolve);
+      // The main package is fetched beside the runtime by index.html; others when first needed.
+      if (document.querySelector(`script[src="pkg-${name}.js"]`)) return;
       const script = document.createElement('script');
       script.src = `pkg-${encodeURIComponent(name)}.js`;
       script.onerror = () => reject(new Error(`package ${name} failed to load`));

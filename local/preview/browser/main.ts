@@ -66,9 +66,12 @@ const openid = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('as') ?? '') ? params.get
 const state: WxState = { online: true, position: null };
 const side = mountSide(document.getElementById('side')!, { openid, meta, state });
 const calls: string[] = [];
+/** When things happened, in ms since the page began loading (for the browser test's figures). */
+const timeline: { at: number; what: string; ms?: number }[] = [{ at: Math.round(t0), what: 'runtime' }];
 state.onRequest = (r) => {
   const fn = r.url.split('/functions/')[1];
   if (fn) calls.push(`${fn}.${(r.data as any)?.action ?? ''}`);
+  if (fn) timeline.push({ at: Math.round(performance.now()), what: `${fn}.${(r.data as any)?.action ?? ''}`, ms: Math.round(r.ms) });
   side.onRequest(r);
 };
 
@@ -130,6 +133,7 @@ document.head.appendChild(style);
 
 async function launch(): Promise<void> {
   await loadPackage('main');
+  timeline.push({ at: Math.round(performance.now()), what: 'main package' });
   // Local mode, as configured in miniprogram/config.ts, but calling the gateway this page came from.
   onModuleLoaded('/config.js', (exports) => {
     exports.config.mode = 'local';
@@ -145,10 +149,11 @@ async function launch(): Promise<void> {
   const isTab = (meta.app.tabBar?.list ?? []).some((t) => t.pagePath === first);
   await shell.navigate(isTab ? 'switchTab' : 'reLaunch', `/${first}${query ? `?${query}` : ''}`);
   (window as any).__mpPreview.launchedMs = performance.now() - t0;
+  timeline.push({ at: Math.round(performance.now()), what: 'first page mounted' });
   void side.loadPositions(wx);
 }
 
-(window as any).__mpPreview = { shell, state, wx, setOnline, calls, launchedMs: 0 };
+(window as any).__mpPreview = { shell, state, wx, setOnline, calls, timeline, launchedMs: 0 };
 launch().catch((err) => {
   console.error(err);
   phone.insertAdjacentHTML('beforeend', `<div class="wxp-fatal">预览启动失败：${String(err?.message ?? err)}</div>`);

@@ -181,8 +181,9 @@ export class Shell implements Ui {
       this.start(entry);
     }
     this.timings.push({ kind, route, ms: performance.now() - t0 });
+    // preloadRule: WeChat fetches the packages once the page is up; so, when the browser is idle.
     const preload = this.app.preloadRule?.[route];
-    if (preload) for (const name of preload.packages) this.engine.preload(name);
+    if (preload) requestIdleCallback(() => preload.packages.forEach((name) => this.engine.preload(name)), { timeout: 3000 });
   }
 
   private async create(route: string, query: Record<string, string>): Promise<Entry> {
