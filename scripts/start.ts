@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS_OUT, buildFunctions, isStale, listFunctions } from './build-functions';
 import { buildMiniprogram } from './build-miniprogram';
+import { buildPreview, previewIsStale } from './build-preview';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
 import { SeedInterruptedError, type DemoAccount, type SeedKind } from '../local/runtime';
 
@@ -59,8 +60,9 @@ async function main(): Promise<void> {
     const built = await buildFunctions({ names: stale });
     say(`built ${built.map((b) => b.name).join(', ')} in ${Date.now() - t0} ms`);
   }
-  // The mini program's generated parts (npm components, shared bundle, charts) for DevTools in local mode.
-  if (process.env.MINIPROGRAM_BUILD !== 'off') say(`mini program: ${buildMiniprogram()}`);
+  // The mini program's generated parts (npm components, shared bundle, charts) for DevTools in local mode,
+  // and its browser preview (/preview/) when the mini program changed since it was built.
+  if (process.env.MINIPROGRAM_BUILD !== 'off') say(`mini program: ${previewIsStale() ? await buildPreview() : buildMiniprogram()}`);
   say(`  data folder ${cloud.dataDir}; functions: ${cloud.functionNames().join(', ') || '(none)'}`);
 
   if (seed !== 'none') {
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     printAccounts(gateway.url, result?.accounts ?? (await findDemoAccounts(cloud.database())));
   }
   gateway.setBusy(null);
+  if (gateway.mode === 'local') say(`open ${gateway.url}/ in a browser: the demo accounts, and the mini program at ${gateway.url}/preview/`);
   say(`ready: ${gateway.url}/healthz`);
 }
 

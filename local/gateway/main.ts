@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { LocalCloud, SeedKind, startLocalCloud } from '../runtime';
 import { Gateway, GatewayMode, startGateway } from './server';
 import { startTimers, TimerScheduler } from './timers';
+import { previewRoutes } from '../preview';
 
 /**
  * Runs the gateway as a process: the local cloud over DATA_DIR, the HTTP server on PORT, and an
@@ -43,6 +44,8 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
   let gateway: Gateway;
   try {
     gateway = await startGateway({ cloud, port: options.port, host: options.host, mode: options.mode, publicUrl: options.publicUrl });
+    // The home page and the mini program's browser preview sign in through the header: local mode only.
+    if (gateway.mode === 'local') gateway.mount(previewRoutes({ cloud }));
   } catch (err) {
     await cloud.close();
     throw err;

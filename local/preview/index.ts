@@ -1,0 +1,150 @@
+/**
+ * The gateway's pages for people (local mode only):
+ *   GET /                        the home page: what the platform is, the demo accounts, the ways in
+ *   GET /preview/?as=<openid>    the mini program in the browser (build/preview, `npm run build:preview`)
+ *   GET /preview/accounts.json   the demo accounts with their names and units
+ *   GET /preview/mp/<path>       the mini program's own images (tab icons), from build/miniprogram
+ * Everything else under /preview/ is a file of build/preview/.
+ */
+import fs from 'node:fs';
+import http, { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { LocalCloud } from '../runtime';
+import type { Mount } from '../gateway/server';
+import { homePage, type HomeAccount } from './home';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface PreviewOptions {
+  cloud: LocalCloud;
+  /** the built preview (default build/preview) */
+  previewDir?: string;
+  /** the compiled mini program (default build/miniprogram) */
+  miniprogramDir?: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+};
+
+const ROLE_LABELS: Record<string, string> = { hq: '总行', branch: '支行', leader: '网格长', member: '网格员', marketing: '营销助理', maintenance: '维护助理' };
+
+/** The file under `dir` that `rel` names, or null when it would leave `dir` or is not a file. */
+function fileIn(dir: string, rel: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rel);
+  } catch {
+    return null;
+  }
+  const file = path.resolve(dir, `.${path.posix.normalize(`/${decoded}`)}`);
+  if (!file.startsWith(dir + path.sep)) return null;
+  return fs.existsSync(file) && fs.statSync(file).isFile() ? file : null;
+}
+
+function sendFile(res: ServerResponse, file: string, head: boolean): void {
+  const stat = fs.statSync(file);
+  res.writeHead(200, {
+    'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': stat.size,
+    // Rebuilt by `npm start` whenever the mini program changes: revalidate every time.
+    'Cache-Control': 'no-cache',
+    'Last-Modified': stat.mtime.toUTCString(),
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (head) res.end();
+  else fs.createReadStream(file).pipe(res);
+}
+
+function sendText(res: ServerResponse, status: number, type: string, text: string, head = false): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(head ? undefined : text);
+}
+
+/** The demo staff (fixed openids), with their names and units from the store. */
+async function demoAccounts(cloud: LocalCloud): Promise<HomeAccount[]> {
+  const { DEMO_ACCOUNTS } = require('../../scripts/seed/org') as { DEMO_ACCOUNTS: readonly { role: string; openid: string }[] };
+  const db: any = cloud.database();
+  const openids = DEMO_ACCOUNTS.map((a) => a.openid);
+  let staff: any[] = [];
+  let units: any[] = [];
+  try {
+    staff = (await db.collection('staff').where({ openid: db.command.in(openids) }).limit(100).get()).data;
+    const unitIds = [...new Set(staff.map((s) => s.unitId))];
+    if (unitIds.length) units = (await db.collection('units').where({ _id: db.command.in(unitIds) }).limit(100).get()).data;
+  } catch {
+    // an empty store (SEED=none): the accounts are listed without names
+  }
+  return DEMO_ACCOUNTS.map(({ role, openid }) => {
+    const s = staff.find((x) => x.openid === openid);
+    return { role, label: ROLE_LABELS[role] ?? role, openid, name: s?.name ?? '', unit: units.find((u) => u._id === s?.unitId)?.name ?? '', bound: !!s };
+  });
+}
+
+/** Whether this gateway serves a head-office console at /console/ (another mount may add one). */
+function probeConsole(req: IncomingMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = http.request({ host: req.socket.localAddress, port: req.socket.localPort, method: 'HEAD', path: '/console/', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 400);
+    });
+    probe.on('error', () => resolve(false));
+    probe.on('timeout', () => (probe.destroy(), resolve(false)));
+    probe.end();
+  });
+}
+
+/** The routes, as a gateway mount. */
+export function previewRoutes(options: PreviewOptions): Mount {
+  const previewDir = path.resolve(options.previewDir ?? path.join(ROOT, 'build', 'preview'));
+  const mpDir = path.resolve(options.miniprogramDir ?? path.join(ROOT, 'build', 'miniprogram'));
+  let accounts: { at: number; list: Promise<HomeAccount[]> } | null = null;
+  let consoleSeen: { at: number; has: Promise<boolean> } | null = null;
+  const cachedAccounts = () => {
+    if (!accounts || Date.now() - accounts.at > 10_000) accounts = { at: Date.now(), list: demoAccounts(options.cloud) };
+    return accounts.list;
+  };
+
+  return async (req, res, url) => {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) return false;
+    const p = url.pathname;
+    if (p === '/' || p === '/index.html') {
+      if (!consoleSeen || Date.now() - consoleSeen.at > 5_000) consoleSeen = { at: Date.now(), has: probeConsole(req) };
+      const [list, hasConsole] = await Promise.all([cachedAccounts(), consoleSeen.has]);
+      sendText(res, 200, 'text/html; charset=utf-8', homePage({ accounts: list, hasConsole, previewBuilt: fs.existsSync(path.join(previewDir, 'index.html')) }), head);
+      return true;
+    }
+    if (p === '/preview') {
+      res.writeHead(301, { Location: `/preview/${url.search}` }).end();
+      return true;
+    }
+    if (!p.startsWith('/preview/')) return false;
+    const rel = p.slice('/preview/'.length);
+    if (rel === 'accounts.json') {
+      sendText(res, 200, 'application/json; charset=utf-8', JSON.stringify(await cachedAccounts()), head);
+      return true;
+    }
+    if (rel.startsWith('mp/')) {
+      const file = fileIn(mpDir, rel.slice(3));
+      if (!file || !/\.(png|jpe?g|svg)$/.test(file)) return false;
+      sendFile(res, file, head);
+      return true;
+    }
+    const file = fileIn(previewDir, rel === '' ? 'index.html' : rel);
+    if (!file) {
+      if (rel !== '') return false;
+      sendText(res, 503, 'text/plain; charset=utf-8', 'The preview is not built yet: run `npm run build:preview` (npm start builds it).\n', head);
+      return true;
+    }
+    sendFile(res, file, head);
+    return true;
+  };
+}
