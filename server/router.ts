@@ -5,6 +5,7 @@ import { type Caller, resolveCaller } from './caller';
 import { AppError } from './errors';
 import { type Db, callerOpenid, getDb } from './db';
 import { type FieldSettings, loadSettings } from './settings';
+import { isWriteConflict } from './tx';
 import { parseInput } from './validate';
 
 /** What a handler receives besides its validated input. */
@@ -116,7 +117,9 @@ export function toEnvelope(err: unknown, fnName: string, action: string): Envelo
     return fail(err.code, err.message, { ...(err.reason ? { reason: err.reason } : {}), ...(err.details ? { details: err.details } : {}) });
   }
   const text = describe(err);
-  if (/TRANSACTION_CONFLICT|WriteConflict|write conflict/i.test(text)) {
+  // A write conflict that outlasted the transaction's retries (server/tx.ts), in whichever shape the SDK
+  // handed it over: nothing was written, so the user may simply try again.
+  if (isWriteConflict(err)) {
     return fail('CONFLICT', '数据正被他人修改，请重试', { reason: 'DB.CONFLICT' });
   }
   // Logged for operators; the client gets no internals. Messages never carry personal data in clear.

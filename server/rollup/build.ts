@@ -43,10 +43,12 @@ export interface ChunkResult {
 
 /** Starts a build: a new generation, empty cursor. */
 export async function startBuild(db: Db, kind: BuildState['kind'], range: BuildState['range'] = null, id = newId()): Promise<BuildState> {
+  const startedAt = Date.now();
+  const known = await unplaceable(db, startedAt);
   const s = await updateState(db, (x) => {
     if (x.builds.some((b) => b.id === id)) return null;
     if (kind === 'rebuild' && x.builds.some((b) => b.kind === 'rebuild')) return null;
-    const b: BuildState = { id, gen: x.nextGen, kind, range, startedAt: Date.now(), grid: null, after: null, built: false, planned: null, seq: 0, restarts: 0 };
+    const b: BuildState = { id, gen: x.nextGen, kind, range, startedAt, grid: null, after: null, built: false, planned: null, seq: 0, restarts: 0, known };
     return { ...x, nextGen: x.nextGen + 1, builds: [...x.builds, b] };
   });
   const b = s.builds.find((x) => x.id === id) ?? s.builds.find((x) => x.kind === kind && kind === 'rebuild');
@@ -68,19 +70,47 @@ export async function discardBuild(db: Db, id: string): Promise<void> {
   });
 }
 
-/** A delta no chunk can own, written since the build started, with entries the build keeps. */
+/**
+ * Deltas visible at `startedAt` the cursor cannot place: batches that may still have been in flight when it
+ * started (their writer's clock began up to a function's lifetime earlier), and the deltas of merchants
+ * moved since they were written (filed under the grid they left). All were committed before the build
+ * reads anything, so its records count them.
+ */
+async function unplaceable(db: Db, startedAt: number): Promise<string[]> {
+  const _ = db.command;
+  const out = new Set<string>();
+  const moved = new Map<string, string | null>();
+  await scanCollection<DeltaDoc>(db, ROLLUP_DELTAS, { multi: true }, { _id: true, at: true, mid: true, gid: true }, (page) => {
+    for (const d of page) {
+      if (d.at >= startedAt - IN_FLIGHT_MS) out.add(d._id);
+      if (d.mid) moved.set(d.mid, d.gid);
+    }
+  });
+  const mids = [...moved.keys()];
+  for (let i = 0; i < mids.length; i += 100) {
+    await scanCollection<DeltaDoc>(db, ROLLUP_DELTAS, { multi: false, mid: _.in(mids.slice(i, i + 100)) }, { _id: true, mid: true, gid: true }, (page) => {
+      for (const d of page) if (d.gid !== moved.get(d.mid!)) out.add(d._id);
+    });
+  }
+  return [...out];
+}
+
+/** A delta no chunk can own, committed since the build started, with entries the build keeps. */
 async function invalidated(db: Db, b: BuildState): Promise<boolean> {
   const _ = db.command;
-  const res = (await db.collection(ROLLUP_DELTAS).where({ multi: true, at: _.gte(b.startedAt - IN_FLIGHT_MS) }).limit(100).get()) as { data: DeltaDoc[] };
-  return res.data.some((d) => entriesFor(b, d.e).length > 0);
+  const res = (await db.collection(ROLLUP_DELTAS).where({ multi: true, at: _.gte(b.startedAt - IN_FLIGHT_MS) }).limit(1000).get()) as { data: DeltaDoc[] };
+  const known = new Set(b.known ?? []);
+  return res.data.some((d) => !known.has(d._id) && entriesFor(b, d.e).length > 0);
 }
 
 /** Starts the build over in a fresh generation (the old one is retired). */
 async function restart(db: Db, b: BuildState): Promise<BuildState | null> {
+  const startedAt = Date.now();
+  const known = await unplaceable(db, startedAt);
   const s = await updateState(db, (x) => {
     const cur = x.builds.find((y) => y.id === b.id);
     if (!cur || cur.gen !== b.gen) return null;
-    const fresh: BuildState = { ...cur, gen: x.nextGen, startedAt: Date.now(), grid: null, after: null, built: false, planned: null, seq: 0, restarts: cur.restarts + 1 };
+    const fresh: BuildState = { ...cur, gen: x.nextGen, startedAt, grid: null, after: null, built: false, planned: null, seq: 0, restarts: cur.restarts + 1, known };
     return { ...x, nextGen: x.nextGen + 1, builds: x.builds.map((y) => (y.id === b.id ? fresh : y)), retired: [...x.retired, { gen: cur.gen, at: 0 }] };
   });
   return s.builds.find((y) => y.id === b.id) ?? null;
@@ -218,7 +248,7 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
     for (const [path, n] of doc.inc) i[path] = n;
     writes.set(k, { e: { k, o: doc.owner, y: doc.year, ...(doc.ym ? { ym: doc.ym } : {}), p: doc.part, g: doc.grain, i }, markers: [`b.c${p.seq}`] });
   }
-  const counted = deltas.filter((d) => !d.dg.includes(gen));
+  const counted = deltas.filter((d) => !d.dg.includes(gen) && !d.multi);
   for (const d of counted) {
     for (const e of entriesFor(b, d.e)) {
       const w = writes.get(e.k);
@@ -280,7 +310,12 @@ export async function settleBuild(db: Db, id: string): Promise<BuildState | null
     const where: Record<string, unknown> = last === null ? { dg: _.neq(b.gen) } : { dg: _.neq(b.gen), _id: _.gt(last) };
     const res = (await db.collection(ROLLUP_DELTAS).where(where).orderBy('_id', 'asc').limit(100).get()) as { data: DeltaDoc[] };
     for (const d of res.data) {
-      if (d.multi && d.at < b.startedAt - IN_FLIGHT_MS) await db.collection(ROLLUP_DELTAS).doc(d._id).update({ data: { dg: _.addToSet(b.gen) } });
+      if ((b.known ?? []).includes(d._id) || (d.multi && d.at < b.startedAt - IN_FLIGHT_MS)) {
+        // Counted in the records: marked on the new documents as folded (a reader judging the delta by its
+        // markers must not add it again), then recorded as such.
+        await Promise.all(entriesFor(b, d.e).map((e) => applyToDoc(db, b.gen, { ...e, i: {} }, [`f.${d._id}`])));
+        await db.collection(ROLLUP_DELTAS).doc(d._id).update({ data: { dg: _.addToSet(b.gen) } });
+      }
       else if (!d.multi) await foldDelta(db, d, s);
     }
     if (res.data.length < 100) break;

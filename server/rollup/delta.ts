@@ -31,7 +31,7 @@ export interface DeltaDoc {
   ow: string[];
   /** Units (and the visiting staff member's units and grids) under which the owners sit: subtree reads. */
   sc: string[];
-  /** The one merchant the write is about, and its grid: where a generation build has reached (`build.ts`). */
+  /** The one merchant the write is about, and its grid after it: where a generation build has reached (`build.ts`). */
   mid: string | null;
   gid: string | null;
   /** Not attributable to one merchant in one grid (a batch, a transfer): a build under way starts over. */
@@ -75,8 +75,8 @@ export function deltaOf(incs: Increments, info: DeltaInfo = {}): DeltaDoc | null
     e,
     ow: [...owners],
     sc: [...scope],
-    mid: single ? info.merchantId! : null,
-    gid: single ? info.gridId! : null,
+    mid: info.merchantId ?? null,
+    gid: info.gridId ?? null,
     multi: !single,
     dg: [],
     doneAt: 0,

@@ -53,10 +53,10 @@ export function entriesFor(b: Pick<BuildState, 'range'> | null, entries: DeltaEn
 }
 
 /** The generations a delta is still to be folded into now. */
-export function gensToFold(s: RollupState, d: Pick<DeltaDoc, 'dg' | 'multi' | 'gid' | 'mid'>): { gen: number; build: BuildState | null }[] {
+export function gensToFold(s: RollupState, d: Pick<DeltaDoc, '_id' | 'dg' | 'multi' | 'gid' | 'mid'>): { gen: number; build: BuildState | null }[] {
   const out: { gen: number; build: BuildState | null }[] = [];
   if (!d.dg.includes(s.gen)) out.push({ gen: s.gen, build: null });
-  for (const b of s.builds) if (!d.dg.includes(b.gen) && !d.multi && passed(b, d.gid, d.mid)) out.push({ gen: b.gen, build: b });
+  for (const b of s.builds) if (!d.dg.includes(b.gen) && !d.multi && !(b.known ?? []).includes(d._id) && passed(b, d.gid, d.mid)) out.push({ gen: b.gen, build: b });
   return out;
 }
 

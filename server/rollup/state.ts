@@ -28,6 +28,11 @@ export interface BuildState {
   planned: { grid: string; after: string | null; end: string; seq: number } | null;
   seq: number;
   restarts: number;
+  /**
+   * Deltas committed when the build started that its cursor cannot place: batches, and the earlier
+   * deltas of a merchant since moved to another grid (filed under the old grid). Its records count them.
+   */
+  known: string[];
 }
 
 export interface RollupState {
