@@ -6,7 +6,7 @@ import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { type BuildState, type RollupState, readState, updateState } from './state';
-import { Increments, ROLLUP_MARKS, readDoc } from './store';
+import { Increments, ROLLUPS, ROLLUP_MARKS, readDoc } from './store';
 import { inTransaction } from '../tx';
 
 /**
@@ -322,7 +322,19 @@ export async function settleBuild(db: Db, id: string): Promise<BuildState | null
     last = res.data[res.data.length - 1]._id;
   }
   if (await invalidated(db, b)) return restart(db, b);
+  if (b.kind === 'rebuild') await dropChunkMarkers(db, b.gen);
   return b;
+}
+
+/** Chunk markers only guard a chunk's retry: gone before the generation serves (the bank's would grow with every chunk). */
+async function dropChunkMarkers(db: Db, gen: number): Promise<void> {
+  const _ = db.command;
+  for (;;) {
+    const res = (await db.collection(ROLLUPS).where({ gen, b: _.exists(true) }).field({ _id: true }).limit(1000).get()) as { data: { _id: string }[] };
+    if (!res.data.length) return;
+    await db.collection(ROLLUPS).where({ _id: _.in(res.data.map((d) => d._id)) }).update({ data: { b: _.remove() } });
+    if (res.data.length < 1000) return;
+  }
 }
 
 /** Makes a built rebuild the serving generation (one small transaction); the old one is retired. */
