@@ -1,4 +1,4 @@
-import { type Db, newId } from '../../server';
+import { type Db, fieldError, newId } from '../../server';
 import {
   type ReconcileJob,
   type ReconcileResult,
@@ -50,6 +50,8 @@ export async function driveJob<K extends Kind>(db: Db, jobId: string, kind: K, s
       const done = isDone(kind, s);
       await db.collection('jobs').doc(jobId).update({ data: { state: s, ...summary(kind, s), heartbeatAt: new Date(), ...(done ? { status: 'done', finishedAt: new Date() } : {}) } });
     }
+    // Budget spent: released, so the next call from the screen, or the timer, goes on at once.
+    if (!isDone(kind, s)) await db.collection('jobs').doc(jobId).update({ data: { heartbeatAt: new Date(0) } });
   } catch (err) {
     // A failed step is retried: by the timer once the heartbeat is stale (chunks are idempotent).
     await db.collection('jobs').doc(jobId).update({ data: { lastError: err instanceof Error ? err.message : String(err), heartbeatAt: new Date(0) } });
@@ -78,6 +80,20 @@ export async function runRebuild(db: Db, byStaffId: string | null, now: Date, bu
   await db.collection('jobs').add({ data: { _id: jobId, kind: 'rebuild', status: 'running', progress: 0, byStaffId, state, heartbeatAt: now, createdAt: now } });
   const end = await driveJob(db, jobId, 'rebuild', state, budgetMs);
   return { ...end, jobId };
+}
+
+/**
+ * Goes on with a roll-up job of `kind` (a call from the screen that started it): steps it within the
+ * budget unless another call is stepping it now (fresh heartbeat), and answers its state.
+ */
+export async function continueJob<K extends Kind>(db: Db, jobId: string, kind: K, budgetMs = JOB_BUDGET_MS): Promise<{ state: StateOf<K>; status: 'running' | 'done' }> {
+  const res = (await db.collection('jobs').doc(jobId).get()) as { data: any };
+  const job = Array.isArray(res.data) ? res.data[0] : res.data;
+  if (!job || job.kind !== kind) throw fieldError('jobId', '任务不存在', 'JOB.NOT_FOUND');
+  let state = job.state as StateOf<K>;
+  const busy = job.heartbeatAt && Date.now() - new Date(job.heartbeatAt).getTime() < 5_000;
+  if (job.status === 'running' && !busy) state = await driveJob(db, jobId, kind, state, budgetMs);
+  return { state, status: isDone(kind, state) ? 'done' : 'running' };
 }
 
 /** The timer's part: steps on roll-up jobs whose call ended before they were done. */

@@ -62,11 +62,12 @@ export const panelInput = z.strictObject({
   period: periodInput,
 });
 
+/** With `jobId`, the call goes on with that reconciliation or rebuild (steps it further) and answers where it is. */
 export const reconcileInput = z
-  .strictObject({ from: dayInput.optional(), to: dayInput.optional() })
+  .strictObject({ from: dayInput.optional(), to: dayInput.optional(), jobId: idSchema.optional() })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { message: '结束日期不能早于开始日期', path: ['to'] });
 
-export const rebuildInput = z.strictObject({ parts: z.array(z.enum(['stock', 'flow'])).min(1).max(2).optional() });
+export const rebuildInput = z.strictObject({ parts: z.array(z.enum(['stock', 'flow'])).min(1).max(2).optional(), jobId: idSchema.optional() });
 
 /** One figure with its comparisons. */
 export interface FigureWithChange {

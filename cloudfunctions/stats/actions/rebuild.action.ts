@@ -1,6 +1,6 @@
 import { rebuildInput } from '../../../shared/contracts/stats.contract';
 import { defineAction } from '../../../server';
-import { runRebuild } from '../stats.jobs';
+import { continueJob, runRebuild } from '../stats.jobs';
 
 /**
  * `rebuild` (head office): recomputes every roll-up from the raw records into a new generation and then
@@ -10,7 +10,11 @@ import { runRebuild } from '../stats.jobs';
 export const rebuild = defineAction({
   schema: rebuildInput,
   roles: ['hq'],
-  async handler(_input, ctx) {
+  async handler(input, ctx) {
+    if (input.jobId) {
+      const { state, status } = await continueJob(ctx.db, input.jobId, 'rebuild');
+      return { ...state, jobId: input.jobId, status };
+    }
     return runRebuild(ctx.db, ctx.caller.staffId, ctx.now);
   },
 });
