@@ -87,6 +87,9 @@ export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: st
   const data: Record<string, unknown> = {};
   for (const [path, n] of Object.entries(e.i)) if (n) data[path] = _.inc(n);
   for (const m of markers) data[m] = 1;
+  // Documents written before generations existed learn their key and generation (pruning finds them by key).
+  data.k = e.k;
+  data.gen = gen;
   for (let attempt = 0; attempt < 5; attempt++) {
     const res = (await db.collection(ROLLUPS).where({ _id: id, [markers[0]]: _.exists(false) }).update({ data })) as { stats?: { updated?: number } };
     if (res?.stats?.updated) return true;
@@ -235,23 +238,30 @@ function addInto(doc: Record<string, any>, inc: Record<string, number>): void {
  */
 export function mergeDeltas(docs: RollupDoc[], deltas: DeltaDoc[], gen: number, accept: (e: DeltaEntry, meta: OwnerMeta | null) => OwnerMeta | null): RollupDoc[] {
   if (!deltas.length) return docs;
-  const byKey = new Map<string, RollupDoc>();
+  // Copy on write: most documents of a wide read receive nothing.
+  const out = [...docs];
+  const byKey = new Map<string, { i: number; copied: boolean }>();
   const metas = new Map<string, OwnerMeta>();
-  const out = docs.map((d) => {
-    const copy = structuredClone(d);
-    byKey.set(d.k ?? d._id, copy);
+  docs.forEach((d, i) => {
+    byKey.set(d.k ?? d._id, { i, copied: false });
     if (!metas.has(d.owner)) metas.set(d.owner, { owner: d.owner, ownerType: d.ownerType, ownerId: d.ownerId, kind: d.kind, name: d.name, path: d.path, parentId: d.parentId });
-    return copy;
   });
   for (const d of deltas) {
     for (const e of d.e) {
-      let doc = byKey.get(e.k);
-      if (doc?.f?.[d._id]) continue;
-      if (!doc) {
+      const at = byKey.get(e.k);
+      if (at && out[at.i].f?.[d._id]) continue;
+      let doc: RollupDoc;
+      if (at) {
+        if (!at.copied) {
+          out[at.i] = structuredClone(out[at.i]);
+          at.copied = true;
+        }
+        doc = out[at.i];
+      } else {
         const meta = accept(e, metas.get(e.o) ?? null);
         if (!meta) continue;
         doc = { _id: rid(gen, e.k), ...meta, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen } as RollupDoc;
-        byKey.set(e.k, doc);
+        byKey.set(e.k, { i: out.length, copied: true });
         out.push(doc);
       }
       addInto(doc as unknown as Record<string, any>, e.i);
