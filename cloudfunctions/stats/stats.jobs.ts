@@ -1,5 +1,6 @@
 import { type Db, fieldError, newId } from '../../server';
 import {
+  BuildAbandoned,
   type ReconcileJob,
   type ReconcileResult,
   type RebuildJob,
@@ -53,8 +54,11 @@ export async function driveJob<K extends Kind>(db: Db, jobId: string, kind: K, s
     // Budget spent: released, so the next call from the screen, or the timer, goes on at once.
     if (!isDone(kind, s)) await db.collection('jobs').doc(jobId).update({ data: { heartbeatAt: new Date(0) } });
   } catch (err) {
-    // A failed step is retried: by the timer once the heartbeat is stale (chunks are idempotent).
-    await db.collection('jobs').doc(jobId).update({ data: { lastError: err instanceof Error ? err.message : String(err), heartbeatAt: new Date(0) } });
+    const message = err instanceof Error ? err.message : String(err);
+    // Given up for good: the job has failed. Any other failed step is retried, by the timer once the
+    // heartbeat is stale (chunks are idempotent).
+    if (err instanceof BuildAbandoned) await db.collection('jobs').doc(jobId).update({ data: { status: 'failed', error: message, finishedAt: new Date() } });
+    else await db.collection('jobs').doc(jobId).update({ data: { lastError: message, heartbeatAt: new Date(0) } });
     throw err;
   }
   return s;

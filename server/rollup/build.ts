@@ -33,6 +33,11 @@ const IN_FLIGHT_MS = 60_000;
 /** A build that had to start over this often gives up (imports or transfers keep landing). */
 const MAX_RESTARTS = 20;
 
+/** A build given up for good (its generation is discarded): its job has failed, and retrying it is pointless. */
+export class BuildAbandoned extends Error {
+  override readonly name = 'BuildAbandoned';
+}
+
 export interface ChunkResult {
   merchants: number;
   visits: number;
@@ -211,7 +216,10 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
   let b = await buildOf(db, id);
   if (!b) return { build: null, chunk: null };
   if (await invalidated(db, b)) {
-    if (b.restarts >= MAX_RESTARTS) throw new Error('roll-up build: writes over many merchants keep landing; try again when imports are done');
+    if (b.restarts >= MAX_RESTARTS) {
+      await discardBuild(db, b.id);
+      throw new BuildAbandoned('roll-up build: writes over many merchants keep landing; try again when imports are done');
+    }
     return { build: await restart(db, b), chunk: null };
   }
   if (b.built) return { build: b, chunk: null };
