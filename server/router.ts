@@ -6,8 +6,8 @@ import { AppError } from './errors';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from './bounds';
 import { type Db, callerOpenid, getDb } from './db';
 import { type FieldSettings, loadSettings } from './settings';
-import { parseInput } from './validate';
 import { isWriteConflict } from './tx';
+import { parseInput } from './validate';
 
 /** What a handler receives besides its validated input. */
 export interface ActionContext {
@@ -120,6 +120,8 @@ export function toEnvelope(err: unknown, fnName: string, action: string): Envelo
   if (err instanceof AppError && (ERROR_CODES as readonly string[]).includes(err.code)) {
     return fail(err.code, err.message, { ...(err.reason ? { reason: err.reason } : {}), ...(err.details ? { details: err.details } : {}) });
   }
+  // A write conflict that outlasted the transaction's retries (server/tx.ts), in whichever shape the SDK
+  // handed it over: nothing was written, so the user may simply try again.
   if (isWriteConflict(err)) {
     return fail('CONFLICT', '数据正被他人修改，请重试', { reason: 'DB.CONFLICT' });
   }

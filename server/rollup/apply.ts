@@ -62,16 +62,16 @@ export function addMerchantChange(incs: Increments, before: MerchantLike | null,
 }
 
 /**
- * Updates every counter a merchant write changes, inside the write's transaction (`before` null on
- * create, `after` null on delete). Deposit balances are needed only when the acquiring dates or the owners
+ * Records every counter a merchant write changes, inside the write's transaction, as one delta document
+ * (`before` null on create, `after` null on delete); it is folded into the roll-ups after the commit. Deposit balances are needed only when the acquiring dates or the owners
  * change; they are loaded when not given.
  */
 export async function applyMerchantChange(
   tx: Db | Tx,
   before: MerchantLike | null,
   after: MerchantLike | null,
-  opts: { deposits?: Record<Month, number>; credits?: Record<Month, MonthCredit>; db?: Db } = {},
-): Promise<void> {
+  opts: { deposits?: Record<Month, number>; credits?: Record<Month, MonthCredit>; db?: Db; at?: Date } = {},
+): Promise<string | null> {
   let deposits = opts.deposits;
   let credits = opts.credits;
   const ownersChanged = merchantOwners(before).join() !== merchantOwners(after).join();
@@ -86,7 +86,8 @@ export async function applyMerchantChange(
   }
   const incs = new Increments();
   addMerchantChange(incs, before, after, deposits ?? {}, credits ?? {});
-  await flushIncrements(tx, incs);
+  const moved = Boolean(before && after && (before.gridId !== after.gridId || ownersChanged));
+  return flushIncrements(tx, incs, { merchantId: after?._id ?? before?._id, gridId: after?.gridId ?? before?.gridId, moved, at: opts.at });
 }
 
 /** Adds the change of one merchant's credit figures of a month (an import) to `incs`. */
@@ -138,11 +139,12 @@ export function addVisitFlows(incs: Increments, visit: VisitLike, merchant: Merc
 }
 
 /**
- * Counts a submitted visit, inside the submit's transaction: workload by type (flagged apart) for every
+ * Counts a submitted visit, inside the submit's transaction (one delta document, plus the merchant's
+ * revisit mark, which only writes to that merchant serialise on): workload by type (flagged apart) for every
  * unit of its path, the merchant's market and the staff member; for a revisit of an acquiring merchant,
  * the distinct-merchants-revisited counter of each day, month and year it is the first revisit of.
  */
-export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant: MerchantLike | null): Promise<void> {
+export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant: MerchantLike | null, opts: { staffPath?: string[]; at?: Date } = {}): Promise<string | null> {
   const incs = new Increments();
   const day = addVisitFlows(incs, visit, merchant);
   if (day && visit.type === 'revisit' && merchant && isAcquiringOn(merchant, day)) {
@@ -166,5 +168,6 @@ export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant:
       await tx.collection(ROLLUP_MARKS).doc(markId).set({ data: next });
     }
   }
-  await flushIncrements(tx, incs);
+  const gridId = merchant?.gridId ?? (visit as { gridId?: string }).gridId;
+  return flushIncrements(tx, incs, { merchantId: visit.merchantId, gridId, staffPath: opts.staffPath, at: opts.at });
 }

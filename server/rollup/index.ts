@@ -4,3 +4,7 @@ export * from './apply';
 export * from './read';
 export * from './rebuild';
 export * from './reconcile';
+export * from './delta';
+export * from './fold';
+export * from './state';
+export * from './build';

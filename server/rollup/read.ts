@@ -13,6 +13,9 @@ import {
   monthOf,
   yearOf,
 } from '../../shared/domain/metrics.rules';
+import type { DeltaEntry } from './delta';
+import { READ_SPAN_LIMIT_MS, loadVisibleDeltas, mergeDeltas } from './fold';
+import { readState } from './state';
 import { type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc } from './store';
 
 /** The roll-up documents of one owner: running totals, year documents by `YYYY`, day documents by `YYYY-MM`. */
@@ -71,6 +74,9 @@ async function fetchAll(db: Db, where: object, fields: Record<string, true> | nu
  * documents of `minYear` onwards, and the day documents of the months listed (`YYYY-MM`: the months whose
  * days a period reads — a day or range period, or a stock at a day that is not a month end). With `months`
  * (`MM`, see `monthsFor`) year documents come with only those months.
+ *
+ * Exact whatever the fold has done: the serving generation's documents and, in the same round trip, the
+ * deltas not yet folded into them (see `fold.ts`), added to each document that does not carry them.
  */
 export async function loadOwnerDocs(
   db: Db,
@@ -80,17 +86,54 @@ export async function loadOwnerDocs(
   months?: string[],
 ): Promise<Map<string, OwnerDocs>> {
   const _ = db.command;
+  const state = await readState(db);
+  const gen = state.gen;
+  // Generation 0 documents written before generations existed carry no `gen`.
+  const inGen = gen === 0 ? { gen: _.in([0, null]) } : { gen };
   // One request whose branches each fix `grain`: the year range is then part of the index key
   // (owner|path|parentId, …, grain, year), so older years are never read, let alone decoded.
-  const branches: Record<string, unknown>[] = [{ ...where, grain: 'year', year: _.gte(minYear) }, { ...where, grain: 'all' }];
-  if (dayMonths.length) branches.push({ ...where, grain: 'day', ym: _.in([...new Set(dayMonths)]) });
-  return groupByOwner(await fetchAll(db, _.or(branches), months ? rollupFields(months) : null));
+  const branches: Record<string, unknown>[] = [{ ...where, ...inGen, grain: 'year', year: _.gte(minYear) }, { ...where, ...inGen, grain: 'all' }];
+  const wantMonths = new Set(dayMonths);
+  if (dayMonths.length) branches.push({ ...where, ...inGen, grain: 'day', ym: _.in([...wantMonths]) });
+  for (let attempt = 0; ; attempt++) {
+    const started = Date.now();
+    const [docs, deltas] = await Promise.all([fetchAll(db, _.or(branches), months ? rollupFields(months) : null), loadVisibleDeltas(db, deltaScope(where), gen)]);
+    // The two reads must be close together for the deltas to be judged right (READ_WINDOW_MS).
+    if (Date.now() - started > READ_SPAN_LIMIT_MS && attempt < 2) continue;
+    const accept = (e: DeltaEntry, meta: OwnerMeta | null): OwnerMeta | null => {
+      if (e.g === 'year' ? e.y < minYear : e.g === 'day' ? !wantMonths.has(e.ym!) : false) return null;
+      if (typeof where.owner === 'string') return e.o === where.owner ? (meta ?? bareMeta(e.o)) : null;
+      // A document of an owner the read found nothing of is left out until the fold creates it: its
+      // labels (kind, parent, path) are not known here.
+      if (!meta) return null;
+      if (where.ownerType !== undefined && meta.ownerType !== where.ownerType) return null;
+      if (where.parentId !== undefined && meta.parentId !== where.parentId) return null;
+      if (where.kind !== undefined && meta.kind !== where.kind) return null;
+      if (typeof where.path === 'string' && !meta.path.includes(where.path)) return null;
+      return meta;
+    };
+    return groupByOwner(mergeDeltas(docs, deltas, gen, accept));
+  }
+}
+
+/** The deltas a read may need: those touching the owner, or anything under the unit of a subtree read. */
+function deltaScope(where: Record<string, unknown>): Record<string, unknown> {
+  if (typeof where.owner === 'string') return { ow: where.owner };
+  const unit = where.parentId ?? where.path;
+  return typeof unit === 'string' ? { sc: unit } : {};
+}
+
+function bareMeta(owner: string): OwnerMeta {
+  const id = owner.slice(2);
+  const t = owner[0];
+  const ownerType = t === 'u' ? 'unit' : t === 'k' ? 'market' : t === 'a' ? 'area' : 'staff';
+  return { owner, ownerType, ownerId: id, kind: ownerType === 'area' ? 'area' : ownerType, name: id === 'city' ? '城区' : id === 'township' ? '乡镇' : id, path: [], parentId: null };
 }
 
 /** The fields figures read: the owner's labels, totals (`c`), days (`d`), and the listed months (`m.MM`). */
 function rollupFields(months: string[]): Record<string, true> {
   const fields: Record<string, true> = {};
-  for (const f of ['owner', 'ownerType', 'ownerId', 'kind', 'name', 'path', 'parentId', 'year', 'ym', 'part', 'grain', 'c', 'd']) fields[f] = true;
+  for (const f of ['owner', 'ownerType', 'ownerId', 'kind', 'name', 'path', 'parentId', 'year', 'ym', 'part', 'grain', 'c', 'd', 'k', 'gen', 'f']) fields[f] = true;
   for (const mm of new Set(months)) fields[`m.${mm}`] = true;
   return fields;
 }

@@ -1,12 +1,11 @@
 import type { Db } from '../db';
-import { type Day, type Month, type MonthCredit, isAcquiringOn, toDay } from '../../shared/domain/metrics.rules';
-import { allActiveVersions, isServed } from '../periods';
-import { type MerchantLike, type VisitLike, addMerchantChange, addVisitFlows, merchantOwners } from './apply';
-import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
+import { type Day, type Month, isAcquiringOn } from '../../shared/domain/metrics.rules';
+import { type MerchantLike, type VisitLike, addVisitFlows, merchantOwners } from './apply';
+import { buildStep, flipBuild, settleBuild, startBuild } from './build';
+import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
 
 /** Fields of a merchant the roll-ups need (kept small when paging through every merchant). */
 export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
-const VISIT_FIELDS = { _id: true, merchantId: true, staffId: true, type: true, day: true, at: true, isFlagged: true, unitPath: true };
 
 /** Pages through a whole collection by `_id` (no deep skip), calling `each` per page. */
 export async function scanCollection<T extends { _id: string }>(db: Db, coll: string, where: Record<string, unknown>, fields: Record<string, boolean> | null, each: (page: T[]) => void | Promise<void>): Promise<number> {
@@ -93,13 +92,13 @@ function fallbackMeta(owner: string): OwnerMeta {
   return { owner, ownerType, ownerId: id, kind: ownerType === 'area' ? 'area' : 'unknown', name: AREA_NAMES[id] ?? id, path: [], parentId: null };
 }
 
-/** Turns accumulated increments into whole roll-up documents. */
+/** Turns accumulated increments into whole roll-up documents of generation 0 (seed, benchmarks). */
 export function docsFromIncrements(incs: Increments, metas: Map<string, OwnerMeta>): RollupDoc[] {
   const out: RollupDoc[] = [];
   for (const [id, doc] of incs.docs) {
     const meta = metas.get(doc.owner) ?? fallbackMeta(doc.owner);
     const nested = nestedFrom(doc.inc);
-    out.push({ _id: id, ...(meta as OwnerMeta), ...docShape(doc), ...nested });
+    out.push({ _id: id, ...(meta as OwnerMeta), ...docShape(doc), ...nested, k: id, gen: 0 });
   }
   return out;
 }
@@ -114,17 +113,6 @@ export async function insertAll(db: Db, coll: string, docs: Record<string, unkno
   for (let i = 0; i < docs.length; i += batch) await db.collection(coll).add({ data: docs.slice(i, i + batch) });
 }
 
-/** Removes every document of a collection matching `where`, in pages. */
-async function removeWhere(db: Db, coll: string, where: Record<string, unknown>): Promise<void> {
-  for (;;) {
-    const res = (await db.collection(coll).where(where).field({ _id: true }).limit(1000).get()) as { data: { _id: string }[] };
-    if (!res.data.length) return;
-    const _ = db.command;
-    await db.collection(coll).where({ _id: _.in(res.data.map((d) => d._id)) }).remove();
-    if (res.data.length < 1000) return;
-  }
-}
-
 export interface RebuildResult {
   merchants: number;
   visits: number;
@@ -134,63 +122,84 @@ export interface RebuildResult {
   ms: number;
 }
 
-/** Reads every merchant and its serving deposit balances and credit figures into memory (roll-up fields only). */
-export async function loadMerchantsAndDeposits(db: Db, depositWhere: Record<string, unknown> = {}): Promise<{ merchants: Map<string, MerchantLike>; deposits: Map<string, Record<Month, number>>; credits: Map<string, Record<Month, MonthCredit>>; depositRows: number }> {
+/** Reads every merchant and its deposit balances into memory (roll-up fields only). */
+export async function loadMerchantsAndDeposits(db: Db, depositWhere: Record<string, unknown> = {}): Promise<{ merchants: Map<string, MerchantLike>; deposits: Map<string, Record<Month, number>>; depositRows: number }> {
   const merchants = new Map<string, MerchantLike>();
   await scanCollection<any>(db, 'merchants', {}, MERCHANT_FIELDS, (page) => {
     for (const m of page) merchants.set(m._id, m);
   });
   const deposits = new Map<string, Record<Month, number>>();
-  const depActive = await allActiveVersions(db, 'deposits');
-  const depositRows = await scanCollection<any>(db, 'deposits', depositWhere, { _id: true, merchantId: true, month: true, balanceFen: true, version: true }, (page) => {
+  const depositRows = await scanCollection<any>(db, 'deposits', depositWhere, { _id: true, merchantId: true, month: true, balanceFen: true }, (page) => {
     for (const d of page) {
-      if (!isServed(d, depActive)) continue;
       let rec = deposits.get(d.merchantId);
       if (!rec) deposits.set(d.merchantId, (rec = {}));
       rec[d.month] = d.balanceFen ?? 0;
     }
   });
-  const credits = new Map<string, Record<Month, MonthCredit>>();
-  const crActive = await allActiveVersions(db, 'credit');
-  await scanCollection<any>(db, 'credits', {}, { _id: true, merchantId: true, month: true, grantedFen: true, grantedAt: true, drawnFen: true, version: true }, (page) => {
-    for (const c of page) {
-      if (!c.month || !isServed(c, crActive)) continue;
-      let rec = credits.get(c.merchantId);
-      if (!rec) credits.set(c.merchantId, (rec = {}));
-      rec[c.month] = { grantedFen: c.grantedFen ?? 0, grantedAt: c.grantedAt ?? null, drawnFen: c.drawnFen ?? 0 };
-    }
-  });
-  return { merchants, deposits, credits, depositRows };
+  return { merchants, deposits, depositRows };
+}
+
+/** A rebuild's progress, carried from one step to the next (a job document keeps it between calls). */
+export interface RebuildJob {
+  buildId: string | null;
+  status: 'running' | 'done';
+  /** The generation built (and, once done, serving). */
+  gen: number | null;
+  chunks: number;
+  merchants: number;
+  visits: number;
+  deposits: number;
+  docs: number;
+  marks: number;
+  restarts: number;
+  startedAt: number;
+}
+
+export function newRebuildJob(): RebuildJob {
+  return { buildId: null, status: 'running', gen: null, chunks: 0, merchants: 0, visits: 0, deposits: 0, docs: 0, marks: 0, restarts: 0, startedAt: Date.now() };
 }
 
 /**
- * Recomputes every roll-up from the raw records (merchants, deposit balances, visits) and replaces the
- * stored ones: used after seeding, and as the repair the reconciliation job points to. `parts` limits it to
- * the stock counters (after an import: visits do not change) or the visit counters.
+ * One step of a rebuild, far inside a function's time limit: start a new generation, build one chunk
+ * (see build.ts), or, once every grid is built, fold what came in meanwhile and flip the serving
+ * generation. Dashboards read the old generation, complete and exact, until the flip; a rebuild stopped
+ * at any point leaves them as they were, and goes on from its cursor when stepped again.
  */
-export async function rebuildRollups(db: Db, opts: { parts?: ('stock' | 'flow')[] } = {}): Promise<RebuildResult> {
+export async function rebuildStep(db: Db, job: RebuildJob = newRebuildJob()): Promise<RebuildJob> {
+  if (job.status === 'done') return job;
+  if (!job.buildId) {
+    const b = await startBuild(db, 'rebuild');
+    return { ...job, buildId: b.id, gen: b.gen };
+  }
+  const { build, chunk } = await buildStep(db, job.buildId);
+  if (!build) return { ...job, status: 'done' };
+  const next: RebuildJob = { ...job, gen: build.gen, restarts: build.restarts };
+  if (build.gen !== job.gen && job.gen !== null) Object.assign(next, { chunks: 0, merchants: 0, visits: 0, deposits: 0, docs: 0, marks: 0 });
+  if (chunk) {
+    next.chunks++;
+    next.merchants += chunk.merchants;
+    next.visits += chunk.visits;
+    next.deposits += chunk.deposits;
+    next.docs += chunk.docs;
+    next.marks += chunk.marks;
+    return next;
+  }
+  if (!build.built) return next;
+  const settled = await settleBuild(db, build.id);
+  if (!settled || settled.gen !== build.gen || !settled.built) return { ...next, gen: settled?.gen ?? next.gen, restarts: settled?.restarts ?? next.restarts };
+  await flipBuild(db, build.id);
+  return { ...next, status: 'done' };
+}
+
+/**
+ * Recomputes every roll-up from the raw records (merchants, deposit balances, visits) into a new
+ * generation and makes it the serving one: used as the repair the reconciliation job points to. Runs
+ * every step in this call (the job runner steps it across calls instead). `parts` is accepted for
+ * callers of the former API; a generation is always built whole.
+ */
+export async function rebuildRollups(db: Db, _opts: { parts?: ('stock' | 'flow')[] } = {}): Promise<RebuildResult> {
   const started = Date.now();
-  const parts = opts.parts ?? ['stock', 'flow'];
-  const metas = await loadOwnerMetas(db);
-  const { merchants, deposits, credits, depositRows } = await loadMerchantsAndDeposits(db);
-  const incs = new Increments();
-  if (parts.includes('stock')) for (const m of merchants.values()) addMerchantChange(incs, null, m, deposits.get(m._id!) ?? {}, credits.get(m._id!) ?? {});
-  const marks = new MarkSet();
-  let visits = 0;
-  if (parts.includes('flow')) {
-    visits = await scanCollection<any>(db, 'visits', {}, VISIT_FIELDS, (page) => {
-      for (const v of page) addVisitToComputation(incs, marks, { ...v, day: v.day ?? toDay(v.at) }, merchants.get(v.merchantId) ?? null);
-    });
-  }
-  const _ = db.command;
-  const removeParts: string[] = parts.includes('stock') ? [...parts, 'all'] : [...parts];
-  await removeWhere(db, ROLLUPS, { part: _.in(removeParts) });
-  const docs = docsFromIncrements(incs, metas);
-  await insertAll(db, ROLLUPS, docs as unknown as Record<string, unknown>[]);
-  const mdocs = markDocs(marks);
-  if (parts.includes('flow')) {
-    await removeWhere(db, ROLLUP_MARKS, {});
-    await insertAll(db, ROLLUP_MARKS, mdocs);
-  }
-  return { merchants: merchants.size, visits, deposits: depositRows, docs: docs.length, marks: mdocs.length, ms: Date.now() - started };
+  let job = newRebuildJob();
+  while (job.status !== 'done') job = await rebuildStep(db, job);
+  return { merchants: job.merchants, visits: job.visits, deposits: job.deposits, docs: job.docs, marks: job.marks, ms: Date.now() - started };
 }

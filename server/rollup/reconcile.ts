@@ -1,9 +1,10 @@
 import type { Db } from '../db';
-import { type Day, type MonthCredit, addDay, allMerchantEvents, decomposeRange, toDay } from '../../shared/domain/metrics.rules';
-import { activeVersions, isServed } from '../periods';
-import { type MerchantLike, merchantOwners } from './apply';
-import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection, scanMonths } from './rebuild';
-import { Increments, ROLLUPS, type RollupDoc, nestedFrom } from './store';
+import { type Day, addDay, decomposeRange } from '../../shared/domain/metrics.rules';
+import { buildOf, buildStep, discardBuild, settleBuild, startBuild } from './build';
+import { loadVisibleDeltas, mergeDeltas, rangeScope } from './fold';
+import { scanCollection } from './rebuild';
+import { readState } from './state';
+import { type OwnerMeta, ROLLUPS, type RollupDoc, rid } from './store';
 
 /** One counter whose stored value differs from the value recomputed from the raw records. */
 export interface RollupDifference {
@@ -39,108 +40,146 @@ function compare(out: RollupDifference[], docId: string, owner: string, period: 
   return n;
 }
 
-/**
- * Recomputes the roll-ups of [from, to] from the raw records and reports every stored counter that differs:
- * each day's counters, and the month and year totals of months and years the range covers whole. Visits
- * of the period are read by day; every merchant is read once because a merchant's acquiring, filing and
- * credit dates decide on which days it counts. On correct data the list is empty.
- */
-export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): Promise<ReconcileResult> {
-  const started = Date.now();
-  const { from, to } = range;
-  const parts = decomposeRange(from, to);
-  const months: string[] = [];
-  for (let d = from; d <= to; d = addDay(d, 1)) if (!months.includes(d.slice(0, 7))) months.push(d.slice(0, 7));
-  // Deposits of the range's months only: a month's balance makes events in that month alone.
+/** A reconciliation's progress between steps (a job document keeps it between calls). */
+export interface ReconcileJob {
+  range: { from: Day; to: Day };
+  buildId: string | null;
+  phase: 'build' | 'compare-built' | 'compare-serving' | 'done';
+  /** `_id` cursor of the compare phases. */
+  after: string | null;
+  checkedDocs: number;
+  checkedValues: number;
+  differenceCount: number;
+  /** The first `MAX_LISTED` differences. */
+  differences: RollupDifference[];
+  startedAt: number;
+}
+
+const MAX_LISTED = 500;
+const PAGE = 200;
+
+export function newReconcileJob(range: { from: Day; to: Day }): ReconcileJob {
+  return { range, buildId: null, phase: 'build', after: null, checkedDocs: 0, checkedValues: 0, differenceCount: 0, differences: [], startedAt: Date.now() };
+}
+
+/** One generation's documents by key, with the deltas not yet folded into them added (exact now). */
+async function exactDocs(db: Db, gen: number, keys: string[], owners: string[]): Promise<Map<string, RollupDoc>> {
   const _ = db.command;
-  // Whole merchant documents, trimmed here to the fields the roll-ups read: the local engine's projection
-  // costs more than reading the documents whole.
-  const merchants = new Map<string, MerchantLike>();
-  const keys = Object.keys(MERCHANT_FIELDS);
-  await scanCollection<any>(db, 'merchants', {}, null, (page) => {
-    for (const m of page) {
-      const t: Record<string, unknown> = {};
-      for (const k of keys) if (m[k] !== undefined) t[k] = m[k];
-      merchants.set(m._id, t as MerchantLike);
-    }
-  });
-  const deposits = new Map<string, Record<string, number>>();
-  const depActive = await activeVersions(db, 'deposits', months);
-  await scanMonths<any>(db, 'deposits', 'month', months, { _id: true, merchantId: true, month: true, balanceFen: true, version: true }, (page) => {
-    for (const d of page) {
-      if (!isServed(d, depActive)) continue;
-      let rec = deposits.get(d.merchantId);
-      if (!rec) deposits.set(d.merchantId, (rec = {}));
-      rec[d.month] = d.balanceFen ?? 0;
-    }
-  });
-  // Credit figures of the range's months only, like deposits.
-  const credits = new Map<string, Record<string, MonthCredit>>();
-  const crActive = await activeVersions(db, 'credit', months);
-  await scanMonths<any>(db, 'credits', 'month', months, { _id: true, merchantId: true, month: true, grantedFen: true, grantedAt: true, drawnFen: true, version: true }, (page) => {
-    for (const c of page) {
-      if (!isServed(c, crActive)) continue;
-      let rec = credits.get(c.merchantId);
-      if (!rec) credits.set(c.merchantId, (rec = {}));
-      rec[c.month] = { grantedFen: c.grantedFen ?? 0, grantedAt: c.grantedAt ?? null, drawnFen: c.drawnFen ?? 0 };
-    }
-  });
-  // Only the events of the compared days, and of the years the range covers (whose month and year
-  // totals are compared), are counted: a merchant's whole history would build every day document of
-  // every year for nothing. The sums are those of `addMerchantChange` restricted to these days.
-  const years = new Set([...parts.years, ...parts.months.map((m) => m.slice(0, 4))]);
-  const counted = (day: string) => (day >= from && day <= to) || years.has(day.slice(0, 4));
-  const incs = new Increments();
-  for (const m of merchants.values()) {
-    const events = allMerchantEvents(m, deposits.get(m._id!) ?? {}, credits.get(m._id!) ?? {}).filter((e) => counted(e.day));
-    if (!events.length) continue;
-    for (const owner of merchantOwners(m)) for (const e of events) if (e.delta) incs.addStock(owner, e);
+  const where = { k: _.in(keys) };
+  const wanted = new Set(keys);
+  const inGen = gen === 0 ? { gen: _.in([0, null]) } : { gen };
+  const [docs, deltas] = await Promise.all([
+    (async () => {
+      const out: RollupDoc[] = [];
+      await scanCollection<RollupDoc>(db, ROLLUPS, { ...where, ...inGen }, null, (page) => {
+        out.push(...page);
+      });
+      return out;
+    })(),
+    owners.length ? loadVisibleDeltas(db, { ow: _.in(owners) }, gen) : Promise.resolve([]),
+  ]);
+  const accept = (e: { k: string; o: string }, meta: OwnerMeta | null) => (wanted.has(e.k) ? (meta ?? { owner: e.o, ownerType: 'unit' as const, ownerId: e.o.slice(2), kind: '', name: '', path: [], parentId: null }) : null);
+  return new Map(mergeDeltas(docs, deltas, gen, accept).map((d) => [d.k ?? d._id, d]));
+}
+
+/**
+ * One step of a reconciliation of [from, to]: it builds, chunk by chunk, a scratch generation of the
+ * documents of the range from the raw records (build.ts: each day's counters, and the month and year
+ * totals of months and years the range covers whole; writes made meanwhile counted once), then compares
+ * it with the serving generation a page at a time, both read exact (deltas not yet folded added). On
+ * correct data the list of differences is empty. The scratch generation is retired at the end.
+ */
+export async function reconcileStep(db: Db, job: ReconcileJob): Promise<ReconcileJob> {
+  const _ = db.command;
+  if (job.phase === 'done') return job;
+  if (!job.buildId) {
+    const b = await startBuild(db, 'reconcile', job.range);
+    return { ...job, buildId: b.id };
   }
-  // Distinct revisits are compared per day, and per month or year only where the range covers it whole,
-  // so the visits of the range are all that is needed.
-  const marks = new MarkSet();
-  const flowIncs = new Increments();
-  await scanCollection<any>(db, 'visits', { day: _.gte(from).and(_.lte(to)) }, { _id: true, merchantId: true, staffId: true, type: true, day: true, at: true, isFlagged: true, unitPath: true }, (page) => {
-    for (const v of page) addVisitToComputation(flowIncs, marks, { ...v, day: v.day ?? toDay(v.at) }, merchants.get(v.merchantId) ?? null);
-  });
-  const expected = new Map<string, { owner: string; grain: string; year: string; ym: string | null; c: Counts; m: Record<string, Counts>; d: Record<string, Counts> }>();
-  const put = (src: Increments) => {
-    for (const [id, doc] of src.docs) {
-      if (doc.part === 'all') continue;
-      const nested = nestedFrom(doc.inc);
-      expected.set(id, { owner: doc.owner, grain: doc.grain, year: doc.year, ym: doc.ym, c: nested.c ?? {}, m: nested.m ?? {}, d: nested.d ?? {} });
+  const build = await buildOf(db, job.buildId);
+  if (!build) throw new Error('reconciliation: its scratch generation is gone; start it again');
+  if (job.phase === 'build') {
+    if (!build.built) {
+      await buildStep(db, build.id);
+      return job;
     }
+    const settled = await settleBuild(db, build.id);
+    if (!settled?.built) return job;
+    return { ...job, phase: 'compare-built', after: null };
+  }
+  const serving = (await readState(db, true)).gen;
+  const { from, to } = job.range;
+  const parts = decomposeRange(from, to);
+  const { months, years } = rangeScope(job.range);
+  const next = { ...job, differences: [...job.differences] };
+  const report = (docId: string, owner: string, period: string, e: Counts | undefined, a: Counts | undefined) => {
+    const found: RollupDifference[] = [];
+    next.checkedValues += compare(found, docId, owner, period, e, a);
+    next.differenceCount += found.length;
+    for (const f of found) if (next.differences.length < MAX_LISTED) next.differences.push(f);
   };
-  put(incs);
-  put(flowIncs);
-  const actualDocs = new Map<string, RollupDoc>();
-  const keep = (page: RollupDoc[]) => {
-    for (const d of page) actualDocs.set(d._id, d);
-  };
-  await scanCollection<RollupDoc>(db, ROLLUPS, { grain: 'day', ym: _.in(months) }, null, keep);
-  if (years.size) await scanCollection<RollupDoc>(db, ROLLUPS, { grain: 'year', year: _.in([...years]) }, null, keep);
-  const differences: RollupDifference[] = [];
-  let checkedValues = 0;
-  const inScope = (e: { grain: string; year: string; ym: string | null }) => (e.grain === 'day' ? months.includes(e.ym!) : e.grain === 'year' && years.has(e.year));
-  const ids = new Set([...actualDocs.keys(), ...[...expected.entries()].filter(([, e]) => inScope(e)).map(([id]) => id)]);
-  for (const id of ids) {
-    const e = expected.get(id);
-    const a = actualDocs.get(id);
-    const owner = e?.owner ?? a?.owner ?? id.split('|')[0];
+  const comparePair = (k: string, e: RollupDoc | undefined, a: RollupDoc | undefined) => {
+    const docId = a?._id ?? rid(serving, k);
+    const owner = e?.owner ?? a?.owner ?? k.split('|')[0];
     const grain = e?.grain ?? a?.grain;
+    next.checkedDocs++;
     if (grain === 'day') {
       const ym = (e?.ym ?? a?.ym)!;
-      for (let d = from > `${ym}-01` ? from : `${ym}-01`; d <= to && d.startsWith(ym); d = addDay(d, 1)) {
-        checkedValues += compare(differences, id, owner, d, e?.d?.[d.slice(8, 10)], a?.d?.[d.slice(8, 10)]);
-      }
-      continue;
+      for (let d = from > `${ym}-01` ? from : `${ym}-01`; d <= to && d.startsWith(ym); d = addDay(d, 1)) report(docId, owner, d, e?.d?.[d.slice(8, 10)], a?.d?.[d.slice(8, 10)]);
+      return;
     }
     const year = (e?.year ?? a?.year)!;
-    for (const m of parts.months) if (m.startsWith(year)) checkedValues += compare(differences, id, owner, m, e?.m?.[m.slice(5, 7)], a?.m?.[m.slice(5, 7)]);
+    for (const m of parts.months) if (m.startsWith(year)) report(docId, owner, m, e?.m?.[m.slice(5, 7)], a?.m?.[m.slice(5, 7)]);
     if (parts.years.includes(year)) {
-      checkedValues += compare(differences, id, owner, year, e?.c, a?.c);
-      for (const mm of new Set([...Object.keys(e?.m ?? {}), ...Object.keys(a?.m ?? {})])) checkedValues += compare(differences, id, owner, `${year}-${mm}`, e?.m?.[mm], a?.m?.[mm]);
+      report(docId, owner, year, e?.c, a?.c);
+      for (const mm of new Set([...Object.keys(e?.m ?? {}), ...Object.keys(a?.m ?? {})])) report(docId, owner, `${year}-${mm}`, e?.m?.[mm], a?.m?.[mm]);
     }
+  };
+  const inRange = _.or([{ grain: 'day', ym: _.in([...months]) }, { grain: 'year', year: _.in([...years]) }]);
+  // A page of one generation's documents in the range, along `_id`.
+  const page = async (gen: number) => {
+    const inGen = gen === 0 ? { gen: _.in([0, null]) } : { gen };
+    const cond = job.after === null ? _.and([inRange, inGen]) : _.and([inRange, inGen, { _id: _.gt(job.after) }]);
+    return ((await db.collection(ROLLUPS).where(cond).field({ _id: true, k: true, owner: true }).orderBy('_id', 'asc').limit(PAGE).get()) as { data: RollupDoc[] }).data;
+  };
+  const pairUp = async (keys: string[], owners: string[]) => {
+    const [expected, actual] = await Promise.all([exactDocs(db, build.gen, keys, owners), exactDocs(db, serving, keys, owners)]);
+    return { expected, actual };
+  };
+  if (job.phase === 'compare-built') {
+    const docs = await page(build.gen);
+    const keys = docs.map((d) => d.k ?? d._id);
+    if (keys.length) {
+      const { expected, actual } = await pairUp(keys, [...new Set(docs.map((d) => d.owner))]);
+      for (const k of keys) comparePair(k, expected.get(k), actual.get(k));
+    }
+    if (docs.length < PAGE) return { ...next, phase: 'compare-serving', after: null };
+    return { ...next, after: docs[docs.length - 1]._id };
   }
-  return { from, to, checkedDocs: ids.size, checkedValues, differences, ms: Date.now() - started };
+  // Serving documents the scratch generation has no document for (counters that should be zero).
+  const docs = await page(serving);
+  const keys = docs.map((d) => d.k ?? d._id);
+  if (keys.length) {
+    const { expected, actual } = await pairUp(keys, [...new Set(docs.map((d) => d.owner))]);
+    for (const k of keys) if (!expected.has(k)) comparePair(k, undefined, actual.get(k));
+  }
+  if (docs.length < PAGE) {
+    await discardBuild(db, build.id);
+    return { ...next, phase: 'done', after: null };
+  }
+  return { ...next, after: docs[docs.length - 1]._id };
+}
+
+/**
+ * Reconciles [from, to] in this call, step after step (the job runner and the timer step it across
+ * calls instead), and reports every stored counter that differs from the raw records.
+ */
+export async function reconcileRollups(db: Db, range: { from: Day; to: Day }): Promise<ReconcileResult> {
+  let job = newReconcileJob(range);
+  while (job.phase !== 'done') job = await reconcileStep(db, job);
+  return resultOf(job);
+}
+
+export function resultOf(job: ReconcileJob): ReconcileResult {
+  return { from: job.range.from, to: job.range.to, checkedDocs: job.checkedDocs, checkedValues: job.checkedValues, differences: job.differences, ms: Date.now() - job.startedAt };
 }

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db';
-import { getDb } from '../db';
+import { type DeltaInfo, writeDelta } from './delta';
 import {
   type Day,
   type FlowCounter,
@@ -40,6 +40,14 @@ export interface OwnerMeta {
 
 export interface RollupDoc extends OwnerMeta {
   _id: string;
+  /** The document's key, the same in every generation (`_id` is the key, plus `#<gen>` past generation 0). */
+  k?: string;
+  /** The generation the document belongs to (see `state.ts`); readers read the serving one only. */
+  gen?: number;
+  /** Deltas already folded into this document (delta id → 1), removed once the delta is pruned. */
+  f?: Record<string, 1>;
+  /** Chunks of a generation build already written into this document (build chunk → 1). */
+  b?: Record<string, 1>;
   /** `YYYY`, or `all` for the running totals */
   year: string;
   /** `YYYY-MM` of a day-grain document */
@@ -57,6 +65,11 @@ export const marketOwner = (id: string) => `k:${id}`;
 export const staffOwner = (id: string) => `s:${id}`;
 /** City (城区) or township (乡镇) merchants of the whole bank. */
 export const areaOwner = (area: string) => `a:${area}`;
+
+/** The `_id` of the document with key `k` in generation `gen` (generation 0 keeps the bare key). */
+export function rid(gen: number, k: string): string {
+  return gen ? `${k}#${gen}` : k;
+}
 
 /** Document id of an owner's year part, or its running total. */
 export function rollupId(owner: string, year: string | 'all', part?: Part): string {
@@ -171,25 +184,11 @@ export async function resolveOwnerMeta(db: Db | Tx, owner: string): Promise<Owne
 }
 
 /**
- * Writes increments inside a transaction (or directly on the database): an `_.inc` update per document, and
- * when the document does not exist yet, a `set` of the full document. Both in the caller's transaction, so
- * the counters commit or roll back with the write that changed them.
+ * Records increments inside the caller's transaction as one delta document (`rollupDeltas`, see
+ * `delta.ts`): the counters commit or roll back with the write that changed them, yet the transaction
+ * writes one document however many owners it moves, and never a document another writer also writes.
+ * The delta is folded into the roll-up documents after the commit (and by the timer, should that fail).
  */
-export async function flushIncrements(tx: Db | Tx, incs: Increments, metaCache: Map<string, OwnerMeta> = new Map()): Promise<void> {
-  const _ = getDb().command;
-  for (const [id, doc] of incs.docs) {
-    if (doc.inc.size === 0) continue;
-    const update: Record<string, unknown> = {};
-    for (const [path, delta] of doc.inc) update[path] = _.inc(delta);
-    const res = (await tx.collection(ROLLUPS).doc(id).update({ data: update })) as { stats?: { updated?: number } };
-    if (res?.stats?.updated) continue;
-    let meta = metaCache.get(doc.owner);
-    if (!meta) {
-      meta = await resolveOwnerMeta(tx, doc.owner);
-      metaCache.set(doc.owner, meta);
-    }
-    const nested = nestedFrom(doc.inc);
-    const full = { ...meta, ...docShape(doc), ...nested };
-    await tx.collection(ROLLUPS).doc(id).set({ data: full });
-  }
+export async function flushIncrements(tx: Db | Tx, incs: Increments, info: DeltaInfo = {}): Promise<string | null> {
+  return writeDelta(tx, incs, info);
 }

@@ -55,13 +55,13 @@ export const panelInput = z.strictObject({
   period: periodInput,
 });
 
-/** Days to recompute (default yesterday; one of them alone is a single day), bounded before any work starts. */
-export const reconcileInput = z.strictObject({ from: daySchema.optional(), to: daySchema.optional() }).superRefine((v, ctx) => {
+/** With `jobId`, the call goes on with that reconciliation (steps it further) and answers where it is. Days to recompute (default yesterday; one of them alone is a single day), bounded before any work starts. */
+export const reconcileInput = z.strictObject({ from: daySchema.optional(), to: daySchema.optional(), jobId: idSchema.optional() }).superRefine((v, ctx) => {
   const problem = v.from && v.to ? dayRangeProblem(v.from, v.to, MAX_RECONCILE_DAYS) : null;
   if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] });
 });
 
-export const rebuildInput = z.strictObject({ parts: z.array(z.enum(['stock', 'flow'])).min(1).max(2).optional() });
+export const rebuildInput = z.strictObject({ parts: z.array(z.enum(['stock', 'flow'])).min(1).max(2).optional(), jobId: idSchema.optional() });
 
 /** One figure with its comparisons. */
 export interface FigureWithChange {

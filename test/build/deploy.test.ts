@@ -24,7 +24,7 @@ describe('deploy --dry-run', () => {
       import: [{ name: 'import-continue', type: 'timer', config: '0 * * * * * *' }],
       lifecycle: [{ name: 'lifecycle-minute', type: 'timer', config: '0 * * * * * *' }],
       report: [{ name: 'jobs-continue', type: 'timer', config: '0 * * * * * *' }],
-      stats: [{ name: 'reconcile-nightly', type: 'timer', config: '0 30 2 * * * *' }],
+      stats: [{ name: 'stats-minute', type: 'timer', config: '0 * * * * * *' }],
     });
     const declared = loadCollections().collections;
     expect(plan.collections.map((c) => c.name)).toEqual(declared.map((c) => c.name));

@@ -1,10 +1,11 @@
 /**
- * Roll-up counters against the local engine: a merchant write and a visit submit update them in their
- * transaction; the figures read back match the definitions; reconciliation finds nothing on correct data
- * and names the tampered counter; a rebuild from the raw records gives the same documents.
+ * Roll-up counters against the local engine: a merchant write and a visit submit record them in their
+ * transaction (one delta each); the figures read back match the definitions before the deltas are folded
+ * and after; reconciliation finds nothing on correct data and names the tampered counter; a rebuild from
+ * the raw records gives the same documents.
  */
 import { useLocalCloud } from '../helpers/local-cloud';
-import { applyMerchantChange, applyVisitRollups, figuresOf, loadOwnerDocs, rebuildRollups, reconcileRollups, unitOwner } from '../../server/rollup';
+import { applyMerchantChange, applyVisitRollups, figuresOf, foldAll, loadOwnerDocs, rebuildRollups, reconcileRollups, unitOwner } from '../../server/rollup';
 
 const local = useLocalCloud({ seed: 'none' });
 
@@ -87,6 +88,16 @@ describe('roll-ups', () => {
     const jan = figuresOf(docs.get(unitOwner('bank'))!, { start: '2025-01-31', end: '2025-01-31' });
     expect(jan.acquiring).toBe(3);
     expect(jan.depositsFen).toBe(0);
+  });
+
+  it('folding the deltas changes no figure', async () => {
+    const before = figuresOf((await loadOwnerDocs(db, { owner: unitOwner('bank') }, '2025')).get(unitOwner('bank'))!, { start: '2025-07-01', end: '2025-07-31' });
+    // The transactions above ran without inTransaction, so nothing folded them yet.
+    expect((await db.collection('rollups').count()).total).toBe(0);
+    expect(await foldAll(db)).toBe(7);
+    expect((await db.collection('rollups').count()).total).toBeGreaterThan(0);
+    const after = figuresOf((await loadOwnerDocs(db, { owner: unitOwner('bank') }, '2025')).get(unitOwner('bank'))!, { start: '2025-07-01', end: '2025-07-31' });
+    expect(after).toEqual(before);
   });
 
   it('reconciliation reports nothing on correct data and names a tampered counter', async () => {

@@ -1,7 +1,10 @@
 import { transferMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { type TaskKind, taskAssignee } from '../../../shared/domain/visit.rules';
-import { AppError, type Db, type StaffDoc, computeScope, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound, onMerchantWritten, type UnitDoc } from '../../../server';
+import { AppError, type Db, type StaffDoc, type Tx, type UnitDoc, afterCommit, computeScope, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound, onMerchantWritten } from '../../../server';
 import { type MerchantDoc, loadGridForWrite, loadMerchantInScope, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+
+/** Open tasks moved inside the transfer's transaction (with the merchant, its history and its delta: 15 writes). */
+const TASKS_IN_TRANSACTION = 12;
 
 const MANAGERS: readonly string[] = ['hq', 'branch', 'leader'];
 
@@ -35,11 +38,17 @@ export const transfer = defineAction({
       if (cur.gridId !== m.gridId) throw new AppError('CONFLICT', '商户网格已被他人调整，请刷新', { reason: 'MERCHANT.VERSION' });
       const after: MerchantDoc = { ...cur, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
       await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
-      for (const t of openTasks) {
+      const follow = (db: Db | Tx, t: OpenTask) => {
         const assigneeId = assignees.get(t._id) ?? null;
         const moved = { fromGridId: cur.gridId, fromAssigneeId: t.assigneeId ?? null, at: ctx.now };
-        await tx.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, assigneeId, movedFrom: moved } });
-      }
+        return db.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, assigneeId, movedFrom: moved } });
+      };
+      // CloudBase drops a transaction past about twenty written documents (docs/rollups.md): the open tasks
+      // a merchant usually has (six checks at most, a lifecycle task or two) follow it inside; any beyond
+      // follow right after the commit.
+      for (const t of openTasks.slice(0, TASKS_IN_TRANSACTION)) await follow(tx, t);
+      const later = openTasks.slice(TASKS_IN_TRANSACTION);
+      if (later.length) afterCommit(tx, async (db) => Promise.all(later.map((t) => follow(db, t))));
       await recordMerchantChange(tx, { merchantId: cur._id, change: 'transferred', by: ctx.caller.staffId, at: ctx.now, fromGridId: cur.gridId, toGridId: grid._id, reason: input.reason });
       await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
       return after;

@@ -1,16 +1,23 @@
 import { reconcileInput } from '../../../shared/contracts/stats.contract';
 import { addDays } from '../../../shared/domain/period.rules';
 import { auditLog, chinaDay, defineAction } from '../../../server';
-import { runReconciliation } from '../stats.jobs';
+import { resultOf } from '../../../server/rollup';
+import { continueJob, runReconciliation } from '../stats.jobs';
 
 /**
  * `reconcile` (head office): recomputes [from, to] (default yesterday) from the raw records and lists every
- * counter that differs. The nightly timer runs the same job; a person starting it is audited.
+ * counter that differs. A job: answers `status: 'running'` when it did not finish within this call; called
+ * again with its `jobId` it goes on (the minute timer also does). The timer runs the same job nightly; a
+ * person starting it is audited.
  */
 export const reconcile = defineAction({
   schema: reconcileInput,
   roles: ['hq'],
   async handler(input, ctx) {
+    if (input.jobId) {
+      const { state, status } = await continueJob(ctx.db, input.jobId, 'reconcile');
+      return { ...resultOf(state), jobId: input.jobId, status };
+    }
     const yesterday = addDays(chinaDay(ctx.now), -1);
     const from = input.from ?? input.to ?? yesterday;
     const to = input.to ?? from;

@@ -150,7 +150,7 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
     await tx.collection('merchants').doc(m._id).update({
       data: { openFollowUps: _.set(openMap), lastVisitAt: at, lastVisitType: input.type, ...(input.type === 'revisit' ? { lastRevisitAt: at } : {}) },
     });
-    await onVisitSubmitted(tx, { visit, merchant: m, at: ctx.now });
+    await onVisitSubmitted(tx, { visit, merchant: m, at: ctx.now, staffPath: [...ctx.caller.unitPath, ...ctx.caller.gridIds] });
     return { visit: visitView(visit), openedTaskIds, closedTaskIds, isReplay: false };
   });
 }

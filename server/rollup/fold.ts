@@ -1,0 +1,271 @@
+import type { Db } from '../db';
+import { addDay, decomposeRange } from '../../shared/domain/metrics.rules';
+import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
+import { type BuildState, type RollupState, liveGens, readState, updateState } from './state';
+import { type OwnerMeta, ROLLUPS, type RollupDoc, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
+
+/**
+ * Folding deltas into roll-up documents, and what readers do with the deltas not yet folded.
+ *
+ * A delta is applied to a document with ONE conditional update outside any transaction: `_.inc` of its
+ * counters and a marker `f.<deltaId>`, only where the marker is absent. A single-document update is
+ * atomic and never conflicts on CloudBase (conflicts are between transactions), so every writer can fold
+ * into the bank's documents at once, and a fold repeated after a crash adds nothing twice.
+ *
+ * Readers add to each document the visible deltas it carries no marker of (`mergeDeltas`). A delta stays
+ * visible while it is not folded into the serving generation and for `READ_WINDOW_MS` after; its markers
+ * are removed and it is deleted `PRUNE_AFTER_MS` after it was folded everywhere.
+ */
+
+/** A folded delta stays visible to readers this long (the reads of one call are far closer together). */
+export const READ_WINDOW_MS = 30_000;
+/** A reader whose document and delta reads span more than this reads again (see `loadOwnerDocs`). */
+export const READ_SPAN_LIMIT_MS = 10_000;
+/** A folded delta is pruned (markers removed, deleted) this long after it was last folded. */
+export const PRUNE_AFTER_MS = 120_000;
+/** The timer folds deltas left unfolded this long (the writer's own fold runs right after its commit). */
+export const STALE_AFTER_MS = 15_000;
+
+const ALL_DONE = '\uffff';
+
+/** True when a build has read the merchant's chunk, so later changes to it go into the build's generation. */
+export function passed(b: BuildState, gid: string | null, mid: string | null): boolean {
+  if (!gid || !mid) return false;
+  if (b.built || b.grid === ALL_DONE) return true;
+  if (b.grid === null) return false;
+  return gid < b.grid || (gid === b.grid && b.after !== null && mid <= b.after);
+}
+
+/** The documents a range build (reconciliation) keeps: day documents of its months, year documents of its years. */
+export function rangeScope(range: { from: string; to: string }): { months: Set<string>; years: Set<string> } {
+  const parts = decomposeRange(range.from, range.to);
+  const months = new Set<string>();
+  for (let d = range.from; d <= range.to; d = addDay(d, 1)) months.add(d.slice(0, 7));
+  const years = new Set([...parts.years, ...parts.months.map((m) => m.slice(0, 4))]);
+  return { months, years };
+}
+
+/** The entries of a delta a generation takes: all of them, or for a range build those of its documents. */
+export function entriesFor(b: Pick<BuildState, 'range'> | null, entries: DeltaEntry[]): DeltaEntry[] {
+  if (!b?.range) return entries;
+  const { months, years } = rangeScope(b.range);
+  return entries.filter((e) => (e.g === 'day' ? months.has(e.ym!) : e.g === 'year' ? years.has(e.y) : false));
+}
+
+/** The generations a delta is still to be folded into now. */
+export function gensToFold(s: RollupState, d: Pick<DeltaDoc, '_id' | 'dg' | 'multi' | 'gid' | 'mid'>): { gen: number; build: BuildState | null }[] {
+  const out: { gen: number; build: BuildState | null }[] = [];
+  if (!d.dg.includes(s.gen)) out.push({ gen: s.gen, build: null });
+  for (const b of s.builds) if (!d.dg.includes(b.gen) && !d.multi && !(b.known ?? []).includes(d._id) && passed(b, d.gid, d.mid)) out.push({ gen: b.gen, build: b });
+  return out;
+}
+
+const ownerMetas = new Map<string, { at: number; meta: OwnerMeta }>();
+
+async function metaOf(db: Db, owner: string): Promise<OwnerMeta> {
+  const hit = ownerMetas.get(owner);
+  if (hit && Date.now() - hit.at < 60_000) return hit.meta;
+  const meta = await resolveOwnerMeta(db, owner);
+  ownerMetas.set(owner, { at: Date.now(), meta });
+  return meta;
+}
+
+function isDuplicate(err: unknown): boolean {
+  const e = err as { code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
+  return /DUPLICATE|E11000|duplicate key/i.test([e?.code, e?.errCode, e?.message, e?.errMsg].join(' '));
+}
+
+/**
+ * Adds one entry to its document in generation `gen`, once: a conditional update on the marker, or, for
+ * a document that does not exist yet, an insert carrying the marker (a racing insert loses on the
+ * duplicate `_id` and updates instead). `markers` are the marker fields to set (`f.<id>`, `b.<chunk>`);
+ * the first one is the condition.
+ */
+export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: string[], extra?: (meta: OwnerMeta) => Record<string, unknown>): Promise<boolean> {
+  const _ = db.command;
+  const id = rid(gen, e.k);
+  const data: Record<string, unknown> = {};
+  for (const [path, n] of Object.entries(e.i)) if (n) data[path] = _.inc(n);
+  for (const m of markers) data[m] = 1;
+  // Documents written before generations existed learn their key and generation (pruning finds them by key).
+  data.k = e.k;
+  data.gen = gen;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const res = (await db.collection(ROLLUPS).where({ _id: id, [markers[0]]: _.exists(false) }).update({ data })) as { stats?: { updated?: number } };
+    if (res?.stats?.updated) return true;
+    const cur = await readDoc<Record<string, any>>(db, ROLLUPS, id);
+    if (cur) {
+      const [map, key] = [markers[0].slice(0, 1), markers[0].slice(2)];
+      if (cur[map]?.[key]) return false; // already applied
+      continue; // created by a racing fold since the update: update it
+    }
+    const meta = await metaOf(db, e.o);
+    const f: Record<string, 1> = {};
+    const b: Record<string, 1> = {};
+    for (const m of markers) (m.startsWith('f.') ? f : b)[m.slice(2)] = 1;
+    const doc = { _id: id, ...meta, ...(extra ? extra(meta) : {}), year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen, ...nestedFrom(new Map(Object.entries(e.i))), f, b };
+    try {
+      await db.collection(ROLLUPS).add({ data: doc });
+      return true;
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+    }
+  }
+  throw new Error(`roll-up document ${id}: could not apply ${markers[0]}`);
+}
+
+/**
+ * Folds a delta into every generation it is due in (the serving one, and builds that have read its
+ * merchant), then records those generations on it. Safe to run twice, or concurrently.
+ */
+export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState): Promise<number[]> {
+  const s = state ?? (await readState(db));
+  const due = gensToFold(s, d);
+  if (!due.length) return [];
+  await Promise.all(due.flatMap(({ gen, build }) => entriesFor(build, d.e).map((e) => applyToDoc(db, gen, e, [`f.${d._id}`]))));
+  const gens = due.map((x) => x.gen);
+  await db.collection(ROLLUP_DELTAS).doc(d._id).update({ data: { dg: db.command.addToSet({ each: gens }), doneAt: Date.now() } });
+  return gens;
+}
+
+/** Reads deltas page by page along `_id` (the collection holds minutes of writes, more while a build runs). */
+async function eachDelta(db: Db, where: Record<string, unknown>, each: (d: DeltaDoc) => Promise<void>, limit = 5000): Promise<number> {
+  const _ = db.command;
+  let last: string | null = null;
+  let n = 0;
+  while (n < limit) {
+    const cond = last === null ? where : { ...where, _id: _.gt(last) };
+    const res = (await db.collection(ROLLUP_DELTAS).where(cond).orderBy('_id', 'asc').limit(100).get()) as { data: DeltaDoc[] };
+    for (const d of res.data) await each(d);
+    n += res.data.length;
+    if (res.data.length < 100) break;
+    last = res.data[res.data.length - 1]._id;
+  }
+  return n;
+}
+
+export interface MaintenanceResult {
+  folded: number;
+  pruned: number;
+  retiredDocs: number;
+}
+
+/**
+ * The timer's part (every minute): folds what writers left (a crash between commit and fold), prunes
+ * deltas folded everywhere, and deletes retired generations. `all` folds even deltas just written.
+ */
+export async function rollupMaintenance(db: Db, opts: { all?: boolean; now?: number } = {}): Promise<MaintenanceResult> {
+  const now = opts.now ?? Date.now();
+  const s = await readState(db, true);
+  const gens = liveGens(s);
+  let folded = 0;
+  const prune: DeltaDoc[] = [];
+  await eachDelta(db, {}, async (d) => {
+    if (gensToFold(s, d).length) {
+      if (opts.all || d.at < now - STALE_AFTER_MS) {
+        await foldDelta(db, d, s);
+        folded++;
+      }
+    } else if (gens.every((g) => d.dg.includes(g)) && d.doneAt < now - PRUNE_AFTER_MS) prune.push(d);
+  });
+  const _ = db.command;
+  for (const d of prune) {
+    // Markers first, in every generation (keys are shared), then the delta: a reader never sees this
+    // delta again (folded long ago), and no fold applies it again (it is gone).
+    const keys = [...new Set(d.e.map((e) => e.k))];
+    for (let i = 0; i < keys.length; i += 100) await db.collection(ROLLUPS).where({ k: _.in(keys.slice(i, i + 100)) }).update({ data: { [`f.${d._id}`]: _.remove() } });
+    await db.collection(ROLLUP_DELTAS).doc(d._id).remove();
+  }
+  const retiredDocs = await sweepRetired(db, s, now);
+  return { folded, pruned: prune.length, retiredDocs };
+}
+
+/** Folds every unfolded delta now (tests, and before a reconciliation compares). */
+export async function foldAll(db: Db): Promise<number> {
+  return (await rollupMaintenance(db, { all: true })).folded;
+}
+
+/** Deletes the documents of generations retired more than a minute ago, a thousand at a time. */
+async function sweepRetired(db: Db, s: RollupState, now: number, budget = 20): Promise<number> {
+  const _ = db.command;
+  let removed = 0;
+  for (const r of s.retired) {
+    if (r.at > now - 60_000) continue;
+    for (let i = 0; i < budget; i++) {
+      const res = (await db.collection(ROLLUPS).where({ gen: r.gen }).field({ _id: true }).limit(1000).get()) as { data: { _id: string }[] };
+      if (!res.data.length) {
+        await updateState(db, (x) => ({ ...x, retired: x.retired.filter((y) => y.gen !== r.gen) }));
+        break;
+      }
+      await db.collection(ROLLUPS).where({ _id: _.in(res.data.map((d) => d._id)) }).remove();
+      removed += res.data.length;
+    }
+  }
+  return removed;
+}
+
+/** The query for the deltas a reader must see: not folded into `gen`, or folded within the window. */
+export function visibleDeltas(db: Db, where: Record<string, unknown>, gen: number, now = Date.now()): object {
+  const _ = db.command;
+  return _.and([where, _.or([{ dg: _.neq(gen) }, { doneAt: _.gte(now - READ_WINDOW_MS) }])]);
+}
+
+/** Every visible delta matching `where` (pending deltas are few: minutes of writes). */
+export async function loadVisibleDeltas(db: Db, where: Record<string, unknown>, gen: number): Promise<DeltaDoc[]> {
+  const out: DeltaDoc[] = [];
+  const q = visibleDeltas(db, where, gen);
+  for (let skip = 0; ; skip += 1000) {
+    const res = (await db.collection(ROLLUP_DELTAS).where(q).orderBy('_id', 'asc').skip(skip).limit(1000).get()) as { data: DeltaDoc[] };
+    out.push(...res.data);
+    if (res.data.length < 1000) return out;
+  }
+}
+
+function addInto(doc: Record<string, any>, inc: Record<string, number>): void {
+  for (const [path, n] of Object.entries(inc)) {
+    const parts = path.split('.');
+    let node = doc;
+    for (let i = 0; i < parts.length - 1; i++) node = node[parts[i]] ??= {};
+    const last = parts[parts.length - 1];
+    node[last] = (node[last] ?? 0) + n;
+  }
+}
+
+/**
+ * Adds to loaded documents the deltas they do not carry yet, so a read is exact whether or not the
+ * fold has caught up. `accept(entry, metaOfOwner)` says whether a document the read did not find (not
+ * created yet) belongs to the read; it gets the owner's meta when another document of it was loaded.
+ */
+export function mergeDeltas(docs: RollupDoc[], deltas: DeltaDoc[], gen: number, accept: (e: DeltaEntry, meta: OwnerMeta | null) => OwnerMeta | null): RollupDoc[] {
+  if (!deltas.length) return docs;
+  // Copy on write: most documents of a wide read receive nothing.
+  const out = [...docs];
+  const byKey = new Map<string, { i: number; copied: boolean }>();
+  const metas = new Map<string, OwnerMeta>();
+  docs.forEach((d, i) => {
+    byKey.set(d.k ?? d._id, { i, copied: false });
+    if (!metas.has(d.owner)) metas.set(d.owner, { owner: d.owner, ownerType: d.ownerType, ownerId: d.ownerId, kind: d.kind, name: d.name, path: d.path, parentId: d.parentId });
+  });
+  for (const d of deltas) {
+    for (const e of d.e) {
+      const at = byKey.get(e.k);
+      if (at && out[at.i].f?.[d._id]) continue;
+      let doc: RollupDoc;
+      if (at) {
+        if (!at.copied) {
+          out[at.i] = structuredClone(out[at.i]);
+          at.copied = true;
+        }
+        doc = out[at.i];
+      } else {
+        const meta = accept(e, metas.get(e.o) ?? null);
+        if (!meta) continue;
+        doc = { _id: rid(gen, e.k), ...meta, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen } as RollupDoc;
+        byKey.set(e.k, { i: out.length, copied: true });
+        out.push(doc);
+      }
+      addInto(doc as unknown as Record<string, any>, e.i);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import type { Db } from '../db';
+import { inTransaction } from '../tx';
+import { readDoc } from './store';
+
+/**
+ * The roll-ups' control document (`rollupState/main`): which generation of roll-up documents readers
+ * read, and the generations being built beside it (a rebuild, or the scratch copy a reconciliation
+ * compares with). Writers never write it; only builds and their flips do, each in one small transaction.
+ */
+export const ROLLUP_STATE = 'rollupState';
+const STATE_ID = 'main';
+
+/** A generation being built from the raw records, grid by grid, merchants of a grid in `_id` order. */
+export interface BuildState {
+  id: string;
+  gen: number;
+  kind: 'rebuild' | 'reconcile';
+  /** A reconciliation builds only the documents of its range (days, and the months and years it covers). */
+  range: { from: string; to: string } | null;
+  /** Epoch ms when the build started (deltas committed after it are watched, see `build.ts`). */
+  startedAt: number;
+  /** Cursor: merchants up to (`grid`, `after`) are built; `after` null = none of that grid yet. */
+  grid: string | null;
+  after: string | null;
+  /** True once every grid is built. */
+  built: boolean;
+  /** The chunk being written (kept so a retried chunk covers the same merchants). */
+  planned: { grid: string; after: string | null; end: string; seq: number } | null;
+  seq: number;
+  restarts: number;
+  /**
+   * Deltas committed when the build started that its cursor cannot place: batches, and the earlier
+   * deltas of a merchant since moved to another grid (filed under the old grid). Its records count them.
+   */
+  known: string[];
+}
+
+export interface RollupState {
+  /** The serving generation. */
+  gen: number;
+  nextGen: number;
+  builds: BuildState[];
+  /** Generations no longer served, deleted in chunks once no reader can still be reading them. */
+  retired: { gen: number; at: number }[];
+}
+
+const EMPTY: RollupState = { gen: 0, nextGen: 1, builds: [], retired: [] };
+
+/**
+ * How long an instance reuses the state it read. A reader on a just-retired generation stays exact for
+ * `READ_WINDOW_MS` (deltas stay visible that long), far longer than this.
+ */
+export const STATE_CACHE_MS = 2000;
+
+let cached: { at: number; state: RollupState; db: Db } | null = null;
+
+function normalise(doc: Partial<RollupState> | null): RollupState {
+  return { ...EMPTY, ...(doc ?? {}), builds: doc?.builds ?? [], retired: doc?.retired ?? [] };
+}
+
+/** The state, read at most every `STATE_CACHE_MS` per instance (`fresh` reads it now). */
+export async function readState(db: Db, fresh = false): Promise<RollupState> {
+  if (!fresh && cached && cached.db === db && Date.now() - cached.at < STATE_CACHE_MS) return cached.state;
+  const state = normalise(await readDoc<RollupState>(db, ROLLUP_STATE, STATE_ID));
+  cached = { at: Date.now(), state, db };
+  return state;
+}
+
+/** Forgets the cached state (tests, and right after this instance changed it). */
+export function forgetState(): void {
+  cached = null;
+}
+
+/**
+ * Changes the state in one transaction (read, change, write: one document). `change` returns the new
+ * state, or null to leave it as it is; conflicting changes are retried by `inTransaction`.
+ */
+export async function updateState(db: Db, change: (s: RollupState) => RollupState | null): Promise<RollupState> {
+  const out = await inTransaction(db, async (tx) => {
+    const cur = normalise(await readDoc<RollupState>(tx, ROLLUP_STATE, STATE_ID));
+    const next = change(structuredClone(cur));
+    if (!next) return cur;
+    const { gen, nextGen, builds, retired } = next;
+    await tx.collection(ROLLUP_STATE).doc(STATE_ID).set({ data: { gen, nextGen, builds, retired } });
+    return next;
+  });
+  cached = { at: Date.now(), state: out, db };
+  return out;
+}
+
+/** Every generation documents are kept in now: the serving one and those being built. */
+export function liveGens(s: RollupState): number[] {
+  return [s.gen, ...s.builds.map((b) => b.gen)];
+}
