@@ -92,7 +92,9 @@ const isDb = (x: Db | Tx): x is Db => typeof (x as Db).runTransaction === 'funct
 export async function writeDelta(tx: Db | Tx, incs: Increments, info: DeltaInfo = {}): Promise<string | null> {
   const delta = deltaOf(incs, info);
   if (!delta) return null;
-  await tx.collection(ROLLUP_DELTAS).add({ data: delta });
+  // By id, not `add`: a transaction's collection has no `add` (single-document writes by `_id` only).
+  const { _id, ...body } = delta;
+  await tx.collection(ROLLUP_DELTAS).doc(_id).set({ data: body });
   if (isDb(tx)) await foldDelta(tx, delta);
   else afterCommit(tx, (db) => foldDelta(db, delta));
   return delta._id;
