@@ -24,13 +24,6 @@ const runsOf = (name: string) => (HEAVY.has(name) ? Math.max(10, Math.round(RUNS
 const COUNTS_REFUSALS = new Set(['user.bind', 'merchant.create', 'merchant.update']);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-/**
- * Until every date in the contracts is a bounded calendar value (a separate change), a far-future `from`
- * makes the reconciliation's month loop run away; these actions draw their dates from real ones only.
- * Remove an entry once its dates are bounded by the shared schema.
- */
-const REAL_DATES_ONLY = new Set(['stats.reconcile', 'stats.setTarget', 'lifecycle.reclassify']);
-
 interface Ids {
   merchant: string;
   visit: string;
@@ -80,7 +73,6 @@ function hints(ids: Ids): Hints {
 
 function arbitraryFor(name: string, schema: Parameters<typeof inputJsonSchema>[0], ids: Ids): fc.Arbitrary<unknown> {
   const json = inputJsonSchema(schema);
-  if (REAL_DATES_ONLY.has(name)) for (const k of ['from', 'to', 'asOf', 'period']) if (json.properties?.[k]) json.properties[k] = { type: 'string', pattern: '^x$' };
   return arbitraryOf(json, hints(ids), 0.08);
 }
 
