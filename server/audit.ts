@@ -2,7 +2,7 @@ import type { Caller } from './caller';
 import type { Db, Tx } from './db';
 import { newId } from './ids';
 
-/** What the audit log records (domain §8 and issue 3 "Access"). */
+/** What the audit log records (docs/domain.md §8 and issue 3 "Access"). */
 export type AuditAction =
   | 'view-pi'
   | 'export'

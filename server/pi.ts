@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
- * Personal information at rest (domain §8): AES-256-GCM ciphertext plus an HMAC-SHA256 keyed hash for
+ * Personal information at rest (docs/domain.md §8): AES-256-GCM ciphertext plus an HMAC-SHA256 keyed hash for
  * lookups and duplicate checks. The master key comes from configuration (`PI_KEY`, 32 bytes base64);
  * the local gateway generates one into the data folder.
  */

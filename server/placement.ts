@@ -4,7 +4,7 @@ import { getAll } from './db';
 import type { UnitDoc } from './org';
 
 /**
- * Grid placement by boundary polygon (domain §2: "a grid has an optional boundary polygon used to place new
+ * Grid placement by boundary polygon (docs/domain.md §2: "a grid has an optional boundary polygon used to place new
  * merchants automatically"). The grids with boundaries are cached per instance for a short time, as a
  * function instance serves many calls and boundaries change rarely; an edit in this instance clears it.
  */

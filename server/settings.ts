@@ -8,7 +8,7 @@ import { getDoc } from './db';
  * defaults beneath). Conventions: "configuration in one settings document, defaults in code".
  */
 export interface FieldSettings extends Settings {
-  /** Same shop name within this distance is a probable duplicate (domain §3: ~50 m). */
+  /** Same shop name within this distance is a probable duplicate (docs/domain.md §3: ~50 m). */
   duplicateRadiusM: number;
   /** Hours a one-time binding code stays valid. */
   bindCodeTtlHours: number;

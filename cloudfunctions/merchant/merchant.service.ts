@@ -225,7 +225,7 @@ export interface FoundDuplicates {
 }
 
 /**
- * Probable duplicates (domain §3), looked up bank-wide: same operator mobile (by keyed hash), same licence
+ * Probable duplicates (docs/domain.md §3), looked up bank-wide: same operator mobile (by keyed hash), same licence
  * code, same name within the configured radius. The answer follows the caller's scope: a match inside it
  * as the caller may see it (masked), one outside only as "one exists, ask this unit" (docs/security.md).
  */

@@ -53,7 +53,7 @@ export async function loadUnitInScope(ctx: ActionContext, unitId: string, field 
   return unit;
 }
 
-/** The unit kinds a role's home unit may be (domain §2: the level each role acts at). */
+/** The unit kinds a role's home unit may be (docs/domain.md §2: the level each role acts at). */
 const HOME_KINDS: Record<Role, UnitDoc['kind'][]> = {
   hq: ['bank'],
   branch: ['branch'],

@@ -12,5 +12,5 @@ export { CHECK_ITEMS, countOurProducts, taskDueDay, type CheckItem, type Product
 /** Other banks a merchant of a county town commonly banks with (codes of product.rules). */
 export const COMMON_OTHER_BANKS: readonly OtherBank[] = OTHER_BANKS.filter((b) => ['icbc', 'abc', 'boc', 'ccb', 'psbc', 'jsbc', 'bocom'].includes(b));
 
-/** Visits farther than this from the merchant are flagged (settings default, domain §5). */
+/** Visits farther than this from the merchant are flagged (settings default, docs/domain.md §5). */
 export const VISIT_FLAG_RADIUS_M = DEFAULT_SETTINGS.visitRadiusM;

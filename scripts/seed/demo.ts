@@ -1,6 +1,6 @@
 /**
  * The demo bank (issue 3, item 6): about 40,000 merchants of 兴化市 with three filing sweeps, revisits,
- * acquiring, deposits and credit, built so that the figures of domain §1 come out exactly at 2025-07-31.
+ * acquiring, deposits and credit, built so that the figures of docs/domain.md §1 come out exactly at 2025-07-31.
  *
  * How the figures are met: every merchant belongs to a cohort (area, how its file was made, when its
  * acquiring opened and closed) with an exact head count, so the acquiring, filing and coverage figures
@@ -22,11 +22,11 @@ import { ORG_SINCE_DAY, type GridInfo, type Org } from './org';
 import type { Rng } from './random';
 import { DIVISION, XINGHUA_CODE } from './xinghua';
 
-/** The day the reference figures are published for (domain §1). */
+/** The day the reference figures are published for (docs/domain.md §1). */
 export const AS_OF = '2025-07-31';
 const D = dayNumber(AS_OF);
 
-/** Reference figures the demo bank reproduces (domain §1), in the units the data stores. */
+/** Reference figures the demo bank reproduces (docs/domain.md §1), in the units the data stores. */
 export const REFERENCE = {
   acquiring: 30678,
   acquiringAtYearStart: 27660,

@@ -122,7 +122,7 @@ function batchesOf(changes: Change[]): Change[][] {
 }
 
 /**
- * Classifies some merchants as of a day (domain §6) and writes each change: in one transaction per few
+ * Classifies some merchants as of a day (docs/domain.md §6) and writes each change: in one transaction per few
  * merchants, its new class, a classHistory record with the reason, the class counters of its roll-ups,
  * and — when it turns abnormal or lost — a visit or win-back task unless one is already open. Every
  * merchant whose class changes is read inside its transaction, so the history and the counters start

@@ -211,7 +211,7 @@ async function headStep(db: Db, job: JobDoc<ReportParams, ReportState>): Promise
   return { cursor: { phase: 'merchants', after: null, root }, state, done: 0, total, finished: false };
 }
 
-/** A merchant as a row of the list (personal data masked, domain §8: operator surname only, mobile 138****1234). */
+/** A merchant as a row of the list (personal data masked, docs/domain.md §8: operator surname only, mobile 138****1234). */
 function merchantRow(m: any, names: Record<string, string>): Record<string, unknown> {
   return {
     name: m.name,

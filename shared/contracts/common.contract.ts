@@ -70,7 +70,7 @@ export const fileIdSchema = z
   .max(512, '文件 id 过长')
   .regex(/^cloud:\/\/[^\s]+$/, '需要云存储文件 id（cloud://...）');
 
-/** A photo taken on site, with its stamp: when, where, by whom (domain §3, storefront photo). */
+/** A photo taken on site, with its stamp: when, where, by whom (docs/domain.md §3, storefront photo). */
 export const photoSchema = z.strictObject({
   fileId: fileIdSchema,
   takenAt: instantSchema,

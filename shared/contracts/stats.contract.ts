@@ -1,6 +1,6 @@
 /**
  * Contract of the `stats` function: dashboards, workload, targets, the assessment panel and the roll-up
- * reconciliation (domain §7). Imported by the mini program too (zod jitless).
+ * reconciliation (docs/domain.md §7). Imported by the mini program too (zod jitless).
  */
 import { z } from 'zod';
 import { INDICATORS, type Indicator, type MetricFigures, type VisitType } from '../domain/metrics.rules';

@@ -1,5 +1,5 @@
 /**
- * The six must-checks (六个必查) of a revisit (domain §5).
+ * The six must-checks (六个必查) of a revisit (docs/domain.md §5).
  *
  * Why: a merchant whose acquiring silently stops working (app logged out, QR code unbound, speaker
  * off) stops transacting with the bank; the maintenance assistant checks the six items on every

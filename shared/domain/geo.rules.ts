@@ -2,7 +2,7 @@
  * Geometry of the grid: points and polygons in GCJ-02 (the coordinates WeChat's location APIs return
  * and CloudBase geo points hold), as `[lng, lat]` pairs.
  *
- * Why here: a merchant's location decides its grid (domain §2), a visit's distance from the merchant
+ * Why here: a merchant's location decides its grid (docs/domain.md §2), a visit's distance from the merchant
  * decides whether it is flagged (§5), and the duplicate check looks for the same name within 50 m
  * (§3). GCJ-02 differs from WGS-84 by a few hundred metres at most, which none of these rules notice,
  * so plain spherical geometry is used on the GCJ-02 values.

@@ -1,5 +1,5 @@
 /**
- * The one fixed industry list (行业类别) of the merchant file, stored as codes (domain §3).
+ * The one fixed industry list (行业类别) of the merchant file, stored as codes (docs/domain.md §3).
  *
  * Source: GB/T 4754-2017 《国民经济行业分类》. Sections (门类) A–T are all listed; below them, the
  * divisions (大类) that street merchants actually fall into (shops, restaurants, hotels, repairers,

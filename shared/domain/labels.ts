@@ -20,7 +20,7 @@ export const UNIT_KIND_LABELS: Record<UnitKind, string> = { bank: '总行', bran
 
 export const AREA_LABELS: Record<Area, string> = { city: '城区', township: '乡镇' };
 
-/** 全生命周期 classes (domain §6). */
+/** 全生命周期 classes (docs/domain.md §6). */
 export const LIFECYCLE_CLASS_LABELS: Record<LifecycleClass, string> = {
   'to-win': '攻坚',
   qualified: '达标',
@@ -101,7 +101,7 @@ export const IMPORT_KIND_LABELS: Record<'transactions' | 'credit' | 'deposits', 
 
 export const JOB_STATUS_LABELS: Record<'running' | 'done' | 'failed', string> = { running: '进行中', done: '已完成', failed: '失败' };
 
-/** Metrics and assessed indicators (domain §7). */
+/** Metrics and assessed indicators (docs/domain.md §7). */
 export const INDICATOR_LABELS: Record<Indicator, string> = {
   acquiring: '收单商户数',
   filed: '建档数',

@@ -1,5 +1,5 @@
 /**
- * The merchant lifecycle (全生命周期, domain §6): every merchant is in exactly one class, decided from its
+ * The merchant lifecycle (全生命周期, docs/domain.md §6): every merchant is in exactly one class, decided from its
  * acquiring state and the monthly figures imported from the bank's systems, with head-office thresholds.
  */
 import { type Day, type LifecycleClass, type Month, LIFECYCLE_CLASSES, addMonth, daysBetween, monthOf } from './metrics.rules';
@@ -84,7 +84,7 @@ export function classifyMerchant(f: LifecycleFacts, asOf: Day, t: LifecycleThres
   return { cls: 'qualified', reason: 'minimum-met', detail: `月交易 ${count} 笔 ${fen(amount)}` };
 }
 
-/** The to-do task a class change opens (domain §6): abnormal → a visit, lost → a win-back; others none. */
+/** The to-do task a class change opens (docs/domain.md §6): abnormal → a visit, lost → a win-back; others none. */
 export function taskKindFor(cls: LifecycleClass): 'abnormal-visit' | 'win-back' | null {
   if (cls === 'abnormal') return 'abnormal-visit';
   if (cls === 'lost') return 'win-back';

@@ -1,5 +1,5 @@
 /**
- * Masking of personal information (domain §8, JR/T 0171-2020 C2): lists, dashboards, exports and logs
+ * Masking of personal information (docs/domain.md §8, JR/T 0171-2020 C2): lists, dashboards, exports and logs
  * never show the full value.
  */
 

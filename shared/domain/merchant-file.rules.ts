@@ -1,7 +1,7 @@
 /**
- * The merchant file's entry standard (建档信息录入标准, domain §3) and the duplicate check.
+ * The merchant file's entry standard (建档信息录入标准, docs/domain.md §3) and the duplicate check.
  *
- * Why: "filed" (建档数) and coverage count only complete files (domain §7), so completeness must be
+ * Why: "filed" (建档数) and coverage count only complete files (docs/domain.md §7), so completeness must be
  * one rule used by the form, the functions and the metrics. A file may be saved incomplete and
  * finished later; `missingFields` tells the grid worker what is left. The duplicate check finds
  * probable duplicates for the user to decide: nothing is merged silently.
@@ -156,7 +156,7 @@ function mobileKey(mobile: unknown): string | null {
 }
 
 /**
- * Probable duplicates of `candidate` among `existing` (domain §3): the same operator mobile (by keyed
+ * Probable duplicates of `candidate` among `existing` (docs/domain.md §3): the same operator mobile (by keyed
  * hash), the same licence code, or the same shop name within 50 m. Each match lists all its reasons;
  * matches with more reasons come first, then the nearer. The candidate itself (same `_id`) is skipped.
  */

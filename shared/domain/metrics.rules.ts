@@ -1,5 +1,5 @@
 /**
- * The metrics of domain §7, defined once. Dashboards, reports and the reconciliation job all derive their
+ * The metrics of docs/domain.md §7, defined once. Dashboards, reports and the reconciliation job all derive their
  * figures from the same events produced here, so a figure means the same thing at every level.
  *
  * Stock metrics (acquiring, filed, credit, ...) are kept as dated +1/−1 events: the value at day D is the
@@ -216,7 +216,7 @@ export function merchantEvents(m: MerchantFacts): MetricEvent[] {
 
 /**
  * Deposit events of one merchant for one month: its month-end balance counts on each day of that month on
- * which it is acquiring (domain §7 "deposits at period end").
+ * which it is acquiring (docs/domain.md §7 "deposits at period end").
  */
 export function depositEvents(m: MerchantFacts, month: Month, balanceFen: number): MetricEvent[] {
   const acq = acquiringInterval(m);

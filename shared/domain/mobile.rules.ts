@@ -4,7 +4,7 @@
  * Source: the MIIT numbering plan (电信网编号计划): mobile numbers are 11 digits starting 13–19
  * (130–139, 145–149, 150–159, 162/165–167, 170–178, 180–189, 190–199). The second digit alone is
  * checked, as operators keep opening new 3-digit segments and a bank form must not refuse a new one.
- * Numbers are normalised before they are hashed, so the duplicate check (domain §3) finds the same
+ * Numbers are normalised before they are hashed, so the duplicate check (docs/domain.md §3) finds the same
  * person however the number was typed.
  */
 

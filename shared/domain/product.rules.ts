@@ -1,5 +1,5 @@
 /**
- * Products held by a merchant, ours and other banks' (本行/他行产品覆盖, domain §4).
+ * Products held by a merchant, ours and other banks' (本行/他行产品覆盖, docs/domain.md §4).
  *
  * Why: the merchant file records, per product, whether the merchant holds it with us (and how far it
  * got) and with which other banks; "去营销" turns the products not held with us into a marketing

@@ -3,7 +3,7 @@
  *
  * Why: the conventions keep configuration in one settings document (`settings/global`) that head
  * office edits, with the defaults here in code, so a fresh install works and a stored document only
- * holds what head office changed. Defaults are those of the domain handbook (§5 radius 200 m, §6
+ * holds what head office changed. Defaults are those of the docs/domain.md (§5 radius 200 m, §6
  * lifecycle thresholds). Money is in fen (分) like every amount in the data model.
  */
 import { z } from 'zod';
@@ -42,7 +42,7 @@ export interface Settings {
   lifecycle: LifecycleThresholds;
 }
 
-/** The defaults (domain handbook §5 and §6). */
+/** The defaults (docs/domain.md §5 and §6). */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   visitRadiusM: 200,
   followUpDueDays: 7,

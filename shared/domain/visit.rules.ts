@@ -1,5 +1,5 @@
 /**
- * Visits (走访, domain §5): their types, the distance flag and the due days of the tasks they open.
+ * Visits (走访, docs/domain.md §5): their types, the distance flag and the due days of the tasks they open.
  *
  * Why: every contact with a merchant is a visit record, and workload (§7) counts them by type with
  * flagged ones apart. A visit far from the merchant is still accepted (GPS drifts indoors, a shop
@@ -36,7 +36,7 @@ export const TASK_KINDS = ['check-followup', 'abnormal-visit', 'win-back', 'mark
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /**
- * Who in a grid acts on a task of each kind, first choice first (domain §5 and §6, the iron triangle): the
+ * Who in a grid acts on a task of each kind, first choice first (docs/domain.md §5 and §6, the iron triangle): the
  * maintenance assistant fixes failed checks and visits abnormal merchants, the marketing assistant markets,
  * the grid member owns the relationship and wins lost merchants back.
  */

@@ -1,6 +1,6 @@
 /**
  * The metrics functions on the seeded demo bank (seeded once for this file): the reference figures of
- * domain §1 computed by the stats function, a grid leader's drill-down to a staff member's workload,
+ * docs/domain.md §1 computed by the stats function, a grid leader's drill-down to a staff member's workload,
  * scope between branches, the XLSX export read back, and reconciliation on correct data.
  */
 import ExcelJS from 'exceljs';

@@ -79,7 +79,7 @@ describe('metric definitions', () => {
   });
 });
 
-describe('lifecycle class rules (domain §6, default thresholds)', () => {
+describe('lifecycle class rules (docs/domain.md §6, default thresholds)', () => {
   const t = DEFAULT_SETTINGS.lifecycle;
   const acq = { since: '2024-01-01', deviceStatus: 'bound' };
   const month = (m: string, count: number, yuan: number, last = `${m}-28`) => ({ month: m, count, amountFen: yuan * 100, lastTxnDay: last, deviceStatus: 'bound' as const });

@@ -1,5 +1,5 @@
 /**
- * No plain personal data at rest or in an answer (domain §8, JR/T 0171-2020 C2): after filing, listing,
+ * No plain personal data at rest or in an answer (docs/domain.md §8, JR/T 0171-2020 C2): after filing, listing,
  * checking and revealing a merchant's operator, the mobile and ID number appear in clear only in the audited
  * `revealPi` answer, never in another answer, nor in any file of the data folder (database, its log, storage).
  */

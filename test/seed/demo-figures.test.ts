@@ -1,5 +1,5 @@
 /**
- * The demo bank reproduces the reference figures of domain §1 at 2025-07-31. Every figure is computed
+ * The demo bank reproduces the reference figures of docs/domain.md §1 at 2025-07-31. Every figure is computed
  * here from the raw seeded collections with plain queries and arithmetic, independently of the metrics
  * code and of the seed's own bookkeeping, and compared with the published value.
  */
@@ -61,7 +61,7 @@ beforeAll(async () => {
   for (const g of units.filter((u) => u.kind === 'grid')) merchants.push(...(await db.collection('merchants').where({ gridId: g._id }).limit(1000).get()).data);
 }, 120_000);
 
-describe('demo bank: reference figures of domain §1 at 2025-07-31', () => {
+describe('demo bank: reference figures of docs/domain.md §1 at 2025-07-31', () => {
   it('has 30,678 acquiring merchants, 3,018 more than at 2024-12-31 (27,660)', async () => {
     const now = merchants.filter((m) => acquiringOn(m, '2025-07-31')).length;
     const yearStart = merchants.filter((m) => acquiringOn(m, '2024-12-31')).length;

@@ -17,7 +17,7 @@ import {
 const ours = (product: ProductCode, status: HoldingStatus = 'active'): ProductHolding => ({ product, bank: 'ours', status });
 
 describe('products ours and other banks', () => {
-  it('lists the products of the handbook with their labels', () => {
+  it('lists the products of docs/domain.md §4 with their labels', () => {
     expect(PRODUCTS.map((p) => PRODUCT_LABELS[p])).toEqual(['收单', '结算账户', '存款', '阳光e贷授信', '阳光e贷用信', '手机银行', '商户App']);
     expect(OTHER_BANKS.map((b) => OTHER_BANK_LABELS[b])).toEqual(
       expect.arrayContaining(['工商银行', '农业银行', '中国银行', '建设银行', '邮储银行', '交通银行', '江苏银行']),

@@ -8,7 +8,7 @@ import {
 } from '../../shared/domain/settings.rules';
 
 describe('head-office settings', () => {
-  it('defaults to the handbook: 200 m radius, 30 transactions or ¥10,000, ¥100,000 or 3 products, 50%, 30 and 90 days', () => {
+  it('defaults to docs/domain.md: 200 m radius, 30 transactions or ¥10,000, ¥100,000 or 3 products, 50%, 30 and 90 days', () => {
     expect(DEFAULT_SETTINGS.visitRadiusM).toBe(200);
     expect(DEFAULT_SETTINGS.lifecycle).toEqual({
       qualifiedMinTxnCount: 30,

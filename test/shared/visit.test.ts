@@ -12,7 +12,7 @@ import {
 } from '../../shared/domain/visit.rules';
 
 describe('visits', () => {
-  it('has the four types of the handbook', () => {
+  it('has the four types of docs/domain.md §5', () => {
     expect(VISIT_TYPES.map((t) => VISIT_TYPE_LABELS[t])).toEqual(['建档', '营销', '回访', '维护']);
     expect(isVisitType('revisit')).toBe(true);
     expect(isVisitType('call')).toBe(false);

@@ -4,7 +4,7 @@ import { loadMerchantInScope } from '../merchant.service';
 
 /**
  * `revealPi`: the operator's full mobile and ID number for an entitled role (settings `piRevealRoles`),
- * recorded in the audit log before anything is shown (domain §8).
+ * recorded in the audit log before anything is shown (docs/domain.md §8).
  */
 export const revealPi = defineAction({
   schema: revealPiInput,

@@ -2,7 +2,7 @@ import { createWechatGroupInput } from '../../../shared/contracts/org.contract';
 import { defineAction, fieldError, newId } from '../../../server';
 import { loadUnitInScope, wechatGroupView } from '../org.service';
 
-/** `createWechatGroup`: registers a grid's merchant WeChat group (the grid member runs them, domain §2). */
+/** `createWechatGroup`: registers a grid's merchant WeChat group (the grid member runs them, docs/domain.md §2). */
 export const createWechatGroup = defineAction({
   schema: createWechatGroupInput,
   roles: ['hq', 'branch', 'leader', 'member'],

@@ -2,7 +2,7 @@ import { setExtraScopeInput } from '../../../shared/contracts/org.contract';
 import { defineAction, fieldError, loadUnits, staffView } from '../../../server';
 import { changeStaff } from '../org.service';
 
-/** `setExtraScope` (head office): hands a staff member explicit extra units beyond their role's scope (domain §2). */
+/** `setExtraScope` (head office): hands a staff member explicit extra units beyond their role's scope (docs/domain.md §2). */
 export const setExtraScope = defineAction({
   schema: setExtraScopeInput,
   roles: ['hq'],

@@ -4,7 +4,7 @@ import { type TaskDoc, merchantNames, taskView } from '../visit.service';
 
 /**
  * `closeTask`: closes a task by hand where the rules allow it: a six-check follow-up closes only with a
- * later visit where that check passes (domain §5); other tasks close by their assignee or a manager.
+ * later visit where that check passes (docs/domain.md §5); other tasks close by their assignee or a manager.
  */
 export const closeTask = defineAction({
   schema: closeTaskInput,

@@ -9,7 +9,7 @@ import { takeStampedPhotos } from '../../../utils/photo';
 import { PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
 
-/** Default flag radius (domain §5); the server applies head office's configured value. */
+/** Default flag radius (docs/domain.md §5); the server applies head office's configured value. */
 const DEFAULT_RADIUS_M = 200;
 
 interface CheckRow {
