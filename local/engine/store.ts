@@ -545,7 +545,8 @@ export class Store {
           const dirs = order.map(([f, d], j) => (rest[j].field === f ? d * (rest[j].direction as number) : 0));
           if (dirs.every((d) => d === 1) || dirs.every((d) => d === -1)) {
             const flip = dirs[0] === -1;
-            orderSql = order.map(([, d], j) => `x.k${eqPrefix + j} ${(d === 1) !== flip ? 'ASC' : 'DESC'}`).join(', ');
+            // Keys are stored as their values whatever the index's direction: each column sorts as asked.
+            orderSql = order.map(([, d], j) => `x.k${eqPrefix + j} ${d === 1 ? 'ASC' : 'DESC'}`).join(', ');
             orderSql += `, x.rid ${flip ? 'DESC' : 'ASC'}`;
             score += 1;
           }

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { startLocalCloud } from '../../local/runtime';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { centroid } from '../../shared/domain/geo.rules';
+import { storagePath } from '../../shared/domain/storage-path.rules';
 import { CallCosts, latencyLine } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -90,7 +91,7 @@ export async function run(): Promise<void> {
         address: { district: '兴化市', township: '昭阳街道', street: '英武路', doorPlate: `${i}号`, text: `兴化市昭阳街道英武路${i}号` },
         industry: '52',
         operator: { name: '测', mobile: `137${String(20000000 + i).slice(-8)}` },
-        photos: [{ fileId: `cloud://local.bucket/bench/${i}.jpg`, takenAt: new Date().toISOString(), location: at, staffId: me.staffId }],
+        photos: [{ fileId: `cloud://local.bucket/${storagePath('merchants', me.staffId, 'jpg', `bench-${i}`)}`, takenAt: new Date().toISOString(), location: at, staffId: me.staffId }],
         products: [],
         force: true,
       };

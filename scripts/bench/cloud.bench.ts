@@ -1,0 +1,157 @@
+/**
+ * `npm run bench -- cloud`: the product as CloudBase would run it, on the strict local engine with a database
+ * round trip on every request (DB_LATENCY_MS, 20 ms unless set: a deliberately pessimistic trip from a
+ * function to the database). Per call it prints the database requests, the sequential depth, the most
+ * documents written in one transaction and the milliseconds, against the targets: visit submit ≤ 200 ms
+ * median, filing ≤ 300 ms, a dashboard ≤ 60 ms, a 20-row list page ≤ 60 ms. Then staff across the bank
+ * submit visits concurrently (BENCH_CLOUD_STAFF, default 100, for BENCH_CLOUD_SECONDS, default 60):
+ * failed submits, p99, and the reconciliation of the day afterwards (differences must be 0).
+ * BENCH_RUNS sets the timed calls per figure (default 30); BENCH_DATA_DIR keeps the seeded bank.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Transactions } from '../../local/engine/transactions';
+import { startLocalCloud } from '../../local/runtime';
+import { CHECK_ITEMS } from '../../shared/domain/check.rules';
+import { centroid } from '../../shared/domain/geo.rules';
+import { storagePath } from '../../shared/domain/storage-path.rules';
+import { chinaDay } from '../../server/time';
+import { latencyLine } from './calls';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const STAFF = Number(process.env.BENCH_CLOUD_STAFF ?? 100);
+const SECONDS = Number(process.env.BENCH_CLOUD_SECONDS ?? 60);
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * q))] : NaN;
+};
+
+/** Documents written by each committed transaction, in commit order (the engine's write set at commit). */
+const written: number[] = [];
+const commit = Transactions.prototype.commit;
+Transactions.prototype.commit = function (this: Transactions, id: string) {
+  const t = (this as unknown as { get(id: string): { written: Map<string, unknown> } }).get(id);
+  written.push(t.written.size);
+  return commit.call(this, id);
+};
+
+/** Runs the cloud benchmark. */
+export async function run(): Promise<void> {
+  if (!process.env.DB_LATENCY_MS) process.env.DB_LATENCY_MS = '20';
+  const kept = process.env.BENCH_DATA_DIR;
+  const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'mg-bench-cloud-'));
+  const cloud = await startLocalCloud({ dataDir, seed: 'demo', functionsFrom: 'source' });
+  console.log(latencyLine());
+  try {
+    const db = cloud.database();
+    const outcome = async (fn: string, event: Record<string, unknown>, openid: string) => {
+      const from = written.length;
+      const s = performance.now();
+      const out = await cloud.callDetailed(fn, event, { openid });
+      const ms = performance.now() - s;
+      const res = out.result as { ok: boolean; data?: any; error?: unknown };
+      if (!res?.ok) throw new Error(`${fn}.${String(event.action)} failed: ${JSON.stringify(res?.error ?? res)}`);
+      return { data: res.data, ms, requests: out.requests, depth: out.depth, maxTxDocs: Math.max(0, ...written.slice(from)) };
+    };
+    const figure = async (label: string, target: number, make: (i: number) => Promise<Awaited<ReturnType<typeof outcome>>>) => {
+      const ms: number[] = [];
+      let requests = 0;
+      let depth = 0;
+      let docs = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const o = await make(i);
+        ms.push(o.ms);
+        requests = Math.max(requests, o.requests);
+        depth = Math.max(depth, o.depth);
+        docs = Math.max(docs, o.maxTxDocs);
+      }
+      const med = quantile(ms, 0.5);
+      console.log(
+        `${label.padEnd(34)} median ${med.toFixed(0).padStart(5)} ms  p95 ${quantile(ms, 0.95).toFixed(0).padStart(5)} ms  target ≤ ${target} ms (${(med / target).toFixed(2)}×) ${med <= target ? 'ok' : 'OVER TARGET'}  requests ≤ ${requests}, depth ≤ ${depth}, docs per transaction ≤ ${docs}`,
+      );
+    };
+
+    const me = (await outcome('user', { action: 'me' }, 'demo-marketing')).data;
+    const grid = (await outcome('org', { action: 'getUnit', unitId: me.grids[0].id }, 'demo-hq')).data.unit;
+    const [lng, lat] = centroid(grid.boundary);
+    const at = (i: number) => ({ lng: lng + ((i % 17) - 8) * 0.00003, lat: lat + ((i % 13) - 6) * 0.00003 });
+    let n = 0;
+    const uid = (p: string) => `${p}-cloud-${process.pid}-${++n}`;
+    const photo = (staffId: string, i: number) => ({ fileId: `cloud://local.bucket/${storagePath('merchants', staffId, 'jpg', uid('p'))}`, takenAt: new Date().toISOString(), location: at(i), staffId });
+
+    const filed: string[] = [];
+    await figure('filing (merchant.create)', 300, async (i) => {
+      const o = await outcome('merchant', {
+        action: 'create',
+        id: uid('m'),
+        name: `云端基准店${i}`,
+        location: at(i),
+        address: { district: '兴化市', township: '昭阳街道', street: '英武路', doorPlate: `${i}号`, text: `兴化市昭阳街道英武路${i}号` },
+        industry: '52',
+        operator: { name: '测', mobile: `136${String(30000000 + i).slice(-8)}` },
+        photos: [photo(me.staffId, i)],
+        products: [],
+        force: true,
+      }, 'demo-marketing');
+      filed.push(o.data.merchant.id);
+      return o;
+    });
+    await figure('visit submit (revisit, six checks)', 200, (i) => {
+      const checks = CHECK_ITEMS.map((item, k) => ({ item, result: i % 2 === 0 && k === i % 6 ? 'fail' : 'pass' }));
+      return outcome('visit', { action: 'submit', visitId: uid('v'), merchantId: filed[i % filed.length], type: 'revisit', location: at(i), checks }, 'demo-maintenance');
+    });
+    await figure('dashboard (head office, lean)', 60, () => outcome('stats', { action: 'dashboard', period: '2025-07', sections: [] }, 'demo-hq'));
+    await figure('dashboard (head office, full)', 60, () => outcome('stats', { action: 'dashboard', period: '2025-07' }, 'demo-hq'));
+    await figure('20-row list page (branch)', 60, () => outcome('merchant', { action: 'list', limit: 20 }, 'demo-branch'));
+
+    // Staff across the bank: field staff of many grids, bound for the benchmark, each revisiting merchants
+    // of its own grid as fast as its answers come back.
+    const staffRes = (await db.collection('staff').where({ role: db.command.in(['maintenance', 'member']), status: 'active' }).limit(1000).get()) as { data: any[] };
+    const byGrid = new Map<string, any>();
+    for (const s of staffRes.data) if (s.gridIds?.[0] && !byGrid.has(s.gridIds[0])) byGrid.set(s.gridIds[0], s);
+    const team = [...byGrid.values()].slice(0, STAFF);
+    const workers: { openid: string; staffId: string; merchants: string[] }[] = [];
+    for (const [i, s] of team.entries()) {
+      const openid = s.openid ?? `bench-cloud-${i}`;
+      if (!s.openid) await db.collection('staff').doc(s._id).update({ data: { openid } });
+      const ms = (await db.collection('merchants').where({ gridId: s.gridIds[0] }).limit(20).get()) as { data: any[] };
+      if (ms.data.length) workers.push({ openid, staffId: s._id, merchants: ms.data.map((m) => m._id) });
+    }
+    console.log(`concurrent submits: ${workers.length} staff in ${workers.length} grids for ${SECONDS} s`);
+    const took: number[] = [];
+    let failed = 0;
+    const failures = new Map<string, number>();
+    const until = performance.now() + SECONDS * 1000;
+    const startWritten = written.length;
+    await Promise.all(
+      workers.map(async (w, k) => {
+        for (let i = 0; performance.now() < until; i++) {
+          const s = performance.now();
+          const res = (await cloud.call('visit', { action: 'submit', visitId: uid('c'), merchantId: w.merchants[i % w.merchants.length], type: 'revisit', checks: CHECK_ITEMS.map((item) => ({ item, result: (i + k) % 7 === 0 && item === 'speaker' ? 'fail' : 'pass' })) }, w.openid)) as { ok: boolean; error?: { code: string; reason?: string } };
+          took.push(performance.now() - s);
+          if (!res.ok) {
+            failed++;
+            const key = `${res.error?.code}/${res.error?.reason ?? ''}`;
+            failures.set(key, (failures.get(key) ?? 0) + 1);
+          }
+        }
+      }),
+    );
+    const p99 = quantile(took, 0.99);
+    console.log(
+      `concurrent visit submits: ${took.length} in ${SECONDS} s (${(took.length / SECONDS).toFixed(1)}/s), failed ${failed}${failed ? ` ${JSON.stringify(Object.fromEntries(failures))}` : ''}, median ${quantile(took, 0.5).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms (target ≤ 1000 ms: ${p99 <= 1000 ? 'ok' : 'OVER TARGET'}), docs per transaction ≤ ${Math.max(0, ...written.slice(startWritten))}`,
+    );
+    // Reconciliation of today (the visits' day), stepped to its end: counts lost or counted twice.
+    const today = chinaDay(new Date());
+    let rec = (await outcome('stats', { action: 'reconcile', from: today, to: today }, 'demo-hq')).data;
+    while (rec.status === 'running') rec = (await outcome('stats', { action: 'reconcile', jobId: rec.jobId }, 'demo-hq')).data;
+    console.log(`reconciliation of ${today} after the run: ${rec.differences.length} differences (target 0: ${rec.differences.length === 0 ? 'ok' : 'DIFFERENCES'})`);
+  } finally {
+    Transactions.prototype.commit = commit;
+    await cloud.close();
+    if (!kept) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
