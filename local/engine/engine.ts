@@ -36,16 +36,6 @@ export interface EngineOptions {
   durability?: 'normal' | 'full';
   /** Clock for serverDate, ids and transaction lifetimes; tests may pin it. */
   now?: () => number;
-  /**
-   * CloudBase rules the product does not yet keep (today: at most MAX_TRANSACTION_WRITES documents written by
-   * one transaction). Off unless set here or by CLOUDBASE_STRICT_PENDING=1; every other rule is always on.
-   */
-  strictPending?: boolean;
-}
-
-/** Whether CLOUDBASE_STRICT_PENDING=1 asks for the pending CloudBase rules (see EngineOptions.strictPending). */
-export function strictPendingFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.CLOUDBASE_STRICT_PENDING === '1';
 }
 
 export interface CollectionsSpec {
@@ -96,8 +86,6 @@ export class Engine {
   readonly db: Database.Database;
   readonly tx: Transactions;
   private readonly now: () => number;
-  /** Whether the pending CloudBase rules are on (EngineOptions.strictPending). */
-  readonly strictPending: boolean;
   /** Collections declared by ensureIndexes (a declared engine requires geo indexes as CloudBase does). */
   private declared: Set<string> | null = null;
   private checkpointer: Checkpointer | null = null;
@@ -121,8 +109,7 @@ export class Engine {
     }
     this.store = new Store(this.db);
     this.now = opts.now ?? Date.now;
-    this.strictPending = opts.strictPending ?? strictPendingFromEnv();
-    this.tx = new Transactions(this.store, this.now, { writeLimit: this.strictPending });
+    this.tx = new Transactions(this.store, this.now, { writeLimit: true });
   }
 
   /** Applies `database/collections.json`: creates collections and builds their indexes. */

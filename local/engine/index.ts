@@ -11,7 +11,7 @@ import type { Order } from './store';
 
 export type { CollectionsSpec, EngineOptions } from './engine';
 export { EngineError } from './errors';
-export { DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH_INSERT, strictPendingFromEnv } from './engine';
+export { DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH_INSERT } from './engine';
 export { TRANSACTION_LIFETIME_MS, MAX_TRANSACTION_WRITES } from './transactions';
 
 export interface LocalEngine {

@@ -30,8 +30,7 @@ export const TRANSACTION_LIFETIME_MS = 30_000;
  * At most this many documents written by one transaction; one more and the server drops it (TransactionNotExist,
  * with the 30 s message, long before 30 s). CloudBase does not document the bound: a public WeChat cloud project
  * measured 22 writes passing and 47 and 92 failing, deterministically. Until the real bound is known the engine
- * refuses past 20. Pending rule: on only with CLOUDBASE_STRICT_PENDING=1 (see README) while the product still
- * writes more in one transaction.
+ * refuses past 20, always (the product's transactions write at most about ten: docs/rollups.md).
  */
 export const MAX_TRANSACTION_WRITES = 20;
 

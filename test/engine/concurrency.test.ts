@@ -14,8 +14,8 @@ const NOT_EXIST = '[ResourceUnavailable.TransactionNotExist] Transaction does no
 
 let h: Harness;
 let now: number;
-async function open(strictPending = false): Promise<void> {
-  h = openHarness(':memory:', { now: () => now, strictPending });
+async function open(): Promise<void> {
+  h = openHarness(':memory:', { now: () => now });
   await h.db.collection('account').add({ data: [{ _id: 'aaa', amount: 100 }, { _id: 'bbb', amount: 0 }] });
 }
 beforeEach(async () => {
@@ -171,21 +171,21 @@ describe('a transaction outliving 30 s', () => {
   });
 });
 
-describe('a transaction writing too many documents (pending rule: CLOUDBASE_STRICT_PENDING=1)', () => {
+describe('a transaction writing too many documents', () => {
   const writeMany = (n: number) => h.db.runTransaction(async (tx: any) => {
     for (let i = 0; i < n; i++) await tx.collection('log').add({ data: { _id: `l${i}`, i } });
   }, 0);
 
-  it(`with the rule on, ${MAX_TRANSACTION_WRITES} written documents commit`, async () => {
+  it(`${MAX_TRANSACTION_WRITES} written documents commit`, async () => {
     h.close();
-    await open(true);
+    await open();
     await writeMany(MAX_TRANSACTION_WRITES);
     expect((await h.db.collection('log').count()).total).toBe(MAX_TRANSACTION_WRITES);
   });
 
-  it('with the rule on, one more drops the transaction as CloudBase drops it (TransactionNotExist with the 30 s message), nothing applied', async () => {
+  it('one more drops the transaction as CloudBase drops it (TransactionNotExist with the 30 s message), nothing applied', async () => {
     h.close();
-    await open(true);
+    await open();
     const err = await rejection(writeMany(MAX_TRANSACTION_WRITES + 1));
     expect(err.errCode).toBe(-501001);
     expect(err.errMsg).toBe(`collection.add:fail -501001 resource system error. ${NOT_EXIST}`);
@@ -194,16 +194,17 @@ describe('a transaction writing too many documents (pending rule: CLOUDBASE_STRI
 
   it('writing one document again does not count twice', async () => {
     h.close();
-    await open(true);
+    await open();
     await h.db.runTransaction(async (tx: any) => {
       for (let i = 0; i < MAX_TRANSACTION_WRITES * 2; i++) await doc(tx, 'aaa').update({ data: { amount: i } });
     }, 0);
     expect(await amount('aaa')).toBe(MAX_TRANSACTION_WRITES * 2 - 1);
   });
 
-  it('with the rule off (the default while the product still breaks it), more commit', async () => {
-    await writeMany(MAX_TRANSACTION_WRITES + 5);
-    expect((await h.db.collection('log').count()).total).toBe(MAX_TRANSACTION_WRITES + 5);
+  it('is always on: a fresh engine with no options drops a transaction of more', async () => {
+    const err = await rejection(writeMany(MAX_TRANSACTION_WRITES + 5));
+    expect(err.errMsg).toContain('[ResourceUnavailable.TransactionNotExist]');
+    expect((await h.db.collection('log').count()).total).toBe(0);
   });
 });
 
