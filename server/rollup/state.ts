@@ -24,10 +24,15 @@ export interface BuildState {
   after: string | null;
   /** True once every grid is built. */
   built: boolean;
-  /** The chunk being written (kept so a retried chunk covers the same merchants). */
-  planned: { grid: string; after: string | null; end: string; seq: number } | null;
+  /**
+   * The chunk being written (kept so a retried chunk covers the same merchants): consecutive grids' merchants
+   * in (`after`, `end`] each, in cursor order.
+   */
+  planned: { parts: { grid: string; after: string | null; end: string }[]; seq: number } | null;
   seq: number;
   restarts: number;
+  /** Merchants per chunk (default `BUILD_CHUNK`). */
+  chunk?: number;
   /**
    * Deltas committed when the build started that its cursor cannot place: batches, and the earlier
    * deltas of a merchant since moved to another grid (filed under the old grid). Its records count them.
