@@ -55,7 +55,7 @@ const EMPTY: RollupState = { gen: 0, nextGen: 1, builds: [], retired: [] };
  * How long an instance reuses the state it read. A reader on a just-retired generation stays exact for
  * `READ_WINDOW_MS` (deltas stay visible that long), far longer than this.
  */
-export const STATE_CACHE_MS = 2000;
+export const STATE_CACHE_MS = 10_000;
 
 let cached: { at: number; state: RollupState; db: Db } | null = null;
 
