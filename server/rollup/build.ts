@@ -6,7 +6,7 @@ import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { type BuildState, type RollupState, readState, updateState } from './state';
-import { Increments, ROLLUPS, ROLLUP_MARKS, readDoc } from './store';
+import { Increments, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc } from './store';
 import { inTransaction } from '../tx';
 
 /**
@@ -281,7 +281,8 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
     }
   }
   const list = [...writes.values()];
-  for (let i = 0; i < list.length; i += 20) await Promise.all(list.slice(i, i + 20).map((w) => applyToDoc(db, gen, w.e, w.markers)));
+  if (b.range) await writePartials(db, gen, p.seq, list);
+  else for (let i = 0; i < list.length; i += 20) await Promise.all(list.slice(i, i + 20).map((w) => applyToDoc(db, gen, w.e, w.markers)));
   if (counted.length) {
     const _ = db.command;
     await db.collection(ROLLUP_DELTAS).where({ _id: _.in(counted.map((d) => d._id)) }).update({ data: { dg: _.addToSet(gen) } });
@@ -291,6 +292,28 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
   const last = p.parts[p.parts.length - 1];
   const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === id && y.gen === gen ? { ...y, grid: last.grid, after: last.end, planned: null, seq: p.seq } : y)) }));
   return { build: s.builds.find((y) => y.id === id) ?? null, chunk: { merchants: merchants.size, visits: visits.length, deposits: depositRows, docs: list.length, marks: markSet.marks.size } };
+}
+
+/**
+ * A range build (reconciliation) keeps each chunk's sums as documents of their own, `<key>#<gen>#<chunk>`,
+ * added in a few requests instead of one update per document; the comparison sums a key's documents. A
+ * retried chunk writes the same ids: whichever attempt's document stays is consistent with its markers.
+ */
+async function writePartials(db: Db, gen: number, seq: number, list: { e: DeltaEntry; markers: string[] }[]): Promise<void> {
+  const docs = list.map(({ e, markers }) => {
+    const f: Record<string, 1> = {};
+    for (const m of markers) if (m.startsWith('f.')) f[m.slice(2)] = 1;
+    return { _id: `${e.k}#${gen}#${seq}`, k: e.k, gen, owner: e.o, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, ...nestedFrom(new Map(Object.entries(e.i))), f };
+  });
+  for (let i = 0; i < docs.length; i += 500) {
+    const batch = docs.slice(i, i + 500);
+    try {
+      await db.collection(ROLLUPS).add({ data: batch });
+    } catch (err) {
+      if (!/DUPLICATE|E11000|duplicate key/i.test(String((err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err))) throw err;
+      for (const { _id, ...rest } of batch) await db.collection(ROLLUPS).doc(_id).set({ data: rest });
+    }
+  }
 }
 
 /**
