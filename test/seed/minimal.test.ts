@@ -83,7 +83,7 @@ describe('minimal bank', () => {
     // their generation's ids, without fold markers.
     const serving = (await readState(db, true)).gen;
     expect(serving).toBeGreaterThan(0);
-    const content = (docs: any[]) => docs.map(({ _id, gen, f, b, ...rest }) => ({ ...rest, ...(f && Object.keys(f).length ? { f } : {}), ...(b ? { b } : {}) })).sort((x, y) => (x.k < y.k ? -1 : 1));
+    const content = (docs: any[]) => docs.map(({ _id, gen: _gen, f, b, ...rest }) => ({ ...rest, ...(f && Object.keys(f).length ? { f } : {}), ...(b ? { b } : {}) })).sort((x, y) => (x.k < y.k ? -1 : 1));
     const rebuilt = (await db.collection('rollups').where({ gen: serving }).limit(1000).get()).data;
     expect(rebuilt.every((d: any) => d._id === `${d.k}#${serving}`)).toBe(true);
     expect(content(rebuilt)).toEqual(content(seededRollups));
