@@ -7,10 +7,10 @@ import { z } from 'zod';
 import { idSchema } from './common.contract';
 
 /** `merchant.photoUrls`: links to a merchant file's storefront photos. */
-export const merchantPhotoUrlsInput = z.object({ id: idSchema });
+export const merchantPhotoUrlsInput = z.strictObject({ id: idSchema });
 
 /** `visit.photoUrls`: links to a visit's photos, the checks' photos included. */
-export const visitPhotoUrlsInput = z.object({ visitId: idSchema });
+export const visitPhotoUrlsInput = z.strictObject({ visitId: idSchema });
 
 /** Seconds a link lasts. */
 export const PHOTO_LINK_AGE_S = 600;

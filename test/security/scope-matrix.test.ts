@@ -62,12 +62,18 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'import.start': async () => ({ jobId: uid('imp'), kind: 'deposits', period: '2025-07', fileId: 'cloud://local.bucket/none.csv' }),
   'import.get': async () => ({ jobId: uid('imp') }),
   'import.list': async () => ({}),
+  'import.continue': async () => ({ jobId: uid('imp') }),
+  'import.discard': async () => ({ jobId: uid('imp') }),
+  'lifecycle.job': async () => ({ jobId: uid('job') }),
+  'merchant.photoUrls': async (s) => ({ id: await merchantIn(s) }),
+  // An unknown visit: either side answers NOT_FOUND, never another's photos (storage.test covers a real one).
+  'visit.photoUrls': async () => ({ visitId: uid('v') }),
   'report.export': async (s) => ({ jobId: uid('job'), unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }),
   'report.get': async (s) => ({ jobId: await reportJobOf(s) }),
 };
 
 /** Actions on the caller's own record or the whole bank: no outside target, so only the role decides. */
-const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'stats.reconcile', 'stats.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list']);
+const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'stats.reconcile', 'stats.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
 
 beforeAll(async () => {
   await seedFixture(local);
