@@ -114,7 +114,8 @@ export interface VisitLike {
   unitPath?: string[];
 }
 
-interface MarkDoc {
+/** A merchant's revisit marks of one year (which months and days it was revisited), as `rollupMarks` stores them. */
+export interface MarkDoc {
   _id: string;
   merchantId: string;
   year: string;

@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { newId } from '../ids';
 import { type Month, type MonthCredit, allMerchantEvents, toDay } from '../../shared/domain/metrics.rules';
 import { allActiveVersions, isServed } from '../periods';
-import { type MerchantLike, addMerchantChange, merchantOwners } from './apply';
+import { type MarkDoc, type MerchantLike, addMerchantChange, merchantOwners } from './apply';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
@@ -147,17 +147,6 @@ async function plan(db: Db, b: BuildState): Promise<BuildState> {
   }
   const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === b.id && y.gen === b.gen ? { ...y, built: true, grid: '\uffff', after: null, planned: null } : y)) }));
   return s.builds.find((y) => y.id === b.id)!;
-}
-
-interface MarkDoc {
-  _id: string;
-  merchantId: string;
-  year: string;
-  months: string[];
-  days: string[];
-  unitPath: string[];
-  marketId: string | null;
-  area: string | null;
 }
 
 /** The chunk's records, read between two reads of its deltas that must agree. */
