@@ -2,6 +2,7 @@
 import { isTimerCall } from '../../server/trigger';
 import { chinaDay, createMain, getDb, toEnvelope } from '../../server';
 import { getJob, resumeJobs } from '../../server/jobs/runner';
+import { chinaMinuteOfDay } from '../../server/time';
 import { ok } from '../../shared/envelope';
 import { goMarket, startMarketing } from './actions/go-market.action';
 import { history } from './actions/history.action';
@@ -28,8 +29,7 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
       const now = new Date();
       const asOf = chinaDay(now);
       const id = `reclassify-${asOf}`;
-      const chinaHour = new Date(now.getTime() + 8 * 3600_000).getUTCHours();
-      if (chinaHour >= RECLASSIFY_FROM_HOUR && !(await getJob(db, id))) {
+      if (chinaMinuteOfDay(now) >= RECLASSIFY_FROM_HOUR * 60 && !(await getJob(db, id))) {
         const job = await startReclassification(db, { id, asOf, byStaffId: null, now, budgetMs: TIMER_BUDGET_MS });
         return ok(reclassifyView(job));
       }

@@ -3,6 +3,7 @@ import { createMain, getDb, toEnvelope } from '../../server';
 import { ok } from '../../shared/envelope';
 import { addDays } from '../../shared/domain/period.rules';
 import { chinaDay } from '../../server';
+import { chinaMinuteOfDay } from '../../server/time';
 import { isTimerCall } from '../../server/trigger';
 import { dashboard } from './actions/dashboard.action';
 import { panel } from './actions/panel.action';
@@ -32,10 +33,9 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
     try {
       const db = getDb();
       const now = new Date();
-      const china = new Date(now.getTime() + 8 * 3600_000);
       const day = addDays(chinaDay(now), -1);
       const jobId = `reconcile-${day}`;
-      if (china.getUTCHours() * 60 + china.getUTCMinutes() >= RECONCILE_FROM_MINUTE && !(await getDoc(db, 'jobs', jobId))) {
+      if (chinaMinuteOfDay(now) >= RECONCILE_FROM_MINUTE && !(await getDoc(db, 'jobs', jobId))) {
         const res = await runReconciliation(db, { from: day, to: day }, null, now, undefined, jobId);
         return ok({ jobId: res.jobId, status: res.status, differences: res.differences.length });
       }
