@@ -8,7 +8,6 @@ export * from './settings';
 export * from './router';
 export * from './tx';
 export * from './validate';
-export * from './time';
 export * from './ids';
 export * from './pi';
 export * from './cursor';

@@ -2,7 +2,7 @@ import type { Caller } from './caller';
 import { type Db, getDoc } from './db';
 import { AppError } from './errors';
 import { auditLog } from './audit';
-import { chinaDay } from './time';
+import { addDays, chinaDay, dayStart } from '../shared/domain/period.rules';
 
 /** What a lookup by personal data probed: the kinds of value, never the values. */
 export interface PiProbe {
@@ -34,7 +34,7 @@ export async function takePiProbe(ctx: { db: Db; caller: Pick<Caller, 'staffId'>
   if (res.stats.updated === 0) {
     const cur = await getDoc<{ day: string; count: number }>(db, 'quotas', id);
     if (cur && cur.day === today) {
-      const retryAfter = new Date(`${today}T00:00:00+08:00`).getTime() + 86400000;
+      const retryAfter = dayStart(addDays(today, 1)).getTime();
       throw new AppError('RATE_LIMITED', `今日查重次数已用完（每人每天 ${limit} 次），请明天再试或联系管理员`, {
         reason: 'PI.PROBE_QUOTA',
         details: { limit, retryAfter: new Date(retryAfter).toISOString() },

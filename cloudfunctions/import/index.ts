@@ -1,5 +1,6 @@
 /** Cloud function `import` (head office): acquiring transactions, credit and deposit balances from the bank's systems. */
-import { chinaDay, createMain, getDb, toEnvelope } from '../../server';
+import { createMain, getDb, toEnvelope } from '../../server';
+import { chinaDay } from '../../shared/domain/period.rules';
 import { isTimerCall } from '../../server/trigger';
 import { driveImport, unfinishedImports } from '../../server/jobs/import-run';
 import { ok } from '../../shared/envelope';

@@ -1,8 +1,8 @@
 /** Cloud function `lifecycle`: merchant classes, lists as to-do lists, class history, thresholds, 去营销. */
 import { isTimerCall } from '../../server/trigger';
-import { chinaDay, createMain, getDb, toEnvelope } from '../../server';
+import { createMain, getDb, toEnvelope } from '../../server';
+import { chinaDay, chinaMinuteOfDay } from '../../shared/domain/period.rules';
 import { getJob, resumeJobs } from '../../server/jobs/runner';
-import { chinaMinuteOfDay } from '../../server/time';
 import { ok } from '../../shared/envelope';
 import { goMarket, startMarketing } from './actions/go-market.action';
 import { history } from './actions/history.action';

@@ -1,5 +1,6 @@
 import type { ReclassifyJobView } from '../../shared/contracts/lifecycle.contract';
-import { type Db, chinaDay } from '../../server';
+import { type Db } from '../../server';
+import { chinaDay } from '../../shared/domain/period.rules';
 import { type ReclassifyParams, type ReclassifyTally, reclassifyJob, reclassifyParams } from '../../server/jobs/reclassify';
 import { type JobDoc, type JobKind, createJob, runJob, toJobView } from '../../server/jobs/runner';
 

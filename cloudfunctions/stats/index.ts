@@ -1,9 +1,7 @@
 /** Cloud function `stats`: dashboards, workload, targets, the assessment panel, and the nightly roll-up reconciliation. */
 import { createMain, getDb, toEnvelope } from '../../server';
 import { ok } from '../../shared/envelope';
-import { addDays } from '../../shared/domain/period.rules';
-import { chinaDay } from '../../server';
-import { chinaMinuteOfDay } from '../../server/time';
+import { addDays, chinaDay, chinaMinuteOfDay } from '../../shared/domain/period.rules';
 import { isTimerCall } from '../../server/trigger';
 import { dashboard } from './actions/dashboard.action';
 import { panel } from './actions/panel.action';

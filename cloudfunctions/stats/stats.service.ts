@@ -4,9 +4,8 @@ import {
   type MetricFigures,
   figuresFrom,
   indicatorValue,
-  monthEnd,
 } from '../../shared/domain/metrics.rules';
-import { type Period, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
+import { type Period, monthEnd, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
 import { type ActionContext, type Db, assertInScope, fieldError, getDoc, isInScope } from '../../server';
 import {
   type OwnerDocs,

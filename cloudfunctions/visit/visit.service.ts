@@ -1,6 +1,7 @@
 import type { TaskOut, VisitOut } from '../../shared/contracts/visit.contract';
 import { isOverdue } from '../../shared/domain/visit.rules';
-import { type Db, chinaDay, getDb, iso } from '../../server';
+import { type Db, getDb, iso } from '../../server';
+import { chinaDay } from '../../shared/domain/period.rules';
 import { pointOut } from '../merchant/merchant.service';
 
 /** A stored visit (data-model `visits`); `result` keeps what the first submit answered, for retries. */

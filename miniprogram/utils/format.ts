@@ -1,3 +1,5 @@
+import { chinaTime } from '../vendor/shared';
+
 /** A client-made UUID v4 (visit and job ids), so a retried request names the same record. */
 export function newId(): string {
   const hex = '0123456789abcdef';
@@ -32,14 +34,7 @@ export function count(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : n.toLocaleString('en-US');
 }
 
-/** Business day in China time (UTC+8), `YYYY-MM-DD`. */
-export function chinaDay(date = new Date()): string {
-  return new Date(date.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}
-
 /** "2025-07-31T02:00:00Z" → "07-31 10:00" in China time. */
 export function shortTime(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(new Date(iso).getTime() + 8 * 3600 * 1000).toISOString();
-  return `${d.slice(5, 10)} ${d.slice(11, 16)}`;
+  return iso ? chinaTime(iso, 'MM-DD HH:mm') : '';
 }

@@ -17,7 +17,7 @@ import { startLocalCloud } from '../../local/runtime';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { centroid } from '../../shared/domain/geo.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
-import { chinaDay } from '../../server/time';
+import { chinaDay } from '../../shared/domain/period.rules';
 import { latencyLine } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);

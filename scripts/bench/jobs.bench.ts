@@ -114,9 +114,9 @@ export async function run(): Promise<void> {
       const cloud = await startLocalCloud({ dataDir: dir, seed: 'none', functionsFrom: 'source' });
       try {
         const { getDb } = require('../../server/db');
-        const { addMonth } = require('../../shared/domain/metrics.rules');
+        const { addMonths } = require('../../shared/domain/period.rules');
         const t0 = performance.now();
-        const months = Array.from({ length: 6 }, (_, i) => addMonth(AS_OF.slice(0, 7), -i));
+        const months = Array.from({ length: 6 }, (_, i) => addMonths(AS_OF.slice(0, 7), -i));
         if (copies > 1) console.log(`grew the bank by ${grow(cloud, copies, months)} merchants in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
         const db = getDb();
         const merchants = (await db.collection('merchants').count()).total;

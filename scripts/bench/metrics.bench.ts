@@ -22,8 +22,8 @@ import { Increments, MarkSet, addMerchantChange, addVisitToComputation, docsFrom
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { classifyMerchant } from '../../shared/domain/lifecycle.rules';
 import { maskMobile } from '../../shared/domain/mask.rules';
-import { addDay, allMerchantEvents, figuresFrom, isAcquiringOn, monthEnd } from '../../shared/domain/metrics.rules';
-import { type Period, previousPeriod } from '../../shared/domain/period.rules';
+import { allMerchantEvents, figuresFrom, isAcquiringOn } from '../../shared/domain/metrics.rules';
+import { type Period, previousPeriod, addDays, monthEnd } from '../../shared/domain/period.rules';
 import { CallCosts, latencyLine } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -151,7 +151,7 @@ export async function run(): Promise<void> {
     const txns: any[] = [];
     const depositsOf = new Map<string, Record<string, number>>();
     const months = ['2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07'];
-    const day = (from: string, span: number) => addDay(from, Math.floor(r() * span));
+    const day = (from: string, span: number) => addDays(from, Math.floor(r() * span));
     for (let i = 0; i < MERCHANTS; i++) {
       const grid = grids[i % grids.length];
       const id = `m${String(i).padStart(6, '0')}`;

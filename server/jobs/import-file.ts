@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import * as iconv from 'iconv-lite';
 import { IMPORT_COLUMNS, IMPORT_HEADER_ALIASES, type ImportKind } from '../../shared/contracts/import.contract';
-import { isDay, monthEnd } from '../../shared/domain/metrics.rules';
+import { chinaDay, isDayKey, monthEnd } from '../../shared/domain/period.rules';
 
 /** A file that cannot be imported at all (wrong format, encoding or columns): nothing is applied. */
 export class ImportFileError extends Error {
@@ -91,7 +91,7 @@ export async function countLines(buf: Buffer, cap: number): Promise<number> {
 
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (v instanceof Date) return new Date(v.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  if (v instanceof Date) return chinaDay(v);
   if (typeof v === 'object') {
     const o = v as { result?: unknown; text?: unknown; richText?: { text: string }[] };
     if (o.richText) return o.richText.map((r) => r.text).join('');
@@ -262,7 +262,7 @@ function normaliseDay(text: string): string | null {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
   if (!m) return null;
   const d = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
-  return isDay(d) ? d : null;
+  return isDayKey(d) ? d : null;
 }
 
 /** Validates one data row; returns the parsed row or the errors naming its columns. */

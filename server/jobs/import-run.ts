@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IMPORT_MAX_ROWS, IMPORT_SHRINK_RATIO, type ImportKind, type ImportMode, type ImportStatus } from '../../shared/contracts/import.contract';
-import { monthEnd } from '../../shared/domain/metrics.rules';
+import { monthEnd } from '../../shared/domain/period.rules';
 import type { Db } from '../db';
 import { PERIODS, type PeriodDoc, ROW_COLLECTIONS, periodId } from '../periods';
 import { hashPi } from '../pi';

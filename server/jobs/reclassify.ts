@@ -1,10 +1,9 @@
-import { type LifecycleClass, type Month, addMonth, monthOf } from '../../shared/domain/metrics.rules';
-import { type Classification, type MonthFigures, classifyMerchant, taskKindFor } from '../../shared/domain/lifecycle.rules';
+import { type Classification, type MonthFigures, classifyMerchant, taskKindFor, type LifecycleClass } from '../../shared/domain/lifecycle.rules';
 import { countOurProducts } from '../../shared/domain/product.rules';
 import type { Role } from '../../shared/domain/roles';
 import { taskAssignee } from '../../shared/domain/visit.rules';
 import { type Settings, resolveSettings } from '../../shared/domain/settings.rules';
-import { addDays } from '../../shared/domain/period.rules';
+import { addDays, type Month, addMonths, monthOf } from '../../shared/domain/period.rules';
 import { type Db, getDoc } from '../db';
 import { activeVersions, isServed } from '../periods';
 import { inTransaction } from '../tx';
@@ -77,7 +76,7 @@ export interface ReclassifyRun {
 function monthsFor(run: ReclassifyRun): Month[] {
   const lastMonth = monthOf(run.asOf);
   const months: Month[] = [];
-  for (let i = run.settings.lifecycle.abnormalBaselineMonths + 1; i >= 0; i--) months.push(addMonth(lastMonth, -i));
+  for (let i = run.settings.lifecycle.abnormalBaselineMonths + 1; i >= 0; i--) months.push(addMonths(lastMonth, -i));
   return months;
 }
 

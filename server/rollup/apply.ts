@@ -1,10 +1,8 @@
 import type { Db, Tx } from '../db';
 import { getDb } from '../db';
 import {
-  type Day,
   type MerchantFacts,
   type MetricEvent,
-  type Month,
   type MonthCredit,
   acquiringInterval,
   allMerchantEvents,
@@ -12,8 +10,8 @@ import {
   depositEvents,
   diffEvents,
   isAcquiringOn,
-  toDay,
 } from '../../shared/domain/metrics.rules';
+import { type Day, type Month, toDay } from '../../shared/domain/period.rules';
 import { loadMerchantMonthly } from '../periods';
 import { Increments, ROLLUP_MARKS, areaOwner, flushIncrements, marketOwner, readDoc, staffOwner, unitOwner } from './store';
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { newId } from '../ids';
-import { type Month, type MonthCredit, allMerchantEvents, toDay } from '../../shared/domain/metrics.rules';
+import { type MonthCredit, allMerchantEvents } from '../../shared/domain/metrics.rules';
+import { type Month, toDay } from '../../shared/domain/period.rules';
 import { allActiveVersions, isServed } from '../periods';
 import { type MarkDoc, type MerchantLike, addMerchantChange, merchantOwners } from './apply';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { addDay, decomposeRange } from '../../shared/domain/metrics.rules';
+import { addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { type BuildState, type RollupState, liveGens, readState, updateState } from './state';
 import { type OwnerMeta, ROLLUPS, type RollupDoc, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
@@ -40,7 +40,7 @@ export function passed(b: BuildState, gid: string | null, mid: string | null): b
 export function rangeScope(range: { from: string; to: string }): { months: Set<string>; years: Set<string> } {
   const parts = decomposeRange(range.from, range.to);
   const months = new Set<string>();
-  for (let d = range.from; d <= range.to; d = addDay(d, 1)) months.add(d.slice(0, 7));
+  for (let d = range.from; d <= range.to; d = addDays(d, 1)) months.add(d.slice(0, 7));
   const years = new Set([...parts.years, ...parts.months.map((m) => m.slice(0, 4))]);
   return { months, years };
 }

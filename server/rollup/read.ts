@@ -1,18 +1,7 @@
 import type { Db } from '../db';
 import { getDb } from '../db';
-import {
-  type Day,
-  type FlowCounter,
-  type MetricFigures,
-  FLOW_COUNTERS,
-  MONTHLY_COUNTERS,
-  STOCK_COUNTERS,
-  decomposeRange,
-  figuresFrom,
-  monthEnd,
-  monthOf,
-  yearOf,
-} from '../../shared/domain/metrics.rules';
+import { type FlowCounter, type MetricFigures, FLOW_COUNTERS, MONTHLY_COUNTERS, STOCK_COUNTERS, figuresFrom } from '../../shared/domain/metrics.rules';
+import { type Day, decomposeRange, monthEnd, monthOf, yearOf } from '../../shared/domain/period.rules';
 import type { DeltaEntry } from './delta';
 import { READ_SPAN_LIMIT_MS, loadVisibleDeltas, mergeDeltas } from './fold';
 import { readState } from './state';

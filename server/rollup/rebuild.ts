@@ -1,5 +1,6 @@
 import type { Db } from '../db';
-import { type Day, type Month, isAcquiringOn } from '../../shared/domain/metrics.rules';
+import { isAcquiringOn } from '../../shared/domain/metrics.rules';
+import { type Day, type Month } from '../../shared/domain/period.rules';
 import { type MerchantLike, type VisitLike, addVisitFlows, merchantOwners } from './apply';
 import { buildStep, flipBuild, settleBuild, startBuild } from './build';
 import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staffPath } from './store';

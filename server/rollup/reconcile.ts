@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { type Day, addDay, decomposeRange } from '../../shared/domain/metrics.rules';
+import { type Day, addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { buildOf, buildStep, discardBuild, settleBuild, startBuild } from './build';
 import { loadVisibleDeltas, mergeDeltas, rangeScope } from './fold';
 import { scanCollection } from './rebuild';
@@ -125,7 +125,7 @@ export async function reconcileStep(db: Db, job: ReconcileJob): Promise<Reconcil
     next.checkedDocs++;
     if (grain === 'day') {
       const ym = (e?.ym ?? a?.ym)!;
-      for (let d = from > `${ym}-01` ? from : `${ym}-01`; d <= to && d.startsWith(ym); d = addDay(d, 1)) report(docId, owner, d, e?.d?.[d.slice(8, 10)], a?.d?.[d.slice(8, 10)]);
+      for (let d = from > `${ym}-01` ? from : `${ym}-01`; d <= to && d.startsWith(ym); d = addDays(d, 1)) report(docId, owner, d, e?.d?.[d.slice(8, 10)], a?.d?.[d.slice(8, 10)]);
       return;
     }
     const year = (e?.year ?? a?.year)!;

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../db';
 import { type DeltaInfo, writeDelta } from './delta';
+import type { Day } from '../../shared/domain/period.rules';
 import {
-  type Day,
   type FlowCounter,
   type MetricEvent,
   MONTHLY_COUNTERS,

@@ -1,6 +1,7 @@
 /** Contract of the `lifecycle` function: classes, lists worked as to-do lists, history, thresholds, 去营销. */
 import { z } from 'zod';
-import { INDICATORS, type Indicator, LIFECYCLE_CLASSES } from '../domain/metrics.rules';
+import { INDICATORS, type Indicator } from '../domain/metrics.rules';
+import { LIFECYCLE_CLASSES } from '../domain/lifecycle.rules';
 import { PRODUCTS } from '../domain/product.rules';
 import { type Settings, settingsPatchSchema } from '../domain/settings.rules';
 import { clientIdSchema, idSchema } from './common.contract';

@@ -3,8 +3,9 @@
  * reconciliation (docs/domain.md §7). Imported by the mini program too (zod jitless).
  */
 import { z } from 'zod';
-import { INDICATORS, type Indicator, type MetricFigures, type VisitType } from '../domain/metrics.rules';
+import { INDICATORS, type Indicator, type MetricFigures } from '../domain/metrics.rules';
 import type { Period } from '../domain/period.rules';
+import type { VisitType } from '../domain/visit.rules';
 import { daySchema, dayRangeProblem, periodInput, periodKeySchema } from './date.contract';
 import { idSchema } from './common.contract';
 

@@ -6,6 +6,7 @@
  * ISO 7064:1983 MOD 11-2 ('X' stands for 10). Only the 18-character form is accepted: 15-digit numbers
  * were retired with the first-generation cards in 2013.
  */
+import { chinaDay, daysInMonth } from './period.rules';
 
 /** Weights 2^(17-i) mod 11 of positions 1–17 (ISO 7064 MOD 11-2). */
 export const ID_NUMBER_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
@@ -38,15 +39,7 @@ export function idNumberCheckChar(body17: string): string {
 
 /** True when y-m-d is a real calendar day (Gregorian, leap years included). */
 function isCalendarDay(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[m - 1];
-}
-
-/** Today's date in China time as YYYYMMDD (China has no DST: a fixed +8 hours). */
-function chinaYmd(now: Date): string {
-  const t = new Date(now.getTime() + 8 * 3600_000);
-  return `${t.getUTCFullYear()}${String(t.getUTCMonth() + 1).padStart(2, '0')}${String(t.getUTCDate()).padStart(2, '0')}`;
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
 /**
@@ -63,7 +56,7 @@ export function idNumberProblem(id: string, now: Date = new Date()): string | nu
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
   if (!isCalendarDay(y, m, d)) return '身份证号码中的出生日期不存在';
-  if (y < EARLIEST_BIRTH_YEAR || id.slice(6, 14) > chinaYmd(now)) return '身份证号码中的出生日期不合理';
+  if (y < EARLIEST_BIRTH_YEAR || id.slice(6, 14) > chinaDay(now).replace(/-/g, '')) return '身份证号码中的出生日期不合理';
   if (id.slice(14, 17) === '000') return '身份证号码顺序码不能为000';
   if (idNumberCheckChar(id.slice(0, 17)) !== id[17]) return '身份证号码校验位不正确，请核对是否输错';
   return null;

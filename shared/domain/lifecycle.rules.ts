@@ -2,10 +2,12 @@
  * The merchant lifecycle (全生命周期, docs/domain.md §6): every merchant is in exactly one class, decided from its
  * acquiring state and the monthly figures imported from the bank's systems, with head-office thresholds.
  */
-import { type Day, type LifecycleClass, type Month, LIFECYCLE_CLASSES, addMonth, daysBetween, monthOf } from './metrics.rules';
+import { type Day, type Month, addMonths, daysBetween, monthOf } from './period.rules';
 import { DEFAULT_SETTINGS, type LifecycleThresholds } from './settings.rules';
 
-export { LIFECYCLE_CLASSES, type LifecycleClass };
+/** The lifecycle classes, in the order lists and dashboards show them. */
+export const LIFECYCLE_CLASSES = ['to-win', 'qualified', 'premium', 'abnormal', 'lost'] as const;
+export type LifecycleClass = (typeof LIFECYCLE_CLASSES)[number];
 
 /** Head-office thresholds live in the settings document (shared/domain/settings.rules.ts). */
 export type { LifecycleThresholds };
@@ -65,7 +67,7 @@ export function classifyMerchant(f: LifecycleFacts, asOf: Day, t: LifecycleThres
 
   if (latest) {
     // The baseline months before the latest month; months with no row count as zero once acquiring had started.
-    const prev = Array.from({ length: t.abnormalBaselineMonths }, (_, i) => i + 1).map((k) => addMonth(latest.month, -k)).filter((m) => m >= monthOf(since!));
+    const prev = Array.from({ length: t.abnormalBaselineMonths }, (_, i) => i + 1).map((k) => addMonths(latest.month, -k)).filter((m) => m >= monthOf(since!));
     if (prev.length > 0) {
       const sum = prev.reduce((a, m) => a + (months.find((x) => x.month === m)?.amountFen ?? 0), 0);
       const avg = sum / prev.length;

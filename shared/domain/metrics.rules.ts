@@ -8,10 +8,9 @@
  * (visits) are counted on the day they happen.
  */
 
-/** A business day `YYYY-MM-DD` (China time). */
-export type Day = string;
-/** A month `YYYY-MM`. */
-export type Month = string;
+import { LIFECYCLE_CLASSES, type LifecycleClass } from './lifecycle.rules';
+import { type Day, type Month, monthEnd, toDay } from './period.rules';
+import { VISIT_TYPES, type VisitType } from './visit.rules';
 
 /** Stock counters: the value at D is the sum of their events up to D. */
 export const STOCK_COUNTERS = [
@@ -30,12 +29,6 @@ export type StockCounter = (typeof STOCK_COUNTERS)[number];
  */
 export const MONTHLY_COUNTERS = ['depFen', 'granted', 'grantedFen', 'drawing', 'drawnFen'] as const;
 export type MonthlyCounter = (typeof MONTHLY_COUNTERS)[number];
-
-export const VISIT_TYPES = ['filing', 'marketing', 'revisit', 'maintenance'] as const;
-export type VisitType = (typeof VISIT_TYPES)[number];
-
-export const LIFECYCLE_CLASSES = ['to-win', 'qualified', 'premium', 'abnormal', 'lost'] as const;
-export type LifecycleClass = (typeof LIFECYCLE_CLASSES)[number];
 
 /** Flow counters: visits by type (`v_<type>`), the flagged ones among them (`vf_<type>`), and `rv`, distinct acquiring merchants revisited. */
 export type FlowCounter = `v_${VisitType}` | `vf_${VisitType}` | 'rv';
@@ -63,90 +56,6 @@ export interface MerchantFacts {
   acquiring?: { status?: string; since?: Day | null; closedAt?: Day | null } | null;
   credit?: { grantedFen?: number; grantedAt?: Day | null; drawnFen?: number } | null;
   lifecycleClass?: string | null;
-}
-
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-
-/** The China-time business day of an instant or a day string. */
-export function toDay(value: Date | string | null | undefined): Day | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? null : new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-  }
-  const t = value.getTime();
-  return Number.isNaN(t) ? null : new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** `YYYY-MM` of a day. */
-export function monthOf(day: Day): Month {
-  return day.slice(0, 7);
-}
-
-/** `YYYY` of a day or month. */
-export function yearOf(dayOrMonth: string): string {
-  return dayOrMonth.slice(0, 4);
-}
-
-/** Days in a month (Gregorian). */
-export function daysInMonth(month: Month): number {
-  const y = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/** Last day of a month. */
-export function monthEnd(month: Month): Day {
-  return `${month}-${String(daysInMonth(month)).padStart(2, '0')}`;
-}
-
-/** The day `n` days after `day` (negative for before). */
-export function addDay(day: Day, n: number): Day {
-  const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + n * 86400000;
-  return new Date(t).toISOString().slice(0, 10);
-}
-
-/** The month `n` months after `month` (negative for before). */
-export function addMonth(month: Month, n: number): Month {
-  const idx = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
-  return `${String(Math.floor(idx / 12)).padStart(4, '0')}-${String((idx % 12) + 1).padStart(2, '0')}`;
-}
-
-/** Whole days from a to b (b − a). */
-export function daysBetween(a: Day, b: Day): number {
-  const ta = Date.UTC(Number(a.slice(0, 4)), Number(a.slice(5, 7)) - 1, Number(a.slice(8, 10)));
-  const tb = Date.UTC(Number(b.slice(0, 4)), Number(b.slice(5, 7)) - 1, Number(b.slice(8, 10)));
-  return Math.round((tb - ta) / 86400000);
-}
-
-/** True for a real calendar day `YYYY-MM-DD`. */
-export function isDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const m = Number(value.slice(5, 7));
-  const d = Number(value.slice(8, 10));
-  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(value.slice(0, 7));
-}
-
-/** Splits an inclusive day range into whole years, whole months and single days (the roll-up grains). */
-export function decomposeRange(from: Day, to: Day): { years: string[]; months: Month[]; days: Day[] } {
-  const out = { years: [] as string[], months: [] as Month[], days: [] as Day[] };
-  let d = from;
-  while (d <= to) {
-    const y = yearOf(d);
-    const m = monthOf(d);
-    if (d.endsWith('-01-01') && `${y}-12-31` <= to) {
-      out.years.push(y);
-      d = `${Number(y) + 1}-01-01`;
-    } else if (d.endsWith('-01') && monthEnd(m) <= to) {
-      out.months.push(m);
-      d = addDay(monthEnd(m), 1);
-    } else {
-      out.days.push(d);
-      d = addDay(d, 1);
-    }
-  }
-  return out;
 }
 
 /** An interval of days [start, end) (end exclusive, open when null). */

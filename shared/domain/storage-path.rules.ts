@@ -6,6 +6,7 @@
  * program, the job's id for files the functions write. A file id names its path after the bucket:
  * `cloud://<envId>.<bucket>/<path>`.
  */
+import { monthOf } from './period.rules';
 
 /** Folders the mini program uploads into (photos of merchant files and visits, spreadsheets to import). */
 export const UPLOAD_KINDS = ['merchants', 'visits', 'imports'] as const;
@@ -23,7 +24,7 @@ const EXT = /^[a-z0-9]{1,8}$/;
 
 /** The month of `at` in China time (UTC+8, no daylight saving), as `yyyy-mm`. */
 export function storageMonth(at: Date | number = Date.now()): string {
-  return new Date(new Date(at).getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+  return monthOf(new Date(at));
 }
 
 /** A fresh path for one file: `<kind>/<yyyy-mm>/<owner>/<uuid>.<ext>`. */

@@ -6,7 +6,7 @@
  * may have moved) but flagged for the grid leader to review.
  */
 import { CHECK_ITEMS, checksProblem, type CheckOutcome } from './check.rules';
-import { addDays, dayKey } from './period.rules';
+import { addDays, chinaDay } from './period.rules';
 import type { Role } from './roles';
 import { DEFAULT_SETTINGS, type Settings } from './settings.rules';
 
@@ -88,7 +88,7 @@ export function visitChecksProblem(type: VisitType, checks: readonly CheckOutcom
 
 /** The day a task opened on `day` (or at an instant) falls due, by its kind's setting. */
 export function taskDueDay(kind: TaskKind, opened: string | Date, settings: Settings = DEFAULT_SETTINGS): string {
-  const day = typeof opened === 'string' ? opened : dayKey(opened);
+  const day = typeof opened === 'string' ? opened : chinaDay(opened);
   const dueDays: Record<TaskKind, number> = {
     'check-followup': settings.followUpDueDays,
     'abnormal-visit': settings.abnormalVisitDueDays,

@@ -8,7 +8,7 @@
  */
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { Transactions } from '../../local/engine/transactions';
-import { chinaDay } from '../../server/time';
+import { chinaDay } from '../../shared/domain/period.rules';
 import { newRebuildJob, rebuildRollups, rebuildStep, reconcileRollups } from '../../server/rollup';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { IN, O, S, U, completeFile, photo, seedFixture, uid } from '../field/fixture';

@@ -9,7 +9,7 @@ import { useDemoBank } from '../helpers/demo-bank';
 import { getDb } from '../../server/db';
 import { classifyMerchant, type MonthFigures } from '../../shared/domain/lifecycle.rules';
 import { countOurProducts } from '../../shared/domain/product.rules';
-import { addMonth } from '../../shared/domain/metrics.rules';
+import { addMonths } from '../../shared/domain/period.rules';
 import { scanCollection } from '../../server/rollup';
 import { loadLifecycleSettings, reclassifyJob, reclassifyParams } from '../../server/jobs/reclassify';
 import { reportJob } from '../../server/jobs/report';
@@ -88,7 +88,7 @@ describe('reclassification as a job on the demo bank', () => {
     ids = merchants.map((m) => m._id).slice(0, 1200);
     // The class rule applied directly: every merchant's transactions of the months it reads.
     const settings = await loadLifecycleSettings(db);
-    const months = Array.from({ length: settings.lifecycle.abnormalBaselineMonths + 2 }, (_, i) => addMonth(asOf.slice(0, 7), -i));
+    const months = Array.from({ length: settings.lifecycle.abnormalBaselineMonths + 2 }, (_, i) => addMonths(asOf.slice(0, 7), -i));
     const txns = new Map<string, MonthFigures[]>();
     for (const m of months) {
       await scanCollection<any>(db, 'transactions', { month: m }, null, (page) => {

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { classifyMerchant } from '../../shared/domain/lifecycle.rules';
 import { DEFAULT_SETTINGS } from '../../shared/domain/settings.rules';
-import { addDay, creditEvents, decomposeRange, depositEvents, diffEvents, figuresFrom, isAcquiringOn, merchantEvents } from '../../shared/domain/metrics.rules';
+import { creditEvents, depositEvents, diffEvents, figuresFrom, isAcquiringOn, merchantEvents } from '../../shared/domain/metrics.rules';
+import { addDays, decomposeRange } from '../../shared/domain/period.rules';
 
 describe('metric definitions', () => {
   it('acquiring at D: since ≤ D and not closedAt ≤ D', () => {
@@ -58,8 +59,8 @@ describe('metric definitions', () => {
     expect(decomposeRange('2024-12-30', '2026-02-02')).toEqual({ years: ['2025'], months: ['2026-01'], days: ['2024-12-30', '2024-12-31', '2026-02-01', '2026-02-02'] });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 900 }), (a, len) => {
-        const from = addDay('2020-01-01', a);
-        const to = addDay(from, len);
+        const from = addDays('2020-01-01', a);
+        const to = addDays(from, len);
         const p = decomposeRange(from, to);
         let days = p.days.length;
         for (const y of p.years) days += Number(y) % 4 === 0 ? 366 : 365;

@@ -16,8 +16,8 @@ import {
   labelOf,
   reasonLabel,
 } from '../../shared/domain/labels';
-import { classifyMerchant } from '../../shared/domain/lifecycle.rules';
-import { INDICATORS, LIFECYCLE_CLASSES } from '../../shared/domain/metrics.rules';
+import { classifyMerchant, LIFECYCLE_CLASSES } from '../../shared/domain/lifecycle.rules';
+import { INDICATORS } from '../../shared/domain/metrics.rules';
 import { AREAS, ROLES, UNIT_KINDS } from '../../shared/domain/roles';
 import { TASK_KINDS } from '../../shared/domain/visit.rules';
 

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import {
   addDays,
-  dayKey,
+  addMonths,
+  chinaDay,
+  chinaMinuteOfDay,
+  chinaTime,
   dayStart,
   daysBetween,
   daysInMonth,
@@ -10,31 +13,32 @@ import {
   isDayKey,
   isMonthKey,
   isYearKey,
-  monthKey,
-  monthsBack,
+  monthEnd,
+  monthOf,
   monthsOf,
   parsePeriod,
   periodInstants,
   periodKey,
+  periodLabel,
   periodLength,
   periodOf,
   periodProblem,
   previousPeriod,
   rangePeriod,
   trendMonths,
-  yearKey,
+  yearOf,
   type Period,
 } from '../../shared/domain/period.rules';
 
 describe('China day keys (UTC+8)', () => {
   it('moves to the next day at 16:00 UTC', () => {
-    expect(dayKey(new Date('2025-07-30T15:59:59.999Z'))).toBe('2025-07-30');
-    expect(dayKey(new Date('2025-07-30T16:00:00.000Z'))).toBe('2025-07-31');
-    expect(dayKey(new Date('2025-12-31T16:00:00Z'))).toBe('2026-01-01');
-    expect(monthKey(new Date('2025-07-31T16:00:00Z'))).toBe('2025-08');
-    expect(yearKey(new Date('2024-12-31T16:30:00Z'))).toBe('2025');
-    expect(monthKey('2025-07-31')).toBe('2025-07');
-    expect(yearKey('2025-07')).toBe('2025');
+    expect(chinaDay(new Date('2025-07-30T15:59:59.999Z'))).toBe('2025-07-30');
+    expect(chinaDay(new Date('2025-07-30T16:00:00.000Z'))).toBe('2025-07-31');
+    expect(chinaDay(new Date('2025-12-31T16:00:00Z'))).toBe('2026-01-01');
+    expect(monthOf(new Date('2025-07-31T16:00:00Z'))).toBe('2025-08');
+    expect(yearOf(new Date('2024-12-31T16:30:00Z'))).toBe('2025');
+    expect(monthOf('2025-07-31')).toBe('2025-07');
+    expect(yearOf('2025-07')).toBe('2025');
   });
 
   it('starts a China day at 16:00 UTC of the day before', () => {
@@ -75,16 +79,38 @@ describe('China day keys (UTC+8)', () => {
     expect(() => addDays('2025-07-31', 0.5)).toThrow(RangeError);
     expect(() => daysBetween('2025-07', '2025-07-31')).toThrow(RangeError);
     expect(() => dayStart('31/07/2025')).toThrow(RangeError);
-    expect(() => monthsBack('2025-13', 1)).toThrow(RangeError);
-    expect(() => dayKey(new Date('not a date'))).toThrow(RangeError);
+    expect(() => addMonths('2025-13', -1)).toThrow(RangeError);
+    expect(() => chinaDay(new Date('not a date'))).toThrow(RangeError);
+  });
+
+  it('does not take a day it computed past the last year for a valid key', () => {
+    // The day index remembers days as it meets them: a step beyond 2999 is computed, never remembered as valid.
+    expect(addDays('2999-12-31', 1)).toBe('3000-01-01');
+    expect(isDayKey('3000-01-01')).toBe(false);
+    expect(() => addDays('3000-01-01', -1)).toThrow(RangeError);
+    expect(isDayKey('2999-12-31')).toBe(true);
+  });
+
+  it('reads the China time of day and formats instants in China time', () => {
+    expect(chinaMinuteOfDay(new Date('2025-07-30T16:00:00Z'))).toBe(0);
+    expect(chinaMinuteOfDay(new Date('2025-07-31T02:30:00Z'))).toBe(10 * 60 + 30);
+    expect(chinaTime('2025-07-31T02:00:00Z', 'MM-DD HH:mm')).toBe('07-31 10:00');
+    expect(chinaTime(new Date('2025-12-31T16:00:00Z'), 'YYYY-MM-DD HH:mm')).toBe('2026-01-01 00:00');
+  });
+
+  it('knows the last day of each month, leap years included', () => {
+    expect(monthEnd('2024-02')).toBe('2024-02-29');
+    expect(monthEnd('2025-02')).toBe('2025-02-28');
+    expect(monthEnd('2025-12')).toBe('2025-12-31');
+    expect(() => monthEnd('2025-13')).toThrow(RangeError);
   });
 
   it('steps months back and forward across years', () => {
-    expect(monthsBack('2025-07', 3)).toBe('2025-04');
-    expect(monthsBack('2025-02', 3)).toBe('2024-11');
-    expect(monthsBack('2025-01', 12)).toBe('2024-01');
-    expect(monthsBack('2025-11', -3)).toBe('2026-02');
-    expect(monthsBack('2025-07', 0)).toBe('2025-07');
+    expect(addMonths('2025-07', -3)).toBe('2025-04');
+    expect(addMonths('2025-02', -3)).toBe('2024-11');
+    expect(addMonths('2025-01', -12)).toBe('2024-01');
+    expect(addMonths('2025-11', 3)).toBe('2026-02');
+    expect(addMonths('2025-07', 0)).toBe('2025-07');
   });
 
   it('lists the 12 months of a trend ending with the given month', () => {
@@ -166,10 +192,17 @@ describe('periods', () => {
     .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true })
     .map((d) => d.toISOString().slice(0, 10));
 
-  it('property: dayKey agrees with shifting the instant by eight hours', () => {
+  it('labels period keys the way dashboards title them', () => {
+    expect(periodLabel('2025-07')).toBe('2025年7月');
+    expect(periodLabel('2025')).toBe('2025年');
+    expect(periodLabel('2025-04-01..2025-06-30')).toBe('2025-04-01 至 2025-06-30');
+    expect(periodLabel('2025-07-31')).toBe('2025-07-31');
+  });
+
+  it('property: chinaDay agrees with shifting the instant by eight hours', () => {
     fc.assert(
       fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2040-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
-        return dayKey(d) === new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10) && isDayKey(dayKey(d));
+        return chinaDay(d) === new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10) && isDayKey(chinaDay(d));
       }),
     );
   });
@@ -177,7 +210,7 @@ describe('periods', () => {
   it('property: addDays and daysBetween are inverse; dayStart maps back to its day', () => {
     fc.assert(
       fc.property(day, fc.integer({ min: -4000, max: 4000 }), (d, n) => {
-        return daysBetween(d, addDays(d, n)) === n && dayKey(dayStart(d)) === d;
+        return daysBetween(d, addDays(d, n)) === n && chinaDay(dayStart(d)) === d;
       }),
     );
   });
@@ -194,11 +227,11 @@ describe('periods', () => {
     );
   });
 
-  it('property: monthsBack(m, n) then forward n is m', () => {
+  it('property: addMonths(m, -n) then forward n is m', () => {
     fc.assert(
       fc.property(day, fc.integer({ min: -600, max: 600 }), (d, n) => {
         const m = d.slice(0, 7);
-        return monthsBack(monthsBack(m, n), -n) === m && isMonthKey(monthsBack(m, n));
+        return addMonths(addMonths(m, -n), n) === m && isMonthKey(addMonths(m, -n));
       }),
     );
   });

@@ -1,5 +1,6 @@
 import { continueImportInput, discardImportInput, getImportInput, listImportsInput } from '../../../shared/contracts/import.contract';
-import { AppError, chinaDay, defineAction, getDoc, notFound } from '../../../server';
+import { AppError, defineAction, getDoc, notFound } from '../../../server';
+import { chinaDay } from '../../../shared/domain/period.rules';
 import { type ImportJobDoc, IMPORTS, discardImport, driveImport, hasWork } from '../../../server/jobs/import-run';
 import { importJobView } from '../import.service';
 

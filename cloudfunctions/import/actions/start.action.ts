@@ -1,5 +1,6 @@
 import { startImportInput } from '../../../shared/contracts/import.contract';
-import { AppError, chinaDay, defineAction, fieldError, getDoc } from '../../../server';
+import { AppError, defineAction, fieldError, getDoc } from '../../../server';
+import { chinaDay } from '../../../shared/domain/period.rules';
 import { downloadFile } from '../../../server/jobs/files';
 import { type ImportJobDoc, IMPORTS, createImportJob, driveImport, exceedsRowCap, hasWork, tooManyRows } from '../../../server/jobs/import-run';
 import { importJobView } from '../import.service';

@@ -1,7 +1,7 @@
 import { goMarketInput, startMarketingInput } from '../../../shared/contracts/lifecycle.contract';
 import { OTHER_BANK_LABELS, PRODUCTS, PRODUCT_LABELS, type ProductHolding, productGaps } from '../../../shared/domain/product.rules';
-import { addDays } from '../../../shared/domain/period.rules';
-import { assertInScope, chinaDay, defineAction, fieldError, getDoc, inTransaction, iso, notFound } from '../../../server';
+import { addDays, chinaDay } from '../../../shared/domain/period.rules';
+import { assertInScope, defineAction, fieldError, getDoc, inTransaction, iso, notFound } from '../../../server';
 import { loadLifecycleSettings } from '../lifecycle.service';
 
 /** The product matrix of a merchant (ours and other banks') with the gaps 去营销 works on. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { type SaveMerchantOutput, createMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { type ActionContext, AppError, assertInScope, defineAction, getDoc, inTransaction, isDuplicateKey, onMerchantWritten } from '../../../server';
 import { assertOwnUploads } from '../../../server/jobs/files';
-import { chinaDay } from '../../../server/time';
+import { chinaDay } from '../../../shared/domain/period.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
 import {
   type MerchantDoc,

@@ -1,6 +1,6 @@
 import { reconcileInput } from '../../../shared/contracts/stats.contract';
-import { addDays } from '../../../shared/domain/period.rules';
-import { auditLog, chinaDay, defineAction } from '../../../server';
+import { addDays, chinaDay } from '../../../shared/domain/period.rules';
+import { auditLog, defineAction } from '../../../server';
 import { resultOf } from '../../../server/rollup';
 import { continueJob, runReconciliation } from '../stats.jobs';
 

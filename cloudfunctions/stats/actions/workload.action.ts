@@ -1,5 +1,5 @@
 import { type WorkloadRow, type WorkloadView, workloadInput } from '../../../shared/contracts/stats.contract';
-import { VISIT_TYPES } from '../../../shared/domain/metrics.rules';
+import { VISIT_TYPES } from '../../../shared/domain/visit.rules';
 import { addDays, daysBetween, monthsOf } from '../../../shared/domain/period.rules';
 import { defineAction, fieldError, forbidden, getDoc, isInScope } from '../../../server';
 import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, staffOwner } from '../../../server/rollup';

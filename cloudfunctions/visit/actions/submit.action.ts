@@ -4,7 +4,8 @@ import { type CheckItem, type CheckOutcome, tasksClosedBy, tasksToOpen } from '.
 import { distanceMeters } from '../../../shared/domain/geo.rules';
 import { toLngLat } from '../../../shared/domain/merchant-file.rules';
 import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
-import { type ActionContext, AppError, type StaffDoc, assertInScope, chinaDay, defineAction, fieldError, getDoc, inTransaction, isDuplicateKey, notFound, onVisitSubmitted } from '../../../server';
+import { type ActionContext, AppError, type StaffDoc, assertInScope, defineAction, fieldError, getDoc, inTransaction, isDuplicateKey, notFound, onVisitSubmitted } from '../../../server';
+import { chinaDay } from '../../../shared/domain/period.rules';
 import { assertOwnUploads } from '../../../server/jobs/files';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
 import { type MerchantDoc, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';

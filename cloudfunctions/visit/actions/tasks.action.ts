@@ -1,5 +1,6 @@
 import { tasksInput } from '../../../shared/contracts/visit.contract';
-import { AppError, chinaDay, decodeCursor, defineAction, encodeCursor, fieldError, getDoc, isInScope, scopeFilter, type UnitDoc, forbidden } from '../../../server';
+import { AppError, decodeCursor, defineAction, encodeCursor, fieldError, getDoc, isInScope, scopeFilter, type UnitDoc, forbidden } from '../../../server';
+import { chinaDay } from '../../../shared/domain/period.rules';
 import { type TaskDoc, merchantNames, taskView } from '../visit.service';
 
 /**

@@ -1,27 +1,13 @@
 import { fetchDashboard, type DashboardView } from '../../services/stats.service';
 import { describeError } from '../../utils/errors';
-import { chinaDay, count, money, percent } from '../../utils/format';
+import { count, money, percent } from '../../utils/format';
+import { type PeriodKind, chinaDay, periodKey, periodLabel, periodOf, rangePeriod } from '../../vendor/shared';
 import { requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
 
-type Kind = 'day' | 'month' | 'year';
-type PeriodKind = Kind | 'range';
-
-/** The period key of the given kind that contains `day` ('2025-07-31', '2025-07', '2025'). */
-export function periodOf(kind: Kind, day: string): string {
-  return kind === 'day' ? day : kind === 'month' ? day.slice(0, 7) : day.slice(0, 4);
-}
-
 /** The key the dashboard asks for: the day, month or year around `anchor`, or the range `from..to`. */
-export function periodKey(kind: PeriodKind, anchor: string, from: string, to: string): string {
-  return kind === 'range' ? `${from}..${to}` : periodOf(kind, anchor);
-}
-
-/** '2025-07' → '2025年7月', '2025' → '2025年', a range → '2025-04-01 至 2025-06-30', a day stays as it is. */
-export function periodLabel(key: string): string {
-  if (/^\d{4}$/.test(key)) return `${key}年`;
-  if (/^\d{4}-\d{2}$/.test(key)) return `${key.slice(0, 4)}年${Number(key.slice(5))}月`;
-  return key.replace('..', ' 至 ');
+function askedPeriod(kind: PeriodKind, anchor: string, from: string, to: string): string {
+  return periodKey(kind === 'range' ? rangePeriod(from, to) : periodOf(kind, anchor));
 }
 
 function delta(n: number | null | undefined, fmt: (v: number) => string): { sub: string; tone: string } {
@@ -87,7 +73,7 @@ Component({
     },
     async load() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
-      const period = periodKey(this.data.periodKind, this.data.anchor, this.data.from, this.data.to);
+      const period = askedPeriod(this.data.periodKind, this.data.anchor, this.data.from, this.data.to);
       this.setData({ status: 'loading', error: '', periodLabel: periodLabel(period) });
       try {
         const d = await fetchDashboard({ unitId: crumb?.unitId, period, sections: ['children', 'rankings'] });
@@ -131,7 +117,7 @@ Component({
     onPanel() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
       // Targets are set per month or year: a day's dashboard opens its month.
-      const period = periodOf(this.data.periodKind === 'year' ? 'year' : 'month', this.data.periodKind === 'range' ? this.data.to : this.data.anchor);
+      const period = periodKey(periodOf(this.data.periodKind === 'year' ? 'year' : 'month', this.data.periodKind === 'range' ? this.data.to : this.data.anchor));
       wx.navigateTo({ url: `/pages/stats/panel/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}&period=${period}` });
     },
     onWorkload() {

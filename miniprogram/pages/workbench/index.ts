@@ -2,7 +2,7 @@ import { fetchTasks } from '../../services/visit.service';
 import { getVisitQueue } from '../../offline/index';
 import type { QueueSummary } from '../../offline/visit-queue';
 import { describeError } from '../../utils/errors';
-import { chinaDay } from '../../utils/format';
+import { chinaDay, chinaMinuteOfDay } from '../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS } from '../../utils/labels';
 import { requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
@@ -23,7 +23,7 @@ Component({
       self._off = queue.subscribe((s: QueueSummary) => self.showQueue(s));
       self.showQueue(queue.summary());
       wx.onNetworkStatusChange((r) => this.setData({ online: r.isConnected }));
-      const h = new Date(Date.now() + 8 * 3600e3).getUTCHours();
+      const h = Math.floor(chinaMinuteOfDay(new Date()) / 60);
       this.setData({ greeting: h < 11 ? '早上好' : h < 14 ? '中午好' : h < 18 ? '下午好' : '晚上好' });
       void self.load();
     },

@@ -1,6 +1,7 @@
 import { fetchExportJob, fetchExportLink, requestExport, type ReportJob } from '../../../services/report.service';
 import { describeError } from '../../../utils/errors';
-import { chinaDay, newId, shortTime } from '../../../utils/format';
+import { newId, shortTime } from '../../../utils/format';
+import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 
 const STATUS: Record<string, [string, string]> = { running: ['生成中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };

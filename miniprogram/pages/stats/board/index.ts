@@ -1,6 +1,7 @@
 import { fetchDashboard, type TrendPoint } from '../../../services/stats.service';
 import { describeError } from '../../../utils/errors';
-import { chinaDay, count, percent } from '../../../utils/format';
+import { count, percent } from '../../../utils/format';
+import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 
 const AXIS = { axisLabel: { fontSize: 10, color: '#6b7280' }, axisLine: { lineStyle: { color: '#d0d3d9' } } };

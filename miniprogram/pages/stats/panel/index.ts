@@ -1,6 +1,7 @@
 import { fetchPanel, saveTarget, type PanelView } from '../../../services/stats.service';
 import { describeError, fieldErrors } from '../../../utils/errors';
-import { chinaDay, count, money, percent } from '../../../utils/format';
+import { count, money, percent } from '../../../utils/format';
+import { chinaDay } from '../../../vendor/shared';
 import { INDICATOR_LABELS } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';

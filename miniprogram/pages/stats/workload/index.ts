@@ -1,6 +1,6 @@
 import { fetchWorkload, type WorkloadRow, type WorkloadView } from '../../../services/stats.service';
 import { describeError } from '../../../utils/errors';
-import { chinaDay } from '../../../utils/format';
+import { chinaDay } from '../../../vendor/shared';
 import { VISIT_LABELS } from '../../../utils/labels';
 import { isManager, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';

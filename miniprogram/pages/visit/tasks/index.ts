@@ -1,7 +1,7 @@
 import { fetchTasks } from '../../../services/visit.service';
 import type { TaskOut } from '../../../services/visit.service';
 import { describeError } from '../../../utils/errors';
-import { chinaDay } from '../../../utils/format';
+import { chinaDay } from '../../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
 
