@@ -1,4 +1,4 @@
-import type { ErrorCode, FieldIssue } from '../shared/envelope';
+import type { ErrorCode, ErrorReason, FieldIssue } from '../shared/envelope';
 
 /**
  * A failure the client should see as an envelope (`code`, a sentence, an optional finer `reason` such as
@@ -6,10 +6,10 @@ import type { ErrorCode, FieldIssue } from '../shared/envelope';
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly reason?: string;
+  readonly reason?: ErrorReason;
   readonly details?: { issues?: FieldIssue[]; [key: string]: unknown };
 
-  constructor(code: ErrorCode, message: string, extra: { reason?: string; details?: AppError['details'] } = {}) {
+  constructor(code: ErrorCode, message: string, extra: { reason?: ErrorReason; details?: AppError['details'] } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
@@ -19,16 +19,16 @@ export class AppError extends Error {
 }
 
 /** A VALIDATION error naming one field (dotted path), as the boundary check would. */
-export function fieldError(field: string, message: string, reason?: string, extra: Record<string, unknown> = {}): AppError {
+export function fieldError(field: string, message: string, reason?: ErrorReason, extra: Record<string, unknown> = {}): AppError {
   return new AppError('VALIDATION', `${field}: ${message}`, { reason, details: { issues: [{ field, message }], ...extra } });
 }
 
 /** FORBIDDEN with a reason code. */
-export function forbidden(message = '无权访问该数据', reason = 'SCOPE.OUTSIDE'): AppError {
+export function forbidden(message = '无权访问该数据', reason: ErrorReason = 'SCOPE.OUTSIDE'): AppError {
   return new AppError('FORBIDDEN', message, { reason });
 }
 
 /** NOT_FOUND for one kind of record. */
-export function notFound(what: string, reason = 'NOT_FOUND'): AppError {
+export function notFound(what: string, reason: ErrorReason): AppError {
   return new AppError('NOT_FOUND', `${what}不存在`, { reason });
 }

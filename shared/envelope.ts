@@ -10,6 +10,90 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The finer reasons a failure may carry beside its code, `<WORD>.<WHAT>`, one list for every function, so
+ * a reason the client or a test looks for cannot be misspelt (each has its user sentence in
+ * shared/domain/labels.ts, ERROR_REASON_SENTENCES).
+ */
+export const ERROR_REASONS = [
+  'DB.CONFLICT',
+  'FILE.NOT_OWN',
+  'IMPORT.APPLIED',
+  'IMPORT.BAD_ENCODING',
+  'IMPORT.BAD_FORMAT',
+  'IMPORT.DISCARDED',
+  'IMPORT.DUPLICATE_COLUMN',
+  'IMPORT.EMPTY',
+  'IMPORT.FAILED',
+  'IMPORT.FILE_MISSING',
+  'IMPORT.JOB_ID_TAKEN',
+  'IMPORT.NOT_FOUND',
+  'IMPORT.RUNNING',
+  'IMPORT.SUPERSEDED',
+  'IMPORT.TOO_MANY_ROWS',
+  'IMPORT.WRONG_COLUMNS',
+  'JOB.ID_TAKEN',
+  'JOB.NOT_FOUND',
+  'MARKET.BRANCH_REQUIRED',
+  'MARKET.GRID_OUTSIDE_BRANCH',
+  'MARKET.NOT_FOUND',
+  'MARKET.OTHER_GRID',
+  'MARKETING.NOT_A_GAP',
+  'MARKETING.NO_GAP',
+  'MERCHANT.DUPLICATE',
+  'MERCHANT.EXISTS',
+  'MERCHANT.GRID_MISMATCH',
+  'MERCHANT.GRID_REQUIRED',
+  'MERCHANT.ID_TAKEN',
+  'MERCHANT.NOT_FOUND',
+  'MERCHANT.NO_GRID_FOR_LOCATION',
+  'MERCHANT.SAME_GRID',
+  'MERCHANT.VERSION',
+  'PI.NOT_ENTITLED',
+  'PI.PROBE_QUOTA',
+  'ROLE.NOT_ALLOWED',
+  'SCOPE.OTHER_GRID',
+  'SCOPE.OUTSIDE',
+  'STAFF.ACTIVE',
+  'STAFF.ALREADY_BOUND',
+  'STAFF.DISABLED',
+  'STAFF.GRIDS_NOT_ALLOWED',
+  'STAFF.GRID_OUTSIDE_BRANCH',
+  'STAFF.MOBILE_TAKEN',
+  'STAFF.NOT_BOUND',
+  'STAFF.NOT_FOUND',
+  'STAFF.ROLE_UNIT_MISMATCH',
+  'STAFF.SELF',
+  'TASK.CLOSED',
+  'TASK.CLOSE_BY_VISIT',
+  'TASK.ID_TAKEN',
+  'TASK.NOT_ASSIGNEE',
+  'TASK.NOT_FOUND',
+  'TASK.UNIT_WITH_MINE',
+  'UNIT.AREA_INHERITED',
+  'UNIT.AREA_REQUIRED',
+  'UNIT.BAD_PARENT',
+  'UNIT.BOUNDARY_GRID_ONLY',
+  'UNIT.NOT_FOUND',
+  'UNIT.NOT_GRID',
+  'USER.ALREADY_BOUND',
+  'USER.BIND_BUSY',
+  'USER.BIND_CODE_INVALID',
+  'USER.BIND_CODE_USED',
+  'USER.BIND_LOCKED',
+  'USER.DISABLED',
+  'USER.NOT_BOUND',
+  'USER.NO_OPENID',
+  'VISIT.EXISTS',
+  'VISIT.FUTURE',
+  'VISIT.ID_TAKEN',
+  'VISIT.NOT_FOUND',
+  'VISIT.TOO_OLD',
+  'WECHAT_GROUP.NOT_FOUND',
+  'WECHAT_GROUP.OTHER_GRID',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
 /** One problem with one input field; `field` is a dotted path such as `operator.mobile`. */
 export interface FieldIssue {
   field: string;
@@ -20,7 +104,7 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   /** A finer reason such as `MERCHANT.DUPLICATE`, and the field issues of a VALIDATION error. */
-  reason?: string;
+  reason?: ErrorReason;
   details?: { issues?: FieldIssue[]; [key: string]: unknown };
 }
 

@@ -1,15 +1,15 @@
-import { errorSentence, type ErrorBody, type FieldIssue } from '../vendor/shared';
+import { errorSentence, type ErrorBody, type ErrorReason, type FieldIssue } from '../vendor/shared';
 
 export { fieldLabel } from '../vendor/shared';
 
 /** A failed call: the server's error envelope, or NETWORK when the request never got an answer. */
 export class ServiceError extends Error {
   readonly code: ErrorBody['code'] | 'NETWORK';
-  readonly reason?: string;
+  readonly reason?: ErrorReason;
   readonly issues: FieldIssue[];
   readonly details?: ErrorBody['details'];
 
-  constructor(body: { code: ErrorBody['code'] | 'NETWORK'; message: string; reason?: string; details?: ErrorBody['details'] }) {
+  constructor(body: { code: ErrorBody['code'] | 'NETWORK'; message: string; reason?: ErrorReason; details?: ErrorBody['details'] }) {
     super(body.message);
     this.code = body.code;
     this.reason = body.reason;

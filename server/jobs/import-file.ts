@@ -4,12 +4,13 @@ import { parse } from 'csv-parse';
 import * as iconv from 'iconv-lite';
 import { IMPORT_COLUMNS, IMPORT_HEADER_ALIASES, type ImportKind } from '../../shared/contracts/import.contract';
 import { chinaDay, isDayKey, monthEnd } from '../../shared/domain/period.rules';
+import type { ErrorReason } from '../../shared/envelope';
 
 /** A file that cannot be imported at all (wrong format, encoding or columns): nothing is applied. */
 export class ImportFileError extends Error {
   constructor(
     message: string,
-    readonly reason: string,
+    readonly reason: ErrorReason,
   ) {
     super(message);
     this.name = 'ImportFileError';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IMPORT_MAX_ROWS, IMPORT_SHRINK_RATIO, type ImportKind, type ImportMode, type ImportStatus } from '../../shared/contracts/import.contract';
 import { monthEnd } from '../../shared/domain/period.rules';
+import type { ErrorReason } from '../../shared/envelope';
 import type { Db } from '../db';
 import { PERIODS, type PeriodDoc, ROW_COLLECTIONS, periodId } from '../periods';
 import { hashPi } from '../pi';
@@ -78,7 +79,7 @@ export interface ImportJobDoc {
   kept: number;
   errorReportFileId: string | null;
   error: string | null;
-  reason: string | null;
+  reason: ErrorReason | null;
   lastError: string | null;
   format: string | null;
   encoding: string | null;

@@ -4,7 +4,7 @@
  * Why one map: the conventions keep domain codes as English strings and the words users read in
  * one place, so a screen, an export and a message never name the same thing two ways.
  */
-import type { Envelope, ErrorBody, ErrorCode, FieldIssue } from '../envelope';
+import type { Envelope, ErrorBody, ErrorCode, ErrorReason, FieldIssue } from '../envelope';
 import { CHECK_DEFINITIONS, type CheckItem, type CheckResultValue } from './check.rules';
 import { industryLabel } from './industry.rules';
 import type { DuplicateReason } from './merchant-file.rules';
@@ -138,27 +138,86 @@ const CODE_SENTENCES: Record<ErrorCode, string> = {
   INTERNAL: '系统暂时出错，请稍后重试。',
 };
 
-/** Sentences for the finer reasons the functions send (`reason`), used when the message is not for users. */
-export const ERROR_REASON_SENTENCES: Record<string, string> = {
+/**
+ * Sentences for the finer reasons the functions send (`reason`), used when the message is not for users.
+ * One for every reason of ERROR_REASONS: a reason added without its sentence, or a misspelt one, fails to compile.
+ */
+export const ERROR_REASON_SENTENCES: Record<ErrorReason, string> = {
+  'DB.CONFLICT': '数据正被他人修改，请重试。',
+  'FILE.NOT_OWN': '只能使用您本人刚上传的文件。',
+  'IMPORT.APPLIED': '该导入已应用，不能放弃。',
+  'IMPORT.BAD_ENCODING': '无法识别文件编码，请另存为 UTF-8 或 GBK 编码后再导入。',
+  'IMPORT.BAD_FORMAT': '文件不是 CSV 或 Excel 表格，请检查后再导入。',
+  'IMPORT.DISCARDED': '该导入已放弃，本月数据保持原样。',
+  'IMPORT.DUPLICATE_COLUMN': '文件中有重复的列，请检查表头。',
+  'IMPORT.EMPTY': '文件没有数据行。',
+  'IMPORT.FAILED': '导入未能完成，本月数据保持原样，请稍后重新导入。',
+  'IMPORT.FILE_MISSING': '文件不存在或无法读取，请重新上传。',
+  'IMPORT.JOB_ID_TAKEN': '该导入任务编号已被使用，请重新发起导入。',
+  'IMPORT.NOT_FOUND': '没有找到该导入任务。',
+  'IMPORT.RUNNING': '同一月份有未完成的导入，请先继续或放弃它。',
+  'IMPORT.SUPERSEDED': '导入期间同一月份已被另一次导入更新，本次未应用，请重新导入。',
+  'IMPORT.TOO_MANY_ROWS': '文件行数超过上限，请拆分后分批导入。',
+  'IMPORT.WRONG_COLUMNS': '文件的列与模板不符，请按模板整理后再导入。',
+  'JOB.ID_TAKEN': '该任务编号已被使用，请重新发起。',
+  'JOB.NOT_FOUND': '没有找到该任务。',
+  'MARKET.BRANCH_REQUIRED': '商圈需归属于支行。',
+  'MARKET.GRID_OUTSIDE_BRANCH': '所选网格不在该支行。',
+  'MARKET.NOT_FOUND': '没有找到该商圈。',
+  'MARKET.OTHER_GRID': '该商圈不覆盖商户所在网格。',
+  'MARKETING.NOT_A_GAP': '所选产品商户已在本行开通。',
+  'MARKETING.NO_GAP': '该商户已持有全部本行产品。',
   'MERCHANT.DUPLICATE': '发现疑似重复的商户，请核对后选择。',
-  'MERCHANT.NOT_FOUND': '没有找到该商户，可能已被转到其他网格。',
-  'MERCHANT.VERSION': '商户档案已被他人修改，请刷新后再编辑。',
-  'MERCHANT.NO_GRID_FOR_LOCATION': '该位置不在任何网格内，请选择网格。',
-  'MERCHANT.GRID_REQUIRED': '请选择商户所属网格。',
-  'MERCHANT.SAME_GRID': '商户已在该网格。',
   'MERCHANT.EXISTS': '该商户已建档。',
-  'SCOPE.OUTSIDE': '这项内容超出您负责的范围。',
-  'SCOPE.OTHER_GRID': '只能操作您负责网格内的商户。',
-  'ROLE.NOT_ALLOWED': '您的角色不能执行该操作。',
+  'MERCHANT.GRID_MISMATCH': '该位置在另一个网格内，请核对网格。',
+  'MERCHANT.GRID_REQUIRED': '请选择商户所属网格。',
+  'MERCHANT.ID_TAKEN': '该商户编号已被使用。',
+  'MERCHANT.NOT_FOUND': '没有找到该商户，可能已被转到其他网格。',
+  'MERCHANT.NO_GRID_FOR_LOCATION': '该位置不在任何网格内，请选择网格。',
+  'MERCHANT.SAME_GRID': '商户已在该网格。',
+  'MERCHANT.VERSION': '商户档案已被他人修改，请刷新后再编辑。',
   'PI.NOT_ENTITLED': '您的角色不能查看完整的个人信息。',
-  'USER.NOT_BOUND': '尚未绑定员工账号，请先用绑定码绑定。',
+  'PI.PROBE_QUOTA': '今日查重次数已用完，请明天再试或联系管理员。',
+  'ROLE.NOT_ALLOWED': '您的角色不能执行该操作。',
+  'SCOPE.OTHER_GRID': '只能操作您负责网格内的商户。',
+  'SCOPE.OUTSIDE': '这项内容超出您负责的范围。',
+  'STAFF.ACTIVE': '该人员已是在职状态。',
+  'STAFF.ALREADY_BOUND': '该人员已绑定微信，请先解绑。',
+  'STAFF.DISABLED': '该人员已停用。',
+  'STAFF.GRIDS_NOT_ALLOWED': '总行人员不分配网格。',
+  'STAFF.GRID_OUTSIDE_BRANCH': '所选网格不在该人员所属支行。',
+  'STAFF.MOBILE_TAKEN': '该手机号已登记为在职人员。',
+  'STAFF.NOT_BOUND': '该人员尚未绑定微信。',
+  'STAFF.NOT_FOUND': '没有找到该人员。',
+  'STAFF.ROLE_UNIT_MISMATCH': '该角色不能归属于所选单位。',
+  'STAFF.SELF': '不能停用您自己的账号。',
+  'TASK.CLOSED': '该任务已关闭。',
+  'TASK.CLOSE_BY_VISIT': '必查整改任务在回访检查通过后自动关闭。',
+  'TASK.ID_TAKEN': '该任务编号已被使用。',
+  'TASK.NOT_ASSIGNEE': '只能关闭分配给您的任务。',
+  'TASK.NOT_FOUND': '没有找到该任务，可能已被关闭。',
+  'TASK.UNIT_WITH_MINE': '查看本人任务时不需要选择单位。',
+  'UNIT.AREA_INHERITED': '网格和团队的区域随所属支行。',
+  'UNIT.AREA_REQUIRED': '支行需指明城区或乡镇。',
+  'UNIT.BAD_PARENT': '该单位不能建在所选上级之下。',
+  'UNIT.BOUNDARY_GRID_ONLY': '只有网格可以设置边界。',
+  'UNIT.NOT_FOUND': '没有找到该单位。',
+  'UNIT.NOT_GRID': '请选择网格。',
+  'USER.ALREADY_BOUND': '该微信已绑定员工账号。',
+  'USER.BIND_BUSY': '绑定请求过多，请稍后再试。',
   'USER.BIND_CODE_INVALID': '绑定码不正确或已过期，请联系总行重新获取。',
   'USER.BIND_CODE_USED': '绑定码已被使用，请联系总行重新获取。',
   'USER.BIND_LOCKED': '绑定码错误次数过多，请稍后再试。',
-  'USER.ALREADY_BOUND': '该微信已绑定员工账号。',
   'USER.DISABLED': '您的账号已停用，请联系总行。',
-  'STAFF.DISABLED': '该人员已停用。',
-  'STAFF.MOBILE_TAKEN': '该手机号已登记为在职人员。',
+  'USER.NOT_BOUND': '尚未绑定员工账号，请先用绑定码绑定。',
+  'USER.NO_OPENID': '无法识别微信身份，请重新打开小程序。',
+  'VISIT.EXISTS': '该走访已提交。',
+  'VISIT.FUTURE': '走访时间不能晚于当前时间。',
+  'VISIT.ID_TAKEN': '该走访编号已被使用。',
+  'VISIT.NOT_FOUND': '没有找到该走访记录。',
+  'VISIT.TOO_OLD': '走访时间超过 30 天，无法补录。',
+  'WECHAT_GROUP.NOT_FOUND': '没有找到该微信群。',
+  'WECHAT_GROUP.OTHER_GRID': '该微信群不属于商户所在网格。',
 };
 
 /** Names of the input fields, as dotted paths of the function inputs (merchant, visit, staff, org, settings). */

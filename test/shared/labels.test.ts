@@ -1,10 +1,11 @@
-import { ERROR_CODES, fail, ok } from '../../shared/envelope';
+import { ERROR_CODES, ERROR_REASONS, fail, ok } from '../../shared/envelope';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import {
   AREA_LABELS,
   CHECK_LABELS,
   CHECK_RESULT_LABELS,
   ERROR_CODE_LABELS,
+  ERROR_REASON_SENTENCES,
   INDICATOR_LABELS,
   LIFECYCLE_CLASS_LABELS,
   ROLE_LABELS,
@@ -126,6 +127,15 @@ describe('errorSentence', () => {
     expect(errorSentence(fail('FORBIDDEN', 'forbidden', { reason: 'SCOPE.OTHER_GRID' }))).toBe('只能操作您负责网格内的商户。');
     expect(errorSentence(fail('NOT_FOUND', 'not found'))).toMatch(/没有找到/);
     for (const code of ERROR_CODES) expect(errorSentence({ code, message: '' })).toMatch(/[\u4e00-\u9fa5]/);
+  });
+
+  it('has a sentence for every reason a function may send, and the reason list has no repeats', () => {
+    expect(new Set(ERROR_REASONS).size).toBe(ERROR_REASONS.length);
+    expect(Object.keys(ERROR_REASON_SENTENCES).sort()).toEqual([...ERROR_REASONS].sort());
+    for (const reason of ERROR_REASONS) {
+      expect(ERROR_REASON_SENTENCES[reason]).toMatch(/^[^A-Za-z]*[\u4e00-\u9fa5][^]*。$/);
+      expect(errorSentence(fail('CONFLICT', 'not for users', { reason }))).toBe(ERROR_REASON_SENTENCES[reason]);
+    }
   });
 
   it('has nothing to say about a success', () => {
