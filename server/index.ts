@@ -15,3 +15,4 @@ export * from './org';
 export * from './placement';
 export * from './hooks';
 export * from './quota';
+export * from './replay';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { type SaveMerchantOutput, createMerchantInput } from '../../../shared/contracts/merchant.contract';
-import { type ActionContext, AppError, assertInScope, defineAction, getDoc, inTransaction, isDuplicateKey, onMerchantWritten } from '../../../server';
+import { type ActionContext, AppError, assertInScope, defineAction, getDoc, inTransaction, onMerchantWritten, writeOnce } from '../../../server';
 import { assertOwnUploads } from '../../../server/jobs/files';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
@@ -30,24 +30,14 @@ const FILING_ROLES = ['hq', 'branch', 'leader', 'member', 'marketing'] as const;
 export const create = defineAction({
   schema: createMerchantInput,
   roles: FILING_ROLES,
-  async handler(input, ctx) {
-    try {
-      return await file(input, ctx);
-    } catch (err) {
-      // A retry (of a committed create, or racing one) is answered with the first result whatever failed
-      // this time: the id already taken (duplicate key), the duplicate check finding the file itself, scope.
-      let again: SaveMerchantOutput | null;
-      try {
-        again = await replayOf(ctx, input.id);
-      } catch (replayErr) {
-        if (replayErr instanceof AppError) throw replayErr;
-        throw err;
-      }
-      if (again) return again;
-      if (isDuplicateKey(err)) throw new AppError('CONFLICT', '商户已存在', { reason: 'MERCHANT.EXISTS' });
-      throw err;
-    }
-  },
+  // A retry (of a committed create, or racing one) is answered with the first result whatever failed this
+  // time: the id already taken (duplicate key), the duplicate check finding the file itself, scope.
+  handler: (input, ctx) =>
+    writeOnce(
+      () => file(input, ctx),
+      () => replayOf(ctx, input.id),
+      () => new AppError('CONFLICT', '商户已存在', { reason: 'MERCHANT.EXISTS' }),
+    ),
 });
 
 /**

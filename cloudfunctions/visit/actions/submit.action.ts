@@ -4,7 +4,7 @@ import { type CheckItem, type CheckOutcome, tasksClosedBy, tasksToOpen } from '.
 import { distanceMeters } from '../../../shared/domain/geo.rules';
 import { toLngLat } from '../../../shared/domain/merchant-file.rules';
 import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
-import { type ActionContext, AppError, type StaffDoc, assertInScope, defineAction, fieldError, getDoc, inTransaction, isDuplicateKey, notFound, onVisitSubmitted } from '../../../server';
+import { type ActionContext, AppError, type StaffDoc, assertInScope, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted, writeOnce } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { assertOwnUploads } from '../../../server/jobs/files';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
@@ -24,24 +24,14 @@ const MAX_SKEW_MS = 5 * 60000;
  */
 export const submit = defineAction({
   schema: submitVisitInput,
-  async handler(input, ctx): Promise<SubmitVisitOutput> {
-    try {
-      return await record(input, ctx);
-    } catch (err) {
-      // A retry (of a committed submit, or racing one) is answered with the first result whatever failed
-      // this time: the visit id already taken (duplicate key), a scope or time check, a write conflict.
-      let again: SubmitVisitOutput | null;
-      try {
-        again = await replayOf(ctx, input.visitId, input.merchantId);
-      } catch (replayErr) {
-        if (replayErr instanceof AppError) throw replayErr;
-        throw err;
-      }
-      if (again) return again;
-      if (isDuplicateKey(err)) throw new AppError('CONFLICT', '走访已提交', { reason: 'VISIT.EXISTS' });
-      throw err;
-    }
-  },
+  // A retry (of a committed submit, or racing one) is answered with the first result whatever failed this
+  // time: the visit id already taken (duplicate key), a scope or time check, a write conflict.
+  handler: (input, ctx): Promise<SubmitVisitOutput> =>
+    writeOnce(
+      () => record(input, ctx),
+      () => replayOf(ctx, input.visitId, input.merchantId),
+      () => new AppError('CONFLICT', '走访已提交', { reason: 'VISIT.EXISTS' }),
+    ),
 });
 
 /**
