@@ -45,6 +45,8 @@ export function toView(d: DashboardView) {
 }
 
 
+type View = ReturnType<typeof toView>;
+
 /** Dashboard tab: metric cards for my unit, breakdown by child units with drill-down, rankings. */
 Component({
   data: {
@@ -52,11 +54,11 @@ Component({
     periodKinds: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }, { value: 'range', label: '区间' }],
     /** the day the period is around (any day up to today), and a range's first and last days */
     today: chinaDay(), anchor: chinaDay(), from: `${chinaDay().slice(0, 7)}-01`, to: chinaDay(),
-    crumbs: [] as { unitId: string; name: string }[], cards: [] as any[], children: [] as any[], rankings: [] as any[], staff: [] as any[],
+    crumbs: [] as { unitId: string; name: string }[], ...({ cards: [], children: [], rankings: [], staff: [] } as View),
   },
   lifetimes: {
     attached() {
-      void (this as any).start();
+      void this.start();
     },
   },
   methods: {
@@ -69,7 +71,7 @@ Component({
         this.setData({ status: 'error', error: describeError(err) });
         return;
       }
-      await (this as any).load();
+      await this.load();
     },
     async load() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
@@ -84,31 +86,31 @@ Component({
     },
     onPeriod(e: WechatMiniprogram.TouchEvent) {
       this.setData({ periodKind: e.currentTarget.dataset.value as PeriodKind });
-      void (this as any).load();
+      void this.load();
     },
     /** Another day, month or year: the picker answers 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'. */
     onAnchor(e: WechatMiniprogram.PickerChange) {
       const v = String(e.detail.value);
       this.setData({ anchor: v.length === 4 ? `${v}-01-01` : v.length === 7 ? `${v}-01` : v });
-      void (this as any).load();
+      void this.load();
     },
     onRange(e: WechatMiniprogram.PickerChange) {
       const picked = { from: this.data.from, to: this.data.to, [String(e.currentTarget.dataset.end)]: String(e.detail.value) };
       // A first day after the last one swaps them: the range reads the same either way.
       this.setData(picked.from <= picked.to ? picked : { from: picked.to, to: picked.from });
-      void (this as any).load();
+      void this.load();
     },
     onDrill(e: WechatMiniprogram.TouchEvent) {
       const { id, name, kind } = e.currentTarget.dataset as { id: string; name: string; kind: string };
       // A grid has no child units: from a grid, the next level is its team's workload.
       if (kind === 'grid' && this.data.crumbs.some((c) => c.unitId === id)) return;
       this.setData({ crumbs: [...this.data.crumbs, { unitId: id, name }] });
-      void (this as any).load();
+      void this.load();
     },
     onCrumb(e: WechatMiniprogram.TouchEvent) {
       const i = Number(e.currentTarget.dataset.index);
       this.setData({ crumbs: this.data.crumbs.slice(0, i + 1) });
-      void (this as any).load();
+      void this.load();
     },
     onTrend() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
@@ -125,7 +127,7 @@ Component({
       wx.navigateTo({ url: `/pages/stats/workload/index?unitId=${crumb?.unitId ?? ''}` });
     },
     onPullDownRefresh() {
-      void (this as any).load().then(() => wx.stopPullDownRefresh());
+      void this.load().then(() => wx.stopPullDownRefresh());
     },
   },
 });
