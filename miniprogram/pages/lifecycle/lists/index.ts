@@ -32,7 +32,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string> = {}) {
       if (query.class && CLASS_LABELS[query.class]) this.setData({ cls: query.class, hint: HINTS[query.class] });
-      void (this as any).load();
+      void this.load();
     },
     async load() {
       this.setData({ status: 'loading', error: '' });
@@ -58,13 +58,13 @@ Component({
     onClass(e: WechatMiniprogram.TouchEvent) {
       const cls = String(e.currentTarget.dataset.value);
       this.setData({ cls, hint: HINTS[cls] });
-      void (this as any).load();
+      void this.load();
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.id}` });
     },
     onPullDownRefresh() {
-      void (this as any).load().then(() => wx.stopPullDownRefresh());
+      void this.load().then(() => wx.stopPullDownRefresh());
     },
   },
 });
