@@ -60,7 +60,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string>) {
       this.setData({ id: query.id ?? '' });
-      void (this as any).load();
+      void this.load();
     },
     async load() {
       this.setData({ status: 'loading', error: '' });
