@@ -28,7 +28,7 @@ Component({
   },
   lifetimes: {
     attached() {
-      void (this as any).reload();
+      void this.reload();
     },
   },
   methods: {
@@ -55,7 +55,7 @@ Component({
       if (this.data.loadingMore || !this.data.nextCursor) return;
       this.setData({ loadingMore: true, moreError: '' });
       try {
-        const page = await fetchMerchants({ ...(this as any).filters(), cursor: this.data.nextCursor });
+        const page = await fetchMerchants({ ...this.filters(), cursor: this.data.nextCursor });
         // Only the new page travels to the view, by index keys.
         await appendList(this, 'items', this.data.items.length, page.items.map(toRow), { nextCursor: page.nextCursor });
       } catch (err) {
@@ -68,19 +68,19 @@ Component({
       this.setData({ q: e.detail.value });
     },
     onSearch() {
-      void (this as any).reload();
+      void this.reload();
     },
     onClear() {
       this.setData({ q: '' });
-      void (this as any).reload();
+      void this.reload();
     },
     onClassFilter(e: WechatMiniprogram.TouchEvent) {
       this.setData({ lifecycleClass: String(e.currentTarget.dataset.value ?? '') });
-      void (this as any).reload();
+      void this.reload();
     },
     onIncomplete() {
       this.setData({ incompleteOnly: !this.data.incompleteOnly });
-      void (this as any).reload();
+      void this.reload();
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.id}` });
@@ -89,10 +89,10 @@ Component({
       wx.navigateTo({ url: '/pages/merchant/map/index' });
     },
     onPullDownRefresh() {
-      void (this as any).reload().then(() => wx.stopPullDownRefresh());
+      void this.reload().then(() => wx.stopPullDownRefresh());
     },
     onReachBottom() {
-      void (this as any).loadMore();
+      void this.loadMore();
     },
   },
 });
