@@ -7,7 +7,7 @@ Component({
   data: { status: 'loading', error: '', me: {} as any, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canReport: false },
   lifetimes: {
     attached() {
-      void (this as any).load();
+      void this.load();
     },
   },
   methods: {
