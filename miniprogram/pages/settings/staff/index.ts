@@ -13,7 +13,7 @@ Component({
   },
   lifetimes: {
     attached() {
-      void (this as any).load();
+      void this.load();
     },
   },
   methods: {
@@ -50,7 +50,7 @@ Component({
           unitId: this.data.units[this.data.unitIndex]?.id ?? '',
         });
         this.setData({ bindCode: out.bindCode, bindCodeExpires: shortTime(out.bindCodeExpiresAt), form: { name: '', mobile: '' } });
-        void (this as any).load();
+        void this.load();
       } catch (err) {
         this.setData({ error: describeError(err), errors: fieldErrors(err) });
       } finally {
