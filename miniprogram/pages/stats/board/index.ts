@@ -39,7 +39,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string> = {}) {
       this.setData({ unitId: query.unitId ?? '', unitName: decodeURIComponent(query.name ?? '') || '本单位' });
-      void (this as any).load();
+      void this.load();
     },
     async load() {
       this.setData({ status: 'loading', error: '' });
