@@ -74,7 +74,7 @@ Component({
       const kind: Kind = /^\d{4}$/.test(p) ? 'year' : 'month';
       const anchor = /^\d{4}$/.test(p) ? `${p}-01-01` : /^\d{4}-\d{2}$/.test(p) ? `${p}-01` : chinaDay();
       this.setData({ unitId: query.unitId ?? '', unitName: query.name ? decodeURIComponent(query.name) : '', kind, anchor });
-      void (this as any).load();
+      void this.load();
     },
     async load() {
       const periodKey = this.data.kind === 'year' ? this.data.anchor.slice(0, 4) : this.data.anchor.slice(0, 7);
@@ -96,7 +96,7 @@ Component({
     },
     onKind(e: WechatMiniprogram.TouchEvent) {
       this.setData({ kind: e.currentTarget.dataset.value as Kind });
-      void (this as any).load();
+      void this.load();
     },
     onEdit(e: WechatMiniprogram.TouchEvent) {
       const metric = String(e.currentTarget.dataset.metric);
@@ -118,7 +118,7 @@ Component({
       try {
         await saveTarget({ unitId: this.data.unitId, period: this.data.periodKey, metric, value: parsed.value });
         this.setData({ saving: false, editing: '' });
-        await (this as any).load();
+        await this.load();
       } catch (err) {
         const fields = fieldErrors(err);
         this.setData({ saving: false, editError: fields.value ?? describeError(err) });
