@@ -83,7 +83,7 @@ Component({
         if (me && isManager(me.role)) unitId = me.unit?.id ?? '';
       }
       this.setData({ unitId });
-      void (this as any).load();
+      void this.load();
     },
     async load() {
       const team = !this.data.staffId && !!this.data.unitId;
@@ -115,21 +115,21 @@ Component({
     onAnchor(e: WechatMiniprogram.PickerChange) {
       const v = String(e.detail.value);
       this.setData({ anchor: v.length === 4 ? `${v}-12-31` < this.data.today ? `${v}-12-31` : this.data.today : v.length === 7 ? `${v}-01` : v });
-      void (this as any).load();
+      void this.load();
     },
     onGrain(e: WechatMiniprogram.TouchEvent) {
       this.setData({ grain: e.currentTarget.dataset.value as Grain });
-      void (this as any).load();
+      void this.load();
     },
     onRow(e: WechatMiniprogram.TouchEvent) {
       const { staff, name } = e.currentTarget.dataset as { staff: string; name: string };
       if (!staff || this.data.staffId) return;
       this.setData({ staffId: staff, staffName: name });
-      void (this as any).load();
+      void this.load();
     },
     onBack() {
       this.setData({ staffId: '', staffName: '' });
-      void (this as any).load();
+      void this.load();
     },
   },
 });
