@@ -24,7 +24,7 @@ Component({
   data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[] },
   lifetimes: {
     attached() {
-      void (this as any).load();
+      void this.load();
     },
   },
   methods: {
@@ -39,14 +39,14 @@ Component({
     },
     onFilter(e: WechatMiniprogram.TouchEvent) {
       this.setData({ filter: e.currentTarget.dataset.value as 'open' | 'done' });
-      void (this as any).load();
+      void this.load();
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {
       if (this.data.filter === 'open') wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${e.currentTarget.dataset.merchant}&taskId=${e.currentTarget.dataset.id}` });
       else wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.merchant}` });
     },
     onPullDownRefresh() {
-      void (this as any).load().then(() => wx.stopPullDownRefresh());
+      void this.load().then(() => wx.stopPullDownRefresh());
     },
   },
 });
