@@ -7,7 +7,7 @@ import {
   monthEnd,
 } from '../../shared/domain/metrics.rules';
 import { type Period, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
-import { type ActionContext, type Db, assertInScope, fieldError, getDoc, isInScope } from '../../server';
+import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope } from '../../server';
 import {
   type OwnerDocs,
   classCounts,
@@ -29,12 +29,6 @@ export interface Target {
   owner: string;
   unitPath: string[];
   unitKind: string;
-}
-
-/** The bank's root unit (head office's default scope). */
-export async function bankUnit(db: Db): Promise<any> {
-  const res = (await db.collection('units').where({ kind: 'bank' }).limit(1).get()) as { data: any[] };
-  return res.data[0] ?? null;
 }
 
 /**
