@@ -5,7 +5,8 @@
  * several chunks, DB_LATENCY_MS so that a chunk takes as long as a database round trip makes it); the job is
  * started through the HTTP API as a screen starts it; once its progress shows some chunks done and more to
  * come, the whole process group gets SIGKILL; a new gateway on the same folder, driven only by the calls a
- * screen makes while it watches (poll, continue), finishes the job. Its figures are then those of an
+ * screen makes while it watches (poll, continue), finishes the job (timers off: the lifecycle timer would start
+ * the day's reclassification of its own, in one run and not the other; the timers call the same continuations). Its figures are then those of an
  * uninterrupted run of the same job on a copy of the same starting data: every unit's dashboard, the
  * reconciliation (0 differences), the merchants' classes, class history and tasks, the imports' active
  * versions and row counts; and nothing is left half done (no running job, no lease, no build in progress).
@@ -208,6 +209,8 @@ interface Scenario {
   watch(gw: Gateway, drive: boolean, round: number): Promise<{ midway: boolean; done: boolean; seen: unknown }>;
   /** how many times the gateway is killed (default 1); `watch` says what midway is before each `round` */
   kills?: number;
+  /** what must hold of the store after the run, beyond equal to the uninterrupted run's */
+  checkStore?(store: Record<string, any>): void;
   /** what the finished job itself reports (its counts), without its times */
   report?(gw: Gateway): Promise<unknown>;
 }
@@ -310,8 +313,10 @@ async function checkScenario(s: Scenario): Promise<void> {
   } finally {
     if (gw.proc.exitCode === null && gw.proc.signalCode === null) await stop(gw);
   }
-  expect(await storeState(dir)).toEqual(expectedStore);
+  const store = await storeState(dir);
+  expect(store).toEqual(expectedStore);
   expect(expectedStore.unfinished).toEqual([]);
+  s.checkStore?.(store);
 }
 
 // A job is midway when some of its chunks are done and several are still to go: the kill lands before its end.
@@ -367,6 +372,14 @@ it('staged imports (transactions and deposits, at once) killed midway resume and
         seen: views,
       };
     },
+  };
+  scenario.checkStore = (store) => {
+    // Each period serves the import's version, whole, and no other version of the month is left.
+    for (const [kind, jobId, coll] of [['transactions', txnJob, 'transactions'], ['deposits', depJob, 'deposits']]) {
+      expect(store.periods.find((p: any) => p._id === `${kind}:${month}`)).toMatchObject({ activeVersion: jobId, rows: 4 });
+      expect(Object.entries(store[coll]).filter(([k]) => k.startsWith(month))).toEqual([[`${month} ${jobId}`, 4]]);
+    }
+    expect(store.importStates).toBe(0);
   };
   await checkScenario(scenario);
 }, 900_000);
