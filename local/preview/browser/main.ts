@@ -161,8 +161,29 @@ style.id = 'app-wxss';
 style.textContent = meta.appCss;
 document.head.appendChild(style);
 
+/** On a first start the gateway writes the demo bank before it answers calls: wait, saying so. */
+async function gatewayReady(): Promise<void> {
+  let notice: HTMLElement | null = null;
+  for (;;) {
+    const health = await fetch('/healthz', { cache: 'no-store' }).then(
+      (r) => r.json(),
+      () => null,
+    );
+    if (health?.data?.status === 'up') break;
+    if (!notice) {
+      notice = document.createElement('div');
+      notice.className = 'wxp-waiting';
+      notice.setAttribute('role', 'status');
+      phone.appendChild(notice);
+    }
+    notice.textContent = `网关还没准备好（${health?.data?.reason ?? '无法连接'}），准备好后小程序自动启动…`;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  notice?.remove();
+}
+
 async function launch(): Promise<void> {
-  await loadPackage('main');
+  await Promise.all([loadPackage('main'), gatewayReady()]);
   timeline.push({ at: Math.round(performance.now()), what: 'main package' });
   // Local mode, as configured in miniprogram/config.ts, but calling the gateway this page came from.
   onModuleLoaded('/config.js', (exports) => {
