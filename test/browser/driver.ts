@@ -110,12 +110,15 @@ export class PreviewDriver {
    * showing the page, as the page measured it, and the driver's own round trip (its checks before
    * clicking and its polling after: what a person does not wait for).
    */
-  async switchTab(text: string): Promise<{ tapMs: number; driverMs: number }> {
+  async switchTab(text: string): Promise<{ tapMs: number | null; driverMs: number }> {
     const t0 = Date.now();
     const before = await this.page.evaluate(() => (globalThis as any).__mpPreview.shell.timings.length as number);
+    // The tab already shown: a tap on it does nothing (as in WeChat).
+    const shown = await this.page.locator('#phone .wxp-tab.on', { hasText: text }).count();
     await this.page.locator('#phone .wxp-tab', { hasText: text }).click();
     await this.page.locator('#phone .wxp-tab.on', { hasText: text }).waitFor();
     const driverMs = Date.now() - t0;
+    if (shown) return { tapMs: null, driverMs };
     const handle = await this.page.waitForFunction(
       (n) => (globalThis as any).__mpPreview.shell.timings.slice(n).find((t: { tapMs?: number }) => t.tapMs !== undefined)?.tapMs as number | undefined,
       before,

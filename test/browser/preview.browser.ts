@@ -136,7 +136,7 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     await d.text(name).waitFor();
   }, 180_000);
 
-  it('the member revisits it with one failed check, finds the follow-up task on the merchant, and the dashboard counts the visit', async () => {
+  it('the member revisits it with one failed check, finds the follow-up task on the merchant and the workbench, and the dashboard counts the visit', async () => {
     const d = await as();
     await d.open('demo-member', staffName('demo-member'));
     await d.switchTab('看板');
@@ -170,6 +170,10 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     await d.tap(/^任务$/);
     await d.text('喇叭').waitFor();
     await d.back();
+
+    // And on the workbench's tasks, back on that tab.
+    await d.switchTab('工作台');
+    await d.text(name).waitFor();
 
     // The dashboard refreshes on a pull, as on a phone.
     await d.switchTab('看板');
@@ -242,7 +246,7 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     await d.cls('merchant').first().waitFor();
     const back = await d.switchTab('工作台');
     const again = await d.switchTab('商户');
-    const fmt = (t: { tapMs: number; driverMs: number }) => `${t.tapMs} ms (driver ${t.driverMs} ms)`;
+    const fmt = (t: { tapMs: number | null; driverMs: number }) => `${t.tapMs} ms (driver ${t.driverMs} ms)`;
     figures.push(`tab switch, tap to the page shown: 商户 first time ${fmt(first)}, back to 工作台 ${fmt(back)}, 商户 again ${fmt(again)} (target ≤ 300)`);
     const rows = d.cls('merchant');
     const n = await rows.count();
