@@ -173,8 +173,9 @@ export function previewIsStale(): boolean {
   const stamp = path.join(PREVIEW_OUT, 'stamp.json');
   if (!fs.existsSync(stamp)) return true;
   const built = fs.statSync(stamp).mtimeMs;
-  const sources = [path.join(ROOT, 'miniprogram'), path.join(ROOT, 'shared'), BROWSER_SRC, path.join(ROOT, 'scripts', 'miniprogram'), path.join(ROOT, 'scripts', 'build-miniprogram.ts')];
-  return sources.some((d) => walk(d).some((f) => !f.includes('miniprogram_npm') && !/vendor[/\\](shared|echarts)\.js$/.test(f) && fs.statSync(f).mtimeMs > built)) || fs.statSync(__filename).mtimeMs > built;
+  const sources = [path.join(ROOT, 'miniprogram'), path.join(ROOT, 'shared'), BROWSER_SRC, path.join(ROOT, 'scripts', 'miniprogram')];
+  const scripts = [__filename, path.join(ROOT, 'scripts', 'build-miniprogram.ts')];
+  return sources.some((d) => walk(d).some((f) => !f.includes('miniprogram_npm') && !/vendor[/\\](shared|echarts)\.js$/.test(f) && fs.statSync(f).mtimeMs > built)) || scripts.some((f) => fs.statSync(f).mtimeMs > built);
 }
 
 if (require.main === module) {
