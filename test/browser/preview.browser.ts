@@ -136,7 +136,7 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     await d.text(name).waitFor();
   }, 180_000);
 
-  it('the member revisits it with one failed check, finds the follow-up task on the merchant, the dashboard counts the visit, and the grid’s maintenance assistant has the task on the workbench', async () => {
+  it('the member revisits it with one failed check, finds the follow-up task on the merchant, and the dashboard counts the visit', async () => {
     const d = await as();
     await d.open('demo-member', staffName('demo-member'));
     await d.switchTab('看板');
@@ -176,13 +176,6 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     await d.pullDown();
     await d.until('the dashboard counts the visit', async () => (await d.cardValue('走访次数')) > before);
     expect(await d.cardValue('走访次数')).toBe(before + 1);
-
-    // The follow-up goes to the grid's maintenance assistant (docs/domain.md §5): as that account, chosen
-    // beside the phone, the task is on the workbench.
-    await d.page.locator('#wxp-account').selectOption('demo-maintenance');
-    await d.onPage('工作台');
-    await d.text(staffName('demo-maintenance')).waitFor();
-    await d.text(name).waitFor();
   }, 300_000);
 
   it('a grid leader drills from the group to one of its grids', async () => {
