@@ -99,6 +99,7 @@ function hasCreated(route: string): boolean {
 const shell = new Shell(document.getElementById('phone')!, meta.app, {
   packageOf,
   preload: (name) => void loadPackage(name).catch(() => undefined),
+  busy: () => (state.inFlight ?? 0) > 0,
   async prepare(route, tree) {
     await loadPackage(packageOf(route));
     const t1 = performance.now();

@@ -26,6 +26,8 @@ export interface PageEngine {
    * onLoad and onShow still run when it is opened.
    */
   prepare(route: string, tree: boolean): Promise<void>;
+  /** True while the pages wait for the gateway: work ahead waits too, not to delay what they show. */
+  busy(): boolean;
 }
 
 interface Entry {
@@ -212,12 +214,22 @@ export class Shell implements Ui {
   /** What is still to prepare ahead, one page per idle moment (a tap in between waits for one page at most). */
   private readonly ahead: { route: string; tree: boolean }[] = [];
   private preparing = false;
+  private waitingSince = 0;
 
   private prepareAhead(): void {
     if (this.preparing || !this.ahead.length) return;
     this.preparing = true;
     requestIdleCallback(
       () => {
+        // The pages' calls first (but not forever: a page may poll).
+        if (this.engine.busy() && performance.now() - (this.waitingSince ||= performance.now()) < 5000) {
+          setTimeout(() => {
+            this.preparing = false;
+            this.prepareAhead();
+          }, 100);
+          return;
+        }
+        this.waitingSince = 0;
         const next = this.ahead.shift()!;
         const done = () => {
           this.preparing = false;
