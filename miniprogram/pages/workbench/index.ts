@@ -42,8 +42,9 @@ Component({
       }
       await (this as any).loadTasks();
     },
-    async loadTasks() {
-      this.setData({ taskStatus: 'loading', taskError: '' });
+    /** `quiet`: the list stays as it is until the answer comes (a refresh on coming back, no flicker). */
+    async loadTasks(quiet = false) {
+      if (!quiet || this.data.taskStatus === 'error') this.setData({ taskStatus: 'loading', taskError: '' });
       try {
         const page = await fetchTasks({ status: 'open' });
         const today = chinaDay();
@@ -58,6 +59,12 @@ Component({
       } catch (err) {
         this.setData({ taskStatus: 'error', taskError: describeError(err) });
       }
+    },
+    onShow() {
+      // Coming back from a revisit or a filing (a tab page stays loaded): its tasks may have changed.
+      const self = this as any;
+      if (self._shown && this.data.name) void self.loadTasks(true);
+      self._shown = true;
     },
     showQueue(s: QueueSummary) {
       void safeSetData(this, { queue: { ...s, items: s.items.map((i) => ({ ...i, stateLabel: STATE_LABELS[i.state] })) } });
