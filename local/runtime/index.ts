@@ -9,7 +9,8 @@ import { openEngine } from '../engine';
 import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
 import { loadCollections } from './collections';
-import { installDatabaseWire, Invocation, runInvocation } from './invocation';
+import { installDatabaseWire, installStorageWire, Invocation, runInvocation } from './invocation';
+import { checkMemory, releaseMemory, watchMemory } from './memory';
 import { CLOUDBASERC_FILE, FunctionLimits, functionLimits, jsonBytes, MAX_EVENT_BYTES, MAX_RESULT_BYTES, readCloudbaserc } from './limits';
 import { CallSource, runAsCaller } from './wx-context';
 
@@ -96,7 +97,7 @@ export interface CallOptions {
 export interface LocalCloud {
   /**
    * Calls a function as `openid` (none: a call with no WeChat user) and returns its JSON answer. A call
-   * the platform fails (past its timeout, an event or answer over 6 MB) rejects with a FunctionCallError
+   * the platform fails (past its timeout or memory, an event or answer over 6 MB) rejects with a FunctionCallError
    * carrying CloudBase's errCode and errMsg, as wx.cloud.callFunction does.
    */
   call(fnName: string, event?: Record<string, unknown>, openid?: string): Promise<any>;
@@ -134,7 +135,9 @@ export class FunctionNotFoundError extends Error {
  * A call the platform failed, as wx.cloud.callFunction and wx-server-sdk's callFunction reject: `errCode`
  * and `errMsg`. A timed-out call is `-504003` "Invoking task timed out after N seconds" (the error a mini
  * program receives: `cloud.callFunction:fail Error: errCode: -504003 | errMsg: Invoking task timed out
- * after 3 seconds`, reported in github.com/Mint-green/UnlearnableWord/issues/10).
+ * after 3 seconds`, reported in github.com/Mint-green/UnlearnableWord/issues/10). A call past its memory is
+ * -504002 (wx-server-sdk's FUNCTIONS_EXECUTE_FAIL) naming CloudBase's `FUNCTIONS_MEMORY_LIMIT_EXCEEDED`
+ * (docs.cloudbase.net/error-code/FUNCTIONS_MEMORY_LIMIT_EXCEEDED); see memory.ts.
  */
 export class FunctionCallError extends Error {
   constructor(
@@ -207,7 +210,12 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     if (!l) limits.set(fnName, (l = functionLimits(functionsRoot, fnName, rc)));
     return l;
   };
-  const uninstallWire = installDatabaseWire({ latencyMs: dbLatencyMs });
+  const uninstallDatabaseWire = installDatabaseWire({ latencyMs: dbLatencyMs });
+  const uninstallStorageWire = installStorageWire();
+  const uninstallWire = () => {
+    uninstallDatabaseWire();
+    uninstallStorageWire();
+  };
   try {
     for (const name of functionNames()) limitsOf(name);
   } catch (err) {
@@ -262,29 +270,41 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       environ: `TCB_ENV=${envId}`,
     };
     let result: unknown;
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut = false;
+    let ended: 'timeout' | 'memory' | null = null;
+    // CloudBase ends a call at the function's timeout or past its memory: the caller gets the platform's
+    // error, and the instance is gone, so the call's later database and storage requests never arrive
+    // (invocation.ts, memory.ts).
+    let endCall: (why: 'timeout' | 'memory') => void = () => undefined;
+    const platformEnd = new Promise<'timeout' | 'memory'>((resolve) => {
+      endCall = resolve;
+    });
+    const timer = setTimeout(() => endCall('timeout'), limitMs);
+    const memory = watchMemory(memoryMb, () => endCall('memory'));
     try {
-      // CloudBase ends a call at the function's timeout: the caller gets the timeout error, and the
-      // instance is gone, so the call's later database requests never arrive (invocation.ts).
-      const deadline = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), limitMs);
-      });
       const run = runInvocation(inv, () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none')));
-      const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), deadline]);
-      if (first === 'timeout') {
-        timedOut = true;
+      const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), platformEnd]);
+      // A last reading with the answer in hand: work done since the last sample is seen too.
+      if (typeof first === 'object') checkMemory();
+      if (typeof first === 'object' && !memory.exceeded) result = first.value;
+      else {
+        ended = first === 'timeout' ? 'timeout' : 'memory';
         // What the function still does is lost; its eventual failure is of no one's concern.
         Promise.resolve(run).catch(() => undefined);
-      } else result = first.value;
+      }
     } catch (err) {
-      reportFunctionError(fnName, err);
-      return fail('INTERNAL', 'The service failed; please try again later.');
+      checkMemory();
+      if (!memory.exceeded) {
+        reportFunctionError(fnName, err);
+        return fail('INTERNAL', 'The service failed; please try again later.');
+      }
+      ended = 'memory';
     } finally {
       inv.live = false;
       clearTimeout(timer);
+      releaseMemory(memory);
     }
-    if (timedOut) throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
+    if (ended === 'timeout') throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
+    if (ended === 'memory') throw new FunctionCallError(FUNCTION_ERR.executeFail, `FUNCTIONS_MEMORY_LIMIT_EXCEEDED: memory used by the function exceeded its configured ${memoryMb} MB`);
     // The answer crosses the wire as JSON (wx.cloud.callFunction's `result`): Dates become strings.
     let answer: string | undefined;
     try {
