@@ -10,6 +10,7 @@ import { FUNCTIONS_OUT, buildFunctions, isStale, listFunctions } from './build-f
 import { buildMiniprogram } from './build-miniprogram';
 import { buildPreview, previewIsStale } from './build-preview';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
+import { SEEDER } from './seed/seeder';
 import { SeedInterruptedError, type DemoAccount, type SeedKind } from '../local/runtime';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   for (const name of stale) rmSync(join(FUNCTIONS_OUT, name), { recursive: true, force: true });
 
   // Listen first, so /healthz answers within seconds; calls wait (503) while we build and seed.
-  const running = await runGateway({ ...options, seed: 'none' });
+  const running = await runGateway({ ...options, seed: 'none', seeder: SEEDER });
   stopOnSignals(running);
   const { gateway, cloud } = running;
   say(`merchant grid platform (${gateway.mode} mode) listening on ${gateway.url}`);

@@ -33,6 +33,11 @@ export interface StartLocalCloudOptions {
   seed?: SeedKind;
   /** seed number for deterministic demo data */
   seedNumber?: number;
+  /**
+   * the module that seeds an empty store, exporting `seedDatabase(db, { kind, seed, onProgress, engine })`
+   * (scripts/seed: its `SEEDER`); needed only to seed, and loaded only then
+   */
+  seeder?: string;
   /** `'source'`: `<root>/<fn>/index.ts` (tests); `'build'`: `<root>/<fn>/index.js` bundles (gateway) */
   functionsFrom?: 'source' | 'build';
   /** folder holding one folder per function (default `cloudfunctions/` or `build/cloudfunctions/`) */
@@ -369,9 +374,9 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       if (closed) throw new Error('the local cloud is closed');
       const marker = inMemory ? null : dataDir;
       const run = async (): Promise<SeedSummary | null> => {
-        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, kind, seedOptions.seed, seedOptions.onProgress, engine.engine);
+        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, options.seeder, kind, seedOptions.seed, seedOptions.onProgress, engine.engine);
         if (await isSeeded(cloud.database(), marker)) return null;
-        const job = seedInWorker({ dataDir, kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
+        const job = seedInWorker({ dataDir, seeder: seederOf(options.seeder), kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
         stopSeedWorker = job.stop;
         try {
           return await job.done;
@@ -431,11 +436,17 @@ async function isSeeded(db: any, dataDir: string | null): Promise<boolean> {
   );
 }
 
+/** The seeder module a seed needs; a cloud started without one cannot seed. */
+function seederOf(seeder: string | undefined): string {
+  if (!seeder) throw new Error('seeding needs a seeder: start the local cloud with `seeder` (scripts/seed exports SEEDER)');
+  return seeder;
+}
+
 /** Seeds when the store holds no staff yet (first start), through the engine's bulk insert when `bulk` is given, else the client. */
-async function seedIfEmpty(db: any, dataDir: string | null, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void, bulk?: unknown): Promise<SeedSummary | null> {
+async function seedIfEmpty(db: any, dataDir: string | null, seeder: string | undefined, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void, bulk?: unknown): Promise<SeedSummary | null> {
   if (await isSeeded(db, dataDir)) return null;
   // Loaded on demand: the seed module is large and tests with their own fixtures never need it.
-  const { seedDatabase } = require(join(REPO_ROOT, 'scripts', 'seed', 'index'));
+  const { seedDatabase } = require(seederOf(seeder));
   const result = (await seedDatabase(db, { kind, seed, onProgress, engine: bulk })) as SeedSummary;
   if (dataDir) writeFileSync(join(dataDir, SEED_MARKER), `${JSON.stringify({ kind, seed: seed ?? null, at: new Date().toISOString(), accounts: result.accounts, counts: result.counts }, null, 2)}\n`);
   return result;
@@ -451,7 +462,7 @@ async function countStaff(db: any): Promise<number> {
 
 /** Runs the seed in a worker thread (see seed-worker.ts); `stop` abandons it. */
 function seedInWorker(
-  data: { dataDir: string; kind: string; seed?: number; collectionsFile?: string; envId: string },
+  data: { dataDir: string; seeder: string; kind: string; seed?: number; collectionsFile?: string; envId: string },
   onProgress?: (message: string) => void,
 ): { done: Promise<SeedSummary | null>; stop: () => Promise<void> } {
   const file = join(__dirname, `seed-worker${extname(__filename)}`);
