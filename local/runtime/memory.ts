@@ -10,7 +10,8 @@ import { runInNewContext } from 'node:vm';
  *
  * How it is measured. Calls run in this process beside one another and the engine, so there is no instance to
  * cap; what a call costs is the growth of the process's JavaScript heap and external memory (Buffers,
- * ArrayBuffers) from the call's start. A sampler reads `process.memoryUsage()` every SAMPLE_MS while calls are
+ * ArrayBuffers) from the call's start (after a full collection when the heap may hold more garbage than the
+ * call's memory, which, collected mid-call, would hide what the call holds). A sampler reads `process.memoryUsage()` every SAMPLE_MS while calls are
  * in flight, and once more when a call answers (so synchronous work between two samples is still seen). The
  * growth is counted from the lowest reading since the call started, so garbage present at its start and
  * collected during it does not hide what the call holds. Growth over the limit is only charged once a full
@@ -47,19 +48,25 @@ const live = new Set<MemoryAccount>();
 let timer: NodeJS.Timeout | null = null;
 let fullGc: (() => void) | null = null;
 
+/** The lowest reading since the last full collection: how far the process's garbage can reach above it. */
+let low = Infinity;
+
 /** The heap and external memory of this process, bytes. */
 function used(): number {
   const m = process.memoryUsage();
-  return m.heapUsed + m.external;
+  const u = m.heapUsed + m.external;
+  if (u < low) low = u;
+  return u;
 }
 
-/** A full collection, from V8's `gc` (exposed on first need; only run when a call is found over its memory). */
+/** A full collection, from V8's `gc` (exposed on first need; run only when a reading could mislead). */
 function collect(): void {
   if (!fullGc) {
     setFlagsFromString('--expose-gc');
     fullGc = runInNewContext('gc') as () => void;
   }
   fullGc();
+  low = Infinity;
 }
 
 /** Reads memory and ends the calls found over their memory (see the rules above). */
@@ -89,7 +96,16 @@ export function checkMemory(): void {
 
 /** Starts accounting a call with `limitMb` of memory; `onExceeded` ends it. Returns the account to `release`. */
 export function watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): MemoryAccount {
-  const account: MemoryAccount = { limitBytes: limitMb * 1024 * 1024, floor: used(), onExceeded, exceeded: false };
+  const limitBytes = limitMb * 1024 * 1024;
+  let floor = used();
+  // More garbage than the call's memory may lie above the last low: collected during the call between two
+  // readings, it would hide as much of what the call holds. Start from a collected heap instead (rare: once
+  // per that much growth of the process).
+  if (floor - low > limitBytes) {
+    collect();
+    floor = used();
+  }
+  const account: MemoryAccount = { limitBytes, floor, onExceeded, exceeded: false };
   live.add(account);
   if (!timer) {
     timer = setInterval(checkMemory, SAMPLE_MS);
