@@ -169,78 +169,30 @@ let open: LocalCloud | null = null;
 /** Starts the local cloud; one at a time per process, as the database client routes to one engine. */
 export async function startLocalCloud(options: StartLocalCloudOptions = {}): Promise<LocalCloud> {
   if (open) throw new Error('a local cloud is already running in this process; close it first');
-  const inMemory = !options.dataDir || options.dataDir === ':memory:';
-  const dataDir = inMemory ? ':memory:' : resolve(options.dataDir as string);
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const from = options.functionsFrom ?? 'source';
-  const functionsRoot = resolve(options.functionsRoot ?? join(REPO_ROOT, from === 'build' ? 'build/cloudfunctions' : 'cloudfunctions'));
-  const envId = options.envId ?? process.env.TCB_ENV ?? 'local';
+  const { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs } = settingsOf(options);
   const reportFunctionError = options.onFunctionError ?? logFunctionError;
-  const dbLatencyMs = options.dbLatencyMs ?? latencyFromEnv('DB_LATENCY_MS');
-  const fnLatencyMs = options.fnLatencyMs ?? latencyFromEnv('FN_LATENCY_MS');
   const rc = readCloudbaserc(options.cloudbasercFile === undefined ? CLOUDBASERC_FILE : options.cloudbasercFile);
 
   setPiKey(inMemory ? null : dataDir);
-
-  const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'local-cloud-')) : null;
-  const storage = new LocalStorage({ root: join(scratch ?? dataDir, 'storage'), envId, publicBaseUrl: options.publicBaseUrl });
-
-  const engine = openEngine({ dataDir });
-  try {
-    engine.ensureIndexes(loadCollections(options.collectionsFile));
-    engine.install();
-    installStorageRoute(storage);
-  } catch (err) {
-    engine.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-    throw err;
-  }
+  const plane = openDataPlane(dataDir, inMemory, envId, options);
+  const { engine, storage, scratch } = plane;
 
   const cloud = require('wx-server-sdk');
   cloud.init({ env: envId });
-  const loaded = new Map<string, (event: unknown, context: unknown) => unknown>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let stopSeedWorker: (() => Promise<void>) | null = null;
 
-  const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
-
-  const hasFunction = (fnName: string): boolean => FUNCTION_NAME.test(fnName) && isFile(entryOf(fnName));
-  const functionNames = (): string[] => (existsSync(functionsRoot) ? readdirSync(functionsRoot).filter((name) => hasFunction(name)).sort() : []);
-
-  // Every function's timeout and memory, checked against CloudBase's ranges before anything runs.
-  const limits = new Map<string, FunctionLimits>();
-  const limitsOf = (fnName: string): FunctionLimits => {
-    let l = limits.get(fnName);
-    if (!l) limits.set(fnName, (l = functionLimits(functionsRoot, fnName, rc)));
-    return l;
-  };
-  const uninstallDatabaseWire = installDatabaseWire({ latencyMs: dbLatencyMs });
-  const uninstallStorageWire = installStorageWire();
-  const uninstallWire = () => {
-    uninstallDatabaseWire();
-    uninstallStorageWire();
-  };
+  const { hasFunction, functionNames, limitsOf, loadMain } = functionCatalogue(functionsRoot, from, rc);
+  const uninstallWire = installWires(dbLatencyMs);
   try {
+    // Every function's timeout and memory, checked against CloudBase's ranges before anything runs.
     for (const name of functionNames()) limitsOf(name);
   } catch (err) {
     uninstallWire();
-    engine.close();
-    uninstallStorageRoute(storage);
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    plane.release();
     throw err;
   }
-
-  const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
-    const cached = loaded.get(fnName);
-    if (cached) return cached;
-    if (!hasFunction(fnName)) throw new FunctionNotFoundError(fnName);
-    const mod = require(entryOf(fnName));
-    const main = mod?.main ?? mod?.default?.main;
-    if (typeof main !== 'function') throw new Error(`function ${fnName} does not export main`);
-    loaded.set(fnName, main);
-    return main;
-  };
 
   const invoke = async (fnName: string, event: Record<string, unknown>, call: CallOptions, inv: Invocation): Promise<unknown> => {
     let main: (event: unknown, context: unknown) => unknown;
@@ -418,6 +370,86 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     throw err;
   }
   return localCloud;
+}
+
+/** Where the cloud keeps its data, where its functions come from, its environment id and round trips. */
+function settingsOf(options: StartLocalCloudOptions) {
+  const inMemory = !options.dataDir || options.dataDir === ':memory:';
+  const dataDir = inMemory ? ':memory:' : resolve(options.dataDir as string);
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const from = options.functionsFrom ?? 'source';
+  const functionsRoot = resolve(options.functionsRoot ?? join(REPO_ROOT, from === 'build' ? 'build/cloudfunctions' : 'cloudfunctions'));
+  const envId = options.envId ?? process.env.TCB_ENV ?? 'local';
+  const dbLatencyMs = options.dbLatencyMs ?? latencyFromEnv('DB_LATENCY_MS');
+  const fnLatencyMs = options.fnLatencyMs ?? latencyFromEnv('FN_LATENCY_MS');
+  return { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs };
+}
+
+/**
+ * Opens the storage and the engine (its collections and indexes applied) and routes the SDKs' database and
+ * storage calls to them; `release` closes both and removes a throwaway cloud's scratch folder.
+ */
+function openDataPlane(dataDir: string, inMemory: boolean, envId: string, options: StartLocalCloudOptions) {
+  const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'local-cloud-')) : null;
+  const storage = new LocalStorage({ root: join(scratch ?? dataDir, 'storage'), envId, publicBaseUrl: options.publicBaseUrl });
+  const engine = openEngine({ dataDir });
+  const removeScratch = () => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    engine.ensureIndexes(loadCollections(options.collectionsFile));
+    engine.install();
+    installStorageRoute(storage);
+  } catch (err) {
+    engine.close();
+    removeScratch();
+    throw err;
+  }
+  return {
+    engine,
+    storage,
+    scratch,
+    release() {
+      engine.close();
+      uninstallStorageRoute(storage);
+      removeScratch();
+    },
+  };
+}
+
+/** Counts, delays and cuts off each function call's database and storage requests (invocation.ts); returns the uninstall. */
+function installWires(dbLatencyMs: number): () => void {
+  const uninstallDatabaseWire = installDatabaseWire({ latencyMs: dbLatencyMs });
+  const uninstallStorageWire = installStorageWire();
+  return () => {
+    uninstallDatabaseWire();
+    uninstallStorageWire();
+  };
+}
+
+/** The functions under `functionsRoot`: which exist, their checked limits, and their `main` (loaded once). */
+function functionCatalogue(functionsRoot: string, from: 'source' | 'build', rc: ReturnType<typeof readCloudbaserc>) {
+  const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
+  const hasFunction = (fnName: string): boolean => FUNCTION_NAME.test(fnName) && isFile(entryOf(fnName));
+  const functionNames = (): string[] => (existsSync(functionsRoot) ? readdirSync(functionsRoot).filter((name) => hasFunction(name)).sort() : []);
+  const limits = new Map<string, FunctionLimits>();
+  const limitsOf = (fnName: string): FunctionLimits => {
+    let l = limits.get(fnName);
+    if (!l) limits.set(fnName, (l = functionLimits(functionsRoot, fnName, rc)));
+    return l;
+  };
+  const loaded = new Map<string, (event: unknown, context: unknown) => unknown>();
+  const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
+    const cached = loaded.get(fnName);
+    if (cached) return cached;
+    if (!hasFunction(fnName)) throw new FunctionNotFoundError(fnName);
+    const mod = require(entryOf(fnName));
+    const main = mod?.main ?? mod?.default?.main;
+    if (typeof main !== 'function') throw new Error(`function ${fnName} does not export main`);
+    loaded.set(fnName, main);
+    return main;
+  };
+  return { hasFunction, functionNames, limitsOf, loadMain };
 }
 
 /** Written into the data folder once a seed has completed; its absence beside data means a seed was cut short. */
