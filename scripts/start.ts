@@ -11,6 +11,7 @@ import { buildMiniprogram } from './build-miniprogram';
 import { buildPreview, previewIsStale } from './build-preview';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
 import { startTimers } from '../local/gateway/timers';
+import { SEEDER } from './seed/seeder';
 import { SeedInterruptedError, type DemoAccount, type SeedKind } from '../local/runtime';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
 
   // Listen first, so /healthz answers within seconds; calls wait (503) while we build and seed. The
   // timer triggers start once the store is written (fired during the seed, they meet a locked database).
-  const running = await runGateway({ ...options, seed: 'none', timers: false });
+  const running = await runGateway({ ...options, seed: 'none', timers: false, seeder: SEEDER });
   stopOnSignals(running);
   const { gateway, cloud } = running;
   say(`merchant grid platform (${gateway.mode} mode) listening on ${gateway.url}`);

@@ -17,6 +17,8 @@ export interface RunGatewayOptions {
   dataDir?: string;
   mode?: GatewayMode;
   seed?: SeedKind;
+  /** the seed module (scripts/seed's SEEDER), for `seed` and for seeding later through the cloud */
+  seeder?: string;
   functionsFrom?: 'source' | 'build';
   functionsRoot?: string;
   collectionsFile?: string;
@@ -38,6 +40,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
   const cloud = await startLocalCloud({
     dataDir: options.dataDir ?? '.data',
     seed: options.seed ?? 'none',
+    seeder: options.seeder,
     functionsFrom: options.functionsFrom ?? 'build',
     functionsRoot: options.functionsRoot,
     collectionsFile: options.collectionsFile,

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLocalCloud } from '../../local/runtime';
+import { SEEDER } from '../seed/seeder';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { centroid } from '../../shared/domain/geo.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
@@ -56,7 +57,7 @@ export async function run(): Promise<void> {
   const kept = process.env.BENCH_DATA_DIR;
   const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'mg-bench-field-'));
   const t0 = performance.now();
-  const cloud = await startLocalCloud({ dataDir, seed: 'demo', functionsFrom: 'source' });
+  const cloud = await startLocalCloud({ dataDir, seed: 'demo', seeder: SEEDER, functionsFrom: 'source' });
   try {
     const merchants = (await cloud.database().collection('merchants').count()).total;
     console.log(`demo bank ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${merchants} merchants; ${latencyLine()}`);
