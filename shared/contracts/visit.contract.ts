@@ -14,6 +14,16 @@ export const checkSchema = z.strictObject({
   photo: fileIdSchema.optional(),
 });
 
+/**
+ * A task id: the ids other ids allow, and `|`, which the nightly classification's deterministic ids
+ * (`<kind>|<merchantId>|<day>`) carry.
+ */
+export const taskIdSchema = z
+  .string({ error: '需要任务 id' })
+  .min(1, '不能为空')
+  .max(100, '过长')
+  .regex(/^[A-Za-z0-9_:|-]+$/, '只能包含字母、数字、-、_、:、|');
+
 export const submitVisitInput = z
   .strictObject({
     /** Client-made id (UUID): a retried submit answers with the first result and stores nothing twice. */
@@ -31,7 +41,7 @@ export const submitVisitInput = z
     note: optionalText(500),
     productsPitched: z.array(z.enum(PRODUCTS, { error: '未知的产品' })).max(PRODUCTS.length, '产品过多').optional(),
     /** The task the visit was started from (opened from a task list); it must be one of this merchant's. */
-    taskId: idSchema.optional(),
+    taskId: taskIdSchema.optional(),
   })
   .superRefine((v, ctx) => {
     const problem = visitChecksProblem(v.type, v.checks ?? null);
@@ -61,14 +71,14 @@ export const tasksInput = z
     if (!v.merchantId && v.scope === 'mine' && v.assigneeId) ctx.addIssue({ code: 'custom', path: ['assigneeId'], message: '查看本人任务时不需要人员' });
   });
 export const closeTaskInput = z.strictObject({
-  taskId: idSchema,
+  taskId: taskIdSchema,
   /** Why it closes without a visit (required; a six-check follow-up closes by hand only so, by a leader or above). */
   reason: z.enum(TASK_CLOSE_REASONS, { error: `原因应为 ${TASK_CLOSE_REASONS.join('/')}` }).optional(),
   note: optionalText(200),
 });
-export const reassignTaskInput = z.strictObject({ taskId: idSchema, assigneeId: idSchema, note: optionalText(200) });
+export const reassignTaskInput = z.strictObject({ taskId: taskIdSchema, assigneeId: idSchema, note: optionalText(200) });
 /** A leader's answer to a flagged visit that would close a task: accept closes it, reject keeps it open. */
-export const confirmTaskInput = z.strictObject({ taskId: idSchema, accept: z.boolean({ error: '应为 true/false' }), note: optionalText(200) });
+export const confirmTaskInput = z.strictObject({ taskId: taskIdSchema, accept: z.boolean({ error: '应为 true/false' }), note: optionalText(200) });
 
 export interface CheckOut {
   item: CheckItem;
