@@ -42,6 +42,9 @@ export function createFakeWx() {
     toasts: [] as string[],
     modals: [] as { title?: string; content?: string }[],
     modalConfirm: true,
+    /** The item the user taps in the next action sheet (null: the user cancels). */
+    actionSheetIndex: 0 as number | null,
+    actionSheets: [] as string[][],
     navigations: [] as { kind: string; url: string }[],
     location: { latitude: 32.9396, longitude: 119.8426, accuracy: 15 } as { latitude: number; longitude: number; accuracy: number } | null,
     locationDenied: false,
@@ -155,6 +158,14 @@ export function createFakeWx() {
     showModal: (o: Cb & { title?: string; content?: string }) => {
       fake.modals.push({ title: o.title, content: o.content });
       finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm });
+    },
+    // At most 6 items (the documented limit); cancelling fails with `showActionSheet:fail cancel`.
+    showActionSheet: (o: Cb & { itemList: string[] }) => {
+      if (!Array.isArray(o.itemList) || o.itemList.length === 0 || o.itemList.length > 6) return finish(o, false, { errMsg: 'showActionSheet:fail parameter error: itemList should not be large than 6' });
+      fake.actionSheets.push([...o.itemList]);
+      const i = fake.actionSheetIndex;
+      if (i === null || i >= o.itemList.length) return finish(o, false, { errMsg: 'showActionSheet:fail cancel' });
+      finish(o, true, { tapIndex: i, errMsg: 'showActionSheet:ok' });
     },
     navigateTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'navigateTo', url: o.url }), finish(o, true, {})),
     redirectTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'redirectTo', url: o.url }), finish(o, true, {})),

@@ -15,13 +15,14 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
     kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
     detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : (t.openedBy?.detail ?? reasonLabel(t.openedBy?.reason)),
     overdue,
-    dueLabel: t.status === 'done' ? '已完成' : overdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 前完成`,
+    // A flagged visit already done waits for the leader: the task is not the assignee's to redo.
+    dueLabel: t.status === 'done' ? '已完成' : t.pendingVisitId ? '已走访，待网格长确认' : overdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 前完成`,
   };
 }
 
-/** My tasks: open and done follow-ups (six-check fixes, abnormal visits, win-backs). */
+/** My tasks: open and done (six-check fixes, abnormal visits, win-backs, marketing), a page at a time; a task opens its visit. */
 Component({
-  data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[] },
+  data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false },
   lifetimes: {
     attached() {
       void (this as any).load();
@@ -32,9 +33,21 @@ Component({
       this.setData({ status: 'loading', error: '' });
       try {
         const page = await fetchTasks({ status: this.data.filter });
-        await safeSetData(this, { items: page.items.map((t) => toTaskRow(t)), status: page.items.length ? 'ready' : 'empty' });
+        await safeSetData(this, { items: page.items.map((t) => toTaskRow(t)), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    async onMore() {
+      if (!this.data.nextCursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
+      try {
+        const page = await fetchTasks({ status: this.data.filter, cursor: this.data.nextCursor });
+        await safeSetData(this, { items: [...this.data.items, ...page.items.map((t) => toTaskRow(t))], nextCursor: page.nextCursor });
+      } catch (err) {
+        this.setData({ error: describeError(err) });
+      } finally {
+        this.setData({ loadingMore: false });
       }
     },
     onFilter(e: WechatMiniprogram.TouchEvent) {
