@@ -7,6 +7,7 @@ import { listByMerchant } from './actions/list-by-merchant.action';
 import { photoUrls } from './actions/photo-urls.action';
 import { reassignTask } from './actions/reassign-task.action';
 import { submit } from './actions/submit.action';
+import { subscribe } from './actions/subscribe.action';
 import { tasks } from './actions/tasks.action';
 
-export const main = createMain({ submit, get, listByMerchant, tasks, closeTask, reassignTask, confirmTask, photoUrls }, 'visit');
+export const main = createMain({ submit, get, listByMerchant, tasks, closeTask, reassignTask, confirmTask, subscribe, photoUrls }, 'visit');

@@ -8,6 +8,7 @@ import { generatePiKey } from '../../server/pi';
 import { openEngine } from '../engine';
 import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
+import { installLocalMessages } from './messages';
 import { loadCollections } from './collections';
 import { installDatabaseWire, Invocation, runInvocation } from './invocation';
 import { CLOUDBASERC_FILE, FunctionLimits, functionLimits, jsonBytes, MAX_EVENT_BYTES, MAX_RESULT_BYTES, readCloudbaserc } from './limits';
@@ -208,10 +209,12 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     return l;
   };
   const uninstallWire = installDatabaseWire({ latencyMs: dbLatencyMs });
+  const uninstallMessages = installLocalMessages();
   try {
     for (const name of functionNames()) limitsOf(name);
   } catch (err) {
     uninstallWire();
+    uninstallMessages();
     engine.close();
     uninstallStorageRoute(storage);
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -375,6 +378,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       await Promise.allSettled([...inFlight]);
       try {
         uninstallWire();
+        uninstallMessages();
         engine.uninstall();
         uninstallStorageRoute(storage);
       } finally {

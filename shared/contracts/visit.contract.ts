@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CHECK_ITEMS, CHECK_RESULTS, type CheckItem, type CheckResultValue } from '../domain/check.rules';
 import { PRODUCTS } from '../domain/product.rules';
+import { REMINDER_TEMPLATES } from '../domain/reminder.rules';
 import { TASK_CLOSE_REASONS, type TaskCloseReason, type TaskState } from '../domain/task.rules';
 import { MARKETING_OUTCOMES, TASK_KINDS, type TaskKind, VISIT_TYPES, type VisitType, visitChecksProblem } from '../domain/visit.rules';
 import { type PhotoOut, type PointOut, clientIdSchema, fileIdSchema, idSchema, instantSchema, optionalText, pagingShape, photoSchema, pointSchema } from './common.contract';
@@ -79,6 +80,11 @@ export const closeTaskInput = z.strictObject({
 export const reassignTaskInput = z.strictObject({ taskId: taskIdSchema, assigneeId: idSchema, note: optionalText(200) });
 /** A leader's answer to a flagged visit that would close a task: accept closes it, reject keeps it open. */
 export const confirmTaskInput = z.strictObject({ taskId: taskIdSchema, accept: z.boolean({ error: '应为 true/false' }), note: optionalText(200) });
+
+/** The templates the user accepted in wx.requestSubscribeMessage (each acceptance allows one message). */
+export const subscribeInput = z.strictObject({
+  accepted: z.array(z.enum(REMINDER_TEMPLATES, { error: `模板应为 ${REMINDER_TEMPLATES.join('/')}` })).max(REMINDER_TEMPLATES.length, '模板过多'),
+});
 
 export interface CheckOut {
   item: CheckItem;

@@ -69,6 +69,7 @@ const BASES: Record<string, () => Record<string, unknown>> = {
   'visit.closeTask': () => ({ taskId, reason: 'not-needed', note: 'x' }),
   'visit.reassignTask': () => ({ taskId, assigneeId: S.member, note: 'x' }),
   'visit.confirmTask': () => ({ taskId, accept: true, note: 'x' }),
+  'visit.subscribe': () => ({ accepted: ['task-due'] }),
 };
 
 /** Every path to a leaf (or a whole array/object) of a value. */

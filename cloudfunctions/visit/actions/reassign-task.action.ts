@@ -1,11 +1,15 @@
 import { reassignTaskInput } from '../../../shared/contracts/visit.contract';
 import { TASK_ASSIGNEE_ROLES_ANY, TASK_MANAGER_ROLES } from '../../../shared/domain/task.rules';
-import { AppError, type StaffDoc, assertInScope, auditLog, chinaDay, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound } from '../../../server';
+import { reminderId } from '../../../shared/domain/reminder.rules';
+import { TASK_KIND_LABELS } from '../../../shared/domain/labels';
+import { AppError, type StaffDoc, afterCommit, assertInScope, auditLog, chinaDay, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound } from '../../../server';
+import { sendReminder } from '../../../server/notify';
 import { type TaskDoc, taskViews } from '../visit.service';
 
 /**
  * `reassignTask`: a leader or above gives an open task in scope to another active field staff member
- * working its grid (a member, marketing or maintenance assistant assigned to it). Audited.
+ * working its grid (a member, marketing or maintenance assistant assigned to it). Audited. The new assignee
+ * is sent the task-assigned reminder once the change is committed (once per task and day).
  */
 export const reassignTask = defineAction({
   schema: reassignTaskInput,
@@ -25,6 +29,12 @@ export const reassignTask = defineAction({
       const patch = { assigneeId: to!._id, assignedAt: ctx.now, assignedBy: ctx.caller.staffId };
       await tx.collection('tasks').doc(cur._id).update({ data: patch });
       await auditLog(tx, ctx.caller, 'task-reassign', { collection: 'tasks', id: cur._id }, { from: cur.assigneeId ?? null, to: to!._id, ...(input.note ? { note: input.note } : {}) }, ctx.now);
+      const day = chinaDay(ctx.now);
+      afterCommit(tx, async (db) => {
+        const name = (await getDoc<{ name?: string }>(db, 'merchants', cur.merchantId))?.name ?? '商户';
+        const data = { thing1: name.slice(0, 20), thing2: TASK_KIND_LABELS[cur.kind] ?? '任务', date3: cur.dueDay };
+        await sendReminder(db, { id: reminderId('task-assigned', cur._id, to!._id, day), template: 'task-assigned', staffId: to!._id, day, subject: cur._id, page: `pages/visit/revisit/index?merchantId=${cur.merchantId}&taskId=${cur._id}`, data }, ctx.now);
+      });
       return { ...cur, ...patch };
     });
     return (await taskViews(ctx.db, [moved], chinaDay(ctx.now)))[0];
