@@ -270,3 +270,29 @@ describe('team board', () => {
     expect(find(page, '.reassign')).toHaveLength(0);
   });
 });
+
+describe('reminders', () => {
+  test('开启提醒 asks WeChat from the tap and tells the server the accepted templates', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('leader');
+      if (ev.action === 'tasks') return { items: [task()], nextCursor: null };
+      if (ev.action === 'subscribe') return { accepted: ev.accepted };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    h.fake.subscribeAnswers = { 'local-task-overdue': 'reject' };
+    const page = mount('pages/visit/tasks/index');
+    await flush();
+    await tap(page, '.remind');
+    await flush();
+    expect(h.fake.subscribeRequests).toEqual([['local-task-assigned', 'local-task-due', 'local-task-overdue', 'local-daily-digest']]);
+    expect(calls().at(-1)!.event).toEqual({ action: 'subscribe', accepted: ['task-assigned', 'task-due', 'daily-digest'] });
+    expect(page.text()).toContain('已开启 3 项提醒');
+  });
+
+  test('WeChat refuses the panel outside a tap, as documented', async () => {
+    const err = await new Promise<any>((resolve) => h.wx.requestSubscribeMessage({ tmplIds: ['local-task-due'], success: resolve, fail: resolve }));
+    expect(err).toMatchObject({ errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+    const sent = calls().filter((c) => c.action === 'subscribe');
+    expect(sent).toHaveLength(0);
+  });
+});
