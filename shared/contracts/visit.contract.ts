@@ -73,7 +73,7 @@ export const tasksInput = z
   });
 export const closeTaskInput = z.strictObject({
   taskId: taskIdSchema,
-  /** Why it closes without a visit (required; a six-check follow-up closes by hand only so, by a leader or above). */
+  /** Why it closes without a visit (required but for the assignee's own task; a six-check follow-up closes by hand only so, by a leader or above). */
   reason: z.enum(TASK_CLOSE_REASONS, { error: `原因应为 ${TASK_CLOSE_REASONS.join('/')}` }).optional(),
   note: optionalText(200),
 });

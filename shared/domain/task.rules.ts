@@ -82,13 +82,15 @@ export function canManageTasks(role: Role): boolean {
 /**
  * Why this caller may not close this task by hand, as a reason code, or null. A follow-up closes by hand
  * only with a reason and only by a leader or above (otherwise a passing revisit closes it); another task
- * by its assignee or a leader or above, always with a reason.
+ * by its assignee (who may add a reason) or by a leader or above, who always gives one: closing someone
+ * else's work is a decision the audit must explain.
  */
 export function manualCloseProblem(task: TaskRef & { assigneeId?: string | null }, caller: { role: Role; staffId: string }, reason: TaskCloseReason | null | undefined): 'TASK.CLOSE_BY_VISIT' | 'TASK.NOT_ASSIGNEE' | 'TASK.REASON_REQUIRED' | null {
   const manager = canManageTasks(caller.role);
   if (task.kind === 'check-followup' && (!reason || !manager)) return 'TASK.CLOSE_BY_VISIT';
-  if (!manager && task.assigneeId !== caller.staffId) return 'TASK.NOT_ASSIGNEE';
-  if (!reason) return 'TASK.REASON_REQUIRED';
+  const own = task.assigneeId === caller.staffId;
+  if (!manager && !own) return 'TASK.NOT_ASSIGNEE';
+  if (!reason && !own) return 'TASK.REASON_REQUIRED';
   return null;
 }
 

@@ -32,14 +32,15 @@ describe('which visit settles which task', () => {
 });
 
 describe('closing by hand, state, the visit to start', () => {
-  it('a follow-up only by a leader or above with a reason; another task by its assignee or a manager, with a reason', () => {
+  it('a follow-up only by a leader or above with a reason; another task by its assignee, or by a manager with a reason', () => {
     const fu = { kind: 'check-followup' as const, check: 'app' as const, assigneeId: 's1' };
     expect(manualCloseProblem(fu, { role: 'leader', staffId: 'l' }, undefined)).toBe('TASK.CLOSE_BY_VISIT');
     expect(manualCloseProblem(fu, { role: 'maintenance', staffId: 's1' }, 'not-needed')).toBe('TASK.CLOSE_BY_VISIT');
     expect(manualCloseProblem(fu, { role: 'branch', staffId: 'b' }, 'not-needed')).toBeNull();
     const mk = { kind: 'marketing' as const, assigneeId: 's1' };
     expect(manualCloseProblem(mk, { role: 'marketing', staffId: 's2' }, 'duplicate')).toBe('TASK.NOT_ASSIGNEE');
-    expect(manualCloseProblem(mk, { role: 'marketing', staffId: 's1' }, undefined)).toBe('TASK.REASON_REQUIRED');
+    expect(manualCloseProblem(mk, { role: 'marketing', staffId: 's1' }, undefined)).toBeNull();
+    expect(manualCloseProblem(mk, { role: 'leader', staffId: 'l' }, undefined)).toBe('TASK.REASON_REQUIRED');
     expect(manualCloseProblem(mk, { role: 'marketing', staffId: 's1' }, 'merchant-declined')).toBeNull();
   });
 

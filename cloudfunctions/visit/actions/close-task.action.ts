@@ -4,9 +4,9 @@ import { AppError, assertInScope, auditLog, chinaDay, defineAction, fieldError, 
 import { type TaskDoc, dropFollowUp, taskViews } from '../visit.service';
 
 /**
- * `closeTask`: closes a task by hand, with a reason, where the rules allow it (shared/domain/task.rules.ts):
+ * `closeTask`: closes a task by hand where the rules allow it (shared/domain/task.rules.ts), with a reason:
  * a six-check follow-up only by a leader or above (otherwise a later passing revisit closes it); another
- * task by its assignee or a leader or above. Audited.
+ * task by its assignee (a reason optional) or a leader or above (a reason required). Audited.
  */
 export const closeTask = defineAction({
   schema: closeTaskInput,
