@@ -8,6 +8,7 @@ import { generatePiKey } from '../../server/pi';
 import { openEngine } from '../engine';
 import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
+import { installLocalMessages } from './messages';
 import { loadCollections } from './collections';
 import { installDatabaseWire, installStorageWire, Invocation, runInvocation } from './invocation';
 import { checkMemory, releaseMemory, watchMemory } from './memory';
@@ -185,11 +186,13 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 
   const { hasFunction, functionNames, limitsOf, loadMain } = functionCatalogue(functionsRoot, from, rc);
   const uninstallWire = installWires(dbLatencyMs);
+  const uninstallMessages = installLocalMessages();
   try {
     // Every function's timeout and memory, checked against CloudBase's ranges before anything runs.
     for (const name of functionNames()) limitsOf(name);
   } catch (err) {
     uninstallWire();
+    uninstallMessages();
     plane.release();
     throw err;
   }
@@ -352,6 +355,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       await Promise.allSettled([...inFlight]);
       try {
         uninstallWire();
+        uninstallMessages();
         engine.uninstall();
         uninstallStorageRoute(storage);
       } finally {

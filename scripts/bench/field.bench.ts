@@ -2,7 +2,8 @@
  * `npm run bench -- field`: the field workflow against the seeded demo bank (about 40,000 merchants), through
  * the real functions and the local engine. Prints figures and ratios against the issue's targets:
  * filing a merchant with duplicate check and grid placement ≤ 10 ms median; submitting a revisit ≤ 5 ms
- * median; a 20-row filtered merchant list page ≤ 10 ms median at any paging depth.
+ * median; a 20-row filtered merchant list page ≤ 10 ms median at any paging depth; a 20-row task board page
+ * (a leader's group, a branch; by kind, overdue, assignee) ≤ 10 ms median at any paging depth.
  * BENCH_RUNS overrides the number of timed calls per figure (default 200); BENCH_DATA_DIR keeps the seeded
  * bank in that folder and reuses it on the next run (seeding takes a while on a busy machine).
  */
@@ -152,6 +153,33 @@ export async function run(): Promise<void> {
       }
       const deepest = [...depths].reverse().find((d) => byDepth.get(d)!.length > 0)!;
       console.log(`  deepest page ${deepest} ÷ first page: ${(median(byDepth.get(deepest)!) / first).toFixed(2)}× (pages available: ${reached})`);
+    }
+
+    // 4. The task board: a 20-row page of a unit's open tasks, filtered, following the cursor.
+    const leader = await expectOk(call('user', { action: 'me' }, 'demo-leader'));
+    const someone = await expectOk(call('visit', { action: 'tasks', scope: 'unit', limit: 1 }, 'demo-leader'));
+    const boards: [string, Record<string, unknown>, string][] = [
+      ['leader group, all open', {}, 'demo-leader'],
+      ['leader group, win-back', { kind: 'win-back' }, 'demo-leader'],
+      ['leader group, overdue', { overdue: true }, 'demo-leader'],
+      ['leader group, one assignee', someone.items[0]?.assigneeId ? { assigneeId: someone.items[0].assigneeId } : {}, 'demo-leader'],
+      ['branch, all open', {}, 'demo-branch'],
+      ['branch, one grid', { unitId: leader.grids[0]?.id ?? leader.unitId }, 'demo-branch'],
+    ];
+    for (const [label, filter, who] of boards) {
+      figure = `board ${label}`;
+      const byDepth = new Map<number, number[]>([[1, []], [5, []], [10, []]]);
+      for (let walk = 0; walk < Math.max(2, Math.round(RUNS / 20)); walk++) {
+        let cursor: string | undefined;
+        for (let page = 1; page <= 10; page++) {
+          const s = performance.now();
+          const data = await expectOk(call('visit', { action: 'tasks', scope: 'unit', limit: 20, ...filter, ...(cursor ? { cursor } : {}) }, who));
+          byDepth.get(page)?.push(performance.now() - s);
+          cursor = data.nextCursor ?? undefined;
+          if (!cursor) break;
+        }
+      }
+      for (const [d, xs] of byDepth) if (xs.length) report(`task board page ${String(d).padStart(2)} (${label})`, xs, 10, undefined, d === 1 ? costs.line(`board ${label}`) : '');
     }
   } finally {
     await cloud.close();

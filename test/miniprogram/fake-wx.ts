@@ -42,6 +42,14 @@ export function createFakeWx() {
     toasts: [] as string[],
     modals: [] as { title?: string; content?: string }[],
     modalConfirm: true,
+    /** True while a tap handler runs (set by the harness's tap, synchronously only, as WeChat tracks it). */
+    userTap: false,
+    /** The user's answer per template id in the subscription panel (default: accept). */
+    subscribeAnswers: {} as Record<string, 'accept' | 'reject' | 'ban' | 'filter'>,
+    subscribeRequests: [] as string[][],
+    /** The item the user taps in the next action sheet (null: the user cancels). */
+    actionSheetIndex: 0 as number | null,
+    actionSheets: [] as string[][],
     navigations: [] as { kind: string; url: string }[],
     location: { latitude: 32.9396, longitude: 119.8426, accuracy: 15 } as { latitude: number; longitude: number; accuracy: number } | null,
     locationDenied: false,
@@ -155,6 +163,25 @@ export function createFakeWx() {
     showModal: (o: Cb & { title?: string; content?: string }) => {
       fake.modals.push({ title: o.title, content: o.content });
       finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm });
+    },
+    // Only from a tap (since base library 2.8.2), 1 to 5 templates; the answer maps each template id to
+    // accept/reject/ban/filter (https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html).
+    requestSubscribeMessage: (o: Cb & { tmplIds: string[] }) => {
+      if (!fake.userTap) return finish(o, false, { errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.', errCode: 20004 });
+      if (!Array.isArray(o.tmplIds) || o.tmplIds.length === 0) return finish(o, false, { errMsg: "requestSubscribeMessage:fail TmplIds can't be empty", errCode: 10001 });
+      if (o.tmplIds.length > 5) return finish(o, false, { errMsg: 'requestSubscribeMessage:fail Templates count out of max bounds', errCode: 20003 });
+      fake.subscribeRequests.push([...o.tmplIds]);
+      const res: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+      for (const id of o.tmplIds) res[id] = fake.subscribeAnswers[id] ?? 'accept';
+      setTimeout(() => finish(o, true, res), 0);
+    },
+    // At most 6 items (the documented limit); cancelling fails with `showActionSheet:fail cancel`.
+    showActionSheet: (o: Cb & { itemList: string[] }) => {
+      if (!Array.isArray(o.itemList) || o.itemList.length === 0 || o.itemList.length > 6) return finish(o, false, { errMsg: 'showActionSheet:fail parameter error: itemList should not be large than 6' });
+      fake.actionSheets.push([...o.itemList]);
+      const i = fake.actionSheetIndex;
+      if (i === null || i >= o.itemList.length) return finish(o, false, { errMsg: 'showActionSheet:fail cancel' });
+      finish(o, true, { tapIndex: i, errMsg: 'showActionSheet:ok' });
     },
     navigateTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'navigateTo', url: o.url }), finish(o, true, {})),
     redirectTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'redirectTo', url: o.url }), finish(o, true, {})),

@@ -70,10 +70,12 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'visit.photoUrls': async () => ({ visitId: uid('v') }),
   'report.export': async (s) => ({ jobId: uid('job'), unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }),
   'report.get': async (s) => ({ jobId: await reportJobOf(s) }),
+  // The caller's own reminder subscriptions (each role may subscribe).
+  'visit.subscribe': async () => ({ accepted: ['task-due'] }),
 };
 
 /** Actions on the caller's own record or the whole bank: no outside target, so only the role decides. */
-const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'stats.reconcile', 'stats.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
+const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'visit.subscribe', 'stats.reconcile', 'stats.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
 
 beforeAll(async () => {
   await seedFixture(local);

@@ -55,7 +55,7 @@ Component({
   data: {
     id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
-    m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[],
+    m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[], tasksError: '',
   },
   methods: {
     onLoad(query: Record<string, string>) {
@@ -72,12 +72,11 @@ Component({
           fetchVisits(this.data.id).catch(() => ({ items: [] as any[] })),
           fetchClassHistory(this.data.id).catch(() => ({ items: [] as any[] })),
         ]);
-        // Open tasks of the merchant's grid (this merchant's only), and the grid's name.
-        const [gridTasks, grid] = await Promise.all([
-          fetchTasks({ scope: 'unit', unitId: m.gridId, status: 'open', limit: 50 }).catch(() => ({ items: [] as any[] })),
+        // The merchant's own open tasks (any role that sees the merchant may list them), and the grid's name.
+        const [tasks, grid] = await Promise.all([
+          fetchTasks({ merchantId: m.id, status: 'open', limit: 50 }).catch((err) => ({ items: [] as any[], error: describeError(err) })),
           fetchUnit(m.gridId).catch(() => null),
         ]);
-        const tasks = { items: gridTasks.items.filter((t: any) => t.merchantId === m.id) };
         const products = productRows(m.products);
         await safeSetData(this, {
           status: 'ready',
@@ -96,6 +95,8 @@ Component({
           })),
           history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: CLASS_LABELS[h.from] ?? '新建', toLabel: CLASS_LABELS[h.to] ?? h.to })),
           tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay })),
+          // A list that could not load says so instead of looking empty.
+          tasksError: 'error' in tasks ? tasks.error : '',
         });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
@@ -117,6 +118,10 @@ Component({
     },
     onRevisit() {
       wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}` });
+    },
+    /** A task opens the visit that settles it. */
+    onTask(e: WechatMiniprogram.TouchEvent) {
+      wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}&taskId=${e.currentTarget.dataset.id}` });
     },
     async onMarket() {
       if (!this.data.gaps.length) return this.setData({ notice: '本行产品已全部开通，无需营销。' });
