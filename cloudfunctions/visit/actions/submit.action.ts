@@ -5,9 +5,10 @@ import { distanceMeters } from '../../../shared/domain/geo.rules';
 import { toLngLat } from '../../../shared/domain/merchant-file.rules';
 import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
 import { type ActionContext, AppError, type StaffDoc, assertInScope, chinaDay, defineAction, fieldError, getDoc, inTransaction, isDuplicateKey, notFound, onVisitSubmitted } from '../../../server';
-import { assertOwnUploads } from '../../../server/jobs/files';
+import { assertGivenFiles } from '../../../server/jobs/files';
+import { visitStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
-import { type MerchantDoc, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
+import { type MerchantDoc, photoFiles, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
 import { type TaskDoc, type VisitDoc, visitView } from '../visit.service';
 
 /** A queued offline visit may arrive days later, but not from the future (clock skew allowed). */
@@ -74,20 +75,19 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       .get()
       .then((res) => res.data[0] as StaffDoc | undefined));
 
+  // Links to a visit's photos go to whoever may read the visit: only the caller's own uploads may join it,
+  // each stamped by the caller during the visit near its GPS fix, and present in storage.
+  await assertGivenFiles(
+    [...photoFiles(input.photos), ...(input.checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo }] : []))],
+    visitStampWindow(ctx.caller.staffId, at, input.location),
+    PHOTO_KINDS,
+  );
+
   return inTransaction(ctx.db, async (tx) => {
     // The merchant is read once, inside the transaction: scope, location and open follow-ups all come from it.
     const m = await getDoc<MerchantDoc & { openFollowUps?: Partial<Record<CheckItem, string>> }>(tx, 'merchants', input.merchantId);
     if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
     assertInScope(ctx.caller, m.unitPath);
-    // Links to a visit's photos go to whoever may read the visit: only the caller's own uploads may join it.
-    assertOwnUploads(
-      [
-        ...input.photos.map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId })),
-        ...(input.checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo }] : [])),
-      ],
-      ctx.caller.staffId,
-      PHOTO_KINDS,
-    );
     const home = toLngLat(m.location as never);
     const distanceM = home ? Math.round(distanceMeters([input.location.lng, input.location.lat], home)) : null;
     const flagged = isFlagged(distanceM, settings.visitRadiusM);
