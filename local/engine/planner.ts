@@ -157,7 +157,8 @@ function keyConditions(ix: PlannedIndex, preds: Map<string, Predicate[]>): { whe
       score += 3;
       break;
     }
-    const range = rangeSql(`x.k${i}`, ps, ix.multikey);
+    // Only an array field lets each bound be met by a different element (unitPath beside a name: both bounds hold).
+    const range = rangeSql(`x.k${i}`, ps, (ix.arrayKeys & (1 << i)) !== 0);
     if (range) {
       where.push(...range.where);
       params.push(...range.params);

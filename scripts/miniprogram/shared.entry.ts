@@ -31,3 +31,4 @@ export * as reportContract from '../../shared/contracts/report.contract';
 export * as visitContract from '../../shared/contracts/visit.contract';
 export * as importContract from '../../shared/contracts/import.contract';
 export * as filesContract from '../../shared/contracts/files.contract';
+export * as qrcodeContract from '../../shared/contracts/qrcode.contract';

@@ -56,6 +56,13 @@ export function createFakeWx() {
     privacyNeeded: false,
     privacyAgreed: false,
     scanResult: '',
+    /** What a scanned mini program code carries besides `result`: its page path with the scene (empty: not one). */
+    scanPath: '',
+    /** The size wx.getImageInfo answers for the photos the camera takes (orientation applied). */
+    imageSize: { width: 3000, height: 4000 },
+    /** Each wx.previewImage call: the links and the one shown first. */
+    previews: [] as { urls: string[]; current: string }[],
+    canvases: [] as { width: number; height: number }[],
     /** The file the user picks from a chat in chooseMessageFile (none: the user cancels). */
     messageFile: null as { name: string; content: string } | null,
     canvasText: [] as string[],
@@ -215,9 +222,22 @@ export function createFakeWx() {
       fake.clipboard = o.data;
       finish(o, true, { errMsg: 'setClipboardData:ok' });
     },
-    createOffscreenCanvas: (o: { width: number; height: number }) => makeCanvas(o.width, o.height),
+    createOffscreenCanvas: (o: { width: number; height: number }) => (fake.canvases.push({ width: o.width, height: o.height }), makeCanvas(o.width, o.height)),
+    // Answers the picture's size with its EXIF orientation applied (a portrait photo is taller than wide).
+    getImageInfo: (o: Cb & { src: string }) =>
+      files.has(o.src) ? finish(o, true, { ...fake.imageSize, path: o.src, orientation: 'up', type: 'jpeg', errMsg: 'getImageInfo:ok' }) : finish(o, false, { errMsg: 'getImageInfo:fail file not found' }),
+    // Full-screen viewer: `urls` must be non-empty and `current` one of them (it defaults to the first).
+    previewImage: (o: Cb & { urls: string[]; current?: string }) => {
+      if (!Array.isArray(o.urls) || o.urls.length === 0) return finish(o, false, { errMsg: 'previewImage:fail parameter error: urls should be a non-empty array' });
+      fake.previews.push({ urls: o.urls, current: o.current ?? o.urls[0] });
+      finish(o, true, { errMsg: 'previewImage:ok' });
+    },
     canvasToTempFilePath: (o: Cb) => finish(o, true, { tempFilePath: tmp() }),
-    scanCode: (o: Cb) => (fake.scanResult ? finish(o, true, { result: fake.scanResult, scanType: 'QR_CODE' }) : finish(o, false, { errMsg: 'scanCode:fail cancel' })),
+    // A mini program code of this app answers its page path (with the scene) in `path`, as WeChat does.
+    scanCode: (o: Cb) =>
+      fake.scanResult || fake.scanPath
+        ? finish(o, true, { result: fake.scanResult, scanType: fake.scanPath ? 'WX_CODE' : 'QR_CODE', ...(fake.scanPath ? { path: fake.scanPath } : {}) })
+        : finish(o, false, { errMsg: 'scanCode:fail cancel' }),
     getPrivacySetting: (o: Cb) => finish(o, true, { needAuthorization: fake.privacyNeeded && !fake.privacyAgreed, privacyContractName: '《商户网格小程序隐私保护指引》' }),
     onNeedPrivacyAuthorization: (fn: typeof privacyHandler) => void (privacyHandler = fn),
     requirePrivacyAuthorize: (o: Cb) => {

@@ -6,9 +6,10 @@ import { toLngLat } from '../../../shared/domain/merchant-file.rules';
 import { kindsSettledBy, visitEffectOn } from '../../../shared/domain/task.rules';
 import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
 import { type ActionContext, AppError, type StaffDoc, type Tx, assertInScope, chinaDay, defineAction, fieldError, getDoc, inTransaction, isDuplicateKey, notFound, onVisitSubmitted } from '../../../server';
-import { assertOwnUploads } from '../../../server/jobs/files';
+import { assertGivenFiles } from '../../../server/jobs/files';
+import { visitStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
-import { type MerchantDoc, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
+import { type MerchantDoc, photoFiles, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
 import { type TaskDoc, type VisitDoc, visitView } from '../visit.service';
 
 /** A queued offline visit may arrive days later, but not from the future (clock skew allowed). */
@@ -91,20 +92,19 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       .get()
       .then((res) => res.data[0] as StaffDoc | undefined));
 
+  // Links to a visit's photos go to whoever may read the visit: only the caller's own uploads may join it,
+  // each stamped by the caller during the visit near its GPS fix, and present in storage.
+  await assertGivenFiles(
+    [...photoFiles(input.photos), ...(input.checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo }] : []))],
+    visitStampWindow(ctx.caller.staffId, at, input.location),
+    PHOTO_KINDS,
+  );
+
   return inTransaction(ctx.db, async (tx) => {
     // The merchant is read once, inside the transaction: scope, location and open follow-ups all come from it.
     const m = await getDoc<MerchantDoc & { openFollowUps?: Partial<Record<CheckItem, string>> }>(tx, 'merchants', input.merchantId);
     if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
     assertInScope(ctx.caller, m.unitPath);
-    // Links to a visit's photos go to whoever may read the visit: only the caller's own uploads may join it.
-    assertOwnUploads(
-      [
-        ...input.photos.map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId })),
-        ...(input.checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo }] : [])),
-      ],
-      ctx.caller.staffId,
-      PHOTO_KINDS,
-    );
     if (input.taskId) {
       const from = await getDoc<TaskDoc>(tx, 'tasks', input.taskId);
       if (!from || from.merchantId !== m._id) throw fieldError('taskId', '任务不属于该商户', 'TASK.NOT_FOR_MERCHANT');

@@ -293,6 +293,14 @@ export function createWx(openid: string, ui: Ui, state: WxState) {
       img.onerror = () => finish(o, false, { errMsg: 'compressImage:fail image cannot be read' });
       img.src = url;
     },
+    // The picture's size as shown (browsers apply the EXIF orientation to images, as WeChat's answer does).
+    getImageInfo(o: Cb & { src: string }) {
+      const url = files.urlOf(o.src) ?? o.src;
+      const img = new Image();
+      img.onload = () => finish(o, true, { width: img.naturalWidth, height: img.naturalHeight, path: o.src, orientation: 'up', type: 'jpeg', errMsg: 'getImageInfo:ok' });
+      img.onerror = () => finish(o, false, { errMsg: 'getImageInfo:fail image cannot be read' });
+      img.src = url;
+    },
     createOffscreenCanvas: (o: { width?: number; height?: number }) => {
       const c = document.createElement('canvas');
       c.width = o?.width ?? 300;
