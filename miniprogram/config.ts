@@ -7,12 +7,18 @@ export interface AppConfig {
   mode: 'cloud' | 'local';
   envId: string;
   gatewayUrl: string;
+  /**
+   * Subscription message template ids by reminder (docs/operations.md "Subscription messages"): the ids
+   * chosen in the mini program's console, the same as the functions' SUBSCRIBE_TEMPLATES.
+   */
+  subscribeTemplates: Record<'task-assigned' | 'task-due' | 'task-overdue' | 'daily-digest', string>;
 }
 
 export const config: AppConfig = {
   mode: 'local',
   envId: 'merchant-grid-prod',
   gatewayUrl: 'http://127.0.0.1:3000',
+  subscribeTemplates: { 'task-assigned': 'local-task-assigned', 'task-due': 'local-task-due', 'task-overdue': 'local-task-overdue', 'daily-digest': 'local-daily-digest' },
 };
 
 /** Storage keys, in one place so nothing collides. */

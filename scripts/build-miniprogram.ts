@@ -131,6 +131,9 @@ function bundleEcharts(): number {
     target: 'es2018',
     minify: true,
     treeShaking: true,
+    // ECharts' development checks read process.env.NODE_ENV; a mini program has no `process` (requiring
+    // the bundle would throw), so the production branch is chosen here, as a bundler for the web does.
+    define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'none',
     banner: { js: HEADER.trim() },
     outfile,

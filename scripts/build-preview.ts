@@ -174,7 +174,8 @@ export function previewIsStale(): boolean {
   if (!fs.existsSync(stamp)) return true;
   const built = fs.statSync(stamp).mtimeMs;
   const sources = [path.join(ROOT, 'miniprogram'), path.join(ROOT, 'shared'), BROWSER_SRC, path.join(ROOT, 'scripts', 'miniprogram')];
-  return sources.some((d) => walk(d).some((f) => !f.includes('miniprogram_npm') && !/vendor[/\\](shared|echarts)\.js$/.test(f) && fs.statSync(f).mtimeMs > built)) || fs.statSync(__filename).mtimeMs > built;
+  const scripts = [__filename, path.join(ROOT, 'scripts', 'build-miniprogram.ts')];
+  return sources.some((d) => walk(d).some((f) => !f.includes('miniprogram_npm') && !/vendor[/\\](shared|echarts)\.js$/.test(f) && fs.statSync(f).mtimeMs > built)) || scripts.some((f) => fs.statSync(f).mtimeMs > built);
 }
 
 if (require.main === module) {

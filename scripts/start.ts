@@ -10,6 +10,8 @@ import { FUNCTIONS_OUT, buildFunctions, isStale, listFunctions } from './build-f
 import { buildMiniprogram } from './build-miniprogram';
 import { buildPreview, previewIsStale } from './build-preview';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
+import { startTimers } from '../local/gateway/timers';
+import { SEEDER } from './seed/seeder';
 import { SeedInterruptedError, type DemoAccount, type SeedKind } from '../local/runtime';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -48,8 +50,9 @@ async function main(): Promise<void> {
   const stale = options.functionsFrom === 'build' && !options.functionsRoot ? listFunctions().filter((name) => isStale(name)) : [];
   for (const name of stale) rmSync(join(FUNCTIONS_OUT, name), { recursive: true, force: true });
 
-  // Listen first, so /healthz answers within seconds; calls wait (503) while we build and seed.
-  const running = await runGateway({ ...options, seed: 'none' });
+  // Listen first, so /healthz answers within seconds; calls wait (503) while we build and seed. The
+  // timer triggers start once the store is written (fired during the seed, they meet a locked database).
+  const running = await runGateway({ ...options, seed: 'none', timers: false, seeder: SEEDER });
   stopOnSignals(running);
   const { gateway, cloud } = running;
   say(`merchant grid platform (${gateway.mode} mode) listening on ${gateway.url}`);
@@ -74,6 +77,11 @@ async function main(): Promise<void> {
     printAccounts(gateway.url, result?.accounts ?? (await findDemoAccounts(cloud.database())));
   }
   gateway.setBusy(null);
+  if (options.timers !== false) {
+    const timers = startTimers(cloud);
+    const stop = running.stop;
+    running.stop = () => (timers.stop(), stop());
+  }
   if (gateway.mode === 'local') say(`open ${gateway.url}/ in a browser: the demo accounts, and the mini program at ${gateway.url}/preview/`);
   say(`ready: ${gateway.url}/healthz`);
 }

@@ -20,7 +20,11 @@ export type AuditAction =
   /** a head-office user started a job the timer also runs (reconciliation, reclassification) */
   | 'job-run'
   /** a lookup by personal data (a duplicate check by mobile): counts only, the mobile as its keyed hash */
-  | 'pi-probe';
+  | 'pi-probe'
+  /** a task closed by hand with a reason, reassigned, or a flagged visit's closing of it confirmed or refused */
+  | 'task-close'
+  | 'task-reassign'
+  | 'task-confirm';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

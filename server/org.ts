@@ -30,6 +30,12 @@ export async function loadUnits(db: Db, ids: readonly string[]): Promise<Map<str
   return out;
 }
 
+/** The bank's root unit (head office's default scope), or null before the bank is set up. */
+export async function bankUnit(db: Db): Promise<UnitDoc | null> {
+  const res = await db.collection('units').where({ kind: 'bank' }).limit(1).get();
+  return ((res.data as UnitDoc[])[0] ?? null);
+}
+
 /** The staff record as clients see it (the contract's StaffOut): personal information masked, no binding secrets. */
 export type StaffView = StaffOut;
 

@@ -9,7 +9,8 @@ import { history } from './actions/history.action';
 import { list } from './actions/list.action';
 import { reclassify, reclassifyJobStatus } from './actions/reclassify.action';
 import { getSettings, updateSettings } from './actions/settings.action';
-import { JOB_KINDS, TIMER_BUDGET_MS, reclassifyView, startReclassification } from './lifecycle.jobs';
+import { REMINDER_FROM_HOUR } from '../../shared/domain/reminder.rules';
+import { JOB_KINDS, TIMER_BUDGET_MS, reclassifyView, startReclassification, startReminders } from './lifecycle.jobs';
 
 const routed = createMain({ reclassify, job: reclassifyJobStatus, list, history, getSettings, updateSettings, goMarket, startMarketing }, 'lifecycle');
 
@@ -19,7 +20,8 @@ export const RECLASSIFY_FROM_HOUR = 3;
 /**
  * The one timer (config.json; CloudBase allows one trigger per function) fires every minute. From 03:00
  * China time it starts the day's reclassification of every merchant once (the job's id is the day); every
- * other minute it runs any unfinished or abandoned job on. Only the platform's word makes a call the
+ * From 08:00 it starts the day's reminders once (`reminders-<day>`: tasks due tomorrow, overdue since today,
+ * the leaders' digest; server/jobs/reminders.ts). Every other minute it runs any unfinished or abandoned job on. Only the platform's word makes a call the
  * timer's (isTimerCall), never the event body; head office starts the same job with `reclassify`.
  */
 export async function main(event: any, context?: unknown): Promise<unknown> {
@@ -32,6 +34,10 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
       if (chinaMinuteOfDay(now) >= RECLASSIFY_FROM_HOUR * 60 && !(await getJob(db, id))) {
         const job = await startReclassification(db, { id, asOf, byStaffId: null, now, budgetMs: TIMER_BUDGET_MS });
         return ok(reclassifyView(job));
+      }
+      if (chinaMinuteOfDay(now) >= REMINDER_FROM_HOUR * 60 && !(await getJob(db, `reminders-${asOf}`))) {
+        const job = await startReminders(db, asOf, TIMER_BUDGET_MS);
+        return ok({ jobId: job._id, status: job.status, state: job.state });
       }
       return ok(await resumeJobs(db, JOB_KINDS, { budgetMs: TIMER_BUDGET_MS }));
     } catch (err) {

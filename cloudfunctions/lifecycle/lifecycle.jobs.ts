@@ -2,10 +2,17 @@ import type { ReclassifyJobView } from '../../shared/contracts/lifecycle.contrac
 import { type Db } from '../../server';
 import { chinaDay } from '../../shared/domain/period.rules';
 import { type ReclassifyParams, type ReclassifyTally, reclassifyJob, reclassifyParams } from '../../server/jobs/reclassify';
+import { remindersJob } from '../../server/jobs/reminders';
 import { type JobDoc, type JobKind, createJob, runJob, toJobView } from '../../server/jobs/runner';
 
-/** The job kinds this function runs (its polls and its `jobs-continue` timer). */
-export const JOB_KINDS: Record<string, JobKind> = { reclassify: reclassifyJob };
+/** The job kinds this function runs (its polls and its minute timer). */
+export const JOB_KINDS: Record<string, JobKind> = { reclassify: reclassifyJob, reminders: remindersJob };
+
+/** Starts (or finds) the day's reminders job, `reminders-<day>`, and runs it for up to `budgetMs`. */
+export async function startReminders(db: Db, day: string, budgetMs: number): Promise<JobDoc> {
+  const { job } = await createJob(db, remindersJob, { id: `reminders-${day}`, params: { day }, byStaffId: null, now: new Date(), total: null });
+  return (await runJob(db, JOB_KINDS, job._id, { budgetMs })) ?? job;
+}
 
 /** Time the call that starts a job spends on it before answering (the rest: polls and the timer). */
 export const START_BUDGET_MS = 20_000;

@@ -7,9 +7,11 @@ import { get } from './actions/get.action';
 import { history } from './actions/history.action';
 import { list } from './actions/list.action';
 import { photoUrls } from './actions/photo-urls.action';
+import { qrCode } from './actions/qr-code.action';
+import { resolveScene } from './actions/resolve-scene.action';
 import { revealPi } from './actions/reveal-pi.action';
 import { transfer } from './actions/transfer.action';
 import { update } from './actions/update.action';
 import { updateProducts } from './actions/update-products.action';
 
-export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls }, 'merchant');
+export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls, qrCode, resolveScene }, 'merchant');

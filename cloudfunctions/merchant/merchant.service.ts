@@ -24,6 +24,7 @@ import {
   takePiProbe,
   type Tx,
 } from '../../server';
+import type { GivenFile } from '../../server/jobs/files';
 
 /** A stored merchant file (data-model `merchants`). */
 export interface MerchantDoc {
@@ -73,6 +74,11 @@ export function pointOut(v: unknown): { lng: number; lat: number } | null {
 /** Stamped photos as stored: instants as Dates, places as Points. */
 export function toStoredPhotos(ctx: Pick<ActionContext, 'db'>, photos: PhotoInput[]): MerchantDoc['photos'] {
   return photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: toGeoPoint(ctx, p.location), staffId: p.staffId }));
+}
+
+/** A file's photos as files given to it: the id's field and the stamp's. */
+export function photoFiles(photos: PhotoInput[] | undefined): GivenFile[] {
+  return (photos ?? []).map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId, stamp: { field: `photos.${i}`, value: p } }));
 }
 
 /** The products held with us (active), for lists and filters. */

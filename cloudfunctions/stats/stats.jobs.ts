@@ -1,4 +1,4 @@
-import { type Db, fieldError, newId } from '../../server';
+import { type Db, fieldError, isDuplicateKey, newId } from '../../server';
 import {
   BuildAbandoned,
   type ReconcileJob,
@@ -76,13 +76,21 @@ export async function runReconciliation(db: Db, range: { from: string; to: strin
   return { ...resultOf(end), jobId, status: end.phase === 'done' ? 'done' : 'running' };
 }
 
-/** Starts a rebuild as a job and steps it; answers with its progress. */
-export async function runRebuild(db: Db, byStaffId: string | null, now: Date, budgetMs = JOB_BUDGET_MS): Promise<RebuildJob & { jobId: string }> {
-  const jobId = newId();
+/**
+ * Starts a rebuild as a job (under the client's id when it gives one) and steps it; answers with its
+ * progress. A start retried with the same id (its first call died with its instance) goes on with that job.
+ */
+export async function runRebuild(db: Db, byStaffId: string | null, now: Date, budgetMs = JOB_BUDGET_MS, jobId: string = newId()): Promise<RebuildJob & { jobId: string; status: 'running' | 'done' }> {
   const state = newRebuildJob();
-  await db.collection('jobs').add({ data: { _id: jobId, kind: 'rebuild', status: 'running', progress: 0, byStaffId, state, heartbeatAt: now, createdAt: now } });
+  try {
+    await db.collection('jobs').add({ data: { _id: jobId, kind: 'rebuild', status: 'running', progress: 0, byStaffId, state, heartbeatAt: now, createdAt: now } });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const { state: current, status } = await continueJob(db, jobId, 'rebuild', budgetMs);
+    return { ...current, jobId, status };
+  }
   const end = await driveJob(db, jobId, 'rebuild', state, budgetMs);
-  return { ...end, jobId };
+  return { ...end, jobId, status: end.status };
 }
 
 /**

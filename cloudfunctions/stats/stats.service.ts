@@ -6,7 +6,7 @@ import {
   indicatorValue,
 } from '../../shared/domain/metrics.rules';
 import { type Period, monthEnd, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
-import { type ActionContext, type Db, assertInScope, fieldError, getDoc, isInScope } from '../../server';
+import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope } from '../../server';
 import {
   type OwnerDocs,
   classCounts,
@@ -28,12 +28,6 @@ export interface Target {
   owner: string;
   unitPath: string[];
   unitKind: string;
-}
-
-/** The bank's root unit (head office's default scope). */
-export async function bankUnit(db: Db): Promise<any> {
-  const res = (await db.collection('units').where({ kind: 'bank' }).limit(1).get()) as { data: any[] };
-  return res.data[0] ?? null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { TaskOut, VisitOut } from '../../shared/contracts/visit.contract';
+import { type TaskCloseReason, taskState } from '../../shared/domain/task.rules';
 import { isOverdue } from '../../shared/domain/visit.rules';
-import { type Db, getDb, iso } from '../../server';
+import { type Db, type Tx, getDb, getDoc, iso } from '../../server';
 import { chinaDay } from '../../shared/domain/period.rules';
 import { pointOut } from '../merchant/merchant.service';
 
@@ -22,7 +23,9 @@ export interface VisitDoc {
   note?: string;
   photos: { fileId: string; takenAt: Date; location: unknown; staffId: string }[];
   productsPitched?: string[];
-  result?: { openedTaskIds: string[]; closedTaskIds: string[] };
+  result?: { openedTaskIds: string[]; closedTaskIds: string[]; pendingTaskIds?: string[] };
+  /** the task the visit was started from */
+  taskId?: string;
   createdAt: Date;
 }
 
@@ -40,6 +43,9 @@ export interface TaskDoc {
   openedBy?: { visitId?: string; reason: string; detail?: string };
   closedByVisitId?: string | null;
   closedBy?: string | null;
+  closeReason?: TaskCloseReason | null;
+  /** a flagged visit that would close the task, waiting for the leader's confirmation */
+  pendingVisitId?: string | null;
   note?: string;
   createdAt: Date;
   closedAt?: Date | null;
@@ -68,7 +74,7 @@ export function visitView(v: VisitDoc): VisitOut {
 }
 
 /** The task as clients see it (with the merchant's name when known). */
-export function taskView(t: TaskDoc, merchantName: string | null, today = chinaDay(new Date())): TaskOut {
+export function taskView(t: TaskDoc, merchantName: string | null, today = chinaDay(new Date()), assigneeName: string | null = null): TaskOut {
   return {
     id: t._id,
     kind: t.kind,
@@ -84,7 +90,30 @@ export function taskView(t: TaskDoc, merchantName: string | null, today = chinaD
     closedByVisitId: t.closedByVisitId ?? null,
     createdAt: iso(t.createdAt),
     closedAt: iso(t.closedAt),
+    assigneeName,
+    state: taskState(t, today),
+    pendingVisitId: t.pendingVisitId ?? null,
+    closeReason: t.closeReason ?? null,
+    closedBy: t.closedBy ?? null,
+    products: t.products ?? null,
   };
+}
+
+/** Staff names by id, for task lists (names only: nothing personal). */
+export async function staffNames(db: Db, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  const out = new Map<string, string>();
+  for (let i = 0; i < unique.length; i += 100) {
+    const res = await db.collection('staff').where({ _id: getDb().command.in(unique.slice(i, i + 100)) }).field({ _id: true, name: true }).limit(100).get();
+    for (const s of res.data as { _id: string; name: string }[]) out.set(s._id, s.name);
+  }
+  return out;
+}
+
+/** Tasks as clients see them, with merchant and assignee names (two reads a page). */
+export async function taskViews(db: Db, tasks: TaskDoc[], today: string): Promise<TaskOut[]> {
+  const [names, staff] = await Promise.all([merchantNames(db, tasks.map((t) => t.merchantId)), staffNames(db, tasks.map((t) => t.assigneeId))]);
+  return tasks.map((t) => taskView(t, names.get(t.merchantId) ?? null, today, t.assigneeId ? (staff.get(t.assigneeId) ?? null) : null));
 }
 
 /** Merchant names by id, for task lists. */
@@ -96,4 +125,17 @@ export async function merchantNames(db: Db, ids: string[]): Promise<Map<string, 
     for (const m of res.data as { _id: string; name: string }[]) out.set(m._id, m.name);
   }
   return out;
+}
+
+/**
+ * Takes a follow-up closed without a revisit off its merchant's map of open follow-ups (the map submit
+ * keeps so a revisit needs no query), so the next failure of that check opens a new one.
+ */
+export async function dropFollowUp(tx: Tx, task: TaskDoc): Promise<void> {
+  if (!task.check) return;
+  const m = await getDoc<{ _id: string; openFollowUps?: Record<string, string> }>(tx, 'merchants', task.merchantId);
+  if (!m?.openFollowUps || m.openFollowUps[task.check] !== task._id) return;
+  const next = { ...m.openFollowUps };
+  delete next[task.check];
+  await tx.collection('merchants').doc(m._id).update({ data: { openFollowUps: getDb().command.set(next) } });
 }

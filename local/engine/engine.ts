@@ -349,9 +349,15 @@ export class Engine {
         return doc;
       }
       const id = newId(now);
-      // The stored text puts the new _id first, as the document below does.
-      texts.push(stored === null ? null : stored === '{}' ? `{"_id":"${id}"}` : `{"_id":"${id}",${stored.slice(1)}`);
-      return { _id: id, ...doc };
+      if (stored === null || p.transactionId) {
+        texts.push(null);
+        return { _id: id, ...doc };
+      }
+      // The stored text puts the new _id first; the document, this request's own, only gives the index keys
+      // and takes its _id in place rather than being copied behind a new first field.
+      texts.push(stored === '{}' ? `{"_id":"${id}"}` : `{"_id":"${id}",${stored.slice(1)}`);
+      doc._id = id;
+      return doc;
     });
     const txn = this.txnOf(p);
     if (txn) {
@@ -359,7 +365,7 @@ export class Engine {
     } else {
       // One SQLite transaction: a batch is written whole or not at all.
       this.db.transaction(() => this.store.insertMany(coll, docs, texts.map((t) => t ?? undefined)))();
-      if (this.tx.watching) for (const d of docs) this.tx.changed(coll, d._id, null);
+      if (this.tx.watching) this.tx.inserted(coll, docs.map((d) => d._id));
     }
     return { data: { insertedIds: docs.map((d) => answerId(d._id)) } };
   }

@@ -1,13 +1,15 @@
 /**
  * The durable store: one SQLite table per collection (`rid`, `id` = the `_id` key, `doc` = stored JSON)
  * and, per declared index, an index table of keys (one row per key entry, several for array fields)
- * with SQLite B-tree indexes over them. Queries take the indexable part of a filter (equality, $in and
- * ranges on declared index fields, and sorts an index can serve) to SQL; the evaluator filters the rest.
+ * with SQLite B-tree indexes over them. Finds read what the planner (planner.ts) chooses.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { decodeStored, encodeStored, idKey, type Doc } from './codec';
 import { collectionNotExist, fail } from './errors';
-import { keyOf, isKeyable, valuesAt, hasPath, DATE_MIN, DATE_END, type KeyValue } from './keys';
+import { keyOf, valuesAt, hasPath, type KeyValue } from './keys';
+import { planFind, q, type Order, type Plan } from './planner';
+
+export type { Order, Plan } from './planner';
 
 export interface IndexField {
   field: string;
@@ -51,27 +53,6 @@ export interface Row {
   doc: string;
 }
 
-/** How a find will read: the SQL, its parameters, and whether rows come in the requested order. */
-export interface Plan {
-  sql: string;
-  params: KeyValue[];
-  ordered: boolean;
-  index: string | null;
-  /** The SQL selects exactly the matching documents (the evaluator need not check them). */
-  exact: boolean;
-  /** Counts the candidates from the index alone, when the plan has such a form. */
-  countSql?: string;
-  /** Selects only the candidates' rids (same params), for a union of plans. */
-  ridSql?: string;
-  /**
-   * Reads the candidates' rids in order first (a sort of small rows in SQLite), then each document as it is
-   * consumed: `_id` order over an index's candidates without decoding and sorting every candidate document.
-   */
-  rids?: { sql: string; fetch: string };
-}
-
-export type Order = [string, 1 | -1][];
-
 const COLLECTION_NAME = /^[A-Za-z0-9_\-.]{1,64}$/;
 /** MongoDB's (and CloudBase's) largest document: 16 MB. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
@@ -81,11 +62,6 @@ function checkSize(text: string): void {
   if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text) > MAX_DOCUMENT_BYTES) {
     fail('DATABASE_REQUEST_FAILED', `document is larger than the maximum size ${MAX_DOCUMENT_BYTES} bytes`);
   }
-}
-
-/** Quotes an SQL identifier. */
-function q(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 export class Store {
@@ -458,167 +434,10 @@ export class Store {
     return c ? (c.stmts.scan.iterate() as Iterable<Row>) : [];
   }
 
-  /** Chooses how to read the candidates of a filter, using a declared index where one applies. */
+  /** Chooses how to read the candidates of a filter, using a declared index where one applies (planner.ts). */
   plan(name: string, criteria: Doc, order: Order): Plan {
     const c = this.get(name);
-    const t = q(c.table);
-    const { preds, complete } = collectPredicates(criteria);
-    const allUsed = (used: Set<Predicate>) => complete && [...preds.values()].every((ps) => ps.every((p) => used.has(p)));
-    const idPred = preds.get('_id');
-    if (idPred) {
-      const eq = idPred.find((p) => p.op === '$eq' && isKeyable(p.value) && p.value !== null);
-      const inn = idPred.find((p) => p.op === '$in' && Array.isArray(p.value) && p.value.every((v: unknown) => isKeyable(v) && v !== null));
-      if (eq) {
-        return {
-          sql: `SELECT rid, doc FROM ${t} WHERE id = ?`,
-          ridSql: `SELECT rid FROM ${t} WHERE id = ?`,
-          params: [idKey(eq.value)],
-          ordered: order.length === 0,
-          index: '_id_',
-          exact: allUsed(new Set([eq])),
-        };
-      }
-      if (inn && inn.value.length <= 500) {
-        return {
-          sql: `SELECT rid, doc FROM ${t} WHERE id IN (${inn.value.map(() => '?').join(', ')}) ORDER BY rid`,
-          params: inn.value.map((v: unknown) => idKey(v)),
-          ordered: order.length === 0,
-          index: '_id_',
-          exact: allUsed(new Set([inn])),
-        };
-      }
-    }
-    // Ranges and sorts on `_id` read the table's `id` column index (its UNIQUE constraint) in key order.
-    const idRange = idPred ? idRangeSql(idPred) : null;
-    const idSort = order.length === 1 && order[0][0] === '_id' && (idRange !== null || this.onlyStringIds(c)) ? order[0][1] : 0;
-    const idScore = (idRange ? 2 : 0) + (idSort ? 1 : 0);
-    let best: { ix: IndexState; where: string[]; params: KeyValue[]; score: number; orderSql: string | null; used: Set<Predicate> } | null = null;
-    for (const ix of c.indexes) {
-      if (ix.geo) continue;
-      const where: string[] = [];
-      const params: KeyValue[] = [];
-      const used = new Set<Predicate>();
-      let score = 0;
-      let eqPrefix = 0;
-      for (let i = 0; i < ix.keys.length; i++) {
-        const ps = preds.get(ix.keys[i].field);
-        if (!ps) break;
-        const eq = ps.find((p) => p.op === '$eq' && isKeyable(p.value));
-        if (eq) {
-          where.push(eq.value === null ? `x.k${i} IS NULL` : `x.k${i} = ?`);
-          if (eq.value !== null) params.push(keyOf(eq.value));
-          // An empty array is indexed as null but does not equal null.
-          if (eq.value !== null || !ix.multikey) used.add(eq);
-          score += 4;
-          eqPrefix++;
-          continue;
-        }
-        const inn = ps.find((p) => p.op === '$in' && Array.isArray(p.value) && p.value.length > 0 && p.value.every(isKeyable));
-        if (inn) {
-          const vals = (inn.value as unknown[]).filter((v) => v !== null);
-          const parts: string[] = [];
-          if (vals.length) parts.push(`x.k${i} IN (${vals.map(() => '?').join(', ')})`);
-          if (vals.length < inn.value.length) parts.push(`x.k${i} IS NULL`);
-          where.push(parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0]);
-          params.push(...vals.map(keyOf));
-          if (vals.length === inn.value.length || !ix.multikey) used.add(inn);
-          score += 3;
-          break;
-        }
-        const range = rangeSql(`x.k${i}`, ps, ix.multikey);
-        if (range) {
-          where.push(...range.where);
-          params.push(...range.params);
-          range.used.forEach((p) => used.add(p));
-          score += 2;
-        }
-        break;
-      }
-      let orderSql: string | null = null;
-      // Each document has one entry per distinct value of an array key, so with every array key fixed by an
-      // equality it has one entry under the prefix and rows come once each (MongoDB's multikey sort rule).
-      const prefixMask = (1 << eqPrefix) - 1;
-      if (order.length && (ix.arrayKeys & ~prefixMask) === 0) {
-        // Rows come in the requested order when the order fields follow the equality prefix in the index.
-        const rest = ix.keys.slice(eqPrefix);
-        if (rest.length >= order.length) {
-          const dirs = order.map(([f, d], j) => (rest[j].field === f ? d * (rest[j].direction as number) : 0));
-          if (dirs.every((d) => d === 1) || dirs.every((d) => d === -1)) {
-            const flip = dirs[0] === -1;
-            // Keys are stored as their values whatever the index's direction: each column sorts as asked.
-            orderSql = order.map(([, d], j) => `x.k${eqPrefix + j} ${d === 1 ? 'ASC' : 'DESC'}`).join(', ');
-            orderSql += `, x.rid ${flip ? 'DESC' : 'ASC'}`;
-            score += 1;
-          }
-        }
-      }
-      if (!where.length && !orderSql) continue;
-      if (!best || score > best.score) best = { ix, where, params, score, orderSql, used };
-    }
-    if (idScore && (!best || idScore >= best.score)) {
-      const where = idRange ? `WHERE ${idRange.where.join(' AND ')}` : '';
-      return {
-        sql: `SELECT rid, doc FROM ${t} ${where} ORDER BY ${idSort ? `id ${idSort === 1 ? 'ASC' : 'DESC'}` : 'rid'}`,
-        params: idRange?.params ?? [],
-        ordered: idSort !== 0 || order.length === 0,
-        index: '_id_',
-        exact: allUsed(new Set(idRange?.used ?? [])),
-      };
-    }
-    if (!best) {
-      const union = this.orPlan(name, criteria, order);
-      if (union) return union;
-      const scanPre = prefilterSql(preds, new Set(), '');
-      return {
-        sql: `SELECT rid, doc FROM ${t}${scanPre.sql ? ` WHERE ${scanPre.sql.slice(5)}` : ''} ORDER BY rid`,
-        params: scanPre.params,
-        ordered: order.length === 0,
-        index: null,
-        exact: allUsed(new Set()),
-      };
-    }
-    const ixt = q(best.ix.table);
-    const where = best.where.length ? `WHERE ${best.where.join(' AND ')}` : '';
-    // An `_id` range next to the chosen index filters the documents in SQL too.
-    const used = best.used;
-    idRange?.used.forEach((p) => used.add(p));
-    const exact = allUsed(used);
-    const idSql = (alias: string) => (idRange ? ` AND ${idRange.where.map((w) => w.replace(/\bid\b/g, `${alias}id`)).join(' AND ')}` : '');
-    // String equalities the index leaves to the evaluator are first checked on the stored JSON by SQLite.
-    const joinPre = prefilterSql(preds, used, 'd.');
-    const params = [...best.params, ...(idRange?.params ?? []), ...joinPre.params];
-    if (best.orderSql) {
-      return {
-        sql: `SELECT d.rid AS rid, d.doc AS doc FROM ${ixt} x JOIN ${t} d ON d.rid = x.rid ${where || 'WHERE 1'}${idSql('d.')}${joinPre.sql} ORDER BY ${best.orderSql}`,
-        params,
-        ordered: true,
-        index: best.ix.name,
-        exact,
-      };
-    }
-    const candidates = `rid IN (SELECT x.rid FROM ${ixt} x ${where})${idSql('')}${prefilterSql(preds, used, '').sql}`;
-    if (idSort) {
-      // Paging along _id over an index's candidates: each page reads the candidates' ids, not their documents.
-      const dir = idSort === 1 ? 'ASC' : 'DESC';
-      return {
-        sql: `SELECT rid, doc FROM ${t} WHERE ${candidates} ORDER BY id ${dir}`,
-        params,
-        ordered: true,
-        index: best.ix.name,
-        exact,
-        rids: { sql: `SELECT rid FROM ${t} WHERE ${candidates} ORDER BY id ${dir}`, fetch: `SELECT rid, doc FROM ${t} WHERE rid = ?` },
-      };
-    }
-    const extra = idRange || joinPre.sql;
-    return {
-      sql: `SELECT rid, doc FROM ${t} WHERE ${candidates} ORDER BY rid`,
-      ridSql: extra ? `SELECT rid FROM ${t} WHERE ${candidates}` : `SELECT x.rid FROM ${ixt} x ${where}`,
-      params,
-      ordered: order.length === 0,
-      index: best.ix.name,
-      exact,
-      countSql: extra ? undefined : `SELECT count(${best.ix.multikey ? 'DISTINCT x.rid' : '*'}) AS n FROM ${ixt} x ${where}`,
-    };
+    return planFind({ table: c.table, indexes: c.indexes, onlyStringIds: () => this.onlyStringIds(c) }, criteria, order);
   }
 
   /**
@@ -669,32 +488,6 @@ export class Store {
   /** Whether `runFields` can read a top-level field (its name fits a quoted JSON path). */
   static extractable(field: string): boolean {
     return !/["\\]/.test(field);
-  }
-
-  /** A top-level `$or` whose every branch has an index: the union of the branches' candidates. */
-  private orPlan(name: string, criteria: Doc, order: Order): Plan | null {
-    const branches = criteria.$or;
-    if (!Array.isArray(branches) || branches.length < 2 || branches.length > 16) return null;
-    const { $or: _or, ...rest } = criteria;
-    const subs: Plan[] = [];
-    for (const b of branches) {
-      if (!b || typeof b !== 'object' || Array.isArray(b)) return null;
-      const sub = this.plan(name, { $and: [rest, b] }, []);
-      if (!sub.index) return null;
-      subs.push(sub);
-    }
-    const t = q(this.get(name).table);
-    const union = subs.map((p) => p.ridSql ?? `SELECT rid FROM (${p.sql})`).join(' UNION ');
-    return {
-      sql: `SELECT rid, doc FROM ${t} WHERE rid IN (${union}) ORDER BY rid`,
-      ridSql: `SELECT rid FROM ${t} WHERE rid IN (${union})`,
-      params: subs.flatMap((p) => p.params),
-      ordered: order.length === 0,
-      index: subs.map((p) => p.index).join(' | '),
-      // Each branch was planned with the rest of the filter: rows exactly selected by every branch's plan
-      // are exactly the rows of the union.
-      exact: subs.every((p) => p.exact),
-    };
   }
 
   /** Counts the rows of an exact plan in SQL. */
@@ -790,135 +583,3 @@ function describeKey(k: KeyValue): string {
   return String(k);
 }
 
-interface Predicate {
-  op: string;
-  value: any;
-}
-
-/**
- * Top-level field conditions of a filter (through `$and`) that an index can serve; `complete` says the
- * filter holds nothing else (no $or, $expr, regular expressions, other operators).
- */
-function collectPredicates(criteria: Doc): { preds: Map<string, Predicate[]>; complete: boolean } {
-  const preds = new Map<string, Predicate[]>();
-  let complete = true;
-  const walk = (c: Doc) => {
-    for (const [k, v] of Object.entries(c)) {
-      if (k === '$and' && Array.isArray(v)) {
-        for (const sub of v) {
-          if (sub && typeof sub === 'object' && !Array.isArray(sub)) walk(sub);
-          else complete = false;
-        }
-        continue;
-      }
-      if (k.startsWith('$')) {
-        complete = false;
-        continue;
-      }
-      const list = preds.get(k) ?? [];
-      const isOps = v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) &&
-        Object.keys(v).length > 0 && Object.keys(v).every((o) => o.startsWith('$'));
-      if (isOps) {
-        for (const [op, val] of Object.entries(v)) {
-          if (['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op)) list.push({ op, value: val });
-          else if (op === '$all' && Array.isArray(val) && val.length > 0 && val.every((x) => x !== null && !Array.isArray(x) && isKeyable(x))) {
-            // $all of plain values matches what equality on each of them matches (each an element or the value).
-            for (const x of val) list.push({ op: '$eq', value: x });
-          } else complete = false;
-        }
-      } else {
-        if (!isKeyable(v)) complete = false;
-        list.push({ op: '$eq', value: v });
-      }
-      preds.set(k, list);
-    }
-  };
-  walk(criteria);
-  return { preds, complete };
-}
-
-const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
-/**
- * A conservative SQL check of the string equalities no index serves (`{ 'acquiring.status': 'active' }`): the
- * stored JSON holds the string at the path, or some step of the path is an array (where MongoDB also looks
- * inside elements, left to the evaluator). It only drops documents the evaluator would drop; the evaluator
- * still checks every row that passes. Each returned condition starts with ` AND `.
- */
-function prefilterSql(preds: Map<string, Predicate[]>, used: Set<Predicate>, alias: string): { sql: string; params: string[] } {
-  let sql = '';
-  const params: string[] = [];
-  for (const [field, ps] of preds) {
-    if (field === '_id' || !PLAIN_PATH.test(field)) continue;
-    const steps = field.split('.');
-    for (const p of ps) {
-      if (used.has(p) || p.op !== '$eq' || typeof p.value !== 'string') continue;
-      const arrays = steps.map(() => `json_type(${alias}doc, ?) = 'array'`);
-      sql += ` AND (${alias}doc ->> ? = ? OR ${arrays.join(' OR ')})`;
-      params.push(`$.${field}`, p.value, ...steps.map((_, i) => `$.${steps.slice(0, i + 1).join('.')}`));
-    }
-  }
-  return { sql, params };
-}
-
-/** SQL bounds for $gt/$gte/$lt/$lte on one key column, bracketed to the value's type as MongoDB does. */
-function rangeSql(col: string, ps: Predicate[], multikey: boolean): { where: string[]; params: KeyValue[]; used: Predicate[] } | null {
-  const bounds = ps.filter((p) => ['$gt', '$gte', '$lt', '$lte'].includes(p.op));
-  const kind = (v: unknown) => (typeof v === 'number' ? 'n' : typeof v === 'string' ? 's' : v instanceof Date ? 'd' : null);
-  const usable = bounds.filter((p) => kind(p.value) !== null);
-  if (!usable.length) return null;
-  const k = kind(usable[0].value);
-  // On array fields each bound may be met by a different element, so only one bound narrows the entries.
-  const chosen = usable.filter((p) => kind(p.value) === k).slice(0, multikey ? 1 : 2);
-  const where: string[] = [];
-  const params: KeyValue[] = [];
-  let hasLow = false;
-  let hasHigh = false;
-  for (const p of chosen) {
-    const sym = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[p.op as '$gt'];
-    where.push(`${col} ${sym} ?`);
-    params.push(keyOf(p.value));
-    if (p.op.startsWith('$g')) hasLow = true;
-    else hasHigh = true;
-  }
-  if (!hasHigh) {
-    if (k === 'n') where.push(`${col} < ''`);
-    else if (k === 's') where.push(`${col} < X''`);
-    else {
-      where.push(`${col} < ?`);
-      params.push(DATE_END);
-    }
-  }
-  if (!hasLow) {
-    if (k === 's') where.push(`${col} >= ''`);
-    else if (k === 'd') {
-      where.push(`${col} >= ?`);
-      params.push(DATE_MIN);
-    } else where.push(`${col} IS NOT NULL`);
-  }
-  // Exact when every condition on the field became a bound of one type.
-  const used = chosen.length === ps.length ? chosen : [];
-  return { where, params, used };
-}
-
-/**
- * SQL bounds on the `id` column for string ranges on `_id` (MongoDB compares a string bound with string
- * ids only). Non-string ids are stored as texts starting with \u0001, excluded when the range reaches them.
- */
-function idRangeSql(ps: Predicate[]): { where: string[]; params: KeyValue[]; used: Predicate[] } | null {
-  const bounds = ps.filter((p) => ['$gt', '$gte', '$lt', '$lte'].includes(p.op) && typeof p.value === 'string');
-  const lows = bounds.filter((p) => p.op.startsWith('$g')).slice(0, 1);
-  const highs = bounds.filter((p) => p.op.startsWith('$l')).slice(0, 1);
-  const chosen = [...lows, ...highs];
-  if (!chosen.length) return null;
-  const where: string[] = [];
-  const params: KeyValue[] = [];
-  for (const p of chosen) {
-    where.push(`id ${{ $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[p.op as '$gt']} ?`);
-    params.push(p.value as string);
-  }
-  const low = lows[0]?.value as string | undefined;
-  const high = highs[0]?.value as string | undefined;
-  if ((low === undefined || low < '\u0002') && (high === undefined || high >= '\u0001')) where.push('unicode(id) IS NOT 1');
-  return { where, params, used: chosen.length === ps.length ? chosen : [] };
-}

@@ -65,7 +65,7 @@ class Txn {
   private current(key: string, coll: string, id: unknown): { doc: Doc | null; text: string | null } {
     const w = this.written.get(key);
     if (w) return { doc: w.mine === null ? null : cloneLive(w.mine), text: w.mine === null ? null : (w.mineText ?? null) };
-    const text = this.owner.snapshotText(this, key, coll, id);
+    const text = this.owner.snapshotText(this, coll, id);
     return { doc: text === null ? null : decodeStored(text), text };
   }
 
@@ -83,7 +83,7 @@ class Txn {
   insert(coll: string, doc: Doc): void {
     const key = keyOf(coll, doc._id);
     this.owner.begin(this);
-    this.owner.check(this, key);
+    this.owner.check(this, key, coll, doc._id);
     if (this.current(key, coll, doc._id).doc !== null) {
       // MongoDB aborts a transaction whose write fails.
       this.owner.drop(this);
@@ -98,7 +98,7 @@ class Txn {
     const cur = this.current(key, coll, id);
     // Nothing to write: no document is touched, so nothing can conflict.
     if (cur.doc === null && !upsert) return { updated: 0 };
-    this.owner.check(this, key);
+    this.owner.check(this, key, coll, id);
     let next: Doc;
     try {
       next = cur.doc === null
@@ -120,7 +120,7 @@ class Txn {
     const key = keyOf(coll, id);
     this.owner.begin(this);
     if (this.current(key, coll, id).doc === null) return 0;
-    this.owner.check(this, key);
+    this.owner.check(this, key, coll, id);
     this.keep(key, { coll, id, mine: null });
     return 1;
   }
@@ -139,8 +139,11 @@ export class Transactions {
   private seq = 0;
   /** Open transactions holding a snapshot; changes are recorded only while there are some. */
   private snapshots = 0;
-  /** Per document key, the changes made since the oldest open snapshot, oldest first. */
-  private readonly history = new Map<string, Change[]>();
+  /**
+   * Per collection and document (`idKey`), the changes made since the oldest open snapshot, oldest first: one
+   * change alone is kept as itself, not in a list (a batch insert records a thousand documents at once).
+   */
+  private readonly history = new Map<string, Map<string, Change | Change[]>>();
   /** Snapshot and conflict tracking (off only to measure its cost; transactions are then not isolated). */
   tracking = true;
   private sweptAt = 0;
@@ -191,32 +194,52 @@ export class Transactions {
   /** Records a committed change of a document (`before`: its stored text before, null when it was absent). */
   changed(coll: string, id: unknown, before: string | null): void {
     if (this.snapshots === 0 || !this.tracking) return;
-    const key = keyOf(coll, id);
-    const change = { seq: ++this.seq, before };
-    const list = this.history.get(key);
-    if (list) list.push(change);
-    else this.history.set(key, [change]);
+    this.record(coll, idKey(id), { seq: ++this.seq, before });
+  }
+
+  /**
+   * Records the documents a batch inserted (all absent before). The batch is written at once, so one change,
+   * shared by all of them, stands for it: no object per document.
+   */
+  inserted(coll: string, ids: readonly unknown[]): void {
+    if (this.snapshots === 0 || !this.tracking) return;
+    const change: Change = { seq: ++this.seq, before: null };
+    for (const id of ids) this.record(coll, idKey(id), change);
+  }
+
+  private record(coll: string, key: string, change: Change): void {
+    let byId = this.history.get(coll);
+    if (!byId) this.history.set(coll, (byId = new Map()));
+    const had = byId.get(key);
+    if (had === undefined) byId.set(key, change);
+    else if (Array.isArray(had)) had.push(change);
+    else byId.set(key, [had, change]);
+  }
+
+  /** The changes recorded for a document, oldest first (none: undefined). */
+  private changesOf(coll: string, id: unknown): Change | Change[] | undefined {
+    return this.history.get(coll)?.get(idKey(id));
   }
 
   /** The stored text of a document in the transaction's snapshot (null: absent then). */
-  snapshotText(t: Txn, key: string, coll: string, id: unknown): string | null {
-    const list = this.history.get(key);
-    if (list && t.snapshot !== null && list[list.length - 1].seq > t.snapshot) {
+  snapshotText(t: Txn, coll: string, id: unknown): string | null {
+    const changes = this.changesOf(coll, id);
+    if (changes !== undefined && t.snapshot !== null && lastSeq(changes) > t.snapshot) {
       // The first change after the snapshot replaced the version the snapshot saw.
-      for (const c of list) if (c.seq > t.snapshot) return c.before;
+      for (const c of Array.isArray(changes) ? changes : [changes]) if (c.seq > t.snapshot) return c.before;
     }
     return this.store.getById(coll, id)?.doc ?? null;
   }
 
-  private changedSince(t: Txn, key: string): boolean {
-    const list = this.history.get(key);
-    return !!list && t.snapshot !== null && list[list.length - 1].seq > t.snapshot;
+  private changedSince(t: Txn, coll: string, id: unknown): boolean {
+    const changes = this.changesOf(coll, id);
+    return changes !== undefined && t.snapshot !== null && lastSeq(changes) > t.snapshot;
   }
 
   /** A write's check: another open transaction's document, or one changed after the snapshot, conflicts at once. */
-  check(t: Txn, key: string): void {
+  check(t: Txn, key: string, coll: string, id: unknown): void {
     const holder = this.locks.get(key);
-    if ((holder && holder !== t) || (!t.written.has(key) && this.changedSince(t, key))) {
+    if ((holder && holder !== t) || (!t.written.has(key) && this.changedSince(t, coll, id))) {
       // MongoDB's WriteConflict aborts the transaction (runTransaction retries the whole callback).
       this.end(t);
       transactionConflict();
@@ -241,7 +264,7 @@ export class Transactions {
   commit(id: string): void {
     const t = this.get(id);
     try {
-      for (const [key] of t.written) if (this.changedSince(t, key)) transactionConflict();
+      for (const w of t.written.values()) if (this.changedSince(t, w.coll, w.id)) transactionConflict();
       // Tables are created outside the SQLite transaction so a failed commit cannot leave a half-made collection.
       for (const w of t.written.values()) if (w.mine) this.store.createCollection(w.coll);
       const applied: [string, unknown, string | null][] = [];
@@ -279,14 +302,17 @@ export class Transactions {
     if (t.snapshot === null) return;
     this.snapshots--;
     if (this.snapshots === 0) this.history.clear();
-    else if (this.history.size > 10_000) this.prune();
+    else if ([...this.history.values()].reduce((n, byId) => n + byId.size, 0) > 10_000) this.prune();
   }
 
   /** Forgets changes no open snapshot can see past. */
   private prune(): void {
     let oldest = Infinity;
     for (const t of this.open.values()) if (t.snapshot !== null && t.snapshot < oldest) oldest = t.snapshot;
-    for (const [key, list] of this.history) if (list[list.length - 1].seq <= oldest) this.history.delete(key);
+    for (const [coll, byId] of this.history) {
+      for (const [key, changes] of byId) if (lastSeq(changes) <= oldest) byId.delete(key);
+      if (byId.size === 0) this.history.delete(coll);
+    }
   }
 
   private expire(): void {
@@ -298,6 +324,11 @@ export class Transactions {
   get size(): number {
     return this.open.size;
   }
+}
+
+/** The sequence of a document's latest recorded change. */
+function lastSeq(changes: Change | Change[]): number {
+  return Array.isArray(changes) ? changes[changes.length - 1].seq : changes.seq;
 }
 
 export { EngineError };

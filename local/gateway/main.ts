@@ -3,6 +3,7 @@ import { LocalCloud, SeedKind, startLocalCloud } from '../runtime';
 import { Gateway, GatewayMode, startGateway } from './server';
 import { startTimers, TimerScheduler } from './timers';
 import { previewRoutes } from '../preview';
+import { chunkItemsFromEnv } from '../../server/jobs/chunk-items';
 
 /**
  * Runs the gateway as a process: the local cloud over DATA_DIR, the HTTP server on PORT, and an
@@ -16,6 +17,8 @@ export interface RunGatewayOptions {
   dataDir?: string;
   mode?: GatewayMode;
   seed?: SeedKind;
+  /** the seed module (scripts/seed's SEEDER), for `seed` and for seeding later through the cloud */
+  seeder?: string;
   functionsFrom?: 'source' | 'build';
   functionsRoot?: string;
   collectionsFile?: string;
@@ -37,6 +40,7 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
   const cloud = await startLocalCloud({
     dataDir: options.dataDir ?? '.data',
     seed: options.seed ?? 'none',
+    seeder: options.seeder,
     functionsFrom: options.functionsFrom ?? 'build',
     functionsRoot: options.functionsRoot,
     collectionsFile: options.collectionsFile,
@@ -72,6 +76,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunGateway
   if (mode !== 'local' && mode !== 'cloud') throw new Error(`MODE must be "local" or "cloud", not "${mode}"`);
   const seed = env.SEED ?? 'none';
   if (!['none', 'minimal', 'demo'].includes(seed)) throw new Error(`SEED must be none, minimal or demo, not "${seed}"`);
+  chunkItemsFromEnv(env); // the functions read it in every job chunk: a bad value is refused at start instead
   const from = env.FUNCTIONS_FROM ?? 'build';
   if (from !== 'build' && from !== 'source') throw new Error(`FUNCTIONS_FROM must be "build" or "source", not "${from}"`);
   return {

@@ -23,16 +23,18 @@ const DOES: Record<string, string> = {
   maintenance: '维护存量商户：回访、整改',
 };
 
-export function homePage(o: { accounts: HomeAccount[]; hasConsole: boolean; previewBuilt: boolean }): string {
+/** `busy`: why the gateway refuses calls for now (the first start writing the demo bank), else null. */
+export function homePage(o: { accounts: HomeAccount[]; hasConsole: boolean; previewBuilt: boolean; busy?: string | null }): string {
+  const missing = o.busy ? '<span class="muted">演示数据写入中…</span>' : '<span class="muted">未写入（SEED=none）</span>';
   const rows = o.accounts
     .map(
-      (a) => `<tr><td><b>${esc(a.label)}</b></td><td>${a.bound ? `${esc(a.name)}<div class="unit">${esc(a.unit)}</div>` : '<span class="muted">未写入（SEED=none）</span>'}</td><td class="does">${esc(DOES[a.role] ?? '')}</td><td><code>${esc(a.openid)}</code></td><td><a class="go" href="/preview/?as=${encodeURIComponent(a.openid)}">以${esc(a.label)}身份打开</a></td></tr>`,
+      (a) => `<tr><td><b>${esc(a.label)}</b></td><td>${a.bound ? `${esc(a.name)}<div class="unit">${esc(a.unit)}</div>` : missing}</td><td class="does">${esc(DOES[a.role] ?? '')}</td><td><code>${esc(a.openid)}</code></td><td><a class="go" href="/preview/?as=${encodeURIComponent(a.openid)}">以${esc(a.label)}身份打开</a></td></tr>`,
     )
     .join('');
   const member = o.accounts.find((a) => a.role === 'member')?.openid ?? 'demo-member';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>商户网格数字化平台</title><link rel="icon" href="data:,">
+<title>商户网格数字化平台</title><link rel="icon" href="data:,">${o.busy ? '<meta http-equiv="refresh" content="5">' : ''}
 <style>
 body { margin: 0; font-family: -apple-system, 'PingFang SC', 'Noto Sans CJK SC', 'Helvetica Neue', sans-serif; color: #1f2329; background: #f3f4f6; line-height: 1.6; }
 header { background: #0052d9; color: #fff; padding: 36px 24px 30px; }
@@ -52,12 +54,14 @@ th { color: #6b7280; font-weight: 500; font-size: 13px; }
 a.go { color: #0052d9; white-space: nowrap; }
 code { background: #f2f3f5; padding: 1px 6px; border-radius: 4px; font-size: 12.5px; }
 ul { padding-left: 20px; margin: 0; } li { margin: 4px 0; }
+.busy { background: #fff7e6; border: 1px solid #ffd591; border-radius: 10px; padding: 12px 16px; margin: 0 0 20px; }
 footer { color: #8a8f99; font-size: 12.5px; text-align: center; padding: 8px 24px 32px; }
 </style></head>
 <body>
 <header><h1>商户网格数字化平台</h1>
 <p>农商银行的网格化商户服务：网格员给辖内商户建档，按六项检查定期回访，未通过的检查自动生成整改任务；网格长、支行和总行在看板上看走访覆盖、商户生命周期分类和工作量，导入行内的存款、交易、信贷数据，导出报表。一个微信小程序，后端是腾讯云开发（CloudBase）的云函数；同一套代码在本机运行，数据都在这台机器上。</p></header>
 <main>
+${o.busy ? `<p class="busy" role="status">首次启动，正在写入演示数据（${esc(o.busy)}）：写完后账号可用，本页每 5 秒刷新。预览现在就能打开，会等数据写完再启动。</p>` : ''}
 <div class="ways">
   <div class="way"><h2>小程序预览</h2><p>真实的小程序页面在浏览器里运行（375 × 812 的手机框，微信的导航栏和标签栏），以演示账号登录，调用本机网关。无需微信开发者工具和账号。</p>
   <a class="btn${o.previewBuilt ? '' : ' off'}" href="/preview/?as=${encodeURIComponent(member)}">以网格员身份打开</a>${o.previewBuilt ? '' : '<p class="muted">预览尚未构建：运行 <code>npm run build:preview</code>（npm start 会自动构建）。</p>'}</div>
@@ -68,7 +72,7 @@ footer { color: #8a8f99; font-size: 12.5px; text-align: center; padding: 8px 24p
 <table><thead><tr><th>角色</th><th>姓名 · 单位</th><th>能做什么</th><th>openid</th><th></th></tr></thead><tbody>${rows}</tbody></table>
 <p class="muted">本机模式下，调用方由请求头 <code>X-WX-OPENID</code> 指明（仅本机模式接受）；在云端由微信给出 OPENID。</p></section>
 <section class="card"><h2>从这里开始</h2><ul>
-<li>网格员：在工作台点“建档”，拍门头照（预览中从文件选取），填好提交；再从商户列表打开它做回访，把一项检查标为未通过，回到工作台看整改任务，在看板上看走访数变化。</li>
+<li>网格员：在工作台点“建档”，拍门头照（预览中从文件选取），填好提交；再从商户列表打开它做回访，把一项检查标为未通过（生成整改任务，派给本网格的维护助理），在商户详情的“任务”里看到它，在看板上看走访数变化。</li>
 <li>网格长：在看板上从本网格组逐级点进某个网格。</li>
 <li>总行：看板和考核指标、在“我的 → 设置”里调阈值，在报表里导出 Excel。</li>
 </ul></section>

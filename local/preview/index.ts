@@ -68,9 +68,18 @@ function sendText(res: ServerResponse, status: number, type: string, text: strin
   res.end(head ? undefined : text);
 }
 
+function demoOpenids(): readonly { role: string; openid: string }[] {
+  return (require('../../scripts/seed/org') as { DEMO_ACCOUNTS: readonly { role: string; openid: string }[] }).DEMO_ACCOUNTS;
+}
+
+/** The demo accounts before the store can be read (the demo bank is still being written). */
+function emptyAccounts(): HomeAccount[] {
+  return demoOpenids().map(({ role, openid }) => ({ role, label: ROLE_LABELS[role] ?? role, openid, name: '', unit: '', bound: false }));
+}
+
 /** The demo staff (fixed openids), with their names and units from the store. */
 async function demoAccounts(cloud: LocalCloud): Promise<HomeAccount[]> {
-  const { DEMO_ACCOUNTS } = require('../../scripts/seed/org') as { DEMO_ACCOUNTS: readonly { role: string; openid: string }[] };
+  const DEMO_ACCOUNTS = demoOpenids();
   const db: any = cloud.database();
   const openids = DEMO_ACCOUNTS.map((a) => a.openid);
   let staff: any[] = [];
@@ -88,17 +97,36 @@ async function demoAccounts(cloud: LocalCloud): Promise<HomeAccount[]> {
   });
 }
 
-/** Whether this gateway serves a head-office console at /console/ (another mount may add one). */
-function probeConsole(req: IncomingMessage): Promise<boolean> {
+/** Asks this gateway for `path` (what another mount or the gateway itself answers). */
+function askSelf(req: IncomingMessage, method: 'GET' | 'HEAD', path: string): Promise<{ status: number; body: string } | null> {
   return new Promise((resolve) => {
-    const probe = http.request({ host: req.socket.localAddress, port: req.socket.localPort, method: 'HEAD', path: '/console/', timeout: 1000 }, (res) => {
-      res.resume();
-      resolve((res.statusCode ?? 500) < 400);
+    const probe = http.request({ host: req.socket.localAddress, port: req.socket.localPort, method, path, timeout: 1000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body = (body + c).slice(0, 10_000)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 500, body }));
     });
-    probe.on('error', () => resolve(false));
-    probe.on('timeout', () => (probe.destroy(), resolve(false)));
+    probe.on('error', () => resolve(null));
+    probe.on('timeout', () => (probe.destroy(), resolve(null)));
     probe.end();
   });
+}
+
+/** Whether this gateway serves a head-office console at /console/ (another mount may add one). */
+async function probeConsole(req: IncomingMessage): Promise<boolean> {
+  const res = await askSelf(req, 'HEAD', '/console/');
+  return !!res && res.status < 400;
+}
+
+/** Why calls are refused for now (the first start seeding the demo bank), from /healthz; null when up. */
+async function busyReason(req: IncomingMessage): Promise<string | null> {
+  const res = await askSelf(req, 'GET', '/healthz');
+  try {
+    const data = JSON.parse(res?.body ?? '').data;
+    return data?.status === 'busy' ? String(data.reason ?? 'starting') : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The routes, as a gateway mount. */
@@ -118,8 +146,11 @@ export function previewRoutes(options: PreviewOptions): Mount {
     const p = url.pathname;
     if (p === '/' || p === '/index.html') {
       if (!consoleSeen || Date.now() - consoleSeen.at > 5_000) consoleSeen = { at: Date.now(), has: probeConsole(req) };
-      const [list, hasConsole] = await Promise.all([cachedAccounts(), consoleSeen.has]);
-      sendText(res, 200, 'text/html; charset=utf-8', homePage({ accounts: list, hasConsole, previewBuilt: fs.existsSync(path.join(previewDir, 'index.html')) }), head);
+      const busy = await busyReason(req);
+      // While the demo bank is written its staff are not there yet: ask again once it is.
+      if (busy) accounts = null;
+      const [list, hasConsole] = await Promise.all([busy ? Promise.resolve(emptyAccounts()) : cachedAccounts(), consoleSeen.has]);
+      sendText(res, 200, 'text/html; charset=utf-8', homePage({ accounts: list, hasConsole, previewBuilt: fs.existsSync(path.join(previewDir, 'index.html')), busy }), head);
       return true;
     }
     if (p === '/preview') {

@@ -8,8 +8,10 @@ import { generatePiKey } from '../../server/pi';
 import { openEngine } from '../engine';
 import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
+import { installLocalMessages } from './messages';
 import { loadCollections } from './collections';
-import { installDatabaseWire, Invocation, runInvocation } from './invocation';
+import { installDatabaseWire, installStorageWire, Invocation, runInvocation } from './invocation';
+import { checkMemory, releaseMemory, watchMemory } from './memory';
 import { CLOUDBASERC_FILE, FunctionLimits, functionLimits, jsonBytes, MAX_EVENT_BYTES, MAX_RESULT_BYTES, readCloudbaserc } from './limits';
 import { CallSource, runAsCaller } from './wx-context';
 
@@ -32,6 +34,11 @@ export interface StartLocalCloudOptions {
   seed?: SeedKind;
   /** seed number for deterministic demo data */
   seedNumber?: number;
+  /**
+   * the module that seeds an empty store, exporting `seedDatabase(db, { kind, seed, onProgress, engine })`
+   * (scripts/seed: its `SEEDER`); needed only to seed, and loaded only then
+   */
+  seeder?: string;
   /** `'source'`: `<root>/<fn>/index.ts` (tests); `'build'`: `<root>/<fn>/index.js` bundles (gateway) */
   functionsFrom?: 'source' | 'build';
   /** folder holding one folder per function (default `cloudfunctions/` or `build/cloudfunctions/`) */
@@ -96,7 +103,7 @@ export interface CallOptions {
 export interface LocalCloud {
   /**
    * Calls a function as `openid` (none: a call with no WeChat user) and returns its JSON answer. A call
-   * the platform fails (past its timeout, an event or answer over 6 MB) rejects with a FunctionCallError
+   * the platform fails (past its timeout or memory, an event or answer over 6 MB) rejects with a FunctionCallError
    * carrying CloudBase's errCode and errMsg, as wx.cloud.callFunction does.
    */
   call(fnName: string, event?: Record<string, unknown>, openid?: string): Promise<any>;
@@ -134,7 +141,9 @@ export class FunctionNotFoundError extends Error {
  * A call the platform failed, as wx.cloud.callFunction and wx-server-sdk's callFunction reject: `errCode`
  * and `errMsg`. A timed-out call is `-504003` "Invoking task timed out after N seconds" (the error a mini
  * program receives: `cloud.callFunction:fail Error: errCode: -504003 | errMsg: Invoking task timed out
- * after 3 seconds`, reported in github.com/Mint-green/UnlearnableWord/issues/10).
+ * after 3 seconds`, reported in github.com/Mint-green/UnlearnableWord/issues/10). A call past its memory is
+ * -504002 (wx-server-sdk's FUNCTIONS_EXECUTE_FAIL) naming CloudBase's `FUNCTIONS_MEMORY_LIMIT_EXCEEDED`
+ * (docs.cloudbase.net/error-code/FUNCTIONS_MEMORY_LIMIT_EXCEEDED); see memory.ts.
  */
 export class FunctionCallError extends Error {
   constructor(
@@ -161,73 +170,32 @@ let open: LocalCloud | null = null;
 /** Starts the local cloud; one at a time per process, as the database client routes to one engine. */
 export async function startLocalCloud(options: StartLocalCloudOptions = {}): Promise<LocalCloud> {
   if (open) throw new Error('a local cloud is already running in this process; close it first');
-  const inMemory = !options.dataDir || options.dataDir === ':memory:';
-  const dataDir = inMemory ? ':memory:' : resolve(options.dataDir as string);
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const from = options.functionsFrom ?? 'source';
-  const functionsRoot = resolve(options.functionsRoot ?? join(REPO_ROOT, from === 'build' ? 'build/cloudfunctions' : 'cloudfunctions'));
-  const envId = options.envId ?? process.env.TCB_ENV ?? 'local';
+  const { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs } = settingsOf(options);
   const reportFunctionError = options.onFunctionError ?? logFunctionError;
-  const dbLatencyMs = options.dbLatencyMs ?? latencyFromEnv('DB_LATENCY_MS');
-  const fnLatencyMs = options.fnLatencyMs ?? latencyFromEnv('FN_LATENCY_MS');
   const rc = readCloudbaserc(options.cloudbasercFile === undefined ? CLOUDBASERC_FILE : options.cloudbasercFile);
 
   setPiKey(inMemory ? null : dataDir);
-
-  const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'local-cloud-')) : null;
-  const storage = new LocalStorage({ root: join(scratch ?? dataDir, 'storage'), envId, publicBaseUrl: options.publicBaseUrl });
-
-  const engine = openEngine({ dataDir });
-  try {
-    engine.ensureIndexes(loadCollections(options.collectionsFile));
-    engine.install();
-    installStorageRoute(storage);
-  } catch (err) {
-    engine.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-    throw err;
-  }
+  const plane = openDataPlane(dataDir, inMemory, envId, options);
+  const { engine, storage, scratch } = plane;
 
   const cloud = require('wx-server-sdk');
   cloud.init({ env: envId });
-  const loaded = new Map<string, (event: unknown, context: unknown) => unknown>();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let stopSeedWorker: (() => Promise<void>) | null = null;
 
-  const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
-
-  const hasFunction = (fnName: string): boolean => FUNCTION_NAME.test(fnName) && isFile(entryOf(fnName));
-  const functionNames = (): string[] => (existsSync(functionsRoot) ? readdirSync(functionsRoot).filter((name) => hasFunction(name)).sort() : []);
-
-  // Every function's timeout and memory, checked against CloudBase's ranges before anything runs.
-  const limits = new Map<string, FunctionLimits>();
-  const limitsOf = (fnName: string): FunctionLimits => {
-    let l = limits.get(fnName);
-    if (!l) limits.set(fnName, (l = functionLimits(functionsRoot, fnName, rc)));
-    return l;
-  };
-  const uninstallWire = installDatabaseWire({ latencyMs: dbLatencyMs });
+  const { hasFunction, functionNames, limitsOf, loadMain } = functionCatalogue(functionsRoot, from, rc);
+  const uninstallWire = installWires(dbLatencyMs);
+  const uninstallMessages = installLocalMessages();
   try {
+    // Every function's timeout and memory, checked against CloudBase's ranges before anything runs.
     for (const name of functionNames()) limitsOf(name);
   } catch (err) {
     uninstallWire();
-    engine.close();
-    uninstallStorageRoute(storage);
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    uninstallMessages();
+    plane.release();
     throw err;
   }
-
-  const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
-    const cached = loaded.get(fnName);
-    if (cached) return cached;
-    if (!hasFunction(fnName)) throw new FunctionNotFoundError(fnName);
-    const mod = require(entryOf(fnName));
-    const main = mod?.main ?? mod?.default?.main;
-    if (typeof main !== 'function') throw new Error(`function ${fnName} does not export main`);
-    loaded.set(fnName, main);
-    return main;
-  };
 
   const invoke = async (fnName: string, event: Record<string, unknown>, call: CallOptions, inv: Invocation): Promise<unknown> => {
     let main: (event: unknown, context: unknown) => unknown;
@@ -262,29 +230,41 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       environ: `TCB_ENV=${envId}`,
     };
     let result: unknown;
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut = false;
+    let ended: 'timeout' | 'memory' | null = null;
+    // CloudBase ends a call at the function's timeout or past its memory: the caller gets the platform's
+    // error, and the instance is gone, so the call's later database and storage requests never arrive
+    // (invocation.ts, memory.ts).
+    let endCall: (why: 'timeout' | 'memory') => void = () => undefined;
+    const platformEnd = new Promise<'timeout' | 'memory'>((resolve) => {
+      endCall = resolve;
+    });
+    const timer = setTimeout(() => endCall('timeout'), limitMs);
+    const memory = watchMemory(memoryMb, () => endCall('memory'));
     try {
-      // CloudBase ends a call at the function's timeout: the caller gets the timeout error, and the
-      // instance is gone, so the call's later database requests never arrive (invocation.ts).
-      const deadline = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), limitMs);
-      });
       const run = runInvocation(inv, () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none')));
-      const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), deadline]);
-      if (first === 'timeout') {
-        timedOut = true;
+      const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), platformEnd]);
+      // A last reading with the answer in hand: work done since the last sample is seen too.
+      if (typeof first === 'object') checkMemory();
+      if (typeof first === 'object' && !memory.exceeded) result = first.value;
+      else {
+        ended = first === 'timeout' ? 'timeout' : 'memory';
         // What the function still does is lost; its eventual failure is of no one's concern.
         Promise.resolve(run).catch(() => undefined);
-      } else result = first.value;
+      }
     } catch (err) {
-      reportFunctionError(fnName, err);
-      return fail('INTERNAL', 'The service failed; please try again later.');
+      checkMemory();
+      if (!memory.exceeded) {
+        reportFunctionError(fnName, err);
+        return fail('INTERNAL', 'The service failed; please try again later.');
+      }
+      ended = 'memory';
     } finally {
       inv.live = false;
       clearTimeout(timer);
+      releaseMemory(memory);
     }
-    if (timedOut) throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
+    if (ended === 'timeout') throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
+    if (ended === 'memory') throw new FunctionCallError(FUNCTION_ERR.executeFail, `FUNCTIONS_MEMORY_LIMIT_EXCEEDED: memory used by the function exceeded its configured ${memoryMb} MB`);
     // The answer crosses the wire as JSON (wx.cloud.callFunction's `result`): Dates become strings.
     let answer: string | undefined;
     try {
@@ -349,9 +329,9 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       if (closed) throw new Error('the local cloud is closed');
       const marker = inMemory ? null : dataDir;
       const run = async (): Promise<SeedSummary | null> => {
-        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, kind, seedOptions.seed, seedOptions.onProgress, engine.engine);
+        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, options.seeder, kind, seedOptions.seed, seedOptions.onProgress, engine.engine);
         if (await isSeeded(cloud.database(), marker)) return null;
-        const job = seedInWorker({ dataDir, kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
+        const job = seedInWorker({ dataDir, seeder: seederOf(options.seeder), kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
         stopSeedWorker = job.stop;
         try {
           return await job.done;
@@ -375,6 +355,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       await Promise.allSettled([...inFlight]);
       try {
         uninstallWire();
+        uninstallMessages();
         engine.uninstall();
         uninstallStorageRoute(storage);
       } finally {
@@ -395,6 +376,86 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
   return localCloud;
 }
 
+/** Where the cloud keeps its data, where its functions come from, its environment id and round trips. */
+function settingsOf(options: StartLocalCloudOptions) {
+  const inMemory = !options.dataDir || options.dataDir === ':memory:';
+  const dataDir = inMemory ? ':memory:' : resolve(options.dataDir as string);
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const from = options.functionsFrom ?? 'source';
+  const functionsRoot = resolve(options.functionsRoot ?? join(REPO_ROOT, from === 'build' ? 'build/cloudfunctions' : 'cloudfunctions'));
+  const envId = options.envId ?? process.env.TCB_ENV ?? 'local';
+  const dbLatencyMs = options.dbLatencyMs ?? latencyFromEnv('DB_LATENCY_MS');
+  const fnLatencyMs = options.fnLatencyMs ?? latencyFromEnv('FN_LATENCY_MS');
+  return { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs };
+}
+
+/**
+ * Opens the storage and the engine (its collections and indexes applied) and routes the SDKs' database and
+ * storage calls to them; `release` closes both and removes a throwaway cloud's scratch folder.
+ */
+function openDataPlane(dataDir: string, inMemory: boolean, envId: string, options: StartLocalCloudOptions) {
+  const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'local-cloud-')) : null;
+  const storage = new LocalStorage({ root: join(scratch ?? dataDir, 'storage'), envId, publicBaseUrl: options.publicBaseUrl });
+  const engine = openEngine({ dataDir });
+  const removeScratch = () => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    engine.ensureIndexes(loadCollections(options.collectionsFile));
+    engine.install();
+    installStorageRoute(storage);
+  } catch (err) {
+    engine.close();
+    removeScratch();
+    throw err;
+  }
+  return {
+    engine,
+    storage,
+    scratch,
+    release() {
+      engine.close();
+      uninstallStorageRoute(storage);
+      removeScratch();
+    },
+  };
+}
+
+/** Counts, delays and cuts off each function call's database and storage requests (invocation.ts); returns the uninstall. */
+function installWires(dbLatencyMs: number): () => void {
+  const uninstallDatabaseWire = installDatabaseWire({ latencyMs: dbLatencyMs });
+  const uninstallStorageWire = installStorageWire();
+  return () => {
+    uninstallDatabaseWire();
+    uninstallStorageWire();
+  };
+}
+
+/** The functions under `functionsRoot`: which exist, their checked limits, and their `main` (loaded once). */
+function functionCatalogue(functionsRoot: string, from: 'source' | 'build', rc: ReturnType<typeof readCloudbaserc>) {
+  const entryOf = (fnName: string): string => join(functionsRoot, fnName, from === 'build' ? 'index.js' : 'index.ts');
+  const hasFunction = (fnName: string): boolean => FUNCTION_NAME.test(fnName) && isFile(entryOf(fnName));
+  const functionNames = (): string[] => (existsSync(functionsRoot) ? readdirSync(functionsRoot).filter((name) => hasFunction(name)).sort() : []);
+  const limits = new Map<string, FunctionLimits>();
+  const limitsOf = (fnName: string): FunctionLimits => {
+    let l = limits.get(fnName);
+    if (!l) limits.set(fnName, (l = functionLimits(functionsRoot, fnName, rc)));
+    return l;
+  };
+  const loaded = new Map<string, (event: unknown, context: unknown) => unknown>();
+  const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
+    const cached = loaded.get(fnName);
+    if (cached) return cached;
+    if (!hasFunction(fnName)) throw new FunctionNotFoundError(fnName);
+    const mod = require(entryOf(fnName));
+    const main = mod?.main ?? mod?.default?.main;
+    if (typeof main !== 'function') throw new Error(`function ${fnName} does not export main`);
+    loaded.set(fnName, main);
+    return main;
+  };
+  return { hasFunction, functionNames, limitsOf, loadMain };
+}
+
 /** Written into the data folder once a seed has completed; its absence beside data means a seed was cut short. */
 const SEED_MARKER = 'seed.json';
 
@@ -411,11 +472,17 @@ async function isSeeded(db: any, dataDir: string | null): Promise<boolean> {
   );
 }
 
+/** The seeder module a seed needs; a cloud started without one cannot seed. */
+function seederOf(seeder: string | undefined): string {
+  if (!seeder) throw new Error('seeding needs a seeder: start the local cloud with `seeder` (scripts/seed exports SEEDER)');
+  return seeder;
+}
+
 /** Seeds when the store holds no staff yet (first start), through the engine's bulk insert when `bulk` is given, else the client. */
-async function seedIfEmpty(db: any, dataDir: string | null, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void, bulk?: unknown): Promise<SeedSummary | null> {
+async function seedIfEmpty(db: any, dataDir: string | null, seeder: string | undefined, kind: Exclude<SeedKind, 'none'>, seed?: number, onProgress?: (message: string) => void, bulk?: unknown): Promise<SeedSummary | null> {
   if (await isSeeded(db, dataDir)) return null;
   // Loaded on demand: the seed module is large and tests with their own fixtures never need it.
-  const { seedDatabase } = require(join(REPO_ROOT, 'scripts', 'seed', 'index'));
+  const { seedDatabase } = require(seederOf(seeder));
   const result = (await seedDatabase(db, { kind, seed, onProgress, engine: bulk })) as SeedSummary;
   if (dataDir) writeFileSync(join(dataDir, SEED_MARKER), `${JSON.stringify({ kind, seed: seed ?? null, at: new Date().toISOString(), accounts: result.accounts, counts: result.counts }, null, 2)}\n`);
   return result;
@@ -431,7 +498,7 @@ async function countStaff(db: any): Promise<number> {
 
 /** Runs the seed in a worker thread (see seed-worker.ts); `stop` abandons it. */
 function seedInWorker(
-  data: { dataDir: string; kind: string; seed?: number; collectionsFile?: string; envId: string },
+  data: { dataDir: string; seeder: string; kind: string; seed?: number; collectionsFile?: string; envId: string },
   onProgress?: (message: string) => void,
 ): { done: Promise<SeedSummary | null>; stop: () => Promise<void> } {
   const file = join(__dirname, `seed-worker${extname(__filename)}`);

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EngineError, setRequestHook } from '../engine';
+import { setStorageGate } from '../storage/sdk-route';
 import { MAX_DB_ANSWER_BYTES } from './limits';
 
 /**
@@ -101,4 +102,14 @@ export function installDatabaseWire(options: DatabaseWireOptions): () => void {
     }
   });
   return () => setRequestHook(null);
+}
+
+/**
+ * Installs the storage side of function calls: an upload, download, delete or link request made by a call
+ * that has ended (answered or timed out) never reaches the store, so a timed-out call's files are lost with
+ * its database writes. Requests made outside a function call pass.
+ */
+export function installStorageWire(): () => void {
+  setStorageGate(() => current.getStore()?.live ?? true);
+  return () => setStorageGate(null);
 }

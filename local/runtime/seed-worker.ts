@@ -8,14 +8,15 @@ import { startLocalCloud } from './index';
  * bulk insert, exactly as an in-process seed does.
  */
 async function run(): Promise<void> {
-  const { dataDir, kind, seed, collectionsFile, envId } = workerData as {
+  const { dataDir, seeder, kind, seed, collectionsFile, envId } = workerData as {
     dataDir: string;
+    seeder: string;
     kind: 'minimal' | 'demo';
     seed?: number;
     collectionsFile?: string;
     envId?: string;
   };
-  const cloud = await startLocalCloud({ dataDir, collectionsFile, envId, functionsRoot: dataDir });
+  const cloud = await startLocalCloud({ dataDir, seeder, collectionsFile, envId, functionsRoot: dataDir });
   try {
     const result = await cloud.seedIfEmpty(kind, { seed, onProgress: (message) => parentPort?.postMessage({ type: 'progress', message }) });
     parentPort?.postMessage({ type: 'done', result });

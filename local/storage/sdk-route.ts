@@ -22,6 +22,20 @@ type Method = (this: unknown, params: any, opts?: unknown) => Promise<unknown>;
 const METHODS = ['uploadFile', 'downloadFile', 'deleteFile', 'getTempFileURL'] as const;
 
 let current: LocalStorage | null = null;
+let gate: (() => boolean) | null = null;
+
+/** A promise that never settles: what a request from a frozen or killed instance gets. */
+const NEVER = new Promise<never>(() => undefined);
+
+/**
+ * Sets who decides whether a storage request may still reach the store (the runtime: not once the function
+ * call that makes it has ended, answered or timed out, as a killed instance sends nothing more).
+ */
+export function setStorageGate(mayReach: (() => boolean) | null): void {
+  gate = mayReach;
+}
+
+const reachable = (): boolean => !gate || gate();
 let saved: Partial<Record<(typeof METHODS)[number], Method>> | null = null;
 
 function nodeSdkPath(file: string): string {
@@ -58,8 +72,12 @@ const local: Record<(typeof METHODS)[number], Method> = {
       const utils = require(nodeSdkPath('utils/utils.js'));
       throw utils.E({ code: 'INVALID_PARAM', message: '[node-sdk] fileContent should be instance of fs.ReadStream or Buffer' });
     }
+    if (!reachable()) return NEVER;
     try {
-      return { fileID: active().upload(cloudPath, await readContent(fileContent)) };
+      const content = await readContent(fileContent);
+      // The upload lands only if the instance still lives once its content has been sent.
+      if (!reachable()) return NEVER;
+      return { fileID: active().upload(cloudPath, content) };
     } catch (err) {
       if (err instanceof StorageError) return sdkFailure(err.code, err.message);
       throw err;
@@ -67,6 +85,7 @@ const local: Record<(typeof METHODS)[number], Method> = {
   },
 
   async downloadFile({ fileID, tempFilePath }) {
+    if (!reachable()) return NEVER;
     let content: Buffer;
     try {
       content = active().download(fileID);
@@ -82,12 +101,14 @@ const local: Record<(typeof METHODS)[number], Method> = {
   },
 
   async deleteFile({ fileList }) {
+    if (!reachable()) return NEVER;
     if (!Array.isArray(fileList)) return sdkFailure('INVALID_PARAM', 'fileList必须是非空的数组');
     if (fileList.some((f) => !f || typeof f !== 'string')) return sdkFailure('INVALID_PARAM', 'fileList的元素必须是非空的字符串');
     return { fileList: active().delete(fileList), requestId: requestId() };
   },
 
   async getTempFileURL({ fileList }) {
+    if (!reachable()) return NEVER;
     if (!Array.isArray(fileList)) return sdkFailure('INVALID_PARAM', 'fileList必须是非空的数组');
     const wanted: { fileID: string; maxAge?: number }[] = [];
     for (const file of fileList) {

@@ -1,4 +1,4 @@
-import { filesContract, merchantContract as C } from '../vendor/shared';
+import { filesContract, merchantContract as C, qrcodeContract } from '../vendor/shared';
 import { callAction } from './transport';
 import { parseInput } from './validate';
 
@@ -54,4 +54,14 @@ export function checkDuplicates(input: In<'checkDuplicateInput'>): Promise<{ dup
 /** Short-lived links to a merchant file's storefront photos (the function checks scope first). */
 export function fetchMerchantPhotoUrls(id: string): Promise<import('../vendor/shared').filesContract.FileLinksOutput> {
   return callAction('merchant', 'photoUrls', parseInput(filesContract.merchantPhotoUrlsInput, { id }));
+}
+
+/** The merchant code (商户码) of a file in scope: a link to its image for the stand sign. */
+export function fetchMerchantCode(id: string): Promise<import('../vendor/shared').qrcodeContract.MerchantQrCodeOutput> {
+  return callAction('merchant', 'qrCode', parseInput(qrcodeContract.merchantQrCodeInput, { id }));
+}
+
+/** The merchant a scanned code's scene names (refused, saying so, outside the caller's scope). */
+export function resolveMerchantScene(scene: string): Promise<import('../vendor/shared').qrcodeContract.ResolveSceneOutput> {
+  return callAction('merchant', 'resolveScene', parseInput(qrcodeContract.resolveSceneInput, { scene }));
 }

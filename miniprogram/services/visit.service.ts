@@ -18,14 +18,27 @@ export function fetchVisits(merchantId: string, cursor?: string): Promise<{ item
   return callAction('visit', 'listByMerchant', parseInput(C.listByMerchantInput, { merchantId, cursor }));
 }
 
-/** Fetches tasks: mine (default) or a unit's, open (default) or done. */
-export function fetchTasks(filter: { status?: 'open' | 'done'; scope?: 'mine' | 'unit'; unitId?: string; cursor?: string; limit?: number } = {}): Promise<{ items: TaskOut[]; nextCursor: string | null }> {
+type TasksFilter = V['tasksInput'] extends { _zod: { input: infer I } } ? I : never;
+export type TaskCloseReason = NonNullable<TaskOut['closeReason']>;
+
+/** Fetches tasks: mine (default), a unit's (the team board, with its filters) or one merchant's; open (default) or done. */
+export function fetchTasks(filter: TasksFilter = {}): Promise<{ items: TaskOut[]; nextCursor: string | null }> {
   return callAction('visit', 'tasks', parseInput(C.tasksInput, filter));
 }
 
-/** Closes a task by hand where the rules allow it (a check follow-up closes only with a passing visit). */
-export function closeTask(taskId: string, note?: string): Promise<TaskOut> {
-  return callAction('visit', 'closeTask', parseInput(C.closeTaskInput, { taskId, note }));
+/** Closes a task by hand with a reason where the rules allow it (a check follow-up: leaders and above only). */
+export function closeTask(taskId: string, reason: TaskCloseReason, note?: string): Promise<TaskOut> {
+  return callAction('visit', 'closeTask', parseInput(C.closeTaskInput, { taskId, reason, note }));
+}
+
+/** Gives a task to another of its grid's field staff (leaders and above). */
+export function reassignTask(taskId: string, assigneeId: string, note?: string): Promise<TaskOut> {
+  return callAction('visit', 'reassignTask', parseInput(C.reassignTaskInput, { taskId, assigneeId, note }));
+}
+
+/** Accepts (closes) or refuses a flagged visit's closing of a task (leaders and above). */
+export function confirmTask(taskId: string, accept: boolean, note?: string): Promise<TaskOut> {
+  return callAction('visit', 'confirmTask', parseInput(C.confirmTaskInput, { taskId, accept, note }));
 }
 
 /** Short-lived links to a visit's photos (the function checks scope first). */

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Transactions } from '../../local/engine/transactions';
 import { startLocalCloud } from '../../local/runtime';
+import { SEEDER } from '../seed/seeder';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { centroid } from '../../shared/domain/geo.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
@@ -43,7 +44,7 @@ export async function run(): Promise<void> {
   if (!process.env.DB_LATENCY_MS) process.env.DB_LATENCY_MS = '20';
   const kept = process.env.BENCH_DATA_DIR;
   const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'mg-bench-cloud-'));
-  const cloud = await startLocalCloud({ dataDir, seed: 'demo', functionsFrom: 'source' });
+  const cloud = await startLocalCloud({ dataDir, seed: 'demo', seeder: SEEDER, functionsFrom: 'source' });
   console.log(latencyLine());
   try {
     const db = cloud.database();

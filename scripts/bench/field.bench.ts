@@ -2,7 +2,12 @@
  * `npm run bench -- field`: the field workflow against the seeded demo bank (about 40,000 merchants), through
  * the real functions and the local engine. Prints figures and ratios against the issue's targets:
  * filing a merchant with duplicate check and grid placement ≤ 10 ms median; submitting a revisit ≤ 5 ms
- * median; a 20-row filtered merchant list page ≤ 10 ms median at any paging depth.
+ * median; a 20-row filtered merchant list page ≤ 10 ms median at any paging depth; a 20-row task board page
+ * (a leader's group, a branch; by kind, overdue, assignee) ≤ 10 ms median at any paging depth; a search by each
+ * identifier (name, street, mobile, licence code, acquiring merchant number, door plate) ≤ 10 ms median, on
+ * the demo bank and on the same bank grown to 400k merchants (BENCH_SEARCH_SCALE, default 10), side by side,
+ * beside the search as it was (a regular expression over name and address text, which reads every file).
+ * BENCH_FIELD_ONLY=search runs the search figures alone.
  * BENCH_RUNS overrides the number of timed calls per figure (default 200); BENCH_DATA_DIR keeps the seeded
  * bank in that folder and reuses it on the next run (seeding takes a while on a busy machine).
  */
@@ -11,12 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLocalCloud } from '../../local/runtime';
+import { SEEDER } from '../seed/seeder';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { centroid } from '../../shared/domain/geo.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
 import { CallCosts, latencyLine } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const SEARCH_SCALE = Number(process.env.BENCH_SEARCH_SCALE ?? 10);
+const ONLY = process.env.BENCH_FIELD_ONLY ?? '';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,7 +64,7 @@ export async function run(): Promise<void> {
   const kept = process.env.BENCH_DATA_DIR;
   const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'mg-bench-field-'));
   const t0 = performance.now();
-  const cloud = await startLocalCloud({ dataDir, seed: 'demo', functionsFrom: 'source' });
+  const cloud = await startLocalCloud({ dataDir, seed: 'demo', seeder: SEEDER, functionsFrom: 'source' });
   try {
     const merchants = (await cloud.database().collection('merchants').count()).total;
     console.log(`demo bank ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${merchants} merchants; ${latencyLine()}`);
@@ -75,6 +83,11 @@ export async function run(): Promise<void> {
 
     // Warm the caches (settings, grid boundaries, the module graph) before timing.
     for (let i = 0; i < 5; i++) await call('merchant', { action: 'list' }, 'demo-branch');
+
+    if (ONLY === 'search') {
+      await searchFigures(cloud, call, (f) => (figure = f), costs);
+      return;
+    }
 
     // 1. Filing: no grid given (placed by polygon), duplicate check on mobile and name nearby.
     const filing: number[] = [];
@@ -152,8 +165,143 @@ export async function run(): Promise<void> {
       const deepest = [...depths].reverse().find((d) => byDepth.get(d)!.length > 0)!;
       console.log(`  deepest page ${deepest} ÷ first page: ${(median(byDepth.get(deepest)!) / first).toFixed(2)}× (pages available: ${reached})`);
     }
+
+    // 4. The task board: a 20-row page of a unit's open tasks, filtered, following the cursor.
+    const leader = await expectOk(call('user', { action: 'me' }, 'demo-leader'));
+    const someone = await expectOk(call('visit', { action: 'tasks', scope: 'unit', limit: 1 }, 'demo-leader'));
+    const boards: [string, Record<string, unknown>, string][] = [
+      ['leader group, all open', {}, 'demo-leader'],
+      ['leader group, win-back', { kind: 'win-back' }, 'demo-leader'],
+      ['leader group, overdue', { overdue: true }, 'demo-leader'],
+      ['leader group, one assignee', someone.items[0]?.assigneeId ? { assigneeId: someone.items[0].assigneeId } : {}, 'demo-leader'],
+      ['branch, all open', {}, 'demo-branch'],
+      ['branch, one grid', { unitId: leader.grids[0]?.id ?? leader.unitId }, 'demo-branch'],
+    ];
+    for (const [label, filter, who] of boards) {
+      figure = `board ${label}`;
+      const byDepth = new Map<number, number[]>([[1, []], [5, []], [10, []]]);
+      for (let walk = 0; walk < Math.max(2, Math.round(RUNS / 20)); walk++) {
+        let cursor: string | undefined;
+        for (let page = 1; page <= 10; page++) {
+          const s = performance.now();
+          const data = await expectOk(call('visit', { action: 'tasks', scope: 'unit', limit: 20, ...filter, ...(cursor ? { cursor } : {}) }, who));
+          byDepth.get(page)?.push(performance.now() - s);
+          cursor = data.nextCursor ?? undefined;
+          if (!cursor) break;
+        }
+      }
+      for (const [d, xs] of byDepth) if (xs.length) report(`task board page ${String(d).padStart(2)} (${label})`, xs, 10, undefined, d === 1 ? costs.line(`board ${label}`) : '');
+    }
+
+    await searchFigures(cloud, call, (f) => (figure = f), costs);
   } finally {
     await cloud.close();
     if (!kept) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+type Call = (fn: string, event: Record<string, unknown>, openid: string) => Promise<any>;
+
+/** Copies every merchant `copies - 1` times (new ids, same grid and name; identifiers made unique). */
+function growMerchants(cloud: any, copies: number): number {
+  const store = cloud.engine.engine.store;
+  const sqlite = cloud.engine.engine.db;
+  const { decodeStored } = require('../../local/engine/codec');
+  const page = sqlite.prepare('SELECT rid, doc FROM "c:merchants" WHERE rid > ? ORDER BY rid LIMIT 5000');
+  const originals: any[] = [];
+  for (let last = 0; ; ) {
+    const got = page.all(last) as { rid: number; doc: string }[];
+    if (!got.length) break;
+    for (const r of got) originals.push(decodeStored(r.doc));
+    last = got[got.length - 1].rid;
+  }
+  let n = 0;
+  const batch: any[] = [];
+  const flush = () => {
+    sqlite.transaction(() => batch.forEach((d) => store.insert('merchants', d)))();
+    batch.length = 0;
+  };
+  for (const m of originals) {
+    for (let k = 1; k < copies; k++) {
+      const mobile = m.operator?.mobile ? { ...m.operator.mobile, hash: `${m.operator.mobile.hash}-x${k}` } : undefined;
+      batch.push({ ...m, _id: `${m._id}-x${k}`, ...(m.acquiringNo ? { acquiringNo: `${m.acquiringNo}-x${k}` } : {}), ...(m.licenceCode ? { licenceCode: `${m.licenceCode}-x${k}` } : {}), ...(m.operator ? { operator: { ...m.operator, ...(mobile ? { mobile } : {}) } } : {}) });
+      n++;
+      if (batch.length >= 10_000) flush();
+    }
+  }
+  flush();
+  return n;
+}
+
+/**
+ * Search by each identifier, as head office (the whole bank) and as a grid member (one grid), each text
+ * taken from a merchant in the member's grid; then the same at SEARCH_SCALE× the merchants.
+ */
+async function searchFigures(cloud: any, call: Call, setFigure: (f: string) => void, costs: CallCosts): Promise<void> {
+  const { openPi } = require('../../server/pi');
+  const me = await expectOk(call('user', { action: 'me' }, 'demo-member'));
+  const db = cloud.database();
+  const _ = db.command;
+  const sample = (await db.collection('merchants').where({ gridId: me.grids[0].id, licenceCode: _.exists(true), acquiringNo: _.exists(true), 'operator.mobile': _.exists(true) }).limit(1).get()).data[0];
+  if (!sample) throw new Error('no merchant with every identifier in the member grid');
+  const texts: [string, string][] = [
+    ['name', sample.name],
+    ['name prefix', sample.name.slice(0, 2)],
+    ['street', sample.address.street],
+    ['mobile', openPi(sample.operator.mobile)],
+    ['licence code', sample.licenceCode],
+    ['acquiring merchant number', sample.acquiringNo],
+    ['door plate', sample.address.doorPlate],
+    ['street and door plate', `${sample.address.street}${sample.address.doorPlate}`],
+  ];
+  const callers: [string, string][] = [['head office', 'demo-hq'], ['grid member', 'demo-member']];
+  const runs = Math.max(20, Math.round(RUNS / 4));
+  const measure = async (): Promise<Map<string, number>> => {
+    const out = new Map<string, number>();
+    for (const [who, openid] of callers) {
+      for (const [label, q] of texts) {
+        setFigure(`search ${label}`);
+        const xs: number[] = [];
+        let hits = 0;
+        for (let i = 0; i < runs; i++) {
+          const s = performance.now();
+          const data = await expectOk(call('merchant', { action: 'list', limit: 20, q }, openid));
+          xs.push(performance.now() - s);
+          hits = data.items.length;
+        }
+        if (!['name prefix', 'street', 'door plate'].includes(label) && !(await expectOk(call('merchant', { action: 'list', limit: 50, q }, openid))).items.some((m: any) => m.id === sample._id)) {
+          throw new Error(`search by ${label} did not find the merchant`);
+        }
+        out.set(`${who} · ${label}`, median(xs));
+        console.log(`  search ${who.padEnd(12)} ${label.padEnd(28)} median ${median(xs).toFixed(2).padStart(7)} ms  (${hits} rows)`);
+      }
+      // The search as it was: a regular expression over the name and the address text (no index can serve it).
+      const re = db.RegExp({ regexp: sample.name.slice(1, 3), options: 'i' });
+      const scope = openid === 'demo-hq' ? [] : [{ unitPath: me.grids[0].id }];
+      const xs: number[] = [];
+      for (let i = 0; i < Math.min(runs, 20); i++) {
+        const s = performance.now();
+        await db.collection('merchants').where(_.and([...scope, _.or([{ name: re }, { 'address.text': re }])])).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(21).get();
+        xs.push(performance.now() - s);
+      }
+      out.set(`${who} · before: regex over name and address`, median(xs));
+    }
+    return out;
+  };
+  const merchants = async () => (await db.collection('merchants').count()).total;
+  const small = await merchants();
+  console.log(`search on the demo bank (${small} merchants):`);
+  const demo = await measure();
+  const t0 = performance.now();
+  const added = growMerchants(cloud, SEARCH_SCALE);
+  const large = await merchants();
+  console.log(`grew the bank by ${added} merchants in ${((performance.now() - t0) / 1000).toFixed(0)} s; search on ${large} merchants:`);
+  const big = await measure();
+  console.log(`${'search (median ms)'.padEnd(62)} ${String(small).padStart(9)} ${String(large).padStart(9)}  target`);
+  for (const [label, ms] of demo) {
+    const at = big.get(label)!;
+    const target = label.includes('before') ? '' : Math.max(ms, at) <= 10 ? '≤ 10 ok' : '≤ 10 OVER TARGET';
+    console.log(`${label.padEnd(62)} ${ms.toFixed(2).padStart(9)} ${at.toFixed(2).padStart(9)}  ${target}`);
+  }
+  console.log(`  ${costs.line('search name')}`);
 }

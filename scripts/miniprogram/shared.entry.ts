@@ -20,6 +20,7 @@ export { CHECK_ITEMS, CHECK_DEFINITIONS } from '../../shared/domain/check.rules'
 export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BANK_LABELS, productGaps } from '../../shared/domain/product.rules';
 export { VISIT_TYPES, VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, TASK_KINDS, isOverdue } from '../../shared/domain/visit.rules';
 export * from '../../shared/domain/labels';
+export { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_MANAGER_ROLES, visitTypeFor } from '../../shared/domain/task.rules';
 export { DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings.rules';
 export { storagePath, type UploadKind } from '../../shared/domain/storage-path.rules';
 export * as userContract from '../../shared/contracts/user.contract';
@@ -31,3 +32,4 @@ export * as reportContract from '../../shared/contracts/report.contract';
 export * as visitContract from '../../shared/contracts/visit.contract';
 export * as importContract from '../../shared/contracts/import.contract';
 export * as filesContract from '../../shared/contracts/files.contract';
+export * as qrcodeContract from '../../shared/contracts/qrcode.contract';

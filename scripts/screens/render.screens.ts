@@ -144,7 +144,8 @@ beforeAll(async () => {
   });
   const { startLocalCloud } = require('../../local/runtime');
   fs.mkdirSync(DATA_DIR, { recursive: true });
-  cloud = await startLocalCloud({ dataDir: DATA_DIR, onFunctionError: () => undefined });
+  const { SEEDER } = require('../seed/seeder');
+  cloud = await startLocalCloud({ dataDir: DATA_DIR, seeder: SEEDER, onFunctionError: () => undefined });
   await cloud.seedIfEmpty(SEED, { onProgress: (m: string) => process.stdout.write(`seed: ${m}\n`) });
   ctx.call = (fn, event, openid) => cloud.call(fn, event, openid);
   const list = await cloud.call('merchant', { action: 'list', limit: 20 }, 'demo-member');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type PhotoStamp, type StampWindow, stampProblem } from '../../shared/domain/photo.rules';
 import { isOwnUpload, type ServerKind, storagePath } from '../../shared/domain/storage-path.rules';
 import { getCloud } from '../db';
 import { fieldError } from '../errors';
@@ -74,4 +75,29 @@ export function assertOwnUploads(
     if (alreadyHeld.has(fileId) || isOwnUpload(fileId, staffId, kinds)) continue;
     throw fieldError(field, '只能使用本人刚上传的文件', 'FILE.NOT_OWN');
   }
+}
+
+/** A file a record is given: the field holding its id and, for a stamped photo, the stamp and its field. */
+export interface GivenFile {
+  field: string;
+  fileId: string;
+  stamp?: { field: string; value: PhotoStamp };
+}
+
+/**
+ * Checks each file new to a record (filing, correction, visit submit): the caller's own upload
+ * (FILE.NOT_OWN), its stamp's staff, time and place fitting the record's window (PHOTO.STAMP_*, naming
+ * the stamp's field), and the file present in storage (FILE.MISSING; getTempFileURL answers a missing
+ * file with a non-zero status and no link). Cheap checks first; storage is asked once for all files.
+ */
+export async function assertGivenFiles(files: readonly GivenFile[], window: StampWindow, kinds: readonly string[], alreadyHeld: ReadonlySet<string> = new Set()): Promise<void> {
+  const fresh = files.filter((f) => !alreadyHeld.has(f.fileId));
+  if (fresh.length === 0) return;
+  assertOwnUploads(fresh, window.staffId, kinds);
+  for (const f of fresh) {
+    const problem = f.stamp && stampProblem(f.stamp.value, window);
+    if (problem) throw fieldError(`${f.stamp!.field}.${problem.key}`, problem.message, problem.reason);
+  }
+  const links = await tempUrls(fresh.map((f) => f.fileId), 60);
+  for (const f of fresh) if (!links.get(f.fileId)) throw fieldError(f.field, '文件不存在，请重新上传照片', 'FILE.MISSING');
 }

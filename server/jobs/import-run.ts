@@ -10,6 +10,7 @@ import { Increments, MERCHANT_FIELDS, addCreditChange, addDepositChange, flushIn
 import { downloadFile, serverFilePath, uploadFile } from './files';
 import { ImportFileError, type ParsedRow, type RowError, type RowSource, countLines, errorReportCsv, mapHeader, openTable, parseRow } from './import-file';
 import { reclassifyMerchants } from './reclassify';
+import { chunkItems } from './chunk-items';
 
 export const IMPORTS = 'imports';
 /** Row problems of a job (the error report is written from them), `_id` `<jobId>:<row>:<i>`. */
@@ -308,7 +309,7 @@ function rowDoc(kind: ImportKind, period: string, version: string, merchantId: s
  * One page of a version's rows along `_id`: by `version` for a staged or active version, by month for the
  * rows written before versions (those without `version`).
  */
-export async function pageVersion(db: Db, kind: ImportKind, month: string, version: string | null, after: string | null, limit = PAGE_ROWS): Promise<{ rows: any[]; last: string | null }> {
+export async function pageVersion(db: Db, kind: ImportKind, month: string, version: string | null, after: string | null, limit = chunkItems(PAGE_ROWS)): Promise<{ rows: any[]; last: string | null }> {
   const _ = db.command;
   const coll = ROW_COLLECTIONS[kind];
   const where: Record<string, unknown> = version === null ? { month } : { version };
@@ -494,7 +495,8 @@ class JobRun {
     const cols = mapHeader(job.kind, src.header);
     const chunk: { n: number; cells: string[] }[] = [];
     let ended = false;
-    while (chunk.length < STAGE_ROWS) {
+    const rows = chunkItems(STAGE_ROWS);
+    while (chunk.length < rows) {
       const r = await src.rows.next();
       if (r.done) {
         ended = true;

@@ -3,6 +3,7 @@ import { getDoc } from '../db';
 import { newId } from '../ids';
 import { isDuplicateKey } from '../tx';
 import { iso } from '../org';
+import { chunkItemsFromEnv } from './chunk-items';
 import type { JobView } from '../../shared/contracts/job.contract';
 
 /**
@@ -90,7 +91,7 @@ export interface RunOptions {
   budgetMs?: number;
   /** a chunk's own time budget (default CHUNK_BUDGET_MS) */
   chunkBudgetMs?: number;
-  /** items per chunk at most (tests use small chunks) */
+  /** items per chunk at most (tests use small chunks; default JOB_CHUNK_ITEMS, else the kind's own) */
   maxItems?: number;
   /** the clock (tests move it to expire leases) */
   now?: () => number;
@@ -209,7 +210,7 @@ export async function runJob(db: Db, kinds: Record<string, JobKind>, id: string,
     };
     let out: ChunkResult<unknown>;
     try {
-      out = await def.step({ db, job: mine, deadline: clock() + (opts.chunkBudgetMs ?? CHUNK_BUDGET_MS), maxItems: opts.maxItems, heartbeat });
+      out = await def.step({ db, job: mine, deadline: clock() + (opts.chunkBudgetMs ?? CHUNK_BUDGET_MS), maxItems: opts.maxItems ?? chunkItemsFromEnv(), heartbeat });
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', job: mine.kind, jobId: id, chunk: mine.chunks, attempt: mine.attempts, error: message(err) }));
       // The lease is given back so the next run retries at once; the try stays counted.

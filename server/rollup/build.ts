@@ -10,6 +10,7 @@ import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from 
 import { type BuildState, type RollupState, readState, updateState } from './state';
 import { Increments, ROLLUPS, ROLLUP_MARKS, readDoc } from './store';
 import { inTransaction } from '../tx';
+import { chunkItems } from '../jobs/chunk-items';
 
 /**
  * Building a generation of roll-up documents from the raw records, one chunk per call, beside the
@@ -137,7 +138,7 @@ async function plan(db: Db, b: BuildState): Promise<BuildState> {
   let after = b.grid === null ? null : b.after;
   while (grid !== null) {
     const where: Record<string, unknown> = after === null ? { gridId: grid } : { gridId: grid, _id: _.gt(after) };
-    const res = (await db.collection('merchants').where(where).field({ _id: true }).orderBy('_id', 'asc').limit(BUILD_CHUNK).get()) as { data: { _id: string }[] };
+    const res = (await db.collection('merchants').where(where).field({ _id: true }).orderBy('_id', 'asc').limit(chunkItems(BUILD_CHUNK)).get()) as { data: { _id: string }[] };
     if (res.data.length) {
       const planned = { grid, after, end: res.data[res.data.length - 1]._id, seq: b.seq + 1 };
       const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === b.id && y.gen === b.gen ? { ...y, planned } : y)) }));

@@ -62,6 +62,7 @@ export const reconcileInput = z.strictObject({ from: daySchema.optional(), to: d
   if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] });
 });
 
+/** With `jobId`: that rebuild goes on; an id not used yet starts the rebuild under it (the client's own id, kept across a call that died). */
 export const rebuildInput = z.strictObject({ parts: z.array(z.enum(['stock', 'flow'])).min(1).max(2).optional(), jobId: idSchema.optional() });
 
 /** One figure with its comparisons. */

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { CHECK_ITEMS, CHECK_RESULTS, type CheckItem, type CheckResultValue } from '../domain/check.rules';
 import { PRODUCTS } from '../domain/product.rules';
-import { MARKETING_OUTCOMES, type TaskKind, VISIT_TYPES, type VisitType, visitChecksProblem } from '../domain/visit.rules';
+import { REMINDER_TEMPLATES } from '../domain/reminder.rules';
+import { TASK_CLOSE_REASONS, type TaskCloseReason, type TaskState } from '../domain/task.rules';
+import { MARKETING_OUTCOMES, TASK_KINDS, type TaskKind, VISIT_TYPES, type VisitType, visitChecksProblem } from '../domain/visit.rules';
 import { type PhotoOut, type PointOut, clientIdSchema, fileIdSchema, idSchema, instantSchema, optionalText, pagingShape, photoSchema, pointSchema } from './common.contract';
 
 /** One of the six must-checks (六个必查) with its result, a note and an optional photo. */
@@ -12,6 +14,16 @@ export const checkSchema = z.strictObject({
   note: optionalText(200),
   photo: fileIdSchema.optional(),
 });
+
+/**
+ * A task id: the ids other ids allow, and `|`, which the nightly classification's deterministic ids
+ * (`<kind>|<merchantId>|<day>`) carry.
+ */
+export const taskIdSchema = z
+  .string({ error: '需要任务 id' })
+  .min(1, '不能为空')
+  .max(100, '过长')
+  .regex(/^[A-Za-z0-9_:|-]+$/, '只能包含字母、数字、-、_、:、|');
 
 export const submitVisitInput = z
   .strictObject({
@@ -29,6 +41,8 @@ export const submitVisitInput = z
     outcome: z.enum(MARKETING_OUTCOMES, { error: `结果应为 ${MARKETING_OUTCOMES.join('/')}` }).optional(),
     note: optionalText(500),
     productsPitched: z.array(z.enum(PRODUCTS, { error: '未知的产品' })).max(PRODUCTS.length, '产品过多').optional(),
+    /** The task the visit was started from (opened from a task list); it must be one of this merchant's. */
+    taskId: taskIdSchema.optional(),
   })
   .superRefine((v, ctx) => {
     const problem = visitChecksProblem(v.type, v.checks ?? null);
@@ -37,14 +51,40 @@ export const submitVisitInput = z
 
 export const getVisitInput = z.strictObject({ visitId: idSchema });
 export const listByMerchantInput = z.strictObject({ merchantId: idSchema, ...pagingShape });
-export const tasksInput = z.strictObject({
-  /** 'mine': tasks assigned to me; 'unit': a unit's tasks (leaders and above, members for their grids). */
-  scope: z.enum(['mine', 'unit'], { error: '应为 mine/unit' }).default('mine'),
-  unitId: idSchema.optional(),
-  status: z.enum(['open', 'done'], { error: '应为 open/done' }).default('open'),
-  ...pagingShape,
+export const tasksInput = z
+  .strictObject({
+    /** 'mine': tasks assigned to me; 'unit': a unit's tasks (leaders and above, members for their grids). */
+    scope: z.enum(['mine', 'unit'], { error: '应为 mine/unit' }).default('mine'),
+    /** A unit (a grid for the grid filter) of the caller's scope; default: the caller's own unit. */
+    unitId: idSchema.optional(),
+    /** One merchant's tasks, for any role that may see the merchant (its record's 任务 tab). */
+    merchantId: idSchema.optional(),
+    status: z.enum(['open', 'done'], { error: '应为 open/done' }).default('open'),
+    kind: z.enum(TASK_KINDS, { error: `任务类型应为 ${TASK_KINDS.join('/')}` }).optional(),
+    assigneeId: idSchema.optional(),
+    /** Only open tasks past their due day. */
+    overdue: z.boolean({ error: '应为 true/false' }).optional(),
+    ...pagingShape,
+  })
+  .superRefine((v, ctx) => {
+    if (v.overdue && v.status !== 'open') ctx.addIssue({ code: 'custom', path: ['overdue'], message: '只有待办任务会逾期' });
+    if (v.merchantId && (v.scope === 'unit' || v.unitId || v.assigneeId)) ctx.addIssue({ code: 'custom', path: ['merchantId'], message: '按商户查看时不需要单元或人员' });
+    if (!v.merchantId && v.scope === 'mine' && v.assigneeId) ctx.addIssue({ code: 'custom', path: ['assigneeId'], message: '查看本人任务时不需要人员' });
+  });
+export const closeTaskInput = z.strictObject({
+  taskId: taskIdSchema,
+  /** Why it closes without a visit (required but for the assignee's own task; a six-check follow-up closes by hand only so, by a leader or above). */
+  reason: z.enum(TASK_CLOSE_REASONS, { error: `原因应为 ${TASK_CLOSE_REASONS.join('/')}` }).optional(),
+  note: optionalText(200),
 });
-export const closeTaskInput = z.strictObject({ taskId: idSchema, note: optionalText(200) });
+export const reassignTaskInput = z.strictObject({ taskId: taskIdSchema, assigneeId: idSchema, note: optionalText(200) });
+/** A leader's answer to a flagged visit that would close a task: accept closes it, reject keeps it open. */
+export const confirmTaskInput = z.strictObject({ taskId: taskIdSchema, accept: z.boolean({ error: '应为 true/false' }), note: optionalText(200) });
+
+/** The templates the user accepted in wx.requestSubscribeMessage (each acceptance allows one message). */
+export const subscribeInput = z.strictObject({
+  accepted: z.array(z.enum(REMINDER_TEMPLATES, { error: `模板应为 ${REMINDER_TEMPLATES.join('/')}` })).max(REMINDER_TEMPLATES.length, '模板过多'),
+});
 
 export interface CheckOut {
   item: CheckItem;
@@ -89,6 +129,16 @@ export interface TaskOut {
   closedByVisitId: string | null;
   createdAt: string | null;
   closedAt: string | null;
+  /** the assignee's name when known */
+  assigneeName: string | null;
+  /** open, overdue, pending (a flagged visit waits for the leader's confirmation) or done */
+  state: TaskState;
+  /** the flagged visit waiting for confirmation */
+  pendingVisitId: string | null;
+  /** why it was closed by hand, and by whom */
+  closeReason: TaskCloseReason | null;
+  closedBy: string | null;
+  products: string[] | null;
 }
 
 /** `submit`: the stored visit, the tasks it opened and closed; `isReplay` when answering a retry. */
@@ -96,5 +146,7 @@ export interface SubmitVisitOutput {
   visit: VisitOut;
   openedTaskIds: string[];
   closedTaskIds: string[];
+  /** tasks this visit would close but, flagged, leaves for the leader's confirmation */
+  pendingTaskIds: string[];
   isReplay: boolean;
 }

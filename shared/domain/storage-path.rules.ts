@@ -13,7 +13,7 @@ export const UPLOAD_KINDS = ['merchants', 'visits', 'imports'] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
 
 /** Folders only the functions write into. */
-export const SERVER_KINDS = ['reports', 'import-errors'] as const;
+export const SERVER_KINDS = ['reports', 'import-errors', 'qrcodes'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** Photo folders: a photo on a merchant file or a visit comes from one of these. */

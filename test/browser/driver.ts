@@ -105,11 +105,25 @@ export class PreviewDriver {
     await (await chooser).setFiles(file);
   }
 
-  async switchTab(text: string): Promise<number> {
+  /**
+   * Taps the tab `text` and waits for its page. Returns the ms from the tap's input event to the frame
+   * showing the page, as the page measured it, and the driver's own round trip (its checks before
+   * clicking and its polling after: what a person does not wait for).
+   */
+  async switchTab(text: string): Promise<{ tapMs: number | null; driverMs: number }> {
     const t0 = Date.now();
+    const before = await this.page.evaluate(() => (globalThis as any).__mpPreview.shell.timings.length as number);
+    // The tab already shown: a tap on it does nothing (as in WeChat).
+    const shown = await this.page.locator('#phone .wxp-tab.on', { hasText: text }).count();
     await this.page.locator('#phone .wxp-tab', { hasText: text }).click();
     await this.page.locator('#phone .wxp-tab.on', { hasText: text }).waitFor();
-    return Date.now() - t0;
+    const driverMs = Date.now() - t0;
+    if (shown) return { tapMs: null, driverMs };
+    const handle = await this.page.waitForFunction(
+      (n) => (globalThis as any).__mpPreview.shell.timings.slice(n).find((t: { tapMs?: number }) => t.tapMs !== undefined)?.tapMs as number | undefined,
+      before,
+    );
+    return { tapMs: Math.round((await handle.jsonValue()) as number), driverMs };
   }
 
   /** Pulls the top page down with the mouse, as a finger would, far enough to refresh. */

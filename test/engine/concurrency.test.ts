@@ -122,6 +122,17 @@ describe('the snapshot', () => {
     expect(await amount('new')).toBe(1);
   });
 
+  it('documents a batch add created after the snapshot are not in it, and the transaction cannot write them', async () => {
+    const tx = await h.db.startTransaction();
+    await doc(tx, 'aaa').get();
+    const { _ids: ids } = await h.db.collection('account').add({ data: [{ amount: 5 }, { amount: 6 }, { _id: 'ccc', amount: 7 }] });
+    expect(ids).toHaveLength(3);
+    // The snapshot predates them: the transaction reads none of them.
+    for (const id of ids) expect((await rejection(doc(tx, id).get())).errMsg).toMatch(/^document\.get:fail document with _id .* does not exist$/);
+    expect((await rejection(doc(tx, ids[0]).set({ data: { amount: 1 } }))).errMsg).toMatch(CONFLICT);
+    expect(await amount(ids[0])).toBe(5);
+  });
+
   it('a plain write to a document the open transaction wrote makes its commit fail with a conflict', async () => {
     // MongoDB would hold the plain write until the transaction ends; the engine lets it through and fails the
     // transaction instead (local/engine/README.md), so the product never relies on either order.

@@ -10,7 +10,8 @@ import { storagePath } from '../../shared/domain/storage-path.rules';
 
 const local = useLocalCloud({ seed: 'minimal' });
 
-const photoAt = (staffId: string, at: { lng: number; lat: number }) => ({ fileId: `cloud://local.bucket/${storagePath('visits', staffId, 'jpg', uid('p'))}`, takenAt: new Date().toISOString(), location: at, staffId });
+/** A photo uploaded into the caller's own folder of the local storage, stamped now at `at`. */
+const photoAt = (staffId: string, at: { lng: number; lat: number }) => ({ fileId: local.cloud.storage.upload(storagePath('visits', staffId, 'jpg', uid('p')), Buffer.from([0xff, 0xd8, 0xff, 0xd9])), takenAt: new Date().toISOString(), location: at, staffId });
 
 async function gridCentre(gridId: string): Promise<{ lng: number; lat: number }> {
   const unit = await local.call('org', { action: 'getUnit', unitId: gridId }, 'demo-hq');

@@ -56,8 +56,12 @@ function staff(id: string, openid: string, role: string, unitId: string, unitPat
   return { _id: id, name, role, unitId, unitPath, gridIds, extraUnitIds: [], mobile: sealPi(mobile, maskMobile), openid, bindCodeHash: null, bindCodeExpiresAt: null, status: 'active', createdAt: T0, updatedAt: T0 };
 }
 
+/** The storage of the bank last seeded, where `photo` uploads. */
+let storage: LocalCloudHandle['cloud']['storage'] | null = null;
+
 /** Writes the tiny bank. */
 export async function seedFixture(local: LocalCloudHandle): Promise<void> {
+  storage = local.cloud.storage;
   const db = local.cloud.database();
   const b = [U.bank];
   const br1 = [U.bank, U.br1];
@@ -107,9 +111,18 @@ export function uid(prefix = 'id'): string {
   return `${prefix}-${Date.now().toString(36)}-${seq.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
+/** A few bytes standing for a picture. */
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+
+/** Uploads a picture into `kind`/…/`staffId`/ of the seeded bank's storage and returns its file id. */
+export function uploadPhoto(staffId: string, kind: 'merchants' | 'visits' = 'merchants'): string {
+  const path = storagePath(kind, staffId, 'jpg', uid('p'));
+  return storage ? storage.upload(path, JPEG) : `cloud://local.bucket/${path}`;
+}
+
 /** A storefront photo stamped now at `at`, by `staffId`, uploaded by them into their own folder. */
-export function photo(staffId: string, at = IN.gr1) {
-  return { fileId: `cloud://local.bucket/${storagePath('merchants', staffId, 'jpg', uid('p'))}`, takenAt: new Date().toISOString(), location: at, staffId };
+export function photo(staffId: string, at = IN.gr1, kind: 'merchants' | 'visits' = 'merchants') {
+  return { fileId: uploadPhoto(staffId, kind), takenAt: new Date().toISOString(), location: at, staffId };
 }
 
 /** A valid ID number (GB 11643) for the tests. */

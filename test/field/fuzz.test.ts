@@ -66,7 +66,10 @@ const BASES: Record<string, () => Record<string, unknown>> = {
   'visit.get': () => ({ visitId }),
   'visit.listByMerchant': () => ({ merchantId, limit: 5 }),
   'visit.tasks': () => ({ scope: 'unit', unitId: U.gr1, status: 'open', limit: 5 }),
-  'visit.closeTask': () => ({ taskId, note: 'x' }),
+  'visit.closeTask': () => ({ taskId, reason: 'not-needed', note: 'x' }),
+  'visit.reassignTask': () => ({ taskId, assigneeId: S.member, note: 'x' }),
+  'visit.confirmTask': () => ({ taskId, accept: true, note: 'x' }),
+  'visit.subscribe': () => ({ accepted: ['task-due'] }),
 };
 
 /** Every path to a leaf (or a whole array/object) of a value. */

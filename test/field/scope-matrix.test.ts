@@ -28,10 +28,10 @@ async function merchantIn(grid: 'gr1' | 'gr3'): Promise<string> {
   return id;
 }
 
-async function taskIn(grid: 'gr1' | 'gr3', kind = 'marketing'): Promise<string> {
+async function taskIn(grid: 'gr1' | 'gr3', kind = 'marketing', extra: Record<string, unknown> = {}): Promise<string> {
   const id = uid('t');
   const path = grid === 'gr1' ? [U.bank, U.br1, U.g1, U.gr1] : [U.bank, U.br2, U.g2, U.gr3];
-  await db().collection('tasks').add({ data: { _id: id, kind, merchantId: await merchantIn(grid), gridId: U[grid], unitPath: path, assigneeId: null, dueDay: '2025-07-10', status: 'open', openedBy: { reason: 'test' }, createdAt: T } });
+  await db().collection('tasks').add({ data: { _id: id, kind, merchantId: await merchantIn(grid), gridId: U[grid], unitPath: path, assigneeId: null, dueDay: '2025-07-10', status: 'open', openedBy: { reason: 'test' }, createdAt: T, ...extra } });
   return id;
 }
 
@@ -99,6 +99,8 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'visit.listByMerchant': async (s) => ({ merchantId: await merchantIn(g(s)) }),
   'visit.tasks': async (s) => ({ scope: 'unit', unitId: U[g(s)], status: 'open' }),
   'visit.closeTask': async (s) => ({ taskId: await taskIn(g(s)) }),
+  'visit.reassignTask': async (s) => ({ taskId: await taskIn(g(s)), assigneeId: s === 'in' ? S.member : S.marketing2 }),
+  'visit.confirmTask': async (s) => ({ taskId: await taskIn(g(s), 'abnormal-visit', { pendingVisitId: uid('v') }), accept: true }),
 };
 
 beforeAll(async () => {

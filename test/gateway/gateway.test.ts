@@ -270,5 +270,8 @@ describe('gateway settings from the environment', () => {
     expect(() => optionsFromEnv({ SEED: 'all' })).toThrow(/^SEED/);
     expect(() => optionsFromEnv({ FUNCTIONS_FROM: 'x' })).toThrow(/^FUNCTIONS_FROM/);
     expect(() => optionsFromEnv({ PUBLIC_URL: 'ftp://x' })).toThrow(/^PUBLIC_URL/);
+    expect(() => optionsFromEnv({ JOB_CHUNK_ITEMS: '0' })).toThrow(/^JOB_CHUNK_ITEMS/);
+    expect(() => optionsFromEnv({ JOB_CHUNK_ITEMS: '2.5' })).toThrow(/^JOB_CHUNK_ITEMS/);
+    expect(() => optionsFromEnv({ JOB_CHUNK_ITEMS: '3' })).not.toThrow();
   });
 });

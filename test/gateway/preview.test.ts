@@ -72,3 +72,20 @@ it('answers 404 for what is not a file of the preview, and never reads outside i
   expect(await rawGet('/preview/mp/app.json')).toBe(404);
   expect((await fetch(`${gateway.url}/preview/index.html`, { method: 'POST' })).status).toBe(404);
 });
+
+it('while the first start writes the demo bank, the home page says so and refreshes itself', async () => {
+  gateway.setBusy('seeding the demo bank');
+  try {
+    const html = await (await fetch(`${gateway.url}/`)).text();
+    expect(html).toContain('正在写入演示数据（seeding the demo bank）');
+    expect(html).toContain('<meta http-equiv="refresh" content="5">');
+    expect(html).toContain('/preview/?as=demo-member');
+    expect(html).not.toContain('SEED=none');
+  } finally {
+    gateway.setBusy(null);
+  }
+  const html = await (await fetch(`${gateway.url}/`)).text();
+  expect(html).not.toContain('正在写入演示数据');
+  const me = await local.call('user', { action: 'me' }, 'demo-member');
+  expect(html).toContain(me.data.name);
+});

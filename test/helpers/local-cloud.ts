@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalCloud, startLocalCloud, StartLocalCloudOptions } from '../../local/runtime';
+import { SEEDER } from '../../scripts/seed/seeder';
 
 /** The fixture functions and their collections (runtime, gateway and build tests). */
 export const FIXTURE_FUNCTIONS = resolve(__dirname, '..', 'fixtures', 'cloudfunctions');
@@ -38,7 +39,7 @@ export function useLocalCloud(options: Omit<StartLocalCloudOptions, 'dataDir'> =
   let dataDir = '';
   beforeAll(async () => {
     dataDir = makeDataDir();
-    cloud = await startLocalCloud({ functionsFrom: 'source', ...options, dataDir });
+    cloud = await startLocalCloud({ functionsFrom: 'source', seeder: SEEDER, ...options, dataDir });
   });
   afterAll(async () => {
     await cloud?.close();

@@ -42,12 +42,27 @@ export function createFakeWx() {
     toasts: [] as string[],
     modals: [] as { title?: string; content?: string }[],
     modalConfirm: true,
+    /** True while a tap handler runs (set by the harness's tap, synchronously only, as WeChat tracks it). */
+    userTap: false,
+    /** The user's answer per template id in the subscription panel (default: accept). */
+    subscribeAnswers: {} as Record<string, 'accept' | 'reject' | 'ban' | 'filter'>,
+    subscribeRequests: [] as string[][],
+    /** The item the user taps in the next action sheet (null: the user cancels). */
+    actionSheetIndex: 0 as number | null,
+    actionSheets: [] as string[][],
     navigations: [] as { kind: string; url: string }[],
     location: { latitude: 32.9396, longitude: 119.8426, accuracy: 15 } as { latitude: number; longitude: number; accuracy: number } | null,
     locationDenied: false,
     privacyNeeded: false,
     privacyAgreed: false,
     scanResult: '',
+    /** What a scanned mini program code carries besides `result`: its page path with the scene (empty: not one). */
+    scanPath: '',
+    /** The size wx.getImageInfo answers for the photos the camera takes (orientation applied). */
+    imageSize: { width: 3000, height: 4000 },
+    /** Each wx.previewImage call: the links and the one shown first. */
+    previews: [] as { urls: string[]; current: string }[],
+    canvases: [] as { width: number; height: number }[],
     /** The file the user picks from a chat in chooseMessageFile (none: the user cancels). */
     messageFile: null as { name: string; content: string } | null,
     canvasText: [] as string[],
@@ -156,6 +171,25 @@ export function createFakeWx() {
       fake.modals.push({ title: o.title, content: o.content });
       finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm });
     },
+    // Only from a tap (since base library 2.8.2), 1 to 5 templates; the answer maps each template id to
+    // accept/reject/ban/filter (https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html).
+    requestSubscribeMessage: (o: Cb & { tmplIds: string[] }) => {
+      if (!fake.userTap) return finish(o, false, { errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.', errCode: 20004 });
+      if (!Array.isArray(o.tmplIds) || o.tmplIds.length === 0) return finish(o, false, { errMsg: "requestSubscribeMessage:fail TmplIds can't be empty", errCode: 10001 });
+      if (o.tmplIds.length > 5) return finish(o, false, { errMsg: 'requestSubscribeMessage:fail Templates count out of max bounds', errCode: 20003 });
+      fake.subscribeRequests.push([...o.tmplIds]);
+      const res: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+      for (const id of o.tmplIds) res[id] = fake.subscribeAnswers[id] ?? 'accept';
+      setTimeout(() => finish(o, true, res), 0);
+    },
+    // At most 6 items (the documented limit); cancelling fails with `showActionSheet:fail cancel`.
+    showActionSheet: (o: Cb & { itemList: string[] }) => {
+      if (!Array.isArray(o.itemList) || o.itemList.length === 0 || o.itemList.length > 6) return finish(o, false, { errMsg: 'showActionSheet:fail parameter error: itemList should not be large than 6' });
+      fake.actionSheets.push([...o.itemList]);
+      const i = fake.actionSheetIndex;
+      if (i === null || i >= o.itemList.length) return finish(o, false, { errMsg: 'showActionSheet:fail cancel' });
+      finish(o, true, { tapIndex: i, errMsg: 'showActionSheet:ok' });
+    },
     navigateTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'navigateTo', url: o.url }), finish(o, true, {})),
     redirectTo: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'redirectTo', url: o.url }), finish(o, true, {})),
     reLaunch: (o: Cb & { url: string }) => (fake.navigations.push({ kind: 'reLaunch', url: o.url }), finish(o, true, {})),
@@ -188,9 +222,22 @@ export function createFakeWx() {
       fake.clipboard = o.data;
       finish(o, true, { errMsg: 'setClipboardData:ok' });
     },
-    createOffscreenCanvas: (o: { width: number; height: number }) => makeCanvas(o.width, o.height),
+    createOffscreenCanvas: (o: { width: number; height: number }) => (fake.canvases.push({ width: o.width, height: o.height }), makeCanvas(o.width, o.height)),
+    // Answers the picture's size with its EXIF orientation applied (a portrait photo is taller than wide).
+    getImageInfo: (o: Cb & { src: string }) =>
+      files.has(o.src) ? finish(o, true, { ...fake.imageSize, path: o.src, orientation: 'up', type: 'jpeg', errMsg: 'getImageInfo:ok' }) : finish(o, false, { errMsg: 'getImageInfo:fail file not found' }),
+    // Full-screen viewer: `urls` must be non-empty and `current` one of them (it defaults to the first).
+    previewImage: (o: Cb & { urls: string[]; current?: string }) => {
+      if (!Array.isArray(o.urls) || o.urls.length === 0) return finish(o, false, { errMsg: 'previewImage:fail parameter error: urls should be a non-empty array' });
+      fake.previews.push({ urls: o.urls, current: o.current ?? o.urls[0] });
+      finish(o, true, { errMsg: 'previewImage:ok' });
+    },
     canvasToTempFilePath: (o: Cb) => finish(o, true, { tempFilePath: tmp() }),
-    scanCode: (o: Cb) => (fake.scanResult ? finish(o, true, { result: fake.scanResult, scanType: 'QR_CODE' }) : finish(o, false, { errMsg: 'scanCode:fail cancel' })),
+    // A mini program code of this app answers its page path (with the scene) in `path`, as WeChat does.
+    scanCode: (o: Cb) =>
+      fake.scanResult || fake.scanPath
+        ? finish(o, true, { result: fake.scanResult, scanType: fake.scanPath ? 'WX_CODE' : 'QR_CODE', ...(fake.scanPath ? { path: fake.scanPath } : {}) })
+        : finish(o, false, { errMsg: 'scanCode:fail cancel' }),
     getPrivacySetting: (o: Cb) => finish(o, true, { needAuthorization: fake.privacyNeeded && !fake.privacyAgreed, privacyContractName: '《商户网格小程序隐私保护指引》' }),
     onNeedPrivacyAuthorization: (fn: typeof privacyHandler) => void (privacyHandler = fn),
     requirePrivacyAuthorize: (o: Cb) => {

@@ -129,6 +129,7 @@ export function task(over: Record<string, unknown> = {}) {
     id: 't-1', kind: 'check-followup', merchantId: 'm-1', merchantName: '张记面馆', gridId: 'g-cb1', assigneeId: 's-maintenance',
     check: 'speaker', dueDay: '2000-01-01', isOverdue: true, status: 'open', openedBy: { visitId: 'v-0', reason: 'check-failed:speaker' },
     closedByVisitId: null, createdAt: '1999-12-25T02:00:00.000Z', closedAt: null,
+    assigneeName: '孙维护', state: 'overdue', pendingVisitId: null, closeReason: null, closedBy: null, products: null,
     ...over,
   };
 }

@@ -178,7 +178,15 @@ export function find(page: Mounted, selector: string): any[] {
 export async function tap(page: Mounted, selector: string, index = 0): Promise<void> {
   const el = find(page, selector)[index];
   if (!el) throw new Error(`nothing matches ${selector}[${index}] in: ${page.text().slice(0, 300)}`);
-  el.dispatchEvent('tap');
+  // A user's tap: APIs that WeChat allows only from a tap (requestSubscribeMessage) work while its handler
+  // runs. The simulator runs the handler on a later tick: the tap lasts until that tick has passed.
+  current.fake.userTap = true;
+  try {
+    el.dispatchEvent('tap');
+    await new Promise((r) => setTimeout(r, 0));
+  } finally {
+    current.fake.userTap = false;
+  }
   await flush();
 }
 

@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { answerCalls, calls, flush, mount, resetApp, tap, type } from './harness';
+import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import { me, merchantOut, task } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;
@@ -131,5 +131,168 @@ describe('lifecycle lists', () => {
     await tap(page, '.tab', 1);
     expect(calls().at(-1)!.event).toEqual({ action: 'list', cls: 'lost' });
     expect(page.text()).toContain('该名单暂无商户');
+  });
+});
+
+describe('a visit opened from a task', () => {
+  function serveTask(t: Record<string, unknown>, answer: (ev: any) => unknown = (ev) => ({ visit: { id: ev.visitId, distanceM: 12, isFlagged: false }, openedTaskIds: [], closedTaskIds: [ev.taskId], pendingTaskIds: [], isReplay: false })) {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('maintenance');
+      if (fn === 'merchant' && ev.action === 'get') return merchantOut();
+      if (fn === 'visit' && ev.action === 'tasks') return { items: [task(t)], nextCursor: null };
+      if (fn === 'visit' && ev.action === 'submit') return answer(ev);
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+  }
+
+  test('an abnormal-merchant task starts a maintenance visit that carries the task and says it closed it', async () => {
+    serveTask({ id: 'abnormal-visit|m-1|2025-07-31', kind: 'abnormal-visit', check: null, dueDay: '2999-01-01', isOverdue: false, state: 'open' });
+    const page = mount('pages/visit/revisit/index', {}, { merchantId: 'm-1', taskId: 'abnormal-visit|m-1|2025-07-31' });
+    await flush();
+    expect(calls().find((c) => c.action === 'tasks')!.event).toEqual({ action: 'tasks', scope: 'mine', merchantId: 'm-1', status: 'open', limit: 50 });
+    expect(page.text()).toContain('任务：异动走访 · 2999-01-01 前完成');
+    expect(page.data.type).toBe('maintenance');
+    expect(page.text()).not.toContain('六个必查');
+    await tap(page, '.checkin .more');
+    await tap(page, '.btn');
+    await flush(10);
+    const sent = calls().find((c) => c.action === 'submit')!.event;
+    expect(sent).toMatchObject({ type: 'maintenance', taskId: 'abnormal-visit|m-1|2025-07-31', merchantId: 'm-1' });
+    expect(page.text()).toContain('已关闭 1 个任务');
+  });
+
+  test('a marketing task starts a marketing visit with its products ticked; signing is sent as the outcome', async () => {
+    serveTask({ id: 't-mk', kind: 'marketing', check: null, products: ['deposit', 'mobile-banking'], dueDay: '2999-01-01', isOverdue: false, state: 'open' });
+    const page = mount('pages/visit/revisit/index', {}, { merchantId: 'm-1', taskId: 't-mk' });
+    await flush();
+    expect(page.data.type).toBe('marketing');
+    await tap(page, '.checkin .more');
+    // 已签约 is the first outcome.
+    expect(page.text()).toContain('营销结果已签约');
+    await tap(page, '.outcome', 0);
+    await tap(page, '.btn');
+    await flush(10);
+    const sent = calls().find((c) => c.action === 'submit')!.event;
+    expect(sent).toMatchObject({ type: 'marketing', outcome: 'signed', taskId: 't-mk' });
+    expect([...sent.productsPitched].sort()).toEqual(['deposit', 'mobile-banking']);
+  });
+
+  test('a follow-up opens the revisit; a flagged visit says the task waits for the leader', async () => {
+    serveTask({}, (ev) => ({ visit: { id: ev.visitId, distanceM: 943, isFlagged: true }, openedTaskIds: [], closedTaskIds: [], pendingTaskIds: [ev.taskId], isReplay: false }));
+    h.fake.location = { latitude: 32.9396, longitude: 119.8426 + 0.0101, accuracy: 10 };
+    const page = mount('pages/visit/revisit/index', {}, { merchantId: 'm-1', taskId: 't-1' });
+    await flush();
+    expect(page.text()).toContain('任务：必查整改：喇叭');
+    expect(page.data.type).toBe('revisit');
+    expect(page.data.task.check).toBe('speaker');
+    await tap(page, '.checkin .more');
+    for (let i = 0; i < 6; i++) await tap(page, '.res', i * 3);
+    await tap(page, '.btn');
+    await flush(10);
+    expect(calls().find((c) => c.action === 'submit')!.event).toMatchObject({ type: 'revisit', taskId: 't-1' });
+    expect(page.text()).toContain('距商户 943 米，已标记为异常走访');
+    expect(page.text()).toContain('1 个任务待网格长确认后关闭');
+  });
+});
+
+describe('team board', () => {
+  function serveBoard(role = 'leader') {
+    const rows = [
+      task({ id: 't-1', state: 'overdue' }),
+      task({ id: 't-2', kind: 'win-back', check: null, merchantName: '老王烟酒', dueDay: '2999-01-01', isOverdue: false, state: 'pending', pendingVisitId: 'v-far', assigneeId: 's-member', assigneeName: '赵网格', openedBy: { reason: 'idle-90', detail: '96 天无交易' } }),
+    ];
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me(role);
+      if (fn === 'org' && ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北1号网格', kind: 'grid' }, { id: 'g-cb2', name: '城北2号网格', kind: 'grid' }] };
+      if (fn === 'org' && ev.action === 'listStaff') return { items: [{ id: 's-member', name: '赵网格', role: 'member' }, { id: 's-maintenance', name: '孙维护', role: 'maintenance' }], nextCursor: null };
+      if (ev.action === 'tasks') return { items: ev.cursor ? [task({ id: 't-3', merchantName: '第二页商户', state: 'open' })] : rows, nextCursor: ev.cursor ? null : 'c1' };
+      if (ev.action === 'closeTask') return task({ id: ev.taskId, status: 'done', state: 'done', closeReason: ev.reason, closedAt: '2025-08-01T02:00:00.000Z' });
+      const row = rows.find((r) => r.id === ev.taskId);
+      if (ev.action === 'reassignTask') return { ...row, assigneeId: ev.assigneeId, assigneeName: '赵网格' };
+      if (ev.action === 'confirmTask') return { ...row, status: ev.accept ? 'done' : 'open', state: ev.accept ? 'done' : 'open', pendingVisitId: null };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+  }
+
+  test('filters by kind, overdue, grid and assignee, and pages on', async () => {
+    serveBoard();
+    const page = mount('pages/visit/board/index');
+    await flush();
+    expect(calls().find((c) => c.action === 'tasks')!.event).toEqual({ action: 'tasks', scope: 'unit', status: 'open' });
+    expect(page.text()).toContain('老王烟酒');
+    expect(page.text()).toContain('赵网格');
+    expect(page.text()).toContain('待确认');
+    expect(page.text()).toContain('已逾期');
+    await tap(page, '.kind', 3);
+    expect(calls().at(-1)!.event).toMatchObject({ kind: 'win-back' });
+    await tap(page, '.overdue');
+    expect(calls().at(-1)!.event).toMatchObject({ kind: 'win-back', overdue: true });
+    await fire(page, '.grid-pick', 'change', { value: 1 });
+    await flush();
+    expect(calls().find((c) => c.action === 'listStaff')!.event).toMatchObject({ unitId: 'g-cb1', status: 'active' });
+    expect(calls().at(-1)!.event).toMatchObject({ unitId: 'g-cb1', kind: 'win-back', overdue: true });
+    await fire(page, '.staff-pick', 'change', { value: 1 });
+    await flush();
+    expect(calls().at(-1)!.event).toEqual({ action: 'tasks', scope: 'unit', status: 'open', unitId: 'g-cb1', kind: 'win-back', assigneeId: 's-member', overdue: true });
+    await tap(page, '.more');
+    await flush();
+    expect(calls().at(-1)!.event.cursor).toBe('c1');
+    expect(page.text()).toContain('第二页商户');
+  });
+
+  test('a leader closes with a reason, reassigns and confirms a flagged visit', async () => {
+    serveBoard();
+    const page = mount('pages/visit/board/index');
+    await flush();
+    h.fake.actionSheetIndex = 1;
+    await tap(page, '.close', 0);
+    await flush();
+    expect(h.fake.actionSheets.at(-1)).toContain('商户已停业或迁走');
+    expect(calls().at(-1)!.event).toEqual({ action: 'closeTask', taskId: 't-1', reason: 'merchant-closed' });
+    expect(page.text()).toContain('已完成');
+    h.fake.actionSheetIndex = 0;
+    await tap(page, '.reassign', 0);
+    await flush();
+    expect(calls().at(-1)!.event).toEqual({ action: 'reassignTask', taskId: 't-2', assigneeId: 's-member' });
+    await tap(page, '.confirm', 0);
+    await flush();
+    expect(h.fake.modals.at(-1)!.content).toContain('超出商户范围');
+    expect(calls().at(-1)!.event).toEqual({ action: 'confirmTask', taskId: 't-2', accept: true });
+    expect(page.text()).not.toContain('待确认');
+  });
+
+  test('a member sees the board of its grids without the leader actions', async () => {
+    serveBoard('member');
+    const page = mount('pages/visit/board/index');
+    await flush();
+    expect(page.text()).toContain('老王烟酒');
+    expect(find(page, '.close')).toHaveLength(0);
+    expect(find(page, '.reassign')).toHaveLength(0);
+  });
+});
+
+describe('reminders', () => {
+  test('开启提醒 asks WeChat from the tap and tells the server the accepted templates', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('leader');
+      if (ev.action === 'tasks') return { items: [task()], nextCursor: null };
+      if (ev.action === 'subscribe') return { accepted: ev.accepted };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    h.fake.subscribeAnswers = { 'local-task-overdue': 'reject' };
+    const page = mount('pages/visit/tasks/index');
+    await flush();
+    await tap(page, '.remind');
+    await flush();
+    expect(h.fake.subscribeRequests).toEqual([['local-task-assigned', 'local-task-due', 'local-task-overdue', 'local-daily-digest']]);
+    expect(calls().at(-1)!.event).toEqual({ action: 'subscribe', accepted: ['task-assigned', 'task-due', 'daily-digest'] });
+    expect(page.text()).toContain('已开启 3 项提醒');
+  });
+
+  test('WeChat refuses the panel outside a tap, as documented', async () => {
+    const err = await new Promise<any>((resolve) => h.wx.requestSubscribeMessage({ tmplIds: ['local-task-due'], success: resolve, fail: resolve }));
+    expect(err).toMatchObject({ errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });
+    const sent = calls().filter((c) => c.action === 'subscribe');
+    expect(sent).toHaveLength(0);
   });
 });

@@ -134,6 +134,19 @@ describe('workbench', () => {
     expect(h.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/visit/revisit/index?merchantId=m-1&taskId=t-1' });
   });
 
+  test('shown again (back from a revisit), it asks for the tasks again and lists the new one', async () => {
+    let tasks = [task()];
+    answerCalls((fn, ev) => (ev.action === 'me' ? me('member') : { items: tasks, nextCursor: null }));
+    const page = mount('pages/workbench/index');
+    await flush();
+    expect(page.text()).toContain('张记面馆');
+    tasks = [task(), task({ id: 't-2', merchantId: 'm-2', merchantName: '李家超市' })];
+    page.instance.onShow();
+    await flush();
+    expect(page.text()).toContain('张记面馆');
+    expect(page.text()).toContain('李家超市');
+  });
+
   test('scan: a merchant code opens the merchant, anything else is explained', async () => {
     answerCalls((fn, ev) => (ev.action === 'me' ? me('member') : { items: [], nextCursor: null }));
     const page = mount('pages/workbench/index');

@@ -8,6 +8,10 @@ beforeEach(() => {
 });
 
 describe('merchant detail', () => {
+  let tasksRefused = false;
+  afterEach(() => {
+    tasksRefused = false;
+  });
   function serve(role = 'member', over: Record<string, unknown> = {}) {
     answerCalls((fn, ev) => {
       if (ev.action === 'me') return me(role);
@@ -15,7 +19,12 @@ describe('merchant detail', () => {
       if (fn === 'merchant' && ev.action === 'revealPi') return { id: 'm-1', operator: { name: '张三', mobile: '13912345678', idNumber: '32128119800101001X' } };
       if (ev.action === 'listByMerchant') return { items: [{ id: 'v-1', merchantId: 'm-1', staffId: 's', type: 'revisit', at: '2025-07-30T02:00:00.000Z', day: '2025-07-30', location: null, distanceM: 260, isFlagged: true, gridId: 'g-cb1', checks: [{ item: 'speaker', result: 'fail' }], outcome: null, note: null, photos: [], productsPitched: null, createdAt: null }], nextCursor: null };
       if (fn === 'lifecycle' && ev.action === 'history') return { items: [{ from: 'to-win', to: 'qualified', reason: 'minimum-met', detail: '2025-07 交易 42 笔，达标', day: '2025-07-01' }, { from: null, to: 'to-win', reason: 'no-acquiring', detail: null, day: '2025-03-02' }] };
-      if (ev.action === 'tasks') return { items: [{ id: 't-1', kind: 'check-followup', merchantId: 'm-1', check: 'speaker', dueDay: '2025-08-06', status: 'open' }, { id: 't-2', kind: 'win-back', merchantId: 'm-9', dueDay: '2025-08-06', status: 'open' }], nextCursor: null };
+      if (ev.action === 'tasks') {
+        if (tasksRefused) throw { code: 'FORBIDDEN', message: '当前角色只能查看本人任务' };
+        // As the function answers: a merchantId narrows the list to that merchant's tasks.
+        const items = [{ id: 't-1', kind: 'check-followup', merchantId: 'm-1', check: 'speaker', dueDay: '2025-08-06', status: 'open' }, { id: 't-2', kind: 'win-back', merchantId: 'm-9', dueDay: '2025-08-06', status: 'open' }];
+        return { items: items.filter((t) => !ev.merchantId || t.merchantId === ev.merchantId), nextCursor: null };
+      }
       if (ev.action === 'startMarketing') return { task: { id: ev.taskId, products: ev.products, dueDay: '2025-08-14' } };
       throw { code: 'NOT_FOUND', message: 'x' };
     });
@@ -43,6 +52,24 @@ describe('merchant detail', () => {
     await tap(page, '.tab', 4);
     expect(page.text()).toContain('必查整改');
     expect(page.text()).not.toContain('流失挽回');
+    // The merchant's own tasks, whatever the caller's role, not a page of its grid's.
+    expect(calls().find((c) => c.action === 'tasks')!.event).toEqual({ action: 'tasks', scope: 'mine', merchantId: 'm-1', status: 'open', limit: 50 });
+    await tap(page, '.task-row');
+    expect(h.fake.navigations.at(-1)!.url).toBe('/pages/visit/revisit/index?merchantId=m-1&taskId=t-1');
+  });
+
+  test('a maintenance assistant sees the merchant tasks; a refused list says so instead of looking empty', async () => {
+    serve('maintenance');
+    const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    await tap(page, '.tab', 4);
+    expect(page.text()).toContain('必查整改');
+    tasksRefused = true;
+    const again = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    await tap(again, '.tab', 4);
+    expect(again.text()).toContain('当前角色只能查看本人任务');
+    expect(again.text()).not.toContain('没有未完成任务');
   });
 
   test('an entitled user reveals the full operator data through the audited action; a marketing assistant is not offered it', async () => {

@@ -121,11 +121,66 @@ describe('a call past its timeout', () => {
     expect(await noteExists('t2-tx')).toBe(false);
   });
 
+  it('loses the uploads and deletes it makes after the deadline, as its database writes', async () => {
+    await expect(cloud.call('boom', { action: 'lateFiles', id: 't4', delayMs: 400 })).rejects.toMatchObject({ errCode: -504003 });
+    await untilReached('t4-files');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reached.has('t4-files-after')).toBe(false);
+    // The upload made in time stays, undeleted; the one made after the deadline never landed.
+    expect(cloud.storage.exists(cloud.storage.fileIdOf('late/t4-early.txt'))).toBe(true);
+    expect(cloud.storage.exists(cloud.storage.fileIdOf('late/t4-late.txt'))).toBe(false);
+  });
+
   it('ends the database access of a call once it has answered, too (the instance is frozen)', async () => {
     expect(await cloud.call('boom', { action: 'detach', id: 't3' })).toEqual({ ok: true, data: null });
     await untilReached('t3-detached');
     await new Promise((r) => setTimeout(r, 50));
     expect(await noteExists('t3-detached')).toBe(false);
+  });
+});
+
+describe('a call past its memory (docs.cloudbase.net/error-code/FUNCTIONS_MEMORY_LIMIT_EXCEEDED)', () => {
+  let dataDir: string;
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    dataDir = makeDataDir();
+    // boom at CloudBase's smallest memory, 128 MB, from a deploy configuration of its own.
+    const cloudbasercFile = join(dataDir, 'cloudbaserc.json');
+    writeFileSync(cloudbasercFile, JSON.stringify({ functions: [{ name: 'boom', memorySize: 128 }] }));
+    cloud = await startLocalCloud({ ...options, dataDir: join(dataDir, 'data'), cloudbasercFile });
+  });
+  afterAll(async () => {
+    await cloud.close();
+    removeDataDir(dataDir);
+  });
+
+  const noteExists = async (id: string) => (await cloud.call('notes', { action: 'get', id })).ok as boolean;
+
+  it('fails a call holding more than its memory with -504002 FUNCTIONS_MEMORY_LIMIT_EXCEEDED, and loses what it writes afterwards', async () => {
+    expect(cloud.limitsOf('boom').memoryMb).toBe(128);
+    const err = await cloud.call('boom', { action: 'hog', id: 'm1', mb: 200 }).catch((e) => e);
+    expect(err).toBeInstanceOf(FunctionCallError);
+    expect(err).toMatchObject({ errCode: -504002 });
+    expect(err.errMsg).toMatch(/^FUNCTIONS_MEMORY_LIMIT_EXCEEDED: .*128 MB/);
+    await untilReached('m1-held');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await noteExists('m1-after')).toBe(false);
+  });
+
+  it('sees memory kept past the answer, taken between two readings', async () => {
+    try {
+      await expect(cloud.call('boom', { action: 'keep', mb: 200 })).rejects.toMatchObject({ errCode: -504002 });
+    } finally {
+      await cloud.call('boom', { action: 'release' });
+    }
+  });
+
+  it('lets a call within its memory answer, garbage it no longer holds included', async () => {
+    expect(await cloud.call('boom', { action: 'hog', id: 'm2', mb: 32 })).toEqual({ ok: true, data: { mb: 32 } });
+    expect(await noteExists('m2-after')).toBe(true);
+    // 400 MB made and dropped in 1 MB pieces: only what is held counts.
+    expect(await cloud.call('boom', { action: 'churn', mb: 400 })).toEqual({ ok: true, data: { last: 399 % 256 } });
+    expect(await cloud.call('boom', { action: 'huge', bytes: 1000 })).toMatchObject({ ok: true });
   });
 });
 

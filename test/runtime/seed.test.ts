@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalCloud } from '../../local/runtime';
+import { SEEDER } from '../../scripts/seed/seeder';
 import { makeDataDir, removeDataDir } from '../helpers/local-cloud';
 
 const ROLES = ['hq', 'branch', 'leader', 'member', 'marketing', 'maintenance'];
@@ -12,7 +13,7 @@ afterEach(() => removeDataDir(dataDir));
 
 describe('seeding on first start', () => {
   it('seeds an empty store once, records it, and leaves a seeded store alone', async () => {
-    const first = await startLocalCloud({ dataDir, seed: 'minimal' });
+    const first = await startLocalCloud({ dataDir, seed: 'minimal', seeder: SEEDER });
     try {
       expect(first.seeded?.accounts.map((a) => a.role).sort()).toEqual([...ROLES].sort());
       const staff = (await first.database().collection('staff').count()).total;
@@ -22,7 +23,7 @@ describe('seeding on first start', () => {
     } finally {
       await first.close();
     }
-    const second = await startLocalCloud({ dataDir, seed: 'minimal' });
+    const second = await startLocalCloud({ dataDir, seed: 'minimal', seeder: SEEDER });
     try {
       expect(second.seeded).toBeNull();
       expect(await second.seedIfEmpty('minimal', { inWorker: true })).toBeNull();
@@ -32,17 +33,27 @@ describe('seeding on first start', () => {
   });
 
   it('refuses a store whose first seed did not complete', async () => {
-    const cloud = await startLocalCloud({ dataDir, seed: 'minimal' });
+    const cloud = await startLocalCloud({ dataDir, seed: 'minimal', seeder: SEEDER });
     await cloud.close();
     rmSync(join(dataDir, 'seed.json'));
-    await expect(startLocalCloud({ dataDir, seed: 'minimal' })).rejects.toThrow(/no record of a completed seed/);
+    await expect(startLocalCloud({ dataDir, seed: 'minimal', seeder: SEEDER })).rejects.toThrow(/no record of a completed seed/);
     // The failed start released the process's one local cloud.
-    const again = await startLocalCloud({ dataDir });
+    const again = await startLocalCloud({ dataDir, seeder: SEEDER });
     await again.close();
   });
 
+  it('seeds only with the seeder its caller passes (the emulator has none of its own)', async () => {
+    await expect(startLocalCloud({ dataDir, seed: 'minimal' })).rejects.toThrow(/seeding needs a seeder/);
+    const bare = await startLocalCloud({ dataDir });
+    try {
+      await expect(bare.seedIfEmpty('minimal', { inWorker: true })).rejects.toThrow(/seeding needs a seeder/);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('seeds in a worker thread while this thread keeps answering, and the data is visible here', async () => {
-    const cloud = await startLocalCloud({ dataDir });
+    const cloud = await startLocalCloud({ dataDir, seeder: SEEDER });
     try {
       const progress: string[] = [];
       let ticks = 0;

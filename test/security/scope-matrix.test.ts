@@ -66,14 +66,19 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'import.discard': async () => ({ jobId: uid('imp') }),
   'lifecycle.job': async () => ({ jobId: uid('job') }),
   'merchant.photoUrls': async (s) => ({ id: await merchantIn(s) }),
+  'merchant.qrCode': async (s) => ({ id: await merchantIn(s) }),
+  // A scanned code names the merchant by its id: outside scope the refusal says so and names nothing.
+  'merchant.resolveScene': async (s) => ({ scene: await merchantIn(s) }),
   // An unknown visit: either side answers NOT_FOUND, never another's photos (storage.test covers a real one).
   'visit.photoUrls': async () => ({ visitId: uid('v') }),
   'report.export': async (s) => ({ jobId: uid('job'), unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }),
   'report.get': async (s) => ({ jobId: await reportJobOf(s) }),
+  // The caller's own reminder subscriptions (each role may subscribe).
+  'visit.subscribe': async () => ({ accepted: ['task-due'] }),
 };
 
 /** Actions on the caller's own record or the whole bank: no outside target, so only the role decides. */
-const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'stats.reconcile', 'stats.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
+const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'visit.subscribe', 'stats.reconcile', 'stats.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
 
 beforeAll(async () => {
   await seedFixture(local);

@@ -2,7 +2,7 @@ import { goMarketInput, startMarketingInput } from '../../../shared/contracts/li
 import { OTHER_BANK_LABELS, PRODUCTS, PRODUCT_LABELS, type ProductHolding, productGaps } from '../../../shared/domain/product.rules';
 import { addDays, chinaDay } from '../../../shared/domain/period.rules';
 import { assertInScope, defineAction, fieldError, getDoc, inTransaction, iso, notFound } from '../../../server';
-import { loadLifecycleSettings } from '../lifecycle.service';
+import { loadLifecycleSettings } from '../../../server/jobs/reclassify';
 
 /** The product matrix of a merchant (ours and other banks') with the gaps 去营销 works on. */
 function matrixOf(products: ProductHolding[]) {

@@ -2,7 +2,7 @@ import { type SettingsView, assessedIndicatorsSchema, getSettingsInput, updateSe
 import { DEFAULT_ASSESSED_INDICATORS } from '../../../shared/domain/metrics.rules';
 import { applySettingsPatch } from '../../../shared/domain/settings.rules';
 import { AppError, auditLog, defineAction, getDoc } from '../../../server';
-import { loadLifecycleSettings } from '../lifecycle.service';
+import { loadLifecycleSettings } from '../../../server/jobs/reclassify';
 
 /** `getSettings`: the effective head-office thresholds and the assessed indicators. */
 export const getSettings = defineAction({

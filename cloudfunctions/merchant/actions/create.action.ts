@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { type SaveMerchantOutput, createMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { type ActionContext, AppError, assertInScope, defineAction, getDoc, inTransaction, onMerchantWritten, writeOnce } from '../../../server';
-import { assertOwnUploads } from '../../../server/jobs/files';
+import { assertGivenFiles } from '../../../server/jobs/files';
+import { filingStampWindow } from '../../../shared/domain/photo.rules';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
 import {
@@ -15,6 +16,7 @@ import {
   recordMerchantChange,
   sealOperator,
   toGeoPoint,
+  photoFiles,
   toStoredPhotos,
   withCompleteness,
 } from '../merchant.service';
@@ -46,8 +48,9 @@ export const create = defineAction({
  */
 async function file(input: z.output<typeof createMerchantInput>, ctx: ActionContext): Promise<SaveMerchantOutput> {
   const grid = await placeInGrid(ctx, input.gridId, input.location);
-  // Links to a file's photos go to whoever may read the file: only the caller's own uploads may join it.
-  assertOwnUploads((input.photos ?? []).map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId })), ctx.caller.staffId, PHOTO_KINDS);
+  // Links to a file's photos go to whoever may read the file: only the caller's own uploads may join it,
+  // each stamped by the caller, lately, near where the file is filed, and present in storage.
+  await assertGivenFiles(photoFiles(input.photos), filingStampWindow(ctx.caller.staffId, ctx.now, input.location ?? null), PHOTO_KINDS);
   await checkMarketAndGroup(ctx, grid, input.marketId, input.wechatGroupId);
   const hash = mobileHash(input.operator?.mobile);
   // A mobile looked up for an answer the caller sees (not forced past duplicates) is a personal-data probe.

@@ -1,11 +1,7 @@
 import { listMerchantsInput } from '../../../shared/contracts/merchant.contract';
 import { decodeCursor, defineAction, encodeCursor } from '../../../server';
 import { type MerchantDoc, merchantRow } from '../merchant.service';
-
-/** Escapes text for a literal match inside a regular expression. */
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { searchMerchants } from '../search';
 
 /** Newest change first, then `_id` descending: the list order and the cursor's key. */
 function byRecency(a: MerchantDoc, b: MerchantDoc): number {
@@ -35,9 +31,10 @@ export const list = defineAction({
     const held = (p: string) => (p === 'acquiring' ? { 'acquiring.status': 'active' } : { products: _.elemMatch({ product: p, bank: 'ours', status: 'active' }) });
     if (input.productHeld) conds.push(held(input.productHeld));
     if (input.productMissing) conds.push(_.nor([held(input.productMissing)]));
+    // A search reads its own indexes, in its own order, with its own cursor (search.ts).
     if (input.q) {
-      const re = db.RegExp({ regexp: escapeRegExp(input.q), options: 'i' });
-      conds.push(_.or([{ name: re }, { 'address.text': re }]));
+      const found = await searchMerchants(ctx, input, conds, limit);
+      return { items: found.rows.map(merchantRow), nextCursor: found.nextCursor };
     }
     const cursor = input.cursor ? decodeCursor(input.cursor) : null;
     const merchants = db.collection('merchants');

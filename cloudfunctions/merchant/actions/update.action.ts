@@ -8,6 +8,7 @@ import {
   loadMerchantInScope,
   merchantView,
   mobileHash,
+  photoFiles,
   pointOut,
   recordMerchantChange,
   sealOperator,
@@ -16,7 +17,8 @@ import {
   withCompleteness,
   withoutId,
 } from '../merchant.service';
-import { assertOwnUploads } from '../../../server/jobs/files';
+import { assertGivenFiles } from '../../../server/jobs/files';
+import { filingStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
 
 /**
@@ -28,9 +30,11 @@ export const update = defineAction({
   schema: updateMerchantInput,
   async handler(input, ctx) {
     const current = await loadMerchantInScope(ctx, input.id);
-    // Photos the file already holds may stay; each new one must be the caller's own upload.
+    // Photos the file already holds may stay; each new one must be the caller's own upload, stamped by
+    // them lately near the file's place, and present in storage.
     const held = new Set((current.photos ?? []).map((p) => p.fileId));
-    assertOwnUploads((input.photos ?? []).map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId })), ctx.caller.staffId, PHOTO_KINDS, held);
+    const place = input.location ?? pointOut(current.location);
+    await assertGivenFiles(photoFiles(input.photos), filingStampWindow(ctx.caller.staffId, ctx.now, place), PHOTO_KINDS, held);
     await checkMarketAndGroup(ctx, { _id: current.gridId, unitPath: current.unitPath }, input.marketId, input.wechatGroupId);
     const identityChanged = input.name !== undefined || input.location !== undefined || input.operator?.mobile !== undefined || input.licenceCode !== undefined;
     let review: unknown;

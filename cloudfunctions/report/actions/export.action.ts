@@ -2,7 +2,7 @@ import { exportReportInput, getReportInput } from '../../../shared/contracts/rep
 import { assertInScope, auditLog, defineAction, fieldError, getDoc, notFound } from '../../../server';
 import type { ReportParams, ReportState } from '../../../server/jobs/report';
 import { type JobDoc, createJob, getJob, retryJob, runJob } from '../../../server/jobs/runner';
-import { bankUnit } from '../../stats/stats.service';
+import { bankUnit } from '../../../server/org';
 import { JOB_KINDS, POLL_BUDGET_MS, START_BUDGET_MS, reportView } from '../report.jobs';
 
 type ReportJob = JobDoc<ReportParams, ReportState>;

@@ -1,10 +1,13 @@
 import { closeTaskInput } from '../../../shared/contracts/visit.contract';
-import { AppError, assertInScope, defineAction, getDoc, inTransaction, notFound } from '../../../server';
-import { type TaskDoc, merchantNames, taskView } from '../visit.service';
+import { manualCloseProblem } from '../../../shared/domain/task.rules';
+import { AppError, assertInScope, auditLog, defineAction, fieldError, getDoc, inTransaction, notFound } from '../../../server';
+import { chinaDay } from '../../../shared/domain/period.rules';
+import { type TaskDoc, dropFollowUp, taskViews } from '../visit.service';
 
 /**
- * `closeTask`: closes a task by hand where the rules allow it: a six-check follow-up closes only with a
- * later visit where that check passes (docs/domain.md §5); other tasks close by their assignee or a manager.
+ * `closeTask`: closes a task by hand where the rules allow it (shared/domain/task.rules.ts), with a reason:
+ * a six-check follow-up only by a leader or above (otherwise a later passing revisit closes it); another
+ * task by its assignee (a reason optional) or a leader or above (a reason required). Audited.
  */
 export const closeTask = defineAction({
   schema: closeTaskInput,
@@ -12,18 +15,20 @@ export const closeTask = defineAction({
     const task = await getDoc<TaskDoc>(ctx.db, 'tasks', input.taskId);
     if (!task) throw notFound('任务', 'TASK.NOT_FOUND');
     assertInScope(ctx.caller, task.unitPath);
-    if (task.kind === 'check-followup') throw new AppError('CONFLICT', '六个必查整改任务需在回访检查通过后自动关闭', { reason: 'TASK.CLOSE_BY_VISIT' });
-    const isManager = ctx.caller.role === 'hq' || ctx.caller.role === 'branch' || ctx.caller.role === 'leader';
-    if (task.assigneeId !== ctx.caller.staffId && !isManager) throw new AppError('FORBIDDEN', '只能关闭分配给自己的任务', { reason: 'TASK.NOT_ASSIGNEE' });
+    const problem = manualCloseProblem(task, ctx.caller, input.reason);
+    if (problem === 'TASK.CLOSE_BY_VISIT') throw new AppError('CONFLICT', '六个必查整改任务需在回访检查通过后自动关闭，或由网格长注明原因关闭', { reason: problem });
+    if (problem === 'TASK.NOT_ASSIGNEE') throw new AppError('FORBIDDEN', '只能关闭分配给自己的任务', { reason: problem });
+    if (problem) throw fieldError('reason', '请选择关闭原因', problem);
     const closed = await inTransaction(ctx.db, async (tx) => {
       const cur = await getDoc<TaskDoc>(tx, 'tasks', task._id);
       if (!cur) throw notFound('任务', 'TASK.NOT_FOUND');
       if (cur.status !== 'open') throw new AppError('CONFLICT', '任务已关闭', { reason: 'TASK.CLOSED' });
-      const patch = { status: 'done' as const, closedAt: ctx.now, closedBy: ctx.caller.staffId, ...(input.note ? { note: input.note } : {}) };
+      const patch = { status: 'done' as const, closedAt: ctx.now, closedBy: ctx.caller.staffId, closeReason: input.reason ?? null, pendingVisitId: null, ...(input.note ? { note: input.note } : {}) };
       await tx.collection('tasks').doc(cur._id).update({ data: patch });
+      if (cur.kind === 'check-followup') await dropFollowUp(tx, cur);
+      await auditLog(tx, ctx.caller, 'task-close', { collection: 'tasks', id: cur._id }, { reason: input.reason, kind: cur.kind }, ctx.now);
       return { ...cur, ...patch };
     });
-    const names = await merchantNames(ctx.db, [closed.merchantId]);
-    return taskView(closed, names.get(closed.merchantId) ?? null);
+    return (await taskViews(ctx.db, [closed], chinaDay(ctx.now)))[0];
   },
 });

@@ -3,12 +3,14 @@ import { type SubmitVisitOutput, submitVisitInput } from '../../../shared/contra
 import { type CheckItem, type CheckOutcome, tasksClosedBy, tasksToOpen } from '../../../shared/domain/check.rules';
 import { distanceMeters } from '../../../shared/domain/geo.rules';
 import { toLngLat } from '../../../shared/domain/merchant-file.rules';
+import { kindsSettledBy, visitEffectOn } from '../../../shared/domain/task.rules';
 import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
-import { type ActionContext, AppError, type StaffDoc, assertInScope, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted, writeOnce } from '../../../server';
+import { type ActionContext, AppError, type StaffDoc, type Tx, assertInScope, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted, writeOnce } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
-import { assertOwnUploads } from '../../../server/jobs/files';
+import { assertGivenFiles } from '../../../server/jobs/files';
+import { visitStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
-import { type MerchantDoc, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
+import { type MerchantDoc, photoFiles, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
 import { type TaskDoc, type VisitDoc, visitView } from '../visit.service';
 
 /** A queued offline visit may arrive days later, but not from the future (clock skew allowed). */
@@ -19,8 +21,11 @@ const MAX_SKEW_MS = 5 * 60000;
  * `submit`: records a visit (走访). Idempotent on the client-made visit id: a retry, even racing the first
  * call, gets the first result and nothing is stored twice. The GPS distance from the merchant is recorded
  * and a visit beyond the radius is flagged but accepted. On a revisit, each failed check opens a follow-up
- * task for the grid's maintenance assistant (one per merchant and check) and each passed check closes the
- * open one. Every write of a submit happens in one transaction.
+ * task for the grid's maintenance assistant (one per merchant and check). The visit settles the merchant's
+ * open tasks its type and outcome close (shared/domain/task.rules.ts): a passed check its follow-up, a
+ * maintenance visit or revisit an abnormal-merchant task, a signed marketing visit a marketing or win-back
+ * task; a flagged visit leaves them open, waiting for the leader's confirmation. Every write of a submit
+ * happens in one transaction.
  */
 export const submit = defineAction({
   schema: submitVisitInput,
@@ -55,6 +60,19 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       .limit(100)
       .get()
       .then((res) => res.data as TaskDoc[]));
+  // The merchant's open tasks of the kinds this visit may settle (none for most visits: no read).
+  const settles = kindsSettledBy(input.type, input.outcome);
+  const settleable = async (tx: Tx, merchantId: string): Promise<TaskDoc[]> => {
+    if (!settles.length) return [];
+    const res = await ctx.db.collection('tasks').where({ merchantId, status: 'open', kind: ctx.db.command.in(settles) }).limit(100).get();
+    // Read again inside the transaction: a task settled meanwhile is left as it is.
+    const now: TaskDoc[] = [];
+    for (const t of res.data as TaskDoc[]) {
+      const cur = await getDoc<TaskDoc>(tx, 'tasks', t._id);
+      if (cur?.status === 'open') now.push(cur);
+    }
+    return now;
+  };
   let assistant: Promise<StaffDoc | undefined> | null = null;
   const assistantOf = (gridId: string) =>
     (assistant ??= ctx.db
@@ -65,20 +83,23 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       .get()
       .then((res) => res.data[0] as StaffDoc | undefined));
 
+  // Links to a visit's photos go to whoever may read the visit: only the caller's own uploads may join it,
+  // each stamped by the caller during the visit near its GPS fix, and present in storage.
+  await assertGivenFiles(
+    [...photoFiles(input.photos), ...(input.checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo }] : []))],
+    visitStampWindow(ctx.caller.staffId, at, input.location),
+    PHOTO_KINDS,
+  );
+
   return inTransaction(ctx.db, async (tx) => {
     // The merchant is read once, inside the transaction: scope, location and open follow-ups all come from it.
     const m = await getDoc<MerchantDoc & { openFollowUps?: Partial<Record<CheckItem, string>> }>(tx, 'merchants', input.merchantId);
     if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
     assertInScope(ctx.caller, m.unitPath);
-    // Links to a visit's photos go to whoever may read the visit: only the caller's own uploads may join it.
-    assertOwnUploads(
-      [
-        ...input.photos.map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId })),
-        ...(input.checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo }] : [])),
-      ],
-      ctx.caller.staffId,
-      PHOTO_KINDS,
-    );
+    if (input.taskId) {
+      const from = await getDoc<TaskDoc>(tx, 'tasks', input.taskId);
+      if (!from || from.merchantId !== m._id) throw fieldError('taskId', '任务不属于该商户', 'TASK.NOT_FOR_MERCHANT');
+    }
     const home = toLngLat(m.location as never);
     const distanceM = home ? Math.round(distanceMeters([input.location.lng, input.location.lat], home)) : null;
     const flagged = isFlagged(distanceM, settings.visitRadiusM);
@@ -89,9 +110,14 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
     if (checks && !m.openFollowUps) for (const t of await seededFollowUps(m._id)) if (t.check && !openMap[t.check]) openMap[t.check] = t._id;
     const open = Object.entries(openMap).map(([check, id]) => ({ check: check as CheckItem, id: id as string }));
     const toOpen = checks ? tasksToOpen(checks, open) : [];
-    const toClose = checks ? tasksClosedBy(checks, open) : [];
+    // A flagged revisit does not close a follow-up: the task waits for the leader's confirmation.
+    const passing = checks ? tasksClosedBy(checks, open) : [];
+    const toClose = flagged ? [] : passing;
+    const facts = { type: input.type, outcome: input.outcome ?? null, isFlagged: flagged, checks };
+    const others = (await settleable(tx, m._id)).map((t) => ({ t, effect: visitEffectOn(t, facts) })).filter((x) => x.effect);
     const openedTaskIds = toOpen.map((c) => `${input.visitId}:${c}`);
-    const closedTaskIds = toClose.map((t) => t.id);
+    const closedTaskIds = [...toClose.map((t) => t.id), ...others.filter((x) => x.effect === 'close').map((x) => x.t._id)];
+    const pendingTaskIds = [...(flagged ? passing.map((t) => t.id) : []), ...others.filter((x) => x.effect === 'confirm').map((x) => x.t._id)];
 
     const visit: VisitDoc = {
       _id: input.visitId,
@@ -110,7 +136,8 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       ...(input.note ? { note: input.note } : {}),
       photos: toStoredPhotos(ctx, input.photos) ?? [],
       ...(input.productsPitched ? { productsPitched: input.productsPitched } : {}),
-      result: { openedTaskIds, closedTaskIds },
+      result: { openedTaskIds, closedTaskIds, pendingTaskIds },
+      ...(input.taskId ? { taskId: input.taskId } : {}),
       createdAt: ctx.now,
     };
     await tx.collection('visits').add({ data: visit });
@@ -134,15 +161,20 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       openMap[check] = task._id;
     }
     for (const t of toClose) {
-      await tx.collection('tasks').doc(t.id).update({ data: { status: 'done', closedByVisitId: input.visitId, closedAt: ctx.now } });
+      await tx.collection('tasks').doc(t.id).update({ data: { status: 'done', closedByVisitId: input.visitId, closedAt: ctx.now, pendingVisitId: null } });
       delete openMap[t.check];
     }
+    for (const { t, effect } of others) {
+      const patch = effect === 'close' ? { status: 'done', closedByVisitId: input.visitId, closedAt: ctx.now, pendingVisitId: null } : { pendingVisitId: input.visitId };
+      await tx.collection('tasks').doc(t._id).update({ data: patch });
+    }
+    if (flagged) for (const t of passing) await tx.collection('tasks').doc(t.id).update({ data: { pendingVisitId: input.visitId } });
     const _ = ctx.db.command;
     await tx.collection('merchants').doc(m._id).update({
       data: { openFollowUps: _.set(openMap), lastVisitAt: at, lastVisitType: input.type, ...(input.type === 'revisit' ? { lastRevisitAt: at } : {}) },
     });
     await onVisitSubmitted(tx, { visit, merchant: m, at: ctx.now, staffPath: [...ctx.caller.unitPath, ...ctx.caller.gridIds] });
-    return { visit: visitView(visit), openedTaskIds, closedTaskIds, isReplay: false };
+    return { visit: visitView(visit), openedTaskIds, closedTaskIds, pendingTaskIds, isReplay: false };
   });
 }
 
@@ -155,5 +187,5 @@ async function replayOf(ctx: ActionContext, visitId: string, merchantId: string)
   if (!v) return null;
   if (v.staffId !== ctx.caller.staffId || v.merchantId !== merchantId) throw new AppError('CONFLICT', '该走访编号已被使用', { reason: 'VISIT.ID_TAKEN' });
   assertInScope(ctx.caller, v.unitPath);
-  return { visit: visitView(v), openedTaskIds: v.result?.openedTaskIds ?? [], closedTaskIds: v.result?.closedTaskIds ?? [], isReplay: true };
+  return { visit: visitView(v), openedTaskIds: v.result?.openedTaskIds ?? [], closedTaskIds: v.result?.closedTaskIds ?? [], pendingTaskIds: v.result?.pendingTaskIds ?? [], isReplay: true };
 }

@@ -1,11 +1,14 @@
 import { tasksInput } from '../../../shared/contracts/visit.contract';
-import { AppError, decodeCursor, defineAction, encodeCursor, fieldError, getDoc, isInScope, scopeFilter, type UnitDoc, forbidden } from '../../../server';
+import { AppError, decodeCursor, defineAction, encodeCursor, fieldError, forbidden, getDoc, isInScope, scopeFilter, type UnitDoc } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
-import { type TaskDoc, merchantNames, taskView } from '../visit.service';
+import { loadMerchantInScope } from '../../merchant/merchant.service';
+import { type TaskDoc, taskViews } from '../visit.service';
 
 /**
- * `tasks`: my tasks (default), or a unit's tasks for those who manage it (leaders and above; members for
- * their grids); open ones by due day, cursor-paged.
+ * `tasks`: my tasks (default); a unit's tasks for those who manage it (leaders and above; members for their
+ * grids): the team board, by kind, assignee, overdue and grid (a grid is a unit); or one merchant's tasks
+ * for anyone who may see the merchant. Open ones by due day, cursor-paged; every filter is an equality or a
+ * due-day range on an index of `tasks` (database/collections.json), so a page costs the same at any size.
  */
 export const tasks = defineAction({
   schema: tasksInput,
@@ -13,8 +16,12 @@ export const tasks = defineAction({
     const { db } = ctx;
     const _ = db.command;
     const limit = input.limit ?? 20;
-    const conds: Record<string, unknown>[] = [{ status: input.status }];
-    if (input.scope === 'mine') {
+    const today = chinaDay(ctx.now);
+    const conds: Record<string, unknown>[] = [];
+    if (input.merchantId) {
+      const m = await loadMerchantInScope(ctx, input.merchantId);
+      conds.push({ merchantId: m._id });
+    } else if (input.scope === 'mine') {
       if (input.unitId) throw fieldError('unitId', '查看本人任务时不需要单元', 'TASK.UNIT_WITH_MINE');
       conds.push({ assigneeId: ctx.caller.staffId });
     } else {
@@ -22,15 +29,15 @@ export const tasks = defineAction({
       const unitId = input.unitId ?? ctx.caller.unitId;
       const unit = await getDoc<UnitDoc>(db, 'units', unitId);
       if (!unit) throw fieldError('unitId', '单元不存在', 'UNIT.NOT_FOUND');
-      if (!isInScope(ctx.caller, unit.unitPath)) {
-        // A member's home unit may be above its grids: then its scope is its grids.
-        if (input.unitId) throw forbidden();
-      } else {
-        conds.push({ unitPath: unit._id });
-      }
-      const scope = scopeFilter(ctx.caller);
-      if (Object.keys(scope).length) conds.push(scope);
+      if (isInScope(ctx.caller, unit.unitPath)) conds.push({ unitPath: unit._id });
+      // A member's home unit may be above its grids: then its scope is its grids.
+      else if (input.unitId) throw forbidden();
+      else conds.push(scopeFilter(ctx.caller));
+      if (input.assigneeId) conds.push({ assigneeId: input.assigneeId });
     }
+    conds.push({ status: input.status });
+    if (input.kind) conds.push({ kind: input.kind });
+    if (input.overdue) conds.push({ dueDay: _.lt(today) });
     if (input.cursor) {
       const c = decodeCursor(input.cursor);
       const d = chinaDay(new Date(c.k));
@@ -39,11 +46,9 @@ export const tasks = defineAction({
     const res = await db.collection('tasks').where(_.and(conds)).orderBy('dueDay', 'asc').orderBy('_id', 'asc').limit(limit + 1).get();
     const rows = res.data as TaskDoc[];
     const page = rows.slice(0, limit);
-    const names = await merchantNames(db, page.map((t) => t.merchantId));
-    const today = chinaDay(ctx.now);
     const last = page[page.length - 1];
     return {
-      items: page.map((t) => taskView(t, names.get(t.merchantId) ?? null, today)),
+      items: await taskViews(db, page, today),
       // The due day as the instant of its China-time midnight, so chinaDay() gives it back.
       nextCursor: rows.length > limit && last ? encodeCursor({ k: Date.parse(`${last.dueDay}T00:00:00+08:00`), id: last._id }) : null,
     };

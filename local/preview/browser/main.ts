@@ -46,6 +46,7 @@ simUtils.readJson = (file: string) => {
 // A component's module runs once (modules are cached, as in WeChat); its definition is replayed when
 // another page loads the same component (the loader registers components per page).
 const definitions = new Map<string, unknown>();
+const definitionOf = (path: string) => definitions.get(path);
 simUtils.runJs = (file: string) => {
   const path = `${file}.js`;
   if (definitions.has(path)) return (globalThis as any).Component(definitions.get(path));
@@ -75,23 +76,53 @@ state.onRequest = (r) => {
   side.onRequest(r);
 };
 
+const loadedPages = new Map<string, string>();
+/** Tab pages' component trees built ahead (created, not attached): each is used by the next switch to it. */
+const built = new Map<string, any>();
+
+/** Defines a page and the components it uses (their modules run once; templates and WXSS looked up). */
+function definePage(route: string): string {
+  let id = loadedPages.get(route);
+  if (!id) {
+    id = simulate.load(`/${route}`, meta.tags[route], { rootPath: '/' }) as string;
+    loadedPages.set(route, id);
+  }
+  return id;
+}
+
+/** A page whose definition has a `created` lifetime is never built ahead: that code runs when opened. */
+function hasCreated(route: string): boolean {
+  const def = definitionOf(`/${route}.js`) as { created?: unknown; lifetimes?: { created?: unknown } } | undefined;
+  return !def || !!(def.created ?? def.lifetimes?.created);
+}
+
 const shell = new Shell(document.getElementById('phone')!, meta.app, {
   packageOf,
   preload: (name) => void loadPackage(name).catch(() => undefined),
+  busy: () => (state.inFlight ?? 0) > 0,
+  async prepare(route, tree) {
+    await loadPackage(packageOf(route));
+    const t1 = performance.now();
+    const id = definePage(route);
+    const t2 = performance.now();
+    if (tree && !built.has(route) && !hasCreated(route)) built.set(route, simulate.render(id));
+    timeline.push({ at: Math.round(performance.now()), what: `prepared ${route}: define ${Math.round(t2 - t1)} ms${built.has(route) ? `, build ${Math.round(performance.now() - t2)} ms` : ''}` });
+  },
   async mount(route, into) {
     await loadPackage(packageOf(route));
-    let id = loadedPages.get(route);
-    if (!id) {
-      id = simulate.load(`/${route}`, meta.tags[route], { rootPath: '/' }) as string;
-      loadedPages.set(route, id);
-    }
-    const comp = simulate.render(id);
+    const t1 = performance.now();
+    const id = definePage(route);
+    const t2 = performance.now();
+    const ahead = built.get(route);
+    built.delete(route);
+    const comp = ahead ?? simulate.render(id);
+    const t3 = performance.now();
     into.classList.add('wxp-page');
     comp.attach(into);
+    timeline.push({ at: Math.round(performance.now()), what: `mount ${route}: define ${Math.round(t2 - t1)} ms, ${ahead ? 'built ahead' : `render ${Math.round(t3 - t2)} ms`}, attach ${Math.round(performance.now() - t3)} ms` });
     return { comp, json: jsonFor(`/${route}`) ?? {} };
   },
 });
-const loadedPages = new Map<string, string>();
 
 function packageOf(route: string): string {
   const sub = (meta.app.subPackages ?? []).find((s) => route.startsWith(`${s.root.replace(/\/$/, '')}/`));
@@ -131,8 +162,29 @@ style.id = 'app-wxss';
 style.textContent = meta.appCss;
 document.head.appendChild(style);
 
+/** On a first start the gateway writes the demo bank before it answers calls: wait, saying so. */
+async function gatewayReady(): Promise<void> {
+  let notice: HTMLElement | null = null;
+  for (;;) {
+    const health = await fetch('/healthz', { cache: 'no-store' }).then(
+      (r) => r.json(),
+      () => null,
+    );
+    if (health?.data?.status === 'up') break;
+    if (!notice) {
+      notice = document.createElement('div');
+      notice.className = 'wxp-waiting';
+      notice.setAttribute('role', 'status');
+      phone.appendChild(notice);
+    }
+    notice.textContent = `网关还没准备好（${health?.data?.reason ?? '无法连接'}），准备好后小程序自动启动…`;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  notice?.remove();
+}
+
 async function launch(): Promise<void> {
-  await loadPackage('main');
+  await Promise.all([loadPackage('main'), gatewayReady()]);
   timeline.push({ at: Math.round(performance.now()), what: 'main package' });
   // Local mode, as configured in miniprogram/config.ts, but calling the gateway this page came from.
   onModuleLoaded('/config.js', (exports) => {

@@ -44,6 +44,8 @@ export interface WxState {
   position: Position | null;
   /** every request the pages sent, for the shell's network log */
   onRequest?: (r: { url: string; data: unknown; status: number | string; ms: number; body: unknown }) => void;
+  /** requests sent and not yet handed to the page */
+  inFlight?: number;
 }
 
 /** A demo storefront, drawn on a canvas, for trying the camera without a photo at hand. */
@@ -170,6 +172,7 @@ export function createWx(openid: string, ui: Ui, state: WxState) {
       const method = (o.method ?? 'GET').toUpperCase();
       const t0 = performance.now();
       const timer = setTimeout(() => controller.abort(), o.timeout ?? 60000);
+      state.inFlight = (state.inFlight ?? 0) + 1;
       const body = method === 'GET' || method === 'HEAD' ? undefined : typeof o.data === 'string' ? o.data : JSON.stringify(o.data ?? {});
       fetch(method === 'GET' ? withQuery(o.url, o.data) : o.url, { method, headers: o.header, body, signal: controller.signal })
         .then(async (res) => {
@@ -189,7 +192,11 @@ export function createWx(openid: string, ui: Ui, state: WxState) {
           state.onRequest?.({ url: o.url, data: o.data, status: 'failed', ms: performance.now() - t0, body: null });
           finish(o, false, { errMsg: `request:fail ${controller.signal.aborted ? 'timeout' : String(err?.message ?? err)}` });
         })
-        .finally(() => clearTimeout(timer));
+        .finally(() => {
+          clearTimeout(timer);
+          // Counted until the page's callback (queued by finish) has run.
+          setTimeout(() => (state.inFlight = (state.inFlight ?? 1) - 1), 0);
+        });
       return { abort: () => controller.abort() };
     },
 
@@ -284,6 +291,14 @@ export function createWx(openid: string, ui: Ui, state: WxState) {
         canvasToBlob(c, 'image/jpeg', (o.quality ?? 80) / 100).then((b) => finish(o, true, { tempFilePath: files.putTemp(b, 'jpg'), errMsg: 'compressImage:ok' }));
       };
       img.onerror = () => finish(o, false, { errMsg: 'compressImage:fail image cannot be read' });
+      img.src = url;
+    },
+    // The picture's size as shown (browsers apply the EXIF orientation to images, as WeChat's answer does).
+    getImageInfo(o: Cb & { src: string }) {
+      const url = files.urlOf(o.src) ?? o.src;
+      const img = new Image();
+      img.onload = () => finish(o, true, { width: img.naturalWidth, height: img.naturalHeight, path: o.src, orientation: 'up', type: 'jpeg', errMsg: 'getImageInfo:ok' });
+      img.onerror = () => finish(o, false, { errMsg: 'getImageInfo:fail image cannot be read' });
       img.src = url;
     },
     createOffscreenCanvas: (o: { width?: number; height?: number }) => {

@@ -1,6 +1,7 @@
 import { fetchMerchants, type MerchantFilters, type MerchantRow } from '../../services/merchant.service';
 import { describeError } from '../../utils/errors';
 import { CLASS_LABELS, industryName } from '../../utils/labels';
+import { scanMerchant } from '../../utils/scan';
 import { appendList, safeSetData } from '../../utils/set-data';
 
 const PAGE_SIZE = 20;
@@ -19,10 +20,13 @@ export function toRow(m: MerchantRow) {
   };
 }
 
-/** Merchants in my scope: search, class filters, infinite scroll (cursor paging), pull to refresh. */
+/**
+ * Merchants in my scope: one search box (name or street beginning, door plate, mobile, licence code, acquiring
+ * merchant number), 扫码查户, class filters, infinite scroll (cursor paging), pull to refresh.
+ */
 Component({
   data: {
-    q: '', lifecycleClass: '', incompleteOnly: false,
+    q: '', lifecycleClass: '', incompleteOnly: false, scanError: '',
     classFilters: [{ value: '', label: '全部' }, ...Object.entries(CLASS_LABELS).map(([value, label]) => ({ value, label }))],
     status: 'loading', error: '', items: [] as ReturnType<typeof toRow>[], nextCursor: null as string | null, loadingMore: false, moreError: '',
   },
@@ -84,6 +88,11 @@ Component({
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.id}` });
+    },
+    /** 扫码查户: a merchant's code opens its detail (refused there, saying so, outside the caller's scope). */
+    async onScan() {
+      this.setData({ scanError: '' });
+      this.setData({ scanError: await scanMerchant() });
     },
     onMap() {
       wx.navigateTo({ url: '/pages/merchant/map/index' });

@@ -24,6 +24,8 @@ Component({
           privacyLine: me.privacyAcceptedAt ? `已同意（${shortTime(me.privacyAcceptedAt)}）` : '未同意',
           isHq: me.role === 'hq',
           canReport: me.role === 'hq' || me.role === 'branch',
+          // The team board: leaders and above, members for their grids (docs/domain.md §5 "Tasks").
+          canBoard: ['hq', 'branch', 'leader', 'member'].includes(me.role),
         });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });

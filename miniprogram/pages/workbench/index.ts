@@ -6,6 +6,7 @@ import { chinaDay, chinaMinuteOfDay } from '../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS } from '../../utils/labels';
 import { requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
+import { scanMerchant } from '../../utils/scan';
 
 const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending: '发送中…', rejected: '被退回，需处理' };
 
@@ -42,8 +43,9 @@ Component({
       }
       await (this as any).loadTasks();
     },
-    async loadTasks() {
-      this.setData({ taskStatus: 'loading', taskError: '' });
+    /** `quiet`: the list stays as it is until the answer comes (a refresh on coming back, no flicker). */
+    async loadTasks(quiet = false) {
+      if (!quiet || this.data.taskStatus === 'error') this.setData({ taskStatus: 'loading', taskError: '' });
       try {
         const page = await fetchTasks({ status: 'open' });
         const today = chinaDay();
@@ -58,6 +60,12 @@ Component({
       } catch (err) {
         this.setData({ taskStatus: 'error', taskError: describeError(err) });
       }
+    },
+    onShow() {
+      // Coming back from a revisit or a filing (a tab page stays loaded): its tasks may have changed.
+      const self = this as any;
+      if (self._shown && this.data.name) void self.loadTasks(true);
+      self._shown = true;
     },
     showQueue(s: QueueSummary) {
       void safeSetData(this, { queue: { ...s, items: s.items.map((i) => ({ ...i, stateLabel: STATE_LABELS[i.state] })) } });
@@ -80,19 +88,9 @@ Component({
     onTask(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${e.currentTarget.dataset.merchant}&taskId=${e.currentTarget.dataset.id}` });
     },
-    onScan() {
+    async onScan() {
       this.setData({ scanError: '' });
-      wx.scanCode({
-        onlyFromCamera: true,
-        scanType: ['qrCode'],
-        success: (r) => {
-          // The merchant's grid card QR carries `merchant:<id>`; anything else is not ours.
-          const m = /^merchant:([A-Za-z0-9_:-]{1,64})$/.exec(r.result.trim());
-          if (m) wx.navigateTo({ url: `/pages/merchant/detail/index?id=${m[1]}` });
-          else this.setData({ scanError: '这不是商户网格码，请扫描商户立牌上的网格二维码。' });
-        },
-        fail: () => undefined,
-      });
+      this.setData({ scanError: await scanMerchant() });
     },
     onPullDownRefresh() {
       void (this as any).loadTasks().then(() => wx.stopPullDownRefresh());

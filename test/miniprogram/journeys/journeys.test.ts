@@ -8,6 +8,7 @@ import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate 
 import { TextDecoder as NodeTextDecoder } from 'node:util';
 import { answerCalls, calls, flush, find, mount, resetApp, tap, type, current } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
+import { SEEDER } from '../../../scripts/seed/seeder';
 
 // The cloud functions run in this jsdom process; give them Node's own setImmediate, which jsdom hides
 // and the XLSX writer's zip stream needs (a function on CloudBase runs on plain Node).
@@ -44,7 +45,7 @@ function actAs(openid: string): void {
 
 beforeAll(async () => {
   const { startLocalCloud } = require('../../../local/runtime');
-  cloud = await startLocalCloud({ seed: 'minimal', onFunctionError: () => undefined });
+  cloud = await startLocalCloud({ seed: 'minimal', seeder: SEEDER, onFunctionError: () => undefined });
   const me = await cloud.call('user', { action: 'me' }, 'demo-marketing');
   gridId = me.data.grids[0].id;
   const unit = await cloud.call('org', { action: 'getUnit', unitId: gridId }, 'demo-hq');

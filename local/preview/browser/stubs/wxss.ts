@@ -13,10 +13,14 @@ export function compile(key: string, options: { prefix?: string } = {}): string 
   return cssFor(key, options.prefix ?? '');
 }
 
+/** Each render of a page inserts its component CSS; the same CSS already in place is left alone (no restyle). */
 export function insert(list: string | string[], id: string): void {
-  document.querySelectorAll(`style#${id}`).forEach((s) => s.remove());
+  const text = ([] as string[]).concat(list).join('\n');
+  const present = document.querySelectorAll<HTMLStyleElement>(`style#${id}`);
+  if (present.length === 1 && present[0].textContent === text) return;
+  present.forEach((s) => s.remove());
   const style = document.createElement('style');
   style.id = id;
-  style.textContent = ([] as string[]).concat(list).join('\n');
+  style.textContent = text;
   document.head.appendChild(style);
 }

@@ -1,7 +1,7 @@
 import { fetchClassHistory, startMarketing } from '../../../services/lifecycle.service';
-import { fetchMerchant, revealOperator, type MerchantOut } from '../../../services/merchant.service';
+import { fetchMerchant, fetchMerchantCode, fetchMerchantPhotoUrls, resolveMerchantScene, revealOperator, type MerchantOut } from '../../../services/merchant.service';
 import { fetchUnit } from '../../../services/org.service';
-import { fetchTasks, fetchVisits } from '../../../services/visit.service';
+import { fetchTasks, fetchVisitPhotoUrls, fetchVisits } from '../../../services/visit.service';
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
 import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS, reasonLabel } from '../../../utils/labels';
@@ -55,12 +55,64 @@ Component({
   data: {
     id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
-    m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[],
+    m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[], tasksError: '',
+    /** storefront photo links (short-lived, issued by the function after its scope check) */
+    photoUrls: [] as string[], photoError: '',
+    /** the merchant code (商户码) for the stand sign, once asked for */
+    code: null as null | { url: string; scene: string }, codeError: '',
   },
   methods: {
     onLoad(query: Record<string, string>) {
+      // Opened by a scanned merchant code, WeChat passes its scene (URL-encoded) instead of an id.
+      if (query.scene) return void (this as any).openScene(decodeURIComponent(query.scene));
       this.setData({ id: query.id ?? '' });
       void this.load();
+    },
+    async openScene(scene: string) {
+      this.setData({ status: 'loading', error: '' });
+      try {
+        const { merchantId } = await resolveMerchantScene(scene);
+        this.setData({ id: merchantId });
+        await (this as any).load();
+      } catch (err) {
+        // Outside the caller's scope the function says so (FORBIDDEN, SCOPE.OUTSIDE): shown as it is.
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    /** Links to the storefront photos: thumbnails on the file tab, full screen on a tap. */
+    async loadPhotos() {
+      try {
+        const links = await fetchMerchantPhotoUrls(this.data.id);
+        this.setData({ photoUrls: links.files.flatMap((f) => (f.url ? [f.url] : [])), photoError: '' });
+      } catch (err) {
+        this.setData({ photoError: describeError(err) });
+      }
+    },
+    onPhoto(e: WechatMiniprogram.TouchEvent) {
+      const urls = this.data.photoUrls;
+      wx.previewImage({ urls, current: urls[Number(e.currentTarget.dataset.index) || 0] });
+    },
+    /** A visit's photos (its own and its checks'), full screen. */
+    async onVisitPhotos(e: WechatMiniprogram.TouchEvent) {
+      try {
+        const links = await fetchVisitPhotoUrls(String(e.currentTarget.dataset.id));
+        const urls = links.files.flatMap((f) => (f.url ? [f.url] : []));
+        if (!urls.length) return this.setData({ notice: '这次走访没有照片。' });
+        wx.previewImage({ urls, current: urls[0] });
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
+    },
+    /** The merchant code for the stand sign: shown, and full screen to save or print. */
+    async onCode() {
+      try {
+        const code = this.data.code ?? (await fetchMerchantCode(this.data.id));
+        if (!code.url) throw new Error('商户码图片暂不可用，请稍后重试');
+        this.setData({ code: { url: code.url, scene: code.scene }, codeError: '' });
+        wx.previewImage({ urls: [code.url], current: code.url });
+      } catch (err) {
+        this.setData({ codeError: describeError(err) });
+      }
     },
     async load() {
       this.setData({ status: 'loading', error: '' });
@@ -72,12 +124,11 @@ Component({
           fetchVisits(this.data.id).catch(() => ({ items: [] as any[] })),
           fetchClassHistory(this.data.id).catch(() => ({ items: [] as any[] })),
         ]);
-        // Open tasks of the merchant's grid (this merchant's only), and the grid's name.
-        const [gridTasks, grid] = await Promise.all([
-          fetchTasks({ scope: 'unit', unitId: m.gridId, status: 'open', limit: 50 }).catch(() => ({ items: [] as any[] })),
+        // The merchant's own open tasks (any role that sees the merchant may list them), and the grid's name.
+        const [tasks, grid] = await Promise.all([
+          fetchTasks({ merchantId: m.id, status: 'open', limit: 50 }).catch((err) => ({ items: [] as any[], error: describeError(err) })),
           fetchUnit(m.gridId).catch(() => null),
         ]);
-        const tasks = { items: gridTasks.items.filter((t: any) => t.merchantId === m.id) };
         const products = productRows(m.products);
         await safeSetData(this, {
           status: 'ready',
@@ -93,10 +144,14 @@ Component({
             distance: v.distanceM === undefined || v.distanceM === null ? '' : `${Math.round(v.distanceM)} 米${v.isFlagged ? '·超距' : ''}`,
             isFlagged: Boolean(v.isFlagged),
             failed: (v.checks ?? []).filter((c: any) => c.result === 'fail').length,
+            photos: (v.photos ?? []).length + (v.checks ?? []).filter((c: any) => c.photo).length,
           })),
           history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: CLASS_LABELS[h.from] ?? '新建', toLabel: CLASS_LABELS[h.to] ?? h.to })),
           tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay })),
+          // A list that could not load says so instead of looking empty.
+          tasksError: 'error' in tasks ? tasks.error : '',
         });
+        if (m.photos.length) void (this as any).loadPhotos();
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
       }
@@ -117,6 +172,10 @@ Component({
     },
     onRevisit() {
       wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}` });
+    },
+    /** A task opens the visit that settles it. */
+    onTask(e: WechatMiniprogram.TouchEvent) {
+      wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}&taskId=${e.currentTarget.dataset.id}` });
     },
     async onMarket() {
       if (!this.data.gaps.length) return this.setData({ notice: '本行产品已全部开通，无需营销。' });

@@ -1,9 +1,10 @@
 import { fetchMerchant } from '../../../services/merchant.service';
-import type { SubmitVisitOutput } from '../../../services/visit.service';
+import { fetchTasks, type SubmitVisitOutput, type TaskOut } from '../../../services/visit.service';
 import { getVisitQueue } from '../../../offline/index';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
-import { CHECK_ITEMS, CHECK_LABELS, PRODUCT_NAMES, PRODUCTS, VISIT_LABELS } from '../../../utils/labels';
+import { CHECK_ITEMS, CHECK_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, PRODUCT_NAMES, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS } from '../../../utils/labels';
+import { visitTypeFor } from '../../../vendor/shared';
 import { distanceM, getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { PrivacyRefused } from '../../../utils/privacy';
@@ -20,7 +21,16 @@ interface CheckRow {
   photo: string;
 }
 
-/** Revisit / marketing / maintenance visit: GPS check-in with distance, six checks, note; queued offline-first. */
+/** The line saying which task this visit works on. */
+function taskLine(t: TaskOut): string {
+  return `${TASK_KIND_LABELS[t.kind] ?? t.kind}${t.check ? `：${CHECK_LABELS[t.check] ?? t.check}` : ''} · ${t.dueDay} 前完成`;
+}
+
+/**
+ * Revisit / marketing / maintenance visit: GPS check-in with distance, six checks, note; queued offline-first.
+ * Opened from a task (`taskId`), it starts the visit that settles it (shared/domain/task.rules.ts) and sends
+ * the task with the visit.
+ */
 Component({
   data: {
     status: 'loading', error: '', merchantId: '', taskId: '', merchant: { name: '', address: '', location: null as null | { lat: number; lng: number } },
@@ -29,6 +39,8 @@ Component({
     checks: CHECK_ITEMS.map((item) => ({ item, label: CHECK_LABELS[item], result: '', note: '', photo: '' })) as CheckRow[],
     results: [{ value: 'pass', label: '通过' }, { value: 'fail', label: '未通过' }, { value: 'na', label: '不适用' }],
     productChoices: PRODUCTS.map((code) => ({ code, label: PRODUCT_NAMES[code], on: false })),
+    outcomes: MARKETING_OUTCOMES.map((value) => ({ value, label: (MARKETING_OUTCOME_LABELS as Record<string, string>)[value] })), outcome: '',
+    task: null as null | { id: string; line: string; check: string }, typeFromQuery: false,
     note: '', saving: false, formError: '', errors: {} as Record<string, string>, result: null as null | { title: string; tasks: string[]; sub: string },
   },
   methods: {
@@ -38,6 +50,7 @@ Component({
         merchantId: query.merchantId ?? '',
         taskId: query.taskId ?? '',
         type: query.type === 'marketing' || query.type === 'maintenance' ? query.type : 'revisit',
+        typeFromQuery: Boolean(query.type),
         productChoices: this.data.productChoices.map((p) => ({ ...p, on: wanted.includes(p.code) })),
       });
       void (this as any).load();
@@ -45,8 +58,22 @@ Component({
     async load() {
       this.setData({ status: 'loading', error: '' });
       try {
-        const m = await fetchMerchant(this.data.merchantId);
-        this.setData({ status: 'ready', merchant: { name: m.name, address: m.address?.text ?? '', location: m.location ?? null } });
+        const [m, tasks] = await Promise.all([
+          fetchMerchant(this.data.merchantId),
+          // The task it was opened from, among the merchant's open ones; the visit is still possible without it.
+          this.data.taskId ? fetchTasks({ merchantId: this.data.merchantId, status: 'open', limit: 50 }).catch(() => null) : null,
+        ]);
+        const t = tasks?.items.find((x) => x.id === this.data.taskId);
+        const patch: Record<string, unknown> = { status: 'ready', merchant: { name: m.name, address: m.address?.text ?? '', location: m.location ?? null } };
+        if (t) {
+          patch.task = { id: t.id, line: taskLine(t), check: t.check ?? '' };
+          if (!this.data.typeFromQuery) patch.type = visitTypeFor(t.kind);
+          const wanted = t.products ?? [];
+          if (wanted.length && !this.data.productChoices.some((p) => p.on)) patch.productChoices = this.data.productChoices.map((p) => ({ ...p, on: wanted.includes(p.code) }));
+        } else if (this.data.taskId && tasks) {
+          patch.task = { id: this.data.taskId, line: '该任务已完成或已关闭', check: '' };
+        }
+        this.setData(patch);
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
       }
@@ -74,6 +101,10 @@ Component({
     },
     onNote(e: WechatMiniprogram.Input) {
       this.setData({ [`checks[${Number(e.currentTarget.dataset.index)}].note`]: e.detail.value });
+    },
+    onOutcome(e: WechatMiniprogram.TouchEvent) {
+      const v = String(e.currentTarget.dataset.value);
+      this.setData({ outcome: this.data.outcome === v ? '' : v });
     },
     onVisitNote(e: WechatMiniprogram.Input) {
       this.setData({ note: e.detail.value });
@@ -133,6 +164,8 @@ Component({
           location: { lng: fix.lng, lat: fix.lat },
           ...(checks ? { checks } : {}),
           ...(this.data.type === 'marketing' ? { productsPitched: this.data.productChoices.filter((p) => p.on).map((p) => p.code) } : {}),
+          ...(this.data.type === 'marketing' && this.data.outcome ? { outcome: this.data.outcome } : {}),
+          ...(this.data.taskId ? { taskId: this.data.taskId } : {}),
           ...(this.data.note.trim() ? { note: this.data.note.trim() } : {}),
         };
         const queue = getVisitQueue();
@@ -145,7 +178,8 @@ Component({
           const v = answer.visit;
           const sub = [
             v.distanceM === null ? '' : `距商户 ${Math.round(v.distanceM)} 米${v.isFlagged ? '，已标记为异常走访' : ''}。`,
-            answer.closedTaskIds.length ? `已关闭 ${answer.closedTaskIds.length} 个整改任务。` : '',
+            answer.closedTaskIds.length ? `已关闭 ${answer.closedTaskIds.length} 个任务。` : '',
+            answer.pendingTaskIds?.length ? `走访超出范围，${answer.pendingTaskIds.length} 个任务待网格长确认后关闭。` : '',
           ].join('');
           (this as any)._visitId = undefined;
           this.setData({ result: { title: '走访已提交', tasks: answer.openedTaskIds.length ? failed : [], sub } });

@@ -3,6 +3,8 @@ import type { TaskOut } from '../../../services/visit.service';
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';
+import { askReminders } from '../../../utils/reminders';
+import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 
 /** A task as the list shows it. */
@@ -15,13 +17,14 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
     kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
     detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : (t.openedBy?.detail ?? reasonLabel(t.openedBy?.reason)),
     overdue,
-    dueLabel: t.status === 'done' ? '已完成' : overdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 前完成`,
+    // A flagged visit already done waits for the leader: the task is not the assignee's to redo.
+    dueLabel: t.status === 'done' ? '已完成' : t.pendingVisitId ? '已走访，待网格长确认' : overdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 前完成`,
   };
 }
 
-/** My tasks: open and done follow-ups (six-check fixes, abnormal visits, win-backs). */
+/** My tasks: open and done (six-check fixes, abnormal visits, win-backs, marketing), a page at a time; a task opens its visit. */
 Component({
-  data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[] },
+  data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '' },
   lifetimes: {
     attached() {
       void this.load();
@@ -32,9 +35,30 @@ Component({
       this.setData({ status: 'loading', error: '' });
       try {
         const page = await fetchTasks({ status: this.data.filter });
-        await safeSetData(this, { items: page.items.map((t) => toTaskRow(t)), status: page.items.length ? 'ready' : 'empty' });
+        // The role picks the reminders offered (a leader's digest); known before any tap on 开启提醒.
+        if (!this.data.role) void requireMe().then((me) => this.setData({ role: me.role ?? '' }), () => undefined);
+        await safeSetData(this, { items: page.items.map((t) => toTaskRow(t)), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    /** 开启提醒: the subscription panel, straight from the tap (WeChat shows it only then). */
+    onRemind() {
+      askReminders(this.data.role).then(
+        (accepted) => this.setData({ remindNote: accepted.length ? `已开启 ${accepted.length} 项提醒，每项可收到一次。` : '未开启提醒，可随时再次开启。' }),
+        (err) => this.setData({ remindNote: describeError(err) }),
+      );
+    },
+    async onMore() {
+      if (!this.data.nextCursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
+      try {
+        const page = await fetchTasks({ status: this.data.filter, cursor: this.data.nextCursor });
+        await safeSetData(this, { items: [...this.data.items, ...page.items.map((t) => toTaskRow(t))], nextCursor: page.nextCursor });
+      } catch (err) {
+        this.setData({ error: describeError(err) });
+      } finally {
+        this.setData({ loadingMore: false });
       }
     },
     onFilter(e: WechatMiniprogram.TouchEvent) {

@@ -1,0 +1,124 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/**
+ * Each function call runs under its configured memory, as on CloudBase: a call whose memory outgrows the
+ * function's `memorySize` is ended, and the caller gets CloudBase's memory-exceeded failure
+ * (`FUNCTIONS_MEMORY_LIMIT_EXCEEDED`, "云函数运行内存超限,函数使用的内存超过了配置的最大内存限制",
+ * docs.cloudbase.net/error-code/FUNCTIONS_MEMORY_LIMIT_EXCEEDED). Like a timed-out call, the instance is gone:
+ * what the call had not committed is lost.
+ *
+ * How it is measured. Calls run in this process beside one another and the engine, so there is no instance to
+ * cap; what a call costs is the growth of the process's JavaScript heap and external memory (Buffers,
+ * ArrayBuffers) from the call's start (after a full collection when the heap may hold more garbage than the
+ * call's memory, which, collected mid-call, would hide what the call holds). A sampler reads `process.memoryUsage()` every SAMPLE_MS while calls are
+ * in flight, and once more when a call answers (so synchronous work between two samples is still seen). The
+ * growth is counted from the lowest reading since the call started, so garbage present at its start and
+ * collected during it does not hide what the call holds. Growth over the limit is only charged once a full
+ * collection has run and the growth is still there: garbage the call made but no longer holds is not charged
+ * (a real instance would have collected it before running out).
+ *
+ * Limits of the method, written down so no one reads more into it:
+ * - With several calls in flight, growth cannot be split between them. A call is charged only when its own
+ *   growth exceeds its memory and the process's growth since the oldest call in flight began exceeds the
+ *   memory of all calls in flight together (they could not all fit in their instances). One call alone, the
+ *   case of every test, is measured exactly.
+ * - The baseline is this process, not an empty instance: the Node runtime, wx-server-sdk and the function's
+ *   module (loaded once and kept) are not charged, while CloudBase counts them too (a few tens of MB). A call
+ *   that fits here with less than that to spare can still fail on CloudBase.
+ * - Between samples a call can grow past its limit for up to SAMPLE_MS before it is ended.
+ * Running each call in a worker thread with `resourceLimits` would cap the heap exactly, but every database and
+ * storage request would then cross threads and every call would load its function's modules anew (a cold start
+ * of hundreds of ms per call), against calls that take a few ms today.
+ */
+
+/** How often the memory of calls in flight is read, ms. */
+export const SAMPLE_MS = 20;
+
+/** One call's account: its limit, the lowest reading since it started, and whether it was ended for memory. */
+export interface MemoryAccount {
+  readonly limitBytes: number;
+  floor: number;
+  /** called once when the call is found over its memory */
+  onExceeded: (usedMb: number) => void;
+  exceeded: boolean;
+}
+
+const live = new Set<MemoryAccount>();
+let timer: NodeJS.Timeout | null = null;
+let fullGc: (() => void) | null = null;
+
+/** The lowest reading since the last full collection: how far the process's garbage can reach above it. */
+let low = Infinity;
+
+/** The heap and external memory of this process, bytes. */
+function used(): number {
+  const m = process.memoryUsage();
+  const u = m.heapUsed + m.external;
+  if (u < low) low = u;
+  return u;
+}
+
+/** A full collection, from V8's `gc` (exposed on first need; run only when a reading could mislead). */
+function collect(): void {
+  if (!fullGc) {
+    setFlagsFromString('--expose-gc');
+    fullGc = runInNewContext('gc') as () => void;
+  }
+  fullGc();
+  low = Infinity;
+}
+
+/** Reads memory and ends the calls found over their memory (see the rules above). */
+export function checkMemory(): void {
+  if (live.size === 0) return;
+  let now = used();
+  for (const a of live) if (now < a.floor) a.floor = now;
+  const over = (a: MemoryAccount) => !a.exceeded && now - a.floor > a.limitBytes;
+  if (![...live].some(over)) return;
+  collect();
+  now = used();
+  for (const a of live) if (now < a.floor) a.floor = now;
+  let oldestFloor = Infinity;
+  let together = 0;
+  for (const a of live) {
+    oldestFloor = Math.min(oldestFloor, a.floor);
+    together += a.limitBytes;
+  }
+  // One call alone: its own growth. Several: only when they could not all have fitted in their instances.
+  if (now - oldestFloor <= together) return;
+  for (const a of [...live]) {
+    if (!over(a)) continue;
+    a.exceeded = true;
+    a.onExceeded(Math.round((now - a.floor) / (1024 * 1024)));
+  }
+}
+
+/** Starts accounting a call with `limitMb` of memory; `onExceeded` ends it. Returns the account to `release`. */
+export function watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): MemoryAccount {
+  const limitBytes = limitMb * 1024 * 1024;
+  let floor = used();
+  // More garbage than the call's memory may lie above the last low: collected during the call between two
+  // readings, it would hide as much of what the call holds. Start from a collected heap instead (rare: once
+  // per that much growth of the process).
+  if (floor - low > limitBytes) {
+    collect();
+    floor = used();
+  }
+  const account: MemoryAccount = { limitBytes, floor, onExceeded, exceeded: false };
+  live.add(account);
+  if (!timer) {
+    timer = setInterval(checkMemory, SAMPLE_MS);
+    timer.unref();
+  }
+  return account;
+}
+
+/** Stops accounting a call (after a last reading, taken by the caller with `checkMemory` when it answered). */
+export function releaseMemory(account: MemoryAccount): void {
+  live.delete(account);
+  if (live.size === 0 && timer) {
+    clearInterval(timer);
+    timer = null;
+  }
+}

@@ -1,0 +1,34 @@
+import { config } from '../config';
+import { callAction } from '../services/transport';
+import { parseInput } from '../services/validate';
+import { visitContract as C } from '../vendor/shared';
+
+type Template = keyof typeof config.subscribeTemplates;
+
+/** The reminders each role is offered: its own tasks', and a leader's digest. */
+export function remindersFor(role: string): Template[] {
+  const own: Template[] = ['task-assigned', 'task-due', 'task-overdue'];
+  return role === 'leader' ? [...own, 'daily-digest'] : own;
+}
+
+/**
+ * Asks WeChat for the reminders' subscriptions and tells the server which were accepted (one message each:
+ * one-time subscriptions). WeChat shows the panel only from a tap, so call this first thing in a tap handler,
+ * before any await. Answers the templates accepted.
+ */
+export function askReminders(role: string): Promise<Template[]> {
+  const wanted = remindersFor(role);
+  const ids = wanted.map((t) => config.subscribeTemplates[t]);
+  return new Promise<Record<string, string>>((resolve, reject) => {
+    if (typeof wx.requestSubscribeMessage !== 'function') return resolve({});
+    wx.requestSubscribeMessage({
+      tmplIds: ids,
+      success: (res: WechatMiniprogram.RequestSubscribeMessageSuccessCallbackResult) => resolve(res as unknown as Record<string, string>),
+      fail: (err: WechatMiniprogram.RequestSubscribeMessageFailCallbackResult) => reject(new Error(`没有开启提醒（${err.errMsg}）`)),
+    });
+  }).then(async (res) => {
+    const accepted = wanted.filter((t) => res[config.subscribeTemplates[t]] === 'accept');
+    if (accepted.length) await callAction('visit', 'subscribe', parseInput(C.subscribeInput, { accepted }));
+    return accepted;
+  });
+}

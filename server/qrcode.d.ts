@@ -1,0 +1,4 @@
+/** The part of the `qrcode` package the functions use (it ships no types). */
+declare module 'qrcode' {
+  export function toString(text: string, options?: { type?: 'svg'; width?: number; margin?: number; errorCorrectionLevel?: 'L' | 'M' | 'Q' | 'H' }): Promise<string>;
+}
