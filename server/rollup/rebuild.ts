@@ -8,12 +8,14 @@ import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staff
 export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
 
 /** Pages through a whole collection by `_id` (no deep skip), calling `each` per page. */
-export async function scanCollection<T extends { _id: string }>(db: Db, coll: string, where: Record<string, unknown>, fields: Record<string, boolean> | null, each: (page: T[]) => void | Promise<void>): Promise<number> {
+export async function scanCollection<T extends { _id: string }>(db: Db, coll: string, where: Record<string, unknown> | object, fields: Record<string, boolean> | null, each: (page: T[]) => void | Promise<void>): Promise<number> {
   const _ = db.command;
   let last: string | null = null;
   let n = 0;
   for (;;) {
-    const cond = last === null ? where : { ...where, _id: _.gt(last) };
+    // A command (`_.or(…)`) cannot take another field beside it: it is combined with `_.and` instead.
+    const plain = Object.getPrototypeOf(where) === Object.prototype;
+    const cond = last === null ? where : plain ? { ...where, _id: _.gt(last) } : _.and([where, { _id: _.gt(last) }]);
     let q = db.collection(coll).where(cond);
     if (fields) q = q.field(fields);
     const res = (await q.orderBy('_id', 'asc').limit(1000).get()) as { data: T[] };
@@ -153,10 +155,12 @@ export interface RebuildJob {
   marks: number;
   restarts: number;
   startedAt: number;
+  /** Merchants per chunk (default: build.ts `BUILD_CHUNK`). */
+  chunk?: number;
 }
 
-export function newRebuildJob(): RebuildJob {
-  return { buildId: null, status: 'running', gen: null, chunks: 0, merchants: 0, visits: 0, deposits: 0, docs: 0, marks: 0, restarts: 0, startedAt: Date.now() };
+export function newRebuildJob(opts: { chunk?: number } = {}): RebuildJob {
+  return { buildId: null, status: 'running', gen: null, chunks: 0, merchants: 0, visits: 0, deposits: 0, docs: 0, marks: 0, restarts: 0, startedAt: Date.now(), ...opts };
 }
 
 /**
@@ -168,7 +172,7 @@ export function newRebuildJob(): RebuildJob {
 export async function rebuildStep(db: Db, job: RebuildJob = newRebuildJob()): Promise<RebuildJob> {
   if (job.status === 'done') return job;
   if (!job.buildId) {
-    const b = await startBuild(db, 'rebuild');
+    const b = await startBuild(db, 'rebuild', null, undefined, job.chunk);
     return { ...job, buildId: b.id, gen: b.gen };
   }
   const { build, chunk } = await buildStep(db, job.buildId);

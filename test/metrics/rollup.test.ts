@@ -5,7 +5,7 @@
  * the raw records gives the same documents.
  */
 import { useLocalCloud } from '../helpers/local-cloud';
-import { applyMerchantChange, applyVisitRollups, figuresOf, foldAll, loadOwnerDocs, rebuildRollups, reconcileRollups, unitOwner } from '../../server/rollup';
+import { PRUNE_AFTER_MS, applyMerchantChange, applyVisitRollups, figuresOf, foldAll, loadOwnerDocs, rebuildRollups, reconcileRollups, rollupMaintenance, unitOwner } from '../../server/rollup';
 
 const local = useLocalCloud({ seed: 'none' });
 
@@ -98,6 +98,18 @@ describe('roll-ups', () => {
     expect((await db.collection('rollups').count()).total).toBeGreaterThan(0);
     const after = figuresOf((await loadOwnerDocs(db, { owner: unitOwner('bank') }, '2025')).get(unitOwner('bank'))!, { start: '2025-07-01', end: '2025-07-31' });
     expect(after).toEqual(before);
+  });
+
+  it('folded deltas are pruned two minutes later, markers and all, and no figure changes', async () => {
+    const figures = async () => figuresOf((await loadOwnerDocs(db, { owner: unitOwner('bank') }, '2025')).get(unitOwner('bank'))!, { start: '2025-07-01', end: '2025-07-31' });
+    const before = await figures();
+    expect((await rollupMaintenance(db)).pruned).toBe(0);
+    const later = await rollupMaintenance(db, { now: Date.now() + PRUNE_AFTER_MS + 1000 });
+    expect(later.pruned).toBe(7);
+    expect((await db.collection('rollupDeltas').count()).total).toBe(0);
+    const marked = (await db.collection('rollups').limit(1000).get()).data.filter((d: any) => Object.keys(d.f ?? {}).length);
+    expect(marked).toEqual([]);
+    expect(await figures()).toEqual(before);
   });
 
   it('reconciliation reports nothing on correct data and names a tampered counter', async () => {
