@@ -13,9 +13,11 @@ export async function scanCollection<T extends { _id: string }>(db: Db, coll: st
   let last: string | null = null;
   let n = 0;
   for (;;) {
-    // A command (`_.or(…)`) cannot take another field beside it: it is combined with `_.and` instead.
-    const plain = Object.getPrototypeOf(where) === Object.prototype;
-    const cond = last === null ? where : plain ? { ...where, _id: _.gt(last) } : _.and([where, { _id: _.gt(last) }]);
+    // The cursor is added to the caller's condition, never in place of it: a condition of its own on `_id`
+    // (a build chunk's range, a list of ids) would be replaced by a spread and the page would run past it.
+    // A command (`_.or(…)`) cannot take another field beside it either.
+    const spread = Object.getPrototypeOf(where) === Object.prototype && !('_id' in where);
+    const cond = last === null ? where : spread ? { ...where, _id: _.gt(last) } : _.and([where, { _id: _.gt(last) }]);
     let q = db.collection(coll).where(cond);
     if (fields) q = q.field(fields);
     const res = (await q.orderBy('_id', 'asc').limit(1000).get()) as { data: T[] };
