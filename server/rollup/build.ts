@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { newId } from '../ids';
 import { type Month, type MonthCredit, allMerchantEvents, toDay } from '../../shared/domain/metrics.rules';
 import { allActiveVersions, isServed } from '../periods';
-import { type MarkDoc, type MerchantLike, addMerchantChange, merchantOwners } from './apply';
+import { type MarkDoc, type MarkSegment, type MerchantLike, addMerchantChange, markSegments, merchantOwners, segmentOwners } from './apply';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
@@ -319,30 +319,43 @@ async function writePartials(db: Db, gen: number, seq: number, list: { e: DeltaE
   }
 }
 
+/** A mark's segments in a canonical order (owners sorted, segments by owners), to compare two marks. */
+function canonical(segs: MarkSegment[]): string {
+  return JSON.stringify(segs.map((x) => ({ owners: [...x.owners].sort(), days: [...x.days].sort() })).sort((p, q) => (p.owners.join() < q.owners.join() ? -1 : 1)));
+}
+
 /**
  * Revisit marks are not generational (one per merchant and year, written by submits): each that differs
  * from what the chunk's visits give is rewritten in a transaction, keeping days a submit added since the
- * chunk was read.
+ * chunk was read (segment by segment).
  */
 async function rewriteMarks(db: Db, computed: MarkSet, scanned: Map<string, MarkDoc>): Promise<void> {
   const next = new Map<string, Omit<MarkDoc, '_id'>>();
-  for (const [id, mk] of computed.marks) next.set(id, { merchantId: mk.merchantId, year: mk.year, months: [...mk.months].sort(), days: [...mk.days].sort(), unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area });
+  for (const [id, mk] of computed.marks) next.set(id, { merchantId: mk.merchantId, year: mk.year, owners: segmentOwners(mk.segs), segs: mk.segs, unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area });
   const ids = new Set([...next.keys(), ...scanned.keys()]);
   for (const id of ids) {
     const want = next.get(id) ?? null;
     const had = scanned.get(id) ?? null;
-    if (want && had && want.days.join() === had.days.join() && want.months.join() === had.months.join()) continue;
+    if (want && had && had.segs && canonical(want.segs) === canonical(had.segs)) continue;
     await inTransaction(db, async (tx) => {
       const cur = await readDoc<MarkDoc>(tx, ROLLUP_MARKS, id);
-      const addedDays = (cur?.days ?? []).filter((d) => !(had?.days ?? []).includes(d));
-      const days = [...new Set([...(want?.days ?? []), ...addedDays])].sort();
-      if (!days.length) {
+      const segs: MarkSegment[] = structuredClone(want?.segs ?? []);
+      const hadSegs = had ? markSegments(had) : [];
+      const key = (x: MarkSegment) => [...x.owners].sort().join();
+      for (const c of cur ? markSegments(cur) : []) {
+        const before = hadSegs.find((x) => key(x) === key(c))?.days ?? [];
+        const added = c.days.filter((d) => !before.includes(d));
+        if (!added.length) continue;
+        let seg = segs.find((x) => key(x) === key(c));
+        if (!seg) segs.push((seg = { owners: [...c.owners], days: [] }));
+        seg.days = [...new Set([...seg.days, ...added])].sort();
+      }
+      if (!segs.some((x) => x.days.length)) {
         if (cur) await tx.collection(ROLLUP_MARKS).doc(id).remove();
         return;
       }
       const base = want ?? cur!;
-      const { _id: _ignored, ...rest } = base as MarkDoc;
-      await tx.collection(ROLLUP_MARKS).doc(id).set({ data: { ...rest, days, months: [...new Set(days.map((d) => d.slice(0, 2)))].sort() } });
+      await tx.collection(ROLLUP_MARKS).doc(id).set({ data: { merchantId: base.merchantId, year: base.year, owners: segmentOwners(segs), segs, unitPath: base.unitPath, marketId: base.marketId, area: base.area } });
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { type Day, type Month, isAcquiringOn } from '../../shared/domain/metrics.rules';
-import { type MerchantLike, type VisitLike, addVisitFlows, merchantOwners } from './apply';
+import { type MarkSegment, type MerchantLike, type RevisitGrains, type VisitLike, addRevisitToSegments, addVisitFlows, merchantOwners, segmentOwners } from './apply';
 import { buildStep, flipBuild, settleBuild, startBuild } from './build';
 import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
 
@@ -41,35 +41,26 @@ export async function scanMonths<T extends { _id: string }>(db: Db, coll: string
 
 /** Distinct-revisit marks computed from visits: merchant|year → months and days revisited. */
 export class MarkSet {
-  readonly marks = new Map<string, { merchantId: string; year: string; months: Set<string>; days: Set<string>; unitPath: string[]; marketId: string | null; area: string | null }>();
+  readonly marks = new Map<string, { merchantId: string; year: string; segs: MarkSegment[]; unitPath: string[]; marketId: string | null; area: string | null }>();
 
-  /** Records a revisit; returns the grains at which it is the merchant's first (distinct count +1). */
-  add(merchantId: string, day: Day, unitPath: string[], marketId: string | null, area: string | null = null): { year: boolean; month: boolean; day: boolean } {
+  /** Records a revisit under `owners`; returns, per owner, the grains at which it is that owner's first. */
+  add(merchantId: string, day: Day, owners: string[], unitPath: string[], marketId: string | null, area: string | null = null): Map<string, RevisitGrains> {
     const year = day.slice(0, 4);
     const key = `${merchantId}|${year}`;
     let mk = this.marks.get(key);
-    const isNewYear = !mk;
-    if (!mk) {
-      mk = { merchantId, year, months: new Set(), days: new Set(), unitPath, marketId, area };
-      this.marks.set(key, mk);
-    }
-    const mm = day.slice(5, 7);
-    const mmdd = day.slice(5, 10);
-    const g = { year: isNewYear, month: !mk.months.has(mm), day: !mk.days.has(mmdd) };
-    mk.months.add(mm);
-    mk.days.add(mmdd);
-    return g;
+    if (!mk) this.marks.set(key, (mk = { merchantId, year, segs: [], unitPath, marketId, area }));
+    Object.assign(mk, { unitPath, marketId, area });
+    return addRevisitToSegments(mk.segs, owners, day);
   }
 }
 
-/** Adds one visit (workload and distinct revisits) to an in-memory computation. */
+/** Adds one visit (workload and distinct revisits) to an in-memory computation (visits in the order made). */
 export function addVisitToComputation(incs: Increments, marks: MarkSet, v: VisitLike, merchant: MerchantLike | null): void {
   const day = addVisitFlows(incs, v, merchant);
   if (!day || v.type !== 'revisit' || !merchant || !isAcquiringOn(merchant, day)) return;
   const path = v.unitPath ?? merchant.unitPath ?? [];
-  const g = marks.add(v.merchantId, day, path, merchant.marketId ?? null, merchant.area ?? null);
-  if (!g.day) return;
-  for (const o of merchantOwners(merchant, path)) incs.addFlow(o, day, 'rv', 1, g);
+  const firsts = marks.add(v.merchantId, day, merchantOwners(merchant, path), path, merchant.marketId ?? null, merchant.area ?? null);
+  for (const [o, g] of firsts) incs.addFlow(o, day, 'rv', 1, g);
 }
 
 /** Loads the descriptive fields of every owner (units, markets, staff) for new roll-up documents. */
@@ -109,7 +100,7 @@ export function docsFromIncrements(incs: Increments, metas: Map<string, OwnerMet
 
 /** The marks documents of a computation. */
 export function markDocs(marks: MarkSet): Record<string, unknown>[] {
-  return [...marks.marks.entries()].map(([id, mk]) => ({ _id: id, merchantId: mk.merchantId, year: mk.year, months: [...mk.months].sort(), days: [...mk.days].sort(), unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area }));
+  return [...marks.marks.entries()].map(([id, mk]) => ({ _id: id, merchantId: mk.merchantId, year: mk.year, owners: segmentOwners(mk.segs), segs: mk.segs, unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area }));
 }
 
 /** Inserts documents in batches through the database client. */
