@@ -22,6 +22,7 @@ import {
   unitOwner,
   type MerchantLike,
   type OwnerMeta,
+  type RevisitGrains,
   type RollupDoc,
   type VisitLike,
 } from '../../server/rollup';
@@ -245,6 +246,7 @@ export function computeRollups(inputs: RollupInputs, metas: Map<string, OwnerMet
   const merchants = inputs.merchants;
   for (const m of merchants.values()) addMerchantChange(grouped, null, standIn(m, m.unitPath ?? []), inputs.deposits.get(m._id as string) ?? {}, inputs.credits.get(m._id as string) ?? {});
   const marks = new MarkSet();
+  const apart: [string, string, RevisitGrains][] = [];
   for (const v of inputs.visits) {
     const merchant = merchants.get(v.merchantId) ?? null;
     const path = v.unitPath ?? merchant?.unitPath ?? [];
@@ -252,8 +254,12 @@ export function computeRollups(inputs: RollupInputs, metas: Map<string, OwnerMet
     const day = addVisitFlows(grouped, { ...v, unitPath: merchant ? proxyPath(merchantOwners(merchant, path)) : proxyPath(path.map(unitOwner)) }, merchant ? standIn(merchant, path) : null);
     // Distinct revisited merchants, exactly as addVisitToComputation counts them.
     if (!day || v.type !== 'revisit' || !merchant || !isAcquiringOn(merchant, day)) continue;
-    const g = marks.add(v.merchantId, day, path, merchant.marketId ?? null, merchant.area ?? null);
-    if (g.day) grouped.addFlow(unitOwner(proxyPath(merchantOwners(merchant, path))[0]), day, 'rv', 1, g);
+    const owners = merchantOwners(merchant, path);
+    const firsts = marks.add(v.merchantId, day, owners, path, merchant.marketId ?? null, merchant.area ?? null);
+    const grains = [...firsts.values()].map((g) => JSON.stringify(g));
+    // Alike for every owner (a merchant revisited under one path): through the stand-in; else owner by owner.
+    if (firsts.size === owners.length && new Set(grains).size === 1) grouped.addFlow(unitOwner(proxyPath(owners)[0]), day, 'rv', 1, firsts.get(owners[0]));
+    else for (const [o, g] of firsts) apart.push([o, day, g]);
   }
 
   // Copy each stand-in's totals to every owner of its set (document ids are `<owner>|<period…>`).
@@ -269,6 +275,7 @@ export function computeRollups(inputs: RollupInputs, metas: Map<string, OwnerMet
       for (const [path, delta] of doc.inc) into.inc.set(path, (into.inc.get(path) ?? 0) + delta);
     }
   }
+  for (const [o, day, g] of apart) incs.addFlow(o, day, 'rv', 1, g);
   // Counters that net to zero are copied too: the full computation keeps them as well.
 
   return { docs: docsFromIncrements(incs, metas), marks: markDocs(marks) };

@@ -112,16 +112,65 @@ export interface VisitLike {
   unitPath?: string[];
 }
 
-/** A merchant's revisit marks of one year (which months and days it was revisited), as `rollupMarks` stores them. */
+/**
+ * The days of one year a merchant was revisited under one set of owners (the units of the path the revisit
+ * was made under, its market and area). A merchant moved to another grid gets a second segment: each
+ * owner's distinct count follows the revisits made under it (docs/domain.md §7, revisit rate per scope).
+ */
+export interface MarkSegment {
+  owners: string[];
+  /** `MM-DD`, sorted. */
+  days: string[];
+}
+
+/** A merchant's revisit marks of one year, as `rollupMarks` stores them (one document per merchant and year). */
 export interface MarkDoc {
   _id: string;
   merchantId: string;
   year: string;
-  months: string[];
-  days: string[];
+  /** Every owner of every segment (what scope queries match). */
+  owners: string[];
+  segs: MarkSegment[];
+  /** The latest revisit's path, market and area. */
   unitPath: string[];
   marketId: string | null;
   area: string | null;
+  /** Marks written before segments: one set of days under the path above. */
+  days?: string[];
+}
+
+/** A mark's segments (a mark written before segments is one, under its own path). */
+export function markSegments(mk: Pick<MarkDoc, 'unitPath' | 'marketId' | 'area'> & { segs?: MarkSegment[]; days?: string[] }): MarkSegment[] {
+  if (mk.segs) return mk.segs;
+  return [{ owners: merchantOwners({ unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area } as MerchantLike), days: [...(mk.days ?? [])] }];
+}
+
+export type RevisitGrains = { year: boolean; month: boolean; day: boolean };
+
+/**
+ * Records a revisit on `day` (`YYYY-MM-DD`) under `owners` in the year's segments (changed in place), and
+ * returns, per owner, the grains at which it is that owner's first revisit of the merchant; owners for
+ * which it is not the first of its day are left out.
+ */
+export function addRevisitToSegments(segs: MarkSegment[], owners: string[], day: Day): Map<string, RevisitGrains> {
+  const mm = day.slice(5, 7);
+  const mmdd = day.slice(5, 10);
+  const firsts = new Map<string, RevisitGrains>();
+  for (const o of owners) {
+    const under = segs.filter((x) => x.owners.includes(o));
+    const g = { year: under.length === 0, month: !under.some((x) => x.days.some((d) => d.startsWith(mm))), day: !under.some((x) => x.days.includes(mmdd)) };
+    if (g.day) firsts.set(o, g);
+  }
+  const key = [...owners].sort().join();
+  let seg = segs.find((x) => [...x.owners].sort().join() === key);
+  if (!seg) segs.push((seg = { owners: [...owners], days: [] }));
+  if (!seg.days.includes(mmdd)) seg.days = [...seg.days, mmdd].sort();
+  return firsts;
+}
+
+/** The owners of a mark's segments, each once. */
+export function segmentOwners(segs: MarkSegment[]): string[] {
+  return [...new Set(segs.flatMap((x) => x.owners))].sort();
 }
 
 /** Adds a visit's workload counters (unit path, market, staff) to `incs`. */
@@ -141,25 +190,25 @@ export function addVisitFlows(incs: Increments, visit: VisitLike, merchant: Merc
  * Counts a submitted visit, inside the submit's transaction (one delta document, plus the merchant's
  * revisit mark, which only writes to that merchant serialise on): workload by type (flagged apart) for every
  * unit of its path, the merchant's market and the staff member; for a revisit of an acquiring merchant,
- * the distinct-merchants-revisited counter of each day, month and year it is the first revisit of.
+ * the distinct-merchants-revisited counter of each day, month and year it is the first revisit of, owner
+ * by owner (a merchant moved to another grid counts again in the grid it moved to, once above both).
  */
 export async function applyVisitRollups(tx: Db | Tx, visit: VisitLike, merchant: MerchantLike | null, opts: { staffPath?: string[]; at?: Date } = {}): Promise<string | null> {
   const incs = new Increments();
   const day = addVisitFlows(incs, visit, merchant);
   if (day && visit.type === 'revisit' && merchant && isAcquiringOn(merchant, day)) {
     const year = day.slice(0, 4);
-    const mm = day.slice(5, 7);
-    const mmdd = day.slice(5, 10);
     const markId = `${visit.merchantId}|${year}`;
     const mark = await readDoc<MarkDoc>(tx, ROLLUP_MARKS, markId);
-    const grains = { year: !mark, month: !mark || !mark.months.includes(mm), day: !mark || !mark.days.includes(mmdd) };
-    if (grains.day) {
-      for (const owner of merchantOwners(merchant, visit.unitPath)) incs.addFlow(owner, day, 'rv', 1, grains);
+    const segs = mark ? structuredClone(markSegments(mark)) : [];
+    const firsts = addRevisitToSegments(segs, merchantOwners(merchant, visit.unitPath), day);
+    if (firsts.size) {
+      for (const [owner, grains] of firsts) incs.addFlow(owner, day, 'rv', 1, grains);
       const next: Omit<MarkDoc, '_id'> = {
         merchantId: visit.merchantId,
         year,
-        months: mark ? [...new Set([...mark.months, mm])].sort() : [mm],
-        days: mark ? [...mark.days, mmdd].sort() : [mmdd],
+        owners: segmentOwners(segs),
+        segs,
         unitPath: visit.unitPath ?? merchant.unitPath ?? [],
         marketId: merchant.marketId ?? null,
         area: merchant.area ?? null,

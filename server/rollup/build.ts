@@ -3,12 +3,12 @@ import { newId } from '../ids';
 import { type MonthCredit, allMerchantEvents } from '../../shared/domain/metrics.rules';
 import { type Month, toDay } from '../../shared/domain/period.rules';
 import { allActiveVersions, isServed } from '../periods';
-import { type MarkDoc, type MerchantLike, addMerchantChange, merchantOwners } from './apply';
+import { type MarkDoc, type MarkSegment, type MerchantLike, addMerchantChange, markSegments, merchantOwners, segmentOwners } from './apply';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { type BuildState, type RollupState, readState, updateState } from './state';
-import { Increments, ROLLUPS, ROLLUP_MARKS, readDoc } from './store';
+import { Increments, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc } from './store';
 import { inTransaction } from '../tx';
 import { chunkItems } from '../jobs/chunk-items';
 
@@ -30,7 +30,9 @@ import { chunkItems } from '../jobs/chunk-items';
  *
  * Memory is one chunk's records and sums; the cursor lives in the state document (`state.ts`).
  */
-export const BUILD_CHUNK = 200;
+export const BUILD_CHUNK = 1000;
+/** Grids one chunk may span (each is one query of its merchants and deltas). */
+const MAX_GRIDS_PER_CHUNK = 20;
 /** The longest a write can be in flight (function timeout, 60 s) before its delta becomes visible. */
 const IN_FLIGHT_MS = 60_000;
 /** A build that had to start over this often gives up (imports or transfers keep landing). */
@@ -50,13 +52,13 @@ export interface ChunkResult {
 }
 
 /** Starts a build: a new generation, empty cursor. */
-export async function startBuild(db: Db, kind: BuildState['kind'], range: BuildState['range'] = null, id = newId()): Promise<BuildState> {
+export async function startBuild(db: Db, kind: BuildState['kind'], range: BuildState['range'] = null, id = newId(), chunk?: number): Promise<BuildState> {
   const startedAt = Date.now();
   const known = await unplaceable(db, startedAt);
   const s = await updateState(db, (x) => {
     if (x.builds.some((b) => b.id === id)) return null;
     if (kind === 'rebuild' && x.builds.some((b) => b.kind === 'rebuild')) return null;
-    const b: BuildState = { id, gen: x.nextGen, kind, range, startedAt, grid: null, after: null, built: false, planned: null, seq: 0, restarts: 0, known };
+    const b: BuildState = { id, gen: x.nextGen, kind, range, startedAt, grid: null, after: null, built: false, planned: null, seq: 0, restarts: 0, known, ...(chunk ? { chunk } : {}) };
     return { ...x, nextGen: x.nextGen + 1, builds: [...x.builds, b] };
   });
   const b = s.builds.find((x) => x.id === id) ?? s.builds.find((x) => x.kind === kind && kind === 'rebuild');
@@ -131,21 +133,33 @@ async function firstGridAfter(db: Db, after: string | null): Promise<string | nu
   return res.data[0]?._id ?? null;
 }
 
-/** Plans the next chunk (and records it, so a retry covers the same merchants), or marks the build built. */
+/**
+ * Plans the next chunk — up to `BUILD_CHUNK` merchants, from one grid or from several consecutive ones, so
+ * that small grids share the upper levels' writes — and records it (a retry covers the same merchants), or
+ * marks the build built.
+ */
 async function plan(db: Db, b: BuildState): Promise<BuildState> {
   const _ = db.command;
   let grid = b.grid ?? (await firstGridAfter(db, null));
   let after = b.grid === null ? null : b.after;
-  while (grid !== null) {
+  const parts: { grid: string; after: string | null; end: string }[] = [];
+  const size = chunkItems(b.chunk ?? BUILD_CHUNK);
+  let taken = 0;
+  while (grid !== null && taken < size && parts.length < MAX_GRIDS_PER_CHUNK) {
     const where: Record<string, unknown> = after === null ? { gridId: grid } : { gridId: grid, _id: _.gt(after) };
-    const res = (await db.collection('merchants').where(where).field({ _id: true }).orderBy('_id', 'asc').limit(chunkItems(BUILD_CHUNK)).get()) as { data: { _id: string }[] };
+    const res = (await db.collection('merchants').where(where).field({ _id: true }).orderBy('_id', 'asc').limit(size - taken).get()) as { data: { _id: string }[] };
     if (res.data.length) {
-      const planned = { grid, after, end: res.data[res.data.length - 1]._id, seq: b.seq + 1 };
-      const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === b.id && y.gen === b.gen ? { ...y, planned } : y)) }));
-      return s.builds.find((y) => y.id === b.id)!;
+      parts.push({ grid, after, end: res.data[res.data.length - 1]._id });
+      taken += res.data.length;
+      if (taken >= size) break;
     }
     grid = await firstGridAfter(db, grid);
     after = null;
+  }
+  if (parts.length) {
+    const planned = { parts, seq: b.seq + 1 };
+    const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === b.id && y.gen === b.gen ? { ...y, planned } : y)) }));
+    return s.builds.find((y) => y.id === b.id)!;
   }
   const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === b.id && y.gen === b.gen ? { ...y, built: true, grid: '\uffff', after: null, planned: null } : y)) }));
   return s.builds.find((y) => y.id === b.id)!;
@@ -154,10 +168,10 @@ async function plan(db: Db, b: BuildState): Promise<BuildState> {
 /** The chunk's records, read between two reads of its deltas that must agree. */
 async function readChunk(db: Db, b: BuildState, p: NonNullable<BuildState['planned']>) {
   const _ = db.command;
-  const range = p.after === null ? _.lte(p.end) : _.gt(p.after).and(_.lte(p.end));
+  const inPart = (q: { grid: string; after: string | null; end: string }) => (q.after === null ? _.lte(q.end) : _.gt(q.after).and(_.lte(q.end)));
   const deltaIds = async () => {
     const out: DeltaDoc[] = [];
-    await scanCollection<DeltaDoc>(db, ROLLUP_DELTAS, { gid: p.grid, mid: range }, null, (page) => {
+    await scanCollection<DeltaDoc>(db, ROLLUP_DELTAS, _.or(p.parts.map((q) => ({ gid: q.grid, mid: inPart(q) }))), null, (page) => {
       out.push(...page);
     });
     return out;
@@ -166,9 +180,11 @@ async function readChunk(db: Db, b: BuildState, p: NonNullable<BuildState['plann
   for (let attempt = 0; ; attempt++) {
     const before = await deltaIds();
     const merchants = new Map<string, MerchantLike>();
-    await scanCollection<any>(db, 'merchants', { gridId: p.grid, _id: range }, { ...MERCHANT_FIELDS, gridId: true }, (page) => {
-      for (const m of page) merchants.set(m._id, m);
-    });
+    for (const q of p.parts) {
+      await scanCollection<any>(db, 'merchants', { gridId: q.grid, _id: inPart(q) }, { ...MERCHANT_FIELDS, gridId: true }, (page) => {
+        for (const m of page) merchants.set(m._id, m);
+      });
+    }
     const ids = [...merchants.keys()];
     const deposits = new Map<string, Record<string, number>>();
     const credits = new Map<string, Record<Month, MonthCredit>>();
@@ -270,41 +286,78 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
     }
   }
   const list = [...writes.values()];
-  for (let i = 0; i < list.length; i += 20) await Promise.all(list.slice(i, i + 20).map((w) => applyToDoc(db, gen, w.e, w.markers)));
+  if (b.range) await writePartials(db, gen, p.seq, list);
+  else for (let i = 0; i < list.length; i += 20) await Promise.all(list.slice(i, i + 20).map((w) => applyToDoc(db, gen, w.e, w.markers)));
   if (counted.length) {
     const _ = db.command;
     await db.collection(ROLLUP_DELTAS).where({ _id: _.in(counted.map((d) => d._id)) }).update({ data: { dg: _.addToSet(gen) } });
   }
   if (!b.range) await rewriteMarks(db, markSet, marks);
 
-  const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === id && y.gen === gen ? { ...y, grid: p.grid, after: p.end, planned: null, seq: p.seq } : y)) }));
+  const last = p.parts[p.parts.length - 1];
+  const s = await updateState(db, (x) => ({ ...x, builds: x.builds.map((y) => (y.id === id && y.gen === gen ? { ...y, grid: last.grid, after: last.end, planned: null, seq: p.seq } : y)) }));
   return { build: s.builds.find((y) => y.id === id) ?? null, chunk: { merchants: merchants.size, visits: visits.length, deposits: depositRows, docs: list.length, marks: markSet.marks.size } };
+}
+
+/**
+ * A range build (reconciliation) keeps each chunk's sums as documents of their own, `<key>#<gen>#<chunk>`,
+ * added in a few requests instead of one update per document; the comparison sums a key's documents. A
+ * retried chunk writes the same ids: whichever attempt's document stays is consistent with its markers.
+ */
+async function writePartials(db: Db, gen: number, seq: number, list: { e: DeltaEntry; markers: string[] }[]): Promise<void> {
+  const docs = list.map(({ e, markers }) => {
+    const f: Record<string, 1> = {};
+    for (const m of markers) if (m.startsWith('f.')) f[m.slice(2)] = 1;
+    return { _id: `${e.k}#${gen}#${seq}`, k: e.k, gen, owner: e.o, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, ...nestedFrom(new Map(Object.entries(e.i))), f };
+  });
+  for (let i = 0; i < docs.length; i += 500) {
+    const batch = docs.slice(i, i + 500);
+    try {
+      await db.collection(ROLLUPS).add({ data: batch });
+    } catch (err) {
+      if (!/DUPLICATE|E11000|duplicate key/i.test(String((err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err))) throw err;
+      for (const { _id, ...rest } of batch) await db.collection(ROLLUPS).doc(_id).set({ data: rest });
+    }
+  }
+}
+
+/** A mark's segments in a canonical order (owners sorted, segments by owners), to compare two marks. */
+function canonical(segs: MarkSegment[]): string {
+  return JSON.stringify(segs.map((x) => ({ owners: [...x.owners].sort(), days: [...x.days].sort() })).sort((p, q) => (p.owners.join() < q.owners.join() ? -1 : 1)));
 }
 
 /**
  * Revisit marks are not generational (one per merchant and year, written by submits): each that differs
  * from what the chunk's visits give is rewritten in a transaction, keeping days a submit added since the
- * chunk was read.
+ * chunk was read (segment by segment).
  */
 async function rewriteMarks(db: Db, computed: MarkSet, scanned: Map<string, MarkDoc>): Promise<void> {
   const next = new Map<string, Omit<MarkDoc, '_id'>>();
-  for (const [id, mk] of computed.marks) next.set(id, { merchantId: mk.merchantId, year: mk.year, months: [...mk.months].sort(), days: [...mk.days].sort(), unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area });
+  for (const [id, mk] of computed.marks) next.set(id, { merchantId: mk.merchantId, year: mk.year, owners: segmentOwners(mk.segs), segs: mk.segs, unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area });
   const ids = new Set([...next.keys(), ...scanned.keys()]);
   for (const id of ids) {
     const want = next.get(id) ?? null;
     const had = scanned.get(id) ?? null;
-    if (want && had && want.days.join() === had.days.join() && want.months.join() === had.months.join()) continue;
+    if (want && had && had.segs && canonical(want.segs) === canonical(had.segs)) continue;
     await inTransaction(db, async (tx) => {
       const cur = await readDoc<MarkDoc>(tx, ROLLUP_MARKS, id);
-      const addedDays = (cur?.days ?? []).filter((d) => !(had?.days ?? []).includes(d));
-      const days = [...new Set([...(want?.days ?? []), ...addedDays])].sort();
-      if (!days.length) {
+      const segs: MarkSegment[] = structuredClone(want?.segs ?? []);
+      const hadSegs = had ? markSegments(had) : [];
+      const key = (x: MarkSegment) => [...x.owners].sort().join();
+      for (const c of cur ? markSegments(cur) : []) {
+        const before = hadSegs.find((x) => key(x) === key(c))?.days ?? [];
+        const added = c.days.filter((d) => !before.includes(d));
+        if (!added.length) continue;
+        let seg = segs.find((x) => key(x) === key(c));
+        if (!seg) segs.push((seg = { owners: [...c.owners], days: [] }));
+        seg.days = [...new Set([...seg.days, ...added])].sort();
+      }
+      if (!segs.some((x) => x.days.length)) {
         if (cur) await tx.collection(ROLLUP_MARKS).doc(id).remove();
         return;
       }
       const base = want ?? cur!;
-      const { _id: _ignored, ...rest } = base as MarkDoc;
-      await tx.collection(ROLLUP_MARKS).doc(id).set({ data: { ...rest, days, months: [...new Set(days.map((d) => d.slice(0, 2)))].sort() } });
+      await tx.collection(ROLLUP_MARKS).doc(id).set({ data: { merchantId: base.merchantId, year: base.year, owners: segmentOwners(segs), segs, unitPath: base.unitPath, marketId: base.marketId, area: base.area } });
     });
   }
 }

@@ -87,9 +87,6 @@ export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: st
   const data: Record<string, unknown> = {};
   for (const [path, n] of Object.entries(e.i)) if (n) data[path] = _.inc(n);
   for (const m of markers) data[m] = 1;
-  // Documents written before generations existed learn their key and generation (pruning finds them by key).
-  data.k = e.k;
-  data.gen = gen;
   for (let attempt = 0; attempt < 5; attempt++) {
     const res = (await db.collection(ROLLUPS).where({ _id: id, [markers[0]]: _.exists(false) }).update({ data })) as { stats?: { updated?: number } };
     if (res?.stats?.updated) return true;
@@ -115,6 +112,42 @@ export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: st
 }
 
 /**
+ * Entries with the same increments (the units of a merchant's path, its market and area move alike): one
+ * update request serves them all.
+ */
+function groupAlike(entries: DeltaEntry[]): DeltaEntry[][] {
+  const groups = new Map<string, DeltaEntry[]>();
+  for (const e of entries) {
+    const key = JSON.stringify(Object.entries(e.i).sort());
+    const g = groups.get(key);
+    if (g) g.push(e);
+    else groups.set(key, [e]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Applies entries with the same increments to their documents with one conditional update; a document
+ * it did not change (absent, or raced) is looked at and, unless it already carries the marker, given the
+ * entry one by one (`applyToDoc`).
+ */
+async function applyToDocs(db: Db, gen: number, entries: DeltaEntry[], marker: string): Promise<void> {
+  if (entries.length === 1) {
+    await applyToDoc(db, gen, entries[0], [marker]);
+    return;
+  }
+  const _ = db.command;
+  const ids = entries.map((e) => rid(gen, e.k));
+  const data: Record<string, unknown> = { [marker]: 1 };
+  for (const [path, n] of Object.entries(entries[0].i)) if (n) data[path] = _.inc(n);
+  const res = (await db.collection(ROLLUPS).where({ _id: _.in(ids), [marker]: _.exists(false) }).update({ data })) as { stats?: { updated?: number } };
+  if ((res?.stats?.updated ?? 0) === ids.length) return;
+  const seen = (await db.collection(ROLLUPS).where({ _id: _.in(ids) }).field({ _id: true, [marker]: true }).limit(ids.length).get()) as { data: Record<string, any>[] };
+  const carrying = new Set(seen.data.filter((d) => d[marker.slice(0, 1)]?.[marker.slice(2)]).map((d) => d._id));
+  await Promise.all(entries.filter((e) => !carrying.has(rid(gen, e.k))).map((e) => applyToDoc(db, gen, e, [marker])));
+}
+
+/**
  * Folds a delta into every generation it is due in (the serving one, and builds that have read its
  * merchant), then records those generations on it. Safe to run twice, or concurrently.
  */
@@ -122,7 +155,7 @@ export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState): Promi
   const s = state ?? (await readState(db));
   const due = gensToFold(s, d);
   if (!due.length) return [];
-  await Promise.all(due.flatMap(({ gen, build }) => entriesFor(build, d.e).map((e) => applyToDoc(db, gen, e, [`f.${d._id}`]))));
+  await Promise.all(due.flatMap(({ gen, build }) => groupAlike(entriesFor(build, d.e)).map((g) => applyToDocs(db, gen, g, `f.${d._id}`))));
   const gens = due.map((x) => x.gen);
   await db.collection(ROLLUP_DELTAS).doc(d._id).update({ data: { dg: db.command.addToSet({ each: gens }), doneAt: Date.now() } });
   return gens;
@@ -173,7 +206,11 @@ export async function rollupMaintenance(db: Db, opts: { all?: boolean; now?: num
     // Markers first, in every generation (keys are shared), then the delta: a reader never sees this
     // delta again (folded long ago), and no fold applies it again (it is gone).
     const keys = [...new Set(d.e.map((e) => e.k))];
-    for (let i = 0; i < keys.length; i += 100) await db.collection(ROLLUPS).where({ k: _.in(keys.slice(i, i + 100)) }).update({ data: { [`f.${d._id}`]: _.remove() } });
+    // By key in every generation, and by `_id` for generation-0 documents written before keys existed.
+    for (let i = 0; i < keys.length; i += 100) {
+      const part = keys.slice(i, i + 100);
+      await db.collection(ROLLUPS).where(_.or([{ k: _.in(part) }, { _id: _.in(part) }])).update({ data: { [`f.${d._id}`]: _.remove() } });
+    }
     await db.collection(ROLLUP_DELTAS).doc(d._id).remove();
   }
   const retiredDocs = await sweepRetired(db, s, now);

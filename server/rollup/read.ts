@@ -5,7 +5,8 @@ import { type Day, decomposeRange, monthEnd, monthOf, yearOf } from '../../share
 import type { DeltaEntry } from './delta';
 import { READ_SPAN_LIMIT_MS, loadVisibleDeltas, mergeDeltas } from './fold';
 import { readState } from './state';
-import { type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc } from './store';
+import { type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, areaOwner, marketOwner, unitOwner } from './store';
+import { type MarkDoc, markSegments } from './apply';
 
 /** The roll-up documents of one owner: running totals, year documents by `YYYY`, day documents by `YYYY-MM`. */
 export interface OwnerDocs {
@@ -204,21 +205,24 @@ export function classCounts(o: OwnerDocs): Record<string, number> {
 }
 
 /**
- * Distinct acquiring merchants revisited in an arbitrary range, from the revisit marks (one per merchant
- * and year), for ranges that are not one day, month or year.
+ * Distinct acquiring merchants revisited in an arbitrary range under a scope, from the revisit marks (one per
+ * merchant and year, a segment per set of owners the merchant was revisited under), for ranges that are not
+ * one day, month or year.
  */
 export async function revisitedInRange(db: Db, scope: { unitId?: string; marketId?: string; area?: string }, from: Day, to: Day): Promise<number> {
   const _ = db.command;
   const years: string[] = [];
   for (let y = Number(yearOf(from)); y <= Number(yearOf(to)); y++) years.push(String(y));
-  const where: Record<string, unknown> = { year: _.in(years) };
-  if (scope.unitId) where.unitPath = scope.unitId;
-  if (scope.marketId) where.marketId = scope.marketId;
-  if (scope.area) where.area = scope.area;
+  const [owner, field, value] = scope.unitId ? [unitOwner(scope.unitId), 'unitPath', scope.unitId] : scope.marketId ? [marketOwner(scope.marketId), 'marketId', scope.marketId] : [areaOwner(scope.area ?? ''), 'area', scope.area];
+  // Marks written before segments name their scope by path, market and area.
+  const where = _.and([{ year: _.in(years) }, _.or([{ owners: owner }, { owners: _.exists(false), [field]: value }])]);
   const seen = new Set<string>();
   for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection(ROLLUP_MARKS).where(where).skip(skip).limit(1000).get()) as { data: { merchantId: string; year: string; days: string[] }[] };
-    for (const mk of res.data) if (mk.days.some((d) => `${mk.year}-${d}` >= from && `${mk.year}-${d}` <= to)) seen.add(mk.merchantId);
+    const res = (await db.collection(ROLLUP_MARKS).where(where).skip(skip).limit(1000).get()) as { data: MarkDoc[] };
+    for (const mk of res.data) {
+      const days = markSegments(mk).filter((x) => x.owners.includes(owner)).flatMap((x) => x.days);
+      if (days.some((d) => `${mk.year}-${d}` >= from && `${mk.year}-${d}` <= to)) seen.add(mk.merchantId);
+    }
     if (res.data.length < 1000) break;
   }
   return seen.size;

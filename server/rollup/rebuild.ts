@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { isAcquiringOn } from '../../shared/domain/metrics.rules';
 import { type Day, type Month } from '../../shared/domain/period.rules';
-import { type MerchantLike, type VisitLike, addVisitFlows, merchantOwners } from './apply';
+import { type MarkSegment, type MerchantLike, type RevisitGrains, type VisitLike, addRevisitToSegments, addVisitFlows, merchantOwners, segmentOwners } from './apply';
 import { buildStep, flipBuild, settleBuild, startBuild } from './build';
 import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
 
@@ -9,12 +9,16 @@ import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staff
 export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
 
 /** Pages through a whole collection by `_id` (no deep skip), calling `each` per page. */
-export async function scanCollection<T extends { _id: string }>(db: Db, coll: string, where: Record<string, unknown>, fields: Record<string, boolean> | null, each: (page: T[]) => void | Promise<void>): Promise<number> {
+export async function scanCollection<T extends { _id: string }>(db: Db, coll: string, where: Record<string, unknown> | object, fields: Record<string, boolean> | null, each: (page: T[]) => void | Promise<void>): Promise<number> {
   const _ = db.command;
   let last: string | null = null;
   let n = 0;
   for (;;) {
-    const cond = last === null ? where : { ...where, _id: _.gt(last) };
+    // The cursor is added to the caller's condition, never in place of it: a condition of its own on `_id`
+    // (a build chunk's range, a list of ids) would be replaced by a spread and the page would run past it.
+    // A command (`_.or(…)`) cannot take another field beside it either.
+    const spread = Object.getPrototypeOf(where) === Object.prototype && !('_id' in where);
+    const cond = last === null ? where : spread ? { ...where, _id: _.gt(last) } : _.and([where, { _id: _.gt(last) }]);
     let q = db.collection(coll).where(cond);
     if (fields) q = q.field(fields);
     const res = (await q.orderBy('_id', 'asc').limit(1000).get()) as { data: T[] };
@@ -38,35 +42,26 @@ export async function scanMonths<T extends { _id: string }>(db: Db, coll: string
 
 /** Distinct-revisit marks computed from visits: merchant|year → months and days revisited. */
 export class MarkSet {
-  readonly marks = new Map<string, { merchantId: string; year: string; months: Set<string>; days: Set<string>; unitPath: string[]; marketId: string | null; area: string | null }>();
+  readonly marks = new Map<string, { merchantId: string; year: string; segs: MarkSegment[]; unitPath: string[]; marketId: string | null; area: string | null }>();
 
-  /** Records a revisit; returns the grains at which it is the merchant's first (distinct count +1). */
-  add(merchantId: string, day: Day, unitPath: string[], marketId: string | null, area: string | null = null): { year: boolean; month: boolean; day: boolean } {
+  /** Records a revisit under `owners`; returns, per owner, the grains at which it is that owner's first. */
+  add(merchantId: string, day: Day, owners: string[], unitPath: string[], marketId: string | null, area: string | null = null): Map<string, RevisitGrains> {
     const year = day.slice(0, 4);
     const key = `${merchantId}|${year}`;
     let mk = this.marks.get(key);
-    const isNewYear = !mk;
-    if (!mk) {
-      mk = { merchantId, year, months: new Set(), days: new Set(), unitPath, marketId, area };
-      this.marks.set(key, mk);
-    }
-    const mm = day.slice(5, 7);
-    const mmdd = day.slice(5, 10);
-    const g = { year: isNewYear, month: !mk.months.has(mm), day: !mk.days.has(mmdd) };
-    mk.months.add(mm);
-    mk.days.add(mmdd);
-    return g;
+    if (!mk) this.marks.set(key, (mk = { merchantId, year, segs: [], unitPath, marketId, area }));
+    Object.assign(mk, { unitPath, marketId, area });
+    return addRevisitToSegments(mk.segs, owners, day);
   }
 }
 
-/** Adds one visit (workload and distinct revisits) to an in-memory computation. */
+/** Adds one visit (workload and distinct revisits) to an in-memory computation (visits in the order made). */
 export function addVisitToComputation(incs: Increments, marks: MarkSet, v: VisitLike, merchant: MerchantLike | null): void {
   const day = addVisitFlows(incs, v, merchant);
   if (!day || v.type !== 'revisit' || !merchant || !isAcquiringOn(merchant, day)) return;
   const path = v.unitPath ?? merchant.unitPath ?? [];
-  const g = marks.add(v.merchantId, day, path, merchant.marketId ?? null, merchant.area ?? null);
-  if (!g.day) return;
-  for (const o of merchantOwners(merchant, path)) incs.addFlow(o, day, 'rv', 1, g);
+  const firsts = marks.add(v.merchantId, day, merchantOwners(merchant, path), path, merchant.marketId ?? null, merchant.area ?? null);
+  for (const [o, g] of firsts) incs.addFlow(o, day, 'rv', 1, g);
 }
 
 /** Loads the descriptive fields of every owner (units, markets, staff) for new roll-up documents. */
@@ -106,7 +101,7 @@ export function docsFromIncrements(incs: Increments, metas: Map<string, OwnerMet
 
 /** The marks documents of a computation. */
 export function markDocs(marks: MarkSet): Record<string, unknown>[] {
-  return [...marks.marks.entries()].map(([id, mk]) => ({ _id: id, merchantId: mk.merchantId, year: mk.year, months: [...mk.months].sort(), days: [...mk.days].sort(), unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area }));
+  return [...marks.marks.entries()].map(([id, mk]) => ({ _id: id, merchantId: mk.merchantId, year: mk.year, owners: segmentOwners(mk.segs), segs: mk.segs, unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area }));
 }
 
 /** Inserts documents in batches through the database client. */
@@ -154,10 +149,12 @@ export interface RebuildJob {
   marks: number;
   restarts: number;
   startedAt: number;
+  /** Merchants per chunk (default: build.ts `BUILD_CHUNK`). */
+  chunk?: number;
 }
 
-export function newRebuildJob(): RebuildJob {
-  return { buildId: null, status: 'running', gen: null, chunks: 0, merchants: 0, visits: 0, deposits: 0, docs: 0, marks: 0, restarts: 0, startedAt: Date.now() };
+export function newRebuildJob(opts: { chunk?: number } = {}): RebuildJob {
+  return { buildId: null, status: 'running', gen: null, chunks: 0, merchants: 0, visits: 0, deposits: 0, docs: 0, marks: 0, restarts: 0, startedAt: Date.now(), ...opts };
 }
 
 /**
@@ -169,7 +166,7 @@ export function newRebuildJob(): RebuildJob {
 export async function rebuildStep(db: Db, job: RebuildJob = newRebuildJob()): Promise<RebuildJob> {
   if (job.status === 'done') return job;
   if (!job.buildId) {
-    const b = await startBuild(db, 'rebuild');
+    const b = await startBuild(db, 'rebuild', null, undefined, job.chunk);
     return { ...job, buildId: b.id, gen: b.gen };
   }
   const { build, chunk } = await buildStep(db, job.buildId);

@@ -62,6 +62,27 @@ export function newReconcileJob(range: { from: Day; to: Day }): ReconcileJob {
   return { range, buildId: null, phase: 'build', after: null, checkedDocs: 0, checkedValues: 0, differenceCount: 0, differences: [], startedAt: Date.now() };
 }
 
+/** One document per key: a scratch generation's chunk documents summed, their markers together. */
+function sumByKey(docs: RollupDoc[]): RollupDoc[] {
+  const byKey = new Map<string, RollupDoc>();
+  const addInto = (into: Record<string, any>, from: Record<string, any> | undefined) => {
+    for (const [k, v] of Object.entries(from ?? {})) {
+      if (typeof v === 'number') into[k] = (into[k] ?? 0) + v;
+      else if (v && typeof v === 'object') addInto((into[k] ??= {}), v);
+    }
+  };
+  for (const d of docs) {
+    const k = d.k ?? d._id;
+    const cur = byKey.get(k);
+    if (!cur) {
+      byKey.set(k, structuredClone(d));
+      continue;
+    }
+    for (const field of ['c', 'm', 'd', 'f'] as const) addInto(((cur as any)[field] ??= {}), (d as any)[field]);
+  }
+  return [...byKey.values()];
+}
+
 /** One generation's documents by key, with the deltas not yet folded into them added (exact now). */
 async function exactDocs(db: Db, gen: number, keys: string[], owners: string[]): Promise<Map<string, RollupDoc>> {
   const _ = db.command;
@@ -78,8 +99,9 @@ async function exactDocs(db: Db, gen: number, keys: string[], owners: string[]):
     })(),
     owners.length ? loadVisibleDeltas(db, { ow: _.in(owners) }, gen) : Promise.resolve([]),
   ]);
+  const summed = sumByKey(docs);
   const accept = (e: { k: string; o: string }, meta: OwnerMeta | null) => (wanted.has(e.k) ? (meta ?? { owner: e.o, ownerType: 'unit' as const, ownerId: e.o.slice(2), kind: '', name: '', path: [], parentId: null }) : null);
-  return new Map(mergeDeltas(docs, deltas, gen, accept).map((d) => [d.k ?? d._id, d]));
+  return new Map(mergeDeltas(summed, deltas, gen, accept).map((d) => [d.k ?? d._id, d]));
 }
 
 /**
@@ -147,14 +169,16 @@ export async function reconcileStep(db: Db, job: ReconcileJob): Promise<Reconcil
     return { expected, actual };
   };
   if (job.phase === 'compare-built') {
-    const docs = await page(build.gen);
-    const keys = docs.map((d) => d.k ?? d._id);
+    // Along keys (a key has a document per chunk that touched it, and the fold's).
+    const cond = job.after === null ? { gen: build.gen } : { gen: build.gen, k: _.gt(job.after) };
+    const docs = ((await db.collection(ROLLUPS).where(cond).field({ _id: true, k: true, owner: true }).orderBy('k', 'asc').limit(PAGE).get()) as { data: RollupDoc[] }).data;
+    const keys = [...new Set(docs.map((d) => d.k!))];
     if (keys.length) {
       const { expected, actual } = await pairUp(keys, [...new Set(docs.map((d) => d.owner))]);
       for (const k of keys) comparePair(k, expected.get(k), actual.get(k));
     }
     if (docs.length < PAGE) return { ...next, phase: 'compare-serving', after: null };
-    return { ...next, after: docs[docs.length - 1]._id };
+    return { ...next, after: keys[keys.length - 1] };
   }
   // Serving documents the scratch generation has no document for (counters that should be zero).
   const docs = await page(serving);

@@ -24,10 +24,15 @@ export interface BuildState {
   after: string | null;
   /** True once every grid is built. */
   built: boolean;
-  /** The chunk being written (kept so a retried chunk covers the same merchants). */
-  planned: { grid: string; after: string | null; end: string; seq: number } | null;
+  /**
+   * The chunk being written (kept so a retried chunk covers the same merchants): consecutive grids' merchants
+   * in (`after`, `end`] each, in cursor order.
+   */
+  planned: { parts: { grid: string; after: string | null; end: string }[]; seq: number } | null;
   seq: number;
   restarts: number;
+  /** Merchants per chunk (default `BUILD_CHUNK`). */
+  chunk?: number;
   /**
    * Deltas committed when the build started that its cursor cannot place: batches, and the earlier
    * deltas of a merchant since moved to another grid (filed under the old grid). Its records count them.
@@ -50,7 +55,7 @@ const EMPTY: RollupState = { gen: 0, nextGen: 1, builds: [], retired: [] };
  * How long an instance reuses the state it read. A reader on a just-retired generation stays exact for
  * `READ_WINDOW_MS` (deltas stay visible that long), far longer than this.
  */
-export const STATE_CACHE_MS = 2000;
+export const STATE_CACHE_MS = 10_000;
 
 let cached: { at: number; state: RollupState; db: Db } | null = null;
 

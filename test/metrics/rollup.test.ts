@@ -5,7 +5,7 @@
  * the raw records gives the same documents.
  */
 import { useLocalCloud } from '../helpers/local-cloud';
-import { applyMerchantChange, applyVisitRollups, figuresOf, foldAll, loadOwnerDocs, rebuildRollups, reconcileRollups, unitOwner } from '../../server/rollup';
+import { PRUNE_AFTER_MS, applyMerchantChange, applyVisitRollups, figuresOf, foldAll, loadOwnerDocs, rebuildRollups, reconcileRollups, BUILD_CHUNK, rollupMaintenance, scanCollection, unitOwner } from '../../server/rollup';
 
 const local = useLocalCloud({ seed: 'none' });
 
@@ -100,6 +100,18 @@ describe('roll-ups', () => {
     expect(after).toEqual(before);
   });
 
+  it('folded deltas are pruned two minutes later, markers and all, and no figure changes', async () => {
+    const figures = async () => figuresOf((await loadOwnerDocs(db, { owner: unitOwner('bank') }, '2025')).get(unitOwner('bank'))!, { start: '2025-07-01', end: '2025-07-31' });
+    const before = await figures();
+    expect((await rollupMaintenance(db)).pruned).toBe(0);
+    const later = await rollupMaintenance(db, { now: Date.now() + PRUNE_AFTER_MS + 1000 });
+    expect(later.pruned).toBe(7);
+    expect((await db.collection('rollupDeltas').count()).total).toBe(0);
+    const marked = (await db.collection('rollups').limit(1000).get()).data.filter((d: any) => Object.keys(d.f ?? {}).length);
+    expect(marked).toEqual([]);
+    expect(await figures()).toEqual(before);
+  });
+
   it('reconciliation reports nothing on correct data and names a tampered counter', async () => {
     const clean = await reconcileRollups(db, { from: '2025-07-01', to: '2025-07-31' });
     expect(clean.differences).toEqual([]);
@@ -120,5 +132,25 @@ describe('roll-ups', () => {
     const f = figuresOf(docs.get(unitOwner('g1'))!, { start: '2025-07-01', end: '2025-07-31' });
     expect(f.visits.revisit).toBe(2);
     expect(f.acquiring).toBe(1);
+  });
+
+  it('a grid larger than a build chunk: every merchant is read and counted once (a page cursor keeps the chunk\'s own bounds)', async () => {
+    const n = BUILD_CHUNK + 100;
+    const extra = Array.from({ length: n }, (_, i) => merchant(`n${String(i).padStart(5, '0')}`, 'g2'));
+    for (let i = 0; i < extra.length; i += 500) await db.collection('merchants').add({ data: extra.slice(i, i + 500) });
+    const rows = extra.map((m) => ({ _id: `${m._id}:2025-07`, merchantId: m._id, month: '2025-07', balanceFen: 10 }));
+    for (let i = 0; i < rows.length; i += 500) await db.collection('deposits').add({ data: rows.slice(i, i + 500) });
+    const _ = db.command;
+    // A scan bounded on `_id` whose first page is full stays within its bounds on the next page.
+    const seen: string[] = [];
+    await scanCollection<{ _id: string }>(db, 'merchants', { gridId: 'g2', _id: _.lte('n01049') }, { _id: true }, (page) => void seen.push(...page.map((m) => m._id)));
+    expect(seen.length).toBe(2 + 1050);
+    expect(seen[seen.length - 1]).toBe('n01049');
+    const res = await rebuildRollups(db);
+    expect(res.merchants).toBe(4 + n);
+    const f = figuresOf((await loadOwnerDocs(db, { owner: unitOwner('g2') }, '2025')).get(unitOwner('g2'))!, { start: '2025-07-01', end: '2025-07-31' });
+    expect(f.merchants).toBe(2 + n);
+    expect(f.depositsFen).toBe(3000 + 10 * n);
+    expect((await reconcileRollups(db, { from: '2025-07-01', to: '2025-07-31' })).differences).toEqual([]);
   });
 });
