@@ -6,6 +6,8 @@
  * longest chunk, total time and peak memory (heap after a full collection at the start; RSS); the issue
  * asks both to stay flat (≤ 1.3×) from 40k to 400k merchants. Works on a copy of the demo bank
  * (scripts/bench/bank.ts: seeded first when no template exists).
+ * BENCH_JOBS_SCALES=1,10 sets the sizes run; BENCH_JOBS_STEPS=N stops each job after N chunks (a sample of
+ * its chunks, for a size whose whole run takes too long; the printed lines say so).
  * BENCH_JOBS_ASOF (default 2025-07-31) is the day classified, and its month the one exported and
  * reconciled; BENCH_JOBS_ONLY=reclassify,report,rebuild,reconcile runs those only.
  */
@@ -19,6 +21,10 @@ setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 const SCALE = Number(process.env.BENCH_JOBS_SCALE ?? 10);
+/** The sizes run, as copies of the demo bank (default: 1 and SCALE). */
+const SCALES = (process.env.BENCH_JOBS_SCALES ?? `1,${SCALE}`).split(',').map(Number);
+/** At most this many chunks (steps) of each job (default: to the end); a sample when the whole run is too long. */
+const MAX_STEPS = Number(process.env.BENCH_JOBS_STEPS ?? Infinity);
 const AS_OF = process.env.BENCH_JOBS_ASOF ?? '2025-07-31';
 const ONLY = (process.env.BENCH_JOBS_ONLY ?? 'reclassify,report,rebuild,reconcile').split(',');
 const JOBS = ['reclassify', 'export', 'rebuild', 'reconcile'];
@@ -111,7 +117,7 @@ async function runToEnd(runJob: any, kinds: any, id: string): Promise<{ chunks: 
     const t = performance.now();
     job = await runJob(getDb(), kinds, id, { budgetMs: 0 });
     longest = Math.max(longest, performance.now() - t);
-    if (job.status !== 'running') break;
+    if (job.status !== 'running' || job.chunks >= MAX_STEPS) break;
   }
   return { chunks: job.chunks, longest, total: performance.now() - started, job };
 }
@@ -122,7 +128,7 @@ async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: 
   let longest = 0;
   let chunks = 0;
   let job = start;
-  while (!done(job)) {
+  while (!done(job) && chunks < MAX_STEPS) {
     const t = performance.now();
     job = await step(job);
     longest = Math.max(longest, performance.now() - t);
@@ -134,7 +140,7 @@ async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: 
 /** Runs the jobs benchmark. */
 export async function run(): Promise<void> {
   const results: Record<string, { merchants: number; longest: number; heap: number; rss: number; chunks: number; total: number }> = {};
-  for (const copies of [1, SCALE]) {
+  for (const copies of SCALES) {
     const dir = await demoBankCopy('mg-bench-jobs-');
     try {
       const { startLocalCloud } = require('../../local/runtime');
@@ -184,6 +190,7 @@ export async function run(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  if (Number.isFinite(MAX_STEPS)) console.log(`a sample: each job stopped after ${MAX_STEPS} chunks (steps)`);
   console.log(`${'job'.padEnd(22)} ${'chunks'.padStart(6)} ${'longest chunk'.padStart(14)} ${'total'.padStart(9)} ${'peak heap'.padStart(10)} ${'peak RSS'.padStart(9)}`);
   for (const [name, r] of Object.entries(results)) {
     console.log(`${name.padEnd(22)} ${String(r.chunks).padStart(6)} ${`${r.longest.toFixed(0)} ms`.padStart(14)} ${`${(r.total / 1000).toFixed(1)} s`.padStart(9)} ${mb(r.heap).padStart(10)} ${mb(r.rss).padStart(9)}`);
