@@ -188,9 +188,10 @@ export async function loadGridForWrite(ctx: ActionContext, gridId: string, field
  * another grid's polygon is refused), or the grid whose polygon contains the location.
  */
 export async function placeInGrid(ctx: ActionContext, gridId: string | undefined, location: PointInput | undefined): Promise<UnitDoc> {
-  const placed = location ? await findGridForPoint(ctx.db, location.lng, location.lat) : null;
-  if (gridId) {
-    const grid = await loadGridForWrite(ctx, gridId);
+  // The grid given and the grid of the location are independent reads: sent together.
+  const [placed, given] = await Promise.all([location ? findGridForPoint(ctx.db, location.lng, location.lat) : null, gridId ? loadGridForWrite(ctx, gridId) : null]);
+  if (given) {
+    const grid = given;
     if (placed && placed !== grid._id) {
       throw fieldError('gridId', '位置在另一个网格的边界内', 'MERCHANT.GRID_MISMATCH', { suggestedGridId: placed });
     }
@@ -241,14 +242,17 @@ export async function findDuplicates(ctx: ActionContext, probe: DuplicateProbe):
   const found = new Map<string, MerchantDoc>();
   const add = (rows: MerchantDoc[]) => rows.forEach((r) => found.set(r._id, r));
   const fields = { _id: true, name: true, location: true, operator: true, licenceCode: true, unitPath: true, gridId: true, address: true };
-  if (probe.mobileHash) add((await db.collection('merchants').where({ 'operator.mobile.hash': probe.mobileHash }).field(fields).limit(20).get()).data);
-  if (probe.licenceCode) add((await db.collection('merchants').where({ licenceCode: probe.licenceCode }).field(fields).limit(20).get()).data);
+  const lookups: Promise<{ data: MerchantDoc[] }>[] = [];
+  if (probe.mobileHash) lookups.push(db.collection('merchants').where({ 'operator.mobile.hash': probe.mobileHash }).field(fields).limit(20).get());
+  if (probe.licenceCode) lookups.push(db.collection('merchants').where({ licenceCode: probe.licenceCode }).field(fields).limit(20).get());
   if (probe.name && probe.location) {
     // Same name by index (the stored name, or the normalised key of files written since), then distance
     // and the normalised comparison in the rule: a handful of documents instead of a grid's worth.
     const byName = _.or([{ name: probe.name }, { nameKey: normalizeShopName(probe.name) }]);
-    add((await db.collection('merchants').where(byName).field(fields).limit(50).get()).data);
+    lookups.push(db.collection('merchants').where(byName).field(fields).limit(50).get());
   }
+  // Independent queries: sent together (one round trip), added in the order they were asked.
+  for (const res of await Promise.all(lookups)) add(res.data);
   if (found.size === 0) return { view: [], matches: [] };
   const candidate: MerchantFileFields = {
     ...(probe.id ? { _id: probe.id } : {}),

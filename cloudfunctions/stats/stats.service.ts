@@ -50,16 +50,48 @@ export async function resolveTarget(ctx: ActionContext, input: { unitId?: string
     return { ref: { type: 'market', id: market._id, name: market.name, kind: 'market' }, owner: marketOwner(market._id), unitPath: market.unitPath ?? [], unitKind: 'market' };
   }
   let unitId = input.unitId;
-  if (!unitId) {
-    if (ctx.caller.role === 'hq') unitId = (await bankUnit(ctx.db))?._id;
-    else if (ctx.caller.role === 'branch' || ctx.caller.role === 'leader') unitId = ctx.caller.unitId;
-    else unitId = ctx.caller.gridIds[0] ?? ctx.caller.unitId;
-  }
+  // Head office's default is the bank, read whole by its query: no second read of the same unit.
+  const bank = !unitId && ctx.caller.role === 'hq' ? await bankUnit(ctx.db) : null;
+  if (!unitId) unitId = bank?._id ?? defaultUnitId(ctx);
   if (!unitId) throw fieldError('unitId', '请选择单位');
-  const unit = await getDoc<any>(ctx.db, 'units', unitId);
+  const unit = bank ?? (await getDoc<any>(ctx.db, 'units', unitId));
   if (!unit) throw fieldError('unitId', '单位不存在', 'UNIT.NOT_FOUND');
   assertInScope(ctx.caller, unit.unitPath);
   return { ref: { type: 'unit', id: unit._id, name: unit.name, kind: unit.kind }, owner: unitOwner(unit._id), unitPath: unit.unitPath ?? [unit._id], unitKind: unit.kind };
+}
+
+/** The caller's own unit for a dashboard without one (head office's, the bank, is looked up). */
+function defaultUnitId(ctx: ActionContext): string | undefined {
+  if (ctx.caller.role === 'hq') return undefined;
+  if (ctx.caller.role === 'branch' || ctx.caller.role === 'leader') return ctx.caller.unitId;
+  return ctx.caller.gridIds[0] ?? ctx.caller.unitId;
+}
+
+/**
+ * The roll-up owner a request will resolve to, as far as it is known without a read: the unit, market
+ * or area asked for, or the caller's own unit (head office's: the root of its unit path, the bank).
+ * A guess only: the resolved target decides, and a wrong guess costs an unused read.
+ */
+function expectedOwner(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township' }): string | null {
+  if ([input.unitId, input.marketId, input.area].filter(Boolean).length > 1) return null;
+  if (input.area) return areaOwner(input.area);
+  if (input.marketId) return marketOwner(input.marketId);
+  const unitId = input.unitId ?? (ctx.caller.role === 'hq' ? ctx.caller.unitPath[0] : defaultUnitId(ctx));
+  return unitId ? unitOwner(unitId) : null;
+}
+
+/**
+ * The dashboard a request asks for. The owner's own roll-up documents are read while the target is
+ * resolved and its scope checked (on CloudBase each is a round trip, and they do not depend on each
+ * other); nothing read is answered unless the check passes.
+ */
+export async function dashboardFor(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township'; period: Period }, sections: readonly DashboardSection[]): Promise<DashboardView> {
+  const owner = expectedOwner(ctx, input);
+  const early = owner ? { owner, docs: loadOwnDocs(ctx.db, owner, input.period, sections) } : null;
+  // A refused target leaves this read unused: its failure, if any, is not the answer's.
+  early?.docs.catch(() => undefined);
+  const target = await resolveTarget(ctx, input);
+  return computeDashboard(ctx.db, target, input.period, sections, early);
 }
 
 const EMPTY: OwnerDocs = { meta: { owner: '', ownerType: 'unit', ownerId: '', kind: '', name: '', path: [], parentId: null }, all: null, stock: new Map(), flow: new Map(), stockDays: new Map(), flowDays: new Map() };
@@ -88,17 +120,18 @@ function rowOf(o: OwnerDocs, figures: MetricFigures): ChildRow {
  * over it, the previous period and 31 December for comparison, lifecycle classes, children for
  * drill-down, rankings of grids and staff, a 12-month trend, and targets against actuals.
  */
-export async function computeDashboard(db: Db, target: Target, period: Period, sections: readonly DashboardSection[]): Promise<DashboardView> {
+export async function computeDashboard(db: Db, target: Target, period: Period, sections: readonly DashboardSection[], early: { owner: string; docs: Promise<Map<string, OwnerDocs>> } | null = null): Promise<DashboardView> {
   const prev = previousPeriod(period);
   const yearEnd = yearEndBefore(period.end);
   const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
   const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
   // The unit's own documents, its children and its rankings are independent reads: on CloudBase each is a
   // round trip, so they go out together.
-  const [selfDocs, children, rankings] = await Promise.all([
-    loadOwnDocs(db, target.owner, period, sections),
+  const [selfDocs, children, rankings, targetRows] = await Promise.all([
+    early?.owner === target.owner ? early.docs : loadOwnDocs(db, target.owner, period, sections),
     sections.includes('children') ? childRows(db, target, period) : null,
     sections.includes('rankings') ? rankingsOf(db, target, period) : null,
+    sections.includes('targets') ? targetDocs(db, target.ref.id, period) : null,
   ]);
   const self = selfDocs.get(target.owner) ?? EMPTY;
   const [figures, previousFigures] = await Promise.all([figuresFor(db, self, period, scopeTarget), figuresFor(db, self, prev, scopeTarget)]);
@@ -135,7 +168,7 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
   }
   if (children) view.children = children;
   if (rankings) view.rankings = rankings;
-  if (sections.includes('targets')) view.targets = await targetsFor(db, target.ref.id, period, figures);
+  if (targetRows) view.targets = targetsAgainst(targetRows, figures);
   return view;
 }
 
@@ -185,8 +218,16 @@ async function rankingsOf(db: Db, target: Target, period: Period): Promise<Dashb
 
 /** Head-office targets of a unit for a period against the actual figures. */
 export async function targetsFor(db: Db, unitId: string, period: Period, figures: MetricFigures): Promise<NonNullable<DashboardView['targets']>> {
-  const res = (await db.collection('targets').where({ unitId, period: periodKey(period) }).limit(100).get()) as { data: { metric: Indicator; value: number }[] };
-  return res.data.map((t) => {
+  return targetsAgainst(await targetDocs(db, unitId, period), figures);
+}
+
+/** Head-office targets of a unit for a period, as stored (read beside the figures they are set against). */
+async function targetDocs(db: Db, unitId: string, period: Period): Promise<{ metric: Indicator; value: number }[]> {
+  return ((await db.collection('targets').where({ unitId, period: periodKey(period) }).limit(100).get()) as { data: { metric: Indicator; value: number }[] }).data;
+}
+
+function targetsAgainst(rows: { metric: Indicator; value: number }[], figures: MetricFigures): NonNullable<DashboardView['targets']> {
+  return rows.map((t) => {
     const actual = indicatorValue(figures, t.metric);
     return { metric: t.metric, target: t.value, actual, ratio: actual !== null && t.value > 0 ? actual / t.value : null };
   });

@@ -1,25 +1,33 @@
 /**
- * `npm run bench -- jobs`: the resumable jobs (reclassification, the export) on the demo bank and on the
- * same bank grown tenfold (BENCH_JOBS_SCALE, default 10: every merchant copied with its transaction
- * months), run one chunk per call as polls and the timer run them. Prints per job and scale: chunks,
+ * `npm run bench -- jobs`: the long jobs (reclassification, the export, the roll-up rebuild and a
+ * reconciliation) on the demo bank and on the same bank grown tenfold (BENCH_JOBS_SCALE, default 10:
+ * every merchant copied with its transaction months, deposit and credit rows, visits and revisit marks),
+ * run one chunk (step) per call as polls and the timer run them. Prints per job and scale: chunks,
  * longest chunk, total time and peak memory (heap after a full collection at the start; RSS); the issue
- * asks both to stay flat (≤ 1.3×) from 40k to 400k merchants. Needs the demo bank template (built by the
- * tests' global setup, or BENCH_JOBS_TEMPLATE=<data folder of a seeded demo bank>).
- * BENCH_JOBS_ASOF (default 2025-07-31) is the day classified; BENCH_JOBS_ONLY=reclassify|report runs one.
+ * asks both to stay flat (≤ 1.3×) from 40k to 400k merchants. Works on a copy of the demo bank
+ * (scripts/bench/bank.ts: seeded first when no template exists).
+ * BENCH_JOBS_SCALES=1,10 sets the sizes run; BENCH_JOBS_STEPS=N stops each job after N chunks (a sample of
+ * its chunks, for a size whose whole run takes too long; the printed lines say so).
+ * BENCH_JOBS_ASOF (default 2025-07-31) is the day classified, and its month the one exported and
+ * reconciled; BENCH_JOBS_ONLY=reclassify,report,rebuild,reconcile runs those only.
  */
-import { constants, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { demoBankCopy } from './bank';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 const SCALE = Number(process.env.BENCH_JOBS_SCALE ?? 10);
+/** The sizes run, as copies of the demo bank (default: 1 and SCALE). */
+const SCALES = (process.env.BENCH_JOBS_SCALES ?? `1,${SCALE}`).split(',').map(Number);
+/** At most this many chunks (steps) of each job (default: to the end); a sample when the whole run is too long. */
+const MAX_STEPS = Number(process.env.BENCH_JOBS_STEPS ?? Infinity);
 const AS_OF = process.env.BENCH_JOBS_ASOF ?? '2025-07-31';
-const ONLY = process.env.BENCH_JOBS_ONLY ?? '';
+const ONLY = (process.env.BENCH_JOBS_ONLY ?? 'reclassify,report,rebuild,reconcile').split(',');
+const JOBS = ['reclassify', 'export', 'rebuild', 'reconcile'];
 const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
 
 /** Samples memory while `fn` runs; answers its peaks. */
@@ -80,6 +88,22 @@ function grow(cloud: any, copies: number, months: string[]): number {
     if (batch.length >= 10_000) flush();
   }
   flush();
+  // What the roll-ups count of a merchant: its deposit and credit rows, visits and revisit marks.
+  for (const coll of ['deposits', 'credits', 'visits']) {
+    for (const { doc } of rows(coll)) {
+      const d = decodeStored(doc);
+      if (!d.merchantId) continue;
+      for (let k = 1; k < copies; k++) batch.push([coll, { ...d, _id: `${d._id}-x${k}`, merchantId: `${d.merchantId}-x${k}` }]);
+      if (batch.length >= 10_000) flush();
+    }
+    flush();
+  }
+  for (const { doc } of rows('rollupMarks')) {
+    const mk = decodeStored(doc);
+    for (let k = 1; k < copies; k++) batch.push(['rollupMarks', { ...mk, _id: `${mk.merchantId}-x${k}|${mk.year}`, merchantId: `${mk.merchantId}-x${k}` }]);
+    if (batch.length >= 10_000) flush();
+  }
+  flush();
   return n;
 }
 
@@ -93,23 +117,32 @@ async function runToEnd(runJob: any, kinds: any, id: string): Promise<{ chunks: 
     const t = performance.now();
     job = await runJob(getDb(), kinds, id, { budgetMs: 0 });
     longest = Math.max(longest, performance.now() - t);
-    if (job.status !== 'running') break;
+    if (job.status !== 'running' || job.chunks >= MAX_STEPS) break;
   }
   return { chunks: job.chunks, longest, total: performance.now() - started, job };
 }
 
+/** Steps a roll-up job (rebuild, reconciliation) to its end as its job runs it, one step per call. */
+async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: J) => boolean): Promise<{ chunks: number; longest: number; total: number; job: J }> {
+  const started = performance.now();
+  let longest = 0;
+  let chunks = 0;
+  let job = start;
+  while (!done(job) && chunks < MAX_STEPS) {
+    const t = performance.now();
+    job = await step(job);
+    longest = Math.max(longest, performance.now() - t);
+    chunks++;
+  }
+  return { chunks, longest, total: performance.now() - started, job };
+}
+
 /** Runs the jobs benchmark. */
 export async function run(): Promise<void> {
-  const template = process.env.BENCH_JOBS_TEMPLATE ?? (() => {
-    const { demoBankTemplateDir } = require('../../test/helpers/demo-bank');
-    return demoBankTemplateDir();
-  })();
   const results: Record<string, { merchants: number; longest: number; heap: number; rss: number; chunks: number; total: number }> = {};
-  for (const copies of [1, SCALE]) {
-    const dir = mkdtempSync(join(tmpdir(), 'mg-bench-jobs-'));
+  for (const copies of SCALES) {
+    const dir = await demoBankCopy('mg-bench-jobs-');
     try {
-      cpSync(template, dir, { recursive: true, mode: constants.COPYFILE_FICLONE });
-      process.env.PI_KEY = readFileSync(join(dir, 'pi.key'), 'utf8').trim();
       const { startLocalCloud } = require('../../local/runtime');
       const cloud = await startLocalCloud({ dataDir: dir, seed: 'none', functionsFrom: 'source' });
       try {
@@ -121,7 +154,7 @@ export async function run(): Promise<void> {
         const db = getDb();
         const merchants = (await db.collection('merchants').count()).total;
         const { createJob, runJob } = require('../../server/jobs/runner');
-        if (ONLY !== 'report') {
+        if (ONLY.includes('reclassify')) {
           const { reclassifyJob, reclassifyParams } = require('../../server/jobs/reclassify');
           const params = await reclassifyParams(db, { asOf: AS_OF, now: new Date() });
           await createJob(db, reclassifyJob, { id: 'bench-reclassify', params, byStaffId: null, now: new Date(), total: merchants });
@@ -129,13 +162,26 @@ export async function run(): Promise<void> {
           results[`reclassify ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
           console.log(`reclassify ${merchants} merchants: changed ${r.value.job.state.changed}; ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }
-        if (ONLY !== 'reclassify') {
+        if (ONLY.includes('report')) {
           const { reportJob } = require('../../server/jobs/report');
           const bank = (await db.collection('units').where({ kind: 'bank' }).get()).data[0];
           await createJob(db, reportJob, { id: 'bench-report', params: { unitId: bank._id, period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' } }, byStaffId: null, now: new Date() });
           const r = await withPeaks(() => runToEnd(runJob, { report: reportJob }, 'bench-report'));
           results[`export ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
-          console.log(`export ${merchants} merchants: ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms (the file's assembly), peak heap ${mb(r.heap)}`);
+          console.log(`export ${merchants} merchants: ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
+        }
+        if (ONLY.includes('rebuild')) {
+          const { newRebuildJob, rebuildStep } = require('../../server/rollup');
+          const r = await withPeaks(() => stepToEnd(newRebuildJob(), (j: any) => rebuildStep(db, j), (j: any) => j.status === 'done'));
+          results[`rebuild ${merchants}`] = { merchants, ...r.value, heap: r.heap, rss: r.rss };
+          console.log(`rebuild ${merchants} merchants: ${r.value.job.chunks} chunks of merchants (${r.value.chunks} steps), visits ${r.value.job.visits}, longest step ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
+        }
+        if (ONLY.includes('reconcile')) {
+          const { newReconcileJob, reconcileStep } = require('../../server/rollup');
+          const range = { from: `${AS_OF.slice(0, 7)}-01`, to: AS_OF };
+          const r = await withPeaks(() => stepToEnd(newReconcileJob(range), (j: any) => reconcileStep(db, j), (j: any) => j.phase === 'done'));
+          results[`reconcile ${merchants}`] = { merchants, ...r.value, heap: r.heap, rss: r.rss };
+          console.log(`reconcile ${range.from}..${range.to}, ${merchants} merchants: ${r.value.chunks} steps, ${r.value.job.checkedValues} values checked, ${r.value.job.differenceCount} differences, longest step ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }
       } finally {
         await cloud.close();
@@ -144,11 +190,12 @@ export async function run(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  if (Number.isFinite(MAX_STEPS)) console.log(`a sample: each job stopped after ${MAX_STEPS} chunks (steps)`);
   console.log(`${'job'.padEnd(22)} ${'chunks'.padStart(6)} ${'longest chunk'.padStart(14)} ${'total'.padStart(9)} ${'peak heap'.padStart(10)} ${'peak RSS'.padStart(9)}`);
   for (const [name, r] of Object.entries(results)) {
     console.log(`${name.padEnd(22)} ${String(r.chunks).padStart(6)} ${`${r.longest.toFixed(0)} ms`.padStart(14)} ${`${(r.total / 1000).toFixed(1)} s`.padStart(9)} ${mb(r.heap).padStart(10)} ${mb(r.rss).padStart(9)}`);
   }
-  for (const job of ['reclassify', 'export']) {
+  for (const job of JOBS) {
     const [small, large] = Object.entries(results).filter(([k]) => k.startsWith(job)).map(([, v]) => v);
     if (!small || !large) continue;
     const f = (a: number, b: number) => (b / a).toFixed(2);

@@ -47,15 +47,18 @@ export const create = defineAction({
  * (duplicate key) and the caller answers with the stored result, so a first filing costs no extra read.
  */
 async function file(input: z.output<typeof createMerchantInput>, ctx: ActionContext): Promise<SaveMerchantOutput> {
-  const grid = await placeInGrid(ctx, input.gridId, input.location);
+  const hash = mobileHash(input.operator?.mobile);
+  // A mobile looked up for an answer the caller sees (not forced past duplicates) is a personal-data probe.
+  const probe = { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode };
+  const counted = Boolean(hash) && !input.force;
+  // Placing the file and an uncounted duplicate lookup are independent reads: they go out together. A
+  // counted one waits for the checks below, so a refused filing takes nothing from the caller's quota.
+  const [grid, uncounted] = await Promise.all([placeInGrid(ctx, input.gridId, input.location), counted ? null : lookUpDuplicates(ctx, probe, 'merchant.create', false)]);
   // Links to a file's photos go to whoever may read the file: only the caller's own uploads may join it,
   // each stamped by the caller, lately, near where the file is filed, and present in storage.
   await assertGivenFiles(photoFiles(input.photos), filingStampWindow(ctx.caller.staffId, ctx.now, input.location ?? null), PHOTO_KINDS);
   await checkMarketAndGroup(ctx, grid, input.marketId, input.wechatGroupId);
-  const hash = mobileHash(input.operator?.mobile);
-  // A mobile looked up for an answer the caller sees (not forced past duplicates) is a personal-data probe.
-  const probe = { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode };
-  const found = await lookUpDuplicates(ctx, probe, 'merchant.create', Boolean(hash) && !input.force);
+  const found = uncounted ?? (await lookUpDuplicates(ctx, probe, 'merchant.create', true));
   const review = assertDuplicatesDecided(found, input);
 
   const doc = withCompleteness<MerchantDoc>(

@@ -47,7 +47,9 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
   const at = input.at ?? ctx.now;
   if (at.getTime() > ctx.now.getTime() + MAX_SKEW_MS) throw fieldError('at', '走访时间不能晚于当前时间', 'VISIT.FUTURE');
   if (at.getTime() < ctx.now.getTime() - MAX_AGE_MS) throw fieldError('at', '走访时间超过 30 天，无法补录', 'VISIT.TOO_OLD');
-  const settings = await ctx.settings();
+  // Read while the transaction starts and reads the merchant (independent round trips); needed only after.
+  const settingsRead = ctx.settings();
+  settingsRead.catch(() => undefined); // a transaction failing first answers with its own error
   const day = chinaDay(at);
   const checks = (input.checks ?? null) as CheckOutcome[] | null;
   // Queries cannot run inside a CloudBase transaction: these two go through the database directly, once
@@ -100,6 +102,7 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       const from = await getDoc<TaskDoc>(tx, 'tasks', input.taskId);
       if (!from || from.merchantId !== m._id) throw fieldError('taskId', '任务不属于该商户', 'TASK.NOT_FOR_MERCHANT');
     }
+    const settings = await settingsRead;
     const home = toLngLat(m.location as never);
     const distanceM = home ? Math.round(distanceMeters([input.location.lng, input.location.lat], home)) : null;
     const flagged = isFlagged(distanceM, settings.visitRadiusM);
