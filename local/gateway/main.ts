@@ -90,6 +90,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunGateway
     collectionsFile: env.COLLECTIONS_FILE ? resolve(env.COLLECTIONS_FILE) : undefined,
     publicUrl: publicUrlOf(env.PUBLIC_URL),
     timers: env.TIMERS !== 'off',
+    // The emulator has no seed of its own: a caller that wants SEED honoured names the seed module.
+    seeder: env.SEEDER ? resolve(env.SEEDER) : undefined,
   };
 }
 

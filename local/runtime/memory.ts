@@ -1,3 +1,4 @@
+import { clearInterval, setInterval } from 'node:timers';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -50,6 +51,11 @@ let fullGc: (() => void) | null = null;
 
 /** The lowest reading since the last full collection: how far the process's garbage can reach above it. */
 let low = Infinity;
+/**
+ * Set when a call ended holding more than half its memory: what it held is garbage now, uncollected, and may be
+ * collected during the next call, hiding as much of that call's growth. The next call starts from a collection.
+ */
+let leftBehind = false;
 
 /** The heap and external memory of this process, bytes. */
 function used(): number {
@@ -101,8 +107,9 @@ export function watchMemory(limitMb: number, onExceeded: (usedMb: number) => voi
   // More garbage than the call's memory may lie above the last low: collected during the call between two
   // readings, it would hide as much of what the call holds. Start from a collected heap instead (rare: once
   // per that much growth of the process).
-  if (floor - low > limitBytes) {
+  if (leftBehind || floor - low > limitBytes) {
     collect();
+    leftBehind = false;
     floor = used();
   }
   const account: MemoryAccount = { limitBytes, floor, onExceeded, exceeded: false };
@@ -117,6 +124,7 @@ export function watchMemory(limitMb: number, onExceeded: (usedMb: number) => voi
 /** Stops accounting a call (after a last reading, taken by the caller with `checkMemory` when it answered). */
 export function releaseMemory(account: MemoryAccount): void {
   live.delete(account);
+  if (used() - account.floor > account.limitBytes / 2) leftBehind = true;
   if (live.size === 0 && timer) {
     clearInterval(timer);
     timer = null;

@@ -18,6 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { makeDataDir, removeDataDir } from '../helpers/local-cloud';
+import { SEEDER } from '../../scripts/seed/seeder';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MAIN = resolve(ROOT, 'local', 'gateway', 'main.ts');
@@ -37,7 +38,7 @@ function startGateway(dataDir: string, seed: 'minimal' | 'none' = 'none'): Promi
   // Its own process group (detached), so that the kill reaches everything the gateway started.
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: ROOT,
-    env: { ...process.env, ...JOB_ENV, PORT: '0', DATA_DIR: dataDir, FUNCTIONS_FROM: 'source', SEED: seed, MODE: 'local', TIMERS: 'off' },
+    env: { ...process.env, ...JOB_ENV, PORT: '0', DATA_DIR: dataDir, FUNCTIONS_FROM: 'source', SEED: seed, SEEDER: SEEDER, MODE: 'local', TIMERS: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -9,6 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { makeDataDir, removeDataDir } from '../helpers/local-cloud';
+import { SEEDER } from '../../scripts/seed/seeder';
 
 const MAIN = resolve(__dirname, '..', '..', 'local', 'gateway', 'main.ts');
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
@@ -22,7 +23,7 @@ interface Child {
 function startGateway(dataDir: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: resolve(__dirname, '..', '..'),
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, FUNCTIONS_FROM: 'source', SEED: 'minimal', MODE: 'local', TIMERS: 'off' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, FUNCTIONS_FROM: 'source', SEED: 'minimal', SEEDER: SEEDER, MODE: 'local', TIMERS: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -6,8 +6,8 @@
  * leader reassigns one and closes another with a reason; a reminder lands in the outbox once.
  */
 import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
-import { addDays } from '../../../shared/domain/period.rules';
-import { chinaDay } from '../../../shared/domain/period.rules';
+import { addDays, chinaDay } from '../../../shared/domain/period.rules';
+import { SEEDER } from '../../../scripts/seed/seeder';
 import { flush, mount, resetApp, tap, current } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 
@@ -37,7 +37,7 @@ const taskDoc = async (id: string) => (await cloud.database().collection('tasks'
 
 beforeAll(async () => {
   const { startLocalCloud } = require('../../../local/runtime');
-  cloud = await startLocalCloud({ seed: 'minimal', onFunctionError: () => undefined });
+  cloud = await startLocalCloud({ seed: 'minimal', seeder: SEEDER, onFunctionError: () => undefined });
   for (const who of ['demo-maintenance', 'demo-member', 'demo-leader']) staff[who] = (await cloud.call('user', { action: 'me' }, who)).data.staffId;
   const me = await cloud.call('user', { action: 'me' }, 'demo-maintenance');
   const list = await cloud.call('merchant', { action: 'list', gridId: me.data.grids[0].id, limit: 50 }, 'demo-maintenance');
