@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Forbids imports from `files` that climb out of their folder into the named top-level folders. */
+function layer(files, message, folders) {
+  return [{ files: [files], rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: `^(\\.\\./)+(${folders})`, message }] }] } }];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.tmp/', 'build/', '.data/', 'coverage/', 'screenshots/', '**/miniprogram_npm/', 'miniprogram/**/*.js', '**/*.d.ts'] },
   js.configs.recommended,
@@ -12,5 +17,12 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  // The layers of docs/architecture.md: nothing imports upward or sideways (a function is bundled and deployed
+  // alone, so importing another function's folder would copy its code in silently).
+  ...layer('shared/**/*.ts', 'shared/ imports nothing of the project but itself', '(server|cloudfunctions|local|scripts|miniprogram|test)/'),
+  ...layer('server/**/*.ts', 'server/ imports shared/ only', '(cloudfunctions|local|scripts|miniprogram|test)/'),
+  ...layer('cloudfunctions/**/*.ts', 'a function imports server/ and shared/, never another function (what two share lives in server/)', '(cloudfunctions/)?(user|org|merchant|visit|stats|lifecycle|report|import)/|(local|scripts|miniprogram|test)/'),
+  ...layer('local/**/*.ts', 'local/ runs the functions as bundles and takes the seed as a parameter', '(cloudfunctions|scripts|miniprogram|test)/'),
+  ...layer('miniprogram/**/*.ts', 'the mini program reaches shared/ through vendor/shared and data through functions', '(shared|server|cloudfunctions|local|scripts|test)/'),
   { files: ['**/*.js', '**/*.cjs'], languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } } },
 );

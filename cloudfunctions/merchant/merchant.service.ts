@@ -24,62 +24,7 @@ import {
   takePiProbe,
   type Tx,
 } from '../../server';
-import type { GivenFile } from '../../server/jobs/files';
-
-/** A stored merchant file (data-model `merchants`). */
-export interface MerchantDoc {
-  _id: string;
-  name: string;
-  address?: { district?: string; township?: string; street?: string; doorPlate?: string; text?: string };
-  location?: unknown;
-  gridId: string;
-  unitPath: string[];
-  area: 'city' | 'township' | null;
-  industry?: string;
-  operator?: { name?: string; mobile?: SealedValue; idNumber?: SealedValue };
-  licenceCode?: string;
-  acquiringNo?: string;
-  photos?: { fileId: string; takenAt: Date; location: unknown; staffId: string }[];
-  products?: ProductHolding[];
-  marketId?: string | null;
-  wechatGroupId?: string | null;
-  isComplete: boolean;
-  missingFields: string[];
-  filedAt?: Date | null;
-  filedBy?: string | null;
-  acquiring?: { status: string; since?: string; closedAt?: string; deviceStatus?: string };
-  credit?: { grantedFen: number; drawnFen: number; grantedAt?: string };
-  depositFen?: number;
-  lifecycleClass: string;
-  classSince?: string;
-  createdAt: Date;
-  updatedAt: Date;
-  createdBy?: string;
-  version: number;
-  duplicateReview?: unknown;
-  [key: string]: unknown;
-}
-
-/** A CloudBase geo Point from a validated `{ lng, lat }`. */
-export function toGeoPoint(ctx: Pick<ActionContext, 'db'>, p: PointInput): unknown {
-  return ctx.db.Geo.Point(p.lng, p.lat);
-}
-
-/** `{ lng, lat }` of a stored Point (Geo class, GeoJSON or pair), or null. */
-export function pointOut(v: unknown): { lng: number; lat: number } | null {
-  const p = toLngLat(v as never);
-  return p ? { lng: p[0], lat: p[1] } : null;
-}
-
-/** Stamped photos as stored: instants as Dates, places as Points. */
-export function toStoredPhotos(ctx: Pick<ActionContext, 'db'>, photos: PhotoInput[]): MerchantDoc['photos'] {
-  return photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: toGeoPoint(ctx, p.location), staffId: p.staffId }));
-}
-
-/** A file's photos as files given to it: the id's field and the stamp's. */
-export function photoFiles(photos: PhotoInput[] | undefined): GivenFile[] {
-  return (photos ?? []).map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId, stamp: { field: `photos.${i}`, value: p } }));
-}
+import { type MerchantDoc, pointOut, toGeoPoint, toStoredPhotos } from '../../server/merchant';
 
 /** The products held with us (active), for lists and filters. */
 export function productsHeld(m: Pick<MerchantDoc, 'products' | 'acquiring'>): ProductCode[] {
@@ -165,14 +110,6 @@ export function withCompleteness<T extends MerchantDoc>(m: T, ctx: Pick<ActionCo
   // The day a file first meets the standard is its filing day (建档).
   if (complete && !m.filedAt) Object.assign(out, { filedAt: ctx.now, filedBy: ctx.caller.staffId });
   return out;
-}
-
-/** Loads a merchant the caller may see, else NOT_FOUND/FORBIDDEN. */
-export async function loadMerchantInScope(ctx: ActionContext, id: string): Promise<MerchantDoc> {
-  const m = await getDoc<MerchantDoc>(ctx.db, 'merchants', id);
-  if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
-  assertInScope(ctx.caller, m.unitPath);
-  return m;
 }
 
 /** Loads a grid by id for a write: VALIDATION if absent or not a grid, FORBIDDEN outside scope. */

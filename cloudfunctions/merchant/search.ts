@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { listMerchantsInput } from '../../shared/contracts/merchant.contract';
 import { type SearchKey, searchKeys } from '../../shared/domain/search.rules';
 import { type ActionContext, auditPiProbe, decodeCursor, encodeCursor, fieldError, getDoc, isInScope, takePiProbe } from '../../server';
-import { type MerchantDoc, mobileHash } from './merchant.service';
+import { mobileHash } from './merchant.service';
+import { type MerchantDoc } from '../../server/merchant';
 
 /**
  * One read of a search: a condition on an index, and the field the index orders its matches by. An

@@ -3,7 +3,7 @@ import { type TaskCloseReason, taskState } from '../../shared/domain/task.rules'
 import { isOverdue } from '../../shared/domain/visit.rules';
 import { type Db, type Tx, getDb, getDoc, iso } from '../../server';
 import { chinaDay } from '../../shared/domain/period.rules';
-import { pointOut } from '../merchant/merchant.service';
+import { pointOut } from '../../server/merchant';
 
 /** A stored visit (data-model `visits`); `result` keeps what the first submit answered, for retries. */
 export interface VisitDoc {

@@ -68,18 +68,20 @@ function sendText(res: ServerResponse, status: number, type: string, text: strin
   res.end(head ? undefined : text);
 }
 
-function demoOpenids(): readonly { role: string; openid: string }[] {
-  return (require('../../scripts/seed/org') as { DEMO_ACCOUNTS: readonly { role: string; openid: string }[] }).DEMO_ACCOUNTS;
+/** The demo accounts, as the seed module the cloud was started with names them (none without one). */
+function demoOpenids(cloud: LocalCloud): readonly { role: string; openid: string }[] {
+  if (!cloud.seeder) return [];
+  return (require(cloud.seeder) as { DEMO_ACCOUNTS: readonly { role: string; openid: string }[] }).DEMO_ACCOUNTS;
 }
 
 /** The demo accounts before the store can be read (the demo bank is still being written). */
-function emptyAccounts(): HomeAccount[] {
-  return demoOpenids().map(({ role, openid }) => ({ role, label: ROLE_LABELS[role] ?? role, openid, name: '', unit: '', bound: false }));
+function emptyAccounts(cloud: LocalCloud): HomeAccount[] {
+  return demoOpenids(cloud).map(({ role, openid }) => ({ role, label: ROLE_LABELS[role] ?? role, openid, name: '', unit: '', bound: false }));
 }
 
 /** The demo staff (fixed openids), with their names and units from the store. */
 async function demoAccounts(cloud: LocalCloud): Promise<HomeAccount[]> {
-  const DEMO_ACCOUNTS = demoOpenids();
+  const DEMO_ACCOUNTS = demoOpenids(cloud);
   const db: any = cloud.database();
   const openids = DEMO_ACCOUNTS.map((a) => a.openid);
   let staff: any[] = [];
@@ -149,7 +151,7 @@ export function previewRoutes(options: PreviewOptions): Mount {
       const busy = await busyReason(req);
       // While the demo bank is written its staff are not there yet: ask again once it is.
       if (busy) accounts = null;
-      const [list, hasConsole] = await Promise.all([busy ? Promise.resolve(emptyAccounts()) : cachedAccounts(), consoleSeen.has]);
+      const [list, hasConsole] = await Promise.all([busy ? Promise.resolve(emptyAccounts(options.cloud)) : cachedAccounts(), consoleSeen.has]);
       sendText(res, 200, 'text/html; charset=utf-8', homePage({ accounts: list, hasConsole, previewBuilt: fs.existsSync(path.join(previewDir, 'index.html')), busy }), head);
       return true;
     }

@@ -123,6 +123,8 @@ export interface LocalCloud {
   functionsRoot: string;
   /** the accounts the seed created in this start (null when nothing was seeded now) */
   seeded: SeedSummary | null;
+  /** the seed module this cloud was started with (it also names the demo accounts), or null */
+  readonly seeder: string | null;
   /** Seeds the store when it holds no staff yet; null when it already did. */
   seedIfEmpty(kind: Exclude<SeedKind, 'none'>, options?: SeedIfEmptyOptions): Promise<SeedSummary | null>;
   /** Waits for calls in flight, then flushes and closes the engine and releases the SDK routes. */
@@ -325,6 +327,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     dataDir,
     functionsRoot,
     seeded: null,
+    seeder: options.seeder ?? null,
     async seedIfEmpty(kind, seedOptions = {}) {
       if (closed) throw new Error('the local cloud is closed');
       const marker = inMemory ? null : dataDir;

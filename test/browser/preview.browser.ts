@@ -24,7 +24,7 @@ const PHOTO = path.join(ROOT, 'miniprogram/assets/tabbar/merchants-active.png');
 async function startGatewayProcess(dataDir: string): Promise<{ url: string; proc: ChildProcess; exited: Promise<unknown> }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local/gateway/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED: 'none', TIMERS: 'off', MODE: 'local', PI_KEY: readFileSync(path.join(dataDir, 'pi.key'), 'utf8').trim() },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, SEED: 'none', SEEDER: path.join(ROOT, 'scripts/seed'), TIMERS: 'off', MODE: 'local', PI_KEY: readFileSync(path.join(dataDir, 'pi.key'), 'utf8').trim() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((done) => proc.once('exit', done));

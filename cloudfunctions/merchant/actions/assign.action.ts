@@ -1,6 +1,7 @@
 import { assignMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { defineAction, getDoc, inTransaction, notFound, onMerchantWritten } from '../../../server';
-import { type MerchantDoc, checkMarketAndGroup, loadMerchantInScope, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+import { checkMarketAndGroup, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
 /** `assign`: puts a merchant in a business district (商圈) and/or a grid WeChat group; null clears. */
 export const assign = defineAction({

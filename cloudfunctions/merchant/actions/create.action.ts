@@ -5,21 +5,8 @@ import { assertGivenFiles } from '../../../server/jobs/files';
 import { filingStampWindow } from '../../../shared/domain/photo.rules';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
-import {
-  type MerchantDoc,
-  assertDuplicatesDecided,
-  checkMarketAndGroup,
-  lookUpDuplicates,
-  merchantView,
-  mobileHash,
-  placeInGrid,
-  recordMerchantChange,
-  sealOperator,
-  toGeoPoint,
-  photoFiles,
-  toStoredPhotos,
-  withCompleteness,
-} from '../merchant.service';
+import { assertDuplicatesDecided, checkMarketAndGroup, lookUpDuplicates, merchantView, mobileHash, placeInGrid, recordMerchantChange, sealOperator, withCompleteness } from '../merchant.service';
+import { type MerchantDoc, toGeoPoint, photoFiles, toStoredPhotos } from '../../../server/merchant';
 
 /** Roles that file merchants (maintenance assistants revisit and install; they do not open files). */
 const FILING_ROLES = ['hq', 'branch', 'leader', 'member', 'marketing'] as const;

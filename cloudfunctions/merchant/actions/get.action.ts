@@ -1,6 +1,7 @@
 import { getMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { defineAction } from '../../../server';
-import { loadMerchantInScope, merchantView } from '../merchant.service';
+import { merchantView } from '../merchant.service';
+import { loadMerchantInScope } from '../../../server/merchant';
 
 /** `get`: one merchant file in scope, personal information masked. */
 export const get = defineAction({

@@ -1,6 +1,6 @@
 import { historyInput } from '../../../shared/contracts/merchant.contract';
 import { defineAction, iso } from '../../../server';
-import { loadMerchantInScope } from '../merchant.service';
+import { loadMerchantInScope } from '../../../server/merchant';
 
 /** `history`: the file's changes (created, completed, updated, transferred...), latest first (50). */
 export const history = defineAction({

@@ -1,6 +1,7 @@
 import { listMerchantsInput } from '../../../shared/contracts/merchant.contract';
 import { decodeCursor, defineAction, encodeCursor } from '../../../server';
-import { type MerchantDoc, merchantRow } from '../merchant.service';
+import { merchantRow } from '../merchant.service';
+import { type MerchantDoc } from '../../../server/merchant';
 import { searchMerchants } from '../search';
 
 /** Newest change first, then `_id` descending: the list order and the cursor's key. */

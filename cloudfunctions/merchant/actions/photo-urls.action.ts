@@ -1,7 +1,7 @@
 import { type FileLinksOutput, PHOTO_LINK_AGE_S, merchantPhotoUrlsInput } from '../../../shared/contracts/files.contract';
 import { defineAction } from '../../../server';
 import { tempUrls } from '../../../server/jobs/files';
-import { loadMerchantInScope } from '../merchant.service';
+import { loadMerchantInScope } from '../../../server/merchant';
 
 /** `photoUrls`: short-lived links to the storefront photos of a merchant file in scope (as `get` reads it). */
 export const photoUrls = defineAction({

@@ -4,7 +4,7 @@ import { MERCHANT_CODE_PAGE, type MerchantQrCodeOutput, merchantQrCodeInput } fr
 import { type ActionContext, defineAction, getDoc } from '../../../server';
 import { serverFilePath, tempUrls, uploadFile } from '../../../server/jobs/files';
 import { miniProgramCode } from '../../../server/wxacode';
-import { type MerchantDoc, loadMerchantInScope } from '../merchant.service';
+import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
 /** A merchant's code as kept on its record. */
 export interface MerchantCode {

@@ -1,6 +1,6 @@
 import { type ResolveSceneOutput, resolveSceneInput } from '../../../shared/contracts/qrcode.contract';
 import { defineAction, forbidden, getDoc, isInScope, notFound } from '../../../server';
-import type { MerchantDoc } from '../merchant.service';
+import type { MerchantDoc } from '../../../server/merchant';
 
 /**
  * `resolveScene`: the merchant a scanned merchant code names (the scene: its id, or a `~` code kept in

@@ -1,6 +1,6 @@
 import { revealPiInput } from '../../../shared/contracts/merchant.contract';
 import { AppError, auditLog, defineAction, openPi } from '../../../server';
-import { loadMerchantInScope } from '../merchant.service';
+import { loadMerchantInScope } from '../../../server/merchant';
 
 /**
  * `revealPi`: the operator's full mobile and ID number for an entitled role (settings `piRevealRoles`),

@@ -1,7 +1,8 @@
 import { transferMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { type TaskKind, taskAssignee } from '../../../shared/domain/visit.rules';
 import { AppError, type Db, type StaffDoc, type Tx, type UnitDoc, afterCommit, computeScope, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound, onMerchantWritten } from '../../../server';
-import { type MerchantDoc, loadGridForWrite, loadMerchantInScope, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+import { loadGridForWrite, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
 /** Open tasks moved inside the transfer's transaction (with the merchant, its history and its delta: 15 writes). */
 const TASKS_IN_TRANSACTION = 12;

@@ -1,6 +1,7 @@
 import { updateProductsInput } from '../../../shared/contracts/merchant.contract';
 import { AppError, defineAction, getDoc, inTransaction, notFound, onMerchantWritten } from '../../../server';
-import { type MerchantDoc, loadMerchantInScope, merchantView, recordMerchantChange, withCompleteness, withoutId } from '../merchant.service';
+import { merchantView, recordMerchantChange, withCompleteness, withoutId } from '../merchant.service';
+import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
 /** `updateProducts`: replaces the product matrix, ours and other banks' (本行/他行产品覆盖). */
 export const updateProducts = defineAction({

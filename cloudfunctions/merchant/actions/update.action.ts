@@ -1,22 +1,7 @@
 import { updateMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { AppError, defineAction, getDoc, inTransaction, notFound, onMerchantWritten } from '../../../server';
-import {
-  type MerchantDoc,
-  assertDuplicatesDecided,
-  checkMarketAndGroup,
-  lookUpDuplicates,
-  loadMerchantInScope,
-  merchantView,
-  mobileHash,
-  photoFiles,
-  pointOut,
-  recordMerchantChange,
-  sealOperator,
-  toGeoPoint,
-  toStoredPhotos,
-  withCompleteness,
-  withoutId,
-} from '../merchant.service';
+import { assertDuplicatesDecided, checkMarketAndGroup, lookUpDuplicates, merchantView, mobileHash, recordMerchantChange, sealOperator, withCompleteness, withoutId } from '../merchant.service';
+import { type MerchantDoc, loadMerchantInScope, photoFiles, pointOut, toGeoPoint, toStoredPhotos } from '../../../server/merchant';
 import { assertGivenFiles } from '../../../server/jobs/files';
 import { filingStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';

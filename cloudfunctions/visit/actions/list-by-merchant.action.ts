@@ -1,6 +1,6 @@
 import { listByMerchantInput } from '../../../shared/contracts/visit.contract';
 import { decodeCursor, defineAction, encodeCursor } from '../../../server';
-import { loadMerchantInScope } from '../../merchant/merchant.service';
+import { loadMerchantInScope } from '../../../server/merchant';
 import { type VisitDoc, visitView } from '../visit.service';
 
 /** `listByMerchant`: a merchant's visits, latest first, cursor-paged on the visit time. */

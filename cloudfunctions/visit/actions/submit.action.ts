@@ -10,7 +10,7 @@ import { chinaDay } from '../../../shared/domain/period.rules';
 import { assertGivenFiles } from '../../../server/jobs/files';
 import { visitStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
-import { type MerchantDoc, photoFiles, toGeoPoint, toStoredPhotos } from '../../merchant/merchant.service';
+import { type MerchantDoc, photoFiles, toGeoPoint, toStoredPhotos } from '../../../server/merchant';
 import { type TaskDoc, type VisitDoc, visitView } from '../visit.service';
 
 /** A queued offline visit may arrive days later, but not from the future (clock skew allowed). */

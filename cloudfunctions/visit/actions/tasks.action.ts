@@ -1,7 +1,7 @@
 import { tasksInput } from '../../../shared/contracts/visit.contract';
 import { AppError, decodeCursor, defineAction, encodeCursor, fieldError, forbidden, getDoc, isInScope, scopeFilter, type UnitDoc } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
-import { loadMerchantInScope } from '../../merchant/merchant.service';
+import { loadMerchantInScope } from '../../../server/merchant';
 import { type TaskDoc, taskViews } from '../visit.service';
 
 /**
