@@ -1,14 +1,12 @@
 import type { DuplicateOut, MerchantOut, MerchantRow } from '../../shared/contracts/merchant.contract';
-import type { PhotoInput, PointInput } from '../../shared/contracts/common.contract';
+import type { PointInput } from '../../shared/contracts/common.contract';
 import { maskIdNumber, maskMobile, maskName } from '../../shared/domain/mask.rules';
-import { type DuplicateMatch, type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, outOfScopeDuplicates, toLngLat } from '../../shared/domain/merchant-file.rules';
-import type { ProductCode, ProductHolding } from '../../shared/domain/product.rules';
+import { type DuplicateMatch, type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, outOfScopeDuplicates } from '../../shared/domain/merchant-file.rules';
+import type { ProductCode } from '../../shared/domain/product.rules';
 import {
   type ActionContext,
   AppError,
-  type SealedValue,
   type UnitDoc,
-  assertInScope,
   auditPiProbe,
   fieldError,
   findGridForPoint,
@@ -19,12 +17,11 @@ import {
   iso,
   loadUnits,
   newId,
-  notFound,
   sealPi,
   takePiProbe,
   type Tx,
 } from '../../server';
-import { type MerchantDoc, pointOut, toGeoPoint, toStoredPhotos } from '../../server/merchant';
+import { type MerchantDoc, pointOut } from '../../server/merchant';
 
 /** The products held with us (active), for lists and filters. */
 export function productsHeld(m: Pick<MerchantDoc, 'products' | 'acquiring'>): ProductCode[] {
