@@ -22,8 +22,10 @@ import { runInNewContext } from 'node:vm';
  * Limits of the method, written down so no one reads more into it:
  * - With several calls in flight, growth cannot be split between them. A call is charged only when its own
  *   growth exceeds its memory and the process's growth since the oldest call in flight began exceeds the
- *   memory of all calls in flight together (they could not all fit in their instances). One call alone, the
- *   case of every test, is measured exactly.
+ *   memory of all calls in flight together (they could not all fit in their instances).
+ * - Garbage collected during a call hides as much of its growth; a call starts from a collected heap when the
+ *   process has grown by more than a quarter of its memory since the last collection, so a call alone is
+ *   caught once it holds more than its memory and a quarter.
  * - The baseline is this process, not an empty instance: the Node runtime, wx-server-sdk and the function's
  *   module (loaded once and kept) are not charged, while CloudBase counts them too (a few tens of MB). A call
  *   that fits here with less than that to spare can still fail on CloudBase.
@@ -73,7 +75,14 @@ function collect(): void {
   }
   fullGc();
   low = Infinity;
+  collectedBase = used();
 }
+
+/** The reading right after the last full collection (null before the first). */
+let collectedBase: number | null = null;
+
+/** What garbage may hide of a call's memory at the most: a quarter of it (see watchMemory). */
+const HIDDEN_SHARE = 4;
 
 /** Reads memory and ends the calls found over their memory (see the rules above). */
 export function checkMemory(): void {
@@ -104,10 +113,11 @@ export function checkMemory(): void {
 export function watchMemory(limitMb: number, onExceeded: (usedMb: number) => void): MemoryAccount {
   const limitBytes = limitMb * 1024 * 1024;
   let floor = used();
-  // More garbage than the call's memory may lie above the last low: collected during the call between two
-  // readings, it would hide as much of what the call holds. Start from a collected heap instead (rare: once
-  // per that much growth of the process).
-  if (leftBehind || floor - low > limitBytes) {
+  // Garbage present at the start and collected during the call (V8 collects when the call allocates) would
+  // hide as much of what the call holds. So a call starts from a collected heap whenever the process has grown
+  // by more than a quarter of the call's memory since the last collection: garbage then hides at most that
+  // quarter, and a call holding more than its memory plus a quarter is always caught.
+  if (leftBehind || collectedBase === null || floor - collectedBase > limitBytes / HIDDEN_SHARE || floor - low > limitBytes) {
     collect();
     leftBehind = false;
     floor = used();
