@@ -1,7 +1,7 @@
 import type { TaskOut, VisitOut } from '../../shared/contracts/visit.contract';
 import { type TaskCloseReason, taskState } from '../../shared/domain/task.rules';
 import { isOverdue } from '../../shared/domain/visit.rules';
-import { type Db, type Tx, getDb, getDoc, iso } from '../../server';
+import { type ActionContext, type Db, type Tx, assertInScope, getDb, getDoc, iso, notFound } from '../../server';
 import { chinaDay } from '../../shared/domain/period.rules';
 import { pointOut } from '../../server/merchant';
 
@@ -138,4 +138,12 @@ export async function dropFollowUp(tx: Tx, task: TaskDoc): Promise<void> {
   const next = { ...m.openFollowUps };
   delete next[task.check];
   await tx.collection('merchants').doc(m._id).update({ data: { openFollowUps: getDb().command.set(next) } });
+}
+
+/** Loads a task the caller may act on, else NOT_FOUND/FORBIDDEN (the tasks of a merchant follow its scope). */
+export async function loadTaskInScope(ctx: ActionContext, id: string): Promise<TaskDoc> {
+  const task = await getDoc<TaskDoc>(ctx.db, 'tasks', id);
+  if (!task) throw notFound('任务', 'TASK.NOT_FOUND');
+  assertInScope(ctx.caller, task.unitPath);
+  return task;
 }

@@ -1,8 +1,8 @@
 import { closeTaskInput } from '../../../shared/contracts/visit.contract';
 import { manualCloseProblem } from '../../../shared/domain/task.rules';
-import { AppError, assertInScope, auditLog, defineAction, fieldError, getDoc, inTransaction, notFound } from '../../../server';
+import { AppError, auditLog, defineAction, fieldError, getDoc, inTransaction, notFound } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
-import { type TaskDoc, dropFollowUp, taskViews } from '../visit.service';
+import { type TaskDoc, dropFollowUp, taskViews, loadTaskInScope } from '../visit.service';
 
 /**
  * `closeTask`: closes a task by hand where the rules allow it (shared/domain/task.rules.ts), with a reason:
@@ -12,9 +12,7 @@ import { type TaskDoc, dropFollowUp, taskViews } from '../visit.service';
 export const closeTask = defineAction({
   schema: closeTaskInput,
   async handler(input, ctx) {
-    const task = await getDoc<TaskDoc>(ctx.db, 'tasks', input.taskId);
-    if (!task) throw notFound('任务', 'TASK.NOT_FOUND');
-    assertInScope(ctx.caller, task.unitPath);
+    const task = await loadTaskInScope(ctx, input.taskId);
     const problem = manualCloseProblem(task, ctx.caller, input.reason);
     if (problem === 'TASK.CLOSE_BY_VISIT') throw new AppError('CONFLICT', '六个必查整改任务需在回访检查通过后自动关闭，或由网格长注明原因关闭', { reason: problem });
     if (problem === 'TASK.NOT_ASSIGNEE') throw new AppError('FORBIDDEN', '只能关闭分配给自己的任务', { reason: problem });

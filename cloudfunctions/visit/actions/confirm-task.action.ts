@@ -1,8 +1,8 @@
 import { confirmTaskInput } from '../../../shared/contracts/visit.contract';
 import { TASK_MANAGER_ROLES } from '../../../shared/domain/task.rules';
-import { AppError, assertInScope, auditLog, defineAction, getDoc, inTransaction, notFound } from '../../../server';
+import { AppError, auditLog, defineAction, getDoc, inTransaction, notFound } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
-import { type TaskDoc, dropFollowUp, taskViews } from '../visit.service';
+import { type TaskDoc, dropFollowUp, taskViews, loadTaskInScope } from '../visit.service';
 
 /**
  * `confirmTask`: a leader or above answers a flagged visit that would close a task in scope: accepted, the
@@ -12,9 +12,7 @@ export const confirmTask = defineAction({
   schema: confirmTaskInput,
   roles: TASK_MANAGER_ROLES,
   async handler(input, ctx) {
-    const task = await getDoc<TaskDoc>(ctx.db, 'tasks', input.taskId);
-    if (!task) throw notFound('任务', 'TASK.NOT_FOUND');
-    assertInScope(ctx.caller, task.unitPath);
+    const task = await loadTaskInScope(ctx, input.taskId);
     const done = await inTransaction(ctx.db, async (tx) => {
       const cur = await getDoc<TaskDoc>(tx, 'tasks', task._id);
       if (!cur) throw notFound('任务', 'TASK.NOT_FOUND');

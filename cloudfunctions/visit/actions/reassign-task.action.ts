@@ -2,10 +2,10 @@ import { reassignTaskInput } from '../../../shared/contracts/visit.contract';
 import { TASK_ASSIGNEE_ROLES_ANY, TASK_MANAGER_ROLES } from '../../../shared/domain/task.rules';
 import { reminderId } from '../../../shared/domain/reminder.rules';
 import { TASK_KIND_LABELS } from '../../../shared/domain/labels';
-import { AppError, type StaffDoc, afterCommit, assertInScope, auditLog, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound } from '../../../server';
+import { AppError, type StaffDoc, afterCommit, auditLog, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { sendReminder } from '../../../server/notify';
-import { type TaskDoc, taskViews } from '../visit.service';
+import { type TaskDoc, taskViews, loadTaskInScope } from '../visit.service';
 
 /**
  * `reassignTask`: a leader or above gives an open task in scope to another active field staff member
@@ -16,9 +16,7 @@ export const reassignTask = defineAction({
   schema: reassignTaskInput,
   roles: TASK_MANAGER_ROLES,
   async handler(input, ctx) {
-    const task = await getDoc<TaskDoc>(ctx.db, 'tasks', input.taskId);
-    if (!task) throw notFound('任务', 'TASK.NOT_FOUND');
-    assertInScope(ctx.caller, task.unitPath);
+    const task = await loadTaskInScope(ctx, input.taskId);
     const to = await getDoc<StaffDoc>(ctx.db, 'staff', input.assigneeId);
     // One answer for unknown, inactive, other roles and other grids: nothing is told about staff out of scope.
     const works = to && to.status === 'active' && TASK_ASSIGNEE_ROLES_ANY.includes(to.role) && isInScope(ctx.caller, to.unitPath) && (to.gridIds ?? []).concat(to.unitId).includes(task.gridId);
