@@ -24,7 +24,10 @@ export type AuditAction =
   /** a task closed by hand with a reason, reassigned, or a flagged visit's closing of it confirmed or refused */
   | 'task-close'
   | 'task-reassign'
-  | 'task-confirm';
+  | 'task-confirm'
+  /** a merchant archived (closed or moved) or reopened */
+  | 'merchant-archive'
+  | 'merchant-reopen';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

@@ -5,6 +5,7 @@
  */
 import type { PhotoInput, PointInput } from '../shared/contracts/common.contract';
 import { toLngLat } from '../shared/domain/merchant-file.rules';
+import type { Closure, MerchantArchive } from '../shared/domain/merchant-archive.rules';
 import type { ProductHolding } from '../shared/domain/product.rules';
 import { getDoc } from './db';
 import { notFound } from './errors';
@@ -44,6 +45,9 @@ export interface MerchantDoc {
   createdBy?: string;
   version: number;
   duplicateReview?: unknown;
+  /** Closed or moved (docs/domain.md §3): the current archive, and every closed stretch for the metrics. */
+  archived?: MerchantArchive | null;
+  closures?: Closure[];
   [key: string]: unknown;
 }
 

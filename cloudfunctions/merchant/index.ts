@@ -1,5 +1,6 @@
-/** Cloud function `merchant`: the merchant file (建档), lists, duplicates, transfers, products, markets and groups. */
+/** Cloud function `merchant`: the merchant file (建档), lists, duplicates, transfers, products, markets and groups, closed and moved merchants. */
 import { createMain } from '../../server';
+import { archive } from './actions/archive.action';
 import { assign } from './actions/assign.action';
 import { checkDuplicate } from './actions/check-duplicate.action';
 import { create } from './actions/create.action';
@@ -8,10 +9,11 @@ import { history } from './actions/history.action';
 import { list } from './actions/list.action';
 import { photoUrls } from './actions/photo-urls.action';
 import { qrCode } from './actions/qr-code.action';
+import { reopen } from './actions/reopen.action';
 import { resolveScene } from './actions/resolve-scene.action';
 import { revealPi } from './actions/reveal-pi.action';
 import { transfer } from './actions/transfer.action';
 import { update } from './actions/update.action';
 import { updateProducts } from './actions/update-products.action';
 
-export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls, qrCode, resolveScene }, 'merchant');
+export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls, qrCode, resolveScene, archive, reopen }, 'merchant');

@@ -67,6 +67,8 @@ export function merchantView(m: MerchantDoc): MerchantOut {
     updatedAt: iso(m.updatedAt),
     createdBy: m.createdBy ?? null,
     version: m.version ?? 1,
+    archived: m.archived ? { reason: m.archived.reason, day: m.archived.day, note: m.archived.note ?? null, byStaffId: m.archived.byStaffId, at: iso(m.archived.at) } : null,
+    closures: m.closures ?? [],
   };
 }
 
@@ -86,6 +88,7 @@ export function merchantRow(m: MerchantDoc): MerchantRow {
     marketId: m.marketId ?? null,
     location: pointOut(m.location),
     updatedAt: iso(m.updatedAt),
+    archived: m.archived ? { reason: m.archived.reason, day: m.archived.day } : null,
   };
 }
 
@@ -250,7 +253,7 @@ export function mobileHash(mobile: string | undefined): string | null {
 /** Appends a merchantHistory entry inside the write's transaction. */
 export async function recordMerchantChange(
   tx: Tx,
-  entry: { merchantId: string; change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned'; by: string; at: Date; fromGridId?: string; toGridId?: string; reason?: string; fields?: string[] },
+  entry: { merchantId: string; change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned' | 'archived' | 'reopened'; by: string; at: Date; fromGridId?: string; toGridId?: string; reason?: string; day?: string; note?: string; fields?: string[] },
 ): Promise<void> {
   const { merchantId, change, by, at, ...rest } = entry;
   const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));

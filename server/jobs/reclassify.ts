@@ -33,7 +33,7 @@ export const RECLASSIFY_CHUNK = 1000;
  */
 const TX_MAX_DOCS = 20;
 
-const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, area: true, acquiring: true, products: true, lifecycleClass: true, classSince: true };
+const MERCHANT_FIELDS = { _id: true, name: true, gridId: true, unitPath: true, marketId: true, area: true, acquiring: true, products: true, lifecycleClass: true, classSince: true, archived: true };
 const TXN_FIELDS = { _id: true, merchantId: true, month: true, count: true, amountFen: true, lastTxnDay: true, deviceStatus: true, version: true };
 
 export interface ReclassifyResult {
@@ -129,8 +129,10 @@ function batchesOf(changes: Change[]): Change[][] {
  * already in its new class is left alone). Answers what it found, counting as changed the merchants an
  * earlier try of the same job changed (recognised by the job id on their history record).
  */
-export async function classifyAndWrite(db: Db, merchants: any[], run: ReclassifyRun): Promise<ReclassifyTally> {
+export async function classifyAndWrite(db: Db, given: any[], run: ReclassifyRun): Promise<ReclassifyTally> {
   const _ = db.command;
+  // An archived merchant (closed or moved, docs/domain.md §3) keeps the class it had and gets no task.
+  const merchants = given.filter((m) => !m.archived);
   const t = run.settings.lifecycle;
   const months = monthsFor(run);
   const txns = new Map<string, MonthFigures[]>();
@@ -193,7 +195,7 @@ export async function classifyAndWrite(db: Db, merchants: any[], run: Reclassify
         // The merchant as it is now, inside the transaction: the list above may be older (an import passes
         // the documents it matched rows with), and the history, counters and task follow the class it has.
         const m = await readDoc<any>(tx, 'merchants', seen._id);
-        if (!m || m.lifecycleClass === c.cls) continue;
+        if (!m || m.archived || m.lifecycleClass === c.cls) continue;
         // Its products, acquiring or place changed since it was read: left to the next classification
         // rather than classified on the old facts.
         if (factsOf(m) !== factsOf(seen)) continue;

@@ -16,7 +16,10 @@ import { loadMerchantMonthly } from '../periods';
 import { Increments, ROLLUP_MARKS, areaOwner, flushIncrements, marketOwner, readDoc, staffOwner, unitOwner } from './store';
 
 /** A merchant document as the roll-ups read it. */
-export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string; area?: string | null };
+export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string; area?: string | null; archived?: unknown };
+
+/** The class a merchant counts in now: none while archived (it is on no list, docs/domain.md §3). */
+const classCounted = (m: MerchantLike | null | undefined): string | null => (m && !m.archived ? (m.lifecycleClass ?? null) : null);
 
 /** The owners whose counters a merchant feeds: every unit of its path, its market and its area. */
 export function merchantOwners(m: MerchantLike | null | undefined, unitPath?: string[]): string[] {
@@ -50,8 +53,8 @@ export function addMerchantChange(incs: Increments, before: MerchantLike | null,
     const inA = afterOwners.has(owner);
     const events = inB && inA ? same : diffEvents(inB ? evBefore : [], inA ? evAfter : []);
     for (const e of events) incs.addStock(owner, e);
-    const cb = inB ? before?.lifecycleClass : null;
-    const ca = inA ? after?.lifecycleClass : null;
+    const cb = inB ? classCounted(before) : null;
+    const ca = inA ? classCounted(after) : null;
     if (cb !== ca) {
       if (cb) incs.addCurrent(owner, `cls_${cb}`, -1);
       if (ca) incs.addCurrent(owner, `cls_${ca}`, 1);

@@ -6,7 +6,7 @@ import { buildStep, flipBuild, settleBuild, startBuild } from './build';
 import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
 
 /** Fields of a merchant the roll-ups need (kept small when paging through every merchant). */
-export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true };
+export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true, closures: true, archived: true };
 
 /** Pages through a whole collection by `_id` (no deep skip), calling `each` per page. */
 export async function scanCollection<T extends { _id: string }>(db: Db, coll: string, where: Record<string, unknown> | object, fields: Record<string, boolean> | null, each: (page: T[]) => void | Promise<void>): Promise<number> {

@@ -1,6 +1,7 @@
 /** Contract of the `merchant` function: the merchant file (建档), lists, duplicates, transfers, products. */
 import { z } from 'zod';
 import type { DuplicateReason } from '../domain/merchant-file.rules';
+import { ARCHIVE_REASONS, type ArchiveReason, type Closure } from '../domain/merchant-archive.rules';
 import { BANK_SIDES, HOLDING_STATUSES, OTHER_BANKS, PRODUCTS, type ProductCode, type ProductHolding, holdingsProblem } from '../domain/product.rules';
 import {
   type PhotoOut,
@@ -110,6 +111,8 @@ export const listMerchantsInput = z.strictObject({
   marketId: idSchema.optional(),
   wechatGroupId: idSchema.optional(),
   isComplete: z.boolean({ error: '需要 true/false' }).optional(),
+  /** Archived (closed or moved) merchants only, or open ones only; both when absent. */
+  archived: z.boolean({ error: '需要 true/false' }).optional(),
   /** Text in the shop name or the address. */
   q: z.string({ error: '需要文本' }).max(40, '搜索词过长').transform((s) => s.trim()).optional(),
   ...pagingShape,
@@ -136,6 +139,34 @@ export const assignMerchantInput = z.strictObject({
 });
 
 export const historyInput = z.strictObject({ id: idSchema });
+
+/** `archive`: the shop closed, moved away, was merged or filed by mistake, on `day` (docs/domain.md §3). */
+export const archiveMerchantInput = z.strictObject({
+  id: idSchema,
+  reason: z.enum(ARCHIVE_REASONS, { error: '请选择停业/迁出原因' }),
+  day: daySchema,
+  note: text(200, '说明').optional(),
+});
+
+/** `reopen`: an archived merchant counts again from `day` (the day it was archived undoes the archive). */
+export const reopenMerchantInput = z.strictObject({ id: idSchema, day: daySchema, note: text(200, '说明').optional() });
+
+/** The archive of a file as views show it (null when open). */
+export interface ArchiveOut {
+  reason: ArchiveReason;
+  day: string;
+  note: string | null;
+  byStaffId: string;
+  at: string | null;
+}
+
+/** `archive` / `reopen`: the file after it; `isReplay` when it already was so (a retry changes nothing). */
+export interface ArchiveMerchantOutput {
+  merchant: MerchantOut;
+  isReplay: boolean;
+  /** open tasks closed with the archive (reason `merchant-closed`) */
+  tasksClosed: number;
+}
 
 /**
  * A probable duplicate shown to the user. Inside the caller's scope: the match as the caller may see it
@@ -183,6 +214,10 @@ export interface MerchantOut {
   updatedAt: string | null;
   createdBy: string | null;
   version: number;
+  /** archived (closed or moved) since `day`, or null */
+  archived: ArchiveOut | null;
+  /** every closed stretch, reopened ones included */
+  closures: Closure[];
 }
 
 /** One row of a merchant list. */
@@ -201,6 +236,8 @@ export interface MerchantRow {
   marketId: string | null;
   location: PointOut | null;
   updatedAt: string | null;
+  /** the archive's reason and day when the merchant is closed or moved */
+  archived: { reason: ArchiveReason; day: string } | null;
 }
 
 /** `create`/`update`: the saved file, or (with `duplicates`) nothing saved when the user must decide. */

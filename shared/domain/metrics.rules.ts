@@ -9,6 +9,7 @@
  */
 
 import { LIFECYCLE_CLASSES, type LifecycleClass } from './lifecycle.rules';
+import { type Closure, closuresOf } from './merchant-archive.rules';
 import { type Day, type Month, monthEnd, toDay } from './period.rules';
 import { VISIT_TYPES, type VisitType } from './visit.rules';
 
@@ -56,6 +57,8 @@ export interface MerchantFacts {
   acquiring?: { status?: string; since?: Day | null; closedAt?: Day | null } | null;
   credit?: { grantedFen?: number; grantedAt?: Day | null; drawnFen?: number } | null;
   lifecycleClass?: string | null;
+  /** Closed stretches (archived, then perhaps reopened): merchant-archive.rules.ts. */
+  closures?: Closure[] | null;
 }
 
 /** An interval of days [start, end) (end exclusive, open when null). */
@@ -75,6 +78,21 @@ function pushInterval(out: MetricEvent[], iv: Interval | null, counter: StockCou
   if (!iv || weight === 0) return;
   out.push({ day: iv.start, counter, delta: weight });
   if (iv.end !== null) out.push({ day: iv.end, counter, delta: -weight });
+}
+
+/** `iv` without the merchant's closed stretches (docs/domain.md §3, closed and moved merchants). */
+function presentParts(iv: Interval | null, closures: Closure[]): Interval[] {
+  if (!iv) return [];
+  let parts = [iv];
+  for (const c of closures) {
+    const next: Interval[] = [];
+    for (const p of parts) {
+      if (p.start < c.from) next.push({ start: p.start, end: p.end !== null && p.end <= c.from ? p.end : c.from });
+      if (c.to !== null && (p.end === null || p.end > c.to)) next.push({ start: p.start > c.to ? p.start : c.to, end: p.end });
+    }
+    parts = next;
+  }
+  return parts;
 }
 
 /**
@@ -110,15 +128,19 @@ export function merchantEvents(m: MerchantFacts): MetricEvent[] {
   const created = toDay(m.createdAt ?? null);
   const filed = filedDay(m);
   const first = [created, filed].filter((d): d is Day => !!d).sort()[0];
-  if (first) out.push({ day: first, counter: 'merchants', delta: 1 });
-  if (filed) {
-    out.push({ day: filed, counter: 'filed', delta: 1 });
-    if (m.sweep) out.push({ day: filed, counter: 'sweepFiled', delta: 1 });
+  // An archived merchant leaves the merchant and filed counts and the coverage fraction for its closed
+  // stretches; acquiring, deposits and credit follow the bank's own records (its imports close them).
+  const closures = closuresOf(m);
+  const present = (iv: Interval | null) => presentParts(iv, closures);
+  for (const iv of present(first ? { start: first, end: null } : null)) pushInterval(out, iv, 'merchants', 1);
+  for (const iv of present(filed ? { start: filed, end: null } : null)) {
+    pushInterval(out, iv, 'filed', 1);
+    if (m.sweep) pushInterval(out, iv, 'sweepFiled', 1);
   }
   const acq = acquiringInterval(m);
   if (acq) {
     pushInterval(out, acq, 'acq', 1);
-    pushInterval(out, intersectStart(acq, filed), 'filedAcq', 1);
+    for (const iv of present(intersectStart(acq, filed))) pushInterval(out, iv, 'filedAcq', 1);
   }
   return out;
 }

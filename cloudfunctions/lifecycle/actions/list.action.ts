@@ -11,7 +11,8 @@ export const list = defineAction({
   async handler(input, ctx) {
     const _ = ctx.db.command;
     // Conditions are and-ed: the class, the caller's scope, the chosen unit's subtree, the cursor.
-    const conds: Record<string, unknown>[] = [{ lifecycleClass: input.cls }];
+    // An archived merchant (closed or moved) is on no list: nothing there to work.
+    const conds: Record<string, unknown>[] = [{ lifecycleClass: input.cls }, { archived: null }];
     if (ctx.caller.scope !== 'all') conds.push(scopeFilter(ctx.caller));
     if (input.unitId) {
       const unit = await getDoc<any>(ctx.db, 'units', input.unitId);

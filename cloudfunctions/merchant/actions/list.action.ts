@@ -29,6 +29,8 @@ export const list = defineAction({
     if (input.marketId) conds.push({ marketId: input.marketId });
     if (input.wechatGroupId) conds.push({ wechatGroupId: input.wechatGroupId });
     if (input.isComplete !== undefined) conds.push({ isComplete: input.isComplete });
+    // Open files have no archive (absent or null: a missing field matches null).
+    if (input.archived !== undefined) conds.push({ archived: input.archived ? _.neq(null) : null });
     const held = (p: string) => (p === 'acquiring' ? { 'acquiring.status': 'active' } : { products: _.elemMatch({ product: p, bank: 'ours', status: 'active' }) });
     if (input.productHeld) conds.push(held(input.productHeld));
     if (input.productMissing) conds.push(_.nor([held(input.productMissing)]));
