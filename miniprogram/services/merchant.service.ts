@@ -65,3 +65,13 @@ export function fetchMerchantCode(id: string): Promise<import('../vendor/shared'
 export function resolveMerchantScene(scene: string): Promise<import('../vendor/shared').qrcodeContract.ResolveSceneOutput> {
   return callAction('merchant', 'resolveScene', parseInput(qrcodeContract.resolveSceneInput, { scene }));
 }
+
+/** Archives a merchant that closed or moved (leaders and above): it leaves the counts from `day`. */
+export function archiveMerchant(input: In<'archiveMerchantInput'>): Promise<import('../vendor/shared').merchantContract.ArchiveMerchantOutput> {
+  return callAction('merchant', 'archive', parseInput(C.archiveMerchantInput, input));
+}
+
+/** Reopens an archived merchant: it counts again from `day`. */
+export function reopenMerchant(input: In<'reopenMerchantInput'>): Promise<import('../vendor/shared').merchantContract.ArchiveMerchantOutput> {
+  return callAction('merchant', 'reopen', parseInput(C.reopenMerchantInput, input));
+}

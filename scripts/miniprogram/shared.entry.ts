@@ -20,6 +20,7 @@ export { CHECK_ITEMS, CHECK_DEFINITIONS } from '../../shared/domain/check.rules'
 export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BANK_LABELS, productGaps } from '../../shared/domain/product.rules';
 export { VISIT_TYPES, VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, TASK_KINDS, isOverdue } from '../../shared/domain/visit.rules';
 export * from '../../shared/domain/labels';
+export { ARCHIVE_REASONS, ARCHIVE_REASON_LABELS, ARCHIVE_ROLES } from '../../shared/domain/merchant-archive.rules';
 export { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_MANAGER_ROLES, visitTypeFor } from '../../shared/domain/task.rules';
 export { DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings.rules';
 export { storagePath, type UploadKind } from '../../shared/domain/storage-path.rules';

@@ -17,6 +17,8 @@ export function toRow(m: MerchantRow) {
     industryLabel: industryName(m.industry),
     operatorLine: [m.operatorName, m.operatorMobile].filter(Boolean).join(' '),
     isComplete: m.isComplete,
+    /** closed or moved (archived) since that day */
+    archivedDay: m.archived?.day ?? '',
   };
 }
 
@@ -26,7 +28,7 @@ export function toRow(m: MerchantRow) {
  */
 Component({
   data: {
-    q: '', lifecycleClass: '', incompleteOnly: false, scanError: '',
+    q: '', lifecycleClass: '', incompleteOnly: false, archivedOnly: false, scanError: '',
     classFilters: [{ value: '', label: '全部' }, ...Object.entries(CLASS_LABELS).map(([value, label]) => ({ value, label }))],
     status: 'loading', error: '', items: [] as ReturnType<typeof toRow>[], nextCursor: null as string | null, loadingMore: false, moreError: '',
   },
@@ -41,6 +43,7 @@ Component({
       if (this.data.q.trim()) f.q = this.data.q.trim();
       if (this.data.lifecycleClass) f.lifecycleClass = this.data.lifecycleClass as MerchantFilters['lifecycleClass'];
       if (this.data.incompleteOnly) f.isComplete = false;
+      if (this.data.archivedOnly) f.archived = true;
       return f;
     },
     async reload() {
@@ -84,6 +87,10 @@ Component({
     },
     onIncomplete() {
       this.setData({ incompleteOnly: !this.data.incompleteOnly });
+      void this.reload();
+    },
+    onArchived() {
+      this.setData({ archivedOnly: !this.data.archivedOnly });
       void this.reload();
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {

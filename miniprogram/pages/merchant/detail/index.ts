@@ -6,6 +6,7 @@ import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
 import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS, reasonLabel } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';
+import { ARCHIVE_ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 
 const FIELD_NAMES: Record<string, string> = { name: '店名', photos: '门头照', address: '门牌地址', location: '位置', industry: '行业', operator: '经营者', 'operator.name': '经营者姓名', 'operator.mobile': '经营者手机号', products: '产品覆盖' };
@@ -47,13 +48,17 @@ export function fileView(m: MerchantOut) {
     acquiring: m.acquiring.status === 'active' ? `已开通${m.acquiring.since ? `（${m.acquiring.since}）` : ''}` : m.acquiring.status === 'closed' ? '已关闭' : '未开通',
     photos: m.photos.length,
     isFull: false,
+    // Closed or moved (merchant-archive component).
+    archived: m.archived ?? null,
+    closures: m.closures ?? [],
+    createdAt: m.createdAt ?? '',
   };
 }
 
 /** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
 Component({
   data: {
-    id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, notice: '',
+    id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, canArchive: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
     m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[], tasksError: '',
     /** storefront photo links (short-lived, issued by the function after its scope check) */
@@ -133,6 +138,7 @@ Component({
         await safeSetData(this, {
           status: 'ready',
           canSeeFull: PI_ROLES.includes(me.role),
+          canArchive: (ARCHIVE_ROLES as readonly string[]).includes(me.role),
           m: { ...fileView(m), gridName: grid?.unit.name ?? m.gridId },
           products,
           gaps: products.filter((p) => p.isGap).map((p) => p.code),
