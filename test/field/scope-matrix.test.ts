@@ -94,6 +94,8 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'merchant.updateProducts': async (s) => ({ id: await merchantIn(g(s)), products: [] }),
   'merchant.assign': async (s) => ({ id: await merchantIn(g(s)), marketId: null }),
   'merchant.history': async (s) => ({ id: await merchantIn(g(s)) }),
+  'merchant.archive': async (s) => ({ id: await merchantIn(g(s)), reason: 'closed', day: '2025-07-15' }),
+  'merchant.reopen': async (s) => ({ id: await merchantIn(g(s)), day: '2025-07-20' }),
   'visit.submit': async (s) => ({ visitId: uid('v'), merchantId: await merchantIn(g(s)), type: 'revisit', location: IN[g(s)], checks }),
   'visit.get': async (s) => ({ visitId: await visitIn(g(s)) }),
   'visit.listByMerchant': async (s) => ({ merchantId: await merchantIn(g(s)) }),
