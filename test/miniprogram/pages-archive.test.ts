@@ -14,7 +14,7 @@ beforeEach(() => {
 });
 
 function serve(role: string, over: Record<string, unknown> = {}, refuse: unknown = null) {
-  let merchant = merchantOut({ createdAt: '2025-03-01T02:00:00.000Z', archived: null, closures: [], ...over });
+  let merchant: Record<string, unknown> = merchantOut({ createdAt: '2025-03-01T02:00:00.000Z', archived: null, closures: [], ...over });
   answerCalls((fn, ev) => {
     if (ev.action === 'me') return me(role);
     if (fn === 'merchant' && ev.action === 'get') return merchant;
