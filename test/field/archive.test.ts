@@ -132,6 +132,12 @@ describe('archiving a merchant that closed on 15 July 2025', () => {
     expect(d.classes.qualified ?? 0).toBe(0);
   });
 
+  it('去营销 opens no marketing task for it', async () => {
+    const res = await local.call('lifecycle', { action: 'startMarketing', merchantId: shop, taskId: uid('t') }, O.marketing);
+    expect(res.error).toMatchObject({ code: 'CONFLICT', reason: 'MERCHANT.ARCHIVED' });
+    expect((await db().collection('tasks').where({ merchantId: shop, status: 'open' }).count()).total).toBe(0);
+  });
+
   it('the nightly classification leaves it alone: no class change, no new task', async () => {
     const tasks = (await db().collection('tasks').where({ merchantId: shop }).count()).total;
     let r = await okData(local.call('lifecycle', { action: 'reclassify', asOf: today, merchantIds: [shop, other], jobId: uid('job') }, O.hq));

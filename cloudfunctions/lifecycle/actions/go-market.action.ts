@@ -1,7 +1,7 @@
 import { goMarketInput, startMarketingInput } from '../../../shared/contracts/lifecycle.contract';
 import { OTHER_BANK_LABELS, PRODUCTS, PRODUCT_LABELS, type ProductHolding, productGaps } from '../../../shared/domain/product.rules';
 import { addDays, chinaDay } from '../../../shared/domain/period.rules';
-import { assertInScope, defineAction, fieldError, getDoc, inTransaction, iso, notFound } from '../../../server';
+import { AppError, assertInScope, defineAction, fieldError, getDoc, inTransaction, iso, notFound } from '../../../server';
 import { loadLifecycleSettings } from '../../../server/jobs/reclassify';
 
 /** The product matrix of a merchant (ours and other banks') with the gaps 去营销 works on. */
@@ -56,6 +56,8 @@ export const startMarketing = defineAction({
       if (same.merchantId !== m._id || same.kind !== 'marketing') throw fieldError('taskId', '该 id 已被其他任务使用', 'TASK.ID_TAKEN');
       return { task: { id: same._id, products: same.products, dueDay: same.dueDay }, created: false };
     }
+    // A closed or moved merchant gets no new task (docs/domain.md §3).
+    if (m.archived) throw new AppError('CONFLICT', '该商户已停业/迁出，请先恢复营业', { reason: 'MERCHANT.ARCHIVED' });
     const open = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open', kind: 'marketing' }).limit(1).get()) as { data: any[] };
     if (open.data[0]) return { task: { id: open.data[0]._id, products: open.data[0].products, dueDay: open.data[0].dueDay }, created: false };
     const gaps = productGaps(m.products ?? []).map((g) => g.product);
