@@ -24,7 +24,11 @@ export type AuditAction =
   /** a task closed by hand with a reason, reassigned, or a flagged visit's closing of it confirmed or refused */
   | 'task-close'
   | 'task-reassign'
-  | 'task-confirm';
+  | 'task-confirm'
+  /** a merchant moved to another grid (with whether it went against the boundaries) */
+  | 'merchant-transfer'
+  /** a notice posted to a unit */
+  | 'notice-post';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

@@ -1,4 +1,4 @@
-/** Cloud function `merchant`: the merchant file (建档), lists, duplicates, transfers, products, markets and groups. */
+/** Cloud function `merchant`: the merchant file (建档), lists, duplicates, transfers and their suggestion, products, markets and groups, the timeline. */
 import { createMain } from '../../server';
 import { assign } from './actions/assign.action';
 import { checkDuplicate } from './actions/check-duplicate.action';
@@ -10,8 +10,10 @@ import { photoUrls } from './actions/photo-urls.action';
 import { qrCode } from './actions/qr-code.action';
 import { resolveScene } from './actions/resolve-scene.action';
 import { revealPi } from './actions/reveal-pi.action';
+import { suggestGrid } from './actions/suggest-grid.action';
+import { timeline } from './actions/timeline.action';
 import { transfer } from './actions/transfer.action';
 import { update } from './actions/update.action';
 import { updateProducts } from './actions/update-products.action';
 
-export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls, qrCode, resolveScene }, 'merchant');
+export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls, qrCode, resolveScene, suggestGrid, timeline }, 'merchant');
