@@ -13,8 +13,11 @@ export const postNoticeInput = z.strictObject({
   body: text(2000, '正文'),
 });
 
-/** `myNotices`: the notices that reach the caller, newest first; `unread` keeps the ones not yet read. */
-export const myNoticesInput = z.strictObject({ unread: z.boolean({ error: '需要 true/false' }).optional(), ...pagingShape });
+/**
+ * `myNotices`: the notices that reach the caller, newest first; `unread` keeps the ones not yet read, `unitId`
+ * the ones posted to that unit (none when notices to it do not reach the caller).
+ */
+export const myNoticesInput = z.strictObject({ unread: z.boolean({ error: '需要 true/false' }).optional(), unitId: idSchema.optional(), ...pagingShape });
 
 /** `readNotice`: marks one notice read by the caller (again: nothing changes). */
 export const readNoticeInput = z.strictObject({ noticeId: idSchema });

@@ -14,7 +14,9 @@ export const myNotices = defineAction({
   schema: myNoticesInput,
   async handler(input, ctx): Promise<NoticePage> {
     const _ = ctx.db.command;
-    const units = await callerNoticeUnits(ctx);
+    const reaching = await callerNoticeUnits(ctx);
+    const units = input.unitId ? reaching.filter((u) => u === input.unitId) : reaching;
+    if (!units.length) return { items: [], nextCursor: null };
     const limit = input.limit ?? 20;
     const items: NoticePage['items'] = [];
     let cursor = input.cursor;

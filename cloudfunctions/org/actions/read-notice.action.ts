@@ -1,5 +1,5 @@
 import { readNoticeInput } from '../../../shared/contracts/notice.contract';
-import { defineAction, forbidden, getDoc, isDuplicateKey, notFound } from '../../../server';
+import { defineAction, getDoc, isDuplicateKey, notFound } from '../../../server';
 import { type NoticeDoc, callerNoticeUnits, noticeView, readId } from '../notice.service';
 
 /**
@@ -10,8 +10,8 @@ export const readNotice = defineAction({
   schema: readNoticeInput,
   async handler(input, ctx) {
     const n = await getDoc<NoticeDoc>(ctx.db, 'notices', input.noticeId);
-    if (!n) throw notFound('通知', 'NOTICE.NOT_FOUND');
-    if (!(await callerNoticeUnits(ctx)).includes(n.unitId)) throw forbidden();
+    // A notice that does not reach the caller is answered as one that does not exist: nothing of it is named.
+    if (!n || !(await callerNoticeUnits(ctx)).includes(n.unitId)) throw notFound('通知', 'NOTICE.NOT_FOUND');
     try {
       await ctx.db.collection('noticeReads').add({ data: { _id: readId(n._id, ctx.caller.staffId), noticeId: n._id, staffId: ctx.caller.staffId, at: ctx.now } });
     } catch (err) {
