@@ -1,6 +1,7 @@
 import { createWechatGroup, fetchWechatGroups, renameWechatGroup } from '../../../services/grid.api';
 import { describeError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
+import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 
 /** A grid's merchant WeChat groups: the members of each, those in none, create and rename. */
@@ -12,7 +13,12 @@ Component({
     pendingId: '',
   },
   methods: {
-    onLoad(query: Record<string, string> = {}) {
+    async onLoad(query: Record<string, string> = {}) {
+      // Opened without a grid (a member's own screen), it shows the caller's first grid.
+      if (!query.gridId) {
+        const grid = (await requireMe().catch(() => null))?.grids?.[0];
+        if (grid) query = { gridId: grid.id, name: encodeURIComponent(grid.name) };
+      }
       this.setData({ gridId: query.gridId ?? '', gridName: decodeURIComponent(query.name ?? '') });
       void this.load();
     },
