@@ -27,7 +27,11 @@ export type AuditAction =
   | 'task-confirm'
   /** a merchant archived (closed or moved) or reopened */
   | 'merchant-archive'
-  | 'merchant-reopen';
+  | 'merchant-reopen'
+  /** a merchant moved to another grid (with whether it went against the boundaries) */
+  | 'merchant-transfer'
+  /** a notice posted to a unit */
+  | 'notice-post';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

@@ -1,4 +1,4 @@
-/** Cloud function `merchant`: the merchant file (建档), lists, duplicates, transfers, products, markets and groups, closed and moved merchants. */
+/** Cloud function `merchant`: the merchant file (建档), lists, duplicates, transfers and their suggestion, products, markets and groups, the timeline, closed and moved merchants. */
 import { createMain } from '../../server';
 import { archive } from './actions/archive.action';
 import { assign } from './actions/assign.action';
@@ -12,8 +12,10 @@ import { qrCode } from './actions/qr-code.action';
 import { reopen } from './actions/reopen.action';
 import { resolveScene } from './actions/resolve-scene.action';
 import { revealPi } from './actions/reveal-pi.action';
+import { suggestGrid } from './actions/suggest-grid.action';
+import { timeline } from './actions/timeline.action';
 import { transfer } from './actions/transfer.action';
 import { update } from './actions/update.action';
 import { updateProducts } from './actions/update-products.action';
 
-export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls, qrCode, resolveScene, archive, reopen }, 'merchant');
+export const main = createMain({ create, update, get, revealPi, list, checkDuplicate, transfer, updateProducts, assign, history, photoUrls, qrCode, resolveScene, archive, reopen, suggestGrid, timeline }, 'merchant');

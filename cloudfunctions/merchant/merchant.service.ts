@@ -253,15 +253,36 @@ export function mobileHash(mobile: string | undefined): string | null {
 /** Appends a merchantHistory entry inside the write's transaction. */
 export async function recordMerchantChange(
   tx: Tx,
-  entry: { merchantId: string; change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned' | 'archived' | 'reopened'; by: string; at: Date; fromGridId?: string; toGridId?: string; reason?: string; day?: string; note?: string; fields?: string[] },
+  entry: {
+    /** a client id that makes the change idempotent (a transfer's `transferId`); new otherwise */
+    id?: string;
+    merchantId: string;
+    change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned' | 'archived' | 'reopened';
+    by: string;
+    at: Date;
+    fromGridId?: string;
+    toGridId?: string;
+    reason?: string;
+    fields?: string[];
+    day?: string;
+    note?: string;
+    suggestedGridId?: string;
+    againstBoundary?: boolean;
+  },
 ): Promise<void> {
-  const { merchantId, change, by, at, ...rest } = entry;
+  const { id, merchantId, change, by, at, ...rest } = entry;
   const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  await tx.collection('merchantHistory').add({ data: { _id: newId(), merchantId, change, byStaffId: by, at, ...extra } });
+  await tx.collection('merchantHistory').add({ data: { _id: id ?? newId(), merchantId, change, byStaffId: by, at, ...extra } });
 }
 
 /** The document without `_id`, for `doc(id).set()`. */
 export function withoutId(m: MerchantDoc): Omit<MerchantDoc, '_id'> {
   const { _id: _ignored, ...rest } = m;
   return rest;
+}
+
+/** The grid whose boundary contains the merchant's location (null without a location or a containing boundary). */
+export async function suggestedGridOf(ctx: ActionContext, m: Pick<MerchantDoc, 'location'>): Promise<string | null> {
+  const p = pointOut(m.location);
+  return p ? findGridForPoint(ctx.db, p.lng, p.lat) : null;
 }

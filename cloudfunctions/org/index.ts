@@ -1,4 +1,4 @@
-/** Cloud function `org`: the unit tree, markets, WeChat groups and staff management. */
+/** Cloud function `org`: the unit tree, markets, WeChat groups, staff management and notices (通知). */
 import { createMain } from '../../server';
 import { assignGrids } from './actions/assign-grids.action';
 import { changeRole } from './actions/change-role.action';
@@ -15,6 +15,11 @@ import { listStaff } from './actions/list-staff.action';
 import { listUnits } from './actions/list-units.action';
 import { listWechatGroups } from './actions/list-wechat-groups.action';
 import { moveStaff } from './actions/move-staff.action';
+import { myNotices } from './actions/my-notices.action';
+import { postNotice } from './actions/post-notice.action';
+import { readNotice } from './actions/read-notice.action';
+import { renameWechatGroup } from './actions/rename-wechat-group.action';
+import { sentNotices } from './actions/sent-notices.action';
 import { setExtraScope } from './actions/set-extra-scope.action';
 import { unbindStaff } from './actions/unbind-staff.action';
 import { updateMarket } from './actions/update-market.action';
@@ -31,6 +36,7 @@ export const main = createMain(
     updateMarket,
     listWechatGroups,
     createWechatGroup,
+    renameWechatGroup,
     createStaff,
     issueBindCode,
     unbindStaff,
@@ -42,6 +48,10 @@ export const main = createMain(
     enableStaff,
     listStaff,
     getStaff,
+    postNotice,
+    myNotices,
+    readNotice,
+    sentNotices,
   },
   'org',
 );

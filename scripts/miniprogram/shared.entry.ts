@@ -34,3 +34,6 @@ export * as visitContract from '../../shared/contracts/visit.contract';
 export * as importContract from '../../shared/contracts/import.contract';
 export * as filesContract from '../../shared/contracts/files.contract';
 export * as qrcodeContract from '../../shared/contracts/qrcode.contract';
+export * as noticeContract from '../../shared/contracts/notice.contract';
+export { TIMELINE_KIND_LABELS } from '../../shared/domain/timeline.rules';
+export { transferNeedsReason } from '../../shared/domain/transfer.rules';

@@ -78,4 +78,21 @@ export const SCREENS: Screen[] = [
   { name: '18-staff', page: 'pages/settings/staff/index', openid: 'demo-hq', title: '员工管理' },
   { name: '19-grids', page: 'pages/settings/grids/index', openid: 'demo-hq', title: '网格与人员' },
   { name: '20-mine', page: 'pages/mine/index', openid: 'demo-member', title: '我的', tab: 'mine' },
+  { name: 'grid-1-groups', page: 'pages/grid/groups/index', openid: 'demo-member', title: '商户微信群', query: () => ({}) },
+  { name: 'grid-2-merchant-group', page: 'pages/grid/merchant-group/index', openid: 'demo-member', title: '所在微信群', query: (c) => ({ id: c.merchantId }) },
+  { name: 'grid-3-transfer', page: 'pages/grid/transfer/index', openid: 'demo-leader', title: '移交网格', query: (c) => ({ id: c.merchantId }) },
+  { name: 'grid-4-timeline', page: 'pages/grid/timeline/index', openid: 'demo-leader', title: '商户时间线', query: (c) => ({ id: c.merchantId }) },
+  {
+    name: 'grid-5-notices',
+    page: 'pages/grid/notices/index',
+    openid: 'demo-member',
+    title: '通知',
+    query: () => ({}),
+    act: async (page, ctx) => {
+      const me = await ctx.call('user', { action: 'me' }, 'demo-member');
+      await ctx.call('org', { action: 'postNotice', id: 'screens-notice-1', unitId: me.data.grids[0].id, title: '本周回访安排', body: '请于周五前完成网格内商户回访，重点核对收款码和音箱。' }, 'demo-branch');
+      await page.instance.load();
+    },
+  },
+  { name: 'grid-6-notice-post', page: 'pages/grid/notice-post/index', openid: 'demo-branch', title: '发布通知', query: () => ({}) },
 ];

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { DuplicateReason } from '../domain/merchant-file.rules';
 import { ARCHIVE_REASONS, type ArchiveReason, type Closure } from '../domain/merchant-archive.rules';
+import type { TimelineKind } from '../domain/timeline.rules';
 import { BANK_SIDES, HOLDING_STATUSES, OTHER_BANKS, PRODUCTS, type ProductCode, type ProductHolding, holdingsProblem } from '../domain/product.rules';
 import {
   type PhotoOut,
@@ -12,6 +13,7 @@ import {
   idSchema,
   industrySchema,
   mobileSchema,
+  optionalText,
   pagingShape,
   photoSchema,
   pointSchema,
@@ -127,7 +129,47 @@ export const checkDuplicateInput = z.strictObject({
   licenceCode: creditCodeSchema.optional(),
 });
 
-export const transferMerchantInput = z.strictObject({ id: idSchema, toGridId: idSchema, reason: text(200, '原因') });
+/**
+ * A transfer to the grid whose boundary contains the merchant needs no reason; any other needs one
+ * (`MERCHANT.TRANSFER_REASON_REQUIRED`, shared/domain/transfer.rules). `transferId` (a client UUID) makes a
+ * retried transfer answer the first one.
+ */
+export const transferMerchantInput = z.strictObject({ id: idSchema, toGridId: idSchema, reason: optionalText(200), transferId: clientIdSchema.optional() });
+
+/** `suggestGrid`: the grid whose boundary contains the merchant, for the transfer screen. */
+export const suggestGridInput = z.strictObject({ id: idSchema });
+
+export interface SuggestGridOut {
+  merchantId: string;
+  gridId: string;
+  /** the grid whose boundary contains the merchant's location, null when none does or it has no location */
+  suggestedGridId: string | null;
+  suggestedGridName: string | null;
+  /** whether the caller may transfer into the suggested grid */
+  suggestedInScope: boolean;
+}
+
+/** `timeline`: every event of the file, newest first, a page at a time. */
+export const timelineInput = z.strictObject({ id: idSchema, ...pagingShape });
+
+export interface TimelineEvent {
+  /** unique within the timeline: `<source>:<record id>[:<part>]` */
+  key: string;
+  kind: TimelineKind;
+  at: string;
+  /** who did it (staff id and name), null for the bank's systems */
+  byStaffId: string | null;
+  byName: string | null;
+  /** one line for the list, in Chinese */
+  summary: string;
+  /** what changed: field names of an edit, grids of a transfer, the class move, the visit's type ... */
+  detail: Record<string, unknown>;
+}
+
+export interface TimelineOut {
+  items: TimelineEvent[];
+  nextCursor: string | null;
+}
 
 export const updateProductsInput = z.strictObject({ id: idSchema, products: productsSchema, expectedVersion: z.number().int().min(1).optional() });
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MAX_POLYGON_POINTS, polygonProblem } from '../domain/geo.rules';
 import type { Role } from '../domain/roles';
-import { idSchema, isPointInChina, mobileSchema, optionalText, pagingShape, roleSchema, text } from './common.contract';
+import { clientIdSchema, idSchema, isPointInChina, mobileSchema, optionalText, pagingShape, roleSchema, text } from './common.contract';
 
 /** A boundary ring of GCJ-02 `[lng, lat]` points inside China (polygon rules of shared/domain/geo.rules). */
 export const boundarySchema = z
@@ -46,7 +46,9 @@ export const listMarketsInput = z.strictObject({ unitId: idSchema.optional() });
 export const createMarketInput = z.strictObject({ name: text(40, '商圈名称'), branchId: idSchema, gridIds: z.array(idSchema).max(50, '最多 50 个网格').default([]) });
 export const updateMarketInput = z.strictObject({ marketId: idSchema, name: text(40, '商圈名称').optional(), gridIds: z.array(idSchema).max(50, '最多 50 个网格').optional() });
 export const listWechatGroupsInput = z.strictObject({ gridId: idSchema });
-export const createWechatGroupInput = z.strictObject({ name: text(60, '群名称'), gridId: idSchema });
+/** `id` (a client UUID, optional) makes a retried create answer the first group instead of adding a second. */
+export const createWechatGroupInput = z.strictObject({ name: text(60, '群名称'), gridId: idSchema, id: clientIdSchema.optional() });
+export const renameWechatGroupInput = z.strictObject({ groupId: idSchema, name: text(60, '群名称') });
 
 const gridIdsSchema = z.array(idSchema, { error: '需要网格 id 列表' }).max(50, '最多 50 个网格');
 const reason = optionalText(200);
@@ -99,6 +101,14 @@ export interface WechatGroupView {
   name: string;
   gridId: string;
   unitPath: string[];
+  /** merchants of the grid in this group (listWechatGroups and getUnit of a grid) */
+  merchantCount?: number;
+}
+
+/** `listWechatGroups`: the grid's groups with their member counts, and the grid's merchants in none. */
+export interface WechatGroupList {
+  items: WechatGroupView[];
+  ungrouped: number;
 }
 
 export interface StaffOut {

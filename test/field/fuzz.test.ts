@@ -10,11 +10,13 @@ import { useLocalCloud } from '../helpers/local-cloud';
 import { IN, O, S, U, completeFile, counts, mobile, photo, seedFixture, uid } from './fixture';
 
 const local = useLocalCloud();
-const ALL = ['merchants', 'merchantHistory', 'visits', 'tasks', 'staff', 'staffHistory', 'units', 'markets', 'wechatGroups', 'auditLog'];
+const ALL = ['merchants', 'merchantHistory', 'visits', 'tasks', 'staff', 'staffHistory', 'units', 'markets', 'wechatGroups', 'auditLog', 'notices', 'noticeReads'];
 let merchantId = '';
 let visitId = '';
 let taskId = '';
 let marketId = '';
+let groupId = '';
+let noticeId = '';
 
 beforeAll(async () => {
   await seedFixture(local);
@@ -25,6 +27,8 @@ beforeAll(async () => {
   visitId = v.data.visit.id;
   taskId = v.data.openedTaskIds[0];
   marketId = (await local.call('org', { action: 'createMarket', name: '菜场', branchId: U.br1, gridIds: [U.gr1] }, O.hq)).data.id;
+  groupId = (await local.call('org', { action: 'createWechatGroup', name: '群', gridId: U.gr1 }, O.hq)).data.id;
+  noticeId = (await local.call('org', { action: 'postNotice', id: uid('n'), unitId: U.bank, title: '通知', body: '正文' }, O.hq)).data.id;
 });
 
 /** A valid event of each action (as head office), the base the mutations start from. */
@@ -52,6 +56,11 @@ const BASES: Record<string, () => Record<string, unknown>> = {
   'org.enableStaff': () => ({ staffId: S.marketing2, reason: 'x' }),
   'org.listStaff': () => ({ unitId: U.br1, role: 'member', status: 'active', limit: 5 }),
   'org.getStaff': () => ({ staffId: S.member }),
+  'org.renameWechatGroup': () => ({ groupId, name: '改名群' }),
+  'org.postNotice': () => ({ id: uid('n'), unitId: U.gr1, title: '通知', body: '正文' }),
+  'org.myNotices': () => ({ unread: true, unitId: U.bank, limit: 5 }),
+  'org.readNotice': () => ({ noticeId }),
+  'org.sentNotices': () => ({ unitId: U.br1, limit: 5 }),
   'merchant.create': () => ({ ...completeFile(S.marketing), licenceCode: undefined }),
   'merchant.update': () => ({ id: merchantId, expectedVersion: 1, name: '改名', address: { district: '兴化市', township: '昭阳街道', street: '英武路', doorPlate: '1号' }, location: IN.gr1, industry: '52', operator: { name: '王', mobile: mobile() }, photos: [photo(S.hq)], force: true }),
   'merchant.get': () => ({ id: merchantId }),
@@ -62,6 +71,8 @@ const BASES: Record<string, () => Record<string, unknown>> = {
   'merchant.updateProducts': () => ({ id: merchantId, products: [{ product: 'deposit', bank: 'ours', status: 'active', since: '2025-01-01' }] }),
   'merchant.assign': () => ({ id: merchantId, marketId, wechatGroupId: null }),
   'merchant.history': () => ({ id: merchantId }),
+  'merchant.suggestGrid': () => ({ id: merchantId }),
+  'merchant.timeline': () => ({ id: merchantId, limit: 5 }),
   'visit.submit': () => ({ visitId: uid('v'), merchantId, type: 'revisit', location: IN.gr1, photos: [photo(S.hq)], checks: CHECK_ITEMS.map((item) => ({ item, result: 'pass', note: 'ok' })), note: 'x' }),
   'visit.get': () => ({ visitId }),
   'visit.listByMerchant': () => ({ merchantId, limit: 5 }),

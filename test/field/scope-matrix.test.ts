@@ -9,7 +9,7 @@ import { IN, O, S, U, completeFile, counts, mobile, photo, seedFixture, uid } fr
 const local = useLocalCloud();
 const ROLES = ['hq', 'branch', 'leader', 'member', 'marketing', 'maintenance'] as const;
 const SECRET = 'OUTSIDE秘密';
-const ALL = ['merchants', 'merchantHistory', 'visits', 'tasks', 'staff', 'staffHistory', 'units', 'markets', 'wechatGroups', 'auditLog', 'bindAttempts'];
+const ALL = ['merchants', 'merchantHistory', 'visits', 'tasks', 'staff', 'staffHistory', 'units', 'markets', 'wechatGroups', 'auditLog', 'bindAttempts', 'notices', 'noticeReads'];
 
 const db = () => local.cloud.database();
 const T = new Date('2025-07-01T00:00:00Z');
@@ -58,6 +58,23 @@ async function marketIn(side: 'in' | 'out'): Promise<string> {
   return id;
 }
 
+async function groupIn(side: 'in' | 'out'): Promise<string> {
+  const id = uid('wg');
+  const grid = side === 'in' ? U.gr1 : U.gr3;
+  await db().collection('wechatGroups').add({ data: { _id: id, name: side === 'out' ? SECRET : '内部群', gridId: grid, unitPath: side === 'in' ? [U.bank, U.br1, U.g1, U.gr1] : [U.bank, U.br2, U.g2, U.gr3], createdAt: T } });
+  return id;
+}
+
+/** A notice to grid 1 (inside) or grid 3 (outside, its text the secret). */
+async function noticeIn(side: 'in' | 'out'): Promise<string> {
+  const id = uid('n');
+  const isIn = side === 'in';
+  await db().collection('notices').add({
+    data: { _id: id, unitId: isIn ? U.gr1 : U.gr3, unitKind: 'grid', unitName: isIn ? '城北1号网格' : SECRET, unitPath: isIn ? [U.bank, U.br1, U.g1, U.gr1] : [U.bank, U.br2, U.g2, U.gr3], title: isIn ? '通知' : SECRET, body: isIn ? '正文' : SECRET, postedBy: S.hq, postedByName: '王总', postedAt: T, audience: 1 },
+  });
+  return id;
+}
+
 const checks = CHECK_ITEMS.map((item) => ({ item, result: 'pass' }));
 type Side = 'in' | 'out';
 const g = (s: Side) => (s === 'in' ? 'gr1' : 'gr3') as 'gr1' | 'gr3';
@@ -84,6 +101,12 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'org.enableStaff': async (s) => ({ staffId: await staffIn(s) }),
   'org.listStaff': async (s) => ({ unitId: U[g(s)] }),
   'org.getStaff': async (s) => ({ staffId: await staffIn(s) }),
+  'org.renameWechatGroup': async (s) => ({ groupId: await groupIn(s), name: '改名群' }),
+  // Posted inside to grid 2, which no caller here works, so the readers' lists below stay as they are.
+  'org.postNotice': async (s) => ({ id: uid('n'), unitId: s === 'in' ? U.gr2 : U.gr3, title: '通知', body: '正文' }),
+  'org.myNotices': async (s) => ({ unitId: U[g(s)] }),
+  'org.readNotice': async (s) => ({ noticeId: await noticeIn(s) }),
+  'org.sentNotices': async (s) => ({ unitId: U[g(s)] }),
   'merchant.create': async (s) => completeFile(S.marketing, { gridId: U[g(s)], location: IN[g(s)], photos: [photo(S.marketing, IN[g(s)])] }),
   'merchant.update': async (s) => ({ id: await merchantIn(g(s)), industry: '52' }),
   'merchant.get': async (s) => ({ id: await merchantIn(g(s)) }),
@@ -96,6 +119,8 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'merchant.history': async (s) => ({ id: await merchantIn(g(s)) }),
   'merchant.archive': async (s) => ({ id: await merchantIn(g(s)), reason: 'closed', day: '2025-07-15' }),
   'merchant.reopen': async (s) => ({ id: await merchantIn(g(s)), day: '2025-07-20' }),
+  'merchant.suggestGrid': async (s) => ({ id: await merchantIn(g(s)) }),
+  'merchant.timeline': async (s) => ({ id: await merchantIn(g(s)) }),
   'visit.submit': async (s) => ({ visitId: uid('v'), merchantId: await merchantIn(g(s)), type: 'revisit', location: IN[g(s)], checks }),
   'visit.get': async (s) => ({ visitId: await visitIn(g(s)) }),
   'visit.listByMerchant': async (s) => ({ merchantId: await merchantIn(g(s)) }),

@@ -9,7 +9,9 @@ export const assign = defineAction({
   async handler(input, ctx) {
     const m = await loadMerchantInScope(ctx, input.id);
     await checkMarketAndGroup(ctx, { _id: m.gridId, unitPath: m.unitPath }, input.marketId, input.wechatGroupId);
-    if (input.marketId === undefined && input.wechatGroupId === undefined) return { merchant: merchantView(m), isReplay: false };
+    // Nothing to change (nothing given, or a retry of a change already made): no write, no second history entry.
+    const changes = (input.marketId !== undefined && input.marketId !== (m.marketId ?? null)) || (input.wechatGroupId !== undefined && input.wechatGroupId !== (m.wechatGroupId ?? null));
+    if (!changes) return { merchant: merchantView(m), isReplay: false };
     const next = await inTransaction(ctx.db, async (tx) => {
       const cur = await getDoc<MerchantDoc>(tx, 'merchants', m._id);
       if (!cur) throw notFound('商户', 'MERCHANT.NOT_FOUND');

@@ -1,10 +1,30 @@
-import { transferMerchantInput } from '../../../shared/contracts/merchant.contract';
+import type { z } from 'zod';
+import { type SaveMerchantOutput, transferMerchantInput } from '../../../shared/contracts/merchant.contract';
+import { transferNeedsReason } from '../../../shared/domain/transfer.rules';
 import { type TaskKind, taskAssignee } from '../../../shared/domain/visit.rules';
-import { AppError, type Db, type StaffDoc, type Tx, type UnitDoc, afterCommit, computeScope, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound, onMerchantWritten } from '../../../server';
-import { loadGridForWrite, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+import {
+  type ActionContext,
+  AppError,
+  type Db,
+  type StaffDoc,
+  type Tx,
+  type UnitDoc,
+  afterCommit,
+  auditLog,
+  computeScope,
+  defineAction,
+  fieldError,
+  getDoc,
+  inTransaction,
+  isInScope,
+  notFound,
+  onMerchantWritten,
+  writeOnce,
+} from '../../../server';
+import { loadGridForWrite, merchantView, recordMerchantChange, suggestedGridOf, withoutId } from '../merchant.service';
 import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
-/** Open tasks moved inside the transfer's transaction (with the merchant, its history and its delta: 15 writes). */
+/** Open tasks moved inside the transfer's transaction (with the merchant, its history, its audit and its delta: 16 writes). */
 const TASKS_IN_TRANSACTION = 12;
 
 const MANAGERS: readonly string[] = ['hq', 'branch', 'leader'];
@@ -25,38 +45,79 @@ interface OpenTask {
 export const transfer = defineAction({
   schema: transferMerchantInput,
   roles: ['hq', 'branch', 'leader'],
-  async handler(input, ctx) {
-    const m = await loadMerchantInScope(ctx, input.id);
-    const grid = await loadGridForWrite(ctx, input.toGridId, 'toGridId');
-    if (grid._id === m.gridId) throw fieldError('toGridId', '商户已在该网格', 'MERCHANT.SAME_GRID');
-    // Queries cannot run inside a CloudBase transaction; a merchant has at most a dozen open tasks
-    // (six follow-ups, one of each lifecycle kind, one marketing).
-    const openTasks = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open' }).field({ _id: true, kind: true, assigneeId: true }).limit(100).get()).data as OpenTask[];
-    const assignees = openTasks.length ? await assigneesIn(ctx.db, grid, openTasks) : new Map<string, string | null>();
-    const next = await inTransaction(ctx.db, async (tx) => {
-      const cur = await getDoc<MerchantDoc>(tx, 'merchants', m._id);
-      if (!cur) throw notFound('商户', 'MERCHANT.NOT_FOUND');
-      if (cur.gridId !== m.gridId) throw new AppError('CONFLICT', '商户网格已被他人调整，请刷新', { reason: 'MERCHANT.VERSION' });
-      const after: MerchantDoc = { ...cur, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
-      await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
-      const follow = (db: Db | Tx, t: OpenTask) => {
-        const assigneeId = assignees.get(t._id) ?? null;
-        const moved = { fromGridId: cur.gridId, fromAssigneeId: t.assigneeId ?? null, at: ctx.now };
-        return db.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, assigneeId, movedFrom: moved } });
-      };
-      // CloudBase drops a transaction past about twenty written documents (docs/rollups.md): the open tasks
-      // a merchant usually has (six checks at most, a lifecycle task or two) follow it inside; any beyond
-      // follow right after the commit.
-      for (const t of openTasks.slice(0, TASKS_IN_TRANSACTION)) await follow(tx, t);
-      const later = openTasks.slice(TASKS_IN_TRANSACTION);
-      if (later.length) afterCommit(tx, async (db) => Promise.all(later.map((t) => follow(db, t))));
-      await recordMerchantChange(tx, { merchantId: cur._id, change: 'transferred', by: ctx.caller.staffId, at: ctx.now, fromGridId: cur.gridId, toGridId: grid._id, reason: input.reason });
-      await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
-      return after;
-    });
-    return { merchant: merchantView(next), isReplay: false };
+  // With a client transferId the history entry carries it as its _id: a retry (after a commit whose answer
+  // was lost, or racing the first) answers the first transfer and writes nothing twice.
+  handler: (input, ctx) => {
+    const transferId = input.transferId;
+    if (!transferId) return move(input, ctx);
+    return writeOnce(
+      () => move(input, ctx),
+      () => replayOf(ctx, transferId, input.id),
+      () => new AppError('CONFLICT', '该移交编号已被使用', { reason: 'MERCHANT.TRANSFER_ID_TAKEN' }),
+    );
   },
 });
+
+async function move(input: z.output<typeof transferMerchantInput>, ctx: ActionContext): Promise<SaveMerchantOutput> {
+  const m = await loadMerchantInScope(ctx, input.id);
+  const grid = await loadGridForWrite(ctx, input.toGridId, 'toGridId');
+  if (grid._id === m.gridId) throw fieldError('toGridId', '商户已在该网格', 'MERCHANT.SAME_GRID');
+  // The boundary containing the merchant suggests its grid; a move anywhere else must say why.
+  const suggested = await suggestedGridOf(ctx, m);
+  if (transferNeedsReason(suggested, grid._id) && !input.reason) {
+    throw fieldError('reason', '商户位置不在目标网格边界内，请填写移交原因', 'MERCHANT.TRANSFER_REASON_REQUIRED');
+  }
+  // Queries cannot run inside a CloudBase transaction; a merchant has at most a dozen open tasks
+  // (six follow-ups, one of each lifecycle kind, one marketing).
+  const openTasks = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open' }).field({ _id: true, kind: true, assigneeId: true }).limit(100).get()).data as OpenTask[];
+  const assignees = openTasks.length ? await assigneesIn(ctx.db, grid, openTasks) : new Map<string, string | null>();
+  const next = await inTransaction(ctx.db, async (tx) => {
+    const cur = await getDoc<MerchantDoc>(tx, 'merchants', m._id);
+    if (!cur) throw notFound('商户', 'MERCHANT.NOT_FOUND');
+    if (cur.gridId !== m.gridId) throw new AppError('CONFLICT', '商户网格已被他人调整，请刷新', { reason: 'MERCHANT.VERSION' });
+    const after: MerchantDoc = { ...cur, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
+    await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
+    const follow = (db: Db | Tx, t: OpenTask) => {
+      const assigneeId = assignees.get(t._id) ?? null;
+      const moved = { fromGridId: cur.gridId, fromAssigneeId: t.assigneeId ?? null, at: ctx.now };
+      return db.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, assigneeId, movedFrom: moved } });
+    };
+    // CloudBase drops a transaction past about twenty written documents (docs/rollups.md): the open tasks
+    // a merchant usually has (six checks at most, a lifecycle task or two) follow it inside; any beyond
+    // follow right after the commit.
+    for (const t of openTasks.slice(0, TASKS_IN_TRANSACTION)) await follow(tx, t);
+    const later = openTasks.slice(TASKS_IN_TRANSACTION);
+    if (later.length) afterCommit(tx, async (db) => Promise.all(later.map((t) => follow(db, t))));
+    const againstBoundary = transferNeedsReason(suggested, grid._id);
+    await recordMerchantChange(tx, {
+      id: input.transferId,
+      merchantId: cur._id,
+      change: 'transferred',
+      by: ctx.caller.staffId,
+      at: ctx.now,
+      fromGridId: cur.gridId,
+      toGridId: grid._id,
+      reason: input.reason,
+      suggestedGridId: suggested ?? undefined,
+      againstBoundary,
+    });
+    await auditLog(tx, ctx.caller, 'merchant-transfer', { collection: 'merchants', id: cur._id }, { fromGridId: cur.gridId, toGridId: grid._id, againstBoundary, ...(input.reason ? { reason: input.reason } : {}) }, ctx.now);
+    await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
+    return after;
+  });
+  return { merchant: merchantView(next), isReplay: false };
+}
+
+/** The first answer of a transfer already made under this id by this caller, as the merchant is now. */
+async function replayOf(ctx: ActionContext, transferId: string, merchantId: string): Promise<SaveMerchantOutput | null> {
+  const entry = await getDoc<{ merchantId: string; change: string; byStaffId: string }>(ctx.db, 'merchantHistory', transferId);
+  if (!entry) return null;
+  if (entry.change !== 'transferred' || entry.merchantId !== merchantId || entry.byStaffId !== ctx.caller.staffId) {
+    throw new AppError('CONFLICT', '该移交编号已被使用', { reason: 'MERCHANT.TRANSFER_ID_TAKEN' });
+  }
+  const m = await loadMerchantInScope(ctx, merchantId);
+  return { merchant: merchantView(m), isReplay: true };
+}
 
 /** The assignee each open task gets in the new grid (task id → staff id or null). */
 async function assigneesIn(db: Db, grid: UnitDoc, tasks: OpenTask[]): Promise<Map<string, string | null>> {

@@ -1,4 +1,5 @@
 import { fetchTasks } from '../../services/visit.service';
+import { fetchMyNotices } from '../../services/grid.api';
 import { getVisitQueue } from '../../offline/index';
 import type { QueueSummary } from '../../offline/visit-queue';
 import { describeError } from '../../utils/errors';
@@ -15,6 +16,8 @@ Component({
   data: {
     greeting: '你好', name: '', unitName: '', today: chinaDay(),
     taskStatus: 'loading', taskError: '', tasks: [] as any[],
+    /** unread notices, shown until read */
+    notices: [] as { id: string; title: string; unitName: string }[], moreNotices: false,
     queue: { waiting: 0, sending: 0, rejected: 0, items: [] as any[] }, online: true, scanError: '',
   },
   lifetimes: {
@@ -41,7 +44,19 @@ Component({
         this.setData({ taskStatus: 'error', taskError: describeError(err) });
         return;
       }
-      await (this as any).loadTasks();
+      await Promise.all([(this as any).loadTasks(), this.loadNotices()]);
+    },
+    /** Unread notices; a failure leaves the card out rather than blocking the workbench. */
+    async loadNotices() {
+      try {
+        const page = await fetchMyNotices({ unread: true, limit: 3 });
+        this.setData({ notices: page.items.map((n) => ({ id: n.id, title: n.title, unitName: n.unitName })), moreNotices: Boolean(page.nextCursor) });
+      } catch {
+        this.setData({ notices: [], moreNotices: false });
+      }
+    },
+    onNotices() {
+      wx.navigateTo({ url: '/pages/grid/notices/index' });
     },
     /** `quiet`: the list stays as it is until the answer comes (a refresh on coming back, no flicker). */
     async loadTasks(quiet = false) {
@@ -64,7 +79,7 @@ Component({
     onShow() {
       // Coming back from a revisit or a filing (a tab page stays loaded): its tasks may have changed.
       const self = this as any;
-      if (self._shown && this.data.name) void self.loadTasks(true);
+      if (self._shown && this.data.name) void Promise.all([self.loadTasks(true), this.loadNotices()]);
       self._shown = true;
     },
     showQueue(s: QueueSummary) {

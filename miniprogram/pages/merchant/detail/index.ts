@@ -5,7 +5,7 @@ import { fetchTasks, fetchVisitPhotoUrls, fetchVisits } from '../../../services/
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
 import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS, reasonLabel } from '../../../utils/labels';
-import { requireMe } from '../../../utils/session';
+import { isManager, requireMe } from '../../../utils/session';
 import { ARCHIVE_ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 
@@ -58,7 +58,7 @@ export function fileView(m: MerchantOut) {
 /** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
 Component({
   data: {
-    id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, canArchive: false, notice: '',
+    id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, canArchive: false, canTransfer: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
     m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[], tasksError: '',
     /** storefront photo links (short-lived, issued by the function after its scope check) */
@@ -139,6 +139,7 @@ Component({
           status: 'ready',
           canSeeFull: PI_ROLES.includes(me.role),
           canArchive: (ARCHIVE_ROLES as readonly string[]).includes(me.role),
+          canTransfer: isManager(me.role),
           m: { ...fileView(m), gridName: grid?.unit.name ?? m.gridId },
           products,
           gaps: products.filter((p) => p.isGap).map((p) => p.code),
@@ -175,6 +176,10 @@ Component({
     },
     onComplete() {
       wx.navigateTo({ url: `/pages/merchant/form/index?id=${this.data.id}` });
+    },
+    /** The grid screens of this merchant: its timeline, its WeChat group, a transfer. */
+    onGridPage(e: WechatMiniprogram.TouchEvent) {
+      wx.navigateTo({ url: `/pages/grid/${String(e.currentTarget.dataset.page)}/index?id=${this.data.id}` });
     },
     onRevisit() {
       wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}` });

@@ -58,6 +58,10 @@ Component({
         this.setData({ assignError: describeError(err) });
       }
     },
+    onGroups() {
+      const grid = this.data.grid;
+      if (grid) wx.navigateTo({ url: `/pages/grid/groups/index?gridId=${grid.id}&name=${encodeURIComponent(grid.name)}` });
+    },
     onCrumb(e: WechatMiniprogram.TouchEvent) {
       this.setData({ crumbs: this.data.crumbs.slice(0, Number(e.currentTarget.dataset.index) + 1), grid: null });
       void (this as any).load();

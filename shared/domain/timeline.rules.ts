@@ -1,0 +1,55 @@
+/**
+ * A merchant's timeline (issue 16 §4): every event of its file, read from the records that already hold
+ * them (history, visits, tasks, class changes, imported figures) and merged newest first.
+ */
+
+/** What a timeline row is about; the record it was read from decides it. */
+export const TIMELINE_KINDS = ['filing', 'edit', 'completed', 'products', 'assigned', 'transfer', 'visit', 'task-opened', 'task-closed', 'class', 'import', 'archived', 'reopened'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export const TIMELINE_KIND_LABELS: Record<TimelineKind, string> = {
+  filing: '建档',
+  edit: '修改档案',
+  completed: '档案完整',
+  products: '产品变更',
+  assigned: '商圈/微信群',
+  transfer: '移交网格',
+  visit: '走访',
+  'task-opened': '生成任务',
+  'task-closed': '任务完成',
+  class: '分类变化',
+  import: '数据导入',
+  archived: '停业/迁出',
+  reopened: '恢复营业',
+};
+
+/** The order of the timeline: newest first, then by key (source and record id) descending, so ties are stable. */
+export interface TimelinePosition {
+  /** epoch ms */
+  at: number;
+  /** `<source>:<record id>[:<part>]`, unique across the timeline */
+  key: string;
+}
+
+/** Negative when `a` comes before `b` in the timeline. */
+export function compareTimeline(a: TimelinePosition, b: TimelinePosition): number {
+  if (a.at !== b.at) return b.at - a.at;
+  return a.key < b.key ? 1 : a.key > b.key ? -1 : 0;
+}
+
+/** True when `p` comes strictly after the cursor's row, i.e. belongs to the next page. */
+export function isAfter(p: TimelinePosition, cursor: TimelinePosition): boolean {
+  return compareTimeline(cursor, p) < 0;
+}
+
+/** The merchant history changes and the timeline kind each one is shown as. */
+export const HISTORY_KIND: Record<string, TimelineKind> = {
+  created: 'filing',
+  updated: 'edit',
+  completed: 'completed',
+  products: 'products',
+  assigned: 'assigned',
+  transferred: 'transfer',
+  archived: 'archived',
+  reopened: 'reopened',
+};

@@ -1,0 +1,128 @@
+/** @jest-environment jsdom */
+import { answerCalls, calls, flush, mount, resetApp, tap, type } from './harness';
+import { me } from './fixtures';
+
+beforeEach(() => {
+  resetApp();
+});
+
+const event = (key: string, at: string, kind = 'visit') => ({ key, kind, at, byStaffId: 's-1', byName: '王网格', summary: `摘要${key}`, detail: {} });
+
+describe('grid groups', () => {
+  test('lists the groups with their counts; a refused create shows the sentence and keeps the same id for the retry', async () => {
+    let creates = 0;
+    answerCalls((fn, ev) => {
+      if (ev.action === 'listWechatGroups') return { items: [{ id: 'wg-1', name: '一群', gridId: 'g-cb1', unitPath: [], merchantCount: 12 }], ungrouped: 30 };
+      if (ev.action === 'createWechatGroup') {
+        creates += 1;
+        if (creates === 1) throw { code: 'CONFLICT', message: '数据正被他人修改，请重试。', reason: 'DB.CONFLICT' };
+        return { id: ev.id, name: ev.name, gridId: 'g-cb1', unitPath: [], merchantCount: 0 };
+      }
+      return null;
+    });
+    const page = mount('pages/grid/groups/index', {}, { gridId: 'g-cb1', name: encodeURIComponent('城北一网格') });
+    await flush(10);
+    expect(page.text()).toContain('12 户商户');
+    expect(page.text()).toContain('未入群商户 30 户');
+    await type(page, '.new-name', '二群');
+    await tap(page, '.create');
+    await flush(10);
+    expect(page.data.formError).toContain('重试');
+    await tap(page, '.create');
+    await flush(10);
+    const sent = calls().filter((c) => c.action === 'createWechatGroup');
+    expect(sent).toHaveLength(2);
+    expect(sent[1].event.id).toBe(sent[0].event.id);
+    expect(page.data.formError).toBe('');
+  });
+});
+
+describe('transfer', () => {
+  test('a grid other than the boundary’s asks for a reason before sending; a refusal is shown as a sentence', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'get') return { id: 'm-1', name: '张记面馆', gridId: 'g-cb1' };
+      if (ev.action === 'suggestGrid') return { merchantId: 'm-1', gridId: 'g-cb1', suggestedGridId: 'g-cb2', suggestedGridName: '城北二网格', suggestedInScope: true };
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北一网格', kind: 'grid' }, { id: 'g-cb2', name: '城北二网格', kind: 'grid' }, { id: 'g-cb3', name: '城北三网格', kind: 'grid' }] };
+      if (ev.action === 'transfer') throw { code: 'FORBIDDEN', message: '无权访问该数据', reason: 'SCOPE.OUTSIDE' };
+      return null;
+    });
+    const page = mount('pages/grid/transfer/index', {}, { id: 'm-1' });
+    await flush(10);
+    expect(page.text()).toContain('商户位置在「城北二网格」边界内');
+    await tap(page, '.use-suggestion');
+    expect(page.data.grids[page.data.gridIndex].id).toBe('g-cb2');
+    expect(page.data.needsReason).toBe(false);
+    page.instance.onGrid({ detail: { value: page.data.grids.findIndex((g: any) => g.id === 'g-cb3') } });
+    expect(page.data.needsReason).toBe(true);
+    await tap(page, '.submit');
+    await flush();
+    expect(calls().filter((c) => c.action === 'transfer')).toHaveLength(0);
+    expect(page.text()).toContain('请填写原因');
+    await type(page, '.reason', '商户要求');
+    await tap(page, '.submit');
+    await flush(10);
+    const sent = calls().filter((c) => c.action === 'transfer');
+    expect(sent[0].event).toMatchObject({ id: 'm-1', toGridId: 'g-cb3', reason: '商户要求' });
+    expect(sent[0].event.transferId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(page.data.submitError).toBeTruthy();
+  });
+});
+
+describe('timeline', () => {
+  test('shows a page and appends the next one from its cursor', async () => {
+    answerCalls((fn, ev) => {
+      if (!ev.cursor) return { items: [event('a', '2025-07-02T02:00:00.000Z', 'transfer'), event('b', '2025-07-01T02:00:00.000Z')], nextCursor: 'c1' };
+      return { items: [event('c', '2024-03-01T02:00:00.000Z', 'filing')], nextCursor: null };
+    });
+    const page = mount('pages/grid/timeline/index', {}, { id: 'm-1' });
+    await flush(10);
+    expect(page.text()).toContain('移交网格');
+    expect(page.text()).toContain('2025-07-02 10:00');
+    await tap(page, '.more');
+    await flush(10);
+    expect(calls().at(-1)?.event).toMatchObject({ action: 'timeline', id: 'm-1', cursor: 'c1' });
+    expect(page.data.events.map((e: any) => e.key)).toEqual(['a', 'b', 'c']);
+    expect(page.$('.more')).toBeFalsy();
+  });
+});
+
+describe('notices', () => {
+  test('opening an unread notice shows it and marks it read once; staff cannot post', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('member');
+      if (ev.action === 'myNotices') return { items: [{ id: 'n-1', unitId: 'g-cb1', unitName: '城北一网格', unitKind: 'grid', title: '回访安排', body: '周五前完成', postedBy: 's-b', postedByName: '李行长', postedAt: '2025-07-01T02:00:00.000Z', isRead: false }], nextCursor: null };
+      if (ev.action === 'readNotice') return { id: 'n-1', isRead: true };
+      return null;
+    });
+    const page = mount('pages/grid/notices/index', {}, {});
+    await flush(10);
+    expect(page.text()).toContain('未读');
+    expect(page.$('.post')).toBeFalsy();
+    await tap(page, '.notice');
+    await flush(10);
+    expect(page.text()).toContain('周五前完成');
+    expect(page.data.notices[0].isRead).toBe(true);
+    await tap(page, '.notice');
+    await flush(5);
+    expect(calls().filter((c) => c.action === 'readNotice')).toHaveLength(1);
+  });
+
+  test('posting names a bad field by the field', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('branch', { unit: { id: 'b-cb', name: '城北支行', kind: 'branch' } });
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北一网格', kind: 'grid' }] };
+      if (ev.action === 'sentNotices') return { items: [], nextCursor: null };
+      return null;
+    });
+    const page = mount('pages/grid/notice-post/index', {}, {});
+    await flush(10);
+    expect(page.data.units.map((u: any) => u.id)).toEqual(['b-cb', 'g-cb1']);
+    await type(page, '.body', '正文');
+    await tap(page, '.submit');
+    await flush(10);
+    // The contract refuses an empty title before anything is sent.
+    expect(page.data.errors.title).toBeTruthy();
+    expect(calls().filter((c) => c.action === 'postNotice')).toHaveLength(0);
+    expect(page.text()).toContain('尚未发布通知');
+  });
+});
