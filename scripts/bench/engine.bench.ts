@@ -6,9 +6,9 @@
  * paging by `_id` within one grid; a get of 1000 documents with a five-field projection against whole documents.
  * The four target figures are printed side by side with snapshot and conflict tracking off and on (on: one
  * transaction holding a snapshot stays open, so every write records its document's previous version, the most
- * tracking costs); the target is ≤ 10% apart. Off and on run in alternating rounds after an untimed warm-up round,
- * and the cost is the median of the rounds' on/off ratios, so load from others on a shared machine falls on both
- * alike. BENCH_DOCS overrides the document count (for a quick run).
+ * tracking costs); the target is ≤ 10% apart. Off and on run in rounds of off, on, on, off after an untimed
+ * warm-up, and the cost is the median of the rounds' on/off ratios, so load from others on a shared machine falls
+ * on both alike. BENCH_DOCS overrides the document count (for a quick run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,16 +68,21 @@ type Timing = { wall: number; cpu: number };
 type Tracking = { off: Timing; on: Timing; ratio: Timing };
 
 /**
- * Times `fn` with tracking off and on in `rounds` rounds of `perRound` calls each way, the order alternating round
- * by round, after one untimed round each way; on: a transaction holding a snapshot stays open (opened fresh for
- * the measurement, inside its 30 s lifetime). A round's on/off ratio compares runs made moments apart, so the
- * median ratio is what a shared machine's changing load disturbs least.
+ * Times `fn` with tracking off and on: `rounds` rounds of four blocks (off, on, on, off) of `perRound` calls, after
+ * one untimed block each way (and one untimed call each round); on: a transaction holding a snapshot stays open (opened fresh for each round, so
+ * always inside its 30 s lifetime). A round's ratio (both on blocks over both off blocks) compares runs made moments
+ * apart in mirrored order, so neither the place in the round nor a steady change of load favours a mode, and
+ * the median ratio is what a shared machine's changing load disturbs least.
  */
 async function offAndOn(engine: ReturnType<typeof openEngine>, rounds: number, perRound: number, fn: (i: number) => Promise<unknown>): Promise<Tracking> {
   const tx = engine.engine.tx;
-  const id = tx.start();
-  await engine.send('database.getDocument', { collectionName: 'bench', query: '{"_id":"m0"}', queryType: 'DOC', transactionId: id });
+  const holdSnapshot = async () => {
+    tx.abortAll();
+    const id = tx.start();
+    await engine.send('database.getDocument', { collectionName: 'bench', query: '{"_id":"m0"}', queryType: 'DOC', transactionId: id });
+  };
   const runs: Record<'off' | 'on', Timing[]> = { off: [], on: [] };
+  const ratios: Timing[] = [];
   let call = 0;
   const block = async (mode: 'off' | 'on'): Promise<Timing> => {
     tx.tracking = mode === 'on';
@@ -88,19 +93,29 @@ async function offAndOn(engine: ReturnType<typeof openEngine>, rounds: number, p
     return { wall: (performance.now() - t0) / perRound, cpu: (c.user + c.system) / 1000 / perRound };
   };
   try {
+    await holdSnapshot();
     await block('off');
     await block('on');
     for (let i = 0; i < rounds; i++) {
-      for (const mode of i % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) runs[mode].push(await block(mode));
+      await holdSnapshot();
+      // One untimed call after opening the transaction, so the first block does not pay for coming first.
+      await fn(call++);
+      const off1 = await block('off');
+      const on1 = await block('on');
+      const on2 = await block('on');
+      const off2 = await block('off');
+      runs.off.push(off1, off2);
+      runs.on.push(on1, on2);
+      // A round too short for the CPU clock to tick counts as no difference.
+      const r = (k: keyof Timing) => (off1[k] + off2[k] > 0 ? (on1[k] + on2[k]) / (off1[k] + off2[k]) : 1);
+      ratios.push({ wall: r('wall'), cpu: r('cpu') });
     }
   } finally {
     tx.tracking = true;
     tx.abortAll();
   }
   const pick = (m: 'off' | 'on') => ({ wall: median(runs[m].map((t) => t.wall)), cpu: median(runs[m].map((t) => t.cpu)) });
-  // A round too short for the CPU clock to tick counts as no difference.
-  const ratio = (k: keyof Timing) => median(runs.on.map((t, i) => (runs.off[i][k] > 0 ? t[k] / runs.off[i][k] : 1)));
-  return { off: pick('off'), on: pick('on'), ratio: { wall: ratio('wall'), cpu: ratio('cpu') } };
+  return { off: pick('off'), on: pick('on'), ratio: { wall: median(ratios.map((r) => r.wall)), cpu: median(ratios.map((r) => r.cpu)) } };
 }
 
 /** "off … | on …" side by side. */
@@ -153,7 +168,7 @@ export async function run(): Promise<void> {
     const rnd = (k: number) => (k * 104729) % N;
 
     // 2. Indexed equality read against the same read on the unindexed copy of the field.
-    const eqT = await offAndOn(engine, 30, 10, (i) => coll.where({ code: `C${rnd(i)}` }).get());
+    const eqT = await offAndOn(engine, 15, 40, (i) => coll.where({ code: `C${rnd(i)}` }).get());
     const eq = eqT.on;
     const eqScan = await timeEach(3, (i) => coll.where({ codeCopy: `C${rnd(i)}` }).get());
     line('indexed equality read, median', both(eq), 'target ≤ 1 ms');
@@ -164,7 +179,7 @@ export async function run(): Promise<void> {
     const check = await coll.where({ seq: _.gte(5000).and(_.lt(5100)) }).limit(100).get();
     if (check.data.length !== Math.min(100, Math.max(0, N - 5000))) throw new Error(`range read returned ${check.data.length} documents`);
     const from = (i: number) => rnd(i) % Math.max(1, N - 100);
-    const rangeT = await offAndOn(engine, 20, 5, (i) => coll.where({ seq: _.gte(from(i)).and(_.lt(from(i) + 100)) }).limit(100).get());
+    const rangeT = await offAndOn(engine, 10, 10, (i) => coll.where({ seq: _.gte(from(i)).and(_.lt(from(i) + 100)) }).limit(100).get());
     const range = rangeT.on;
     const rangeScan = await timeEach(3, (i) => coll.where({ seqCopy: _.gte(from(i)).and(_.lt(from(i) + 100)) }).limit(100).get());
     line('range read of 100 docs, median', both(range), 'target ≤ 5 ms');
@@ -209,15 +224,15 @@ export async function run(): Promise<void> {
     line('single insert (indexed collection), median', both(single), 'target ≤ 1 ms');
 
     // 6. Batched inserts through the client: add({ data: [1000 docs] }).
-    const batches = 20;
+    const batches = 10;
     const rate = (t: { wall: number; cpu: number }) => `${Math.round(1000 / (t.wall / 1000)).toLocaleString('en')}/s (cpu ${Math.round(1000 / (t.cpu / 1000)).toLocaleString('en')}/s)`;
-    // 20 rounds each way, one batch a round (warm-up included: 42 batches, 42,000 documents).
+    // 10 rounds of four batches (warm-ups included: 52 batches, 52,000 documents).
     const viaClientT = await offAndOn(engine, batches, 1, (b) => coll.add({ data: Array.from({ length: 1000 }, (_x, j) => makeDoc(N + 10_000 + b * 1000 + j, false)) }));
     const viaClient = viaClientT.on;
     line('batched insert via client (1000 per add)', rate(viaClient), 'target ≥ 20,000 docs/s');
     line('  tracking off | on', sideBySide(viaClientT, rate), overhead(viaClientT));
     const { EJSON } = require('bson');
-    const wireBatches = Array.from({ length: 2 * batches + 2 }, (_x, b) => Array.from({ length: 1000 }, (_y, j) => EJSON.stringify(makeDoc(N + 60_000 + b * 1000 + j, false), { relaxed: false })));
+    const wireBatches = Array.from({ length: 5 * batches + 2 }, (_x, b) => Array.from({ length: 1000 }, (_y, j) => EJSON.stringify(makeDoc(N + 100_000 + b * 1000 + j, false), { relaxed: false })));
     const viaWireT = await offAndOn(engine, batches, 1, (b) => engine.send('database.insertDocument', { collectionName: 'bench', data: wireBatches[b] }));
     line('batched insert, wire request only', rate(viaWireT.on), 'the engine\'s side (client serialisation excluded)');
     line('  tracking off | on', sideBySide(viaWireT, rate), overhead(viaWireT));
@@ -225,7 +240,7 @@ export async function run(): Promise<void> {
     // 7. $group over 100,000 documents.
     const groupN = Math.min(100_000, N);
     let groups = 0;
-    const groupT = await offAndOn(engine, 5, 1, async () => {
+    const groupT = await offAndOn(engine, 3, 1, async () => {
       const res = await coll.aggregate()
         .match({ seq: _.lt(groupN) })
         .group({ _id: '$lifecycleClass', n: _.aggregate.sum(1), deposits: _.aggregate.sum('$depositFen') })
