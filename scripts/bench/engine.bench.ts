@@ -6,9 +6,9 @@
  * paging by `_id` within one grid; a get of 1000 documents with a five-field projection against whole documents.
  * The four target figures are printed side by side with snapshot and conflict tracking off and on (on: one
  * transaction holding a snapshot stays open, so every write records its document's previous version, the most
- * tracking costs); the target is ≤ 10% apart. Off and on run in rounds of off, on, on, off after an untimed
- * warm-up, and the cost is the median of the rounds' on/off ratios, so load from others on a shared machine falls
- * on both alike. BENCH_DOCS overrides the document count (for a quick run).
+ * tracking costs); the target is ≤ 10% apart. Off and on run interleaved in rounds (off, on, on, off, then
+ * on, off, off, on) after an untimed warm-up, so load from others on a shared machine falls on both alike, and
+ * the cost is the ratio of the two medians. BENCH_DOCS overrides the document count (for a quick run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,15 +64,15 @@ const both = (t: { wall: number; cpu: number }) => `${fmt(t.wall)} (cpu ${fmt(t.
 const line = (label: string, value: string, note = '') => console.log(`${label.padEnd(44)} ${value.padStart(34)}  ${note}`);
 
 type Timing = { wall: number; cpu: number };
-/** Medians per call with tracking off and on, and the median of the rounds' on/off ratios. */
+/** Medians per call with tracking off and on, and their ratio (on over off). */
 type Tracking = { off: Timing; on: Timing; ratio: Timing };
 
 /**
- * Times `fn` with tracking off and on: `rounds` rounds of four blocks (off, on, on, off) of `perRound` calls, after
- * one untimed block each way (and one untimed call each round); on: a transaction holding a snapshot stays open (opened fresh for each round, so
- * always inside its 30 s lifetime). A round's ratio (both on blocks over both off blocks) compares runs made moments
- * apart in mirrored order, so neither the place in the round nor a steady change of load favours a mode, and
- * the median ratio is what a shared machine's changing load disturbs least.
+ * Times `fn` with tracking off and on: `rounds` rounds of four blocks of `perRound` calls, off, on, on, off and
+ * on, off, off, on in turn, so each mode takes each place in a round equally often and a steady change of load
+ * falls on both alike; one untimed block each way first, and each round opens a fresh transaction holding a
+ * snapshot (on: it records; always inside its 30 s lifetime) and makes one untimed call. The cost is the ratio
+ * of the two medians.
  */
 async function offAndOn(engine: ReturnType<typeof openEngine>, rounds: number, perRound: number, fn: (i: number) => Promise<unknown>): Promise<Tracking> {
   const tx = engine.engine.tx;
@@ -82,46 +82,40 @@ async function offAndOn(engine: ReturnType<typeof openEngine>, rounds: number, p
     await engine.send('database.getDocument', { collectionName: 'bench', query: '{"_id":"m0"}', queryType: 'DOC', transactionId: id });
   };
   const runs: Record<'off' | 'on', Timing[]> = { off: [], on: [] };
-  const ratios: Timing[] = [];
   let call = 0;
-  const block = async (mode: 'off' | 'on'): Promise<Timing> => {
+  const block = async (mode: 'off' | 'on'): Promise<void> => {
     tx.tracking = mode === 'on';
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let k = 0; k < perRound; k++) await fn(call++);
     const c = process.cpuUsage(c0);
-    return { wall: (performance.now() - t0) / perRound, cpu: (c.user + c.system) / 1000 / perRound };
+    runs[mode].push({ wall: (performance.now() - t0) / perRound, cpu: (c.user + c.system) / 1000 / perRound });
   };
   try {
     await holdSnapshot();
     await block('off');
     await block('on');
+    runs.off.length = runs.on.length = 0;
     for (let i = 0; i < rounds; i++) {
       await holdSnapshot();
-      // One untimed call after opening the transaction, so the first block does not pay for coming first.
       await fn(call++);
-      const off1 = await block('off');
-      const on1 = await block('on');
-      const on2 = await block('on');
-      const off2 = await block('off');
-      runs.off.push(off1, off2);
-      runs.on.push(on1, on2);
-      // A round too short for the CPU clock to tick counts as no difference.
-      const r = (k: keyof Timing) => (off1[k] + off2[k] > 0 ? (on1[k] + on2[k]) / (off1[k] + off2[k]) : 1);
-      ratios.push({ wall: r('wall'), cpu: r('cpu') });
+      const [a, b] = i % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+      for (const mode of [a, b, b, a]) await block(mode);
     }
   } finally {
     tx.tracking = true;
     tx.abortAll();
   }
   const pick = (m: 'off' | 'on') => ({ wall: median(runs[m].map((t) => t.wall)), cpu: median(runs[m].map((t) => t.cpu)) });
-  return { off: pick('off'), on: pick('on'), ratio: { wall: median(ratios.map((r) => r.wall)), cpu: median(ratios.map((r) => r.cpu)) } };
+  const off = pick('off');
+  const on = pick('on');
+  return { off, on, ratio: { wall: on.wall / off.wall, cpu: off.cpu > 0 ? on.cpu / off.cpu : 1 } };
 }
 
 /** "off … | on …" side by side. */
 const sideBySide = (t: Tracking, show: (x: Timing) => string) => `off ${show(t.off)} | on ${show(t.on)}`;
 const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
-/** The tracking's cost: the median of the rounds' on/off ratios, wall and CPU. */
+/** The tracking's cost: the ratio of the medians, wall and CPU. */
 const overhead = (t: Tracking) => `tracking ${pct(t.ratio.wall)} wall, ${pct(t.ratio.cpu)} cpu (target ≤ 10%)`;
 
 /** Runs the engine benchmark. */
@@ -168,7 +162,7 @@ export async function run(): Promise<void> {
     const rnd = (k: number) => (k * 104729) % N;
 
     // 2. Indexed equality read against the same read on the unindexed copy of the field.
-    const eqT = await offAndOn(engine, 15, 40, (i) => coll.where({ code: `C${rnd(i)}` }).get());
+    const eqT = await offAndOn(engine, 16, 40, (i) => coll.where({ code: `C${rnd(i)}` }).get());
     const eq = eqT.on;
     const eqScan = await timeEach(3, (i) => coll.where({ codeCopy: `C${rnd(i)}` }).get());
     line('indexed equality read, median', both(eq), 'target ≤ 1 ms');
@@ -240,7 +234,7 @@ export async function run(): Promise<void> {
     // 7. $group over 100,000 documents.
     const groupN = Math.min(100_000, N);
     let groups = 0;
-    const groupT = await offAndOn(engine, 3, 1, async () => {
+    const groupT = await offAndOn(engine, 4, 1, async () => {
       const res = await coll.aggregate()
         .match({ seq: _.lt(groupN) })
         .group({ _id: '$lifecycleClass', n: _.aggregate.sum(1), deposits: _.aggregate.sum('$depositFen') })
