@@ -11,7 +11,8 @@
  *
  * Snapshot tracking is cheap: a commit sequence number, and only while some open transaction holds a snapshot,
  * each changed document's history (sequence, stored text before the change), so a snapshot read finds the
- * version it saw without copying anything when no transaction is open.
+ * version it saw without copying anything when no transaction is open. A batch add is one record (its sequence
+ * and the ids it inserted), looked into only when a transaction asks about a document.
  */
 import { randomBytes } from 'node:crypto';
 import { cloneLive, decodeStored, encodeStored, idKey, type Doc } from './codec';
@@ -38,6 +39,16 @@ export const MAX_TRANSACTION_WRITES = 20;
 interface Change {
   seq: number;
   before: string | null;
+}
+
+/**
+ * A batch add: one change for all the documents it inserted (each absent before, or the add would have failed).
+ * Recording it costs one object; the ids become a set only when a transaction first asks about one of them.
+ */
+interface Batch {
+  seq: number;
+  ids: readonly unknown[];
+  keys?: Set<string>;
 }
 
 interface Written {
@@ -144,6 +155,10 @@ export class Transactions {
    * change alone is kept as itself, not in a list (a batch insert records a thousand documents at once).
    */
   private readonly history = new Map<string, Map<string, Change | Change[]>>();
+  /** Per collection, the batch adds made since the oldest open snapshot, oldest first. */
+  private readonly batches = new Map<string, Batch[]>();
+  /** Documents the recorded batches hold (with the history's size, what prompts a prune). */
+  private batched = 0;
   /** Snapshot and conflict tracking (off only to measure its cost; transactions are then not isolated). */
   tracking = true;
   private sweptAt = 0;
@@ -198,13 +213,28 @@ export class Transactions {
   }
 
   /**
-   * Records the documents a batch inserted (all absent before). The batch is written at once, so one change,
-   * shared by all of them, stands for it: no object per document.
+   * Records the documents a batch inserted (all absent before). The batch is written at once, so one record
+   * stands for it: nothing per document until a transaction asks (`batchAfter`).
    */
   inserted(coll: string, ids: readonly unknown[]): void {
     if (this.snapshots === 0 || !this.tracking) return;
-    const change: Change = { seq: ++this.seq, before: null };
-    for (const id of ids) this.record(coll, idKey(id), change);
+    let list = this.batches.get(coll);
+    if (!list) this.batches.set(coll, (list = []));
+    list.push({ seq: ++this.seq, ids });
+    this.batched += ids.length;
+  }
+
+  /** Whether a batch recorded after sequence `after` and before `before` inserted the document. */
+  private batchAfter(coll: string, key: string, after: number, before: number): boolean {
+    const list = this.batches.get(coll);
+    if (!list) return false;
+    for (const b of list) {
+      if (b.seq <= after) continue;
+      if (b.seq >= before) return false;
+      if (!b.keys) b.keys = new Set(b.ids.map(idKey));
+      if (b.keys.has(key)) return true;
+    }
+    return false;
   }
 
   private record(coll: string, key: string, change: Change): void {
@@ -216,24 +246,33 @@ export class Transactions {
     else byId.set(key, [had, change]);
   }
 
-  /** The changes recorded for a document, oldest first (none: undefined). */
-  private changesOf(coll: string, id: unknown): Change | Change[] | undefined {
-    return this.history.get(coll)?.get(idKey(id));
+  /** The first change of a document after sequence `after` (none: undefined), from its own history or a batch. */
+  private firstChangeAfter(coll: string, id: unknown, after: number): Change | undefined {
+    const key = idKey(id);
+    const changes = this.history.get(coll)?.get(key);
+    let first: Change | undefined;
+    if (changes !== undefined && lastSeq(changes) > after) {
+      for (const c of Array.isArray(changes) ? changes : [changes]) {
+        if (c.seq > after) {
+          first = c;
+          break;
+        }
+      }
+    }
+    // A batch that inserted the document before that change is the first: the document was absent before it.
+    return this.batchAfter(coll, key, after, first?.seq ?? Infinity) ? ABSENT : first;
   }
 
   /** The stored text of a document in the transaction's snapshot (null: absent then). */
   snapshotText(t: Txn, coll: string, id: unknown): string | null {
-    const changes = this.changesOf(coll, id);
-    if (changes !== undefined && t.snapshot !== null && lastSeq(changes) > t.snapshot) {
-      // The first change after the snapshot replaced the version the snapshot saw.
-      for (const c of Array.isArray(changes) ? changes : [changes]) if (c.seq > t.snapshot) return c.before;
-    }
+    // The first change after the snapshot replaced the version the snapshot saw.
+    const first = t.snapshot === null ? undefined : this.firstChangeAfter(coll, id, t.snapshot);
+    if (first) return first.before;
     return this.store.getById(coll, id)?.doc ?? null;
   }
 
   private changedSince(t: Txn, coll: string, id: unknown): boolean {
-    const changes = this.changesOf(coll, id);
-    return changes !== undefined && t.snapshot !== null && lastSeq(changes) > t.snapshot;
+    return t.snapshot !== null && this.firstChangeAfter(coll, id, t.snapshot) !== undefined;
   }
 
   /** A write's check: another open transaction's document, or one changed after the snapshot, conflicts at once. */
@@ -301,8 +340,11 @@ export class Transactions {
     for (const key of t.written.keys()) if (this.locks.get(key) === t) this.locks.delete(key);
     if (t.snapshot === null) return;
     this.snapshots--;
-    if (this.snapshots === 0) this.history.clear();
-    else if ([...this.history.values()].reduce((n, byId) => n + byId.size, 0) > 10_000) this.prune();
+    if (this.snapshots === 0) {
+      this.history.clear();
+      this.batches.clear();
+      this.batched = 0;
+    } else if ([...this.history.values()].reduce((n, byId) => n + byId.size, this.batched) > 10_000) this.prune();
   }
 
   /** Forgets changes no open snapshot can see past. */
@@ -312,6 +354,12 @@ export class Transactions {
     for (const [coll, byId] of this.history) {
       for (const [key, changes] of byId) if (lastSeq(changes) <= oldest) byId.delete(key);
       if (byId.size === 0) this.history.delete(coll);
+    }
+    for (const [coll, list] of this.batches) {
+      const kept = list.filter((b) => b.seq > oldest);
+      for (const b of list) if (b.seq <= oldest) this.batched -= b.ids.length;
+      if (kept.length) this.batches.set(coll, kept);
+      else this.batches.delete(coll);
     }
   }
 
@@ -325,6 +373,9 @@ export class Transactions {
     return this.open.size;
   }
 }
+
+/** What a batch's documents were before it: absent (its sequence does not matter to the callers). */
+const ABSENT: Change = { seq: 0, before: null };
 
 /** The sequence of a document's latest recorded change. */
 function lastSeq(changes: Change | Change[]): number {

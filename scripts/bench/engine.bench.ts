@@ -6,7 +6,9 @@
  * paging by `_id` within one grid; a get of 1000 documents with a five-field projection against whole documents.
  * The four target figures are printed side by side with snapshot and conflict tracking off and on (on: one
  * transaction holding a snapshot stays open, so every write records its document's previous version, the most
- * tracking costs); the target is ≤ 10% apart. BENCH_DOCS overrides the document count (for a quick run).
+ * tracking costs); the target is ≤ 10% apart. Off and on run interleaved in rounds (off, on, on, off, then
+ * on, off, off, on) after an untimed warm-up, so load from others on a shared machine falls on both alike, and
+ * the cost is the ratio of the two medians. BENCH_DOCS overrides the document count (for a quick run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,41 +64,59 @@ const both = (t: { wall: number; cpu: number }) => `${fmt(t.wall)} (cpu ${fmt(t.
 const line = (label: string, value: string, note = '') => console.log(`${label.padEnd(44)} ${value.padStart(34)}  ${note}`);
 
 type Timing = { wall: number; cpu: number };
-type Tracking = { off: Timing; on: Timing };
+/** Medians per call with tracking off and on, and their ratio (on over off). */
+type Tracking = { off: Timing; on: Timing; ratio: Timing };
 
 /**
- * Times `fn` with tracking off and on, alternating run by run so the shared machine's load falls on both alike;
- * on: a transaction holding a snapshot stays open (opened fresh for the measurement, inside its 30 s lifetime).
+ * Times `fn` with tracking off and on: `rounds` rounds of four blocks of `perRound` calls, off, on, on, off and
+ * on, off, off, on in turn, so each mode takes each place in a round equally often and a steady change of load
+ * falls on both alike; one untimed block each way first, and each round opens a fresh transaction holding a
+ * snapshot (on: it records; always inside its 30 s lifetime) and makes one untimed call. The cost is the ratio
+ * of the two medians.
  */
-async function offAndOn(engine: ReturnType<typeof openEngine>, times: number, fn: (i: number) => Promise<unknown>): Promise<Tracking> {
+async function offAndOn(engine: ReturnType<typeof openEngine>, rounds: number, perRound: number, fn: (i: number) => Promise<unknown>): Promise<Tracking> {
   const tx = engine.engine.tx;
-  const id = tx.start();
-  await engine.send('database.getDocument', { collectionName: 'bench', query: '{"_id":"m0"}', queryType: 'DOC', transactionId: id });
-  const runs: Record<'off' | 'on', { wall: number[]; cpu: number[] }> = { off: { wall: [], cpu: [] }, on: { wall: [], cpu: [] } };
+  const holdSnapshot = async () => {
+    tx.abortAll();
+    const id = tx.start();
+    await engine.send('database.getDocument', { collectionName: 'bench', query: '{"_id":"m0"}', queryType: 'DOC', transactionId: id });
+  };
+  const runs: Record<'off' | 'on', Timing[]> = { off: [], on: [] };
   let call = 0;
+  const block = async (mode: 'off' | 'on'): Promise<void> => {
+    tx.tracking = mode === 'on';
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let k = 0; k < perRound; k++) await fn(call++);
+    const c = process.cpuUsage(c0);
+    runs[mode].push({ wall: (performance.now() - t0) / perRound, cpu: (c.user + c.system) / 1000 / perRound });
+  };
   try {
-    for (let i = 0; i < times; i++) {
-      for (const mode of i % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-        tx.tracking = mode === 'on';
-        const t = await timeEach(1, () => fn(call++));
-        runs[mode].wall.push(t.wall);
-        runs[mode].cpu.push(t.cpu);
-      }
+    await holdSnapshot();
+    await block('off');
+    await block('on');
+    runs.off.length = runs.on.length = 0;
+    for (let i = 0; i < rounds; i++) {
+      await holdSnapshot();
+      await fn(call++);
+      const [a, b] = i % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+      for (const mode of [a, b, b, a]) await block(mode);
     }
   } finally {
     tx.tracking = true;
     tx.abortAll();
   }
-  const pick = (m: 'off' | 'on') => ({ wall: median(runs[m].wall), cpu: median(runs[m].cpu) });
-  return { off: pick('off'), on: pick('on') };
+  const pick = (m: 'off' | 'on') => ({ wall: median(runs[m].map((t) => t.wall)), cpu: median(runs[m].map((t) => t.cpu)) });
+  const off = pick('off');
+  const on = pick('on');
+  return { off, on, ratio: { wall: on.wall / off.wall, cpu: off.cpu > 0 ? on.cpu / off.cpu : 1 } };
 }
 
-/** "off … | on … (+x%)" by CPU time, which the shared machine's load disturbs least. */
+/** "off … | on …" side by side. */
 const sideBySide = (t: Tracking, show: (x: Timing) => string) => `off ${show(t.off)} | on ${show(t.on)}`;
-const overhead = (t: Tracking) => {
-  const pct = (t.on.cpu / t.off.cpu - 1) * 100;
-  return `tracking ${pct >= 0 ? '+' : ''}${pct.toFixed(1)}% cpu (target ≤ 10%)`;
-};
+const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+/** The tracking's cost: the ratio of the medians, wall and CPU. */
+const overhead = (t: Tracking) => `tracking ${pct(t.ratio.wall)} wall, ${pct(t.ratio.cpu)} cpu (target ≤ 10%)`;
 
 /** Runs the engine benchmark. */
 export async function run(): Promise<void> {
@@ -142,22 +162,22 @@ export async function run(): Promise<void> {
     const rnd = (k: number) => (k * 104729) % N;
 
     // 2. Indexed equality read against the same read on the unindexed copy of the field.
-    const eqT = await offAndOn(engine, 300, (i) => coll.where({ code: `C${rnd(i)}` }).get());
+    const eqT = await offAndOn(engine, 16, 40, (i) => coll.where({ code: `C${rnd(i)}` }).get());
     const eq = eqT.on;
     const eqScan = await timeEach(3, (i) => coll.where({ codeCopy: `C${rnd(i)}` }).get());
     line('indexed equality read, median', both(eq), 'target ≤ 1 ms');
-    line('  tracking off | on', sideBySide(eqT, (t) => fmt(t.cpu)), overhead(eqT));
+    line('  tracking off | on', sideBySide(eqT, both), overhead(eqT));
     line('  same read, unindexed field', both(eqScan), `ratio ${Math.round(eqScan.wall / eq.wall)}× (cpu ${Math.round(eqScan.cpu / Math.max(eq.cpu, 0.001))}×)`);
 
     // 3. Range read of 100 documents.
     const check = await coll.where({ seq: _.gte(5000).and(_.lt(5100)) }).limit(100).get();
     if (check.data.length !== Math.min(100, Math.max(0, N - 5000))) throw new Error(`range read returned ${check.data.length} documents`);
     const from = (i: number) => rnd(i) % Math.max(1, N - 100);
-    const rangeT = await offAndOn(engine, 100, (i) => coll.where({ seq: _.gte(from(i)).and(_.lt(from(i) + 100)) }).limit(100).get());
+    const rangeT = await offAndOn(engine, 10, 10, (i) => coll.where({ seq: _.gte(from(i)).and(_.lt(from(i) + 100)) }).limit(100).get());
     const range = rangeT.on;
     const rangeScan = await timeEach(3, (i) => coll.where({ seqCopy: _.gte(from(i)).and(_.lt(from(i) + 100)) }).limit(100).get());
     line('range read of 100 docs, median', both(range), 'target ≤ 5 ms');
-    line('  tracking off | on', sideBySide(rangeT, (t) => fmt(t.cpu)), overhead(rangeT));
+    line('  tracking off | on', sideBySide(rangeT, both), overhead(rangeT));
     line('  same read, unindexed field', both(rangeScan), `ratio ${Math.round(rangeScan.wall / range.wall)}× (cpu ${Math.round(rangeScan.cpu / Math.max(range.cpu, 0.001))}×)`);
     const rangeWire = await timeEach(100, (i) => engine.send('database.getDocument', { collectionName: 'bench', query: `{"seq":{"$gte":${from(i)},"$lt":${from(i) + 100}}}`, limit: 100 }));
     line('  same range read, wire request only', both(rangeWire), 'without the client (its EJSON parsing of 100 docs)');
@@ -198,21 +218,23 @@ export async function run(): Promise<void> {
     line('single insert (indexed collection), median', both(single), 'target ≤ 1 ms');
 
     // 6. Batched inserts through the client: add({ data: [1000 docs] }).
-    const batches = 20;
+    const batches = 10;
     const rate = (t: { wall: number; cpu: number }) => `${Math.round(1000 / (t.wall / 1000)).toLocaleString('en')}/s (cpu ${Math.round(1000 / (t.cpu / 1000)).toLocaleString('en')}/s)`;
-    const viaClientT = await offAndOn(engine, batches, (b) => coll.add({ data: Array.from({ length: 1000 }, (_x, j) => makeDoc(N + 10_000 + b * 1000 + j, false)) }));
+    // 10 rounds of four batches (warm-ups included: 52 batches, 52,000 documents).
+    const viaClientT = await offAndOn(engine, batches, 1, (b) => coll.add({ data: Array.from({ length: 1000 }, (_x, j) => makeDoc(N + 10_000 + b * 1000 + j, false)) }));
     const viaClient = viaClientT.on;
     line('batched insert via client (1000 per add)', rate(viaClient), 'target ≥ 20,000 docs/s');
     line('  tracking off | on', sideBySide(viaClientT, rate), overhead(viaClientT));
     const { EJSON } = require('bson');
-    const wireBatches = Array.from({ length: batches }, (_x, b) => Array.from({ length: 1000 }, (_y, j) => EJSON.stringify(makeDoc(N + 60_000 + b * 1000 + j, false), { relaxed: false })));
-    const viaWire = await timeEach(batches, (b) => engine.send('database.insertDocument', { collectionName: 'bench', data: wireBatches[b] }));
-    line('batched insert, wire request only', rate(viaWire), 'the engine\'s side (client serialisation excluded)');
+    const wireBatches = Array.from({ length: 5 * batches + 2 }, (_x, b) => Array.from({ length: 1000 }, (_y, j) => EJSON.stringify(makeDoc(N + 100_000 + b * 1000 + j, false), { relaxed: false })));
+    const viaWireT = await offAndOn(engine, batches, 1, (b) => engine.send('database.insertDocument', { collectionName: 'bench', data: wireBatches[b] }));
+    line('batched insert, wire request only', rate(viaWireT.on), 'the engine\'s side (client serialisation excluded)');
+    line('  tracking off | on', sideBySide(viaWireT, rate), overhead(viaWireT));
 
     // 7. $group over 100,000 documents.
     const groupN = Math.min(100_000, N);
     let groups = 0;
-    const groupT = await offAndOn(engine, 3, async () => {
+    const groupT = await offAndOn(engine, 4, 1, async () => {
       const res = await coll.aggregate()
         .match({ seq: _.lt(groupN) })
         .group({ _id: '$lifecycleClass', n: _.aggregate.sum(1), deposits: _.aggregate.sum('$depositFen') })
@@ -221,7 +243,7 @@ export async function run(): Promise<void> {
     });
     const group = groupT.on;
     line(`$group over ${groupN.toLocaleString('en')} docs, median`, both(group), `target ≤ 500 ms (${groups} groups)`);
-    line('  tracking off | on', sideBySide(groupT, (t) => fmt(t.cpu)), overhead(groupT));
+    line('  tracking off | on', sideBySide(groupT, both), overhead(groupT));
 
     // 8. Cost of fsync per commit (durability 'full'), for comparison with the default.
     const fullDir = mkdtempSync(join(tmpdir(), 'engine-bench-full-'));

@@ -133,6 +133,42 @@ describe('the snapshot', () => {
     expect(await amount(ids[0])).toBe(5);
   });
 
+  it('a document a batch add created after the snapshot stays absent in it, however it changes afterwards', async () => {
+    const tx = await h.db.startTransaction();
+    await doc(tx, 'aaa').get();
+    await h.db.collection('account').add({ data: [{ _id: 'ccc', amount: 1 }, { _id: 'ddd', amount: 2 }] });
+    await h.db.collection('account').doc('ccc').update({ data: { amount: 10 } });
+    await h.db.collection('account').doc('ddd').remove();
+    // The batch came first: the later changes' previous versions are not what the snapshot saw.
+    for (const id of ['ccc', 'ddd']) expect((await rejection(doc(tx, id).get())).errMsg).toMatch(/does not exist$/);
+    expect((await rejection(doc(tx, 'ddd').set({ data: { amount: 3 } }))).errMsg).toMatch(CONFLICT);
+    expect(await amount('ccc')).toBe(10);
+    expect(await amount('ddd')).toBeUndefined();
+  });
+
+  it('a document removed after the snapshot and added again by a batch reads as the snapshot saw it', async () => {
+    const tx = await h.db.startTransaction();
+    await doc(tx, 'bbb').get();
+    await h.db.collection('account').doc('aaa').remove();
+    await h.db.collection('account').add({ data: [{ _id: 'aaa', amount: 1 }, { _id: 'eee', amount: 2 }] });
+    expect((await doc(tx, 'aaa').get()).data.amount).toBe(100);
+    expect((await rejection(doc(tx, 'aaa').update({ data: { amount: 5 } }))).errMsg).toMatch(CONFLICT);
+    expect(await amount('aaa')).toBe(1);
+  });
+
+  it('batch adds made before a transaction\'s snapshot do not concern it, while an older snapshot stays open', async () => {
+    const t1 = await h.db.startTransaction();
+    await doc(t1, 'bbb').get();
+    await h.db.collection('account').add({ data: [{ _id: 'fff', amount: 1 }, { _id: 'ggg', amount: 2 }] });
+    const t2 = await h.db.startTransaction();
+    expect((await doc(t2, 'fff').get()).data.amount).toBe(1);
+    await doc(t2, 'ggg').update({ data: { amount: 20 } });
+    await t2.commit();
+    expect(await amount('ggg')).toBe(20);
+    expect((await rejection(doc(t1, 'fff').get())).errMsg).toMatch(/does not exist$/);
+    await t1.rollback();
+  });
+
   it('a plain write to a document the open transaction wrote makes its commit fail with a conflict', async () => {
     // MongoDB would hold the plain write until the transaction ends; the engine lets it through and fails the
     // transaction instead (local/engine/README.md), so the product never relies on either order.
