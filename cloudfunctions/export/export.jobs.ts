@@ -1,11 +1,11 @@
-import type { ReportJobView } from '../../shared/contracts/report.contract';
+import type { ExportJobView } from '../../shared/contracts/export.contract';
 import { iso } from '../../server';
 import { tempUrl } from '../../server/jobs/files';
-import { type ReportParams, type ReportState, reportJob, reportProgress } from '../../server/jobs/report';
+import { type ExportParams, type ExportState, exportJob, exportProgress } from '../../server/jobs/export';
 import type { JobDoc, JobKind } from '../../server/jobs/runner';
 
 /** The job kinds this function runs (its polls and its `jobs-continue` timer). */
-export const JOB_KINDS: Record<string, JobKind> = { report: reportJob };
+export const JOB_KINDS: Record<string, JobKind> = { report: exportJob };
 
 /** Time the export call spends on its job before answering; a branch's report is done within it. */
 export const START_BUDGET_MS = 20_000;
@@ -15,12 +15,12 @@ export const POLL_BUDGET_MS = 8_000;
 export const TIMER_BUDGET_MS = 40_000;
 
 /** An export job as the screen sees it, with a temporary link once the file is there. */
-export async function reportView(j: JobDoc<ReportParams, ReportState>): Promise<ReportJobView> {
+export async function exportView(j: JobDoc<ExportParams, ExportState>): Promise<ExportJobView> {
   const fileId = j.status === 'done' ? j.state.fileId : null;
   return {
     id: j._id,
     status: j.status,
-    progress: reportProgress(j),
+    progress: exportProgress(j),
     done: j.state.merchants,
     total: j.progress?.total ?? null,
     fileId,

@@ -1,12 +1,12 @@
-/** Cloud function `report`: the grid report exported as XLSX (head office; a branch for its own scope). */
+/** Cloud function `export`: the grid report exported as XLSX (head office; a branch for its own scope). */
 import { isTimerCall } from '../../server/trigger';
 import { createMain, getDb, toEnvelope } from '../../server';
 import { resumeJobs } from '../../server/jobs/runner';
 import { ok } from '../../shared/envelope';
-import { exportReport, getReport } from './actions/export.action';
-import { JOB_KINDS, TIMER_BUDGET_MS } from './report.jobs';
+import { startExport, getExport } from './actions/start.action';
+import { JOB_KINDS, TIMER_BUDGET_MS } from './export.jobs';
 
-const routed = createMain({ export: exportReport, get: getReport }, 'report');
+const routed = createMain({ start: startExport, get: getExport }, 'export');
 
 /**
  * The `jobs-continue` timer (config.json, every minute) runs unfinished or abandoned exports on; only the
@@ -17,7 +17,7 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
     try {
       return ok(await resumeJobs(getDb(), JOB_KINDS, { budgetMs: TIMER_BUDGET_MS }));
     } catch (err) {
-      return toEnvelope(err, 'report', 'timer');
+      return toEnvelope(err, 'export', 'timer');
     }
   }
   return routed(event, context);

@@ -1,19 +1,19 @@
-/** Cloud function `stats`: dashboards, workload, targets, the assessment panel, and the nightly roll-up reconciliation. */
+/** Cloud function `metrics`: the dashboard, workload, targets (set, and read against the actual figures), and the nightly roll-up reconciliation. */
 import { createMain, getDb, toEnvelope } from '../../server';
 import { ok } from '../../shared/envelope';
 import { addDays, chinaDay, chinaMinuteOfDay } from '../../shared/domain/period.rules';
 import { isTimerCall } from '../../server/trigger';
 import { dashboard } from './actions/dashboard.action';
-import { panel } from './actions/panel.action';
+import { targets } from './actions/targets.action';
 import { rebuild } from './actions/rebuild.action';
 import { reconcile } from './actions/reconcile.action';
 import { setTarget } from './actions/set-target.action';
 import { workload } from './actions/workload.action';
 import { rollupMaintenance } from '../../server/rollup';
-import { continueStaleJobs, runReconciliation } from './stats.jobs';
+import { continueStaleJobs, runReconciliation } from './metrics.jobs';
 import { getDoc } from '../../server/db';
 
-const routed = createMain({ dashboard, workload, setTarget, panel, reconcile, rebuild }, 'stats');
+const routed = createMain({ dashboard, workload, setTarget, targets, reconcile, rebuild }, 'metrics');
 
 /** China-time minute of the day from which the timer reconciles yesterday (02:30, after the day has closed). */
 export const RECONCILE_FROM_MINUTE = 2 * 60 + 30;
@@ -41,7 +41,7 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
       const continued = await continueStaleJobs(db);
       return ok({ ...res, continued });
     } catch (err) {
-      return toEnvelope(err, 'stats', 'timer');
+      return toEnvelope(err, 'metrics', 'timer');
     }
   }
   return routed(event, context);

@@ -72,7 +72,7 @@ export async function runReconciliation(db: Db, range: { from: string; to: strin
   const state = newReconcileJob(range);
   await db.collection('jobs').add({ data: { _id: jobId, kind: 'reconcile', status: 'running', progress: 0, range, byStaffId, state, heartbeatAt: now, createdAt: now } });
   const end = await driveJob(db, jobId, 'reconcile', state, budgetMs);
-  if (end.phase === 'done' && end.differenceCount) console.warn(JSON.stringify({ level: 'warn', fn: 'stats', job: 'reconcile', range, differences: end.differenceCount }));
+  if (end.phase === 'done' && end.differenceCount) console.warn(JSON.stringify({ level: 'warn', fn: 'metrics', job: 'reconcile', range, differences: end.differenceCount }));
   return { ...resultOf(end), jobId, status: end.phase === 'done' ? 'done' : 'running' };
 }
 

@@ -1,4 +1,4 @@
-import type { ChildRow, DashboardSection, DashboardView, ScopeRef, TrendPoint } from '../../shared/contracts/stats.contract';
+import type { ChildRow, DashboardSection, DashboardView, ScopeRef, TrendPoint } from '../../shared/contracts/metrics.contract';
 import {
   type Indicator,
   type MetricFigures,

@@ -105,5 +105,5 @@ export function uploadFile(localPath: string, cloudPath: string): Promise<string
 }
 
 // There is no client download: the storage rule lets clients read nothing directly. The function that
-// holds a file's record (merchant.photoUrls, visit.photoUrls, report.get, import.get) checks scope and
+// holds a file's record (merchant.photoUrls, visit.photoUrls, export.get, import.get) checks scope and
 // answers with a temporary link.

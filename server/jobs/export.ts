@@ -126,10 +126,10 @@ const LISTED = ['abnormal', 'lost', 'to-win'] as const;
 type Listed = (typeof LISTED)[number];
 
 /** Merchants one chunk of the export takes at most: four `_id` pages (a get answers at most 1000). */
-export const REPORT_CHUNK = 4000;
+export const EXPORT_CHUNK = 4000;
 
 /** What the export job is asked. */
-export interface ReportParams {
+export interface ExportParams {
   unitId: string;
   period: Period;
 }
@@ -141,7 +141,7 @@ interface PartCount {
 }
 
 /** What the export's chunks accumulate: row counts per sheet, the staged parts, the file once made. */
-export interface ReportState {
+export interface ExportState {
   rows: Record<string, number>;
   /** where the staged parts live (`<prefix>head.json.gz`, `<prefix>part-<n>.json.gz`, ...) */
   prefix: string | null;
@@ -152,7 +152,7 @@ export interface ReportState {
 }
 
 /** Where the export is: the figures sheets, the merchant list after an `_id`, or assembling the file. */
-export type ReportCursor = null | { phase: 'merchants'; after: string | null; root: boolean } | { phase: 'assemble' };
+export type ExportCursor = null | { phase: 'merchants'; after: string | null; root: boolean } | { phase: 'assemble' };
 
 const stagePath = (jobId: string, name: string) => `jobs/${jobId}/${name}.json.gz`;
 
@@ -165,7 +165,7 @@ async function unstage<T>(prefix: string, name: string): Promise<T> {
 }
 
 /** The figures sheets (from the roll-ups) and the grid names the merchant list needs. */
-async function headStep(db: Db, job: JobDoc<ReportParams, ReportState>): Promise<ChunkResult<ReportState>> {
+async function headStep(db: Db, job: JobDoc<ExportParams, ExportState>): Promise<ChunkResult<ExportState>> {
   const { unitId, period } = job.params;
   const year = period.start.slice(0, 4);
   const months = dayMonthsFor([period.end], [period]);
@@ -208,7 +208,7 @@ async function headStep(db: Db, job: JobDoc<ReportParams, ReportState>): Promise
   const total = ((await db.collection('merchants').where({ unitPath: unitId }).count()) as { total: number }).total;
   // The bank's whole list reads along `_id` with no filter: a `unitPath` filter matches every merchant then.
   const root = units.get(unitOwner(unitId))?.meta.path.length === 1;
-  const state: ReportState = { ...job.state, rows: { ...job.state.rows, ...rows }, prefix: headId.slice(0, -'head.json.gz'.length) };
+  const state: ExportState = { ...job.state, rows: { ...job.state.rows, ...rows }, prefix: headId.slice(0, -'head.json.gz'.length) };
   return { cursor: { phase: 'merchants', after: null, root }, state, done: 0, total, finished: false };
 }
 
@@ -231,14 +231,14 @@ function merchantRow(m: any, names: Record<string, string>): Record<string, unkn
 }
 
 /**
- * Up to REPORT_CHUNK merchants of the unit after the cursor, staged as one part (the merchant rows, and
+ * Up to EXPORT_CHUNK merchants of the unit after the cursor, staged as one part (the merchant rows, and
  * each list's rows apart). The part's name is its number, so a retried chunk writes the same part again.
  */
-async function merchantStep(ctx: ChunkContext<ReportParams, ReportState>, cursor: { after: string | null; root: boolean }): Promise<ChunkResult<ReportState>> {
+async function merchantStep(ctx: ChunkContext<ExportParams, ExportState>, cursor: { after: string | null; root: boolean }): Promise<ChunkResult<ExportState>> {
   const { db, job } = ctx;
   const { unitId } = job.params;
   const _ = db.command;
-  const limit = Math.min(ctx.maxItems ?? REPORT_CHUNK, REPORT_CHUNK);
+  const limit = Math.min(ctx.maxItems ?? EXPORT_CHUNK, EXPORT_CHUNK);
   const names = await unstage<Record<string, string>>(job.state.prefix!, 'names');
   const merchants: Record<string, unknown>[] = [];
   const lists: Record<Listed, Record<string, unknown>[]> = { abnormal: [], lost: [], 'to-win': [] };
@@ -268,7 +268,7 @@ async function merchantStep(ctx: ChunkContext<ReportParams, ReportState>, cursor
       break;
     }
   }
-  const state: ReportState = { ...job.state, rows: { ...job.state.rows }, parts: [...job.state.parts] };
+  const state: ExportState = { ...job.state, rows: { ...job.state.rows }, parts: [...job.state.parts] };
   if (merchants.length) {
     const n = state.parts.length;
     await stage(job._id, `part-${n}`, merchants);
@@ -284,7 +284,7 @@ async function merchantStep(ctx: ChunkContext<ReportParams, ReportState>, cursor
  * Assembles the XLSX from the staged parts with exceljs's streaming writer (one part in memory at a time),
  * uploads it and deletes the parts: the file is the same as one written in a single pass.
  */
-async function assembleStep(ctx: ChunkContext<ReportParams, ReportState>): Promise<ChunkResult<ReportState>> {
+async function assembleStep(ctx: ChunkContext<ExportParams, ExportState>): Promise<ChunkResult<ExportState>> {
   const { job } = ctx;
   const prefix = job.state.prefix!;
   const dir = mkdtempSync(join(tmpdir(), 'report-'));
@@ -329,7 +329,7 @@ async function assembleStep(ctx: ChunkContext<ReportParams, ReportState>): Promi
 }
 
 /** Deletes a job's staged parts (the storage API takes at most 50 files a call); a failure only leaves files behind. */
-async function deleteStaged(job: JobDoc<ReportParams, ReportState>): Promise<void> {
+async function deleteStaged(job: JobDoc<ExportParams, ExportState>): Promise<void> {
   const prefix = job.state.prefix;
   if (!prefix) return;
   const names = ['head', 'names', ...job.state.parts.flatMap((p, n) => [`part-${n}`, ...LISTED.filter((c) => p.l[c]).map((c) => `list-${c}-${n}`)])];
@@ -347,11 +347,11 @@ async function deleteStaged(job: JobDoc<ReportParams, ReportState>): Promise<voi
  * The grid report of a unit's subtree as a resumable job: the figures sheets from the roll-ups, the
  * merchant list in chunks staged in storage, then the XLSX assembled from the parts (docs/jobs.md).
  */
-export const reportJob: JobKind<ReportParams, ReportState> = {
+export const exportJob: JobKind<ExportParams, ExportState> = {
   kind: 'report',
   initialState: () => ({ rows: {}, prefix: null, parts: [], merchants: 0, fileId: null }),
   async step(ctx) {
-    const cursor = ctx.job.cursor as ReportCursor;
+    const cursor = ctx.job.cursor as ExportCursor;
     if (cursor === null) return headStep(ctx.db, ctx.job);
     if (cursor.phase === 'merchants') return merchantStep(ctx, cursor);
     return assembleStep(ctx);
@@ -360,9 +360,9 @@ export const reportJob: JobKind<ReportParams, ReportState> = {
 };
 
 /** The export's progress 0..1: the figures sheets a tenth, the merchant list to nine tenths, the file the rest. */
-export function reportProgress(job: JobDoc<ReportParams, ReportState>): number {
+export function exportProgress(job: JobDoc<ExportParams, ExportState>): number {
   if (job.status === 'done') return 1;
-  const cursor = job.cursor as ReportCursor;
+  const cursor = job.cursor as ExportCursor;
   if (cursor === null) return 0;
   if (cursor.phase === 'assemble') return 0.9;
   const total = job.progress?.total ?? 0;

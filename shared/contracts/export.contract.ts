@@ -1,11 +1,11 @@
-/** Contract of the `report` function: the grid report exported as XLSX (head office, a branch for its own scope). */
+/** Contract of the `export` function: the grid report exported as XLSX (head office, a branch for its own scope). */
 import { z } from 'zod';
 import { idSchema, clientIdSchema } from './common.contract';
 import { periodInput } from './date.contract';
 
 z.config({ jitless: true });
 
-export const exportReportInput = z.strictObject({
+export const startExportInput = z.strictObject({
   /** client-made job id: a retried request answers with the same job */
   jobId: clientIdSchema,
   /** default: head office → the bank, branch → its branch */
@@ -13,11 +13,11 @@ export const exportReportInput = z.strictObject({
   period: periodInput,
 });
 
-export const getReportInput = z.strictObject({ jobId: clientIdSchema });
+export const getExportInput = z.strictObject({ jobId: clientIdSchema });
 
-export const REPORT_SHEETS = ['单位汇总', '网格指标', '员工工作量', '商户清单', '生命周期名单'] as const;
+export const EXPORT_SHEETS = ['单位汇总', '网格指标', '员工工作量', '商户清单', '生命周期名单'] as const;
 
-export interface ReportJobView {
+export interface ExportJobView {
   id: string;
   status: 'running' | 'done' | 'failed';
   /** share done, 0..1 */

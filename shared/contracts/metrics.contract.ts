@@ -1,5 +1,5 @@
 /**
- * Contract of the `stats` function: dashboards, workload, targets, the assessment panel and the roll-up
+ * Contract of the `metrics` function: the dashboard, workload, targets (set, and read against the actual figures) and the roll-up
  * reconciliation (docs/domain.md §7). Imported by the mini program too (zod jitless).
  */
 import { z } from 'zod';
@@ -49,7 +49,7 @@ export const setTargetInput = z.strictObject({
   value: z.number({ error: '需要数字' }).finite('需要有限数字').min(0, '不能为负数').max(1e15, '数值过大'),
 });
 
-export const panelInput = z.strictObject({
+export const targetsInput = z.strictObject({
   unitId: idSchema.optional(),
   marketId: idSchema.optional(),
   area: z.enum(['city', 'township'], { error: '区域应为 city 或 township' }).optional(),
@@ -108,8 +108,8 @@ export interface DashboardView {
   targets?: { metric: Indicator; target: number; actual: number | null; ratio: number | null }[];
 }
 
-/** `panel` (去营销 panel): the indicators head office assesses, each with its target (if set) and actual. */
-export interface PanelView {
+/** `targets` (考核指标, the 去营销 assessment): the indicators head office assesses, each with its target (if set) and actual. */
+export interface TargetsView {
   scope: ScopeRef;
   period: Period;
   items: { metric: Indicator; actual: number | null; target: number | null; ratio: number | null }[];

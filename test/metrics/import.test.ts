@@ -142,13 +142,13 @@ describe('imports', () => {
     };
     const f1 = await upload('dep-1.xlsx', await xlsx([['ACQ000001', 1000.5], ['ACQ000002', 2000]]));
     await okData(local.call('import', { action: 'start', jobId: 'import-dep-0001', kind: 'deposits', period: '2025-07', fileId: f1 }, 'hq-1'));
-    const d1 = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    const d1 = await okData(local.call('metrics', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d1.figures.depositsFen).toBe(300_050);
     // Merge: the file's merchant gets its new balance, the other keeps its own.
     const f3 = await upload('dep-3.xlsx', await xlsx([['ACQ000002', 3000]]));
     const merged = await okData(local.call('import', { action: 'start', jobId: 'import-dep-0003', kind: 'deposits', period: '2025-07', fileId: f3, mode: 'merge' }, 'hq-1'));
     expect(merged).toMatchObject({ status: 'done', mode: 'merge', applied: 1, replaced: 1, kept: 1, removed: 0 });
-    const dm = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    const dm = await okData(local.call('metrics', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(dm.figures.depositsFen).toBe(400_050);
     expect((await reconcileRollups(db, { from: '2025-07-01', to: '2025-07-31' })).differences).toEqual([]);
     const f2 = await upload('dep-2.xlsx', await xlsx([['ACQ000001', 500]]));
@@ -156,9 +156,9 @@ describe('imports', () => {
     expect(job).toMatchObject({ status: 'done', applied: 1, replaced: 1, removed: 1 });
     // The replaced versions' rows are gone: one row serves July.
     expect((await db.collection('deposits').where({ month: '2025-07' }).get()).data.map((d: any) => [d.merchantId, d.balanceFen])).toEqual([['m1', 50_000]]);
-    const d2 = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    const d2 = await okData(local.call('metrics', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d2.figures.depositsFen).toBe(50_000);
-    const bank = await okData(local.call('stats', { action: 'dashboard', unitId: 'bank', period: '2025-07', sections: [] }, 'hq-1'));
+    const bank = await okData(local.call('metrics', { action: 'dashboard', unitId: 'bank', period: '2025-07', sections: [] }, 'hq-1'));
     expect(bank.figures.depositsFen).toBe(50_000);
     expect((await reconcileRollups(db, { from: '2025-07-01', to: '2025-07-31' })).differences).toEqual([]);
   });
@@ -167,14 +167,14 @@ describe('imports', () => {
     const fileId = await upload('credit.csv', csv(['acquiringNo,grantedAmount,grantedAt,drawnAmount', 'ACQ000003,50000,2025-03-01,20000', 'ACQ000002,10000,2025-03-01,20000']));
     const job = await okData(local.call('import', { action: 'start', jobId: 'import-cr-0001', kind: 'credit', period: '2025-07', fileId }, 'hq-1'));
     expect(job).toMatchObject({ status: 'done', applied: 1, rejected: 1 });
-    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('metrics', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.figures).toMatchObject({ creditGranted: 1, creditDrawing: 1, loansOutstandingFen: 2_000_000 });
     // August's file is August's figures: July's stay as July's file said.
     const aug = await upload('credit-08.csv', csv(['acquiringNo,grantedAmount,grantedAt,drawnAmount', 'ACQ000003,50000,2025-03-01,0', 'ACQ000001,80000,2025-08-10,30000']));
     expect(await okData(local.call('import', { action: 'start', jobId: 'import-cr-0002', kind: 'credit', period: '2025-08', fileId: aug }, 'hq-1'))).toMatchObject({ status: 'done', applied: 2 });
-    const july = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
+    const july = await okData(local.call('metrics', { action: 'dashboard', unitId: 'g1', period: '2025-07', sections: [] }, 'hq-1'));
     expect(july.figures).toMatchObject({ creditGranted: 1, creditDrawing: 1, loansOutstandingFen: 2_000_000 });
-    const august = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-08', sections: [] }, 'hq-1'));
+    const august = await okData(local.call('metrics', { action: 'dashboard', unitId: 'g1', period: '2025-08', sections: [] }, 'hq-1'));
     expect(august.figures).toMatchObject({ creditGranted: 2, creditGrantedFen: 13_000_000, creditDrawing: 1, loansOutstandingFen: 3_000_000 });
     expect((await reconcileRollups(db, { from: '2025-07-01', to: '2025-08-31' })).differences).toEqual([]);
     // The merchant's latest month is August's.
@@ -285,7 +285,7 @@ describe('imports', () => {
         // A killed instance leaves its claim: the next one takes the job over once the heartbeat is stale.
         expect(await driveImport(db, 'import-bulk-0006', { today })).toBeNull();
         if (job.phase !== 'flush' && job.phase !== 'cleanup' && job.phase !== 'finished') {
-          const june = await okData(local.call('stats', { action: 'dashboard', unitId: 'g1', period: '2025-06', sections: [] }, 'hq-1'));
+          const june = await okData(local.call('metrics', { action: 'dashboard', unitId: 'g1', period: '2025-06', sections: [] }, 'hq-1'));
           expect(june.figures.depositsFen).toBe(0);
         }
         await db.collection('imports').doc('import-bulk-0006').update({ data: { heartbeatAt: new Date(Date.now() - 10 * 60_000) } });
@@ -296,14 +296,14 @@ describe('imports', () => {
       expect(writes.max).toBeLessThanOrEqual(20);
       const total = Array.from({ length: N }, (_, i) => balanceOf(i) * 100).reduce((a, b) => a + b, 0);
       for (const period of ['2025-05', '2025-06']) {
-        const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'bank', period, sections: [] }, 'hq-1'));
+        const d = await okData(local.call('metrics', { action: 'dashboard', unitId: 'bank', period, sections: [] }, 'hq-1'));
         expect([period, d.figures.depositsFen]).toEqual([period, total]);
         expect((await db.collection('deposits').where({ month: period }).count()).total).toBe(N);
       }
       expect((await reconcileRollups(db, { from: '2025-05-01', to: '2025-06-30' })).differences).toEqual([]);
       // A rebuild from the rows gives the same roll-ups as the import moved.
       await rebuildRollups(db);
-      const again = await okData(local.call('stats', { action: 'dashboard', unitId: 'bank', period: '2025-06', sections: [] }, 'hq-1'));
+      const again = await okData(local.call('metrics', { action: 'dashboard', unitId: 'bank', period: '2025-06', sections: [] }, 'hq-1'));
       expect(again.figures.depositsFen).toBe(total);
     });
   });

@@ -12,7 +12,7 @@ import { countOurProducts } from '../../shared/domain/product.rules';
 import { addMonths } from '../../shared/domain/period.rules';
 import { scanCollection } from '../../server/rollup';
 import { loadLifecycleSettings, reclassifyJob, reclassifyParams } from '../../server/jobs/reclassify';
-import { reportJob } from '../../server/jobs/report';
+import { exportJob } from '../../server/jobs/export';
 import { type JobDoc, type JobKind, LEASE_MS, createJob, getJob, runJob } from '../../server/jobs/runner';
 
 const local = useDemoBank();
@@ -165,12 +165,12 @@ describe('the export as a job on the demo bank', () => {
     const db = getDb();
     const me = (await db.collection('staff').where({ openid: 'demo-branch' }).get()).data[0];
     const params = { unitId: me.unitId, period: { kind: 'month' as const, start: '2025-07-01', end: '2025-07-31' } };
-    await createJob(db, reportJob, { id: 'job-export-whole', params, byStaffId: null, now: new Date() });
-    const whole = (await runJob(db, { report: reportJob }, 'job-export-whole', { budgetMs: 600_000 }))!;
+    await createJob(db, exportJob, { id: 'job-export-whole', params, byStaffId: null, now: new Date() });
+    const whole = (await runJob(db, { report: exportJob }, 'job-export-whole', { budgetMs: 600_000 }))!;
     expect(whole.status).toBe('done');
-    await createJob(db, reportJob, { id: 'job-export-chunks', params, byStaffId: null, now: new Date() });
+    await createJob(db, exportJob, { id: 'job-export-chunks', params, byStaffId: null, now: new Date() });
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const kinds = { report: faulty(reportJob, { '2:1': { mode: 'throw', after: 0 }, '4:1': { mode: 'hang', after: 0 } }) };
+    const kinds = { report: faulty(exportJob, { '2:1': { mode: 'throw', after: 0 }, '4:1': { mode: 'hang', after: 0 } }) };
     const chunked = await runInterrupted('job-export-chunks', kinds, '4:1', 300);
     expect(chunked.status).toBe('done');
     expect(chunked.chunks).toBeGreaterThan(5);

@@ -62,7 +62,7 @@ describe('lifecycle function', () => {
     expect(outside.error.code).toBe('FORBIDDEN');
   });
 
-  it('head office chooses the assessed indicators: none is refused by field, and the panel follows the choice', async () => {
+  it('head office chooses the assessed indicators: none is refused by field, and the targets follow the choice', async () => {
     const none = await local.call('lifecycle', { action: 'updateSettings', patch: {}, assessedIndicators: [] }, 'hq-1');
     expect(none.error.code).toBe('VALIDATION');
     expect(none.error.details.issues[0]).toMatchObject({ field: 'assessedIndicators', message: '至少选择一个考核指标' });
@@ -71,8 +71,8 @@ describe('lifecycle function', () => {
     await okData(local.call('lifecycle', { action: 'updateSettings', patch: {}, assessedIndicators: ['visitsTotal', 'acquiring'] }, 'hq-1'));
     const s = await okData(local.call('lifecycle', { action: 'getSettings' }, 'member-1'));
     expect(s.assessedIndicators).toEqual(['visitsTotal', 'acquiring']);
-    const panel = await okData(local.call('stats', { action: 'panel', unitId: 'gp', period: '2025-07' }, 'hq-1'));
-    expect(panel.items.map((i: any) => i.metric)).toEqual(['visitsTotal', 'acquiring']);
+    const targets = await okData(local.call('metrics', { action: 'targets', unitId: 'gp', period: '2025-07' }, 'hq-1'));
+    expect(targets.items.map((i: any) => i.metric)).toEqual(['visitsTotal', 'acquiring']);
   });
 
   it('head-office thresholds are validated by field and change the next classification', async () => {
@@ -95,7 +95,7 @@ describe('lifecycle function', () => {
     expect(all.items).toHaveLength(1);
     const next = await okData(local.call('lifecycle', { action: 'list', cls: 'to-win', limit: 1, cursor: all.nextCursor }, 'hq-1'));
     expect([all.items[0].id, next.items[0].id].sort()).toEqual(['shop-a', 'shop-b']);
-    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('metrics', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.classes).toMatchObject({ 'to-win': 2, qualified: 0 });
   });
 
@@ -107,7 +107,7 @@ describe('lifecycle function', () => {
     expect((await db.collection('tasks').where({ merchantId: 'shop-a', kind: 'win-back', status: 'open' }).get()).data).toHaveLength(1);
     const again = await reclassifyMerchants(db, { asOf: '2026-03-31', merchantIds: ['shop-a'] });
     expect(again).toMatchObject({ checked: 1, changed: 0, byClass: { lost: 1 } });
-    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('metrics', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.classes).toMatchObject({ 'to-win': 1, lost: 1 });
   });
 
@@ -117,7 +117,7 @@ describe('lifecycle function', () => {
     const r = await reclassifyMerchants(db, { asOf: '2026-03-31', merchants: [seen] });
     expect(r).toMatchObject({ checked: 1, changed: 1, byClass: { lost: 1 } });
     expect((await db.collection('classHistory').doc('shop-b|2026-03-31|lost').get()).data).toMatchObject({ from: 'to-win', to: 'lost' });
-    const d = await okData(local.call('stats', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
+    const d = await okData(local.call('metrics', { action: 'dashboard', unitId: 'gp', period: '2025-07', sections: [] }, 'hq-1'));
     expect(d.classes).toMatchObject({ 'to-win': 0, lost: 2 });
     expect(d.classes.premium ?? 0).toBe(0);
   });
@@ -127,10 +127,10 @@ describe('lifecycle function', () => {
     expect(fromUser.ok).toBe(false);
     expect(fromUser.error.details.issues[0].field).toBe('action');
     // No caller and the timer's event body: still not the timer (CloudBase's SOURCE says who invoked).
-    const forged = await local.call('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' });
+    const forged = await local.call('metrics', { Type: 'Timer', TriggerName: 'reconcile-nightly' });
     expect(forged.ok).toBe(false);
     expect(forged.error.details.issues[0].field).toBe('action');
-    const timer = (await local.cloud.callDetailed('stats', { Type: 'Timer', TriggerName: 'reconcile-nightly' }, { source: 'timer' })).result;
+    const timer = (await local.cloud.callDetailed('metrics', { Type: 'Timer', TriggerName: 'reconcile-nightly' }, { source: 'timer' })).result;
     expect(timer.ok).toBe(true);
     expect(timer.data.differences).toBe(0);
   });
@@ -138,7 +138,7 @@ describe('lifecycle function', () => {
   it('head office may start the same jobs explicitly, and each start is audited', async () => {
     const db = local.cloud.database();
     const before = (await db.collection('auditLog').where({ action: 'job-run' }).count()).total;
-    const rec = await okData(local.call('stats', { action: 'reconcile', from: '2026-03-30', to: '2026-03-30' }, 'hq-1'));
+    const rec = await okData(local.call('metrics', { action: 'reconcile', from: '2026-03-30', to: '2026-03-30' }, 'hq-1'));
     await okData(local.call('lifecycle', { action: 'reclassify', asOf: '2026-03-31', merchantIds: ['shop-a'] }, 'hq-1'));
     const { data } = await db.collection('auditLog').where({ action: 'job-run' }).get();
     expect(data).toHaveLength(before + 2);
@@ -146,6 +146,6 @@ describe('lifecycle function', () => {
     expect(reconciled).toMatchObject({ staffId: expect.any(String), target: { collection: 'jobs', id: rec.jobId }, detail: { from: '2026-03-30', to: '2026-03-30' } });
     expect(data.find((a: any) => a.detail.job === 'reclassify' && a.detail.asOf === '2026-03-31')).toMatchObject({ staffId: reconciled.staffId, detail: { merchants: 1 } });
     // Nobody else may start them.
-    expect((await local.call('stats', { action: 'reconcile' }, 'member-1')).error.code).toBe('FORBIDDEN');
+    expect((await local.call('metrics', { action: 'reconcile' }, 'member-1')).error.code).toBe('FORBIDDEN');
   });
 });

@@ -1,6 +1,6 @@
-import { DASHBOARD_SECTIONS, dashboardInput } from '../../../shared/contracts/stats.contract';
+import { DASHBOARD_SECTIONS, dashboardInput } from '../../../shared/contracts/metrics.contract';
 import { defineAction } from '../../../server';
-import { dashboardFor } from '../stats.service';
+import { dashboardFor } from '../metrics.service';
 
 /** `dashboard`: every §7 metric of a unit or market for a period, with comparisons, drill-down, rankings, trend and targets. */
 export const dashboard = defineAction({

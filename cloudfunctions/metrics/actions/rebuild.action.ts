@@ -1,6 +1,6 @@
-import { rebuildInput } from '../../../shared/contracts/stats.contract';
+import { rebuildInput } from '../../../shared/contracts/metrics.contract';
 import { defineAction, getDoc } from '../../../server';
-import { continueJob, runRebuild } from '../stats.jobs';
+import { continueJob, runRebuild } from '../metrics.jobs';
 
 /**
  * `rebuild` (head office): recomputes every roll-up from the raw records into a new generation and then

@@ -1,8 +1,8 @@
-import { reconcileInput } from '../../../shared/contracts/stats.contract';
+import { reconcileInput } from '../../../shared/contracts/metrics.contract';
 import { addDays, chinaDay } from '../../../shared/domain/period.rules';
 import { auditLog, defineAction } from '../../../server';
 import { resultOf } from '../../../server/rollup';
-import { continueJob, runReconciliation } from '../stats.jobs';
+import { continueJob, runReconciliation } from '../metrics.jobs';
 
 /**
  * `reconcile` (head office): recomputes [from, to] (default yesterday) from the raw records and lists every

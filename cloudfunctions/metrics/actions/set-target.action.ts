@@ -1,4 +1,4 @@
-import { setTargetInput } from '../../../shared/contracts/stats.contract';
+import { setTargetInput } from '../../../shared/contracts/metrics.contract';
 import { defineAction, fieldError, getDoc } from '../../../server';
 
 /** `setTarget` (head office): the target of one indicator for a unit and a day, month or year. */

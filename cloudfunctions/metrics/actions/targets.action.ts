@@ -1,15 +1,15 @@
-import { type PanelView, panelInput } from '../../../shared/contracts/stats.contract';
+import { type TargetsView, targetsInput } from '../../../shared/contracts/metrics.contract';
 import { DEFAULT_ASSESSED_INDICATORS, INDICATORS, type Indicator, indicatorValue } from '../../../shared/domain/metrics.rules';
 import { defineAction, getDoc } from '../../../server';
-import { computeDashboard, resolveTarget, targetsFor } from '../stats.service';
+import { computeDashboard, resolveTarget, targetsFor } from '../metrics.service';
 
 /**
- * `panel` (去营销 panel): the indicators head office assesses (settings `assessedIndicators`, default a
+ * `targets` (考核指标, the 去营销 assessment): the indicators head office assesses (settings `assessedIndicators`, default a
  * fixed list) for a scope and period, each with its target and actual.
  */
-export const panel = defineAction({
-  schema: panelInput,
-  async handler(input, ctx): Promise<PanelView> {
+export const targets = defineAction({
+  schema: targetsInput,
+  async handler(input, ctx): Promise<TargetsView> {
     const target = await resolveTarget(ctx, input);
     const view = await computeDashboard(ctx.db, target, input.period, []);
     const settings = await getDoc<{ assessedIndicators?: unknown }>(ctx.db, 'settings', 'global');

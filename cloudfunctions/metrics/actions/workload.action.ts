@@ -1,9 +1,9 @@
-import { type WorkloadRow, type WorkloadView, workloadInput } from '../../../shared/contracts/stats.contract';
+import { type WorkloadRow, type WorkloadView, workloadInput } from '../../../shared/contracts/metrics.contract';
 import { VISIT_TYPES } from '../../../shared/domain/visit.rules';
 import { addDays, daysBetween, monthsOf } from '../../../shared/domain/period.rules';
 import { defineAction, fieldError, forbidden, getDoc, isInScope } from '../../../server';
 import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, staffOwner } from '../../../server/rollup';
-import { resolveTarget } from '../stats.service';
+import { resolveTarget } from '../metrics.service';
 
 function rowFrom(key: string, flow: Record<string, number>): WorkloadRow {
   const byType = Object.fromEntries(VISIT_TYPES.map((t) => [t, { total: flow[`v_${t}`] ?? 0, flagged: flow[`vf_${t}`] ?? 0 }])) as WorkloadRow['byType'];

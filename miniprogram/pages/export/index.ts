@@ -1,12 +1,12 @@
-import { fetchExportJob, fetchExportLink, requestExport, type ReportJob } from '../../../services/report.service';
-import { describeError } from '../../../utils/errors';
-import { newId, shortTime } from '../../../utils/format';
-import { chinaDay } from '../../../vendor/shared';
-import { safeSetData } from '../../../utils/set-data';
+import { fetchExportJob, fetchExportLink, startExport, type ExportJob } from '../../api/export.api';
+import { describeError } from '../../utils/errors';
+import { newId, shortTime } from '../../utils/format';
+import { chinaDay } from '../../vendor/shared';
+import { safeSetData } from '../../utils/set-data';
 
 const STATUS: Record<string, [string, string]> = { running: ['生成中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };
 const POLL_MS = 1500;
-/** The device remembers the last exports it asked for (the report function answers one job at a time). */
+/** The device remembers the last exports it asked for (the export function answers one job at a time). */
 const JOBS_KEY = 'grid.exportJobs';
 const KEEP_JOBS = 10;
 
@@ -16,7 +16,7 @@ interface StoredJob {
 }
 
 /** A job as the list shows it. */
-export function toJobRow(j: ReportJob, period: string) {
+export function toJobRow(j: ExportJob, period: string) {
   const [statusLabel, tone] = STATUS[j.status] ?? [j.status, 'muted'];
   // The function answers the share done (0..1); the bar and the label show per cent.
   const percent = Math.round(Math.min(1, Math.max(0, j.progress)) * 100);
@@ -40,7 +40,7 @@ function storedJobs(): StoredJob[] {
   return (wx.getStorageSync(JOBS_KEY) as StoredJob[] | '') || [];
 }
 
-/** Reports (head office, branch): request an XLSX export, watch its progress, open the file. */
+/** Export (head office, branch): request an XLSX grid report, watch its progress, open the file. */
 Component({
   data: { month: chinaDay().slice(0, 7), requesting: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toJobRow>[] },
   lifetimes: {
@@ -72,7 +72,7 @@ Component({
       // The job id is made here and kept: a retried request cannot start a second export.
       const jobId = (this as any)._pendingJobId ?? ((this as any)._pendingJobId = newId());
       try {
-        const job = await requestExport({ jobId, period: this.data.month });
+        const job = await startExport({ jobId, period: this.data.month });
         (this as any)._pendingJobId = undefined;
         wx.setStorageSync(JOBS_KEY, [{ id: job.id, period: this.data.month }, ...storedJobs().filter((s) => s.id !== job.id)].slice(0, KEEP_JOBS));
         await safeSetData(this, { jobs: [toJobRow(job, this.data.month), ...this.data.jobs.filter((j) => j.id !== job.id)], status: 'ready' });

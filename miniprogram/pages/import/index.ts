@@ -1,11 +1,11 @@
-import { continueImport, discardImport, fetchImports, startImport, type ImportJob, type ImportKind, type ImportMode } from '../../../services/import.service';
-import { uploadFile } from '../../../services/transport';
-import { ServiceError, describeError } from '../../../utils/errors';
-import { count, newId, shortTime } from '../../../utils/format';
-import { IMPORT_KIND_LABELS } from '../../../utils/labels';
-import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
-import { safeSetData } from '../../../utils/set-data';
-import { addMonths, chinaDay, storagePath } from '../../../vendor/shared';
+import { continueImport, discardImport, fetchImports, startImport, type ImportJob, type ImportKind, type ImportMode } from '../../api/import.api';
+import { uploadFile } from '../../api/transport';
+import { ServiceError, describeError } from '../../utils/errors';
+import { count, newId, shortTime } from '../../utils/format';
+import { IMPORT_KIND_LABELS } from '../../utils/labels';
+import { ensurePrivacy, PrivacyRefused } from '../../utils/privacy';
+import { safeSetData } from '../../utils/set-data';
+import { addMonths, chinaDay, storagePath } from '../../vendor/shared';
 
 const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], 'awaiting-choice': ['待选择导入方式', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'], discarded: ['已放弃', 'muted'] };
 const POLL_MS = 1500;

@@ -1,4 +1,4 @@
-import { fetchTasks } from '../../services/visit.service';
+import { fetchTasks } from '../../api/visit.api';
 import { getVisitQueue } from '../../offline/index';
 import type { QueueSummary } from '../../offline/visit-queue';
 import { describeError } from '../../utils/errors';

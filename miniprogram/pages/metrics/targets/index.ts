@@ -1,4 +1,4 @@
-import { fetchPanel, saveTarget, type PanelView } from '../../../services/stats.service';
+import { fetchTargets, saveTarget, type TargetsView } from '../../../api/metrics.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { count, money, percent } from '../../../utils/format';
 import { chinaDay } from '../../../vendor/shared';
@@ -7,7 +7,7 @@ import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 
 type Kind = 'month' | 'year';
-type Metric = PanelView['items'][number]['metric'];
+type Metric = TargetsView['items'][number]['metric'];
 
 /** How an indicator is read and entered: a count, a rate (entered in %), or money (entered in 万元). */
 const RATES = new Set<string>(['coverage', 'revisitRate', 'grantRate', 'usageRate']);
@@ -42,7 +42,7 @@ export function fromInput(metric: string, text: string): { value: number } | { e
 }
 
 /** The panel's rows: actual against target, the bar filled to the share done (full at 100%). */
-export function panelRows(v: PanelView) {
+export function targetRows(v: TargetsView) {
   return v.items.map((it) => {
     const pct = it.ratio === null ? null : Math.round(it.ratio * 1000) / 10;
     return {
@@ -65,7 +65,7 @@ Component({
     /** a day in the month or year shown (the dashboard's, else today) */
     anchor: chinaDay(),
     kinds: [{ value: 'month', label: '月' }, { value: 'year', label: '年' }],
-    status: 'loading', error: '', rows: [] as ReturnType<typeof panelRows>, canEdit: false,
+    status: 'loading', error: '', rows: [] as ReturnType<typeof targetRows>, canEdit: false,
     editing: '' as string, draft: '', unit: '', editError: '', saving: false,
   },
   methods: {
@@ -80,8 +80,8 @@ Component({
       const periodKey = this.data.kind === 'year' ? this.data.anchor.slice(0, 4) : this.data.anchor.slice(0, 7);
       this.setData({ status: 'loading', error: '', periodKey, editing: '' });
       try {
-        const [me, view] = await Promise.all([requireMe(), fetchPanel({ unitId: this.data.unitId || undefined, period: periodKey })]);
-        const rows = panelRows(view);
+        const [me, view] = await Promise.all([requireMe(), fetchTargets({ unitId: this.data.unitId || undefined, period: periodKey })]);
+        const rows = targetRows(view);
         await safeSetData(this, {
           status: rows.length ? 'ready' : 'empty',
           rows,

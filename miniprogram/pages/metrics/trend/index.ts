@@ -1,4 +1,4 @@
-import { fetchDashboard, type TrendPoint } from '../../../services/stats.service';
+import { fetchDashboard, type TrendPoint } from '../../../api/metrics.api';
 import { describeError } from '../../../utils/errors';
 import { count, percent } from '../../../utils/format';
 import { chinaDay } from '../../../vendor/shared';
@@ -55,7 +55,7 @@ Component({
       }
     },
     onWorkload() {
-      wx.navigateTo({ url: `/pages/stats/workload/index?unitId=${this.data.unitId}` });
+      wx.navigateTo({ url: `/pages/metrics/workload/index?unitId=${this.data.unitId}` });
     },
   },
 });

@@ -1,7 +1,7 @@
-import { fetchWorkload, type WorkloadRow, type WorkloadView } from '../../../services/stats.service';
+import { fetchWorkload, type WorkloadRow, type WorkloadView } from '../../../api/metrics.api';
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../vendor/shared';
-import { VISIT_LABELS } from '../../../utils/labels';
+import { VISIT_TYPE_LABELS } from '../../../utils/labels';
 import { isManager, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 
@@ -31,7 +31,7 @@ export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeri
       tooltip,
       xAxis: { type: 'category', data: labels, axisTick: { alignWithLabel: true }, axisLabel: { fontSize: 9 } },
       yAxis: values,
-      series: TYPES.map((t) => ({ name: VISIT_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
+      series: TYPES.map((t) => ({ name: VISIT_TYPE_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
     };
   }
   return {
@@ -41,7 +41,7 @@ export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeri
     tooltip,
     xAxis: values,
     yAxis: { type: 'category', data: rows.map((r) => r.name ?? r.key), inverse: true, axisLabel: { fontSize: 10, width: 56, overflow: 'truncate' } },
-    series: TYPES.map((t) => ({ name: VISIT_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
+    series: TYPES.map((t) => ({ name: VISIT_TYPE_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
   };
 }
 

@@ -1,4 +1,4 @@
-import { type ReclassifyJob, fetchReclassifyJob, fetchSettings, saveSettings, startReclassify } from '../../../services/lifecycle.service';
+import { type ReclassifyJob, fetchReclassifyJob, fetchSettings, saveSettings, startReclassify } from '../../../api/lifecycle.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { INDICATOR_LABELS } from '../../../utils/labels';
 import { newId } from '../../../utils/format';
@@ -170,7 +170,7 @@ Component({
       wx.navigateTo({ url: '/pages/settings/grids/index' });
     },
     onImports() {
-      wx.navigateTo({ url: '/pages/report/imports/index' });
+      wx.navigateTo({ url: '/pages/import/index' });
     },
   },
 });
