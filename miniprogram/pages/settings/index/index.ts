@@ -61,7 +61,7 @@ function get(obj: object, path: string): unknown {
 Component({
   data: {
     status: 'loading', error: '', groups: [] as any[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
-    /** the assessment panel's indicators, in the order of the list */
+    /** the indicators of the targets (考核指标), in the order of the list */
     indicators: [] as { code: string; label: string; on: boolean }[], indicatorsError: '',
     /** the reclassification started from this page, with its progress */
     reclassify: null as ReturnType<typeof toReclassifyRow> | null, reclassifyError: '', starting: false,
