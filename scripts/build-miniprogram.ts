@@ -3,8 +3,8 @@
  *  1. miniprogram/miniprogram_npm/tdesign-miniprogram: only the TDesign components the pages use, with every
  *     file they reach (imports, usingComponents, wxs, wxss imports) — the main package stays small.
  *  2. miniprogram/vendor/shared.js: shared/ contracts, rules and labels plus zod (jitless), one CommonJS module.
- *  3. miniprogram/pages/stats/vendor/echarts.js: a tree-shaken ECharts (line, bar, canvas renderer) for the
- *     stats subpackage only.
+ *  3. miniprogram/pages/metrics/vendor/echarts.js: a tree-shaken ECharts (line, bar, canvas renderer) for the
+ *     metrics subpackage only.
  *  4. build/miniprogram/: the whole mini program with every .ts compiled to .js (what DevTools uploads; the
  *     size check and the screenshots read it).
  * Usage: tsx scripts/build-miniprogram.ts [--quiet]
@@ -119,9 +119,9 @@ function bundleShared(): number {
   return fs.statSync(outfile).size;
 }
 
-/** Bundles the minimal ECharts build into the stats subpackage. */
+/** Bundles the minimal ECharts build into the metrics subpackage. */
 function bundleEcharts(): number {
-  const outfile = path.join(MP, 'pages', 'stats', 'vendor', 'echarts.js');
+  const outfile = path.join(MP, 'pages', 'metrics', 'vendor', 'echarts.js');
   buildSync({
     entryPoints: [path.join(__dirname, 'miniprogram', 'echarts.entry.ts')],
     bundle: true,

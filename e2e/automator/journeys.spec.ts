@@ -88,7 +88,7 @@ export const JOURNEYS: Journey[] = [
     name: 'request an export',
     async run(mp) {
       await actAs(mp, '总行');
-      const page = await mp.navigateTo('/pages/report/exports/index');
+      const page = await mp.navigateTo('/pages/export/index');
       await settle(mp, page);
       await (await page.$('.btn')).tap();
       for (let i = 0; i < 30; i++) {

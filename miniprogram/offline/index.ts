@@ -1,7 +1,7 @@
 import { STORAGE_KEYS } from '../config';
-import { submitVisit, type SubmitVisit } from '../services/visit.service';
-import { uploadFile } from '../services/transport';
-import type { Me } from '../services/user.service';
+import { submitVisit, type SubmitVisit } from '../api/visit.api';
+import { uploadFile } from '../api/transport';
+import type { Me } from '../api/user.api';
 import { describeError, ServiceError } from '../utils/errors';
 import { newId } from '../utils/format';
 import { storagePath } from '../vendor/shared';

@@ -1,6 +1,6 @@
 import { config } from '../config';
-import { callAction } from '../services/transport';
-import { parseInput } from '../services/validate';
+import { callAction } from '../api/transport';
+import { parseInput } from '../api/validate';
 import { visitContract as C } from '../vendor/shared';
 
 type Template = keyof typeof config.subscribeTemplates;

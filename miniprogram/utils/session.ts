@@ -1,5 +1,5 @@
 import { STORAGE_KEYS } from '../config';
-import { fetchMe, type Me } from '../services/user.service';
+import { fetchMe, type Me } from '../api/user.api';
 import { ServiceError } from './errors';
 
 let me: Me | null = null;

@@ -111,8 +111,8 @@ export async function run(): Promise<void> {
       const checks = CHECK_ITEMS.map((item, k) => ({ item, result: i % 2 === 0 && k === i % 6 ? 'fail' : 'pass' }));
       return outcome('visit', { action: 'submit', visitId: uid('v'), merchantId: filed[i % filed.length], type: 'revisit', location: at(i), checks }, 'demo-maintenance');
     });
-    await figure('dashboard (head office, lean)', 60, () => outcome('stats', { action: 'dashboard', period: '2025-07', sections: [] }, 'demo-hq'));
-    await figure('dashboard (head office, full)', 60, () => outcome('stats', { action: 'dashboard', period: '2025-07' }, 'demo-hq'));
+    await figure('dashboard (head office, lean)', 60, () => outcome('metrics', { action: 'dashboard', period: '2025-07', sections: [] }, 'demo-hq'));
+    await figure('dashboard (head office, full)', 60, () => outcome('metrics', { action: 'dashboard', period: '2025-07' }, 'demo-hq'));
     await figure('20-row list page (branch)', 60, () => outcome('merchant', { action: 'list', limit: 20 }, 'demo-branch'));
 
     // Staff across the bank: field staff of many grids, bound for the benchmark, each revisiting merchants
@@ -162,8 +162,8 @@ export async function run(): Promise<void> {
     );
     // Reconciliation of today (the visits' day), stepped to its end: counts lost or counted twice.
     const today = chinaDay(new Date());
-    let rec = (await outcome('stats', { action: 'reconcile', from: today, to: today }, 'demo-hq')).data;
-    while (rec.status === 'running') rec = (await outcome('stats', { action: 'reconcile', jobId: rec.jobId }, 'demo-hq')).data;
+    let rec = (await outcome('metrics', { action: 'reconcile', from: today, to: today }, 'demo-hq')).data;
+    while (rec.status === 'running') rec = (await outcome('metrics', { action: 'reconcile', jobId: rec.jobId }, 'demo-hq')).data;
     console.log(`reconciliation of ${today} after the run: ${rec.differences.length} differences (target 0: ${rec.differences.length === 0 ? 'ok' : 'DIFFERENCES'})`);
 
     if (IMPORT_ROWS > 0) await importFigures(cloud, outcome);

@@ -68,7 +68,7 @@ async function watched<T>(gatewayUrl: string, work: () => Promise<T>): Promise<{
   const probe = (async () => {
     while (running) {
       health.push(await healthz(gatewayUrl, agent));
-      dash.push((await call(`${gatewayUrl}/functions/stats`, agent, { action: 'dashboard', unitId: 'bank', period: '2025-06', sections: [] })).ms);
+      dash.push((await call(`${gatewayUrl}/functions/metrics`, agent, { action: 'dashboard', unitId: 'bank', period: '2025-06', sections: [] })).ms);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -148,7 +148,7 @@ export async function run(): Promise<void> {
     const fnUrl = `${gateway.url}/functions/import`;
     // Warm: each function's first call loads its code; that is start-up, not the import.
     await call(fnUrl, agent, { action: 'list' });
-    await call(`${gateway.url}/functions/stats`, agent, { action: 'dashboard', unitId: 'bank', period: '2025-06', sections: [] });
+    await call(`${gateway.url}/functions/metrics`, agent, { action: 'dashboard', unitId: 'bank', period: '2025-06', sections: [] });
     const w = await watched(gateway.url, async () => {
       let r = await call(fnUrl, agent, { action: 'start', jobId: 'bench-import-0001', kind: 'deposits', period: '2025-06', fileId });
       calls.push(r.ms);

@@ -9,7 +9,7 @@
  * BENCH_JOBS_SCALES=1,10 sets the sizes run; BENCH_JOBS_STEPS=N stops each job after N chunks (a sample of
  * its chunks, for a size whose whole run takes too long; the printed lines say so).
  * BENCH_JOBS_ASOF (default 2025-07-31) is the day classified, and its month the one exported and
- * reconciled; BENCH_JOBS_ONLY=reclassify,report,rebuild,reconcile runs those only.
+ * reconciled; BENCH_JOBS_ONLY=reclassify,export,rebuild,reconcile runs those only.
  */
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +26,7 @@ const SCALES = (process.env.BENCH_JOBS_SCALES ?? `1,${SCALE}`).split(',').map(Nu
 /** At most this many chunks (steps) of each job (default: to the end); a sample when the whole run is too long. */
 const MAX_STEPS = Number(process.env.BENCH_JOBS_STEPS ?? Infinity);
 const AS_OF = process.env.BENCH_JOBS_ASOF ?? '2025-07-31';
-const ONLY = (process.env.BENCH_JOBS_ONLY ?? 'reclassify,report,rebuild,reconcile').split(',');
+const ONLY = (process.env.BENCH_JOBS_ONLY ?? 'reclassify,export,rebuild,reconcile').split(',');
 const JOBS = ['reclassify', 'export', 'rebuild', 'reconcile'];
 const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
 
@@ -162,11 +162,11 @@ export async function run(): Promise<void> {
           results[`reclassify ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
           console.log(`reclassify ${merchants} merchants: changed ${r.value.job.state.changed}; ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }
-        if (ONLY.includes('report')) {
-          const { reportJob } = require('../../server/jobs/report');
+        if (ONLY.includes('export')) {
+          const { exportJob } = require('../../server/jobs/export');
           const bank = (await db.collection('units').where({ kind: 'bank' }).get()).data[0];
-          await createJob(db, reportJob, { id: 'bench-report', params: { unitId: bank._id, period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' } }, byStaffId: null, now: new Date() });
-          const r = await withPeaks(() => runToEnd(runJob, { report: reportJob }, 'bench-report'));
+          await createJob(db, exportJob, { id: 'bench-export', params: { unitId: bank._id, period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' } }, byStaffId: null, now: new Date() });
+          const r = await withPeaks(() => runToEnd(runJob, { report: exportJob }, 'bench-export'));
           results[`export ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
           console.log(`export ${merchants} merchants: ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadOwnDocs } from '../../cloudfunctions/stats/stats.service';
+import { loadOwnDocs } from '../../cloudfunctions/metrics/metrics.service';
 import { startLocalCloud } from '../../local/runtime';
 import { resolveCaller } from '../../server/caller';
 import { getDoc } from '../../server/db';
@@ -239,12 +239,12 @@ export async function run(): Promise<void> {
 
     // 1. Dashboards from the roll-ups, side by side with the same figures by raw aggregation.
     const targets: [string, string][] = [['bank', 'bank'], ['branch', 'b3'], ['group', 'b3g1'], ['grid', 'b3g1n2']];
-    if (runs('dashboard')) for (let i = 0; i < 5; i++) await call('stats', { action: 'dashboard', unitId: 'b3', period: '2025-07' }, 'bench-hq');
+    if (runs('dashboard')) for (let i = 0; i < 5; i++) await call('metrics', { action: 'dashboard', unitId: 'b3', period: '2025-07' }, 'bench-hq');
     if (runs('dashboard')) console.log('\ndashboard, period 2025-07: figures of the period, the previous period and 31 December, classes ("full" adds children, rankings, trend, targets);\n  raw: the same answer from merchants, deposits and visits; "same" compares every figure of both;\n  floor: the three reads a dashboard cannot do without (the caller\'s staff record, the unit, its roll-ups) issued alone, and the ratio they would leave');
     for (const [label, unitId] of runs('dashboard') ? targets : []) {
       // Both sides are timed warm: each runs untimed first, as often as it is then timed.
-      const leanCall = () => ((figure = `dashboard ${label}`), expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07', sections: [] }, 'bench-hq')));
-      const fullCall = () => ((figure = `dashboard full ${label}`), expectOk(call('stats', { action: 'dashboard', unitId, period: '2025-07' }, 'bench-hq')));
+      const leanCall = () => ((figure = `dashboard ${label}`), expectOk(call('metrics', { action: 'dashboard', unitId, period: '2025-07', sections: [] }, 'bench-hq')));
+      const fullCall = () => ((figure = `dashboard full ${label}`), expectOk(call('metrics', { action: 'dashboard', unitId, period: '2025-07' }, 'bench-hq')));
       const fullRuns = Math.max(10, Math.round(DASHBOARD_RUNS / 40));
       await timeIt(DASHBOARD_RUNS, leanCall);
       const lean = await profiled(`dashboard-${label}`, () => timeIt(DASHBOARD_RUNS, leanCall));
@@ -321,7 +321,7 @@ export async function run(): Promise<void> {
     }, 20);
     const es = performance.now();
     const ec = process.cpuUsage();
-    const job = await profiled('export', () => expectOk(call('report', { action: 'export', jobId: `bench-export-${process.pid}`, unitId: 'bank', period: '2025-07' }, 'bench-hq')));
+    const job = await profiled('export', () => expectOk(call('export', { action: 'start', jobId: `bench-export-${process.pid}`, unitId: 'bank', period: '2025-07' }, 'bench-hq')));
     const exportMs = performance.now() - es;
     const exportCpu = cpuMs(ec);
     clearInterval(sampler);

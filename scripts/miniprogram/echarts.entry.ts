@@ -1,5 +1,5 @@
 /**
- * The ECharts the stats subpackage ships: core, line and bar charts, the components the dashboards use and
+ * The ECharts the metrics subpackage ships: core, line and bar charts, the components the dashboards use and
  * the canvas renderer — nothing else (bundled by scripts/build-miniprogram.ts).
  */
 import * as echarts from 'echarts/core';

@@ -27,9 +27,9 @@ export { storagePath, type UploadKind } from '../../shared/domain/storage-path.r
 export * as userContract from '../../shared/contracts/user.contract';
 export * as orgContract from '../../shared/contracts/org.contract';
 export * as merchantContract from '../../shared/contracts/merchant.contract';
-export * as statsContract from '../../shared/contracts/stats.contract';
+export * as metricsContract from '../../shared/contracts/metrics.contract';
 export * as lifecycleContract from '../../shared/contracts/lifecycle.contract';
-export * as reportContract from '../../shared/contracts/report.contract';
+export * as exportContract from '../../shared/contracts/export.contract';
 export * as visitContract from '../../shared/contracts/visit.contract';
 export * as importContract from '../../shared/contracts/import.contract';
 export * as filesContract from '../../shared/contracts/files.contract';

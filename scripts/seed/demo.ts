@@ -641,7 +641,7 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
   for (const month of DEPOSIT_MONTHS) job(`imp-deposit-${month}`, 'deposits', month, out.deposits.filter((t) => t.month === month).length, monthEnd(month));
   job('imp-credit-2025-07', 'credit', '2025-07', out.credits.length, D);
 
-  // ---- head office's targets for the bank this month (the assessment panel's targets against actuals)
+  // ---- head office's targets for the bank this month (the targets page reads them against the actual figures)
   const bankId = String(org.units.find((u) => u.kind === 'bank')!._id);
   const month = AS_OF.slice(0, 7);
   const targets: [string, number][] = [['acquiring', 32_000], ['coverage', 0.75], ['revisitRate', 0.3], ['creditGranted', 10_000], ['usageRate', 0.75], ['depositsFen', 200_000_000_000]];

@@ -42,7 +42,7 @@ export const listByClassInput = z.strictObject({
 
 export const historyInput = z.strictObject({ merchantId: idSchema });
 
-/** The indicators of the assessment panel (去营销 panel), chosen by head office. */
+/** The indicators of the targets (考核指标, the 去营销 assessment), chosen by head office. */
 export const assessedIndicatorsSchema = z.array(z.enum(INDICATORS, { error: '未知的考核指标' })).min(1, '至少选择一个考核指标').max(INDICATORS.length);
 
 export const updateSettingsInput = z.strictObject({ patch: settingsPatchSchema, assessedIndicators: assessedIndicatorsSchema.optional() });

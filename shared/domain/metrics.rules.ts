@@ -281,7 +281,7 @@ export function figuresFrom(stock: Partial<Record<StockCounter | MonthlyCounter,
   };
 }
 
-/** Indicator codes head office can assess (go-market panel, targets). */
+/** Indicator codes head office can assess (the targets, 考核指标). */
 export const INDICATORS = [
   'acquiring',
   'filed',
@@ -297,7 +297,7 @@ export const INDICATORS = [
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
-/** Default indicators of the assessment panel (head office may change the list in settings). */
+/** Default indicators of the targets (考核指标) (head office may change the list in settings). */
 export const DEFAULT_ASSESSED_INDICATORS: Indicator[] = ['acquiring', 'coverage', 'revisitRate', 'creditGranted', 'usageRate', 'depositsFen'];
 
 /** Reads one indicator out of a figures object. */

@@ -16,15 +16,15 @@ describe('deploy --dry-run', () => {
       expect(f).toMatchObject({ runtime: 'Nodejs18.15', handler: 'index.main', variables: ['PI_KEY'], dependencies: { 'wx-server-sdk': expect.any(String) } });
       expect(f.bytes).toBeGreaterThan(0);
       // CloudBase's documented ranges: 1–60 s, 128–2048 MB; the long-running ones at the ceiling.
-      expect(f.timeout).toBe(['import', 'report', 'stats', 'lifecycle'].includes(f.name) ? 60 : 10);
+      expect(f.timeout).toBe(['import', 'export', 'metrics', 'lifecycle'].includes(f.name) ? 60 : 10);
       expect([256, 512, 1024]).toContain(f.memorySize);
     }
     // Timer triggers are declared for the tcb CLI (cloudbaserc.json) and WeChat DevTools (config.json) alike.
     expect(Object.fromEntries(plan.functions.filter((f) => f.triggers.length).map((f) => [f.name, f.triggers]))).toEqual({
       import: [{ name: 'import-continue', type: 'timer', config: '0 * * * * * *' }],
       lifecycle: [{ name: 'lifecycle-minute', type: 'timer', config: '0 * * * * * *' }],
-      report: [{ name: 'jobs-continue', type: 'timer', config: '0 * * * * * *' }],
-      stats: [{ name: 'stats-minute', type: 'timer', config: '0 * * * * * *' }],
+      export: [{ name: 'jobs-continue', type: 'timer', config: '0 * * * * * *' }],
+      metrics: [{ name: 'metrics-minute', type: 'timer', config: '0 * * * * * *' }],
     });
     const declared = loadCollections().collections;
     expect(plan.collections.map((c) => c.name)).toEqual(declared.map((c) => c.name));
@@ -78,14 +78,14 @@ describe('deploy --dry-run', () => {
     const plan = await planDeploy({ outDir: join(OUT, 'functions'), build: false, loadBundles: false, envId: 'Bad Env!' });
     expect(plan.problems).toContain('envId "Bad Env!" is not a CloudBase environment id');
     const rc = JSON.parse(readFileSync(join(REPO_ROOT, 'cloudbaserc.json'), 'utf8'));
-    delete rc.functions.find((f: any) => f.name === 'stats').triggers;
+    delete rc.functions.find((f: any) => f.name === 'metrics').triggers;
     rc.functions.find((f: any) => f.name === 'import').timeout = 30;
     const file = join(OUT, 'cloudbaserc.json');
     writeFileSync(file, JSON.stringify(rc));
     const drift = await planDeploy({ outDir: join(OUT, 'functions'), build: false, loadBundles: false, cloudbasercFile: file });
     expect(drift.problems).toEqual([
       'function import: timeout 30 in cloudbaserc.json but 60 in its config.json',
-      'function stats: timer triggers differ between cloudbaserc.json and its config.json',
+      'function metrics: timer triggers differ between cloudbaserc.json and its config.json',
     ]);
   });
 });
@@ -255,7 +255,7 @@ function fakeCloud() {
 const PLAN: DeployPlan = {
   envId: 'bank-prod-1a2b',
   functions: [
-    { name: 'stats', bytes: 1, runtime: 'Nodejs18.15', handler: 'index.main', timeout: 60, memorySize: 512, triggers: [{ name: 'reconcile-nightly', type: 'timer', config: '0 30 2 * * * *' }], dependencies: {}, variables: ['PI_KEY'] },
+    { name: 'metrics', bytes: 1, runtime: 'Nodejs18.15', handler: 'index.main', timeout: 60, memorySize: 512, triggers: [{ name: 'reconcile-nightly', type: 'timer', config: '0 30 2 * * * *' }], dependencies: {}, variables: ['PI_KEY'] },
     { name: 'user', bytes: 1, runtime: 'Nodejs18.15', handler: 'index.main', timeout: 10, memorySize: 256, triggers: [], dependencies: {}, variables: ['PI_KEY'] },
   ],
   collections: [
@@ -278,17 +278,17 @@ describe('deploy against an environment (manager SDK at the boundary)', () => {
     const cloud = fakeCloud();
     const lines = await deploy(cloud);
     expect(cloud.calls).toEqual([
-      'createFunction stats',
+      'createFunction metrics',
       'createFunction user',
       'createCollection merchants',
       'createIndex merchants.unitPath_1',
       'ModifyDatabaseACL merchants ADMINONLY',
       'setStorageAcl CUSTOM',
     ]);
-    const key = keyOf(cloud, 'stats')!;
+    const key = keyOf(cloud, 'metrics')!;
     expect(Buffer.from(key, 'base64')).toHaveLength(32);
     expect(keyOf(cloud, 'user')).toBe(key);
-    expect(cloud.fns.get('stats')!.Triggers).toEqual([{ TriggerName: 'reconcile-nightly', Type: 'timer', TriggerDesc: '{"cron":"0 30 2 * * * *"}' }]);
+    expect(cloud.fns.get('metrics')!.Triggers).toEqual([{ TriggerName: 'reconcile-nightly', Type: 'timer', TriggerDesc: '{"cron":"0 30 2 * * * *"}' }]);
     expect(cloud.storage).toEqual({ acl: 'CUSTOM', rule: PLAN.storageRule });
     expect(lines.join('\n')).not.toContain(key);
     expect(lines[0]).toBe(`PI_KEY: generated a new key (fingerprint ${keyFingerprint(key)}); back it up from the console (docs/operations.md)`);
@@ -301,10 +301,10 @@ describe('deploy against an environment (manager SDK at the boundary)', () => {
     cloud.fns.get('user')!.Environment.Variables.push({ Key: 'BANK_NOTE', Value: 'kept' });
     cloud.calls.length = 0;
     const lines = await deploy(cloud);
-    expect(cloud.calls).toEqual(['updateFunctionCode stats', 'updateFunctionConfig stats', 'updateFunctionCode user', 'updateFunctionConfig user']);
-    expect(keyOf(cloud, 'stats')).toBe(key);
+    expect(cloud.calls).toEqual(['updateFunctionCode metrics', 'updateFunctionConfig metrics', 'updateFunctionCode user', 'updateFunctionConfig user']);
+    expect(keyOf(cloud, 'metrics')).toBe(key);
     expect(cloud.fns.get('user')!.Environment.Variables).toEqual([{ Key: 'PI_KEY', Value: key }, { Key: 'BANK_NOTE', Value: 'kept' }]);
-    expect(lines).toContain('function stats: trigger reconcile-nightly unchanged');
+    expect(lines).toContain('function metrics: trigger reconcile-nightly unchanged');
     expect(lines).toContain('storage: rule already as declared');
     expect(lines.join('\n')).not.toContain(key as string);
   });
@@ -318,13 +318,13 @@ describe('deploy against an environment (manager SDK at the boundary)', () => {
     const moved = { ...PLAN, functions: [{ ...PLAN.functions[0], triggers: [{ name: 'reconcile-nightly', type: 'timer', config: '0 0 4 * * * *' }] }, PLAN.functions[1]] };
     await deploy(cloud, moved);
     expect(cloud.calls.filter((c) => !c.startsWith('update'))).toEqual([
-      'deleteFunctionTrigger stats reconcile-nightly',
-      'createFunctionTriggers stats reconcile-nightly',
+      'deleteFunctionTrigger metrics reconcile-nightly',
+      'createFunctionTriggers metrics reconcile-nightly',
       'deleteFunctionTrigger user old-timer',
       'dropIndex merchants.unitPath_1',
       'createIndex merchants.unitPath_1',
     ]);
-    expect(cloud.fns.get('stats')!.Triggers).toEqual([{ TriggerName: 'reconcile-nightly', Type: 'timer', TriggerDesc: '{"cron":"0 0 4 * * * *"}' }]);
+    expect(cloud.fns.get('metrics')!.Triggers).toEqual([{ TriggerName: 'reconcile-nightly', Type: 'timer', TriggerDesc: '{"cron":"0 0 4 * * * *"}' }]);
     expect(cloud.fns.get('user')!.Triggers).toEqual([]);
   });
 
@@ -346,7 +346,7 @@ describe('deploy against an environment (manager SDK at the boundary)', () => {
     const given = Buffer.alloc(32, 3).toString('base64');
     const cloud = fakeCloud();
     const lines = await deploy(cloud, PLAN, given);
-    expect(keyOf(cloud, 'stats')).toBe(given);
+    expect(keyOf(cloud, 'metrics')).toBe(given);
     expect(lines.join('\n')).not.toContain(given);
     await expect(deploy(cloud, PLAN, Buffer.alloc(32, 4).toString('base64'))).rejects.toThrow('PI_KEY in the shell differs from the key the deployed functions hold; unset it to keep theirs');
     await expect(deploy(fakeCloud(), PLAN, 'short')).rejects.toThrow('PI_KEY in the shell must be 32 bytes, base64');

@@ -28,13 +28,13 @@ async function filedMerchant(acq: boolean): Promise<string> {
 
 /** Filed merchants, filed merchants acquiring, acquiring merchants and coverage of a unit at a period's end. */
 async function figures(period: string, unitId: string = U.gr1, openid: string = O.leader) {
-  const d = await okData(local.call('stats', { action: 'dashboard', unitId, period, sections: [] }, openid));
+  const d = await okData(local.call('metrics', { action: 'dashboard', unitId, period, sections: [] }, openid));
   return { filed: d.figures.filed, filedAcquiring: d.figures.filedAcquiring, acquiring: d.figures.acquiring, coverage: d.figures.coverage, merchants: d.figures.merchants };
 }
 
 async function reconcile(from: string, to: string) {
-  let r = await okData(local.call('stats', { action: 'reconcile', from, to }, O.hq));
-  for (let i = 0; r.status === 'running' && i < 100; i++) r = await okData(local.call('stats', { action: 'reconcile', jobId: r.jobId }, O.hq));
+  let r = await okData(local.call('metrics', { action: 'reconcile', from, to }, O.hq));
+  for (let i = 0; r.status === 'running' && i < 100; i++) r = await okData(local.call('metrics', { action: 'reconcile', jobId: r.jobId }, O.hq));
   expect(r.status).toBe('done');
   expect(r.checkedValues).toBeGreaterThan(0);
   return r.differences;
@@ -128,7 +128,7 @@ describe('archiving a merchant that closed on 15 July 2025', () => {
     expect(detail.archived).toMatchObject({ reason: 'closed', day: '2025-07-15' });
     const qualified = await okData(local.call('lifecycle', { action: 'list', cls: 'qualified' }, O.leader));
     expect(qualified.items.map((r: any) => r.id)).not.toContain(shop);
-    const d = await okData(local.call('stats', { action: 'dashboard', unitId: U.gr1, period: today, sections: [] }, O.leader));
+    const d = await okData(local.call('metrics', { action: 'dashboard', unitId: U.gr1, period: today, sections: [] }, O.leader));
     expect(d.classes.qualified ?? 0).toBe(0);
   });
 
@@ -160,7 +160,7 @@ describe('reopening it on 1 September 2025', () => {
     expect(await figures('2025-09-01')).toEqual(open);
     expect(await figures(today)).toEqual(open);
     expect(await reconcile('2025-08-15', '2025-09-15')).toEqual([]);
-    const d = await okData(local.call('stats', { action: 'dashboard', unitId: U.gr1, period: today, sections: [] }, O.leader));
+    const d = await okData(local.call('metrics', { action: 'dashboard', unitId: U.gr1, period: today, sections: [] }, O.leader));
     expect(d.classes.qualified).toBe(1);
   });
 

@@ -186,7 +186,7 @@ export interface DemoBankHandle {
  * may seed the template, so its beforeAll allows for that.
  *
  *   const bank = useDemoBank();
- *   it('...', async () => { const res = await bank.call('stats', { action: 'dashboard' }, 'demo-hq'); });
+ *   it('...', async () => { const res = await bank.call('metrics', { action: 'dashboard' }, 'demo-hq'); });
  */
 export function useDemoBank(): DemoBankHandle {
   let cloud: LocalCloud | null = null;

@@ -135,7 +135,7 @@ async function figures(gw: Gateway, importJobIds: string[]): Promise<Record<stri
   const units = (await ok(gw, 'org', { action: 'listUnits' })).items as { id: string; kind: string }[];
   const dashboards: Record<string, unknown> = {};
   for (const period of [today().slice(0, 4), lastMonth(), today()]) {
-    for (const u of units) dashboards[`${u.kind} ${u.id} ${period}`] = await ok(gw, 'stats', { action: 'dashboard', unitId: u.id, period });
+    for (const u of units) dashboards[`${u.kind} ${u.id} ${period}`] = await ok(gw, 'metrics', { action: 'dashboard', unitId: u.id, period });
   }
   const merchants = (await ok(gw, 'merchant', { action: 'list', limit: 50 })).items.map((m: any) => ({ id: m.id, lifecycleClass: m.lifecycleClass }));
   const imports: Record<string, unknown> = {};
@@ -150,8 +150,8 @@ async function figures(gw: Gateway, importJobIds: string[]): Promise<Record<stri
 
 /** The reconciliation of the import month to today: the roll-ups equal the records. */
 async function reconcile(gw: Gateway): Promise<{ differences: unknown[]; checkedValues: number }> {
-  let res = await ok(gw, 'stats', { action: 'reconcile', from: `${lastMonth()}-01`, to: today() });
-  res = await pollUntil('the reconciliation finishes', 120_000, 200, async () => (res.status === 'done' ? res : (res = await ok(gw, 'stats', { action: 'reconcile', jobId: res.jobId }))), (r) => r.status === 'done');
+  let res = await ok(gw, 'metrics', { action: 'reconcile', from: `${lastMonth()}-01`, to: today() });
+  res = await pollUntil('the reconciliation finishes', 120_000, 200, async () => (res.status === 'done' ? res : (res = await ok(gw, 'metrics', { action: 'reconcile', jobId: res.jobId }))), (r) => r.status === 'done');
   return { differences: res.differences, checkedValues: res.checkedValues };
 }
 
@@ -390,14 +390,14 @@ it('the roll-up rebuild killed midway resumes and ends with the figures of an un
   await checkScenario({
     name: 'the rebuild',
     importJobIds: [],
-    start: (gw) => call(gw, 'stats', { action: 'rebuild', jobId }),
+    start: (gw) => call(gw, 'metrics', { action: 'rebuild', jobId }),
     async watch(gw) {
-      const res = await call(gw, 'stats', { action: 'rebuild', jobId });
+      const res = await call(gw, 'metrics', { action: 'rebuild', jobId });
       const job = res.ok ? res.data : null;
       return { midway: !!job && job.status === 'running' && job.chunks >= 1 && job.chunks <= 3, done: job?.status === 'done', seen: res };
     },
     async report(gw) {
-      const { merchants, visits, deposits } = await ok(gw, 'stats', { action: 'rebuild', jobId });
+      const { merchants, visits, deposits } = await ok(gw, 'metrics', { action: 'rebuild', jobId });
       return { merchants, visits, deposits };
     },
   });

@@ -43,7 +43,7 @@ const checks = (fail: string[] = []) => CHECK_ITEMS.map((item) => ({ item, resul
 const today = () => chinaDay(new Date());
 
 async function dashboard(): Promise<any> {
-  const res = await local.call('stats', { action: 'dashboard', period: today(), sections: ['children'] }, O.hq);
+  const res = await local.call('metrics', { action: 'dashboard', period: today(), sections: ['children'] }, O.hq);
   if (!res.ok) throw new Error(JSON.stringify(res.error));
   return res.data;
 }

@@ -1,6 +1,6 @@
 /**
  * The metrics functions on the seeded demo bank (seeded once for this file): the reference figures of
- * docs/domain.md §1 computed by the stats function, a grid leader's drill-down to a staff member's workload,
+ * docs/domain.md §1 computed by the metrics function, a grid leader's drill-down to a staff member's workload,
  * scope between branches, the XLSX export read back, and reconciliation on correct data.
  */
 import ExcelJS from 'exceljs';
@@ -21,7 +21,7 @@ async function ok(res: Promise<any>): Promise<any> {
 
 describe('demo bank dashboards', () => {
   it('the head-office dashboard for 31 July 2025 shows the reference figures', async () => {
-    const d = await ok(local.call('stats', { action: 'dashboard', period: '2025-07-31' }, 'demo-hq'));
+    const d = await ok(local.call('metrics', { action: 'dashboard', period: '2025-07-31' }, 'demo-hq'));
     expect(d.scope.kind).toBe('bank');
     expect(d.figures.acquiring).toBe(30678);
     expect(d.change.acquiring.sinceJanuary).toBe(3018);
@@ -51,8 +51,8 @@ describe('demo bank dashboards', () => {
   });
 
   it('city grids: 6,416 acquiring at 52.5% coverage, from 2,106 at 21.1% at filing start', async () => {
-    const now = await ok(local.call('stats', { action: 'dashboard', area: 'city', period: '2025-07-31', sections: [] }, 'demo-hq'));
-    const start = await ok(local.call('stats', { action: 'dashboard', area: 'city', period: '2021-12-31', sections: [] }, 'demo-hq'));
+    const now = await ok(local.call('metrics', { action: 'dashboard', area: 'city', period: '2025-07-31', sections: [] }, 'demo-hq'));
+    const start = await ok(local.call('metrics', { action: 'dashboard', area: 'city', period: '2021-12-31', sections: [] }, 'demo-hq'));
     expect(now.figures.acquiring).toBe(6416);
     expect(pct1(now.figures.coverage)).toBe(52.5);
     expect(start.figures.acquiring).toBe(2106);
@@ -63,29 +63,29 @@ describe('demo bank dashboards', () => {
   it('城北菜场: 132 merchants at 90% coverage', async () => {
     const db = local.cloud.database();
     const market = (await db.collection('markets').where({ name: '城北菜场' }).get()).data[0];
-    const d = await ok(local.call('stats', { action: 'dashboard', marketId: market._id, period: '2025-07-31', sections: [] }, 'demo-hq'));
+    const d = await ok(local.call('metrics', { action: 'dashboard', marketId: market._id, period: '2025-07-31', sections: [] }, 'demo-hq'));
     expect(d.figures.merchants).toBe(132);
     expect(pct1(d.figures.coverage)).toBe(90);
   });
 
   it('a grid leader drills from its group to a grid to a staff member’s monthly workload', async () => {
-    const group = await ok(local.call('stats', { action: 'dashboard', period: '2025-07' }, 'demo-leader'));
+    const group = await ok(local.call('metrics', { action: 'dashboard', period: '2025-07' }, 'demo-leader'));
     expect(group.scope.kind).toBe('group');
     expect(group.children.length).toBeGreaterThan(0);
     const gridRow = group.children.find((c: any) => c.kind === 'grid' && c.figures.visitsTotal > 0) ?? group.children[0];
-    const grid = await ok(local.call('stats', { action: 'dashboard', unitId: gridRow.id, period: '2025-07' }, 'demo-leader'));
+    const grid = await ok(local.call('metrics', { action: 'dashboard', unitId: gridRow.id, period: '2025-07' }, 'demo-leader'));
     expect(grid.scope.id).toBe(gridRow.id);
     expect(grid.figures.acquiring).toBe(gridRow.figures.acquiring);
     expect(grid.children.every((c: any) => c.type === 'staff')).toBe(true);
-    const team = await ok(local.call('stats', { action: 'workload', unitId: gridRow.id, period: '2025-07' }, 'demo-leader'));
+    const team = await ok(local.call('metrics', { action: 'workload', unitId: gridRow.id, period: '2025-07' }, 'demo-leader'));
     expect(team.team.rows.length).toBeGreaterThan(0);
     const member = team.team.rows[0];
-    const w = await ok(local.call('stats', { action: 'workload', staffId: member.staffId, period: '2025-07' }, 'demo-leader'));
+    const w = await ok(local.call('metrics', { action: 'workload', staffId: member.staffId, period: '2025-07' }, 'demo-leader'));
     expect(w.staff.grain).toBe('day');
     expect(w.staff.rows).toHaveLength(31);
     expect(w.staff.totals.total).toBe(member.total);
     expect(w.staff.rows.reduce((a: number, r: any) => a + r.total, 0)).toBe(member.total);
-    const year = await ok(local.call('stats', { action: 'workload', staffId: member.staffId, period: '2025' }, 'demo-leader'));
+    const year = await ok(local.call('metrics', { action: 'workload', staffId: member.staffId, period: '2025' }, 'demo-leader'));
     expect(year.staff.grain).toBe('month');
     expect(year.staff.rows.find((r: any) => r.key === '2025-07').total).toBe(member.total);
   });
@@ -94,35 +94,35 @@ describe('demo bank dashboards', () => {
     const db = local.cloud.database();
     const me = (await db.collection('staff').where({ openid: 'demo-branch' }).get()).data[0];
     const other = (await db.collection('units').where({ kind: 'branch' }).get()).data.find((u: any) => u._id !== me.unitId);
-    const dash = await local.call('stats', { action: 'dashboard', unitId: other._id, period: '2025-07' }, 'demo-branch');
+    const dash = await local.call('metrics', { action: 'dashboard', unitId: other._id, period: '2025-07' }, 'demo-branch');
     expect(dash.ok).toBe(false);
     expect(dash.error.code).toBe('FORBIDDEN');
-    const exp = await local.call('report', { action: 'export', jobId: 'job-other-branch-1', unitId: other._id, period: '2025-07' }, 'demo-branch');
+    const exp = await local.call('export', { action: 'start', jobId: 'job-other-branch-1', unitId: other._id, period: '2025-07' }, 'demo-branch');
     expect(exp.error.code).toBe('FORBIDDEN');
-    const own = await ok(local.call('stats', { action: 'dashboard', period: '2025-07', sections: [] }, 'demo-branch'));
+    const own = await ok(local.call('metrics', { action: 'dashboard', period: '2025-07', sections: [] }, 'demo-branch'));
     expect(own.scope.id).toBe(me.unitId);
     const bank = (await db.collection('units').where({ kind: 'bank' }).get()).data[0];
-    const member = await local.call('stats', { action: 'dashboard', unitId: bank._id, period: '2025-07' }, 'demo-member');
+    const member = await local.call('metrics', { action: 'dashboard', unitId: bank._id, period: '2025-07' }, 'demo-member');
     expect(member.error.code).toBe('FORBIDDEN');
-    const setTarget = await local.call('stats', { action: 'setTarget', unitId: me.unitId, period: '2025', metric: 'acquiring', value: 10 }, 'demo-branch');
+    const setTarget = await local.call('metrics', { action: 'setTarget', unitId: me.unitId, period: '2025', metric: 'acquiring', value: 10 }, 'demo-branch');
     expect(setTarget.error.code).toBe('FORBIDDEN');
   });
 
   it('targets set by head office show against actuals', async () => {
     const db = local.cloud.database();
     const me = (await db.collection('staff').where({ openid: 'demo-branch' }).get()).data[0];
-    await ok(local.call('stats', { action: 'setTarget', unitId: me.unitId, period: '2025-07', metric: 'acquiring', value: 5000 }, 'demo-hq'));
-    const bad = await local.call('stats', { action: 'setTarget', unitId: me.unitId, period: '2025-07', metric: 'nope', value: 1 }, 'demo-hq');
+    await ok(local.call('metrics', { action: 'setTarget', unitId: me.unitId, period: '2025-07', metric: 'acquiring', value: 5000 }, 'demo-hq'));
+    const bad = await local.call('metrics', { action: 'setTarget', unitId: me.unitId, period: '2025-07', metric: 'nope', value: 1 }, 'demo-hq');
     expect(bad.error.code).toBe('VALIDATION');
     expect(bad.error.details.issues[0].field).toBe('metric');
-    const d = await ok(local.call('stats', { action: 'dashboard', period: '2025-07', sections: ['targets'] }, 'demo-branch'));
+    const d = await ok(local.call('metrics', { action: 'dashboard', period: '2025-07', sections: ['targets'] }, 'demo-branch'));
     expect(d.targets).toEqual([{ metric: 'acquiring', target: 5000, actual: d.figures.acquiring, ratio: d.figures.acquiring / 5000 }]);
-    const panel = await ok(local.call('stats', { action: 'panel', period: '2025-07' }, 'demo-branch'));
-    expect(panel.items.find((i: any) => i.metric === 'acquiring')).toEqual({ metric: 'acquiring', actual: d.figures.acquiring, target: 5000, ratio: d.figures.acquiring / 5000 });
+    const targets = await ok(local.call('metrics', { action: 'targets', period: '2025-07' }, 'demo-branch'));
+    expect(targets.items.find((i: any) => i.metric === 'acquiring')).toEqual({ metric: 'acquiring', actual: d.figures.acquiring, target: 5000, ratio: d.figures.acquiring / 5000 });
   });
 
   it('the branch exports its grid report as an XLSX with the five sheets, masked', async () => {
-    const res = await ok(local.call('report', { action: 'export', jobId: 'job-branch-export-1', period: '2025-07' }, 'demo-branch'));
+    const res = await ok(local.call('export', { action: 'start', jobId: 'job-branch-export-1', period: '2025-07' }, 'demo-branch'));
     expect(res.status).toBe('done');
     expect(res.url).toMatch(/^https?:\/\//);
     const buf = local.cloud.storage.download(res.fileId);
@@ -137,7 +137,7 @@ describe('demo bank dashboards', () => {
     expect(mobiles.every((m) => /^\d{3}\*{4}\d{4}$/.test(m))).toBe(true);
     const grids = wb.getWorksheet('网格指标')!;
     expect(grids.getColumn(7).numFmt).toBe('0.0%');
-    const again = await ok(local.call('report', { action: 'export', jobId: 'job-branch-export-1', period: '2025-07' }, 'demo-branch'));
+    const again = await ok(local.call('export', { action: 'start', jobId: 'job-branch-export-1', period: '2025-07' }, 'demo-branch'));
     expect(again.fileId).toBe(res.fileId);
     const audit = (await local.cloud.database().collection('auditLog').where({ action: 'export' }).get()).data;
     expect(audit.some((a: any) => a.target.id === 'job-branch-export-1')).toBe(true);
@@ -171,21 +171,21 @@ describe('demo bank dashboards', () => {
   it('a dashboard without its trend gives the same figures as with it', async () => {
     const pick = (d: any) => ({ figures: d.figures, previousFigures: d.previousFigures, yearStartFigures: d.yearStartFigures, change: d.change, classes: d.classes });
     for (const period of ['2025-07', '2025-07-31', '2025-02-28', '2025', '2024-12', '2025-04-10..2025-06-20', '2024-11-15..2025-02-10']) {
-      const lean = await ok(local.call('stats', { action: 'dashboard', period, sections: [] }, 'demo-hq'));
-      const full = await ok(local.call('stats', { action: 'dashboard', period, sections: ['trend'] }, 'demo-hq'));
+      const lean = await ok(local.call('metrics', { action: 'dashboard', period, sections: [] }, 'demo-hq'));
+      const full = await ok(local.call('metrics', { action: 'dashboard', period, sections: ['trend'] }, 'demo-hq'));
       expect(full.trend.length).toBeGreaterThan(0);
       expect(lean.trend).toBeUndefined();
       expect(pick(lean)).toEqual(pick(full));
     }
   });
 
-  it('the assessment panel shows head office’s targets for July against the actual figures', async () => {
-    const panel = await ok(local.call('stats', { action: 'panel', period: '2025-07' }, 'demo-hq'));
-    const acq = panel.items.find((i: any) => i.metric === 'acquiring');
+  it('the targets page shows head office’s targets for July against the actual figures', async () => {
+    const targets = await ok(local.call('metrics', { action: 'targets', period: '2025-07' }, 'demo-hq'));
+    const acq = targets.items.find((i: any) => i.metric === 'acquiring');
     expect(acq).toMatchObject({ actual: 30678, target: 32000 });
     expect(acq.ratio).toBeCloseTo(30678 / 32000, 6);
-    expect(panel.items.map((i: any) => i.metric)).toEqual(['acquiring', 'coverage', 'revisitRate', 'creditGranted', 'usageRate', 'depositsFen']);
-    expect(panel.items.every((i: any) => i.target !== null && i.actual !== null)).toBe(true);
+    expect(targets.items.map((i: any) => i.metric)).toEqual(['acquiring', 'coverage', 'revisitRate', 'creditGranted', 'usageRate', 'depositsFen']);
+    expect(targets.items.every((i: any) => i.target !== null && i.actual !== null)).toBe(true);
   });
 
   it('the class lists say why each merchant is in its class, in words', async () => {
@@ -197,9 +197,9 @@ describe('demo bank dashboards', () => {
   });
 
   it('reconciliation of a day of the demo bank reports no difference', async () => {
-    let r = await ok(local.call('stats', { action: 'reconcile', from: '2025-07-15', to: '2025-07-15' }, 'demo-hq'));
+    let r = await ok(local.call('metrics', { action: 'reconcile', from: '2025-07-15', to: '2025-07-15' }, 'demo-hq'));
     // A job: a call that did not finish it answers 'running', and the screen calls again with its id.
-    for (let i = 0; r.status === 'running' && i < 100; i++) r = await ok(local.call('stats', { action: 'reconcile', jobId: r.jobId }, 'demo-hq'));
+    for (let i = 0; r.status === 'running' && i < 100; i++) r = await ok(local.call('metrics', { action: 'reconcile', jobId: r.jobId }, 'demo-hq'));
     expect(r.status).toBe('done');
     expect(r.checkedValues).toBeGreaterThan(0);
     expect(r.differences).toEqual([]);

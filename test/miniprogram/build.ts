@@ -8,7 +8,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** Builds miniprogram_npm and the vendor bundles when missing or older than their sources. */
 export function ensureMiniprogramBuilt(): void {
-  const outputs = [path.join(MP_ROOT, 'vendor/shared.js'), path.join(MP_ROOT, 'miniprogram_npm/tdesign-miniprogram/common/config.js'), path.join(MP_ROOT, 'pages/stats/vendor/echarts.js')];
+  const outputs = [path.join(MP_ROOT, 'vendor/shared.js'), path.join(MP_ROOT, 'miniprogram_npm/tdesign-miniprogram/common/config.js'), path.join(MP_ROOT, 'pages/metrics/vendor/echarts.js')];
   const newestSource = Math.max(
     ...[path.join(ROOT, 'shared'), path.join(ROOT, 'scripts/miniprogram')].flatMap((d) => listFiles(d).map((f) => fs.statSync(f).mtimeMs)),
     ...listFiles(MP_ROOT).filter((f) => f.endsWith('.json') && !f.includes('miniprogram_npm')).map((f) => fs.statSync(f).mtimeMs),

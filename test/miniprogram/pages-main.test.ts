@@ -248,7 +248,7 @@ describe('dashboard tab', () => {
     await fire(page, '.range-pick', 'change', { value: '2025-04-01' }, 1);
     expect(calls().at(-1)!.event.period).toMatchObject({ kind: 'range', start: '2025-04-01', end: '2025-06-30' });
     expect(page.text()).toContain('2025-04-01至2025-06-30');
-    // The assessment panel opens on the period's month.
+    // The targets page opens on the period's month.
     await tap(page, '.seg-item', 1);
     await flush();
     await fire(page, '.when-pick', 'change', { value: '2025-05' });

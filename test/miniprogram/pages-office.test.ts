@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type, withFakeTimers } from './harness';
 import type { ReclassifyJobView, SettingsView } from '../../shared/contracts/lifecycle.contract';
-import type { PanelView } from '../../shared/contracts/stats.contract';
+import type { TargetsView } from '../../shared/contracts/metrics.contract';
 import type { ImportJobView } from '../../shared/contracts/import.contract';
 import { dashboard, me, workloadRow } from './fixtures';
 
@@ -10,10 +10,10 @@ beforeEach(() => {
   h = resetApp();
 });
 
-describe('stats board (trend charts)', () => {
+describe('trend and rankings (metrics/trend)', () => {
   test('asks for the 12-month trend and draws it with ECharts on a canvas 2d; the table lists the months', async () => {
     answerCalls(() => dashboard());
-    const page = mount('pages/stats/board/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
+    const page = mount('pages/metrics/trend/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
     await flush(15);
     expect(calls()[0].event).toMatchObject({ action: 'dashboard', unitId: 'bank', sections: ['trend'] });
     expect(page.data.trendOption.series[0].data).toHaveLength(12);
@@ -26,7 +26,7 @@ describe('stats board (trend charts)', () => {
 
   test('no trend yet shows the empty state', async () => {
     answerCalls(() => dashboard({ trend: [] }));
-    const page = mount('pages/stats/board/index', {}, {});
+    const page = mount('pages/metrics/trend/index', {}, {});
     await flush();
     expect(page.text()).toContain('暂无趋势数据');
   });
@@ -34,7 +34,7 @@ describe('stats board (trend charts)', () => {
 
 describe('ec-canvas', () => {
   test('initialises ECharts on the canvas node and applies the option, and again when it changes', async () => {
-    const comp = mount('pages/stats/components/ec-canvas/index', { canvasId: 'c1', height: 200, option: { xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] } });
+    const comp = mount('pages/metrics/components/ec-canvas/index', { canvasId: 'c1', height: 200, option: { xAxis: { type: 'category', data: ['a'] }, yAxis: {}, series: [{ type: 'bar', data: [1] }] } });
     await flush(10);
     const chart = comp.instance._chart;
     expect(chart).toBeTruthy();
@@ -51,7 +51,7 @@ describe('workload', () => {
       if (ev.staffId) return { period: {}, staff: { id: 's-1', name: '王网格', role: 'member', grain: 'month', rows: [workloadRow('2026-01', 10), workloadRow('2026-02', 12, 1)], totals: workloadRow('total', 22, 1) } };
       return { period: {}, team: { unitId: 'g-cb1', rows: [{ ...workloadRow('s-1', 20, 2), staffId: 's-1', name: '王网格', role: 'member' }, { ...workloadRow('s-2', 5), staffId: 's-2', name: '李维护', role: 'maintenance' }] } };
     });
-    const page = mount('pages/stats/workload/index', {}, { unitId: 'g-cb1' });
+    const page = mount('pages/metrics/workload/index', {}, { unitId: 'g-cb1' });
     await flush(10);
     expect(calls()[0].event).toMatchObject({ action: 'workload', unitId: 'g-cb1', period: { kind: 'month' } });
     expect(page.text()).toContain('合计 37 次，异常 2 次');
@@ -73,7 +73,7 @@ describe('workload', () => {
       if (ev.staffId) return { period: {}, staff: { id: 's-1', name: '王网格', role: 'member', grain: 'day', rows: [workloadRow('2025-03-01', 2)], totals: workloadRow('total', 2) } };
       return { period: {}, team: { unitId: 'g-cb1', rows: [{ ...workloadRow('s-1', 4), staffId: 's-1', name: '王网格', role: 'member' }] } };
     });
-    const page = mount('pages/stats/workload/index', {}, { unitId: 'g-cb1' });
+    const page = mount('pages/metrics/workload/index', {}, { unitId: 'g-cb1' });
     await flush(10);
     expect(page.data.fields).toBe('month');
     await fire(page, '.when-pick', 'change', { value: '2025-03' });
@@ -92,9 +92,9 @@ describe('workload', () => {
       if (fn === 'user') return me('leader', { unit: { id: 'grp-cb1', name: '城北一组', kind: 'group' } });
       return { period: {}, team: { unitId: ev.unitId, rows: [{ ...workloadRow('s-1', 4), staffId: 's-1', name: '王网格', role: 'member' }] } };
     });
-    const page = mount('pages/stats/workload/index', {}, {});
+    const page = mount('pages/metrics/workload/index', {}, {});
     await flush(10);
-    expect(calls().find((c) => c.fn === 'stats')!.event).toMatchObject({ action: 'workload', unitId: 'grp-cb1' });
+    expect(calls().find((c) => c.fn === 'metrics')!.event).toMatchObject({ action: 'workload', unitId: 'grp-cb1' });
     expect(page.data.byPeriod).toBe(false);
     expect(page.text()).toContain('员工');
     expect(page.text()).toContain('合计 10 次');
@@ -106,9 +106,9 @@ describe('workload', () => {
       if (fn === 'user') return me('member');
       return { period: {}, staff: { id: 's-member', name: '王网格', role: 'member', grain: 'day', rows: [zero('2026-01-01'), zero('2026-01-02')], totals: zero('total') } };
     });
-    const page = mount('pages/stats/workload/index', {}, {});
+    const page = mount('pages/metrics/workload/index', {}, {});
     await flush(10);
-    const ask = calls().find((c) => c.fn === 'stats')!.event;
+    const ask = calls().find((c) => c.fn === 'metrics')!.event;
     expect(ask.unitId).toBeUndefined();
     expect(ask.staffId).toBeUndefined();
     expect(page.text()).toContain('本期没有走访记录');
@@ -121,18 +121,18 @@ describe('exports', () => {
     answerCalls((fn, ev) => {
       const base = { id: ev.jobId, fileId: null, url: null, error: null, rows: {}, createdAt: '2025-07-31T02:00:00.000Z', finishedAt: null };
       // The function answers the share done (0..1) and the merchants listed so far.
-      if (ev.action === 'export') return { ...base, status: 'running', progress: 0.1, done: 0, total: 40179 };
+      if (ev.action === 'start') return { ...base, status: 'running', progress: 0.1, done: 0, total: 40179 };
       polls++;
       return polls < 2 ? { ...base, status: 'running', progress: 0.6, done: 25000, total: 40179 } : { ...base, status: 'done', progress: 1, done: 40179, total: 40179, fileId: 'cloud://local/reports/r.xlsx', url: 'http://127.0.0.1:3000/storage/r.xlsx' };
     });
-    const page = mount('pages/report/exports/index');
+    const page = mount('pages/export/index');
     await flush();
     expect(page.text()).toContain('还没有导出过报表');
     // Polling runs on a timer: fake it, and let promises settle through microtasks.
     await withFakeTimers(async (settle) => {
       find(page, '.btn')[0].dispatchEvent('tap');
       await settle();
-      const req = calls().find((c) => c.action === 'export')!.event;
+      const req = calls().find((c) => c.fn === 'export' && c.action === 'start')!.event;
       expect(req.jobId).toMatch(/^[0-9a-f-]{36}$/);
       expect(req.period).toMatchObject({ kind: 'month' });
       expect(page.text()).toContain('生成中 10%');
@@ -153,15 +153,15 @@ describe('exports', () => {
     answerCalls(() => {
       throw { code: 'FORBIDDEN', message: '只有总行和支行可以导出报表。' };
     });
-    const page = mount('pages/report/exports/index');
+    const page = mount('pages/export/index');
     await flush();
     await tap(page, '.btn');
     expect(page.text()).toContain('只有总行和支行可以导出报表。');
   });
 });
 
-describe('assessment panel', () => {
-  const panel = (over: Partial<PanelView> = {}): PanelView => ({
+describe('targets (考核指标)', () => {
+  const targets = (over: Partial<TargetsView> = {}): TargetsView => ({
     scope: { type: 'unit', id: 'bank', name: '兴化农商银行', kind: 'bank' },
     period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' },
     items: [
@@ -177,11 +177,11 @@ describe('assessment panel', () => {
     answerCalls((fn, ev) => {
       if (fn === 'user') return me('hq');
       if (ev.action === 'setTarget') return (saved = ev);
-      return panel();
+      return targets();
     });
-    const page = mount('pages/stats/panel/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
+    const page = mount('pages/metrics/targets/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
     await flush(10);
-    expect(calls().find((c) => c.action === 'panel')!.event).toMatchObject({ unitId: 'bank', period: { kind: 'month' } });
+    expect(calls().find((c) => c.action === 'targets')!.event).toMatchObject({ unitId: 'bank', period: { kind: 'month' } });
     expect(page.text()).toContain('收单商户');
     expect(page.text()).toContain('30,678 户');
     expect(page.text()).toContain('完成 95.9%');
@@ -201,13 +201,13 @@ describe('assessment panel', () => {
     expect(saved.period).toMatch(/^\d{4}-\d{2}$/);
   });
 
-  test('other roles read the panel but set no targets; deposits are entered in 万元', async () => {
-    answerCalls((fn) => (fn === 'user' ? me('leader') : panel()));
-    const page = mount('pages/stats/panel/index', {}, {});
+  test('other roles read the targets but set none; deposits are entered in 万元', async () => {
+    answerCalls((fn) => (fn === 'user' ? me('leader') : targets()));
+    const page = mount('pages/metrics/targets/index', {}, {});
     await flush(10);
     expect(page.data.canEdit).toBe(false);
     expect(find(page, '.edit')).toHaveLength(0);
-    const { fromInput, toInput } = require('../../miniprogram/pages/stats/panel/index');
+    const { fromInput, toInput } = require('../../miniprogram/pages/metrics/targets/index');
     expect(fromInput('depositsFen', '150000')).toEqual({ value: 150_000_000_000 });
     expect(toInput('depositsFen', 150_000_000_000)).toBe('150000');
     expect(fromInput('acquiring', '12.5')).toEqual({ error: '户数和次数应为整数' });
@@ -230,7 +230,7 @@ describe('imports', () => {
       if (ev.action === 'start') return (started.push(ev), job({ id: ev.jobId, kind: ev.kind, period: ev.period }));
       return job({ status: 'running', done: 1 });
     });
-    const page = mount('pages/report/imports/index');
+    const page = mount('pages/import/index');
     await flush();
     expect(page.text()).toContain('还没有导入过数据');
     // Nothing chosen: nothing is sent.
@@ -262,7 +262,7 @@ describe('imports', () => {
       polls++;
       return polls < 2 ? job({ id: ev.jobId, status: 'running', total: 30000, done: 10000 }) : job({ id: ev.jobId, applied: 29990, rejected: 10 });
     });
-    const page = mount('pages/report/imports/index');
+    const page = mount('pages/import/index');
     await flush();
     h.fake.messageFile = { name: '交易.xlsx', content: 'PK…' };
     await tap(page, '.file');
@@ -287,7 +287,7 @@ describe('imports', () => {
     h.fake.privacyNeeded = true;
     h.fake.messageFile = { name: '交易.csv', content: 'a,b\n' };
     const popup = mount('components/privacy-popup/index');
-    const page = mount('pages/report/imports/index');
+    const page = mount('pages/import/index');
     await flush();
     await tap(page, '.file');
     expect(popup.text()).toContain('隐私保护提示');
@@ -304,7 +304,7 @@ describe('imports', () => {
       sent.push(ev);
       return job({ id: 'job-0001-abcd', status: 'done', mode: ev.mode, applied: 120, replaced: 120, kept: 29880 });
     });
-    const page = mount('pages/report/imports/index');
+    const page = mount('pages/import/index');
     await flush();
     expect(page.text()).toContain('待选择导入方式');
     expect(page.text()).toContain('文件含 120 户，本月现有数据 30,000 户，其中 29,880 户不在文件中');
@@ -318,10 +318,10 @@ describe('imports', () => {
 
   test('a failed import says nothing was written; the previous month is the default', async () => {
     answerCalls(() => ({ items: [job({ status: 'failed', applied: 0, rejected: 0, error: '文件缺少必需的列：交易笔数' })] }));
-    const page = mount('pages/report/imports/index');
+    const page = mount('pages/import/index');
     await flush();
     expect(page.text()).toContain('文件缺少必需的列：交易笔数');
-    const { previousMonth } = require('../../miniprogram/pages/report/imports/index');
+    const { previousMonth } = require('../../miniprogram/pages/import/index');
     expect(previousMonth('2026-01-15')).toBe('2025-12');
     expect(previousMonth('2025-08-01')).toBe('2025-07');
   });

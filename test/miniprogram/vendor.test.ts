@@ -9,7 +9,7 @@ import { ensureMiniprogramBuilt, MP_ROOT } from './build';
 
 beforeAll(() => ensureMiniprogramBuilt());
 
-it.each(['vendor/shared.js', 'pages/stats/vendor/echarts.js'])('%s loads without Node globals', (rel) => {
+it.each(['vendor/shared.js', 'pages/metrics/vendor/echarts.js'])('%s loads without Node globals', (rel) => {
   const code = fs.readFileSync(path.join(MP_ROOT, rel), 'utf8');
   const module = { exports: {} as Record<string, unknown> };
   const sandbox = { module, exports: module.exports, require: () => ({}), console, setTimeout, clearTimeout, Date, Math, JSON, Promise };

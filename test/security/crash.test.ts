@@ -136,7 +136,7 @@ it('loses no acknowledged write and leaves no half write when killed with SIGKIL
 
     // The roll-ups equal the records: nothing for the reconciliation to report.
     const today = chinaToday();
-    const rec = await call(gw.url, 'stats', { action: 'reconcile', from: today, to: today }, 'demo-hq');
+    const rec = await call(gw.url, 'metrics', { action: 'reconcile', from: today, to: today }, 'demo-hq');
     expect(rec.ok).toBe(true);
     expect(rec.data.checkedValues).toBeGreaterThan(0);
     expect(rec.data.differences).toEqual([]);

@@ -1,4 +1,4 @@
-/** Fuzzing from the contracts, second half: merchant, lifecycle, stats, visit (test/security/fuzz-harness.ts). */
+/** Fuzzing from the contracts, second half: merchant, lifecycle, metrics, visit (test/security/fuzz-harness.ts). */
 import { functionNames } from './actions';
 import { FUZZ_HALVES, fuzzFunctions } from './fuzz-harness';
 

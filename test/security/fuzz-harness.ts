@@ -18,7 +18,7 @@ import { type Hints, arbitraryOf, inputJsonSchema } from './arbitrary';
 
 /** Runs per action; heavy whole-bank jobs get a tenth. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const HEAVY = new Set(['stats.reconcile', 'stats.rebuild', 'lifecycle.reclassify', 'report.export', 'import.start']);
+const HEAVY = new Set(['metrics.reconcile', 'metrics.rebuild', 'lifecycle.reclassify', 'export.start', 'import.start']);
 const runsOf = (name: string) => (HEAVY.has(name) ? Math.max(10, Math.round(RUNS / 10)) : RUNS);
 /** Calls that may write although refused: each refusal is counted (docs/security.md). */
 const COUNTS_REFUSALS = new Set(['user.bind', 'merchant.create', 'merchant.update']);
@@ -135,4 +135,4 @@ export function fuzzFunctions(fns: string[], minInputs: number): void {
 }
 
 /** The two halves the fuzz files take: together every function (checked in fuzz-b). */
-export const FUZZ_HALVES = { a: ['org', 'user', 'report', 'import'], b: ['merchant', 'lifecycle', 'stats', 'visit'] };
+export const FUZZ_HALVES = { a: ['org', 'user', 'export', 'import'], b: ['merchant', 'lifecycle', 'metrics', 'visit'] };

@@ -1,6 +1,6 @@
 /**
- * The scope matrix, completed: the six roles × every action of `user`, `stats`, `lifecycle`, `import` and
- * `report` × a target inside and outside the caller's scope (`org`, `merchant` and `visit` are in
+ * The scope matrix, completed: the six roles × every action of `user`, `metrics`, `lifecycle`, `import` and
+ * `export` × a target inside and outside the caller's scope (`org`, `merchant` and `visit` are in
  * test/field/scope-matrix.test.ts, over the same tiny bank). Inside, a call is never refused for scope;
  * outside, nothing is written and nothing of the outside comes back (an error, or a list without it). The
  * last test proves the two matrices together name every action the functions route.
@@ -34,10 +34,10 @@ async function merchantIn(s: Side): Promise<string> {
   return id;
 }
 
-/** A report job requested by someone on that side (head office for inside, the outside branch for outside). */
-async function reportJobOf(s: Side): Promise<string> {
+/** An export job requested by someone on that side (head office for inside, the outside branch for outside). */
+async function exportJobOf(s: Side): Promise<string> {
   const jobId = uid('job');
-  const res = await local.call('report', { action: 'export', jobId, unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }, s === 'in' ? O.branch : O.branch2);
+  const res = await local.call('export', { action: 'start', jobId, unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }, s === 'in' ? O.branch : O.branch2);
   if (!res.ok) throw new Error(JSON.stringify(res.error));
   return jobId;
 }
@@ -46,12 +46,12 @@ async function reportJobOf(s: Side): Promise<string> {
 const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'user.me': async () => ({}),
   'user.acceptPrivacy': async () => ({ version: '2025-07' }),
-  'stats.dashboard': async (s) => ({ unitId: grid(s), period: '2025-07' }),
-  'stats.workload': async (s) => ({ unitId: grid(s), period: '2025-07' }),
-  'stats.setTarget': async (s) => ({ unitId: grid(s), period: '2025-07', metric: 'acquiring', value: 10 }),
-  'stats.panel': async (s) => ({ unitId: grid(s), period: '2025-07' }),
-  'stats.reconcile': async () => ({ from: '2025-07-01', to: '2025-07-02' }),
-  'stats.rebuild': async () => ({ parts: ['flow'] }),
+  'metrics.dashboard': async (s) => ({ unitId: grid(s), period: '2025-07' }),
+  'metrics.workload': async (s) => ({ unitId: grid(s), period: '2025-07' }),
+  'metrics.setTarget': async (s) => ({ unitId: grid(s), period: '2025-07', metric: 'acquiring', value: 10 }),
+  'metrics.targets': async (s) => ({ unitId: grid(s), period: '2025-07' }),
+  'metrics.reconcile': async () => ({ from: '2025-07-01', to: '2025-07-02' }),
+  'metrics.rebuild': async () => ({ parts: ['flow'] }),
   'lifecycle.reclassify': async (s) => ({ asOf: '2025-07-31', merchantIds: [await merchantIn(s)] }),
   'lifecycle.list': async (s) => ({ cls: 'to-win', unitId: grid(s) }),
   'lifecycle.history': async (s) => ({ merchantId: await merchantIn(s) }),
@@ -71,14 +71,14 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'merchant.resolveScene': async (s) => ({ scene: await merchantIn(s) }),
   // An unknown visit: either side answers NOT_FOUND, never another's photos (storage.test covers a real one).
   'visit.photoUrls': async () => ({ visitId: uid('v') }),
-  'report.export': async (s) => ({ jobId: uid('job'), unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }),
-  'report.get': async (s) => ({ jobId: await reportJobOf(s) }),
+  'export.start': async (s) => ({ jobId: uid('job'), unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }),
+  'export.get': async (s) => ({ jobId: await exportJobOf(s) }),
   // The caller's own reminder subscriptions (each role may subscribe).
   'visit.subscribe': async () => ({ accepted: ['task-due'] }),
 };
 
 /** Actions on the caller's own record or the whole bank: no outside target, so only the role decides. */
-const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'visit.subscribe', 'stats.reconcile', 'stats.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
+const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'visit.subscribe', 'metrics.reconcile', 'metrics.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
 
 beforeAll(async () => {
   await seedFixture(local);
@@ -121,7 +121,7 @@ it('the two matrices name every action the functions route', () => {
 });
 
 it('hq-only and branch actions refuse other roles by role, before any read', async () => {
-  for (const [name, allowed] of [['stats.reconcile', ['hq']], ['import.list', ['hq']], ['report.export', ['hq', 'branch']]] as const) {
+  for (const [name, allowed] of [['metrics.reconcile', ['hq']], ['import.list', ['hq']], ['export.start', ['hq', 'branch']]] as const) {
     const [fn, action] = name.split('.');
     for (const role of ROLES) {
       const res = await local.call(fn, { action, ...(await ACTIONS[name]('in')) }, O[role]);

@@ -4,7 +4,7 @@
  * date far in the future can never start a loop over months that does not end.
  */
 import { calendarProblem, daySchema, monthSchema, periodInput, periodKeySchema, yearSchema } from '../../shared/contracts/date.contract';
-import { setTargetInput, reconcileInput, dashboardInput } from '../../shared/contracts/stats.contract';
+import { setTargetInput, reconcileInput, dashboardInput } from '../../shared/contracts/metrics.contract';
 import { reclassifyInput } from '../../shared/contracts/lifecycle.contract';
 import { startImportInput } from '../../shared/contracts/import.contract';
 import { productHoldingSchema } from '../../shared/contracts/merchant.contract';
@@ -51,7 +51,7 @@ describe('shared calendar schema', () => {
 });
 
 describe('every date in every contract uses it', () => {
-  it('stats.setTarget refuses 2025-13, 2025-02-30 and 0000 as its period', () => {
+  it('metrics.setTarget refuses 2025-13, 2025-02-30 and 0000 as its period', () => {
     for (const period of ['2025-13', '2025-02-30', '0000']) {
       const r = setTargetInput.safeParse({ unitId: 'u1', period, metric: 'acquiring', value: 1 });
       expect({ period, ok: r.success, field: r.success ? null : r.error.issues[0].path.join('.') }).toEqual({ period, ok: false, field: 'period' });
@@ -59,7 +59,7 @@ describe('every date in every contract uses it', () => {
     expect(setTargetInput.safeParse({ unitId: 'u1', period: '2025-07', metric: 'acquiring', value: 1 }).success).toBe(true);
   });
 
-  it('stats.reconcile refuses impossible days and ranges longer than a year', () => {
+  it('metrics.reconcile refuses impossible days and ranges longer than a year', () => {
     for (const from of ['9999-12-01', '9999-99-99', '2025-02-30']) expect(reconcileInput.safeParse({ from }).success).toBe(false);
     const long = reconcileInput.safeParse({ from: '2024-01-01', to: '2025-07-31' });
     expect(long.success).toBe(false);

@@ -1,4 +1,4 @@
-import { archiveMerchant, reopenMerchant } from '../../services/merchant.service';
+import { archiveMerchant, reopenMerchant } from '../../api/merchant.api';
 import { describeError, fieldErrors } from '../../utils/errors';
 import { ARCHIVE_REASONS, ARCHIVE_REASON_LABELS, chinaDay } from '../../vendor/shared';
 

@@ -1,4 +1,4 @@
-import { fetchDashboard, type DashboardView } from '../../services/stats.service';
+import { fetchDashboard, type DashboardView } from '../../api/metrics.api';
 import { describeError } from '../../utils/errors';
 import { count, money, percent } from '../../utils/format';
 import { type PeriodKind, chinaDay, periodKey, periodLabel, periodOf, rangePeriod } from '../../vendor/shared';
@@ -114,17 +114,17 @@ Component({
     },
     onTrend() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
-      wx.navigateTo({ url: `/pages/stats/board/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}` });
+      wx.navigateTo({ url: `/pages/metrics/trend/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}` });
     },
-    onPanel() {
+    onTargets() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
       // Targets are set per month or year: a day's dashboard opens its month.
       const period = periodKey(periodOf(this.data.periodKind === 'year' ? 'year' : 'month', this.data.periodKind === 'range' ? this.data.to : this.data.anchor));
-      wx.navigateTo({ url: `/pages/stats/panel/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}&period=${period}` });
+      wx.navigateTo({ url: `/pages/metrics/targets/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}&period=${period}` });
     },
     onWorkload() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
-      wx.navigateTo({ url: `/pages/stats/workload/index?unitId=${crumb?.unitId ?? ''}` });
+      wx.navigateTo({ url: `/pages/metrics/workload/index?unitId=${crumb?.unitId ?? ''}` });
     },
     onPullDownRefresh() {
       void this.load().then(() => wx.stopPullDownRefresh());

@@ -1,6 +1,6 @@
 import { config, STORAGE_KEYS } from '../../config';
-import { acceptPrivacy, bindAccount } from '../../services/user.service';
-import { setLocalOpenid } from '../../services/transport';
+import { acceptPrivacy, bindAccount } from '../../api/user.api';
+import { setLocalOpenid } from '../../api/transport';
 import { describeError, fieldErrors } from '../../utils/errors';
 import { setMe } from '../../utils/session';
 

@@ -1,6 +1,6 @@
-import { fetchMerchants, type MerchantFilters, type MerchantRow } from '../../services/merchant.service';
+import { fetchMerchants, type MerchantFilters, type MerchantRow } from '../../api/merchant.api';
 import { describeError } from '../../utils/errors';
-import { CLASS_LABELS, industryName } from '../../utils/labels';
+import { LIFECYCLE_CLASS_LABELS, industryName } from '../../utils/labels';
 import { scanMerchant } from '../../utils/scan';
 import { appendList, safeSetData } from '../../utils/set-data';
 
@@ -13,7 +13,7 @@ export function toRow(m: MerchantRow) {
     name: m.name,
     address: m.address ?? '',
     lifecycleClass: m.lifecycleClass,
-    classLabel: CLASS_LABELS[m.lifecycleClass] ?? '',
+    classLabel: LIFECYCLE_CLASS_LABELS[m.lifecycleClass] ?? '',
     industryLabel: industryName(m.industry),
     operatorLine: [m.operatorName, m.operatorMobile].filter(Boolean).join(' '),
     isComplete: m.isComplete,
@@ -29,7 +29,7 @@ export function toRow(m: MerchantRow) {
 Component({
   data: {
     q: '', lifecycleClass: '', incompleteOnly: false, archivedOnly: false, scanError: '',
-    classFilters: [{ value: '', label: '全部' }, ...Object.entries(CLASS_LABELS).map(([value, label]) => ({ value, label }))],
+    classFilters: [{ value: '', label: '全部' }, ...Object.entries(LIFECYCLE_CLASS_LABELS).map(([value, label]) => ({ value, label }))],
     status: 'loading', error: '', items: [] as ReturnType<typeof toRow>[], nextCursor: null as string | null, loadingMore: false, moreError: '',
   },
   lifetimes: {

@@ -1,5 +1,5 @@
 import { STORAGE_KEYS } from '../../config';
-import { acceptPrivacy } from '../../services/user.service';
+import { acceptPrivacy } from '../../api/user.api';
 import { describeError, ServiceError } from '../../utils/errors';
 import { shortTime } from '../../utils/format';
 

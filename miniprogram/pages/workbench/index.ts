@@ -1,5 +1,5 @@
-import { fetchTasks } from '../../services/visit.service';
-import { fetchMyNotices } from '../../services/grid.api';
+import { fetchTasks } from '../../api/visit.api';
+import { fetchMyNotices } from '../../api/grid.api';
 import { getVisitQueue } from '../../offline/index';
 import type { QueueSummary } from '../../offline/visit-queue';
 import { describeError } from '../../utils/errors';

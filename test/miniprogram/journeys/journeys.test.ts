@@ -130,7 +130,7 @@ test('the grid dashboard counts the new visit', async () => {
 
 test('head office requests an export and watches it finish', async () => {
   actAs('demo-hq');
-  const page = mount('pages/report/exports/index');
+  const page = mount('pages/export/index');
   await flush();
   await tap(page, '.btn');
   await flush(20);
@@ -161,17 +161,17 @@ test('head office reads the thresholds in force, changes the visit radius, and r
   const again = mount('pages/settings/index/index');
   await flush(10);
   expect(again.data.values.visitRadiusM).toBe('300');
-  // The assessment panel follows the indicators head office chooses.
+  // The targets follow the indicators head office chooses.
   await tap(again, '.chip', again.data.indicators.findIndex((x: any) => x.code === 'visitsTotal'));
   await tap(again, '.btn');
   await flush(10);
-  const panel = await cloud.call('stats', { action: 'panel', period: '2025-07' }, 'demo-hq');
-  expect(panel.data.items.map((i: any) => i.metric)).toContain('visitsTotal');
+  const targets = await cloud.call('metrics', { action: 'targets', period: '2025-07' }, 'demo-hq');
+  expect(targets.data.items.map((i: any) => i.metric)).toContain('visitsTotal');
 });
 
-test('head office sets a target on the assessment panel and reads its completion', async () => {
+test('head office sets a target on the targets page and reads its completion', async () => {
   actAs('demo-hq');
-  const page = mount('pages/stats/panel/index', {}, {});
+  const page = mount('pages/metrics/targets/index', {}, {});
   await flush(20);
   expect(page.data.status).toBe('ready');
   expect(page.data.canEdit).toBe(true);
@@ -186,7 +186,7 @@ test('head office sets a target on the assessment panel and reads its completion
   expect(page.data.rows[i].done).toBe('完成 50%');
   // The leader sees the bank's target only where it applies: their own group has none.
   actAs('demo-leader');
-  const mine = mount('pages/stats/panel/index', {}, {});
+  const mine = mount('pages/metrics/targets/index', {}, {});
   await flush(20);
   expect(mine.data.canEdit).toBe(false);
   expect(mine.data.rows.every((r: any) => r.target === '未设目标')).toBe(true);
@@ -197,7 +197,7 @@ test('head office imports a month of transactions from a chat file: the good row
   const withNo = (await db.collection('merchants').where({ acquiringNo: db.command.exists(true) }).limit(1).get()).data[0];
   actAs('demo-hq');
   h.fake.messageFile = { name: '交易.csv', content: ['收单商户号,交易笔数,交易金额', `${withNo.acquiringNo},40,12000.50`, `${withNo.acquiringNo}9,x,1.00`].join('\n') };
-  const page = mount('pages/report/imports/index');
+  const page = mount('pages/import/index');
   await flush(10);
   await tap(page, '.file');
   await tap(page, '.btn');
@@ -214,7 +214,7 @@ test('head office imports a month of transactions from a chat file: the good row
 
 test('a grid leader opens the workload and sees the team of their group, busiest first', async () => {
   actAs('demo-leader');
-  const page = mount('pages/stats/workload/index', {}, {});
+  const page = mount('pages/metrics/workload/index', {}, {});
   await flush(20);
   const ask = calls().find((c) => c.action === 'workload')!.event;
   const me = await cloud.call('user', { action: 'me' }, 'demo-leader');

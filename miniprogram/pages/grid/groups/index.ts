@@ -1,4 +1,4 @@
-import { createWechatGroup, fetchWechatGroups, renameWechatGroup } from '../../../services/grid.api';
+import { createWechatGroup, fetchWechatGroups, renameWechatGroup } from '../../../api/grid.api';
 import { describeError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
 import { requireMe } from '../../../utils/session';

@@ -1,5 +1,5 @@
-import { fetchMerchant } from '../../../services/merchant.service';
-import { fetchWechatGroups, setMerchantGroup } from '../../../services/grid.api';
+import { fetchMerchant } from '../../../api/merchant.api';
+import { fetchWechatGroups, setMerchantGroup } from '../../../api/grid.api';
 import { describeError } from '../../../utils/errors';
 import { safeSetData } from '../../../utils/set-data';
 

@@ -1,5 +1,5 @@
-import { fetchSentNotices, type Notice, postNotice } from '../../../services/grid.api';
-import { fetchUnits } from '../../../services/org.service';
+import { fetchSentNotices, type Notice, postNotice } from '../../../api/grid.api';
+import { fetchUnits } from '../../../api/org.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
 import { requireMe } from '../../../utils/session';

@@ -1,4 +1,4 @@
-import { fetchMyNotices, type Notice, readNotice } from '../../../services/grid.api';
+import { fetchMyNotices, type Notice, readNotice } from '../../../api/grid.api';
 import { describeError } from '../../../utils/errors';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';

@@ -1,4 +1,4 @@
-import { fetchTimeline, type TimelineEvent } from '../../../services/grid.api';
+import { fetchTimeline, type TimelineEvent } from '../../../api/grid.api';
 import { describeError } from '../../../utils/errors';
 import { safeSetData } from '../../../utils/set-data';
 import { TIMELINE_KIND_LABELS, chinaTime } from '../../../vendor/shared';

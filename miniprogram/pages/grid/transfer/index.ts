@@ -1,6 +1,6 @@
-import { fetchMerchant } from '../../../services/merchant.service';
-import { fetchUnits } from '../../../services/org.service';
-import { suggestGrid, transferMerchant } from '../../../services/grid.api';
+import { fetchMerchant } from '../../../api/merchant.api';
+import { fetchUnits } from '../../../api/org.api';
+import { suggestGrid, transferMerchant } from '../../../api/grid.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
 import { safeSetData } from '../../../utils/set-data';

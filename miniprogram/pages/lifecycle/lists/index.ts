@@ -1,6 +1,6 @@
-import { fetchClassList, type ClassListItem, type LifecycleClass } from '../../../services/lifecycle.service';
+import { fetchClassList, type ClassListItem, type LifecycleClass } from '../../../api/lifecycle.api';
 import { describeError } from '../../../utils/errors';
-import { CLASS_LABELS, TASK_KIND_LABELS } from '../../../utils/labels';
+import { LIFECYCLE_CLASS_LABELS, TASK_KIND_LABELS } from '../../../utils/labels';
 import { appendList, safeSetData } from '../../../utils/set-data';
 
 const HINTS: Record<string, string> = {
@@ -26,12 +26,12 @@ export function toRow(m: ClassListItem) {
 /** Lists by lifecycle class (名单制), worked as to-do lists. */
 Component({
   data: {
-    cls: 'abnormal', classes: ['abnormal', 'lost', 'to-win', 'qualified', 'premium'].map((value) => ({ value, label: CLASS_LABELS[value] })),
+    cls: 'abnormal', classes: ['abnormal', 'lost', 'to-win', 'qualified', 'premium'].map((value) => ({ value, label: LIFECYCLE_CLASS_LABELS[value] })),
     hint: HINTS.abnormal, status: 'loading', error: '', items: [] as any[], nextCursor: null as string | null, loadingMore: false,
   },
   methods: {
     onLoad(query: Record<string, string> = {}) {
-      if (query.class && CLASS_LABELS[query.class]) this.setData({ cls: query.class, hint: HINTS[query.class] });
+      if (query.class && LIFECYCLE_CLASS_LABELS[query.class]) this.setData({ cls: query.class, hint: HINTS[query.class] });
       void this.load();
     },
     async load() {

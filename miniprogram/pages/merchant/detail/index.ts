@@ -1,10 +1,10 @@
-import { fetchClassHistory, startMarketing } from '../../../services/lifecycle.service';
-import { fetchMerchant, fetchMerchantCode, fetchMerchantPhotoUrls, resolveMerchantScene, revealOperator, type MerchantOut } from '../../../services/merchant.service';
-import { fetchUnit } from '../../../services/org.service';
-import { fetchTasks, fetchVisitPhotoUrls, fetchVisits } from '../../../services/visit.service';
+import { fetchClassHistory, startMarketing } from '../../../api/lifecycle.api';
+import { fetchMerchant, fetchMerchantCode, fetchMerchantPhotoUrls, resolveMerchantScene, revealOperator, type MerchantOut } from '../../../api/merchant.api';
+import { fetchUnit } from '../../../api/org.api';
+import { fetchTasks, fetchVisitPhotoUrls, fetchVisits } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
-import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS, reasonLabel } from '../../../utils/labels';
+import { CHECK_LABELS, LIFECYCLE_CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_TYPE_LABELS, reasonLabel } from '../../../utils/labels';
 import { isManager, requireMe } from '../../../utils/session';
 import { ARCHIVE_ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
@@ -22,8 +22,8 @@ export function productRows(holdings: MerchantOut['products'] = []) {
     const status = ours?.status ?? 'none';
     return {
       code,
-      label: PRODUCT_NAMES[code],
-      ours: PRODUCT_STATUS_LABELS[status] ?? status,
+      label: PRODUCT_LABELS[code],
+      ours: HOLDING_STATUS_LABELS[status] ?? status,
       oursTone: status === 'active' ? 'ok' : status === 'in-progress' ? 'warn' : 'muted',
       other: others.length ? others.map((o) => (o.otherBank ? OTHER_BANK_LABELS[o.otherBank] : '他行')).join('、') : '—',
       isGap: status !== 'active' && status !== 'in-progress',
@@ -36,7 +36,7 @@ export function fileView(m: MerchantOut) {
   return {
     name: m.name,
     lifecycleClass: m.lifecycleClass,
-    classLabel: CLASS_LABELS[m.lifecycleClass] ?? '',
+    classLabel: LIFECYCLE_CLASS_LABELS[m.lifecycleClass] ?? '',
     addressText: m.address.text ?? [m.address.street, m.address.doorPlate].filter(Boolean).join(''),
     missing: m.missingFields.map((f) => FIELD_NAMES[f] ?? f).join('、'),
     industryLabel: industryName(m.industry),
@@ -145,7 +145,7 @@ Component({
           gaps: products.filter((p) => p.isGap).map((p) => p.code),
           visits: visits.items.map((v: any) => ({
             id: v.id,
-            typeLabel: VISIT_LABELS[v.type] ?? v.type,
+            typeLabel: VISIT_TYPE_LABELS[v.type] ?? v.type,
             staffName: v.staffName ?? '',
             when: shortTime(v.at),
             distance: v.distanceM === undefined || v.distanceM === null ? '' : `${Math.round(v.distanceM)} 米${v.isFlagged ? '·超距' : ''}`,
@@ -153,7 +153,7 @@ Component({
             failed: (v.checks ?? []).filter((c: any) => c.result === 'fail').length,
             photos: (v.photos ?? []).length + (v.checks ?? []).filter((c: any) => c.photo).length,
           })),
-          history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: CLASS_LABELS[h.from] ?? '新建', toLabel: CLASS_LABELS[h.to] ?? h.to })),
+          history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: LIFECYCLE_CLASS_LABELS[h.from] ?? '新建', toLabel: LIFECYCLE_CLASS_LABELS[h.to] ?? h.to })),
           tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay })),
           // A list that could not load says so instead of looking empty.
           tasksError: 'error' in tasks ? tasks.error : '',

@@ -1,9 +1,9 @@
-import { createMerchant, fetchMerchant, updateMerchant, type DuplicateOut, type SaveResult } from '../../../services/merchant.service';
-import { uploadFile } from '../../../services/transport';
+import { createMerchant, fetchMerchant, updateMerchant, type DuplicateOut, type SaveResult } from '../../../api/merchant.api';
+import { uploadFile } from '../../../api/transport';
 import { STORAGE_KEYS } from '../../../config';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
-import { DUPLICATE_REASON_LABELS, industryOptions, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS } from '../../../utils/labels';
+import { DUPLICATE_REASON_LABELS, industryOptions, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS } from '../../../utils/labels';
 
 import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
@@ -36,7 +36,7 @@ Component({
     /** Photos taken; `fileId` once uploaded, so a retried save does not upload them again. */
     photos: [] as { path: string; takenAt: string; location?: { lat: number; lng: number }; fileId?: string }[],
     location: null as Fix | null, markers: [] as any[], locationError: '', needsSetting: false,
-    products: PRODUCTS.map((code) => ({ code, label: PRODUCT_NAMES[code], ours: 'none', oursLabel: PRODUCT_STATUS_LABELS.none, other: false })),
+    products: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], ours: 'none', oursLabel: HOLDING_STATUS_LABELS.none, other: false })),
     duplicates: [] as any[],
   },
   methods: {
@@ -80,7 +80,7 @@ Component({
     onCycleOurs(e: WechatMiniprogram.TouchEvent) {
       const i = Number(e.currentTarget.dataset.index);
       const next = OUR_CYCLE[(OUR_CYCLE.indexOf(this.data.products[i].ours) + 1) % OUR_CYCLE.length];
-      this.setData({ [`products[${i}].ours`]: next, [`products[${i}].oursLabel`]: PRODUCT_STATUS_LABELS[next] });
+      this.setData({ [`products[${i}].ours`]: next, [`products[${i}].oursLabel`]: HOLDING_STATUS_LABELS[next] });
     },
     onToggleOther(e: WechatMiniprogram.TouchEvent) {
       const i = Number(e.currentTarget.dataset.index);

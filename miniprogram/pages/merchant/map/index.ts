@@ -1,6 +1,6 @@
-import { fetchMerchants, type MerchantRow as MerchantSummary } from '../../../services/merchant.service';
+import { fetchMerchants, type MerchantRow as MerchantSummary } from '../../../api/merchant.api';
 import { describeError } from '../../../utils/errors';
-import { CLASS_LABELS } from '../../../utils/labels';
+import { LIFECYCLE_CLASS_LABELS } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
 
 const MAX_MARKERS = 200;
@@ -46,7 +46,7 @@ Component({
         (this as any)._items = located;
         if (!located.length) return this.setData({ status: 'empty' });
         const center = { lat: located.reduce((s, m) => s + m.location!.lat, 0) / located.length, lng: located.reduce((s, m) => s + m.location!.lng, 0) / located.length };
-        const legend = Object.entries(CLASS_LABELS).map(([value, label]) => ({ value, label, count: located.filter((m) => m.lifecycleClass === value).length }));
+        const legend = Object.entries(LIFECYCLE_CLASS_LABELS).map(([value, label]) => ({ value, label, count: located.filter((m) => m.lifecycleClass === value).length }));
         await safeSetData(this, { status: 'ready', center, markers: toMarkers(located), legend });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });

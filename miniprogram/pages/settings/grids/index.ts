@@ -1,4 +1,4 @@
-import { assignGrids, fetchStaff, fetchUnits, type Staff } from '../../../services/org.service';
+import { assignGrids, fetchStaff, fetchUnits, type Staff } from '../../../api/org.api';
 import { describeError } from '../../../utils/errors';
 import { ROLE_LABELS } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';

@@ -1,4 +1,4 @@
-import { type ReclassifyJob, fetchReclassifyJob, fetchSettings, saveSettings, startReclassify } from '../../../services/lifecycle.service';
+import { type ReclassifyJob, fetchReclassifyJob, fetchSettings, saveSettings, startReclassify } from '../../../api/lifecycle.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { INDICATOR_LABELS } from '../../../utils/labels';
 import { newId } from '../../../utils/format';
@@ -61,7 +61,7 @@ function get(obj: object, path: string): unknown {
 Component({
   data: {
     status: 'loading', error: '', groups: [] as any[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
-    /** the assessment panel's indicators, in the order of the list */
+    /** the indicators of the targets (考核指标), in the order of the list */
     indicators: [] as { code: string; label: string; on: boolean }[], indicatorsError: '',
     /** the reclassification started from this page, with its progress */
     reclassify: null as ReturnType<typeof toReclassifyRow> | null, reclassifyError: '', starting: false,
@@ -170,7 +170,7 @@ Component({
       wx.navigateTo({ url: '/pages/settings/grids/index' });
     },
     onImports() {
-      wx.navigateTo({ url: '/pages/report/imports/index' });
+      wx.navigateTo({ url: '/pages/import/index' });
     },
   },
 });

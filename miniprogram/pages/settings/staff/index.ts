@@ -1,4 +1,4 @@
-import { createStaff, fetchStaff, fetchUnits, type Unit } from '../../../services/org.service';
+import { createStaff, fetchStaff, fetchUnits, type Unit } from '../../../api/org.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { shortTime } from '../../../utils/format';
 import { ROLE_LABELS, ROLES } from '../../../vendor/shared';

@@ -1,5 +1,5 @@
-import { fetchStaff, fetchUnits } from '../../../services/org.service';
-import { closeTask, confirmTask, fetchTasks, reassignTask, type TaskCloseReason, type TaskOut } from '../../../services/visit.service';
+import { fetchStaff, fetchUnits } from '../../../api/org.api';
+import { closeTask, confirmTask, fetchTasks, reassignTask, type TaskCloseReason, type TaskOut } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';

@@ -1,9 +1,9 @@
-import { fetchMerchant } from '../../../services/merchant.service';
-import { fetchTasks, type SubmitVisitOutput, type TaskOut } from '../../../services/visit.service';
+import { fetchMerchant } from '../../../api/merchant.api';
+import { fetchTasks, type SubmitVisitOutput, type TaskOut } from '../../../api/visit.api';
 import { getVisitQueue } from '../../../offline/index';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
-import { CHECK_ITEMS, CHECK_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, PRODUCT_NAMES, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS } from '../../../utils/labels';
+import { CHECK_ITEMS, CHECK_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, PRODUCT_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_TYPE_LABELS } from '../../../utils/labels';
 import { visitTypeFor } from '../../../vendor/shared';
 import { distanceM, getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
@@ -34,11 +34,11 @@ function taskLine(t: TaskOut): string {
 Component({
   data: {
     status: 'loading', error: '', merchantId: '', taskId: '', merchant: { name: '', address: '', location: null as null | { lat: number; lng: number } },
-    type: 'revisit', types: ['revisit', 'marketing', 'maintenance'].map((value) => ({ value, label: VISIT_LABELS[value] })),
+    type: 'revisit', types: ['revisit', 'marketing', 'maintenance'].map((value) => ({ value, label: VISIT_TYPE_LABELS[value] })),
     fix: null as Fix | null, distance: 0, far: false, radius: DEFAULT_RADIUS_M, locationError: '', needsSetting: false,
     checks: CHECK_ITEMS.map((item) => ({ item, label: CHECK_LABELS[item], result: '', note: '', photo: '' })) as CheckRow[],
     results: [{ value: 'pass', label: '通过' }, { value: 'fail', label: '未通过' }, { value: 'na', label: '不适用' }],
-    productChoices: PRODUCTS.map((code) => ({ code, label: PRODUCT_NAMES[code], on: false })),
+    productChoices: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], on: false })),
     outcomes: MARKETING_OUTCOMES.map((value) => ({ value, label: (MARKETING_OUTCOME_LABELS as Record<string, string>)[value] })), outcome: '',
     task: null as null | { id: string; line: string; check: string }, typeFromQuery: false,
     note: '', saving: false, formError: '', errors: {} as Record<string, string>, result: null as null | { title: string; tasks: string[]; sub: string },
@@ -169,7 +169,7 @@ Component({
           ...(this.data.note.trim() ? { note: this.data.note.trim() } : {}),
         };
         const queue = getVisitQueue();
-        await queue.enqueue({ id, visit, photos, checkPhotos, label: `${VISIT_LABELS[this.data.type]} · ${this.data.merchant.name}` });
+        await queue.enqueue({ id, visit, photos, checkPhotos, label: `${VISIT_TYPE_LABELS[this.data.type]} · ${this.data.merchant.name}` });
         await queue.flush();
         const left = queue.summary().items.find((i) => i.id === id);
         const failed = (checks ?? []).filter((c) => c.result === 'fail').map((c) => CHECK_LABELS[c.item]);

@@ -1,5 +1,5 @@
-import { fetchTasks } from '../../../services/visit.service';
-import type { TaskOut } from '../../../services/visit.service';
+import { fetchTasks } from '../../../api/visit.api';
+import type { TaskOut } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';

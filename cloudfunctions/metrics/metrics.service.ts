@@ -1,0 +1,234 @@
+import type { ChildRow, DashboardSection, DashboardView, ScopeRef, TrendPoint } from '../../shared/contracts/metrics.contract';
+import {
+  type Indicator,
+  type MetricFigures,
+  figuresFrom,
+  indicatorValue,
+} from '../../shared/domain/metrics.rules';
+import { type Period, monthEnd, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
+import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope } from '../../server';
+import {
+  type OwnerDocs,
+  classCounts,
+  dayMonthsFor,
+  flowOver,
+  isSingleGrain,
+  loadOwnerDocs,
+  monthsFor,
+  areaOwner,
+  marketOwner,
+  revisitedInRange,
+  stockAt,
+  unitOwner,
+} from '../../server/rollup';
+
+/** What a dashboard is about: a unit or a market, with its owner key in the roll-ups. */
+export interface Target {
+  ref: ScopeRef;
+  owner: string;
+  unitPath: string[];
+  unitKind: string;
+}
+
+/**
+ * Resolves the unit or market a request is about and checks the caller may see it. Without either,
+ * the caller's own level: the bank for head office, the home unit for branch and leader, the first
+ * assigned grid for field roles.
+ */
+export async function resolveTarget(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township' }): Promise<Target> {
+  if ([input.unitId, input.marketId, input.area].filter(Boolean).length > 1) throw fieldError(input.area ? 'area' : 'marketId', '单位、商圈和区域只能选择一个');
+  if (input.area) {
+    // An area spans every branch of that kind: only a bank-wide scope may see it.
+    if (ctx.caller.scope !== 'all') assertInScope(ctx.caller, []);
+    return { ref: { type: 'area', id: input.area, name: input.area === 'city' ? '城区' : '乡镇', kind: 'area' }, owner: areaOwner(input.area), unitPath: [], unitKind: 'area' };
+  }
+  if (input.marketId) {
+    const market = await getDoc<any>(ctx.db, 'markets', input.marketId);
+    if (!market) throw fieldError('marketId', '商圈不存在', 'MARKET.NOT_FOUND');
+    // A market is visible to whoever sees its branch, or one of the grids it covers.
+    if (!isInScope(ctx.caller, market.unitPath) && !isInScope(ctx.caller, market.gridIds)) assertInScope(ctx.caller, market.unitPath);
+    return { ref: { type: 'market', id: market._id, name: market.name, kind: 'market' }, owner: marketOwner(market._id), unitPath: market.unitPath ?? [], unitKind: 'market' };
+  }
+  let unitId = input.unitId;
+  // Head office's default is the bank, read whole by its query: no second read of the same unit.
+  const bank = !unitId && ctx.caller.role === 'hq' ? await bankUnit(ctx.db) : null;
+  if (!unitId) unitId = bank?._id ?? defaultUnitId(ctx);
+  if (!unitId) throw fieldError('unitId', '请选择单位');
+  const unit = bank ?? (await getDoc<any>(ctx.db, 'units', unitId));
+  if (!unit) throw fieldError('unitId', '单位不存在', 'UNIT.NOT_FOUND');
+  assertInScope(ctx.caller, unit.unitPath);
+  return { ref: { type: 'unit', id: unit._id, name: unit.name, kind: unit.kind }, owner: unitOwner(unit._id), unitPath: unit.unitPath ?? [unit._id], unitKind: unit.kind };
+}
+
+/** The caller's own unit for a dashboard without one (head office's, the bank, is looked up). */
+function defaultUnitId(ctx: ActionContext): string | undefined {
+  if (ctx.caller.role === 'hq') return undefined;
+  if (ctx.caller.role === 'branch' || ctx.caller.role === 'leader') return ctx.caller.unitId;
+  return ctx.caller.gridIds[0] ?? ctx.caller.unitId;
+}
+
+/**
+ * The roll-up owner a request will resolve to, as far as it is known without a read: the unit, market
+ * or area asked for, or the caller's own unit (head office's: the root of its unit path, the bank).
+ * A guess only: the resolved target decides, and a wrong guess costs an unused read.
+ */
+function expectedOwner(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township' }): string | null {
+  if ([input.unitId, input.marketId, input.area].filter(Boolean).length > 1) return null;
+  if (input.area) return areaOwner(input.area);
+  if (input.marketId) return marketOwner(input.marketId);
+  const unitId = input.unitId ?? (ctx.caller.role === 'hq' ? ctx.caller.unitPath[0] : defaultUnitId(ctx));
+  return unitId ? unitOwner(unitId) : null;
+}
+
+/**
+ * The dashboard a request asks for. The owner's own roll-up documents are read while the target is
+ * resolved and its scope checked (on CloudBase each is a round trip, and they do not depend on each
+ * other); nothing read is answered unless the check passes.
+ */
+export async function dashboardFor(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township'; period: Period }, sections: readonly DashboardSection[]): Promise<DashboardView> {
+  const owner = expectedOwner(ctx, input);
+  const early = owner ? { owner, docs: loadOwnDocs(ctx.db, owner, input.period, sections) } : null;
+  // A refused target leaves this read unused: its failure, if any, is not the answer's.
+  early?.docs.catch(() => undefined);
+  const target = await resolveTarget(ctx, input);
+  return computeDashboard(ctx.db, target, input.period, sections, early);
+}
+
+const EMPTY: OwnerDocs = { meta: { owner: '', ownerType: 'unit', ownerId: '', kind: '', name: '', path: [], parentId: null }, all: null, stock: new Map(), flow: new Map(), stockDays: new Map(), flowDays: new Map() };
+
+/** The day before a period's first day, the end of the previous year, and a month's last day capped at `end`. */
+const yearEndBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}-12-31`;
+const capped = (month: string, end: string) => (monthEnd(month) < end ? monthEnd(month) : end);
+
+/** Figures of one owner for a period; distinct revisits of a multi-grain range come from the marks. */
+async function figuresFor(db: Db, o: OwnerDocs, p: Period, target: { unitId?: string; marketId?: string; area?: string }): Promise<MetricFigures> {
+  const flow = flowOver(o, p.start, p.end);
+  if (!isSingleGrain(p.start, p.end)) flow.rv = await revisitedInRange(db, target, p.start, p.end);
+  return figuresFrom(stockAt(o, p.end), flow);
+}
+
+function figuresForSync(o: OwnerDocs, p: Period): MetricFigures {
+  return figuresFrom(stockAt(o, p.end), flowOver(o, p.start, p.end));
+}
+
+function rowOf(o: OwnerDocs, figures: MetricFigures): ChildRow {
+  return { type: o.meta.ownerType, id: o.meta.ownerId, name: o.meta.name, kind: o.meta.kind, figures };
+}
+
+/**
+ * The dashboard of a unit or market for a period, from the roll-ups only: figures at the period end and
+ * over it, the previous period and 31 December for comparison, lifecycle classes, children for
+ * drill-down, rankings of grids and staff, a 12-month trend, and targets against actuals.
+ */
+export async function computeDashboard(db: Db, target: Target, period: Period, sections: readonly DashboardSection[], early: { owner: string; docs: Promise<Map<string, OwnerDocs>> } | null = null): Promise<DashboardView> {
+  const prev = previousPeriod(period);
+  const yearEnd = yearEndBefore(period.end);
+  const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
+  const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
+  // The unit's own documents, its children and its rankings are independent reads: on CloudBase each is a
+  // round trip, so they go out together.
+  const [selfDocs, children, rankings, targetRows] = await Promise.all([
+    early?.owner === target.owner ? early.docs : loadOwnDocs(db, target.owner, period, sections),
+    sections.includes('children') ? childRows(db, target, period) : null,
+    sections.includes('rankings') ? rankingsOf(db, target, period) : null,
+    sections.includes('targets') ? targetDocs(db, target.ref.id, period) : null,
+  ]);
+  const self = selfDocs.get(target.owner) ?? EMPTY;
+  const [figures, previousFigures] = await Promise.all([figuresFor(db, self, period, scopeTarget), figuresFor(db, self, prev, scopeTarget)]);
+  const yearStartFigures = figuresFrom(stockAt(self, yearEnd), {});
+  const changeOf = (k: keyof MetricFigures) => {
+    const v = figures[k] as number | null;
+    const y = yearStartFigures[k] as number | null;
+    const p = previousFigures[k] as number | null;
+    return { value: v, sinceJanuary: v !== null && y !== null ? v - y : null, previous: p };
+  };
+  const view: DashboardView = {
+    scope: target.ref,
+    period,
+    figures,
+    previousFigures,
+    yearStartFigures,
+    change: {
+      acquiring: changeOf('acquiring'),
+      filed: changeOf('filed'),
+      depositsFen: changeOf('depositsFen'),
+      creditGranted: changeOf('creditGranted'),
+      creditDrawing: changeOf('creditDrawing'),
+      loansOutstandingFen: changeOf('loansOutstandingFen'),
+      coverage: changeOf('coverage'),
+    },
+    classes: classCounts(self),
+  };
+  if (sections.includes('trend')) {
+    view.trend = months.map((m): TrendPoint => {
+      const end = capped(m, period.end);
+      const f = figuresFrom(stockAt(self, end), flowOver(self, `${m}-01`, end));
+      return { month: m, acquiring: f.acquiring, filed: f.filed, coverage: f.coverage, depositsFen: f.depositsFen, revisitRate: f.revisitRate, visitsTotal: f.visitsTotal };
+    });
+  }
+  if (children) view.children = children;
+  if (rankings) view.rankings = rankings;
+  if (targetRows) view.targets = targetsAgainst(targetRows, figures);
+  return view;
+}
+
+/**
+ * The dashboard owner's own roll-up documents: those of the period, the previous period, 31 December and
+ * (with a trend) the twelve months before. They are read whole: for one owner's few documents, a
+ * projection costs the engine and the client more than the months it leaves out.
+ */
+export function loadOwnDocs(db: Db, owner: string, period: Period, sections: readonly DashboardSection[]): Promise<Map<string, OwnerDocs>> {
+  const prev = previousPeriod(period);
+  const yearEnd = yearEndBefore(period.end);
+  const first = sections.includes('trend') ? `${trendMonths(period.end.slice(0, 7))[0]}-01` : period.start;
+  const minYear = [period.start, prev.start, yearEnd, first].map((d) => d.slice(0, 4)).sort()[0];
+  return loadOwnerDocs(db, { owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]));
+}
+
+/** Rows of many owners for a period; only the months their figures need are read. */
+async function rowsOf(db: Db, where: Record<string, unknown>, period: Period): Promise<ChildRow[]> {
+  const docs = await loadOwnerDocs(db, where, period.start.slice(0, 4), dayMonthsFor([period.end], [period]), monthsFor([period.end], [period]));
+  return [...docs.values()].map((o) => rowOf(o, figuresForSync(o, period)));
+}
+
+/** A unit's breakdown for drill-down: its child units (a grid's: its staff) by name, then a branch's markets. */
+async function childRows(db: Db, target: Target, period: Period): Promise<ChildRow[] | null> {
+  if (target.ref.type !== 'unit') return null;
+  const id = target.ref.id;
+  const [units, markets] = await Promise.all([
+    rowsOf(db, target.unitKind === 'grid' ? { ownerType: 'staff', path: id } : { ownerType: 'unit', parentId: id }, period),
+    target.unitKind === 'branch' ? rowsOf(db, { ownerType: 'market', parentId: id }, period) : [],
+  ]);
+  return [...units.sort((a, b) => a.name.localeCompare(b.name, 'zh')), ...markets];
+}
+
+/** The unit's top ten grids by acquiring and by coverage, and its top ten staff by visits. */
+async function rankingsOf(db: Db, target: Target, period: Period): Promise<DashboardView['rankings'] | null> {
+  if (target.ref.type !== 'unit') return null;
+  const [grids, staff] = await Promise.all([
+    rowsOf(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, period),
+    rowsOf(db, { ownerType: 'staff', path: target.ref.id }, period),
+  ]);
+  return {
+    grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring).slice(0, 10),
+    gridsByCoverage: [...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0)).slice(0, 10),
+    staff: staff.sort((a, b) => b.figures.visitsTotal - a.figures.visitsTotal).slice(0, 10),
+  };
+}
+
+/** Head-office targets of a unit for a period against the actual figures. */
+export async function targetsFor(db: Db, unitId: string, period: Period, figures: MetricFigures): Promise<NonNullable<DashboardView['targets']>> {
+  return targetsAgainst(await targetDocs(db, unitId, period), figures);
+}
+
+/** Head-office targets of a unit for a period, as stored (read beside the figures they are set against). */
+async function targetDocs(db: Db, unitId: string, period: Period): Promise<{ metric: Indicator; value: number }[]> {
+  return ((await db.collection('targets').where({ unitId, period: periodKey(period) }).limit(100).get()) as { data: { metric: Indicator; value: number }[] }).data;
+}
+
+function targetsAgainst(rows: { metric: Indicator; value: number }[], figures: MetricFigures): NonNullable<DashboardView['targets']> {
+  return rows.map((t) => {
+    const actual = indicatorValue(figures, t.metric);
+    return { metric: t.metric, target: t.value, actual, ratio: actual !== null && t.value > 0 ? actual / t.value : null };
+  });
+}

@@ -1,0 +1,61 @@
+import { fetchDashboard, type TrendPoint } from '../../../api/metrics.api';
+import { describeError } from '../../../utils/errors';
+import { count, percent } from '../../../utils/format';
+import { chinaDay } from '../../../vendor/shared';
+import { safeSetData } from '../../../utils/set-data';
+
+const AXIS = { axisLabel: { fontSize: 10, color: '#6b7280' }, axisLine: { lineStyle: { color: '#d0d3d9' } } };
+
+/** ECharts options for the 12-month trend: acquiring and filed lines, visits bars; labels fit 375 px. */
+export function trendOptions(points: TrendPoint[]) {
+  const months = points.map((p) => p.month.slice(2).replace('-', '/'));
+  return {
+    trendOption: {
+      color: ['#0052d9', '#2ba471'],
+      grid: { left: 44, right: 12, top: 28, bottom: 24 },
+      legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 6, textStyle: { fontSize: 10 }, data: ['收单商户', '建档商户'] },
+      tooltip: { trigger: 'axis', confine: true },
+      xAxis: { type: 'category', data: months, ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 1 } },
+      yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: '#f0f1f3' } }, scale: true },
+      series: [
+        { name: '收单商户', type: 'line', smooth: true, symbolSize: 4, data: points.map((p) => p.acquiring), areaStyle: { opacity: 0.08 } },
+        { name: '建档商户', type: 'line', smooth: true, symbolSize: 4, data: points.map((p) => p.filed) },
+      ],
+    },
+    visitOption: {
+      color: ['#e37318'],
+      grid: { left: 40, right: 12, top: 12, bottom: 24 },
+      tooltip: { trigger: 'axis', confine: true },
+      xAxis: { type: 'category', data: months, ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 1 } },
+      yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: '#f0f1f3' } } },
+      series: [{ name: '走访', type: 'bar', barWidth: '55%', data: points.map((p) => p.visitsTotal), itemStyle: { borderRadius: [3, 3, 0, 0] } }],
+    },
+  };
+}
+
+/** 12-month trend charts (tree-shaken ECharts on canvas 2d) and the monthly table for a unit. */
+Component({
+  data: { unitId: '', unitName: '', status: 'loading', error: '', trendOption: {}, visitOption: {}, rows: [] as any[] },
+  methods: {
+    onLoad(query: Record<string, string> = {}) {
+      this.setData({ unitId: query.unitId ?? '', unitName: decodeURIComponent(query.name ?? '') || '本单位' });
+      void this.load();
+    },
+    async load() {
+      this.setData({ status: 'loading', error: '' });
+      try {
+        const d = await fetchDashboard({ unitId: this.data.unitId || undefined, period: chinaDay().slice(0, 7), sections: ['trend'] });
+        const points = d.trend ?? [];
+        if (!this.data.unitName || this.data.unitName === '本单位') this.setData({ unitName: d.scope.name });
+        if (!points.length) return this.setData({ status: 'empty' });
+        const rows = [...points].reverse().map((p) => ({ month: p.month, acquiring: count(p.acquiring), filed: count(p.filed), coverage: percent(p.coverage) }));
+        await safeSetData(this, { status: 'ready', rows, ...trendOptions(points) });
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+    onWorkload() {
+      wx.navigateTo({ url: `/pages/metrics/workload/index?unitId=${this.data.unitId}` });
+    },
+  },
+});
