@@ -5,10 +5,11 @@
  * counts it again from its day; a retry changes nothing; out-of-scope callers and bad reasons or days are
  * refused naming the field; its open tasks close and the nightly classification leaves it alone.
  */
+import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { chinaDay } from '../../shared/domain/period.rules';
 import { rebuildRollups } from '../../server/rollup';
 import { okData, useLocalCloud } from '../helpers/local-cloud';
-import { O, S, U, completeFile, counts, seedFixture, uid } from './fixture';
+import { IN, O, S, U, completeFile, counts, seedFixture, uid } from './fixture';
 
 const local = useLocalCloud();
 const db = () => local.cloud.database();
@@ -135,6 +136,15 @@ describe('archiving a merchant that closed on 15 July 2025', () => {
   it('去营销 opens no marketing task for it', async () => {
     const res = await local.call('lifecycle', { action: 'startMarketing', merchantId: shop, taskId: uid('t') }, O.marketing);
     expect(res.error).toMatchObject({ code: 'CONFLICT', reason: 'MERCHANT.ARCHIVED' });
+    expect((await db().collection('tasks').where({ merchantId: shop, status: 'open' }).count()).total).toBe(0);
+  });
+
+  it('is not visited: a revisit is refused and opens no follow-up', async () => {
+    const checks = CHECK_ITEMS.map((item) => ({ item, result: item === 'speaker' ? 'fail' : 'pass', note: '查' }));
+    const visits = (await db().collection('visits').where({ merchantId: shop }).count()).total;
+    const res = await local.call('visit', { action: 'submit', visitId: uid('v'), merchantId: shop, type: 'revisit', location: IN.gr1, checks }, O.maintenance);
+    expect(res.error).toMatchObject({ code: 'CONFLICT', reason: 'MERCHANT.ARCHIVED' });
+    expect((await db().collection('visits').where({ merchantId: shop }).count()).total).toBe(visits);
     expect((await db().collection('tasks').where({ merchantId: shop, status: 'open' }).count()).total).toBe(0);
   });
 

@@ -98,6 +98,8 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
     const m = await getDoc<MerchantDoc & { openFollowUps?: Partial<Record<CheckItem, string>> }>(tx, 'merchants', input.merchantId);
     if (!m) throw notFound('商户', 'MERCHANT.NOT_FOUND');
     assertInScope(ctx.caller, m.unitPath);
+    // A closed or moved shop is not visited: its checks would open follow-ups for a file out of every count.
+    if (m.archived) throw new AppError('CONFLICT', '该商户已停业/迁出，请先恢复营业', { reason: 'MERCHANT.ARCHIVED' });
     if (input.taskId) {
       const from = await getDoc<TaskDoc>(tx, 'tasks', input.taskId);
       if (!from || from.merchantId !== m._id) throw fieldError('taskId', '任务不属于该商户', 'TASK.NOT_FOR_MERCHANT');
