@@ -24,7 +24,9 @@ export type AuditAction =
   /** a task closed by hand with a reason, reassigned, or a flagged visit's closing of it confirmed or refused */
   | 'task-close'
   | 'task-reassign'
-  | 'task-confirm';
+  | 'task-confirm'
+  /** a manual placement (a grid picked at filing) confirmed or moved by a grid leader */
+  | 'placement-review';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

@@ -5,6 +5,7 @@
  */
 import type { PhotoInput, PointInput } from '../shared/contracts/common.contract';
 import { toLngLat } from '../shared/domain/merchant-file.rules';
+import type { PlacementReason, PlacementStatus } from '../shared/domain/placement.rules';
 import type { ProductHolding } from '../shared/domain/product.rules';
 import { getDoc } from './db';
 import { notFound } from './errors';
@@ -44,7 +45,20 @@ export interface MerchantDoc {
   createdBy?: string;
   version: number;
   duplicateReview?: unknown;
+  /** A grid the filer picked (no fix, or a fix outside every boundary), for the grid leader to review. */
+  placement?: StoredPlacement;
   [key: string]: unknown;
+}
+
+export interface StoredPlacement {
+  reason: PlacementReason;
+  status: PlacementStatus;
+  gridId: string;
+  by: string;
+  at: Date;
+  reviewedBy?: string;
+  reviewedAt?: Date;
+  toGridId?: string;
 }
 
 /** A CloudBase geo Point from a validated `{ lng, lat }`. */

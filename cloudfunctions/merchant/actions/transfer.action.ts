@@ -1,6 +1,6 @@
 import { transferMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { type TaskKind, taskAssignee } from '../../../shared/domain/visit.rules';
-import { AppError, type Db, type StaffDoc, type Tx, type UnitDoc, afterCommit, computeScope, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound, onMerchantWritten } from '../../../server';
+import { type ActionContext, AppError, type Db, type StaffDoc, type Tx, type UnitDoc, afterCommit, computeScope, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound, onMerchantWritten } from '../../../server';
 import { loadGridForWrite, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
 import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
@@ -28,35 +28,46 @@ export const transfer = defineAction({
   async handler(input, ctx) {
     const m = await loadMerchantInScope(ctx, input.id);
     const grid = await loadGridForWrite(ctx, input.toGridId, 'toGridId');
-    if (grid._id === m.gridId) throw fieldError('toGridId', '商户已在该网格', 'MERCHANT.SAME_GRID');
-    // Queries cannot run inside a CloudBase transaction; a merchant has at most a dozen open tasks
-    // (six follow-ups, one of each lifecycle kind, one marketing).
-    const openTasks = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open' }).field({ _id: true, kind: true, assigneeId: true }).limit(100).get()).data as OpenTask[];
-    const assignees = openTasks.length ? await assigneesIn(ctx.db, grid, openTasks) : new Map<string, string | null>();
-    const next = await inTransaction(ctx.db, async (tx) => {
-      const cur = await getDoc<MerchantDoc>(tx, 'merchants', m._id);
-      if (!cur) throw notFound('商户', 'MERCHANT.NOT_FOUND');
-      if (cur.gridId !== m.gridId) throw new AppError('CONFLICT', '商户网格已被他人调整，请刷新', { reason: 'MERCHANT.VERSION' });
-      const after: MerchantDoc = { ...cur, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
-      await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
-      const follow = (db: Db | Tx, t: OpenTask) => {
-        const assigneeId = assignees.get(t._id) ?? null;
-        const moved = { fromGridId: cur.gridId, fromAssigneeId: t.assigneeId ?? null, at: ctx.now };
-        return db.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, assigneeId, movedFrom: moved } });
-      };
-      // CloudBase drops a transaction past about twenty written documents (docs/rollups.md): the open tasks
-      // a merchant usually has (six checks at most, a lifecycle task or two) follow it inside; any beyond
-      // follow right after the commit.
-      for (const t of openTasks.slice(0, TASKS_IN_TRANSACTION)) await follow(tx, t);
-      const later = openTasks.slice(TASKS_IN_TRANSACTION);
-      if (later.length) afterCommit(tx, async (db) => Promise.all(later.map((t) => follow(db, t))));
-      await recordMerchantChange(tx, { merchantId: cur._id, change: 'transferred', by: ctx.caller.staffId, at: ctx.now, fromGridId: cur.gridId, toGridId: grid._id, reason: input.reason });
-      await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
-      return after;
-    });
+    const next = await moveMerchant(ctx, m, grid, input.reason);
     return { merchant: merchantView(next), isReplay: false };
   },
 });
+
+/**
+ * Moves a merchant the caller may see to a grid in scope, its open tasks following. A manual placement
+ * still waiting for review is settled as moved (`review`: the reviewer's audit, written in the same
+ * transaction).
+ */
+export async function moveMerchant(ctx: ActionContext, m: MerchantDoc, grid: UnitDoc, reason: string, review?: (tx: Tx, after: MerchantDoc) => Promise<unknown>): Promise<MerchantDoc> {
+  if (grid._id === m.gridId) throw fieldError('toGridId', '商户已在该网格', 'MERCHANT.SAME_GRID');
+  // Queries cannot run inside a CloudBase transaction; a merchant has at most a dozen open tasks
+  // (six follow-ups, one of each lifecycle kind, one marketing).
+  const openTasks = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open' }).field({ _id: true, kind: true, assigneeId: true }).limit(100).get()).data as OpenTask[];
+  const assignees = openTasks.length ? await assigneesIn(ctx.db, grid, openTasks) : new Map<string, string | null>();
+  return inTransaction(ctx.db, async (tx) => {
+    const cur = await getDoc<MerchantDoc>(tx, 'merchants', m._id);
+    if (!cur) throw notFound('商户', 'MERCHANT.NOT_FOUND');
+    if (cur.gridId !== m.gridId) throw new AppError('CONFLICT', '商户网格已被他人调整，请刷新', { reason: 'MERCHANT.VERSION' });
+    const settled = cur.placement?.status === 'pending' ? { placement: { ...cur.placement, status: 'moved' as const, reviewedBy: ctx.caller.staffId, reviewedAt: ctx.now, toGridId: grid._id } } : {};
+    const after: MerchantDoc = { ...cur, ...settled, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
+    await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
+    const follow = (db: Db | Tx, t: OpenTask) => {
+      const assigneeId = assignees.get(t._id) ?? null;
+      const moved = { fromGridId: cur.gridId, fromAssigneeId: t.assigneeId ?? null, at: ctx.now };
+      return db.collection('tasks').doc(t._id).update({ data: { gridId: grid._id, unitPath: grid.unitPath, assigneeId, movedFrom: moved } });
+    };
+    // CloudBase drops a transaction past about twenty written documents (docs/rollups.md): the open tasks
+    // a merchant usually has (six checks at most, a lifecycle task or two) follow it inside; any beyond
+    // follow right after the commit.
+    for (const t of openTasks.slice(0, TASKS_IN_TRANSACTION)) await follow(tx, t);
+    const later = openTasks.slice(TASKS_IN_TRANSACTION);
+    if (later.length) afterCommit(tx, async (db) => Promise.all(later.map((t) => follow(db, t))));
+    await recordMerchantChange(tx, { merchantId: cur._id, change: 'transferred', by: ctx.caller.staffId, at: ctx.now, fromGridId: cur.gridId, toGridId: grid._id, reason });
+    await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
+    if (review) await review(tx, after);
+    return after;
+  });
+}
 
 /** The assignee each open task gets in the new grid (task id → staff id or null). */
 async function assigneesIn(db: Db, grid: UnitDoc, tasks: OpenTask[]): Promise<Map<string, string | null>> {
