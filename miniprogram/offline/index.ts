@@ -44,7 +44,7 @@ export function getOfflineQueue(): OfflineQueue {
       if (!owner) return Promise.reject(new Error('profile not loaded yet'));
       return uploadFile(localPath, storagePath(uploadKind, owner, 'jpg', newId()));
     },
-    submit: (record, kind) => (kind === 'filing' ? createMerchant(record as Parameters<typeof createMerchant>[0]) : submitVisit(record as SubmitVisit)),
+    submit: (record, kind) => (kind === 'filing' ? sendFiling(record) : submitVisit(record as SubmitVisit)),
     classify: (err) => ({ isRetryable: !(err instanceof ServiceError) || err.isRetryable, message: describeError(err), fields: err instanceof ServiceError ? fieldErrors(err) : undefined }),
     isOnline: () => online,
     now: () => Date.now(),
@@ -63,6 +63,15 @@ export function getOfflineQueue(): OfflineQueue {
     q.onNetworkChange(online);
   });
   return q;
+}
+
+/** merchant.create for a queued filing; probable duplicates (nothing saved) are a refusal the user decides on. */
+async function sendFiling(record: Record<string, unknown>): Promise<unknown> {
+  const res = await createMerchant(record as Parameters<typeof createMerchant>[0]);
+  if (!res.merchant && res.duplicates?.length) {
+    throw new ServiceError({ code: 'CONFLICT', reason: 'MERCHANT.DUPLICATE', message: '发现疑似重复商户，请核对后选择', details: { duplicates: res.duplicates } });
+  }
+  return res;
 }
 
 /** The same queue under its first name, from when it held visits only. */
