@@ -21,6 +21,7 @@ export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BAN
 export { VISIT_TYPES, VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, TASK_KINDS, isOverdue } from '../../shared/domain/visit.rules';
 export * from '../../shared/domain/labels';
 export { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_MANAGER_ROLES, visitTypeFor } from '../../shared/domain/task.rules';
+export { PLACEMENT_REASON_LABELS, PLACEMENT_STATUS_LABELS } from '../../shared/domain/placement.rules';
 export { DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings.rules';
 export { storagePath, type UploadKind } from '../../shared/domain/storage-path.rules';
 export * as userContract from '../../shared/contracts/user.contract';
