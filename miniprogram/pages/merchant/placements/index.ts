@@ -1,9 +1,10 @@
 import { fetchGridsInScope, fetchPlacements, reviewPlacement, type GridOption, type PlacementRow } from '../../../services/placement.api';
 import { describeError } from '../../../utils/errors';
+import { shortTime } from '../../../utils/format';
 import { PLACEMENT_REASON_LABELS } from '../../../vendor/shared';
 
 function filedLine(p: PlacementRow['placement']): string {
-  return `${p.at.slice(0, 16).replace('T', ' ')} 建档`;
+  return `${shortTime(p.at)} 建档`;
 }
 
 /**

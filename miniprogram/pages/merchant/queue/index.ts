@@ -3,7 +3,6 @@ import type { QueueSummary } from '../../../offline/visit-queue';
 import { safeSetData } from '../../../utils/set-data';
 
 const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending: '发送中…', rejected: '被退回，需修改后重新发送' };
-const KIND_LABELS: Record<string, string> = { filing: '建档', visit: '走访' };
 
 /**
  * The offline queue (待同步): every filing and visit kept on the device, in sending order, with what the
@@ -25,7 +24,7 @@ Component({
   },
   methods: {
     show(s: QueueSummary) {
-      void safeSetData(this, { items: s.items.map((i) => ({ ...i, kindLabel: KIND_LABELS[i.kind] ?? i.kind, stateLabel: STATE_LABELS[i.state] })) });
+      void safeSetData(this, { items: s.items.map((i) => ({ ...i, stateLabel: STATE_LABELS[i.state] })) });
     },
     onShow() {
       // Back from the form: the fixed filing may have been sent.
