@@ -99,6 +99,18 @@ describe('offline queue screen', () => {
 });
 
 describe('manual placements for the grid leader', () => {
+  test('the merchant detail says a hand-picked grid waits for the leader', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('member');
+      if (fn === 'merchant' && ev.action === 'get') return merchantOut({ placement: { reason: 'outside-boundary', status: 'pending', gridId: 'g-cb1', by: 's-member', at: '2025-07-30T02:00:00.000Z', reviewedBy: null, reviewedAt: null } });
+      if (ev.action === 'getUnit') return { unit: { id: 'g-cb1', name: '城北1号网格' }, children: [] };
+      return { items: [], nextCursor: null };
+    });
+    const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    expect(page.text()).toContain('建档人手动选择（位置不在任何网格边界内），待网格长确认');
+  });
+
   test('lists the merchants whose grid was picked by hand, confirms one and moves another', async () => {
     const pending = [
       { merchantId: 'm-21', name: '无定位杂货店', address: null, gridId: 'g-cb1', placement: { reason: 'no-fix', status: 'pending', gridId: 'g-cb1', by: 's-member', at: '2025-07-30T02:00:00.000Z', reviewedBy: null, reviewedAt: null } },
