@@ -29,4 +29,6 @@ export const STORAGE_KEYS = {
   privacyAgreed: 'grid.privacyAgreed',
   privacyPending: 'grid.privacyPending',
   formDraft: 'grid.merchantDraft',
+  /** The grids in scope last fetched, for picking a grid when filing offline. */
+  gridsInScope: 'grid.gridsInScope',
 } as const;

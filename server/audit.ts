@@ -31,7 +31,9 @@ export type AuditAction =
   /** a merchant moved to another grid (with whether it went against the boundaries) */
   | 'merchant-transfer'
   /** a notice posted to a unit */
-  | 'notice-post';
+  | 'notice-post'
+  /** a manual placement (a grid picked at filing) confirmed or moved by a grid leader */
+  | 'placement-review';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

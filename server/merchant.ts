@@ -6,6 +6,7 @@
 import type { PhotoInput, PointInput } from '../shared/contracts/common.contract';
 import { toLngLat } from '../shared/domain/merchant-file.rules';
 import type { Closure, MerchantArchive } from '../shared/domain/merchant-archive.rules';
+import type { PlacementReason, PlacementStatus } from '../shared/domain/placement.rules';
 import type { ProductHolding } from '../shared/domain/product.rules';
 import { getDoc } from './db';
 import { notFound } from './errors';
@@ -48,7 +49,20 @@ export interface MerchantDoc {
   /** Closed or moved (docs/domain.md §3): the current archive, and every closed stretch for the metrics. */
   archived?: MerchantArchive | null;
   closures?: Closure[];
+  /** A grid the filer picked (no fix, or a fix outside every boundary), for the grid leader to review. */
+  placement?: StoredPlacement;
   [key: string]: unknown;
+}
+
+export interface StoredPlacement {
+  reason: PlacementReason;
+  status: PlacementStatus;
+  gridId: string;
+  by: string;
+  at: Date;
+  reviewedBy?: string;
+  reviewedAt?: Date;
+  toGridId?: string;
 }
 
 /** A CloudBase geo Point from a validated `{ lng, lat }`. */

@@ -1,4 +1,5 @@
-import type { DuplicateOut, MerchantOut, MerchantRow } from '../../shared/contracts/merchant.contract';
+import type { DuplicateOut, MerchantOut, MerchantRow, PlacementOut } from '../../shared/contracts/merchant.contract';
+import { type PlacementReason, manualPlacementReason } from '../../shared/domain/placement.rules';
 import type { PointInput } from '../../shared/contracts/common.contract';
 import { maskIdNumber, maskMobile, maskName } from '../../shared/domain/mask.rules';
 import { type DuplicateMatch, type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, outOfScopeDuplicates } from '../../shared/domain/merchant-file.rules';
@@ -10,7 +11,6 @@ import {
   auditPiProbe,
   fieldError,
   findGridForPoint,
-  forbidden,
   getDoc,
   hashPi,
   isInScope,
@@ -66,10 +66,17 @@ export function merchantView(m: MerchantDoc): MerchantOut {
     createdAt: iso(m.createdAt),
     updatedAt: iso(m.updatedAt),
     createdBy: m.createdBy ?? null,
+    placement: placementView(m.placement),
     version: m.version ?? 1,
     archived: m.archived ? { reason: m.archived.reason, day: m.archived.day, note: m.archived.note ?? null, byStaffId: m.archived.byStaffId, at: iso(m.archived.at) } : null,
     closures: m.closures ?? [],
   };
+}
+
+/** A stored manual placement as the views show it. */
+export function placementView(p: MerchantDoc['placement']): PlacementOut | null {
+  if (!p) return null;
+  return { reason: p.reason, status: p.status, gridId: p.gridId, by: p.by, at: iso(p.at) ?? '', reviewedBy: p.reviewedBy ?? null, reviewedAt: iso(p.reviewedAt) };
 }
 
 /** A list row: operator name and mobile masked. */
@@ -112,19 +119,32 @@ export function withCompleteness<T extends MerchantDoc>(m: T, ctx: Pick<ActionCo
   return out;
 }
 
-/** Loads a grid by id for a write: VALIDATION if absent or not a grid, FORBIDDEN outside scope. */
+/**
+ * Loads a grid by id for a write: VALIDATION if absent or not a grid, FORBIDDEN outside scope; both name
+ * the field that carried the id (a picked grid outside scope is the form's grid field to correct).
+ */
 export async function loadGridForWrite(ctx: ActionContext, gridId: string, field = 'gridId'): Promise<UnitDoc> {
   const grid = await getDoc<UnitDoc>(ctx.db, 'units', gridId);
   if (!grid || grid.kind !== 'grid') throw fieldError(field, '网格不存在', 'UNIT.NOT_FOUND');
-  if (!isInScope(ctx.caller, grid.unitPath)) throw forbidden('不能在其他网格建档或操作', 'SCOPE.OTHER_GRID');
+  if (!isInScope(ctx.caller, grid.unitPath)) {
+    const message = '不能在其他网格建档或操作';
+    throw new AppError('FORBIDDEN', `${field}: ${message}`, { reason: 'SCOPE.OTHER_GRID', details: { issues: [{ field, message }] } });
+  }
   return grid;
+}
+
+/** Where a new file goes, and why its grid was picked by hand (null when a boundary placed it). */
+export interface Placement {
+  grid: UnitDoc;
+  manual: PlacementReason | null;
 }
 
 /**
  * Decides the grid of a new file: the given one (checked against the boundaries: a location inside
- * another grid's polygon is refused), or the grid whose polygon contains the location.
+ * another grid's polygon is refused; no location, or one in no polygon, makes it a manual placement), or
+ * the grid whose polygon contains the location.
  */
-export async function placeInGrid(ctx: ActionContext, gridId: string | undefined, location: PointInput | undefined): Promise<UnitDoc> {
+export async function placeInGrid(ctx: ActionContext, gridId: string | undefined, location: PointInput | undefined): Promise<Placement> {
   // The grid given and the grid of the location are independent reads: sent together.
   const [placed, given] = await Promise.all([location ? findGridForPoint(ctx.db, location.lng, location.lat) : null, gridId ? loadGridForWrite(ctx, gridId) : null]);
   if (given) {
@@ -132,11 +152,11 @@ export async function placeInGrid(ctx: ActionContext, gridId: string | undefined
     if (placed && placed !== grid._id) {
       throw fieldError('gridId', '位置在另一个网格的边界内', 'MERCHANT.GRID_MISMATCH', { suggestedGridId: placed });
     }
-    return grid;
+    return { grid, manual: manualPlacementReason(Boolean(location), placed) };
   }
   if (!location) throw fieldError('gridId', '请选择网格或提供位置', 'MERCHANT.GRID_REQUIRED');
   if (!placed) throw fieldError('gridId', '该位置不在任何网格边界内，请选择网格', 'MERCHANT.NO_GRID_FOR_LOCATION');
-  return loadGridForWrite(ctx, placed);
+  return { grid: await loadGridForWrite(ctx, placed), manual: null };
 }
 
 /** Checks that a market and a WeChat group fit the merchant's grid. */
@@ -257,7 +277,7 @@ export async function recordMerchantChange(
     /** a client id that makes the change idempotent (a transfer's `transferId`); new otherwise */
     id?: string;
     merchantId: string;
-    change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned' | 'archived' | 'reopened';
+    change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned' | 'archived' | 'reopened' | 'placement-confirmed';
     by: string;
     at: Date;
     fromGridId?: string;

@@ -22,6 +22,7 @@ export { VISIT_TYPES, VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_L
 export * from '../../shared/domain/labels';
 export { ARCHIVE_REASONS, ARCHIVE_REASON_LABELS, ARCHIVE_ROLES } from '../../shared/domain/merchant-archive.rules';
 export { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_MANAGER_ROLES, visitTypeFor } from '../../shared/domain/task.rules';
+export { PLACEMENT_REASON_LABELS, PLACEMENT_STATUS_LABELS } from '../../shared/domain/placement.rules';
 export { DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings.rules';
 export { storagePath, type UploadKind } from '../../shared/domain/storage-path.rules';
 export * as userContract from '../../shared/contracts/user.contract';

@@ -54,6 +54,40 @@ export const SCREENS: Screen[] = [
     settle: 40,
   },
   {
+    // A filing refused by the server (a grid outside the member's scope) waiting to be fixed, then a filing
+    // and a visit kept while offline.
+    name: '08b-offline-queue',
+    page: 'pages/merchant/queue/index',
+    openid: 'demo-member',
+    title: '待同步',
+    act: async (page, c) => {
+      const { current } = require('../../test/miniprogram/harness');
+      const queue = require('../../miniprogram/offline/index').getOfflineQueue();
+      const mine = new Set(((await c.call('org', { action: 'listUnits', kind: 'grid' }, 'demo-member')).data?.items ?? []).map((g: { id: string }) => g.id));
+      const other = ((await c.call('org', { action: 'listUnits', kind: 'grid' }, 'demo-hq')).data?.items ?? []).find((g: { id: string }) => !mine.has(g.id));
+      await queue.enqueue({ id: 'screen-filing-refused', filing: { name: '陈记五金', gridId: other?.id ?? 'none' }, photos: [], label: '建档 · 陈记五金' });
+      await queue.flush();
+      current.fake.online = false;
+      await queue.enqueue({ id: 'screen-filing-offline', filing: { name: '刘家豆腐坊', industry: '62' }, photos: [], label: '建档 · 刘家豆腐坊' });
+      const visit = { merchantId: c.merchantId, type: 'marketing', at: new Date().toISOString(), location: { lng: 119.8426, lat: 32.9396 } };
+      await queue.enqueue({ id: 'screen-visit-offline', visit, photos: [], label: '营销走访 · 张记面馆' });
+      page.comp.setData({ online: false });
+    },
+  },
+  {
+    // Filed by the demo member without a fix, with the grid picked by hand: waiting for the leader.
+    name: '08c-placements',
+    page: 'pages/merchant/placements/index',
+    openid: 'demo-leader',
+    title: '手动定格确认',
+    act: async (page, c) => {
+      const grid = ((await c.call('org', { action: 'listUnits', kind: 'grid' }, 'demo-member')).data?.items ?? [])[0];
+      // A fixed client id: a later run gets the first filing back instead of a second one.
+      await c.call('merchant', { action: 'create', id: 'screen-manual-placement-1', name: '桥头修车铺', gridId: grid?.id, industry: '52' }, 'demo-member');
+      await page.instance.load();
+    },
+  },
+  {
     name: '09-revisit',
     page: 'pages/visit/revisit/index',
     openid: 'demo-maintenance',

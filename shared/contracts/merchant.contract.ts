@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DuplicateReason } from '../domain/merchant-file.rules';
 import { ARCHIVE_REASONS, type ArchiveReason, type Closure } from '../domain/merchant-archive.rules';
 import type { TimelineKind } from '../domain/timeline.rules';
+import { PLACEMENT_DECISIONS, type PlacementReason, type PlacementStatus } from '../domain/placement.rules';
 import { BANK_SIDES, HOLDING_STATUSES, OTHER_BANKS, PRODUCTS, type ProductCode, type ProductHolding, holdingsProblem } from '../domain/product.rules';
 import {
   type PhotoOut,
@@ -83,7 +84,10 @@ export const createMerchantInput = z.strictObject({
   /** Client-made id (UUID): a retried create returns the first result. */
   id: clientIdSchema,
   name: text(60, '店名'),
-  /** Omitted: placed by the grid boundary containing `location`. */
+  /**
+   * Omitted: placed by the grid boundary containing `location`. Picked by the user when there is no fix or
+   * the fix is outside every boundary: stored as a manual placement for the grid leader to review.
+   */
   gridId: idSchema.optional(),
   ...fileFields,
   ...duplicateDecision,
@@ -210,6 +214,47 @@ export interface ArchiveMerchantOutput {
   tasksClosed: number;
 }
 
+/** `placements`: manually placed merchants waiting for review in the caller's scope (oldest first). */
+export const listPlacementsInput = z.strictObject({
+  gridId: idSchema.optional(),
+  limit: z.number({ error: '需要数字' }).int('需要整数').min(1, '至少 1').max(100, '最多 100').optional(),
+});
+
+/** `reviewPlacement`: the grid leader confirms a manual placement or moves the merchant to another grid. */
+export const reviewPlacementInput = z
+  .strictObject({
+    id: idSchema,
+    decision: z.enum(PLACEMENT_DECISIONS, { error: '应为 confirm/move' }),
+    /** With `move`: the grid the merchant belongs to. */
+    toGridId: idSchema.optional(),
+    reason: text(200, '原因').optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === 'move' && !v.toGridId) ctx.addIssue({ code: 'custom', path: ['toGridId'], message: '调整网格需要选择目标网格' });
+    if (v.decision === 'confirm' && v.toGridId) ctx.addIssue({ code: 'custom', path: ['toGridId'], message: '确认时不需要目标网格' });
+  });
+
+/** How a merchant's grid was decided when the user picked it (manual placement); null when a boundary placed it. */
+export interface PlacementOut {
+  reason: PlacementReason;
+  status: PlacementStatus;
+  /** the grid the filer picked */
+  gridId: string;
+  by: string;
+  at: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+}
+
+/** One row of the leader's review list. */
+export interface PlacementRow {
+  merchantId: string;
+  name: string;
+  address: string | null;
+  gridId: string;
+  placement: PlacementOut;
+}
+
 /**
  * A probable duplicate shown to the user. Inside the caller's scope: the match as the caller may see it
  * (masked). Outside: only that one exists, why, and which unit to ask (`askUnit`, the match's branch):
@@ -255,6 +300,8 @@ export interface MerchantOut {
   createdAt: string | null;
   updatedAt: string | null;
   createdBy: string | null;
+  /** set when the filer picked the grid (no fix, or a fix outside every boundary) */
+  placement: PlacementOut | null;
   version: number;
   /** archived (closed or moved) since `day`, or null */
   archived: ArchiveOut | null;

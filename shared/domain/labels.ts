@@ -184,6 +184,7 @@ export const ERROR_REASON_SENTENCES: Record<ErrorReason, string> = {
   'MERCHANT.VERSION': '商户档案已被他人修改，请刷新后再编辑。',
   'NOTICE.ID_TAKEN': '该通知编号已被他人使用，请重新发布。',
   'NOTICE.NOT_FOUND': '没有找到该通知。',
+  'PLACEMENT.NOT_PENDING': '该商户的网格已确认或已调整。',
   'PHOTO.STAMP_PLACE': '照片水印的位置离本次定位太远，请在现场重新拍摄。',
   'PHOTO.STAMP_STAFF': '照片水印不是您本人，请重新拍摄。',
   'PHOTO.STAMP_TIME': '照片拍摄时间不在本次记录的时间范围内，请重新拍摄。',

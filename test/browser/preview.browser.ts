@@ -231,7 +231,7 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     await d.text(new RegExp(`· ${shop.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)).waitFor();
     const sent = await d.calls('visit.submit');
     await d.page.locator('#wxp-online').check();
-    await d.text('所有走访都已同步').waitFor();
+    await d.text('所有建档和走访都已同步').waitFor();
     expect(await d.calls('visit.submit')).toBe(sent + 1);
   }, 180_000);
 

@@ -28,6 +28,13 @@ async function merchantIn(grid: 'gr1' | 'gr3'): Promise<string> {
   return id;
 }
 
+/** A merchant whose grid was picked by hand at filing, waiting for its leader's review. */
+async function pendingPlacementIn(grid: 'gr1' | 'gr3'): Promise<string> {
+  const id = await merchantIn(grid);
+  await db().collection('merchants').doc(id).update({ data: { placement: { reason: 'no-fix', status: 'pending', gridId: U[grid], by: 'seed', at: T } } });
+  return id;
+}
+
 async function taskIn(grid: 'gr1' | 'gr3', kind = 'marketing', extra: Record<string, unknown> = {}): Promise<string> {
   const id = uid('t');
   const path = grid === 'gr1' ? [U.bank, U.br1, U.g1, U.gr1] : [U.bank, U.br2, U.g2, U.gr3];
@@ -121,6 +128,8 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'merchant.reopen': async (s) => ({ id: await merchantIn(g(s)), day: '2025-07-20' }),
   'merchant.suggestGrid': async (s) => ({ id: await merchantIn(g(s)) }),
   'merchant.timeline': async (s) => ({ id: await merchantIn(g(s)) }),
+  'merchant.placements': async (s) => ({ gridId: U[g(s)] }),
+  'merchant.reviewPlacement': async (s) => ({ id: await pendingPlacementIn(g(s)), decision: 'confirm' }),
   'visit.submit': async (s) => ({ visitId: uid('v'), merchantId: await merchantIn(g(s)), type: 'revisit', location: IN[g(s)], checks }),
   'visit.get': async (s) => ({ visitId: await visitIn(g(s)) }),
   'visit.listByMerchant': async (s) => ({ merchantId: await merchantIn(g(s)) }),
@@ -134,6 +143,7 @@ beforeAll(async () => {
   await seedFixture(local);
   // Something to find outside: a merchant named with the secret near gr3's probe point, an outside task.
   await merchantIn('gr3');
+  await pendingPlacementIn('gr3');
   await taskIn('gr3');
 });
 

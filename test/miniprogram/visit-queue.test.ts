@@ -171,11 +171,12 @@ describe('VisitQueue with plain deps', () => {
 
   test('an item caught mid-send when the app died is sent again on the next launch', async () => {
     const d = deps();
-    d.saved = [{ id: 'v-9', visit: { visitId: 'v-9' }, photos: [], checkPhotos: {}, label: 'x', state: 'sending', attempts: 1, nextAttemptAt: 0, createdAt: 0 }];
+    // As stored before filings were queued: no kind, the record under `visit`.
+    d.saved = [{ id: 'v-9', visit: { visitId: 'v-9' }, photos: [], checkPhotos: {}, label: 'x', state: 'sending', attempts: 1, nextAttemptAt: 0, createdAt: 0 }] as unknown as QueueItem[];
     const q = new VisitQueue(d);
     expect(q.summary().waiting).toBe(1);
     await q.flush();
-    expect(d.submit).toHaveBeenCalledWith(expect.objectContaining({ visitId: 'v-9' }));
+    expect(d.submit).toHaveBeenCalledWith(expect.objectContaining({ visitId: 'v-9' }), 'visit');
   });
 
   test('a check photo is sent on its check, not among the visit photos', async () => {

@@ -40,7 +40,7 @@ async function file(input: z.output<typeof createMerchantInput>, ctx: ActionCont
   const counted = Boolean(hash) && !input.force;
   // Placing the file and an uncounted duplicate lookup are independent reads: they go out together. A
   // counted one waits for the checks below, so a refused filing takes nothing from the caller's quota.
-  const [grid, uncounted] = await Promise.all([placeInGrid(ctx, input.gridId, input.location), counted ? null : lookUpDuplicates(ctx, probe, 'merchant.create', false)]);
+  const [{ grid, manual }, uncounted] = await Promise.all([placeInGrid(ctx, input.gridId, input.location), counted ? null : lookUpDuplicates(ctx, probe, 'merchant.create', false)]);
   // Links to a file's photos go to whoever may read the file: only the caller's own uploads may join it,
   // each stamped by the caller, lately, near where the file is filed, and present in storage.
   await assertGivenFiles(photoFiles(input.photos), filingStampWindow(ctx.caller.staffId, ctx.now, input.location ?? null), PHOTO_KINDS);
@@ -78,6 +78,8 @@ async function file(input: z.output<typeof createMerchantInput>, ctx: ActionCont
       // A new file has no open six-check follow-ups, so its first revisit need not look any up.
       openFollowUps: {},
       ...(review ? { duplicateReview: review } : {}),
+      // Who picked the grid, when and why: the grid leader confirms it or moves the file (reviewPlacement).
+      ...(manual ? { placement: { reason: manual, status: 'pending' as const, gridId: grid._id, by: ctx.caller.staffId, at: ctx.now } } : {}),
     },
     ctx,
   );

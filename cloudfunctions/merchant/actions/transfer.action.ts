@@ -24,7 +24,7 @@ import {
 import { loadGridForWrite, merchantView, recordMerchantChange, suggestedGridOf, withoutId } from '../merchant.service';
 import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
-/** Open tasks moved inside the transfer's transaction (with the merchant, its history, its audit and its delta: 16 writes). */
+/** Open tasks moved inside the transfer's transaction (with the merchant, its history, its audit, its delta and a placement review's audit: 17 writes). */
 const TASKS_IN_TRANSACTION = 12;
 
 const MANAGERS: readonly string[] = ['hq', 'branch', 'leader'];
@@ -67,15 +67,34 @@ async function move(input: z.output<typeof transferMerchantInput>, ctx: ActionCo
   if (transferNeedsReason(suggested, grid._id) && !input.reason) {
     throw fieldError('reason', '商户位置不在目标网格边界内，请填写移交原因', 'MERCHANT.TRANSFER_REASON_REQUIRED');
   }
+  const next = await moveMerchant(ctx, m, grid, { reason: input.reason, transferId: input.transferId, suggested });
+  return { merchant: merchantView(next), isReplay: false };
+}
+
+/**
+ * Moves a merchant the caller may see to a grid in scope, its open tasks following, audited with its
+ * history. A manual placement still waiting for review is settled as moved (`review`: the reviewer's
+ * audit, written in the same transaction).
+ */
+export async function moveMerchant(
+  ctx: ActionContext,
+  m: MerchantDoc,
+  grid: UnitDoc,
+  opts: { reason?: string; transferId?: string; suggested?: string | null; review?: (tx: Tx, after: MerchantDoc) => Promise<unknown> },
+): Promise<MerchantDoc> {
+  if (grid._id === m.gridId) throw fieldError('toGridId', '商户已在该网格', 'MERCHANT.SAME_GRID');
+  const suggested = opts.suggested !== undefined ? opts.suggested : await suggestedGridOf(ctx, m);
+  const { reason, review } = opts;
   // Queries cannot run inside a CloudBase transaction; a merchant has at most a dozen open tasks
   // (six follow-ups, one of each lifecycle kind, one marketing).
   const openTasks = (await ctx.db.collection('tasks').where({ merchantId: m._id, status: 'open' }).field({ _id: true, kind: true, assigneeId: true }).limit(100).get()).data as OpenTask[];
   const assignees = openTasks.length ? await assigneesIn(ctx.db, grid, openTasks) : new Map<string, string | null>();
-  const next = await inTransaction(ctx.db, async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const cur = await getDoc<MerchantDoc>(tx, 'merchants', m._id);
     if (!cur) throw notFound('商户', 'MERCHANT.NOT_FOUND');
     if (cur.gridId !== m.gridId) throw new AppError('CONFLICT', '商户网格已被他人调整，请刷新', { reason: 'MERCHANT.VERSION' });
-    const after: MerchantDoc = { ...cur, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
+    const settled = cur.placement?.status === 'pending' ? { placement: { ...cur.placement, status: 'moved' as const, reviewedBy: ctx.caller.staffId, reviewedAt: ctx.now, toGridId: grid._id } } : {};
+    const after: MerchantDoc = { ...cur, ...settled, gridId: grid._id, unitPath: grid.unitPath, area: grid.area ?? null, wechatGroupId: null, updatedAt: ctx.now, version: (cur.version ?? 1) + 1 };
     await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
     const follow = (db: Db | Tx, t: OpenTask) => {
       const assigneeId = assignees.get(t._id) ?? null;
@@ -90,22 +109,22 @@ async function move(input: z.output<typeof transferMerchantInput>, ctx: ActionCo
     if (later.length) afterCommit(tx, async (db) => Promise.all(later.map((t) => follow(db, t))));
     const againstBoundary = transferNeedsReason(suggested, grid._id);
     await recordMerchantChange(tx, {
-      id: input.transferId,
+      id: opts.transferId,
       merchantId: cur._id,
       change: 'transferred',
       by: ctx.caller.staffId,
       at: ctx.now,
       fromGridId: cur.gridId,
       toGridId: grid._id,
-      reason: input.reason,
+      reason,
       suggestedGridId: suggested ?? undefined,
       againstBoundary,
     });
-    await auditLog(tx, ctx.caller, 'merchant-transfer', { collection: 'merchants', id: cur._id }, { fromGridId: cur.gridId, toGridId: grid._id, againstBoundary, ...(input.reason ? { reason: input.reason } : {}) }, ctx.now);
+    await auditLog(tx, ctx.caller, 'merchant-transfer', { collection: 'merchants', id: cur._id }, { fromGridId: cur.gridId, toGridId: grid._id, againstBoundary, ...(reason ? { reason } : {}) }, ctx.now);
     await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
+    if (review) await review(tx, after);
     return after;
   });
-  return { merchant: merchantView(next), isReplay: false };
 }
 
 /** The first answer of a transfer already made under this id by this caller, as the merchant is now. */

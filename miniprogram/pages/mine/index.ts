@@ -26,6 +26,8 @@ Component({
           canExport: me.role === 'hq' || me.role === 'branch',
           // The team board: leaders and above, members for their grids (docs/domain.md §5 "Tasks").
           canBoard: ['hq', 'branch', 'leader', 'member'].includes(me.role),
+          // Manual placements are reviewed by the grid leader and those above (docs/domain.md §2).
+          canReviewPlacements: ['hq', 'branch', 'leader'].includes(me.role),
         });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });

@@ -88,6 +88,9 @@ Component({
     onRetrySync(e: WechatMiniprogram.TouchEvent) {
       getVisitQueue().retry(String(e.currentTarget.dataset.id));
     },
+    onQueue() {
+      wx.navigateTo({ url: '/pages/merchant/queue/index' });
+    },
     onFile() {
       wx.navigateTo({ url: '/pages/merchant/form/index' });
     },

@@ -8,6 +8,7 @@ import { CHECK_LABELS, LIFECYCLE_CLASS_LABELS, industryName, OTHER_BANK_LABELS, 
 import { isManager, requireMe } from '../../../utils/session';
 import { ARCHIVE_ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
+import { PLACEMENT_REASON_LABELS } from '../../../vendor/shared';
 
 const FIELD_NAMES: Record<string, string> = { name: '店名', photos: '门头照', address: '门牌地址', location: '位置', industry: '行业', operator: '经营者', 'operator.name': '经营者姓名', 'operator.mobile': '经营者手机号', products: '产品覆盖' };
 /** Roles that may ask for an operator's full personal data (the server decides and records it). */
@@ -45,6 +46,8 @@ export function fileView(m: MerchantOut) {
     operatorId: m.operator.idNumber ?? '',
     licenceCode: m.licenceCode ?? '',
     gridName: m.gridId,
+    // A grid picked by hand at filing, while its leader has not yet confirmed it.
+    placementNote: m.placement?.status === 'pending' ? `建档人手动选择（${PLACEMENT_REASON_LABELS[m.placement.reason]}），待网格长确认` : '',
     acquiring: m.acquiring.status === 'active' ? `已开通${m.acquiring.since ? `（${m.acquiring.since}）` : ''}` : m.acquiring.status === 'closed' ? '已关闭' : '未开通',
     photos: m.photos.length,
     isFull: false,

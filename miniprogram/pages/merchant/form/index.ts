@@ -9,7 +9,11 @@ import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
-import { storagePath, XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
+import { merchantContract, storagePath, XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
+import { getOfflineQueue } from '../../../offline/index';
+import type { PhotoToKeep } from '../../../offline/visit-queue';
+import { fetchGridsInScope, type GridOption } from '../../../api/placement.api';
+import { parseInput } from '../../../api/validate';
 
 const OUR_CYCLE = ['none', 'in-progress', 'active'];
 
@@ -38,11 +42,55 @@ Component({
     location: null as Fix | null, markers: [] as any[], locationError: '', needsSetting: false,
     products: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], ours: 'none', oursLabel: HOLDING_STATUS_LABELS.none, other: false })),
     duplicates: [] as any[],
+    /** The grid picker (no fix, or a fix outside every boundary): grids in scope, kept for offline use. */
+    grids: [] as GridOption[], gridIndex: -1, gridName: '',
+    /** Set when fixing a filing kept in the offline queue. */
+    queuedId: '',
   },
   methods: {
     onLoad(query: Record<string, string> = {}) {
-      this.setData({ merchantId: query.id || newId(), editing: Boolean(query.id) });
+      this.setData({ merchantId: query.queued || query.id || newId(), editing: Boolean(query.id), queuedId: query.queued || '' });
       if (query.id) void (this as any).loadExisting(query.id);
+      else void (this as any).loadGrids().then(() => query.queued && (this as any).loadQueued(query.queued));
+    },
+    async loadGrids() {
+      try {
+        this.setData({ grids: await fetchGridsInScope() });
+      } catch {
+        // No list yet and no network: the form files by location only until one is fetched.
+      }
+    },
+    onGrid(e: WechatMiniprogram.PickerChange) {
+      const i = Number(e.detail.value);
+      this.setData({ gridIndex: i, gridName: this.data.grids[i]?.name ?? '', 'errors.gridId': '' });
+    },
+    /** Puts a filing kept in the offline queue back into the form, with what the server said about it. */
+    loadQueued(id: string) {
+      const item = getOfflineQueue().get(id);
+      if (!item) return this.setData({ error: '该建档已发送或已放弃。', queuedId: '' });
+      const r = item.record as Record<string, any>;
+      const idx = this.data.industries.findIndex((i) => i.code === r.industry);
+      const gridIndex = this.data.grids.findIndex((g) => g.id === r.gridId);
+      this.setData({
+        'form.name': r.name ?? '',
+        'form.street': r.address?.street ?? '',
+        'form.doorPlate': r.address?.doorPlate ?? '',
+        'form.operatorName': r.operator?.name ?? '',
+        'form.operatorMobile': r.operator?.mobile ?? '',
+        'form.operatorIdNumber': r.operator?.idNumber ?? '',
+        'form.licenceCode': r.licenceCode ?? '',
+        townshipIndex: this.data.townships.findIndex((t) => t.name === r.address?.township),
+        townshipName: r.address?.township ?? '',
+        industryIndex: idx,
+        industryLabel: idx >= 0 ? this.data.industries[idx].label : '',
+        location: r.location ? { lat: r.location.lat, lng: r.location.lng, accuracy: 0 } : null,
+        gridIndex,
+        gridName: gridIndex >= 0 ? this.data.grids[gridIndex].name : '',
+        // Kept photos: their device path stands for them, so a resend keeps (and does not re-upload) them.
+        photos: item.photos.map((p) => ({ path: p.localPath, takenAt: p.takenAt, location: p.location })),
+        error: item.lastError ?? '',
+        errors: item.lastErrorFields ?? {},
+      });
     },
     async loadExisting(id: string) {
       try {
@@ -132,6 +180,7 @@ Component({
         name: f.name,
         ...(address ? { address } : {}),
         ...(loc ? { location: { lng: loc.lng, lat: loc.lat } } : {}),
+        ...(this.data.grids[this.data.gridIndex] ? { gridId: this.data.grids[this.data.gridIndex].id } : {}),
         ...(ind ? { industry: ind.code } : {}),
         ...(Object.keys(operator).length ? { operator } : {}),
         ...(f.licenceCode.trim() ? { licenceCode: f.licenceCode } : {}),
@@ -178,6 +227,7 @@ Component({
         if (missing) return this.setData({ error: missing });
       }
       this.setData({ saving: true, error: '', errors: {} });
+      if (!this.data.editing) return (this as any).file(options);
       try {
         const me = await requireMe();
         const photos = await (this as any).uploadPhotos();
@@ -195,6 +245,47 @@ Component({
         wx.redirectTo({ url: `/pages/merchant/detail/index?id=${res.merchant?.id ?? this.data.merchantId}` });
       } catch (err) {
         if (err instanceof ServiceError && Array.isArray(err.details?.duplicates)) this.setData({ duplicates: (err.details.duplicates as DuplicateOut[]).map(toDuplicateRow) });
+        this.setData({ error: describeError(err), errors: fieldErrors(err) });
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+    /**
+     * A new filing goes through the offline queue, as a visit does: kept on the device with its photos,
+     * sent now if the network allows, else when it returns; the client id makes a resend safe.
+     */
+    async file(options: { draft: boolean; force: boolean }) {
+      const queue = getOfflineQueue();
+      const id = this.data.merchantId;
+      try {
+        const me = await requireMe();
+        const record = { ...(this as any).payload([], me.staffId), ...(options.force ? { force: true } : {}) };
+        // Checked before it is kept, so the queue holds only what the contract accepts.
+        parseInput(merchantContract.createMerchantInput, record);
+        const loc = this.data.location;
+        const photos: PhotoToKeep[] = this.data.photos.map((p) => ({ tempPath: p.path, takenAt: p.takenAt, location: p.location ?? (loc ? { lat: loc.lat, lng: loc.lng } : undefined), staffId: me.staffId }));
+        const label = `建档 · ${record.name}`;
+        if (queue.get(id)) await queue.revise(id, { record, photos, label });
+        else await queue.enqueue({ id, filing: record, photos, label });
+        await queue.flush();
+        const left = queue.get(id);
+        const answer = queue.answerOf(id) as SaveResult | undefined;
+        if (!left && answer?.merchant) {
+          wx.removeStorageSync(STORAGE_KEYS.formDraft);
+          wx.showToast({ title: answer.merchant.isComplete ? '建档成功' : '已暂存', icon: 'success' });
+          wx.redirectTo({ url: `/pages/merchant/detail/index?id=${answer.merchant.id}` });
+        } else if (left?.state === 'rejected') {
+          const err = queue.failureOf(id);
+          if (err instanceof ServiceError && Array.isArray(err.details?.duplicates)) this.setData({ duplicates: (err.details.duplicates as DuplicateOut[]).map(toDuplicateRow) });
+          // The kept copies stand for the photos from now on: a resend neither copies nor uploads them again.
+          const photos = left.photos.map((p) => ({ path: p.localPath, takenAt: p.takenAt, location: p.location }));
+          this.setData({ photos, error: left.lastError ?? '提交被退回。', errors: left.lastErrorFields ?? {} });
+        } else {
+          wx.removeStorageSync(STORAGE_KEYS.formDraft);
+          wx.showToast({ title: '已保存，联网后自动提交', icon: 'none' });
+          wx.redirectTo({ url: '/pages/merchant/queue/index' });
+        }
+      } catch (err) {
         this.setData({ error: describeError(err), errors: fieldErrors(err) });
       } finally {
         this.setData({ saving: false });
