@@ -24,7 +24,7 @@ import {
 import { loadGridForWrite, merchantView, recordMerchantChange, suggestedGridOf, withoutId } from '../merchant.service';
 import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
-/** Open tasks moved inside the transfer's transaction (with the merchant, its history, its audit, its delta and a placement review's audit: 17 writes). */
+/** Open tasks moved inside the transfer's transaction (with the merchant, its history, its audit and its delta: 16 writes). */
 const TASKS_IN_TRANSACTION = 12;
 
 const MANAGERS: readonly string[] = ['hq', 'branch', 'leader'];
@@ -120,7 +120,8 @@ export async function moveMerchant(
       suggestedGridId: suggested ?? undefined,
       againstBoundary,
     });
-    await auditLog(tx, ctx.caller, 'merchant-transfer', { collection: 'merchants', id: cur._id }, { fromGridId: cur.gridId, toGridId: grid._id, againstBoundary, ...(reason ? { reason } : {}) }, ctx.now);
+    // A placement review audits the move itself (`placement-review`, with both grids).
+    if (!review) await auditLog(tx, ctx.caller, 'merchant-transfer', { collection: 'merchants', id: cur._id }, { fromGridId: cur.gridId, toGridId: grid._id, againstBoundary, ...(reason ? { reason } : {}) }, ctx.now);
     await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
     if (review) await review(tx, after);
     return after;
