@@ -1,6 +1,7 @@
 import { getCloud, getDoc, type Db } from './db';
 import { isDuplicateKey } from './tx';
-import type { ReminderTemplate } from '../shared/domain/reminder.rules';
+import { type ReminderTemplate, reminderId } from '../shared/domain/reminder.rules';
+import { TASK_KIND_LABELS } from '../shared/domain/labels';
 
 /**
  * Subscription messages (订阅消息): every reminder is first claimed in `outbox` under its deterministic id
@@ -85,4 +86,33 @@ export async function sendReminder(db: Db, r: Reminder, now: Date): Promise<Remi
     const e = err as { errCode?: number; errMsg?: string; message?: string };
     return finish('failed', { error: `${e.errCode ?? ''} ${e.errMsg ?? e.message ?? String(err)}`.trim().slice(0, 300) });
   }
+}
+
+/** A task as the task-assigned reminder reads it. */
+export interface AssignedTask {
+  _id: string;
+  kind: string;
+  merchantId: string;
+  dueDay: string;
+  assigneeId?: string | null;
+}
+
+/**
+ * Tells a task's assignee it is theirs (task-assigned), once per task, assignee and day (the outbox id):
+ * for a task reassigned, opened by a visit's failed check, or opened by the nightly reclassification. A
+ * task with no assignee sends nothing. Called after the task's transaction commits.
+ */
+export async function remindAssigned(db: Db, task: AssignedTask, day: string, now: Date, merchantName?: string): Promise<ReminderOutcome | null> {
+  if (!task.assigneeId) return null;
+  const name = merchantName ?? (await getDoc<{ name?: string }>(db, 'merchants', task.merchantId))?.name ?? '商户';
+  const data = { thing1: name.slice(0, 20), thing2: TASK_KIND_LABELS[task.kind as keyof typeof TASK_KIND_LABELS] ?? '任务', date3: task.dueDay };
+  return sendReminder(db, {
+    id: reminderId('task-assigned', task._id, task.assigneeId, day),
+    template: 'task-assigned',
+    staffId: task.assigneeId,
+    day,
+    subject: task._id,
+    page: `pages/visit/revisit/index?merchantId=${task.merchantId}&taskId=${task._id}`,
+    data,
+  }, now);
 }

@@ -1,7 +1,8 @@
 import type { Role } from '../shared/domain/roles';
-import { type Settings, resolveSettings } from '../shared/domain/settings.rules';
+import { CALENDAR_SETTINGS_ID, type Settings, resolveSettings } from '../shared/domain/settings.rules';
 import type { Db } from './db';
 import { getDoc } from './db';
+import { bankDay, isDayKey } from '../shared/domain/period.rules';
 
 /**
  * The settings the field workflow reads (head office edits them in `settings/global`; these are the code
@@ -56,4 +57,15 @@ async function readSettings(db: Db): Promise<FieldSettings> {
     if (Array.isArray(FIELD_SETTING_DEFAULTS[key]) ? Array.isArray(v) : typeof v === typeof FIELD_SETTING_DEFAULTS[key] && (typeof v !== 'number' || (Number.isFinite(v) && v > 0))) field[key] = v;
   }
   return { ...(field as typeof FIELD_SETTING_DEFAULTS), ...resolveSettings(doc) };
+}
+
+/** The bank's fixed as-of day, or null for a bank whose records run to today (no document, or no valid day). */
+export async function loadAsOfDay(db: Db): Promise<string | null> {
+  const doc = await getDoc<{ asOfDay?: unknown }>(db, 'settings', CALENDAR_SETTINGS_ID);
+  return isDayKey(doc?.asOfDay) ? doc.asOfDay : null;
+}
+
+/** The day the bank works as of at `now` (bankDay: today, or its fixed as-of day when earlier). */
+export async function loadBankDay(db: Db, now: Date): Promise<string> {
+  return bankDay(await loadAsOfDay(db), now);
 }

@@ -1,7 +1,7 @@
 /** Cloud function `lifecycle`: merchant classes, lists as to-do lists, class history, thresholds, 去营销. */
 import { isTimerCall } from '../../server/trigger';
-import { createMain, getDb, toEnvelope } from '../../server';
-import { chinaDay, chinaMinuteOfDay } from '../../shared/domain/period.rules';
+import { createMain, getDb, loadBankDay, toEnvelope } from '../../server';
+import { chinaMinuteOfDay } from '../../shared/domain/period.rules';
 import { getJob, resumeJobs } from '../../server/jobs/runner';
 import { ok } from '../../shared/envelope';
 import { goMarket, startMarketing } from './actions/go-market.action';
@@ -21,7 +21,8 @@ export const RECLASSIFY_FROM_HOUR = 3;
  * The one timer (config.json; CloudBase allows one trigger per function) fires every minute. From 03:00
  * China time it starts the day's reclassification of every merchant once (the job's id is the day); every
  * From 08:00 it starts the day's reminders once (`reminders-<day>`: tasks due tomorrow, overdue since today,
- * the leaders' digest; server/jobs/reminders.ts). Every other minute it runs any unfinished or abandoned job on. Only the platform's word makes a call the
+ * the leaders' digest; server/jobs/reminders.ts). Both run as of the bank's day (loadBankDay: today, or a
+ * demo bank's fixed as-of day). Every other minute it runs any unfinished or abandoned job on. Only the platform's word makes a call the
  * timer's (isTimerCall), never the event body; head office starts the same job with `reclassify`.
  */
 export async function main(event: any, context?: unknown): Promise<unknown> {
@@ -29,7 +30,9 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
     try {
       const db = getDb();
       const now = new Date();
-      const asOf = chinaDay(now);
+      // The bank's day: today, or a demo bank's fixed last day of data (settings/calendar), so the nightly
+      // run never classifies the months after its data as idle.
+      const asOf = await loadBankDay(db, now);
       const id = `reclassify-${asOf}`;
       if (chinaMinuteOfDay(now) >= RECLASSIFY_FROM_HOUR * 60 && !(await getJob(db, id))) {
         const job = await startReclassification(db, { id, asOf, byStaffId: null, now, budgetMs: TIMER_BUDGET_MS });

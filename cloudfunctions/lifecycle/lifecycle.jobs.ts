@@ -1,6 +1,5 @@
 import type { ReclassifyJobView } from '../../shared/contracts/lifecycle.contract';
-import { type Db } from '../../server';
-import { chinaDay } from '../../shared/domain/period.rules';
+import { type Db, loadBankDay } from '../../server';
 import { type ReclassifyParams, type ReclassifyTally, reclassifyJob, reclassifyParams } from '../../server/jobs/reclassify';
 import { remindersJob } from '../../server/jobs/reminders';
 import { type JobDoc, type JobKind, createJob, runJob, toJobView } from '../../server/jobs/runner';
@@ -27,9 +26,9 @@ export function reclassifyView(job: JobDoc<ReclassifyParams, ReclassifyTally>): 
   return { ...toJobView(job), jobId: job._id, asOf: job.params.asOf, checked: s.checked, changed: s.changed, tasksOpened: s.tasksOpened, byClass: s.byClass };
 }
 
-/** Starts (or finds, by id) a reclassification job and runs it for up to `budgetMs`. */
+/** Starts (or finds, by id) a reclassification job (as of the bank's day unless told) and runs it for up to `budgetMs`. */
 export async function startReclassification(db: Db, opts: { id?: string; asOf?: string; merchantIds?: string[] | null; byStaffId: string | null; now: Date; budgetMs: number }): Promise<JobDoc<ReclassifyParams, ReclassifyTally>> {
-  const params = await reclassifyParams(db, { asOf: opts.asOf ?? chinaDay(opts.now), merchantIds: opts.merchantIds ?? null, now: opts.now });
+  const params = await reclassifyParams(db, { asOf: opts.asOf ?? (await loadBankDay(db, opts.now)), merchantIds: opts.merchantIds ?? null, now: opts.now });
   const total = params.merchantIds ? params.merchantIds.length : ((await db.collection('merchants').count()) as { total: number }).total;
   const { job } = await createJob(db, reclassifyJob, { id: opts.id, params, byStaffId: opts.byStaffId, now: opts.now, total });
   return ((await runJob(db, JOB_KINDS, job._id, { budgetMs: opts.budgetMs })) ?? job) as JobDoc<ReclassifyParams, ReclassifyTally>;

@@ -1,15 +1,15 @@
 import { ROLE_LABELS } from '../../shared/domain/roles';
 import type { MeOutput, UnitRef } from '../../shared/contracts/user.contract';
-import { type Caller, type Db, type UnitDoc, iso, loadUnits } from '../../server';
+import { type Caller, type Db, type UnitDoc, iso, loadBankDay, loadUnits } from '../../server';
 
 function ref(u: UnitDoc): UnitRef {
   return { id: u._id, name: u.name, kind: u.kind };
 }
 
 /** Builds the caller's profile: role, home unit and its path, assigned grids (names resolved). */
-export async function buildProfile(db: Db, caller: Caller): Promise<MeOutput> {
+export async function buildProfile(db: Db, caller: Caller, now: Date = new Date()): Promise<MeOutput> {
   const s = caller.staff;
-  const units = await loadUnits(db, [...caller.unitPath, caller.unitId, ...caller.gridIds]);
+  const [units, day] = await Promise.all([loadUnits(db, [...caller.unitPath, caller.unitId, ...caller.gridIds]), loadBankDay(db, now)]);
   const unit = units.get(caller.unitId);
   return {
     staffId: caller.staffId,
@@ -23,5 +23,6 @@ export async function buildProfile(db: Db, caller: Caller): Promise<MeOutput> {
     scope: caller.scope,
     privacyAcceptedAt: iso(s.privacyAcceptedAt),
     privacyVersion: s.privacyVersion ?? null,
+    bankDay: day,
   };
 }

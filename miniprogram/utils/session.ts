@@ -1,6 +1,7 @@
 import { STORAGE_KEYS } from '../config';
 import { fetchMe, type Me } from '../api/user.api';
 import { ServiceError } from './errors';
+import { chinaDay } from '../vendor/shared';
 
 let me: Me | null = null;
 
@@ -30,4 +31,12 @@ export function setMe(value: Me | null): void {
 /** True for the roles that see dashboards of more than one grid. */
 export function isManager(role: Me['role']): boolean {
   return role === 'hq' || role === 'branch' || role === 'leader';
+}
+
+/**
+ * The day the bank's records run to (`me.bankDay`: today, or a demo bank's fixed as-of day); screens open
+ * their periods on it. A profile cached by an older version has none: today then.
+ */
+export function bankDayOf(value: Pick<Me, 'bankDay'> | null | undefined): string {
+  return value?.bankDay && /^\d{4}-\d{2}-\d{2}$/.test(value.bankDay) ? value.bankDay : chinaDay();
 }

@@ -14,6 +14,7 @@ import { classifyMerchant, type MonthFigures } from '../../shared/domain/lifecyc
 import { maskIdNumber, maskMobile } from '../../shared/domain/mask.rules';
 import { isMobile } from '../../shared/domain/mobile.rules';
 import { sealPi } from '../../server/pi';
+import { CALENDAR_SETTINGS_ID } from '../../shared/domain/settings.rules';
 import { CHECK_ITEMS, COMMON_OTHER_BANKS, VISIT_FLAG_RADIUS_M, countOurProducts, taskDueDay, type CheckItem, type ProductHolding } from './catalog';
 import { chinaInstant, dayNumber, dayString, monthEnd, monthStart, monthsUpTo } from './days';
 import { distanceM, offsetM, type LngLat } from './geo';
@@ -646,6 +647,10 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
   const month = AS_OF.slice(0, 7);
   const targets: [string, number][] = [['acquiring', 32_000], ['coverage', 0.75], ['revisitRate', 0.3], ['creditGranted', 10_000], ['usageRate', 0.75], ['depositsFen', 200_000_000_000]];
   out.targets = targets.map(([metric, value]) => ({ _id: `${bankId}|${month}|${metric}`, unitId: bankId, period: month, metric, value, byStaffId: hq, updatedAt: chinaInstant(dayNumber(`${month}-01`), 9) }));
+
+  // ---- the records end on AS_OF: the bank's nightly jobs and its screens' default periods work as of that
+  // day whenever the demo runs (settings/calendar, read by loadBankDay; docs/operations.md)
+  out.settings = [{ _id: CALENDAR_SETTINGS_ID, asOfDay: AS_OF }];
 
   for (const r of rows) r.doc.updatedAt = latestOf(r.doc.createdAt as Date, chinaInstant(D, 23));
   out.merchants = rows.map((r) => r.doc);

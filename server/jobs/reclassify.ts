@@ -7,6 +7,7 @@ import { addDays, type Month, addMonths, monthOf } from '../../shared/domain/per
 import { type Db, getDoc } from '../db';
 import { activeVersions, isServed } from '../periods';
 import { inTransaction } from '../tx';
+import { type AssignedTask, remindAssigned } from '../notify';
 import { Increments, flushIncrements, merchantOwners, readDoc, scanCollection } from '../rollup';
 import type { ChunkContext, ChunkResult, JobKind } from './runner';
 
@@ -187,7 +188,9 @@ export async function classifyAndWrite(db: Db, given: any[], run: ReclassifyRun)
   changes.sort((a, b) => cmp((a.m.unitPath ?? []).join('/'), (b.m.unitPath ?? []).join('/')) || cmp(a.m._id, b.m._id));
   const stamp = run.jobId ? { jobId: run.jobId } : {};
   for (const batch of batchesOf(changes)) {
+    const opened: { task: AssignedTask; name?: string }[] = [];
     const done = await inTransaction(db, async (tx) => {
+      opened.length = 0;
       let n = 0;
       let written = 0;
       const incs = new Increments();
@@ -211,15 +214,20 @@ export async function classifyAndWrite(db: Db, given: any[], run: ReclassifyRun)
         }
         if (kind && !openTasks.has(`${m._id}|${kind}`)) {
           const due = addDays(run.asOf, kind === 'win-back' ? run.settings.winBackDueDays : run.settings.abnormalVisitDueDays);
+          const assigneeId = assignees.get(`${m.gridId}|${kind}`) ?? null;
           await tx.collection('tasks').doc(`${kind}|${m._id}|${run.asOf}`).set({
-            data: { kind, merchantId: m._id, gridId: m.gridId, unitPath: m.unitPath ?? [], assigneeId: assignees.get(`${m.gridId}|${kind}`) ?? null, dueDay: due, status: 'open', openedBy: { reason: c.reason, detail: c.detail }, createdAt: run.now, ...stamp },
+            data: { kind, merchantId: m._id, gridId: m.gridId, unitPath: m.unitPath ?? [], assigneeId, dueDay: due, status: 'open', openedBy: { reason: c.reason, detail: c.detail }, createdAt: run.now, ...stamp },
           });
+          opened.push({ task: { _id: `${kind}|${m._id}|${run.asOf}`, kind, merchantId: m._id, dueDay: due, assigneeId }, name: m.name });
           n++;
         }
       }
       await flushIncrements(tx, incs);
       return { n, written };
     });
+    // The new tasks' assignees are told once the batch has committed (once per task and day: a rerun of
+    // the chunk sends nothing twice).
+    for (const o of opened) await remindAssigned(db, o.task, run.asOf, run.now, o.name);
     tally.tasksOpened += done.n;
     tally.changed += done.written;
   }

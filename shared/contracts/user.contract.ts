@@ -40,6 +40,8 @@ export interface MeOutput {
   scope: 'all' | string[];
   privacyAcceptedAt: string | null;
   privacyVersion: string | null;
+  /** The day the bank's records run to (today, or a demo bank's fixed as-of day): the screens' periods open on it. */
+  bankDay: string;
 }
 
 export type BindOutput = MeOutput;

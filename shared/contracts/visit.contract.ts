@@ -111,6 +111,8 @@ export interface VisitOut {
   photos: PhotoOut[];
   productsPitched: string[] | null;
   createdAt: string | null;
+  /** who visited, by name (a merchant's visit list; names only, nothing personal) */
+  staffName?: string | null;
 }
 
 export interface TaskOut {

@@ -127,6 +127,17 @@ export function chinaDay(at: Date = new Date()): Day {
   return dayOfIndex(Math.floor((at.getTime() + OFFSET_MS) / DAY_MS));
 }
 
+/**
+ * The day the bank works as of: today in China, or the bank's fixed as-of day when that is earlier. A demo
+ * bank's records end on a fixed day (its `settings/calendar` document says which, docs/operations.md): its
+ * nightly jobs and the screens' default periods use that day, so a run months later neither reads the
+ * months without data as idle (premium merchants turned lost) nor opens on empty dashboards.
+ */
+export function bankDay(asOfDay: Day | null | undefined, at: Date = new Date()): Day {
+  const today = chinaDay(at);
+  return asOfDay && isDayKey(asOfDay) && asOfDay < today ? asOfDay : today;
+}
+
 /** The China day of an instant or of an ISO string, a day key as it is; null when missing or unreadable (stored records). */
 export function toDay(value: Date | string | null | undefined): Day | null {
   if (value === null || value === undefined) return null;

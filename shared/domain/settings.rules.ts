@@ -42,6 +42,12 @@ export interface Settings {
   lifecycle: LifecycleThresholds;
 }
 
+/**
+ * The settings document of a bank whose records end on a fixed day (`{ asOfDay: 'YYYY-MM-DD' }`, written by
+ * the demo bank's seed; absent for a live bank): its nightly jobs and its screens work as of that day.
+ */
+export const CALENDAR_SETTINGS_ID = 'calendar';
+
 /** The defaults (docs/domain.md §5 and §6). */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   visitRadiusM: 200,

@@ -8,7 +8,8 @@ import { JOB_KINDS, startReminders } from '../../cloudfunctions/lifecycle/lifecy
 import { chinaDay } from '../../shared/domain/period.rules';
 import { createJob, runJob } from '../../server/jobs/runner';
 import { useLocalCloud } from '../helpers/local-cloud';
-import { O, S, U, seedFixture, uid } from './fixture';
+import { IN, O, S, U, completeFile, seedFixture, uid } from './fixture';
+import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 
 const local = useLocalCloud();
 const db = () => local.cloud.database() as any;
@@ -91,6 +92,36 @@ describe('reminders', () => {
     const mine = (await outbox()).filter((m) => m.subject === id);
     expect(mine).toEqual([expect.objectContaining({ template: 'task-assigned', staffId: S.member, status: 'sent', data: expect.objectContaining({ thing2: '异动走访', date3: addDays(today, 3) }) })]);
     expect(lines.filter((l) => l.openapi === 'subscribeMessage.send' && l.templateId === 'local-task-assigned')).toHaveLength(1);
+  });
+
+  it('a task opened by a visit’s failed check tells its assignee once', async () => {
+    const file = (await local.call('merchant', { action: 'create', ...completeFile(S.marketing) }, O.marketing)).data.merchant;
+    await local.call('visit', { action: 'subscribe', accepted: ['task-assigned', 'task-assigned'] }, O.maintenance);
+    const checks = (fail: string[]) => CHECK_ITEMS.map((item) => ({ item, result: fail.includes(item) ? 'fail' : 'pass', ...(fail.includes(item) ? { note: '未开通' } : {}) }));
+    const visit = { action: 'submit', merchantId: file.id, type: 'revisit', location: IN.gr1, photos: [], checks: checks(['speaker']) };
+    const first = await local.call('visit', { ...visit, visitId: uid('v') }, O.member);
+    expect(first.data.openedTaskIds).toHaveLength(1);
+    const taskId = first.data.openedTaskIds[0];
+    // The same check failing again opens nothing new and tells no one again.
+    expect((await local.call('visit', { ...visit, visitId: uid('v') }, O.member)).data.openedTaskIds).toEqual([]);
+    const mine = (await outbox()).filter((m) => m.subject === taskId);
+    expect(mine).toEqual([expect.objectContaining({ template: 'task-assigned', staffId: S.maintenance, status: 'sent', data: expect.objectContaining({ thing1: file.name.slice(0, 20), thing2: '必查整改' }) })]);
+    expect(lines.filter((l) => l.openapi === 'subscribeMessage.send' && l.templateId === 'local-task-assigned')).toHaveLength(1);
+  });
+
+  it('a task opened by the nightly reclassification tells its assignee once, even when the run is repeated', async () => {
+    const merchantId = uid('m');
+    // Acquiring since 2024 with no transaction since: idle, so the run opens a task for the grid's staff.
+    await db().collection('merchants').add({ data: { _id: merchantId, name: `沉睡商户${merchantId.slice(-4)}`, gridId: U.gr1, unitPath: PATH, lifecycleClass: 'qualified', acquiring: { status: 'active', since: '2024-01-02' }, products: [], createdAt: new Date() } });
+    for (const who of [O.member, O.marketing, O.maintenance]) await local.call('visit', { action: 'subscribe', accepted: ['task-assigned'] }, who);
+    const run = await local.call('lifecycle', { action: 'reclassify', merchantIds: [merchantId] }, O.hq);
+    expect(run.data).toMatchObject({ status: 'done', asOf: today, tasksOpened: 1 });
+    const task = (await db().collection('tasks').where({ merchantId }).get()).data[0];
+    expect(task.assigneeId).toEqual(expect.any(String));
+    // The same day's run again (the job's id is the day: a rerun rewrites the same task, and sends nothing).
+    expect((await local.call('lifecycle', { action: 'reclassify', merchantIds: [merchantId] }, O.hq)).ok).toBe(true);
+    const mine = (await outbox()).filter((m) => m.subject === task._id);
+    expect(mine).toEqual([expect.objectContaining({ template: 'task-assigned', staffId: task.assigneeId, day: today, status: 'sent', page: `pages/visit/revisit/index?merchantId=${merchantId}&taskId=${task._id}` })]);
   });
 
   it('refuses an unknown template naming the field', async () => {

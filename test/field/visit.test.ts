@@ -136,6 +136,11 @@ describe('visit.get / listByMerchant', () => {
     }
     const total = (await local.cloud.database().collection('visits').where({ merchantId }).count()).total;
     expect(new Set(all).size).toBe(total);
+    // Each visit names who made it (the staff member's name, as the staff collection has it).
+    const first = (await local.call('visit', { action: 'listByMerchant', merchantId, limit: 50 }, O.leader)).data.items as any[];
+    const staff = (await local.cloud.database().collection('staff').get()).data as { _id: string; name: string }[];
+    expect(first.length).toBeGreaterThan(0);
+    for (const v of first) expect([v.id, v.staffName]).toEqual([v.id, staff.find((s) => s._id === v.staffId)!.name]);
     const one = await local.call('visit', { action: 'get', visitId: all[0] }, O.member);
     expect(one.data.id).toBe(all[0]);
     expect((await local.call('visit', { action: 'get', visitId: all[0] }, O.branch2)).error.code).toBe('FORBIDDEN');

@@ -5,6 +5,8 @@
  */
 import ExcelJS from 'exceljs';
 import { useDemoBank } from '../helpers/demo-bank';
+import { chinaDay, chinaMinuteOfDay } from '../../shared/domain/period.rules';
+import { RECLASSIFY_FROM_HOUR } from '../../cloudfunctions/lifecycle';
 
 const local = useDemoBank();
 // Seeding the 40,000-merchant demo bank takes about a minute on an idle machine, much longer on a busy one.
@@ -203,5 +205,44 @@ describe('demo bank dashboards', () => {
     expect(r.status).toBe('done');
     expect(r.checkedValues).toBeGreaterThan(0);
     expect(r.differences).toEqual([]);
+  });
+});
+
+describe('the demo bank as of its last day, whatever today is', () => {
+  /** Merchants per class, straight from the collection. */
+  async function classCounts(): Promise<Record<string, number>> {
+    const db = local.cloud.database();
+    const out: Record<string, number> = {};
+    for (const cls of ['to-win', 'qualified', 'premium', 'abnormal', 'lost']) out[cls] = (await db.collection('merchants').where({ lifecycleClass: cls }).count()).total;
+    return out;
+  }
+
+  it('the profile says the records run to 31 July 2025, so the screens open on that day', async () => {
+    const me = await ok(local.call('user', { action: 'me' }, 'demo-leader'));
+    expect(me.bankDay).toBe('2025-07-31');
+  });
+
+  it('a run started without a date (head office, the nightly timer) is as of 31 July 2025: no premium merchant turns lost, and the figures still hold', async () => {
+    const before = await classCounts();
+    expect(before.premium).toBeGreaterThan(0);
+    let r = await ok(local.call('lifecycle', { action: 'reclassify' }, 'demo-hq'));
+    for (let i = 0; r.status === 'running' && i < 100; i++) r = await ok(local.call('lifecycle', { action: 'job', jobId: r.jobId }, 'demo-hq'));
+    expect(r).toMatchObject({ status: 'done', asOf: '2025-07-31', changed: 0 });
+    expect(await classCounts()).toEqual(before);
+    const d = await ok(local.call('metrics', { action: 'dashboard', period: '2025-07-31', sections: [] }, 'demo-hq'));
+    expect(d.figures.acquiring).toBe(30678);
+    expect(d.figures.creditGranted).toBe(9221);
+  });
+
+  it('the nightly timer names its run after the bank’s day, never today', async () => {
+    const db = local.cloud.database();
+    const now = new Date();
+    const today = chinaDay(now);
+    const fired = (await local.cloud.callDetailed('lifecycle', { Type: 'Timer', TriggerName: 'lifecycle-minute' }, { source: 'timer' })).result as any;
+    expect(fired.ok).toBe(true);
+    const started = (await db.collection('jobs').where({ kind: 'reclassify', byStaffId: null }).get()).data as any[];
+    // Before 03:00 China time the timer starts nothing yet; from then on, the day's run is as of 2025-07-31.
+    expect(started.map((j) => [j._id, j.params.asOf])).toEqual(chinaMinuteOfDay(now) >= RECLASSIFY_FROM_HOUR * 60 ? [['reclassify-2025-07-31', '2025-07-31']] : []);
+    expect((await db.collection('jobs').where({ _id: `reclassify-${today}` }).count()).total).toBe(0);
   });
 });

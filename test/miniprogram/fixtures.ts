@@ -1,3 +1,5 @@
+import { chinaDay } from '../../shared/domain/period.rules';
+
 /** Answers shaped exactly as the shared contracts declare, for page tests. */
 export const unit = (id: string, name: string, kind: 'bank' | 'branch' | 'group' | 'grid') => ({ id, name, kind });
 
@@ -15,6 +17,7 @@ export function me(role: string, over: Record<string, unknown> = {}) {
     scope: role === 'hq' ? 'all' : ['g-cb1'],
     privacyAcceptedAt: '2025-07-01T02:00:00.000Z',
     privacyVersion: '2025-07',
+    bankDay: chinaDay(),
     ...over,
   };
 }

@@ -117,6 +117,30 @@ describe('tasks', () => {
   });
 });
 
+describe('task photos', () => {
+  test('a task shows the photos of the visit that opened it, then the storefront, full screen through temporary links', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'tasks') return { items: [task(), task({ id: 't-2', merchantId: 'm-2', openedBy: { reason: 'idle-90' } })], nextCursor: null };
+      if (fn === 'visit' && ev.action === 'photoUrls') return { files: [{ fileId: `cloud://env/${ev.visitId}/a.jpg`, url: `http://x/${ev.visitId}/a.jpg?sign=1` }], maxAgeS: 600 };
+      if (fn === 'merchant' && ev.action === 'photoUrls') return { files: ev.id === 'm-1' ? [{ fileId: 'cloud://env/m-1/0.jpg', url: 'http://x/m-1/0.jpg?sign=1' }] : [], maxAgeS: 600 };
+      throw { code: 'NOT_FOUND' };
+    });
+    const page = mount('pages/visit/tasks/index');
+    await flush();
+    await tap(page, '.photos', 0);
+    await flush();
+    expect(calls().filter((c) => c.action === 'photoUrls').map((c) => [c.fn, c.event.visitId ?? c.event.id])).toEqual([['visit', 'v-0'], ['merchant', 'm-1']]);
+    expect(h.fake.previews.at(-1)).toEqual({ urls: ['http://x/v-0/a.jpg?sign=1', 'http://x/m-1/0.jpg?sign=1'], current: 'http://x/v-0/a.jpg?sign=1' });
+    // Tapping 照片 does not open the task's visit.
+    expect(h.fake.navigations).toEqual([]);
+    // A task opened by the nightly job has no visit: the storefront only, and none at all says so.
+    await tap(page, '.photos', 1);
+    await flush();
+    expect(calls().at(-1)!.event).toEqual({ action: 'photoUrls', id: 'm-2' });
+    expect(page.text()).toContain('这个任务还没有照片。');
+  });
+});
+
 describe('lifecycle lists', () => {
   test('shows the abnormal list with reasons and open tasks, and switches class', async () => {
     answerCalls((fn, ev) => ({

@@ -230,6 +230,54 @@ describe('dashboard tab', () => {
     expect(calls().at(-1)!.event.period).toMatchObject({ kind: 'year', start: expect.stringMatching(/-01-01$/), end: expect.stringMatching(/-12-31$/) });
   });
 
+  test('opens on the day the records run to: a demo bank ending on 31 July 2025 opens on July 2025', async () => {
+    answerCalls((fn, ev) => (ev.action === 'me' ? me('hq', { bankDay: '2025-07-31' }) : dashboard()));
+    const page = mount('pages/dashboard/index');
+    await flush();
+    expect(calls().find((c) => c.action === 'dashboard')!.event.period).toEqual({ kind: 'month', start: '2025-07-01', end: '2025-07-31' });
+    expect(page.text()).toContain('2025年7月');
+    // The 12-month trend ends on the month shown.
+    await tap(page, '.link-card', 0);
+    expect(h.fake.navigations.at(-1)!.url).toContain('month=2025-07');
+  });
+
+  test('a staff row opens that person’s workload; a market row opens the market’s own dashboard', async () => {
+    const market = { type: 'market', id: 'mk-cbcc', name: '城北菜场', kind: 'market', figures: { ...dashboard().children[0].figures, acquiring: 119, coverage: 0.9 } };
+    const person = { type: 'staff', id: 's-wang', name: '王网格', kind: 'member', figures: dashboard().children[0].figures };
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('branch', { unit: { id: 'b-cb', name: '城北支行', kind: 'branch' }, scope: ['b-cb'], bankDay: '2025-07-31' });
+      if (ev.marketId === 'mk-cbcc') return dashboard({ scope: { type: 'market', id: 'mk-cbcc', name: '城北菜场', kind: 'market' } });
+      if (ev.unitId === 'g-cb1') return dashboard({ scope: { type: 'unit', id: 'g-cb1', name: '城北一网格', kind: 'grid' }, children: [person] });
+      return dashboard({ scope: { type: 'unit', id: 'b-cb', name: '城北支行', kind: 'branch' }, children: [{ ...dashboard().children[0], id: 'g-cb1', name: '城北一网格', kind: 'grid' }, market] });
+    });
+    const page = mount('pages/dashboard/index');
+    await flush();
+    // The market row: its own dashboard, asked by marketId (never as a unit: that was 单位不存在).
+    await tap(page, '.row', 2);
+    await flush();
+    const asked = calls().at(-1)!.event;
+    expect(asked.marketId).toBe('mk-cbcc');
+    expect(asked.unitId).toBeUndefined();
+    expect(page.text()).toContain('城北支行 › 城北菜场');
+    // Its trend and targets are the market's too.
+    await tap(page, '.link-card', 0);
+    expect(h.fake.navigations.at(-1)!.url).toContain('marketId=mk-cbcc');
+    // Back to the branch, into the grid: its rows are people, and a person opens their workload.
+    await tap(page, '.crumb', 0);
+    await flush();
+    await tap(page, '.row', 1);
+    await flush();
+    expect(calls().at(-1)!.event.unitId).toBe('g-cb1');
+    const before = calls().length;
+    await tap(page, '.row', 1);
+    await flush();
+    expect(calls().length).toBe(before);
+    expect(h.fake.navigations.at(-1)!.url).toBe(`/pages/metrics/workload/index?staffId=s-wang&name=%E7%8E%8B%E7%BD%91%E6%A0%BC&day=2025-07-31`);
+    // The staff ranking's rows lead to the same place.
+    await tap(page, '.row', 2);
+    expect(h.fake.navigations.at(-1)!.url).toContain('/pages/metrics/workload/index?staffId=s-member');
+  });
+
   test('reads any past day, month or year, or a date range', async () => {
     answerCalls((fn, ev) => (ev.action === 'me' ? me('hq') : dashboard()));
     const page = mount('pages/dashboard/index');

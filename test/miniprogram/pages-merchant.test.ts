@@ -154,6 +154,23 @@ describe('filing form', () => {
     expect(h.fake.navigations.at(-1)).toEqual({ kind: 'redirectTo', url: `/pages/merchant/detail/index?id=${create.id}` });
   });
 
+  test('the 他行 chip names which other bank holds the product, and the file sends that bank', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('marketing');
+      if (ev.action === 'create') return { merchant: merchantOut({ id: ev.id, isComplete: true }), isReplay: false };
+      throw { code: 'NOT_FOUND' };
+    });
+    const page = mount('pages/merchant/form/index', {}, {});
+    await flush();
+    await fillAll(page);
+    const ccb = page.data.otherBanks.findIndex((o: any) => o.code === 'ccb');
+    await fire(page, '.other-pick', 'change', { value: ccb }, 0);
+    expect(page.text()).toContain('他行·建设银行');
+    await tap(page, '.btn', 0);
+    const create = calls().find((c) => c.action === 'create')!.event;
+    expect(create.products).toEqual([{ product: 'acquiring', bank: 'other', otherBank: 'ccb', status: 'active' }]);
+  });
+
   test('the privacy popup shows before the camera, and refusing explains and allows a retry', async () => {
     h.fake.privacyNeeded = true;
     answerCalls(() => me('marketing'));

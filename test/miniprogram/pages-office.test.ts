@@ -46,6 +46,15 @@ describe('ec-canvas', () => {
 });
 
 describe('workload', () => {
+  test('opened from a dashboard staff row: that person’s months of the year the dashboard shows', async () => {
+    answerCalls((fn, ev) => ({ period: {}, staff: { id: ev.staffId, name: '王网格', role: 'member', grain: 'day', rows: [workloadRow('2025-07', 3)], totals: workloadRow('total', 3) } }));
+    const page = mount('pages/metrics/workload/index', {}, { staffId: 's-wang', name: encodeURIComponent('王网格'), day: '2025-07-31' });
+    await flush();
+    expect(calls()).toHaveLength(1);
+    expect(calls()[0].event).toMatchObject({ action: 'workload', staffId: 's-wang', period: { kind: 'year', start: '2025-01-01', end: '2025-12-31' } });
+    expect(page.text()).toContain('王网格');
+  });
+
   test('the team view by month, flagged visits apart; tapping a person shows their months', async () => {
     answerCalls((fn, ev) => {
       if (ev.staffId) return { period: {}, staff: { id: 's-1', name: '王网格', role: 'member', grain: 'month', rows: [workloadRow('2026-01', 10), workloadRow('2026-02', 12, 1)], totals: workloadRow('total', 22, 1) } };

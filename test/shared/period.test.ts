@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   addDays,
+  bankDay,
   addMonths,
   chinaDay,
   chinaMinuteOfDay,
@@ -29,6 +30,22 @@ import {
   yearOf,
   type Period,
 } from '../../shared/domain/period.rules';
+
+describe('the bank day (a demo bank’s fixed as-of day)', () => {
+  const at = new Date('2026-12-02T12:00:00Z');
+  it('is today without an as-of day, or with one that is not a real day', () => {
+    expect(bankDay(null, at)).toBe('2026-12-02');
+    expect(bankDay(undefined, at)).toBe('2026-12-02');
+    expect(bankDay('2025-02-30', at)).toBe('2026-12-02');
+    expect(bankDay('soon', at)).toBe('2026-12-02');
+  });
+  it('is the as-of day when it is earlier than today, never a later one', () => {
+    expect(bankDay('2025-07-31', at)).toBe('2025-07-31');
+    expect(bankDay('2027-01-01', at)).toBe('2026-12-02');
+    // China time decides today: 16:00 UTC on 30 July is already 31 July.
+    expect(bankDay('2025-07-31', new Date('2025-07-30T16:00:00Z'))).toBe('2025-07-31');
+  });
+});
 
 describe('China day keys (UTC+8)', () => {
   it('moves to the next day at 16:00 UTC', () => {

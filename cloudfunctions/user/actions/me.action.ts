@@ -5,5 +5,5 @@ import { buildProfile } from '../profile';
 /** `me`: the caller's profile, role, home unit and grids. */
 export const me = defineAction({
   schema: meInput,
-  handler: (_input, ctx) => buildProfile(ctx.db, ctx.caller),
+  handler: (_input, ctx) => buildProfile(ctx.db, ctx.caller, ctx.now),
 });

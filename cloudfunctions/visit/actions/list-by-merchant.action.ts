@@ -1,9 +1,9 @@
 import { listByMerchantInput } from '../../../shared/contracts/visit.contract';
 import { decodeCursor, defineAction, encodeCursor } from '../../../server';
 import { loadMerchantInScope } from '../../../server/merchant';
-import { type VisitDoc, visitView } from '../visit.service';
+import { type VisitDoc, staffNames, visitView } from '../visit.service';
 
-/** `listByMerchant`: a merchant's visits, latest first, cursor-paged on the visit time. */
+/** `listByMerchant`: a merchant's visits, latest first, cursor-paged on the visit time, each with its visitor's name. */
 export const listByMerchant = defineAction({
   schema: listByMerchantInput,
   async handler(input, ctx) {
@@ -20,6 +20,7 @@ export const listByMerchant = defineAction({
     const rows = res.data as VisitDoc[];
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(visitView), nextCursor: rows.length > limit && last ? encodeCursor({ k: new Date(last.at).getTime(), id: last._id }) : null };
+    const names = await staffNames(ctx.db, page.map((v) => v.staffId));
+    return { items: page.map((v) => ({ ...visitView(v), staffName: names.get(v.staffId) ?? null })), nextCursor: rows.length > limit && last ? encodeCursor({ k: new Date(last.at).getTime(), id: last._id }) : null };
   },
 });

@@ -1,10 +1,8 @@
 import { reassignTaskInput } from '../../../shared/contracts/visit.contract';
 import { TASK_ASSIGNEE_ROLES_ANY, TASK_MANAGER_ROLES } from '../../../shared/domain/task.rules';
-import { reminderId } from '../../../shared/domain/reminder.rules';
-import { TASK_KIND_LABELS } from '../../../shared/domain/labels';
 import { AppError, type StaffDoc, afterCommit, auditLog, defineAction, fieldError, getDoc, inTransaction, isInScope, notFound } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
-import { sendReminder } from '../../../server/notify';
+import { remindAssigned } from '../../../server/notify';
 import { type TaskDoc, taskViews, loadTaskInScope } from '../visit.service';
 
 /**
@@ -30,9 +28,7 @@ export const reassignTask = defineAction({
       await auditLog(tx, ctx.caller, 'task-reassign', { collection: 'tasks', id: cur._id }, { from: cur.assigneeId ?? null, to: to!._id, ...(input.note ? { note: input.note } : {}) }, ctx.now);
       const day = chinaDay(ctx.now);
       afterCommit(tx, async (db) => {
-        const name = (await getDoc<{ name?: string }>(db, 'merchants', cur.merchantId))?.name ?? '商户';
-        const data = { thing1: name.slice(0, 20), thing2: TASK_KIND_LABELS[cur.kind] ?? '任务', date3: cur.dueDay };
-        await sendReminder(db, { id: reminderId('task-assigned', cur._id, to!._id, day), template: 'task-assigned', staffId: to!._id, day, subject: cur._id, page: `pages/visit/revisit/index?merchantId=${cur.merchantId}&taskId=${cur._id}`, data }, ctx.now);
+        await remindAssigned(db, { ...cur, assigneeId: to!._id }, day, ctx.now);
       });
       return { ...cur, ...patch };
     });

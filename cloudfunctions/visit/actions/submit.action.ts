@@ -5,9 +5,10 @@ import { distanceMeters } from '../../../shared/domain/geo.rules';
 import { toLngLat } from '../../../shared/domain/merchant-file.rules';
 import { kindsSettledBy, visitEffectOn } from '../../../shared/domain/task.rules';
 import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
-import { type ActionContext, AppError, type StaffDoc, type Tx, assertInScope, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted, writeOnce } from '../../../server';
+import { type ActionContext, AppError, type StaffDoc, type Tx, afterCommit, assertInScope, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted, writeOnce } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { assertGivenFiles } from '../../../server/jobs/files';
+import { remindAssigned } from '../../../server/notify';
 import { visitStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
 import { type MerchantDoc, photoFiles, toGeoPoint, toStoredPhotos } from '../../../server/merchant';
@@ -164,6 +165,8 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       };
       await tx.collection('tasks').add({ data: task });
       openMap[check] = task._id;
+      // Its assignee is told once the visit commits (task-assigned, once per task and day).
+      afterCommit(tx, (db) => remindAssigned(db, task, chinaDay(ctx.now), ctx.now, m.name).then(() => undefined));
     }
     for (const t of toClose) {
       await tx.collection('tasks').doc(t.id).update({ data: { status: 'done', closedByVisitId: input.visitId, closedAt: ctx.now, pendingVisitId: null } });

@@ -2,7 +2,7 @@ import { fetchDashboard, type DashboardView } from '../../api/metrics.api';
 import { describeError } from '../../utils/errors';
 import { count, money, percent } from '../../utils/format';
 import { type PeriodKind, chinaDay, periodKey, periodLabel, periodOf, rangePeriod } from '../../vendor/shared';
-import { requireMe } from '../../utils/session';
+import { bankDayOf, requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
 
 /** The key the dashboard asks for: the day, month or year around `anchor`, or the range `from..to`. */
@@ -32,6 +32,8 @@ export function toView(d: DashboardView) {
   ];
   const children = (d.children ?? []).map((ch) => ({
     unitId: ch.id,
+    /** what the row names: a unit, a staff member (a grid's people) or a market (a branch's) */
+    type: ch.type,
     name: ch.name,
     kind: ch.kind,
     acquiring: count(ch.figures.acquiring),
@@ -47,6 +49,29 @@ export function toView(d: DashboardView) {
 
 type View = ReturnType<typeof toView>;
 
+/** A level of the drill-down: a unit, or a market of a branch (its own dashboard, asked by `marketId`). */
+export interface Crumb {
+  unitId: string;
+  name: string;
+  type?: 'unit' | 'market';
+}
+
+/** The dashboard request of a crumb: a market is asked by `marketId`, anything else by `unitId`. */
+export function targetOf(crumb: Crumb | undefined): { unitId?: string; marketId?: string } {
+  if (!crumb) return {};
+  return crumb.type === 'market' ? { marketId: crumb.unitId } : { unitId: crumb.unitId };
+}
+
+/** A crumb as the query of the pages it links to (trend, panel): `unitId=…` or `marketId=…`. */
+export function targetQuery(crumb: Crumb | undefined): string {
+  return crumb?.type === 'market' ? `marketId=${crumb.unitId}` : `unitId=${crumb?.unitId ?? ''}`;
+}
+
+/** Where tapping a staff row leads: that person's workload (their visits by day), not a dashboard. */
+export function staffUrl(id: string, name: string, day: string): string {
+  return `/pages/metrics/workload/index?staffId=${encodeURIComponent(id)}&name=${encodeURIComponent(name)}&day=${day}`;
+}
+
 /** Dashboard tab: metric cards for my unit, breakdown by child units with drill-down, rankings. */
 Component({
   data: {
@@ -54,7 +79,7 @@ Component({
     periodKinds: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }, { value: 'range', label: '区间' }],
     /** the day the period is around (any day up to today), and a range's first and last days */
     today: chinaDay(), anchor: chinaDay(), from: `${chinaDay().slice(0, 7)}-01`, to: chinaDay(),
-    crumbs: [] as { unitId: string; name: string }[], ...({ cards: [], children: [], rankings: [], staff: [] } as View),
+    crumbs: [] as Crumb[], ...({ cards: [], children: [], rankings: [], staff: [] } as View),
   },
   lifetimes: {
     attached() {
@@ -66,7 +91,9 @@ Component({
       try {
         const me = await requireMe();
         const top = me.scope === 'all' ? me.unitPath[0] : me.unit;
-        this.setData({ crumbs: top ? [{ unitId: top.id, name: top.name }] : [] });
+        // Opens on the day the bank's records run to: a demo bank's last day, not an empty current month.
+        const day = bankDayOf(me);
+        this.setData({ crumbs: top ? [{ unitId: top.id, name: top.name }] : [], anchor: day, from: `${day.slice(0, 7)}-01`, to: day });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
         return;
@@ -78,7 +105,7 @@ Component({
       const period = askedPeriod(this.data.periodKind, this.data.anchor, this.data.from, this.data.to);
       this.setData({ status: 'loading', error: '', periodLabel: periodLabel(period) });
       try {
-        const d = await fetchDashboard({ unitId: crumb?.unitId, period, sections: ['children', 'rankings'] });
+        const d = await fetchDashboard({ ...targetOf(crumb), period, sections: ['children', 'rankings'] });
         await safeSetData(this, { status: 'ready', unitName: d.scope.name, periodLabel: periodLabel(period), ...toView(d) });
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
@@ -101,11 +128,17 @@ Component({
       void this.load();
     },
     onDrill(e: WechatMiniprogram.TouchEvent) {
-      const { id, name, kind } = e.currentTarget.dataset as { id: string; name: string; kind: string };
-      // A grid has no child units: from a grid, the next level is its team's workload.
+      const { id, name, kind, type } = e.currentTarget.dataset as { id: string; name: string; kind: string; type?: string };
+      // A grid's rows are its people: a person opens their workload and visits, not a dashboard.
+      if (type === 'staff') return wx.navigateTo({ url: staffUrl(id, name, this.shownDay()) });
       if (kind === 'grid' && this.data.crumbs.some((c) => c.unitId === id)) return;
-      this.setData({ crumbs: [...this.data.crumbs, { unitId: id, name }] });
+      // A branch's market rows open the market's own dashboard (its merchants' coverage), asked by marketId.
+      this.setData({ crumbs: [...this.data.crumbs, { unitId: id, name, type: type === 'market' ? 'market' : 'unit' }] });
       void this.load();
+    },
+    onStaff(e: WechatMiniprogram.TouchEvent) {
+      const { id, name } = e.currentTarget.dataset as { id: string; name: string };
+      if (id) wx.navigateTo({ url: staffUrl(id, name, this.shownDay()) });
     },
     onCrumb(e: WechatMiniprogram.TouchEvent) {
       const i = Number(e.currentTarget.dataset.index);
@@ -114,19 +147,27 @@ Component({
     },
     onTrend() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
-      wx.navigateTo({ url: `/pages/metrics/trend/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}` });
+      // The 12 months up to the month shown (a demo bank's last month, not an empty current one).
+      const month = this.shownDay().slice(0, 7);
+      wx.navigateTo({ url: `/pages/metrics/trend/index?${targetQuery(crumb)}&name=${encodeURIComponent(crumb?.name ?? '')}&month=${month}` });
     },
     onTargets() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
       // Targets are set per month or year: a day's dashboard opens its month.
       const period = periodKey(periodOf(this.data.periodKind === 'year' ? 'year' : 'month', this.data.periodKind === 'range' ? this.data.to : this.data.anchor));
-      wx.navigateTo({ url: `/pages/metrics/targets/index?unitId=${crumb?.unitId ?? ''}&name=${encodeURIComponent(crumb?.name ?? '')}&period=${period}` });
+      wx.navigateTo({ url: `/pages/metrics/targets/index?${targetQuery(crumb)}&name=${encodeURIComponent(crumb?.name ?? '')}&period=${period}` });
     },
     onWorkload() {
       const crumb = this.data.crumbs[this.data.crumbs.length - 1];
-      wx.navigateTo({ url: `/pages/metrics/workload/index?unitId=${crumb?.unitId ?? ''}` });
+      // A market has no team of its own: its visits are in its grids' workloads.
+      if (crumb?.type === 'market') return;
+      wx.navigateTo({ url: `/pages/metrics/workload/index?unitId=${crumb?.unitId ?? ''}&day=${this.shownDay()}` });
     },
-    onPullDownRefresh() {
+    /** The day the dashboard shows (a range's last day): the workload and the trend open on it. */
+    shownDay(): string {
+      return this.data.periodKind === 'range' ? this.data.to : this.data.anchor;
+    },
+        onPullDownRefresh() {
       void this.load().then(() => wx.stopPullDownRefresh());
     },
   },

@@ -3,7 +3,7 @@ import { uploadFile } from '../../../api/transport';
 import { STORAGE_KEYS } from '../../../config';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
-import { DUPLICATE_REASON_LABELS, industryOptions, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS } from '../../../utils/labels';
+import { DUPLICATE_REASON_LABELS, industryOptions, OTHER_BANK_LABELS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS } from '../../../utils/labels';
 
 import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
@@ -16,6 +16,9 @@ import { fetchGridsInScope, type GridOption } from '../../../api/placement.api';
 import { parseInput } from '../../../api/validate';
 
 const OUR_CYCLE = ['none', 'in-progress', 'active'];
+
+/** The 他行 picker: none, or which other bank holds the product (the contract's `otherBank` codes). */
+export const OTHER_BANK_OPTIONS = [{ code: '', label: '他行无' }, ...Object.entries(OTHER_BANK_LABELS).map(([code, label]) => ({ code, label: `他行·${label}` }))];
 
 /** A probable duplicate as the warning lists it (outside the user's scope only the reason shows). */
 export function toDuplicateRow(d: DuplicateOut, index = 0) {
@@ -40,7 +43,8 @@ Component({
     /** Photos taken; `fileId` once uploaded, so a retried save does not upload them again. */
     photos: [] as { path: string; takenAt: string; location?: { lat: number; lng: number }; fileId?: string }[],
     location: null as Fix | null, markers: [] as any[], locationError: '', needsSetting: false,
-    products: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], ours: 'none', oursLabel: HOLDING_STATUS_LABELS.none, other: false })),
+    products: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], ours: 'none', oursLabel: HOLDING_STATUS_LABELS.none, other: '', otherLabel: OTHER_BANK_OPTIONS[0].label })),
+    otherBanks: OTHER_BANK_OPTIONS,
     duplicates: [] as any[],
     /** The grid picker (no fix, or a fix outside every boundary): grids in scope, kept for offline use. */
     grids: [] as GridOption[], gridIndex: -1, gridName: '',
@@ -130,9 +134,11 @@ Component({
       const next = OUR_CYCLE[(OUR_CYCLE.indexOf(this.data.products[i].ours) + 1) % OUR_CYCLE.length];
       this.setData({ [`products[${i}].ours`]: next, [`products[${i}].oursLabel`]: HOLDING_STATUS_LABELS[next] });
     },
-    onToggleOther(e: WechatMiniprogram.TouchEvent) {
+    /** Which other bank holds the product (or none): the 他行 chip names it. */
+    onOtherBank(e: WechatMiniprogram.PickerChange) {
       const i = Number(e.currentTarget.dataset.index);
-      this.setData({ [`products[${i}].other`]: !this.data.products[i].other });
+      const picked = OTHER_BANK_OPTIONS[Number(e.detail.value)] ?? OTHER_BANK_OPTIONS[0];
+      this.setData({ [`products[${i}].other`]: picked.code, [`products[${i}].otherLabel`]: picked.label });
     },
     async onLocate() {
       this.setData({ locationError: '', needsSetting: false });
@@ -187,7 +193,7 @@ Component({
         ...(photos.length ? { photos: photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : undefined), staffId })) } : {}),
         products: this.data.products.flatMap((p) => [
           ...(p.ours !== 'none' ? [{ product: p.code, bank: 'ours' as const, status: p.ours as 'in-progress' | 'active' }] : []),
-          ...(p.other ? [{ product: p.code, bank: 'other' as const, otherBank: 'other' as const, status: 'active' as const }] : []),
+          ...(p.other ? [{ product: p.code, bank: 'other' as const, otherBank: p.other as keyof typeof OTHER_BANK_LABELS, status: 'active' as const }] : []),
         ]),
       };
     },

@@ -61,7 +61,7 @@ export function targetRows(v: TargetsView) {
 /** 考核指标 (去营销 panel): the indicators head office assesses for a unit, actual against target; head office sets the targets here. */
 Component({
   data: {
-    unitId: '', unitName: '', kind: 'month' as Kind, periodKey: '',
+    unitId: '', marketId: '', unitName: '', kind: 'month' as Kind, periodKey: '',
     /** a day in the month or year shown (the dashboard's, else today) */
     anchor: chinaDay(),
     kinds: [{ value: 'month', label: '月' }, { value: 'year', label: '年' }],
@@ -73,14 +73,14 @@ Component({
       const p = query.period ?? '';
       const kind: Kind = /^\d{4}$/.test(p) ? 'year' : 'month';
       const anchor = /^\d{4}$/.test(p) ? `${p}-01-01` : /^\d{4}-\d{2}$/.test(p) ? `${p}-01` : chinaDay();
-      this.setData({ unitId: query.unitId ?? '', unitName: query.name ? decodeURIComponent(query.name) : '', kind, anchor });
+      this.setData({ unitId: query.unitId ?? '', marketId: query.marketId ?? '', unitName: query.name ? decodeURIComponent(query.name) : '', kind, anchor });
       void this.load();
     },
     async load() {
       const periodKey = this.data.kind === 'year' ? this.data.anchor.slice(0, 4) : this.data.anchor.slice(0, 7);
       this.setData({ status: 'loading', error: '', periodKey, editing: '' });
       try {
-        const [me, view] = await Promise.all([requireMe(), fetchTargets({ unitId: this.data.unitId || undefined, period: periodKey })]);
+        const [me, view] = await Promise.all([requireMe(), fetchTargets({ ...(this.data.marketId ? { marketId: this.data.marketId } : { unitId: this.data.unitId || undefined }), period: periodKey })]);
         const rows = targetRows(view);
         await safeSetData(this, {
           status: rows.length ? 'ready' : 'empty',

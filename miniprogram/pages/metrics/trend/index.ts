@@ -35,16 +35,19 @@ export function trendOptions(points: TrendPoint[]) {
 
 /** 12-month trend charts (tree-shaken ECharts on canvas 2d) and the monthly table for a unit. */
 Component({
-  data: { unitId: '', unitName: '', status: 'loading', error: '', trendOption: {}, visitOption: {}, rows: [] as any[] },
+  data: { unitId: '', marketId: '', month: '', unitName: '', status: 'loading', error: '', trendOption: {}, visitOption: {}, rows: [] as any[] },
   methods: {
     onLoad(query: Record<string, string> = {}) {
-      this.setData({ unitId: query.unitId ?? '', unitName: decodeURIComponent(query.name ?? '') || '本单位' });
+      // The dashboard passes the month it shows; opened on its own, the trend ends this month.
+      const month = /^\d{4}-\d{2}$/.test(query.month ?? '') ? query.month : chinaDay().slice(0, 7);
+      this.setData({ unitId: query.unitId ?? '', marketId: query.marketId ?? '', month, unitName: decodeURIComponent(query.name ?? '') || '本单位' });
       void this.load();
     },
     async load() {
       this.setData({ status: 'loading', error: '' });
       try {
-        const d = await fetchDashboard({ unitId: this.data.unitId || undefined, period: chinaDay().slice(0, 7), sections: ['trend'] });
+        const target = this.data.marketId ? { marketId: this.data.marketId } : { unitId: this.data.unitId || undefined };
+        const d = await fetchDashboard({ ...target, period: this.data.month || chinaDay().slice(0, 7), sections: ['trend'] });
         const points = d.trend ?? [];
         if (!this.data.unitName || this.data.unitName === '本单位') this.setData({ unitName: d.scope.name });
         if (!points.length) return this.setData({ status: 'empty' });

@@ -2,7 +2,7 @@ import { fetchWorkload, type WorkloadRow, type WorkloadView } from '../../../api
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../vendor/shared';
 import { VISIT_TYPE_LABELS } from '../../../utils/labels';
-import { isManager, requireMe } from '../../../utils/session';
+import { bankDayOf, isManager, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 
 type Grain = 'day' | 'month' | 'year';
@@ -77,12 +77,17 @@ Component({
   methods: {
     async onLoad(query: Record<string, string> = {}) {
       let unitId = query.unitId ?? '';
+      // The period opens on the day the dashboard shows, else on the day the bank's records run to (a demo
+      // bank's last day, not an empty current month).
+      let anchor = /^\d{4}-\d{2}-\d{2}$/.test(query.day ?? '') ? query.day : '';
       // Opened without a unit, a manager sees the team of their own unit; field staff see their own visits.
-      if (!unitId) {
+      if (!unitId && !query.staffId) {
         const me = await requireMe().catch(() => null);
         if (me && isManager(me.role)) unitId = me.unit?.id ?? '';
+        anchor = anchor || bankDayOf(me);
       }
-      this.setData({ unitId });
+      // A staff row of a dashboard opens that person's own days and visits.
+      this.setData({ unitId, anchor: anchor || chinaDay(), ...(query.staffId ? { staffId: query.staffId, staffName: decodeURIComponent(query.name ?? '') } : {}) });
       void this.load();
     },
     async load() {

@@ -1,4 +1,5 @@
-import { fetchTasks } from '../../../api/visit.api';
+import { fetchTasks, fetchVisitPhotoUrls } from '../../../api/visit.api';
+import { fetchMerchantPhotoUrls } from '../../../api/merchant.api';
 import type { TaskOut } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../vendor/shared';
@@ -14,6 +15,8 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
     id: t.id,
     merchantId: t.merchantId,
     merchantName: t.merchantName ?? '商户',
+    /** the visit whose photos the task shows beside the storefront's: the one that opened it, else the one that settled it */
+    visitId: t.openedBy?.visitId ?? t.pendingVisitId ?? t.closedByVisitId ?? '',
     kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
     detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : (t.openedBy?.detail ?? reasonLabel(t.openedBy?.reason)),
     overdue,
@@ -24,7 +27,7 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
 
 /** My tasks: open and done (six-check fixes, abnormal visits, win-backs, marketing), a page at a time; a task opens its visit. */
 Component({
-  data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '' },
+  data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '', photoNote: '' },
   lifetimes: {
     attached() {
       void this.load();
@@ -68,6 +71,22 @@ Component({
     onOpen(e: WechatMiniprogram.TouchEvent) {
       if (this.data.filter === 'open') wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${e.currentTarget.dataset.merchant}&taskId=${e.currentTarget.dataset.id}` });
       else wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.merchant}` });
+    },
+    /**
+     * The task's photos full screen: the visit's that opened or settled it (its checks' included), then the
+     * merchant's storefront, each through a temporary link the functions give callers in scope.
+     */
+    async onPhotos(e: WechatMiniprogram.TouchEvent) {
+      const { merchant, visit } = e.currentTarget.dataset as { merchant: string; visit?: string };
+      this.setData({ photoNote: '' });
+      try {
+        const [v, m] = await Promise.all([visit ? fetchVisitPhotoUrls(visit) : null, fetchMerchantPhotoUrls(merchant)]);
+        const urls = [...(v?.files ?? []), ...m.files].flatMap((f) => (f.url ? [f.url] : []));
+        if (!urls.length) return this.setData({ photoNote: '这个任务还没有照片。' });
+        wx.previewImage({ urls, current: urls[0] });
+      } catch (err) {
+        this.setData({ photoNote: describeError(err) });
+      }
     },
     onPullDownRefresh() {
       void this.load().then(() => wx.stopPullDownRefresh());
