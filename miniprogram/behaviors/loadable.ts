@@ -1,0 +1,21 @@
+import { describeError } from '../utils/errors';
+import { defineBehavior } from '../utils/page';
+
+/**
+ * The load skeleton every screen repeats: `status` (loading, then ready or empty, or error) and the
+ * sentence of a failure in `error`, which the state-view shows with its retry.
+ */
+export const loadable = defineBehavior()({
+  data: { status: 'loading', error: '' },
+  methods: {
+    /** Shows loading (with `patch`, sent in the same setData), then runs `work`; a failure shows its sentence. */
+    async loading(work: () => Promise<unknown>, patch: Record<string, unknown> = {}): Promise<void> {
+      this.setData({ status: 'loading', error: '', ...patch });
+      try {
+        await work();
+      } catch (err) {
+        this.setData({ status: 'error', error: describeError(err) });
+      }
+    },
+  },
+});
