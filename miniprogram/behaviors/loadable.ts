@@ -9,7 +9,7 @@ export const loadable = defineBehavior()({
   data: { status: 'loading', error: '' },
   methods: {
     /** Shows loading (with `patch`, sent in the same setData), then runs `work`; a failure shows its sentence. */
-    async loading(work: () => Promise<unknown>, patch: Record<string, unknown> = {}): Promise<void> {
+    async runLoad(work: () => Promise<unknown>, patch: Record<string, unknown> = {}): Promise<void> {
       this.setData({ status: 'loading', error: '', ...patch });
       try {
         await work();

@@ -1,19 +1,21 @@
-import { describeError } from '../../utils/errors';
 import { shortTime } from '../../utils/format';
+import type { Me } from '../../services/user.service';
 import { requireMe } from '../../utils/session';
+import { loadable } from '../../behaviors/loadable';
+import { definePage } from '../../utils/page';
 
 /** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
-Component({
-  data: { status: 'loading', error: '', me: {} as any, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canReport: false },
+definePage()({
+  behaviors: [loadable],
+  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canReport: false },
   lifetimes: {
     attached() {
       void this.load();
     },
   },
   methods: {
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const me = await requireMe();
         this.setData({
           status: 'ready',
@@ -27,9 +29,7 @@ Component({
           // The team board: leaders and above, members for their grids (docs/domain.md §5 "Tasks").
           canBoard: ['hq', 'branch', 'leader', 'member'].includes(me.role),
         });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     onGo(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
