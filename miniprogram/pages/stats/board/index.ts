@@ -1,8 +1,9 @@
 import { fetchDashboard, type TrendPoint } from '../../../services/stats.service';
-import { describeError } from '../../../utils/errors';
 import { count, percent } from '../../../utils/format';
 import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 const AXIS = { axisLabel: { fontSize: 10, color: '#6b7280' }, axisLine: { lineStyle: { color: '#d0d3d9' } } };
 
@@ -34,25 +35,23 @@ export function trendOptions(points: TrendPoint[]) {
 }
 
 /** 12-month trend charts (tree-shaken ECharts on canvas 2d) and the monthly table for a unit. */
-Component({
-  data: { unitId: '', unitName: '', status: 'loading', error: '', trendOption: {}, visitOption: {}, rows: [] as any[] },
+definePage()({
+  behaviors: [loadable],
+  data: { unitId: '', unitName: '', trendOption: {}, visitOption: {}, rows: [] as { month: string; acquiring: string; filed: string; coverage: string }[] },
   methods: {
     onLoad(query: Record<string, string> = {}) {
       this.setData({ unitId: query.unitId ?? '', unitName: decodeURIComponent(query.name ?? '') || '本单位' });
       void this.load();
     },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const d = await fetchDashboard({ unitId: this.data.unitId || undefined, period: chinaDay().slice(0, 7), sections: ['trend'] });
         const points = d.trend ?? [];
         if (!this.data.unitName || this.data.unitName === '本单位') this.setData({ unitName: d.scope.name });
         if (!points.length) return this.setData({ status: 'empty' });
         const rows = [...points].reverse().map((p) => ({ month: p.month, acquiring: count(p.acquiring), filed: count(p.filed), coverage: percent(p.coverage) }));
         await safeSetData(this, { status: 'ready', rows, ...trendOptions(points) });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     onWorkload() {
       wx.navigateTo({ url: `/pages/stats/workload/index?unitId=${this.data.unitId}` });
