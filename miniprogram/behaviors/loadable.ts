@@ -19,3 +19,13 @@ export const loadable = defineBehavior()({
     },
   },
 });
+
+/** `loadable`, for a screen whose data needs nothing from its query: it loads as soon as it is attached. */
+export const loadsWhenAttached = defineBehavior<{ load(): Promise<unknown> }>()({
+  behaviors: [loadable],
+  lifetimes: {
+    attached() {
+      void this.load();
+    },
+  },
+});

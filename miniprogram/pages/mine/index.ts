@@ -1,18 +1,13 @@
 import { shortTime } from '../../utils/format';
 import type { Me } from '../../services/user.service';
 import { requireMe } from '../../utils/session';
-import { loadable } from '../../behaviors/loadable';
+import { loadsWhenAttached } from '../../behaviors/loadable';
 import { definePage } from '../../utils/page';
 
 /** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [loadsWhenAttached],
   data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canReport: false },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
   methods: {
     load() {
       return this.runLoad(async () => {

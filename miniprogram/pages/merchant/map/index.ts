@@ -1,5 +1,5 @@
 import { fetchMerchants, type MerchantRow as MerchantSummary } from '../../../services/merchant.service';
-import { loadable } from '../../../behaviors/loadable';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { CLASS_LABELS } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
@@ -24,13 +24,8 @@ export function toMarkers(items: MerchantSummary[]) {
 
 /** The grid's merchants on a map (the `map` component with markers). */
 definePage<{ _items?: MerchantSummary[] }>()({
-  behaviors: [loadable],
+  behaviors: [loadsWhenAttached],
   data: { center: { lat: 32.93, lng: 119.84 }, markers: [] as ReturnType<typeof toMarkers>, legend: [] as { value: string; label: string; count: number }[], selected: null as null | { id: string; name: string; address: string } },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
   methods: {
     load() {
       return this.runLoad(async () => {

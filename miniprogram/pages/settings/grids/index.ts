@@ -1,5 +1,5 @@
 import { assignGrids, fetchStaff, fetchUnits, type Staff, type Unit } from '../../../services/org.service';
-import { loadable } from '../../../behaviors/loadable';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { describeError } from '../../../utils/errors';
 import { definePage } from '../../../utils/page';
 import { ROLE_LABELS } from '../../../vendor/shared';
@@ -14,13 +14,8 @@ function toUnitRow(u: Unit) {
 
 /** Grids and their staff (head office): browse the unit tree, see and change who serves each grid. */
 definePage<{ _staff?: Staff[] }>()({
-  behaviors: [loadable],
+  behaviors: [loadsWhenAttached],
   data: { crumbs: [] as { id: string; name: string }[], units: [] as ReturnType<typeof toUnitRow>[], grid: null as null | { id: string; name: string }, gridStaff: [] as { id: string; name: string; roleLabel: string }[], assignError: '' },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
   methods: {
     load() {
       const parent = this.data.crumbs[this.data.crumbs.length - 1];

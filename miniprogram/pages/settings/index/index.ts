@@ -1,6 +1,6 @@
 import { type ReclassifyJob, fetchReclassifyJob, fetchSettings, saveSettings, startReclassify } from '../../../services/lifecycle.service';
 import { jobPolling } from '../../../behaviors/job-polling';
-import { loadable } from '../../../behaviors/loadable';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { definePage } from '../../../utils/page';
 import { INDICATOR_LABELS } from '../../../utils/labels';
@@ -61,18 +61,13 @@ function get(obj: object, path: string): unknown {
 
 /** Settings (head office): thresholds, radius and due days; links to staff and grids. */
 definePage<{ _pendingJobId?: string }>()({
-  behaviors: [loadable, jobPolling],
+  behaviors: [loadsWhenAttached, jobPolling],
   data: {
     groups: [] as { title: string; fields: ((typeof SETTING_GROUPS)[number]['fields'][number] & { flatKey: string; value: string })[] }[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
     /** the assessment panel's indicators, in the order of the list */
     indicators: [] as { code: string; label: string; on: boolean }[], indicatorsError: '',
     /** the reclassification started from this page, with its progress */
     reclassify: null as ReturnType<typeof toReclassifyRow> | null, reclassifyError: '', starting: false,
-  },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
   },
   methods: {
     load() {

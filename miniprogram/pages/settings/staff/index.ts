@@ -3,6 +3,7 @@ import { describeError, fieldErrors } from '../../../utils/errors';
 import { shortTime } from '../../../utils/format';
 import { ROLE_LABELS, ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 
 /** A staff member as the list shows them. */
 function toStaffRow(s: Staff) {
@@ -11,15 +12,11 @@ function toStaffRow(s: Staff) {
 
 /** Staff management (head office): create staff with a one-time binding code, see who is bound. */
 Component({
+  behaviors: [loadsWhenAttached],
   data: {
     form: { name: '', mobile: '' }, roles: ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })), roleIndex: 3,
     units: [] as Unit[], unitIndex: 0, saving: false, error: '', errors: {} as Record<string, string>, bindCode: '', bindCodeExpires: '',
     status: 'loading', listError: '', items: [] as ReturnType<typeof toStaffRow>[],
-  },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
   },
   methods: {
     async load() {

@@ -6,7 +6,7 @@ import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labe
 import { askReminders } from '../../../utils/reminders';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
-import { loadable } from '../../../behaviors/loadable';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 
 /** A task as the list shows it. */
@@ -26,13 +26,8 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
 
 /** My tasks: open and done (six-check fixes, abnormal visits, win-backs, marketing), a page at a time; a task opens its visit. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [loadsWhenAttached],
   data: { filter: 'open' as 'open' | 'done', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '' },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
   methods: {
     load() {
       return this.runLoad(async () => {
