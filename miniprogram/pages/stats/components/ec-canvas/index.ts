@@ -32,7 +32,7 @@ definePage<{ _chart?: ReturnType<typeof init> }>()({
           canvas.height = hit.height * dpr;
           // ECharts measures text on a canvas it creates: hand it this node's.
           setPlatformAPI({ createCanvas: () => canvas });
-          const chart = init(canvasAdapter(canvas, hit.width, hit.height) as any, undefined, { width: hit.width, height: hit.height, devicePixelRatio: dpr });
+          const chart = init(canvasAdapter(canvas, hit.width, hit.height) as unknown as Parameters<typeof init>[0], undefined, { width: hit.width, height: hit.height, devicePixelRatio: dpr });
           this._chart = chart;
           if (this.data.option) chart.setOption(this.data.option);
           this.triggerEvent('ready', { chart });
