@@ -7,6 +7,7 @@ import { newId, shortTime } from '../../../utils/format';
 import { CHECK_LABELS, CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_NAMES, PRODUCT_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_LABELS, reasonLabel } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
+import { definePage } from '../../../utils/page';
 
 const FIELD_NAMES: Record<string, string> = { name: '店名', photos: '门头照', address: '门牌地址', location: '位置', industry: '行业', operator: '经营者', 'operator.name': '经营者姓名', 'operator.mobile': '经营者手机号', products: '产品覆盖' };
 /** Roles that may ask for an operator's full personal data (the server decides and records it). */
@@ -56,7 +57,7 @@ type HistoryRow = { key: string; day: string; reason: string; fromLabel: string;
 type TaskRow = { id: string; kindLabel: string; checkLabel: string; dueDay: string };
 
 /** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
-Component({
+definePage()({
   data: {
     id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],

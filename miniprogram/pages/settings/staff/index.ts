@@ -4,6 +4,7 @@ import { shortTime } from '../../../utils/format';
 import { ROLE_LABELS, ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 import { loadsWhenAttached } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 /** A staff member as the list shows them. */
 function toStaffRow(s: Staff) {
@@ -11,7 +12,7 @@ function toStaffRow(s: Staff) {
 }
 
 /** Staff management (head office): create staff with a one-time binding code, see who is bound. */
-Component({
+definePage()({
   behaviors: [loadsWhenAttached],
   data: {
     form: { name: '', mobile: '' }, roles: ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })), roleIndex: 3,
