@@ -8,13 +8,16 @@ import { defineBehavior } from '../utils/page';
 export const loadable = defineBehavior()({
   data: { status: 'loading', error: '' },
   methods: {
-    /** Shows loading (with `patch`, sent in the same setData), then runs `work`; a failure shows its sentence. */
-    async runLoad(work: () => Promise<unknown>, patch: Record<string, unknown> = {}): Promise<void> {
-      this.setData({ status: 'loading', error: '', ...patch });
+    /**
+     * Shows loading (with `patch`, sent in the same setData), then runs `work`; a failure shows its sentence
+     * in `errorField` (a screen whose `error` belongs to a form keeps its list's failure apart).
+     */
+    async runLoad(work: () => Promise<unknown>, patch: Record<string, unknown> = {}, errorField = 'error'): Promise<void> {
+      this.setData({ status: 'loading', [errorField]: '', ...patch });
       try {
         await work();
       } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
+        this.setData({ status: 'error', [errorField]: describeError(err) });
       }
     },
   },

@@ -5,6 +5,7 @@ import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 import { definePage } from '../../../utils/page';
 import { jobPolling } from '../../../behaviors/job-polling';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 
 const STATUS: Record<string, [string, string]> = { running: ['生成中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };
 /** The device remembers the last exports it asked for (the report function answers one job at a time). */
@@ -43,24 +44,16 @@ function storedJobs(): StoredJob[] {
 
 /** Reports (head office, branch): request an XLSX export, watch its progress, open the file. */
 definePage<{ _pendingJobId?: string }>()({
-  behaviors: [jobPolling],
+  behaviors: [jobPolling, loadsWhenAttached],
   data: { month: chinaDay().slice(0, 7), requesting: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toJobRow>[] },
-  lifetimes: {
-    attached() {
-      void this.loadJobs();
-    },
-  },
   methods: {
-    async loadJobs() {
-      this.setData({ status: 'loading', listError: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const stored = storedJobs();
         const jobs = await Promise.all(stored.map(async (s) => toJobRow(await fetchExportJob(s.id), s.period)));
         await safeSetData(this, { jobs, status: jobs.length ? 'ready' : 'empty' });
         this.pollRunning();
-      } catch (err) {
-        this.setData({ status: 'error', listError: describeError(err) });
-      }
+      }, {}, 'listError');
     },
     onMonth(e: WechatMiniprogram.PickerChange) {
       this.setData({ month: String(e.detail.value) });

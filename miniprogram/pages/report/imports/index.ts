@@ -7,6 +7,7 @@ import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { safeSetData } from '../../../utils/set-data';
 import { definePage } from '../../../utils/page';
 import { jobPolling } from '../../../behaviors/job-polling';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { addMonths, chinaDay, storagePath } from '../../../vendor/shared';
 
 const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], 'awaiting-choice': ['待选择导入方式', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'], discarded: ['已放弃', 'muted'] };
@@ -50,26 +51,18 @@ export function toImportRow(j: ImportJob) {
 
 /** Data import (head office): a CSV or XLSX file of transactions, credit or deposits for one month. */
 definePage<{ _pendingJobId?: string }>()({
-  behaviors: [jobPolling],
+  behaviors: [jobPolling, loadsWhenAttached],
   data: {
     kinds: (['transactions', 'credit', 'deposits'] as ImportKind[]).map((value) => ({ value, label: IMPORT_KIND_LABELS[value] })),
     kind: 'transactions' as ImportKind, month: previousMonth(chinaDay()), file: null as { name: string; path: string } | null,
     importing: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toImportRow>[],
   },
-  lifetimes: {
-    attached() {
-      void this.loadJobs();
-    },
-  },
   methods: {
-    async loadJobs() {
-      this.setData({ status: 'loading', listError: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const { items } = await fetchImports();
         await safeSetData(this, { jobs: items.map(toImportRow), status: items.length ? 'ready' : 'empty' });
-      } catch (err) {
-        this.setData({ status: 'error', listError: describeError(err) });
-      }
+      }, {}, 'listError');
     },
     onKind(e: WechatMiniprogram.TouchEvent) {
       this.setData({ kind: e.currentTarget.dataset.value as ImportKind });
@@ -124,7 +117,7 @@ definePage<{ _pendingJobId?: string }>()({
         } else {
           this.stopPolling();
           this.setData({ error: describeError(err) });
-          void this.loadJobs();
+          void this.load();
         }
       } finally {
         this.setData({ importing: false });
