@@ -84,13 +84,19 @@ class HttpError extends Error {
   }
 }
 
+/** What the routes need to know of the gateway they serve. */
+interface Routing {
+  cloud: LocalCloud;
+  mode: GatewayMode;
+  maxBody: number;
+  maxUpload: number;
+}
+
 /** Starts the gateway on `port` (0 = an ephemeral port) and resolves once it listens. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { cloud } = options;
-  const mode: GatewayMode = options.mode ?? (process.env.MODE === 'cloud' ? 'cloud' : 'local');
-  const maxBody = options.maxBodyBytes ?? envNumber('MAX_BODY_BYTES', 1024 * 1024);
-  if (maxBody > MAX_EVENT_BYTES) throw new Error(`MAX_BODY_BYTES must be at most ${MAX_EVENT_BYTES} (CloudBase's largest function event), not ${maxBody}`);
-  const maxUpload = options.maxUploadBytes ?? envNumber('MAX_UPLOAD_BYTES', 20 * 1024 * 1024);
+  const gw = routingOf(options);
+  const { mode } = gw;
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   const mounts: Mount[] = [...(options.mounts ?? [])];
   const started = Date.now();
@@ -121,99 +127,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
 
     const fnMatch = /^\/functions\/([^/]+)$/.exec(url.pathname);
-    if (fnMatch) {
-      requireMethod(req, 'POST');
-      const fn = safeDecode(fnMatch[1]);
-      entry.fn = fn.slice(0, 64);
-      if (!FUNCTION_NAME.test(fn) || !cloud.hasFunction(fn)) throw new HttpError(404, 'NOT_FOUND', `no function named "${fn.slice(0, 64)}"`);
-      const openid = callerOf(req, mode, false);
-      const event = await readJsonObject(req, maxBody);
-      if (typeof event.action === 'string') entry.action = event.action.slice(0, 64);
-      let result: unknown;
-      try {
-        const outcome = await cloud.callDetailed(fn, event, { openid: openid ?? undefined });
-        entry.requests = outcome.requests;
-        entry.depth = outcome.depth;
-        result = outcome.result;
-      } catch (err) {
-        if (err instanceof FunctionNotFoundError) throw new HttpError(404, 'NOT_FOUND', `no function named "${fn}"`);
-        if (err instanceof FunctionCallError) {
-          const status = err.errCode === FUNCTION_ERR.timedOut ? 504 : err.errCode === FUNCTION_ERR.requestFail ? 413 : 502;
-          return sendJson(res, status, { errCode: err.errCode, errMsg: err.errMsg });
-        }
-        throw err;
-      }
-      return sendJson(res, 200, result);
-    }
-
-    if (url.pathname.startsWith('/storage/')) return handleStorage(req, res, url);
+    if (fnMatch) return callFunctionRoute(gw, req, res, fnMatch[1], entry);
+    if (url.pathname.startsWith('/storage/')) return storageRoute(gw, req, res, url);
 
     for (const hook of mounts) if (await hook(req, res, url)) return;
     throw new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${entry.path}`);
-  };
-
-  const handleStorage = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const { storage } = cloud;
-    const route = url.pathname.slice('/storage/'.length);
-    if (route.startsWith('tmp/')) {
-      requireMethod(req, 'GET');
-      const cloudPath = route.slice('tmp/'.length).split('/').map(safeDecode).join('/');
-      const bytes = storage.readSigned(cloudPath, url.searchParams.get('t'), url.searchParams.get('sign'));
-      return sendBytes(res, bytes, contentTypeOf(cloudPath));
-    }
-    if (route === 'download') {
-      // A direct read by file ID is a client read: the storage rule decides (an <image src> sends no header,
-      // so the caller is optional here and the rule sees auth = null).
-      requireMethod(req, 'GET');
-      const openid = callerOf(req, mode, mode === 'cloud');
-      const fileID = url.searchParams.get('fileID') ?? url.searchParams.get('fileId');
-      if (!fileID) throw new HttpError(400, 'VALIDATION', 'fileID: required');
-      const bytes = storage.clientRead(fileID, openid);
-      return sendBytes(res, bytes, contentTypeOf(storage.cloudPathOf(fileID)));
-    }
-    // Writes need the uploader's identity (only the uploader may replace or delete a file).
-    const openid = callerOf(req, mode, true) as string;
-    switch (route) {
-      case 'upload': {
-        requireMethod(req, 'POST');
-        const type = req.headers['content-type'] ?? '';
-        const body = await readBody(req, maxUpload);
-        let cloudPath = url.searchParams.get('cloudPath') ?? url.searchParams.get('path');
-        let content = body;
-        if (/^multipart\/form-data/i.test(type)) {
-          const parts = parseMultipart(body, type);
-          if (!parts) throw new HttpError(400, 'VALIDATION', 'the multipart body is malformed');
-          const file = parts.find((p) => p.filename !== undefined) ?? parts.find((p) => p.name === 'file');
-          if (!file) throw new HttpError(400, 'VALIDATION', 'file: the multipart body has no file part');
-          cloudPath = parts.find((p) => p.name === 'cloudPath' || p.name === 'path')?.data.toString('utf8') ?? cloudPath;
-          content = file.data;
-        }
-        if (!cloudPath) throw new HttpError(400, 'VALIDATION', 'cloudPath: required');
-        const fileID = storage.upload(cloudPath, content, openid);
-        return sendJson(res, 200, { fileID, statusCode: 200, errMsg: 'uploadFile:ok' });
-      }
-      case 'delete': {
-        requireMethod(req, 'POST');
-        const fileList = fileListOf(await readJsonObject(req, maxBody), 'string');
-        const results = storage.delete(fileList as string[], openid);
-        return sendJson(res, 200, {
-          fileList: results.map((r) => ({ fileID: r.fileID, status: r.code === 'SUCCESS' ? 0 : STORAGE_STATUS[r.code], errMsg: r.code === 'SUCCESS' ? 'ok' : r.code })),
-          errMsg: 'deleteFile:ok',
-        });
-      }
-      case 'temp-url': {
-        requireMethod(req, 'POST');
-        const fileList = fileListOf(await readJsonObject(req, maxBody), 'either');
-        const wanted = fileList.map((f) => (typeof f === 'string' ? { fileID: f } : f));
-        const results = storage.clientTempUrls(wanted, openid);
-        return sendJson(res, 200, {
-          fileList: results.map((r) => ({ fileID: r.fileID, tempFileURL: r.tempFileURL, maxAge: r.maxAge, status: r.code === 'SUCCESS' ? 0 : STORAGE_STATUS[r.code], errMsg: r.code === 'SUCCESS' ? 'ok' : r.code })),
-          errMsg: 'getTempFileURL:ok',
-        });
-      }
-      default:
-        throw new HttpError(404, 'NOT_FOUND', `no storage route "${route.slice(0, 64)}"`);
-    }
   };
 
   const server = createServer((req, res) => {
@@ -233,16 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   server.headersTimeout = 15000;
   server.requestTimeout = 120000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { port, url } = await listen(server, options.port ?? 3000, options.host);
   cloud.storage.publicBaseUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
 
   return {
@@ -262,6 +171,120 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await stopped;
     },
   };
+}
+
+/** The gateway's mode and body limits, from its options or the environment, checked against CloudBase's. */
+function routingOf(options: GatewayOptions): Routing {
+  const mode: GatewayMode = options.mode ?? (process.env.MODE === 'cloud' ? 'cloud' : 'local');
+  const maxBody = options.maxBodyBytes ?? envNumber('MAX_BODY_BYTES', 1024 * 1024);
+  if (maxBody > MAX_EVENT_BYTES) throw new Error(`MAX_BODY_BYTES must be at most ${MAX_EVENT_BYTES} (CloudBase's largest function event), not ${maxBody}`);
+  const maxUpload = options.maxUploadBytes ?? envNumber('MAX_UPLOAD_BYTES', 20 * 1024 * 1024);
+  return { cloud: options.cloud, mode, maxBody, maxUpload };
+}
+
+/** POST /functions/<name>: the event in, what the function returns out (or CloudBase's error of a failed call). */
+async function callFunctionRoute(gw: Routing, req: IncomingMessage, res: ServerResponse, encodedName: string, entry: RequestLog): Promise<void> {
+  requireMethod(req, 'POST');
+  const fn = safeDecode(encodedName);
+  entry.fn = fn.slice(0, 64);
+  if (!FUNCTION_NAME.test(fn) || !gw.cloud.hasFunction(fn)) throw new HttpError(404, 'NOT_FOUND', `no function named "${fn.slice(0, 64)}"`);
+  const openid = callerOf(req, gw.mode, false);
+  const event = await readJsonObject(req, gw.maxBody);
+  if (typeof event.action === 'string') entry.action = event.action.slice(0, 64);
+  let result: unknown;
+  try {
+    const outcome = await gw.cloud.callDetailed(fn, event, { openid: openid ?? undefined });
+    entry.requests = outcome.requests;
+    entry.depth = outcome.depth;
+    result = outcome.result;
+  } catch (err) {
+    if (err instanceof FunctionNotFoundError) throw new HttpError(404, 'NOT_FOUND', `no function named "${fn}"`);
+    if (err instanceof FunctionCallError) {
+      const status = err.errCode === FUNCTION_ERR.timedOut ? 504 : err.errCode === FUNCTION_ERR.requestFail ? 413 : 502;
+      return sendJson(res, status, { errCode: err.errCode, errMsg: err.errMsg });
+    }
+    throw err;
+  }
+  return sendJson(res, 200, result);
+}
+
+/** The client's storage API under /storage/, each route decided by the storage rule. */
+async function storageRoute(gw: Routing, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const { storage } = gw.cloud;
+  const route = url.pathname.slice('/storage/'.length);
+  if (route.startsWith('tmp/')) {
+    requireMethod(req, 'GET');
+    const cloudPath = route.slice('tmp/'.length).split('/').map(safeDecode).join('/');
+    const bytes = storage.readSigned(cloudPath, url.searchParams.get('t'), url.searchParams.get('sign'));
+    return sendBytes(res, bytes, contentTypeOf(cloudPath));
+  }
+  if (route === 'download') {
+    // A direct read by file ID is a client read: the storage rule decides (an <image src> sends no header,
+    // so the caller is optional here and the rule sees auth = null).
+    requireMethod(req, 'GET');
+    const openid = callerOf(req, gw.mode, gw.mode === 'cloud');
+    const fileID = url.searchParams.get('fileID') ?? url.searchParams.get('fileId');
+    if (!fileID) throw new HttpError(400, 'VALIDATION', 'fileID: required');
+    const bytes = storage.clientRead(fileID, openid);
+    return sendBytes(res, bytes, contentTypeOf(storage.cloudPathOf(fileID)));
+  }
+  // Writes need the uploader's identity (only the uploader may replace or delete a file).
+  const openid = callerOf(req, gw.mode, true) as string;
+  switch (route) {
+    case 'upload': {
+      requireMethod(req, 'POST');
+      const type = req.headers['content-type'] ?? '';
+      const body = await readBody(req, gw.maxUpload);
+      let cloudPath = url.searchParams.get('cloudPath') ?? url.searchParams.get('path');
+      let content = body;
+      if (/^multipart\/form-data/i.test(type)) {
+        const parts = parseMultipart(body, type);
+        if (!parts) throw new HttpError(400, 'VALIDATION', 'the multipart body is malformed');
+        const file = parts.find((p) => p.filename !== undefined) ?? parts.find((p) => p.name === 'file');
+        if (!file) throw new HttpError(400, 'VALIDATION', 'file: the multipart body has no file part');
+        cloudPath = parts.find((p) => p.name === 'cloudPath' || p.name === 'path')?.data.toString('utf8') ?? cloudPath;
+        content = file.data;
+      }
+      if (!cloudPath) throw new HttpError(400, 'VALIDATION', 'cloudPath: required');
+      const fileID = storage.upload(cloudPath, content, openid);
+      return sendJson(res, 200, { fileID, statusCode: 200, errMsg: 'uploadFile:ok' });
+    }
+    case 'delete': {
+      requireMethod(req, 'POST');
+      const fileList = fileListOf(await readJsonObject(req, gw.maxBody), 'string');
+      const results = storage.delete(fileList as string[], openid);
+      return sendJson(res, 200, {
+        fileList: results.map((r) => ({ fileID: r.fileID, status: r.code === 'SUCCESS' ? 0 : STORAGE_STATUS[r.code], errMsg: r.code === 'SUCCESS' ? 'ok' : r.code })),
+        errMsg: 'deleteFile:ok',
+      });
+    }
+    case 'temp-url': {
+      requireMethod(req, 'POST');
+      const fileList = fileListOf(await readJsonObject(req, gw.maxBody), 'either');
+      const wanted = fileList.map((f) => (typeof f === 'string' ? { fileID: f } : f));
+      const results = storage.clientTempUrls(wanted, openid);
+      return sendJson(res, 200, {
+        fileList: results.map((r) => ({ fileID: r.fileID, tempFileURL: r.tempFileURL, maxAge: r.maxAge, status: r.code === 'SUCCESS' ? 0 : STORAGE_STATUS[r.code], errMsg: r.code === 'SUCCESS' ? 'ok' : r.code })),
+        errMsg: 'getTempFileURL:ok',
+      });
+    }
+    default:
+      throw new HttpError(404, 'NOT_FOUND', `no storage route "${route.slice(0, 64)}"`);
+  }
+}
+
+/** Listens on `port` and `host` (default 127.0.0.1); resolves with the port taken and the URL clients use. */
+async function listen(server: Server, port: number, host: string | undefined): Promise<{ port: number; url: string }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const taken = (server.address() as AddressInfo).port;
+  const shown = host && host !== '0.0.0.0' && host !== '::' ? host : '127.0.0.1';
+  return { port: taken, url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${taken}` };
 }
 
 const STORAGE_STATUS: Record<string, number> = {

@@ -29,7 +29,7 @@ export async function stampPhoto(tempPath: string, stamp: Stamp): Promise<string
   const info = await p<{ width: number; height: number }>((cb) => wx.getImageInfo({ src: tempPath, ...cb }));
   const { width, height } = stampCanvasSize(info.width, info.height);
   const canvas = wx.createOffscreenCanvas({ type: '2d', width, height }) as unknown as WechatMiniprogram.OffscreenCanvas;
-  const ctx = canvas.getContext('2d') as any;
+  const ctx = canvas.getContext('2d');
   const img = canvas.createImage();
   await new Promise<void>((resolve, reject) => {
     img.onload = () => resolve();
@@ -47,13 +47,13 @@ export async function stampPhoto(tempPath: string, stamp: Stamp): Promise<string
   ctx.font = `${font}px sans-serif`;
   ctx.fillText(`${stamp.takenAt}  ${stamp.staff}`, Math.round(28 * unit), height - Math.round(70 * unit));
   ctx.fillText(stamp.place, Math.round(28 * unit), height - Math.round(24 * unit));
-  const out = await p<{ tempFilePath: string }>((cb) => wx.canvasToTempFilePath({ canvas: canvas as any, fileType: 'jpg', quality: 0.9, ...cb } as any));
+  const out = await p<{ tempFilePath: string }>((cb) => wx.canvasToTempFilePath({ canvas, fileType: 'jpg', quality: 0.9, ...cb }));
   return out.tempFilePath;
 }
 
 /** Compresses a photo before upload (storefront photos need legibility, not megapixels). */
 export async function compressPhoto(path: string): Promise<string> {
-  const out = await p<{ tempFilePath: string }>((cb) => wx.compressImage({ src: path, quality: 60, ...cb } as any));
+  const out = await p<{ tempFilePath: string }>((cb) => wx.compressImage({ src: path, quality: 60, ...cb }));
   return out.tempFilePath;
 }
 

@@ -197,18 +197,70 @@ export function apportion(weights: number[], total: number): number[] {
   return out;
 }
 
-/** Generates every merchant-side collection of the demo bank for `org`. */
+/** Generates every merchant-side collection of the demo bank for `org`, step by step (each step draws from its own fork, in this order). */
 export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (message: string) => void = () => undefined): Dataset {
   let mark = Date.now();
   const phase = (name: string) => {
     say(`  ${name}: ${Date.now() - mark} ms`);
     mark = Date.now();
   };
-  const cityGrids = org.grids.filter((g) => g.area === 'city');
-  const townGrids = org.grids.filter((g) => g.area === 'township');
-  const gridById = new Map(org.grids.map((g) => [g.id, g]));
+  const plans = planMerchants(rng);
+  const marketDocs = marketsOf(org);
+  const { groups, groupsOfGrid } = wechatGroupsOf(org);
+  const out: Dataset = { merchants: [], visits: [], tasks: [], transactions: [], deposits: [], credits: [], classHistory: [], markets: marketDocs.map((m) => m.doc), wechatGroups: groups, imports: [] };
+  const rows = merchantRows(rng, org, makePoint, plans, marketDocs, groupsOfGrid);
+  phase('merchants');
+  addCredit(rng, rows, out);
+  phase('credit');
+  addDeposits(rng, rows, out);
+  phase('deposits');
+  const classOf = addTransactionsAndClasses(rng, rows, out);
+  phase('transactions and classes');
+  addClassHistoryAndTasks(rng, rows, classOf, out);
+  phase('class history and lifecycle tasks');
+  addVisits(rng, rows, makePoint, out);
+  phase('visits and follow-up tasks');
+  addImportJobs(org, out);
+  addTargets(org, out);
+  // The records end on AS_OF: the bank's nightly jobs and its screens' default periods work as of that
+  // day whenever the demo runs (settings/calendar, read by loadBankDay; docs/operations.md).
+  out.settings = [{ _id: CALENDAR_SETTINGS_ID, asOfDay: AS_OF }];
+  for (const r of rows) r.doc.updatedAt = latestOf(r.doc.createdAt as Date, chinaInstant(D, 23));
+  out.merchants = rows.map((r) => r.doc);
+  // Safety net: the generators never emit a code the shared validators refuse.
+  for (const m of out.merchants) if (m.licenceCode && !isValidCreditCode(m.licenceCode as string)) throw new Error(`invalid licence code ${m.licenceCode}`);
+  return out;
+}
 
-  // ---- plan: one cohort per merchant, market merchants drawn first so the market figures are exact
+/** A merchant of the demo while it is generated: its file, where it is, and its dates as day numbers. */
+interface Row {
+  doc: Record<string, unknown>;
+  grid: GridInfo;
+  point: LngLat;
+  since: number | null;
+  closed: number | null;
+  filed: number | null;
+  created: number;
+  products: Record<string, unknown>[];
+}
+
+/** A merchant's lifecycle class at AS_OF, why, and since when (a day number). */
+interface RowClass {
+  cls: string;
+  reason: string;
+  detail: string;
+  since: number;
+}
+
+type MarketDoc = ReturnType<typeof marketsOf>[number];
+
+/** Whether the merchant acquires with us on `day`. */
+function activeAt(r: Row, day: number): boolean {
+  return r.since !== null && r.since <= day && !(r.closed !== null && r.closed <= day);
+}
+
+/** One cohort per merchant, city ones first; market merchants are drawn first so the market figures are exact. */
+function planMerchants(rng: Rng): Plan[] {
   const planRng = rng.fork('plan');
   const cityPlans: Plan[] = [];
   const townPlans: Plan[] = [];
@@ -224,7 +276,12 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
       p.market = true;
     }
   }
+  return [...cityPlans, ...townPlans];
+}
 
+/** The markets (商圈) over their branches' grids; the first is the showcase. */
+function marketsOf(org: Org) {
+  const gridById = new Map(org.grids.map((g) => [g.id, g]));
   const cityBranchGrids = (name: string) => {
     const b = org.branches.find((x) => x.name === name);
     if (!b) throw new Error(`no branch ${name}`);
@@ -235,9 +292,11 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
     const branch = org.branches.find((b) => b.name === m.branch)!;
     return { def: m, grids, doc: { _id: `mk-${pad(i + 1, 2)}`, name: m.name, branchId: branch.id, unitPath: branch.unitPath, gridIds: grids.map((g) => g.id), createdAt: chinaInstant(dayNumber('2021-03-01'), 9) } };
   });
-  const showcase = marketDocs[0];
+  return marketDocs;
+}
 
-  // ---- WeChat groups: one per grid, a second one for the busiest grids
+/** WeChat groups: one per grid, a second one for the busiest grids. */
+function wechatGroupsOf(org: Org): { groups: Record<string, unknown>[]; groupsOfGrid: Map<string, string[]> } {
   const groups: Record<string, unknown>[] = [];
   const groupsOfGrid = new Map<string, string[]>();
   for (const g of org.grids) {
@@ -250,29 +309,24 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
     }
     groupsOfGrid.set(g.id, ids);
   }
+  return { groups, groupsOfGrid };
+}
 
-  const out: Dataset = { merchants: [], visits: [], tasks: [], transactions: [], deposits: [], credits: [], classHistory: [], markets: marketDocs.map((m) => m.doc), wechatGroups: groups, imports: [] };
+/** The merchant files: grid, place, filing and acquiring dates, operator, licence, photos and products. */
+function merchantRows(rng: Rng, org: Org, makePoint: MakePoint, allPlans: Plan[], marketDocs: MarketDoc[], groupsOfGrid: Map<string, string[]>): Row[] {
+  const showcase = marketDocs[0];
+  const cityGrids = org.grids.filter((g) => g.area === 'city');
+  const townGrids = org.grids.filter((g) => g.area === 'township');
   const usedMobiles = new Set<string>();
   const usedLicences = new Set<string>();
   const usedIdNumbers = new Set<string>();
   const pickCity = gridPicker(cityGrids);
   const pickTown = gridPicker(townGrids);
 
-  interface Row {
-    doc: Record<string, unknown>;
-    grid: GridInfo;
-    point: LngLat;
-    since: number | null;
-    closed: number | null;
-    filed: number | null;
-    created: number;
-    products: Record<string, unknown>[];
-  }
   const rows: Row[] = [];
   const mrng = rng.fork('merchants');
   const marketOther = new Map<string, number>(marketDocs.slice(1).map((m) => [m.doc._id, m.def.size]));
 
-  const allPlans = [...cityPlans, ...townPlans];
   allPlans.forEach((plan, index) => {
     const c = plan.cohort;
     const id = `m-${pad(index + 1, 6)}`;
@@ -400,11 +454,11 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
     };
     rows.push({ doc, grid, point, since, closed, filed, created, products });
   });
+  return rows;
+}
 
-  const activeAt = (r: Row, day: number) => r.since !== null && r.since <= day && !(r.closed !== null && r.closed <= day);
-
-  phase('merchants');
-  // ---- credit (阳光e贷): exact counts and outstanding sum among merchants acquiring at AS_OF
+/** Credit (阳光e贷): exact counts and outstanding sum among merchants acquiring at AS_OF. */
+function addCredit(rng: Rng, rows: Row[], out: Dataset): void {
   const crng = rng.fork('credit');
   const activeRows = rows.filter((r) => activeAt(r, D));
   const grantedRows = crng.shuffle([...activeRows]).slice(0, REFERENCE.creditGranted);
@@ -435,9 +489,10 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
       if (c.drawnYuan > 0) r.products.push({ product: 'credit-drawn', bank: 'ours', status: 'active', since: grantedAt });
     }
   }
+}
 
-  phase('credit');
-  // ---- deposits: month-end balances, scaled so the acquiring merchants' sum is exact each month
+/** Deposits: month-end balances, scaled so the acquiring merchants' sum is exact each month. */
+function addDeposits(rng: Rng, rows: Row[], out: Dataset): void {
   const drng = rng.fork('deposits');
   const base = new Map<Row, { level: number; drift: number }>();
   for (const r of rows) if (r.since !== null) base.set(r, { level: Math.exp(Math.log(45_000) + 0.85 * drng.normal()), drift: (drng.float() - 0.4) * 0.05 });
@@ -470,11 +525,12 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
       if (left > 0) out.deposits.push({ _id: `${r.doc._id}:${month}`, merchantId: r.doc._id, month, balanceFen: left, importId: `imp-deposit-${month}`, unitPath: r.grid.unitPath });
     }
   });
+}
 
-  phase('deposits');
-  // ---- monthly acquiring figures and the lifecycle class they give
+/** Monthly acquiring figures, and the lifecycle class they give each merchant. */
+function addTransactionsAndClasses(rng: Rng, rows: Row[], out: Dataset): Map<Row, RowClass> {
   const trng = rng.fork('transactions');
-  const classOf = new Map<Row, { cls: string; reason: string; detail: string; since: number }>();
+  const classOf = new Map<Row, RowClass>();
   for (const r of rows) {
     const months: MonthFigures[] = [];
     if (r.since !== null) {
@@ -519,9 +575,11 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
     else since = r.since!;
     classOf.set(r, { ...cls, since: clampDay(since, r.created, D) });
   }
+  return classOf;
+}
 
-  phase('transactions and classes');
-  // ---- class history and the to-do tasks of the lists
+/** Class history, and the to-do tasks of the lists (abnormal visits, win-backs). */
+function addClassHistoryAndTasks(rng: Rng, rows: Row[], classOf: Map<Row, RowClass>, out: Dataset): void {
   const hrng = rng.fork('history');
   let historySeq = 0;
   for (const r of rows) {
@@ -555,9 +613,10 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
       });
     }
   }
+}
 
-  phase('class history and lifecycle tasks');
-  // ---- visits: filing, marketing, device installs and the revisits with the six checks
+/** Visits: filing, marketing, device installs and the revisits with the six checks (and their follow-up tasks). */
+function addVisits(rng: Rng, rows: Row[], makePoint: MakePoint, out: Dataset): void {
   const vrng = rng.fork('visits');
   const visitPoint = (r: Row): { location: unknown; distanceM: number; isFlagged: boolean } => {
     const far = vrng.chance(0.02);
@@ -632,31 +691,24 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
       day += vrng.int(75, 110);
     }
   }
+}
 
-  phase('visits and follow-up tasks');
-  // ---- import jobs the figures came from
+/** The import jobs the figures came from. */
+function addImportJobs(org: Org, out: Dataset): void {
   const hq = org.hqStaffId;
   const job = (id: string, kind: string, period: string, total: number, day: number) =>
     out.imports.push({ _id: id, kind, period, status: 'done', total, done: total, applied: total, rejected: 0, byStaffId: hq, createdAt: chinaInstant(day, 20), finishedAt: chinaInstant(day, 20, 5) });
   for (const month of TXN_MONTHS) job(`imp-txn-${month}`, 'transactions', month, out.transactions.filter((t) => t.month === month).length, monthEnd(month));
   for (const month of DEPOSIT_MONTHS) job(`imp-deposit-${month}`, 'deposits', month, out.deposits.filter((t) => t.month === month).length, monthEnd(month));
   job('imp-credit-2025-07', 'credit', '2025-07', out.credits.length, D);
+}
 
-  // ---- head office's targets for the bank this month (the targets page reads them against the actual figures)
+/** Head office's targets for the bank this month (the assessment panel's targets against actuals). */
+function addTargets(org: Org, out: Dataset): void {
   const bankId = String(org.units.find((u) => u.kind === 'bank')!._id);
   const month = AS_OF.slice(0, 7);
   const targets: [string, number][] = [['acquiring', 32_000], ['coverage', 0.75], ['revisitRate', 0.3], ['creditGranted', 10_000], ['usageRate', 0.75], ['depositsFen', 200_000_000_000]];
-  out.targets = targets.map(([metric, value]) => ({ _id: `${bankId}|${month}|${metric}`, unitId: bankId, period: month, metric, value, byStaffId: hq, updatedAt: chinaInstant(dayNumber(`${month}-01`), 9) }));
-
-  // ---- the records end on AS_OF: the bank's nightly jobs and its screens' default periods work as of that
-  // day whenever the demo runs (settings/calendar, read by loadBankDay; docs/operations.md)
-  out.settings = [{ _id: CALENDAR_SETTINGS_ID, asOfDay: AS_OF }];
-
-  for (const r of rows) r.doc.updatedAt = latestOf(r.doc.createdAt as Date, chinaInstant(D, 23));
-  out.merchants = rows.map((r) => r.doc);
-  // Safety net: the generators never emit a code the shared validators refuse.
-  for (const m of out.merchants) if (m.licenceCode && !isValidCreditCode(m.licenceCode as string)) throw new Error(`invalid licence code ${m.licenceCode}`);
-  return out;
+  out.targets = targets.map(([metric, value]) => ({ _id: `${bankId}|${month}|${metric}`, unitId: bankId, period: month, metric, value, byStaffId: org.hqStaffId, updatedAt: chinaInstant(dayNumber(`${month}-01`), 9) }));
 }
 
 const FAIL_NOTES: Record<CheckItem, string> = {

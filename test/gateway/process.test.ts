@@ -1,48 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process';
 import { FIXTURE_COLLECTIONS, FIXTURE_FUNCTIONS, makeDataDir, removeDataDir } from '../helpers/local-cloud';
 
-/** The gateway as its own process (as `npm start` runs it), for crash and signal behaviour. */
-const MAIN = resolve(__dirname, '..', '..', 'local', 'gateway', 'main.ts');
-
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stdout: () => string;
-}
-
-function startChild(dataDir: string): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: resolve(__dirname, '..', '..'),
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      FUNCTIONS_FROM: 'source',
-      FUNCTIONS_ROOT: FIXTURE_FUNCTIONS,
-      COLLECTIONS_FILE: FIXTURE_COLLECTIONS,
-      SEED: 'none',
-      MODE: 'local',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => proc.on('exit', (code, signal) => done({ code, signal })));
-  return new Promise((resolveChild, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}${err}`)), 30000);
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) {
-        clearTimeout(timer);
-        resolveChild({ proc, url: JSON.parse(line).url, exited, stdout: () => out });
-      }
-    });
-    exited.then(() => reject(new Error(`gateway exited early: ${out}${err}`)));
-  });
+/** The gateway as its own process over the fixture functions, for crash and signal behaviour. */
+function startChild(dataDir: string): Promise<GatewayProcess> {
+  return startGatewayProcess(dataDir, { env: { FUNCTIONS_ROOT: FIXTURE_FUNCTIONS, COLLECTIONS_FILE: FIXTURE_COLLECTIONS, SEED: 'none' }, startWithinMs: 30000 });
 }
 
 async function call(url: string, event: object): Promise<any> {

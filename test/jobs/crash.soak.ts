@@ -14,53 +14,21 @@
  * Slow by nature (a dead instance's lease must run out: 75 s for a reclassification, 120 s for an import), so it
  * runs in `npm run test:soak` (CI runs it after `npm test`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process';
 import { makeDataDir, removeDataDir } from '../helpers/local-cloud';
 import { SEEDER } from '../../scripts/seed/seeder';
 
-const ROOT = resolve(__dirname, '..', '..');
-const MAIN = resolve(ROOT, 'local', 'gateway', 'main.ts');
 /** One item a chunk, a 10 ms database round trip: each job takes several chunks of a noticeable length. */
 const JOB_ENV = { JOB_CHUNK_ITEMS: '1', DB_LATENCY_MS: '10' };
 /** Longest wait for a job to finish after the restart: an import's dead driver is taken over after 120 s. */
 const RESUME_WITHIN_MS = 240_000;
 
-interface Gateway {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-  log: () => string;
-}
+type Gateway = GatewayProcess;
 
+/** The gateway as `npm start` runs it, in its own process group (detached), so that the kill reaches everything it started. */
 function startGateway(dataDir: string, seed: 'minimal' | 'none' = 'none'): Promise<Gateway> {
-  // Its own process group (detached), so that the kill reaches everything the gateway started.
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, ...JOB_ENV, PORT: '0', DATA_DIR: dataDir, FUNCTIONS_FROM: 'source', SEED: seed, SEEDER: SEEDER, MODE: 'local', TIMERS: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let out = '';
-  let err = '';
-  const exited = new Promise((done) => proc.on('exit', done));
-  return new Promise((ready, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start within 120 s: ${out}${err}`)), 120_000);
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) {
-        clearTimeout(timer);
-        ready({ proc, url: JSON.parse(line).url, exited, log: () => `${out}\n${err}`.slice(-4000) });
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited early: ${out}${err}`));
-    });
-  });
+  return startGatewayProcess(dataDir, { env: { ...JOB_ENV, SEED: seed, SEEDER: SEEDER, TIMERS: 'off' }, startWithinMs: 120_000, detached: true });
 }
 
 /** SIGKILL to the gateway's whole process group: no handler runs, nothing is flushed. */

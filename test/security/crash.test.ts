@@ -5,43 +5,16 @@
  * roll-up counters with it); re-sending every request stores nothing twice; and the reconciliation finds the
  * roll-ups equal to the records. `CRASH_ROUNDS` repeats the kill (the soak run uses more).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process';
 import { makeDataDir, removeDataDir } from '../helpers/local-cloud';
 import { SEEDER } from '../../scripts/seed/seeder';
 
-const MAIN = resolve(__dirname, '..', '..', 'local', 'gateway', 'main.ts');
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-}
-
-function startGateway(dataDir: string): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    cwd: resolve(__dirname, '..', '..'),
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, FUNCTIONS_FROM: 'source', SEED: 'minimal', SEEDER: SEEDER, MODE: 'local', TIMERS: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const exited = new Promise((done) => proc.on('exit', done));
-  return new Promise((ready, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}${err}`)), 60000);
-    proc.stderr!.on('data', (d) => (err += d));
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) {
-        clearTimeout(timer);
-        ready({ proc, url: JSON.parse(line).url, exited });
-      }
-    });
-    void exited.then(() => reject(new Error(`gateway exited early: ${out}${err}`)));
-  });
+/** The gateway as `npm start` runs it, over the minimal bank (seeded on the first start). */
+function startGateway(dataDir: string): Promise<GatewayProcess> {
+  return startGatewayProcess(dataDir, { env: { SEED: 'minimal', SEEDER: SEEDER, TIMERS: 'off' } });
 }
 
 async function call(url: string, fn: string, event: object, openid: string): Promise<any> {

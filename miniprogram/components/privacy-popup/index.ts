@@ -1,15 +1,15 @@
+import { definePage } from '../../utils/page';
 import { answerPrivacy, onPrivacyPrompt } from '../../utils/privacy';
 
 /** The privacy popup: shown when WeChat needs the user's agreement before location or camera use. */
-Component({
+definePage<{ _off?: () => void }>()({
   data: { visible: false },
   lifetimes: {
     attached() {
-      const self = this as any;
-      self._off = onPrivacyPrompt((visible) => this.setData({ visible }));
+      this._off = onPrivacyPrompt((visible) => this.setData({ visible }));
     },
     detached() {
-      (this as any)._off?.();
+      this._off?.();
     },
   },
   methods: {

@@ -1,5 +1,7 @@
+import { definePage } from '../../utils/page';
+
 /** Loading, empty and error states of a screen; the slot shows when the data is ready. */
-Component({
+definePage()({
   options: { multipleSlots: false },
   properties: {
     status: { type: String, value: 'loading' },

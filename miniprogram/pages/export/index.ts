@@ -3,9 +3,11 @@ import { describeError } from '../../utils/errors';
 import { newId, shortTime } from '../../utils/format';
 import { chinaDay } from '../../vendor/shared';
 import { safeSetData } from '../../utils/set-data';
+import { definePage } from '../../utils/page';
+import { jobPolling } from '../../behaviors/job-polling';
+import { loadsWhenAttached } from '../../behaviors/loadable';
 
 const STATUS: Record<string, [string, string]> = { running: ['生成中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };
-const POLL_MS = 1500;
 /** The device remembers the last exports it asked for (the export function answers one job at a time). */
 const JOBS_KEY = 'grid.exportJobs';
 const KEEP_JOBS = 10;
@@ -41,27 +43,17 @@ function storedJobs(): StoredJob[] {
 }
 
 /** Export (head office, branch): request an XLSX grid report, watch its progress, open the file. */
-Component({
+definePage<{ _pendingJobId?: string }>()({
+  behaviors: [jobPolling, loadsWhenAttached],
   data: { month: chinaDay().slice(0, 7), requesting: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toJobRow>[] },
-  lifetimes: {
-    attached() {
-      void (this as any).loadJobs();
-    },
-    detached() {
-      clearTimeout((this as any)._timer);
-    },
-  },
   methods: {
-    async loadJobs() {
-      this.setData({ status: 'loading', listError: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const stored = storedJobs();
         const jobs = await Promise.all(stored.map(async (s) => toJobRow(await fetchExportJob(s.id), s.period)));
         await safeSetData(this, { jobs, status: jobs.length ? 'ready' : 'empty' });
-        (this as any).pollRunning();
-      } catch (err) {
-        this.setData({ status: 'error', listError: describeError(err) });
-      }
+        this.pollRunning();
+      }, {}, 'listError');
     },
     onMonth(e: WechatMiniprogram.PickerChange) {
       this.setData({ month: String(e.detail.value) });
@@ -70,13 +62,13 @@ Component({
       if (this.data.requesting) return;
       this.setData({ requesting: true, error: '' });
       // The job id is made here and kept: a retried request cannot start a second export.
-      const jobId = (this as any)._pendingJobId ?? ((this as any)._pendingJobId = newId());
+      const jobId = this._pendingJobId ?? (this._pendingJobId = newId());
       try {
         const job = await startExport({ jobId, period: this.data.month });
-        (this as any)._pendingJobId = undefined;
+        this._pendingJobId = undefined;
         wx.setStorageSync(JOBS_KEY, [{ id: job.id, period: this.data.month }, ...storedJobs().filter((s) => s.id !== job.id)].slice(0, KEEP_JOBS));
         await safeSetData(this, { jobs: [toJobRow(job, this.data.month), ...this.data.jobs.filter((j) => j.id !== job.id)], status: 'ready' });
-        (this as any).pollRunning();
+        this.pollRunning();
       } catch (err) {
         this.setData({ error: describeError(err) });
       } finally {
@@ -84,10 +76,9 @@ Component({
       }
     },
     pollRunning() {
-      const self = this as any;
-      clearTimeout(self._timer);
+      this.stopPolling();
       if (!this.data.jobs.some((j) => j.status === 'running')) return;
-      self._timer = setTimeout(async () => {
+      this.pollAfter(async () => {
         for (let i = 0; i < this.data.jobs.length; i++) {
           const j = this.data.jobs[i];
           if (j.status !== 'running') continue;
@@ -98,8 +89,8 @@ Component({
             // Keep polling: a dropped answer is not a failed export.
           }
         }
-        self.pollRunning();
-      }, POLL_MS);
+        this.pollRunning();
+      });
     },
     async onOpen(e: WechatMiniprogram.TouchEvent) {
       const job = this.data.jobs.find((j) => j.id === e.currentTarget.dataset.id);

@@ -5,10 +5,12 @@ import { count, newId, shortTime } from '../../utils/format';
 import { IMPORT_KIND_LABELS } from '../../utils/labels';
 import { ensurePrivacy, PrivacyRefused } from '../../utils/privacy';
 import { safeSetData } from '../../utils/set-data';
+import { definePage } from '../../utils/page';
+import { jobPolling } from '../../behaviors/job-polling';
+import { loadsWhenAttached } from '../../behaviors/loadable';
 import { addMonths, chinaDay, storagePath } from '../../vendor/shared';
 
 const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], 'awaiting-choice': ['待选择导入方式', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'], discarded: ['已放弃', 'muted'] };
-const POLL_MS = 1500;
 const EXTENSIONS = ['csv', 'xlsx'];
 
 /** The month before the one `day` falls in: the bank's systems report a month once it has ended. */
@@ -48,29 +50,19 @@ export function toImportRow(j: ImportJob) {
 }
 
 /** Data import (head office): a CSV or XLSX file of transactions, credit or deposits for one month. */
-Component({
+definePage<{ _pendingJobId?: string }>()({
+  behaviors: [jobPolling, loadsWhenAttached],
   data: {
     kinds: (['transactions', 'credit', 'deposits'] as ImportKind[]).map((value) => ({ value, label: IMPORT_KIND_LABELS[value] })),
     kind: 'transactions' as ImportKind, month: previousMonth(chinaDay()), file: null as { name: string; path: string } | null,
     importing: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toImportRow>[],
   },
-  lifetimes: {
-    attached() {
-      void (this as any).loadJobs();
-    },
-    detached() {
-      clearTimeout((this as any)._timer);
-    },
-  },
   methods: {
-    async loadJobs() {
-      this.setData({ status: 'loading', listError: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const { items } = await fetchImports();
         await safeSetData(this, { jobs: items.map(toImportRow), status: items.length ? 'ready' : 'empty' });
-      } catch (err) {
-        this.setData({ status: 'error', listError: describeError(err) });
-      }
+      }, {}, 'listError');
     },
     onKind(e: WechatMiniprogram.TouchEvent) {
       this.setData({ kind: e.currentTarget.dataset.value as ImportKind });
@@ -91,7 +83,7 @@ Component({
         extension: EXTENSIONS,
         success: (res) => {
           const f = res.tempFiles[0];
-          (this as any)._pendingJobId = undefined;
+          this._pendingJobId = undefined;
           this.setData({ file: { name: f.name, path: f.path }, error: '' });
         },
         // Cancelling the picker is not an error.
@@ -104,29 +96,28 @@ Component({
       if (!file) return this.setData({ error: '请先从聊天中选择 CSV 或 Excel 文件' });
       this.setData({ importing: true, error: '' });
       // One job id per chosen file and month: a retried request answers with the same job.
-      const self = this as any;
-      const jobId = self._pendingJobId ?? (self._pendingJobId = newId());
+      const jobId = this._pendingJobId ?? (this._pendingJobId = newId());
       try {
         const ext = file.name.split('.').pop()!.toLowerCase();
         // The file goes into the job's own folder, under a name of its own (the job's record holds it).
         const fileId = await uploadFile(file.path, storagePath('imports', jobId, ext, newId()));
         const running = toImportRow({ id: jobId, kind: this.data.kind, period: this.data.month, fileId, status: 'running', phase: 'stage', mode: null, fileMerchants: 0, activeMerchants: 0, missingFromFile: 0, total: 0, done: 0, applied: 0, rejected: 0, replaced: 0, removed: 0, kept: 0, errorReportFileId: null, errorReportUrl: null, error: null, createdAt: new Date().toISOString(), finishedAt: null });
         await safeSetData(this, { jobs: [running, ...this.data.jobs.filter((j) => j.id !== jobId)], status: 'ready' });
-        self.pollProgress(jobId);
+        this.pollProgress(jobId);
         const job = await startImport({ jobId, kind: this.data.kind, period: this.data.month, fileId });
-        clearTimeout(self._timer);
-        self._pendingJobId = undefined;
+        this.stopPolling();
+        this._pendingJobId = undefined;
         await safeSetData(this, { jobs: [toImportRow(job), ...this.data.jobs.filter((j) => j.id !== jobId)], file: null });
         // A large file goes on in steps: the page keeps the job moving while it is open.
-        if (job.status === 'running') self.pollProgress(jobId);
+        if (job.status === 'running') this.pollProgress(jobId);
       } catch (err) {
         if (err instanceof ServiceError && err.code === 'NETWORK' && this.data.jobs.some((j) => j.id === jobId)) {
           // A large file outlasts the request: the import goes on in the function, and its row keeps being polled.
           this.setData({ error: '连接中断或等待超时：导入仍在后台进行，下方记录会自动更新。' });
         } else {
-          clearTimeout(self._timer);
+          this.stopPolling();
           this.setData({ error: describeError(err) });
-          void self.loadJobs();
+          void this.load();
         }
       } finally {
         this.setData({ importing: false });
@@ -137,9 +128,7 @@ Component({
      * and answers its progress), until it has finished or waits for a choice.
      */
     pollProgress(jobId: string, misses = 0) {
-      const self = this as any;
-      clearTimeout(self._timer);
-      self._timer = setTimeout(async () => {
+      this.pollAfter(async () => {
         try {
           const fresh = toImportRow(await continueImport(jobId));
           const i = this.data.jobs.findIndex((j) => j.id === jobId);
@@ -148,12 +137,12 @@ Component({
             if (!this.data.importing && fresh.status === 'done') this.setData({ file: null, error: '' });
             return;
           }
-          self.pollProgress(jobId);
+          this.pollProgress(jobId);
         } catch {
           // Not written yet, or a dropped answer: keep asking for a while.
-          if (misses < 40) self.pollProgress(jobId, misses + 1);
+          if (misses < 40) this.pollProgress(jobId, misses + 1);
         }
-      }, POLL_MS);
+      });
     },
     /** Head office's answer to a file covering far fewer merchants: replace the month, or merge into it. */
     async onChooseMode(e: WechatMiniprogram.TouchEvent) {
@@ -165,7 +154,7 @@ Component({
         const job = mode === 'discard' ? await discardImport(id) : await startImport({ jobId: id, kind: row.kind, period: row.period, fileId: row.fileId, mode });
         const i = this.data.jobs.findIndex((j) => j.id === id);
         await safeSetData(this, { [`jobs[${i}]`]: toImportRow(job) });
-        if (job.status === 'running') (this as any).pollProgress(id);
+        if (job.status === 'running') this.pollProgress(id);
       } catch (err) {
         this.setData({ error: describeError(err) });
       } finally {

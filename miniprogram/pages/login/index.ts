@@ -3,6 +3,7 @@ import { acceptPrivacy, bindAccount } from '../../api/user.api';
 import { setLocalOpenid } from '../../api/transport';
 import { describeError, fieldErrors } from '../../utils/errors';
 import { setMe } from '../../utils/session';
+import { definePage } from '../../utils/page';
 
 const DEMO = [
   { openid: 'demo-hq', label: '总行' },
@@ -14,7 +15,7 @@ const DEMO = [
 ];
 
 /** Sign-in: binds this WeChat user to a staff record with the one-time code (local mode: demo accounts). */
-Component({
+definePage()({
   data: { code: '', agreed: false, submitting: false, error: '', fieldError: '', isLocal: config.mode === 'local', demoAccounts: DEMO },
   methods: {
     onInput(e: WechatMiniprogram.Input) {

@@ -3,6 +3,7 @@ import { describeError } from '../../utils/errors';
 import { LIFECYCLE_CLASS_LABELS, industryName } from '../../utils/labels';
 import { scanMerchant } from '../../utils/scan';
 import { appendList, safeSetData } from '../../utils/set-data';
+import { definePage } from '../../utils/page';
 
 const PAGE_SIZE = 20;
 
@@ -26,7 +27,7 @@ export function toRow(m: MerchantRow) {
  * Merchants in my scope: one search box (name or street beginning, door plate, mobile, licence code, acquiring
  * merchant number), 扫码查户, class filters, infinite scroll (cursor paging), pull to refresh.
  */
-Component({
+definePage<{ _seq?: number }>()({
   data: {
     q: '', lifecycleClass: '', incompleteOnly: false, archivedOnly: false, scanError: '',
     classFilters: [{ value: '', label: '全部' }, ...Object.entries(LIFECYCLE_CLASS_LABELS).map(([value, label]) => ({ value, label }))],
@@ -47,15 +48,14 @@ Component({
       return f;
     },
     async reload() {
-      const self = this as any;
-      const seq = (self._seq = (self._seq ?? 0) + 1);
+      const seq = (this._seq = (this._seq ?? 0) + 1);
       this.setData({ status: 'loading', error: '', moreError: '' });
       try {
-        const page = await fetchMerchants(self.filters());
-        if (seq !== self._seq) return; // a newer search replaced this one
+        const page = await fetchMerchants(this.filters());
+        if (seq !== this._seq) return; // a newer search replaced this one
         await safeSetData(this, { items: page.items.map(toRow), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
       } catch (err) {
-        if (seq === self._seq) this.setData({ status: 'error', error: describeError(err) });
+        if (seq === this._seq) this.setData({ status: 'error', error: describeError(err) });
       }
     },
     async loadMore() {

@@ -1,19 +1,16 @@
-import { describeError } from '../../utils/errors';
 import { shortTime } from '../../utils/format';
+import type { Me } from '../../api/user.api';
 import { requireMe } from '../../utils/session';
+import { loadsWhenAttached } from '../../behaviors/loadable';
+import { definePage } from '../../utils/page';
 
 /** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
-Component({
-  data: { status: 'loading', error: '', me: {} as any, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canExport: false },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
+definePage()({
+  behaviors: [loadsWhenAttached],
+  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canExport: false, canReviewPlacements: false },
   methods: {
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const me = await requireMe();
         this.setData({
           status: 'ready',
@@ -29,9 +26,7 @@ Component({
           // Manual placements are reviewed by the grid leader and those above (docs/domain.md §2).
           canReviewPlacements: ['hq', 'branch', 'leader'].includes(me.role),
         });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     onGo(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: String(e.currentTarget.dataset.url) });

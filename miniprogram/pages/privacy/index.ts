@@ -2,11 +2,12 @@ import { STORAGE_KEYS } from '../../config';
 import { acceptPrivacy } from '../../api/user.api';
 import { describeError, ServiceError } from '../../utils/errors';
 import { shortTime } from '../../utils/format';
+import { definePage } from '../../utils/page';
 
 export const PRIVACY_VERSION = '2025-07';
 
 /** The privacy agreement text; accepting records the version on the server. */
-Component({
+definePage()({
   data: { version: PRIVACY_VERSION, acceptedAt: '', saving: false, error: '' },
   lifetimes: {
     attached() {

@@ -1,4 +1,4 @@
-import { fetchTasks } from '../../api/visit.api';
+import { fetchTasks, type TaskOut } from '../../api/visit.api';
 import { fetchMyNotices } from '../../api/grid.api';
 import { getVisitQueue } from '../../offline/index';
 import type { QueueSummary } from '../../offline/visit-queue';
@@ -8,31 +8,36 @@ import { CHECK_LABELS, TASK_KIND_LABELS } from '../../utils/labels';
 import { requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
 import { scanMerchant } from '../../utils/scan';
+import { definePage } from '../../utils/page';
 
 const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending: '发送中…', rejected: '被退回，需处理' };
 
+/** A task as today's list shows it. */
+type TaskCard = TaskOut & { kindLabel: string; checkLabel: string; overdue: boolean; dueLabel: string };
+/** A visit waiting to sync, as the list shows it. */
+type QueueRow = QueueSummary['items'][number] & { stateLabel: string };
+
 /** Workbench: today's tasks, quick actions (file, revisit, scan), and the visits waiting to sync. */
-Component({
+definePage<{ _off?: () => void; _shown?: boolean }>()({
   data: {
     greeting: '你好', name: '', unitName: '', today: chinaDay(),
-    taskStatus: 'loading', taskError: '', tasks: [] as any[],
+    taskStatus: 'loading', taskError: '', tasks: [] as TaskCard[],
     /** unread notices, shown until read */
     notices: [] as { id: string; title: string; unitName: string }[], moreNotices: false,
-    queue: { waiting: 0, sending: 0, rejected: 0, items: [] as any[] }, online: true, scanError: '',
+    queue: { waiting: 0, sending: 0, rejected: 0, items: [] as QueueRow[] }, online: true, scanError: '',
   },
   lifetimes: {
     attached() {
-      const self = this as any;
       const queue = getVisitQueue();
-      self._off = queue.subscribe((s: QueueSummary) => self.showQueue(s));
-      self.showQueue(queue.summary());
+      this._off = queue.subscribe((s: QueueSummary) => this.showQueue(s));
+      this.showQueue(queue.summary());
       wx.onNetworkStatusChange((r) => this.setData({ online: r.isConnected }));
       const h = Math.floor(chinaMinuteOfDay(new Date()) / 60);
       this.setData({ greeting: h < 11 ? '早上好' : h < 14 ? '中午好' : h < 18 ? '下午好' : '晚上好' });
-      void self.load();
+      void this.load();
     },
     detached() {
-      (this as any)._off?.();
+      this._off?.();
     },
   },
   methods: {
@@ -44,7 +49,7 @@ Component({
         this.setData({ taskStatus: 'error', taskError: describeError(err) });
         return;
       }
-      await Promise.all([(this as any).loadTasks(), this.loadNotices()]);
+      await Promise.all([this.loadTasks(), this.loadNotices()]);
     },
     /** Unread notices; a failure leaves the card out rather than blocking the workbench. */
     async loadNotices() {
@@ -64,7 +69,7 @@ Component({
       try {
         const page = await fetchTasks({ status: 'open' });
         const today = chinaDay();
-        const tasks = page.items.slice(0, 10).map((t) => ({
+        const tasks: TaskCard[] = page.items.slice(0, 10).map((t) => ({
           ...t,
           kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
           checkLabel: t.check ? CHECK_LABELS[t.check] : '',
@@ -78,9 +83,8 @@ Component({
     },
     onShow() {
       // Coming back from a revisit or a filing (a tab page stays loaded): its tasks may have changed.
-      const self = this as any;
-      if (self._shown && this.data.name) void Promise.all([self.loadTasks(true), this.loadNotices()]);
-      self._shown = true;
+      if (this._shown && this.data.name) void Promise.all([this.loadTasks(true), this.loadNotices()]);
+      this._shown = true;
     },
     showQueue(s: QueueSummary) {
       void safeSetData(this, { queue: { ...s, items: s.items.map((i) => ({ ...i, stateLabel: STATE_LABELS[i.state] })) } });
@@ -111,7 +115,7 @@ Component({
       this.setData({ scanError: await scanMerchant() });
     },
     onPullDownRefresh() {
-      void (this as any).loadTasks().then(() => wx.stopPullDownRefresh());
+      void this.loadTasks().then(() => wx.stopPullDownRefresh());
       void getVisitQueue().flush();
     },
   },

@@ -2,6 +2,8 @@ import { fetchClassList, type ClassListItem, type LifecycleClass } from '../../.
 import { describeError } from '../../../utils/errors';
 import { LIFECYCLE_CLASS_LABELS, TASK_KIND_LABELS } from '../../../utils/labels';
 import { appendList, safeSetData } from '../../../utils/set-data';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 const HINTS: Record<string, string> = {
   'to-win': '已建档、未在本行开通收单：上门营销',
@@ -24,24 +26,22 @@ export function toRow(m: ClassListItem) {
 }
 
 /** Lists by lifecycle class (名单制), worked as to-do lists. */
-Component({
+definePage()({
+  behaviors: [loadable],
   data: {
     cls: 'abnormal', classes: ['abnormal', 'lost', 'to-win', 'qualified', 'premium'].map((value) => ({ value, label: LIFECYCLE_CLASS_LABELS[value] })),
-    hint: HINTS.abnormal, status: 'loading', error: '', items: [] as any[], nextCursor: null as string | null, loadingMore: false,
+    hint: HINTS.abnormal, items: [] as ReturnType<typeof toRow>[], nextCursor: null as string | null, loadingMore: false,
   },
   methods: {
     onLoad(query: Record<string, string> = {}) {
       if (query.class && LIFECYCLE_CLASS_LABELS[query.class]) this.setData({ cls: query.class, hint: HINTS[query.class] });
       void this.load();
     },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const page = await fetchClassList({ cls: this.data.cls as LifecycleClass });
         await safeSetData(this, { items: page.items.map(toRow), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     async onReachBottom() {
       if (this.data.loadingMore || !this.data.nextCursor) return;

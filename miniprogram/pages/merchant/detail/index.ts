@@ -1,7 +1,7 @@
 import { fetchClassHistory, startMarketing } from '../../../api/lifecycle.api';
 import { fetchMerchant, fetchMerchantCode, fetchMerchantPhotoUrls, resolveMerchantScene, revealOperator, type MerchantOut } from '../../../api/merchant.api';
 import { fetchUnit } from '../../../api/org.api';
-import { fetchTasks, fetchVisitPhotoUrls, fetchVisits } from '../../../api/visit.api';
+import { fetchTasks, fetchVisitPhotoUrls, fetchVisits, type TaskOut, type VisitOut } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
 import { CHECK_LABELS, LIFECYCLE_CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_TYPE_LABELS, reasonLabel } from '../../../utils/labels';
@@ -9,6 +9,7 @@ import { isManager, requireMe } from '../../../utils/session';
 import { ARCHIVE_ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 import { PLACEMENT_REASON_LABELS } from '../../../vendor/shared';
+import { definePage } from '../../../utils/page';
 
 const FIELD_NAMES: Record<string, string> = { name: '店名', photos: '门头照', address: '门牌地址', location: '位置', industry: '行业', operator: '经营者', 'operator.name': '经营者姓名', 'operator.mobile': '经营者手机号', products: '产品覆盖' };
 /** Roles that may ask for an operator's full personal data (the server decides and records it). */
@@ -58,12 +59,17 @@ export function fileView(m: MerchantOut) {
   };
 }
 
+/** The visits, class history and tasks lists as the tabs show them. */
+type VisitRow = { id: string; typeLabel: string; staffName: string; when: string; distance: string; isFlagged: boolean; failed: number; photos: number };
+type HistoryRow = { key: string; day: string; reason: string; fromLabel: string; toLabel: string };
+type TaskRow = { id: string; kindLabel: string; checkLabel: string; dueDay: string };
+
 /** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
-Component({
+definePage()({
   data: {
     id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, canArchive: false, canTransfer: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
-    m: {} as Record<string, unknown>, products: [] as any[], gaps: [] as string[], visits: [] as any[], history: [] as any[], tasks: [] as any[], tasksError: '',
+    m: {} as Record<string, unknown>, products: [] as ReturnType<typeof productRows>, gaps: [] as string[], visits: [] as VisitRow[], history: [] as HistoryRow[], tasks: [] as TaskRow[], tasksError: '',
     /** storefront photo links (short-lived, issued by the function after its scope check) */
     photoUrls: [] as string[], photoError: '',
     /** the merchant code (商户码) for the stand sign, once asked for */
@@ -72,7 +78,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string>) {
       // Opened by a scanned merchant code, WeChat passes its scene (URL-encoded) instead of an id.
-      if (query.scene) return void (this as any).openScene(decodeURIComponent(query.scene));
+      if (query.scene) return void this.openScene(decodeURIComponent(query.scene));
       this.setData({ id: query.id ?? '' });
       void this.load();
     },
@@ -81,7 +87,7 @@ Component({
       try {
         const { merchantId } = await resolveMerchantScene(scene);
         this.setData({ id: merchantId });
-        await (this as any).load();
+        await this.load();
       } catch (err) {
         // Outside the caller's scope the function says so (FORBIDDEN, SCOPE.OUTSIDE): shown as it is.
         this.setData({ status: 'error', error: describeError(err) });
@@ -129,12 +135,12 @@ Component({
           requireMe(),
           fetchMerchant(this.data.id),
           // The side lists are secondary: the file shows even when one of them fails.
-          fetchVisits(this.data.id).catch(() => ({ items: [] as any[] })),
-          fetchClassHistory(this.data.id).catch(() => ({ items: [] as any[] })),
+          fetchVisits(this.data.id).catch(() => ({ items: [] as VisitOut[] })),
+          fetchClassHistory(this.data.id).catch(() => ({ items: [] as { from: string | null; to: string; reason: string; detail?: string | null; day: string }[] })),
         ]);
         // The merchant's own open tasks (any role that sees the merchant may list them), and the grid's name.
         const [tasks, grid] = await Promise.all([
-          fetchTasks({ merchantId: m.id, status: 'open', limit: 50 }).catch((err) => ({ items: [] as any[], error: describeError(err) })),
+          fetchTasks({ merchantId: m.id, status: 'open', limit: 50 }).catch((err) => ({ items: [] as TaskOut[], error: describeError(err) })),
           fetchUnit(m.gridId).catch(() => null),
         ]);
         const products = productRows(m.products);
@@ -156,12 +162,12 @@ Component({
             failed: (v.checks ?? []).filter((c: any) => c.result === 'fail').length,
             photos: (v.photos ?? []).length + (v.checks ?? []).filter((c: any) => c.photo).length,
           })),
-          history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: LIFECYCLE_CLASS_LABELS[h.from] ?? '新建', toLabel: LIFECYCLE_CLASS_LABELS[h.to] ?? h.to })),
+          history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: LIFECYCLE_CLASS_LABELS[h.from ?? ''] ?? '新建', toLabel: LIFECYCLE_CLASS_LABELS[h.to] ?? h.to })),
           tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay })),
           // A list that could not load says so instead of looking empty.
           tasksError: 'error' in tasks ? tasks.error : '',
         });
-        if (m.photos.length) void (this as any).loadPhotos();
+        if (m.photos.length) void this.loadPhotos();
       } catch (err) {
         this.setData({ status: 'error', error: describeError(err) });
       }

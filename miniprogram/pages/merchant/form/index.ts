@@ -9,6 +9,7 @@ import { getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
+import { definePage } from '../../../utils/page';
 import { merchantContract, storagePath, XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
 import { getOfflineQueue } from '../../../offline/index';
 import type { PhotoToKeep } from '../../../offline/visit-queue';
@@ -34,7 +35,7 @@ export function toDuplicateRow(d: DuplicateOut, index = 0) {
 }
 
 /** The merchant filing form (建档): photos, location, industry, operator, products, duplicates, drafts. */
-Component({
+definePage<{ _version?: number }>()({
   data: {
     merchantId: '', editing: false, saving: false, error: '', errors: {} as Record<string, string>,
     form: { name: '', street: '', doorPlate: '', operatorName: '', operatorMobile: '', operatorIdNumber: '', licenceCode: '' } as Record<string, string>,
@@ -42,10 +43,10 @@ Component({
     industries: industryOptions(), industryIndex: -1, industryLabel: '',
     /** Photos taken; `fileId` once uploaded, so a retried save does not upload them again. */
     photos: [] as { path: string; takenAt: string; location?: { lat: number; lng: number }; fileId?: string }[],
-    location: null as Fix | null, markers: [] as any[], locationError: '', needsSetting: false,
+    location: null as Fix | null, markers: [] as { id: number; latitude: number; longitude: number; width: number; height: number }[], locationError: '', needsSetting: false,
     products: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], ours: 'none', oursLabel: HOLDING_STATUS_LABELS.none, other: '', otherLabel: OTHER_BANK_OPTIONS[0].label })),
     otherBanks: OTHER_BANK_OPTIONS,
-    duplicates: [] as any[],
+    duplicates: [] as ReturnType<typeof toDuplicateRow>[],
     /** The grid picker (no fix, or a fix outside every boundary): grids in scope, kept for offline use. */
     grids: [] as GridOption[], gridIndex: -1, gridName: '',
     /** Set when fixing a filing kept in the offline queue. */
@@ -54,8 +55,8 @@ Component({
   methods: {
     onLoad(query: Record<string, string> = {}) {
       this.setData({ merchantId: query.queued || query.id || newId(), editing: Boolean(query.id), queuedId: query.queued || '' });
-      if (query.id) void (this as any).loadExisting(query.id);
-      else void (this as any).loadGrids().then(() => query.queued && (this as any).loadQueued(query.queued));
+      if (query.id) void this.loadExisting(query.id);
+      else void this.loadGrids().then(() => query.queued && this.loadQueued(query.queued));
     },
     async loadGrids() {
       try {
@@ -100,7 +101,7 @@ Component({
       try {
         const m = await fetchMerchant(id);
         const idx = this.data.industries.findIndex((i) => i.code === m.industry);
-        (this as any)._version = m.version;
+        this._version = m.version;
         this.setData({
           'form.name': m.name,
           'form.street': m.address.street ?? '',
@@ -159,7 +160,7 @@ Component({
         // One agreement prompt covers both the location and the camera that follow.
         await ensurePrivacy();
         const me = await requireMe();
-        const fix = this.data.location ?? (await (this as any).onLocate());
+        const fix = this.data.location ?? (await this.onLocate());
         const takenAt = new Date().toISOString();
         const place = fix ? `${fix.lng.toFixed(5)}, ${fix.lat.toFixed(5)}` : '位置未知';
         const paths = await takeStampedPhotos(3 - this.data.photos.length, { takenAt: takenAt.slice(0, 16).replace('T', ' '), place, staff: me.name });
@@ -190,7 +191,8 @@ Component({
         ...(ind ? { industry: ind.code } : {}),
         ...(Object.keys(operator).length ? { operator } : {}),
         ...(f.licenceCode.trim() ? { licenceCode: f.licenceCode } : {}),
-        ...(photos.length ? { photos: photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : undefined), staffId })) } : {}),
+        // A photo with no fix of its own nor the form's is refused by parseInput, which names the field.
+        ...(photos.length ? { photos: photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: (p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : undefined)) as { lng: number; lat: number }, staffId })) } : {}),
         products: this.data.products.flatMap((p) => [
           ...(p.ours !== 'none' ? [{ product: p.code, bank: 'ours' as const, status: p.ours as 'in-progress' | 'active' }] : []),
           ...(p.other ? [{ product: p.code, bank: 'other' as const, otherBank: p.other as keyof typeof OTHER_BANK_LABELS, status: 'active' as const }] : []),
@@ -213,7 +215,7 @@ Component({
       ].filter(Boolean);
       return lacks.length ? `还缺：${lacks.join('、')}。可先“暂存”，补齐后再提交。` : '';
     },
-    async uploadPhotos(): Promise<unknown[]> {
+    async uploadPhotos(): Promise<{ fileId: string; takenAt: string; location?: { lng: number; lat: number } }[]> {
       const out = [];
       const me = await requireMe();
       for (let i = 0; i < this.data.photos.length; i++) {
@@ -229,17 +231,17 @@ Component({
     async send(options: { draft: boolean; force: boolean }) {
       if (this.data.saving) return;
       if (!options.draft && !this.data.editing) {
-        const missing = (this as any).missing();
+        const missing = this.missing();
         if (missing) return this.setData({ error: missing });
       }
       this.setData({ saving: true, error: '', errors: {} });
       if (!this.data.editing) return (this as any).file(options);
       try {
         const me = await requireMe();
-        const photos = await (this as any).uploadPhotos();
-        const body = (this as any).payload(photos, me.staffId);
+        const photos = await this.uploadPhotos();
+        const body = this.payload(photos, me.staffId);
         const res: SaveResult = this.data.editing
-          ? await updateMerchant({ ...body, expectedVersion: (this as any)._version, ...(options.force ? { force: true } : {}) })
+          ? await updateMerchant({ ...body, expectedVersion: this._version, ...(options.force ? { force: true } : {}) })
           : await createMerchant({ ...body, ...(options.force ? { force: true } : {}) });
         if (res.duplicates?.length && !res.merchant) {
           // Nothing was saved: the user compares the matches and decides.
@@ -298,13 +300,13 @@ Component({
       }
     },
     onSubmit() {
-      void (this as any).send({ draft: false, force: false });
+      void this.send({ draft: false, force: false });
     },
     onSubmitAnyway() {
-      void (this as any).send({ draft: false, force: true });
+      void this.send({ draft: false, force: true });
     },
     onSaveDraft() {
-      void (this as any).send({ draft: true, force: false });
+      void this.send({ draft: true, force: false });
     },
     onOpenDuplicate(e: WechatMiniprogram.TouchEvent) {
       if (!e.currentTarget.dataset.scope) return;

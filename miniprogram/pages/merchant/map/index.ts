@@ -1,5 +1,6 @@
 import { fetchMerchants, type MerchantRow as MerchantSummary } from '../../../api/merchant.api';
-import { describeError } from '../../../utils/errors';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 import { LIFECYCLE_CLASS_LABELS } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
 
@@ -22,17 +23,12 @@ export function toMarkers(items: MerchantSummary[]) {
 }
 
 /** The grid's merchants on a map (the `map` component with markers). */
-Component({
-  data: { status: 'loading', error: '', center: { lat: 32.93, lng: 119.84 }, markers: [] as any[], legend: [] as any[], selected: null as any },
-  lifetimes: {
-    attached() {
-      void (this as any).load();
-    },
-  },
+definePage<{ _items?: MerchantSummary[] }>()({
+  behaviors: [loadsWhenAttached],
+  data: { center: { lat: 32.93, lng: 119.84 }, markers: [] as ReturnType<typeof toMarkers>, legend: [] as { value: string; label: string; count: number }[], selected: null as null | { id: string; name: string; address: string } },
   methods: {
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const items: MerchantSummary[] = [];
         let cursor: string | undefined;
         // A few pages are enough for one grid; the map shows at most MAX_MARKERS pins.
@@ -43,17 +39,15 @@ Component({
           cursor = page.nextCursor;
         }
         const located = items.filter((m) => m.location);
-        (this as any)._items = located;
+        this._items = located;
         if (!located.length) return this.setData({ status: 'empty' });
         const center = { lat: located.reduce((s, m) => s + m.location!.lat, 0) / located.length, lng: located.reduce((s, m) => s + m.location!.lng, 0) / located.length };
         const legend = Object.entries(LIFECYCLE_CLASS_LABELS).map(([value, label]) => ({ value, label, count: located.filter((m) => m.lifecycleClass === value).length }));
         await safeSetData(this, { status: 'ready', center, markers: toMarkers(located), legend });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     onMarker(e: { detail: { markerId: number } }) {
-      const m = (this as any)._items?.[e.detail.markerId - 1] as MerchantSummary | undefined;
+      const m = this._items?.[e.detail.markerId - 1];
       if (m) this.setData({ selected: { id: m.id, name: m.name, address: m.address ?? '' } });
     },
     onOpen() {

@@ -5,6 +5,8 @@ import { chinaDay } from '../../../vendor/shared';
 import { INDICATOR_LABELS } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 type Kind = 'month' | 'year';
 type Metric = TargetsView['items'][number]['metric'];
@@ -59,13 +61,14 @@ export function targetRows(v: TargetsView) {
 }
 
 /** 考核指标 (去营销 panel): the indicators head office assesses for a unit, actual against target; head office sets the targets here. */
-Component({
+definePage()({
+  behaviors: [loadable],
   data: {
     unitId: '', marketId: '', unitName: '', kind: 'month' as Kind, periodKey: '',
     /** a day in the month or year shown (the dashboard's, else today) */
     anchor: chinaDay(),
     kinds: [{ value: 'month', label: '月' }, { value: 'year', label: '年' }],
-    status: 'loading', error: '', rows: [] as ReturnType<typeof targetRows>, canEdit: false,
+    rows: [] as ReturnType<typeof targetRows>, canEdit: false,
     editing: '' as string, draft: '', unit: '', editError: '', saving: false,
   },
   methods: {
@@ -76,10 +79,9 @@ Component({
       this.setData({ unitId: query.unitId ?? '', marketId: query.marketId ?? '', unitName: query.name ? decodeURIComponent(query.name) : '', kind, anchor });
       void this.load();
     },
-    async load() {
+    load() {
       const periodKey = this.data.kind === 'year' ? this.data.anchor.slice(0, 4) : this.data.anchor.slice(0, 7);
-      this.setData({ status: 'loading', error: '', periodKey, editing: '' });
-      try {
+      return this.runLoad(async () => {
         const [me, view] = await Promise.all([requireMe(), fetchTargets({ ...(this.data.marketId ? { marketId: this.data.marketId } : { unitId: this.data.unitId || undefined }), period: periodKey })]);
         const rows = targetRows(view);
         await safeSetData(this, {
@@ -90,9 +92,7 @@ Component({
           // Targets are head office's to set, for units (a market or an area has none).
           canEdit: me.role === 'hq' && view.scope.type === 'unit',
         });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      }, { periodKey, editing: '' });
     },
     onKind(e: WechatMiniprogram.TouchEvent) {
       this.setData({ kind: e.currentTarget.dataset.value as Kind });

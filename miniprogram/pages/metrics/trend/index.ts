@@ -1,8 +1,9 @@
 import { fetchDashboard, type TrendPoint } from '../../../api/metrics.api';
-import { describeError } from '../../../utils/errors';
 import { count, percent } from '../../../utils/format';
 import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 const AXIS = { axisLabel: { fontSize: 10, color: '#6b7280' }, axisLine: { lineStyle: { color: '#d0d3d9' } } };
 
@@ -34,8 +35,9 @@ export function trendOptions(points: TrendPoint[]) {
 }
 
 /** 12-month trend charts (tree-shaken ECharts on canvas 2d) and the monthly table for a unit. */
-Component({
-  data: { unitId: '', marketId: '', month: '', unitName: '', status: 'loading', error: '', trendOption: {}, visitOption: {}, rows: [] as any[] },
+definePage()({
+  behaviors: [loadable],
+  data: { unitId: '', marketId: '', month: '', unitName: '', trendOption: {}, visitOption: {}, rows: [] as { month: string; acquiring: string; filed: string; coverage: string }[] },
   methods: {
     onLoad(query: Record<string, string> = {}) {
       // The dashboard passes the month it shows; opened on its own, the trend ends this month.
@@ -43,9 +45,8 @@ Component({
       this.setData({ unitId: query.unitId ?? '', marketId: query.marketId ?? '', month, unitName: decodeURIComponent(query.name ?? '') || '本单位' });
       void this.load();
     },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const target = this.data.marketId ? { marketId: this.data.marketId } : { unitId: this.data.unitId || undefined };
         const d = await fetchDashboard({ ...target, period: this.data.month || chinaDay().slice(0, 7), sections: ['trend'] });
         const points = d.trend ?? [];
@@ -53,9 +54,7 @@ Component({
         if (!points.length) return this.setData({ status: 'empty' });
         const rows = [...points].reverse().map((p) => ({ month: p.month, acquiring: count(p.acquiring), filed: count(p.filed), coverage: percent(p.coverage) }));
         await safeSetData(this, { status: 'ready', rows, ...trendOptions(points) });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     onWorkload() {
       wx.navigateTo({ url: `/pages/metrics/workload/index?unitId=${this.data.unitId}` });

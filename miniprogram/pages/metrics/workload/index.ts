@@ -1,9 +1,10 @@
 import { fetchWorkload, type WorkloadRow, type WorkloadView } from '../../../api/metrics.api';
-import { describeError } from '../../../utils/errors';
 import { chinaDay } from '../../../vendor/shared';
 import { VISIT_TYPE_LABELS } from '../../../utils/labels';
 import { bankDayOf, isManager, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 type Grain = 'day' | 'month' | 'year';
 const TYPES = ['filing', 'marketing', 'revisit', 'maintenance'];
@@ -66,11 +67,12 @@ export function workloadRows(v: WorkloadView): (WorkloadRow & { staffId?: string
 }
 
 /** Staff workload by day, month and year, by visit type, flagged apart; tap a person to see their days. */
-Component({
+definePage()({
+  behaviors: [loadable],
   data: {
     unitId: '', staffId: '', staffName: '', grain: 'month' as Grain,
     grains: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
-    status: 'loading', error: '', rows: [] as any[], byPeriod: false, option: {}, chartHeight: 240, total: 0, flagged: 0, periodLabel: '',
+    rows: [] as ReturnType<typeof workloadRows>, byPeriod: false, option: {}, chartHeight: 240, total: 0, flagged: 0, periodLabel: '',
     /** a day of the period shown (any day up to today), and the picker that moves it */
     today: chinaDay(), anchor: chinaDay(), fields: '' as '' | Grain,
   },
@@ -90,11 +92,10 @@ Component({
       this.setData({ unitId, anchor: anchor || chinaDay(), ...(query.staffId ? { staffId: query.staffId, staffName: decodeURIComponent(query.name ?? '') } : {}) });
       void this.load();
     },
-    async load() {
+    load() {
       const team = !this.data.staffId && !!this.data.unitId;
       const period = periodFor(this.data.grain, this.data.anchor, team);
-      this.setData({ status: 'loading', error: '', fields: pickerFields(this.data.grain, team), periodLabel: period.replace('..', ' 至 ') });
-      try {
+      return this.runLoad(async () => {
         const view = await fetchWorkload(this.data.staffId ? { staffId: this.data.staffId, period } : { unitId: this.data.unitId || undefined, period });
         const rows = workloadRows(view);
         const total = rows.reduce((s, r) => s + r.total, 0);
@@ -112,9 +113,7 @@ Component({
           flagged: rows.reduce((s, r) => s + r.flagged, 0),
           periodLabel: period.replace('..', ' 至 '),
         });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      }, { fields: pickerFields(this.data.grain, team), periodLabel: period.replace('..', ' 至 ') });
     },
     /** Another period: the picker answers 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'. */
     onAnchor(e: WechatMiniprogram.PickerChange) {

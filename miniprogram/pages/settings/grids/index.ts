@@ -1,59 +1,59 @@
-import { assignGrids, fetchStaff, fetchUnits, type Staff } from '../../../api/org.api';
+import { assignGrids, fetchStaff, fetchUnits, type Staff, type Unit } from '../../../api/org.api';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { describeError } from '../../../utils/errors';
+import { definePage } from '../../../utils/page';
 import { ROLE_LABELS } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 
 const KIND_LABELS: Record<string, string> = { bank: '总行', branch: '支行', group: '网格长组', grid: '网格' };
 
+/** A unit as the tree lists it. */
+function toUnitRow(u: Unit) {
+  return { id: u.id, name: u.name, kind: u.kind, kindLabel: KIND_LABELS[u.kind], areaLabel: u.area ? (u.area === 'city' ? ' · 城区' : ' · 乡镇') : '', hasBoundary: Boolean(u.boundary?.length) };
+}
+
 /** Grids and their staff (head office): browse the unit tree, see and change who serves each grid. */
-Component({
-  data: { status: 'loading', error: '', crumbs: [] as { id: string; name: string }[], units: [] as any[], grid: null as null | { id: string; name: string }, gridStaff: [] as any[], assignError: '' },
-  lifetimes: {
-    attached() {
-      void (this as any).load();
-    },
-  },
+definePage<{ _staff?: Staff[] }>()({
+  behaviors: [loadsWhenAttached],
+  data: { crumbs: [] as { id: string; name: string }[], units: [] as ReturnType<typeof toUnitRow>[], grid: null as null | { id: string; name: string }, gridStaff: [] as { id: string; name: string; roleLabel: string }[], assignError: '' },
   methods: {
-    async load() {
+    load() {
       const parent = this.data.crumbs[this.data.crumbs.length - 1];
-      this.setData({ status: 'loading', error: '' });
-      try {
+      return this.runLoad(async () => {
         const { items } = await fetchUnits(parent ? { parentId: parent.id } : { kind: 'branch' });
         await safeSetData(this, {
-          units: items.map((u) => ({ id: u.id, name: u.name, kind: u.kind, kindLabel: KIND_LABELS[u.kind], areaLabel: u.area ? (u.area === 'city' ? ' · 城区' : ' · 乡镇') : '', hasBoundary: Boolean(u.boundary?.length) })),
+          units: items.map(toUnitRow),
           status: items.length ? 'ready' : 'empty',
         });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     async onUnit(e: WechatMiniprogram.TouchEvent) {
       const { id, name, kind } = e.currentTarget.dataset as { id: string; name: string; kind: string };
       if (kind !== 'grid') {
         this.setData({ crumbs: [...this.data.crumbs, { id, name }], grid: null });
-        return void (this as any).load();
+        return void this.load();
       }
       this.setData({ grid: { id, name }, assignError: '' });
-      await (this as any).loadGridStaff();
+      await this.loadGridStaff();
     },
     async loadGridStaff() {
       const grid = this.data.grid;
       if (!grid) return;
       try {
         const { items } = await fetchStaff({ unitId: this.data.crumbs[this.data.crumbs.length - 1]?.id, limit: 50 });
-        (this as any)._staff = items;
+        this._staff = items;
         this.setData({ gridStaff: items.filter((s: Staff) => s.gridIds.includes(grid.id)).map((s: Staff) => ({ id: s.id, name: s.name, roleLabel: ROLE_LABELS[s.role] })) });
       } catch (err) {
         this.setData({ assignError: describeError(err) });
       }
     },
     async onRemove(e: WechatMiniprogram.TouchEvent) {
-      const staff = ((this as any)._staff as Staff[]).find((s) => s.id === e.currentTarget.dataset.id);
+      const staff = (this._staff ?? []).find((s) => s.id === e.currentTarget.dataset.id);
       const grid = this.data.grid;
       if (!staff || !grid) return;
       try {
         await assignGrids({ staffId: staff.id, gridIds: staff.gridIds.filter((g) => g !== grid.id), reason: '网格人员调整' });
-        await (this as any).loadGridStaff();
+        await this.loadGridStaff();
       } catch (err) {
         this.setData({ assignError: describeError(err) });
       }
@@ -64,11 +64,11 @@ Component({
     },
     onCrumb(e: WechatMiniprogram.TouchEvent) {
       this.setData({ crumbs: this.data.crumbs.slice(0, Number(e.currentTarget.dataset.index) + 1), grid: null });
-      void (this as any).load();
+      void this.load();
     },
     onTop() {
       this.setData({ crumbs: [], grid: null });
-      void (this as any).load();
+      void this.load();
     },
   },
 });

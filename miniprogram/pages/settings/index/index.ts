@@ -1,9 +1,11 @@
 import { type ReclassifyJob, fetchReclassifyJob, fetchSettings, saveSettings, startReclassify } from '../../../api/lifecycle.api';
+import { jobPolling } from '../../../behaviors/job-polling';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { describeError, fieldErrors } from '../../../utils/errors';
+import { definePage } from '../../../utils/page';
 import { INDICATOR_LABELS } from '../../../utils/labels';
 import { newId } from '../../../utils/format';
 
-const POLL_MS = 1500;
 
 /** A reclassification job as the card shows it. */
 export function toReclassifyRow(j: ReclassifyJob) {
@@ -58,26 +60,18 @@ function get(obj: object, path: string): unknown {
 }
 
 /** Settings (head office): thresholds, radius and due days; links to staff and grids. */
-Component({
+definePage<{ _pendingJobId?: string }>()({
+  behaviors: [loadsWhenAttached, jobPolling],
   data: {
-    status: 'loading', error: '', groups: [] as any[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
+    groups: [] as { title: string; fields: ((typeof SETTING_GROUPS)[number]['fields'][number] & { flatKey: string; value: string })[] }[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
     /** the indicators of the targets (考核指标), in the order of the list */
     indicators: [] as { code: string; label: string; on: boolean }[], indicatorsError: '',
     /** the reclassification started from this page, with its progress */
     reclassify: null as ReturnType<typeof toReclassifyRow> | null, reclassifyError: '', starting: false,
   },
-  lifetimes: {
-    attached() {
-      void (this as any).load();
-    },
-    detached() {
-      clearTimeout((this as any)._timer);
-    },
-  },
   methods: {
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const { settings: s, assessedIndicators } = await fetchSettings();
         // Every indicator, in the order of the shared list, marked when head office assesses it.
         const indicators = Object.entries(INDICATOR_LABELS).map(([code, label]) => ({ code, label, on: (assessedIndicators as string[]).includes(code) }));
@@ -91,9 +85,7 @@ Component({
           }),
         }));
         this.setData({ status: 'ready', groups, values, indicators });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     onInput(e: WechatMiniprogram.Input) {
       this.setData({ [`values.${flat(String(e.currentTarget.dataset.key))}`]: e.detail.value, saved: false });
@@ -136,13 +128,12 @@ Component({
       if (this.data.starting || this.data.reclassify?.status === 'running') return;
       this.setData({ starting: true, reclassifyError: '' });
       // The job id is made here and kept until answered: a retried tap cannot start a second job.
-      const self = this as any;
-      const jobId = self._pendingJobId ?? (self._pendingJobId = newId());
+      const jobId = this._pendingJobId ?? (this._pendingJobId = newId());
       try {
         const job = await startReclassify(jobId);
-        self._pendingJobId = undefined;
+        this._pendingJobId = undefined;
         this.setData({ reclassify: toReclassifyRow(job) });
-        self.pollReclassify();
+        this.pollReclassify();
       } catch (err) {
         this.setData({ reclassifyError: describeError(err) });
       } finally {
@@ -150,18 +141,17 @@ Component({
       }
     },
     pollReclassify() {
-      const self = this as any;
-      clearTimeout(self._timer);
+      this.stopPolling();
       const job = this.data.reclassify;
       if (!job || job.status !== 'running') return;
-      self._timer = setTimeout(async () => {
+      this.pollAfter(async () => {
         try {
           this.setData({ reclassify: toReclassifyRow(await fetchReclassifyJob(job.id)) });
         } catch {
           // Keep polling: a dropped answer is not a failed job.
         }
-        self.pollReclassify();
-      }, POLL_MS);
+        this.pollReclassify();
+      });
     },
     onStaff() {
       wx.navigateTo({ url: '/pages/settings/staff/index' });

@@ -1,20 +1,23 @@
-import { createStaff, fetchStaff, fetchUnits, type Unit } from '../../../api/org.api';
+import { createStaff, fetchStaff, fetchUnits, type Staff, type Unit } from '../../../api/org.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { shortTime } from '../../../utils/format';
 import { ROLE_LABELS, ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
+
+/** A staff member as the list shows them. */
+function toStaffRow(s: Staff) {
+  return { id: s.id, name: s.name, roleLabel: ROLE_LABELS[s.role], mobile: s.mobile ?? '', isBound: s.isBound, grids: s.gridIds.length ? `${s.gridIds.length} 个网格` : '未分配网格' };
+}
 
 /** Staff management (head office): create staff with a one-time binding code, see who is bound. */
-Component({
+definePage()({
+  behaviors: [loadsWhenAttached],
   data: {
     form: { name: '', mobile: '' }, roles: ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })), roleIndex: 3,
     units: [] as Unit[], unitIndex: 0, saving: false, error: '', errors: {} as Record<string, string>, bindCode: '', bindCodeExpires: '',
-    status: 'loading', listError: '', items: [] as any[],
-  },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
+    status: 'loading', listError: '', items: [] as ReturnType<typeof toStaffRow>[],
   },
   methods: {
     async load() {
@@ -23,7 +26,7 @@ Component({
         const [staff, units] = await Promise.all([fetchStaff({ limit: 50 }), fetchUnits({})]);
         await safeSetData(this, {
           units: units.items,
-          items: staff.items.map((s) => ({ id: s.id, name: s.name, roleLabel: ROLE_LABELS[s.role], mobile: s.mobile ?? '', isBound: s.isBound, grids: s.gridIds.length ? `${s.gridIds.length} 个网格` : '未分配网格' })),
+          items: staff.items.map(toStaffRow),
           status: staff.items.length ? 'ready' : 'empty',
         });
       } catch (err) {

@@ -5,6 +5,8 @@ import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labe
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_KINDS, TASK_MANAGER_ROLES, chinaDay } from '../../../vendor/shared';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 const STATE_LABELS: Record<string, string> = { open: '待办', overdue: '已逾期', pending: '待确认', done: '已完成' };
 
@@ -31,9 +33,10 @@ type Row = ReturnType<typeof toBoardRow>;
  * kind, status, grid, assignee and overdue, a page at a time; leaders and above close with a reason,
  * reassign and confirm a flagged visit's closing.
  */
-Component({
+definePage()({
+  behaviors: [loadable],
   data: {
-    status: 'loading', error: '', notice: '', canManage: false,
+    notice: '', canManage: false,
     statusFilter: 'open' as 'open' | 'done', kind: '', overdue: false,
     kinds: [{ value: '', label: '全部' }, ...TASK_KINDS.map((k) => ({ value: k, label: TASK_KIND_LABELS[k] ?? k }))],
     grids: [] as { id: string; name: string }[], gridNames: ['全部网格'] as string[], gridIndex: 0,
@@ -42,7 +45,7 @@ Component({
   },
   lifetimes: {
     attached() {
-      void (this as any).init();
+      void this.init();
     },
   },
   methods: {
@@ -55,7 +58,7 @@ Component({
       } catch (err) {
         return this.setData({ status: 'error', error: describeError(err) });
       }
-      await (this as any).load();
+      await this.load();
     },
     filter() {
       const d = this.data;
@@ -70,20 +73,17 @@ Component({
         ...(d.overdue && d.statusFilter === 'open' ? { overdue: true } : {}),
       };
     },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
-        const page = await fetchTasks((this as any).filter());
+    load() {
+      return this.runLoad(async () => {
+        const page = await fetchTasks(this.filter());
         await safeSetData(this, { items: page.items.map(toBoardRow), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     async onMore() {
       if (!this.data.nextCursor || this.data.loadingMore) return;
       this.setData({ loadingMore: true });
       try {
-        const page = await fetchTasks({ ...(this as any).filter(), cursor: this.data.nextCursor });
+        const page = await fetchTasks({ ...this.filter(), cursor: this.data.nextCursor });
         await safeSetData(this, { items: [...this.data.items, ...page.items.map(toBoardRow)], nextCursor: page.nextCursor });
       } catch (err) {
         this.setData({ notice: describeError(err) });
@@ -93,15 +93,15 @@ Component({
     },
     onStatus(e: WechatMiniprogram.TouchEvent) {
       this.setData({ statusFilter: e.currentTarget.dataset.value as 'open' | 'done' });
-      void (this as any).load();
+      void this.load();
     },
     onKind(e: WechatMiniprogram.TouchEvent) {
       this.setData({ kind: String(e.currentTarget.dataset.value ?? '') });
-      void (this as any).load();
+      void this.load();
     },
     onOverdue() {
       this.setData({ overdue: !this.data.overdue });
-      void (this as any).load();
+      void this.load();
     },
     async onGrid(e: WechatMiniprogram.PickerChange) {
       const gridIndex = Number(e.detail.value);
@@ -113,11 +113,11 @@ Component({
         const people = staff.items.map((s) => ({ id: s.id, name: s.name }));
         this.setData({ staff: people, staffNames: ['全部人员', ...people.map((p) => p.name)] });
       }
-      void (this as any).load();
+      void this.load();
     },
     onAssignee(e: WechatMiniprogram.PickerChange) {
       this.setData({ staffIndex: Number(e.detail.value) });
-      void (this as any).load();
+      void this.load();
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.merchant}` });
@@ -133,7 +133,7 @@ Component({
         itemList: TASK_CLOSE_REASONS.map((r) => TASK_CLOSE_REASON_LABELS[r]),
         success: async (r) => {
           try {
-            (this as any).replace(await closeTask(id, TASK_CLOSE_REASONS[r.tapIndex] as TaskCloseReason));
+            this.replace(await closeTask(id, TASK_CLOSE_REASONS[r.tapIndex] as TaskCloseReason));
           } catch (err) {
             this.setData({ notice: describeError(err) });
           }
@@ -154,7 +154,7 @@ Component({
           itemList: people.map((p) => p.name),
           success: async (r) => {
             try {
-              (this as any).replace(await reassignTask(id, people[r.tapIndex].id));
+              this.replace(await reassignTask(id, people[r.tapIndex].id));
             } catch (err) {
               this.setData({ notice: describeError(err) });
             }
@@ -174,7 +174,7 @@ Component({
         cancelText: '退回',
         success: async (r) => {
           try {
-            (this as any).replace(await confirmTask(id, Boolean(r.confirm)));
+            this.replace(await confirmTask(id, Boolean(r.confirm)));
           } catch (err) {
             this.setData({ notice: describeError(err) });
           }
@@ -182,7 +182,7 @@ Component({
       });
     },
     onPullDownRefresh() {
-      void (this as any).load().then(() => wx.stopPullDownRefresh());
+      void this.load().then(() => wx.stopPullDownRefresh());
     },
   },
 });

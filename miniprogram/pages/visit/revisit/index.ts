@@ -1,6 +1,7 @@
 import { fetchMerchant } from '../../../api/merchant.api';
 import { fetchTasks, type SubmitVisitOutput, type TaskOut } from '../../../api/visit.api';
 import { getVisitQueue } from '../../../offline/index';
+import { loadable } from '../../../behaviors/loadable';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
 import { CHECK_ITEMS, CHECK_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, PRODUCT_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_TYPE_LABELS } from '../../../utils/labels';
@@ -9,6 +10,7 @@ import { distanceM, getPosition, LocationError, type Fix } from '../../../utils/
 import { takeStampedPhotos } from '../../../utils/photo';
 import { PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
+import { definePage } from '../../../utils/page';
 
 /** Default flag radius (docs/domain.md §5); the server applies head office's configured value. */
 const DEFAULT_RADIUS_M = 200;
@@ -31,9 +33,10 @@ function taskLine(t: TaskOut): string {
  * Opened from a task (`taskId`), it starts the visit that settles it (shared/domain/task.rules.ts) and sends
  * the task with the visit.
  */
-Component({
+definePage<{ _visitId?: string }>()({
+  behaviors: [loadable],
   data: {
-    status: 'loading', error: '', merchantId: '', taskId: '', merchant: { name: '', address: '', location: null as null | { lat: number; lng: number } },
+    merchantId: '', taskId: '', merchant: { name: '', address: '', location: null as null | { lat: number; lng: number } },
     type: 'revisit', types: ['revisit', 'marketing', 'maintenance'].map((value) => ({ value, label: VISIT_TYPE_LABELS[value] })),
     fix: null as Fix | null, distance: 0, far: false, radius: DEFAULT_RADIUS_M, locationError: '', needsSetting: false,
     checks: CHECK_ITEMS.map((item) => ({ item, label: CHECK_LABELS[item], result: '', note: '', photo: '' })) as CheckRow[],
@@ -53,11 +56,10 @@ Component({
         typeFromQuery: Boolean(query.type),
         productChoices: this.data.productChoices.map((p) => ({ ...p, on: wanted.includes(p.code) })),
       });
-      void (this as any).load();
+      void this.load();
     },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const [m, tasks] = await Promise.all([
           fetchMerchant(this.data.merchantId),
           // The task it was opened from, among the merchant's open ones; the visit is still possible without it.
@@ -74,9 +76,7 @@ Component({
           patch.task = { id: this.data.taskId, line: '该任务已完成或已关闭', check: '' };
         }
         this.setData(patch);
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     onType(e: WechatMiniprogram.TouchEvent) {
       this.setData({ type: String(e.currentTarget.dataset.value), formError: '' });
@@ -137,14 +137,14 @@ Component({
     },
     async onSubmit() {
       if (this.data.saving) return;
-      const problem = (this as any).problem();
+      const problem = this.problem();
       if (problem) return this.setData({ formError: problem });
       this.setData({ saving: true, formError: '', errors: {} });
       try {
         const me = await requireMe();
         const fix = this.data.fix as Fix;
         // One id per form: tapping submit again after a lost answer resends the same visit.
-        const id = (this as any)._visitId ?? ((this as any)._visitId = newId());
+        const id = this._visitId ?? (this._visitId = newId());
         const at = new Date().toISOString();
         const photos: { tempPath: string; takenAt: string; location: { lat: number; lng: number }; staffId: string }[] = [];
         const checkPhotos: Record<string, number> = {};
@@ -181,14 +181,14 @@ Component({
             answer.closedTaskIds.length ? `已关闭 ${answer.closedTaskIds.length} 个任务。` : '',
             answer.pendingTaskIds?.length ? `走访超出范围，${answer.pendingTaskIds.length} 个任务待网格长确认后关闭。` : '',
           ].join('');
-          (this as any)._visitId = undefined;
+          this._visitId = undefined;
           this.setData({ result: { title: '走访已提交', tasks: answer.openedTaskIds.length ? failed : [], sub } });
         } else if (left?.state === 'rejected') {
           this.setData({ formError: left.lastError ?? '提交被退回。' });
           // The user fixes the form and submits again: the refused copy must not linger in the queue.
           await queue.discard(id);
         } else {
-          (this as any)._visitId = undefined;
+          this._visitId = undefined;
           this.setData({ result: { title: '已保存在手机上，联网后自动提交', tasks: failed, sub: '可在工作台“待同步”查看进度。' } });
         }
       } catch (err) {

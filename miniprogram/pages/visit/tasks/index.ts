@@ -7,6 +7,8 @@ import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labe
 import { askReminders } from '../../../utils/reminders';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 
 /** A task as the list shows it. */
 export function toTaskRow(t: TaskOut, today = chinaDay()) {
@@ -26,24 +28,17 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
 }
 
 /** My tasks: open and done (six-check fixes, abnormal visits, win-backs, marketing), a page at a time; a task opens its visit. */
-Component({
-  data: { filter: 'open' as 'open' | 'done', status: 'loading', error: '', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '', photoNote: '' },
-  lifetimes: {
-    attached() {
-      void this.load();
-    },
-  },
+definePage()({
+  behaviors: [loadsWhenAttached],
+  data: { filter: 'open' as 'open' | 'done', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '', photoNote: '' },
   methods: {
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const page = await fetchTasks({ status: this.data.filter });
         // The role picks the reminders offered (a leader's digest); known before any tap on 开启提醒.
         if (!this.data.role) void requireMe().then((me) => this.setData({ role: me.role ?? '' }), () => undefined);
         await safeSetData(this, { items: page.items.map((t) => toTaskRow(t)), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+      });
     },
     /** 开启提醒: the subscription panel, straight from the tap (WeChat shows it only then). */
     onRemind() {

@@ -1,10 +1,11 @@
 import { init, setPlatformAPI } from '../../vendor/echarts';
+import { definePage } from '../../../../utils/page';
 
 /**
  * ECharts on a canvas 2d node. The chart draws on the node's 2d context at the device pixel ratio;
  * touches are forwarded so tooltips work. `option` is the ECharts option; changing it redraws.
  */
-Component({
+definePage<{ _chart?: ReturnType<typeof init> }>()({
   properties: {
     canvasId: { type: String, value: 'ec-canvas' },
     height: { type: Number, value: 240 },
@@ -12,7 +13,7 @@ Component({
   },
   observers: {
     option(option: Record<string, unknown>) {
-      const chart = (this as any)._chart;
+      const chart = this._chart;
       if (chart && option) chart.setOption(option, true);
     },
   },
@@ -31,14 +32,14 @@ Component({
           canvas.height = hit.height * dpr;
           // ECharts measures text on a canvas it creates: hand it this node's.
           setPlatformAPI({ createCanvas: () => canvas });
-          const chart = init(canvasAdapter(canvas, hit.width, hit.height) as any, undefined, { width: hit.width, height: hit.height, devicePixelRatio: dpr });
-          (this as any)._chart = chart;
+          const chart = init(canvasAdapter(canvas, hit.width, hit.height) as unknown as Parameters<typeof init>[0], undefined, { width: hit.width, height: hit.height, devicePixelRatio: dpr });
+          this._chart = chart;
           if (this.data.option) chart.setOption(this.data.option);
           this.triggerEvent('ready', { chart });
         });
     },
     detached() {
-      (this as any)._chart?.dispose();
+      this._chart?.dispose();
     },
   },
 });
