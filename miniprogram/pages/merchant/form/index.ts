@@ -235,7 +235,7 @@ definePage<{ _version?: number }>()({
         if (missing) return this.setData({ error: missing });
       }
       this.setData({ saving: true, error: '', errors: {} });
-      if (!this.data.editing) return (this as any).file(options);
+      if (!this.data.editing) return this.file(options);
       try {
         const me = await requireMe();
         const photos = await this.uploadPhotos();
@@ -267,7 +267,7 @@ definePage<{ _version?: number }>()({
       const id = this.data.merchantId;
       try {
         const me = await requireMe();
-        const record = { ...(this as any).payload([], me.staffId), ...(options.force ? { force: true } : {}) };
+        const record = { ...this.payload([], me.staffId), ...(options.force ? { force: true } : {}) };
         // Checked before it is kept, so the queue holds only what the contract accepts.
         parseInput(merchantContract.createMerchantInput, record);
         const loc = this.data.location;

@@ -1,6 +1,7 @@
 import { fetchGridsInScope, fetchPlacements, reviewPlacement, type GridOption, type PlacementRow } from '../../../api/placement.api';
 import { describeError } from '../../../utils/errors';
 import { shortTime } from '../../../utils/format';
+import { definePage } from '../../../utils/page';
 import { PLACEMENT_REASON_LABELS } from '../../../vendor/shared';
 
 function filedLine(p: PlacementRow['placement']): string {
@@ -11,11 +12,11 @@ function filedLine(p: PlacementRow['placement']): string {
  * Manual placements (手动定格) for grid leaders, branches and head office: merchants whose grid the filer
  * picked (no fix, or a fix outside every boundary), oldest first, to confirm or move to another grid.
  */
-Component({
-  data: { status: 'loading', loadError: '', error: '', items: [] as any[], more: false, grids: [] as GridOption[] },
+definePage()({
+  data: { status: 'loading', loadError: '', error: '', items: [] as (PlacementRow & { gridName: string; reasonLabel: string; filedLine: string })[], more: false, grids: [] as GridOption[] },
   lifetimes: {
     attached() {
-      void (this as any).load();
+      void this.load();
     },
   },
   methods: {
@@ -35,23 +36,23 @@ Component({
       try {
         await reviewPlacement(input);
         wx.showToast({ title: input.decision === 'confirm' ? '已确认' : '已调整网格', icon: 'success' });
-        await (this as any).load();
+        await this.load();
       } catch (err) {
         this.setData({ error: describeError(err) });
       }
     },
     onConfirm(e: WechatMiniprogram.TouchEvent) {
-      void (this as any).review({ id: String(e.currentTarget.dataset.id), decision: 'confirm' });
+      void this.review({ id: String(e.currentTarget.dataset.id), decision: 'confirm' });
     },
     onMove(e: WechatMiniprogram.PickerChange) {
       const grid = this.data.grids[Number(e.detail.value)];
-      if (grid) void (this as any).review({ id: String(e.currentTarget.dataset.id), decision: 'move', toGridId: grid.id });
+      if (grid) void this.review({ id: String(e.currentTarget.dataset.id), decision: 'move', toGridId: grid.id });
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.id}` });
     },
     onPullDownRefresh() {
-      void (this as any).load().then(() => wx.stopPullDownRefresh());
+      void this.load().then(() => wx.stopPullDownRefresh());
     },
   },
 });

@@ -1,5 +1,6 @@
 import { getOfflineQueue } from '../../../offline/index';
 import type { QueueSummary } from '../../../offline/visit-queue';
+import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
 
 const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending: '发送中…', rejected: '被退回，需修改后重新发送' };
@@ -8,18 +9,17 @@ const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending:
  * The offline queue (待同步): every filing and visit kept on the device, in sending order, with what the
  * server said about a refused one. A filing opens back into the form to fix; any can be resent or discarded.
  */
-Component({
-  data: { items: [] as any[], online: true },
+definePage<{ _off?: () => void }>()({
+  data: { items: [] as (QueueSummary['items'][number] & { stateLabel: string })[], online: true },
   lifetimes: {
     attached() {
-      const self = this as any;
       const queue = getOfflineQueue();
-      self._off = queue.subscribe((s: QueueSummary) => self.show(s));
-      self.show(queue.summary());
+      this._off = queue.subscribe((s: QueueSummary) => this.show(s));
+      this.show(queue.summary());
       wx.getNetworkType({ success: (r) => this.setData({ online: r.networkType !== 'none' }) });
     },
     detached() {
-      (this as any)._off?.();
+      this._off?.();
     },
   },
   methods: {
@@ -28,7 +28,7 @@ Component({
     },
     onShow() {
       // Back from the form: the fixed filing may have been sent.
-      (this as any).show(getOfflineQueue().summary());
+      this.show(getOfflineQueue().summary());
     },
     onEdit(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: `/pages/merchant/form/index?queued=${e.currentTarget.dataset.id}` });
