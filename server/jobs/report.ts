@@ -337,14 +337,18 @@ async function classesOn(db: Db, merchants: any[], day: string): Promise<Map<str
   return out;
 }
 
-/** Each merchant's credit figures of `month` (the serving version's `credits` row), 100 merchants a query. */
+/**
+ * Each merchant's credit figures of `month` (the serving version's `credits` row), 100 merchants a query.
+ * By merchant only (`merchantId_1_month_1`; a merchant has a row per month at most): with the month in the
+ * condition the engine may take `month_1__id_1` for the `_id` order and read the whole month's rows.
+ */
 async function creditsOf(db: Db, ids: string[], month: string): Promise<Map<string, { grantedFen: number; drawnFen: number }>> {
   const _ = db.command;
   const active = await activeVersions(db, 'credit', [month]);
   const out = new Map<string, { grantedFen: number; drawnFen: number }>();
   for (let i = 0; i < ids.length; i += 100) {
-    await scanCollection<any>(db, 'credits', { merchantId: _.in(ids.slice(i, i + 100)), month }, { _id: true, merchantId: true, month: true, grantedFen: true, drawnFen: true, version: true }, (page) => {
-      for (const c of page) if (isServed(c, active)) out.set(c.merchantId, { grantedFen: c.grantedFen ?? 0, drawnFen: c.drawnFen ?? 0 });
+    await scanCollection<any>(db, 'credits', { merchantId: _.in(ids.slice(i, i + 100)) }, { _id: true, merchantId: true, month: true, grantedFen: true, drawnFen: true, version: true }, (page) => {
+      for (const c of page) if (c.month === month && isServed(c, active)) out.set(c.merchantId, { grantedFen: c.grantedFen ?? 0, drawnFen: c.drawnFen ?? 0 });
     });
   }
   return out;
