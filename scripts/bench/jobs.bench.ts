@@ -70,11 +70,13 @@ const GROWN = new Set(ONLY.flatMap((j) => READS[j] ?? []));
 function grow(cloud: any, copies: number, months: string[]): number {
   const store = cloud.engine.engine.store;
   const sqlite = cloud.engine.engine.db;
-  // Read in pages (the connection cannot write while a statement iterates).
+  // Read in pages (the connection cannot write while a statement iterates), up to the last row there before
+  // the copies: a page past it would read the copies themselves and copy them again, without end.
   const rows = function* (coll: string): Generator<{ doc: string }> {
-    const page = sqlite.prepare(`SELECT rid, doc FROM "c:${coll}" WHERE rid > ? ORDER BY rid LIMIT 5000`);
+    const end = (sqlite.prepare(`SELECT max(rid) AS m FROM "c:${coll}"`).get() as { m: number | null }).m ?? 0;
+    const page = sqlite.prepare(`SELECT rid, doc FROM "c:${coll}" WHERE rid > ? AND rid <= ? ORDER BY rid LIMIT 5000`);
     for (let last = 0; ; ) {
-      const got = page.all(last) as { rid: number; doc: string }[];
+      const got = page.all(last, end) as { rid: number; doc: string }[];
       if (!got.length) return;
       yield* got;
       last = got[got.length - 1].rid;
