@@ -119,15 +119,26 @@ export function filedDay(m: MerchantFacts): Day | null {
   return toDay(m.filedAt ?? null) ?? toDay(m.createdAt ?? null);
 }
 
+/** The day a merchant first counts among the merchants (created or filed, whichever is earlier), or null. */
+export function countedFrom(m: MerchantFacts): Day | null {
+  return [toDay(m.createdAt ?? null), filedDay(m)].filter((d): d is Day => !!d).sort()[0] ?? null;
+}
+
+/** A merchant's acquiring on `day`, as the figures count it: open, closed by then, or not (yet) opened. */
+export function acquiringStatusOn(m: MerchantFacts, day: Day): 'active' | 'closed' | 'none' {
+  const iv = acquiringInterval(m);
+  if (!iv || iv.start > day) return 'none';
+  return iv.end === null || iv.end > day ? 'active' : 'closed';
+}
+
 /**
  * Every stock event a merchant contributes, from its file alone (deposits excluded): the single definition
  * of filed, acquiring, coverage numerator and credit figures.
  */
 export function merchantEvents(m: MerchantFacts): MetricEvent[] {
   const out: MetricEvent[] = [];
-  const created = toDay(m.createdAt ?? null);
   const filed = filedDay(m);
-  const first = [created, filed].filter((d): d is Day => !!d).sort()[0];
+  const first = countedFrom(m);
   // An archived merchant leaves the merchant and filed counts and the coverage fraction for its closed
   // stretches; acquiring, deposits and credit follow the bank's own records (its imports close them).
   const closures = closuresOf(m);

@@ -5,6 +5,9 @@
  * once with its task and its counters, and an XLSX with the same cells as the export made in one go.
  */
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { ACQUIRING_STATUS_LABELS, LIFECYCLE_CLASS_LABELS } from '../../shared/domain/labels';
+import { acquiringStatusOn, countedFrom } from '../../shared/domain/metrics.rules';
 import { useDemoBank } from '../helpers/demo-bank';
 import { getDb } from '../../server/db';
 import { classifyMerchant, type MonthFigures } from '../../shared/domain/lifecycle.rules';
@@ -20,14 +23,21 @@ jest.setTimeout(1_800_000);
 
 /**
  * The kind with a fault on one try of one chunk: `throw` after `after` transactions (the chunk dies
- * midway and is retried), or `hang` there (its instance is gone; the try never ends).
+ * midway and is retried), `hang` there (its instance is gone; the try never ends), or `lost` (all its
+ * writes done, the commit never made).
  */
-function faulty<P, S>(kind: JobKind<P, S>, faults: Record<string, { mode: 'throw' | 'hang'; after: number }>): JobKind<P, S> {
+function faulty<P, S>(kind: JobKind<P, S>, faults: Record<string, { mode: 'throw' | 'hang' | 'lost'; after: number }>): JobKind<P, S> {
   return {
     ...kind,
     async step(ctx) {
-      const fault = faults[`${ctx.job.chunks}:${ctx.job.attempts}`];
+      // By chunk number, or by the phase its cursor names (every chunk of that phase, on that try).
+      const fault = faults[`${ctx.job.chunks}:${ctx.job.attempts}`] ?? faults[`${(ctx.job.cursor as { phase?: string } | null)?.phase}:${ctx.job.attempts}`];
       if (!fault) return kind.step(ctx);
+      if (fault.mode === 'lost') {
+        // The chunk did all its work, then its instance died before the commit.
+        await kind.step(ctx);
+        throw new Error('the instance died before its commit');
+      }
       let writes = 0;
       const trip = async () => {
         if (writes++ < fault.after) return;
@@ -170,7 +180,18 @@ describe('the export as a job on the demo bank', () => {
     expect(whole.status).toBe('done');
     await createJob(db, exportJob, { id: 'job-export-chunks', params, byStaffId: null, now: new Date() });
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const kinds = { report: faulty(exportJob, { '2:1': { mode: 'throw', after: 0 }, '4:1': { mode: 'hang', after: 0 } }) };
+    // A merchant chunk dies midway, one is abandoned, one and every lists chunk and the assembly die after
+    // writing their pieces but before their commit: each is done again from its cursor.
+    const kinds = {
+      report: faulty(exportJob, {
+        '2:1': { mode: 'throw', after: 0 },
+        '4:1': { mode: 'hang', after: 0 },
+        '6:1': { mode: 'lost', after: 0 },
+        'lists:1': { mode: 'lost', after: 0 },
+        'assemble:1': { mode: 'lost', after: 0 },
+        'cleanup:1': { mode: 'lost', after: 0 },
+      }),
+    };
     const chunked = await runInterrupted('job-export-chunks', kinds, '4:1', 300);
     expect(chunked.status).toBe('done');
     expect(chunked.chunks).toBeGreaterThan(5);
@@ -180,7 +201,67 @@ describe('the export as a job on the demo bank', () => {
     const b = await cells(local.cloud.storage.download(chunked.state.fileId));
     expect(Object.keys(b)).toEqual(['单位汇总', '网格指标', '员工工作量', '商户清单', '生命周期名单']);
     for (const sheet of Object.keys(a)) expect({ sheet, ...(b[sheet] as object) }).toEqual({ sheet, ...(a[sheet] as object) });
+    // Pieces of 300 merchants and of 4,000 make the same sheets, byte for byte.
+    const za = await JSZip.loadAsync(local.cloud.storage.download(whole.state.fileId));
+    const zb = await JSZip.loadAsync(local.cloud.storage.download(chunked.state.fileId));
+    expect(Object.keys(zb.files)).toEqual(Object.keys(za.files));
+    for (const entry of ['xl/worksheets/sheet4.xml', 'xl/worksheets/sheet5.xml', 'xl/styles.xml']) {
+      expect({ entry, xml: await zb.file(entry)!.async('string') }).toEqual({ entry, xml: await za.file(entry)!.async('string') });
+    }
     // The staged parts are gone once the file is made.
-    for (const part of ['head', 'names', 'part-0', 'part-1']) expect({ part, kept: local.cloud.storage.exists(`${chunked.state.prefix}${part}.json.gz`) }).toEqual({ part, kept: false });
+    const staged = ['template.xlsx', 'names.json.gz', 'm-0.deflate', 'm-1.deflate', ...(chunked.state.listed as { cls: string; n: number }[]).slice(0, 2).flatMap((p) => [`list-${p.cls}-${p.n}.json.gz`, `l-${p.cls}-${p.n}.deflate`])];
+    for (const part of staged) expect({ part, kept: local.cloud.storage.exists(`${chunked.state.prefix}${part}`) }).toEqual({ part, kept: false });
+  });
+
+  it('shows every sheet as of the period’s last day: the merchants, their acquiring, credit and class then', async () => {
+    const db = getDb();
+    const _ = db.command;
+    const me = (await db.collection('staff').where({ openid: 'demo-branch' }).get()).data[0];
+    const day = '2025-03-31';
+    const params = { unitId: me.unitId, period: { kind: 'month' as const, start: '2025-03-01', end: day } };
+    await createJob(db, exportJob, { id: 'job-export-march', params, byStaffId: null, now: new Date() });
+    const job = (await runJob(db, { report: exportJob }, 'job-export-march', { budgetMs: 600_000 }))!;
+    expect(job.status).toBe('done');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(local.cloud.storage.download(job.state.fileId) as any);
+    const rowsOf = (name: string) => {
+      const out: unknown[][] = [];
+      wb.getWorksheet(name)!.eachRow((r, n) => void (n > 1 && out.push((r.values as unknown[]).slice(1))));
+      return out;
+    };
+    const list = rowsOf('商户清单');
+    // The merchant list agrees with the unit's figures of that day (the summary's first row is the branch).
+    const summary = rowsOf('单位汇总')[0];
+    expect(list.length).toBe(summary[3]);
+    expect(list.filter((r) => r[7] === '已开通').length).toBe(summary[5]);
+    // The merchants, acquiring and classes of that day, read here from the records and their history.
+    const merchants: any[] = [];
+    await scanCollection<any>(db, 'merchants', { unitPath: me.unitId }, null, (page) => void merchants.push(...page));
+    const history = new Map<string, any[]>();
+    await scanCollection<any>(db, 'classHistory', { unitPath: me.unitId }, null, (page) => {
+      for (const h of page) history.set(h.merchantId, [...(history.get(h.merchantId) ?? []), h]);
+    });
+    const then = merchants.filter((m) => {
+      const from = countedFrom(m);
+      return from !== null && from <= day;
+    });
+    expect(then.length).toBe(list.length);
+    expect(then.length).toBeLessThan(merchants.length);
+    const classThen = (m: any) => {
+      if (m.classSince <= day) return m.lifecycleClass;
+      const changes = (history.get(m._id) ?? []).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : String(a.at).localeCompare(String(b.at))));
+      return changes.filter((h) => h.day <= day).pop()?.to ?? changes[0]?.from;
+    };
+    const tally = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+    expect(tally(list.map((r) => String(r[11] ?? '')))).toEqual(tally(then.map((m) => LIFECYCLE_CLASS_LABELS[classThen(m) as keyof typeof LIFECYCLE_CLASS_LABELS] ?? '')));
+    expect(tally(list.map((r) => String(r[7])))).toEqual(tally(then.map((m) => ACQUIRING_STATUS_LABELS[acquiringStatusOn(m, day)])));
+    // Today's classes differ from March's for some merchants: the list is not today's.
+    expect(then.some((m) => classThen(m) !== m.lifecycleClass)).toBe(true);
+    // No credit figures were reported for March (the demo bank's credit file is July's).
+    expect((await db.collection('credits').where({ month: '2025-03', merchantId: _.exists(true) }).count()).total).toBe(0);
+    expect(list.every((r) => r[9] === 0 && r[10] === 0)).toBe(true);
+    // The lifecycle lists are March's lists.
+    const lists = rowsOf('生命周期名单');
+    expect(lists.length).toBe(then.filter((m) => ['abnormal', 'lost', 'to-win'].includes(classThen(m))).length);
   });
 });
