@@ -7,7 +7,9 @@
  * identifier (name, street, mobile, licence code, acquiring merchant number, door plate) ≤ 10 ms median, on
  * the demo bank and on the same bank grown to 400k merchants (BENCH_SEARCH_SCALE, default 10), side by side,
  * beside the search as it was (a regular expression over name and address text, which reads every file).
- * BENCH_FIELD_ONLY=search runs the search figures alone.
+ * BENCH_FIELD_ONLY=search runs the search figures alone. The day's route: planning 60 stops (nearest neighbour
+ * + 2-opt) ≤ 50 ms median, its length printed against the naive order and nearest neighbour alone, and
+ * `visit.route` for the demo maintenance assistant; BENCH_FIELD_ONLY=route runs these alone.
  * BENCH_RUNS overrides the number of timed calls per figure (default 200); BENCH_DATA_DIR keeps the seeded
  * bank in that folder and reuses it on the next run (seeding takes a while on a busy machine).
  */
@@ -18,7 +20,8 @@ import { performance } from 'node:perf_hooks';
 import { startLocalCloud } from '../../local/runtime';
 import { SEEDER } from '../seed/seeder';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
-import { centroid } from '../../shared/domain/geo.rules';
+import { type LngLat, centroid } from '../../shared/domain/geo.rules';
+import { nearestNeighbourOrder, planRoute, routeLength } from '../../shared/domain/route.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
 import { CallCosts, latencyLine } from './calls';
 
@@ -59,6 +62,44 @@ async function expectOk(p: Promise<any>): Promise<any> {
   return res.data;
 }
 
+/** A fixed pseudo-random sequence (mulberry32), so every run plans the same stops. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The day's route: planning 60 stops in a grid-sized square, and `visit.route` through the function. */
+async function routeFigures(call: (fn: string, event: Record<string, unknown>, openid: string) => Promise<any>, centre: LngLat): Promise<void> {
+  const rand = seeded(16);
+  // 60 stops within about 2 km of the grid's centre, in the order a due-day list would give them.
+  const stops: LngLat[] = Array.from({ length: 60 }, () => [centre[0] + (rand() - 0.5) * 0.04, centre[1] + (rand() - 0.5) * 0.036]);
+  const plan: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now();
+    planRoute(centre, stops);
+    plan.push(performance.now() - s);
+  }
+  report('route: plan 60 stops (NN + 2-opt)', plan, 50);
+  const planned = planRoute(centre, stops);
+  const nn = routeLength(centre, stops, nearestNeighbourOrder(centre, stops));
+  console.log(
+    `route of 60 stops (walking estimate): naive order ${(planned.naiveDistanceM / 1000).toFixed(1)} km, nearest neighbour ${(nn / 1000).toFixed(1)} km, with 2-opt ${(planned.distanceM / 1000).toFixed(1)} km (${((1 - planned.distanceM / planned.naiveDistanceM) * 100).toFixed(0)}% shorter than naive)`,
+  );
+  const action: number[] = [];
+  let last: any = null;
+  for (let i = 0; i < Math.min(RUNS, 50); i++) {
+    const s = performance.now();
+    last = await expectOk(call('visit', { action: 'route', from: { lng: centre[0], lat: centre[1] } }, 'demo-maintenance'));
+    action.push(performance.now() - s);
+  }
+  console.log(`visit.route (demo maintenance): median ${median(action).toFixed(2)} ms, ${last.stops.length} stops, planned ${last.distanceM} m against ${last.naiveDistanceM} m in the order found`);
+}
+
 /** Runs the field benchmark. */
 export async function run(): Promise<void> {
   const kept = process.env.BENCH_DATA_DIR;
@@ -83,6 +124,12 @@ export async function run(): Promise<void> {
 
     // Warm the caches (settings, grid boundaries, the module graph) before timing.
     for (let i = 0; i < 5; i++) await call('merchant', { action: 'list' }, 'demo-branch');
+
+    if (!ONLY || ONLY === 'route') {
+      figure = 'route';
+      await routeFigures(call, [lng, lat]);
+      if (ONLY === 'route') return;
+    }
 
     if (ONLY === 'search') {
       await searchFigures(cloud, call, (f) => (figure = f), costs);

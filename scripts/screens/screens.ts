@@ -129,4 +129,6 @@ export const SCREENS: Screen[] = [
     },
   },
   { name: 'grid-6-notice-post', page: 'pages/grid/notice-post/index', openid: 'demo-branch', title: '发布通知', query: () => ({}) },
+  // The phone stands next to a merchant of the member's grid: the day's due stops walked from there.
+  { name: 'route-1-today', page: 'pages/route/index', openid: 'demo-member', title: '今日路线', settle: 30 },
 ];

@@ -4,8 +4,10 @@ import { CHECK_ITEMS, CHECK_RESULTS, type CheckItem, type CheckResultValue } fro
 import { PRODUCTS } from '../domain/product.rules';
 import { REMINDER_TEMPLATES } from '../domain/reminder.rules';
 import { TASK_CLOSE_REASONS, type TaskCloseReason, type TaskState } from '../domain/task.rules';
+import { MAX_ROUTE_STOPS } from '../domain/route.rules';
 import { MARKETING_OUTCOMES, TASK_KINDS, type TaskKind, VISIT_TYPES, type VisitType, visitChecksProblem } from '../domain/visit.rules';
 import { type PhotoOut, type PointOut, clientIdSchema, fileIdSchema, idSchema, instantSchema, optionalText, pagingShape, photoSchema, pointSchema } from './common.contract';
+import { daySchema } from './date.contract';
 
 /** One of the six must-checks (六个必查) with its result, a note and an optional photo. */
 export const checkSchema = z.strictObject({
@@ -151,4 +153,55 @@ export interface SubmitVisitOutput {
   /** tasks this visit would close but, flagged, leaves for the leader's confirmation */
   pendingTaskIds: string[];
   isReplay: boolean;
+}
+
+/**
+ * `route`: the caller's due stops for a day, ordered as a walk from where they stand (docs/domain.md §5
+ * "The day's route"): open tasks assigned to them due by that day, and merchants of their grids due a
+ * revisit (members and maintenance assistants).
+ */
+export const routeInput = z.strictObject({
+  /** Where the walk starts: the caller's GPS fix (GCJ-02). */
+  from: pointSchema,
+  /** The day planned (China time); default: today. */
+  day: daySchema.optional(),
+  /** Most stops planned. */
+  limit: z.number({ error: '需要数字' }).int('需要整数').min(1, '至少 1').max(MAX_ROUTE_STOPS, `最多 ${MAX_ROUTE_STOPS}`).optional(),
+});
+
+/** One open task at a stop. */
+export interface RouteTaskOut {
+  id: string;
+  kind: TaskKind;
+  check: CheckItem | null;
+  dueDay: string;
+  isOverdue: boolean;
+}
+
+/** One merchant to visit: its tasks due and whether a revisit is due. */
+export interface RouteStopOut {
+  merchantId: string;
+  name: string;
+  gridId: string;
+  address: string | null;
+  location: PointOut | null;
+  tasks: RouteTaskOut[];
+  revisitDue: boolean;
+  /** walking estimate from the previous stop (or the start), metres; null when the stop has no location */
+  legM: number | null;
+}
+
+export interface RouteOutput {
+  day: string;
+  from: PointOut;
+  /** the stops with a location, in the planned walking order */
+  stops: RouteStopOut[];
+  /** stops without a recorded location: due, but not placed on the route */
+  unlocated: RouteStopOut[];
+  /** walking estimate of the planned order, metres */
+  distanceM: number;
+  /** walking estimate of the stops in the order found (tasks by due day, then revisits), metres */
+  naiveDistanceM: number;
+  /** more stops were due than `limit` */
+  truncated: boolean;
 }

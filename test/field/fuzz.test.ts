@@ -81,6 +81,7 @@ const BASES: Record<string, () => Record<string, unknown>> = {
   'visit.reassignTask': () => ({ taskId, assigneeId: S.member, note: 'x' }),
   'visit.confirmTask': () => ({ taskId, accept: true, note: 'x' }),
   'visit.subscribe': () => ({ accepted: ['task-due'] }),
+  'visit.route': () => ({ from: IN.gr1, day: '2025-07-31', limit: 5 }),
 };
 
 /** Every path to a leaf (or a whole array/object) of a value. */
