@@ -4,7 +4,7 @@ import { requireMe } from '../../utils/session';
 
 /** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
 Component({
-  data: { status: 'loading', error: '', me: {} as any, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canExport: false },
+  data: { status: 'loading', error: '', me: {} as any, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, isBranch: false, canExport: false },
   lifetimes: {
     attached() {
       void this.load();
@@ -23,6 +23,7 @@ Component({
           gridLine: me.grids.length ? me.grids.map((g) => g.name).join('、') : '—',
           privacyLine: me.privacyAcceptedAt ? `已同意（${shortTime(me.privacyAcceptedAt)}）` : '未同意',
           isHq: me.role === 'hq',
+          isBranch: me.role === 'branch',
           canExport: me.role === 'hq' || me.role === 'branch',
           // The team board: leaders and above, members for their grids (docs/domain.md §5 "Tasks").
           canBoard: ['hq', 'branch', 'leader', 'member'].includes(me.role),
