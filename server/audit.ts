@@ -31,7 +31,9 @@ export type AuditAction =
   /** a merchant moved to another grid (with whether it went against the boundaries) */
   | 'merchant-transfer'
   /** a notice posted to a unit */
-  | 'notice-post';
+  | 'notice-post'
+  /** a target set for a unit (head office for any, a branch splitting its own over its groups and grids) */
+  | 'target-set';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

@@ -204,6 +204,7 @@ export const ERROR_REASON_SENTENCES: Record<ErrorReason, string> = {
   'STAFF.ROLE_ABOVE_OWN': '支行只能管理网格长及以下的人员。',
   'STAFF.ROLE_UNIT_MISMATCH': '该角色不能归属于所选单位。',
   'STAFF.SELF': '不能停用您自己的账号。',
+  'TARGET.OVER_PARENT': '分解的目标合计超过上级目标。',
   'TASK.ASSIGNEE_NOT_IN_GRID': '只能转派给该网格在岗的网格人员。',
   'TASK.CLOSED': '该任务已关闭。',
   'TASK.CLOSE_BY_VISIT': '必查整改任务在回访检查通过后自动关闭。',

@@ -147,3 +147,37 @@ describe('a branch manager runs the people of its own branch', () => {
     expect((await org('moveStaff', { staffId: id, unitId: U.gr3 })).data.unitId).toBe(U.gr3);
   });
 });
+
+describe('a branch splits head office\'s targets over its groups and grids', () => {
+  const metrics = (action: string, event: Record<string, unknown>, openid: string) => local.call('metrics', { action, ...event }, openid);
+  const target = (unitId: string, value: number, openid: string, metric = 'acquiring') => metrics('setTarget', { unitId, period: '2025-08', metric, value }, openid);
+
+  it('within its branch and within the parent target, audited; never its own branch\'s or another\'s', async () => {
+    expect((await target(U.br1, 100, O.hq)).ok).toBe(true);
+    expect((await target(U.g1, 60, O.branch)).ok).toBe(true);
+    expect((await target(U.gr1, 40, O.branch)).ok).toBe(true);
+    const before = await counts(local, ['auditLog']);
+    const over = await target(U.gr2, 30, O.branch);
+    expect(over.error).toMatchObject({ code: 'VALIDATION', reason: 'TARGET.OVER_PARENT' });
+    expect(over.error.details.issues[0].field).toBe('value');
+    expect((await target(U.gr2, 20, O.branch)).ok).toBe(true);
+    // A ratio is not the sum of its parts: no cap.
+    expect((await target(U.gr2, 0.9, O.branch, 'coverage')).ok).toBe(true);
+    expect((await counts(local, ['auditLog'])).auditLog).toBe(before.auditLog + 2);
+    // The same target again is no new change.
+    expect((await target(U.gr2, 20, O.branch)).ok).toBe(true);
+    expect((await counts(local, ['auditLog'])).auditLog).toBe(before.auditLog + 2);
+    const audit = (await db().collection('auditLog').where({ action: 'target-set', 'target.id': `${U.gr1}|2025-08|acquiring` }).get()).data;
+    expect(audit).toHaveLength(1);
+    expect(audit[0].detail).toMatchObject({ before: null, after: 40 });
+
+    const targetsBefore = (await db().collection('targets').count()).total;
+    expect((await target(U.br1, 500, O.branch)).error.code).toBe('FORBIDDEN');
+    expect((await target(U.g2, 5, O.branch)).error).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE.OUTSIDE' });
+    expect((await target(U.gr1, 5, O.leader)).error.reason).toBe('ROLE.NOT_ALLOWED');
+    expect((await db().collection('targets').count()).total).toBe(targetsBefore);
+
+    const read = await metrics('targets', { unitId: U.g1, period: '2025-08' }, O.branch);
+    expect(read.data.items.find((i: any) => i.metric === 'acquiring').target).toBe(60);
+  });
+});
