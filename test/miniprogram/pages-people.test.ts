@@ -95,3 +95,31 @@ describe('people', () => {
     expect(page.data.errors.role).toContain('网格长及以下');
   });
 });
+
+describe('targets split by a branch', () => {
+  const view = (id: string, kind: string) => ({
+    scope: { type: 'unit', id, name: id, kind },
+    period: { kind: 'month', start: '2025-08-01', end: '2025-08-31' },
+    items: [{ metric: 'acquiring', actual: 10, target: null, ratio: null }],
+  });
+
+  test('a branch sets targets on a grid under it, not on its own branch; a split over the parent shows the sentence', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me('branch', { unit: { id: 'br-cb', name: '城北支行', kind: 'branch' } });
+      if (ev.action === 'setTarget') throw { code: 'VALIDATION', message: 'value: 超过上级目标', reason: 'TARGET.OVER_PARENT', details: { issues: [{ field: 'value', message: '超过上级目标：上级 60，其他下级已分 40，最多还可分 20' }] } };
+      return view(ev.unitId ?? 'br-cb', ev.unitId ? 'grid' : 'branch');
+    });
+    const own = mount('pages/metrics/targets/index', {}, {});
+    await flush(10);
+    expect(own.data.canEdit).toBe(false);
+    const grid = mount('pages/metrics/targets/index', {}, { unitId: 'g-cb1', name: encodeURIComponent('城北一网格') });
+    await flush(10);
+    expect(grid.data.canEdit).toBe(true);
+    await tap(grid, '.edit', 0);
+    await type(grid, '.editor .input', '30');
+    await tap(grid, '.editor .btn');
+    await flush(10);
+    expect(calls().find((c) => c.action === 'setTarget')!.event).toMatchObject({ unitId: 'g-cb1', metric: 'acquiring', value: 30 });
+    expect(grid.text()).toContain('最多还可分 20');
+  });
+});
