@@ -133,6 +133,15 @@ describe('a branch manager runs the people of its own branch', () => {
     expect((await user('bind', { code: second.data.bindCode }, 'o-people-retry')).ok).toBe(true);
   });
 
+  it('retries of one create racing leave one record', async () => {
+    const input = { id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', name: '并发', role: 'member', unitId: U.gr1, gridIds: [U.gr1], mobile: mobile() };
+    const staffBefore = (await counts(local, ['staff'])).staff;
+    const answers = await Promise.all([1, 2, 3].map(() => org('createStaff', input, O.branch)));
+    expect(answers.every((a) => a.ok && a.data.staff.id === input.id)).toBe(true);
+    expect((await counts(local, ['staff'])).staff).toBe(staffBefore + 1);
+    expect((await db().collection('staffHistory').where({ staffId: input.id, change: 'create' }).count()).total).toBe(1);
+  });
+
   it('shows a staff member\'s grids and open tasks; head office manages everyone', async () => {
     const id = await member();
     const T = new Date('2025-07-01T00:00:00Z');

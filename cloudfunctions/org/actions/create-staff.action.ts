@@ -1,6 +1,6 @@
 import { type BindCodeOutput, createStaffInput } from '../../../shared/contracts/org.contract';
 import { maskMobile } from '../../../shared/domain/mask.rules';
-import { AppError, type ActionContext, type StaffDoc, auditLog, defineAction, getDoc, hashPi, inTransaction, newBindCode, newId, recordStaffChange, sealPi, staffView } from '../../../server';
+import { AppError, type ActionContext, type StaffDoc, auditLog, defineAction, getDoc, hashPi, inTransaction, newBindCode, newId, recordStaffChange, sealPi, staffView, writeOnce } from '../../../server';
 import { bindCodeQr } from '../../../server/wxacode';
 import { assertManages, changeStaff, checkAssignment } from '../org.service';
 
@@ -23,6 +23,8 @@ export const createStaff = defineAction({
     const settings = await ctx.settings();
     const mobileHash = hashPi(input.mobile);
     const same = await ctx.db.collection('staff').where({ 'mobile.hash': mobileHash, status: 'active' }).limit(1).get();
+    // A racing retry may have written this very record since the replay check above: answer it as a replay.
+    if (input.id && same.data[0]?._id === input.id) return (await replayOf(ctx, input.id, input.mobile))!;
     if (same.data.length) throw new AppError('CONFLICT', '该手机号已登记为在职人员', { reason: 'STAFF.MOBILE_TAKEN', details: { issues: [{ field: 'mobile', message: '手机号已被使用' }] } });
     const code = newBindCode();
     const expiresAt = new Date(ctx.now.getTime() + settings.bindCodeTtlHours * 3600000);
@@ -43,13 +45,19 @@ export const createStaff = defineAction({
       updatedAt: ctx.now,
       createdBy: ctx.caller.staffId,
     } as StaffDoc & { createdBy: string };
-    await inTransaction(ctx.db, async (tx) => {
-      await tx.collection('staff').add({ data: staff });
-      const after = { role: staff.role, unitId: staff.unitId, gridIds: staff.gridIds, extraUnitIds: staff.extraUnitIds };
-      await recordStaffChange(tx, { staffId: staff._id, change: 'create', before: null, after, by: ctx.caller, at: ctx.now });
-      await auditLog(tx, ctx.caller, 'staff-create', { collection: 'staff', id: staff._id }, after, ctx.now);
-    });
-    return { staff: staffView({ ...staff, openid: null }), bindCode: code, bindCodeExpiresAt: expiresAt.toISOString(), bindCodeQr: await bindCodeQr(code) };
+    const write = async (): Promise<BindCodeOutput> => {
+      await inTransaction(ctx.db, async (tx) => {
+        await tx.collection('staff').add({ data: staff });
+        const after = { role: staff.role, unitId: staff.unitId, gridIds: staff.gridIds, extraUnitIds: staff.extraUnitIds };
+        await recordStaffChange(tx, { staffId: staff._id, change: 'create', before: null, after, by: ctx.caller, at: ctx.now });
+        await auditLog(tx, ctx.caller, 'staff-create', { collection: 'staff', id: staff._id }, after, ctx.now);
+      });
+      return { staff: staffView({ ...staff, openid: null }), bindCode: code, bindCodeExpiresAt: expiresAt.toISOString(), bindCodeQr: await bindCodeQr(code) };
+    };
+    if (!input.id) return write();
+    const id = input.id;
+    // Two retries racing: the second add meets the first record and answers it as a replay.
+    return writeOnce(write, () => replayOf(ctx, id, input.mobile), () => new AppError('CONFLICT', '该人员编号已被使用', { reason: 'STAFF.ID_TAKEN' }));
   },
 });
 
