@@ -33,7 +33,9 @@ export type AuditAction =
   /** a notice posted to a unit */
   | 'notice-post'
   /** a manual placement (a grid picked at filing) confirmed or moved by a grid leader */
-  | 'placement-review';
+  | 'placement-review'
+  /** a target set for a unit (head office for any, a branch splitting its own over its groups and grids) */
+  | 'target-set';
 
 /**
  * Appends one audit record. Pass the transaction when the audited change is written in one, so the record

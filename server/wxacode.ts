@@ -1,4 +1,4 @@
-import { toString as qrSvg } from 'qrcode';
+import { toDataURL as qrPng, toString as qrSvg } from 'qrcode';
 import { getCloud } from './db';
 
 /**
@@ -32,4 +32,16 @@ export async function miniProgramCode(scene: string, page: string): Promise<Code
     return { content: Buffer.from(res.buffer), ext: 'png' };
   }
   return { content: Buffer.from(await qrSvg(`${page}?scene=${encodeURIComponent(scene)}`, { type: 'svg', width: WIDTH, margin: 2, errorCorrectionLevel: 'M' })), ext: 'svg' };
+}
+
+/** The page a new staff member signs in on; a binding code's QR holds `<page>?code=<code>`. */
+export const BIND_PAGE = 'pages/login/index';
+
+/**
+ * A binding code drawn as a plain QR code (PNG data URL), answered with the code and never uploaded: the
+ * code is a secret stored only as a hash, so no file may hold it. The mini program's `image` shows a base64
+ * PNG (https://developers.weixin.qq.com/miniprogram/dev/component/image.html).
+ */
+export function bindCodeQr(code: string): Promise<string> {
+  return qrPng(`${BIND_PAGE}?code=${code}`, { type: 'image/png', width: 320, margin: 2, errorCorrectionLevel: 'M' });
 }

@@ -87,6 +87,11 @@ export async function checkAssignment(ctx: ActionContext, role: Role, unitId: st
   const units = await loadUnits(ctx.db, [unitId, ...gridIds, ...extraUnitIds]);
   const home = units.get(unitId);
   if (!home) throw fieldError('unitId', '单元不存在', 'UNIT.NOT_FOUND');
+  assertUnitManaged(ctx, home, 'unitId');
+  gridIds.forEach((g, i) => {
+    const grid = units.get(g);
+    if (grid) assertUnitManaged(ctx, grid, `gridIds.${i}`);
+  });
   if (!HOME_KINDS[role].includes(home.kind)) throw fieldError('unitId', `角色 ${role} 不能归属于 ${home.kind} 单元`, 'STAFF.ROLE_UNIT_MISMATCH');
   if (role === 'hq' && gridIds.length) throw fieldError('gridIds', '总行人员不分配网格', 'STAFF.GRIDS_NOT_ALLOWED');
   gridIds.forEach((g, i) => {
@@ -100,6 +105,27 @@ export async function checkAssignment(ctx: ActionContext, role: Role, unitId: st
   return home;
 }
 
+/** Roles a branch manager may give and manage: those below its own (docs/security.md "People"). */
+export const BRANCH_MANAGED_ROLES: readonly Role[] = ['leader', 'member', 'marketing', 'maintenance'];
+
+/**
+ * Who may manage people: head office everyone; a branch manager only staff whose home unit is in its own
+ * branch and whose role is below its own. `role` is the role being given (create, change), if any.
+ */
+export function assertManages(ctx: ActionContext, staff: Pick<StaffDoc, 'unitPath' | 'role'> | null, role?: Role): void {
+  if (ctx.caller.role === 'hq') return;
+  const branchId = ctx.caller.unitId;
+  if (staff && !(staff.unitPath ?? []).includes(branchId)) throw forbidden();
+  if (staff && !BRANCH_MANAGED_ROLES.includes(staff.role)) throw forbidden('支行只能管理网格长及以下的人员', 'STAFF.ROLE_ABOVE_OWN');
+  if (role && !BRANCH_MANAGED_ROLES.includes(role)) throw fieldError('role', '支行只能设置网格长及以下的角色', 'STAFF.ROLE_ABOVE_OWN');
+}
+
+/** A unit a branch manager assigns (home unit, grid) must be inside its own branch; head office any. */
+export function assertUnitManaged(ctx: ActionContext, unit: Pick<UnitDoc, 'unitPath'>, field: string): void {
+  if (ctx.caller.role === 'hq') return;
+  if (!(unit.unitPath ?? []).includes(ctx.caller.unitId)) throw forbidden(`${field}: 超出您所在支行`);
+}
+
 /**
  * Applies one change to a staff record in a transaction: re-reads it, lets `decide` compute the patch,
  * writes it with its staffHistory entry and (when given) an audit record.
@@ -109,14 +135,18 @@ export async function changeStaff(
   staffId: string,
   change: StaffChange,
   audit: AuditAction | null,
-  decide: (s: StaffDoc) => { patch: Record<string, unknown>; before: unknown; after: unknown },
+  decide: (s: StaffDoc) => { patch: Record<string, unknown>; before: unknown; after: unknown } | null,
   reason?: string,
 ): Promise<StaffDoc> {
   const updated = await inTransaction(ctx.db, async (tx) => {
     const staff = await getDoc<StaffDoc>(tx, 'staff', staffId);
     if (!staff) throw notFound('人员', 'STAFF.NOT_FOUND');
     await assertStaffInScope(ctx, staff);
-    const { patch, before, after } = decide(staff);
+    assertManages(ctx, staff);
+    const decided = decide(staff);
+    // Nothing to change (a retried move, role or grid change): nothing written, the record answered.
+    if (!decided) return staff;
+    const { patch, before, after } = decided;
     await tx.collection('staff').doc(staffId).update({ data: { ...patch, updatedAt: ctx.now } });
     await recordStaffChange(tx, { staffId, change, before, after, by: ctx.caller, at: ctx.now, reason });
     if (audit) await auditLog(tx, ctx.caller, audit, { collection: 'staff', id: staffId }, { change, before, after, ...(reason ? { reason } : {}) }, ctx.now);

@@ -131,4 +131,17 @@ export const SCREENS: Screen[] = [
   { name: 'grid-6-notice-post', page: 'pages/grid/notice-post/index', openid: 'demo-branch', title: '发布通知', query: () => ({}) },
   // The phone stands next to a merchant of the member's grid: the day's due stops walked from there.
   { name: 'route-1-today', page: 'pages/route/index', openid: 'demo-member', title: '今日路线', settle: 30 },
+  { name: 'people-1-staff-branch', page: 'pages/settings/staff/index', openid: 'demo-branch', title: '人员管理' },
+  {
+    name: 'people-2-staff-detail',
+    page: 'pages/settings/staff-detail/index',
+    openid: 'demo-branch',
+    title: '员工详情',
+    query: () => ({}),
+    act: async (page, ctx) => {
+      const me = await ctx.call('user', { action: 'me' }, 'demo-member');
+      page.instance.setData({ staffId: me.data.staffId });
+      await page.instance.load();
+    },
+  },
 ];

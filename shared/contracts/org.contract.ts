@@ -60,6 +60,8 @@ export const createStaffInput = z.strictObject({
   gridIds: gridIdsSchema.default([]),
   extraUnitIds: z.array(idSchema).max(50, '最多 50 个单元').default([]),
   mobile: mobileSchema,
+  /** a client UUID: a retried create answers the staff member the first call made (with a fresh code) */
+  id: clientIdSchema.optional(),
 });
 export const staffIdInput = z.strictObject({ staffId: idSchema, reason });
 export const moveStaffInput = z.strictObject({ staffId: idSchema, unitId: idSchema, reason });
@@ -133,6 +135,8 @@ export interface BindCodeOutput {
   staff: StaffOut;
   bindCode: string;
   bindCodeExpiresAt: string;
+  /** the code as a QR image (PNG data URL) holding the sign-in page with the code, shown once like the code */
+  bindCodeQr: string;
 }
 
 export interface StaffHistoryEntry {
@@ -142,4 +146,13 @@ export interface StaffHistoryEntry {
   byStaffId: string | null;
   at: string | null;
   reason: string | null;
+}
+
+/** `getStaff`: a staff member's page (workload figures come from `metrics.workload` with the staffId). */
+export interface StaffDetail {
+  staff: StaffOut;
+  grids: { id: string; name: string }[];
+  /** tasks assigned to them and still open: the count, and the soonest due (at most 20) */
+  openTasks: { total: number; items: { id: string; kind: string; merchantId: string; gridId: string | null; dueDay: string | null }[] };
+  history: StaffHistoryEntry[];
 }

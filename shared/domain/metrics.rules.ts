@@ -308,6 +308,9 @@ export const INDICATORS = [
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
+/** Indicators that are ratios: a unit's target is not the sum of its parts', so a split is not capped. */
+export const RATIO_INDICATORS: readonly Indicator[] = ['coverage', 'revisitRate', 'grantRate', 'usageRate'];
+
 /** Default indicators of the targets (考核指标) (head office may change the list in settings). */
 export const DEFAULT_ASSESSED_INDICATORS: Indicator[] = ['acquiring', 'coverage', 'revisitRate', 'creditGranted', 'usageRate', 'depositsFen'];
 

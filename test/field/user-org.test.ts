@@ -53,10 +53,11 @@ describe('user', () => {
 });
 
 describe('org: staff management', () => {
-  it('keeps every change in staffHistory and the audit log, and only head office may do it', async () => {
+  it('keeps every change in staffHistory and the audit log, and only head office or the staff member\'s branch may do it', async () => {
     const created = await org('createStaff', { name: '调动员', role: 'maintenance', unitId: U.br1, gridIds: [U.gr1], mobile: '13800006666' });
     const id = created.data.staff.id;
-    expect((await org('assignGrids', { staffId: id, gridIds: [U.gr2] }, O.branch)).error).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE.NOT_ALLOWED' });
+    expect((await org('assignGrids', { staffId: id, gridIds: [U.gr2] }, O.leader)).error).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE.NOT_ALLOWED' });
+    expect((await org('assignGrids', { staffId: id, gridIds: [U.gr2] }, O.branch2)).error).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE.OUTSIDE' });
     expect((await org('assignGrids', { staffId: id, gridIds: [U.gr2, U.gr1] })).data.gridIds).toEqual([U.gr2, U.gr1]);
     expect((await org('assignGrids', { staffId: id, gridIds: [U.gr3] })).error.details.issues[0].field).toBe('gridIds.0');
     expect((await org('changeRole', { staffId: id, role: 'member' })).data.role).toBe('member');

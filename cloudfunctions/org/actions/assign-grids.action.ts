@@ -1,14 +1,16 @@
 import { assignGridsInput } from '../../../shared/contracts/org.contract';
 import { defineAction, notFound, getDoc, type StaffDoc, staffView } from '../../../server';
-import { changeStaff, checkAssignment } from '../org.service';
+import { assertManages, assertStaffInScope, changeStaff, checkAssignment } from '../org.service';
 
-/** `assignGrids` (head office): replaces the grids a staff member is assigned to ("定格、定员"). */
+/** `assignGrids` (head office; a branch manager within its branch): replaces the grids a staff member is assigned to ("定格、定员"). */
 export const assignGrids = defineAction({
   schema: assignGridsInput,
-  roles: ['hq'],
+  roles: ['hq', 'branch'],
   async handler(input, ctx) {
     const current = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
     if (!current) throw notFound('人员', 'STAFF.NOT_FOUND');
+    await assertStaffInScope(ctx, current);
+    assertManages(ctx, current);
     const gridIds = [...new Set(input.gridIds)];
     await checkAssignment(ctx, current.role, current.unitId, gridIds);
     const staff = await changeStaff(
@@ -16,7 +18,11 @@ export const assignGrids = defineAction({
       input.staffId,
       'grids',
       'grid-change',
-      (s) => ({ patch: { gridIds }, before: { gridIds: s.gridIds ?? [] }, after: { gridIds } }),
+      (s) => {
+        const was = s.gridIds ?? [];
+        if (was.length === gridIds.length && gridIds.every((g) => was.includes(g))) return null;
+        return { patch: { gridIds }, before: { gridIds: was }, after: { gridIds } };
+      },
       input.reason,
     );
     return staffView(staff);

@@ -1,21 +1,23 @@
 import { changeRoleInput } from '../../../shared/contracts/org.contract';
 import { type StaffDoc, defineAction, getDoc, notFound, staffView } from '../../../server';
-import { changeStaff, checkAssignment } from '../org.service';
+import { assertManages, assertStaffInScope, changeStaff, checkAssignment } from '../org.service';
 
-/** `changeRole` (head office): a new role for a staff member; the home unit must suit it (move first if not). */
+/** `changeRole` (head office; a branch manager within its branch): a new role for a staff member; the home unit must suit it (move first if not). */
 export const changeRole = defineAction({
   schema: changeRoleInput,
-  roles: ['hq'],
+  roles: ['hq', 'branch'],
   async handler(input, ctx) {
     const current = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
     if (!current) throw notFound('人员', 'STAFF.NOT_FOUND');
+    await assertStaffInScope(ctx, current);
+    assertManages(ctx, current, input.role);
     await checkAssignment(ctx, input.role, current.unitId, input.role === 'hq' ? [] : current.gridIds ?? []);
     const staff = await changeStaff(
       ctx,
       input.staffId,
       'role',
       'role-change',
-      (s) => ({ patch: { role: input.role, ...(input.role === 'hq' ? { gridIds: [] } : {}) }, before: { role: s.role }, after: { role: input.role } }),
+      (s) => (s.role === input.role ? null : { patch: { role: input.role, ...(input.role === 'hq' ? { gridIds: [] } : {}) }, before: { role: s.role }, after: { role: input.role } }),
       input.reason,
     );
     return staffView(staff);

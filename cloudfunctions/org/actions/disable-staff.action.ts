@@ -2,10 +2,10 @@ import { staffIdInput } from '../../../shared/contracts/org.contract';
 import { AppError, defineAction, staffView } from '../../../server';
 import { changeStaff } from '../org.service';
 
-/** `disableStaff` (head office): the staff member can no longer call any function; their binding and codes are void. */
+/** `disableStaff` (head office; a branch manager within its branch): the staff member can no longer call any function; their binding and codes are void. */
 export const disableStaff = defineAction({
   schema: staffIdInput,
-  roles: ['hq'],
+  roles: ['hq', 'branch'],
   async handler(input, ctx) {
     if (input.staffId === ctx.caller.staffId) throw new AppError('CONFLICT', '不能停用自己', { reason: 'STAFF.SELF' });
     const staff = await changeStaff(
@@ -23,10 +23,10 @@ export const disableStaff = defineAction({
   },
 });
 
-/** `enableStaff` (head office): re-activates a disabled staff member. */
+/** `enableStaff` (head office; a branch manager within its branch): re-activates a disabled staff member. */
 export const enableStaff = defineAction({
   schema: staffIdInput,
-  roles: ['hq'],
+  roles: ['hq', 'branch'],
   async handler(input, ctx) {
     const staff = await changeStaff(
       ctx,

@@ -1,11 +1,12 @@
 import { staffIdInput } from '../../../shared/contracts/org.contract';
 import { AppError, defineAction, hashPi, newBindCode, staffView } from '../../../server';
+import { bindCodeQr } from '../../../server/wxacode';
 import { changeStaff } from '../org.service';
 
-/** `issueBindCode` (head office): a fresh one-time code for an unbound staff member (the old one stops working). */
+/** `issueBindCode` (head office; a branch manager within its branch): a fresh one-time code for an unbound staff member (the old one stops working). */
 export const issueBindCode = defineAction({
   schema: staffIdInput,
-  roles: ['hq'],
+  roles: ['hq', 'branch'],
   async handler(input, ctx) {
     const settings = await ctx.settings();
     const code = newBindCode();
@@ -22,6 +23,6 @@ export const issueBindCode = defineAction({
       },
       input.reason,
     );
-    return { staff: staffView(staff), bindCode: code, bindCodeExpiresAt: expiresAt.toISOString() };
+    return { staff: staffView(staff), bindCode: code, bindCodeExpiresAt: expiresAt.toISOString(), bindCodeQr: await bindCodeQr(code) };
   },
 });

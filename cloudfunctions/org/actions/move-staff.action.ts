@@ -1,14 +1,16 @@
 import { moveStaffInput } from '../../../shared/contracts/org.contract';
 import { type StaffDoc, defineAction, getDoc, loadUnits, notFound, staffView } from '../../../server';
-import { changeStaff, checkAssignment } from '../org.service';
+import { assertManages, assertStaffInScope, changeStaff, checkAssignment } from '../org.service';
 
-/** `moveStaff` (head office): moves a staff member to another home unit; grids outside the new branch are dropped. */
+/** `moveStaff` (head office; a branch manager within its branch): moves a staff member to another home unit; grids outside the new branch are dropped. */
 export const moveStaff = defineAction({
   schema: moveStaffInput,
-  roles: ['hq'],
+  roles: ['hq', 'branch'],
   async handler(input, ctx) {
     const current = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
     if (!current) throw notFound('人员', 'STAFF.NOT_FOUND');
+    await assertStaffInScope(ctx, current);
+    assertManages(ctx, current);
     const home = await checkAssignment(ctx, current.role, input.unitId, []);
     const grids = await loadUnits(ctx.db, current.gridIds ?? []);
     const keep = (id: string) => home.kind === 'bank' || grids.get(id)?.unitPath[1] === home.unitPath[1];
@@ -19,6 +21,7 @@ export const moveStaff = defineAction({
       'staff-move',
       (s) => {
         const gridIds = (s.gridIds ?? []).filter(keep);
+        if (s.unitId === home._id && gridIds.length === (s.gridIds ?? []).length) return null;
         return { patch: { unitId: home._id, unitPath: home.unitPath, gridIds }, before: { unitId: s.unitId, gridIds: s.gridIds }, after: { unitId: home._id, gridIds } };
       },
       input.reason,

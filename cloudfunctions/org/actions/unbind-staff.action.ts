@@ -2,10 +2,10 @@ import { staffIdInput } from '../../../shared/contracts/org.contract';
 import { AppError, defineAction, staffView } from '../../../server';
 import { changeStaff } from '../org.service';
 
-/** `unbindStaff` (head office): detaches the staff member's WeChat (lost phone, new phone); a new code is then issued. */
+/** `unbindStaff` (head office; a branch manager within its branch): detaches the staff member's WeChat (lost phone, new phone); a new code is then issued. */
 export const unbindStaff = defineAction({
   schema: staffIdInput,
-  roles: ['hq'],
+  roles: ['hq', 'branch'],
   async handler(input, ctx) {
     const _ = ctx.db.command;
     const staff = await changeStaff(

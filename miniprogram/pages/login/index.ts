@@ -18,6 +18,10 @@ const DEMO = [
 definePage()({
   data: { code: '', agreed: false, submitting: false, error: '', fieldError: '', isLocal: config.mode === 'local', demoAccounts: DEMO },
   methods: {
+    /** Opened from a binding code's QR (`pages/login/index?code=…`): the code is filled in. */
+    onLoad(query: Record<string, string> = {}) {
+      if (query.code) this.setData({ code: decodeURIComponent(query.code).slice(0, 16) });
+    },
     onInput(e: WechatMiniprogram.Input) {
       this.setData({ code: e.detail.value, fieldError: '', error: '' });
     },

@@ -7,7 +7,7 @@ import { definePage } from '../../utils/page';
 /** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
 definePage()({
   behaviors: [loadsWhenAttached],
-  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, canExport: false, canReviewPlacements: false },
+  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, isBranch: false, canExport: false, canReviewPlacements: false },
   methods: {
     load() {
       return this.runLoad(async () => {
@@ -20,6 +20,7 @@ definePage()({
           gridLine: me.grids.length ? me.grids.map((g) => g.name).join('、') : '—',
           privacyLine: me.privacyAcceptedAt ? `已同意（${shortTime(me.privacyAcceptedAt)}）` : '未同意',
           isHq: me.role === 'hq',
+          isBranch: me.role === 'branch',
           canExport: me.role === 'hq' || me.role === 'branch',
           // The team board: leaders and above, members for their grids (docs/domain.md §5 "Tasks").
           canBoard: ['hq', 'branch', 'leader', 'member'].includes(me.role),

@@ -89,8 +89,9 @@ definePage()({
           rows,
           unitId: view.scope.id,
           unitName: view.scope.name,
-          // Targets are head office's to set, for units (a market or an area has none).
-          canEdit: me.role === 'hq' && view.scope.type === 'unit',
+          // Targets are set for units (a market or an area has none): head office for any, a branch splitting
+          // its own over the groups and grids under it (the server caps counted ones by the parent's target).
+          canEdit: view.scope.type === 'unit' && (me.role === 'hq' || (me.role === 'branch' && view.scope.id !== me.unit?.id)),
         });
       }, { periodKey, editing: '' });
     },
