@@ -12,6 +12,7 @@ import { buildFunctions, isStale, listFunctions } from '../../scripts/build-func
 import { buildPreview, previewIsStale } from '../../scripts/build-preview';
 import { ensureDemoTemplate, type DemoSeedRecord } from '../helpers/demo-bank';
 import { makeDataDir, removeDataDir } from '../helpers/local-cloud';
+import { chinaDay, periodLabel } from '../../shared/domain/period.rules';
 import { CHROMIUM, hasChromium, launchChromium, PreviewDriver } from './driver';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -141,6 +142,10 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     await d.open('demo-member', staffName('demo-member'));
     await d.switchTab('看板');
     await d.cls('metric').first().waitFor();
+    // The demo bank opens on its last day of data (31 July 2025); the visit is made today.
+    await d.tap(/^今天$/);
+    const month = periodLabel(chinaDay().slice(0, 7));
+    await d.until('the dashboard shows this month', async () => (await d.text(month).count()) > 0 && (await d.cls('metric').count()) > 0);
     const before = await d.cardValue('走访次数');
 
     await d.switchTab('商户');
@@ -174,6 +179,7 @@ if (!enabled) process.stdout.write(`browser tests skipped: no Chromium at ${CHRO
     // The dashboard refreshes on a pull, as on a phone.
     await d.switchTab('看板');
     await d.pullDown();
+    await d.text(month).first().waitFor();
     await d.until('the dashboard counts the visit', async () => (await d.cardValue('走访次数')) > before);
     expect(await d.cardValue('走访次数')).toBe(before + 1);
   }, 300_000);

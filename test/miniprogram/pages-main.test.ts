@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, fire, flush, mount, resetApp, tap, type } from './harness';
 import { dashboard, me, merchantRow, task } from './fixtures';
+import { chinaDay } from '../../shared/domain/period.rules';
 
 let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
@@ -239,6 +240,19 @@ describe('dashboard tab', () => {
     // The 12-month trend ends on the month shown.
     await tap(page, '.link-card', 0);
     expect(h.fake.navigations.at(-1)!.url).toContain('month=2025-07');
+  });
+
+  test('今天 brings a dashboard opened on a demo bank’s last day to today’s month, and is gone there', async () => {
+    answerCalls((fn, ev) => (ev.action === 'me' ? me('hq', { bankDay: '2025-07-31' }) : dashboard()));
+    const page = mount('pages/dashboard/index');
+    await flush();
+    expect(page.text()).toContain('今天');
+    await tap(page, '.to-today');
+    await flush();
+    const today = chinaDay();
+    expect(calls().filter((c) => c.action === 'dashboard').at(-1)!.event.period).toEqual({ kind: 'month', start: `${today.slice(0, 7)}-01`, end: expect.stringMatching(new RegExp(`^${today.slice(0, 7)}-[0-9]{2}$`)) });
+    expect(page.data.anchor).toBe(today);
+    expect(page.text()).not.toContain('今天');
   });
 
   test('a staff row opens that person’s workload; a market row opens the market’s own dashboard', async () => {

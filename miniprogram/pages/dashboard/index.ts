@@ -122,6 +122,11 @@ definePage()({
       this.setData({ anchor: v.length === 4 ? `${v}-01-01` : v.length === 7 ? `${v}-01` : v });
       void this.load();
     },
+    /** Back to today's period (the dashboard may open on a demo bank's last day of data). */
+    onToday() {
+      this.setData({ anchor: this.data.today });
+      void this.load();
+    },
     onRange(e: WechatMiniprogram.PickerChange) {
       const picked = { from: this.data.from, to: this.data.to, [String(e.currentTarget.dataset.end)]: String(e.detail.value) };
       // A first day after the last one swaps them: the range reads the same either way.
