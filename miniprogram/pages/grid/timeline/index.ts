@@ -1,26 +1,26 @@
 import { fetchTimeline, type TimelineEvent } from '../../../api/grid.api';
 import { describeError } from '../../../utils/errors';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
 import { TIMELINE_KIND_LABELS, chinaTime } from '../../../vendor/shared';
 
 const row = (e: TimelineEvent) => ({ key: e.key, kindLabel: TIMELINE_KIND_LABELS[e.kind] ?? e.kind, summary: e.summary, when: chinaTime(e.at, 'YYYY-MM-DD HH:mm'), byName: e.byName ?? '' });
 
 /** Every event of a merchant's file, newest first: filing, edits, visits, tasks, classes, transfers, products, imports. */
-Component({
-  data: { id: '', status: 'loading', error: '', events: [] as ReturnType<typeof row>[], cursor: '', loadingMore: false, moreError: '' },
+definePage()({
+  behaviors: [loadable],
+  data: { id: '', events: [] as ReturnType<typeof row>[], cursor: '', loadingMore: false, moreError: '' },
   methods: {
     onLoad(query: Record<string, string> = {}) {
       this.setData({ id: query.id ?? '' });
       void this.load();
     },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
-        const page = await fetchTimeline(this.data.id);
-        await safeSetData(this, { events: page.items.map(row), cursor: page.nextCursor ?? '', status: page.items.length ? 'ready' : 'empty' });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+    load() {
+      return this.runLoad(async () => {
+          const page = await fetchTimeline(this.data.id);
+          await safeSetData(this, { events: page.items.map(row), cursor: page.nextCursor ?? '', status: page.items.length ? 'ready' : 'empty' });
+      });
     },
     async onMore() {
       if (!this.data.cursor || this.data.loadingMore) return;

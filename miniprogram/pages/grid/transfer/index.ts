@@ -3,6 +3,8 @@ import { fetchUnits } from '../../../api/org.api';
 import { suggestGrid, transferMerchant } from '../../../api/grid.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
+import { loadable } from '../../../behaviors/loadable';
+import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
 import { transferNeedsReason } from '../../../vendor/shared';
 
@@ -10,34 +12,32 @@ import { transferNeedsReason } from '../../../vendor/shared';
  * Moving a merchant to another grid (leaders, branches, head office): the grid boundary containing the
  * merchant is suggested; any other grid needs a reason. One client id per transfer, kept across retries.
  */
-Component({
+definePage()({
+  behaviors: [loadable],
   data: {
     id: '', name: '', fromId: '', fromName: '', suggestedId: '', suggestedName: '',
     grids: [] as { id: string; name: string }[], gridIndex: -1, reason: '', needsReason: false,
-    status: 'loading', error: '', errors: {} as Record<string, string>, submitError: '', busy: false, transferId: '',
+    errors: {} as Record<string, string>, submitError: '', busy: false, transferId: '',
   },
   methods: {
     onLoad(query: Record<string, string> = {}) {
       this.setData({ id: query.id ?? '' });
       void this.load();
     },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
-        const [m, suggestion, units] = await Promise.all([fetchMerchant(this.data.id), suggestGrid(this.data.id), fetchUnits({ kind: 'grid' })]);
-        const grids = units.items.map((u) => ({ id: u.id, name: u.name }));
-        await safeSetData(this, {
-          name: m.name,
-          fromId: m.gridId,
-          fromName: grids.find((g) => g.id === m.gridId)?.name ?? m.gridId,
-          suggestedId: suggestion.suggestedGridId ?? '',
-          suggestedName: suggestion.suggestedGridName ?? '',
-          grids: grids.filter((g) => g.id !== m.gridId),
-          status: 'ready',
-        });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+    load() {
+      return this.runLoad(async () => {
+          const [m, suggestion, units] = await Promise.all([fetchMerchant(this.data.id), suggestGrid(this.data.id), fetchUnits({ kind: 'grid' })]);
+          const grids = units.items.map((u) => ({ id: u.id, name: u.name }));
+          await safeSetData(this, {
+            name: m.name,
+            fromId: m.gridId,
+            fromName: grids.find((g) => g.id === m.gridId)?.name ?? m.gridId,
+            suggestedId: suggestion.suggestedGridId ?? '',
+            suggestedName: suggestion.suggestedGridName ?? '',
+            grids: grids.filter((g) => g.id !== m.gridId),
+            status: 'ready',
+          });
+      });
     },
     pick(index: number) {
       const grid = this.data.grids[index];
