@@ -4,6 +4,7 @@ import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 const AXIS = { axisLabel: { fontSize: 10, color: '#6b7280' }, axisLine: { lineStyle: { color: '#d0d3d9' } } };
 
@@ -36,7 +37,7 @@ export function trendOptions(points: TrendPoint[]) {
 
 /** 12-month trend charts (tree-shaken ECharts on canvas 2d) and the monthly table for a unit. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: { unitId: '', marketId: '', month: '', unitName: '', trendOption: {}, visitOption: {}, rows: [] as { month: string; acquiring: string; filed: string; coverage: string }[] },
   methods: {
     onLoad(query: Record<string, string> = {}) {

@@ -5,6 +5,7 @@ import { bankDayOf, isManager, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 type Grain = 'day' | 'month' | 'year';
 const TYPES = ['filing', 'marketing', 'revisit', 'maintenance'];
@@ -68,7 +69,7 @@ export function workloadRows(v: WorkloadView): (WorkloadRow & { staffId?: string
 
 /** Staff workload by day, month and year, by visit type, flagged apart; tap a person to see their days. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     unitId: '', staffId: '', staffName: '', grain: 'month' as Grain,
     grains: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
