@@ -27,5 +27,6 @@ export function scaleForSystemSize(fontSizeSetting: unknown): number {
 /** What a page's root view binds: its style (the scale and the base text size) and whether text is large. */
 export function textLook(scale: number): { textStyle: string; largeText: boolean } {
   const fs = Math.round(scale * 100) / 100;
-  return { textStyle: `--fs:${fs};font-size:${Math.round(28 * fs * 10) / 10}rpx`, largeText: fs >= 1.2 };
+  // The root's own size in em of the page's (app.wxss: 28rpx), so the style holds no rpx to convert.
+  return { textStyle: `--fs:${fs};font-size:${fs}em`, largeText: fs >= 1.2 };
 }

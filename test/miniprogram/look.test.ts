@@ -38,8 +38,8 @@ function hardColours(css: string): string[] {
 describe('large text', () => {
   it('takes the scale from the phone’s font setting: standard and smaller stay 1, larger in tenths up to 1.6', () => {
     expect([16, 17, 19, 22, 26, 40, undefined, 'x'].map(scaleForSystemSize)).toEqual([1, 1, 1.1, 1.3, 1.5, 1.6, 1, 1]);
-    expect(textLook(LARGE_SCALE)).toEqual({ textStyle: '--fs:1.3;font-size:36.4rpx', largeText: true });
-    expect(textLook(1)).toEqual({ textStyle: '--fs:1;font-size:28rpx', largeText: false });
+    expect(textLook(LARGE_SCALE)).toEqual({ textStyle: '--fs:1.3;font-size:1.3em', largeText: true });
+    expect(textLook(1)).toEqual({ textStyle: '--fs:1;font-size:1em', largeText: false });
   });
 
   it('every page takes the text-scale behavior and binds it on its root view', () => {
