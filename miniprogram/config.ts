@@ -31,4 +31,6 @@ export const STORAGE_KEYS = {
   formDraft: 'grid.merchantDraft',
   /** The grids in scope last fetched, for picking a grid when filing offline. */
   gridsInScope: 'grid.gridsInScope',
+  /** The text size chosen on 我的: 'system' (default), 'standard' or 'large'. */
+  textSize: 'grid.textSize',
 } as const;

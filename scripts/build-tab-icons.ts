@@ -1,8 +1,10 @@
 /**
  * `npm run icons`: draws the tab bar's icons from the line drawings below, in Chromium (Debian's
- * /usr/bin/chromium, or CHROMIUM), into miniprogram/assets/tabbar/<tab>.png and <tab>-active.png. WeChat
- * takes only local PNG or JPG images here, at most 40 KB, and suggests 81×81 px. The colours are the tab
- * bar's own (app.json `color` and `selectedColor`). The PNGs are committed: run this after changing a drawing.
+ * /usr/bin/chromium, or CHROMIUM), into miniprogram/assets/tabbar/<tab>.png and <tab>-active.png, and
+ * <tab>-dark.png and <tab>-active-dark.png for WeChat's dark mode. WeChat takes only local PNG or JPG
+ * images here, at most 40 KB, and suggests 81×81 px. The colours are the tab bar's own in each theme
+ * (theme.json `tabColor` and `tabSelectedColor`, which app.json's tabBar names). The PNGs are committed:
+ * run this after changing a drawing or a tab colour.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,19 +39,21 @@ function iconSvg(drawing: string, colour: string, active: boolean): string {
 }
 
 async function main(): Promise<void> {
-  const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.json'), 'utf8')) as { tabBar: { color: string; selectedColor: string } };
+  const theme = JSON.parse(fs.readFileSync(path.join(ROOT, 'miniprogram', 'theme.json'), 'utf8')) as Record<'light' | 'dark', { tabColor: string; tabSelectedColor: string }>;
   if (!fs.existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} not found: apt-get install -y chromium (or set CHROMIUM)`);
   fs.mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: EXECUTABLE, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   try {
     const page = await browser.newPage({ viewport: { width: ICON_PX, height: ICON_PX }, deviceScaleFactor: 1 });
-    for (const [tab, drawing] of Object.entries(TAB_ICONS)) {
-      for (const active of [false, true]) {
-        const svg = iconSvg(drawing, active ? app.tabBar.selectedColor : app.tabBar.color, active);
-        await page.setContent(`<html><body style="margin:0;background:transparent">${svg}</body></html>`);
-        const file = path.join(OUT, `${tab}${active ? '-active' : ''}.png`);
-        await page.locator('svg').screenshot({ path: file, omitBackground: true });
-        console.log(`${path.relative(ROOT, file)}  ${fs.statSync(file).size} bytes`);
+    for (const mode of ['light', 'dark'] as const) {
+      for (const [tab, drawing] of Object.entries(TAB_ICONS)) {
+        for (const active of [false, true]) {
+          const svg = iconSvg(drawing, active ? theme[mode].tabSelectedColor : theme[mode].tabColor, active);
+          await page.setContent(`<html><body style="margin:0;background:transparent">${svg}</body></html>`);
+          const file = path.join(OUT, `${tab}${active ? '-active' : ''}${mode === 'dark' ? '-dark' : ''}.png`);
+          await page.locator('svg').screenshot({ path: file, omitBackground: true });
+          console.log(`${path.relative(ROOT, file)}  ${fs.statSync(file).size} bytes`);
+        }
       }
     }
   } finally {

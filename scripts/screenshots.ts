@@ -5,8 +5,11 @@
  * 1. builds the mini program's generated parts (scripts/build-miniprogram.ts);
  * 2. renders each screen (scripts/screens/render.screens.ts under jest + jsdom, the real pages against
  *    the local cloud seeded with the demo bank in build/screenshots-data/) to HTML in build/screens/;
- * 3. photographs each HTML page in Chromium (Debian's /usr/bin/chromium with fonts-noto-cjk).
+ * 3. photographs each HTML page in Chromium (Debian's /usr/bin/chromium with fonts-noto-cjk): <name>.png;
+ *    the same page in WeChat's dark mode (Chromium's prefers-color-scheme: dark), <name>.dark.png; and the
+ *    page with its large text on (1.3×, rendered as <name>.large.html), <name>.large.png.
  *
+ * SCREENSHOT_VARIANTS=plain skips the dark and large-text pictures.
  * Env: CHROMIUM (default /usr/bin/chromium), SCREENSHOT_SEED=minimal for a quick run on the small bank.
  */
 import fs from 'node:fs';
@@ -19,6 +22,7 @@ const ROOT = path.resolve(__dirname, '..');
 const HTML_DIR = path.join(ROOT, 'build', 'screens');
 const OUT = path.join(ROOT, 'screenshots');
 const EXECUTABLE = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const VARIANTS = process.env.SCREENSHOT_VARIANTS !== 'plain';
 
 function renderHtml(): void {
   fs.rmSync(HTML_DIR, { recursive: true, force: true });
@@ -41,12 +45,20 @@ async function photograph(): Promise<string[]> {
   const written: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
-    for (const file of fs.readdirSync(HTML_DIR).filter((f) => f.endsWith('.html')).sort()) {
+    const shoot = async (file: string, png: string, colorScheme: 'light' | 'dark') => {
+      await page.emulateMedia({ colorScheme });
       await page.goto(`file://${path.join(HTML_DIR, file)}`);
       await page.evaluate(() => (globalThis as any).document.fonts.ready);
-      const png = path.join(OUT, file.replace(/\.html$/, '.png'));
-      await page.screenshot({ path: png, fullPage: true });
-      written.push(png);
+      await page.screenshot({ path: path.join(OUT, png), fullPage: true });
+      written.push(path.join(OUT, png));
+    };
+    const files = fs.readdirSync(HTML_DIR).filter((f) => f.endsWith('.html')).sort();
+    for (const file of files.filter((f) => !f.endsWith('.large.html'))) {
+      const name = file.replace(/\.html$/, '');
+      await shoot(file, `${name}.png`, 'light');
+      if (!VARIANTS) continue;
+      await shoot(file, `${name}.dark.png`, 'dark');
+      if (files.includes(`${name}.large.html`)) await shoot(`${name}.large.html`, `${name}.large.png`, 'light');
     }
   } finally {
     await browser.close();

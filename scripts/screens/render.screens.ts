@@ -3,12 +3,16 @@
  *
  * Renders every screen with demo data for `npm run screenshots` (run by scripts/screenshots.ts with its own
  * jest config, never by `npm test`): the real pages mounted with miniprogram-simulate against the seeded
- * local cloud, serialised as standalone HTML (rpx at 375 px wide) into build/screens/<name>.html.
+ * local cloud, serialised as standalone HTML (rpx at 375 px wide) into build/screens/<name>.html, and
+ * again with the page's large text on (its own textStyle/largeText binding, 1.3×) into <name>.large.html.
+ * Each HTML carries the dark scheme too (app.wxss's and theme.json's dark values under
+ * prefers-color-scheme: dark): scripts/screenshots.ts photographs it a second time in dark mode.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { answerCalls, current, flush, mount, resetApp, simulate } from '../../test/miniprogram/harness';
 import { SCREENS, type ScreenContext } from './screens';
+import { LARGE_SCALE, textLook } from '../../miniprogram/utils/text-scale';
 
 const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'build', 'screens');
@@ -19,9 +23,18 @@ const SEED = (process.env.SCREENSHOT_SEED ?? 'demo') as 'demo' | 'minimal';
 require('miniprogram-simulate/src/utils').transformRpx = (css: string) =>
   css.replace(/(-?\d*\.?\d+)rpx/gi, (_m: string, n: string) => `${Number(n) / 2}px`);
 
+/** theme.json: the navigation bar's and the tab bar's colours in light and dark mode, as WeChat draws them. */
+const THEME = JSON.parse(fs.readFileSync(path.join(ROOT, 'miniprogram', 'theme.json'), 'utf8')) as Record<'light' | 'dark', Record<string, string>>;
+const chrome = (t: Record<string, string>) => `
+html, body { background: ${t.background}; }
+.nav { background: ${t.navBackground}; color: ${t.navTextStyle === 'white' ? '#fff' : '#000'}; }
+.tabbar { background: ${t.tabBackground}; border-top-color: ${t.tabBorderStyle === 'white' ? '#eceef1' : '#2a2c30'}; }
+.tabbar div { color: ${t.tabColor}; }
+.tabbar div.on { color: ${t.tabSelectedColor}; }`;
+
 const BASE_CSS = `
-html, body { margin: 0; padding: 0; background: #f3f4f6; width: 375px; -webkit-font-smoothing: antialiased; }
-body { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', sans-serif; font-size: 14px; color: #1f2329; }
+html, body { margin: 0; padding: 0; width: 375px; -webkit-font-smoothing: antialiased; }
+body { font-family: 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', sans-serif; font-size: 14px; }
 wx-view, wx-scroll-view, wx-swiper, wx-form, wx-picker, wx-map, wx-canvas, wx-textarea, wx-input, wx-button, parent-wrapper, wx-label { display: block; box-sizing: border-box; }
 wx-text { display: inline; }
 wx-scroll-view { overflow: hidden; }
@@ -31,13 +44,15 @@ wx-input, wx-textarea { min-height: 20px; line-height: 20px; }
 wx-input[data-empty]::before, wx-textarea[data-empty]::before { content: attr(data-placeholder); color: #a0a5ad; }
 wx-input::before, wx-textarea::before { content: attr(data-value); }
 wx-button { text-align: center; line-height: 44px; border: none; border-radius: 6px; }
-.nav { height: 44px; padding-top: 20px; background: #0052d9; color: #fff; text-align: center; font-size: 17px; line-height: 44px; font-weight: 600; position: relative; }
+.nav { height: 44px; padding-top: 20px; text-align: center; font-size: 17px; line-height: 44px; font-weight: 600; position: relative; }
 .nav .capsule { position: absolute; right: 8px; top: 27px; width: 87px; height: 30px; border-radius: 15px; border: 1px solid rgba(255,255,255,.5); box-sizing: border-box; }
 .nav .back { position: absolute; left: 14px; top: 20px; font-size: 22px; font-weight: 400; }
-.tabbar { height: 56px; background: #fff; border-top: 1px solid #eceef1; display: flex; }
-.tabbar div { flex: 1; text-align: center; font-size: 11px; color: #8a8f99; padding-top: 6px; }
+.tabbar { height: 56px; border-top: 1px solid; display: flex; }
+.tabbar div { flex: 1; text-align: center; font-size: 11px; padding-top: 6px; }
 .tabbar div img { display: block; width: 24px; height: 24px; margin: 0 auto 2px; }
-.tabbar div.on { color: #0052d9; font-weight: 600; }
+.tabbar div.on { font-weight: 600; }
+${chrome(THEME.light)}
+@media (prefers-color-scheme: dark) { ${chrome(THEME.dark)} }
 parent-wrapper > wx-view { min-height: auto !important; }
 `;
 
@@ -48,10 +63,11 @@ const TABS = [
   ['mine', '我的'],
 ];
 
-/** A tab's icon as app.json declares it (the PNGs under miniprogram/assets/tabbar), inlined. */
+/** A tab's icon as app.json and theme.json declare it (the PNGs under miniprogram/assets/tabbar), light and dark, inlined. */
 function tabIcon(tab: string, active: boolean): string {
-  const file = path.join(ROOT, 'miniprogram', 'assets', 'tabbar', `${tab}${active ? '-active' : ''}.png`);
-  return `<img src="data:image/png;base64,${fs.readFileSync(file).toString('base64')}" alt="">`;
+  const key = `tab${tab[0].toUpperCase()}${tab.slice(1)}${active ? 'Active' : ''}`;
+  const data = (mode: 'light' | 'dark') => `data:image/png;base64,${fs.readFileSync(path.join(ROOT, 'miniprogram', THEME[mode][key])).toString('base64')}`;
+  return `<picture><source media="(prefers-color-scheme: dark)" srcset="${data('dark')}"><img src="${data('light')}" alt=""></picture>`;
 }
 
 function escapeHtml(s: string): string {
@@ -125,7 +141,7 @@ function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
     el.innerHTML = mapSvg(markers.length ? markers : [{ latitude: 0, longitude: 0 }], 375, wide ? 568 : 150);
   });
   const styles = Array.from(doc.querySelectorAll('style') as ArrayLike<{ innerHTML: string }>).map((s) => s.innerHTML).join('\n');
-  const appCss = fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.wxss'), 'utf8').replace(/(-?\d*\.?\d+)rpx/g, (_m, n) => `${Number(n) / 2}px`).replace(/^page\s*\{/m, 'body {');
+  const appCss = fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.wxss'), 'utf8').replace(/(-?\d*\.?\d+)rpx/g, (_m, n) => `${Number(n) / 2}px`).replace(/(^|[\s{}])page(\s*\{)/g, '$1body$2');
   const isSub = !screen.tab && !screen.page.startsWith('pages/login');
   const nav = `<div class="nav">${isSub ? '<span class="back">‹</span>' : ''}${escapeHtml(screen.title)}<span class="capsule"></span></div>`;
   const tabbar = screen.tab ? `<div class="tabbar">${TABS.map(([k, label]) => `<div class="${k === screen.tab ? 'on' : ''}">${tabIcon(k, k === screen.tab)}${label}</div>`).join('')}</div>` : '';
@@ -183,6 +199,10 @@ for (const screen of SCREENS) {
     const html = toHtml(page, screen);
     fs.writeFileSync(path.join(OUT, `${screen.name}.html`), html);
     expect(page.text().length).toBeGreaterThan(0);
+    // Large text: the page's own binding, as the 字体大小 setting or a large system font sets it.
+    page.instance.setData(textLook(LARGE_SCALE));
+    await flush(2);
+    fs.writeFileSync(path.join(OUT, `${screen.name}.large.html`), toHtml(page, screen));
   }, 120000);
 }
 

@@ -49,7 +49,7 @@ export const SCREENS: Screen[] = [
       page.instance.onTownship({ detail: { value: 0 } });
       page.instance.onIndustry({ detail: { value: page.data.industries.findIndex((i: { code: string }) => i.code === '62') } });
       page.instance.onCycleOurs({ currentTarget: { dataset: { index: 1 } } });
-      page.instance.onToggleOther({ currentTarget: { dataset: { index: 0 } } });
+      page.instance.onOtherBank({ currentTarget: { dataset: { index: 0 } }, detail: { value: 1 } });
     },
     settle: 40,
   },

@@ -53,6 +53,9 @@ export function createFakeWx() {
     navigations: [] as { kind: string; url: string }[],
     location: { latitude: 32.9396, longitude: 119.8426, accuracy: 15 } as { latitude: number; longitude: number; accuracy: number } | null,
     locationDenied: false,
+    /** The phone's font setting (px; 17 is iOS's standard size) and its light or dark theme. */
+    fontSizeSetting: 17,
+    theme: 'light' as 'light' | 'dark',
     privacyNeeded: false,
     privacyAgreed: false,
     scanResult: '',
@@ -259,10 +262,10 @@ export function createFakeWx() {
       };
       return q;
     },
-    getSystemInfoSync: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, platform: 'devtools', SDKVersion: '3.7.0', theme: 'light' }),
+    getSystemInfoSync: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, platform: 'devtools', SDKVersion: '3.7.0', theme: fake.theme, fontSizeSetting: fake.fontSizeSetting }),
     getWindowInfo: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, statusBarHeight: 20, safeArea: { top: 20, bottom: 812 } }),
     getDeviceInfo: () => ({ platform: 'devtools', system: 'iOS 17', brand: 'devtools', model: 'iPhone' }),
-    getAppBaseInfo: () => ({ SDKVersion: '3.7.0', theme: 'light', language: 'zh_CN' }),
+    getAppBaseInfo: () => ({ SDKVersion: '3.7.0', theme: fake.theme, language: 'zh_CN', fontSizeSetting: fake.fontSizeSetting }),
     getMenuButtonBoundingClientRect: () => ({ top: 24, bottom: 56, left: 281, right: 368, width: 87, height: 32 }),
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     vibrateShort: () => undefined,

@@ -8,6 +8,7 @@ import { hasModule, jsonFor, loadPackage, onModuleLoaded, requireModule } from '
 import { Shell, type AppJson } from './shell';
 import { createWx, type WxState } from './wx';
 import { mountSide } from './side';
+import { lookFromQuery, themed, withScheme } from './look';
 
 const simulate = require('miniprogram-simulate');
 const simUtils = require('miniprogram-simulate/src/utils');
@@ -17,6 +18,8 @@ const exparser = require('miniprogram-exparser');
 
 interface Meta {
   app: AppJson;
+  /** theme.json: the values of app.json's @-variables in each theme */
+  theme: Record<'light' | 'dark', Record<string, string>>;
   tags: Record<string, string>;
   appCss: string;
   sizes: { name: string; root: string; bytes: number; limit: number }[];
@@ -64,8 +67,12 @@ simUtils.runJs = (file: string) => {
 
 const params = new URLSearchParams(location.search);
 const openid = /^[A-Za-z0-9_-]{1,64}$/.test(params.get('as') ?? '') ? params.get('as')! : 'demo-member';
-const state: WxState = { online: true, position: null };
-const side = mountSide(document.getElementById('side')!, { openid, meta, state });
+const look = lookFromQuery(params, window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false);
+document.documentElement.dataset.theme = look.theme;
+const state: WxState = { online: true, position: null, look };
+/** app.json in the phone's theme (WeChat's dark mode: `darkmode` with theme.json). */
+const app = themed(meta.app, meta.theme?.[look.theme] ?? {});
+const side = mountSide(document.getElementById('side')!, { openid, meta, state, look });
 const calls: string[] = [];
 /** When things happened, in ms since the page began loading (for the browser test's figures). */
 const timeline: { at: number; what: string; ms?: number }[] = [{ at: Math.round(t0), what: 'runtime' }];
@@ -96,7 +103,7 @@ function hasCreated(route: string): boolean {
   return !def || !!(def.created ?? def.lifetimes?.created);
 }
 
-const shell = new Shell(document.getElementById('phone')!, meta.app, {
+const shell = new Shell(document.getElementById('phone')!, app, {
   packageOf,
   preload: (name) => void loadPackage(name).catch(() => undefined),
   busy: () => (state.inFlight ?? 0) > 0,
@@ -159,7 +166,7 @@ phone.addEventListener('click', (e) => {
 
 const style = document.createElement('style');
 style.id = 'app-wxss';
-style.textContent = meta.appCss;
+style.textContent = withScheme(meta.appCss, look.theme);
 document.head.appendChild(style);
 
 /** On a first start the gateway writes the demo bank before it answers calls: wait, saying so. */

@@ -4,6 +4,7 @@
  * the network — plus the calls the pages made.
  */
 import type { Position, WxState } from './wx';
+import { LARGE_FONT_SIZE, type Look } from './look';
 
 interface Account {
   role: string;
@@ -17,6 +18,7 @@ interface SideOptions {
   openid: string;
   meta: { sizes: { name: string; root: string; bytes: number; limit: number }[] };
   state: WxState;
+  look: Look;
 }
 
 const WECHAT_PACKAGE_LIMIT = 2 * 1024 * 1024; // 单个分包/主包大小不能超过 2M (WeChat subpackage docs)
@@ -28,7 +30,7 @@ function escapeHtml(s: string): string {
 
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 
-export function mountSide(root: HTMLElement, { openid, meta, state }: SideOptions) {
+export function mountSide(root: HTMLElement, { openid, meta, state, look }: SideOptions) {
   const grids: Position[] = [];
   const merchants: Position[] = [];
   let choice = 'auto';
@@ -60,6 +62,11 @@ export function mountSide(root: HTMLElement, { openid, meta, state }: SideOption
       <select id="wxp-position" aria-label="演示位置"></select>
       <p class="wxp-hint" id="wxp-position-now"></p>
     </section>
+    <section class="wxp-card"><h2>外观</h2>
+      <select id="wxp-theme" aria-label="深色模式"><option value="light"${look.theme === 'light' ? ' selected' : ''}>浅色</option><option value="dark"${look.theme === 'dark' ? ' selected' : ''}>深色模式</option></select>
+      <select id="wxp-text" aria-label="系统字体大小"><option value="standard">标准字体</option><option value="large"${look.fontSizeSetting >= LARGE_FONT_SIZE ? ' selected' : ''}>系统大字（1.3 倍）</option></select>
+      <p class="wxp-hint">如手机的深色模式和系统字体设置；切换后重启小程序（也可用 ?theme=dark&amp;text=large）。</p>
+    </section>
     <section class="wxp-card"><h2>网络</h2>
       <label class="wxp-switch"><input type="checkbox" id="wxp-online" checked> 联网（关掉试试离线走访）</label>
     </section>
@@ -86,6 +93,13 @@ export function mountSide(root: HTMLElement, { openid, meta, state }: SideOption
   accountSel.addEventListener('change', () => {
     location.search = `?as=${encodeURIComponent(accountSel.value)}`;
   });
+  const setQuery = (key: string, value: string) => {
+    const params = new URLSearchParams(location.search);
+    params.set(key, value);
+    location.search = `?${params}`;
+  };
+  root.querySelector<HTMLSelectElement>('#wxp-theme')!.addEventListener('change', (e) => setQuery('theme', (e.target as HTMLSelectElement).value));
+  root.querySelector<HTMLSelectElement>('#wxp-text')!.addEventListener('change', (e) => setQuery('text', (e.target as HTMLSelectElement).value));
   root.querySelector('#wxp-restart')!.addEventListener('click', (e) => (e.preventDefault(), location.reload()));
   root.querySelector('#wxp-reset')!.addEventListener('click', (e) => {
     e.preventDefault();

@@ -46,6 +46,8 @@ export interface WxState {
   onRequest?: (r: { url: string; data: unknown; status: number | string; ms: number; body: unknown }) => void;
   /** requests sent and not yet handed to the page */
   inFlight?: number;
+  /** the phone's theme and font setting (local/preview/browser/look.ts) */
+  look?: { theme: 'light' | 'dark'; fontSizeSetting: number };
 }
 
 /** A demo storefront, drawn on a canvas, for trying the camera without a photo at hand. */
@@ -357,10 +359,10 @@ export function createWx(openid: string, ui: Ui, state: WxState) {
     },
 
     createSelectorQuery: () => createSelectorQuery(),
-    getSystemInfoSync: () => ({ ...windowInfo(), ...deviceInfo(), ...appBaseInfo() }),
+    getSystemInfoSync: () => ({ ...windowInfo(), ...deviceInfo(), ...appBaseInfo(state) }),
     getWindowInfo: () => windowInfo(),
     getDeviceInfo: () => deviceInfo(),
-    getAppBaseInfo: () => appBaseInfo(),
+    getAppBaseInfo: () => appBaseInfo(state),
     getMenuButtonBoundingClientRect: () => ({ top: 24, bottom: 56, left: 281, right: 368, width: 87, height: 32 }),
     nextTick: (fn: () => void) => Promise.resolve().then(fn),
     vibrateShort: (o?: Cb) => finish(o, true, { errMsg: 'vibrateShort:ok' }),
@@ -397,8 +399,9 @@ function windowInfo() {
 function deviceInfo() {
   return { platform: 'devtools', system: 'Browser preview', brand: 'browser', model: 'iPhone X (375×812)', benchmarkLevel: 1 };
 }
-function appBaseInfo() {
-  return { SDKVersion: '3.7.0', theme: 'light', language: 'zh_CN', version: '8.0.50', enableDebug: false };
+function appBaseInfo(state: WxState) {
+  const look = state.look ?? { theme: 'light', fontSizeSetting: 17 };
+  return { SDKVersion: '3.7.0', theme: look.theme, fontSizeSetting: look.fontSizeSetting, language: 'zh_CN', version: '8.0.50', enableDebug: false };
 }
 
 /** wx.createSelectorQuery().in(component).select('#id').fields({ node, size }).exec(cb), on the real DOM. */

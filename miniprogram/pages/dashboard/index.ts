@@ -5,6 +5,7 @@ import { type PeriodKind, chinaDay, periodKey, periodLabel, periodOf, rangePerio
 import { bankDayOf, requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
 import { definePage } from '../../utils/page';
+import { textScale } from '../../behaviors/text-scale';
 
 /** The key the dashboard asks for: the day, month or year around `anchor`, or the range `from..to`. */
 function askedPeriod(kind: PeriodKind, anchor: string, from: string, to: string): string {
@@ -75,6 +76,7 @@ export function staffUrl(id: string, name: string, day: string): string {
 
 /** Dashboard tab: metric cards for my unit, breakdown by child units with drill-down, rankings. */
 definePage()({
+  behaviors: [textScale],
   data: {
     status: 'loading', error: '', unitName: '', periodKind: 'month' as PeriodKind, periodLabel: '',
     periodKinds: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }, { value: 'range', label: '区间' }],

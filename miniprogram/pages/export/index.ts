@@ -6,6 +6,7 @@ import { safeSetData } from '../../utils/set-data';
 import { definePage } from '../../utils/page';
 import { jobPolling } from '../../behaviors/job-polling';
 import { loadsWhenAttached } from '../../behaviors/loadable';
+import { textScale } from '../../behaviors/text-scale';
 
 const STATUS: Record<string, [string, string]> = { running: ['生成中', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'] };
 /** The device remembers the last exports it asked for (the export function answers one job at a time). */
@@ -44,7 +45,7 @@ function storedJobs(): StoredJob[] {
 
 /** Export (head office, branch): request an XLSX grid report, watch its progress, open the file. */
 definePage<{ _pendingJobId?: string }>()({
-  behaviors: [jobPolling, loadsWhenAttached],
+  behaviors: [textScale, jobPolling, loadsWhenAttached],
   data: { month: chinaDay().slice(0, 7), requesting: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toJobRow>[] },
   methods: {
     load() {

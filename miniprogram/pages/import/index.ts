@@ -9,6 +9,7 @@ import { definePage } from '../../utils/page';
 import { jobPolling } from '../../behaviors/job-polling';
 import { loadsWhenAttached } from '../../behaviors/loadable';
 import { addMonths, chinaDay, storagePath } from '../../vendor/shared';
+import { textScale } from '../../behaviors/text-scale';
 
 const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], 'awaiting-choice': ['待选择导入方式', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'], discarded: ['已放弃', 'muted'] };
 const EXTENSIONS = ['csv', 'xlsx'];
@@ -51,7 +52,7 @@ export function toImportRow(j: ImportJob) {
 
 /** Data import (head office): a CSV or XLSX file of transactions, credit or deposits for one month. */
 definePage<{ _pendingJobId?: string }>()({
-  behaviors: [jobPolling, loadsWhenAttached],
+  behaviors: [textScale, jobPolling, loadsWhenAttached],
   data: {
     kinds: (['transactions', 'credit', 'deposits'] as ImportKind[]).map((value) => ({ value, label: IMPORT_KIND_LABELS[value] })),
     kind: 'transactions' as ImportKind, month: previousMonth(chinaDay()), file: null as { name: string; path: string } | null,

@@ -4,6 +4,7 @@ import { setLocalOpenid } from '../../api/transport';
 import { describeError, fieldErrors } from '../../utils/errors';
 import { setMe } from '../../utils/session';
 import { definePage } from '../../utils/page';
+import { textScale } from '../../behaviors/text-scale';
 
 const DEMO = [
   { openid: 'demo-hq', label: '总行' },
@@ -16,6 +17,7 @@ const DEMO = [
 
 /** Sign-in: binds this WeChat user to a staff record with the one-time code (local mode: demo accounts). */
 definePage()({
+  behaviors: [textScale],
   data: { code: '', agreed: false, submitting: false, error: '', fieldError: '', isLocal: config.mode === 'local', demoAccounts: DEMO },
   methods: {
     /** Opened from a binding code's QR (`pages/login/index?code=…`): the code is filled in. */

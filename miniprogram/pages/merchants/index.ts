@@ -4,6 +4,7 @@ import { LIFECYCLE_CLASS_LABELS, industryName } from '../../utils/labels';
 import { scanMerchant } from '../../utils/scan';
 import { appendList, safeSetData } from '../../utils/set-data';
 import { definePage } from '../../utils/page';
+import { textScale } from '../../behaviors/text-scale';
 
 const PAGE_SIZE = 20;
 
@@ -28,6 +29,7 @@ export function toRow(m: MerchantRow) {
  * merchant number), 扫码查户, class filters, infinite scroll (cursor paging), pull to refresh.
  */
 definePage<{ _seq?: number }>()({
+  behaviors: [textScale],
   data: {
     q: '', lifecycleClass: '', incompleteOnly: false, archivedOnly: false, scanError: '',
     classFilters: [{ value: '', label: '全部' }, ...Object.entries(LIFECYCLE_CLASS_LABELS).map(([value, label]) => ({ value, label }))],

@@ -3,12 +3,28 @@ import type { Me } from '../../api/user.api';
 import { requireMe } from '../../utils/session';
 import { loadsWhenAttached } from '../../behaviors/loadable';
 import { definePage } from '../../utils/page';
+import { textScale } from '../../behaviors/text-scale';
+import { TEXT_SIZES, type TextSize } from '../../utils/text-scale';
+import { chooseTextSize, chosenTextSize } from '../../utils/text-setting';
 
 /** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
 definePage()({
-  behaviors: [loadsWhenAttached],
-  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, isBranch: false, canExport: false, canReviewPlacements: false },
+  behaviors: [textScale, loadsWhenAttached],
+  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, isBranch: false, canExport: false, canReviewPlacements: false, textSizes: TEXT_SIZES, textSize: 'system' as TextSize },
+  lifetimes: {
+    attached() {
+      this.setData({ textSize: chosenTextSize() });
+    },
+  },
   methods: {
+    /** 字体大小: kept on the phone; this page and the pages behind it take it at once. */
+    onTextSize(e: WechatMiniprogram.TouchEvent) {
+      const size = String(e.currentTarget.dataset.size) as TextSize;
+      chooseTextSize(size);
+      this.setData({ textSize: chosenTextSize() });
+      for (const page of getCurrentPages() as unknown as { applyTextScale?: () => void }[]) page.applyTextScale?.();
+      this.applyTextScale();
+    },
     load() {
       return this.runLoad(async () => {
         const me = await requireMe();

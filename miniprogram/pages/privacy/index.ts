@@ -3,11 +3,13 @@ import { acceptPrivacy } from '../../api/user.api';
 import { describeError, ServiceError } from '../../utils/errors';
 import { shortTime } from '../../utils/format';
 import { definePage } from '../../utils/page';
+import { textScale } from '../../behaviors/text-scale';
 
 export const PRIVACY_VERSION = '2025-07';
 
 /** The privacy agreement text; accepting records the version on the server. */
 definePage()({
+  behaviors: [textScale],
   data: { version: PRIVACY_VERSION, acceptedAt: '', saving: false, error: '' },
   lifetimes: {
     attached() {

@@ -5,6 +5,7 @@ import { LocationError, getPosition } from '../../utils/location';
 import { definePage } from '../../utils/page';
 import { safeSetData } from '../../utils/set-data';
 import { walkingMeters } from '../../vendor/shared';
+import { textScale } from '../../behaviors/text-scale';
 
 type Point = { lng: number; lat: number };
 
@@ -65,6 +66,7 @@ export function toMapData(from: Point, stops: RouteStopOut[]) {
  * 2-opt, planned by the server); I can move a stop up or down and start each visit from here.
  */
 definePage<{ _route?: RouteOutput; _stops?: RouteStopOut[] }>()({
+  behaviors: [textScale],
   data: {
     status: 'loading',
     error: '',

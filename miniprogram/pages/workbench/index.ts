@@ -9,6 +9,7 @@ import { requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
 import { scanMerchant } from '../../utils/scan';
 import { definePage } from '../../utils/page';
+import { textScale } from '../../behaviors/text-scale';
 
 const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending: '发送中…', rejected: '被退回，需处理' };
 
@@ -19,6 +20,7 @@ type QueueRow = QueueSummary['items'][number] & { stateLabel: string };
 
 /** Workbench: today's tasks, quick actions (file, revisit, scan), and the visits waiting to sync. */
 definePage<{ _off?: () => void; _shown?: boolean }>()({
+  behaviors: [textScale],
   data: {
     greeting: '你好', name: '', unitName: '', today: chinaDay(),
     taskStatus: 'loading', taskError: '', tasks: [] as TaskCard[],

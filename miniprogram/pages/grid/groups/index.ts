@@ -3,9 +3,11 @@ import { describeError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
+import { textScale } from '../../../behaviors/text-scale';
 
 /** A grid's merchant WeChat groups: the members of each, those in none, create and rename. */
 Component({
+  behaviors: [textScale],
   data: {
     gridId: '', gridName: '', status: 'loading', error: '', groups: [] as { id: string; name: string; merchantCount: number }[], ungrouped: 0,
     newName: '', formError: '', busy: false, editingId: '', editName: '',

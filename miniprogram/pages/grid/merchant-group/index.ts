@@ -4,12 +4,13 @@ import { describeError } from '../../../utils/errors';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
+import { textScale } from '../../../behaviors/text-scale';
 
 const NONE = '__none';
 
 /** Which of its grid's WeChat groups a merchant is in, and changing it. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: { id: '', name: '', saveError: '', current: NONE, options: [] as { id: string; name: string; count: number | null }[] },
   methods: {
     onLoad(query: Record<string, string> = {}) {

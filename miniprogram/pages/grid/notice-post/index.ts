@@ -5,6 +5,7 @@ import { newId } from '../../../utils/format';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { UNIT_KIND_LABELS, chinaTime } from '../../../vendor/shared';
+import { textScale } from '../../../behaviors/text-scale';
 
 const sentRow = (n: Notice) => ({ id: n.id, title: n.title, unitName: n.unitName, when: chinaTime(n.postedAt, 'YYYY-MM-DD HH:mm'), readCount: n.readCount ?? 0, audience: n.audience ?? 0 });
 
@@ -13,6 +14,7 @@ const sentRow = (n: Notice) => ({ id: n.id, title: n.title, unitName: n.unitName
  * posted there with how many have read them. One client id per notice, kept across a retry.
  */
 Component({
+  behaviors: [textScale],
   data: {
     units: [] as { id: string; label: string }[], unitIndex: -1, title: '', body: '', errors: {} as Record<string, string>, submitError: '', busy: false, noticeId: '',
     status: 'loading', error: '', sent: [] as ReturnType<typeof sentRow>[],

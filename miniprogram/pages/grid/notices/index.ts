@@ -3,11 +3,13 @@ import { describeError } from '../../../utils/errors';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { chinaTime } from '../../../vendor/shared';
+import { textScale } from '../../../behaviors/text-scale';
 
 const card = (n: Notice) => ({ id: n.id, title: n.title, body: n.body, unitName: n.unitName, postedByName: n.postedByName, when: chinaTime(n.postedAt, 'YYYY-MM-DD HH:mm'), isRead: Boolean(n.isRead), open: false });
 
 /** The notices that reach the signed-in staff member, newest first; opening one marks it read. */
 Component({
+  behaviors: [textScale],
   data: { status: 'loading', error: '', notices: [] as ReturnType<typeof card>[], cursor: '', canPost: false },
   methods: {
     onLoad() {

@@ -4,12 +4,13 @@ import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
 import { TIMELINE_KIND_LABELS, chinaTime } from '../../../vendor/shared';
+import { textScale } from '../../../behaviors/text-scale';
 
 const row = (e: TimelineEvent) => ({ key: e.key, kindLabel: TIMELINE_KIND_LABELS[e.kind] ?? e.kind, summary: e.summary, when: chinaTime(e.at, 'YYYY-MM-DD HH:mm'), byName: e.byName ?? '' });
 
 /** Every event of a merchant's file, newest first: filing, edits, visits, tasks, classes, transfers, products, imports. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: { id: '', events: [] as ReturnType<typeof row>[], cursor: '', loadingMore: false, moreError: '' },
   methods: {
     onLoad(query: Record<string, string> = {}) {

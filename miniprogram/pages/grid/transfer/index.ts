@@ -7,13 +7,14 @@ import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
 import { transferNeedsReason } from '../../../vendor/shared';
+import { textScale } from '../../../behaviors/text-scale';
 
 /**
  * Moving a merchant to another grid (leaders, branches, head office): the grid boundary containing the
  * merchant is suggested; any other grid needs a reason. One client id per transfer, kept across retries.
  */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     id: '', name: '', fromId: '', fromName: '', suggestedId: '', suggestedName: '',
     grids: [] as { id: string; name: string }[], gridIndex: -1, reason: '', needsReason: false,

@@ -4,6 +4,7 @@ import { LIFECYCLE_CLASS_LABELS, TASK_KIND_LABELS } from '../../../utils/labels'
 import { appendList, safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 const HINTS: Record<string, string> = {
   'to-win': '已建档、未在本行开通收单：上门营销',
@@ -27,7 +28,7 @@ export function toRow(m: ClassListItem) {
 
 /** Lists by lifecycle class (名单制), worked as to-do lists. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     cls: 'abnormal', classes: ['abnormal', 'lost', 'to-win', 'qualified', 'premium'].map((value) => ({ value, label: LIFECYCLE_CLASS_LABELS[value] })),
     hint: HINTS.abnormal, items: [] as ReturnType<typeof toRow>[], nextCursor: null as string | null, loadingMore: false,

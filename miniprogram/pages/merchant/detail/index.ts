@@ -10,6 +10,7 @@ import { ARCHIVE_ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 import { PLACEMENT_REASON_LABELS } from '../../../vendor/shared';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 const FIELD_NAMES: Record<string, string> = { name: '店名', photos: '门头照', address: '门牌地址', location: '位置', industry: '行业', operator: '经营者', 'operator.name': '经营者姓名', 'operator.mobile': '经营者手机号', products: '产品覆盖' };
 /** Roles that may ask for an operator's full personal data (the server decides and records it). */
@@ -66,6 +67,7 @@ type TaskRow = { id: string; kindLabel: string; checkLabel: string; dueDay: stri
 
 /** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
 definePage()({
+  behaviors: [textScale],
   data: {
     id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, canArchive: false, canTransfer: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],

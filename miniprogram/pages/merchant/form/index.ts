@@ -15,6 +15,7 @@ import { getOfflineQueue } from '../../../offline/index';
 import type { PhotoToKeep } from '../../../offline/visit-queue';
 import { fetchGridsInScope, type GridOption } from '../../../api/placement.api';
 import { parseInput } from '../../../api/validate';
+import { textScale } from '../../../behaviors/text-scale';
 
 const OUR_CYCLE = ['none', 'in-progress', 'active'];
 
@@ -36,6 +37,7 @@ export function toDuplicateRow(d: DuplicateOut, index = 0) {
 
 /** The merchant filing form (建档): photos, location, industry, operator, products, duplicates, drafts. */
 definePage<{ _version?: number }>()({
+  behaviors: [textScale],
   data: {
     merchantId: '', editing: false, saving: false, error: '', errors: {} as Record<string, string>,
     form: { name: '', street: '', doorPlate: '', operatorName: '', operatorMobile: '', operatorIdNumber: '', licenceCode: '' } as Record<string, string>,

@@ -3,6 +3,7 @@ import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { LIFECYCLE_CLASS_LABELS } from '../../../utils/labels';
 import { safeSetData } from '../../../utils/set-data';
+import { textScale } from '../../../behaviors/text-scale';
 
 const MAX_MARKERS = 200;
 const PIN_COLORS: Record<string, string> = { 'to-win': '#e37318', qualified: '#2ba471', premium: '#0052d9', abnormal: '#d54941', lost: '#8a8f99' };
@@ -24,7 +25,7 @@ export function toMarkers(items: MerchantSummary[]) {
 
 /** The grid's merchants on a map (the `map` component with markers). */
 definePage<{ _items?: MerchantSummary[] }>()({
-  behaviors: [loadsWhenAttached],
+  behaviors: [textScale, loadsWhenAttached],
   data: { center: { lat: 32.93, lng: 119.84 }, markers: [] as ReturnType<typeof toMarkers>, legend: [] as { value: string; label: string; count: number }[], selected: null as null | { id: string; name: string; address: string } },
   methods: {
     load() {

@@ -3,6 +3,7 @@ import { describeError } from '../../../utils/errors';
 import { shortTime } from '../../../utils/format';
 import { definePage } from '../../../utils/page';
 import { PLACEMENT_REASON_LABELS } from '../../../vendor/shared';
+import { textScale } from '../../../behaviors/text-scale';
 
 function filedLine(p: PlacementRow['placement']): string {
   return `${shortTime(p.at)} 建档`;
@@ -13,6 +14,7 @@ function filedLine(p: PlacementRow['placement']): string {
  * picked (no fix, or a fix outside every boundary), oldest first, to confirm or move to another grid.
  */
 definePage()({
+  behaviors: [textScale],
   data: { status: 'loading', loadError: '', error: '', items: [] as (PlacementRow & { gridName: string; reasonLabel: string; filedLine: string })[], more: false, grids: [] as GridOption[] },
   lifetimes: {
     attached() {

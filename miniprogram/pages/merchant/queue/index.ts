@@ -2,6 +2,7 @@ import { getOfflineQueue } from '../../../offline/index';
 import type { QueueSummary } from '../../../offline/visit-queue';
 import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
+import { textScale } from '../../../behaviors/text-scale';
 
 const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending: '发送中…', rejected: '被退回，需修改后重新发送' };
 
@@ -10,6 +11,7 @@ const STATE_LABELS: Record<string, string> = { waiting: '等待发送', sending:
  * server said about a refused one. A filing opens back into the form to fix; any can be resent or discarded.
  */
 definePage<{ _off?: () => void }>()({
+  behaviors: [textScale],
   data: { items: [] as (QueueSummary['items'][number] & { stateLabel: string })[], online: true },
   lifetimes: {
     attached() {

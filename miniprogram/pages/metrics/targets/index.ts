@@ -7,6 +7,7 @@ import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 type Kind = 'month' | 'year';
 type Metric = TargetsView['items'][number]['metric'];
@@ -62,7 +63,7 @@ export function targetRows(v: TargetsView) {
 
 /** 考核指标 (去营销 panel): the indicators head office assesses for a unit, actual against target; head office sets the targets here. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     unitId: '', marketId: '', unitName: '', kind: 'month' as Kind, periodKey: '',
     /** a day in the month or year shown (the dashboard's, else today) */

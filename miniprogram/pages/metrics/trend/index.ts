@@ -4,20 +4,21 @@ import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
-
-const AXIS = { axisLabel: { fontSize: 10, color: '#6b7280' }, axisLine: { lineStyle: { color: '#d0d3d9' } } };
+import { textScale } from '../../../behaviors/text-scale';
+import { CHART_INK, phoneTheme } from '../../../utils/theme';
 
 /** ECharts options for the 12-month trend: acquiring and filed lines, visits bars; labels fit 375 px. */
-export function trendOptions(points: TrendPoint[]) {
+export function trendOptions(points: TrendPoint[], ink = CHART_INK.light) {
+  const AXIS = { axisLabel: { fontSize: 10, color: ink.label }, axisLine: { lineStyle: { color: ink.axis } } };
   const months = points.map((p) => p.month.slice(2).replace('-', '/'));
   return {
     trendOption: {
       color: ['#0052d9', '#2ba471'],
       grid: { left: 44, right: 12, top: 28, bottom: 24 },
-      legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 6, textStyle: { fontSize: 10 }, data: ['收单商户', '建档商户'] },
+      legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 6, textStyle: { fontSize: 10, color: ink.legend }, data: ['收单商户', '建档商户'] },
       tooltip: { trigger: 'axis', confine: true },
       xAxis: { type: 'category', data: months, ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 1 } },
-      yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: '#f0f1f3' } }, scale: true },
+      yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: ink.split } }, scale: true },
       series: [
         { name: '收单商户', type: 'line', smooth: true, symbolSize: 4, data: points.map((p) => p.acquiring), areaStyle: { opacity: 0.08 } },
         { name: '建档商户', type: 'line', smooth: true, symbolSize: 4, data: points.map((p) => p.filed) },
@@ -28,7 +29,7 @@ export function trendOptions(points: TrendPoint[]) {
       grid: { left: 40, right: 12, top: 12, bottom: 24 },
       tooltip: { trigger: 'axis', confine: true },
       xAxis: { type: 'category', data: months, ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 1 } },
-      yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: '#f0f1f3' } } },
+      yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: ink.split } } },
       series: [{ name: '走访', type: 'bar', barWidth: '55%', data: points.map((p) => p.visitsTotal), itemStyle: { borderRadius: [3, 3, 0, 0] } }],
     },
   };
@@ -36,7 +37,7 @@ export function trendOptions(points: TrendPoint[]) {
 
 /** 12-month trend charts (tree-shaken ECharts on canvas 2d) and the monthly table for a unit. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: { unitId: '', marketId: '', month: '', unitName: '', trendOption: {}, visitOption: {}, rows: [] as { month: string; acquiring: string; filed: string; coverage: string }[] },
   methods: {
     onLoad(query: Record<string, string> = {}) {
@@ -53,7 +54,7 @@ definePage()({
         if (!this.data.unitName || this.data.unitName === '本单位') this.setData({ unitName: d.scope.name });
         if (!points.length) return this.setData({ status: 'empty' });
         const rows = [...points].reverse().map((p) => ({ month: p.month, acquiring: count(p.acquiring), filed: count(p.filed), coverage: percent(p.coverage) }));
-        await safeSetData(this, { status: 'ready', rows, ...trendOptions(points) });
+        await safeSetData(this, { status: 'ready', rows, ...trendOptions(points, CHART_INK[phoneTheme()]) });
       });
     },
     onWorkload() {

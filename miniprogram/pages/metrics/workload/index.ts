@@ -5,6 +5,8 @@ import { bankDayOf, isManager, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
+import { CHART_INK, phoneTheme } from '../../../utils/theme';
 
 type Grain = 'day' | 'month' | 'year';
 const TYPES = ['filing', 'marketing', 'revisit', 'maintenance'];
@@ -17,11 +19,11 @@ const CHART_PEOPLE = 15;
  * Stacked bars, one colour per visit type: a team as one horizontal bar per person (the busiest first), a
  * person's days, months or years as columns along time, every period of the answer.
  */
-export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeriod = false) {
+export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeriod = false, ink = CHART_INK.light) {
   const data = (t: string) => rows.map((r) => r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0);
-  const legend = { top: 0, itemWidth: 10, itemHeight: 8, textStyle: { fontSize: 10 } };
+  const legend = { top: 0, itemWidth: 10, itemHeight: 8, textStyle: { fontSize: 10, color: ink.legend } };
   const tooltip = { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true };
-  const values = { type: 'value', minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#f0f1f3' } } };
+  const values = { type: 'value', minInterval: 1, axisLabel: { fontSize: 10, color: ink.label }, splitLine: { lineStyle: { color: ink.split } } };
   if (byPeriod) {
     // Days read as 01…31 and months as 01…12: the card's title already says which month or year.
     const labels = rows.map((r) => (/^\d{4}-\d{2}(-\d{2})?$/.test(r.key) ? r.key.slice(-2) : r.key));
@@ -30,7 +32,7 @@ export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeri
       grid: { left: 32, right: 8, top: 28, bottom: 20 },
       legend,
       tooltip,
-      xAxis: { type: 'category', data: labels, axisTick: { alignWithLabel: true }, axisLabel: { fontSize: 9 } },
+      xAxis: { type: 'category', data: labels, axisTick: { alignWithLabel: true }, axisLabel: { fontSize: 9, color: ink.label } },
       yAxis: values,
       series: TYPES.map((t) => ({ name: VISIT_TYPE_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
     };
@@ -41,7 +43,7 @@ export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeri
     legend,
     tooltip,
     xAxis: values,
-    yAxis: { type: 'category', data: rows.map((r) => r.name ?? r.key), inverse: true, axisLabel: { fontSize: 10, width: 56, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: rows.map((r) => r.name ?? r.key), inverse: true, axisLabel: { fontSize: 10, color: ink.label, width: 56, overflow: 'truncate' } },
     series: TYPES.map((t) => ({ name: VISIT_TYPE_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
   };
 }
@@ -68,7 +70,7 @@ export function workloadRows(v: WorkloadView): (WorkloadRow & { staffId?: string
 
 /** Staff workload by day, month and year, by visit type, flagged apart; tap a person to see their days. */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     unitId: '', staffId: '', staffName: '', grain: 'month' as Grain,
     grains: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
@@ -107,7 +109,7 @@ definePage()({
           status: 'ready',
           rows: table,
           byPeriod,
-          option: workloadOption(charted, byPeriod),
+          option: workloadOption(charted, byPeriod, CHART_INK[phoneTheme()]),
           chartHeight: byPeriod ? 220 : Math.max(160, charted.length * 26 + 56),
           total,
           flagged: rows.reduce((s, r) => s + r.flagged, 0),

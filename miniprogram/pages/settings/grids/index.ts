@@ -4,6 +4,7 @@ import { describeError } from '../../../utils/errors';
 import { definePage } from '../../../utils/page';
 import { ROLE_LABELS } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
+import { textScale } from '../../../behaviors/text-scale';
 
 const KIND_LABELS: Record<string, string> = { bank: '总行', branch: '支行', group: '网格长组', grid: '网格' };
 
@@ -14,7 +15,7 @@ function toUnitRow(u: Unit) {
 
 /** Grids and their staff (head office): browse the unit tree, see and change who serves each grid. */
 definePage<{ _staff?: Staff[] }>()({
-  behaviors: [loadsWhenAttached],
+  behaviors: [textScale, loadsWhenAttached],
   data: { crumbs: [] as { id: string; name: string }[], units: [] as ReturnType<typeof toUnitRow>[], grid: null as null | { id: string; name: string }, gridStaff: [] as { id: string; name: string; roleLabel: string }[], assignError: '' },
   methods: {
     load() {

@@ -5,6 +5,7 @@ import { describeError, fieldErrors } from '../../../utils/errors';
 import { definePage } from '../../../utils/page';
 import { INDICATOR_LABELS } from '../../../utils/labels';
 import { newId } from '../../../utils/format';
+import { textScale } from '../../../behaviors/text-scale';
 
 
 /** A reclassification job as the card shows it. */
@@ -61,7 +62,7 @@ function get(obj: object, path: string): unknown {
 
 /** Settings (head office): thresholds, radius and due days; links to staff and grids. */
 definePage<{ _pendingJobId?: string }>()({
-  behaviors: [loadsWhenAttached, jobPolling],
+  behaviors: [textScale, loadsWhenAttached, jobPolling],
   data: {
     groups: [] as { title: string; fields: ((typeof SETTING_GROUPS)[number]['fields'][number] & { flatKey: string; value: string })[] }[], values: {} as Record<string, string>, errors: {} as Record<string, string>, saving: false, saveError: '', saved: false,
     /** the indicators of the targets (考核指标), in the order of the list */

@@ -7,6 +7,7 @@ import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { definePage } from '../../../utils/page';
 import { ROLE_LABELS, ROLES, type Role, TASK_KIND_LABELS, chinaDay } from '../../../vendor/shared';
+import { textScale } from '../../../behaviors/text-scale';
 
 const BRANCH_ROLES: Role[] = ['leader', 'member', 'marketing', 'maintenance'];
 
@@ -15,6 +16,7 @@ const BRANCH_ROLES: Role[] = ['leader', 'member', 'marketing', 'maintenance'];
  * actions on them — binding code (text and QR, shown once), unbind, disable / enable, move, role, grids.
  */
 definePage()({
+  behaviors: [textScale],
   data: {
     staffId: '', status: 'loading', error: '', staff: null as null | (Staff & { roleLabel: string }), grids: [] as { id: string; name: string }[],
     openTasks: { total: 0, items: [] as { id: string; kindLabel: string; dueDay: string }[] }, workload: { total: 0, flagged: 0, period: '' },

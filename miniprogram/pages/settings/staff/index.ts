@@ -5,6 +5,7 @@ import { requireMe } from '../../../utils/session';
 import { ROLE_LABELS, ROLES, type Role } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 /** Roles a branch manager gives: those below its own (the server refuses others, docs/security.md "People"). */
 const BRANCH_ROLES: Role[] = ['leader', 'member', 'marketing', 'maintenance'];
@@ -21,6 +22,7 @@ export function staffRow(s: Staff) {
  * and status and searched by name, and the create form answering a one-time binding code as text and QR.
  */
 definePage<{ _shown?: boolean }>()({
+  behaviors: [textScale],
   data: {
     form: { name: '', mobile: '' }, roles: ROLES.map((value) => ({ value, label: ROLE_LABELS[value] })), roleIndex: 0,
     units: [] as Unit[], unitIndex: 0, saving: false, error: '', errors: {} as Record<string, string>, bindCode: '', bindCodeQr: '', bindCodeExpires: '',

@@ -7,6 +7,7 @@ import { safeSetData } from '../../../utils/set-data';
 import { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_KINDS, TASK_MANAGER_ROLES, chinaDay } from '../../../vendor/shared';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 const STATE_LABELS: Record<string, string> = { open: '待办', overdue: '已逾期', pending: '待确认', done: '已完成' };
 
@@ -34,7 +35,7 @@ type Row = ReturnType<typeof toBoardRow>;
  * reassign and confirm a flagged visit's closing.
  */
 definePage()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     notice: '', canManage: false,
     statusFilter: 'open' as 'open' | 'done', kind: '', overdue: false,

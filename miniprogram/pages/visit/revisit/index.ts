@@ -11,6 +11,7 @@ import { takeStampedPhotos } from '../../../utils/photo';
 import { PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 /** Default flag radius (docs/domain.md §5); the server applies head office's configured value. */
 const DEFAULT_RADIUS_M = 200;
@@ -34,7 +35,7 @@ function taskLine(t: TaskOut): string {
  * the task with the visit.
  */
 definePage<{ _visitId?: string }>()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     merchantId: '', taskId: '', merchant: { name: '', address: '', location: null as null | { lat: number; lng: number } },
     type: 'revisit', types: ['revisit', 'marketing', 'maintenance'].map((value) => ({ value, label: VISIT_TYPE_LABELS[value] })),

@@ -9,6 +9,7 @@ import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
+import { textScale } from '../../../behaviors/text-scale';
 
 /** A task as the list shows it. */
 export function toTaskRow(t: TaskOut, today = chinaDay()) {
@@ -29,7 +30,7 @@ export function toTaskRow(t: TaskOut, today = chinaDay()) {
 
 /** My tasks: open and done (six-check fixes, abnormal visits, win-backs, marketing), a page at a time; a task opens its visit. */
 definePage()({
-  behaviors: [loadsWhenAttached],
+  behaviors: [textScale, loadsWhenAttached],
   data: { filter: 'open' as 'open' | 'done', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '', photoNote: '' },
   methods: {
     load() {
