@@ -30,12 +30,18 @@ export interface CollectionRef extends QueryRef {
 export interface Tx {
   collection(name: string): CollectionRef;
 }
+/** A transaction opened by `startTransaction`: committed or rolled back by its opener. */
+export interface StartedTx extends Tx {
+  commit(): Promise<unknown>;
+  rollback(): Promise<unknown>;
+}
 export interface Db extends Tx {
   command: any;
   Geo: any;
   serverDate(): unknown;
   RegExp(options: { regexp: string; options?: string }): unknown;
   runTransaction<T>(fn: (tx: Tx) => Promise<T>, times?: number): Promise<T>;
+  startTransaction?(): Promise<StartedTx>;
 }
 
 let initialised = false;

@@ -62,23 +62,48 @@ export type ReminderOutcome = 'sent' | 'already' | 'no-subscription' | 'unbound'
  * Sends one reminder at most once. Answers 'already' when its id was claimed before, 'unbound' when the
  * staff member has no WeChat account bound, 'no-subscription' when they hold no acceptance of the template
  * (nothing is sent, as WeChat would refuse it with 43101), 'failed' when WeChat refused it.
+ *
+ * The claim, the recipient's OPENID (unless the caller knows it: `openid`, null for none) and the use of a
+ * subscription go out together, one round trip: a subscription used for a reminder that turns out to be
+ * claimed already, or to have no one to go to, is given back (`_.inc(1)`, atomic like its use).
  */
-export async function sendReminder(db: Db, r: Reminder, now: Date): Promise<ReminderOutcome> {
-  try {
-    await db.collection(OUTBOX).add({ data: { _id: r.id, template: r.template, staffId: r.staffId, subject: r.subject, day: r.day, page: r.page, data: r.data, status: 'claimed', createdAt: now } });
-  } catch (err) {
-    if (isDuplicateKey(err)) return 'already';
-    throw err;
+export async function sendReminder(db: Db, r: Reminder, now: Date, openid?: string | null): Promise<ReminderOutcome> {
+  const _ = db.command;
+  const key = `subscriptions.${r.template}`;
+  const claim = db
+    .collection(OUTBOX)
+    .add({ data: { _id: r.id, template: r.template, staffId: r.staffId, subject: r.subject, day: r.day, page: r.page, data: r.data, status: 'claimed', createdAt: now } })
+    .then(
+      () => true,
+      (err) => {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      },
+    );
+  const recipient = openid !== undefined ? Promise.resolve(openid) : getDoc<{ openid?: string }>(db, 'staff', r.staffId).then((s) => s?.openid ?? null);
+  const use = db
+    .collection('staff')
+    .where({ _id: r.staffId, [key]: _.gt(0) })
+    .update({ data: { [key]: _.inc(-1) } })
+    .then((res) => (res?.stats?.updated ?? 0) === 1);
+  const [claimed, to, used] = await Promise.allSettled([claim, recipient, use]);
+  const giveBack = () => (used.status === 'fulfilled' && used.value ? db.collection('staff').doc(r.staffId).update({ data: { [key]: _.inc(1) } }) : Promise.resolve(null));
+  if (claimed.status === 'rejected' || to.status === 'rejected' || used.status === 'rejected') {
+    await giveBack().catch(() => undefined);
+    throw [claimed, to, used].find((x): x is PromiseRejectedResult => x.status === 'rejected')!.reason;
+  }
+  if (!claimed.value) {
+    await giveBack();
+    return 'already';
   }
   const finish = (status: ReminderOutcome, extra: Record<string, unknown> = {}) =>
     db.collection(OUTBOX).doc(r.id).update({ data: { status, finishedAt: new Date(), ...extra } }).then(() => status);
-  const openid = (await getDoc<{ openid?: string; status?: string }>(db, 'staff', r.staffId))?.openid;
-  if (!openid) return finish('unbound');
-  const _ = db.command;
-  const key = `subscriptions.${r.template}`;
-  const used = await db.collection('staff').where({ _id: r.staffId, [key]: _.gt(0) }).update({ data: { [key]: _.inc(-1) } });
-  if ((used?.stats?.updated ?? 0) !== 1) return finish('no-subscription');
-  const msg: SubscribeMessage = { touser: openid, templateId: templateIds()[r.template], page: r.page, data: Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, { value: v }])) };
+  if (!to.value) {
+    await Promise.all([giveBack(), finish('unbound')]);
+    return 'unbound';
+  }
+  if (!used.value) return finish('no-subscription');
+  const msg: SubscribeMessage = { touser: to.value, templateId: templateIds()[r.template], page: r.page, data: Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, { value: v }])) };
   try {
     await deliver(msg);
     return finish('sent', { templateId: msg.templateId });
@@ -102,7 +127,7 @@ export interface AssignedTask {
  * for a task reassigned, opened by a visit's failed check, or opened by the nightly reclassification. A
  * task with no assignee sends nothing. Called after the task's transaction commits.
  */
-export async function remindAssigned(db: Db, task: AssignedTask, day: string, now: Date, merchantName?: string): Promise<ReminderOutcome | null> {
+export async function remindAssigned(db: Db, task: AssignedTask, day: string, now: Date, merchantName?: string, assigneeOpenid?: string | null): Promise<ReminderOutcome | null> {
   if (!task.assigneeId) return null;
   const name = merchantName ?? (await getDoc<{ name?: string }>(db, 'merchants', task.merchantId))?.name ?? '商户';
   const data = { thing1: name.slice(0, 20), thing2: TASK_KIND_LABELS[task.kind as keyof typeof TASK_KIND_LABELS] ?? '任务', date3: task.dueDay };
@@ -114,5 +139,5 @@ export async function remindAssigned(db: Db, task: AssignedTask, day: string, no
     subject: task._id,
     page: `pages/visit/revisit/index?merchantId=${task.merchantId}&taskId=${task._id}`,
     data,
-  }, now);
+  }, now, assigneeOpenid);
 }

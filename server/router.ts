@@ -6,7 +6,7 @@ import { AppError } from './errors';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from './bounds';
 import { type Db, callerOpenid, getDb } from './db';
 import { type FieldSettings, loadSettings } from './settings';
-import { isWriteConflict } from './tx';
+import { isWriteConflict, payOwed } from './tx';
 import { parseInput } from './validate';
 
 /** What a handler receives besides its validated input. */
@@ -21,6 +21,24 @@ export interface ActionContext {
   /** The function and action names, for logs. */
   fn: string;
   action: string;
+  /** What the action's `prepare` started beside the caller's look-up (undefined without one). */
+  prepared?: unknown;
+}
+
+/**
+ * What an action's `prepare` gets: everything of the call but the caller, who is being looked up at the
+ * same time (on CloudBase each is a round trip, and they do not depend on each other).
+ */
+export type PrepareContext = Omit<ActionContext, 'caller' | 'prepared'>;
+
+/**
+ * Work an action starts before its caller is known. It may only read, or open what `dispose` undoes: its
+ * result reaches the handler only once the caller is resolved and allowed, and nothing it read is answered
+ * unless the handler's own checks pass. When the call fails before its handler runs, `dispose` (if the
+ * result has one) is awaited, e.g. to roll back a transaction started early.
+ */
+export interface Prepared {
+  dispose?: () => Promise<unknown>;
 }
 
 /** The context of a public action (only `user.bind`): the caller may be unbound. */
@@ -28,12 +46,14 @@ export interface PublicActionContext extends Omit<ActionContext, 'caller'> {
   caller: Caller | null;
 }
 
-export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
+export interface ActionDef<S extends z.ZodType = z.ZodType, R = unknown, P extends object = Prepared> {
   schema: S;
   /** Roles allowed to call it; omitted means every role (scope checks still apply in the handler). */
   roles?: readonly Role[];
   isPublic?: false;
-  handler(input: z.output<S>, ctx: ActionContext): Promise<R>;
+  /** Reads started beside the caller's look-up (see `Prepared`); the handler finds them in `ctx.prepared`. */
+  prepare?(input: z.output<S>, ctx: PrepareContext): P;
+  handler(input: z.output<S>, ctx: ActionContext & { prepared?: P }): Promise<R>;
 }
 
 export interface PublicActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
@@ -43,7 +63,7 @@ export interface PublicActionDef<S extends z.ZodType = z.ZodType, R = unknown> {
 }
 
 /** Declares an action whose caller must be an active, bound staff member. */
-export function defineAction<S extends z.ZodType, R>(def: ActionDef<S, R>): ActionDef<S, R> {
+export function defineAction<S extends z.ZodType, R, P extends object = Prepared>(def: ActionDef<S, R, P>): ActionDef<S, R, P> {
   return def;
 }
 
@@ -52,7 +72,7 @@ export function definePublicAction<S extends z.ZodType, R>(def: Omit<PublicActio
   return { ...def, isPublic: true };
 }
 
-export type Handlers = Record<string, ActionDef<any, any> | PublicActionDef<any, any>>;
+export type Handlers = Record<string, ActionDef<any, any, any> | PublicActionDef<any, any>>;
 
 /** Keys CloudBase or the client adds to an event that are not action input. */
 const ENVELOPE_KEYS = new Set(['action', 'userInfo', 'tcbContext']);
@@ -67,6 +87,7 @@ export function createMain(handlers: Handlers, fnName = 'function'): (event: unk
   return async function main(event: unknown): Promise<Envelope<unknown>> {
     const started = Date.now();
     let action = '';
+    let chores: Promise<unknown> | null = null;
     try {
       if (!event || typeof event !== 'object' || Array.isArray(event)) {
         throw new AppError('VALIDATION', 'event: 需要一个对象', { details: { issues: [{ field: 'event', message: '需要一个对象' }] } });
@@ -84,33 +105,56 @@ export function createMain(handlers: Handlers, fnName = 'function'): (event: unk
       action = name;
       const def = handlers[name];
       const db = getDb();
+      chores = payOwed(db);
       const openid = callerOpenid();
-      let caller: Caller | null = null;
-      if (def.isPublic) {
-        caller = openid ? await resolveCaller(db, openid).catch(() => null) : null;
-      } else {
-        caller = await resolveCaller(db, openid);
-        if (def.roles && !def.roles.includes(caller.role)) {
-          throw new AppError('FORBIDDEN', '当前角色无权执行该操作', { reason: 'ROLE.NOT_ALLOWED' });
-        }
-      }
-      const input: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(raw)) if (!ENVELOPE_KEYS.has(k)) input[k] = v;
-      const parsed = parseInput(def.schema, input);
       let settings: Promise<FieldSettings> | null = null;
-      const ctx = {
+      const base = {
         db,
-        caller,
         openid,
         now: new Date(started),
         settings: () => (settings ??= loadSettings(db)),
         fn: fnName,
         action,
       };
-      const data = await (def.handler as (i: unknown, c: unknown) => Promise<unknown>)(parsed, ctx);
+      const input: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(raw)) if (!ENVELOPE_KEYS.has(k)) input[k] = v;
+      let caller: Caller | null = null;
+      let data: unknown;
+      if (def.isPublic) {
+        caller = openid ? await resolveCaller(db, openid).catch(() => null) : null;
+        const parsed = parseInput(def.schema, input);
+        data = await def.handler(parsed, { ...base, caller });
+      } else {
+        const callerRead = resolveCaller(db, openid);
+        callerRead.catch(() => undefined); // awaited below
+        let parsed: unknown;
+        let invalid: unknown = null;
+        try {
+          parsed = parseInput(def.schema, input);
+        } catch (err) {
+          invalid = err;
+        }
+        // Started beside the caller's look-up; handed over only once the caller is resolved and allowed.
+        const prepared = def.prepare && !invalid ? def.prepare(parsed, base) : undefined;
+        try {
+          caller = await callerRead;
+          if (def.roles && !def.roles.includes(caller.role)) {
+            throw new AppError('FORBIDDEN', '当前角色无权执行该操作', { reason: 'ROLE.NOT_ALLOWED' });
+          }
+        } catch (err) {
+          await (prepared as Prepared | undefined)?.dispose?.().catch(() => undefined);
+          throw err;
+        }
+        // Who calls is answered before what was sent (an unbound caller learns nothing of the input).
+        if (invalid) throw invalid;
+        data = await (def.handler as (i: unknown, c: unknown) => Promise<unknown>)(parsed, { ...base, caller, prepared });
+      }
       return ok(data === undefined ? null : data);
     } catch (err) {
       return toEnvelope(err, fnName, action);
+    } finally {
+      // What the instance owed is done before the call answers: a frozen instance would never send it.
+      if (chores) await chores;
     }
   };
 }

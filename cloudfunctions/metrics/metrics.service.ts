@@ -9,6 +9,7 @@ import { type Period, monthEnd, periodKey, previousPeriod, trendMonths } from '.
 import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope } from '../../server';
 import {
   type OwnerDocs,
+  type SharedDeltas,
   classCounts,
   dayMonthsFor,
   flowOver,
@@ -81,17 +82,56 @@ function expectedOwner(ctx: ActionContext, input: { unitId?: string; marketId?: 
 }
 
 /**
- * The dashboard a request asks for. The owner's own roll-up documents are read while the target is
- * resolved and its scope checked (on CloudBase each is a round trip, and they do not depend on each
- * other); nothing read is answered unless the check passes.
+ * The unit a request without one will resolve to, with its kind, as far as the caller tells it: head
+ * office's bank, a branch manager's branch, a leader's group, a field role's first grid. A guess only
+ * (`resolveTarget` decides); null when the request names its unit, market or area.
+ */
+function expectedUnit(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township' }): { id: string; kind: string } | null {
+  if (input.unitId || input.marketId || input.area) return null;
+  const c = ctx.caller;
+  if (c.role === 'hq') return c.unitPath[0] ? { id: c.unitPath[0], kind: 'bank' } : null;
+  if (c.role === 'branch') return { id: c.unitId, kind: 'branch' };
+  if (c.role === 'leader') return { id: c.unitId, kind: 'group' };
+  return c.gridIds[0] ? { id: c.gridIds[0], kind: 'grid' } : null;
+}
+
+/** The reads of a dashboard besides the owner's own documents: breakdown, rankings, targets. */
+interface SideReads {
+  unitId: string;
+  unitKind: string;
+  children: Promise<ChildRow[] | null> | null;
+  rankings: Promise<DashboardView['rankings'] | null> | null;
+  targets: Promise<{ metric: Indicator; value: number }[]> | null;
+}
+
+function sideReads(db: Db, target: Pick<Target, 'ref' | 'unitKind'>, period: Period, sections: readonly DashboardSection[], shared: SharedDeltas): SideReads {
+  return {
+    unitId: target.ref.id,
+    unitKind: target.unitKind,
+    children: sections.includes('children') ? childRows(db, target, period, shared) : null,
+    rankings: sections.includes('rankings') ? rankingsOf(db, target, period, shared) : null,
+    targets: sections.includes('targets') ? targetDocs(db, target.ref.id, period) : null,
+  };
+}
+
+/**
+ * The dashboard a request asks for. The owner's own roll-up documents — and, for the caller's own unit,
+ * its breakdown, rankings and targets — are read while the target is resolved and its scope checked (on
+ * CloudBase each is a round trip, and they do not depend on each other); nothing read is answered unless
+ * the check passes, and reads made for a guess the resolution does not confirm are left unused.
  */
 export async function dashboardFor(ctx: ActionContext, input: { unitId?: string; marketId?: string; area?: 'city' | 'township'; period: Period }, sections: readonly DashboardSection[]): Promise<DashboardView> {
+  const shared: SharedDeltas = new Map();
   const owner = expectedOwner(ctx, input);
-  const early = owner ? { owner, docs: loadOwnDocs(ctx.db, owner, input.period, sections) } : null;
+  const early = owner ? { owner, docs: loadOwnDocs(ctx.db, owner, input.period, sections, shared) } : null;
   // A refused target leaves this read unused: its failure, if any, is not the answer's.
   early?.docs.catch(() => undefined);
+  const unit = sections.some((x) => x !== 'trend') ? expectedUnit(ctx, input) : null;
+  const side = unit ? sideReads(ctx.db, { ref: { type: 'unit', id: unit.id, name: '', kind: unit.kind }, unitKind: unit.kind }, input.period, sections, shared) : null;
+  for (const p of [side?.children, side?.rankings, side?.targets]) p?.catch(() => undefined);
   const target = await resolveTarget(ctx, input);
-  return computeDashboard(ctx.db, target, input.period, sections, early);
+  const confirmed = side && target.ref.type === 'unit' && target.ref.id === side.unitId && target.unitKind === side.unitKind ? side : null;
+  return computeDashboard(ctx.db, target, input.period, sections, early, confirmed, shared);
 }
 
 const EMPTY: OwnerDocs = { meta: { owner: '', ownerType: 'unit', ownerId: '', kind: '', name: '', path: [], parentId: null }, all: null, stock: new Map(), flow: new Map(), stockDays: new Map(), flowDays: new Map() };
@@ -120,18 +160,27 @@ function rowOf(o: OwnerDocs, figures: MetricFigures): ChildRow {
  * over it, the previous period and 31 December for comparison, lifecycle classes, children for
  * drill-down, rankings of grids and staff, a 12-month trend, and targets against actuals.
  */
-export async function computeDashboard(db: Db, target: Target, period: Period, sections: readonly DashboardSection[], early: { owner: string; docs: Promise<Map<string, OwnerDocs>> } | null = null): Promise<DashboardView> {
+export async function computeDashboard(
+  db: Db,
+  target: Target,
+  period: Period,
+  sections: readonly DashboardSection[],
+  early: { owner: string; docs: Promise<Map<string, OwnerDocs>> } | null = null,
+  started: SideReads | null = null,
+  shared: SharedDeltas = new Map(),
+): Promise<DashboardView> {
   const prev = previousPeriod(period);
   const yearEnd = yearEndBefore(period.end);
   const months = sections.includes('trend') ? trendMonths(period.end.slice(0, 7)) : [];
   const scopeTarget = target.ref.type === 'market' ? { marketId: target.ref.id } : target.ref.type === 'area' ? { area: target.ref.id } : { unitId: target.ref.id };
   // The unit's own documents, its children and its rankings are independent reads: on CloudBase each is a
   // round trip, so they go out together.
+  const side = started ?? sideReads(db, target, period, sections, shared);
   const [selfDocs, children, rankings, targetRows] = await Promise.all([
-    early?.owner === target.owner ? early.docs : loadOwnDocs(db, target.owner, period, sections),
-    sections.includes('children') ? childRows(db, target, period) : null,
-    sections.includes('rankings') ? rankingsOf(db, target, period) : null,
-    sections.includes('targets') ? targetDocs(db, target.ref.id, period) : null,
+    early?.owner === target.owner ? early.docs : loadOwnDocs(db, target.owner, period, sections, shared),
+    side.children,
+    side.rankings,
+    side.targets,
   ]);
   const self = selfDocs.get(target.owner) ?? EMPTY;
   const [figures, previousFigures] = await Promise.all([figuresFor(db, self, period, scopeTarget), figuresFor(db, self, prev, scopeTarget)]);
@@ -177,37 +226,37 @@ export async function computeDashboard(db: Db, target: Target, period: Period, s
  * (with a trend) the twelve months before. They are read whole: for one owner's few documents, a
  * projection costs the engine and the client more than the months it leaves out.
  */
-export function loadOwnDocs(db: Db, owner: string, period: Period, sections: readonly DashboardSection[]): Promise<Map<string, OwnerDocs>> {
+export function loadOwnDocs(db: Db, owner: string, period: Period, sections: readonly DashboardSection[], shared?: SharedDeltas): Promise<Map<string, OwnerDocs>> {
   const prev = previousPeriod(period);
   const yearEnd = yearEndBefore(period.end);
   const first = sections.includes('trend') ? `${trendMonths(period.end.slice(0, 7))[0]}-01` : period.start;
   const minYear = [period.start, prev.start, yearEnd, first].map((d) => d.slice(0, 4)).sort()[0];
-  return loadOwnerDocs(db, { owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]));
+  return loadOwnerDocs(db, { owner }, minYear, dayMonthsFor([period.end, prev.end], [period, prev]), undefined, shared);
 }
 
 /** Rows of many owners for a period; only the months their figures need are read. */
-async function rowsOf(db: Db, where: Record<string, unknown>, period: Period): Promise<ChildRow[]> {
-  const docs = await loadOwnerDocs(db, where, period.start.slice(0, 4), dayMonthsFor([period.end], [period]), monthsFor([period.end], [period]));
+async function rowsOf(db: Db, where: Record<string, unknown>, period: Period, shared?: SharedDeltas): Promise<ChildRow[]> {
+  const docs = await loadOwnerDocs(db, where, period.start.slice(0, 4), dayMonthsFor([period.end], [period]), monthsFor([period.end], [period]), shared);
   return [...docs.values()].map((o) => rowOf(o, figuresForSync(o, period)));
 }
 
 /** A unit's breakdown for drill-down: its child units (a grid's: its staff) by name, then a branch's markets. */
-async function childRows(db: Db, target: Target, period: Period): Promise<ChildRow[] | null> {
+async function childRows(db: Db, target: Pick<Target, 'ref' | 'unitKind'>, period: Period, shared?: SharedDeltas): Promise<ChildRow[] | null> {
   if (target.ref.type !== 'unit') return null;
   const id = target.ref.id;
   const [units, markets] = await Promise.all([
-    rowsOf(db, target.unitKind === 'grid' ? { ownerType: 'staff', path: id } : { ownerType: 'unit', parentId: id }, period),
-    target.unitKind === 'branch' ? rowsOf(db, { ownerType: 'market', parentId: id }, period) : [],
+    rowsOf(db, target.unitKind === 'grid' ? { ownerType: 'staff', path: id } : { ownerType: 'unit', parentId: id }, period, shared),
+    target.unitKind === 'branch' ? rowsOf(db, { ownerType: 'market', parentId: id }, period, shared) : [],
   ]);
   return [...units.sort((a, b) => a.name.localeCompare(b.name, 'zh')), ...markets];
 }
 
 /** The unit's top ten grids by acquiring and by coverage, and its top ten staff by visits. */
-async function rankingsOf(db: Db, target: Target, period: Period): Promise<DashboardView['rankings'] | null> {
+async function rankingsOf(db: Db, target: Pick<Target, 'ref'>, period: Period, shared?: SharedDeltas): Promise<DashboardView['rankings'] | null> {
   if (target.ref.type !== 'unit') return null;
   const [grids, staff] = await Promise.all([
-    rowsOf(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, period),
-    rowsOf(db, { ownerType: 'staff', path: target.ref.id }, period),
+    rowsOf(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, period, shared),
+    rowsOf(db, { ownerType: 'staff', path: target.ref.id }, period, shared),
   ]);
   return {
     grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring).slice(0, 10),

@@ -9,6 +9,7 @@
  * Last, head office imports a deposits file of BENCH_CLOUD_IMPORT_ROWS rows (default 30,000; 0 skips it)
  * call after call as the import page does: every call (its chunks) under 20 s, no transaction over 20
  * documents, the whole import ≤ 10 minutes, its throughput printed.
+ * BENCH_CLOUD_STAFF=0 or BENCH_CLOUD_SECONDS=0 skips the concurrent run and its reconciliation.
  * BENCH_RUNS sets the timed calls per figure (default 30); BENCH_DATA_DIR runs on (and keeps) that
  * data folder, seeding it when empty; otherwise the bench works on a copy of the demo bank (scripts/bench/bank.ts).
  */
@@ -54,7 +55,6 @@ export async function run(): Promise<void> {
   const cloud = await startLocalCloud({ dataDir, seed: kept ? 'demo' : 'none', seeder: SEEDER, functionsFrom: 'source' });
   console.log(latencyLine());
   try {
-    const db = cloud.database();
     const outcome = async (fn: string, event: Record<string, unknown>, openid: string) => {
       const from = written.length;
       const s = performance.now();
@@ -116,8 +116,22 @@ export async function run(): Promise<void> {
     await figure('dashboard (head office, full)', 60, () => outcome('metrics', { action: 'dashboard', period: '2025-07' }, 'demo-hq'));
     await figure('20-row list page (branch)', 60, () => outcome('merchant', { action: 'list', limit: 20 }, 'demo-branch'));
 
-    // Staff across the bank: field staff of many grids, bound for the benchmark, each revisiting merchants
-    // of its own grid as fast as its answers come back.
+    if (STAFF > 0 && SECONDS > 0) await concurrentFigures(cloud, outcome, uid);
+    if (IMPORT_ROWS > 0) await importFigures(cloud, outcome);
+  } finally {
+    Transactions.prototype.commit = commit;
+    await cloud.close();
+    if (!kept) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Staff across the bank: field staff of many grids, bound for the benchmark, each revisiting merchants of
+ * its own grid as fast as its answers come back; then the reconciliation of the day (0 differences).
+ */
+async function concurrentFigures(cloud: Awaited<ReturnType<typeof startLocalCloud>>, outcome: (fn: string, event: Record<string, unknown>, openid: string) => Promise<Outcome>, uid: (p: string) => string): Promise<void> {
+  {
+    const db = cloud.database();
     const staffRes = (await db.collection('staff').where({ role: db.command.in(['maintenance', 'member']), status: 'active' }).limit(1000).get()) as { data: any[] };
     const byGrid = new Map<string, any>();
     for (const s of staffRes.data) if (s.gridIds?.[0] && !byGrid.has(s.gridIds[0])) byGrid.set(s.gridIds[0], s);
@@ -166,12 +180,6 @@ export async function run(): Promise<void> {
     let rec = (await outcome('metrics', { action: 'reconcile', from: today, to: today }, 'demo-hq')).data;
     while (rec.status === 'running') rec = (await outcome('metrics', { action: 'reconcile', jobId: rec.jobId }, 'demo-hq')).data;
     console.log(`reconciliation of ${today} after the run: ${rec.differences.length} differences (target 0: ${rec.differences.length === 0 ? 'ok' : 'DIFFERENCES'})`);
-
-    if (IMPORT_ROWS > 0) await importFigures(cloud, outcome);
-  } finally {
-    Transactions.prototype.commit = commit;
-    await cloud.close();
-    if (!kept) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

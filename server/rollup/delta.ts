@@ -96,6 +96,7 @@ export async function writeDelta(tx: Db | Tx, incs: Increments, info: DeltaInfo 
   const { _id, ...body } = delta;
   await tx.collection(ROLLUP_DELTAS).doc(_id).set({ data: body });
   if (isDb(tx)) await foldDelta(tx, delta);
-  else afterCommit(tx, (db) => foldDelta(db, delta));
+  // The writer's own fold: its recording waits for the instance's next call (fold.ts `foldDelta`).
+  else afterCommit(tx, (db) => foldDelta(db, delta, undefined, { record: 'later' }));
   return delta._id;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { atNextCall } from '../tx';
 import { addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { type BuildState, type RollupState, liveGens, readState, updateState } from './state';
@@ -147,16 +148,44 @@ async function applyToDocs(db: Db, gen: number, entries: DeltaEntry[], marker: s
   await Promise.all(entries.filter((e) => !carrying.has(rid(gen, e.k))).map((e) => applyToDoc(db, gen, e, [marker])));
 }
 
+/** Deltas this instance folded whose generations are still to be recorded on them: `gens` key → ids. */
+const unrecorded = new Map<string, { gens: number[]; ids: string[] }>();
+
+/**
+ * Records on the deltas this instance folded the generations they went into, one request per set of
+ * generations (usually one). Run by the instance's next call (`atNextCall`); what an instance never
+ * records, the timer does (it folds the delta again, which adds nothing, and records it).
+ */
+async function recordFolded(db: Db): Promise<void> {
+  const _ = db.command;
+  const groups = [...unrecorded.values()];
+  unrecorded.clear();
+  const parts = groups.flatMap((g) => Array.from({ length: Math.ceil(g.ids.length / 500) }, (_x, i) => ({ gens: g.gens, ids: g.ids.slice(i * 500, i * 500 + 500) })));
+  await Promise.all(parts.map((g) => db.collection(ROLLUP_DELTAS).where({ _id: _.in(g.ids) }).update({ data: { dg: _.addToSet({ each: g.gens }), doneAt: Date.now() } })));
+}
+
 /**
  * Folds a delta into every generation it is due in (the serving one, and builds that have read its
  * merchant), then records those generations on it. Safe to run twice, or concurrently.
+ *
+ * `record: 'later'` (a writer's own fold, after its commit) leaves the recording to the instance's next
+ * call: until it is recorded, readers keep reading the delta and find their documents marked with it, so
+ * nothing is counted twice or lost; only the reads carry it a little longer.
  */
-export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState): Promise<number[]> {
+export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState, opts: { record?: 'now' | 'later' } = {}): Promise<number[]> {
   const s = state ?? (await readState(db));
   const due = gensToFold(s, d);
   if (!due.length) return [];
   await Promise.all(due.flatMap(({ gen, build }) => groupAlike(entriesFor(build, d.e)).map((g) => applyToDocs(db, gen, g, `f.${d._id}`))));
   const gens = due.map((x) => x.gen);
+  if (opts.record === 'later') {
+    const key = gens.join();
+    if (!unrecorded.size) atNextCall(recordFolded);
+    const g = unrecorded.get(key);
+    if (g) g.ids.push(d._id);
+    else unrecorded.set(key, { gens, ids: [d._id] });
+    return gens;
+  }
   await db.collection(ROLLUP_DELTAS).doc(d._id).update({ data: { dg: db.command.addToSet({ each: gens }), doneAt: Date.now() } });
   return gens;
 }

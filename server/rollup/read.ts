@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { getDb } from '../db';
 import { type FlowCounter, type MetricFigures, FLOW_COUNTERS, MONTHLY_COUNTERS, STOCK_COUNTERS, figuresFrom } from '../../shared/domain/metrics.rules';
 import { type Day, decomposeRange, monthEnd, monthOf, yearOf } from '../../shared/domain/period.rules';
-import type { DeltaEntry } from './delta';
+import type { DeltaDoc, DeltaEntry } from './delta';
 import { READ_SPAN_LIMIT_MS, loadVisibleDeltas, mergeDeltas } from './fold';
 import { readState } from './state';
 import { type OwnerMeta, ROLLUPS, ROLLUP_MARKS, type RollupDoc, areaOwner, marketOwner, unitOwner } from './store';
@@ -74,6 +74,7 @@ export async function loadOwnerDocs(
   minYear: string,
   dayMonths: string[] = [],
   months?: string[],
+  shared?: SharedDeltas,
 ): Promise<Map<string, OwnerDocs>> {
   const _ = db.command;
   const state = await readState(db);
@@ -87,7 +88,15 @@ export async function loadOwnerDocs(
   if (dayMonths.length) branches.push({ ...where, ...inGen, grain: 'day', ym: _.in([...wantMonths]) });
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
-    const [docs, deltas] = await Promise.all([fetchAll(db, _.or(branches), months ? rollupFields(months) : null), loadVisibleDeltas(db, deltaScope(where), gen)]);
+    const scope = deltaScope(where);
+    const key = `${gen}|${JSON.stringify(scope)}`;
+    // Reads of one call over the same scope (a dashboard's children, grids and staff) share one delta read.
+    let deltaRead = attempt === 0 ? shared?.get(key) : undefined;
+    if (!deltaRead) {
+      deltaRead = loadVisibleDeltas(db, scope, gen);
+      shared?.set(key, deltaRead);
+    }
+    const [docs, deltas] = await Promise.all([fetchAll(db, _.or(branches), months ? rollupFields(months) : null), deltaRead]);
     // The two reads must be close together for the deltas to be judged right (READ_WINDOW_MS).
     if (Date.now() - started > READ_SPAN_LIMIT_MS && attempt < 2) continue;
     const accept = (e: DeltaEntry, meta: OwnerMeta | null): OwnerMeta | null => {
@@ -105,6 +114,12 @@ export async function loadOwnerDocs(
     return groupByOwner(mergeDeltas(docs, deltas, gen, accept));
   }
 }
+
+/**
+ * The visible deltas read by one call, by generation and scope: several reads of one call over the same
+ * scope, made together, share one read (never kept beyond the call).
+ */
+export type SharedDeltas = Map<string, Promise<DeltaDoc[]>>;
 
 /** The deltas a read may need: those touching the owner, or anything under the unit of a subtree read. */
 function deltaScope(where: Record<string, unknown>): Record<string, unknown> {

@@ -71,6 +71,17 @@ export async function readState(db: Db, fresh = false): Promise<RollupState> {
   return state;
 }
 
+/**
+ * Reads the state now if the instance's copy would be stale by the time the call needs it (its fold
+ * after the commit, its roll-up reads): started with the call's first round trip, the read adds nothing
+ * to the call's depth, and the later `readState` finds it cached. Never fails (that later read reads
+ * again). A read is never shared between calls: a call's request ends with the call.
+ */
+export function prefetchState(db: Db): Promise<unknown> {
+  if (cached && cached.db === db && Date.now() - cached.at < STATE_CACHE_MS / 2) return Promise.resolve();
+  return readState(db, true).catch(() => undefined);
+}
+
 /** Forgets the cached state (tests, and right after this instance changed it). */
 export function forgetState(): void {
   cached = null;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { type SaveMerchantOutput, createMerchantInput } from '../../../shared/contracts/merchant.contract';
-import { type ActionContext, AppError, assertInScope, defineAction, getDoc, inTransaction, onMerchantWritten, writeOnce } from '../../../server';
+import { type ActionContext, AppError, type EarlyTransaction, assertInScope, defineAction, getDoc, inTransaction, onMerchantWritten, openTransactionEarly, writeOnce } from '../../../server';
+import { prefetchState } from '../../../server/rollup/state';
 import { assertGivenFiles } from '../../../server/jobs/files';
 import { filingStampWindow } from '../../../shared/domain/photo.rules';
 import { chinaDay } from '../../../shared/domain/period.rules';
@@ -21,19 +22,32 @@ export const create = defineAction({
   roles: FILING_ROLES,
   // A retry (of a committed create, or racing one) is answered with the first result whatever failed this
   // time: the id already taken (duplicate key), the duplicate check finding the file itself, scope.
-  handler: (input, ctx) =>
-    writeOnce(
-      () => file(input, ctx),
-      () => replayOf(ctx, input.id),
-      () => new AppError('CONFLICT', '商户已存在', { reason: 'MERCHANT.EXISTS' }),
-    ),
+  // The transaction opens, and the roll-up state its fold needs is read, beside the caller's look-up (the
+  // transaction's snapshot is taken at its first write, after the checks).
+  prepare: (_input, ctx) => {
+    void prefetchState(ctx.db);
+    const tx = openTransactionEarly(ctx.db);
+    return { tx, dispose: () => tx.dispose() };
+  },
+  handler: async (input, ctx) => {
+    const early = ctx.prepared?.tx;
+    try {
+      return await writeOnce(
+        () => file(input, ctx, early),
+        () => replayOf(ctx, input.id),
+        () => new AppError('CONFLICT', '商户已存在', { reason: 'MERCHANT.EXISTS' }),
+      );
+    } finally {
+      await early?.dispose();
+    }
+  },
 });
 
 /**
  * Files a new merchant in one transaction. The id is not read first: adding an existing id fails
  * (duplicate key) and the caller answers with the stored result, so a first filing costs no extra read.
  */
-async function file(input: z.output<typeof createMerchantInput>, ctx: ActionContext): Promise<SaveMerchantOutput> {
+async function file(input: z.output<typeof createMerchantInput>, ctx: ActionContext, early?: EarlyTransaction): Promise<SaveMerchantOutput> {
   const hash = mobileHash(input.operator?.mobile);
   // A mobile looked up for an answer the caller sees (not forced past duplicates) is a personal-data probe.
   const probe = { id: input.id, name: input.name, location: input.location, mobileHash: hash, licenceCode: input.licenceCode };
@@ -89,7 +103,7 @@ async function file(input: z.output<typeof createMerchantInput>, ctx: ActionCont
     await recordMerchantChange(tx, { merchantId: doc._id, change: 'created', by: ctx.caller.staffId, at: ctx.now, toGridId: grid._id });
     if (doc.isComplete) await recordMerchantChange(tx, { merchantId: doc._id, change: 'completed', by: ctx.caller.staffId, at: ctx.now });
     await onMerchantWritten(tx, { before: null, after: doc, at: ctx.now });
-  });
+  }, undefined, early);
   return { merchant: merchantView(doc), isReplay: false };
 }
 

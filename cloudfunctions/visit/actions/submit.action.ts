@@ -5,7 +5,9 @@ import { distanceMeters } from '../../../shared/domain/geo.rules';
 import { toLngLat } from '../../../shared/domain/merchant-file.rules';
 import { kindsSettledBy, visitEffectOn } from '../../../shared/domain/task.rules';
 import { followUpDueDay, isFlagged } from '../../../shared/domain/visit.rules';
-import { type ActionContext, AppError, type StaffDoc, type Tx, afterCommit, assertInScope, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted, writeOnce } from '../../../server';
+import { type ActionContext, AppError, type EarlyTransaction, type PrepareContext, type StaffDoc, type Tx, afterCommit, assertInScope, defineAction, fieldError, getDoc, inTransaction, notFound, onVisitSubmitted, openTransactionEarly, writeOnce } from '../../../server';
+import type { FieldSettings } from '../../../server/settings';
+import { prefetchState } from '../../../server/rollup/state';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { assertGivenFiles } from '../../../server/jobs/files';
 import { remindAssigned } from '../../../server/notify';
@@ -30,27 +32,61 @@ const MAX_SKEW_MS = 5 * 60000;
  */
 export const submit = defineAction({
   schema: submitVisitInput,
+  prepare: (input, ctx) => prepareSubmit(input, ctx),
   // A retry (of a committed submit, or racing one) is answered with the first result whatever failed this
   // time: the visit id already taken (duplicate key), a scope or time check, a write conflict.
-  handler: (input, ctx): Promise<SubmitVisitOutput> =>
-    writeOnce(
-      () => record(input, ctx),
-      () => replayOf(ctx, input.visitId, input.merchantId),
-      () => new AppError('CONFLICT', '走访已提交', { reason: 'VISIT.EXISTS' }),
-    ),
+  handler: async (input, ctx): Promise<SubmitVisitOutput> => {
+    const early = ctx.prepared ?? prepareSubmit(input, ctx);
+    try {
+      return await writeOnce(
+        () => record(input, ctx, early),
+        () => replayOf(ctx, input.visitId, input.merchantId),
+        () => new AppError('CONFLICT', '走访已提交', { reason: 'VISIT.EXISTS' }),
+      );
+    } finally {
+      await early.dispose();
+    }
+  },
 });
+
+/** What a submit reads and opens while its caller is looked up (none of it depends on who calls). */
+interface SubmitReads {
+  settings: Promise<FieldSettings>;
+  /** The merchant's open tasks of the kinds this visit may settle, as queried (re-read in the transaction). */
+  settleable: Promise<TaskDoc[]>;
+  tx: EarlyTransaction;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The submit's first round trip, beside the caller's look-up: the settings, the transaction opened (its
+ * snapshot is taken at its first read, the merchant's), the open tasks this visit may settle (a query,
+ * which cannot run inside a CloudBase transaction), and the roll-up state the fold after the commit needs.
+ * Nothing read is answered or written unless the caller is allowed and the merchant in their scope.
+ */
+function prepareSubmit(input: z.output<typeof submitVisitInput>, ctx: PrepareContext): SubmitReads {
+  const settings = ctx.settings();
+  const settles = kindsSettledBy(input.type, input.outcome);
+  const settleable: Promise<TaskDoc[]> = settles.length
+    ? ctx.db.collection('tasks').where({ merchantId: input.merchantId, status: 'open', kind: ctx.db.command.in(settles) }).limit(100).get().then((res) => res.data as TaskDoc[])
+    : Promise.resolve([]);
+  // A failure here is the handler's to answer, when it needs the value.
+  settings.catch(() => undefined);
+  settleable.catch(() => undefined);
+  void prefetchState(ctx.db);
+  const tx = openTransactionEarly(ctx.db);
+  return { settings, settleable, tx, dispose: () => tx.dispose() };
+}
 
 /**
  * Records a new visit in one transaction. The visit id is not read first: adding an existing id fails
  * (duplicate key) and the caller answers with the stored result, so a first submit costs no extra read.
  */
-async function record(input: z.output<typeof submitVisitInput>, ctx: ActionContext): Promise<SubmitVisitOutput> {
+async function record(input: z.output<typeof submitVisitInput>, ctx: ActionContext, early: SubmitReads): Promise<SubmitVisitOutput> {
   const at = input.at ?? ctx.now;
   if (at.getTime() > ctx.now.getTime() + MAX_SKEW_MS) throw fieldError('at', '走访时间不能晚于当前时间', 'VISIT.FUTURE');
   if (at.getTime() < ctx.now.getTime() - MAX_AGE_MS) throw fieldError('at', '走访时间超过 30 天，无法补录', 'VISIT.TOO_OLD');
-  // Read while the transaction starts and reads the merchant (independent round trips); needed only after.
-  const settingsRead = ctx.settings();
-  settingsRead.catch(() => undefined); // a transaction failing first answers with its own error
+  const settingsRead = early.settings;
   const day = chinaDay(at);
   const checks = (input.checks ?? null) as CheckOutcome[] | null;
   // Queries cannot run inside a CloudBase transaction: these two go through the database directly, once
@@ -63,14 +99,13 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       .limit(100)
       .get()
       .then((res) => res.data as TaskDoc[]));
-  // The merchant's open tasks of the kinds this visit may settle (none for most visits: no read).
-  const settles = kindsSettledBy(input.type, input.outcome);
+  // The merchant's open tasks of the kinds this visit may settle (none for most visits: no read), queried
+  // with the call's first reads.
   const settleable = async (tx: Tx, merchantId: string): Promise<TaskDoc[]> => {
-    if (!settles.length) return [];
-    const res = await ctx.db.collection('tasks').where({ merchantId, status: 'open', kind: ctx.db.command.in(settles) }).limit(100).get();
+    const found = merchantId === input.merchantId ? await early.settleable : [];
     // Read again inside the transaction: a task settled meanwhile is left as it is.
     const now: TaskDoc[] = [];
-    for (const t of res.data as TaskDoc[]) {
+    for (const t of found) {
       const cur = await getDoc<TaskDoc>(tx, 'tasks', t._id);
       if (cur?.status === 'open') now.push(cur);
     }
@@ -146,9 +181,11 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       ...(input.taskId ? { taskId: input.taskId } : {}),
       createdAt: ctx.now,
     };
+    // The grid's maintenance assistant is looked up only when a follow-up opens, while the visit is written.
+    const maintainerRead = toOpen.length ? assistantOf(m.gridId) : Promise.resolve(undefined);
+    maintainerRead.catch(() => undefined); // a failed visit write answers first
     await tx.collection('visits').add({ data: visit });
-    // The grid's maintenance assistant is looked up only when a follow-up opens.
-    const maintainer = toOpen.length ? await assistantOf(m.gridId) : undefined;
+    const maintainer = await maintainerRead;
     for (const check of toOpen) {
       const task: TaskDoc = {
         _id: `${input.visitId}:${check}`,
@@ -166,7 +203,7 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       await tx.collection('tasks').add({ data: task });
       openMap[check] = task._id;
       // Its assignee is told once the visit commits (task-assigned, once per task and day).
-      afterCommit(tx, (db) => remindAssigned(db, task, chinaDay(ctx.now), ctx.now, m.name).then(() => undefined));
+      afterCommit(tx, (db) => remindAssigned(db, task, chinaDay(ctx.now), ctx.now, m.name, maintainer?.openid).then(() => undefined));
     }
     for (const t of toClose) {
       await tx.collection('tasks').doc(t.id).update({ data: { status: 'done', closedByVisitId: input.visitId, closedAt: ctx.now, pendingVisitId: null } });
@@ -183,7 +220,7 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
     });
     await onVisitSubmitted(tx, { visit, merchant: m, at: ctx.now, staffPath: [...ctx.caller.unitPath, ...ctx.caller.gridIds] });
     return { visit: visitView(visit), openedTaskIds, closedTaskIds, pendingTaskIds, isReplay: false };
-  });
+  }, undefined, early.tx);
 }
 
 /**
