@@ -9,6 +9,7 @@ import { createWechatGroup } from './actions/create-wechat-group.action';
 import { disableStaff, enableStaff } from './actions/disable-staff.action';
 import { getStaff } from './actions/get-staff.action';
 import { getUnit } from './actions/get-unit.action';
+import { importStaff } from './actions/import-staff.action';
 import { issueBindCode } from './actions/issue-bind-code.action';
 import { listMarkets } from './actions/list-markets.action';
 import { listStaff } from './actions/list-staff.action';
@@ -21,6 +22,7 @@ import { readNotice } from './actions/read-notice.action';
 import { renameWechatGroup } from './actions/rename-wechat-group.action';
 import { sentNotices } from './actions/sent-notices.action';
 import { setExtraScope } from './actions/set-extra-scope.action';
+import { staffImportTemplate } from './actions/staff-import-template.action';
 import { unbindStaff } from './actions/unbind-staff.action';
 import { updateMarket } from './actions/update-market.action';
 import { updateUnit } from './actions/update-unit.action';
@@ -39,6 +41,8 @@ export const main = createMain(
     renameWechatGroup,
     createStaff,
     issueBindCode,
+    importStaff,
+    staffImportTemplate,
     unbindStaff,
     moveStaff,
     assignGrids,
