@@ -1,4 +1,4 @@
-/** Cloud function `org`: the unit tree, markets, WeChat groups, staff management and notices (通知). */
+/** Cloud function `org`: the unit tree, markets, WeChat groups, staff management and notices (通知), the audit log. */
 import { createMain } from '../../server';
 import { assignGrids } from './actions/assign-grids.action';
 import { changeRole } from './actions/change-role.action';
@@ -7,6 +7,7 @@ import { createStaff } from './actions/create-staff.action';
 import { createUnit } from './actions/create-unit.action';
 import { createWechatGroup } from './actions/create-wechat-group.action';
 import { disableStaff, enableStaff } from './actions/disable-staff.action';
+import { exportAudit } from './actions/export-audit.action';
 import { getStaff } from './actions/get-staff.action';
 import { getUnit } from './actions/get-unit.action';
 import { importStaff } from './actions/import-staff.action';
@@ -20,6 +21,7 @@ import { myNotices } from './actions/my-notices.action';
 import { postNotice } from './actions/post-notice.action';
 import { readNotice } from './actions/read-notice.action';
 import { renameWechatGroup } from './actions/rename-wechat-group.action';
+import { searchAudit } from './actions/search-audit.action';
 import { sentNotices } from './actions/sent-notices.action';
 import { setExtraScope } from './actions/set-extra-scope.action';
 import { staffImportTemplate } from './actions/staff-import-template.action';
@@ -56,6 +58,8 @@ export const main = createMain(
     myNotices,
     readNotice,
     sentNotices,
+    searchAudit,
+    exportAudit,
   },
   'org',
 );
