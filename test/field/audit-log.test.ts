@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { chinaDay } from '../../shared/domain/period.rules';
+import { csvCell } from '../../cloudfunctions/org/audit.service';
 import { IN, O, S, U, completeFile, mobile, photo, seedFixture } from './fixture';
 import { useLocalCloud } from '../helpers/local-cloud';
 
@@ -115,6 +116,8 @@ describe('exportAudit', () => {
     expect(lines).toHaveLength(4);
     expect(lines[3]).toContain('"李行长"');
     expect(text).not.toContain('13700001111');
+    // A cell a spreadsheet would run as a formula is written as text.
+    expect([csvCell('=HYPERLINK("x")'), csvCell('-1'), csvCell('王')]).toEqual(['"\'=HYPERLINK(""x"")"', '"\'-1"', '"王"']);
     const exported = await all({ actions: ['export'] });
     expect(exported[0]).toMatchObject({ staffId: S.hq, target: { collection: 'auditLog' }, detail: { kind: 'audit', rows: 3 } });
     const xlsx = await org('exportAudit', { staffId: S.branch, format: 'xlsx' }, O.branch);
