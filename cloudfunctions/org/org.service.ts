@@ -1,5 +1,6 @@
 import type { MarketView, UnitView, WechatGroupList, WechatGroupView } from '../../shared/contracts/org.contract';
 import type { Role } from '../../shared/domain/roles';
+import type { ErrorReason } from '../../shared/envelope';
 import {
   type ActionContext,
   type AuditAction,
@@ -70,7 +71,7 @@ export async function loadUnitInScope(ctx: ActionContext, unitId: string, field 
 }
 
 /** The unit kinds a role's home unit may be (docs/domain.md §2: the level each role acts at). */
-const HOME_KINDS: Record<Role, UnitDoc['kind'][]> = {
+export const HOME_KINDS: Record<Role, UnitDoc['kind'][]> = {
   hq: ['bank'],
   branch: ['branch'],
   leader: ['group'],
@@ -79,30 +80,61 @@ const HOME_KINDS: Record<Role, UnitDoc['kind'][]> = {
   maintenance: ['grid', 'group', 'branch'],
 };
 
+/** One problem with a staff assignment: the field, why, and whether it is a scope refusal (FORBIDDEN). */
+export interface AssignmentIssue {
+  field: string;
+  message: string;
+  reason: ErrorReason;
+  forbidden: boolean;
+}
+
 /**
- * Checks a staff assignment: the home unit's kind fits the role, and every assigned grid is a grid in the
- * same branch as the home unit ("定格、定员": a grid's named staff come from its branch).
+ * Every problem with a staff assignment, in the order they are checked: the home unit exists and the
+ * manager may assign it, the grids are the manager's, the home unit's kind fits the role, head office has
+ * no grids, every grid is a grid in the home unit's branch ("定格、定员"), every extra unit exists.
+ * `units` holds the units named (missing ones absent). Shared by `createStaff` and the bulk import.
+ */
+export function assignmentIssues(
+  caller: Pick<ActionContext['caller'], 'role' | 'unitId'>,
+  role: Role,
+  unitId: string,
+  gridIds: readonly string[],
+  units: ReadonlyMap<string, Pick<UnitDoc, '_id' | 'kind' | 'unitPath'>>,
+  extraUnitIds: readonly string[] = [],
+): AssignmentIssue[] {
+  const out: AssignmentIssue[] = [];
+  const managed = (u: Pick<UnitDoc, 'unitPath'>) => caller.role === 'hq' || (u.unitPath ?? []).includes(caller.unitId);
+  const home = units.get(unitId);
+  if (!home) return [{ field: 'unitId', message: '单元不存在', reason: 'UNIT.NOT_FOUND', forbidden: false }];
+  if (!managed(home)) out.push({ field: 'unitId', message: '超出您所在支行', reason: 'SCOPE.OUTSIDE', forbidden: true });
+  gridIds.forEach((g, i) => {
+    const grid = units.get(g);
+    if (grid && !managed(grid)) out.push({ field: `gridIds.${i}`, message: '超出您所在支行', reason: 'SCOPE.OUTSIDE', forbidden: true });
+  });
+  if (!HOME_KINDS[role].includes(home.kind)) out.push({ field: 'unitId', message: `角色 ${role} 不能归属于 ${home.kind} 单元`, reason: 'STAFF.ROLE_UNIT_MISMATCH', forbidden: false });
+  if (role === 'hq' && gridIds.length) out.push({ field: 'gridIds', message: '总行人员不分配网格', reason: 'STAFF.GRIDS_NOT_ALLOWED', forbidden: false });
+  gridIds.forEach((g, i) => {
+    const grid = units.get(g);
+    if (!grid || grid.kind !== 'grid') out.push({ field: `gridIds.${i}`, message: '网格不存在', reason: 'UNIT.NOT_FOUND', forbidden: false });
+    else if (home.kind !== 'bank' && grid.unitPath[1] !== home.unitPath[1]) out.push({ field: `gridIds.${i}`, message: '网格不在该人员所属支行', reason: 'STAFF.GRID_OUTSIDE_BRANCH', forbidden: false });
+  });
+  extraUnitIds.forEach((u, i) => {
+    if (!units.has(u)) out.push({ field: `extraUnitIds.${i}`, message: '单元不存在', reason: 'UNIT.NOT_FOUND', forbidden: false });
+  });
+  return out;
+}
+
+/**
+ * Checks a staff assignment (`assignmentIssues`) and throws its first problem: a scope refusal as
+ * FORBIDDEN, any other as VALIDATION naming the field.
  */
 export async function checkAssignment(ctx: ActionContext, role: Role, unitId: string, gridIds: string[], extraUnitIds: string[] = []): Promise<UnitDoc> {
   const units = await loadUnits(ctx.db, [unitId, ...gridIds, ...extraUnitIds]);
-  const home = units.get(unitId);
-  if (!home) throw fieldError('unitId', '单元不存在', 'UNIT.NOT_FOUND');
-  assertUnitManaged(ctx, home, 'unitId');
-  gridIds.forEach((g, i) => {
-    const grid = units.get(g);
-    if (grid) assertUnitManaged(ctx, grid, `gridIds.${i}`);
-  });
-  if (!HOME_KINDS[role].includes(home.kind)) throw fieldError('unitId', `角色 ${role} 不能归属于 ${home.kind} 单元`, 'STAFF.ROLE_UNIT_MISMATCH');
-  if (role === 'hq' && gridIds.length) throw fieldError('gridIds', '总行人员不分配网格', 'STAFF.GRIDS_NOT_ALLOWED');
-  gridIds.forEach((g, i) => {
-    const grid = units.get(g);
-    if (!grid || grid.kind !== 'grid') throw fieldError(`gridIds.${i}`, '网格不存在', 'UNIT.NOT_FOUND');
-    if (home.kind !== 'bank' && grid.unitPath[1] !== home.unitPath[1]) throw fieldError(`gridIds.${i}`, '网格不在该人员所属支行', 'STAFF.GRID_OUTSIDE_BRANCH');
-  });
-  extraUnitIds.forEach((u, i) => {
-    if (!units.has(u)) throw fieldError(`extraUnitIds.${i}`, '单元不存在', 'UNIT.NOT_FOUND');
-  });
-  return home;
+  const issues = assignmentIssues(ctx.caller, role, unitId, gridIds, units, extraUnitIds);
+  const first = issues.find((i) => i.forbidden) ?? issues[0];
+  if (first?.forbidden) throw forbidden(`${first.field}: ${first.message}`);
+  if (first) throw fieldError(first.field, first.message, first.reason);
+  return units.get(unitId)!;
 }
 
 /** Roles a branch manager may give and manage: those below its own (docs/security.md "People"). */
@@ -149,7 +181,7 @@ export async function changeStaff(
     const { patch, before, after } = decided;
     await tx.collection('staff').doc(staffId).update({ data: { ...patch, updatedAt: ctx.now } });
     await recordStaffChange(tx, { staffId, change, before, after, by: ctx.caller, at: ctx.now, reason });
-    if (audit) await auditLog(tx, ctx.caller, audit, { collection: 'staff', id: staffId }, { change, before, after, ...(reason ? { reason } : {}) }, ctx.now);
+    if (audit) await auditLog(tx, ctx.caller, audit, { collection: 'staff', id: staffId }, { change, before, after, ...(reason ? { reason } : {}) }, ctx.now, [...(staff.unitPath ?? []), ...(((patch.unitPath as string[] | undefined) ?? []))]);
     return { ...staff, ...patch, updatedAt: ctx.now } as StaffDoc;
   });
   return updated;

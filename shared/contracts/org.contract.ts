@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { MAX_POLYGON_POINTS, polygonProblem } from '../domain/geo.rules';
 import type { Role } from '../domain/roles';
-import { clientIdSchema, idSchema, isPointInChina, mobileSchema, optionalText, pagingShape, roleSchema, text } from './common.contract';
+import { AUDIT_ACTIONS, type AuditActionKey, MAX_AUDIT_RANGE_DAYS } from '../domain/audit.rules';
+import { MAX_STAFF_IMPORT_BYTES, MAX_STAFF_IMPORT_ROWS } from '../domain/staff-import.rules';
+import { clientIdSchema, fileIdSchema, idSchema, isPointInChina, mobileSchema, optionalText, pagingShape, roleSchema, text } from './common.contract';
+import { dayRangeProblem, daySchema } from './date.contract';
 
 /** A boundary ring of GCJ-02 `[lng, lat]` points inside China (polygon rules of shared/domain/geo.rules). */
 export const boundarySchema = z
@@ -155,4 +158,143 @@ export interface StaffDetail {
   /** tasks assigned to them and still open: the count, and the soonest due (at most 20) */
   openTasks: { total: number; items: { id: string; kind: string; merchantId: string; gridId: string | null; dueDay: string | null }[] };
   history: StaffHistoryEntry[];
+}
+
+/* ---------- Bulk staff onboarding (人员批量导入) ---------- */
+
+/** One data row as text cells, numbered as the user sees it in the file (header = row 1). */
+export const staffImportRowSchema = z.strictObject({
+  row: z.number({ error: '需要行号' }).int('行号需要整数').min(2, '行号从 2 开始（第 1 行为表头）').max(MAX_STAFF_IMPORT_ROWS + 1, '行号过大'),
+  name: z.string({ error: '需要文本' }).max(100, '过长').default(''),
+  mobile: z.string({ error: '需要文本' }).max(64, '过长').default(''),
+  role: z.string({ error: '需要文本' }).max(32, '过长').default(''),
+  unit: z.string({ error: '需要文本' }).max(100, '过长').default(''),
+  grids: z.string({ error: '需要文本' }).max(2000, '过长').default(''),
+});
+export type StaffImportRowInput = z.output<typeof staffImportRowSchema>;
+
+/**
+ * `importStaff`: the spreadsheet as one of `fileId` (an upload of the caller's into `imports/`), `file`
+ * (the XLSX or CSV bytes, base64) or `rows` (cells already read). `requestId` (a client UUID) keys the
+ * file: a retry with it never creates anyone twice. `dryRun` checks every row and writes nothing.
+ */
+export const importStaffInput = z
+  .strictObject({
+    requestId: clientIdSchema,
+    fileId: fileIdSchema.optional(),
+    file: z
+      .string({ error: '需要 base64 文本' })
+      .max(Math.ceil((MAX_STAFF_IMPORT_BYTES * 4) / 3) + 4, `文件不能超过 ${MAX_STAFF_IMPORT_BYTES / 1024 / 1024} MB`)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, '需要 base64 文本')
+      .optional(),
+    rows: z.array(staffImportRowSchema, { error: '需要行列表' }).min(1, '至少 1 行').max(MAX_STAFF_IMPORT_ROWS, `最多 ${MAX_STAFF_IMPORT_ROWS} 行`).optional(),
+    dryRun: z.boolean({ error: '需要 true/false' }).default(false),
+  })
+  .superRefine((v, ctx) => {
+    const given = [v.fileId, v.file, v.rows].filter((x) => x !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['fileId'], message: '需要且只需要 fileId、file、rows 之一' });
+  });
+
+/** `staffImportTemplate`: no input. */
+export const staffImportTemplateInput = z.strictObject({});
+
+/** One problem with one row: the row number, the column (`name`, `mobile`, `role`, `unit`, `grids`) and why. */
+export interface StaffImportIssue {
+  row: number;
+  field: 'name' | 'mobile' | 'role' | 'unit' | 'grids' | 'file';
+  message: string;
+}
+
+export interface StaffImportRowOut {
+  row: number;
+  name: string;
+  /** masked (138****1234); null when the cell is not a mobile */
+  mobile: string | null;
+  role: Role | null;
+  unitId: string | null;
+  unitName: string | null;
+  gridIds: string[];
+  gridNames: string[];
+  issues: StaffImportIssue[];
+  /**
+   * `invalid` (see issues), `ready` (a dry run: would be created), `created` (by this call), `existing`
+   * (created by an earlier call with the same requestId; a fresh code when still unbound, none when bound)
+   */
+  status: 'invalid' | 'ready' | 'created' | 'existing';
+  staffId: string | null;
+  /** the one-time binding code, shown once (null once bound, or in a dry run) */
+  bindCode: string | null;
+  bindCodeExpiresAt: string | null;
+  /** what the code's QR holds: the sign-in page with the code (draw it as a QR code to print) */
+  bindUrl: string | null;
+}
+
+/** `importStaff`'s answer (a file with any invalid row is refused instead, with this report in `details.report`). */
+export interface StaffImportReport {
+  requestId: string;
+  dryRun: boolean;
+  total: number;
+  valid: number;
+  invalid: number;
+  created: number;
+  existing: number;
+  rows: StaffImportRowOut[];
+  issues: StaffImportIssue[];
+}
+
+/** `staffImportTemplate`: the template workbook (base64 XLSX) with the units the caller may assign. */
+export interface StaffImportTemplate {
+  fileName: string;
+  contentType: string;
+  base64: string;
+}
+
+/* ---------- The audit log ---------- */
+
+export const auditActionSchema = z.enum(AUDIT_ACTIONS, { error: '未知的审计操作' });
+
+const auditFilterShape = {
+  /** who: the acting staff member */
+  staffId: idSchema.optional(),
+  /** what: one or more kinds of entry */
+  actions: z.array(auditActionSchema, { error: '需要操作列表' }).max(AUDIT_ACTIONS.length, '操作过多').optional(),
+  /** which record: its id (a merchant, a staff member, a unit…) */
+  targetId: z.string({ error: '需要文本' }).min(1, '不能为空').max(128, '过长').optional(),
+  /** a unit: entries of its people and records (inside the caller's scope) */
+  unitId: idSchema.optional(),
+  /** China days, both included */
+  from: daySchema.optional(),
+  to: daySchema.optional(),
+};
+
+const rangeCheck = (v: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
+  if (v.from && v.to) {
+    const problem = dayRangeProblem(v.from, v.to, MAX_AUDIT_RANGE_DAYS);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['to'], message: problem });
+  }
+};
+
+export const searchAuditInput = z.strictObject({ ...auditFilterShape, ...pagingShape }).superRefine(rangeCheck);
+export const exportAuditInput = z.strictObject({ ...auditFilterShape, format: z.enum(['csv', 'xlsx'], { error: '格式应为 csv/xlsx' }).default('csv') }).superRefine(rangeCheck);
+
+export interface AuditEntryOut {
+  id: string;
+  at: string;
+  action: AuditActionKey;
+  actionLabel: string;
+  staffId: string | null;
+  staffName: string | null;
+  target: { collection: string; id: string; name: string | null };
+  /** what the entry records (never personal information in clear) */
+  detail: Record<string, unknown>;
+}
+
+/** `exportAudit`: the file (in storage) and a temporary link to it. */
+export interface AuditExportOut {
+  fileId: string;
+  url: string | null;
+  fileName: string;
+  rows: number;
+  /** true when more entries matched than one export holds (MAX_AUDIT_EXPORT_ROWS, newest kept) */
+  truncated: boolean;
 }

@@ -77,10 +77,12 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'visit.subscribe': async () => ({ accepted: ['task-due'] }),
   // The caller's own day: its tasks and its grids' revisits, from where it stands.
   'visit.route': async () => ({ from: IN.gr1, day: '2025-07-31' }),
+  // The caller's own template: the units it may assign (its own scope).
+  'org.staffImportTemplate': async () => ({}),
 };
 
 /** Actions on the caller's own record or the whole bank: no outside target, so only the role decides. */
-const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'visit.subscribe', 'visit.route', 'metrics.reconcile', 'metrics.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job']);
+const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'visit.subscribe', 'visit.route', 'metrics.reconcile', 'metrics.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job', 'org.staffImportTemplate']);
 
 beforeAll(async () => {
   await seedFixture(local);

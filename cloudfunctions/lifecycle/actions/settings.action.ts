@@ -29,7 +29,7 @@ export const updateSettings = defineAction({
     const { _id: _ignored, ...rest } = stored as Record<string, unknown>;
     const next = { ...rest, ...res.settings, ...(input.assessedIndicators ? { assessedIndicators: input.assessedIndicators } : {}), updatedAt: ctx.now, updatedBy: ctx.caller.staffId };
     await ctx.db.collection('settings').doc('global').set({ data: next });
-    await auditLog(ctx.db, ctx.caller, 'settings-change' as any, { collection: 'settings', id: 'global' }, { patch: input.patch, assessedIndicators: input.assessedIndicators ?? null }, ctx.now);
+    await auditLog(ctx.db, ctx.caller, 'settings-change', { collection: 'settings', id: 'global' }, { patch: input.patch, assessedIndicators: input.assessedIndicators ?? null }, ctx.now);
     return { settings: res.settings, assessedIndicators: input.assessedIndicators ?? (Array.isArray(stored.assessedIndicators) ? stored.assessedIndicators : DEFAULT_ASSESSED_INDICATORS) };
   },
 });

@@ -56,7 +56,7 @@ export const archive = defineAction({
       if (later.length) afterCommit(tx, async (db) => Promise.all(later.map((t) => close(db, t._id))));
       tasksClosed += later.length;
       await recordMerchantChange(tx, { merchantId: cur._id, change: 'archived', by: ctx.caller.staffId, at: ctx.now, reason: input.reason, day: input.day, note: input.note });
-      await auditLog(tx, ctx.caller, 'merchant-archive', { collection: 'merchants', id: cur._id }, { reason: input.reason, day: input.day, tasksClosed: open.map((t) => t._id) }, ctx.now);
+      await auditLog(tx, ctx.caller, 'merchant-archive', { collection: 'merchants', id: cur._id }, { reason: input.reason, day: input.day, tasksClosed: open.map((t) => t._id) }, ctx.now, cur.unitPath);
       await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
       return { after, isReplay: false, tasksClosed };
     });

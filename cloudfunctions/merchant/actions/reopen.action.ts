@@ -36,7 +36,7 @@ export const reopen = defineAction({
       };
       await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
       await recordMerchantChange(tx, { merchantId: cur._id, change: 'reopened', by: ctx.caller.staffId, at: ctx.now, day: input.day, note: input.note });
-      await auditLog(tx, ctx.caller, 'merchant-reopen', { collection: 'merchants', id: cur._id }, { day: input.day, archivedDay: last.from, reason: cur.archived.reason }, ctx.now);
+      await auditLog(tx, ctx.caller, 'merchant-reopen', { collection: 'merchants', id: cur._id }, { day: input.day, archivedDay: last.from, reason: cur.archived.reason }, ctx.now, cur.unitPath);
       await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
       return { after, isReplay: false };
     });

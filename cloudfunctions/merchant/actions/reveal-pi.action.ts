@@ -13,7 +13,7 @@ export const revealPi = defineAction({
     if (!settings.piRevealRoles.includes(ctx.caller.role)) throw new AppError('FORBIDDEN', '当前角色无权查看完整个人信息', { reason: 'PI.NOT_ENTITLED' });
     const m = await loadMerchantInScope(ctx, input.id);
     const fields = ['operator.mobile', 'operator.idNumber'].filter((f) => (f === 'operator.mobile' ? m.operator?.mobile : m.operator?.idNumber));
-    await auditLog(ctx.db, ctx.caller, 'view-pi', { collection: 'merchants', id: m._id }, { fields }, ctx.now);
+    await auditLog(ctx.db, ctx.caller, 'view-pi', { collection: 'merchants', id: m._id }, { fields }, ctx.now, m.unitPath);
     return {
       id: m._id,
       operator: {

@@ -17,7 +17,7 @@ export const reviewPlacement = defineAction({
     const m = await loadMerchantInScope(ctx, input.id);
     if (m.placement?.status !== 'pending') throw new AppError('CONFLICT', '该商户没有待确认的手动定格', { reason: 'PLACEMENT.NOT_PENDING' });
     const audit = (tx: Parameters<typeof auditLog>[0], toGridId: string) =>
-      auditLog(tx, ctx.caller, 'placement-review', { collection: 'merchants', id: m._id }, { decision: input.decision, reason: m.placement!.reason, fromGridId: m.gridId, toGridId, ...(input.reason ? { note: input.reason } : {}) }, ctx.now);
+      auditLog(tx, ctx.caller, 'placement-review', { collection: 'merchants', id: m._id }, { decision: input.decision, reason: m.placement!.reason, fromGridId: m.gridId, toGridId, ...(input.reason ? { note: input.reason } : {}) }, ctx.now, m.unitPath);
 
     if (input.decision === 'move') {
       const grid = await loadGridForWrite(ctx, input.toGridId!, 'toGridId');

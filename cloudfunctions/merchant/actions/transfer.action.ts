@@ -121,7 +121,7 @@ export async function moveMerchant(
       againstBoundary,
     });
     // A placement review audits the move itself (`placement-review`, with both grids).
-    if (!review) await auditLog(tx, ctx.caller, 'merchant-transfer', { collection: 'merchants', id: cur._id }, { fromGridId: cur.gridId, toGridId: grid._id, againstBoundary, ...(reason ? { reason } : {}) }, ctx.now);
+    if (!review) await auditLog(tx, ctx.caller, 'merchant-transfer', { collection: 'merchants', id: cur._id }, { fromGridId: cur.gridId, toGridId: grid._id, againstBoundary, ...(reason ? { reason } : {}) }, ctx.now, [...(cur.unitPath ?? []), ...(grid.unitPath ?? [])]);
     await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
     if (review) await review(tx, after);
     return after;

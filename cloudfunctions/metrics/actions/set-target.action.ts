@@ -38,7 +38,7 @@ export const setTarget = defineAction({
       data: { unitId: input.unitId, period: input.period, metric: input.metric, value: input.value, byStaffId: ctx.caller.staffId, updatedAt: ctx.now },
     });
     if (before?.value !== input.value) {
-      await auditLog(ctx.db, ctx.caller, 'target-set', { collection: 'targets', id: _id }, { unitId: input.unitId, period: input.period, metric: input.metric, before: before?.value ?? null, after: input.value }, ctx.now);
+      await auditLog(ctx.db, ctx.caller, 'target-set', { collection: 'targets', id: _id }, { unitId: input.unitId, period: input.period, metric: input.metric, before: before?.value ?? null, after: input.value }, ctx.now, unit.unitPath);
     }
     return { id: _id, unitId: input.unitId, period: input.period, metric: input.metric, value: input.value };
   },

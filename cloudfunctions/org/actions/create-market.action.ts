@@ -13,7 +13,7 @@ export const createMarket = defineAction({
     const market = { _id: newId(), name: input.name, branchId: branch._id, unitPath: branch.unitPath, gridIds: [...new Set(input.gridIds)], createdAt: ctx.now };
     await inTransaction(ctx.db, async (tx) => {
       await tx.collection('markets').add({ data: market });
-      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'markets', id: market._id }, { change: 'create' }, ctx.now);
+      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'markets', id: market._id }, { change: 'create' }, ctx.now, market.unitPath);
     });
     return marketView(market);
   },

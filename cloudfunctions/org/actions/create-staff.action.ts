@@ -50,7 +50,7 @@ export const createStaff = defineAction({
         await tx.collection('staff').add({ data: staff });
         const after = { role: staff.role, unitId: staff.unitId, gridIds: staff.gridIds, extraUnitIds: staff.extraUnitIds };
         await recordStaffChange(tx, { staffId: staff._id, change: 'create', before: null, after, by: ctx.caller, at: ctx.now });
-        await auditLog(tx, ctx.caller, 'staff-create', { collection: 'staff', id: staff._id }, after, ctx.now);
+        await auditLog(tx, ctx.caller, 'staff-create', { collection: 'staff', id: staff._id }, after, ctx.now, staff.unitPath);
       });
       return { staff: staffView({ ...staff, openid: null }), bindCode: code, bindCodeExpiresAt: expiresAt.toISOString(), bindCodeQr: await bindCodeQr(code) };
     };

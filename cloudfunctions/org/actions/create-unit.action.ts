@@ -31,7 +31,7 @@ export const createUnit = defineAction({
     };
     await inTransaction(ctx.db, async (tx) => {
       await tx.collection('units').add({ data: unit });
-      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'units', id: _id }, { change: 'create', kind: unit.kind }, ctx.now);
+      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'units', id: _id }, { change: 'create', kind: unit.kind }, ctx.now, unit.unitPath);
     });
     clearGridCache();
     return unitView(unit);

@@ -31,7 +31,7 @@ export const postNotice = defineAction({
         };
         await inTransaction(ctx.db, async (tx) => {
           await tx.collection('notices').add({ data: doc });
-          await auditLog(tx, ctx.caller, 'notice-post', { collection: 'notices', id: doc._id }, { unitId: unit._id, audience: doc.audience }, ctx.now);
+          await auditLog(tx, ctx.caller, 'notice-post', { collection: 'notices', id: doc._id }, { unitId: unit._id, audience: doc.audience }, ctx.now, unit.unitPath);
         });
         return { ...noticeView(doc), audience: doc.audience, readCount: 0, isReplay: false };
       },

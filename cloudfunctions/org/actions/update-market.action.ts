@@ -18,7 +18,7 @@ export const updateMarket = defineAction({
     if (Object.keys(patch).length === 0) return marketView(market);
     await inTransaction(ctx.db, async (tx) => {
       await tx.collection('markets').doc(market._id).update({ data: { ...patch, updatedAt: ctx.now } });
-      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'markets', id: market._id }, { change: 'update', fields: Object.keys(patch) }, ctx.now);
+      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'markets', id: market._id }, { change: 'update', fields: Object.keys(patch) }, ctx.now, market.unitPath);
     });
     return marketView({ ...market, ...patch });
   },

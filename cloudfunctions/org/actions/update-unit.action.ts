@@ -20,7 +20,7 @@ export const updateUnit = defineAction({
       const current = await getDoc<UnitDoc>(tx, 'units', unit._id);
       if (!current) throw notFound('单元', 'UNIT.NOT_FOUND');
       await tx.collection('units').doc(unit._id).update({ data: { ...patch, updatedAt: ctx.now } });
-      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'units', id: unit._id }, { change: 'update', fields: Object.keys(patch) }, ctx.now);
+      await auditLog(tx, ctx.caller, 'unit-change', { collection: 'units', id: unit._id }, { change: 'update', fields: Object.keys(patch) }, ctx.now, current.unitPath);
       const next: UnitDoc = { ...current, ...patch, updatedAt: ctx.now } as UnitDoc;
       if (input.boundary === null) delete next.boundary;
       return next;

@@ -71,7 +71,7 @@ export const bind = definePublicAction({
       }
       await tx.collection('staff').doc(current._id).update({ data: { openid, bindCodeHash: null, bindCodeExpiresAt: null, updatedAt: now } });
       await recordStaffChange(tx, { staffId: current._id, change: 'bind', before: { isBound: false }, after: { isBound: true }, by: { staffId: current._id }, at: now });
-      await auditLog(tx, { staffId: current._id }, 'bind', { collection: 'staff', id: current._id }, {}, now);
+      await auditLog(tx, { staffId: current._id, unitPath: current.unitPath }, 'bind', { collection: 'staff', id: current._id }, {}, now);
       return { ...current, openid, bindCodeHash: null, bindCodeExpiresAt: null, updatedAt: now };
     });
     if (attempts) await db.collection('bindAttempts').doc(attemptsId).remove();

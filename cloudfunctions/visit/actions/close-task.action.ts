@@ -24,7 +24,7 @@ export const closeTask = defineAction({
       const patch = { status: 'done' as const, closedAt: ctx.now, closedBy: ctx.caller.staffId, closeReason: input.reason ?? null, pendingVisitId: null, ...(input.note ? { note: input.note } : {}) };
       await tx.collection('tasks').doc(cur._id).update({ data: patch });
       if (cur.kind === 'check-followup') await dropFollowUp(tx, cur);
-      await auditLog(tx, ctx.caller, 'task-close', { collection: 'tasks', id: cur._id }, { reason: input.reason, kind: cur.kind }, ctx.now);
+      await auditLog(tx, ctx.caller, 'task-close', { collection: 'tasks', id: cur._id }, { reason: input.reason, kind: cur.kind }, ctx.now, cur.unitPath);
       return { ...cur, ...patch };
     });
     return (await taskViews(ctx.db, [closed], chinaDay(ctx.now)))[0];

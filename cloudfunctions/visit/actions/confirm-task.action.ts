@@ -23,7 +23,7 @@ export const confirmTask = defineAction({
         : { pendingVisitId: null };
       await tx.collection('tasks').doc(cur._id).update({ data: patch });
       if (input.accept && cur.kind === 'check-followup') await dropFollowUp(tx, cur);
-      await auditLog(tx, ctx.caller, 'task-confirm', { collection: 'tasks', id: cur._id }, { visitId: cur.pendingVisitId, accept: input.accept, ...(input.note ? { note: input.note } : {}) }, ctx.now);
+      await auditLog(tx, ctx.caller, 'task-confirm', { collection: 'tasks', id: cur._id }, { visitId: cur.pendingVisitId, accept: input.accept, ...(input.note ? { note: input.note } : {}) }, ctx.now, cur.unitPath);
       return { ...cur, ...patch };
     });
     return (await taskViews(ctx.db, [done], chinaDay(ctx.now)))[0];

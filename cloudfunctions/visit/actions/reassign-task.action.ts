@@ -25,7 +25,7 @@ export const reassignTask = defineAction({
       if (cur.status !== 'open') throw new AppError('CONFLICT', '任务已关闭', { reason: 'TASK.CLOSED' });
       const patch = { assigneeId: to!._id, assignedAt: ctx.now, assignedBy: ctx.caller.staffId };
       await tx.collection('tasks').doc(cur._id).update({ data: patch });
-      await auditLog(tx, ctx.caller, 'task-reassign', { collection: 'tasks', id: cur._id }, { from: cur.assigneeId ?? null, to: to!._id, ...(input.note ? { note: input.note } : {}) }, ctx.now);
+      await auditLog(tx, ctx.caller, 'task-reassign', { collection: 'tasks', id: cur._id }, { from: cur.assigneeId ?? null, to: to!._id, ...(input.note ? { note: input.note } : {}) }, ctx.now, cur.unitPath);
       const day = chinaDay(ctx.now);
       afterCommit(tx, async (db) => {
         await remindAssigned(db, { ...cur, assigneeId: to!._id }, day, ctx.now);
