@@ -13,9 +13,7 @@
  * BENCH_RUNS overrides the number of timed calls per figure (default 200); BENCH_DATA_DIR keeps the seeded
  * bank in that folder and reuses it on the next run (seeding takes a while on a busy machine).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startLocalCloud } from '../../local/runtime';
 import { SEEDER } from '../seed/seeder';
@@ -23,6 +21,7 @@ import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { type LngLat, centroid } from '../../shared/domain/geo.rules';
 import { nearestNeighbourOrder, planRoute, routeLength } from '../../shared/domain/route.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
+import { demoBankCopy } from './bank';
 import { CallCosts, latencyLine } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -103,9 +102,10 @@ async function routeFigures(call: (fn: string, event: Record<string, unknown>, o
 /** Runs the field benchmark. */
 export async function run(): Promise<void> {
   const kept = process.env.BENCH_DATA_DIR;
-  const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'mg-bench-field-'));
+  // A copy of the seeded demo bank (scripts/bench/bank.ts), or the kept folder, seeded on its first run.
+  const dataDir = kept ?? (await demoBankCopy('mg-bench-field-'));
   const t0 = performance.now();
-  const cloud = await startLocalCloud({ dataDir, seed: 'demo', seeder: SEEDER, functionsFrom: 'source' });
+  const cloud = await startLocalCloud({ dataDir, seed: kept ? 'demo' : 'none', seeder: SEEDER, functionsFrom: 'source' });
   try {
     const merchants = (await cloud.database().collection('merchants').count()).total;
     console.log(`demo bank ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${merchants} merchants; ${latencyLine()}`);
