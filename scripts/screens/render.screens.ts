@@ -138,7 +138,7 @@ function toHtml(page: any, screen: (typeof SCREENS)[number], preview: { urls: st
 }
 
 let cloud: any;
-const ctx: ScreenContext = { call: async () => null, merchantId: '' };
+const ctx: ScreenContext = { call: async () => null, merchantId: '', putFile: () => undefined };
 
 beforeAll(async () => {
   // The demo bank's figures are as of its reference day: the pages and the functions both see that day.
@@ -153,6 +153,7 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ dataDir: DATA_DIR, seeder: SEEDER, onFunctionError: () => undefined });
   await cloud.seedIfEmpty(SEED, { onProgress: (m: string) => process.stdout.write(`seed: ${m}\n`) });
   ctx.call = (fn, event, openid) => cloud.call(fn, event, openid);
+  ctx.putFile = (fileId, content) => void cloud.storage.upload(cloud.storage.cloudPathOf(fileId), content);
   const list = await cloud.call('merchant', { action: 'list', limit: 20 }, 'demo-member');
   const rows = list.data?.items ?? [];
   ctx.merchantId = (rows.find((m: any) => m.isComplete && m.lifecycleClass === 'qualified') ?? rows[0])?.id ?? '';

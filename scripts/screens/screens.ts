@@ -6,6 +6,8 @@ export interface ScreenContext {
   call(fn: string, event: Record<string, unknown>, openid: string): Promise<any>;
   /** A merchant in the demo member's grid (the first of its list). */
   merchantId: string;
+  /** Stores a file under a file id in the local storage (the demo bank's photos are records without pictures). */
+  putFile(fileId: string, content: Buffer): void;
 }
 
 export interface Screen {
@@ -138,7 +140,11 @@ export const SCREENS: Screen[] = [
     openid: 'demo-member',
     title: '照片',
     query: (c) => ({ id: c.merchantId }),
-    act: async (page) => {
+    act: async (page, c) => {
+      // The demo bank's storefront photos are records only: a picture is stored under each before the links are asked.
+      const m = await screenMerchant(c);
+      for (const p of m?.photos ?? []) c.putFile(p.fileId, Buffer.from('storefront'));
+      await page.instance.loadPhotos();
       page.instance.onPhoto({ currentTarget: { dataset: { index: 0 } } });
     },
     viewer: true,
