@@ -76,6 +76,13 @@ async function main(): Promise<void> {
     gateway.setBusy(null);
     printAccounts(gateway.url, result?.accounts ?? (await findDemoAccounts(cloud.database())));
   }
+  // Files written before `searchKeys` existed get their keys once (server/search-keys.ts; a seed writes them).
+  {
+    const { backfillSearchKeys } = require('../server/search-keys');
+    gateway.setBusy('backfilling search keys');
+    const b = await backfillSearchKeys(cloud.database());
+    if (!b.skipped) say(`search keys: ${b.written} of ${b.read} merchant files written`);
+  }
   gateway.setBusy(null);
   if (options.timers !== false) {
     const timers = startTimers(cloud);

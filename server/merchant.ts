@@ -28,6 +28,8 @@ export interface MerchantDoc {
   operator?: { name?: string; mobile?: SealedValue; idNumber?: SealedValue };
   licenceCode?: string;
   acquiringNo?: string;
+  /** the normalised door plate, within each unit of the path, and with its street (shared/domain/search.rules.ts) */
+  searchKeys?: string[];
   photos?: { fileId: string; takenAt: Date; location: unknown; staffId: string }[];
   products?: ProductHolding[];
   marketId?: string | null;

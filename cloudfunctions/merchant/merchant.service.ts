@@ -4,6 +4,7 @@ import type { PointInput } from '../../shared/contracts/common.contract';
 import { maskIdNumber, maskMobile, maskName } from '../../shared/domain/mask.rules';
 import { type DuplicateMatch, type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, outOfScopeDuplicates } from '../../shared/domain/merchant-file.rules';
 import type { ProductCode } from '../../shared/domain/product.rules';
+import { merchantSearchKeys } from '../../shared/domain/search.rules';
 import {
   type ActionContext,
   AppError,
@@ -113,7 +114,7 @@ export function withCompleteness<T extends MerchantDoc>(m: T, ctx: Pick<ActionCo
   const file = m as unknown as MerchantFileFields;
   const missing = missingFields(file);
   const complete = isComplete(file);
-  const out = { ...m, nameKey: normalizeShopName(m.name ?? ''), isComplete: complete, missingFields: missing };
+  const out = { ...m, nameKey: normalizeShopName(m.name ?? ''), searchKeys: merchantSearchKeys(m), isComplete: complete, missingFields: missing };
   // The day a file first meets the standard is its filing day (建档).
   if (complete && !m.filedAt) Object.assign(out, { filedAt: ctx.now, filedBy: ctx.caller.staffId });
   return out;
@@ -298,7 +299,8 @@ export async function recordMerchantChange(
 /** The document without `_id`, for `doc(id).set()`. */
 export function withoutId(m: MerchantDoc): Omit<MerchantDoc, '_id'> {
   const { _id: _ignored, ...rest } = m;
-  return rest;
+  // Every write of a whole file goes through here: its search keys follow its address and grid.
+  return { ...rest, searchKeys: merchantSearchKeys(m) };
 }
 
 /** The grid whose boundary contains the merchant's location (null without a location or a containing boundary). */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { listMerchantsInput } from '../../shared/contracts/merchant.contract';
-import { type SearchKey, searchKeys } from '../../shared/domain/search.rules';
+import { type SearchKey, searchKey, searchKeys } from '../../shared/domain/search.rules';
 import { type ActionContext, auditPiProbe, decodeCursor, encodeCursor, fieldError, getDoc, isInScope, takePiProbe } from '../../server';
 import { mobileHash } from './merchant.service';
 import { type MerchantDoc } from '../../server/merchant';
@@ -15,13 +15,25 @@ interface Read {
   cond: Record<string, unknown>;
   sort: '_id' | 'name' | 'address.street';
   exact?: boolean;
+  /** A door plate read on its key within the caller's scope unit(s): every row is in scope, read `_id` on. */
+  keyed?: boolean;
 }
 
 /** Files sharing one identifier read at most (a mobile or licence shared by more is not a search result). */
 const EXACT_READ = 100;
 
+/**
+ * The units a door plate is read within (`searchKeys` holds the plate within each unit of a file's path): the
+ * grid or unit asked for, else the caller's scope units; null for the whole bank (head office).
+ */
+function plateUnits(ctx: ActionContext, input: { gridId?: string; unitId?: string }): string[] | null {
+  if (input.gridId) return [input.gridId];
+  if (input.unitId) return [input.unitId];
+  return ctx.caller.scope === 'all' ? null : ctx.caller.scope;
+}
+
 /** The index-backed reads for one reading of the search text (database/collections.json `merchants`). */
-function readsOf(ctx: ActionContext, key: SearchKey): Read[] {
+function readsOf(ctx: ActionContext, key: SearchKey, units: string[] | null): Read[] {
   const _ = ctx.db.command;
   switch (key.kind) {
     case 'mobile':
@@ -30,8 +42,13 @@ function readsOf(ctx: ActionContext, key: SearchKey): Read[] {
       return [{ key, cond: { licenceCode: key.code }, sort: '_id', exact: true }];
     case 'acquiring':
       return [{ key, cond: { acquiringNo: key.no }, sort: '_id', exact: true }];
-    case 'doorPlate':
-      return [{ key, cond: { 'address.doorPlate': key.doorPlate, ...(key.street ? { 'address.street': key.street } : {}) }, sort: '_id' }];
+    case 'doorPlate': {
+      // A street with its plate matches a handful of files in the bank: read on its key, the scope checked on the
+      // rows. A plate alone (`18号`) is shared by a file in a few hundred: read on its key within the scope units.
+      if (key.street) return [{ key, cond: { searchKeys: searchKey.streetPlate(`${key.street}${key.doorPlate}`) }, sort: '_id', exact: true }];
+      const plates = (units ?? [undefined]).map((u) => searchKey.doorPlate(key.doorPlate, u));
+      return [{ key, cond: { searchKeys: plates.length === 1 ? plates[0] : _.in(plates) }, sort: '_id', keyed: true }];
+    }
     case 'prefix': {
       // Every text beginning with `text` sorts in [text, text + U+FFFF): a range on the name index, then the street's.
       const range = () => _.gte(key.text).and(_.lt(`${key.text}\uffff`));
@@ -73,7 +90,9 @@ export async function searchMerchants(
   ];
   const inScope = scope === 'all' ? [] : [{ unitPath: scope.length === 1 ? scope[0] : _.in(scope) }];
   const fits = (m: MerchantDoc) => isInScope(ctx.caller, m.unitPath) && (!input.gridId || m.gridId === input.gridId) && (!input.unitId || (m.unitPath ?? []).includes(input.unitId));
-  const reads = keys.flatMap((key) => readsOf(ctx, key));
+  const units = plateUnits(ctx, input);
+  // Every split of `英武路18号` into a street and a plate reads the same street-and-plate key: read it once.
+  const reads = keys.flatMap((key) => readsOf(ctx, key, units)).filter((r, i, all) => all.findIndex((o) => JSON.stringify(o.cond) === JSON.stringify(r.cond)) === i);
   if (cursor && (!Number.isInteger(cursor.k) || cursor.k < 0 || cursor.k >= reads.length)) throw fieldError('cursor', '分页游标无效');
   const byMobile = keys.find((k): k is Extract<SearchKey, { kind: 'mobile' }> => k.kind === 'mobile');
   if (byMobile && !cursor) await takePiProbe(ctx);
@@ -83,7 +102,7 @@ export async function searchMerchants(
   const found: { doc: MerchantDoc; read: number }[] = [];
   for (let i = cursor ? cursor.k : 0; i < reads.length && found.length <= limit; i++) {
     const r = reads[i];
-    const base = [r.cond, ...(r.exact ? [] : [...where, ...inScope]), ...filters, ...(i > 0 ? [_.nor(reads.slice(0, i).map((e) => e.cond))] : [])];
+    const base = [r.cond, ...(r.exact || r.keyed ? [] : [...where, ...inScope]), ...filters, ...(i > 0 ? [_.nor(reads.slice(0, i).map((e) => e.cond))] : [])];
     const query = (extra: Record<string, unknown>[]) => merchants.where(_.and([...base, ...extra]));
     const need = limit + 1 - found.length;
     let docs: MerchantDoc[];
@@ -92,6 +111,9 @@ export async function searchMerchants(
       const read = (await query(after === null ? [] : [{ _id: _.gt(after) }]).orderBy('_id', 'asc').limit(EXACT_READ).get()).data as MerchantDoc[];
       docs = read.filter(fits).slice(0, need);
       if (r.key === byMobile && !cursor) probed = { matches: read.length, inScope: read.filter(fits).length };
+    } else if (r.keyed) {
+      // The key names the unit: every row is in scope and in the grid or unit asked for (checked all the same).
+      docs = ((await query(after === null ? [] : [{ _id: _.gt(after) }]).orderBy('_id', 'asc').limit(need).get()).data as MerchantDoc[]).filter(fits);
     } else if (after === null) {
       docs = (await (r.sort === '_id' ? query([]) : query([]).orderBy(r.sort, 'asc')).orderBy('_id', 'asc').limit(need).get()).data as MerchantDoc[];
     } else if (r.sort === '_id') {

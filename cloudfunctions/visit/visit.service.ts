@@ -1,7 +1,7 @@
 import type { TaskOut, VisitOut } from '../../shared/contracts/visit.contract';
 import { type TaskCloseReason, taskState } from '../../shared/domain/task.rules';
 import { isOverdue } from '../../shared/domain/visit.rules';
-import { type ActionContext, type Db, type Tx, assertInScope, getDb, getDoc, iso, notFound } from '../../server';
+import { type ActionContext, type Db, type Tx, assertInScope, getDb, getDoc, iso, loadBankDay, notFound } from '../../server';
 import { chinaDay } from '../../shared/domain/period.rules';
 import { pointOut } from '../../server/merchant';
 
@@ -110,9 +110,18 @@ export async function staffNames(db: Db, ids: (string | null | undefined)[]): Pr
   return out;
 }
 
-/** Tasks as clients see them, with merchant and assignee names (two reads a page). */
-export async function taskViews(db: Db, tasks: TaskDoc[], today: string): Promise<TaskOut[]> {
-  const [names, staff] = await Promise.all([merchantNames(db, tasks.map((t) => t.merchantId)), staffNames(db, tasks.map((t) => t.assigneeId))]);
+/**
+ * Tasks as clients see them, with merchant and assignee names (two reads a page). Overdue is as of the bank's
+ * day (`today`, or the bank day at the instant given: today, or a demo bank's fixed as-of day; loadBankDay),
+ * never the phone's.
+ */
+export async function taskViews(db: Db, tasks: TaskDoc[], today: string | Date): Promise<TaskOut[]> {
+  const [names, staff, day] = await Promise.all([
+    merchantNames(db, tasks.map((t) => t.merchantId)),
+    staffNames(db, tasks.map((t) => t.assigneeId)),
+    typeof today === 'string' ? today : loadBankDay(db, today),
+  ]);
+  today = day;
   return tasks.map((t) => taskView(t, names.get(t.merchantId) ?? null, today, t.assigneeId ? (staff.get(t.assigneeId) ?? null) : null));
 }
 

@@ -100,7 +100,7 @@ function mapSvg(markers: { latitude: number; longitude: number; callout?: { cont
 }
 
 /** Serialises the mounted page to standalone HTML: its DOM, the inserted wxss, charts and map as SVG. */
-function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
+function toHtml(page: any, screen: (typeof SCREENS)[number], preview: { urls: string[]; current?: string } | null = null): string {
   // jsdom's DOM (the root tsconfig has no DOM types).
   const doc = (globalThis as any).document;
   const root: any = page.comp.dom.cloneNode(true);
@@ -145,11 +145,16 @@ function toHtml(page: any, screen: (typeof SCREENS)[number]): string {
   const isSub = !screen.tab && !screen.page.startsWith('pages/login');
   const nav = `<div class="nav">${isSub ? '<span class="back">‹</span>' : ''}${escapeHtml(screen.title)}<span class="capsule"></span></div>`;
   const tabbar = screen.tab ? `<div class="tabbar">${TABS.map(([k, label]) => `<div class="${k === screen.tab ? 'on' : ''}">${tabIcon(k, k === screen.tab)}${label}</div>`).join('')}</div>` : '';
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}</style></head><body>${nav}${root.outerHTML}${tabbar}</body></html>`;
+  // WeChat's full-screen viewer (wx.previewImage) over the page: black, the photo fitted, its place in the set.
+  const at = preview ? Math.max(0, preview.urls.indexOf(preview.current ?? preview.urls[0])) : 0;
+  const viewer = preview
+    ? `<div style="position:fixed;inset:0;background:#000;z-index:10;color:#fff"><div style="text-align:center;padding-top:40px;font-size:15px">${at + 1} / ${preview.urls.length}</div><wx-image style="display:block;width:375px;height:500px;margin-top:120px"></wx-image><div style="position:absolute;bottom:40px;width:100%;text-align:center;font-size:12px;color:#aaa">长按保存 · 左右滑动查看</div></div>`
+    : '';
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}</style></head><body>${nav}${root.outerHTML}${tabbar}${viewer}</body></html>`;
 }
 
 let cloud: any;
-const ctx: ScreenContext = { call: async () => null, merchantId: '' };
+const ctx: ScreenContext = { call: async () => null, merchantId: '', putFile: () => undefined };
 
 beforeAll(async () => {
   // The demo bank's figures are as of its reference day: the pages and the functions both see that day.
@@ -164,6 +169,7 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ dataDir: DATA_DIR, seeder: SEEDER, onFunctionError: () => undefined });
   await cloud.seedIfEmpty(SEED, { onProgress: (m: string) => process.stdout.write(`seed: ${m}\n`) });
   ctx.call = (fn, event, openid) => cloud.call(fn, event, openid);
+  ctx.putFile = (fileId, content) => void cloud.storage.upload(cloud.storage.cloudPathOf(fileId), content);
   const list = await cloud.call('merchant', { action: 'list', limit: 20 }, 'demo-member');
   const rows = list.data?.items ?? [];
   ctx.merchantId = (rows.find((m: any) => m.isComplete && m.lifecycleClass === 'qualified') ?? rows[0])?.id ?? '';
@@ -189,14 +195,16 @@ for (const screen of SCREENS) {
       const loc = m.data?.location;
       if (loc) h.fake.location = { latitude: loc.lat + 0.0002, longitude: loc.lng + 0.0001, accuracy: 12 };
     }
-    const page = mount(screen.page, {}, screen.query ? screen.query(ctx) : {});
+    const page = mount(screen.page, {}, screen.query ? await screen.query(ctx) : {});
     await flush(screen.settle ?? 20);
     if (screen.act) {
       await screen.act(page, ctx);
       await flush(20);
     }
     await simulate.sleep(50);
-    const html = toHtml(page, screen);
+    const preview = screen.viewer ? (h.fake.previews.at(-1) ?? null) : null;
+    if (screen.viewer) expect(preview).not.toBeNull();
+    const html = toHtml(page, screen, preview);
     fs.writeFileSync(path.join(OUT, `${screen.name}.html`), html);
     expect(page.text().length).toBeGreaterThan(0);
     // Large text: the page's own binding, as the 字体大小 setting or a large system font sets it.

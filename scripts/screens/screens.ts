@@ -6,6 +6,8 @@ export interface ScreenContext {
   call(fn: string, event: Record<string, unknown>, openid: string): Promise<any>;
   /** A merchant in the demo member's grid (the first of its list). */
   merchantId: string;
+  /** Stores a file under a file id in the local storage (the demo bank's photos are records without pictures). */
+  putFile(fileId: string, content: Buffer): void;
 }
 
 export interface Screen {
@@ -16,11 +18,24 @@ export interface Screen {
   openid: string;
   title: string;
   tab?: 'workbench' | 'merchants' | 'dashboard' | 'mine';
-  query?: (ctx: ScreenContext) => Record<string, string>;
+  query?: (ctx: ScreenContext) => Record<string, string> | Promise<Record<string, string>>;
   /** Runs on the mounted page before the picture (e.g. switch a tab). */
   act?: (page: any, ctx: ScreenContext) => Promise<void>;
   /** Extra settling time for pages that poll or chain calls. */
   settle?: number;
+  /** Pictures the full-screen viewer the page opened (`wx.previewImage`) over the page, at the photo tapped. */
+  viewer?: boolean;
+}
+
+/** The search box of the merchants page, typed and sent as a user does. */
+async function searchFor(page: any, q: string): Promise<void> {
+  page.instance.onSearchInput({ detail: { value: q } });
+  page.instance.onSearch();
+}
+
+/** The demo member's merchant of the screens, as its detail reads it. */
+async function screenMerchant(c: ScreenContext): Promise<any> {
+  return (await c.call('merchant', { action: 'get', id: c.merchantId }, 'demo-member')).data;
 }
 
 export const SCREENS: Screen[] = [
@@ -100,6 +115,61 @@ export const SCREENS: Screen[] = [
     },
   },
   { name: '10-tasks', page: 'pages/visit/tasks/index', openid: 'demo-maintenance', title: '我的任务' },
+  // The team board of the demo leader's group: open tasks by due day, overdue ones marked, with the leader's actions.
+  { name: '10b-task-board', page: 'pages/visit/board/index', openid: 'demo-leader', title: '任务看板', settle: 30 },
+  {
+    // A task opened from my tasks: its visit starts with the task named (an abnormal-merchant task, a maintenance visit).
+    name: '10c-task-visit',
+    page: 'pages/visit/revisit/index',
+    openid: 'demo-maintenance',
+    title: '任务走访',
+    query: async (c): Promise<Record<string, string>> => {
+      const mine = (await c.call('visit', { action: 'tasks', limit: 50 }, 'demo-maintenance')).data?.items ?? [];
+      const task = mine.find((t: { kind: string }) => t.kind === 'abnormal-visit') ?? mine[0];
+      return task ? { merchantId: task.merchantId, taskId: task.id } : { merchantId: c.merchantId };
+    },
+    act: async (page) => {
+      await page.instance.onCheckIn();
+    },
+    settle: 30,
+  },
+  {
+    // A storefront photo tapped on the merchant's record opens full screen (wx.previewImage), through a temporary link.
+    name: '10d-photo-viewer',
+    page: 'pages/merchant/detail/index',
+    openid: 'demo-member',
+    title: '照片',
+    query: (c) => ({ id: c.merchantId }),
+    act: async (page, c) => {
+      // The demo bank's storefront photos are records only: a picture is stored under each before the links are asked.
+      const m = await screenMerchant(c);
+      for (const p of m?.photos ?? []) c.putFile(p.fileId, Buffer.from('storefront'));
+      await page.instance.loadPhotos();
+      page.instance.onPhoto({ currentTarget: { dataset: { index: 0 } } });
+    },
+    viewer: true,
+    settle: 30,
+  },
+  {
+    // One search box: the beginning of a street finds the grid's merchants on it.
+    name: '04b-search-street',
+    page: 'pages/merchants/index',
+    openid: 'demo-member',
+    title: '商户',
+    tab: 'merchants',
+    act: async (page, c) => searchFor(page, (await screenMerchant(c))?.address?.street ?? '英武'),
+    settle: 30,
+  },
+  {
+    // A door plate alone (`18号`): read on its search key within the member's grid.
+    name: '04c-search-door-plate',
+    page: 'pages/merchants/index',
+    openid: 'demo-member',
+    title: '商户',
+    tab: 'merchants',
+    act: async (page, c) => searchFor(page, (await screenMerchant(c))?.address?.doorPlate ?? '18号'),
+    settle: 30,
+  },
   { name: '11-lifecycle-lists', page: 'pages/lifecycle/lists/index', openid: 'demo-leader', title: '名单', query: () => ({ class: 'abnormal' }) },
   { name: '12-dashboard-hq', page: 'pages/dashboard/index', openid: 'demo-hq', title: '看板', tab: 'dashboard', settle: 30 },
   { name: '13-dashboard-leader', page: 'pages/dashboard/index', openid: 'demo-leader', title: '看板', tab: 'dashboard', settle: 30 },

@@ -13,6 +13,8 @@ import { makeIdNumber } from '../../shared/domain/id-number.rules';
 import { classifyMerchant, type MonthFigures } from '../../shared/domain/lifecycle.rules';
 import { maskIdNumber, maskMobile } from '../../shared/domain/mask.rules';
 import { isMobile } from '../../shared/domain/mobile.rules';
+import { merchantSearchKeys } from '../../shared/domain/search.rules';
+import { SEARCH_KEYS_MARK, SEARCH_KEYS_VERSION } from '../../server/search-keys';
 import { sealPi } from '../../server/pi';
 import { CALENDAR_SETTINGS_ID } from '../../shared/domain/settings.rules';
 import { CHECK_ITEMS, COMMON_OTHER_BANKS, VISIT_FLAG_RADIUS_M, countOurProducts, taskDueDay, type CheckItem, type ProductHolding } from './catalog';
@@ -224,7 +226,8 @@ export function generateDemo(rng: Rng, org: Org, makePoint: MakePoint, say: (mes
   addTargets(org, out);
   // The records end on AS_OF: the bank's nightly jobs and its screens' default periods work as of that
   // day whenever the demo runs (settings/calendar, read by loadBankDay; docs/operations.md).
-  out.settings = [{ _id: CALENDAR_SETTINGS_ID, asOfDay: AS_OF }];
+  // The files carry their search keys: nothing to backfill (server/search-keys.ts).
+  out.settings = [{ _id: CALENDAR_SETTINGS_ID, asOfDay: AS_OF }, { _id: SEARCH_KEYS_MARK, version: SEARCH_KEYS_VERSION }];
   for (const r of rows) r.doc.updatedAt = latestOf(r.doc.createdAt as Date, chinaInstant(D, 23));
   out.merchants = rows.map((r) => r.doc);
   // Safety net: the generators never emit a code the shared validators refuse.
@@ -425,6 +428,7 @@ function merchantRows(rng: Rng, org: Org, makePoint: MakePoint, allPlans: Plan[]
       _id: id,
       name,
       address,
+      searchKeys: merchantSearchKeys({ address, unitPath: grid.unitPath }),
       location: makePoint(point[0], point[1]),
       gridId: grid.id,
       unitPath: grid.unitPath,

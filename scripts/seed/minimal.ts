@@ -5,6 +5,8 @@
 import { makeCreditCode, makeOrganizationCode } from '../../shared/domain/credit-code.rules';
 import { maskMobile } from '../../shared/domain/mask.rules';
 import { sealPi } from '../../server/pi';
+import { merchantSearchKeys } from '../../shared/domain/search.rules';
+import { SEARCH_KEYS_MARK, SEARCH_KEYS_VERSION } from '../../server/search-keys';
 import { chinaInstant, dayNumber, dayString } from './days';
 import type { MakePoint, Dataset } from './demo';
 import type { GridInfo } from './org';
@@ -35,10 +37,12 @@ export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint):
     const since = s.acquiring === 'none' ? undefined : dayString(dayNumber('2024-06-01') + i * 5);
     const mobile = `1391528${String(1000 + i * 37).padStart(4, '0')}`;
     const products = s.acquiring === 'none' ? [{ product: 'acquiring', bank: 'other', otherBank: 'ccb', status: 'active' }] : [{ product: 'acquiring', bank: 'ours', status: s.acquiring, since, ...(s.acquiring === 'closed' ? { until: '2025-03-31' } : {}) }];
+    const address = { district: DIVISION.district, township: grid.township, street, doorPlate: door, text: `${DIVISION.province}${DIVISION.city}${DIVISION.district}${grid.township}${street}${door}` };
     return {
       _id: id,
       name: shopName(rng, s.industry, operatorName, street, false),
-      address: { district: DIVISION.district, township: grid.township, street, doorPlate: door, text: `${DIVISION.province}${DIVISION.city}${DIVISION.district}${grid.township}${street}${door}` },
+      address,
+      searchKeys: merchantSearchKeys({ address, unitPath: grid.unitPath }),
       location: makePoint(lng, lat),
       gridId: grid.id,
       unitPath: grid.unitPath,
@@ -88,5 +92,6 @@ export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint):
     createdAt: revisitAt,
   });
   const wechatGroups = [{ _id: `wg-${grid.id.slice(2)}-1`, name: `${grid.name.replace(/网格$/, '')}商户群`, gridId: grid.id, unitPath: grid.unitPath, createdAt: chinaInstant(dayNumber('2024-05-01'), 10) }];
-  return { merchants, visits, wechatGroups };
+  // The files carry their search keys: nothing to backfill (server/search-keys.ts).
+  return { merchants, visits, wechatGroups, settings: [{ _id: SEARCH_KEYS_MARK, version: SEARCH_KEYS_VERSION }] };
 }

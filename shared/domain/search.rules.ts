@@ -43,3 +43,35 @@ export function searchKeys(q: string): SearchKey[] {
   if (keys.length === 0 || !/^[\d\s+-]+$/.test(text)) keys.push({ kind: 'prefix', text });
   return keys;
 }
+
+/**
+ * The text of an address part as searched and stored in `searchKeys`: NFKC (full-width digits and letters to
+ * ASCII), no spaces, letters in upper case (`a区12号` and `Ａ区 12号` are `A区12号`).
+ */
+export function normalizeAddressPart(text: string): string {
+  return text.normalize('NFKC').replace(/[\s\u3000]/g, '').toUpperCase();
+}
+
+/**
+ * The search key of a door plate (`p:18号`), read by head office; of a door plate within one unit of the
+ * merchant's path (`p:<unitId>:18号`), read by everyone else, so a plate shared by a thousand files in the bank
+ * is read as the handful in the caller's grid; of a street with its plate (`s:英武路18号`).
+ */
+export const searchKey = {
+  doorPlate: (plate: string, unitId?: string): string => (unitId ? `p:${unitId}:${normalizeAddressPart(plate)}` : `p:${normalizeAddressPart(plate)}`),
+  streetPlate: (text: string): string => `s:${normalizeAddressPart(text)}`,
+};
+
+/**
+ * `searchKeys` of a merchant file (database/collections.json `merchants`, index `searchKeys_1__id_1`): the
+ * normalised door plate, the plate within each unit of its path, and the street with its plate. Written on
+ * every write of the file; a file without a plate has none.
+ */
+export function merchantSearchKeys(m: { address?: { street?: string | null; doorPlate?: string | null } | null; unitPath?: readonly string[] | null }): string[] {
+  const plate = normalizeAddressPart(m.address?.doorPlate ?? '');
+  if (!plate) return [];
+  const street = normalizeAddressPart(m.address?.street ?? '');
+  const keys = [searchKey.doorPlate(plate), ...(m.unitPath ?? []).map((u) => searchKey.doorPlate(plate, u))];
+  if (street) keys.push(searchKey.streetPlate(`${street}${plate}`));
+  return [...new Set(keys)];
+}

@@ -2,9 +2,10 @@
  * Search (issue 15 part 4): one text finds a merchant by name, street, mobile (through its keyed hash),
  * licence code, acquiring merchant number or door plate, in the caller's scope and nothing outside it.
  */
-import { searchKeys } from '../../shared/domain/search.rules';
+import { merchantSearchKeys, searchKey, searchKeys } from '../../shared/domain/search.rules';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { IN, O, S, U, completeFile, creditCode, mobile, photo, seedFixture } from './fixture';
+import { backfillSearchKeys } from '../../server/search-keys';
 
 const local = useLocalCloud();
 const shared = { mobile: mobile(), licence: creditCode(), acquiringNo: '898321281000777', name: '顺丰鲜果铺' };
@@ -29,25 +30,36 @@ const search = async (q: string, openid: string): Promise<string[]> => {
 };
 
 describe('merchant search by each identifier', () => {
-  const texts = () => [
-    ['name', shared.name],
-    ['name prefix', '顺丰鲜'],
-    ['street', '牌楼'],
-    ['mobile', shared.mobile],
-    ['mobile as typed', `+86 ${shared.mobile.slice(0, 3)} ${shared.mobile.slice(3, 7)} ${shared.mobile.slice(7)}`],
-    ['licence code', shared.licence.toLowerCase()],
-    ['acquiring merchant number', shared.acquiringNo],
-    ['door plate', '66号'],
-    ['street and door plate', '牌楼路66号'],
+  const texts: [string, () => string][] = [
+    ['name', () => shared.name],
+    ['name prefix', () => '顺丰鲜'],
+    ['street', () => '牌楼'],
+    ['mobile', () => shared.mobile],
+    ['mobile as typed', () => `+86 ${shared.mobile.slice(0, 3)} ${shared.mobile.slice(3, 7)} ${shared.mobile.slice(7)}`],
+    ['licence code', () => shared.licence.toLowerCase()],
+    ['acquiring merchant number', () => shared.acquiringNo],
+    ['door plate', () => '66号'],
+    ['street and door plate', () => '牌楼路66号'],
   ];
 
-  it('finds the merchant in scope and nothing outside it', async () => {
-    for (const [label, q] of texts()) {
-      expect({ label, ids: await search(q, O.marketing) }).toEqual({ label, ids: [inGr1] });
-      expect({ label, ids: await search(q, O.marketing2) }).toEqual({ label, ids: [inGr3] });
-      expect({ label, ids: (await search(q, O.hq)).sort() }).toEqual({ label, ids: [inGr1, inGr3].sort() });
-      expect({ label, ids: await search(q, O.branch) }).toEqual({ label, ids: [inGr1] });
-    }
+  it.each(texts)('by %s: finds the merchant in scope and nothing outside it', async (label, text) => {
+    const q = text();
+    expect({ label, ids: await search(q, O.marketing) }).toEqual({ label, ids: [inGr1] });
+    expect({ label, ids: await search(q, O.marketing2) }).toEqual({ label, ids: [inGr3] });
+    expect({ label, ids: (await search(q, O.hq)).sort() }).toEqual({ label, ids: [inGr1, inGr3].sort() });
+    expect({ label, ids: await search(q, O.branch) }).toEqual({ label, ids: [inGr1] });
+    expect({ label, ids: await search(q, O.member) }).toEqual({ label, ids: [inGr1] });
+  });
+
+  it.each(texts)('by %s with a grid asked for: only that grid, and an out-of-scope grid finds nothing', async (label, text) => {
+    const q = text();
+    const inGrid = async (gridId: string, openid: string) => {
+      const res = await local.call('merchant', { action: 'list', q, gridId }, openid);
+      return res.ok ? res.data.items.map((m: { id: string }) => m.id) : [];
+    };
+    expect({ label, ids: await inGrid(U.gr3, O.hq) }).toEqual({ label, ids: [inGr3] });
+    expect({ label, ids: await inGrid(U.gr1, O.hq) }).toEqual({ label, ids: [inGr1] });
+    expect({ label, ids: await inGrid(U.gr3, O.branch) }).toEqual({ label, ids: [] });
   });
 
   it('a text that is no identifier and begins no name or street finds nothing', async () => {
@@ -102,5 +114,52 @@ describe('merchant search by each identifier', () => {
       { kind: 'doorPlate', doorPlate: '英武路菜市场A区12号', street: null },
     ]);
     expect(searchKeys('  ')).toEqual([]);
+  });
+});
+
+describe('the search keys (merchants.searchKeys)', () => {
+  it('hold the normalised door plate, the plate within each unit of the path, and the street with its plate', () => {
+    expect(merchantSearchKeys({ address: { street: '英武路 ', doorPlate: 'ａ区 １８号' }, unitPath: ['b', 'g'] })).toEqual(['p:A区18号', 'p:b:A区18号', 'p:g:A区18号', 's:英武路A区18号']);
+    expect(merchantSearchKeys({ address: { street: '英武路' }, unitPath: ['b'] })).toEqual([]);
+    expect(merchantSearchKeys({ address: { doorPlate: '3号' }, unitPath: [] })).toEqual(['p:3号']);
+  });
+
+  it('a door plate is read on the search-key index, within the unit, in id order', () => {
+    const engine = local.cloud.engine;
+    for (const criteria of [{ searchKeys: searchKey.doorPlate('66号', U.gr1) }, { searchKeys: searchKey.doorPlate('66号') }, { searchKeys: searchKey.streetPlate('牌楼路66号') }]) {
+      const plan = engine.explain('merchants', criteria, [['_id', 1]]);
+      expect([plan.index, plan.ordered, plan.exact]).toEqual(['searchKeys_1__id_1', true, true]);
+    }
+  });
+
+  it('follow every write of the file: an edited plate, a transfer to another grid', async () => {
+    const f = completeFile(S.marketing, { address: { district: '兴化市', township: '昭阳街道', street: '拱极路', doorPlate: '501号', text: '拱极路501号' }, force: true });
+    const id = (await local.call('merchant', { action: 'create', ...f }, O.marketing)).data.merchant.id;
+    expect(await search('拱极路501号', O.member)).toEqual([id]);
+    const edited = await local.call('merchant', { action: 'update', id, address: { district: '兴化市', township: '昭阳街道', street: '拱极路', doorPlate: '502号', text: '拱极路502号' } }, O.member);
+    expect(edited.ok).toBe(true);
+    expect(await search('501号', O.member)).toEqual([]);
+    expect(await search('拱极路502号', O.member)).toEqual([id]);
+    const moved = await local.call('merchant', { action: 'transfer', id, toGridId: U.gr2, reason: '搬迁' }, O.branch);
+    expect(moved.ok).toBe(true);
+    expect(await search('502号', O.member)).toEqual([]);
+    expect((await local.call('merchant', { action: 'list', q: '502号', gridId: U.gr2 }, O.branch)).data.items.map((m: { id: string }) => m.id)).toEqual([id]);
+  });
+
+  it('are backfilled for files written before them, which search then finds', async () => {
+    const db = local.cloud.database();
+    const f = completeFile(S.marketing, { address: { district: '兴化市', township: '昭阳街道', street: '拱极路', doorPlate: '777号', text: '拱极路777号' }, force: true });
+    const id = (await local.call('merchant', { action: 'create', ...f }, O.marketing)).data.merchant.id;
+    await db.collection('merchants').doc(id).update({ data: { searchKeys: db.command.remove() } });
+    expect(await search('777号', O.member)).toEqual([]);
+    const before = (await db.collection('merchants').doc(id).get()).data;
+    const done = await backfillSearchKeys(db as never, { size: 7 });
+    expect(done.written).toBe(1);
+    expect(await search('777号', O.member)).toEqual([id]);
+    expect(await search('拱极路777号', O.hq)).toEqual([id]);
+    const after = (await db.collection('merchants').doc(id).get()).data;
+    expect([after.version, after.updatedAt]).toEqual([before.version, before.updatedAt]);
+    // Done once: a second run reads nothing.
+    expect(await backfillSearchKeys(db as never)).toEqual({ read: 0, written: 0, skipped: true });
   });
 });

@@ -188,3 +188,32 @@ describe("a merchant's tasks", () => {
     for (const who of [O.maintenance2, O.branch2]) expect((await local.call('visit', { action: 'tasks', merchantId: m }, who)).error.code).toBe('FORBIDDEN');
   });
 });
+
+describe("overdue as of the bank's day", () => {
+  it("a demo bank's tasks are due and overdue as of its fixed day, on my tasks, the board, the merchant's tasks and the route", async () => {
+    const { CALENDAR_SETTINGS_ID } = await import('../../shared/domain/settings.rules');
+    // The bank's records end on 31 July 2025: a task due 20 July is overdue, one due 10 August is not (yet).
+    await db().collection('settings').doc(CALENDAR_SETTINGS_ID).set({ data: { asOfDay: '2025-07-31' } });
+    try {
+      const m = await newMerchant();
+      const late = await abnormalTask(m, { _id: uid('late'), dueDay: '2025-07-20' });
+      const due = await abnormalTask(m, { _id: uid('due'), dueDay: '2025-08-10' });
+      const flags = (items: any[]) => Object.fromEntries(items.filter((t) => t.id === late || t.id === due).map((t) => [t.id === late ? 'late' : 'due', [t.isOverdue, t.state]]));
+      const expected = { late: [true, 'overdue'], due: [false, 'open'] };
+      const mine = await local.call('visit', { action: 'tasks', limit: 50 }, O.maintenance);
+      expect(flags(mine.data.items)).toEqual(expected);
+      const board = await local.call('visit', { action: 'tasks', scope: 'unit', unitId: U.gr1, limit: 50 }, O.leader);
+      expect(flags(board.data.items)).toEqual(expected);
+      const overdue = await local.call('visit', { action: 'tasks', scope: 'unit', unitId: U.gr1, overdue: true, limit: 50 }, O.leader);
+      expect(overdue.data.items.map((t: any) => t.id)).toContain(late);
+      expect(overdue.data.items.map((t: any) => t.id)).not.toContain(due);
+      const ofMerchant = await local.call('visit', { action: 'tasks', merchantId: m, limit: 50 }, O.member);
+      expect(flags(ofMerchant.data.items)).toEqual(expected);
+      const route = await local.call('visit', { action: 'route', from: IN.gr1 }, O.maintenance);
+      const stop = route.data.stops.find((s: any) => s.merchantId === m);
+      expect(Object.fromEntries(stop.tasks.map((t: any) => [t.id === late ? 'late' : 'due', t.isOverdue]))).toEqual({ late: true, due: false });
+    } finally {
+      await db().collection('settings').doc(CALENDAR_SETTINGS_ID).remove();
+    }
+  });
+});

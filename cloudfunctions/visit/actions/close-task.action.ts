@@ -1,7 +1,6 @@
 import { closeTaskInput } from '../../../shared/contracts/visit.contract';
 import { manualCloseProblem } from '../../../shared/domain/task.rules';
 import { AppError, auditLog, defineAction, fieldError, getDoc, inTransaction, notFound } from '../../../server';
-import { chinaDay } from '../../../shared/domain/period.rules';
 import { type TaskDoc, dropFollowUp, taskViews, loadTaskInScope } from '../visit.service';
 
 /**
@@ -27,6 +26,6 @@ export const closeTask = defineAction({
       await auditLog(tx, ctx.caller, 'task-close', { collection: 'tasks', id: cur._id }, { reason: input.reason, kind: cur.kind }, ctx.now, cur.unitPath);
       return { ...cur, ...patch };
     });
-    return (await taskViews(ctx.db, [closed], chinaDay(ctx.now)))[0];
+    return (await taskViews(ctx.db, [closed], ctx.now))[0];
   },
 });

@@ -1,7 +1,6 @@
 import { confirmTaskInput } from '../../../shared/contracts/visit.contract';
 import { TASK_MANAGER_ROLES } from '../../../shared/domain/task.rules';
 import { AppError, auditLog, defineAction, getDoc, inTransaction, notFound } from '../../../server';
-import { chinaDay } from '../../../shared/domain/period.rules';
 import { type TaskDoc, dropFollowUp, taskViews, loadTaskInScope } from '../visit.service';
 
 /**
@@ -26,6 +25,6 @@ export const confirmTask = defineAction({
       await auditLog(tx, ctx.caller, 'task-confirm', { collection: 'tasks', id: cur._id }, { visitId: cur.pendingVisitId, accept: input.accept, ...(input.note ? { note: input.note } : {}) }, ctx.now, cur.unitPath);
       return { ...cur, ...patch };
     });
-    return (await taskViews(ctx.db, [done], chinaDay(ctx.now)))[0];
+    return (await taskViews(ctx.db, [done], ctx.now))[0];
   },
 });

@@ -32,6 +32,6 @@ export const reassignTask = defineAction({
       });
       return { ...cur, ...patch };
     });
-    return (await taskViews(ctx.db, [moved], chinaDay(ctx.now)))[0];
+    return (await taskViews(ctx.db, [moved], ctx.now))[0];
   },
 });

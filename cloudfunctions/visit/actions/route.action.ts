@@ -1,5 +1,5 @@
 import { type RouteOutput, type RouteStopOut, routeInput } from '../../../shared/contracts/visit.contract';
-import { AppError, defineAction, isInScope } from '../../../server';
+import { AppError, defineAction, isInScope, loadBankDay } from '../../../server';
 import { type MerchantDoc, pointOut } from '../../../server/merchant';
 import type { LngLat } from '../../../shared/domain/geo.rules';
 import { chinaDay, toDay } from '../../../shared/domain/period.rules';
@@ -26,6 +26,9 @@ export const route = defineAction({
     if (!FIELD_ROLES.includes(caller.role)) throw new AppError('FORBIDDEN', '只有网格员和助理有走访路线', { reason: 'ROLE.NOT_ALLOWED' });
     const today = chinaDay(ctx.now);
     const day = input.day ?? today;
+    // A task is overdue as of the bank's day (today, or a demo bank's fixed as-of day), not the phone's.
+    const bankDay = loadBankDay(db, ctx.now);
+    bankDay.catch(() => undefined);
     const limit = input.limit ?? 60;
 
     const taskRes = await db
@@ -55,10 +58,11 @@ export const route = defineAction({
       }
       return s;
     };
+    const asOf = input.day ?? (await bankDay);
     for (const t of tasks.slice(0, limit)) {
       const m = byId.get(t.merchantId);
       const s = m ? addStop(m) : null;
-      s?.tasks.push({ id: t._id, kind: t.kind, check: t.check ?? null, dueDay: t.dueDay, isOverdue: isOverdue(t.dueDay, day) });
+      s?.tasks.push({ id: t._id, kind: t.kind, check: t.check ?? null, dueDay: t.dueDay, isOverdue: isOverdue(t.dueDay, asOf) });
     }
 
     if (REVISIT_ROLES.includes(caller.role) && caller.gridIds.length) {

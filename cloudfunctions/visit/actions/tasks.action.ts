@@ -1,5 +1,5 @@
 import { tasksInput } from '../../../shared/contracts/visit.contract';
-import { AppError, decodeCursor, defineAction, encodeCursor, fieldError, forbidden, getDoc, isInScope, scopeFilter, type UnitDoc } from '../../../server';
+import { AppError, decodeCursor, defineAction, encodeCursor, fieldError, forbidden, getDoc, isInScope, loadBankDay, scopeFilter, type UnitDoc } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { loadMerchantInScope } from '../../../server/merchant';
 import { type TaskDoc, taskViews } from '../visit.service';
@@ -16,7 +16,9 @@ export const tasks = defineAction({
     const { db } = ctx;
     const _ = db.command;
     const limit = input.limit ?? 20;
-    const today = chinaDay(ctx.now);
+    // Overdue is as of the bank's day (a demo bank's records end on a fixed day), read beside the scope's reads.
+    const bankDay = loadBankDay(db, ctx.now);
+    bankDay.catch(() => undefined);
     const conds: Record<string, unknown>[] = [];
     if (input.merchantId) {
       const m = await loadMerchantInScope(ctx, input.merchantId);
@@ -37,6 +39,7 @@ export const tasks = defineAction({
     }
     conds.push({ status: input.status });
     if (input.kind) conds.push({ kind: input.kind });
+    const today = await bankDay;
     if (input.overdue) conds.push({ dueDay: _.lt(today) });
     if (input.cursor) {
       const c = decodeCursor(input.cursor);

@@ -5,7 +5,7 @@ import type { QueueSummary } from '../../offline/visit-queue';
 import { describeError } from '../../utils/errors';
 import { chinaDay, chinaMinuteOfDay } from '../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS } from '../../utils/labels';
-import { requireMe } from '../../utils/session';
+import { bankDayOf, requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
 import { scanMerchant } from '../../utils/scan';
 import { definePage } from '../../utils/page';
@@ -69,14 +69,14 @@ definePage<{ _off?: () => void; _shown?: boolean }>()({
     async loadTasks(quiet = false) {
       if (!quiet || this.data.taskStatus === 'error') this.setData({ taskStatus: 'loading', taskError: '' });
       try {
-        const page = await fetchTasks({ status: 'open' });
-        const today = chinaDay();
+        // Due and overdue as of the bank's day (a demo bank's fixed as-of day), as the server marks them.
+        const [page, today] = await Promise.all([fetchTasks({ status: 'open' }), requireMe().then(bankDayOf, () => chinaDay())]);
         const tasks: TaskCard[] = page.items.slice(0, 10).map((t) => ({
           ...t,
           kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
           checkLabel: t.check ? CHECK_LABELS[t.check] : '',
-          overdue: t.isOverdue || t.dueDay < today,
-          dueLabel: t.dueDay < today ? `已逾期 ${t.dueDay.slice(5)}` : t.dueDay === today ? '今天到期' : `${t.dueDay.slice(5)} 到期`,
+          overdue: t.isOverdue,
+          dueLabel: t.isOverdue ? `已逾期 ${t.dueDay.slice(5)}` : t.dueDay === today ? '今天到期' : `${t.dueDay.slice(5)} 到期`,
         }));
         await safeSetData(this, { tasks, taskStatus: tasks.length ? 'ready' : 'empty' });
       } catch (err) {

@@ -63,7 +63,7 @@ export function fileView(m: MerchantOut) {
 /** The visits, class history and tasks lists as the tabs show them. */
 type VisitRow = { id: string; typeLabel: string; staffName: string; when: string; distance: string; isFlagged: boolean; failed: number; photos: number };
 type HistoryRow = { key: string; day: string; reason: string; fromLabel: string; toLabel: string };
-type TaskRow = { id: string; kindLabel: string; checkLabel: string; dueDay: string };
+type TaskRow = { id: string; kindLabel: string; checkLabel: string; dueDay: string; overdue: boolean; dueLabel: string };
 
 /** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
 definePage()({
@@ -165,7 +165,8 @@ definePage()({
             photos: (v.photos ?? []).length + (v.checks ?? []).filter((c: any) => c.photo).length,
           })),
           history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: LIFECYCLE_CLASS_LABELS[h.from ?? ''] ?? '新建', toLabel: LIFECYCLE_CLASS_LABELS[h.to] ?? h.to })),
-          tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay })),
+          // Overdue as the server marks it, as of the bank's day (a demo bank's fixed as-of day), not the phone's.
+          tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay, overdue: Boolean(t.isOverdue), dueLabel: t.isOverdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 到期` })),
           // A list that could not load says so instead of looking empty.
           tasksError: 'error' in tasks ? tasks.error : '',
         });

@@ -2,7 +2,6 @@ import { fetchTasks, fetchVisitPhotoUrls } from '../../../api/visit.api';
 import { fetchMerchantPhotoUrls } from '../../../api/merchant.api';
 import type { TaskOut } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
-import { chinaDay } from '../../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';
 import { askReminders } from '../../../utils/reminders';
 import { requireMe } from '../../../utils/session';
@@ -12,8 +11,9 @@ import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
 
 /** A task as the list shows it. */
-export function toTaskRow(t: TaskOut, today = chinaDay()) {
-  const overdue = t.status === 'open' && (t.isOverdue || t.dueDay < today);
+export function toTaskRow(t: TaskOut) {
+  // Overdue as the server reads it, as of the bank's day (a demo bank's fixed as-of day), never the phone's today.
+  const overdue = t.status === 'open' && t.isOverdue;
   return {
     id: t.id,
     merchantId: t.merchantId,
