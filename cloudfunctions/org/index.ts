@@ -16,10 +16,12 @@ import { listUnits } from './actions/list-units.action';
 import { listWechatGroups } from './actions/list-wechat-groups.action';
 import { moveStaff } from './actions/move-staff.action';
 import { myNotices } from './actions/my-notices.action';
+import { previewBoundary } from './actions/preview-boundary.action';
 import { postNotice } from './actions/post-notice.action';
 import { readNotice } from './actions/read-notice.action';
 import { renameWechatGroup } from './actions/rename-wechat-group.action';
 import { sentNotices } from './actions/sent-notices.action';
+import { saveBoundary } from './actions/save-boundary.action';
 import { setExtraScope } from './actions/set-extra-scope.action';
 import { unbindStaff } from './actions/unbind-staff.action';
 import { updateMarket } from './actions/update-market.action';
@@ -31,6 +33,8 @@ export const main = createMain(
     getUnit,
     createUnit,
     updateUnit,
+    previewBoundary,
+    saveBoundary,
     listMarkets,
     createMarket,
     updateMarket,
