@@ -45,7 +45,8 @@ export const updateUnitInput = z.strictObject({
 /** `previewBoundary` / `saveBoundary` (head office): a grid's new boundary, checked and its merchant moves listed. */
 export const boundaryEditInput = z.strictObject({ unitId: idSchema, boundary: boundarySchema });
 
-export const listMarketsInput = z.strictObject({ unitId: idSchema.optional() });
+/** `withCoverage`: each market's merchants and those of them acquiring with the bank (its coverage). */
+export const listMarketsInput = z.strictObject({ unitId: idSchema.optional(), withCoverage: z.boolean({ error: '需要 true/false' }).optional() });
 export const createMarketInput = z.strictObject({ name: text(40, '商圈名称'), branchId: idSchema, gridIds: z.array(idSchema).max(50, '最多 50 个网格').default([]) });
 export const updateMarketInput = z.strictObject({ marketId: idSchema, name: text(40, '商圈名称').optional(), gridIds: z.array(idSchema).max(50, '最多 50 个网格').optional() });
 export const listWechatGroupsInput = z.strictObject({ gridId: idSchema });
@@ -121,6 +122,9 @@ export interface MarketView {
   branchId: string;
   unitPath: string[];
   gridIds: string[];
+  /** listMarkets with `withCoverage`: the merchants assigned to the market, and those acquiring (covered) */
+  merchantCount?: number;
+  coveredCount?: number;
 }
 
 export interface WechatGroupView {
