@@ -4,7 +4,7 @@
  * `previewBoundary` and `saveBoundary` (and `updateUnit` with a boundary, which saves the same way).
  */
 import type { BoundaryMoveView, BoundarySaved } from '../../shared/contracts/org.contract';
-import { type BoundaryMove, type BoundaryProblem, type GridShape, type MerchantSpot, planBoundaryEdit, selfCrossingProblem } from '../../shared/domain/boundary.rules';
+import { type BoundaryMove, type BoundaryProblem, type GridShape, type MerchantSpot, overlapProblem, planBoundaryEdit, selfCrossingProblem } from '../../shared/domain/boundary.rules';
 import type { LngLat } from '../../shared/domain/geo.rules';
 import { type ActionContext, type Db, type UnitDoc, auditLog, clearGridCache, fieldError, getAll, getDoc, inTransaction, notFound } from '../../server';
 import { type MerchantDoc, pointOut } from '../../server/merchant';
@@ -61,6 +61,18 @@ function boxMeets(a: readonly (readonly [number, number])[], b: readonly (readon
   const [ax0, ay0, ax1, ay1] = box(a);
   const [bx0, by0, bx1, by1] = box(b);
   return ax0 <= bx1 && bx0 <= ax1 && ay0 <= by1 && by0 <= ay1;
+}
+
+/**
+ * A new grid's boundary (`createUnit`): refused naming the point when it crosses itself or overlaps another
+ * grid. Nobody's merchants move: new merchants are placed by it from then on.
+ */
+export async function checkNewBoundary(ctx: ActionContext, boundary: LngLat[]): Promise<void> {
+  const crossing = selfCrossingProblem(boundary);
+  if (crossing) refuse(crossing);
+  const grids = await getAll<UnitDoc>(ctx.db, 'units', { kind: 'grid', boundary: ctx.db.command.exists(true) }, 10000);
+  const overlap = overlapProblem('', boundary, grids.map((g) => ({ id: g._id, boundary: g.boundary })), Object.fromEntries(grids.map((g) => [g._id, g.name])));
+  if (overlap) refuse(overlap);
 }
 
 export interface CheckedEdit {
