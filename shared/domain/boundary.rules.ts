@@ -14,7 +14,7 @@ import { booleanIntersects } from '@turf/boolean-intersects';
 import { polygon as turfPolygon, featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { kinks } from '@turf/kinks';
-import { type LngLat, closedRing, isPointInPolygon, openRing } from './geo.rules';
+import { type LngLat, closedRing, openRing, polygonTester } from './geo.rules';
 
 /** Overlap two grids may have (m²) before it counts: shared edges drawn by hand a hair apart. */
 export const OVERLAP_TOLERANCE_M2 = 1;
@@ -114,8 +114,31 @@ export function selfCrossingProblem(boundary: readonly (readonly [number, number
   return null;
 }
 
-/** Overlap (m²) of two rings, 0 when they only touch or not at all. */
+/** Points of a ring that lie inside it when it overlaps another: its points, its edges' midpoints and its box's centre. */
+function probes(ring: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  const mids = ring.map((p, i) => {
+    const q = ring[(i + 1) % ring.length];
+    return [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2] as const;
+  });
+  return [...ring, ...mids, centreOf(ring)];
+}
+
+/** True when a probe of either ring lies strictly inside the other (turf point-in-polygon): they may overlap. */
+function mayOverlap(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): boolean {
+  const inside = (p: readonly [number, number], ring: readonly (readonly [number, number])[], test: (p: readonly [number, number]) => boolean) =>
+    test(p) && !ring.some((q, i) => onSegment(p, q, ring[(i + 1) % ring.length]));
+  const inA = polygonTester(a);
+  const inB = polygonTester(b);
+  return probes(a).some((p) => inside(p, b, inB)) || probes(b).some((p) => inside(p, a, inA));
+}
+
+/**
+ * Overlap (m²) of two rings, 0 when they only touch or not at all. turf's intersect and area measure it
+ * when a probe (a point, an edge's midpoint, the centre) of one lies strictly inside the other; grids that
+ * share edges have none, which spares the polygon clipping for every neighbour.
+ */
 export function overlapArea(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): number {
+  if (!mayOverlap(openRing(a), openRing(b))) return 0;
   const pa = turfPolygon([closedRing(a)]);
   const pb = turfPolygon([closedRing(b)]);
   if (!booleanIntersects(pa, pb)) return 0;
@@ -142,7 +165,7 @@ export function overlapProblem(gridId: string, boundary: readonly (readonly [num
 }
 
 function isStrictlyInside(p: readonly [number, number], ring: readonly (readonly [number, number])[]): boolean {
-  if (!isPointInPolygon(p, ring)) return false;
+  if (!polygonTester(ring)(p)) return false;
   for (let i = 0; i < ring.length; i++) if (onSegment(p, ring[i], ring[(i + 1) % ring.length])) return false;
   return true;
 }
@@ -157,6 +180,7 @@ interface Prepared {
   id: string;
   ring: (readonly [number, number])[];
   box: Box;
+  holds: (p: readonly [number, number]) => boolean;
 }
 
 function prepare(grids: readonly GridShape[]): Prepared[] {
@@ -164,13 +188,15 @@ function prepare(grids: readonly GridShape[]): Prepared[] {
     .filter((g) => g.boundary && g.boundary.length >= 3)
     .map((g) => {
       const ring = openRing(g.boundary as (readonly [number, number])[]);
-      return { id: g.id, ring, box: boxOf(ring) };
+      let tester: ((p: readonly [number, number]) => boolean) | null = null;
+      // Built on first use: most grids' boxes hold none of the merchants looked at.
+      return { id: g.id, ring, box: boxOf(ring), holds: (p: readonly [number, number]) => (tester ??= polygonTester(ring))(p) };
     });
 }
 
 /** The first grid (in the order given) whose boundary holds the point: placement's rule (geo.rules findContainingPolygon). */
 function placeAmong(p: readonly [number, number], grids: readonly Prepared[]): string | null {
-  for (const g of grids) if (inBox(p, g.box) && isPointInPolygon(p, g.ring)) return g.id;
+  for (const g of grids) if (inBox(p, g.box) && g.holds(p)) return g.id;
   return null;
 }
 

@@ -10,7 +10,7 @@
 
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { distance as turfDistance } from '@turf/distance';
-import { point as turfPoint, polygon as turfPolygon } from '@turf/helpers';
+import { polygon as turfPolygon } from '@turf/helpers';
 
 /** A point as `[longitude, latitude]` in degrees (GCJ-02). */
 export type LngLat = [number, number];
@@ -136,12 +136,28 @@ export function closedRing(polygon: readonly (readonly [number, number])[]): Lng
  * may be given closed or open.
  */
 export function isPointInPolygon(point: readonly [number, number], polygon: readonly (readonly [number, number])[]): boolean {
+  return polygonTester(polygon)(point);
+}
+
+/**
+ * isPointInPolygon with the polygon prepared once (its ring and turf feature), for testing many points
+ * against the same boundary (a boundary edit's preview tests hundreds of merchants).
+ */
+export function polygonTester(polygon: readonly (readonly [number, number])[]): (point: readonly [number, number]) => boolean {
   const ring = openRing(polygon);
   const n = ring.length;
-  if (n < 3) return false;
-  for (let i = 0, j = n - 1; i < n; j = i++) if (isOnSegment(point, ring[i], ring[j])) return true;
-  if (new Set(ring.map((p) => `${p[0]},${p[1]}`)).size < 3) return false;
-  return booleanPointInPolygon(turfPoint([point[0], point[1]]), turfPolygon([closedRing(ring)]));
+  if (n < 3) return () => false;
+  if (new Set(ring.map((p) => `${p[0]},${p[1]}`)).size < 3) {
+    return (point) => {
+      for (let i = 0, j = n - 1; i < n; j = i++) if (isOnSegment(point, ring[i], ring[j])) return true;
+      return false;
+    };
+  }
+  const feature = turfPolygon([closedRing(ring)]);
+  return (point) => {
+    for (let i = 0, j = n - 1; i < n; j = i++) if (isOnSegment(point, ring[i], ring[j])) return true;
+    return booleanPointInPolygon([point[0], point[1]], feature);
+  };
 }
 
 /** Signed planar area (shoelace, in square degrees) of an open ring: positive when counter-clockwise. */
