@@ -4,7 +4,7 @@
  * `previewBoundary` and `saveBoundary` (and `updateUnit` with a boundary, which saves the same way).
  */
 import type { BoundaryMoveView, BoundarySaved } from '../../shared/contracts/org.contract';
-import { type BoundaryMove, type BoundaryProblem, type GridShape, type MerchantSpot, overlapProblem, planBoundaryEdit, selfCrossingProblem } from '../../shared/domain/boundary.rules';
+import { type BoundaryMove, type BoundaryProblem, type GridShape, type MerchantSpot, boundaryEditRegion, overlapProblem, planBoundaryEdit, selfCrossingProblem } from '../../shared/domain/boundary.rules';
 import type { LngLat } from '../../shared/domain/geo.rules';
 import { type ActionContext, type Db, type UnitDoc, auditLog, clearGridCache, fieldError, getAll, getDoc, inTransaction, notFound } from '../../server';
 import { type MerchantDoc, pointOut } from '../../server/merchant';
@@ -34,13 +34,16 @@ interface Spot extends MerchantSpot {
 }
 
 /** The grid's merchants and its neighbours' (grids whose boundary box meets the old or new one), not closed. */
-async function candidates(db: Db, gridIds: string[]): Promise<Spot[]> {
+async function candidates(db: Db, gridIds: string[], region: LngLat[][] | null): Promise<Spot[]> {
   const _ = db.command;
+  if (region && !region.length) return [];
+  // Only merchants where the edit changes anything (boundaryEditRegion), when that is known.
+  const where = region ? { gridId: _.in(gridIds), location: _.geoWithin({ geometry: db.Geo.MultiPolygon(region.map((r) => db.Geo.Polygon([db.Geo.LineString(r.map(([x, y]) => db.Geo.Point(x, y)))]))) }) } : { gridId: _.in(gridIds) };
   const out: Spot[] = [];
   for (let skip = 0; ; skip += 1000) {
     const res = await db
       .collection('merchants')
-      .where({ gridId: _.in(gridIds) })
+      .where(where)
       .field({ _id: true, name: true, gridId: true, location: true, archived: true })
       .orderBy('_id', 'asc')
       .skip(skip)
@@ -95,7 +98,7 @@ export async function checkBoundaryEdit(ctx: ActionContext, unitId: string, boun
   names[grid._id] = grid.name;
   const shapes: GridShape[] = grids.map((g) => ({ id: g._id, boundary: g.boundary }));
   const near = grids.filter((g) => g._id !== grid._id && g.boundary && (boxMeets(g.boundary, boundary) || (grid.boundary && boxMeets(g.boundary, grid.boundary))));
-  const spots = await candidates(ctx.db, [grid._id, ...near.map((g) => g._id)]);
+  const spots = await candidates(ctx.db, [grid._id, ...near.map((g) => g._id)], boundaryEditRegion(grid._id, boundary, shapes));
   const plan = planBoundaryEdit(grid._id, boundary, shapes, spots, names);
   if (plan.problem) refuse(plan.problem);
   const byId = new Map(spots.map((s) => [s.id, s]));

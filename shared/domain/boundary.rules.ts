@@ -304,3 +304,33 @@ export function planBoundaryEdit(
     message: `边界第${pointIndex + 1}个点使${stranded.length}个商户不在任何网格内，请调整该点`,
   });
 }
+
+/**
+ * Where an edit can change any merchant's grid: a box around each moved point (its old and new place and
+ * both neighbouring points, old and new), in the grid and in each neighbour that followed; as closed
+ * rectangles (`[lng, lat]` rings). Null when the ring gained or lost points or had none (then anywhere in
+ * the grids looked at). A merchant outside every box keeps its grid, so the preview need not read it.
+ */
+export function boundaryEditRegion(gridId: string, boundary: readonly (readonly [number, number])[], grids: readonly GridShape[]): LngLat[][] | null {
+  const old = grids.find((g) => g.id === gridId)?.boundary;
+  if (!old) return null;
+  const oldRing = openRing(old);
+  const newRing = openRing(boundary);
+  if (oldRing.length !== newRing.length) return null;
+  const pairs: [readonly (readonly [number, number])[], readonly (readonly [number, number])[]][] = [[oldRing, newRing]];
+  for (const f of followSharedPoints(gridId, newRing, grids)) {
+    const before = grids.find((g) => g.id === f.gridId)?.boundary;
+    if (before) pairs.push([openRing(before), f.boundary]);
+  }
+  const boxes: LngLat[][] = [];
+  for (const [a, b] of pairs) {
+    const n = a.length;
+    for (let i = 0; i < n; i++) {
+      if (same(a[i], b[i])) continue;
+      const k = [(i + n - 1) % n, i, (i + 1) % n];
+      const box = boxOf(k.flatMap((j) => [a[j], b[j]]));
+      boxes.push([[box.minX, box.minY], [box.maxX, box.minY], [box.maxX, box.maxY], [box.minX, box.maxY], [box.minX, box.minY]]);
+    }
+  }
+  return boxes;
+}
