@@ -17,12 +17,12 @@ import {
   isInScope,
   iso,
   loadUnits,
-  newId,
   sealPi,
   takePiProbe,
-  type Tx,
 } from '../../server';
 import { type MerchantDoc, pointOut } from '../../server/merchant';
+
+export { recordMerchantChange, suggestedGridOf, withoutId } from '../../server/transfer';
 
 /** The products held with us (active), for lists and filters. */
 export function productsHeld(m: Pick<MerchantDoc, 'products' | 'acquiring'>): ProductCode[] {
@@ -271,40 +271,3 @@ export function mobileHash(mobile: string | undefined): string | null {
   return mobile ? hashPi(mobile) : null;
 }
 
-/** Appends a merchantHistory entry inside the write's transaction. */
-export async function recordMerchantChange(
-  tx: Tx,
-  entry: {
-    /** a client id that makes the change idempotent (a transfer's `transferId`); new otherwise */
-    id?: string;
-    merchantId: string;
-    change: 'created' | 'updated' | 'transferred' | 'completed' | 'products' | 'assigned' | 'archived' | 'reopened' | 'placement-confirmed';
-    by: string;
-    at: Date;
-    fromGridId?: string;
-    toGridId?: string;
-    reason?: string;
-    fields?: string[];
-    day?: string;
-    note?: string;
-    suggestedGridId?: string;
-    againstBoundary?: boolean;
-  },
-): Promise<void> {
-  const { id, merchantId, change, by, at, ...rest } = entry;
-  const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  await tx.collection('merchantHistory').add({ data: { _id: id ?? newId(), merchantId, change, byStaffId: by, at, ...extra } });
-}
-
-/** The document without `_id`, for `doc(id).set()`. */
-export function withoutId(m: MerchantDoc): Omit<MerchantDoc, '_id'> {
-  const { _id: _ignored, ...rest } = m;
-  // Every write of a whole file goes through here: its search keys follow its address and grid.
-  return { ...rest, searchKeys: merchantSearchKeys(m) };
-}
-
-/** The grid whose boundary contains the merchant's location (null without a location or a containing boundary). */
-export async function suggestedGridOf(ctx: ActionContext, m: Pick<MerchantDoc, 'location'>): Promise<string | null> {
-  const p = pointOut(m.location);
-  return p ? findGridForPoint(ctx.db, p.lng, p.lat) : null;
-}

@@ -18,11 +18,13 @@ import { listUnits } from './actions/list-units.action';
 import { listWechatGroups } from './actions/list-wechat-groups.action';
 import { moveStaff } from './actions/move-staff.action';
 import { myNotices } from './actions/my-notices.action';
+import { previewBoundary } from './actions/preview-boundary.action';
 import { postNotice } from './actions/post-notice.action';
 import { readNotice } from './actions/read-notice.action';
 import { renameWechatGroup } from './actions/rename-wechat-group.action';
 import { searchAudit } from './actions/search-audit.action';
 import { sentNotices } from './actions/sent-notices.action';
+import { saveBoundary } from './actions/save-boundary.action';
 import { setExtraScope } from './actions/set-extra-scope.action';
 import { staffImportTemplate } from './actions/staff-import-template.action';
 import { unbindStaff } from './actions/unbind-staff.action';
@@ -35,6 +37,8 @@ export const main = createMain(
     getUnit,
     createUnit,
     updateUnit,
+    previewBoundary,
+    saveBoundary,
     listMarkets,
     createMarket,
     updateMarket,

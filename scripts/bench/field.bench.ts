@@ -9,7 +9,8 @@
  * beside the search as it was (a regular expression over name and address text, which reads every file).
  * BENCH_FIELD_ONLY=search runs the search figures alone, BENCH_FIELD_ONLY=board the task board's. The day's route: planning 60 stops (nearest neighbour
  * + 2-opt) ≤ 50 ms median, its length printed against the naive order and nearest neighbour alone, and
- * `visit.route` for the demo maintenance assistant; BENCH_FIELD_ONLY=route runs these alone.
+ * `visit.route` for the demo maintenance assistant; BENCH_FIELD_ONLY=route runs these alone. A boundary
+ * edit's preview on a 300-merchant grid ≤ 100 ms median; BENCH_FIELD_ONLY=boundary runs it alone.
  * BENCH_RUNS overrides the number of timed calls per figure (default 200); BENCH_DATA_DIR keeps the seeded
  * bank in that folder and reuses it on the next run (seeding takes a while on a busy machine).
  */
@@ -19,6 +20,8 @@ import { startLocalCloud } from '../../local/runtime';
 import { SEEDER } from '../seed/seeder';
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { type LngLat, centroid } from '../../shared/domain/geo.rules';
+import { planBoundaryEdit } from '../../shared/domain/boundary.rules';
+import { toLngLat } from '../../shared/domain/merchant-file.rules';
 import { nearestNeighbourOrder, planRoute, routeLength } from '../../shared/domain/route.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
 import { demoBankCopy } from './bank';
@@ -99,6 +102,57 @@ async function routeFigures(call: (fn: string, event: Record<string, unknown>, o
   console.log(`visit.route (demo maintenance): median ${median(action).toFixed(2)} ms, ${last.stops.length} stops, planned ${last.distanceM} m against ${last.naiveDistanceM} m in the order found`);
 }
 
+/**
+ * A boundary edit's preview on a 300-merchant grid (≤ 100 ms median): the demo grid topped up to 300 located
+ * merchants, its north-east point moved a third of the way further out (the grids sharing it follow), and
+ * `org.previewBoundary` timed as head office; the rule alone (planBoundaryEdit) beside it.
+ */
+async function boundaryFigures(cloud: any, call: (fn: string, event: Record<string, unknown>, openid: string) => Promise<any>, gridId: string): Promise<void> {
+  const db = cloud.database();
+  const unit = (await expectOk(call('org', { action: 'getUnit', unitId: gridId }, 'demo-hq'))).unit;
+  const ring: LngLat[] = unit.boundary[0][0] === unit.boundary.at(-1)[0] && unit.boundary[0][1] === unit.boundary.at(-1)[1] ? unit.boundary.slice(0, -1) : unit.boundary;
+  const [cx, cy] = centroid(ring);
+  const have = (await db.collection('merchants').where({ gridId }).count()).total;
+  const rand = seeded(300);
+  for (let i = have; i < 300; i++) {
+    // Bilinear points inside the (convex) cell.
+    const u = 0.05 + rand() * 0.9;
+    const v = 0.05 + rand() * 0.9;
+    const [a, b, c, d] = ring;
+    const lng = (1 - u) * (1 - v) * a[0] + u * (1 - v) * b[0] + u * v * c[0] + (1 - u) * v * d[0];
+    const lat = (1 - u) * (1 - v) * a[1] + u * (1 - v) * b[1] + u * v * c[1] + (1 - u) * v * d[1];
+    await db.collection('merchants').add({
+      data: { _id: `m-bench-boundary-${i}`, name: `边界基准${i}`, gridId, unitPath: unit.unitPath, area: unit.area, location: db.Geo.Point(lng, lat), isComplete: false, missingFields: [], lifecycleClass: 'to-win', acquiring: { status: 'none' }, createdAt: new Date(), updatedAt: new Date(), createdBy: 'bench', version: 1 },
+    });
+  }
+  const count = (await db.collection('merchants').where({ gridId }).count()).total;
+  const k = 2;
+  const moved: LngLat[] = ring.map((p, i) => (i === k ? [Math.round((p[0] + (p[0] - cx) / 3) * 1e6) / 1e6, Math.round((p[1] + (p[1] - cy) / 3) * 1e6) / 1e6] : p));
+  const event = { action: 'previewBoundary', unitId: gridId, boundary: moved };
+  const first = await expectOk(call('org', event, 'demo-hq'));
+  for (let i = 0; i < 3; i++) await call('org', event, 'demo-hq');
+  const runs = Math.min(RUNS, 100);
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await expectOk(call('org', event, 'demo-hq'));
+    times.push(performance.now() - t);
+  }
+  report(`boundary preview (${count} merchants in grid)`, times, 100, cpuMs(cpu0) / runs);
+  // The rule alone, on the same grids and merchants.
+  const grids = (await db.collection('units').where({ kind: 'grid' }).limit(1000).get()).data.filter((g: any) => g.boundary).map((g: any) => ({ id: g._id, boundary: g.boundary }));
+  grids.sort((a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1));
+  const spots = (await db.collection('merchants').where({ gridId }).limit(1000).get()).data.map((m: any) => ({ id: m._id, gridId: m.gridId, location: toLngLat(m.location) }));
+  const rule: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    planBoundaryEdit(gridId, moved, grids, spots);
+    rule.push(performance.now() - t);
+  }
+  console.log(`planBoundaryEdit alone (${spots.length} merchants, ${grids.length} grids): median ${median(rule).toFixed(2)} ms; the preview moves ${first.moves.length} merchants`);
+}
+
 /** Runs the field benchmark. */
 export async function run(): Promise<void> {
   const kept = process.env.BENCH_DATA_DIR;
@@ -135,6 +189,13 @@ export async function run(): Promise<void> {
       await boardFigures(call, (f) => (figure = f), costs);
       return;
     }
+
+    if (!ONLY || ONLY === 'boundary') {
+      figure = 'boundary';
+      await boundaryFigures(cloud, call, gridId);
+      if (ONLY === 'boundary') return;
+    }
+
     if (ONLY === 'search') {
       await searchFigures(cloud, call, (f) => (figure = f), costs);
       return;

@@ -199,6 +199,24 @@ export const SCREENS: Screen[] = [
     },
   },
   { name: 'grid-6-notice-post', page: 'pages/grid/notice-post/index', openid: 'demo-branch', title: '发布通知', query: () => ({}) },
+  {
+    // Head office moves the north-east point of the demo member's grid outwards: the preview lists who would move.
+    name: 'map-2-boundary',
+    page: 'pages/merchant/boundary/index',
+    openid: 'demo-hq',
+    title: '编辑网格边界',
+    query: () => ({}),
+    act: async (page, ctx) => {
+      const me = await ctx.call('user', { action: 'me' }, 'demo-member');
+      page.instance.setData({ gridId: me.data.grids[0].id });
+      await page.instance.load();
+      const [lng, lat] = page.data.points[2];
+      page.instance.onVertex({ detail: { markerId: 3 } });
+      await page.instance.movePoint(2, lng + 0.001, lat + 0.001);
+    },
+    settle: 20,
+  },
+  { name: 'map-3-markets', page: 'pages/merchant/markets/index', openid: 'demo-branch', title: '商圈管理' },
   // The phone stands next to a merchant of the member's grid: the day's due stops walked from there.
   { name: 'route-1-today', page: 'pages/route/index', openid: 'demo-member', title: '今日路线', settle: 30 },
   { name: 'people-1-staff-branch', page: 'pages/settings/staff/index', openid: 'demo-branch', title: '人员管理' },

@@ -45,7 +45,11 @@ export const updateUnitInput = z.strictObject({
   boundary: boundarySchema.nullable().optional(),
 });
 
-export const listMarketsInput = z.strictObject({ unitId: idSchema.optional() });
+/** `previewBoundary` / `saveBoundary` (head office): a grid's new boundary, checked and its merchant moves listed. */
+export const boundaryEditInput = z.strictObject({ unitId: idSchema, boundary: boundarySchema });
+
+/** `withCoverage`: each market's merchants and those of them acquiring with the bank (its coverage). */
+export const listMarketsInput = z.strictObject({ unitId: idSchema.optional(), withCoverage: z.boolean({ error: '需要 true/false' }).optional() });
 export const createMarketInput = z.strictObject({ name: text(40, '商圈名称'), branchId: idSchema, gridIds: z.array(idSchema).max(50, '最多 50 个网格').default([]) });
 export const updateMarketInput = z.strictObject({ marketId: idSchema, name: text(40, '商圈名称').optional(), gridIds: z.array(idSchema).max(50, '最多 50 个网格').optional() });
 export const listWechatGroupsInput = z.strictObject({ gridId: idSchema });
@@ -93,12 +97,37 @@ export interface UnitView {
   updatedAt: string | null;
 }
 
+/** One merchant a boundary edit moves. */
+export interface BoundaryMoveView {
+  merchantId: string;
+  merchantName: string;
+  fromGridId: string;
+  fromGridName: string;
+  toGridId: string;
+  toGridName: string;
+}
+
+/** `previewBoundary`: the merchants that would change grid (refusals are errors naming the point). */
+export interface BoundaryPreview {
+  unitId: string;
+  moves: BoundaryMoveView[];
+}
+
+/** `saveBoundary`: the grid with its new boundary and the merchants transferred. */
+export interface BoundarySaved {
+  unit: UnitView;
+  moves: BoundaryMoveView[];
+}
+
 export interface MarketView {
   id: string;
   name: string;
   branchId: string;
   unitPath: string[];
   gridIds: string[];
+  /** listMarkets with `withCoverage`: the merchants assigned to the market, and those acquiring (covered) */
+  merchantCount?: number;
+  coveredCount?: number;
 }
 
 export interface WechatGroupView {

@@ -8,6 +8,10 @@
  * so plain spherical geometry is used on the GCJ-02 values.
  */
 
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { distance as turfDistance } from '@turf/distance';
+import { polygon as turfPolygon } from '@turf/helpers';
+
 /** A point as `[longitude, latitude]` in degrees (GCJ-02). */
 export type LngLat = [number, number];
 
@@ -93,18 +97,13 @@ export function locationProblem(lng: unknown, lat: unknown): string | null {
   return null;
 }
 
-const toRad = (deg: number): number => (deg * Math.PI) / 180;
-
-/** Great-circle distance in metres between two points (haversine formula on the mean Earth sphere). */
+/** Great-circle distance in metres between two points (turf's haversine on the mean Earth sphere, EARTH_RADIUS_M). */
 export function distanceMeters(a: readonly [number, number], b: readonly [number, number]): number {
-  const dLat = toRad(b[1] - a[1]);
-  const dLng = toRad(b[0] - a[0]);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(a[1])) * Math.cos(toRad(b[1])) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+  return turfDistance([a[0], a[1]], [b[0], b[1]], { units: 'meters' });
 }
 
 /** Drops the closing vertex of a ring given closed (last equal to first). */
-function openRing(polygon: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+export function openRing(polygon: readonly (readonly [number, number])[]): (readonly [number, number])[] {
   const n = polygon.length;
   if (n > 1 && polygon[0][0] === polygon[n - 1][0] && polygon[0][1] === polygon[n - 1][1]) return polygon.slice(0, n - 1);
   return polygon.slice();
@@ -124,28 +123,41 @@ function isOnSegment(p: readonly [number, number], a: readonly [number, number],
   return Math.abs(cross) / length <= EDGE_EPSILON;
 }
 
+/** The ring closed (last vertex equal to the first), as turf's polygons need it. */
+export function closedRing(polygon: readonly (readonly [number, number])[]): LngLat[] {
+  const ring = openRing(polygon).map((p) => [p[0], p[1]] as LngLat);
+  return ring.length ? [...ring, [ring[0][0], ring[0][1]]] : ring;
+}
+
 /**
- * True when the point is inside the polygon or on its boundary (even-odd ray casting). A point on the
- * shared edge of two grids is in both; grid placement then takes the first match, so a merchant on a
- * boundary street still gets exactly one grid. The ring may be given closed or open.
+ * True when the point is inside the polygon or on its boundary (turf's point-in-polygon, with an edge
+ * tolerance of EDGE_EPSILON degrees). A point on the shared edge of two grids is in both; grid placement
+ * then takes the first match, so a merchant on a boundary street still gets exactly one grid. The ring
+ * may be given closed or open.
  */
 export function isPointInPolygon(point: readonly [number, number], polygon: readonly (readonly [number, number])[]): boolean {
+  return polygonTester(polygon)(point);
+}
+
+/**
+ * isPointInPolygon with the polygon prepared once (its ring and turf feature), for testing many points
+ * against the same boundary (a boundary edit's preview tests hundreds of merchants).
+ */
+export function polygonTester(polygon: readonly (readonly [number, number])[]): (point: readonly [number, number]) => boolean {
   const ring = openRing(polygon);
   const n = ring.length;
-  if (n < 3) return false;
-  const [x, y] = point;
-  let inside = false;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const a = ring[i];
-    const b = ring[j];
-    if (isOnSegment(point, a, b)) return true;
-    // Half-open rule on y: a vertex exactly at the ray's height is counted once, not twice.
-    if (a[1] > y !== b[1] > y) {
-      const xCross = a[0] + ((y - a[1]) * (b[0] - a[0])) / (b[1] - a[1]);
-      if (x < xCross) inside = !inside;
-    }
+  if (n < 3) return () => false;
+  if (new Set(ring.map((p) => `${p[0]},${p[1]}`)).size < 3) {
+    return (point) => {
+      for (let i = 0, j = n - 1; i < n; j = i++) if (isOnSegment(point, ring[i], ring[j])) return true;
+      return false;
+    };
   }
-  return inside;
+  const feature = turfPolygon([closedRing(ring)]);
+  return (point) => {
+    for (let i = 0, j = n - 1; i < n; j = i++) if (isOnSegment(point, ring[i], ring[j])) return true;
+    return booleanPointInPolygon([point[0], point[1]], feature);
+  };
 }
 
 /** Signed planar area (shoelace, in square degrees) of an open ring: positive when counter-clockwise. */

@@ -4,7 +4,7 @@
  */
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { useLocalCloud } from '../helpers/local-cloud';
-import { IN, O, S, U, completeFile, counts, mobile, photo, seedFixture, uid } from './fixture';
+import { BOUNDARY, IN, O, S, U, completeFile, counts, mobile, photo, seedFixture, uid } from './fixture';
 
 const local = useLocalCloud();
 const ROLES = ['hq', 'branch', 'leader', 'member', 'marketing', 'maintenance'] as const;
@@ -92,6 +92,9 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'org.getUnit': async (s) => ({ unitId: U[g(s)] }),
   'org.createUnit': async (s) => ({ kind: 'grid', name: '新网格', parentId: s === 'in' ? U.g1 : U.g2 }),
   'org.updateUnit': async (s) => ({ unitId: U[g(s)], name: s === 'in' ? '城北1号网格' : '戴南1号网格' }),
+  // The boundary as it is: checked, nothing moves.
+  'org.previewBoundary': async (s) => ({ unitId: U[g(s)], boundary: BOUNDARY[g(s)] }),
+  'org.saveBoundary': async (s) => ({ unitId: U[g(s)], boundary: BOUNDARY[g(s)] }),
   'org.listMarkets': async (s) => ({ unitId: U[g(s)] }),
   'org.createMarket': async (s) => ({ name: '商圈', branchId: s === 'in' ? U.br1 : U.br2, gridIds: [] }),
   'org.updateMarket': async (s) => ({ marketId: await marketIn(s), name: '改名' }),

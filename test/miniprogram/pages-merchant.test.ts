@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
+import { answerCalls, calls, current, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import { me, merchantOut, merchantRow } from './fixtures';
 
 let h: ReturnType<typeof resetApp>;
@@ -257,10 +257,24 @@ describe('filing form', () => {
 });
 
 describe('merchant map', () => {
+  const GRIDS = [
+    { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: ['bank', 'b-cb', 'g-cb1'], boundary: [[119.84, 32.93], [119.85, 32.93], [119.85, 32.94], [119.84, 32.94]] },
+    { id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: ['bank', 'b-cb', 'g-cb2'], boundary: null },
+  ];
+  const MARKETS = [{ id: 'mk-1', name: '城北老街商圈', branchId: 'b-cb', unitPath: ['bank', 'b-cb'], gridIds: ['g-cb1', 'g-cb2'], merchantCount: 8, coveredCount: 6 }];
+  function serve(role: string) {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'me') return me(role);
+      if (ev.action === 'listUnits') return { items: GRIDS };
+      if (ev.action === 'listMarkets') return { items: MARKETS };
+      return { items: [merchantRow(1), merchantRow(2, { lifecycleClass: 'abnormal' }), merchantRow(3, { location: null })], nextCursor: null };
+    });
+  }
+
   test('puts the grid’s located merchants on the map as markers and opens the tapped one', async () => {
-    answerCalls(() => ({ items: [merchantRow(1), merchantRow(2, { lifecycleClass: 'abnormal' }), merchantRow(3, { location: null })], nextCursor: null }));
+    serve('member');
     const page = mount('pages/merchant/map/index');
-    await flush();
+    await flush(10);
     expect(page.data.markers).toHaveLength(2);
     expect(page.data.markers[1]).toMatchObject({ latitude: 32.9396 + 0.0004, callout: { content: '张记面馆2', color: '#d54941' } });
     expect(page.text()).toContain('异动 1');
@@ -268,5 +282,131 @@ describe('merchant map', () => {
     await flush();
     await tap(page, '.sel');
     expect(h.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/merchant/detail/index?id=m-2' });
+  });
+
+  test('draws the grid boundaries as polygons and lists the markets with their coverage; only head office edits boundaries', async () => {
+    serve('member');
+    const page = mount('pages/merchant/map/index');
+    await flush(10);
+    expect(calls().find((c) => c.action === 'listMarkets')?.event).toEqual({ action: 'listMarkets', withCoverage: true });
+    expect(page.data.polygons).toHaveLength(1);
+    expect(page.data.polygons[0].points[0]).toEqual({ latitude: 32.93, longitude: 119.84 });
+    expect(page.text()).toContain('城北老街商圈');
+    expect(page.text()).toContain('城北一网格、城北二网格 · 覆盖 6/8（75%）');
+    expect(find(page, '.edit-boundary')).toHaveLength(0);
+    expect(find(page, '.manage-markets')).toHaveLength(0);
+
+    resetApp();
+    serve('hq');
+    const hq = mount('pages/merchant/map/index');
+    await flush(10);
+    // Only grids with a boundary can be edited point by point.
+    expect(find(hq, '.edit-boundary')).toHaveLength(1);
+    await tap(hq, '.edit-boundary');
+    expect(current.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/merchant/boundary/index?gridId=g-cb1' });
+    await tap(hq, '.manage-markets');
+    expect(current.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/merchant/markets/index' });
+  });
+});
+
+describe('grid boundary editing', () => {
+  const RING = [[119.84, 32.93], [119.85, 32.93], [119.85, 32.94], [119.84, 32.94]];
+  function serve(preview: (ev: Record<string, any>) => unknown, save: (ev: Record<string, any>) => unknown = () => ({ unit: {}, moves: [] })) {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'getUnit') return { unit: { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: [], boundary: RING }, children: [] };
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: [], boundary: [[119.85, 32.93], [119.86, 32.93], [119.86, 32.94], [119.85, 32.94]] }] };
+      if (ev.action === 'previewBoundary') return preview(ev);
+      if (ev.action === 'saveBoundary') return save(ev);
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+  }
+  const MOVE = { merchantId: 'm-9', merchantName: '东边小店', fromGridId: 'g-cb2', fromGridName: '城北二网格', toGridId: 'g-cb1', toGridName: '城北一网格' };
+
+  test('tap a numbered point, tap its new place: the preview lists the merchants that would change grid; saving asks first', async () => {
+    const previews: any[] = [];
+    const saves: any[] = [];
+    serve((ev) => (previews.push(ev), { unitId: 'g-cb1', moves: [MOVE] }), (ev) => (saves.push(ev), { unit: {}, moves: [MOVE] }));
+    const page = mount('pages/merchant/boundary/index', {}, { gridId: 'g-cb1' });
+    await flush(10);
+    expect(page.data.markers.map((m: any) => m.label.content)).toEqual(['1', '2', '3', '4']);
+    expect(page.data.polygons).toHaveLength(2);
+    // Saving before any change sends nothing.
+    await tap(page, '.save');
+    expect(saves).toHaveLength(0);
+    page.instance.onVertex({ detail: { markerId: 3 } });
+    expect(page.data.selected).toBe(2);
+    expect(page.text()).toContain('第3个点将移到那里');
+    page.instance.onMapTap({ detail: { latitude: 32.94, longitude: 119.8560001 } });
+    await flush(10);
+    expect(previews[0]).toEqual({ action: 'previewBoundary', unitId: 'g-cb1', boundary: [RING[0], RING[1], [119.856, 32.94], RING[3]] });
+    expect(page.data.polygons[1].points[2]).toEqual({ latitude: 32.94, longitude: 119.856 });
+    expect(page.text()).toContain('将更换网格的商户：1 户');
+    expect(page.text()).toContain('东边小店');
+    expect(page.text()).toContain('城北二网格 → 城北一网格');
+    await tap(page, '.save');
+    await flush(10);
+    expect(current.fake.modals.at(-1)?.content).toContain('1 个商户将移交');
+    expect(saves).toEqual([{ action: 'saveBoundary', unitId: 'g-cb1', boundary: [RING[0], RING[1], [119.856, 32.94], RING[3]] }]);
+    expect(page.data.changed).toBe(false);
+  });
+
+  test('a refused boundary shows the sentence, turns the named point red and cannot be saved; 恢复 puts the boundary back', async () => {
+    serve(() => {
+      throw { code: 'VALIDATION', message: 'boundary.1: 边界与网格「城北二网格」重叠约5000平方米，请移动第2个点', reason: 'UNIT.BOUNDARY_OVERLAP', details: { pointIndex: 1, gridId: 'g-cb2', issues: [{ field: 'boundary.1', message: '边界与网格「城北二网格」重叠约5000平方米，请移动第2个点' }] } };
+    });
+    const page = mount('pages/merchant/boundary/index', {}, { gridId: 'g-cb1' });
+    await flush(10);
+    page.instance.onVertex({ detail: { markerId: 2 } });
+    page.instance.onMapTap({ detail: { latitude: 32.935, longitude: 119.855 } });
+    await flush(10);
+    expect(page.data.previewError).toContain('第2个点');
+    expect(page.data.refusedPoint).toBe(1);
+    expect(page.data.markers[1].label.color).toBe('#d54941');
+    expect(find(page, '.save.disabled')).toHaveLength(1);
+    await tap(page, '.save');
+    expect(calls().filter((c) => c.action === 'saveBoundary')).toHaveLength(0);
+    await tap(page, '.reset');
+    expect(page.data.points).toEqual(RING);
+    expect(page.data.previewError).toBe('');
+  });
+});
+
+describe('markets', () => {
+  test('a branch creates a market from its grids and edits one; a refusal is shown', async () => {
+    const sent: any[] = [];
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'me') return me('branch', { unit: { id: 'b-cb', name: '城北支行', kind: 'branch' } });
+      if (ev.action === 'listUnits' && ev.kind === 'grid') return { items: [{ id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: ['bank', 'b-cb', 'g-cb1'] }, { id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: ['bank', 'b-cb', 'g-cb2'] }] };
+      if (ev.action === 'listUnits') return { items: [{ id: 'b-cb', name: '城北支行', kind: 'branch', unitPath: ['bank', 'b-cb'] }, { id: 'b-dn', name: '戴南支行', kind: 'branch', unitPath: ['bank', 'b-dn'] }] };
+      if (ev.action === 'listMarkets') return { items: [{ id: 'mk-1', name: '老街商圈', branchId: 'b-cb', unitPath: [], gridIds: ['g-cb1'], merchantCount: 4, coveredCount: 1 }] };
+      if (ev.action === 'createMarket' || ev.action === 'updateMarket') {
+        sent.push(ev);
+        if (ev.name === '越界') throw { code: 'VALIDATION', message: 'gridIds.0: 网格不在该支行', reason: 'MARKET.GRID_OUTSIDE_BRANCH', details: { issues: [{ field: 'gridIds.0', message: '网格不在该支行' }] } };
+        return { id: 'mk-2', name: ev.name, branchId: 'b-cb', unitPath: [], gridIds: ev.gridIds ?? [] };
+      }
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    const page = mount('pages/merchant/markets/index');
+    await flush(10);
+    expect(page.text()).toContain('城北一网格 · 覆盖 1/4（25%）');
+    // A branch manager makes markets of its own branch only: no branch picker, its grids offered.
+    expect(find(page, '.branch-picker')).toHaveLength(0);
+    expect(page.data.grids.map((g: any) => g.id)).toEqual(['g-cb1', 'g-cb2']);
+    await tap(page, '.submit');
+    expect(page.data.errors.name).toBe('请填写商圈名称');
+    await type(page, '.market-name', '新街商圈');
+    await tap(page, '.grid-option', 1);
+    await tap(page, '.submit');
+    await flush(10);
+    expect(sent[0]).toEqual({ action: 'createMarket', name: '新街商圈', branchId: 'b-cb', gridIds: ['g-cb2'] });
+
+    await tap(page, '.edit', 0);
+    expect(page.data.name).toBe('老街商圈');
+    expect(page.data.grids.filter((g: any) => g.checked).map((g: any) => g.id)).toEqual(['g-cb1']);
+    await type(page, '.market-name', '越界');
+    await tap(page, '.submit');
+    await flush(10);
+    expect(sent[1]).toEqual({ action: 'updateMarket', marketId: 'mk-1', name: '越界', gridIds: ['g-cb1'] });
+    expect(page.text()).toContain('网格不在该支行');
   });
 });

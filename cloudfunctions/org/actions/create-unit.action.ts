@@ -1,6 +1,7 @@
 import { createUnitInput } from '../../../shared/contracts/org.contract';
 import { type UnitDoc, auditLog, clearGridCache, defineAction, fieldError, inTransaction, newId } from '../../../server';
 import { loadUnitInScope, unitView } from '../org.service';
+import { checkNewBoundary } from '../boundary.service';
 
 /** Which kind of unit may sit under which (bank → branch → group → grid; a township branch may hold grids directly). */
 const PARENT_KINDS: Record<'branch' | 'group' | 'grid', UnitDoc['kind'][]> = { branch: ['bank'], group: ['branch'], grid: ['group', 'branch'] };
@@ -15,6 +16,7 @@ export const createUnit = defineAction({
     if (input.kind === 'branch' && !input.area) throw fieldError('area', '支行需指明城区或乡镇', 'UNIT.AREA_REQUIRED');
     if (input.kind !== 'branch' && input.area && input.area !== parent.area) throw fieldError('area', '区域随所属支行', 'UNIT.AREA_INHERITED');
     if (input.boundary && input.kind !== 'grid') throw fieldError('boundary', '只有网格有边界', 'UNIT.BOUNDARY_GRID_ONLY');
+    if (input.boundary) await checkNewBoundary(ctx, input.boundary as [number, number][]);
     const _id = newId();
     const unit: UnitDoc = {
       _id,

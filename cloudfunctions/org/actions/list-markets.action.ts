@@ -2,7 +2,7 @@ import { listMarketsInput } from '../../../shared/contracts/org.contract';
 import { defineAction, getAll, scopeFilter, scopeGridIds } from '../../../server';
 import { loadUnitInScope, marketView } from '../org.service';
 
-/** `listMarkets`: business districts (商圈) in scope, or those of one unit (branch subtree or a grid). */
+/** `listMarkets`: business districts (商圈) in scope, or those of one unit (branch subtree or a grid), with their coverage if asked. */
 export const listMarkets = defineAction({
   schema: listMarketsInput,
   async handler(input, ctx) {
@@ -16,6 +16,12 @@ export const listMarkets = defineAction({
       const grids = await scopeGridIds(ctx.db, ctx.caller);
       where = grids === 'all' ? {} : _.or([scopeFilter(ctx.caller), { gridIds: _.in(grids) }]);
     }
-    return { items: (await getAll(ctx.db, 'markets', where, 5000)).map(marketView) };
+    const items = (await getAll(ctx.db, 'markets', where, 5000)).map(marketView);
+    if (!input.withCoverage) return { items };
+    // Coverage as the metrics count it (收单覆盖): merchants of the market acquiring with the bank, of all its merchants.
+    const counted = await Promise.all(
+      items.map((m) => Promise.all([ctx.db.collection('merchants').where({ marketId: m.id }).count(), ctx.db.collection('merchants').where({ marketId: m.id, 'acquiring.status': 'active' }).count()])),
+    );
+    return { items: items.map((m, i) => ({ ...m, merchantCount: counted[i][0].total, coveredCount: counted[i][1].total })) };
   },
 });

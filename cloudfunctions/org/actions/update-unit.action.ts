@@ -1,8 +1,9 @@
 import { updateUnitInput } from '../../../shared/contracts/org.contract';
 import { type UnitDoc, auditLog, clearGridCache, defineAction, fieldError, getDoc, inTransaction, notFound } from '../../../server';
+import { checkBoundaryEdit, saveBoundaryEdit } from '../boundary.service';
 import { loadUnitInScope, unitView } from '../org.service';
 
-/** `updateUnit` (head office): rename, recode, set or clear a grid's boundary polygon (GCJ-02). */
+/** `updateUnit` (head office): rename, recode, set or clear a grid's boundary polygon (GCJ-02; checked as by `saveBoundary`). */
 export const updateUnit = defineAction({
   schema: updateUnitInput,
   roles: ['hq'],
@@ -16,6 +17,13 @@ export const updateUnit = defineAction({
     if (input.township !== undefined) patch.township = input.township;
     if (input.boundary !== undefined) patch.boundary = input.boundary === null ? _.remove() : input.boundary;
     if (Object.keys(patch).length === 0) return unitView(unit);
+    // A new boundary is checked and saved exactly as by `saveBoundary` (merchants and shared points follow).
+    if (input.boundary) {
+      const boundary = input.boundary as [number, number][];
+      await saveBoundaryEdit(ctx, await checkBoundaryEdit(ctx, unit._id, boundary), boundary);
+      delete patch.boundary;
+      if (Object.keys(patch).length === 0) return unitView((await getDoc<UnitDoc>(ctx.db, 'units', unit._id)) ?? unit);
+    }
     const updated = await inTransaction(ctx.db, async (tx) => {
       const current = await getDoc<UnitDoc>(tx, 'units', unit._id);
       if (!current) throw notFound('单元', 'UNIT.NOT_FOUND');

@@ -1,0 +1,46 @@
+/**
+ * Drawing the grid on WeChat's `map` component: boundaries as polygons, merchants as markers coloured by
+ * lifecycle class (GCJ-02, the coordinates the map component takes).
+ */
+import type { Market } from '../api/org.api';
+
+type LngLat = [number, number];
+
+/** A marker's colour by lifecycle class (the legend's chips use the same). */
+export const CLASS_COLORS: Record<string, string> = { 'to-win': '#e37318', qualified: '#2ba471', premium: '#0052d9', abnormal: '#d54941', lost: '#8a8f99' };
+
+/** The map component's point. */
+export const toMapPoint = (p: readonly [number, number]) => ({ latitude: p[1], longitude: p[0] });
+
+/** A grid boundary as a `map` polygon; `strong` for the one being looked at or edited. */
+export function boundaryPolygon(ring: readonly LngLat[], strong = false) {
+  return {
+    points: ring.map(toMapPoint),
+    strokeWidth: strong ? 3 : 2,
+    strokeColor: strong ? '#0052d9' : '#8a8f99',
+    fillColor: strong ? '#0052d922' : '#8a8f9914',
+    zIndex: strong ? 2 : 1,
+  };
+}
+
+/** The middle of a ring's box: where a grid's label goes and a map is centred. */
+export function middleOf(rings: readonly (readonly LngLat[])[]): { lat: number; lng: number } | null {
+  const all = rings.flat();
+  if (!all.length) return null;
+  const xs = all.map((p) => p[0]);
+  const ys = all.map((p) => p[1]);
+  return { lng: (Math.min(...xs) + Math.max(...xs)) / 2, lat: (Math.min(...ys) + Math.max(...ys)) / 2 };
+}
+
+/** A market's row: its grids and its coverage (merchants acquiring with the bank / merchants of the market). */
+export function marketRow(m: Market, gridNames: Record<string, string>) {
+  const total = m.merchantCount ?? 0;
+  const covered = m.coveredCount ?? 0;
+  return {
+    id: m.id,
+    name: m.name,
+    grids: m.gridIds.map((g) => gridNames[g] ?? g).join('、') || '未关联网格',
+    coverage: total ? `覆盖 ${covered}/${total}（${Math.round((covered / total) * 100)}%）` : '暂无商户',
+  };
+}
+
