@@ -15,6 +15,8 @@ export type AuditAction =
   | 'staff-disable'
   | 'staff-enable'
   | 'bind'
+  /** a console sign-in confirmed on a phone, and the session it opened */
+  | 'console-sign-in'
   | 'bind-code-issued'
   | 'unbind'
   /** a head-office user started a job the timer also runs (reconciliation, reclassification) */
