@@ -7,6 +7,7 @@ import { useLocalCloud } from '../helpers/local-cloud';
 import { O, S, seedFixture } from '../field/fixture';
 import { CONSOLE_TICKET_TTL_S, consoleTicketOfScan } from '../../shared/domain/console.rules';
 import { hashPi } from '../../server/pi';
+import { rebuildRollups } from '../../server/rollup';
 
 const local = useLocalCloud();
 beforeAll(() => seedFixture(local));
@@ -115,5 +116,22 @@ describe('export history', () => {
     expect(mine.map((j: any) => j.id)).toEqual(['console-exp-1']);
     expect(mine[0]).toMatchObject({ period: '2025-07', status: 'done' });
     expect((await local.call('export', { action: 'list' }, O.member)).error.reason).toBe('ROLE.NOT_ALLOWED');
+  });
+});
+
+describe('the dashboard of every grid', () => {
+  it('answers each grid under the unit with its branch and group, the same figures as the grid’s own dashboard', async () => {
+    await rebuildRollups(local.cloud.database() as any);
+    const bank = (await local.call('metrics', { action: 'dashboard', period: '2025-07', sections: ['grids'] }, O.hq)).data;
+    expect(bank.grids.length).toBeGreaterThan(1);
+    const one = bank.grids[0];
+    expect(one.within.map((u: any) => u.kind)).toEqual(['branch', 'group']);
+    const own = (await local.call('metrics', { action: 'dashboard', unitId: one.id, period: '2025-07', sections: [] }, O.hq)).data;
+    expect(one.figures).toEqual(own.figures);
+    // Not asked for, not computed (the mini program's dashboards stay as they were).
+    expect((await local.call('metrics', { action: 'dashboard', period: '2025-07' }, O.hq)).data.grids).toBeUndefined();
+    // A branch sees only its own grids.
+    const branch = (await local.call('metrics', { action: 'dashboard', period: '2025-07', sections: ['grids'] }, O.branch)).data;
+    expect(branch.grids.every((g: any) => g.within.length === 1 && g.within[0].kind === 'group')).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { DASHBOARD_SECTIONS, dashboardInput } from '../../../shared/contracts/metrics.contract';
+import { DEFAULT_DASHBOARD_SECTIONS, dashboardInput } from '../../../shared/contracts/metrics.contract';
 import { defineAction } from '../../../server';
 import { dashboardFor } from '../metrics.service';
 
@@ -6,6 +6,6 @@ import { dashboardFor } from '../metrics.service';
 export const dashboard = defineAction({
   schema: dashboardInput,
   async handler(input, ctx) {
-    return dashboardFor(ctx, input, input.sections ?? DASHBOARD_SECTIONS);
+    return dashboardFor(ctx, input, input.sections ?? DEFAULT_DASHBOARD_SECTIONS);
   },
 });
