@@ -244,7 +244,7 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
       'Content-Length': stat.size,
       'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       'X-Content-Type-Options': 'nosniff',
-      ...(file.endsWith('.html') ? { 'Content-Security-Policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'", 'X-Frame-Options': 'DENY' } : {}),
+      ...(file.endsWith('.html') ? { 'X-Frame-Options': 'DENY' } : {}),
     });
     if (req.method === 'HEAD') res.end();
     else fs.createReadStream(file).pipe(res);

@@ -170,7 +170,6 @@ export default function Import() {
       setUploadShare(1);
       let job = await startImport({ jobId, kind, period: month, fileId });
       put(job);
-      setOpenId(job.id);
       pending.current = null;
       setFile(null);
       if (job.status === 'running') job = (await follow(job.id)) ?? job;
