@@ -114,7 +114,8 @@ function watch(page: Page): string[] {
     const t0 = Date.now();
     await page.goto(`${gateway.url}/console/`);
     await page.getByTestId('console-qr').locator('svg').waitFor();
-    figures.push(`first screen interactive (sign-in QR code shown): ${Date.now() - t0} ms (target ≤ 1500)`);
+    const pageMs = Math.round(await page.evaluate(() => performance.now()));
+    figures.push(`first screen interactive (sign-in QR code shown): ${Date.now() - t0} ms by the driver, ${pageMs} ms from navigation by the page's clock (target ≤ 1500)`);
     const { data: ticket } = await (await issued).json();
     expect(ticket.qrText).toBe(`mgconsole:${ticket.ticket}`);
 
@@ -158,7 +159,8 @@ function watch(page: Page): string[] {
     await page.reload();
     await page.getByText('显示 265 / 265 个网格').waitFor();
     await rows.first().waitFor();
-    figures.push(`first screen interactive when signed in (dashboard of 265 grids): ${Date.now() - t1} ms (target ≤ 1500)`);
+    const reloadMs = Math.round(await page.evaluate(() => performance.now()));
+    figures.push(`first screen interactive when signed in (dashboard of 265 grids): ${Date.now() - t1} ms by the driver, ${reloadMs} ms by the page's clock (target ≤ 1500)`);
 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByTestId('console-qr').locator('svg').waitFor();
