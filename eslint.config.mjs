@@ -23,6 +23,7 @@ export default tseslint.config(
   ...layer('server/**/*.ts', 'server/ imports shared/ only', '(cloudfunctions|local|scripts|miniprogram|test)/'),
   ...layer('cloudfunctions/**/*.ts', 'a function imports server/ and shared/, never another function (what two share lives in server/)', '(cloudfunctions/)?(user|org|merchant|visit|metrics|lifecycle|export|import)/|(local|scripts|miniprogram|test)/'),
   ...layer('local/**/*.ts', 'local/ runs the functions as bundles and takes the seed as a parameter', '(cloudfunctions|scripts|miniprogram|test)/'),
+  ...layer('console/**/*.{ts,tsx}', 'the console reaches shared/ and data only through functions (console/src/api.ts)', '(server|cloudfunctions|local|scripts|miniprogram|test)/'),
   ...layer('miniprogram/**/*.ts', 'the mini program reaches shared/ through vendor/shared and data through functions', '(shared|server|cloudfunctions|local|scripts|test)/'),
   { files: ['**/*.js', '**/*.cjs'], languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } } },
 );

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { FUNCTIONS_OUT, buildFunctions, isStale, listFunctions } from './build-functions';
 import { buildMiniprogram } from './build-miniprogram';
 import { buildPreview, previewIsStale } from './build-preview';
+import { buildConsole, consoleIsStale, describeConsoleBuild } from './build-console';
 import { optionsFromEnv, runGateway, stopOnSignals } from '../local/gateway/main';
 import { startTimers } from '../local/gateway/timers';
 import { SEEDER } from './seed/seeder';
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
   // The mini program's generated parts (npm components, shared bundle, charts) for DevTools in local mode,
   // and its browser preview (/preview/) when the mini program changed since it was built.
   if (process.env.MINIPROGRAM_BUILD !== 'off') say(`mini program: ${previewIsStale() ? await buildPreview() : buildMiniprogram()}`);
+  // The head-office console (/console/) when its sources changed since it was built.
+  if (process.env.CONSOLE_BUILD !== 'off' && consoleIsStale()) say(describeConsoleBuild(await buildConsole()));
   say(`  data folder ${cloud.dataDir}; functions: ${cloud.functionNames().join(', ') || '(none)'}`);
 
   if (seed !== 'none') {
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
     running.stop = () => (timers.stop(), stop());
   }
   if (gateway.mode === 'local') say(`open ${gateway.url}/ in a browser: the demo accounts, and the mini program at ${gateway.url}/preview/`);
+  say(`head-office console: ${gateway.url}/console/`);
   say(`ready: ${gateway.url}/healthz`);
 }
 

@@ -16,6 +16,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * shared/domain/labels.ts, ERROR_REASON_SENTENCES).
  */
 export const ERROR_REASONS = [
+  'CONSOLE.ROLE_NOT_ALLOWED',
+  'CONSOLE.TICKET_EXPIRED',
+  'CONSOLE.TICKET_NOT_FOUND',
+  'CONSOLE.TICKET_REVOKED',
+  'CONSOLE.TICKET_USED',
   'DB.CONFLICT',
   'FILE.MISSING',
   'FILE.NOT_OWN',

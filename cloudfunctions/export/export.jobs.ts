@@ -1,5 +1,6 @@
 import type { ExportJobView } from '../../shared/contracts/export.contract';
 import { iso } from '../../server';
+import { periodKey } from '../../shared/domain/period.rules';
 import { tempUrl } from '../../server/jobs/files';
 import { type ExportParams, type ExportState, exportJob, exportProgress } from '../../server/jobs/export';
 import type { JobDoc, JobKind } from '../../server/jobs/runner';
@@ -19,6 +20,8 @@ export async function exportView(j: JobDoc<ExportParams, ExportState>): Promise<
   const fileId = j.status === 'done' ? j.state.fileId : null;
   return {
     id: j._id,
+    unitId: j.params.unitId,
+    period: periodKey(j.params.period),
     status: j.status,
     progress: exportProgress(j),
     done: j.state.merchants,

@@ -3,10 +3,10 @@ import { isTimerCall } from '../../server/trigger';
 import { createMain, getDb, toEnvelope } from '../../server';
 import { resumeJobs } from '../../server/jobs/runner';
 import { ok } from '../../shared/envelope';
-import { startExport, getExport } from './actions/start.action';
+import { startExport, getExport, listExports } from './actions/start.action';
 import { JOB_KINDS, TIMER_BUDGET_MS } from './export.jobs';
 
-const routed = createMain({ start: startExport, get: getExport }, 'export');
+const routed = createMain({ start: startExport, get: getExport, list: listExports }, 'export');
 
 /**
  * The `jobs-continue` timer (config.json, every minute) runs unfinished or abandoned exports on; only the

@@ -1,4 +1,4 @@
-import type { ChildRow, DashboardSection, DashboardView, ScopeRef, TrendPoint } from '../../shared/contracts/metrics.contract';
+import type { ChildRow, DashboardSection, DashboardView, GridRow, ScopeRef, TrendPoint } from '../../shared/contracts/metrics.contract';
 import {
   type Indicator,
   type MetricFigures,
@@ -6,7 +6,7 @@ import {
   indicatorValue,
 } from '../../shared/domain/metrics.rules';
 import { type Period, monthEnd, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
-import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope } from '../../server';
+import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope, loadUnits, getAll, type UnitDoc } from '../../server';
 import {
   type OwnerDocs,
   type SharedDeltas,
@@ -176,11 +176,12 @@ export async function computeDashboard(
   // The unit's own documents, its children and its rankings are independent reads: on CloudBase each is a
   // round trip, so they go out together.
   const side = started ?? sideReads(db, target, period, sections, shared);
-  const [selfDocs, children, rankings, targetRows] = await Promise.all([
+  const [selfDocs, children, rankings, targetRows, grids] = await Promise.all([
     early?.owner === target.owner ? early.docs : loadOwnDocs(db, target.owner, period, sections, shared),
     side.children,
     side.rankings,
     side.targets,
+    sections.includes('grids') ? gridRows(db, target, period) : null,
   ]);
   const self = selfDocs.get(target.owner) ?? EMPTY;
   const [figures, previousFigures] = await Promise.all([figuresFor(db, self, period, scopeTarget), figuresFor(db, self, prev, scopeTarget)]);
@@ -217,6 +218,7 @@ export async function computeDashboard(
   }
   if (children) view.children = children;
   if (rankings) view.rankings = rankings;
+  if (grids) view.grids = grids;
   if (targetRows) view.targets = targetsAgainst(targetRows, figures);
   return view;
 }
@@ -249,6 +251,32 @@ async function childRows(db: Db, target: Pick<Target, 'ref' | 'unitKind'>, perio
     target.unitKind === 'branch' ? rowsOf(db, { ownerType: 'market', parentId: id }, period, shared) : [],
   ]);
   return [...units.sort((a, b) => a.name.localeCompare(b.name, 'zh')), ...markets];
+}
+
+/**
+ * Every grid under the unit with the units between (the console's wide table), by branch, group and grid
+ * name; a grid with nothing in its roll-ups yet is listed with empty figures.
+ */
+async function gridRows(db: Db, target: Target, period: Period): Promise<GridRow[] | null> {
+  if (target.ref.type !== 'unit') return null;
+  const id = target.ref.id;
+  const [grids, docs] = await Promise.all([
+    getAll<UnitDoc>(db, 'units', { unitPath: id, kind: 'grid' }),
+    loadOwnerDocs(db, { ownerType: 'unit', kind: 'grid', path: id }, period.start.slice(0, 4), dayMonthsFor([period.end], [period]), monthsFor([period.end], [period])),
+  ]);
+  const byGrid = new Map([...docs.values()].map((o) => [o.meta.ownerId, o]));
+  const between = (u: UnitDoc) => u.unitPath.slice(u.unitPath.indexOf(id) + 1).filter((x) => x !== u._id);
+  const units = await loadUnits(db, grids.flatMap(between));
+  const empty = figuresFrom({}, {});
+  const rows = grids.map((u): GridRow => {
+    const o = byGrid.get(u._id);
+    return {
+      ...(o ? rowOf(o, figuresForSync(o, period)) : { type: 'unit', id: u._id, name: u.name, kind: 'grid', figures: empty }),
+      within: between(u).map((x) => ({ id: x, name: units.get(x)?.name ?? '', kind: units.get(x)?.kind ?? '' })),
+    };
+  });
+  const key = (r: GridRow) => [...r.within.map((u) => u.name), r.name].join('/');
+  return rows.sort((a, b) => key(a).localeCompare(key(b), 'zh'));
 }
 
 /** The unit's top ten grids by acquiring and by coverage, and its top ten staff by visits. */

@@ -3,6 +3,7 @@ import { LocalCloud, SeedKind, startLocalCloud } from '../runtime';
 import { Gateway, GatewayMode, startGateway } from './server';
 import { startTimers, TimerScheduler } from './timers';
 import { previewRoutes } from '../preview';
+import { consoleRoutes } from '../console';
 import { chunkItemsFromEnv } from '../../server/jobs/chunk-items';
 
 /**
@@ -50,6 +51,9 @@ export async function runGateway(options: RunGatewayOptions = {}): Promise<Runni
     gateway = await startGateway({ cloud, port: options.port, host: options.host, mode: options.mode, publicUrl: options.publicUrl });
     // The home page and the mini program's browser preview sign in through the header: local mode only.
     if (gateway.mode === 'local') gateway.mount(previewRoutes({ cloud }));
+    // The head-office console signs in by its own session (never the header), in either mode.
+    const gw = gateway;
+    gateway.mount(consoleRoutes({ cloud, mode: gateway.mode, busy: () => gw.busyReason() }));
   } catch (err) {
     await cloud.close();
     throw err;

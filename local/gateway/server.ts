@@ -67,6 +67,8 @@ export interface Gateway {
   mount(hook: Mount): void;
   /** Marks the gateway busy (e.g. seeding on first start): calls get 503 and /healthz says why; null = ready. */
   setBusy(reason: string | null): void;
+  /** Why calls are refused for now, or null. */
+  busyReason(): string | null;
   /** Stops accepting, lets in-flight requests finish, then resolves (the cloud is closed by the caller). */
   close(): Promise<void>;
 }
@@ -161,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     mode,
     mount: (hook) => void mounts.push(hook),
     setBusy: (reason) => void (busy = reason),
+    busyReason: () => busy,
     async close() {
       if (closing) return;
       closing = true;

@@ -18,3 +18,15 @@ export function bindAccount(code: string): Promise<Me> {
 export function acceptPrivacy(version: string): Promise<{ privacyAcceptedAt: string; privacyVersion: string }> {
   return callAction('user', 'acceptPrivacy', parseInput(userContract.acceptPrivacyInput, { version }));
 }
+
+export type ConsoleTicketState = import('../vendor/shared').userContract.ConsoleTicketState;
+
+/** Confirms, as the signed-in person, the console sign-in whose QR code was scanned (head office and branch only). */
+export function confirmConsoleSignIn(ticket: string): Promise<ConsoleTicketState> {
+  return callAction('user', 'confirmConsoleTicket', parseInput(userContract.confirmConsoleTicketInput, { ticket }));
+}
+
+/** Declines the console sign-in: its code can no longer sign anyone in. */
+export function declineConsoleSignIn(ticket: string): Promise<ConsoleTicketState> {
+  return callAction('user', 'revokeConsoleTicket', parseInput(userContract.revokeConsoleTicketInput, { ticket }));
+}

@@ -1,5 +1,8 @@
+import { consoleTicketOfScan } from '../vendor/shared';
+
 /**
- * 扫码查户: what a scanned code opens. A merchant code (a mini program code from `merchant.qrCode`)
+ * 扫码: what a scanned code opens. The head-office console's sign-in code (`mgconsole:<ticket>`) opens the
+ * page that confirms the sign-in on the computer. A merchant code (a mini program code from `merchant.qrCode`)
  * answers its page path with the scene in `path`; the local stand-in QR holds the same path as its text;
  * older grid cards hold `merchant:<id>`. Anything else is not a merchant code.
  */
@@ -17,14 +20,21 @@ export function merchantUrlOf(scan: { result?: string; path?: string }): string 
   return null;
 }
 
-/** Scans with the camera and opens the merchant; answers an explanation when the code is not one, '' otherwise. */
+/** The confirm page a console sign-in code opens, or null when the scan is not one. */
+export function consoleConfirmUrlOf(scan: { result?: string; path?: string }): string | null {
+  const ticket = consoleTicketOfScan(scan);
+  return ticket ? `/pages/console/confirm/index?ticket=${ticket}` : null;
+}
+
+/** Scans with the camera and opens the merchant (or the console sign-in); answers an explanation when the code is neither, '' otherwise. */
 export function scanMerchant(): Promise<string> {
   return new Promise((resolve) => {
     wx.scanCode({
       onlyFromCamera: true,
       scanType: ['qrCode', 'wxCode'],
       success: (r) => {
-        const url = merchantUrlOf(r as { result?: string; path?: string });
+        const scanned = r as { result?: string; path?: string };
+        const url = consoleConfirmUrlOf(scanned) ?? merchantUrlOf(scanned);
         if (!url) return resolve(NOT_A_MERCHANT_CODE);
         wx.navigateTo({ url });
         resolve('');

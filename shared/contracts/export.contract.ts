@@ -15,10 +15,16 @@ export const startExportInput = z.strictObject({
 
 export const getExportInput = z.strictObject({ jobId: clientIdSchema });
 
+/** `list`: the caller's own exports, newest first (the console's history; head office and branches alike). */
+export const listExportsInput = z.strictObject({ limit: z.number().int().min(1).max(50).optional() });
+
 export const EXPORT_SHEETS = ['单位汇总', '网格指标', '员工工作量', '商户清单', '生命周期名单'] as const;
 
 export interface ExportJobView {
   id: string;
+  /** the unit and period the report is of (the period as its key, e.g. `2025-07`) */
+  unitId: string;
+  period: string;
   status: 'running' | 'done' | 'failed';
   /** share done, 0..1 */
   progress: number;

@@ -17,8 +17,10 @@ export { periodInput };
 /** Longest range one reconciliation may recompute: its work (visits, roll-up documents) grows with the days. */
 export const MAX_RECONCILE_DAYS = 366;
 
-export const DASHBOARD_SECTIONS = ['children', 'rankings', 'trend', 'targets'] as const;
+export const DASHBOARD_SECTIONS = ['children', 'rankings', 'trend', 'targets', 'grids'] as const;
 export type DashboardSection = (typeof DASHBOARD_SECTIONS)[number];
+/** The sections a dashboard computes when none are named: every grid (`grids`, the console's wide table) only when asked. */
+export const DEFAULT_DASHBOARD_SECTIONS: readonly DashboardSection[] = ['children', 'rankings', 'trend', 'targets'];
 
 export const dashboardInput = z.strictObject({
   /** a unit (bank, branch, group, grid); default: the caller's own unit (head office: the bank) */
@@ -28,8 +30,8 @@ export const dashboardInput = z.strictObject({
   /** all city (城区) or all township (乡镇) merchants of the bank (head office) */
   area: z.enum(['city', 'township'], { error: '区域应为 city 或 township' }).optional(),
   period: periodInput,
-  /** which optional sections to compute (default all) */
-  sections: z.array(z.enum(DASHBOARD_SECTIONS)).max(4).optional(),
+  /** which optional sections to compute (default DEFAULT_DASHBOARD_SECTIONS: all but `grids`) */
+  sections: z.array(z.enum(DASHBOARD_SECTIONS)).max(5).optional(),
 });
 export type DashboardInput = z.input<typeof dashboardInput>;
 
@@ -83,6 +85,12 @@ export interface ChildRow extends ScopeRef {
   figures: MetricFigures;
 }
 
+/** A grid of the dashboard's unit with the units between them (branch, group), for the console's table of every grid. */
+export interface GridRow extends ChildRow {
+  /** ids and names of the units from below the dashboard's unit down to the grid's parent */
+  within: { id: string; name: string; kind: string }[];
+}
+
 export interface TrendPoint {
   month: string;
   acquiring: number;
@@ -105,6 +113,8 @@ export interface DashboardView {
   children?: ChildRow[];
   rankings?: { grids: ChildRow[]; gridsByCoverage: ChildRow[]; staff: ChildRow[] };
   trend?: TrendPoint[];
+  /** every grid under the unit (section `grids`, asked for by name), by branch, group and name */
+  grids?: GridRow[];
   targets?: { metric: Indicator; target: number; actual: number | null; ratio: number | null }[];
 }
 

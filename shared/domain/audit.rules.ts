@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'staff-disable',
   'staff-enable',
   'bind',
+  /** a console sign-in confirmed on a phone, and the session it opened */
+  'console-sign-in',
   'bind-code-issued',
   'unbind',
   'job-run',
@@ -47,6 +49,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditActionKey, string> = {
   'staff-disable': '停用人员',
   'staff-enable': '启用人员',
   bind: '绑定微信',
+  'console-sign-in': '控制台登录',
   'bind-code-issued': '签发绑定码',
   unbind: '解除绑定',
   'job-run': '手动运行任务',

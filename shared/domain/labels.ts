@@ -143,6 +143,11 @@ const CODE_SENTENCES: Record<ErrorCode, string> = {
  * One for every reason of ERROR_REASONS: a reason added without its sentence, or a misspelt one, fails to compile.
  */
 export const ERROR_REASON_SENTENCES: Record<ErrorReason, string> = {
+  'CONSOLE.ROLE_NOT_ALLOWED': '控制台仅供总行和支行人员使用，请在小程序里办理。',
+  'CONSOLE.TICKET_EXPIRED': '二维码已过期，请在电脑上刷新二维码后重新扫码。',
+  'CONSOLE.TICKET_NOT_FOUND': '二维码无效，请在电脑上刷新二维码后重新扫码。',
+  'CONSOLE.TICKET_REVOKED': '该登录请求已取消，请在电脑上刷新二维码后重新扫码。',
+  'CONSOLE.TICKET_USED': '该二维码已用于登录，不能再次使用。',
   'DB.CONFLICT': '数据正被他人修改，请重试。',
   'FILE.MISSING': '照片文件不存在，请重新拍摄上传。',
   'FILE.NOT_OWN': '只能使用您本人刚上传的文件。',

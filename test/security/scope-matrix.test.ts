@@ -42,10 +42,20 @@ async function exportJobOf(s: Side): Promise<string> {
   return jobId;
 }
 
+/** A fresh console sign-in ticket. */
+async function consoleTicket(): Promise<string> {
+  return (await local.call('user', { action: 'issueConsoleTicket' })).data.ticket;
+}
+
 /** Each action's event for a target on one side (built fresh per call). */
 const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'user.me': async () => ({}),
   'user.acceptPrivacy': async () => ({ version: '2025-07' }),
+  // The console's sign-in: a fresh ticket each time; confirming is for head office and branch people only.
+  'user.issueConsoleTicket': async () => ({}),
+  'user.confirmConsoleTicket': async () => ({ ticket: await consoleTicket() }),
+  'user.pollConsoleTicket': async () => ({ ticket: await consoleTicket() }),
+  'user.revokeConsoleTicket': async () => ({ ticket: await consoleTicket() }),
   'metrics.dashboard': async (s) => ({ unitId: grid(s), period: '2025-07' }),
   'metrics.workload': async (s) => ({ unitId: grid(s), period: '2025-07' }),
   'metrics.setTarget': async (s) => ({ unitId: grid(s), period: '2025-07', metric: 'acquiring', value: 10 }),
@@ -73,6 +83,8 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
   'visit.photoUrls': async () => ({ visitId: uid('v') }),
   'export.start': async (s) => ({ jobId: uid('job'), unitId: s === 'in' ? U.br1 : U.br2, period: '2025-07' }),
   'export.get': async (s) => ({ jobId: await exportJobOf(s) }),
+  // The caller's own exports: no target of another side.
+  'export.list': async () => ({}),
   // The caller's own reminder subscriptions (each role may subscribe).
   'visit.subscribe': async () => ({ accepted: ['task-due'] }),
   // The caller's own day: its tasks and its grids' revisits, from where it stands.
@@ -82,7 +94,7 @@ const ACTIONS: Record<string, (s: Side) => Promise<Record<string, unknown>>> = {
 };
 
 /** Actions on the caller's own record or the whole bank: no outside target, so only the role decides. */
-const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'visit.subscribe', 'visit.route', 'metrics.reconcile', 'metrics.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job', 'org.staffImportTemplate']);
+const NO_TARGET = new Set(['user.me', 'user.acceptPrivacy', 'user.issueConsoleTicket', 'user.confirmConsoleTicket', 'user.pollConsoleTicket', 'user.revokeConsoleTicket', 'export.list', 'visit.subscribe', 'visit.route', 'metrics.reconcile', 'metrics.rebuild', 'lifecycle.getSettings', 'lifecycle.updateSettings', 'import.start', 'import.get', 'import.list', 'import.continue', 'import.discard', 'lifecycle.job', 'org.staffImportTemplate']);
 
 beforeAll(async () => {
   await seedFixture(local);
@@ -95,7 +107,7 @@ describe.each(ROLES)('as %s', (role) => {
     const res = await local.call(fn, { action, ...(await ACTIONS[name]('in')) }, O[role]);
     expect(res.ok || res.error.code !== 'INTERNAL').toBe(true);
     if (!res.ok) expect(res.error.reason).not.toBe('SCOPE.OUTSIDE');
-    if (!res.ok && res.error.code === 'FORBIDDEN') expect(['ROLE.NOT_ALLOWED']).toContain(res.error.reason);
+    if (!res.ok && res.error.code === 'FORBIDDEN') expect(['ROLE.NOT_ALLOWED', 'CONSOLE.ROLE_NOT_ALLOWED']).toContain(res.error.reason);
     expect(JSON.stringify(res)).not.toContain(SECRET);
   });
 

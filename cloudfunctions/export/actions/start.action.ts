@@ -1,4 +1,4 @@
-import { startExportInput, getExportInput } from '../../../shared/contracts/export.contract';
+import { startExportInput, getExportInput, listExportsInput } from '../../../shared/contracts/export.contract';
 import { assertInScope, auditLog, defineAction, fieldError, getDoc, notFound } from '../../../server';
 import type { ExportParams, ExportState } from '../../../server/jobs/export';
 import { type JobDoc, createJob, getJob, retryJob, runJob } from '../../../server/jobs/runner';
@@ -43,5 +43,15 @@ export const getExport = defineAction({
     if (ctx.caller.role !== 'hq' && job.byStaffId !== ctx.caller.staffId) throw notFound('导出任务', 'JOB.NOT_FOUND');
     const now = job.status === 'running' ? ((await runJob(ctx.db, JOB_KINDS, job._id, { budgetMs: POLL_BUDGET_MS })) as ExportJob) : job;
     return exportView(now);
+  },
+});
+
+/** `list` (head office, branch): the caller's own exports, newest first, as `get` shows each (no chunks run). */
+export const listExports = defineAction({
+  schema: listExportsInput,
+  roles: ['hq', 'branch'],
+  async handler(input, ctx) {
+    const res = await ctx.db.collection('jobs').where({ byStaffId: ctx.caller.staffId, kind: 'report' }).orderBy('createdAt', 'desc').limit(input.limit ?? 20).get();
+    return { items: await Promise.all((res.data as ExportJob[]).map(exportView)) };
   },
 });

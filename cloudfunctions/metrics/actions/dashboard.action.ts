@@ -1,4 +1,4 @@
-import { DASHBOARD_SECTIONS, dashboardInput } from '../../../shared/contracts/metrics.contract';
+import { DEFAULT_DASHBOARD_SECTIONS, dashboardInput } from '../../../shared/contracts/metrics.contract';
 import { defineAction } from '../../../server';
 import { prefetchState } from '../../../server/rollup/state';
 import { dashboardFor } from '../metrics.service';
@@ -11,6 +11,6 @@ export const dashboard = defineAction({
   prepare: (_input, ctx) => ({ state: prefetchState(ctx.db) }),
   async handler(input, ctx) {
     await ctx.prepared?.state;
-    return dashboardFor(ctx, input, input.sections ?? DASHBOARD_SECTIONS);
+    return dashboardFor(ctx, input, input.sections ?? DEFAULT_DASHBOARD_SECTIONS);
   },
 });
