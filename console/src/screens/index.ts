@@ -20,6 +20,10 @@ export const SCREENS: ScreenDef[] = [
   { name: 'dashboard', title: '看板', group: '经营', load: () => import('./dashboard') },
   { name: 'import', title: '数据导入', group: '数据', roles: ['hq'], load: () => import('./import') },
   { name: 'export', title: '报表导出', group: '数据', load: () => import('./export') },
+  { name: 'staff', title: '人员管理', group: '人员', load: () => import('./staff') },
+  { name: 'staff-import', title: '批量入职', group: '人员', load: () => import('./staff-import') },
+  { name: 'settings', title: '目标与设置', group: '配置', load: () => import('./settings') },
+  { name: 'audit', title: '审计日志', group: '配置', load: () => import('./audit') },
 ];
 
 /** The sign-in screen (shown while signed out, not in the nav). */
