@@ -14,11 +14,18 @@ import { runInNewContext } from 'node:vm';
  * cap; what a call costs is the growth of the process's JavaScript heap and external memory (Buffers,
  * ArrayBuffers) from the call's start (after a full collection when the heap may hold more garbage than the
  * call's memory, which, collected mid-call, would hide what the call holds). A sampler reads `process.memoryUsage()` every SAMPLE_MS while calls are
- * in flight, and once more when a call answers (so synchronous work between two samples is still seen). The
+ * in flight, and once more when a call answers (so synchronous work between two samples is still seen); a call is also read
+ * whenever it waits (sets a timer, sends a database request: invocation.ts). The
  * growth is counted from the lowest reading since the call started, so garbage present at its start and
  * collected during it does not hide what the call holds. Growth over the limit is only charged once a full
  * collection has run and the growth is still there: garbage the call made but no longer holds is not charged
  * (a real instance would have collected it before running out).
+ *
+ * A call ended for its memory or its timeout is killed (Invocation.kill): its timers are cleared and its
+ * pending requests never answer, so its code never runs again and what it held is garbage at once. The watch
+ * collects right after ending a call, so that memory leaves the readings before any later call is measured
+ * (a killed call that went on running would allocate, or free, in the middle of the next call's readings).
+ * The time spent collecting is not counted against any call's timeout (`measuringMs`).
  *
  * Limits of the method, written down so no one reads more into it:
  * - With several calls in flight, growth cannot be split between them. A call is charged only when its own
