@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { Worker } from 'node:worker_threads';
 import { fail } from '../../shared/envelope';
 import { generatePiKey } from '../../server/pi';
@@ -10,8 +12,8 @@ import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
 import { installLocalMessages } from './messages';
 import { loadCollections } from './collections';
-import { installDatabaseWire, installStorageWire, Invocation, runInvocation } from './invocation';
-import { checkMemory, releaseMemory, watchMemory } from './memory';
+import { installDatabaseWire, installInstanceTimers, installStorageWire, Invocation, runInvocation } from './invocation';
+import { checkMemory, measuringMs, releaseMemory, watchMemory } from './memory';
 import { CLOUDBASERC_FILE, FunctionLimits, functionLimits, jsonBytes, MAX_EVENT_BYTES, MAX_RESULT_BYTES, readCloudbaserc } from './limits';
 import { CallSource, runAsCaller } from './wx-context';
 
@@ -234,14 +236,30 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     let result: unknown;
     let ended: 'timeout' | 'memory' | null = null;
     // CloudBase ends a call at the function's timeout or past its memory: the caller gets the platform's
-    // error, and the instance is gone, so the call's later database and storage requests never arrive
-    // (invocation.ts, memory.ts).
-    let endCall: (why: 'timeout' | 'memory') => void = () => undefined;
+    // error, and the instance is gone: the call's code never runs again (its timers are cleared) and its later
+    // database and storage requests never arrive (invocation.ts, memory.ts).
+    let settle: (why: 'timeout' | 'memory') => void = () => undefined;
     const platformEnd = new Promise<'timeout' | 'memory'>((resolve) => {
-      endCall = resolve;
+      settle = resolve;
     });
-    const timer = setTimeout(() => endCall('timeout'), limitMs);
+    const endCall = (why: 'timeout' | 'memory') => {
+      inv.kill();
+      settle(why);
+    };
+    // The timeout counts the call's own time: what the memory watch spends collecting (memory.ts) is given back,
+    // and the clock starts once the watch has taken its starting reading.
     const memory = watchMemory(memoryMb, () => endCall('memory'));
+    const measuredAtStart = measuringMs();
+    const startedAt = performance.now();
+    let timer: NodeJS.Timeout;
+    const armTimeout = (ms: number) => {
+      timer = setTimeout(() => {
+        const own = performance.now() - startedAt - (measuringMs() - measuredAtStart);
+        if (own >= limitMs - 1) endCall('timeout');
+        else armTimeout(limitMs - own);
+      }, ms);
+    };
+    armTimeout(limitMs);
     try {
       const run = runInvocation(inv, () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none')));
       const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), platformEnd]);
@@ -262,7 +280,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       ended = 'memory';
     } finally {
       inv.live = false;
-      clearTimeout(timer);
+      clearTimeout(timer!);
       releaseMemory(memory);
     }
     if (ended === 'timeout') throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
@@ -424,13 +442,15 @@ function openDataPlane(dataDir: string, inMemory: boolean, envId: string, option
   };
 }
 
-/** Counts, delays and cuts off each function call's database and storage requests (invocation.ts); returns the uninstall. */
+/** Counts, delays and cuts off each function call's database and storage requests, and stops a killed call's timers (invocation.ts); returns the uninstall. */
 function installWires(dbLatencyMs: number): () => void {
   const uninstallDatabaseWire = installDatabaseWire({ latencyMs: dbLatencyMs });
   const uninstallStorageWire = installStorageWire();
+  const uninstallTimers = installInstanceTimers();
   return () => {
     uninstallDatabaseWire();
     uninstallStorageWire();
+    uninstallTimers();
   };
 }
 

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { promisify } from 'node:util';
 import { EngineError, setRequestHook } from '../engine';
 import { setStorageGate } from '../storage/sdk-route';
 import { MAX_DB_ANSWER_BYTES } from './limits';
+import { checkMemory } from './memory';
 
 /**
  * One function call as the database sees it: whether it may still reach the database, how many requests
@@ -16,11 +18,30 @@ import { MAX_DB_ANSWER_BYTES } from './limits';
 export class Invocation {
   /** false once the call has answered or timed out: its instance is gone, and so is its database access */
   live = true;
+  /**
+   * true once the platform ended the call (past its timeout or memory): its instance is gone, so its code never
+   * runs again. Its timers are cleared and none it sets afterwards fires (see installInstanceTimers).
+   */
+  killed = false;
   requests = 0;
   depth = 0;
   private answeredLevel = 0;
+  /** the call's timers not yet fired or cleared, each with its clearing */
+  readonly timers = new Map<object, () => void>();
 
   constructor(readonly fn: string) {}
+
+  /**
+   * Ends the call as the platform does: no request of it reaches the database or storage any more, and no timer
+   * of it fires, so what it was waiting on never resumes it. What it held is garbage from here on (its pending
+   * requests wait on promises no one can settle), for the next collection to take.
+   */
+  kill(): void {
+    this.live = false;
+    this.killed = true;
+    for (const clear of this.timers.values()) clear();
+    this.timers.clear();
+  }
 
   /** Records a request starting; returns its level. */
   begin(): number {
@@ -38,13 +59,101 @@ export class Invocation {
 
 const current = new AsyncLocalStorage<Invocation>();
 
+type TimerApi = {
+  setTimeout: typeof globalThis.setTimeout;
+  setInterval: typeof globalThis.setInterval;
+  setImmediate: typeof globalThis.setImmediate;
+  clearTimeout: typeof globalThis.clearTimeout;
+  clearInterval: typeof globalThis.clearInterval;
+  clearImmediate: typeof globalThis.clearImmediate;
+};
+
+/** Which call set a timer still pending (for its clearing by the call's code). */
+const ownerOf = new WeakMap<object, Invocation>();
+
+/** Drops a timer from its call's pending ones (it fired or was cleared). */
+function forget(handle: unknown): void {
+  if (!handle || typeof handle !== 'object') return;
+  ownerOf.get(handle)?.timers.delete(handle);
+  ownerOf.delete(handle);
+}
+
+/**
+ * Makes the calls' timers those of an instance the platform can stop: a timer (setTimeout, setInterval,
+ * setImmediate) set inside a function call is cleared when the platform ends the call (Invocation.kill), and
+ * one set by a killed call never fires. So a call ended for its timeout or its memory never runs again: it
+ * neither writes, nor allocates while a later call's memory is measured, and what it held can be collected
+ * at once (memory.ts). A call that answered is frozen, not killed: its timers still fire (and its requests
+ * still never arrive). Timers set outside a call (the runtime's own, the gateway's) are untouched. Returns
+ * the uninstall.
+ *
+ * Limits: only timers are stopped. A killed call resumed by other callbacks (a file read or zlib of its own)
+ * runs on until it next waits on a timer, the database or storage.
+ */
+export function installInstanceTimers(): () => void {
+  const g = globalThis as unknown as TimerApi;
+  const saved: TimerApi = { setTimeout: g.setTimeout, setInterval: g.setInterval, setImmediate: g.setImmediate, clearTimeout: g.clearTimeout, clearInterval: g.clearInterval, clearImmediate: g.clearImmediate };
+  const wrap = (setter: (...a: any[]) => any, clearer: (h: any) => void, repeats: boolean) => {
+    const set = (...a: unknown[]) => setter.apply(g, a);
+    const clear = (h: unknown) => clearer.call(g, h);
+    return function (callback: unknown, ...rest: unknown[]): any {
+      const inv = current.getStore();
+      if (!inv || typeof callback !== 'function') return set(callback, ...rest);
+      // The call is about to wait: its memory is read now (memory.ts), not only at the sampler's next tick, which
+      // Node may run after this very timer when the call held the thread a while.
+      if (!inv.killed) checkMemory();
+      if (inv.killed) {
+        // A handle the code can still hold, clear or unref; it never fires.
+        const inert = set(() => undefined, ...rest);
+        clear(inert);
+        return inert;
+      }
+      const handle = set(function (this: unknown, ...args: unknown[]) {
+        if (!repeats) {
+          inv.timers.delete(handle);
+          forget(handle);
+        }
+        if (inv.killed) return undefined;
+        return (callback as (...a: unknown[]) => unknown).apply(this, args);
+      }, ...rest);
+      inv.timers.set(handle, () => clear(handle));
+      if (typeof handle === 'object' && handle) ownerOf.set(handle, inv);
+      return handle;
+    };
+  };
+  const unwrapClear = (clearer: (h: any) => void) =>
+    function (handle: any): void {
+      forget(handle);
+      clearer.call(g, handle);
+    };
+  const setTimeoutW = wrap(saved.setTimeout, saved.clearTimeout, false);
+  const setImmediateW = wrap(saved.setImmediate, saved.clearImmediate, false);
+  // util.promisify(setTimeout) and (setImmediate) answer through the wrapped timers too.
+  Object.defineProperty(setTimeoutW, promisify.custom, { value: (ms?: number, value?: unknown) => new Promise((resolve) => setTimeoutW(() => resolve(value), ms)) });
+  Object.defineProperty(setImmediateW, promisify.custom, { value: (value?: unknown) => new Promise((resolve) => setImmediateW(() => resolve(value))) });
+  g.setTimeout = setTimeoutW as any;
+  g.setInterval = wrap(saved.setInterval, saved.clearInterval, true) as any;
+  g.setImmediate = setImmediateW as any;
+  g.clearTimeout = unwrapClear(saved.clearTimeout) as any;
+  g.clearInterval = unwrapClear(saved.clearInterval) as any;
+  g.clearImmediate = unwrapClear(saved.clearImmediate) as any;
+  const installed = { ...g };
+  return () => {
+    // Put back only what is still ours (a test may have replaced the timers since).
+    for (const key of Object.keys(saved) as (keyof TimerApi)[]) if (g[key] === installed[key]) (g as any)[key] = saved[key];
+  };
+}
+
 /** Runs `fn` as `inv`: every database request made inside is counted against it. */
 export function runInvocation<T>(inv: Invocation, fn: () => T): T {
   return current.run(inv, fn);
 }
 
-/** A promise that never settles: what a request from a frozen or killed instance gets. */
-const NEVER = new Promise<never>(() => undefined);
+/**
+ * A promise that never settles: what a request from a frozen or killed instance gets. A new one each time, held
+ * by no one but the waiting call: a shared one would keep every abandoned call (and all it holds) alive for good.
+ */
+const never = (): Promise<never> => new Promise<never>(() => undefined);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -79,7 +188,10 @@ export function installDatabaseWire(options: DatabaseWireOptions): () => void {
   setRequestHook(async (action, params, next) => {
     const inv = current.getStore();
     if (!inv) return next();
-    if (!inv.live) return NEVER;
+    if (!inv.live) return never();
+    // A request is a wait too: the call's memory is read as it sends it (see installInstanceTimers).
+    checkMemory();
+    if (!inv.live) return never();
     const level = inv.begin();
     try {
       if (sizeOf(params) > MAX_DB_ANSWER_BYTES) {
@@ -87,7 +199,7 @@ export function installDatabaseWire(options: DatabaseWireOptions): () => void {
       }
       if (out) await sleep(out);
       // The request reaches the service only while the instance lives.
-      if (!inv.live) return NEVER;
+      if (!inv.live) return never();
       const answer = await next();
       if (action === 'database.getDocument' || action === 'database.aggregateDocuments') {
         if (sizeOf(answer?.data?.list) > MAX_DB_ANSWER_BYTES) {
@@ -95,7 +207,7 @@ export function installDatabaseWire(options: DatabaseWireOptions): () => void {
         }
       }
       if (back) await sleep(back);
-      if (!inv.live) return NEVER;
+      if (!inv.live) return never();
       return answer;
     } finally {
       inv.end(level);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -13,11 +14,18 @@ import { runInNewContext } from 'node:vm';
  * cap; what a call costs is the growth of the process's JavaScript heap and external memory (Buffers,
  * ArrayBuffers) from the call's start (after a full collection when the heap may hold more garbage than the
  * call's memory, which, collected mid-call, would hide what the call holds). A sampler reads `process.memoryUsage()` every SAMPLE_MS while calls are
- * in flight, and once more when a call answers (so synchronous work between two samples is still seen). The
+ * in flight, and once more when a call answers (so synchronous work between two samples is still seen); a call is also read
+ * whenever it waits (sets a timer, sends a database request: invocation.ts). The
  * growth is counted from the lowest reading since the call started, so garbage present at its start and
  * collected during it does not hide what the call holds. Growth over the limit is only charged once a full
  * collection has run and the growth is still there: garbage the call made but no longer holds is not charged
  * (a real instance would have collected it before running out).
+ *
+ * A call ended for its memory or its timeout is killed (Invocation.kill): its timers are cleared and its
+ * pending requests never answer, so its code never runs again and what it held is garbage at once. The watch
+ * collects right after ending a call, so that memory leaves the readings before any later call is measured
+ * (a killed call that went on running would allocate, or free, in the middle of the next call's readings).
+ * The time spent collecting is not counted against any call's timeout (`measuringMs`).
  *
  * Limits of the method, written down so no one reads more into it:
  * - With several calls in flight, growth cannot be split between them. A call is charged only when its own
@@ -49,7 +57,9 @@ export interface MemoryAccount {
 
 const live = new Set<MemoryAccount>();
 let timer: NodeJS.Timeout | null = null;
-let fullGc: (() => void) | null = null;
+/** V8's `gc` (a full collection; `{ type: 'minor' }` the young generation only). */
+type Gc = (options?: { type: 'minor' | 'major' }) => void;
+let fullGc: Gc | null = null;
 
 /** The lowest reading since the last full collection: how far the process's garbage can reach above it. */
 let low = Infinity;
@@ -67,15 +77,59 @@ function used(): number {
   return u;
 }
 
-/** A full collection, from V8's `gc` (exposed on first need; run only when a reading could mislead). */
+/**
+ * A full collection, from V8's `gc` (exposed on first need; run only when a reading could mislead). Twice: V8
+ * frees the memory of dead Buffers and ArrayBuffers (external memory) on a background sweep after the first,
+ * and `process.memoryUsage().external` only drops at the next collection. After one collection, a dead
+ * call's Buffers would still be read as held, then vanish from the readings during the next call, hiding as
+ * much of what that call holds.
+ */
 function collect(): void {
-  if (!fullGc) {
-    setFlagsFromString('--expose-gc');
-    fullGc = runInNewContext('gc') as () => void;
-  }
-  fullGc();
+  const gc = gcOf();
+  gc();
+  gc();
   low = Infinity;
   collectedBase = used();
+}
+
+/** Milliseconds this process has spent in the collections the watch ran (see `measuringMs`). */
+let spentMs = 0;
+
+/**
+ * Milliseconds spent so far in the collections the memory watch ran, all calls together. A full collection of
+ * a large heap takes hundreds of ms (seconds on a loaded machine): the runtime's measuring, which an instance
+ * of CloudBase does not do, so a call's timeout does not count it (index.ts).
+ */
+export function measuringMs(): number {
+  return spentMs;
+}
+
+/** V8's `gc`, exposed on first need; the time it takes is added to `measuringMs`. */
+function gcOf(): Gc {
+  if (!fullGc) {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as Gc;
+    fullGc = (options) => {
+      const t0 = performance.now();
+      try {
+        gc(options);
+      } finally {
+        spentMs += performance.now() - t0;
+      }
+    };
+  }
+  return fullGc;
+}
+
+/**
+ * A collection of the young generation only (twice, for the Buffers' memory, as in `collect`): a few ms where a
+ * full collection of a large heap takes hundreds. Most garbage a call makes and drops (Buffers made and
+ * dropped in a loop) dies young, so this is tried first when a reading is over.
+ */
+function collectYoung(): void {
+  const gc = gcOf();
+  gc({ type: 'minor' });
+  gc({ type: 'minor' });
 }
 
 /** The reading right after the last full collection (null before the first). */
@@ -91,6 +145,11 @@ export function checkMemory(): void {
   for (const a of live) if (now < a.floor) a.floor = now;
   const over = (a: MemoryAccount) => !a.exceeded && now - a.floor > a.limitBytes;
   if (![...live].some(over)) return;
+  // Garbage first from the young generation (cheap); a full collection only if still over.
+  collectYoung();
+  now = used();
+  for (const a of live) if (now < a.floor) a.floor = now;
+  if (![...live].some(over)) return;
   collect();
   now = used();
   for (const a of live) if (now < a.floor) a.floor = now;
@@ -102,11 +161,20 @@ export function checkMemory(): void {
   }
   // One call alone: its own growth. Several: only when they could not all have fitted in their instances.
   if (now - oldestFloor <= together) return;
+  let ended = false;
   for (const a of [...live]) {
     if (!over(a)) continue;
     a.exceeded = true;
     a.onExceeded(Math.round((now - a.floor) / (1024 * 1024)));
+    ended = true;
   }
+  if (!ended) return;
+  // The calls ended were killed (their code never runs again, invocation.ts): what they held is garbage now.
+  // Collected here, before any other call reads on, it cannot vanish from a later reading of a call in flight
+  // or of the next call and hide as much of what that call holds.
+  collect();
+  now = used();
+  for (const a of live) if (now < a.floor) a.floor = now;
 }
 
 /** Starts accounting a call with `limitMb` of memory; `onExceeded` ends it. Returns the account to `release`. */

@@ -9,11 +9,6 @@ import { FIXTURE_COLLECTIONS, FIXTURE_FUNCTIONS, makeDataDir, removeDataDir } fr
  * constant in local/runtime/limits.ts and invocation.ts.
  */
 
-// The memory watch measures the whole process (local/runtime/memory.ts): a call ended for its memory keeps
-// running until its code settles, and what it held can still be counted or collected while the next call is
-// measured. A test that meets that leftover is run again (logged, so the flake stays visible).
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const options = { functionsRoot: FIXTURE_FUNCTIONS, collectionsFile: FIXTURE_COLLECTIONS, onFunctionError: () => undefined };
 const reached: Set<string> = ((globalThis as any).__boomReached ??= new Set<string>());
 
@@ -21,6 +16,12 @@ const reached: Set<string> = ((globalThis as any).__boomReached ??= new Set<stri
 async function untilReached(mark: string): Promise<void> {
   while (!reached.has(mark)) await new Promise((r) => setTimeout(r, 10));
 }
+
+/**
+ * Waits well past the moment a killed call's code would have gone on (its own wait of `ms` ended), so a test
+ * can check that it never did: the killed instance runs nothing more.
+ */
+const pastTheirWait = (ms: number) => new Promise((r) => setTimeout(r, ms + 200));
 
 describe('function configuration (docs.cloudbase.net/cli-v1/functions/configs: timeout 1–60 s, memory 128–2048 MB)', () => {
   let root: string;
@@ -107,13 +108,13 @@ describe('a call past its timeout', () => {
 
   const noteExists = async (id: string) => (await cloud.call('notes', { action: 'get', id })).ok as boolean;
 
-  it('fails with -504003 "Invoking task timed out after N seconds", and what the function writes afterwards never lands', async () => {
+  it('fails with -504003 "Invoking task timed out after N seconds", and the function never runs again: nothing it would write afterwards lands', async () => {
     const err = await cloud.call('boom', { action: 'late', id: 't1', delayMs: 400 }).catch((e) => e);
     expect(err).toBeInstanceOf(FunctionCallError);
     expect(err).toMatchObject({ errCode: -504003, errMsg: 'Invoking task timed out after 1 seconds' });
-    await untilReached('t1-late');
-    // The write it attempted after the deadline never reaches the database, and the function never resumes.
-    await new Promise((r) => setTimeout(r, 50));
+    // Its instance is gone: the wait it was in never ends, so it never attempts the late write.
+    await pastTheirWait(400);
+    expect(reached.has('t1-late')).toBe(false);
     expect(reached.has('t1-after')).toBe(false);
     expect(await noteExists('t1-early')).toBe(true);
     expect(await noteExists('t1-late')).toBe(false);
@@ -121,19 +122,26 @@ describe('a call past its timeout', () => {
 
   it('loses a transaction it had not committed', async () => {
     await expect(cloud.call('boom', { action: 'lateTx', id: 't2', delayMs: 400 })).rejects.toMatchObject({ errCode: -504003 });
-    await untilReached('t2-commit');
-    await new Promise((r) => setTimeout(r, 50));
+    await pastTheirWait(400);
+    expect(reached.has('t2-commit')).toBe(false);
     expect(await noteExists('t2-tx')).toBe(false);
   });
 
-  it('loses the uploads and deletes it makes after the deadline, as its database writes', async () => {
+  it('loses the uploads and deletes it would make after the deadline, as its database writes', async () => {
     await expect(cloud.call('boom', { action: 'lateFiles', id: 't4', delayMs: 400 })).rejects.toMatchObject({ errCode: -504003 });
-    await untilReached('t4-files');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(reached.has('t4-files-after')).toBe(false);
-    // The upload made in time stays, undeleted; the one made after the deadline never landed.
+    await pastTheirWait(400);
+    expect(reached.has('t4-files')).toBe(false);
+    // The upload made in time stays, undeleted; the one it would make after the deadline never lands.
     expect(cloud.storage.exists(cloud.storage.fileIdOf('late/t4-early.txt'))).toBe(true);
     expect(cloud.storage.exists(cloud.storage.fileIdOf('late/t4-late.txt'))).toBe(false);
+  });
+
+  it('never takes, past its deadline, memory a later call could be charged with', async () => {
+    // Past its 200 ms it would take 300 MB, more than boom's 256 MB, in the middle of whatever call runs then.
+    await expect(cloud.call('boom', { action: 'lateHog', id: 't5', delayMs: 300, mb: 300 })).rejects.toMatchObject({ errCode: -504003 });
+    await pastTheirWait(300);
+    expect(reached.has('t5-hog')).toBe(false);
+    expect(await cloud.call('boom', { action: 'hog', id: 't5-next', mb: 16, holdMs: 0 })).toEqual({ ok: true, data: { mb: 16 } });
   });
 
   it('ends the database access of a call once it has answered, too (the instance is frozen)', async () => {
@@ -167,9 +175,24 @@ describe('a call past its memory (docs.cloudbase.net/error-code/FUNCTIONS_MEMORY
     expect(err).toBeInstanceOf(FunctionCallError);
     expect(err).toMatchObject({ errCode: -504002 });
     expect(err.errMsg).toMatch(/^FUNCTIONS_MEMORY_LIMIT_EXCEEDED: .*128 MB/);
-    await untilReached('m1-held');
-    await new Promise((r) => setTimeout(r, 50));
+    // Its instance is gone: the wait it was in never ends, so it never writes.
+    await pastTheirWait(100);
+    expect(reached.has('m1-held')).toBe(false);
     expect(await noteExists('m1-after')).toBe(false);
+  });
+
+  it('leaves nothing of a call ended for its memory to the next calls, even one ended while it would hold on a long while', async () => {
+    // Ended holding 200 MB it meant to keep for 5 s: had it kept running, that memory would be freed in the
+    // middle of the calls below, hiding as much of what they hold.
+    await expect(cloud.call('boom', { action: 'hog', id: 'm4', mb: 200, holdMs: 5000 })).rejects.toMatchObject({ errCode: -504002 });
+    await expect(cloud.call('boom', { action: 'hog', id: 'm5', mb: 200 })).rejects.toMatchObject({ errCode: -504002 });
+    try {
+      await expect(cloud.call('boom', { action: 'keep', mb: 200 })).rejects.toMatchObject({ errCode: -504002 });
+    } finally {
+      await cloud.call('boom', { action: 'release' });
+    }
+    expect(await cloud.call('boom', { action: 'hog', id: 'm6', mb: 32 })).toEqual({ ok: true, data: { mb: 32 } });
+    expect(reached.has('m4-held')).toBe(false);
   });
 
   it('still fails a call past its memory that starts while the process holds garbage (collected during the call)', async () => {
@@ -179,7 +202,6 @@ describe('a call past its memory (docs.cloudbase.net/error-code/FUNCTIONS_MEMORY
     junk = null;
     const err = await cloud.call('boom', { action: 'hog', id: 'm3', mb: 200 }).catch((e) => e);
     expect(err).toMatchObject({ errCode: -504002 });
-    await untilReached('m3-held');
   });
 
   it('sees memory kept past the answer, taken between two readings', async () => {
