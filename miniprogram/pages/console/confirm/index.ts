@@ -1,5 +1,6 @@
 import { confirmConsoleSignIn, declineConsoleSignIn, fetchMe } from '../../../api/user.api';
 import { describeError } from '../../../utils/errors';
+import { textScale } from '../../../behaviors/text-scale';
 import { definePage } from '../../../utils/page';
 import { CONSOLE_SESSION_HOURS, mayUseConsole } from '../../../vendor/shared';
 
@@ -9,6 +10,7 @@ import { CONSOLE_SESSION_HOURS, mayUseConsole } from '../../../vendor/shared';
  * the function refuses others with the reason, which the page shows.
  */
 definePage<{ _ticket?: string }>()({
+  behaviors: [textScale],
   data: { status: 'loading', name: '', roleLabel: '', unit: '', hours: CONSOLE_SESSION_HOURS, busy: false, error: '' },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {

@@ -1,5 +1,6 @@
 import { fetchUnit, fetchUnits, previewBoundary, saveBoundary, type BoundaryPreview, type Unit } from '../../../api/org.api';
 import { loadable } from '../../../behaviors/loadable';
+import { textScale } from '../../../behaviors/text-scale';
 import { describeError } from '../../../utils/errors';
 import { boundaryPolygon, middleOf } from '../../../utils/map';
 import { definePage } from '../../../utils/page';
@@ -32,7 +33,7 @@ export function vertexMarkers(ring: readonly LngLat[], selected: number, refused
  * their history. Points the grid shares with a neighbour move in the neighbour too.
  */
 definePage<{ _original?: LngLat[] }>()({
-  behaviors: [loadable],
+  behaviors: [textScale, loadable],
   data: {
     gridId: '',
     name: '',

@@ -1,5 +1,6 @@
 import { createMarket, fetchMarkets, fetchUnits, updateMarket, type Market, type Unit } from '../../../api/org.api';
 import { loadsWhenAttached } from '../../../behaviors/loadable';
+import { textScale } from '../../../behaviors/text-scale';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { definePage } from '../../../utils/page';
 import { requireMe } from '../../../utils/session';
@@ -19,7 +20,7 @@ interface GridOption {
  * The server checks scope and that every grid is the branch's.
  */
 definePage<{ _markets?: Market[]; _grids?: Unit[] }>()({
-  behaviors: [loadsWhenAttached],
+  behaviors: [textScale, loadsWhenAttached],
   data: {
     markets: [] as ReturnType<typeof marketRow>[],
     branches: [] as { id: string; name: string }[],
