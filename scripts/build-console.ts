@@ -115,7 +115,8 @@ export async function buildConsole(): Promise<ConsoleBuild> {
     logLevel: 'silent',
   });
   const outputs = Object.entries(js.metafile.outputs);
-  const entry = outputs.find(([, o]) => o.entryPoint)!;
+  // Lazily imported screens are entry points of their own in the metafile: the page's entry is main.tsx's.
+  const entry = outputs.find(([f, o]) => f.endsWith('.js') && o.entryPoint?.replace(/\\/g, '/').endsWith('src/main.tsx'))!;
   const entryJs = entry[0];
   const entryCss = entry[1].cssBundle;
   const tdCss = Object.keys(tdesign.metafile.outputs).find((f) => f.endsWith('.css'))!;
