@@ -22,6 +22,7 @@ import { consoleSessionEnd, mayUseConsole } from '../../shared/domain/console.ru
 import type { Role } from '../../shared/domain/roles';
 import type { Mount } from '../gateway/server';
 import { FUNCTION_NAME, FunctionCallError, type LocalCloud } from '../runtime';
+import { fileIn } from '../preview';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CONSOLE_COOKIE = 'mg_console';
@@ -252,15 +253,3 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
   };
 }
 
-/** The file under `dir` that `rel` names, or null when it would leave `dir` or is not a file. */
-function fileIn(dir: string, rel: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rel);
-  } catch {
-    return null;
-  }
-  const file = path.resolve(dir, `.${path.posix.normalize(`/${decoded}`)}`);
-  if (!file.startsWith(dir + path.sep)) return null;
-  return fs.existsSync(file) && fs.statSync(file).isFile() ? file : null;
-}

@@ -37,7 +37,7 @@ const TYPES: Record<string, string> = {
 const ROLE_LABELS: Record<string, string> = { hq: '总行', branch: '支行', leader: '网格长', member: '网格员', marketing: '营销助理', maintenance: '维护助理' };
 
 /** The file under `dir` that `rel` names, or null when it would leave `dir` or is not a file. */
-function fileIn(dir: string, rel: string): string | null {
+export function fileIn(dir: string, rel: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(rel);
