@@ -27,6 +27,8 @@ import { storagePath } from '../../shared/domain/storage-path.rules';
 import { demoBankCopy } from './bank';
 import { CallCosts, latencyLine } from './calls';
 
+/** The smallest JPEG (start and end markers): the server checks a photo's file exists, not what it shows. */
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const SEARCH_SCALE = Number(process.env.BENCH_SEARCH_SCALE ?? 10);
 const ONLY = process.env.BENCH_FIELD_ONLY ?? '';
@@ -216,7 +218,7 @@ export async function run(): Promise<void> {
         address: { district: '兴化市', township: '昭阳街道', street: '英武路', doorPlate: `${i}号`, text: `兴化市昭阳街道英武路${i}号` },
         industry: '52',
         operator: { name: '测', mobile: `137${String(20000000 + i).slice(-8)}` },
-        photos: [{ fileId: `cloud://local.bucket/${storagePath('merchants', me.staffId, 'jpg', `bench-${i}`)}`, takenAt: new Date().toISOString(), location: at, staffId: me.staffId }],
+        photos: [{ fileId: cloud.storage.upload(storagePath('merchants', me.staffId, 'jpg', uid('p')), JPEG), takenAt: new Date().toISOString(), location: at, staffId: me.staffId }],
         products: [],
         force: true,
       };

@@ -283,7 +283,7 @@ export async function run(): Promise<void> {
           action: 'create', id: `bench-new-${i}-${process.pid}`, name: `新商户${i}`, gridId: grid._id, location: { lng: 119.85 + i * 0.001, lat: 32.93 },
           address: { district: '兴化市', township: '昭阳街道', street: '英武路', doorPlate: `${i}号`, text: `兴化市昭阳街道英武路${i}号` }, industry: '52',
           operator: { name: '测', mobile: `137${String(30000000 + i).slice(-8)}` },
-          photos: [{ fileId: `cloud://local.bucket/${storagePath('merchants', `marketing-${grid._id}`, 'jpg', `bench-${i}`)}`, takenAt: new Date().toISOString(), location: { lng: 119.85 + i * 0.001, lat: 32.93 }, staffId: `marketing-${grid._id}` }], products: [], force: true,
+          photos: [{ fileId: cloud.storage.upload(storagePath('merchants', `marketing-${grid._id}`, 'jpg', `bench-${i}-${process.pid}`), Buffer.from([0xff, 0xd8, 0xff, 0xd9])), takenAt: new Date().toISOString(), location: { lng: 119.85 + i * 0.001, lat: 32.93 }, staffId: `marketing-${grid._id}` }], products: [], force: true,
         };
         created.push((await expectOk(call('merchant', ev, `bench-marketing-${grid._id}`))).merchant.id);
       }

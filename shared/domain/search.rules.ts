@@ -24,7 +24,10 @@ const DOOR_PLATE = /^(.*?)(\d+号.*)$/;
 
 /** Every identifier `q` could be, most specific first; empty text searches nothing. */
 export function searchKeys(q: string): SearchKey[] {
-  const text = q.trim();
+  // Identifiers are read in NFKC (a phone's full-width keyboard types `１３９…`, `１８号`); a name or street is
+  // looked up as typed, which is how it is stored, and also in NFKC when that differs.
+  const typed = q.trim();
+  const text = typed.normalize('NFKC').replace(/\u3000/g, ' ').trim();
   if (!text) return [];
   const keys: SearchKey[] = [];
   const mobile = normalizeMobile(text);
@@ -40,7 +43,10 @@ export function searchKeys(q: string): SearchKey[] {
     for (const at of [...splits].sort((a, b) => a - b)) if (at > 0) keys.push({ kind: 'doorPlate', doorPlate: text.slice(at), street: text.slice(0, at) });
     keys.push({ kind: 'doorPlate', doorPlate: text, street: null });
   }
-  if (keys.length === 0 || !/^[\d\s+-]+$/.test(text)) keys.push({ kind: 'prefix', text });
+  if (keys.length === 0 || !/^[\d\s+-]+$/.test(text)) {
+    keys.push({ kind: 'prefix', text: typed });
+    if (text !== typed) keys.push({ kind: 'prefix', text });
+  }
   return keys;
 }
 

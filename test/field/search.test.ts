@@ -114,6 +114,15 @@ describe('merchant search by each identifier', () => {
       { kind: 'doorPlate', doorPlate: '英武路菜市场A区12号', street: null },
     ]);
     expect(searchKeys('  ')).toEqual([]);
+    // A full-width keyboard's digits read as the identifiers they are; a name is looked up as typed and in NFKC.
+    expect(searchKeys('１３９ １２３４ ５６７８').map((k) => k.kind)).toEqual(['mobile']);
+    expect(searchKeys('８９８３２１２８１０００７７７')).toEqual([{ kind: 'acquiring', no: '898321281000777' }]);
+    expect(searchKeys('牌楼路６６号')[0]).toEqual({ kind: 'doorPlate', doorPlate: '66号', street: '牌楼路' });
+    expect(searchKeys('ＡＢＣ超市')).toEqual([
+      { kind: 'prefix', text: 'ＡＢＣ超市' },
+      { kind: 'prefix', text: 'ABC超市' },
+    ]);
+    expect(searchKeys('\u3000')).toEqual([]);
   });
 });
 
