@@ -164,6 +164,8 @@ export async function run(): Promise<void> {
   const cloud = await startLocalCloud({ dataDir, seed: kept ? 'demo' : 'none', seeder: SEEDER, functionsFrom: 'source' });
   try {
     const merchants = (await cloud.database().collection('merchants').count()).total;
+    // The search figures grow the bank tenfold in place: a kept folder holds the grown bank after them.
+    if (kept && merchants > 100_000) throw new Error(`BENCH_DATA_DIR holds ${merchants} merchants (grown by an earlier search run): remove the folder to seed the demo bank again`);
     console.log(`demo bank ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${merchants} merchants; ${latencyLine()}`);
     const costs = new CallCosts(cloud);
     // Every call records its database requests and sequential depth under the figure it belongs to.
@@ -376,6 +378,8 @@ async function searchFigures(cloud: any, call: Call, setFigure: (f: string) => v
   const runs = Math.max(20, Math.round(RUNS / 4));
   const measure = async (): Promise<Map<string, { ms: number; cpu: number }>> => {
     const out = new Map<string, { ms: number; cpu: number }>();
+    // A mobile searched takes one of the caller's daily probes (100): each round is a fresh day's quota.
+    await db.collection('quotas').where({ kind: 'pi-probe' }).remove();
     for (const [who, openid] of callers) {
       for (const [label, q] of texts) {
         setFigure(`search ${label}`);
