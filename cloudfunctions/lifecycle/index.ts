@@ -10,6 +10,7 @@ import { list } from './actions/list.action';
 import { reclassify, reclassifyJobStatus } from './actions/reclassify.action';
 import { getSettings, updateSettings } from './actions/settings.action';
 import { REMINDER_FROM_HOUR } from '../../shared/domain/reminder.rules';
+import { startSearchKeysBackfill } from '../../server/search-keys';
 import { JOB_KINDS, TIMER_BUDGET_MS, reclassifyView, startReclassification, startReminders } from './lifecycle.jobs';
 
 const routed = createMain({ reclassify, job: reclassifyJobStatus, list, history, getSettings, updateSettings, goMarket, startMarketing }, 'lifecycle');
@@ -23,7 +24,8 @@ export const RECLASSIFY_FROM_HOUR = 3;
  * From 08:00 it starts the day's reminders once (`reminders-<day>`: tasks due tomorrow, overdue since today,
  * the leaders' digest; server/jobs/reminders.ts). Both run as of the bank's day (loadBankDay: today, or a
  * demo bank's fixed as-of day). Every other minute it runs any unfinished or abandoned job on. Only the platform's word makes a call the
- * timer's (isTimerCall), never the event body; head office starts the same job with `reclassify`.
+ * timer's (isTimerCall), never the event body; head office starts the same job with `reclassify`. Before all
+ * of these, once per shape of search keys, it backfills the files' `searchKeys` (server/search-keys.ts).
  */
 export async function main(event: any, context?: unknown): Promise<unknown> {
   if (isTimerCall()) {
@@ -32,6 +34,10 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
       const now = new Date();
       // The bank's day: today, or a demo bank's fixed last day of data (settings/calendar), so the nightly
       // run never classifies the months after its data as idle.
+      // Files written before their search keys existed get them once, before anything else (a deployed bank has
+      // no `npm start` to backfill them); afterwards this is one read of the finished job a minute.
+      const backfill = await startSearchKeysBackfill(db, TIMER_BUDGET_MS);
+      if (backfill) return ok(backfill);
       const asOf = await loadBankDay(db, now);
       const id = `reclassify-${asOf}`;
       if (chinaMinuteOfDay(now) >= RECLASSIFY_FROM_HOUR * 60 && !(await getJob(db, id))) {

@@ -2,10 +2,11 @@ import type { ReclassifyJobView } from '../../shared/contracts/lifecycle.contrac
 import { type Db, loadBankDay } from '../../server';
 import { type ReclassifyParams, type ReclassifyTally, reclassifyJob, reclassifyParams } from '../../server/jobs/reclassify';
 import { remindersJob } from '../../server/jobs/reminders';
+import { searchKeysJob } from '../../server/search-keys';
 import { type JobDoc, type JobKind, createJob, runJob, toJobView } from '../../server/jobs/runner';
 
 /** The job kinds this function runs (its polls and its minute timer). */
-export const JOB_KINDS: Record<string, JobKind> = { reclassify: reclassifyJob, reminders: remindersJob };
+export const JOB_KINDS: Record<string, JobKind> = { reclassify: reclassifyJob, reminders: remindersJob, [searchKeysJob.kind]: searchKeysJob };
 
 /** Starts (or finds) the day's reminders job, `reminders-<day>`, and runs it for up to `budgetMs`. */
 export async function startReminders(db: Db, day: string, budgetMs: number): Promise<JobDoc> {

@@ -5,7 +5,7 @@
 import { merchantSearchKeys, searchKey, searchKeys } from '../../shared/domain/search.rules';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { IN, O, S, U, completeFile, creditCode, mobile, photo, seedFixture } from './fixture';
-import { backfillSearchKeys } from '../../server/search-keys';
+import { SEARCH_KEYS_JOB_ID, SEARCH_KEYS_MARK, SEARCH_KEYS_VERSION, backfillSearchKeys } from '../../server/search-keys';
 
 const local = useLocalCloud();
 const shared = { mobile: mobile(), licence: creditCode(), acquiringNo: '898321281000777', name: '顺丰鲜果铺' };
@@ -170,5 +170,25 @@ describe('the search keys (merchants.searchKeys)', () => {
     expect([after.version, after.updatedAt]).toEqual([before.version, before.updatedAt]);
     // Done once: a second run reads nothing.
     expect(await backfillSearchKeys(db as never)).toEqual({ read: 0, written: 0, skipped: true });
+  });
+
+  it('are backfilled on a deployed bank by the lifecycle timer, once, as a resumable job', async () => {
+    const db = local.cloud.database();
+    const f = completeFile(S.marketing, { address: { district: '兴化市', township: '昭阳街道', street: '拱极路', doorPlate: '778号', text: '拱极路778号' }, force: true });
+    const id = (await local.call('merchant', { action: 'create', ...f }, O.marketing)).data.merchant.id;
+    await db.collection('merchants').doc(id).update({ data: { searchKeys: db.command.remove() } });
+    // A bank deployed before the keys: no mark, no job yet.
+    await db.collection('settings').doc(SEARCH_KEYS_MARK).remove();
+    await db.collection('jobs').where({ _id: SEARCH_KEYS_JOB_ID }).remove();
+    expect(await search('778号', O.member)).toEqual([]);
+    const fired = (await local.cloud.callDetailed('lifecycle', { Type: 'Timer', TriggerName: 'lifecycle-minute' }, { source: 'timer' })).result;
+    expect(fired).toMatchObject({ ok: true, data: { status: 'done', written: 1 } });
+    expect(fired.data.read).toBe((await db.collection('merchants').count()).total);
+    expect(await search('778号', O.member)).toEqual([id]);
+    expect((await db.collection('settings').doc(SEARCH_KEYS_MARK).get()).data).toMatchObject({ version: SEARCH_KEYS_VERSION, written: 1 });
+    // The next minute does not run it again.
+    await db.collection('merchants').doc(id).update({ data: { searchKeys: db.command.remove() } });
+    await local.cloud.callDetailed('lifecycle', { Type: 'Timer', TriggerName: 'lifecycle-minute' }, { source: 'timer' });
+    expect(await search('778号', O.member)).toEqual([]);
   });
 });
