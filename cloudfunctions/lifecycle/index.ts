@@ -37,7 +37,8 @@ export async function main(event: any, context?: unknown): Promise<unknown> {
       // Files written before their search keys existed get them once, before anything else (a deployed bank has
       // no `npm start` to backfill them); afterwards this is one read of the finished job a minute.
       const backfill = await startSearchKeysBackfill(db, TIMER_BUDGET_MS);
-      if (backfill) return ok(backfill);
+      // A bank whose files carry their keys (the mark says so) reads nothing: the minute goes on to the rest.
+      if (backfill && backfill.read > 0) return ok(backfill);
       const asOf = await loadBankDay(db, now);
       const id = `reclassify-${asOf}`;
       if (chinaMinuteOfDay(now) >= RECLASSIFY_FROM_HOUR * 60 && !(await getJob(db, id))) {
