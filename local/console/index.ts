@@ -209,7 +209,7 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
       const newClient = !current && !(client && /^[A-Za-z0-9_-]{22}$/.test(client));
       if (newClient) client = randomBytes(16).toString('base64url');
       const web: WebLogin | undefined = current ? undefined : { uid: `anon-${client}`, isAnonymous: true, sourceIp: req.socket.remoteAddress ?? '' };
-      const clientCookie = newClient ? { 'Set-Cookie': `${CLIENT_COOKIE}=${client}; Path=/console; HttpOnly; SameSite=Strict` } : {};
+      const clientCookie: Record<string, string> = newClient ? { 'Set-Cookie': `${CLIENT_COOKIE}=${client}; Path=/console; HttpOnly; SameSite=Strict` } : {};
       const result = (await call(fn, event as Record<string, unknown>, current?.session.openid, web)) as { ok: boolean; data?: any };
       // The poll that turns a confirmed ticket into a session: the gateway opens it, as CloudBase's
       // custom login would from the login ticket the function answers there.

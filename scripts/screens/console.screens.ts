@@ -72,9 +72,15 @@ export async function photographConsole(options: ConsoleShotOptions): Promise<{ 
         const context = await options.browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
         const page = await context.newPage();
         let pending = 0;
-        page.on('request', () => void pending++);
-        page.on('requestfinished', () => void pending--);
-        page.on('requestfailed', () => void pending--);
+        page.on('request', () => {
+          pending += 1;
+        });
+        page.on('requestfinished', () => {
+          pending -= 1;
+        });
+        page.on('requestfailed', () => {
+          pending -= 1;
+        });
         page.on('pageerror', (e) => problems.push(`${page.url()}: page error: ${e.message}`));
         page.on('console', (m) => {
           if (m.type() === 'error') problems.push(`${page.url()}: console error: ${m.text()}`);
