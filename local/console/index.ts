@@ -203,6 +203,10 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
         return sendJson(res, 400, refuse('VALIDATION', 'body: not valid JSON'));
       }
       if (!event || typeof event !== 'object' || Array.isArray(event)) return sendJson(res, 400, refuse('VALIDATION', 'body: must be a JSON object'));
+      // A sign-in is confirmed on a phone, never by a console (as on CloudBase, where the console's login has no OPENID).
+      if (fn === 'user' && (event as { action?: unknown }).action === 'confirmConsoleTicket') {
+        return sendJson(res, 200, { ok: false, error: { code: 'FORBIDDEN', reason: 'CONSOLE.SCAN_REQUIRED', message: '请用小程序扫码确认登录' } });
+      }
       // Without a session the call is the browser's anonymous login, as on CloudBase (where the console signs
       // in anonymously before it has a person): its client id and address, which the ticket's rate limit counts.
       let client = cookieOf(req, CLIENT_COOKIE);

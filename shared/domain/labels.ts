@@ -144,6 +144,7 @@ const CODE_SENTENCES: Record<ErrorCode, string> = {
  */
 export const ERROR_REASON_SENTENCES: Record<ErrorReason, string> = {
   'CONSOLE.ROLE_NOT_ALLOWED': '控制台仅供总行和支行人员使用，请在小程序里办理。',
+  'CONSOLE.SCAN_REQUIRED': '请用小程序扫码确认登录。',
   'CONSOLE.TICKET_EXPIRED': '二维码已过期，请在电脑上刷新二维码后重新扫码。',
   'CONSOLE.TICKET_NOT_FOUND': '二维码无效，请在电脑上刷新二维码后重新扫码。',
   'CONSOLE.TICKET_RATE': '刷新登录二维码过于频繁，请稍等一分钟再试。',

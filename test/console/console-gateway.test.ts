@@ -46,3 +46,12 @@ it('gives a browser an HttpOnly client id and counts its tickets; another browse
   // Another browser (no cookie) is served.
   expect((await issue()).body.ok).toBe(true);
 });
+
+it('refuses a confirmation sent by a console: sign-ins are confirmed on a phone', async () => {
+  const res = await fetch(`${gateway.url}/console/api/call/user`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'confirmConsoleTicket', ticket: 'x'.repeat(32) }),
+  });
+  expect(await res.json()).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', reason: 'CONSOLE.SCAN_REQUIRED' } });
+});

@@ -72,6 +72,14 @@ describe('a custom-login caller', () => {
     expect((await asWeb('import', { action: 'list' }, customLogin(S.branch))).error).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE.NOT_ALLOWED' });
   });
 
+  it('cannot confirm another browser’s ticket: a sign-in is confirmed on a phone only', async () => {
+    await signIn(O.hq);
+    const other = anonymous('anon-second-browser', '192.0.2.200');
+    const t = (await asWeb('user', { action: 'issueConsoleTicket' }, other)).data.ticket as string;
+    expect((await asWeb('user', { action: 'confirmConsoleTicket', ticket: t }, customLogin(S.hq))).error).toMatchObject({ code: 'FORBIDDEN', reason: 'CONSOLE.SCAN_REQUIRED' });
+    expect((await asWeb('user', { action: 'pollConsoleTicket', ticket: t }, other)).data).toMatchObject({ status: 'pending', session: null });
+  });
+
   it('a person disabled since the sign-in is refused, and served again once enabled', async () => {
     await signIn(O.branch);
     await staff().doc(S.branch).update({ data: { status: 'disabled' } });

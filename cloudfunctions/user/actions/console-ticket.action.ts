@@ -114,6 +114,9 @@ export const issueConsoleTicket = definePublicAction({
 export const confirmConsoleTicket = defineAction({
   schema: confirmConsoleTicketInput,
   async handler(input, ctx): Promise<ConsoleTicketState> {
+    // Confirmed on a phone only: a console's own login (no OPENID) cannot sign in another browser, so a
+    // session never outlives its 8 hours by minting the next one.
+    if (!ctx.openid) throw new AppError('FORBIDDEN', '请用小程序扫码确认登录', { reason: 'CONSOLE.SCAN_REQUIRED' });
     if (!mayUseConsole(ctx.caller.role)) {
       throw new AppError('FORBIDDEN', `控制台仅供总行和支行人员使用，${ROLE_LABELS[ctx.caller.role]}请在小程序里办理`, { reason: 'CONSOLE.ROLE_NOT_ALLOWED' });
     }
