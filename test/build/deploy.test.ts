@@ -46,7 +46,7 @@ describe('deploy --dry-run', () => {
     expect(text).toContain(`Static hosting: the console (${plan.hosting!.files} files`);
     expect(text).toContain('-> /console/ (chunks first, index.html last)');
     expect(plan.warnings).toContain('console: built without an environment id (dry run); a deploy injects the one it deploys to');
-  });
+  }, 240_000);
 
   it('injects the environment id into the hosted console page, leaving the local console build alone', async () => {
     const local = join(REPO_ROOT, 'build', 'console', 'index.html');
@@ -60,7 +60,7 @@ describe('deploy --dry-run', () => {
     expect(describePlan(plan).join('\n')).toContain('web SDK env bank-prod-1a2b');
     expect(existsSync(local) ? readFileSync(local, 'utf8') : null).toBe(before);
     expect(readdirSync(OUT).filter((f) => f.startsWith('.console-hosting-root'))).toEqual([]);
-  });
+  }, 180_000);
 
   it('loads each bundle as the cloud would: one that throws, lacks main or needs an undeclared package is stopped', async () => {
     const dir = join(OUT, 'broken');

@@ -10,6 +10,7 @@ import { useLocalCloud } from '../helpers/local-cloud';
 import { O, S, U, seedFixture } from '../field/fixture';
 import type { WebLogin } from '../../local/runtime';
 import { customUserIdOf } from '../../server/console-login';
+import { rebuildRollups } from '../../server/rollup';
 import { CONSOLE_TICKETS_PER_ADDRESS_PER_MINUTE, CONSOLE_TICKETS_PER_MINUTE } from '../../shared/domain/console.rules';
 
 const local = useLocalCloud();
@@ -55,6 +56,7 @@ describe('a custom-login caller', () => {
   });
 
   it('a branch manager sees through the console exactly their own scope', async () => {
+    await rebuildRollups(local.cloud.database() as any);
     await signIn(O.branch);
     const event = { action: 'dashboard', period: '2025-07', sections: ['grids'] };
     const byLogin = await asWeb('metrics', event, customLogin(S.branch));
