@@ -15,6 +15,12 @@ export const FUNCTIONS_OUT = join(REPO_ROOT, 'build', 'cloudfunctions');
 export const NODE_TARGET = 'node18';
 /** Always provided by the runtime image and kept external so the function shares its one instance. */
 const ALWAYS_EXTERNAL = ['wx-server-sdk'];
+/**
+ * wx-server-sdk's own dependency, present wherever it is installed: kept external in every bundle, and
+ * declared (at the version wx-server-sdk carries, so one copy is installed) by each function whose bundle
+ * requires it (the router reads a console's custom login with it, server/console-login.ts).
+ */
+const NODE_SDK = '@cloudbase/node-sdk';
 /** Local-only code that must never reach a deployed function. */
 const FORBIDDEN_INPUTS = ['local/', 'node_modules/better-sqlite3/', 'node_modules/mingo/'];
 
@@ -84,12 +90,12 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   for (const group of groups.values()) {
     let inputsOf: Map<string, string[]>;
     try {
-      inputsOf = await bundle(group.map((p) => p.name), root, outDir, Object.keys(group[0].dependencies));
+      inputsOf = await bundle(group.map((p) => p.name), root, outDir, [...new Set([...Object.keys(group[0].dependencies), NODE_SDK])]);
     } catch (err) {
       // Bundle one by one to name the function at fault.
       for (const plan of group) {
         try {
-          await bundle([plan.name], root, join(outDir, '.probe'), Object.keys(plan.dependencies));
+          await bundle([plan.name], root, join(outDir, '.probe'), [...new Set([...Object.keys(plan.dependencies), NODE_SDK])]);
         } catch (one) {
           rmSync(join(outDir, '.probe'), { recursive: true, force: true });
           throw new Error(`function ${plan.name}: bundling failed\n${(one as Error).message}`);
@@ -107,6 +113,17 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
     }
   }
 
+  const sdkVersion = (): string => {
+    try {
+      return JSON.parse(readFileSync(require.resolve('wx-server-sdk/package.json', { paths: [REPO_ROOT] }), 'utf8')).dependencies?.[NODE_SDK] ?? versionOf(NODE_SDK);
+    } catch {
+      return versionOf(NODE_SDK);
+    }
+  };
+  for (const plan of plans) {
+    if (plan.dependencies[NODE_SDK] || !readFileSync(plan.outFile, 'utf8').includes(`require("${NODE_SDK}")`)) continue;
+    plan.dependencies[NODE_SDK] = sdkVersion();
+  }
   return plans.map((plan) => {
     const out = join(outDir, plan.name);
     const pkg = { name: plan.name, version: '1.0.0', private: true, description: `Cloud function ${plan.name} (bundled)`, main: 'index.js', dependencies: plan.dependencies };

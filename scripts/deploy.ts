@@ -6,7 +6,9 @@
  * environment already has and brings it to the plan with @cloudbase/manager-node: functions created or
  * updated in place (code, settings, the `PI_KEY` variable, timer triggers changed only where they
  * differ), collections and indexes created or corrected, each collection admin-only, the storage rule
- * set. Running it twice changes nothing the second time. --dry-run needs no network and no account.
+ * set, and the console (built for CloudBase: web SDK mode, the environment id in its page) uploaded to
+ * static hosting under /console/. Running it twice changes nothing the second time but the console's
+ * upload. --dry-run needs no network and no account; it builds the console too and plans its upload.
  *
  * Credentials for a real deploy: TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY (a CAM key with
  * CloudBase rights); the environment from --env or TCB_ENV_ID. `PI_KEY` (32 bytes, base64) is generated
@@ -14,8 +16,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { buildFunctions, BuiltFunction, FUNCTIONS_OUT, listFunctions, REPO_ROOT, TIMEOUT_RANGE_S, triggerProblems, validateFunctionConfig } from './build-functions';
 import { CollectionsFile, IndexSpec, isDenyAll, loadCollections, RuleSpec } from '../local/runtime/collections';
 import { type StorageRule, validateStorageRule } from '../local/storage/rule';
@@ -68,10 +70,24 @@ export interface CollectionPlan {
   aclTag: string;
 }
 
+/** The console on CloudBase static hosting: its build for this environment and where it goes. */
+export interface HostingPlan {
+  /** the built console for CloudBase (web SDK mode, the environment id in the page) */
+  localDir: string;
+  /** the folder on static hosting (the console is served at https://<hosting domain>/<cloudPath>/) */
+  cloudPath: string;
+  files: number;
+  bytes: number;
+  /** the environment id the page's web SDK is initialised with ('' in a dry run without --env) */
+  envId: string;
+}
+
 export interface DeployPlan {
   envId: string | null;
   functions: FunctionPlan[];
   collections: CollectionPlan[];
+  /** the console to upload to static hosting (absent when the plan leaves the console out) */
+  hosting?: HostingPlan | null;
   /** the storage security rule for the bucket (database/collections.json `storage.rule`) */
   storageRule: StorageRule | null;
   /** things that would make the deploy wrong: any one stops it */
@@ -90,6 +106,79 @@ export interface PlanOptions {
   build?: boolean;
   /** false: skip loading each bundle in a fresh process (only for checks that do not concern the code) */
   loadBundles?: boolean;
+  /** false: leave the console out of the plan (default: built and planned whenever the bundles are built) */
+  console?: boolean;
+  /** where the console is built for hosting (default build/console-hosting) */
+  consoleOutDir?: string;
+}
+
+/** The folder on static hosting the console goes to. */
+export const CONSOLE_HOSTING_PATH = 'console';
+export const CONSOLE_HOSTING_OUT = join(REPO_ROOT, 'build', 'console-hosting');
+
+/**
+ * Builds the console for CloudBase into `outDir` with `npm run build:console`'s own script, in its cloud mode
+ * (CONSOLE_MODE=cloud, CONSOLE_ENV_ID: the page is marked `data-mode="cloud" data-env="<env>"`, from which
+ * console/src/api.ts initialises the web SDK). The script writes to its repository's build/console, which
+ * the local gateway serves; so it runs from a scratch root beside `outDir` that links the console's sources,
+ * and the local build is never touched.
+ */
+export function buildHostedConsole(envId: string, outDir: string): void {
+  const root = join(dirname(outDir), `.console-hosting-root-${process.pid}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'scripts'), { recursive: true });
+  try {
+    for (const name of ['console', 'shared', 'node_modules', 'tsconfig.json', 'package.json']) symlinkSync(join(REPO_ROOT, name), join(root, name));
+    copyFileSync(join(REPO_ROOT, 'scripts', 'build-console.ts'), join(root, 'scripts', 'build-console.ts'));
+    const res = spawnSync(process.execPath, [require.resolve('tsx/cli', { paths: [REPO_ROOT] }), join(root, 'scripts', 'build-console.ts')], {
+      cwd: root,
+      env: { ...process.env, CONSOLE_MODE: 'cloud', CONSOLE_ENV_ID: envId },
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    if (res.status !== 0) throw new Error(`build failed: ${(res.stderr || res.stdout || String(res.error ?? '')).trim().split('\n').slice(-5).join(' | ')}`);
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(dirname(outDir), { recursive: true });
+    renameSync(join(root, 'build', 'console'), outDir);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Every file under `dir`, relative, with `/`. */
+function filesUnder(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p, base));
+    else out.push(relative(base, p).split('\\').join('/'));
+  }
+  return out.sort();
+}
+
+/** Builds the console for hosting and checks the page: cloud mode, this environment's id, the web SDK. */
+function planHosting(envId: string | null, outDir: string, problems: string[], warnings: string[]): HostingPlan | null {
+  try {
+    buildHostedConsole(envId ?? '', outDir);
+  } catch (err) {
+    problems.push(`console: ${(err as Error).message}`);
+    return null;
+  }
+  const index = join(outDir, 'index.html');
+  if (!existsSync(index)) {
+    problems.push('console: the build wrote no index.html');
+    return null;
+  }
+  const html = readFileSync(index, 'utf8');
+  if (!html.includes('data-mode="cloud"')) problems.push('console: index.html is not marked data-mode="cloud" (the page would call the local gateway)');
+  if (envId && !html.includes(`data-env="${envId}"`)) problems.push(`console: index.html does not carry the environment id ${envId}`);
+  if (!envId) warnings.push('console: built without an environment id (dry run); a deploy injects the one it deploys to');
+  // console/src/api.ts uses the web SDK as the global `cloudbase` (cloudbase-js-sdk's cloudbase.full.js).
+  if (!/<script[^>]+src="[^"]*cloudbase[^"]*"/i.test(html)) {
+    warnings.push('console: the page does not load the CloudBase web SDK (a <script> of cloudbase-js-sdk, global `cloudbase`); until it does, the hosted console cannot sign in (docs/console.md)');
+  }
+  const files = filesUnder(outDir);
+  return { localDir: outDir, cloudPath: CONSOLE_HOSTING_PATH, files: files.length, bytes: files.reduce((n, f) => n + statSync(join(outDir, f)).size, 0), envId: envId ?? '' };
 }
 
 /** Builds the bundles and checks every artifact a deploy would send; never touches the network. */
@@ -168,8 +257,12 @@ export async function planDeploy(options: PlanOptions = {}): Promise<DeployPlan>
   }
 
   const envId = options.envId ?? null;
-  if (envId !== null && !/^[a-z0-9][a-z0-9-]{2,39}$/.test(envId)) problems.push(`envId "${envId}" is not a CloudBase environment id`);
-  return { envId, functions, collections, storageRule, problems, warnings };
+  const envOk = envId === null || /^[a-z0-9][a-z0-9-]{2,39}$/.test(envId);
+  if (!envOk) problems.push(`envId "${envId}" is not a CloudBase environment id`);
+  // The console for static hosting, with the environment's id in its page (never a malformed one).
+  const withConsole = options.console ?? options.build !== false;
+  const hosting = withConsole && envOk ? planHosting(envId, options.consoleOutDir ?? CONSOLE_HOSTING_OUT, problems, warnings) : null;
+  return { envId, functions, collections, storageRule, hosting, problems, warnings };
 }
 
 function sortTriggers(triggers: unknown): unknown {
@@ -324,6 +417,14 @@ export function describePlan(plan: DeployPlan): string[] {
   lines.push('', `Collections (${plan.collections.length}), every one ${ADMIN_ONLY} (no client reads or writes):`);
   for (const c of plan.collections) lines.push(`  ${c.name.padEnd(16)} ${c.indexes.length} index(es)${c.indexes.some((i) => i.MgoKeySchema.MgoIsUnique) ? ', unique keys' : ''}`);
   if (plan.storageRule) lines.push('', `Storage rule: ${JSON.stringify(plan.storageRule)}`);
+  if (plan.hosting) {
+    const h = plan.hosting;
+    lines.push(
+      '',
+      `Static hosting: the console (${h.files} files, ${(h.bytes / 1024).toFixed(1)} KB, web SDK env ${h.envId || '(set on deploy)'})`,
+      `  ${relative(REPO_ROOT, h.localDir).split('\\').join('/')}/ -> /${h.cloudPath}/ (chunks first, index.html last)`,
+    );
+  }
   if (plan.warnings.length) lines.push('', 'Warnings:', ...plan.warnings.map((w) => `  - ${w}`));
   if (plan.problems.length) lines.push('', 'Problems (nothing will be sent):', ...plan.problems.map((p) => `  - ${p}`));
   return lines;
@@ -348,6 +449,11 @@ export interface ManagerApp {
   storage: {
     getStorageAcl(options: { withRule: true }): Promise<{ acl: string; rule?: unknown }>;
     setStorageAcl(acl: string, rule?: StorageRule): Promise<unknown>;
+  };
+  /** manager-node `app.hosting` (HostingService: getInfo, uploadFiles), for a plan with the console */
+  hosting?: {
+    getInfo(): Promise<{ CdnDomain?: string; Status?: string }[]>;
+    uploadFiles(options: { localPath?: string; cloudPath?: string; files: { localPath: string; cloudPath: string }[]; parallel?: number; retryCount?: number }): Promise<unknown>;
   };
   commonService(service?: string, version?: string): { call(options: { Action: string; Param: Record<string, unknown> }): Promise<any> };
 }
@@ -506,6 +612,21 @@ export async function applyPlan(plan: DeployPlan, app: ManagerApp, options: Appl
       await app.storage.setStorageAcl('CUSTOM', plan.storageRule);
       log(`storage: rule set to ${JSON.stringify(plan.storageRule)} (CloudBase applies it within 1–3 minutes)`);
     }
+  }
+
+  // 5. The console on static hosting (manager-node hosting.getInfo, hosting.uploadFiles). Hashed chunks go
+  // first and the page last, so a browser never loads a page whose chunks are not there yet.
+  if (plan.hosting) {
+    const h = plan.hosting;
+    if (!app.hosting) throw new Error('the manager SDK has no hosting service');
+    const info = await app.hosting.getInfo();
+    if (!info?.length) throw new Error('static hosting is not enabled in this environment: enable 静态网站托管 in the CloudBase console, then deploy again (docs/operations.md)');
+    const files = filesUnder(h.localDir).map((f) => ({ localPath: join(h.localDir, f), cloudPath: `${h.cloudPath}/${f}` }));
+    const page = files.filter((f) => f.cloudPath === `${h.cloudPath}/index.html`);
+    const rest = files.filter((f) => !page.includes(f));
+    if (rest.length) await app.hosting.uploadFiles({ files: rest, parallel: 10, retryCount: 2 });
+    await app.hosting.uploadFiles({ files: page, retryCount: 2 });
+    log(`hosting: console uploaded (${files.length} files) to ${info[0].CdnDomain ? `https://${info[0].CdnDomain}` : ''}/${h.cloudPath}/`);
   }
 }
 

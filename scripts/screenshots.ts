@@ -9,6 +9,11 @@
  *    the same page in WeChat's dark mode (Chromium's prefers-color-scheme: dark), <name>.dark.png; and the
  *    page with its large text on (1.3×, rendered as <name>.large.html), <name>.large.png.
  *
+ * 4. the head-office console's screens (scripts/screens/console.screens.ts): the built console served by a
+ *    local gateway over the same seeded bank, photographed at 1440×900: console-signin.png and
+ *    console-<screen>.png for every screen of its nav, signed in as the demo head-office account.
+ *
+ * `npm run screenshots -- console` (or `-- miniprogram`) takes only that part (SCREENSHOTS=console alike).
  * SCREENSHOT_VARIANTS=plain skips the dark and large-text pictures.
  * Env: CHROMIUM (default /usr/bin/chromium), SCREENSHOT_SEED=minimal for a quick run on the small bank.
  */
@@ -23,6 +28,19 @@ const HTML_DIR = path.join(ROOT, 'build', 'screens');
 const OUT = path.join(ROOT, 'screenshots');
 const EXECUTABLE = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const VARIANTS = process.env.SCREENSHOT_VARIANTS !== 'plain';
+const DATA_DIR = process.env.SCREENSHOT_DATA_DIR ?? path.join(ROOT, 'build', 'screenshots-data');
+const SEED = (process.env.SCREENSHOT_SEED ?? 'demo') as 'demo' | 'minimal';
+const PARTS = ['miniprogram', 'console'] as const;
+type Part = (typeof PARTS)[number];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** The parts asked for: the command's arguments or SCREENSHOTS (comma-separated), else every part. */
+function partsAsked(): Part[] {
+  const asked = [...process.argv.slice(2), ...(process.env.SCREENSHOTS ?? '').split(',')].map((a) => a.trim()).filter(Boolean);
+  const unknown = asked.filter((a) => !(PARTS as readonly string[]).includes(a));
+  if (unknown.length) throw new Error(`unknown part ${unknown.join(', ')}: choose from ${PARTS.join(', ')}`);
+  return asked.length ? PARTS.filter((p) => asked.includes(p)) : [...PARTS];
+}
 
 function renderHtml(): void {
   fs.rmSync(HTML_DIR, { recursive: true, force: true });
@@ -41,7 +59,7 @@ function renderHtml(): void {
 async function photograph(): Promise<string[]> {
   if (!fs.existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} not found: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM)`);
   fs.mkdirSync(OUT, { recursive: true });
-  const browser = await chromium.launch({ executablePath: EXECUTABLE, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS });
   const written: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2 });
@@ -66,10 +84,28 @@ async function photograph(): Promise<string[]> {
   return written;
 }
 
+async function photographConsoleScreens(): Promise<string[]> {
+  if (!fs.existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} not found: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM)`);
+  const { photographConsole } = require('./screens/console.screens') as typeof import('./screens/console.screens');
+  const browser = await chromium.launch({ executablePath: EXECUTABLE, args: CHROMIUM_ARGS });
+  try {
+    const { files, problems } = await photographConsole({ browser, outDir: OUT, dataDir: DATA_DIR, seed: SEED });
+    for (const p of problems) console.warn(`console: ${p}`);
+    return files;
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(buildMiniprogram());
-  renderHtml();
-  const files = await photograph();
+  const parts = partsAsked();
+  const files: string[] = [];
+  if (parts.includes('miniprogram')) {
+    console.log(buildMiniprogram());
+    renderHtml();
+    files.push(...(await photograph()));
+  }
+  if (parts.includes('console')) files.push(...(await photographConsoleScreens()));
   for (const f of files) console.log(`${path.relative(ROOT, f)}`);
   console.log(`${files.length} screenshots in ${path.relative(ROOT, OUT)}/`);
 }

@@ -1,4 +1,5 @@
 import type { Role } from '../shared/domain/roles';
+import { mayUseConsole } from '../shared/domain/console.rules';
 import type { SealedValue } from './pi';
 import { AppError } from './errors';
 import { type Db, getDoc } from './db';
@@ -18,6 +19,8 @@ export interface StaffDoc {
   bindCodeExpiresAt: Date | null;
   status: 'active' | 'disabled';
   privacyAcceptedAt?: Date | null;
+  /** the custom-login user id of the person's console sign-in on CloudBase (server/console-login.ts), once made */
+  consoleUserId?: string | null;
   privacyVersion?: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -59,6 +62,28 @@ export async function resolveCaller(db: Db, openid: string): Promise<Caller> {
     throw new AppError('UNAUTHENTICATED', disabled ? '账号已停用' : '尚未绑定员工账号', { reason: disabled ? 'USER.DISABLED' : 'USER.NOT_BOUND' });
   }
   return callerFromStaff(db, staff, openid);
+}
+
+/**
+ * Finds the staff member a CloudBase custom login stands for (the console in the browser, signed in by a
+ * ticket the mini program confirmed; server/console-login.ts) and builds the same caller as for their OPENID:
+ * the same scope and role. The console is for head office and branch roles only, so a login of a person
+ * since moved to another role is refused (CONSOLE.ROLE_NOT_ALLOWED), as is one of a person disabled or
+ * unbound since (their console session ends with their mini program access).
+ */
+export async function resolveCustomLoginCaller(db: Db, customUserId: string): Promise<Caller> {
+  if (!customUserId) throw new AppError('UNAUTHENTICATED', '未登录', { reason: 'USER.NO_OPENID' });
+  const res = await db.collection('staff').where({ consoleUserId: customUserId }).limit(2).get();
+  const found = res.data as StaffDoc[];
+  const staff = found.find((s) => s.status === 'active' && !!s.openid);
+  if (!staff) {
+    const disabled = found.some((s) => s.status !== 'active');
+    throw new AppError('UNAUTHENTICATED', disabled ? '账号已停用' : '尚未绑定员工账号', { reason: disabled ? 'USER.DISABLED' : 'USER.NOT_BOUND' });
+  }
+  if (!mayUseConsole(staff.role)) {
+    throw new AppError('FORBIDDEN', '控制台仅供总行和支行人员使用，请在小程序里办理', { reason: 'CONSOLE.ROLE_NOT_ALLOWED' });
+  }
+  return callerFromStaff(db, staff, staff.openid!);
 }
 
 /** A unit never changes kind, so an instance remembers kinds it has read. */

@@ -56,3 +56,20 @@ export async function auditPiProbe(db: Db, caller: Pick<Caller, 'staffId'>, prob
     inScope: found.inScope,
   }, now);
 }
+
+/**
+ * Takes one from a per-minute counter (`quotas/<id>`, the minute as epoch minutes): answers null when
+ * taken, or when the next minute starts when `limit` were already taken this minute. One round trip in the
+ * common case, as `takePiProbe`; two first takes racing may both write 1 (the count is then one short once
+ * a minute, which does not change what it bounds).
+ */
+export async function takeMinuteQuota(db: Db, id: string, kind: string, limit: number, now: Date): Promise<Date | null> {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const _ = db.command;
+  const res = await db.collection('quotas').where({ _id: id, minute, count: _.lt(limit) }).update({ data: { count: _.inc(1), updatedAt: now } });
+  if (res.stats.updated > 0) return null;
+  const cur = await getDoc<{ minute?: number; count?: number }>(db, 'quotas', id);
+  if (cur && cur.minute === minute) return new Date((minute + 1) * 60_000);
+  await db.collection('quotas').doc(id).set({ data: { kind, minute, count: 1, updatedAt: now } });
+  return null;
+}

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { ERROR_CODES, type Envelope, fail, ok } from '../shared/envelope';
 import type { Role } from '../shared/domain/roles';
-import { type Caller, resolveCaller } from './caller';
+import { type Caller, resolveCaller, resolveCustomLoginCaller } from './caller';
+import { webCaller } from './console-login';
 import { AppError } from './errors';
 import { MAX_EVENT_DEPTH, nestsDeeperThan } from './bounds';
 import { type Db, callerOpenid, getDb } from './db';
@@ -74,12 +75,27 @@ export function definePublicAction<S extends z.ZodType, R>(def: Omit<PublicActio
 
 export type Handlers = Record<string, ActionDef<any, any, any> | PublicActionDef<any, any>>;
 
+/**
+ * Who calls, from the platform only: the OPENID of a mini program call (wx-server-sdk getWXContext); for a
+ * call without one, the custom-login user id of the console's web login (node-sdk getUserInfo), '' for
+ * none (an anonymous web login or no login at all).
+ */
+function callerIdentity(): { openid: string; customUserId: string } {
+  const openid = callerOpenid();
+  return { openid, customUserId: openid ? '' : webCaller().customUserId };
+}
+
+/** The caller of a call from its identity: by OPENID, else by custom login (the console on CloudBase). */
+function resolveIdentity(db: Db, id: { openid: string; customUserId: string }): Promise<Caller> {
+  return id.openid || !id.customUserId ? resolveCaller(db, id.openid) : resolveCustomLoginCaller(db, id.customUserId);
+}
+
 /** Keys CloudBase or the client adds to an event that are not action input. */
 const ENVELOPE_KEYS = new Set(['action', 'userInfo', 'tcbContext']);
 
 /**
  * Builds a cloud function's `main(event, context)`: routes `event.action` to its handler, resolves the
- * caller from OPENID (never from the event), checks the role, validates the input with the action's zod
+ * caller from OPENID or the console's custom login (never from the event), checks the role, validates the input with the action's zod
  * schema and returns one envelope. Nothing thrown escapes: unexpected errors are logged and answered as
  * INTERNAL without internals.
  */
@@ -106,7 +122,8 @@ export function createMain(handlers: Handlers, fnName = 'function'): (event: unk
       const def = handlers[name];
       const db = getDb();
       chores = payOwed(db);
-      const openid = callerOpenid();
+      const identity = callerIdentity();
+      const { openid } = identity;
       let settings: Promise<FieldSettings> | null = null;
       const base = {
         db,
@@ -121,11 +138,11 @@ export function createMain(handlers: Handlers, fnName = 'function'): (event: unk
       let caller: Caller | null = null;
       let data: unknown;
       if (def.isPublic) {
-        caller = openid ? await resolveCaller(db, openid).catch(() => null) : null;
+        caller = openid || identity.customUserId ? await resolveIdentity(db, identity).catch(() => null) : null;
         const parsed = parseInput(def.schema, input);
         data = await def.handler(parsed, { ...base, caller });
       } else {
-        const callerRead = resolveCaller(db, openid);
+        const callerRead = resolveIdentity(db, identity);
         callerRead.catch(() => undefined); // awaited below
         let parsed: unknown;
         let invalid: unknown = null;

@@ -54,6 +54,17 @@ function cloudApp(): any {
   return ((globalThis as any).__mgCloudApp ??= sdk.init({ env: document.documentElement.dataset.env }));
 }
 
+/**
+ * The web SDK calls functions only under a login: until the ticket's custom login, an anonymous one
+ * (anonymous login enabled in the environment; cloudbase-js-sdk auth `getLoginState()`,
+ * `anonymousAuthProvider().signIn()`). The function sees its uid, which the ticket's rate limit counts.
+ */
+async function cloudLoggedIn(): Promise<any> {
+  const app = cloudApp();
+  if (!(await app.auth().getLoginState())) await app.auth().anonymousAuthProvider().signIn();
+  return app;
+}
+
 async function post(path: string, body: unknown): Promise<Response> {
   try {
     return await fetch(`${BASE}${path}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
@@ -67,7 +78,7 @@ export async function call<T>(fn: string, action: string, data: object = {}): Pr
   const event = { ...data, action };
   let env: Envelope<T>;
   if (cloudMode) {
-    env = (await cloudApp().callFunction({ name: fn, data: event })).result as Envelope<T>;
+    env = (await (await cloudLoggedIn()).callFunction({ name: fn, data: event })).result as Envelope<T>;
   } else {
     const res = await post(`/call/${encodeURIComponent(fn)}`, event);
     env = (await res.json().catch(() => null)) as Envelope<T>;
@@ -138,7 +149,8 @@ export const revokeConsoleTicket = (ticket: string) => call<ConsoleTicketState>(
 /** Where the ticket stands; the answer that carries the session signs this console in (locally the gateway's cookie). */
 export async function pollConsoleTicket(ticket: string): Promise<ConsoleTicketState> {
   const state = await call<ConsoleTicketState>('user', 'pollConsoleTicket', { ticket });
-  if (cloudMode && state.session?.loginTicket) await cloudApp().auth().customAuthProvider().signInWithTicket(state.session.loginTicket);
+  // cloudbase-js-sdk packages/auth/src/providers/customAuthProvider.ts: `signIn(ticket)`.
+  if (cloudMode && state.session?.loginTicket) await cloudApp().auth().customAuthProvider().signIn(state.session.loginTicket);
   return state;
 }
 

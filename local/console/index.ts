@@ -4,7 +4,8 @@
  * gateway issues, in place of CloudBase's web SDK and custom login:
  *   GET  /console/                 the console (index.html and its chunks)
  *   GET  /console/api/session      who the session is ({ signedIn: false } without one), and whether the demo list is on
- *   POST /console/api/call/<fn>    the event in, the function's envelope out, called as the session's person;
+ *   POST /console/api/call/<fn>    the event in, the function's envelope out, called as the session's person
+ *                                  (without one, as the browser's anonymous login: a client cookie and its address);
  *                                  `user.pollConsoleTicket` answering a session opens it (an HttpOnly cookie)
  *   POST /console/api/upload?cloudPath=  the raw file, stored as the session's person's upload
  *   GET  /console/api/demo         the demo accounts that may use the console (local mode with the demo seeder only)
@@ -21,11 +22,13 @@ import path from 'node:path';
 import { consoleSessionEnd, mayUseConsole } from '../../shared/domain/console.rules';
 import type { Role } from '../../shared/domain/roles';
 import type { Mount } from '../gateway/server';
-import { FUNCTION_NAME, FunctionCallError, type LocalCloud } from '../runtime';
+import { FUNCTION_NAME, FunctionCallError, type LocalCloud, type WebLogin } from '../runtime';
 import { fileIn } from '../preview';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CONSOLE_COOKIE = 'mg_console';
+/** The browser's anonymous client id before sign-in (stands for CloudBase's anonymous login; counted by the ticket's rate limit). */
+export const CLIENT_COOKIE = 'mg_console_client';
 const MAX_BODY = 1024 * 1024;
 const MAX_UPLOAD = 20 * 1024 * 1024;
 
@@ -116,9 +119,9 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
   };
   const cleared = `${CONSOLE_COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`;
 
-  const call = async (fn: string, event: Record<string, unknown>, openid: string | undefined): Promise<unknown> => {
+  const call = async (fn: string, event: Record<string, unknown>, openid: string | undefined, web?: WebLogin): Promise<unknown> => {
     try {
-      return (await cloud.callDetailed(fn, event, { openid })).result;
+      return (await cloud.callDetailed(fn, event, openid ? { openid } : { web })).result;
     } catch (err) {
       if (err instanceof FunctionCallError) return refuse('INTERNAL', `函数调用失败：${err.errMsg}`);
       throw err;
@@ -200,7 +203,18 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
         return sendJson(res, 400, refuse('VALIDATION', 'body: not valid JSON'));
       }
       if (!event || typeof event !== 'object' || Array.isArray(event)) return sendJson(res, 400, refuse('VALIDATION', 'body: must be a JSON object'));
-      const result = (await call(fn, event as Record<string, unknown>, current?.session.openid)) as { ok: boolean; data?: any };
+      // A sign-in is confirmed on a phone, never by a console (as on CloudBase, where the console's login has no OPENID).
+      if (fn === 'user' && (event as { action?: unknown }).action === 'confirmConsoleTicket') {
+        return sendJson(res, 200, { ok: false, error: { code: 'FORBIDDEN', reason: 'CONSOLE.SCAN_REQUIRED', message: '请用小程序扫码确认登录' } });
+      }
+      // Without a session the call is the browser's anonymous login, as on CloudBase (where the console signs
+      // in anonymously before it has a person): its client id and address, which the ticket's rate limit counts.
+      let client = cookieOf(req, CLIENT_COOKIE);
+      const newClient = !current && !(client && /^[A-Za-z0-9_-]{22}$/.test(client));
+      if (newClient) client = randomBytes(16).toString('base64url');
+      const web: WebLogin | undefined = current ? undefined : { uid: `anon-${client}`, isAnonymous: true, sourceIp: req.socket.remoteAddress ?? '' };
+      const clientCookie: Record<string, string> = newClient ? { 'Set-Cookie': `${CLIENT_COOKIE}=${client}; Path=/console; HttpOnly; SameSite=Strict` } : {};
+      const result = (await call(fn, event as Record<string, unknown>, current?.session.openid, web)) as { ok: boolean; data?: any };
       // The poll that turns a confirmed ticket into a session: the gateway opens it, as CloudBase's
       // custom login would from the login ticket the function answers there.
       if (fn === 'user' && (event as { action?: unknown }).action === 'pollConsoleTicket' && result?.ok && result.data?.session && result.data.person) {
@@ -208,10 +222,10 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
         if (openid) {
           if (current) sessions.delete(current.sid);
           const cookie = open(openid, result.data.person.staffId, new Date(result.data.session.expiresAt).getTime());
-          return sendJson(res, 200, result, { 'Set-Cookie': cookie });
+          return sendJson(res, 200, result, { 'Set-Cookie': clientCookie['Set-Cookie'] ? [cookie, clientCookie['Set-Cookie']] : cookie });
         }
       }
-      return sendJson(res, 200, result);
+      return sendJson(res, 200, result, clientCookie);
     }
     return sendJson(res, 404, refuse('NOT_FOUND', `no console route ${req.method} ${route.slice(0, 64)}`));
   };

@@ -15,10 +15,10 @@ import { loadCollections } from './collections';
 import { installDatabaseWire, installInstanceTimers, installStorageWire, Invocation, runInvocation } from './invocation';
 import { checkMemory, measuringMs, releaseMemory, watchMemory } from './memory';
 import { CLOUDBASERC_FILE, FunctionLimits, functionLimits, jsonBytes, MAX_EVENT_BYTES, MAX_RESULT_BYTES, readCloudbaserc } from './limits';
-import { CallSource, runAsCaller } from './wx-context';
+import { CallSource, runAsCaller, type WebLogin } from './wx-context';
 
 export { FunctionConfigError } from './limits';
-export type { CallSource } from './wx-context';
+export type { CallSource, WebLogin } from './wx-context';
 
 /**
  * The local CloudBase: the engine behind the database client, the storage behind the storage API,
@@ -100,6 +100,12 @@ export interface CallOptions {
   openid?: string;
   /** who invoked the function, as CloudBase reports it to the function (default: the mini program) */
   source?: CallSource;
+  /**
+   * a call from a web page's CloudBase login instead of the mini program (no `openid`): the console on
+   * CloudBase, signed in by custom login (`customUserId`) or anonymously (`uid` only); node-sdk's
+   * `auth().getUserInfo()` and `getClientIP()` answer it inside the function (wx-context.ts)
+   */
+  web?: WebLogin;
 }
 
 export interface LocalCloud {
@@ -261,7 +267,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     };
     armTimeout(limitMs);
     try {
-      const run = runInvocation(inv, () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none')));
+      const run = runInvocation(inv, () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none'), openid ? null : (call.web ?? null)));
       const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), platformEnd]);
       // A last reading with the answer in hand: work done since the last sample is seen too.
       if (typeof first === 'object') checkMemory();

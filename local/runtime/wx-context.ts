@@ -40,12 +40,36 @@ export interface WxCaller {
  */
 export type CallSource = 'client' | 'timer' | 'none';
 
-/** Runs `fn` as a call from `caller`: inside it, cloud.getWXContext() returns that OPENID and the call's SOURCE. */
-export function runAsCaller<T>(caller: WxCaller | null, fn: () => T, source: CallSource = caller ? 'client' : 'none'): T {
+/**
+ * A call from a web page signed in to CloudBase (the console on CloudBase, through the web SDK): no OPENID;
+ * its login's user id (`uid`, anonymous logins too), the custom-login user id of a custom login, and the
+ * client's address. CloudBase hands them to the function as the context keys TCB_UUID, TCB_CUSTOM_USER_ID,
+ * TCB_ISANONYMOUS_USER and TCB_SOURCE_IP, listed in TCB_CONTEXT_KEYS, which node-sdk reads
+ * (`auth().getUserInfo()`, `auth().getClientIP()`; @cloudbase/node-sdk src/utils/tcbcontext.ts
+ * getCloudbaseContext, src/auth/index.ts).
+ */
+export interface WebLogin {
+  uid?: string;
+  customUserId?: string;
+  isAnonymous?: boolean;
+  sourceIp?: string;
+}
+
+/**
+ * Runs `fn` as a call from `caller`: inside it, cloud.getWXContext() returns that OPENID and the call's SOURCE.
+ * `web` is a call from a web login instead (node-sdk's getUserInfo() answers it); every call sets those keys,
+ * empty when not a web call, so an outer value never leaks in.
+ */
+export function runAsCaller<T>(caller: WxCaller | null, fn: () => T, source: CallSource = caller ? 'client' : 'none', web: WebLogin | null = null): T {
   installProxy();
   const ctx: Record<string, string> = caller
     ? { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: caller.openid, WX_APPID: caller.appid ?? 'wx-local' }
     : { WX_CONTEXT_KEYS: '' };
+  ctx.TCB_CONTEXT_KEYS = web ? 'TCB_UUID,TCB_CUSTOM_USER_ID,TCB_ISANONYMOUS_USER,TCB_SOURCE_IP' : '';
+  ctx.TCB_UUID = web?.uid ?? '';
+  ctx.TCB_CUSTOM_USER_ID = web?.customUserId ?? '';
+  ctx.TCB_ISANONYMOUS_USER = web ? String(web.isAnonymous ?? !web.customUserId) : '';
+  ctx.TCB_SOURCE_IP = web?.sourceIp ?? '';
   // Set for every call, so an outer value never leaks into a call of another source.
   ctx.TCB_SOURCE = source === 'client' ? 'wx_client' : source === 'timer' ? 'wx_trigger' : '';
   ctx.TRIGGER_SRC = source === 'timer' ? 'timer' : '';

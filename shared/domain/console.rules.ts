@@ -15,6 +15,14 @@ export function mayUseConsole(role: Role): boolean {
 /** Seconds a sign-in ticket (the QR code the console shows) may be scanned and confirmed. */
 export const CONSOLE_TICKET_TTL_S = 120;
 
+/**
+ * Sign-in tickets one console may take a minute (a page refreshes its code every CONSOLE_TICKET_TTL_S and
+ * when it comes back to the sign-in screen: a few a minute at most), and all consoles behind one address
+ * (an office behind one gateway). Past either, issuing is refused until the minute ends (CONSOLE.TICKET_RATE).
+ */
+export const CONSOLE_TICKETS_PER_MINUTE = 10;
+export const CONSOLE_TICKETS_PER_ADDRESS_PER_MINUTE = 60;
+
 /** Hours a console session lasts after the scan is confirmed; then the console asks for a new scan. */
 export const CONSOLE_SESSION_HOURS = 8;
 

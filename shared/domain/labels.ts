@@ -144,8 +144,10 @@ const CODE_SENTENCES: Record<ErrorCode, string> = {
  */
 export const ERROR_REASON_SENTENCES: Record<ErrorReason, string> = {
   'CONSOLE.ROLE_NOT_ALLOWED': '控制台仅供总行和支行人员使用，请在小程序里办理。',
+  'CONSOLE.SCAN_REQUIRED': '请用小程序扫码确认登录。',
   'CONSOLE.TICKET_EXPIRED': '二维码已过期，请在电脑上刷新二维码后重新扫码。',
   'CONSOLE.TICKET_NOT_FOUND': '二维码无效，请在电脑上刷新二维码后重新扫码。',
+  'CONSOLE.TICKET_RATE': '刷新登录二维码过于频繁，请稍等一分钟再试。',
   'CONSOLE.TICKET_REVOKED': '该登录请求已取消，请在电脑上刷新二维码后重新扫码。',
   'CONSOLE.TICKET_USED': '该二维码已用于登录，不能再次使用。',
   'DB.CONFLICT': '数据正被他人修改，请重试。',

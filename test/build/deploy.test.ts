@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CloudIndex, type DeployPlan, type ManagerApp, type TimerTrigger, applyPlan, describePlan, keyFingerprint, planDeploy, toCloudIndex, validateCloudbaserc } from '../../scripts/deploy';
 import { listFunctions, REPO_ROOT } from '../../scripts/build-functions';
@@ -9,7 +9,7 @@ afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
 describe('deploy --dry-run', () => {
   it('builds, loads every bundle and validates every function, collection, index and rule without a cloud account', async () => {
-    const plan = await planDeploy({ outDir: join(OUT, 'functions') });
+    const plan = await planDeploy({ outDir: join(OUT, 'functions'), consoleOutDir: join(OUT, 'console') });
     expect(plan.problems).toEqual([]);
     expect(plan.functions.map((f) => f.name)).toEqual(listFunctions());
     for (const f of plan.functions) {
@@ -39,7 +39,28 @@ describe('deploy --dry-run', () => {
     const text = describePlan(plan).join('\n');
     expect(text).toContain(`Functions (${plan.functions.length}), every bundle loaded and its main found:`);
     expect(text).toContain('Storage rule: {"read":false');
-  });
+    // The console is built for static hosting (its page in web SDK mode) and its upload is in the plan.
+    expect(plan.hosting).toMatchObject({ localDir: join(OUT, 'console'), cloudPath: 'console', envId: '' });
+    expect(plan.hosting!.files).toBeGreaterThan(2);
+    expect(readFileSync(join(OUT, 'console', 'index.html'), 'utf8')).toContain('data-mode="cloud"');
+    expect(text).toContain(`Static hosting: the console (${plan.hosting!.files} files`);
+    expect(text).toContain('-> /console/ (chunks first, index.html last)');
+    expect(plan.warnings).toContain('console: built without an environment id (dry run); a deploy injects the one it deploys to');
+  }, 240_000);
+
+  it('injects the environment id into the hosted console page, leaving the local console build alone', async () => {
+    const local = join(REPO_ROOT, 'build', 'console', 'index.html');
+    const before = existsSync(local) ? readFileSync(local, 'utf8') : null;
+    const dir = join(OUT, 'console-env');
+    const plan = await planDeploy({ outDir: join(OUT, 'functions'), build: false, loadBundles: false, console: true, consoleOutDir: dir, envId: 'bank-prod-1a2b' });
+    expect(plan.problems).toEqual([]);
+    expect(plan.hosting).toMatchObject({ envId: 'bank-prod-1a2b', cloudPath: 'console' });
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('data-mode="cloud" data-env="bank-prod-1a2b"');
+    expect(describePlan(plan).join('\n')).toContain('web SDK env bank-prod-1a2b');
+    expect(existsSync(local) ? readFileSync(local, 'utf8') : null).toBe(before);
+    expect(readdirSync(OUT).filter((f) => f.startsWith('.console-hosting-root'))).toEqual([]);
+  }, 180_000);
 
   it('loads each bundle as the cloud would: one that throws, lacks main or needs an undeclared package is stopped', async () => {
     const dir = join(OUT, 'broken');
@@ -341,6 +362,32 @@ describe('deploy against an environment (manager SDK at the boundary)', () => {
     const failure = await deploy(cloud).catch((e: Error) => e);
     expect((failure as Error).message).toBe('the deployed functions hold different PI_KEYs; make them agree in the console before deploying (see docs/operations.md)');
     expect(cloud.calls).toEqual([]);
+  });
+
+  it('uploads the console to static hosting, chunks before the page, and stops when hosting is not enabled', async () => {
+    const dir = join(OUT, 'hosting-fixture');
+    mkdirSync(join(dir, 'chunks'), { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+    writeFileSync(join(dir, 'main-AAAAAAAA.js'), 'x');
+    writeFileSync(join(dir, 'chunks', 'import-BBBBBBBB.js'), 'y');
+    const plan: DeployPlan = { ...PLAN, hosting: { localDir: dir, cloudPath: 'console', files: 3, bytes: 18, envId: PLAN.envId! } };
+    const cloud = fakeCloud();
+    const uploads: { localPath: string; cloudPath: string }[][] = [];
+    let enabled = true;
+    cloud.app.hosting = {
+      async getInfo() {
+        return enabled ? [{ CdnDomain: 'bank-prod-1a2b.tcloudbaseapp.com', Status: 'online' }] : [];
+      },
+      async uploadFiles({ files }) {
+        uploads.push(files);
+      },
+    };
+    const lines = await deploy(cloud, plan);
+    expect(uploads.map((batch) => batch.map((f) => f.cloudPath).sort())).toEqual([['console/chunks/import-BBBBBBBB.js', 'console/main-AAAAAAAA.js'], ['console/index.html']]);
+    expect(uploads[1][0].localPath).toBe(join(dir, 'index.html'));
+    expect(lines).toContain('hosting: console uploaded (3 files) to https://bank-prod-1a2b.tcloudbaseapp.com/console/');
+    enabled = false;
+    await expect(deploy(cloud, plan)).rejects.toThrow('static hosting is not enabled in this environment');
   });
 
   it('takes a key from the shell only when no function holds one, and never one that differs from theirs', async () => {

@@ -10,6 +10,8 @@ import {
 } from '../../../shared/contracts/user.contract';
 import {
   CONSOLE_TICKET_TTL_S,
+  CONSOLE_TICKETS_PER_ADDRESS_PER_MINUTE,
+  CONSOLE_TICKETS_PER_MINUTE,
   consoleQrText,
   consoleSessionEnd,
   consoleTicketStatus,
@@ -17,7 +19,8 @@ import {
 } from '../../../shared/domain/console.rules';
 import { ROLE_LABELS } from '../../../shared/domain/roles';
 import { AppError, type Db, type StaffDoc, type Tx, auditLog, defineAction, definePublicAction, getDoc, hashPi, inTransaction } from '../../../server';
-import { cloudLoginTicket } from '../../../server/console-login';
+import { cloudLoginTicket, customUserIdOf, webCaller } from '../../../server/console-login';
+import { takeMinuteQuota } from '../../../server/quota';
 
 /** A stored ticket (collection `consoleTickets`, `_id` the keyed hash of the ticket). */
 interface ConsoleTicketDoc {
@@ -56,12 +59,44 @@ function assertConfirmable(doc: ConsoleTicketDoc, now: Date): void {
 }
 
 /**
+ * Who asks for a ticket, as the platform tells it (never the event): the mini program's OPENID; else the
+ * web login's user id (on CloudBase the console signs in anonymously before it has a person, one login per
+ * browser; locally the gateway's client cookie stands for it); else the client's address. The address is
+ * also counted for every console behind it. A call naming no client at all is not a client's (CloudBase's
+ * web SDK calls only with a login, anonymous at least): another function, or a script on the local engine.
+ */
+function ticketRequesters(openid: string): { id: string; limit: number }[] {
+  if (openid) return [{ id: `openid:${openid}`, limit: CONSOLE_TICKETS_PER_MINUTE }];
+  const web = webCaller();
+  const out: { id: string; limit: number }[] = [];
+  if (web.uid) out.push({ id: `uid:${web.uid}`, limit: CONSOLE_TICKETS_PER_MINUTE });
+  if (web.sourceIp) out.push({ id: `ip:${web.sourceIp}`, limit: web.uid ? CONSOLE_TICKETS_PER_ADDRESS_PER_MINUTE : CONSOLE_TICKETS_PER_MINUTE });
+  return out;
+}
+
+/** Refuses a ticket past CONSOLE_TICKETS_PER_MINUTE for this console, or the address's share (counters keyed by hash). */
+async function takeTicketQuota(db: Db, openid: string, now: Date): Promise<void> {
+  for (const r of ticketRequesters(openid)) {
+    const retryAfter = await takeMinuteQuota(db, `console-ticket:${hashPi(`console-ticket:${r.id}`)}`, 'console-ticket', r.limit, now);
+    if (retryAfter) {
+      throw new AppError('RATE_LIMITED', `刷新登录二维码过于频繁（每分钟最多 ${r.limit} 次），请稍等一分钟再试`, {
+        reason: 'CONSOLE.TICKET_RATE',
+        details: { limit: r.limit, retryAfter: retryAfter.toISOString() },
+      });
+    }
+  }
+}
+
+/**
  * `issueConsoleTicket` (public: the console before anyone is signed in): a fresh ticket of 192 random bits
  * that lives CONSOLE_TICKET_TTL_S seconds. Only its keyed hash is stored, so the database cannot sign anyone in.
+ * At most CONSOLE_TICKETS_PER_MINUTE a minute per console (and CONSOLE_TICKETS_PER_ADDRESS_PER_MINUTE per
+ * address): past that, RATE_LIMITED with CONSOLE.TICKET_RATE and when to try again (`details.retryAfter`).
  */
 export const issueConsoleTicket = definePublicAction({
   schema: issueConsoleTicketInput,
   async handler(_input, ctx): Promise<ConsoleTicketView> {
+    await takeTicketQuota(ctx.db, ctx.openid, ctx.now);
     const ticket = randomBytes(24).toString('base64url');
     const expiresAt = new Date(ctx.now.getTime() + CONSOLE_TICKET_TTL_S * 1000);
     const doc: ConsoleTicketDoc = { _id: idOf(ticket), status: 'pending', createdAt: ctx.now, expiresAt, staffId: null, confirmedAt: null, usedAt: null, revokedAt: null };
@@ -79,6 +114,9 @@ export const issueConsoleTicket = definePublicAction({
 export const confirmConsoleTicket = defineAction({
   schema: confirmConsoleTicketInput,
   async handler(input, ctx): Promise<ConsoleTicketState> {
+    // Confirmed on a phone only: a console's own login (no OPENID) cannot sign in another browser, so a
+    // session never outlives its 8 hours by minting the next one.
+    if (!ctx.openid) throw new AppError('FORBIDDEN', '请用小程序扫码确认登录', { reason: 'CONSOLE.SCAN_REQUIRED' });
     if (!mayUseConsole(ctx.caller.role)) {
       throw new AppError('FORBIDDEN', `控制台仅供总行和支行人员使用，${ROLE_LABELS[ctx.caller.role]}请在小程序里办理`, { reason: 'CONSOLE.ROLE_NOT_ALLOWED' });
     }
@@ -118,6 +156,10 @@ export const pollConsoleTicket = definePublicAction({
       const usable = !!staff && staff.status === 'active' && !!staff.openid && mayUseConsole(staff.role);
       await tx.collection(TICKETS).doc(doc._id).update({ data: usable ? { status: 'used', usedAt: ctx.now } : { status: 'revoked', revokedAt: ctx.now } });
       if (!usable) return null;
+      // The custom login this session gets on CloudBase names the person by this id (server/console-login.ts);
+      // the router finds them by it. Deterministic, so written once per person.
+      const consoleUserId = customUserIdOf(staff._id);
+      if (staff.consoleUserId !== consoleUserId) await tx.collection('staff').doc(staff._id).update({ data: { consoleUserId } });
       await auditLog(tx, { staffId: staff._id }, 'console-sign-in', { collection: TICKETS, id: doc._id }, { step: 'session', until: sessionEnd.toISOString() }, ctx.now);
       return staff;
     });
