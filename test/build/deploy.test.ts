@@ -35,7 +35,7 @@ describe('deploy --dry-run', () => {
       IndexName: 'unitPath_1_lifecycleClass_1',
       MgoKeySchema: { MgoIndexKeys: [{ Name: 'unitPath', Direction: '1' }, { Name: 'lifecycleClass', Direction: '1' }], MgoIsUnique: false },
     });
-    expect(plan.storageRule).toEqual({ read: false, write: 'auth.openid != null && resource.openid == auth.openid' });
+    expect(plan.storageRule).toEqual({ read: false, write: "(auth.openid != null && resource.openid == auth.openid) || (auth.uid != null && auth.loginType != 'ANONYMOUS' && resource.openid == auth.uid)" });
     const text = describePlan(plan).join('\n');
     expect(text).toContain(`Functions (${plan.functions.length}), every bundle loaded and its main found:`);
     expect(text).toContain('Storage rule: {"read":false');
@@ -283,7 +283,7 @@ const PLAN: DeployPlan = {
   collections: [
     { name: 'merchants', rule: { read: false, write: false }, aclTag: 'ADMINONLY', indexes: [{ IndexName: 'unitPath_1', MgoKeySchema: { MgoIndexKeys: [{ Name: 'unitPath', Direction: '1' }], MgoIsUnique: false } }] },
   ],
-  storageRule: { read: false, write: 'auth.openid != null && resource.openid == auth.openid' },
+  storageRule: { read: false, write: "(auth.openid != null && resource.openid == auth.openid) || (auth.uid != null && auth.loginType != 'ANONYMOUS' && resource.openid == auth.uid)" },
   problems: [],
   warnings: [],
 };

@@ -153,7 +153,7 @@ describe('the storage rule (database/collections.json), as CloudBase evaluates i
   const rule = loadStorageRule();
 
   it('is declared: clients read nothing directly and write only files they created', () => {
-    expect(rule).toEqual({ read: false, write: 'auth.openid != null && resource.openid == auth.openid' });
+    expect(rule).toEqual({ read: false, write: "(auth.openid != null && resource.openid == auth.openid) || (auth.uid != null && auth.loginType != 'ANONYMOUS' && resource.openid == auth.uid)" });
     expect(validateStorageRule(rule)).toEqual([]);
     const alice = { auth: { openid: 'alice' } };
     expect(ruleAllows(rule, 'read', { ...alice, resource: { openid: 'alice' } })).toBe(false);
@@ -161,9 +161,16 @@ describe('the storage rule (database/collections.json), as CloudBase evaluates i
     expect(ruleAllows(rule, 'write', { ...alice, resource: { openid: 'bob' } })).toBe(false);
     // A file a function wrote has no creator openid: no client may overwrite it.
     expect(ruleAllows(rule, 'write', { ...alice, resource: { openid: null } })).toBe(false);
-    // Without a WeChat identity (anonymous, or a web login with a uid only) a client writes nothing.
+    // Without an identity a client writes nothing.
     expect(ruleAllows(rule, 'write', { auth: null, resource: { openid: null } })).toBe(false);
-    expect(ruleAllows(rule, 'write', { auth: { uid: 'u1' }, resource: { openid: null } })).toBe(false);
+    // The console's web login (CloudBase custom login: a uid, no openid; the file's creator recorded as that uid)
+    // writes its own uploads, never a function's file, another's, or anything while still anonymous.
+    const consoleLogin = { auth: { uid: 'st_abc', loginType: 'CUSTOM' } };
+    expect(ruleAllows(rule, 'write', { ...consoleLogin, resource: { openid: 'st_abc' } })).toBe(true);
+    expect(ruleAllows(rule, 'write', { ...consoleLogin, resource: { openid: null } })).toBe(false);
+    expect(ruleAllows(rule, 'write', { ...consoleLogin, resource: { openid: 'alice' } })).toBe(false);
+    expect(ruleAllows(rule, 'read', { ...consoleLogin, resource: { openid: 'st_abc' } })).toBe(false);
+    expect(ruleAllows(rule, 'write', { auth: { uid: 'anon-1', loginType: 'ANONYMOUS' }, resource: { openid: 'anon-1' } })).toBe(false);
   });
 
   it('reads the documented expression language and refuses anything else, naming it', () => {
