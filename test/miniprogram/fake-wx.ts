@@ -56,6 +56,12 @@ export function createFakeWx() {
     /** The phone's font setting (px; 17 is iOS's standard size) and its light or dark theme. */
     fontSizeSetting: 17,
     theme: 'light' as 'light' | 'dark',
+    themeListeners: [] as ((r: { theme: 'light' | 'dark' }) => void)[],
+    /** WeChat switching between light and dark while the mini program runs (wx.onThemeChange listeners told). */
+    switchTheme(theme: 'light' | 'dark') {
+      fake.theme = theme;
+      for (const fn of [...fake.themeListeners]) fn({ theme });
+    },
     privacyNeeded: false,
     privacyAgreed: false,
     scanResult: '',
@@ -266,6 +272,11 @@ export function createFakeWx() {
     getWindowInfo: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, statusBarHeight: 20, safeArea: { top: 20, bottom: 812 } }),
     getDeviceInfo: () => ({ platform: 'devtools', system: 'iOS 17', brand: 'devtools', model: 'iPhone' }),
     getAppBaseInfo: () => ({ SDKVersion: '3.7.0', theme: fake.theme, language: 'zh_CN', fontSizeSetting: fake.fontSizeSetting }),
+    onThemeChange: (fn: (r: { theme: 'light' | 'dark' }) => void) => void fake.themeListeners.push(fn),
+    offThemeChange: (fn: (r: { theme: 'light' | 'dark' }) => void) => {
+      const i = fake.themeListeners.indexOf(fn);
+      if (i >= 0) fake.themeListeners.splice(i, 1);
+    },
     getMenuButtonBoundingClientRect: () => ({ top: 24, bottom: 56, left: 281, right: 368, width: 87, height: 32 }),
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     vibrateShort: () => undefined,
