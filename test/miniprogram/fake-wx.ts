@@ -42,6 +42,8 @@ export function createFakeWx() {
     toasts: [] as string[],
     modals: [] as { title?: string; content?: string }[],
     modalConfirm: true,
+    /** What the user types in an editable modal (wx.showModal with editable). */
+    modalInput: '',
     /** True while a tap handler runs (set by the harness's tap, synchronously only, as WeChat tracks it). */
     userTap: false,
     /** The user's answer per template id in the subscription panel (default: accept). */
@@ -176,9 +178,10 @@ export function createFakeWx() {
     showToast: (o: { title: string }) => void fake.toasts.push(o.title),
     showLoading: () => undefined,
     hideLoading: () => undefined,
-    showModal: (o: Cb & { title?: string; content?: string }) => {
+    showModal: (o: Cb & { title?: string; content?: string; editable?: boolean }) => {
       fake.modals.push({ title: o.title, content: o.content });
-      finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm });
+      // An editable modal answers what the user typed in its box.
+      finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm, ...(o.editable ? { content: fake.modalInput } : {}) });
     },
     // Only from a tap (since base library 2.8.2), 1 to 5 templates; the answer maps each template id to
     // accept/reject/ban/filter (https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html).
