@@ -447,6 +447,33 @@ describe('grid boundary drawing, adding and removing points', () => {
     expect(calls().filter((c) => c.action === 'saveBoundary')).toHaveLength(0);
   });
 
+  test('a bank of 300 grids: the other grids are sent once in parts, a moved point sends only the edited polygon', async () => {
+    const grids = Array.from({ length: 300 }, (_, k) => {
+      const [x, y] = [119.7 + (k % 20) * 0.01, 32.8 + Math.floor(k / 20) * 0.01];
+      return { id: `g-${k}`, name: `网格${k}`, kind: 'grid', unitPath: [], boundary: [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01]] };
+    });
+    answerCalls((fn, ev) => {
+      if (ev.action === 'getUnit') return { unit: { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: [], boundary: RING }, children: [] };
+      if (ev.action === 'listUnits') return { items: grids };
+      if (ev.action === 'previewBoundary') return { unitId: 'g-cb1', moves: [] };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    // Every setData is measured by the harness: one over 64 KB fails the test.
+    const page = mount('pages/merchant/boundary/index', {}, { gridId: 'g-cb1' });
+    await flush(10);
+    expect(page.data.polygons).toHaveLength(301);
+    const sent: Record<string, unknown>[] = [];
+    const setData = page.instance.setData.bind(page.instance);
+    page.instance.setData = (patch: Record<string, unknown>, cb?: () => void) => (sent.push(patch), setData(patch, cb));
+    page.instance.onVertex({ detail: { markerId: 3 } });
+    tapAt(page, 119.856, 32.94);
+    await flush(10);
+    expect(sent.some((p) => 'polygons' in p)).toBe(false);
+    expect(sent.filter((p) => 'polygons[300]' in p).length).toBeGreaterThan(0);
+    expect(page.data.polygons[300].points[2]).toEqual({ latitude: 32.94, longitude: 119.856 });
+    expect(page.data.polygons[0].points[0]).toEqual({ latitude: 32.8, longitude: 119.7 });
+  });
+
   test('加点 adds a point in the middle of the edge after the selected one, selected to be moved; 删点 removes one; three points stay', async () => {
     const previews: any[] = [];
     serve(RING, (ev) => (previews.push(ev), { unitId: 'g-cb1', moves: [] }));

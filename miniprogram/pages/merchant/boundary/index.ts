@@ -46,7 +46,7 @@ export function vertexMarkers(ring: readonly LngLat[], selected: number, refused
  * their history. Points the grid shares with a neighbour move in the neighbour too (when points are only
  * moved, not added or removed).
  */
-definePage<{ _original?: LngLat[]; _asked?: number }>()({
+definePage<{ _original?: LngLat[]; _asked?: number; _others?: ReturnType<typeof boundaryPolygon>[] }>()({
   behaviors: [textScale, loadable],
   data: {
     gridId: '',
@@ -60,7 +60,6 @@ definePage<{ _original?: LngLat[]; _asked?: number }>()({
     /** while drawing: the line through the first points, before they make a polygon */
     polyline: [] as { points: { latitude: number; longitude: number }[]; color: string; width: number }[],
     drawing: false,
-    others: [] as ReturnType<typeof boundaryPolygon>[],
     moves: [] as BoundaryPreview['moves'],
     changed: false,
     previewing: false,
@@ -85,20 +84,26 @@ definePage<{ _original?: LngLat[]; _asked?: number }>()({
         const drawing = ring.length < MIN_POINTS;
         if (drawing) this._original = [];
         const center = (drawing ? middleOf(grids.items.filter((g: Unit) => g.boundary && g.boundary.length >= 3).map((g: Unit) => g.boundary as LngLat[])) : middleOf([ring])) ?? this.data.center;
-        await safeSetData(this, { status: 'ready', name: unit.name, others, drawing, center });
+        // The other grids go once (split as large as the bank is); redrawing sends only the edited one.
+        this._others = others;
+        await safeSetData(this, { status: 'ready', name: unit.name, polygons: others, drawing, center });
         this.redraw(drawing ? [] : ring, -1, -1);
       });
     },
+    /** The edited ring: its numbered points, and its polygon after the other grids' (only that one is sent again). */
     redraw(points: LngLat[], selected: number, refused: number) {
       const closed = points.length >= MIN_POINTS;
-      this.setData({
+      const others = this._others ?? [];
+      const patch: Record<string, unknown> = {
         points,
         selected,
         refusedPoint: refused,
         markers: vertexMarkers(points, selected, refused, this.data.drawing),
-        polygons: closed ? [...this.data.others, boundaryPolygon(points, true)] : this.data.others,
         polyline: !closed && points.length === 2 ? [{ points: points.map(toMapPoint), color: '#0052d9', width: 3 }] : [],
-      });
+      };
+      if (closed) patch[`polygons[${others.length}]`] = boundaryPolygon(points, true);
+      else if (this.data.polygons.length > others.length) void safeSetData(this, { polygons: others });
+      this.setData(patch);
     },
     onVertex(e: { detail: { markerId: number } }) {
       const i = e.detail.markerId - 1;
