@@ -86,14 +86,53 @@ export interface CheckedEdit {
   boundaries: { gridId: string; boundary: LngLat[] }[];
 }
 
+/**
+ * The bank's grids with a boundary, kept per function instance (boundaries change rarely, a preview is
+ * asked at every moved point). Each use checks the copy with one small read made beside the caller's own
+ * (recentGridStamps, in parallel, so no extra round trip): every write of a unit sets its `updatedAt`, so
+ * any grid created or changed since the copy was read shows among the most recently updated ones. A save
+ * in this instance drops the copy; STAMP_TTL_MS bounds its age whatever happens.
+ */
+interface GridCopy {
+  stamp: string;
+  at: number;
+  grids: Pick<UnitDoc, '_id' | 'name' | 'boundary'>[];
+}
+let gridCopy: GridCopy | null = null;
+const STAMP_SIZE = 5;
+const STAMP_TTL_MS = 10 * 60_000;
+
+/** Forgets the instance's copy of the grids' boundaries (after this instance writes one). */
+export function clearBoundaryCache(): void {
+  gridCopy = null;
+}
+
+/** The most recently updated grids (id and `updatedAt`), as one string: it changes when any grid is written. */
+async function recentGridStamps(db: Db): Promise<string> {
+  const res = await db.collection('units').where({ kind: 'grid' }).orderBy('updatedAt', 'desc').orderBy('_id', 'desc').limit(STAMP_SIZE).field({ _id: true, updatedAt: true }).get();
+  return (res.data as Pick<UnitDoc, '_id' | 'updatedAt'>[]).map((u) => `${u._id}@${u.updatedAt ? new Date(u.updatedAt).getTime() : ''}`).join(',');
+}
+
+/** Every grid with a boundary, in placement order (by id): the instance's copy when the stamp still matches. */
+async function gridsWithBoundary(db: Db, stamp: string, now: number): Promise<GridCopy['grids']> {
+  if (gridCopy && gridCopy.stamp === stamp && now - gridCopy.at < STAMP_TTL_MS) return gridCopy.grids;
+  // Read after the stamp: a write in between leaves a stamp older than the copy, so the next call reads again.
+  const grids = (await getAll<UnitDoc>(db, 'units', { kind: 'grid', boundary: db.command.exists(true) }, 10000)).map((g) => ({ _id: g._id, name: g.name, boundary: g.boundary }));
+  gridCopy = { stamp, at: now, grids };
+  return grids;
+}
+
 /** Loads the grid in scope, refuses a bad boundary naming the point, and lists the merchants it moves. */
 export async function checkBoundaryEdit(ctx: ActionContext, unitId: string, boundary: LngLat[]): Promise<CheckedEdit> {
-  const grid = await loadUnitInScope(ctx, unitId);
+  // The grid and the grids' stamp in one round trip; a refusal of the shape needs neither.
+  const [grid, stamp] = await Promise.all([loadUnitInScope(ctx, unitId), recentGridStamps(ctx.db)]);
   if (grid.kind !== 'grid') throw fieldError('boundary', '只有网格有边界', 'UNIT.BOUNDARY_GRID_ONLY');
   const crossing = selfCrossingProblem(boundary);
   if (crossing) refuse(crossing);
-  // Every grid with a boundary, in placement order (server/placement: by id), read fresh rather than cached.
-  const grids = await getAll<UnitDoc>(ctx.db, 'units', { kind: 'grid', boundary: ctx.db.command.exists(true) }, 10000);
+  // Every grid with a boundary, in placement order (server/placement: by id), the edited one as stored now.
+  const grids = (await gridsWithBoundary(ctx.db, stamp, Date.now())).map((g) => (g._id === grid._id ? { _id: grid._id, name: grid.name, boundary: grid.boundary } : g)).filter((g) => g.boundary);
+  if (grid.boundary && !grids.some((g) => g._id === grid._id)) grids.push({ _id: grid._id, name: grid.name, boundary: grid.boundary });
+  grids.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
   const names: Record<string, string> = Object.fromEntries(grids.map((g) => [g._id, g.name]));
   names[grid._id] = grid.name;
   const shapes: GridShape[] = grids.map((g) => ({ id: g._id, boundary: g.boundary }));
@@ -124,6 +163,7 @@ export async function saveBoundaryEdit(ctx: ActionContext, edit: CheckedEdit, bo
   await transferMoves(ctx, edit);
   const updated = await writeBoundaries(ctx, edit);
   clearGridCache();
+  clearBoundaryCache();
   return { unit: unitView(updated ?? { ...edit.grid, boundary }), moves: edit.views };
 }
 

@@ -309,6 +309,11 @@ function collectPredicates(criteria: Doc): { preds: Map<string, Predicate[]>; co
       if (isOps) {
         for (const [op, val] of Object.entries(v)) {
           if (['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op)) list.push({ op, value: val });
+          else if (op === '$geoWithin') {
+            // No index serves it here; prefilterSql narrows the rows to the shape's boxes, the evaluator decides.
+            list.push({ op, value: val });
+            complete = false;
+          }
           else if (op === '$all' && Array.isArray(val) && val.length > 0 && val.every((x) => x !== null && !Array.isArray(x) && isKeyable(x))) {
             // $all of plain values matches what equality on each of them matches (each an element or the value).
             for (const x of val) list.push({ op: '$eq', value: x });
@@ -340,6 +345,10 @@ function prefilterSql(preds: Map<string, Predicate[]>, used: Set<Predicate>, ali
     if (field === '_id' || !PLAIN_PATH.test(field)) continue;
     const steps = field.split('.');
     for (const p of ps) {
+      if (p.op === '$geoWithin') {
+        sql += geoWithinPrefilter(field, p.value, alias);
+        continue;
+      }
       if (used.has(p) || p.op !== '$eq' || typeof p.value !== 'string') continue;
       const arrays = steps.map(() => `json_type(${alias}doc, ?) = 'array'`);
       sql += ` AND (${alias}doc ->> ? = ? OR ${arrays.join(' OR ')})`;
@@ -347,6 +356,45 @@ function prefilterSql(preds: Map<string, Predicate[]>, used: Set<Predicate>, ali
     }
   }
   return { sql, params };
+}
+
+/** The outer rings' boxes of a `$geoWithin` $geometry (Polygon, MultiPolygon) or its `$box`; null for other shapes. */
+function geoWithinBoxes(spec: any): [number, number, number, number][] | null {
+  const boxOf = (ring: unknown): [number, number, number, number] | null => {
+    if (!Array.isArray(ring) || !ring.length) return null;
+    const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const pt of ring) {
+      if (!Array.isArray(pt) || !Number.isFinite(pt[0]) || !Number.isFinite(pt[1])) return null;
+      b[0] = Math.min(b[0], pt[0]);
+      b[1] = Math.min(b[1], pt[1]);
+      b[2] = Math.max(b[2], pt[0]);
+      b[3] = Math.max(b[3], pt[1]);
+    }
+    return b;
+  };
+  const g = spec?.$geometry;
+  const polygons: unknown[] | null = g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' && Array.isArray(g.coordinates) ? g.coordinates : Array.isArray(spec?.$box) ? [[[spec.$box[0], spec.$box[1]]]] : null;
+  if (!polygons || !polygons.length) return null;
+  const boxes = polygons.map((poly) => (Array.isArray(poly) ? boxOf(poly[0]) : null));
+  return boxes.every((b) => b !== null) ? (boxes as [number, number, number, number][]) : null;
+}
+
+/**
+ * A conservative SQL check of `$geoWithin` on a stored GeoJSON point (Polygon, MultiPolygon or $box shapes):
+ * a document whose field is a Point with numeric coordinates outside every polygon's box cannot match and is
+ * never decoded. Anything else at the path (no point, a legacy pair, a polygon, an array on the way) passes
+ * to the evaluator, which decides every row as before. The path is a plain field path (PLAIN_PATH) and the
+ * bounds finite numbers, so both are written into the SQL.
+ */
+function geoWithinPrefilter(field: string, spec: unknown, alias: string): string {
+  const boxes = geoWithinBoxes(spec);
+  if (!boxes) return '';
+  const at = (suffix: string) => `${alias}doc ->> '$.${field}${suffix}'`;
+  const x = at('.coordinates[0]');
+  const y = at('.coordinates[1]');
+  const num = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
+  const inside = boxes.map(([x0, y0, x1, y1]) => `(${x} BETWEEN ${num(x0)} AND ${num(x1)} AND ${y} BETWEEN ${num(y0)} AND ${num(y1)})`).join(' OR ');
+  return ` AND NOT (COALESCE(${at('.type')}, '') = 'Point' AND typeof(${x}) IN ('integer', 'real') AND typeof(${y}) IN ('integer', 'real') AND NOT (${inside}))`;
 }
 
 /** SQL bounds for $gt/$gte/$lt/$lte on one key column, bracketed to the value's type as MongoDB does. */

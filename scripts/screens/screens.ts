@@ -216,6 +216,22 @@ export const SCREENS: Screen[] = [
     },
     settle: 20,
   },
+  {
+    // A grid without a boundary (new, in the leader's group): head office draws it tap by tap north of the city.
+    name: 'map-2b-boundary-draw',
+    page: 'pages/merchant/boundary/index',
+    openid: 'demo-hq',
+    title: '编辑网格边界',
+    query: () => ({}),
+    act: async (page, ctx) => {
+      const leader = await ctx.call('user', { action: 'me' }, 'demo-leader');
+      const created = await ctx.call('org', { action: 'createUnit', kind: 'grid', name: '城北新区网格', parentId: leader.data.unit.id }, 'demo-hq');
+      page.instance.setData({ gridId: created.data.id });
+      await page.instance.load();
+      for (const [lng, lat] of [[119.85, 32.985], [119.858, 32.985], [119.858, 32.992], [119.85, 32.992]]) page.instance.onMapTap({ detail: { longitude: lng, latitude: lat } });
+    },
+    settle: 20,
+  },
   { name: 'map-3-markets', page: 'pages/merchant/markets/index', openid: 'demo-branch', title: '商圈管理' },
   // The phone stands next to a merchant of the member's grid: the day's due stops walked from there.
   { name: 'route-1-today', page: 'pages/route/index', openid: 'demo-member', title: '今日路线', settle: 30 },

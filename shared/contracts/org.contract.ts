@@ -79,6 +79,8 @@ export const listStaffInput = z.strictObject({
   unitId: idSchema.optional(),
   role: roleSchema.optional(),
   status: z.enum(['active', 'disabled'], { error: '状态应为 active/disabled' }).optional(),
+  /** the beginning of a name (a surname, or the whole name): read on the name index, in scope */
+  q: z.string({ error: '搜索内容应为文字' }).trim().min(1, { error: '请输入姓名' }).max(20, { error: '姓名最多20个字' }).optional(),
   ...pagingShape,
 });
 export const getStaffInput = z.strictObject({ staffId: idSchema });

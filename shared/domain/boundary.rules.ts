@@ -305,11 +305,34 @@ export function planBoundaryEdit(
   });
 }
 
+/** How far (degrees, about 1 m) the edit region reaches past the moved edges: edge tolerance, a geodesic edge's bow. */
+export const EDIT_REGION_PAD = 1e-5;
+
+/** The convex hull (counter-clockwise, closed) of points: Andrew's monotone chain. */
+function convexHull(points: readonly (readonly [number, number])[]): LngLat[] {
+  const pts = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const cross = (o: readonly number[], a: readonly number[], b: readonly number[]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const half = (list: (readonly [number, number])[]) => {
+    const out: (readonly [number, number])[] = [];
+    for (const p of list) {
+      while (out.length >= 2 && cross(out[out.length - 2], out[out.length - 1], p) <= 0) out.pop();
+      out.push(p);
+    }
+    out.pop();
+    return out;
+  };
+  const hull = [...half(pts), ...half([...pts].reverse())].map((p) => [p[0], p[1]] as LngLat);
+  return [...hull, [hull[0][0], hull[0][1]]];
+}
+
 /**
- * Where an edit can change any merchant's grid: a box around each moved point (its old and new place and
- * both neighbouring points, old and new), in the grid and in each neighbour that followed; as closed
- * rectangles (`[lng, lat]` rings). Null when the ring gained or lost points or had none (then anywhere in
- * the grids looked at). A merchant outside every box keeps its grid, so the preview need not read it.
+ * Where an edit can change any merchant's grid, as closed `[lng, lat]` rings: for each edge that changed
+ * (an end point moved) in the grid and in each neighbour that followed, the convex hull of the edge's old
+ * and new ends, widened by EDIT_REGION_PAD. The area between a ring before and after lies in these hulls
+ * (the old edges minus the new ones make closed loops, one per changed edge, each inside its hull), so a
+ * grid's boundary holds a point outside every hull before the edit exactly when it holds it after, and
+ * the point's grid cannot change: the preview need not read merchants there. Null when the ring gained or
+ * lost points or had none (then anywhere in the grids looked at).
  */
 export function boundaryEditRegion(gridId: string, boundary: readonly (readonly [number, number])[], grids: readonly GridShape[]): LngLat[][] | null {
   const old = grids.find((g) => g.id === gridId)?.boundary;
@@ -322,15 +345,21 @@ export function boundaryEditRegion(gridId: string, boundary: readonly (readonly 
     const before = grids.find((g) => g.id === f.gridId)?.boundary;
     if (before) pairs.push([openRing(before), f.boundary]);
   }
-  const boxes: LngLat[][] = [];
+  const pad = EDIT_REGION_PAD;
+  const hulls: LngLat[][] = [];
+  const seen = new Set<string>();
   for (const [a, b] of pairs) {
     const n = a.length;
     for (let i = 0; i < n; i++) {
-      if (same(a[i], b[i])) continue;
-      const k = [(i + n - 1) % n, i, (i + 1) % n];
-      const box = boxOf(k.flatMap((j) => [a[j], b[j]]));
-      boxes.push([[box.minX, box.minY], [box.maxX, box.minY], [box.maxX, box.maxY], [box.minX, box.maxY], [box.minX, box.minY]]);
+      const j = (i + 1) % n;
+      if (same(a[i], b[i]) && same(a[j], b[j])) continue;
+      const ends = [a[i], a[j], b[i], b[j]];
+      // A neighbour that followed changed the same edge: one hull for both.
+      const key = ends.map((p) => `${p[0]},${p[1]}`).sort().join(';');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      hulls.push(convexHull(ends.flatMap((p) => [[p[0] - pad, p[1] - pad], [p[0] + pad, p[1] - pad], [p[0] + pad, p[1] + pad], [p[0] - pad, p[1] + pad]] as LngLat[])));
     }
   }
-  return boxes;
+  return hulls;
 }

@@ -128,6 +128,38 @@ describe('geo', () => {
     expect(ids(await h.db.collection('places').where({ loc: circle }).orderBy('_id', 'asc').get())).toEqual(['centre', 'north1km', 'north3km']);
   });
 
+  it('geoWithin reads only the points inside the shapes\' boxes, and still answers what the evaluator decides (edges, legacy pairs, stored polygons, a MultiPolygon)', async () => {
+    const { Point, LineString, Polygon, MultiPolygon } = h.db.Geo;
+    h.engine.ensureIndexes({ collections: [{ name: 'spots' }] });
+    await h.db.collection('spots').add({
+      data: [
+        { _id: 'in-a', loc: Point(119.792, 31.36) },
+        { _id: 'edge-a', loc: Point(119.81, 31.36) },
+        { _id: 'in-box-not-triangle', loc: Point(119.8095, 31.365) },
+        { _id: 'in-b', loc: Point(119.905, 31.36) },
+        { _id: 'between', loc: Point(119.85, 31.36) },
+        { _id: 'legacy-pair', loc: [119.792, 31.36] },
+        { _id: 'stored-line', loc: LineString([Point(119.791, 31.359), Point(119.793, 31.361)]) },
+        { _id: 'no-loc' },
+      ],
+    });
+    // A triangle and a square, far apart: the rows between them are never decoded.
+    const triangle = Polygon([LineString([Point(119.79, 31.35), Point(119.81, 31.35), Point(119.79, 31.37), Point(119.79, 31.35)])]);
+    const square = Polygon([LineString([Point(119.9, 31.35), Point(119.91, 31.35), Point(119.91, 31.37), Point(119.9, 31.37), Point(119.9, 31.35)])]);
+    const where = { loc: h._.geoWithin({ geometry: MultiPolygon([triangle, square]) }) };
+    expect(ids(await h.db.collection('spots').where(where).orderBy('_id', 'asc').get())).toEqual(['in-a', 'in-b', 'legacy-pair', 'stored-line']);
+    // A point on a shape's edge is within it.
+    const onEdge = Polygon([LineString([Point(119.79, 31.35), Point(119.81, 31.35), Point(119.81, 31.37), Point(119.79, 31.35)])]);
+    expect(ids(await h.db.collection('spots').where({ loc: h._.geoWithin({ geometry: onEdge }) }).orderBy('_id', 'asc').get())).toEqual(['edge-a', 'in-box-not-triangle']);
+    // The SQL drops the points outside both boxes before any document is decoded.
+    const criteria = { loc: { $geoWithin: { $geometry: { type: 'MultiPolygon', coordinates: [[[[119.79, 31.35], [119.81, 31.35], [119.79, 31.37], [119.79, 31.35]]], [[[119.9, 31.35], [119.91, 31.35], [119.91, 31.37], [119.9, 31.37], [119.9, 31.35]]]] } } } };
+    const plan = h.engine.engine.explain('spots', criteria);
+    expect(plan.sql).toContain("doc ->> '$.loc.coordinates[0]' BETWEEN 119.79 AND 119.81");
+    const passed = h.engine.engine.db.prepare(plan.sql).all(...plan.params).map((r: any) => JSON.parse(r.doc)._id).sort();
+    expect(passed).toEqual(['edge-a', 'in-a', 'in-b', 'in-box-not-triangle', 'legacy-pair', 'no-loc', 'stored-line']);
+    expect(passed).not.toContain('between');
+  });
+
   it('geoIntersects a polygon', async () => {
     const { Point, LineString, Polygon } = h.db.Geo;
     const east = Polygon([LineString([Point(119.9, 31.3), Point(119.95, 31.3), Point(119.95, 31.4), Point(119.9, 31.4), Point(119.9, 31.3)])]);

@@ -134,6 +134,104 @@ describe('boundary edits', () => {
   });
 });
 
+/** A grid's boundary as stored now (the tests above leave grids 1 and 2 edited). */
+async function boundaryOf(grid: string): Promise<[number, number][]> {
+  return (await db().collection('units').doc(grid).get()).data.boundary;
+}
+
+describe('drawing, adding and removing points', () => {
+  let ring1: [number, number][];
+  let ring2: [number, number][];
+  beforeAll(async () => {
+    ring1 = await boundaryOf(U.gr1);
+    ring2 = await boundaryOf(U.gr2);
+  });
+
+  it('draws a boundary for a grid without one: refused when it crosses itself or overlaps, else the merchants it now covers move to it; saved', async () => {
+    const created = await org('createUnit', { kind: 'grid', name: '城北北网格', parentId: U.g1 });
+    expect(created.ok).toBe(true);
+    const gridId = created.data.id;
+    // North of grids 1 and 2, sharing their north edge.
+    const north: [number, number][] = [[119.8, 32.95], [119.9, 32.95], [119.9, 32.97], [119.8, 32.97]];
+    // A merchant of grid 1 outside every boundary (filed before the boundaries were drawn).
+    const stray = await merchantAt('gr1', 119.82, 32.96, '北边小店');
+    const before = await counts(local, WRITTEN);
+    const overlapping = await org('previewBoundary', { unitId: gridId, boundary: [[119.8, 32.94], [119.9, 32.94], [119.9, 32.97], [119.8, 32.97]] });
+    expect(overlapping.error).toMatchObject({ code: 'VALIDATION', reason: 'UNIT.BOUNDARY_OVERLAP', details: { pointIndex: 0 } });
+    const crossing = await org('previewBoundary', { unitId: gridId, boundary: [[119.8, 32.95], [119.9, 32.97], [119.9, 32.95], [119.8, 32.965]] });
+    expect(crossing.error).toMatchObject({ code: 'VALIDATION', reason: 'UNIT.BOUNDARY_SELF_CROSSING', details: { pointIndex: 2 } });
+    const preview = await org('previewBoundary', { unitId: gridId, boundary: north });
+    expect(preview.data.moves).toEqual([{ merchantId: stray, merchantName: '北边小店', fromGridId: U.gr1, fromGridName: '城北1号网格', toGridId: gridId, toGridName: '城北北网格' }]);
+    expect(await counts(local, WRITTEN)).toEqual(before);
+    const saved = await org('saveBoundary', { unitId: gridId, boundary: north });
+    expect(saved.data.moves.map((m: any) => m.merchantId)).toEqual([stray]);
+    expect(await boundaryOf(gridId)).toEqual(north);
+    expect((await db().collection('merchants').doc(stray).get()).data.gridId).toBe(gridId);
+    // A drawn boundary moves nobody's points: grids 1 and 2 are as they were.
+    expect(await boundaryOf(U.gr1)).toEqual(ring1);
+    expect(await boundaryOf(U.gr2)).toEqual(ring2);
+  });
+
+  it('adds a point: the merchants the larger ring covers move to it; the neighbour does not follow a new point', async () => {
+    const west = await merchantAt('gr2', 119.795, 32.925);
+    const grown: [number, number][] = [...ring1, [119.79, 32.925]];
+    const res = await org('previewBoundary', { unitId: U.gr1, boundary: grown });
+    expect(res.data.moves).toEqual([expect.objectContaining({ merchantId: west, fromGridId: U.gr2, toGridId: U.gr1 })]);
+    await db().collection('merchants').doc(west).remove();
+  });
+
+  it('removes a point: refused when the smaller ring leaves the grid\'s merchants in no grid, naming a point, nothing written', async () => {
+    const corner = await merchantAt('gr1', 119.81, 32.94);
+    const before = await counts(local, WRITTEN);
+    const res = await org('previewBoundary', { unitId: U.gr1, boundary: ring1.slice(0, 3) });
+    expect(res.error).toMatchObject({ code: 'VALIDATION', reason: 'UNIT.BOUNDARY_LEAVES_MERCHANTS' });
+    expect(res.error.details.merchantIds).toContain(corner);
+    expect(res.error.details.issues[0].field).toBe(`boundary.${res.error.details.pointIndex}`);
+    expect(await counts(local, WRITTEN)).toEqual(before);
+    await db().collection('merchants').doc(corner).remove();
+  });
+});
+
+describe('the instance\'s copy of the grids\' boundaries', () => {
+  let ring1: [number, number][];
+  let ring2: [number, number][];
+  /** Grid 1 with its north-east corner (shared with grid 2) moved east. */
+  let moved: [number, number][];
+  beforeAll(async () => {
+    ring1 = await boundaryOf(U.gr1);
+    ring2 = await boundaryOf(U.gr2);
+    moved = ring1.map((p, i) => (i === 2 ? [p[0] + 0.01, p[1]] : p));
+  });
+
+  it('sees a neighbour\'s boundary written by another instance since the last preview', async () => {
+    // A preview fills this instance's copy: grid 2 shares the moved corner and follows.
+    expect((await org('previewBoundary', { unitId: U.gr1, boundary: moved })).ok).toBe(true);
+    // Another instance moves grid 2's corner a little east (every write of a unit sets updatedAt).
+    const shifted = ring2.map((p) => (p[0] === ring1[2][0] && p[1] === ring1[2][1] ? [p[0] + 0.001, p[1]] : p));
+    expect(shifted).not.toEqual(ring2);
+    await db().collection('units').doc(U.gr2).update({ data: { boundary: shifted, updatedAt: new Date() } });
+    try {
+      // Grid 2 no longer shares the point, so grid 1's moved corner overlaps it.
+      const second = await org('previewBoundary', { unitId: U.gr1, boundary: moved });
+      expect(second.error).toMatchObject({ code: 'VALIDATION', reason: 'UNIT.BOUNDARY_OVERLAP', details: { gridId: U.gr2 } });
+    } finally {
+      await db().collection('units').doc(U.gr2).update({ data: { boundary: ring2, updatedAt: new Date() } });
+    }
+    expect((await org('previewBoundary', { unitId: U.gr1, boundary: moved })).ok).toBe(true);
+  });
+
+  it('sees a grid created by another instance', async () => {
+    expect((await org('previewBoundary', { unitId: U.gr1, boundary: moved })).ok).toBe(true);
+    const id = uid('u');
+    const south: [number, number][] = [[119.8, 32.88], [119.9, 32.88], [119.9, 32.9], [119.8, 32.9]];
+    await db().collection('units').add({ data: { _id: id, kind: 'grid', name: '城北南网格', parentId: U.g1, unitPath: [U.bank, U.br1, U.g1, id], area: 'city', boundary: south, createdAt: new Date(), updatedAt: new Date() } });
+    // Grid 1's south edge pushed into the new grid.
+    const southward = ring1.map((p) => (p[1] === 32.9 ? [p[0], 32.89] : p)) as [number, number][];
+    const res = await org('previewBoundary', { unitId: U.gr1, boundary: southward });
+    expect(res.error).toMatchObject({ code: 'VALIDATION', reason: 'UNIT.BOUNDARY_OVERLAP', details: { gridId: id } });
+  });
+});
+
 describe('markets of a branch', () => {
   it('a branch creates and edits markets from its own grids; another branch\'s are refused', async () => {
     const created = await org('createMarket', { name: '城北商圈', branchId: U.br1, gridIds: [U.gr1, U.gr2] }, O.branch);

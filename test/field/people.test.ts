@@ -189,4 +189,27 @@ describe('a branch splits head office\'s targets over its groups and grids', () 
     const read = await metrics('targets', { unitId: U.g1, period: '2025-08' }, O.branch);
     expect(read.data.items.find((i: any) => i.metric === 'acquiring').target).toBe(60);
   });
+
+  it('two splits saved at once cannot both pass the cap: one is refused, the sum stays within the parent\'s target', async () => {
+    // Each round: the group's target 60, its two grids asked for 35 each at the same moment.
+    for (const [i, period] of ['2025-09', '2025-10', '2025-11', '2025-12', '2026-01'].entries()) {
+      const split = (unitId: string, value: number, openid: string) => metrics('setTarget', { unitId, period, metric: 'acquiring', value }, openid);
+      expect((await split(U.g1, 60, O.hq)).ok).toBe(true);
+      const auditBefore = (await counts(local, ['auditLog'])).auditLog;
+      const [a, b] = await Promise.all([split(U.gr1, 35, O.branch), split(U.gr2, 35 + (i % 2), O.branch)]);
+      const answers = [a, b];
+      expect(answers.filter((r) => r.ok)).toHaveLength(1);
+      expect(answers.filter((r) => !r.ok).map((r) => r.error)).toEqual([expect.objectContaining({ code: 'VALIDATION', reason: 'TARGET.OVER_PARENT' })]);
+      const stored = (await db().collection('targets').where({ period, metric: 'acquiring', unitId: db().command.in([U.gr1, U.gr2]) }).get()).data;
+      expect(stored).toHaveLength(1);
+      expect(stored[0].value).toBeLessThanOrEqual(60);
+      // Only the split that passed is audited.
+      expect((await counts(local, ['auditLog'])).auditLog).toBe(auditBefore + 1);
+      // The rest of the parent's target can still be given.
+      const rest = 60 - stored[0].value;
+      const other = stored[0].unitId === U.gr1 ? U.gr2 : U.gr1;
+      expect((await split(other, rest, O.branch)).ok).toBe(true);
+      expect((await split(other, rest + 1, O.branch)).error.reason).toBe('TARGET.OVER_PARENT');
+    }
+  });
 });

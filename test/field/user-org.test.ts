@@ -102,6 +102,23 @@ describe('org: staff management', () => {
     expect(leader.data.items.map((s: any) => s.id)).toContain(S.maintenance);
     expect((await org('getStaff', { staffId: S.branch2 }, O.branch)).error.code).toBe('FORBIDDEN');
   });
+
+  it('searches staff by the beginning of their name on the name index, in scope only, with the other filters', async () => {
+    const names = async (event: Record<string, unknown>, openid: string = O.hq) => (await org('listStaff', event, openid)).data.items.map((s: any) => s.name).sort();
+    // 营销 staff in both branches: a branch finds only its own.
+    expect(await names({ q: '钱' }, O.branch)).toEqual(['钱营销']);
+    expect(await names({ q: '吴' }, O.branch)).toEqual([]);
+    expect(await names({ q: '吴' }, O.branch2)).toEqual(['吴营销']);
+    // Head office finds any; the whole name finds the one; a name in the middle is not a beginning.
+    expect(await names({ q: '孙维护' })).toEqual(['孙维护']);
+    expect(await names({ q: '维护' })).toEqual([]);
+    expect(await names({ q: '郑', role: 'maintenance', status: 'active' })).toEqual(['郑维护']);
+    expect(await names({ q: '郑', role: 'marketing' })).toEqual([]);
+    // The read is a range on the name index, not a scan of the staff.
+    const plan = local.cloud.engine.explain('staff', { name: { $gte: '钱', $lt: '钱\uffff' } });
+    expect(plan.index).toBe('name_1__id_1');
+    expect((await org('listStaff', { q: '   ' }, O.branch)).error.code).toBe('VALIDATION');
+  });
 });
 
 describe('org: units, markets, groups', () => {

@@ -42,6 +42,8 @@ export function createFakeWx() {
     toasts: [] as string[],
     modals: [] as { title?: string; content?: string }[],
     modalConfirm: true,
+    /** What the user types in an editable modal (wx.showModal with editable). */
+    modalInput: '',
     /** True while a tap handler runs (set by the harness's tap, synchronously only, as WeChat tracks it). */
     userTap: false,
     /** The user's answer per template id in the subscription panel (default: accept). */
@@ -56,6 +58,12 @@ export function createFakeWx() {
     /** The phone's font setting (px; 17 is iOS's standard size) and its light or dark theme. */
     fontSizeSetting: 17,
     theme: 'light' as 'light' | 'dark',
+    themeListeners: [] as ((r: { theme: 'light' | 'dark' }) => void)[],
+    /** WeChat switching between light and dark while the mini program runs (wx.onThemeChange listeners told). */
+    switchTheme(theme: 'light' | 'dark') {
+      fake.theme = theme;
+      for (const fn of [...fake.themeListeners]) fn({ theme });
+    },
     privacyNeeded: false,
     privacyAgreed: false,
     scanResult: '',
@@ -170,9 +178,10 @@ export function createFakeWx() {
     showToast: (o: { title: string }) => void fake.toasts.push(o.title),
     showLoading: () => undefined,
     hideLoading: () => undefined,
-    showModal: (o: Cb & { title?: string; content?: string }) => {
+    showModal: (o: Cb & { title?: string; content?: string; editable?: boolean }) => {
       fake.modals.push({ title: o.title, content: o.content });
-      finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm });
+      // An editable modal answers what the user typed in its box.
+      finish(o, true, { confirm: fake.modalConfirm, cancel: !fake.modalConfirm, ...(o.editable ? { content: fake.modalInput } : {}) });
     },
     // Only from a tap (since base library 2.8.2), 1 to 5 templates; the answer maps each template id to
     // accept/reject/ban/filter (https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html).
@@ -266,6 +275,11 @@ export function createFakeWx() {
     getWindowInfo: () => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 812, screenWidth: 375, screenHeight: 812, statusBarHeight: 20, safeArea: { top: 20, bottom: 812 } }),
     getDeviceInfo: () => ({ platform: 'devtools', system: 'iOS 17', brand: 'devtools', model: 'iPhone' }),
     getAppBaseInfo: () => ({ SDKVersion: '3.7.0', theme: fake.theme, language: 'zh_CN', fontSizeSetting: fake.fontSizeSetting }),
+    onThemeChange: (fn: (r: { theme: 'light' | 'dark' }) => void) => void fake.themeListeners.push(fn),
+    offThemeChange: (fn: (r: { theme: 'light' | 'dark' }) => void) => {
+      const i = fake.themeListeners.indexOf(fn);
+      if (i >= 0) fake.themeListeners.splice(i, 1);
+    },
     getMenuButtonBoundingClientRect: () => ({ top: 24, bottom: 56, left: 281, right: 368, width: 87, height: 32 }),
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     vibrateShort: () => undefined,

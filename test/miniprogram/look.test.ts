@@ -9,9 +9,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { answerCalls, flush, mount, resetApp, tap } from './harness';
-import { me } from './fixtures';
+import { dashboard, me, workloadRow } from './fixtures';
 import { iconOnlyTappables } from './wxml-scan';
 import { LARGE_SCALE, scaleForSystemSize, textLook } from '../../miniprogram/utils/text-scale';
+import { CHART_INK } from '../../miniprogram/utils/chart-ink';
+import { STORAGE_KEYS } from '../../miniprogram/config';
 
 const MP = path.resolve(__dirname, '../../miniprogram');
 const app = JSON.parse(fs.readFileSync(path.join(MP, 'app.json'), 'utf8'));
@@ -176,5 +178,57 @@ describe('dark mode', () => {
     const luminance = (hex: string) => parseInt(hex.slice(1, 3), 16) + parseInt(hex.slice(3, 5), 16) + parseInt(hex.slice(5, 7), 16);
     expect(luminance(theme.dark.tabBackground)).toBeLessThan(luminance(theme.light.tabBackground));
     expect(luminance(theme.dark.background)).toBeLessThan(200);
+  });
+});
+
+describe('charts follow the text scale and dark mode like the other screens', () => {
+  let h: ReturnType<typeof resetApp>;
+  beforeEach(() => {
+    h = resetApp();
+  });
+
+  it('the trend draws its labels at the text scale in the theme\'s ink, and again when WeChat turns dark or the size changes on 我的', async () => {
+    h.fake.fontSizeSetting = 22;
+    h.fake.theme = 'dark';
+    answerCalls(() => dashboard());
+    const page = mount('pages/metrics/trend/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
+    await flush(15);
+    const label = () => page.data.trendOption.xAxis.axisLabel;
+    expect(page.$('.page').dom.getAttribute('style')).toContain('--fs:1.3;');
+    expect(label()).toMatchObject({ fontSize: 13, color: CHART_INK.dark.label });
+    expect(page.data.trendOption.legend.textStyle).toEqual({ fontSize: 13, color: CHART_INK.dark.legend });
+    expect(page.data.visitOption.yAxis.axisLabel).toMatchObject({ fontSize: 13, color: CHART_INK.dark.label });
+    // Wider room for the larger labels.
+    expect(page.data.trendOption.grid.left).toBe(Math.round(44 * 1.3));
+    h.fake.switchTheme('light');
+    await flush();
+    expect(label()).toMatchObject({ fontSize: 13, color: CHART_INK.light.label });
+    expect(page.data.visitOption.yAxis.splitLine.lineStyle.color).toBe(CHART_INK.light.split);
+    // 标准 chosen on 我的: the page shows again with its text and its charts at 1.
+    (globalThis as any).wx.setStorageSync(STORAGE_KEYS.textSize, 'standard');
+    page.comp.triggerPageLifeTime('show');
+    await flush();
+    expect(page.$('.page').dom.getAttribute('style')).toContain('--fs:1;');
+    expect(label()).toMatchObject({ fontSize: 10, color: CHART_INK.light.label });
+    expect(page.data.trendOption.grid.left).toBe(44);
+    // The data drawn is the same in every look.
+    expect(page.data.trendOption.series[0].data).toHaveLength(12);
+  });
+
+  it('the workload chart’s labels and rows grow with the text scale, in the dark ink when WeChat is dark', async () => {
+    answerCalls(() => ({ period: {}, team: { unitId: 'g-cb1', rows: [{ ...workloadRow('s-1', 20, 2), staffId: 's-1', name: '王网格', role: 'member' }, { ...workloadRow('s-2', 5), staffId: 's-2', name: '李维护', role: 'maintenance' }] } }));
+    const page = mount('pages/metrics/workload/index', {}, { unitId: 'g-cb1' });
+    await flush(10);
+    const standard = { height: page.data.chartHeight, font: page.data.option.yAxis.axisLabel.fontSize, width: page.data.option.yAxis.axisLabel.width };
+    expect(standard).toEqual({ height: 160, font: 10, width: 56 });
+    expect(page.data.option.yAxis.axisLabel.color).toBe(CHART_INK.light.label);
+    (globalThis as any).wx.setStorageSync(STORAGE_KEYS.textSize, 'large');
+    page.comp.triggerPageLifeTime('show');
+    h.fake.switchTheme('dark');
+    await flush();
+    expect(page.data.option.yAxis.axisLabel).toMatchObject({ fontSize: 13, width: Math.round(56 * 1.3), color: CHART_INK.dark.label });
+    expect(page.data.option.legend.textStyle).toEqual({ fontSize: 13, color: CHART_INK.dark.legend });
+    expect(page.data.chartHeight).toBe(Math.max(160, 2 * Math.round(26 * 1.3) + Math.round(56 * 1.3)));
+    expect(page.data.option.series[2].data).toEqual([20, 5]);
   });
 });

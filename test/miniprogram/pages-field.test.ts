@@ -285,6 +285,36 @@ describe('team board', () => {
     expect(page.text()).not.toContain('待确认');
   });
 
+  test('a grid with more field staff than an action sheet holds: the name is asked and searched by the server', async () => {
+    const many = ['赵网格', '钱营销', '孙维护', '李网格', '周维护', '吴营销', '王网格', '王维护'].map((name, i) => ({ id: `s-${i}`, name, role: i % 3 === 0 ? 'member' : i % 3 === 1 ? 'marketing' : 'maintenance' }));
+    const rows = [task({ id: 't-1', state: 'open' })];
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('leader');
+      if (fn === 'org' && ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北1号网格', kind: 'grid' }] };
+      // As the function answers: with `q`, the names beginning with it.
+      if (fn === 'org' && ev.action === 'listStaff') return { items: many.filter((s) => !ev.q || s.name.startsWith(ev.q)), nextCursor: null };
+      if (ev.action === 'tasks') return { items: rows, nextCursor: null };
+      if (ev.action === 'reassignTask') return { ...rows[0], assigneeId: ev.assigneeId, assigneeName: '王维护' };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    const page = mount('pages/visit/board/index');
+    await flush();
+    h.fake.modalInput = ' 王 ';
+    h.fake.actionSheetIndex = 1;
+    await tap(page, '.reassign', 0);
+    await flush();
+    expect(calls().filter((c) => c.action === 'listStaff').at(-1)!.event).toMatchObject({ unitId: expect.any(String), status: 'active', q: '王' });
+    expect(h.fake.actionSheets.at(-1)).toEqual(['王网格', '王维护']);
+    expect(calls().at(-1)!.event).toEqual({ action: 'reassignTask', taskId: 't-1', assigneeId: 's-7' });
+    // Nobody of that name: said so, nothing sent.
+    h.fake.modalInput = '郑';
+    const sent = calls().length;
+    await tap(page, '.reassign', 0);
+    await flush();
+    expect(page.data.notice).toContain('郑');
+    expect(calls().slice(sent).map((c) => c.action)).toEqual(['listStaff', 'listStaff']);
+  });
+
   test('a member sees the board of its grids without the leader actions', async () => {
     serveBoard('member');
     const page = mount('pages/visit/board/index');

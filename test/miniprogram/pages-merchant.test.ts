@@ -311,9 +311,9 @@ describe('merchant map', () => {
 
 describe('grid boundary editing', () => {
   const RING = [[119.84, 32.93], [119.85, 32.93], [119.85, 32.94], [119.84, 32.94]];
-  function serve(preview: (ev: Record<string, any>) => unknown, save: (ev: Record<string, any>) => unknown = () => ({ unit: {}, moves: [] })) {
+  function serve(preview: (ev: Record<string, any>) => unknown, save: (ev: Record<string, any>) => unknown = () => ({ unit: {}, moves: [] }), boundary: number[][] | null = RING) {
     answerCalls((fn, ev) => {
-      if (ev.action === 'getUnit') return { unit: { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: [], boundary: RING }, children: [] };
+      if (ev.action === 'getUnit') return { unit: { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: [], boundary }, children: [] };
       if (ev.action === 'listUnits') return { items: [{ id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: [], boundary: [[119.85, 32.93], [119.86, 32.93], [119.86, 32.94], [119.85, 32.94]] }] };
       if (ev.action === 'previewBoundary') return preview(ev);
       if (ev.action === 'saveBoundary') return save(ev);
@@ -368,6 +368,156 @@ describe('grid boundary editing', () => {
     await tap(page, '.reset');
     expect(page.data.points).toEqual(RING);
     expect(page.data.previewError).toBe('');
+  });
+});
+
+describe('grid boundary drawing, adding and removing points', () => {
+  const RING = [[119.84, 32.93], [119.85, 32.93], [119.85, 32.94], [119.84, 32.94]];
+  const OTHER = [[119.85, 32.93], [119.86, 32.93], [119.86, 32.94], [119.85, 32.94]];
+  function serve(boundary: number[][] | null, preview: (ev: Record<string, any>) => unknown, save: (ev: Record<string, any>) => unknown = () => ({ unit: {}, moves: [] })) {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'getUnit') return { unit: { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: [], boundary }, children: [] };
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: [], boundary: OTHER }] };
+      if (ev.action === 'previewBoundary') return preview(ev);
+      if (ev.action === 'saveBoundary') return save(ev);
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+  }
+  const tapAt = (page: any, lng: number, lat: number) => page.instance.onMapTap({ detail: { latitude: lat, longitude: lng } });
+
+  test('a grid without a boundary is drawn tap by tap: a line until three points, then each point previewed; 撤销 and 清除; saving sends the drawn ring', async () => {
+    const previews: any[] = [];
+    const saves: any[] = [];
+    serve(null, (ev) => (previews.push(ev), { unitId: 'g-cb1', moves: [] }), (ev) => (saves.push(ev), { unit: {}, moves: [] }));
+    const page = mount('pages/merchant/boundary/index', {}, { gridId: 'g-cb1' });
+    await flush(10);
+    expect(page.data.status).toBe('ready');
+    expect(page.data.drawing).toBe(true);
+    expect(page.data.points).toEqual([]);
+    expect(page.text()).toContain('依次点地图画出边界点（至少3个），已画0个');
+    // Centred on the other grids, which are drawn grey.
+    expect(page.data.center.lng).toBeCloseTo(119.855, 9);
+    expect(page.data.center.lat).toBeCloseTo(32.935, 9);
+    expect(page.data.polygons).toHaveLength(1);
+    tapAt(page, 119.8300004, 32.93);
+    tapAt(page, 119.84, 32.93);
+    await flush(10);
+    expect(page.data.points).toEqual([[119.83, 32.93], [119.84, 32.93]]);
+    expect(page.data.polyline).toHaveLength(1);
+    expect(page.data.polygons).toHaveLength(1);
+    expect(page.data.markers.map((m: any) => m.label.content)).toEqual(['1', '2']);
+    expect(previews).toHaveLength(0);
+    await tap(page, '.save');
+    expect(saves).toHaveLength(0);
+    tapAt(page, 119.84, 32.94);
+    await flush(10);
+    expect(previews).toEqual([{ action: 'previewBoundary', unitId: 'g-cb1', boundary: [[119.83, 32.93], [119.84, 32.93], [119.84, 32.94]] }]);
+    expect(page.data.polygons).toHaveLength(2);
+    expect(page.data.polyline).toEqual([]);
+    expect(page.text()).toContain('将更换网格的商户：0 户');
+    await tap(page, '.undo-point');
+    await flush(10);
+    expect(page.data.points).toHaveLength(2);
+    expect(page.data.changed).toBe(false);
+    expect(previews).toHaveLength(1);
+    await tap(page, '.clear-points');
+    expect(page.data.points).toEqual([]);
+    for (const [lng, lat] of [[119.83, 32.93], [119.84, 32.93], [119.84, 32.94], [119.83, 32.94]]) tapAt(page, lng, lat);
+    await flush(10);
+    expect(previews.at(-1).boundary).toEqual([[119.83, 32.93], [119.84, 32.93], [119.84, 32.94], [119.83, 32.94]]);
+    await tap(page, '.save');
+    await flush(10);
+    expect(saves).toEqual([{ action: 'saveBoundary', unitId: 'g-cb1', boundary: [[119.83, 32.93], [119.84, 32.93], [119.84, 32.94], [119.83, 32.94]] }]);
+    // Saved: the grid has a boundary now, edited point by point from here on.
+    expect(page.data.drawing).toBe(false);
+    expect(page.data.changed).toBe(false);
+  });
+
+  test('a drawn boundary refused by the server turns the named point red and cannot be saved', async () => {
+    serve(null, () => {
+      throw { code: 'VALIDATION', message: 'boundary.2: 边界与网格「城北二网格」重叠约5000平方米，请移动第3个点', reason: 'UNIT.BOUNDARY_OVERLAP', details: { pointIndex: 2, gridId: 'g-cb2', issues: [{ field: 'boundary.2', message: '边界与网格「城北二网格」重叠约5000平方米，请移动第3个点' }] } };
+    });
+    const page = mount('pages/merchant/boundary/index', {}, { gridId: 'g-cb1' });
+    await flush(10);
+    for (const [lng, lat] of [[119.83, 32.93], [119.84, 32.93], [119.855, 32.935]]) tapAt(page, lng, lat);
+    await flush(10);
+    expect(page.data.previewError).toContain('第3个点');
+    expect(page.data.markers[2].label.color).toBe('#d54941');
+    await tap(page, '.save');
+    expect(calls().filter((c) => c.action === 'saveBoundary')).toHaveLength(0);
+  });
+
+  test('a bank of 300 grids: the other grids are sent once in parts, a moved point sends only the edited polygon', async () => {
+    const grids = Array.from({ length: 300 }, (_, k) => {
+      const [x, y] = [119.7 + (k % 20) * 0.01, 32.8 + Math.floor(k / 20) * 0.01];
+      return { id: `g-${k}`, name: `网格${k}`, kind: 'grid', unitPath: [], boundary: [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01]] };
+    });
+    answerCalls((fn, ev) => {
+      if (ev.action === 'getUnit') return { unit: { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: [], boundary: RING }, children: [] };
+      if (ev.action === 'listUnits') return { items: grids };
+      if (ev.action === 'previewBoundary') return { unitId: 'g-cb1', moves: [] };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    // Every setData is measured by the harness: one over 64 KB fails the test.
+    const page = mount('pages/merchant/boundary/index', {}, { gridId: 'g-cb1' });
+    await flush(10);
+    expect(page.data.polygons).toHaveLength(301);
+    const sent: Record<string, unknown>[] = [];
+    const setData = page.instance.setData.bind(page.instance);
+    page.instance.setData = (patch: Record<string, unknown>, cb?: () => void) => (sent.push(patch), setData(patch, cb));
+    page.instance.onVertex({ detail: { markerId: 3 } });
+    tapAt(page, 119.856, 32.94);
+    await flush(10);
+    expect(sent.some((p) => 'polygons' in p)).toBe(false);
+    expect(sent.filter((p) => 'polygons[300]' in p).length).toBeGreaterThan(0);
+    expect(page.data.polygons[300].points[2]).toEqual({ latitude: 32.94, longitude: 119.856 });
+    expect(page.data.polygons[0].points[0]).toEqual({ latitude: 32.8, longitude: 119.7 });
+  });
+
+  test('加点 adds a point in the middle of the edge after the selected one, selected to be moved; 删点 removes one; three points stay', async () => {
+    const previews: any[] = [];
+    serve(RING, (ev) => (previews.push(ev), { unitId: 'g-cb1', moves: [] }));
+    const page = mount('pages/merchant/boundary/index', {}, { gridId: 'g-cb1' });
+    await flush(10);
+    expect(page.data.drawing).toBe(false);
+    // Nothing selected: no point buttons.
+    expect(find(page, '.add-point')).toHaveLength(0);
+    expect(find(page, '.remove-point')).toHaveLength(0);
+    page.instance.onVertex({ detail: { markerId: 2 } });
+    await tap(page, '.add-point');
+    await flush(10);
+    expect(page.data.points).toEqual([RING[0], RING[1], [119.85, 32.935], RING[2], RING[3]]);
+    expect(page.data.selected).toBe(2);
+    expect(previews.at(-1).boundary).toEqual([RING[0], RING[1], [119.85, 32.935], RING[2], RING[3]]);
+    // The new point is moved like any other.
+    tapAt(page, 119.853, 32.935);
+    await flush(10);
+    expect(previews.at(-1).boundary).toEqual([RING[0], RING[1], [119.853, 32.935], RING[2], RING[3]]);
+    // The last point's edge closes the ring: its new point goes between it and the first.
+    page.instance.onVertex({ detail: { markerId: 5 } });
+    await tap(page, '.add-point');
+    await flush(10);
+    expect(page.data.points.at(-1)).toEqual([119.84, 32.935]);
+    expect(page.data.selected).toBe(5);
+    await tap(page, '.remove-point');
+    page.instance.onVertex({ detail: { markerId: 3 } });
+    await tap(page, '.remove-point');
+    await flush(10);
+    expect(page.data.points).toEqual(RING);
+    expect(previews.at(-1).boundary).toEqual(RING);
+    page.instance.onVertex({ detail: { markerId: 1 } });
+    await tap(page, '.remove-point');
+    await flush(10);
+    expect(page.data.points).toEqual([RING[1], RING[2], RING[3]]);
+    const asked = previews.length;
+    page.instance.onVertex({ detail: { markerId: 1 } });
+    await tap(page, '.remove-point');
+    await flush(10);
+    expect(current.fake.toasts.at(-1)).toBe('边界至少需要3个点');
+    expect(page.data.points).toHaveLength(3);
+    expect(previews).toHaveLength(asked);
+    await tap(page, '.reset');
+    expect(page.data.points).toEqual(RING);
   });
 });
 

@@ -460,6 +460,8 @@ describe('grids', () => {
     expect(page.text()).toContain('已划边界');
     await tap(page, '.row');
     expect(page.text()).toContain('王网格');
+    // The grid's people are asked of the server by the grid itself.
+    expect(calls().filter((c) => c.action === 'listStaff').at(-1)!.event).toMatchObject({ unitId: 'g-cb1' });
     await tap(page, '.danger');
     expect(calls().find((c) => c.action === 'assignGrids')!.event).toEqual({ action: 'assignGrids', staffId: 's-1', gridIds: ['g-cb2'], reason: '网格人员调整' });
   });

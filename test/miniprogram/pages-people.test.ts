@@ -24,7 +24,8 @@ describe('people', () => {
     answerCalls((fn, ev) => {
       if (fn === 'user') return me('branch', { unit: { id: 'br-cb', name: '城北支行', kind: 'branch' } });
       if (ev.action === 'listUnits') return { items: units };
-      if (ev.action === 'listStaff') return { items: [staff(), staff({ id: 's-8', name: '王维护', role: 'maintenance', isBound: true })], nextCursor: null };
+      // As the function answers: with `q`, the names beginning with it.
+      if (ev.action === 'listStaff') return { items: [staff(), staff({ id: 's-8', name: '王维护', role: 'maintenance', isBound: true })].filter((s) => !ev.q || s.name.startsWith(ev.q)), nextCursor: null };
       if (ev.action === 'createStaff') {
         creates += 1;
         if (creates === 1) throw { code: 'INTERNAL', message: '网络异常，请重试。' };
@@ -37,11 +38,17 @@ describe('people', () => {
     // A branch manager is offered only the roles below its own.
     expect(page.data.roles.map((r: any) => r.value)).toEqual(['leader', 'member', 'marketing', 'maintenance']);
     expect(page.text()).toContain('李网格');
+    // The name is searched by the server (in scope, on its name index), not over the page loaded.
     await type(page, '.search', '王');
+    await flush(10);
+    expect(calls().filter((c) => c.action === 'listStaff').pop()!.event).toMatchObject({ q: '王' });
     expect(page.data.items.map((s: any) => s.name)).toEqual(['王维护']);
     page.instance.onFilter({ currentTarget: { dataset: { key: 'filterRoleIndex' } }, detail: { value: page.data.filterRoles.findIndex((r: any) => r.value === 'member') } });
     await flush(10);
-    expect(calls().filter((c) => c.action === 'listStaff').pop()!.event).toMatchObject({ role: 'member' });
+    expect(calls().filter((c) => c.action === 'listStaff').pop()!.event).toMatchObject({ role: 'member', q: '王' });
+    await type(page, '.search', '');
+    await flush(10);
+    expect(calls().filter((c) => c.action === 'listStaff').pop()!.event.q).toBeUndefined();
     await type(page, '.new-name', '新人');
     await type(page, '.new-mobile', '13800001111');
     await tap(page, '.create');

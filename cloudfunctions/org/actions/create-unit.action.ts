@@ -1,7 +1,7 @@
 import { createUnitInput } from '../../../shared/contracts/org.contract';
 import { type UnitDoc, auditLog, clearGridCache, defineAction, fieldError, inTransaction, newId } from '../../../server';
 import { loadUnitInScope, unitView } from '../org.service';
-import { checkNewBoundary } from '../boundary.service';
+import { checkNewBoundary, clearBoundaryCache } from '../boundary.service';
 
 /** Which kind of unit may sit under which (bank → branch → group → grid; a township branch may hold grids directly). */
 const PARENT_KINDS: Record<'branch' | 'group' | 'grid', UnitDoc['kind'][]> = { branch: ['bank'], group: ['branch'], grid: ['group', 'branch'] };
@@ -36,6 +36,7 @@ export const createUnit = defineAction({
       await auditLog(tx, ctx.caller, 'unit-change', { collection: 'units', id: _id }, { change: 'create', kind: unit.kind }, ctx.now, unit.unitPath);
     });
     clearGridCache();
+    clearBoundaryCache();
     return unitView(unit);
   },
 });

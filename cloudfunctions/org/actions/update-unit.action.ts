@@ -1,6 +1,6 @@
 import { updateUnitInput } from '../../../shared/contracts/org.contract';
 import { type UnitDoc, auditLog, clearGridCache, defineAction, fieldError, getDoc, inTransaction, notFound } from '../../../server';
-import { checkBoundaryEdit, saveBoundaryEdit } from '../boundary.service';
+import { checkBoundaryEdit, clearBoundaryCache, saveBoundaryEdit } from '../boundary.service';
 import { loadUnitInScope, unitView } from '../org.service';
 
 /** `updateUnit` (head office): rename, recode, set or clear a grid's boundary polygon (GCJ-02; checked as by `saveBoundary`). */
@@ -34,6 +34,7 @@ export const updateUnit = defineAction({
       return next;
     });
     clearGridCache();
+    clearBoundaryCache();
     return unitView(updated);
   },
 });

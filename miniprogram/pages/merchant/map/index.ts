@@ -28,7 +28,7 @@ export function toMarkers(items: MerchantSummary[]) {
 /**
  * The merchants in scope on a map (the `map` component): the grid boundaries as polygons, the merchants as
  * markers coloured by lifecycle class, the markets (商圈) with their coverage. Head office opens a grid's
- * boundary to edit it; branches open their markets.
+ * boundary to edit it, or to draw one for a grid without; branches open their markets.
  */
 definePage<{ _items?: MerchantSummary[] }>()({
   behaviors: [textScale, loadsWhenAttached],

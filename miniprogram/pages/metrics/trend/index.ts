@@ -5,17 +5,22 @@ import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
-import { CHART_INK, phoneTheme } from '../../../utils/theme';
+import { type ChartLook, chartFont, chartLook, chartLookOf, chartRoom } from '../../../utils/theme';
+import { chartLookFollows } from '../../../behaviors/chart-look';
 
-/** ECharts options for the 12-month trend: acquiring and filed lines, visits bars; labels fit 375 px. */
-export function trendOptions(points: TrendPoint[], ink = CHART_INK.light) {
-  const AXIS = { axisLabel: { fontSize: 10, color: ink.label }, axisLine: { lineStyle: { color: ink.axis } } };
+/**
+ * ECharts options for the 12-month trend: acquiring and filed lines, visits bars; labels fit 375 px and grow
+ * with the text scale (the room for the axis labels with them), in the theme's ink.
+ */
+export function trendOptions(points: TrendPoint[], look: ChartLook = chartLookOf('light', 1)) {
+  const ink = look.ink;
+  const AXIS = { axisLabel: { fontSize: chartFont(10, look), color: ink.label }, axisLine: { lineStyle: { color: ink.axis } } };
   const months = points.map((p) => p.month.slice(2).replace('-', '/'));
   return {
     trendOption: {
       color: ['#0052d9', '#2ba471'],
-      grid: { left: 44, right: 12, top: 28, bottom: 24 },
-      legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 6, textStyle: { fontSize: 10, color: ink.legend }, data: ['收单商户', '建档商户'] },
+      grid: { left: chartRoom(44, look), right: 12, top: chartRoom(28, look), bottom: chartRoom(24, look) },
+      legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 6, textStyle: { fontSize: chartFont(10, look), color: ink.legend }, data: ['收单商户', '建档商户'] },
       tooltip: { trigger: 'axis', confine: true },
       xAxis: { type: 'category', data: months, ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 1 } },
       yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: ink.split } }, scale: true },
@@ -26,7 +31,7 @@ export function trendOptions(points: TrendPoint[], ink = CHART_INK.light) {
     },
     visitOption: {
       color: ['#e37318'],
-      grid: { left: 40, right: 12, top: 12, bottom: 24 },
+      grid: { left: chartRoom(40, look), right: 12, top: 12, bottom: chartRoom(24, look) },
       tooltip: { trigger: 'axis', confine: true },
       xAxis: { type: 'category', data: months, ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 1 } },
       yAxis: { type: 'value', ...AXIS, splitLine: { lineStyle: { color: ink.split } } },
@@ -36,8 +41,8 @@ export function trendOptions(points: TrendPoint[], ink = CHART_INK.light) {
 }
 
 /** 12-month trend charts (tree-shaken ECharts on canvas 2d) and the monthly table for a unit. */
-definePage()({
-  behaviors: [textScale, loadable],
+definePage<{ _points?: TrendPoint[] }>()({
+  behaviors: [textScale, loadable, chartLookFollows],
   data: { unitId: '', marketId: '', month: '', unitName: '', trendOption: {}, visitOption: {}, rows: [] as { month: string; acquiring: string; filed: string; coverage: string }[] },
   methods: {
     onLoad(query: Record<string, string> = {}) {
@@ -54,8 +59,14 @@ definePage()({
         if (!this.data.unitName || this.data.unitName === '本单位') this.setData({ unitName: d.scope.name });
         if (!points.length) return this.setData({ status: 'empty' });
         const rows = [...points].reverse().map((p) => ({ month: p.month, acquiring: count(p.acquiring), filed: count(p.filed), coverage: percent(p.coverage) }));
-        await safeSetData(this, { status: 'ready', rows, ...trendOptions(points, CHART_INK[phoneTheme()]) });
+        this._points = points;
+        const look = chartLook();
+        await safeSetData(this, { status: 'ready', rows, chartLook: look.key, ...trendOptions(points, look) });
       });
+    },
+    /** The theme or the text scale changed (behaviors/chart-look): the charts again in the new look. */
+    redrawCharts(look: ChartLook) {
+      if (this._points) this.setData({ chartLook: look.key, ...trendOptions(this._points, look) });
     },
     onWorkload() {
       wx.navigateTo({ url: `/pages/metrics/workload/index?unitId=${this.data.unitId}` });

@@ -6,7 +6,8 @@ import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
-import { CHART_INK, phoneTheme } from '../../../utils/theme';
+import { type ChartLook, chartFont, chartLook, chartLookOf, chartRoom } from '../../../utils/theme';
+import { chartLookFollows } from '../../../behaviors/chart-look';
 
 type Grain = 'day' | 'month' | 'year';
 const TYPES = ['filing', 'marketing', 'revisit', 'maintenance'];
@@ -19,31 +20,32 @@ const CHART_PEOPLE = 15;
  * Stacked bars, one colour per visit type: a team as one horizontal bar per person (the busiest first), a
  * person's days, months or years as columns along time, every period of the answer.
  */
-export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeriod = false, ink = CHART_INK.light) {
+export function workloadOption(rows: (WorkloadRow & { name?: string })[], byPeriod = false, look: ChartLook = chartLookOf('light', 1)) {
+  const ink = look.ink;
   const data = (t: string) => rows.map((r) => r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0);
-  const legend = { top: 0, itemWidth: 10, itemHeight: 8, textStyle: { fontSize: 10, color: ink.legend } };
+  const legend = { top: 0, itemWidth: 10, itemHeight: 8, textStyle: { fontSize: chartFont(10, look), color: ink.legend } };
   const tooltip = { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true };
-  const values = { type: 'value', minInterval: 1, axisLabel: { fontSize: 10, color: ink.label }, splitLine: { lineStyle: { color: ink.split } } };
+  const values = { type: 'value', minInterval: 1, axisLabel: { fontSize: chartFont(10, look), color: ink.label }, splitLine: { lineStyle: { color: ink.split } } };
   if (byPeriod) {
     // Days read as 01…31 and months as 01…12: the card's title already says which month or year.
     const labels = rows.map((r) => (/^\d{4}-\d{2}(-\d{2})?$/.test(r.key) ? r.key.slice(-2) : r.key));
     return {
       color: COLORS,
-      grid: { left: 32, right: 8, top: 28, bottom: 20 },
+      grid: { left: chartRoom(32, look), right: 8, top: chartRoom(28, look), bottom: chartRoom(20, look) },
       legend,
       tooltip,
-      xAxis: { type: 'category', data: labels, axisTick: { alignWithLabel: true }, axisLabel: { fontSize: 9, color: ink.label } },
+      xAxis: { type: 'category', data: labels, axisTick: { alignWithLabel: true }, axisLabel: { fontSize: chartFont(9, look), color: ink.label } },
       yAxis: values,
       series: TYPES.map((t) => ({ name: VISIT_TYPE_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
     };
   }
   return {
     color: COLORS,
-    grid: { left: 64, right: 16, top: 28, bottom: 20 },
+    grid: { left: chartRoom(64, look), right: 16, top: chartRoom(28, look), bottom: chartRoom(20, look) },
     legend,
     tooltip,
     xAxis: values,
-    yAxis: { type: 'category', data: rows.map((r) => r.name ?? r.key), inverse: true, axisLabel: { fontSize: 10, color: ink.label, width: 56, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: rows.map((r) => r.name ?? r.key), inverse: true, axisLabel: { fontSize: chartFont(10, look), color: ink.label, width: chartRoom(56, look), overflow: 'truncate' } },
     series: TYPES.map((t) => ({ name: VISIT_TYPE_LABELS[t], type: 'bar', stack: 'v', barMaxWidth: 14, data: data(t) })),
   };
 }
@@ -68,9 +70,14 @@ export function workloadRows(v: WorkloadView): (WorkloadRow & { staffId?: string
   return (v.staff?.rows ?? []).map((r) => ({ ...r, name: r.key }));
 }
 
+/** The chart's height: a row per person (taller rows with large text), or a fixed height along time. */
+export function chartHeightOf(people: number, byPeriod: boolean, look: ChartLook): number {
+  return byPeriod ? chartRoom(220, look) : Math.max(160, people * chartRoom(26, look) + chartRoom(56, look));
+}
+
 /** Staff workload by day, month and year, by visit type, flagged apart; tap a person to see their days. */
-definePage()({
-  behaviors: [textScale, loadable],
+definePage<{ _charted?: { rows: (WorkloadRow & { name?: string })[]; byPeriod: boolean } }>()({
+  behaviors: [textScale, loadable, chartLookFollows],
   data: {
     unitId: '', staffId: '', staffName: '', grain: 'month' as Grain,
     grains: [{ value: 'day', label: '日' }, { value: 'month', label: '月' }, { value: 'year', label: '年' }],
@@ -105,12 +112,15 @@ definePage()({
         const byPeriod = !view.team;
         const table = rows.map((r) => ({ key: r.key, staffId: r.staffId ?? '', name: r.name, flagged: r.flagged, ...Object.fromEntries(TYPES.map((t) => [t, r.byType[t as keyof WorkloadRow['byType']]?.total ?? 0])) }));
         const charted = byPeriod ? rows : rows.slice(0, CHART_PEOPLE);
+        const look = chartLook();
+        this._charted = { rows: charted, byPeriod };
         await safeSetData(this, {
           status: 'ready',
           rows: table,
           byPeriod,
-          option: workloadOption(charted, byPeriod, CHART_INK[phoneTheme()]),
-          chartHeight: byPeriod ? 220 : Math.max(160, charted.length * 26 + 56),
+          option: workloadOption(charted, byPeriod, look),
+          chartLook: look.key,
+          chartHeight: chartHeightOf(charted.length, byPeriod, look),
           total,
           flagged: rows.reduce((s, r) => s + r.flagged, 0),
           periodLabel: period.replace('..', ' 至 '),
@@ -126,6 +136,11 @@ definePage()({
     onGrain(e: WechatMiniprogram.TouchEvent) {
       this.setData({ grain: e.currentTarget.dataset.value as Grain });
       void this.load();
+    },
+    /** The theme or the text scale changed (behaviors/chart-look): the chart again in the new look. */
+    redrawCharts(look: ChartLook) {
+      const c = this._charted;
+      if (c) this.setData({ chartLook: look.key, option: workloadOption(c.rows, c.byPeriod, look), chartHeight: chartHeightOf(c.rows.length, c.byPeriod, look) });
     },
     onRow(e: WechatMiniprogram.TouchEvent) {
       const { staff, name } = e.currentTarget.dataset as { staff: string; name: string };

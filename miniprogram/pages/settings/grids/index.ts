@@ -41,7 +41,8 @@ definePage<{ _staff?: Staff[] }>()({
       const grid = this.data.grid;
       if (!grid) return;
       try {
-        const { items } = await fetchStaff({ unitId: this.data.crumbs[this.data.crumbs.length - 1]?.id, limit: 50 });
+        // The grid's own people, read by the server on the grid (its home unit or assigned grids), not a page of the branch filtered here.
+        const { items } = await fetchStaff({ unitId: grid.id, limit: 50 });
         this._staff = items;
         this.setData({ gridStaff: items.filter((s: Staff) => s.gridIds.includes(grid.id)).map((s: Staff) => ({ id: s.id, name: s.name, roleLabel: ROLE_LABELS[s.role] })) });
       } catch (err) {

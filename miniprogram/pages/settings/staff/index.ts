@@ -71,6 +71,7 @@ definePage<{ _shown?: boolean }>()({
           ...(d.filterUnits[d.filterUnitIndex].value ? { unitId: d.filterUnits[d.filterUnitIndex].value } : {}),
           ...(d.filterRoles[d.filterRoleIndex].value ? { role: d.filterRoles[d.filterRoleIndex].value as Role } : {}),
           ...(d.statuses[d.statusIndex].value ? { status: d.statuses[d.statusIndex].value as 'active' | 'disabled' } : {}),
+          ...(d.query.trim() ? { q: d.query.trim() } : {}),
           ...(more && d.nextCursor ? { cursor: d.nextCursor } : {}),
         });
         const all = [...(more ? d.all : []), ...page.items.map(staffRow)];
@@ -80,15 +81,16 @@ definePage<{ _shown?: boolean }>()({
         this.setData({ status: 'error', listError: describeError(err) });
       }
     },
-    /** The name search runs over the loaded pages (a branch's staff fit in a few pages of 50). */
+    /** Shows the pages loaded: the server answered them for the name searched, in scope. */
     applyQuery() {
-      const q = this.data.query.trim();
-      const items = q ? this.data.all.filter((s) => s.name.includes(q)) : this.data.all;
+      const items = this.data.all;
       this.setData({ items, status: items.length ? 'ready' : 'empty' });
     },
+    /** The name search is the server's (listStaff `q`, on the name index): each change asks again from the first page. */
     onQuery(e: WechatMiniprogram.Input) {
+      if (e.detail.value.trim() === this.data.query.trim()) return void this.setData({ query: e.detail.value });
       this.setData({ query: e.detail.value });
-      this.applyQuery();
+      void this.load();
     },
     onFilter(e: WechatMiniprogram.PickerChange) {
       this.setData({ [e.currentTarget.dataset.key as string]: Number(e.detail.value) });

@@ -147,9 +147,18 @@ definePage()({
       const row = this.data.items.find((r) => r.id === id);
       if (!row) return;
       try {
+        const field = (s: { role: string }) => s.role === 'member' || s.role === 'marketing' || s.role === 'maintenance';
         const staff = await fetchStaff({ unitId: row.gridId, status: 'active', limit: 50 });
-        // The grid's field staff, at most six (an action sheet's limit).
-        const people = staff.items.filter((s) => s.role === 'member' || s.role === 'marketing' || s.role === 'maintenance').slice(0, 6);
+        // The grid's field staff, at most six (an action sheet's limit); with more, the name is asked and
+        // searched by the server (listStaff `q`: names beginning with it, in the grid).
+        let people = staff.items.filter(field);
+        if (people.length > 6 || staff.nextCursor) {
+          const name = await askName();
+          if (!name) return;
+          people = (await fetchStaff({ unitId: row.gridId, status: 'active', q: name, limit: 20 })).items.filter(field);
+          if (!people.length) return this.setData({ notice: `该网格没有姓名以「${name}」开头的在岗人员。` });
+        }
+        people = people.slice(0, 6);
         if (!people.length) return this.setData({ notice: '该网格没有可改派的在岗人员。' });
         wx.showActionSheet({
           itemList: people.map((p) => p.name),
@@ -186,4 +195,17 @@ definePage()({
       void this.load().then(() => wx.stopPullDownRefresh());
     },
   },
-});
+});/** Asks for (the beginning of) a name in a modal with a text box; '' when cancelled or left empty. */
+function askName(): Promise<string> {
+  return new Promise((resolve) =>
+    wx.showModal({
+      title: '改派给',
+      editable: true,
+      placeholderText: '输入姓名（可只输姓）',
+      success: (r) => resolve(r.confirm ? String((r as { content?: string }).content ?? '').trim() : ''),
+      fail: () => resolve(''),
+    }),
+  );
+}
+
+
