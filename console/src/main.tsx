@@ -11,6 +11,8 @@ import { SessionContext, mark, type ConsoleSession } from './session';
 import './console.css';
 
 const started = performance.now();
+// Who is signed in is asked while React starts, not after its first render.
+let firstSession: Promise<SessionState> | null = fetchSession();
 
 const lazyScreens = new Map<string, LazyExoticComponent<ComponentType>>();
 function screenComponent(def: ScreenDef): LazyExoticComponent<ComponentType> {
@@ -96,7 +98,9 @@ function App() {
   const [notice, setNotice] = useState('');
   const refresh = useCallback(async () => {
     try {
-      setState(await fetchSession());
+      const pending = firstSession ?? fetchSession();
+      firstSession = null;
+      setState(await pending);
     } catch {
       setState({ signedIn: false, demo: false });
       setNotice('无法连接服务，请稍后刷新页面。');

@@ -66,7 +66,7 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     const page = await newPage();
     const violations: string[] = [];
     await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => (globalThis as any).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+    await page.addInitScript(() => (globalThis as any).document.addEventListener('securitypolicyviolation', (e: any) => (globalThis as any).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
     await signInDemo(page, '总行');
     for (const link of await page.locator('.c-nav-item').all()) {
       const title = ((await link.textContent()) ?? '').trim();
@@ -74,6 +74,7 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
       await page.locator('.c-title', { hasText: title }).waitFor();
       await page.locator('.c-content .c-loading').waitFor({ state: 'detached' });
     }
+    await page.waitForLoadState('networkidle');
     expect(violations).toEqual([]);
   }, 180_000);
 

@@ -430,7 +430,7 @@ export default function BoundariesScreen(): React.ReactElement {
                 onClick={() => toggleMarketGrid(grid.id)}
               />
               {visible.map((g) => {
-                const c = to(centroid(g.id === gridId ? ring : openRing(g.boundary!)));
+                const c = to(centroid(g.id === gridId && ring.length >= 3 ? ring : openRing(g.boundary!)));
                 return (
                   <text key={`l-${g.id}`} x={c[0]} y={c[1]} className="c-map-label" fontSize={12 * u} textAnchor="middle">
                     {g.name}
