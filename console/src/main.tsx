@@ -13,6 +13,7 @@ import './console.css';
 const started = performance.now();
 // Who is signed in is asked while React starts, not after its first render.
 let firstSession: Promise<SessionState> | null = fetchSession();
+firstSession.catch(() => undefined); // a failure is handled when the shell reads it
 
 const lazyScreens = new Map<string, LazyExoticComponent<ComponentType>>();
 function screenComponent(def: ScreenDef): LazyExoticComponent<ComponentType> {
