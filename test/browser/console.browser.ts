@@ -3,8 +3,9 @@
  * the mini program's scan (the confirmation made by calling `user.confirmConsoleTicket` as the staff
  * member, as the mini program's confirm page does), the dashboard of every grid, an import with bad rows
  * and its error table, an export and its download, sign-out. Any page error, console error or failed
- * request fails the test. Prints the first screen's time to interactive, the 265-grid table's render time
- * and the bundle sizes (figures, not assertions).
+ * request fails the test; the page's Content-Security-Policy with every screen of the nav opened under it,
+ * and no zod in the first load. Prints the first screen's time to interactive, the 265-grid table's render
+ * time and the bundle sizes (figures, not assertions).
  */
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -49,35 +50,6 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
 
   const hqName = () => h.seed.accounts.find((a) => a.openid === 'demo-hq')!.name;
   const timing = (page: Page, name: string) => page.evaluate((n) => (globalThis as any).__consoleTimings?.[n] as number | undefined, name);
-
-  it('serves the page under a strict Content-Security-Policy, without the validation library in its first load', async () => {
-    // The metafile: neither the page's own code nor the sign-in or dashboard screen brings zod.
-    expect(h.built.firstLoadHasZod).toBe(false);
-    for (const name of ['signin', 'dashboard']) expect(h.built.screens.find((s) => s.name === name)).toMatchObject({ hasZod: false });
-    const res = await fetch(`${h.url}/console/`);
-    const csp = res.headers.get('content-security-policy') ?? '';
-    const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
-    expect(directive('script-src')).toBe("script-src 'self'");
-    expect(directive('object-src')).toBe("object-src 'none'");
-    expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");
-    expect(csp).not.toContain('unsafe-eval');
-    // Under that policy the console signs in and opens every screen of the nav without a violation
-    // (a violation is a console error, which fails the test).
-    const page = await newPage();
-    const violations: string[] = [];
-    await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
-    await page.addInitScript(() => (globalThis as any).document.addEventListener('securitypolicyviolation', (e: any) => (globalThis as any).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
-    await signInDemo(page, '总行');
-    for (const link of await page.locator('.c-nav-item').all()) {
-      const title = ((await link.textContent()) ?? '').trim();
-      await link.click();
-      await page.locator('.c-title', { hasText: title }).waitFor();
-      await page.locator('.c-content .c-loading').waitFor({ state: 'detached' });
-    }
-    await page.waitForLoadState('networkidle');
-    expect(violations).toEqual([]);
-  }, 180_000);
-
 
   it('signs in by scanning the QR code in the mini program, shows every grid, and signs out', async () => {
     const page = await newPage();
@@ -200,4 +172,32 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     await page.reload();
     await page.locator('.c-job').first().getByRole('link', { name: '下载' }).waitFor();
   }, 240_000);
+
+  it('serves the page under a strict Content-Security-Policy, without the validation library in its first load', async () => {
+    // The metafile: neither the page's own code nor the sign-in or dashboard screen brings zod.
+    expect(h.built.firstLoadHasZod).toBe(false);
+    for (const name of ['signin', 'dashboard']) expect(h.built.screens.find((s) => s.name === name)).toMatchObject({ hasZod: false });
+    const res = await fetch(`${h.url}/console/`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
+    expect(directive('script-src')).toBe("script-src 'self'");
+    expect(directive('object-src')).toBe("object-src 'none'");
+    expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    // Under that policy the console signs in and opens every screen of the nav without a violation
+    // (a violation is a console error, which fails the test).
+    const page = await newPage();
+    const violations: string[] = [];
+    await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
+    await page.addInitScript(() => (globalThis as any).document.addEventListener('securitypolicyviolation', (e: any) => (globalThis as any).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+    await signInDemo(page, '总行');
+    for (const link of await page.locator('.c-nav-item').all()) {
+      const title = ((await link.textContent()) ?? '').trim();
+      await link.click();
+      await page.locator('.c-title', { hasText: title }).waitFor();
+      await page.locator('.c-content .c-loading').waitFor({ state: 'detached' });
+    }
+    await page.waitForLoadState('networkidle');
+    expect(violations).toEqual([]);
+  }, 180_000);
 });
