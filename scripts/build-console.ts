@@ -136,7 +136,17 @@ export async function buildConsole(): Promise<ConsoleBuild> {
     for (const imp of js.metafile.outputs[f]?.imports ?? []) if (imp.kind === 'import-statement') walk(imp.path);
   };
   walk(entryJs);
-  const preloads = [...first].filter((f) => f !== entryJs).map((f) => `<link rel="modulepreload" href="./${rel(f)}">`).join('');
+  // The sign-in screen is the first screen of every visit without a session: its chunks load with the
+  // entry instead of after it (a few KB; the signed-in dashboard is loaded once the session says so).
+  const signIn = outputs.find(([f, o]) => f.endsWith('.js') && (o.entryPoint ?? '').replace(/\\/g, '/').endsWith('src/screens/signin.tsx'))?.[0];
+  const early = new Set<string>();
+  const walkEarly = (f: string) => {
+    if (first.has(f) || early.has(f)) return;
+    early.add(f);
+    for (const imp of js.metafile.outputs[f]?.imports ?? []) if (imp.kind === 'import-statement') walkEarly(imp.path);
+  };
+  if (signIn) walkEarly(signIn);
+  const preloads = [...first, ...early].filter((f) => f !== entryJs).map((f) => `<link rel="modulepreload" href="./${rel(f)}">`).join('');
   const cloudAttrs = MODE === 'cloud' ? ` data-mode="cloud" data-env="${(process.env.CONSOLE_ENV_ID ?? process.env.TCB_ENV_ID ?? '').replace(/[^A-Za-z0-9_-]/g, '')}"` : '';
   writeFileSync(
     join(CONSOLE_OUT, 'index.html'),
