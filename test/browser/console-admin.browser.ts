@@ -274,7 +274,7 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
           tries++;
           const next = ring.map((p, k) => (k === index ? [Math.round(target[0] * 1e6) / 1e6, Math.round(target[1] * 1e6) / 1e6] : p));
           const res = await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: next });
-          if (res.ok && res.data.moves.some((mv: any) => mv.merchantId === m.id)) plan = { grid, index, merchant: m, ring };
+          if (res.ok && res.data.moves.some((mv: any) => mv.merchantId === m.id && mv.toGridId === grid.id)) plan = { grid, index, merchant: m, ring };
         }
       }
     }
@@ -309,7 +309,7 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     // What the screen shows is what the function previews for that boundary.
     const preview = (await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: edited })).data;
     expect(Number(await countEl.textContent())).toBe(preview.moves.length);
-    expect(preview.moves.map((m: any) => m.merchantId)).toContain(merchant.id);
+    expect(preview.moves.find((m: any) => m.merchantId === merchant.id)).toMatchObject({ toGridId: grid.id, toGridName: grid.name });
     const previewText = (await page.getByTestId('boundary-preview').textContent()) ?? '';
     for (const m of preview.moves.slice(0, 20)) {
       expect(previewText).toContain(m.merchantName);
