@@ -113,6 +113,9 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
   const dir = path.resolve(options.consoleDir ?? path.join(ROOT, 'build', 'console'));
   const sessions = new Map<string, Session>();
   const demoEnabled = () => mode === 'local' && demoAccounts(cloud).length > 0;
+  // The seed module is large: loaded with the gateway, not by the first visitor's `session` request
+  // (which every first screen waits for).
+  if (mode === 'local') demoAccounts(cloud);
 
   const sessionOf = (req: IncomingMessage): { sid: string; session: Session } | null => {
     const sid = cookieOf(req, CONSOLE_COOKIE);
