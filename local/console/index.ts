@@ -115,7 +115,13 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
   const demoEnabled = () => mode === 'local' && demoAccounts(cloud).length > 0;
   // The seed module is large: loaded with the gateway, not by the first visitor's `session` request
   // (which every first screen waits for).
-  if (mode === 'local') demoAccounts(cloud);
+  if (mode === 'local') {
+    try {
+      demoAccounts(cloud);
+    } catch {
+      // a seed module that fails to load fails the requests that need it, as before
+    }
+  }
 
   const sessionOf = (req: IncomingMessage): { sid: string; session: Session } | null => {
     const sid = cookieOf(req, CONSOLE_COOKIE);
