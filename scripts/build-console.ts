@@ -26,6 +26,13 @@ export interface ConsoleBuild {
   files: ConsoleFile[];
   /** the bytes the first screen loads (entry script, its static imports, stylesheets), gzipped */
   firstLoadGzip: number;
+  /**
+   * Each lazily loaded screen (console/src/screens/<name>.tsx): the files opening it adds to what the page
+   * has already loaded (its chunk and the shared chunks it imports that the entry does not), gzipped.
+   */
+  screens: { name: string; files: string[]; gzip: number; hasZod: boolean }[];
+  /** whether a module of the validation library (zod) is in what the first screen loads */
+  firstLoadHasZod: boolean;
 }
 
 function newest(dir: string): number {
@@ -129,7 +136,17 @@ export async function buildConsole(): Promise<ConsoleBuild> {
     for (const imp of js.metafile.outputs[f]?.imports ?? []) if (imp.kind === 'import-statement') walk(imp.path);
   };
   walk(entryJs);
-  const preloads = [...first].filter((f) => f !== entryJs).map((f) => `<link rel="modulepreload" href="./${rel(f)}">`).join('');
+  // The sign-in screen is the first screen of every visit without a session: its chunks load with the
+  // entry instead of after it (a few KB; the signed-in dashboard is loaded once the session says so).
+  const signIn = outputs.find(([f, o]) => f.endsWith('.js') && (o.entryPoint ?? '').replace(/\\/g, '/').endsWith('src/screens/signin.tsx'))?.[0];
+  const early = new Set<string>();
+  const walkEarly = (f: string) => {
+    if (first.has(f) || early.has(f)) return;
+    early.add(f);
+    for (const imp of js.metafile.outputs[f]?.imports ?? []) if (imp.kind === 'import-statement') walkEarly(imp.path);
+  };
+  if (signIn) walkEarly(signIn);
+  const preloads = [...first, ...early].filter((f) => f !== entryJs).map((f) => `<link rel="modulepreload" href="./${rel(f)}">`).join('');
   const cloudAttrs = MODE === 'cloud' ? ` data-mode="cloud" data-env="${(process.env.CONSOLE_ENV_ID ?? process.env.TCB_ENV_ID ?? '').replace(/[^A-Za-z0-9_-]/g, '')}"` : '';
   writeFileSync(
     join(CONSOLE_OUT, 'index.html'),
@@ -151,8 +168,29 @@ ${preloads}<script type="module" src="./${rel(entryJs)}"></script>
   };
   list(CONSOLE_OUT);
   const firstFiles = new Set([...first, tdCss, ...(entryCss ? [entryCss] : [])].map(rel));
-  const firstLoadGzip = files.filter((f) => firstFiles.has(f.file)).reduce((s, f) => s + f.gzip, 0);
-  return { ms: Date.now() - t0, files, firstLoadGzip };
+  const gzipOf = (names: Iterable<string>) => {
+    const set = new Set(names);
+    return files.filter((f) => set.has(f.file)).reduce((s, f) => s + f.gzip, 0);
+  };
+  const firstLoadGzip = gzipOf(firstFiles);
+  const hasZod = (outs: Iterable<string>) => [...outs].some((f) => Object.keys(js.metafile.outputs[f]?.inputs ?? {}).some((i) => /node_modules\/zod\//.test(i)));
+  const firstLoadHasZod = hasZod(first);
+  // Each screen's chunk and the shared chunks it imports statically that the entry has not loaded.
+  const screens = outputs
+    .filter(([f, o]) => f.endsWith('.js') && /src\/screens\/[a-z0-9-]+\.tsx$/.test(o.entryPoint?.replace(/\\/g, '/') ?? ''))
+    .map(([f, o]) => {
+      const extra = new Set<string>();
+      const add = (g: string) => {
+        if (first.has(g) || extra.has(g)) return;
+        extra.add(g);
+        for (const imp of js.metafile.outputs[g]?.imports ?? []) if (imp.kind === 'import-statement') add(imp.path);
+      };
+      add(f);
+      const names = [...extra].map(rel);
+      return { name: /([a-z0-9-]+)\.tsx$/.exec(o.entryPoint!)![1], files: names, gzip: gzipOf(names), hasZod: hasZod(extra) };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { ms: Date.now() - t0, files, firstLoadGzip, screens, firstLoadHasZod };
 }
 
 /** One line per file: size and gzipped size. */
@@ -160,7 +198,17 @@ export function describeConsoleBuild(b: ConsoleBuild): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const lines = b.files.filter((f) => /\.(js|css)$/.test(f.file)).map((f) => `  ${f.file.padEnd(44)} ${kb(f.bytes).padStart(10)}  gzip ${kb(f.gzip).padStart(9)}`);
   const total = b.files.reduce((s, f) => s + f.gzip, 0);
-  return `console built in ${b.ms} ms (build/console):\n${lines.join('\n')}\n  first screen loads ${kb(b.firstLoadGzip)} gzipped; all files ${kb(total)} gzipped`;
+  const screen = (name: string) => b.screens.find((s) => s.name === name)?.gzip ?? 0;
+  const perScreen = b.screens.map((s) => `    ${s.name.padEnd(16)} +${kb(s.gzip).padStart(9)} gzip  (${s.files.length} file${s.files.length === 1 ? '' : 's'}${s.hasZod ? ', with zod' : ''})`);
+  return [
+    `console built in ${b.ms} ms (build/console):`,
+    ...lines,
+    `  the page itself (entry, its static imports, stylesheets): ${kb(b.firstLoadGzip)} gzipped${b.firstLoadHasZod ? ' (includes zod)' : ', no zod'}`,
+    `  first screen total: sign-in ${kb(b.firstLoadGzip + screen('signin'))}, dashboard ${kb(b.firstLoadGzip + screen('dashboard'))} gzipped`,
+    `  each screen adds when first opened:`,
+    ...perScreen,
+    `  all files ${kb(total)} gzipped`,
+  ].join('\n');
 }
 
 if (require.main === module) {

@@ -32,6 +32,25 @@ export const CLIENT_COOKIE = 'mg_console_client';
 const MAX_BODY = 1024 * 1024;
 const MAX_UPLOAD = 20 * 1024 * 1024;
 
+/**
+ * The page's Content-Security-Policy: scripts only from the console's own files (no inline script, no
+ * eval: zod runs jitless), calls and images from this origin (images also as data:/blob: URLs, the QR
+ * codes), no plugins, no framing, no <base>. Styles allow inline ones: TDesign's dialogs write a style
+ * element to lock the page's scroll.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface ConsoleOptions {
   cloud: LocalCloud;
   mode: 'local' | 'cloud';
@@ -97,6 +116,15 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
   const dir = path.resolve(options.consoleDir ?? path.join(ROOT, 'build', 'console'));
   const sessions = new Map<string, Session>();
   const demoEnabled = () => mode === 'local' && demoAccounts(cloud).length > 0;
+  // The seed module is large: loaded with the gateway, not by the first visitor's `session` request
+  // (which every first screen waits for).
+  if (mode === 'local') {
+    try {
+      demoAccounts(cloud);
+    } catch {
+      // a seed module that fails to load fails the requests that need it, as before
+    }
+  }
 
   const sessionOf = (req: IncomingMessage): { sid: string; session: Session } | null => {
     const sid = cookieOf(req, CONSOLE_COOKIE);
@@ -259,7 +287,7 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
       'Content-Length': stat.size,
       'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       'X-Content-Type-Options': 'nosniff',
-      ...(file.endsWith('.html') ? { 'X-Frame-Options': 'DENY' } : {}),
+      ...(file.endsWith('.html') ? { 'Content-Security-Policy': CONSOLE_CSP, 'X-Frame-Options': 'DENY' } : {}),
     });
     if (req.method === 'HEAD') res.end();
     else fs.createReadStream(file).pipe(res);

@@ -3,11 +3,12 @@
  * lifecycle class (GCJ-02, the coordinates the map component takes).
  */
 import type { Market } from '../api/org.api';
+import { LIFECYCLE_CLASS_COLORS } from '../vendor/shared';
 
 type LngLat = [number, number];
 
-/** A marker's colour by lifecycle class (the legend's chips use the same). */
-export const CLASS_COLORS: Record<string, string> = { 'to-win': '#e37318', qualified: '#2ba471', premium: '#0052d9', abnormal: '#d54941', lost: '#8a8f99' };
+/** A marker's colour by lifecycle class (the legend's chips use the same): the one map in shared/domain/labels.ts. */
+export const CLASS_COLORS: Record<string, string> = LIFECYCLE_CLASS_COLORS;
 
 /** The map component's point. */
 export const toMapPoint = (p: readonly [number, number]) => ({ latitude: p[1], longitude: p[0] });

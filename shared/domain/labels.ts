@@ -30,6 +30,15 @@ export const LIFECYCLE_CLASS_LABELS: Record<LifecycleClass, string> = {
   lost: '流失',
 };
 
+/** The colour of each lifecycle class on a map and in its legend (the mini program's markers, the console's map). */
+export const LIFECYCLE_CLASS_COLORS: Record<LifecycleClass, string> = {
+  'to-win': '#e37318',
+  qualified: '#2ba471',
+  premium: '#0052d9',
+  abnormal: '#d54941',
+  lost: '#8a8f99',
+};
+
 export const BANK_SIDE_LABELS: Record<BankSide, string> = { ours: '本行', other: '他行' };
 
 export const CHECK_LABELS: Record<CheckItem, string> = Object.fromEntries(

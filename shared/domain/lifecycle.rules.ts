@@ -3,7 +3,7 @@
  * acquiring state and the monthly figures imported from the bank's systems, with head-office thresholds.
  */
 import { type Day, type Month, addMonths, daysBetween, monthOf } from './period.rules';
-import { DEFAULT_SETTINGS, type LifecycleThresholds } from './settings.rules';
+import { DEFAULT_SETTINGS, type LifecycleThresholds } from './settings.defaults';
 
 /** The lifecycle classes, in the order lists and dashboards show them. */
 export const LIFECYCLE_CLASSES = ['to-win', 'qualified', 'premium', 'abnormal', 'lost'] as const;

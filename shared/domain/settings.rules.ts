@@ -2,70 +2,15 @@
  * Head-office settings (总行参数): the visit radius, task due days and lifecycle thresholds.
  *
  * Why: the conventions keep configuration in one settings document (`settings/global`) that head
- * office edits, with the defaults here in code, so a fresh install works and a stored document only
- * holds what head office changed. Defaults are those of the docs/domain.md (§5 radius 200 m, §6
- * lifecycle thresholds). Money is in fen (分) like every amount in the data model.
+ * office edits, with the defaults in code (settings.defaults.ts, re-exported here), so a fresh install
+ * works and a stored document only holds what head office changed. This module holds the checks: an
+ * edit validated field by field, a stored document resolved over the defaults.
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../envelope';
+import { DEFAULT_SETTINGS, type LifecycleThresholds, type Settings } from './settings.defaults';
 
-export interface LifecycleThresholds {
-  /** 达标: at least this many transactions in the month… */
-  qualifiedMinTxnCount: number;
-  /** …or at least this amount (fen) in the month. */
-  qualifiedMinAmountFen: number;
-  /** 优质: qualified, and at least this amount (fen) in the month… */
-  premiumMinAmountFen: number;
-  /** …or at least this many of our products active. */
-  premiumMinOurProducts: number;
-  /** 异动: the month's volume fell by at least this share of the baseline average (0.5 = 50%)… */
-  abnormalDropRatio: number;
-  /** …the baseline being the average of this many previous months… */
-  abnormalBaselineMonths: number;
-  /** …or no transaction for this many days (or the device unbound). */
-  abnormalIdleDays: number;
-  /** 流失: acquiring closed, or no transaction for this many days. */
-  lostIdleDays: number;
-}
-
-export interface Settings {
-  /** A visit farther than this from the merchant's recorded location is flagged (metres). */
-  visitRadiusM: number;
-  /** Days to fix a failed six-check (follow-up task due date). */
-  followUpDueDays: number;
-  /** Days to visit a merchant that became abnormal. */
-  abnormalVisitDueDays: number;
-  /** Days to attempt to win back a lost merchant. */
-  winBackDueDays: number;
-  /** Days to follow up a 去营销 marketing task. */
-  marketingDueDays: number;
-  lifecycle: LifecycleThresholds;
-}
-
-/**
- * The settings document of a bank whose records end on a fixed day (`{ asOfDay: 'YYYY-MM-DD' }`, written by
- * the demo bank's seed; absent for a live bank): its nightly jobs and its screens work as of that day.
- */
-export const CALENDAR_SETTINGS_ID = 'calendar';
-
-/** The defaults (docs/domain.md §5 and §6). */
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  visitRadiusM: 200,
-  followUpDueDays: 7,
-  abnormalVisitDueDays: 3,
-  winBackDueDays: 14,
-  marketingDueDays: 14,
-  lifecycle: Object.freeze({
-    qualifiedMinTxnCount: 30,
-    qualifiedMinAmountFen: 1_000_000,
-    premiumMinAmountFen: 10_000_000,
-    premiumMinOurProducts: 3,
-    abnormalDropRatio: 0.5,
-    abnormalBaselineMonths: 3,
-    abnormalIdleDays: 30,
-    lostIdleDays: 90,
-  }),
-});
+export { CALENDAR_SETTINGS_ID, DEFAULT_SETTINGS, type LifecycleThresholds, type Settings } from './settings.defaults';
 
 const days = (max: number) => z.number().int('应为整数').min(1, '至少为1天').max(max, `不能超过${max}天`);
 const fen = z.number().int('应为整数（分）').min(0, '不能为负数').max(1e13, '金额过大');

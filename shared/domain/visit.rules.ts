@@ -8,7 +8,7 @@
 import { CHECK_ITEMS, checksProblem, type CheckOutcome } from './check.rules';
 import { addDays, chinaDay } from './period.rules';
 import type { Role } from './roles';
-import { DEFAULT_SETTINGS, type Settings } from './settings.rules';
+import { DEFAULT_SETTINGS, type Settings } from './settings.defaults';
 
 export const VISIT_TYPES = ['filing', 'marketing', 'revisit', 'maintenance'] as const;
 export type VisitType = (typeof VISIT_TYPES)[number];

@@ -1,7 +1,7 @@
 /**
  * 审计日志: who saw which personal data and who changed what, newest first; searched by who, what, which
  * record, which unit and which days (`org.searchAudit`, paged by cursor), exported as CSV or XLSX
- * (`org.exportAudit`, itself audited). Head office reads the bank, a branch manager its branch.
+ * (`org.exportAudit`, itself audited) and downloaded from the link it answers. Head office reads the bank, a branch manager its branch.
  */
 import React, { useCallback, useEffect, useState } from 'react';
 import { Button, DateRangePicker, Input, MessagePlugin, Select, Space, Table } from 'tdesign-react';
@@ -32,6 +32,7 @@ export default function AuditScreen(): React.ReactElement {
   const [loading, setLoading] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [units, setUnits] = useState<UnitView[]>([]);
+  const [exported, setExported] = useState<AuditExportOut | null>(null);
 
   useEffect(() => {
     call<{ items: UnitView[] }>('org', 'listUnits', {}).then((r) => setUnits(r.items.filter((u) => u.kind !== 'grid')), () => undefined);
@@ -60,7 +61,7 @@ export default function AuditScreen(): React.ReactElement {
     setExporting(true);
     try {
       const out = await call<AuditExportOut>('org', 'exportAudit', { ...clean(filter), format });
-      if (out.url) window.open(out.url, '_blank', 'noopener');
+      setExported(out);
       MessagePlugin.success(`已导出 ${out.rows} 条${out.truncated ? '（超出上限，仅含最新部分，请缩小日期范围）' : ''}`);
     } catch (e) {
       MessagePlugin.error(errorText(e));
@@ -107,6 +108,18 @@ export default function AuditScreen(): React.ReactElement {
         <Button variant="outline" loading={exporting} onClick={() => exportAs('xlsx')}>导出 Excel</Button>
         <Button variant="outline" loading={exporting} onClick={() => exportAs('csv')}>导出 CSV</Button>
       </Space>
+      {exported && (
+        <div className="c-job c-audit-export" style={{ marginBottom: 12 }}>
+          已导出 {exported.rows} 条{exported.truncated ? '（超出上限，仅含最新部分）' : ''}：
+          {exported.url ? (
+            <a className="c-download" href={exported.url} download={exported.fileName}>
+              下载 {exported.fileName}
+            </a>
+          ) : (
+            '文件已生成，链接暂不可用'
+          )}
+        </div>
+      )}
       <Table rowKey="id" data={rows} columns={columns} loading={loading} size="small" hover />
       {cursor && (
         <Button variant="text" onClick={() => load(cursor)} loading={loading}>加载更多</Button>

@@ -2,7 +2,7 @@
  * Dashboard: the unit's figures (the same `metrics.dashboard` the mini program reads), its 12-month trend,
  * and wide tables of every grid and of its child units, sortable and filterable.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Input, Select, Table, type PrimaryTableCol, type TableSort } from 'tdesign-react';
 import type { ChildRow, DashboardView, GridRow } from '../../../shared/contracts/metrics.contract';
 import type { MetricFigures } from '../../../shared/domain/metrics.rules';
@@ -10,7 +10,9 @@ import { INDICATOR_LABELS, UNIT_KIND_LABELS } from '../../../shared/domain/label
 import { errorText, fetchDashboard } from '../api';
 import { count, percent, wan } from '../format';
 import { mark, useMe } from '../session';
-import TrendChart from './trend-chart';
+
+// ECharts is most of the dashboard's code: the chart loads after the figures and the table are shown.
+const TrendChart = lazy(() => import('./trend-chart'));
 
 type Row = { id: string; name: string; branch: string; group: string; kind: string; figures: MetricFigures };
 
@@ -164,7 +166,11 @@ export default function Dashboard() {
               );
             })}
           </div>
-          {view.trend?.length ? <TrendChart points={view.trend} /> : null}
+          {view.trend?.length ? (
+            <Suspense fallback={<div className="c-chart" aria-busy="true" />}>
+              <TrendChart points={view.trend} />
+            </Suspense>
+          ) : null}
           <div className="c-tabs" role="tablist">
             <button type="button" role="tab" aria-selected={tab === 'grids'} className={tab === 'grids' ? 'on' : ''} onClick={() => setTab('grids')}>
               全部网格（{gridRows.length}）

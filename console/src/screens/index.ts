@@ -18,6 +18,7 @@ export interface ScreenDef {
 
 export const SCREENS: ScreenDef[] = [
   { name: 'dashboard', title: '看板', group: '经营', load: () => import('./dashboard') },
+  { name: 'boundaries', title: '边界与商圈', group: '经营', load: () => import('./boundaries') },
   { name: 'import', title: '数据导入', group: '数据', roles: ['hq'], load: () => import('./import') },
   { name: 'export', title: '报表导出', group: '数据', load: () => import('./export') },
   { name: 'staff', title: '人员管理', group: '人员', load: () => import('./staff') },

@@ -1,0 +1,350 @@
+/**
+ * The head-office console's administration screens in Chromium, on a gateway over a copy of the demo bank:
+ * onboarding staff from a spreadsheet (an XLSX made here with exceljs, every row checked, the codes shown
+ * as a printable sheet), managing a staff member (create, binding code, disable), reading and exporting
+ * the audit log, and editing a grid's boundary on the map (drag a point, the preview of the merchants that
+ * change grid, save; add a point and restore). Each checks its result against the functions; any page
+ * error, console error or failed request fails the test.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { AUDIT_ACTION_LABELS } from '../../shared/domain/audit.rules';
+import { hasChromium, CHROMIUM } from './driver';
+import { openPage, signInDemo, startConsoleHarness, type ConsoleHarness } from './console-harness';
+
+const enabled = hasChromium();
+if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium at ${CHROMIUM}\n`);
+
+type LngLat = [number, number];
+
+/** A mobile number no staff member of the demo bank has (the run's time and a counter). */
+let mobileSeq = 0;
+function freshMobile(): string {
+  mobileSeq += 1;
+  return `1390${String((Date.now() + mobileSeq * 7919) % 1e7).padStart(7, '0')}`;
+}
+
+/** An XLSX of staff rows under the template's headers. */
+async function staffSheet(rows: string[][]): Promise<Buffer> {
+  const ExcelJS = require('exceljs') as typeof import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('人员');
+  ws.addRow(['姓名', '手机号', '角色', '所属单元', '负责网格']);
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The records of a CSV (quoted fields may hold commas, quotes and line breaks). */
+function csvRecords(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      if (row.some((f) => f !== '')) out.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  row.push(field);
+  if (row.some((f) => f !== '')) out.push(row);
+  return out;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+async function center(l: Locator): Promise<{ x: number; y: number }> {
+  const b = (await l.boundingBox())!;
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+(enabled ? describe : describe.skip)('the head-office console administration in Chromium', () => {
+  let h: ConsoleHarness;
+  let context: BrowserContext | null = null;
+  let problems: string[] = [];
+
+  beforeAll(async () => {
+    h = await startConsoleHarness('mg-console-admin-');
+  }, 40 * 60_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function newPage(): Promise<Page> {
+    const opened = await openPage(h.browser);
+    context = opened.context;
+    problems = opened.problems;
+    return opened.page;
+  }
+
+  afterEach(async () => {
+    await context?.close();
+    context = null;
+    expect(problems).toEqual([]);
+  });
+
+  const gridsOf = async (): Promise<any[]> => (await h.asStaff('demo-hq', 'org', { action: 'listUnits', kind: 'grid' })).data.items;
+  const staffOfUnit = async (unitId: string): Promise<any[]> => {
+    const out: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = (await h.asStaff('demo-hq', 'org', { action: 'listStaff', unitId, limit: 50, ...(cursor ? { cursor } : {}) })).data;
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  };
+
+  it('onboards staff from a spreadsheet: rows checked, a file with bad rows refused whole, the codes shown as a printable sheet', async () => {
+    const grid = (await gridsOf())[7];
+    const unitRef = grid.code ?? grid.name;
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.getByRole('link', { name: '批量入职' }).click();
+    const input = page.locator('.screen-staff-import input[type=file]');
+
+    // A file with two bad rows: every row is checked and shown, nothing can be imported.
+    const bad = await staffSheet([
+      ['周晓测', freshMobile(), '网格员', unitRef, unitRef],
+      ['吴晓测', '12345', '网格员', unitRef, unitRef],
+      ['郑晓测', freshMobile(), '不存在的角色', unitRef, ''],
+    ]);
+    await input.setInputFiles({ name: '人员-有误.xlsx', mimeType: XLSX_TYPE, buffer: bad });
+    await page.getByText('共 3 行：1 行可导入，2 行有误').waitFor();
+    const table = page.locator('.screen-staff-import .t-table');
+    await table.locator('tbody tr').nth(2).waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(3);
+    expect(await table.locator('.t-tag', { hasText: '有误' }).count()).toBe(2);
+    const issues = (await table.textContent()) ?? '';
+    expect(issues).toContain('手机号：');
+    expect(issues).toContain('角色：');
+    expect(await page.getByRole('button', { name: /^导入/ }).count()).toBe(0);
+    expect((await staffOfUnit(grid.id)).map((s) => s.name)).not.toContain('周晓测');
+
+    // The corrected file: both rows valid, imported, and a card with each person's code and QR code.
+    const good = await staffSheet([
+      ['周晓测', freshMobile(), '网格员', unitRef, unitRef],
+      ['吴晓测', freshMobile(), '网格员', unitRef, unitRef],
+    ]);
+    await input.setInputFiles({ name: '人员.xlsx', mimeType: XLSX_TYPE, buffer: good });
+    await page.getByText('共 2 行：2 行可导入，0 行有误').waitFor();
+    await page.getByRole('button', { name: '导入 2 人' }).click();
+    const cards = page.locator('.code-sheet .code-card');
+    await cards.nth(1).waitFor();
+    expect(await cards.count()).toBe(2);
+    await page.getByRole('button', { name: '打印绑定码' }).waitFor();
+    for (let i = 0; i < 2; i++) {
+      const text = (await cards.nth(i).textContent()) ?? '';
+      expect(text).toMatch(/周晓测|吴晓测/);
+      expect(text).toContain(grid.name);
+      expect(await cards.nth(i).locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    }
+    const created = (await staffOfUnit(grid.id)).filter((s) => s.name === '周晓测' || s.name === '吴晓测');
+    expect(created).toHaveLength(2);
+    for (const s of created) expect(s).toMatchObject({ role: 'member', status: 'active', isBound: false, gridIds: [grid.id] });
+    for (const s of created) expect(s.bindCodeExpiresAt).not.toBeNull();
+  }, 180_000);
+
+  it('manages a staff member: creates one with a binding code, then disables them', async () => {
+    const grid = (await gridsOf())[11];
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.getByRole('link', { name: '人员管理' }).click();
+    await page.locator('.screen-staff .t-table tbody tr').first().waitFor();
+    await page.getByRole('button', { name: '新建人员' }).click();
+    const dialog = page.locator('.t-dialog', { hasText: '新建人员' });
+    await dialog.waitFor();
+    const mobile = freshMobile();
+    const inputs = dialog.locator('input.t-input__inner');
+    await inputs.nth(0).fill('钱晓测');
+    await inputs.nth(1).fill(mobile);
+    // 所属单元: typed into the filterable select, then picked.
+    const unitSelect = dialog.locator('.t-form__item', { hasText: '所属单元' }).locator('.t-select');
+    await unitSelect.click();
+    await unitSelect.locator('input').fill(grid.name);
+    await page.locator('.t-select-option', { hasText: `${grid.name}（网格）` }).first().click();
+    await dialog.getByRole('button', { name: '确定' }).click();
+    const code = page.locator('.t-dialog', { hasText: '绑定码（只显示这一次）' });
+    await code.locator('.bind-code strong').waitFor();
+    const shown = ((await code.locator('.bind-code strong').textContent()) ?? '').trim();
+    expect(shown.length).toBeGreaterThanOrEqual(6);
+    expect(await code.locator('img').getAttribute('src')).toMatch(/^data:image\//);
+    const created = (await staffOfUnit(grid.id)).find((s) => s.name === '钱晓测');
+    expect(created).toMatchObject({ role: 'member', status: 'active', isBound: false, unitId: grid.id });
+    expect(created.mobile).toBe(`${mobile.slice(0, 3)}****${mobile.slice(7)}`);
+    await code.locator('.t-dialog__close').click();
+
+    // The new person is the table's first row: disable them.
+    const row = page.locator('.screen-staff .t-table tbody tr', { hasText: '钱晓测' }).first();
+    await row.getByRole('button', { name: '停用' }).click();
+    await row.locator('.t-tag', { hasText: '已停用' }).waitFor();
+    const after = (await h.asStaff('demo-hq', 'org', { action: 'getStaff', staffId: created.id })).data;
+    expect((after.staff ?? after).status).toBe('disabled');
+  }, 180_000);
+
+  it('reads the audit log, filters it and exports it', async () => {
+    // An entry of the head office account's own, whatever ran before: a staff member created.
+    const me = (await h.asStaff('demo-hq', 'user', { action: 'me' })).data;
+    const unit = (await gridsOf())[13];
+    const made = await h.asStaff('demo-hq', 'org', { action: 'createStaff', id: randomUUID(), name: '孙晓测', mobile: freshMobile(), role: 'member', unitId: unit.id, gridIds: [] });
+    expect(made.ok).toBe(true);
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.getByRole('link', { name: '审计日志' }).click();
+    // Entry rows (the table's empty-state row has a single cell).
+    const rows = page.locator('.screen-audit .t-table tbody tr').filter({ has: page.locator('td:nth-child(5)') });
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(0);
+
+    // Only the entries of one person: the signed-in head office account, newest first.
+    await page.getByPlaceholder('操作人编号').fill(me.staffId);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForFunction((name) => {
+      const cells: any[] = [...(globalThis as any).document.querySelectorAll('.screen-audit .t-table tbody tr td:nth-child(2)')];
+      return cells.length > 0 && cells.every((td) => td.textContent === name);
+    }, me.name);
+    const mine = (await h.asStaff('demo-hq', 'org', { action: 'searchAudit', staffId: me.staffId, limit: 50 })).data.items;
+    expect(await rows.count()).toBe(mine.length);
+    expect(((await rows.first().textContent()) ?? '')).toContain(mine[0].actionLabel);
+    expect(mine.some((e: any) => e.action === 'staff-create')).toBe(true);
+
+    // Exported as CSV: the file holds the filtered entries (header and one line each).
+    await page.getByRole('button', { name: '导出 CSV' }).click();
+    const link = page.locator('.c-audit-export a.c-download');
+    await link.waitFor();
+    const exportedText = (await page.locator('.c-audit-export').textContent()) ?? '';
+    const count = Number(/已导出 (\d+) 条/.exec(exportedText)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(mine.length);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+    const records = csvRecords(csv);
+    expect(records.length).toBe(count + 1);
+    expect(records.slice(1).every((r) => r.includes(me.name))).toBe(true);
+    expect(records.slice(1).some((r) => r.includes(AUDIT_ACTION_LABELS['staff-create']))).toBe(true);
+    // The export is itself audited.
+    const again = (await h.asStaff('demo-hq', 'org', { action: 'searchAudit', staffId: me.staffId, limit: 5 })).data.items;
+    expect(again[0]).toMatchObject({ action: 'export', detail: { kind: 'audit', format: 'csv', rows: count } });
+  }, 180_000);
+
+  it('edits a grid boundary on the map: drags a point, previews the merchants that change grid, saves; adds a point and restores', async () => {
+    // A grid, one of its points and a neighbour's merchant such that moving the point just past that
+    // merchant takes it into the grid (found with the function the screen calls).
+    const grids = (await gridsOf()).filter((g) => g.boundary && g.boundary.length >= 4);
+    const boxOf = (ring: LngLat[]) => ({ minX: Math.min(...ring.map((p) => p[0])), maxX: Math.max(...ring.map((p) => p[0])), minY: Math.min(...ring.map((p) => p[1])), maxY: Math.max(...ring.map((p) => p[1])) });
+    const open = (ring: LngLat[]) => (ring.length > 3 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring.slice());
+    let plan: { grid: any; index: number; merchant: any; ring: LngLat[] } | null = null;
+    let tries = 0;
+    for (const grid of grids.slice(20, 60)) {
+      if (plan || tries > 40) break;
+      const ring = open(grid.boundary);
+      const b = boxOf(ring);
+      const dx = (b.maxX - b.minX) * 0.25;
+      const dy = (b.maxY - b.minY) * 0.25;
+      const neighbours = grids.filter((g) => g.id !== grid.id).filter((g) => {
+        const o = boxOf(g.boundary);
+        return o.minX <= b.maxX + dx && b.minX - dx <= o.maxX && o.minY <= b.maxY + dy && b.minY - dy <= o.maxY;
+      });
+      for (const n of neighbours.slice(0, 4)) {
+        if (plan || tries > 40) break;
+        const near = (await h.asStaff('demo-hq', 'merchant', { action: 'list', gridId: n.id, archived: false, limit: 50 })).data.items.filter((m: any) => m.location);
+        for (let index = 0; index < ring.length && !plan && tries <= 40; index++) {
+          const v = ring[index];
+          const m = near.map((x: any) => ({ x, d: (x.location.lng - v[0]) ** 2 + (x.location.lat - v[1]) ** 2 })).sort((a: any, c: any) => a.d - c.d)[0]?.x;
+          if (!m) continue;
+          const target: LngLat = [m.location.lng + (m.location.lng - v[0]) * 0.25, m.location.lat + (m.location.lat - v[1]) * 0.25];
+          if (target[0] < b.minX - (b.maxX - b.minX) * 0.5 || target[0] > b.maxX + (b.maxX - b.minX) * 0.5 || target[1] < b.minY - (b.maxY - b.minY) * 0.5 || target[1] > b.maxY + (b.maxY - b.minY) * 0.5) continue;
+          tries++;
+          const next = ring.map((p, k) => (k === index ? [Math.round(target[0] * 1e6) / 1e6, Math.round(target[1] * 1e6) / 1e6] : p));
+          const res = await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: next });
+          if (res.ok && res.data.moves.some((mv: any) => mv.merchantId === m.id && mv.toGridId === grid.id)) plan = { grid, index, merchant: m, ring };
+        }
+      }
+    }
+    expect(plan).not.toBeNull();
+    const { grid, index, merchant, ring } = plan!;
+
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.goto(`${h.url}/console/#/boundaries?grid=${grid.id}`);
+    const map = page.getByTestId('boundary-map');
+    await map.waitFor();
+    const dot = map.locator(`[data-merchant-id="${merchant.id}"]`);
+    await dot.waitFor({ state: 'attached' });
+    const points = map.getByTestId('boundary-point');
+    expect(await points.count()).toBe(ring.length);
+    const domRing = async (): Promise<LngLat[]> => (await points.evaluateAll((els: any[]) => els.map((e) => [Number(e.getAttribute('data-lng')), Number(e.getAttribute('data-lat'))]))) as LngLat[];
+    expect(await domRing()).toEqual(ring);
+
+    // Drag the point just past the merchant.
+    const from = await center(points.nth(index));
+    const at = await center(dot);
+    const to = { x: at.x + (at.x - from.x) * 0.25, y: at.y + (at.y - from.y) * 0.25 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    await page.mouse.up();
+    const countEl = page.getByTestId('boundary-moves-count');
+    await countEl.waitFor();
+    const edited = await domRing();
+    expect(edited[index]).not.toEqual(ring[index]);
+    edited.forEach((p, k) => k !== index && expect(p).toEqual(ring[k]));
+    // What the screen shows is what the function previews for that boundary.
+    const preview = (await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: edited })).data;
+    expect(Number(await countEl.textContent())).toBe(preview.moves.length);
+    expect(preview.moves.find((m: any) => m.merchantId === merchant.id)).toMatchObject({ toGridId: grid.id, toGridName: grid.name });
+    const previewText = (await page.getByTestId('boundary-preview').textContent()) ?? '';
+    for (const m of preview.moves.slice(0, 20)) {
+      expect(previewText).toContain(m.merchantName);
+      expect(previewText).toContain(m.fromGridName);
+    }
+
+    // Save: the boundary is the edited one and the merchants are in the grid now.
+    await page.getByRole('button', { name: '保存边界' }).click();
+    const confirm = page.locator('.t-dialog', { hasText: `保存后 ${preview.moves.length} 个商户将移交到新网格` });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: '保存' }).click();
+    await page.getByText(`已保存，${preview.moves.length} 个商户已移交到新网格`).waitFor();
+    const unit = (await h.asStaff('demo-hq', 'org', { action: 'getUnit', unitId: grid.id })).data.unit;
+    expect(open(unit.boundary)).toEqual(edited);
+    // Each merchant is in the grid the preview named (points shared with neighbours move there too, so
+    // not every move is into this grid); the merchant the point was dragged past is in this grid.
+    for (const m of preview.moves.slice(0, 10)) {
+      expect((await h.asStaff('demo-hq', 'merchant', { action: 'get', id: m.merchantId })).data.gridId).toBe(m.toGridId);
+    }
+    expect((await h.asStaff('demo-hq', 'merchant', { action: 'get', id: merchant.id })).data.gridId).toBe(grid.id);
+    // Nothing left to save: TDesign draws a disabled button as a disabled element that is no button.
+    await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).waitFor();
+    expect(await domRing()).toEqual(edited);
+
+    // Add a point in the middle of the first edge: the shape is the same, so no merchant changes grid.
+    await map.locator('[data-testid="boundary-add-point"][data-after="0"]').click();
+    await countEl.waitFor();
+    expect(await points.count()).toBe(ring.length + 1);
+    const added = await domRing();
+    expect(added[1]).toEqual([Math.round(((edited[0][0] + edited[1][0]) / 2) * 1e6) / 1e6, Math.round(((edited[0][1] + edited[1][1]) / 2) * 1e6) / 1e6]);
+    const addedPreview = (await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: added })).data;
+    expect(Number(await countEl.textContent())).toBe(addedPreview.moves.length);
+    await page.getByRole('button', { name: '恢复原边界' }).click();
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-testid="boundary-point"]').length === n, ring.length);
+    expect(await domRing()).toEqual(edited);
+    await page.waitForLoadState('networkidle');
+  }, 300_000);
+});
