@@ -395,11 +395,17 @@ export async function settleBuild(db: Db, id: string): Promise<BuildState | null
 /** Chunk markers only guard a chunk's retry: gone before the generation serves (the bank's would grow with every chunk). */
 async function dropChunkMarkers(db: Db, gen: number): Promise<void> {
   const _ = db.command;
+  // Along `_id`: a page never reads again the documents of the pages before it (each read from the start
+  // would pass over every document already done, a square of the generation's size in all).
+  let last: string | null = null;
   for (;;) {
-    const res = (await db.collection(ROLLUPS).where({ gen, b: _.exists(true) }).field({ _id: true }).limit(1000).get()) as { data: { _id: string }[] };
+    const where: Record<string, unknown> = last === null ? { gen, b: _.exists(true) } : { gen, b: _.exists(true), _id: _.gt(last) };
+    const res = (await db.collection(ROLLUPS).where(where).field({ _id: true }).orderBy('_id', 'asc').limit(500).get()) as { data: { _id: string }[] };
     if (!res.data.length) return;
+    // 500 ids at most: a longer `_id` list is not a key lookup.
     await db.collection(ROLLUPS).where({ _id: _.in(res.data.map((d) => d._id)) }).update({ data: { b: _.remove() } });
-    if (res.data.length < 1000) return;
+    if (res.data.length < 500) return;
+    last = res.data[res.data.length - 1]._id;
   }
 }
 

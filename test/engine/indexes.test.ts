@@ -50,6 +50,26 @@ describe('the project spec', () => {
       expect(ids(page)).toEqual(['m10:2025-07', 'm11:2025-07', 'm12:2025-07']);
     }
   });
+
+  it('the rows of a few merchants paged along _id read through the merchants\' index, not the rest of the collection', async () => {
+    // Ten merchants' rows, then many more rows of others whose ids sort after them.
+    const rows = (prefix: string, merchants: number) => Array.from({ length: merchants * 12 }, (_, i) => ({ _id: `${prefix}${String(i).padStart(5, '0')}`, merchantId: `${prefix}m${i % merchants}`, month: `2024-${String((i % 12) + 1).padStart(2, '0')}` }));
+    await h.db.collection('deposits').add({ data: rows('a', 10) });
+    for (let i = 0; i < 4; i++) await h.db.collection('deposits').add({ data: rows(`z${i}`, 80) });
+    const mine = Array.from({ length: 10 }, (_, i) => `am${i}`);
+    const where = { merchantId: { $in: mine }, _id: { $gt: 'a00050' } };
+    const plan = h.engine.explain('deposits', where, [['_id', 1]]);
+    expect([plan.index, plan.ordered, plan.exact]).toEqual(['merchantId_1_month_1', true, true]);
+    expect(usesIndex(plan.detail, 'merchantId_1_month_1')).toBe(true);
+    const examined = h.engine.engine.store.examined;
+    const before = { ...examined };
+    const page = await h.db.collection('deposits').where({ merchantId: h._.in(mine), _id: h._.gt('a00050') }).orderBy('_id', 'asc').limit(1000).get();
+    expect(page.data.length).toBe(120 - 51);
+    expect(ids(page)[0]).toBe('a00051');
+    // The 120 rows of the ten merchants are the candidates; the 3,840 others are never read.
+    expect(examined.keys - before.keys).toBeLessThanOrEqual(120);
+    expect(examined.docs - before.docs).toBe(120 - 51);
+  });
 });
 
 describe('index-backed reads', () => {
