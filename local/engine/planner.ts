@@ -85,7 +85,12 @@ export function planFind(c: PlannedCollection, criteria: Doc, order: Order): Pla
   // On a tie an index whose first key is fixed (an equality or an $in: the rows of a few merchants) reads
   // its candidates, the `_id` range filtering them in SQL; the `_id` key would read every row of the range
   // to find them (paging past 1,000 rows of a chunk's merchants read the rest of the collection).
-  if (idScore && (!best || idScore > best.score || (idScore === best.score && !best.keyed))) return idOrderPlan(t, idRange, idSort, order, allUsed);
+  if (idScore && (!best || idScore > best.score || (idScore === best.score && !best.keyed))) {
+    // A sort on `_id` alone over a top-level $or of indexed branches (a chunk's deltas, grid by grid): the
+    // branches' candidates sorted, not every document of the collection in `_id` order.
+    const or = !idRange && !best ? orPlan(c, criteria, order) : null;
+    return or ?? idOrderPlan(t, idRange, idSort, order, allUsed);
+  }
   if (!best) return orPlan(c, criteria, order) ?? scanPlan(t, preds, order, allUsed);
   return indexPlan(t, best, idRange, idSort, preds, order, allUsed);
 }

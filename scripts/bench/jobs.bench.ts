@@ -164,11 +164,11 @@ function traceRequests(cloud: any, sink: () => Trace | null): () => void {
   const handle = engine.handle;
   engine.handle = function (action: string, params: any) {
     const into = sink();
-    if (!into) return handle.call(this, action, params);
+    if (!into) return handle.call(engine, action, params);
     const { docs, keys } = engine.store.examined;
     const t = performance.now();
     try {
-      return handle.call(this, action, params);
+      return handle.call(engine, action, params);
     } finally {
       const key = `${action.replace('database.', '')} ${params?.collectionName ?? ''}${params?.transactionId ? ' (tx)' : ''}`;
       const g = into.get(key) ?? { n: 0, ms: 0, docs: 0, keys: 0 };

@@ -9,7 +9,7 @@ import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { type BuildState, type RollupState, readState, updateState } from './state';
 import { Increments, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc } from './store';
-import { inTransaction } from '../tx';
+import { inTransaction, isDuplicateKey } from '../tx';
 import { chunkItems } from '../jobs/chunk-items';
 
 /**
@@ -329,16 +329,35 @@ function canonical(segs: MarkSegment[]): string {
 /**
  * Revisit marks are not generational (one per merchant and year, written by submits): each that differs
  * from what the chunk's visits give is rewritten in a transaction, keeping days a submit added since the
- * chunk was read (segment by segment).
+ * chunk was read (segment by segment). A mark the chunk found missing is added instead, the chunk's in a
+ * few requests (a plain insert: there is nothing to keep); one a submit created since the read makes its
+ * request fail on the duplicate `_id`, and that request's marks take the transaction (which keeps the
+ * submit's days, and finds those inserted already as they should be). A submit that read the mark missing
+ * before the insert conflicts on it and reads again, as it would on the transaction's write.
  */
 async function rewriteMarks(db: Db, computed: MarkSet, scanned: Map<string, MarkDoc>): Promise<void> {
   const next = new Map<string, Omit<MarkDoc, '_id'>>();
   for (const [id, mk] of computed.marks) next.set(id, { merchantId: mk.merchantId, year: mk.year, owners: segmentOwners(mk.segs), segs: mk.segs, unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area });
-  const ids = new Set([...next.keys(), ...scanned.keys()]);
-  for (const id of ids) {
+  const changed: string[] = [];
+  const missing: string[] = [];
+  for (const id of new Set([...next.keys(), ...scanned.keys()])) {
     const want = next.get(id) ?? null;
     const had = scanned.get(id) ?? null;
     if (want && had && had.segs && canonical(want.segs) === canonical(had.segs)) continue;
+    (want && !had ? missing : changed).push(id);
+  }
+  for (let i = 0; i < missing.length; i += 500) {
+    const part = missing.slice(i, i + 500);
+    try {
+      await db.collection(ROLLUP_MARKS).add({ data: part.map((id) => ({ _id: id, ...next.get(id)! })) });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      changed.push(...part);
+    }
+  }
+  for (const id of changed) {
+    const want = next.get(id) ?? null;
+    const had = scanned.get(id) ?? null;
     await inTransaction(db, async (tx) => {
       const cur = await readDoc<MarkDoc>(tx, ROLLUP_MARKS, id);
       const segs: MarkSegment[] = structuredClone(want?.segs ?? []);

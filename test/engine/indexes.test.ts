@@ -70,6 +70,22 @@ describe('the project spec', () => {
     expect(examined.keys - before.keys).toBeLessThanOrEqual(120);
     expect(examined.docs - before.docs).toBe(120 - 51);
   });
+
+  it('a chunk\'s deltas (an $or of grids\' merchant ranges) sorted by _id read the branches\' candidates, not the collection', async () => {
+    const deltas = Array.from({ length: 300 }, (_, i) => ({ _id: `d${String(i).padStart(4, '0')}`, gid: `g${i % 3}`, mid: `m${String(i).padStart(4, '0')}`, multi: false, dg: [] }));
+    await h.db.collection('rollupDeltas').add({ data: deltas });
+    const where = { $or: [{ gid: 'g1', mid: { $lte: 'm0100' } }, { gid: 'g2', mid: { $gt: 'm0200' } }] };
+    const plan = h.engine.explain('rollupDeltas', where, [['_id', 1]]);
+    expect(plan.index).toBe('gid_1_mid_1 | gid_1_mid_1');
+    expect(scans(plan.detail, 'rollupDeltas')).toBe(false);
+    const examined = h.engine.engine.store.examined;
+    const before = examined.docs;
+    const got = await h.db.collection('rollupDeltas').where(h._.or([{ gid: 'g1', mid: h._.lte('m0100') }, { gid: 'g2', mid: h._.gt('m0200') }])).orderBy('_id', 'asc').limit(1000).get();
+    // g1 holds i = 1, 4, …, 100 (34 of them); g2 holds i = 203, 206, …, 299 (33).
+    expect(got.data.length).toBe(34 + 33);
+    expect(ids(got)).toEqual([...ids(got)].sort());
+    expect(examined.docs - before).toBe(34 + 33);
+  });
 });
 
 describe('index-backed reads', () => {

@@ -61,7 +61,7 @@ async function reads(fn: () => Promise<void>): Promise<Record<string, { requests
   engine.handle = function (action: string, params: any) {
     const before = { ...engine.store.examined };
     try {
-      return handle.call(this, action, params);
+      return handle.call(engine, action, params);
     } finally {
       const coll = params?.collectionName ?? '-';
       const g = (out[coll] ??= { requests: 0, docs: 0, keys: 0, most: 0 });
@@ -126,7 +126,12 @@ describe('a rebuild step reads what its chunk holds', () => {
     const total = (r: typeof small) => Object.values(r).reduce((n, g) => n + g.docs + g.keys, 0);
     expect(total(large)).toBeLessThanOrEqual(total(small) + 20);
 
-    // And the rebuilt counters are exact.
+    // The serving generation carries no chunk marker, and the rebuilt counters are exact.
+    const { gen } = (await db.collection('rollupState').doc('main').get()).data;
+    expect((await db.collection('rollups').where({ gen, b: db.command.exists(true) }).count()).total).toBe(0);
+    expect((await db.collection('rollups').where({ gen }).count()).total).toBeGreaterThan(0);
     expect((await reconcileRollups(db, { from: '2024-07-01', to: '2024-07-31' })).differences).toEqual([]);
+    // Every merchant's revisit mark of 2024: those of g1 written by the first rebuild, those of g9 added now.
+    expect((await db.collection('rollupMarks').where({ year: '2024' }).count()).total).toBe(6 * CHUNK);
   }, 180_000);
 });
