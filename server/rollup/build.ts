@@ -8,7 +8,7 @@ import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { type BuildState, type RollupState, readState, updateState } from './state';
-import { Increments, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc } from './store';
+import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
 import { inTransaction, isDuplicateKey } from '../tx';
 import { chunkItems } from '../jobs/chunk-items';
 
@@ -287,7 +287,7 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
   }
   const list = [...writes.values()];
   if (b.range) await writePartials(db, gen, p.seq, list);
-  else for (let i = 0; i < list.length; i += 20) await Promise.all(list.slice(i, i + 20).map((w) => applyToDoc(db, gen, w.e, w.markers)));
+  else await writeChunk(db, gen, `b.c${p.seq}`, list);
   if (counted.length) {
     const _ = db.command;
     await db.collection(ROLLUP_DELTAS).where({ _id: _.in(counted.map((d) => d._id)) }).update({ data: { dg: _.addToSet(gen) } });
@@ -317,6 +317,56 @@ async function writePartials(db: Db, gen: number, seq: number, list: { e: DeltaE
     } catch (err) {
       if (!/DUPLICATE|E11000|duplicate key/i.test(String((err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err))) throw err;
       for (const { _id, ...rest } of batch) await db.collection(ROLLUPS).doc(_id).set({ data: rest });
+    }
+  }
+}
+
+const metas = new Map<string, { at: number; meta: OwnerMeta }>();
+
+/** An owner's descriptive fields for a new document (kept a minute, as the fold keeps them). */
+async function ownerMeta(db: Db, owner: string): Promise<OwnerMeta> {
+  const hit = metas.get(owner);
+  if (hit && Date.now() - hit.at < 60_000) return hit.meta;
+  const meta = await resolveOwnerMeta(db, owner);
+  metas.set(owner, { at: Date.now(), meta });
+  return meta;
+}
+
+/**
+ * Writes a rebuild chunk's sums into generation `gen`, 500 documents at a time: one read says which exist
+ * and which already carry the chunk's marker (a retried chunk skips those); each that exists gets the
+ * conditional update of `applyToDoc`; those missing, most of a new generation's, are added in one request
+ * with their markers. An add that meets a document created since the read (a fold of a write made
+ * meanwhile) fails whole on the duplicate `_id`, and its documents go through `applyToDoc`, which adds
+ * nothing twice. Entries carrying only a delta's marker go through `applyToDoc` too.
+ */
+async function writeChunk(db: Db, gen: number, marker: string, list: { e: DeltaEntry; markers: string[] }[]): Promise<void> {
+  const _ = db.command;
+  const one = (ws: { e: DeltaEntry; markers: string[] }[]) => Promise.all(ws.map((w) => applyToDoc(db, gen, w.e, w.markers)));
+  const sums = list.filter((w) => w.markers[0] === marker);
+  const rest = list.filter((w) => w.markers[0] !== marker);
+  for (let i = 0; i < rest.length; i += 20) await one(rest.slice(i, i + 20));
+  for (let i = 0; i < sums.length; i += 500) {
+    const page = sums.slice(i, i + 500);
+    const seen = (await db.collection(ROLLUPS).where({ _id: _.in(page.map((w) => rid(gen, w.e.k))) }).field({ _id: true, [marker]: true }).limit(500).get()) as { data: Record<string, any>[] };
+    const found = new Map(seen.data.map((d) => [d._id as string, Boolean(d.b?.[marker.slice(2)])]));
+    const present = page.filter((w) => found.get(rid(gen, w.e.k)) === false);
+    const missing = page.filter((w) => !found.has(rid(gen, w.e.k)));
+    for (let j = 0; j < present.length; j += 20) await one(present.slice(j, j + 20));
+    if (!missing.length) continue;
+    const owners = [...new Set(missing.map((w) => w.e.o))];
+    const meta = new Map(await Promise.all(owners.map(async (o) => [o, await ownerMeta(db, o)] as const)));
+    const docs = missing.map(({ e, markers }) => {
+      const f: Record<string, 1> = {};
+      const b: Record<string, 1> = {};
+      for (const m of markers) (m.startsWith('f.') ? f : b)[m.slice(2)] = 1;
+      return { _id: rid(gen, e.k), ...meta.get(e.o)!, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen, ...nestedFrom(new Map(Object.entries(e.i))), f, b };
+    });
+    try {
+      await db.collection(ROLLUPS).add({ data: docs });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      for (let j = 0; j < missing.length; j += 20) await one(missing.slice(j, j + 20));
     }
   }
 }
