@@ -60,6 +60,8 @@ interface IndexChoice {
   score: number;
   orderSql: string | null;
   used: Set<Predicate>;
+  /** Its first key is fixed by an equality or an `$in`: its candidates are those of a few key values. */
+  keyed: boolean;
 }
 
 /** Quotes an SQL identifier. */
@@ -80,7 +82,15 @@ export function planFind(c: PlannedCollection, criteria: Doc, order: Order): Pla
   const idSort = order.length === 1 && order[0][0] === '_id' && (idRange !== null || c.onlyStringIds()) ? order[0][1] : 0;
   const idScore = (idRange ? 2 : 0) + (idSort ? 1 : 0);
   const best = bestIndex(c.indexes, preds, order);
-  if (idScore && (!best || idScore >= best.score)) return idOrderPlan(t, idRange, idSort, order, allUsed);
+  // On a tie an index whose first key is fixed (an equality or an $in: the rows of a few merchants) reads
+  // its candidates, the `_id` range filtering them in SQL; the `_id` key would read every row of the range
+  // to find them (paging past 1,000 rows of a chunk's merchants read the rest of the collection).
+  if (idScore && (!best || idScore > best.score || (idScore === best.score && !best.keyed))) {
+    // A sort on `_id` alone over a top-level $or of indexed branches (a chunk's deltas, grid by grid): the
+    // branches' candidates sorted, not every document of the collection in `_id` order.
+    const or = !idRange && !best ? orPlan(c, criteria, order) : null;
+    return or ?? idOrderPlan(t, idRange, idSort, order, allUsed);
+  }
   if (!best) return orPlan(c, criteria, order) ?? scanPlan(t, preds, order, allUsed);
   return indexPlan(t, best, idRange, idSort, preds, order, allUsed);
 }
@@ -120,18 +130,19 @@ function bestIndex(indexes: readonly PlannedIndex[], preds: Map<string, Predicat
     const orderSql = indexOrderSql(ix, keys.eqPrefix, order);
     if (!keys.where.length && !orderSql) continue;
     const score = keys.score + (orderSql ? 1 : 0);
-    if (!best || score > best.score) best = { ix, where: keys.where, params: keys.params, score, orderSql, used: keys.used };
+    if (!best || score > best.score) best = { ix, where: keys.where, params: keys.params, score, orderSql, used: keys.used, keyed: keys.keyed };
   }
   return best;
 }
 
 /** The SQL conditions an index's keys serve, left to right: equalities, then one $in or range. */
-function keyConditions(ix: PlannedIndex, preds: Map<string, Predicate[]>): { where: string[]; params: KeyValue[]; used: Set<Predicate>; score: number; eqPrefix: number } {
+function keyConditions(ix: PlannedIndex, preds: Map<string, Predicate[]>): { where: string[]; params: KeyValue[]; used: Set<Predicate>; score: number; eqPrefix: number; keyed: boolean } {
   const where: string[] = [];
   const params: KeyValue[] = [];
   const used = new Set<Predicate>();
   let score = 0;
   let eqPrefix = 0;
+  let keyed = false;
   for (let i = 0; i < ix.keys.length; i++) {
     const ps = preds.get(ix.keys[i].field);
     if (!ps) break;
@@ -155,6 +166,7 @@ function keyConditions(ix: PlannedIndex, preds: Map<string, Predicate[]>): { whe
       params.push(...vals.map(keyOf));
       if (vals.length === inn.value.length || !ix.multikey) used.add(inn);
       score += 3;
+      keyed = true;
       break;
     }
     // Only an array field lets each bound be met by a different element (unitPath beside a name: both bounds hold).
@@ -167,7 +179,7 @@ function keyConditions(ix: PlannedIndex, preds: Map<string, Predicate[]>): { whe
     }
     break;
   }
-  return { where, params, used, score, eqPrefix };
+  return { where, params, used, score, eqPrefix, keyed: keyed || eqPrefix > 0 };
 }
 
 /** The ORDER BY that reads an index's entries in the requested order after its equality prefix, or null. */

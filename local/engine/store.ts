@@ -68,6 +68,12 @@ export class Store {
   readonly db: BetterSqlite3.Database;
   private readonly collections = new Map<string, CollectionState>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  /**
+   * What finds have read since the store opened: documents read from a collection's table (each candidate a
+   * plan yields, before the evaluator's check), and index keys read by plans that list their candidates'
+   * rids first. A request's difference says whether its cost follows its answer or the collection's size.
+   */
+  readonly examined = { docs: 0, keys: 0 };
 
   constructor(db: BetterSqlite3.Database) {
     this.db = db;
@@ -468,6 +474,7 @@ export class Store {
     const params = [...paths, ...plan.params];
     if (one) {
       for (const [text] of stmt.iterate(...params) as Iterable<[string]>) {
+        this.examined.docs++;
         const values = text.indexOf('"$') === -1 ? JSON.parse(text) : decodeStored(`{"v":${text}}`).v;
         const doc: Doc = {};
         for (let i = 0; i < fields.length; i++) if (values[i] !== null) doc[fields[i]] = values[i];
@@ -476,6 +483,7 @@ export class Store {
       return;
     }
     for (const row of stmt.iterate(...params) as Iterable<(string | null)[]>) {
+      this.examined.docs++;
       const doc: Doc = {};
       for (let i = 0; i < fields.length; i++) {
         const v = row[i];
@@ -505,14 +513,24 @@ export class Store {
       stmt = this.db.prepare(plan.sql);
       this.statements.set(plan.sql, stmt);
     }
-    return stmt.iterate(...plan.params) as Iterable<Row>;
+    return this.counted(stmt.iterate(...plan.params) as Iterable<Row>);
+  }
+
+  /** Counts the rows a plan yields as they are consumed (a find that stops early reads no more). */
+  private *counted(rows: Iterable<Row>): Iterable<Row> {
+    for (const row of rows) {
+      this.examined.docs++;
+      yield row;
+    }
   }
 
   private *runByRids(plan: Plan, rids: { sql: string; fetch: string }): Iterable<Row> {
     const all = this.cached(rids.sql).pluck().all(...plan.params) as number[];
+    this.examined.keys += all.length;
     const fetch = this.cached(rids.fetch);
     for (const rid of all) {
       const row = fetch.get(rid) as Row | undefined;
+      this.examined.docs++;
       if (row) yield row;
     }
   }

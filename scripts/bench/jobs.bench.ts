@@ -13,6 +13,9 @@
  * revisit marks: most of the documents), so a run of some jobs at 400k starts in a fraction of the time.
  * BENCH_JOBS_ASOF (default 2025-07-31) is the day classified, and its month the one exported and
  * reconciled; BENCH_JOBS_ONLY=reclassify,export,rebuild,reconcile runs those only.
+ * BENCH_JOBS_TRACE=1 prints, per rebuild and reconciliation step, its database requests grouped by action and
+ * collection: how many, their time, and what the engine read for them (documents, and index keys of plans
+ * that list their candidates first): a request whose reads grow with the bank rather than the chunk shows.
  */
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -150,17 +153,64 @@ async function runToEnd(runJob: any, kinds: any, id: string, maxSteps = MAX_STEP
   return { chunks: job.chunks, longest, total: performance.now() - started, job };
 }
 
+const TRACE = process.env.BENCH_JOBS_TRACE === '1';
+
+/** Per (action, collection): requests, milliseconds, documents and index keys the engine read. */
+type Trace = Map<string, { n: number; ms: number; docs: number; keys: number }>;
+
+/** Records every request the engine answers into `sink()` (null: none) until the returned function is called. */
+function traceRequests(cloud: any, sink: () => Trace | null): () => void {
+  const engine = cloud.engine.engine;
+  const handle = engine.handle;
+  engine.handle = function (action: string, params: any) {
+    const into = sink();
+    if (!into) return handle.call(engine, action, params);
+    const { docs, keys } = engine.store.examined;
+    const t = performance.now();
+    try {
+      return handle.call(engine, action, params);
+    } finally {
+      const key = `${action.replace('database.', '')} ${params?.collectionName ?? ''}${params?.transactionId ? ' (tx)' : ''}`;
+      const g = into.get(key) ?? { n: 0, ms: 0, docs: 0, keys: 0 };
+      g.n++;
+      g.ms += performance.now() - t;
+      g.docs += engine.store.examined.docs - docs;
+      g.keys += engine.store.examined.keys - keys;
+      into.set(key, g);
+    }
+  };
+  return () => {
+    engine.handle = handle;
+  };
+}
+
+function printTrace(label: string, ms: number, trace: Trace): void {
+  const rows = [...trace.entries()].sort((a, b) => b[1].docs + b[1].keys - (a[1].docs + a[1].keys));
+  const total = rows.reduce((n, [, g]) => n + g.docs, 0);
+  console.log(`  ${label}: ${ms.toFixed(0)} ms, ${rows.reduce((n, [, g]) => n + g.n, 0)} requests, ${total} documents read`);
+  for (const [key, g] of rows) console.log(`    ${key.padEnd(40)} ${String(g.n).padStart(6)} req ${`${g.ms.toFixed(0)} ms`.padStart(9)} ${String(g.docs).padStart(9)} docs ${String(g.keys).padStart(9)} keys`);
+}
+
 /** Steps a roll-up job (rebuild, reconciliation) to its end as its job runs it, one step per call. */
-async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: J) => boolean): Promise<{ chunks: number; longest: number; total: number; job: J }> {
+async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: J) => boolean, cloud?: any): Promise<{ chunks: number; longest: number; total: number; job: J }> {
   const started = performance.now();
   let longest = 0;
   let chunks = 0;
   let job = start;
-  while (!done(job) && chunks < MAX_STEPS) {
-    const t = performance.now();
-    job = await step(job);
-    longest = Math.max(longest, performance.now() - t);
-    chunks++;
+  let trace: Trace | null = null;
+  const untrace = TRACE && cloud ? traceRequests(cloud, () => trace) : () => undefined;
+  try {
+    while (!done(job) && chunks < MAX_STEPS) {
+      const t = performance.now();
+      if (TRACE) trace = new Map();
+      job = await step(job);
+      const ms = performance.now() - t;
+      longest = Math.max(longest, ms);
+      chunks++;
+      if (trace) printTrace(`step ${chunks}`, ms, trace);
+    }
+  } finally {
+    untrace();
   }
   return { chunks, longest, total: performance.now() - started, job };
 }
@@ -201,14 +251,14 @@ export async function run(): Promise<void> {
         }
         if (ONLY.includes('rebuild')) {
           const { newRebuildJob, rebuildStep } = require('../../server/rollup');
-          const r = await withPeaks(() => stepToEnd(newRebuildJob(), (j: any) => rebuildStep(db, j), (j: any) => j.status === 'done'));
+          const r = await withPeaks(() => stepToEnd(newRebuildJob(), (j: any) => rebuildStep(db, j), (j: any) => j.status === 'done', cloud));
           results[`rebuild ${merchants}`] = { merchants, ...r.value, heap: r.heap, rss: r.rss };
           console.log(`rebuild ${merchants} merchants: ${r.value.job.chunks} chunks of merchants (${r.value.chunks} steps), visits ${r.value.job.visits}, longest step ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }
         if (ONLY.includes('reconcile')) {
           const { newReconcileJob, reconcileStep } = require('../../server/rollup');
           const range = { from: `${AS_OF.slice(0, 7)}-01`, to: AS_OF };
-          const r = await withPeaks(() => stepToEnd(newReconcileJob(range), (j: any) => reconcileStep(db, j), (j: any) => j.phase === 'done'));
+          const r = await withPeaks(() => stepToEnd(newReconcileJob(range), (j: any) => reconcileStep(db, j), (j: any) => j.phase === 'done', cloud));
           results[`reconcile ${merchants}`] = { merchants, ...r.value, heap: r.heap, rss: r.rss };
           console.log(`reconcile ${range.from}..${range.to}, ${merchants} merchants: ${r.value.chunks} steps, ${r.value.job.checkedValues} values checked, ${r.value.job.differenceCount} differences, longest step ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }

@@ -8,8 +8,8 @@ import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { type BuildState, type RollupState, readState, updateState } from './state';
-import { Increments, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc } from './store';
-import { inTransaction } from '../tx';
+import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
+import { inTransaction, isDuplicateKey } from '../tx';
 import { chunkItems } from '../jobs/chunk-items';
 
 /**
@@ -287,7 +287,7 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
   }
   const list = [...writes.values()];
   if (b.range) await writePartials(db, gen, p.seq, list);
-  else for (let i = 0; i < list.length; i += 20) await Promise.all(list.slice(i, i + 20).map((w) => applyToDoc(db, gen, w.e, w.markers)));
+  else await writeChunk(db, gen, `b.c${p.seq}`, list);
   if (counted.length) {
     const _ = db.command;
     await db.collection(ROLLUP_DELTAS).where({ _id: _.in(counted.map((d) => d._id)) }).update({ data: { dg: _.addToSet(gen) } });
@@ -321,6 +321,56 @@ async function writePartials(db: Db, gen: number, seq: number, list: { e: DeltaE
   }
 }
 
+const metas = new Map<string, { at: number; meta: OwnerMeta }>();
+
+/** An owner's descriptive fields for a new document (kept a minute, as the fold keeps them). */
+async function ownerMeta(db: Db, owner: string): Promise<OwnerMeta> {
+  const hit = metas.get(owner);
+  if (hit && Date.now() - hit.at < 60_000) return hit.meta;
+  const meta = await resolveOwnerMeta(db, owner);
+  metas.set(owner, { at: Date.now(), meta });
+  return meta;
+}
+
+/**
+ * Writes a rebuild chunk's sums into generation `gen`, 500 documents at a time: one read says which exist
+ * and which already carry the chunk's marker (a retried chunk skips those); each that exists gets the
+ * conditional update of `applyToDoc`; those missing, most of a new generation's, are added in one request
+ * with their markers. An add that meets a document created since the read (a fold of a write made
+ * meanwhile) fails whole on the duplicate `_id`, and its documents go through `applyToDoc`, which adds
+ * nothing twice. Entries carrying only a delta's marker go through `applyToDoc` too.
+ */
+async function writeChunk(db: Db, gen: number, marker: string, list: { e: DeltaEntry; markers: string[] }[]): Promise<void> {
+  const _ = db.command;
+  const one = (ws: { e: DeltaEntry; markers: string[] }[]) => Promise.all(ws.map((w) => applyToDoc(db, gen, w.e, w.markers)));
+  const sums = list.filter((w) => w.markers[0] === marker);
+  const rest = list.filter((w) => w.markers[0] !== marker);
+  for (let i = 0; i < rest.length; i += 20) await one(rest.slice(i, i + 20));
+  for (let i = 0; i < sums.length; i += 500) {
+    const page = sums.slice(i, i + 500);
+    const seen = (await db.collection(ROLLUPS).where({ _id: _.in(page.map((w) => rid(gen, w.e.k))) }).field({ _id: true, [marker]: true }).limit(500).get()) as { data: Record<string, any>[] };
+    const found = new Map(seen.data.map((d) => [d._id as string, Boolean(d.b?.[marker.slice(2)])]));
+    const present = page.filter((w) => found.get(rid(gen, w.e.k)) === false);
+    const missing = page.filter((w) => !found.has(rid(gen, w.e.k)));
+    for (let j = 0; j < present.length; j += 20) await one(present.slice(j, j + 20));
+    if (!missing.length) continue;
+    const owners = [...new Set(missing.map((w) => w.e.o))];
+    const meta = new Map(await Promise.all(owners.map(async (o) => [o, await ownerMeta(db, o)] as const)));
+    const docs = missing.map(({ e, markers }) => {
+      const f: Record<string, 1> = {};
+      const b: Record<string, 1> = {};
+      for (const m of markers) (m.startsWith('f.') ? f : b)[m.slice(2)] = 1;
+      return { _id: rid(gen, e.k), ...meta.get(e.o)!, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen, ...nestedFrom(new Map(Object.entries(e.i))), f, b };
+    });
+    try {
+      await db.collection(ROLLUPS).add({ data: docs });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      for (let j = 0; j < missing.length; j += 20) await one(missing.slice(j, j + 20));
+    }
+  }
+}
+
 /** A mark's segments in a canonical order (owners sorted, segments by owners), to compare two marks. */
 function canonical(segs: MarkSegment[]): string {
   return JSON.stringify(segs.map((x) => ({ owners: [...x.owners].sort(), days: [...x.days].sort() })).sort((p, q) => (p.owners.join() < q.owners.join() ? -1 : 1)));
@@ -329,16 +379,35 @@ function canonical(segs: MarkSegment[]): string {
 /**
  * Revisit marks are not generational (one per merchant and year, written by submits): each that differs
  * from what the chunk's visits give is rewritten in a transaction, keeping days a submit added since the
- * chunk was read (segment by segment).
+ * chunk was read (segment by segment). A mark the chunk found missing is added instead, the chunk's in a
+ * few requests (a plain insert: there is nothing to keep); one a submit created since the read makes its
+ * request fail on the duplicate `_id`, and that request's marks take the transaction (which keeps the
+ * submit's days, and finds those inserted already as they should be). A submit that read the mark missing
+ * before the insert conflicts on it and reads again, as it would on the transaction's write.
  */
 async function rewriteMarks(db: Db, computed: MarkSet, scanned: Map<string, MarkDoc>): Promise<void> {
   const next = new Map<string, Omit<MarkDoc, '_id'>>();
   for (const [id, mk] of computed.marks) next.set(id, { merchantId: mk.merchantId, year: mk.year, owners: segmentOwners(mk.segs), segs: mk.segs, unitPath: mk.unitPath, marketId: mk.marketId, area: mk.area });
-  const ids = new Set([...next.keys(), ...scanned.keys()]);
-  for (const id of ids) {
+  const changed: string[] = [];
+  const missing: string[] = [];
+  for (const id of new Set([...next.keys(), ...scanned.keys()])) {
     const want = next.get(id) ?? null;
     const had = scanned.get(id) ?? null;
     if (want && had && had.segs && canonical(want.segs) === canonical(had.segs)) continue;
+    (want && !had ? missing : changed).push(id);
+  }
+  for (let i = 0; i < missing.length; i += 500) {
+    const part = missing.slice(i, i + 500);
+    try {
+      await db.collection(ROLLUP_MARKS).add({ data: part.map((id) => ({ _id: id, ...next.get(id)! })) });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      changed.push(...part);
+    }
+  }
+  for (const id of changed) {
+    const want = next.get(id) ?? null;
+    const had = scanned.get(id) ?? null;
     await inTransaction(db, async (tx) => {
       const cur = await readDoc<MarkDoc>(tx, ROLLUP_MARKS, id);
       const segs: MarkSegment[] = structuredClone(want?.segs ?? []);
@@ -395,11 +464,17 @@ export async function settleBuild(db: Db, id: string): Promise<BuildState | null
 /** Chunk markers only guard a chunk's retry: gone before the generation serves (the bank's would grow with every chunk). */
 async function dropChunkMarkers(db: Db, gen: number): Promise<void> {
   const _ = db.command;
+  // Along `_id`: a page never reads again the documents of the pages before it (each read from the start
+  // would pass over every document already done, a square of the generation's size in all).
+  let last: string | null = null;
   for (;;) {
-    const res = (await db.collection(ROLLUPS).where({ gen, b: _.exists(true) }).field({ _id: true }).limit(1000).get()) as { data: { _id: string }[] };
+    const where: Record<string, unknown> = last === null ? { gen, b: _.exists(true) } : { gen, b: _.exists(true), _id: _.gt(last) };
+    const res = (await db.collection(ROLLUPS).where(where).field({ _id: true }).orderBy('_id', 'asc').limit(500).get()) as { data: { _id: string }[] };
     if (!res.data.length) return;
+    // 500 ids at most: a longer `_id` list is not a key lookup.
     await db.collection(ROLLUPS).where({ _id: _.in(res.data.map((d) => d._id)) }).update({ data: { b: _.remove() } });
-    if (res.data.length < 1000) return;
+    if (res.data.length < 500) return;
+    last = res.data[res.data.length - 1]._id;
   }
 }
 

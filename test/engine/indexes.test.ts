@@ -50,6 +50,42 @@ describe('the project spec', () => {
       expect(ids(page)).toEqual(['m10:2025-07', 'm11:2025-07', 'm12:2025-07']);
     }
   });
+
+  it('the rows of a few merchants paged along _id read through the merchants\' index, not the rest of the collection', async () => {
+    // Ten merchants' rows, then many more rows of others whose ids sort after them.
+    const rows = (prefix: string, merchants: number) => Array.from({ length: merchants * 12 }, (_, i) => ({ _id: `${prefix}${String(i).padStart(5, '0')}`, merchantId: `${prefix}m${i % merchants}`, month: `2024-${String((i % 12) + 1).padStart(2, '0')}` }));
+    await h.db.collection('deposits').add({ data: rows('a', 10) });
+    for (let i = 0; i < 4; i++) await h.db.collection('deposits').add({ data: rows(`z${i}`, 80) });
+    const mine = Array.from({ length: 10 }, (_, i) => `am${i}`);
+    const where = { merchantId: { $in: mine }, _id: { $gt: 'a00050' } };
+    const plan = h.engine.explain('deposits', where, [['_id', 1]]);
+    expect([plan.index, plan.ordered, plan.exact]).toEqual(['merchantId_1_month_1', true, true]);
+    expect(usesIndex(plan.detail, 'merchantId_1_month_1')).toBe(true);
+    const examined = h.engine.engine.store.examined;
+    const before = { ...examined };
+    const page = await h.db.collection('deposits').where({ merchantId: h._.in(mine), _id: h._.gt('a00050') }).orderBy('_id', 'asc').limit(1000).get();
+    expect(page.data.length).toBe(120 - 51);
+    expect(ids(page)[0]).toBe('a00051');
+    // The 120 rows of the ten merchants are the candidates; the 3,840 others are never read.
+    expect(examined.keys - before.keys).toBeLessThanOrEqual(120);
+    expect(examined.docs - before.docs).toBe(120 - 51);
+  });
+
+  it('a chunk\'s deltas (an $or of grids\' merchant ranges) sorted by _id read the branches\' candidates, not the collection', async () => {
+    const deltas = Array.from({ length: 300 }, (_, i) => ({ _id: `d${String(i).padStart(4, '0')}`, gid: `g${i % 3}`, mid: `m${String(i).padStart(4, '0')}`, multi: false, dg: [] }));
+    await h.db.collection('rollupDeltas').add({ data: deltas });
+    const where = { $or: [{ gid: 'g1', mid: { $lte: 'm0100' } }, { gid: 'g2', mid: { $gt: 'm0200' } }] };
+    const plan = h.engine.explain('rollupDeltas', where, [['_id', 1]]);
+    expect(plan.index).toBe('gid_1_mid_1 | gid_1_mid_1');
+    expect(scans(plan.detail, 'rollupDeltas')).toBe(false);
+    const examined = h.engine.engine.store.examined;
+    const before = examined.docs;
+    const got = await h.db.collection('rollupDeltas').where(h._.or([{ gid: 'g1', mid: h._.lte('m0100') }, { gid: 'g2', mid: h._.gt('m0200') }])).orderBy('_id', 'asc').limit(1000).get();
+    // g1 holds i = 1, 4, …, 100 (34 of them); g2 holds i = 203, 206, …, 299 (33).
+    expect(got.data.length).toBe(34 + 33);
+    expect(ids(got)).toEqual([...ids(got)].sort());
+    expect(examined.docs - before).toBe(34 + 33);
+  });
 });
 
 describe('index-backed reads', () => {
