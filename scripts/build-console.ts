@@ -147,6 +147,11 @@ export async function buildConsole(): Promise<ConsoleBuild> {
   };
   if (signIn) walkEarly(signIn);
   const preloads = [...first, ...early].filter((f) => f !== entryJs).map((f) => `<link rel="modulepreload" href="./${rel(f)}">`).join('');
+  // The CloudBase web SDK (@cloudbase/js-sdk, imported by console/src/api.ts in cloud mode only) is a chunk of its
+  // own: a cloud-mode page preloads it (marked, so the deploy's dry run can check it), a local page never loads it.
+  const sdkChunk = outputs.find(([f, o]) => f.endsWith('.js') && Object.keys(o.inputs).some((i) => i.includes('node_modules/@cloudbase/js-sdk/')))?.[0];
+  if (MODE === 'cloud' && !sdkChunk) throw new Error('console: the build holds no chunk of @cloudbase/js-sdk, which the cloud-mode page needs');
+  const sdkPreload = MODE === 'cloud' && sdkChunk ? `<link rel="modulepreload" href="./${rel(sdkChunk)}" data-cloudbase-sdk>` : '';
   const cloudAttrs = MODE === 'cloud' ? ` data-mode="cloud" data-env="${(process.env.CONSOLE_ENV_ID ?? process.env.TCB_ENV_ID ?? '').replace(/[^A-Za-z0-9_-]/g, '')}"` : '';
   writeFileSync(
     join(CONSOLE_OUT, 'index.html'),
@@ -154,7 +159,7 @@ export async function buildConsole(): Promise<ConsoleBuild> {
 <html lang="zh-CN"${cloudAttrs}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>总行控制台 · 商户网格</title><link rel="icon" href="data:,">
 <link rel="stylesheet" href="./${rel(tdCss)}">${entryCss ? `<link rel="stylesheet" href="./${rel(entryCss)}">` : ''}
-${preloads}<script type="module" src="./${rel(entryJs)}"></script>
+${preloads}${sdkPreload}<script type="module" src="./${rel(entryJs)}"></script>
 </head><body><div id="root"></div></body></html>
 `,
   );

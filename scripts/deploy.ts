@@ -173,10 +173,10 @@ function planHosting(envId: string | null, outDir: string, problems: string[], w
   if (!html.includes('data-mode="cloud"')) problems.push('console: index.html is not marked data-mode="cloud" (the page would call the local gateway)');
   if (envId && !html.includes(`data-env="${envId}"`)) problems.push(`console: index.html does not carry the environment id ${envId}`);
   if (!envId) warnings.push('console: built without an environment id (dry run); a deploy injects the one it deploys to');
-  // console/src/api.ts uses the web SDK as the global `cloudbase` (cloudbase-js-sdk's cloudbase.full.js).
-  if (!/<script[^>]+src="[^"]*cloudbase[^"]*"/i.test(html)) {
-    warnings.push('console: the page does not load the CloudBase web SDK (a <script> of cloudbase-js-sdk, global `cloudbase`); until it does, the hosted console cannot sign in (docs/console.md)');
-  }
+  // console/src/api.ts imports @cloudbase/js-sdk in cloud mode; the page preloads its chunk, which must be there.
+  const sdk = /<link rel="modulepreload" href="\.\/([^"]+)" data-cloudbase-sdk>/.exec(html);
+  if (!sdk) problems.push('console: the page does not load the CloudBase web SDK (no data-cloudbase-sdk chunk); the hosted console could not sign in');
+  else if (!existsSync(join(outDir, sdk[1]))) problems.push(`console: the web SDK chunk ${sdk[1]} named by the page is missing`);
   const files = filesUnder(outDir);
   return { localDir: outDir, cloudPath: CONSOLE_HOSTING_PATH, files: files.length, bytes: files.reduce((n, f) => n + statSync(join(outDir, f)).size, 0), envId: envId ?? '' };
 }

@@ -47,11 +47,14 @@ export function onSignedOut(listener: () => void): () => void {
   return () => void signedOutListeners.delete(listener);
 }
 
-/** The CloudBase web SDK app (loaded by the deployed page; see docs/console.md), in cloud mode only. */
-function cloudApp(): any {
-  const sdk = (globalThis as any).cloudbase;
-  if (!sdk) throw new CallError({ code: 'INTERNAL', message: '云开发 Web SDK 未加载' });
-  return ((globalThis as any).__mgCloudApp ??= sdk.init({ env: document.documentElement.dataset.env }));
+/**
+ * The CloudBase web SDK app, in cloud mode only: @cloudbase/js-sdk is a chunk of its own, imported on first need
+ * (never in local mode; the cloud-mode page preloads it, scripts/build-console.ts).
+ */
+let cloudAppLoading: Promise<any> | null = null;
+function cloudApp(): Promise<any> {
+  cloudAppLoading ??= import('@cloudbase/js-sdk').then((m: any) => (m.default ?? m).init({ env: document.documentElement.dataset.env }));
+  return cloudAppLoading;
 }
 
 /**
@@ -60,7 +63,7 @@ function cloudApp(): any {
  * `anonymousAuthProvider().signIn()`). The function sees its uid, which the ticket's rate limit counts.
  */
 async function cloudLoggedIn(): Promise<any> {
-  const app = cloudApp();
+  const app = await cloudApp();
   if (!(await app.auth().getLoginState())) await app.auth().anonymousAuthProvider().signIn();
   return app;
 }
@@ -102,7 +105,7 @@ export interface SessionState {
 /** Who the console is signed in as (never an error: signed out is an answer). */
 export async function fetchSession(): Promise<SessionState> {
   if (cloudMode) {
-    const app = cloudApp();
+    const app = await cloudApp();
     const state = await app.auth().getLoginState();
     if (!state) return { signedIn: false, demo: false };
     try {
@@ -117,7 +120,7 @@ export async function fetchSession(): Promise<SessionState> {
 
 /** Ends the session. */
 export async function signOut(): Promise<void> {
-  if (cloudMode) await cloudApp().auth().signOut();
+  if (cloudMode) await (await cloudApp()).auth().signOut();
   else await post('/signout', {});
 }
 
@@ -150,7 +153,7 @@ export const revokeConsoleTicket = (ticket: string) => call<ConsoleTicketState>(
 export async function pollConsoleTicket(ticket: string): Promise<ConsoleTicketState> {
   const state = await call<ConsoleTicketState>('user', 'pollConsoleTicket', { ticket });
   // cloudbase-js-sdk packages/auth/src/providers/customAuthProvider.ts: `signIn(ticket)`.
-  if (cloudMode && state.session?.loginTicket) await cloudApp().auth().customAuthProvider().signIn(state.session.loginTicket);
+  if (cloudMode && state.session?.loginTicket) await (await cloudApp()).auth().customAuthProvider().signIn(state.session.loginTicket);
   return state;
 }
 
@@ -160,8 +163,8 @@ export async function pollConsoleTicket(ticket: string): Promise<ConsoleTicketSt
 export function uploadFile(file: Blob, cloudPath: string, onProgress?: (share: number) => void): Promise<string> {
   if (cloudMode) {
     return cloudApp()
-      .uploadFile({ cloudPath, filePath: file, onUploadProgress: (e: { loaded: number; total: number }) => onProgress?.(e.total ? e.loaded / e.total : 0) })
-      .then((r: { fileID: string }) => r.fileID);
+      .then((app) => app.uploadFile({ cloudPath, filePath: file, onUploadProgress: (e: { loaded: number; total: number }) => onProgress?.(e.total ? e.loaded / e.total : 0) })
+      .then((r: { fileID: string }) => r.fileID));
   }
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();

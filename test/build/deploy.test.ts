@@ -57,6 +57,10 @@ describe('deploy --dry-run', () => {
     expect(plan.hosting).toMatchObject({ envId: 'bank-prod-1a2b', cloudPath: 'console' });
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
     expect(html).toContain('data-mode="cloud" data-env="bank-prod-1a2b"');
+    // The web SDK's chunk is preloaded by the cloud-mode page, and it is @cloudbase/js-sdk's code.
+    const sdk = /<link rel="modulepreload" href="\.\/([^"]+)" data-cloudbase-sdk>/.exec(html);
+    expect(sdk).not.toBeNull();
+    expect(readFileSync(join(dir, sdk![1]), 'utf8')).toMatch(/tcb-api|tcbapi|tencentcloudapi/);
     expect(describePlan(plan).join('\n')).toContain('web SDK env bank-prod-1a2b');
     expect(existsSync(local) ? readFileSync(local, 'utf8') : null).toBe(before);
     expect(readdirSync(OUT).filter((f) => f.startsWith('.console-hosting-root'))).toEqual([]);
