@@ -5,7 +5,7 @@
  * the sources changed; the gateway serves the result at /console/ (docs/console.md).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
 
@@ -68,14 +68,18 @@ const tdesignStyleImports: Plugin = {
 /** The stylesheets of the TDesign components whose code is in the bundle, the base styles first. */
 function tdesignStylesOf(meta: Metafile): string[] {
   const root = join(REPO_ROOT, 'node_modules', 'tdesign-react', 'es');
-  const dirs = new Set<string>(['style']);
+  // TDesign's design tokens (`--td-*` custom properties, es/style/index.css) go first: every component's
+  // stylesheet is written in them, and without them the components render unstyled.
+  const tokens = join(root, 'style', 'index.css');
+  const dirs = new Set<string>();
   for (const out of Object.values(meta.outputs)) {
     for (const [input, info] of Object.entries(out.inputs)) {
       const m = /node_modules\/tdesign-react\/es\/([a-z-]+)\//.exec(input);
       if (m && info.bytesInOutput > 0) dirs.add(m[1]);
     }
   }
-  return [...dirs].map((d) => join(root, d, 'style', 'index.css')).filter((f) => existsSync(f)).sort((a, b) => Number(!a.endsWith(`es${sep}style${sep}index.css`)) - Number(!b.endsWith(`es${sep}style${sep}index.css`)));
+  if (!existsSync(tokens)) throw new Error(`console: TDesign's design tokens not found at ${relative(REPO_ROOT, tokens)}`);
+  return [tokens, ...[...dirs].sort().map((d) => join(root, d, 'style', 'index.css')).filter((f) => existsSync(f))];
 }
 
 const gz = (p: string) => gzipSync(readFileSync(p)).length;

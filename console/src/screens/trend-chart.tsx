@@ -15,6 +15,8 @@ export default function TrendChart({ points }: { points: TrendPoint[] }) {
     if (!el.current) return;
     const chart = echarts.init(el.current);
     chart.setOption({
+      // Drawn at once: the line is read against the table beside it, and a screenshot shows every month.
+      animation: false,
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 48, right: 56, top: 36, bottom: 28 },
