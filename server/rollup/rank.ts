@@ -79,16 +79,43 @@ export async function loadRankedOwners(db: Db, bankId: string, period: { start: 
   };
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
-    const [stock, flow, labels, deltas] = await Promise.all([
+    const cached = cachedLabels(db);
+    const [stock, flow, read, deltas] = await Promise.all([
       getAll(db, _.or([{ _id: _.in(stockKeys.map((k) => rid(gen, k))), ...inGen }, laterStock]), stockFields),
       getAll(db, _.or([...(flowKeys.length ? [{ _id: _.in(flowKeys.map((k) => rid(gen, k))), ...inGen }] : []), flowYears]), flowFields),
-      readDoc<{ n?: Record<string, RankLabel> }>(db, ROLLUP_STATE, LABELS_ID),
+      cached ? null : readLabels(db),
       sharedDeltaRead(db, { sc: bankId }, gen, shared, attempt === 0),
     ]);
     if (Date.now() - started > READ_SPAN_LIMIT_MS && attempt < 2) continue;
     const docs = mergeDeltas([...stock, ...flow], deltas, gen, (e) => accept(e));
-    return ownersOf(docs, labels?.n ?? {}, bankId);
+    const owners = ownersOf(docs, cached ?? read ?? {}, bankId);
+    // An owner labelled since the instance read the labels: read them again (only then a round trip more).
+    if (!owners && cached) return ownersOf(docs, await readLabels(db), bankId);
+    return owners;
   }
+}
+
+/**
+ * The labels, kept by the instance for `LABELS_CACHE_MS` (they change when an owner gets its first
+ * document, which a reader then finds unlabelled and reads them again, or is renamed: a renamed owner's
+ * ranking row keeps the old name that long).
+ */
+export const LABELS_CACHE_MS = 60_000;
+let labelsCache: { at: number; db: Db; labels: Record<string, RankLabel> } | null = null;
+
+function cachedLabels(db: Db): Record<string, RankLabel> | null {
+  return labelsCache && labelsCache.db === db && Date.now() - labelsCache.at < LABELS_CACHE_MS ? labelsCache.labels : null;
+}
+
+async function readLabels(db: Db): Promise<Record<string, RankLabel>> {
+  const labels = (await readDoc<{ n?: Record<string, RankLabel> }>(db, ROLLUP_STATE, LABELS_ID))?.n ?? {};
+  labelsCache = { at: Date.now(), db, labels };
+  return labels;
+}
+
+/** Forgets the labels the instance read (tests). */
+export function forgetLabels(): void {
+  labelsCache = null;
 }
 
 async function getAll(db: Db, where: object, fields: Record<string, true>): Promise<RollupDoc[]> {
@@ -101,54 +128,65 @@ async function getAll(db: Db, where: object, fields: Record<string, true>): Prom
 }
 
 /** Splits ranking documents into each owner's documents; null when an owner found has no label. */
-function ownersOf(docs: RollupDoc[], labels: Record<string, RankLabel>, bankId: string): Map<string, OwnerDocs> | null {
-  const out = new Map<string, OwnerDocs>();
+export function ownersOf(docs: RollupDoc[], labels: Record<string, RankLabel>, bankId: string): Map<string, OwnerDocs> | null {
+  // Owner key → its documents, or null for an owner of another bank (looked up once each).
+  const found = new Map<string, OwnerDocs | null>();
   let unlabelled = false;
   const ownerDocs = (key: string): OwnerDocs | null => {
-    let o = out.get(key);
-    if (o) return o;
+    const hit = found.get(key);
+    if (hit !== undefined) return hit;
     const label = labels[key];
-    if (!label) {
-      unlabelled = true;
-      return null;
+    if (!label) unlabelled = true;
+    let o: OwnerDocs | null = null;
+    if (label && label.b === bankId) {
+      const owner = ownerOfRankKey(key);
+      const meta: OwnerMeta = { owner, ownerType: owner.startsWith('s:') ? 'staff' : 'unit', ownerId: owner.slice(2), kind: label.kind, name: label.name, path: [], parentId: null };
+      o = { meta, all: null, stock: new Map(), flow: new Map(), stockDays: new Map(), flowDays: new Map() };
     }
-    if (label.b !== bankId) return null;
-    const owner = ownerOfRankKey(key);
-    const meta: OwnerMeta = { owner, ownerType: owner.startsWith('s:') ? 'staff' : 'unit', ownerId: owner.slice(2), kind: label.kind, name: label.name, path: [], parentId: null };
-    out.set(key, (o = { meta, all: null, stock: new Map(), flow: new Map(), stockDays: new Map(), flowDays: new Map() }));
+    found.set(key, o);
     return o;
   };
+  // Only the counters are read from an owner's documents here (stockAt, flowOver).
+  const bare = (year: string, part: RollupDoc['part'], grain: RollupDoc['grain']) => ({ _id: '', year, part, grain, c: {}, m: {} }) as unknown as RollupDoc;
   const yearDoc = (o: OwnerDocs, part: 'stock' | 'flow', year: string): RollupDoc => {
     const map = part === 'stock' ? o.stock : o.flow;
     let d = map.get(year);
-    if (!d) map.set(year, (d = { ...o.meta, _id: '', year, part, grain: 'year', c: {}, m: {} }));
+    if (!d) map.set(year, (d = bare(year, part, 'year')));
     return d;
   };
-  const spread = (per: Record<string, Counts> | undefined, put: (o: OwnerDocs, counter: string, n: number) => void) => {
-    for (const [counter, byOwner] of Object.entries(per ?? {})) {
-      if (!byOwner || typeof byOwner !== 'object') continue;
-      for (const [key, n] of Object.entries(byOwner)) {
-        const o = ownerDocs(key);
-        if (o && typeof n === 'number') put(o, counter, n);
-      }
-    }
-  };
   for (const d of docs) {
-    const c = d.c as unknown as Record<string, Counts> | undefined;
-    if (d.part === 'all') {
-      spread(c, (o, counter, n) => ((o.all ??= { ...o.meta, _id: '', year: 'all', part: 'all', grain: 'all', c: {} }).c![counter] = n));
+    const part = d.part;
+    if (part === 'all' || d.grain === 'year') {
+      const c = (d.c ?? {}) as unknown as Record<string, Counts>;
+      for (const counter in c) {
+        const byOwner = c[counter];
+        if (!byOwner || typeof byOwner !== 'object') continue;
+        for (const key in byOwner) {
+          const n = byOwner[key];
+          const o = typeof n === 'number' ? ownerDocs(key) : null;
+          if (!o) continue;
+          const doc = part === 'all' ? (o.all ??= bare('all', 'all', 'all')) : yearDoc(o, part, d.year);
+          doc.c![counter] = n;
+        }
+      }
     } else if (d.grain === 'month' && d.ym) {
       const mm = d.ym.slice(5, 7);
-      const part = d.part;
-      spread((d.m as unknown as Record<string, Record<string, Counts>> | undefined)?.[mm], (o, counter, n) => {
-        const doc = yearDoc(o, part, d.year);
-        (doc.m![mm] ??= {})[counter] = n;
-      });
-    } else {
-      const part = d.part as 'stock' | 'flow';
-      spread(c, (o, counter, n) => (yearDoc(o, part, d.year).c![counter] = n));
+      const per = ((d.m ?? {}) as unknown as Record<string, Record<string, Counts>>)[mm] ?? {};
+      for (const counter in per) {
+        const byOwner = per[counter];
+        if (!byOwner || typeof byOwner !== 'object') continue;
+        for (const key in byOwner) {
+          const n = byOwner[key];
+          const o = typeof n === 'number' ? ownerDocs(key) : null;
+          if (!o) continue;
+          const months = yearDoc(o, part, d.year).m!;
+          (months[mm] ??= {})[counter] = n;
+        }
+      }
     }
   }
-  return unlabelled ? null : out;
+  if (unlabelled) return null;
+  const out = new Map<string, OwnerDocs>();
+  for (const [key, o] of found) if (o) out.set(key, o);
+  return out;
 }
-

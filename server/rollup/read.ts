@@ -209,10 +209,12 @@ export function isSingleGrain(from: Day, to: Day): boolean {
   return d.years.length + d.months.length + d.days.length === 1;
 }
 
-/** Flow counters summed over [from, to] (distinct revisits are exact only for a single grain). */
-export function flowOver(o: OwnerDocs, from: Day, to: Day): Counts {
+/**
+ * Flow counters summed over [from, to] (distinct revisits are exact only for a single grain); `parts`, the
+ * range decomposed, may be given by a caller summing many owners over one range.
+ */
+export function flowOver(o: OwnerDocs, from: Day, to: Day, parts = decomposeRange(from, to)): Counts {
   const out: Counts = {};
-  const parts = decomposeRange(from, to);
   for (const y of parts.years) add(out, o.flow.get(y)?.c);
   for (const m of parts.months) add(out, o.flow.get(yearOf(m))?.m?.[m.slice(5, 7)]);
   for (const d of parts.days) add(out, o.flowDays.get(monthOf(d))?.d?.[d.slice(8, 10)]);
