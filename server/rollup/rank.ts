@@ -127,6 +127,9 @@ async function getAll(db: Db, where: object, fields: Record<string, true>): Prom
   }
 }
 
+/** The ranking documents have no day documents: every owner shares this empty map (only read). */
+const NO_DAYS: ReadonlyMap<string, RollupDoc> = new Map();
+
 /** Splits ranking documents into each owner's documents; null when an owner found has no label. */
 export function ownersOf(docs: RollupDoc[], labels: Record<string, RankLabel>, bankId: string): Map<string, OwnerDocs> | null {
   // Owner key → its documents, or null for an owner of another bank (looked up once each).
@@ -141,7 +144,7 @@ export function ownersOf(docs: RollupDoc[], labels: Record<string, RankLabel>, b
     if (label && label.b === bankId) {
       const owner = ownerOfRankKey(key);
       const meta: OwnerMeta = { owner, ownerType: owner.startsWith('s:') ? 'staff' : 'unit', ownerId: owner.slice(2), kind: label.kind, name: label.name, path: [], parentId: null };
-      o = { meta, all: null, stock: new Map(), flow: new Map(), stockDays: new Map(), flowDays: new Map() };
+      o = { meta, all: null, stock: new Map(), flow: new Map(), stockDays: NO_DAYS as Map<string, RollupDoc>, flowDays: NO_DAYS as Map<string, RollupDoc> };
     }
     found.set(key, o);
     return o;
