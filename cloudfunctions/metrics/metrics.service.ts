@@ -5,7 +5,7 @@ import {
   figuresFrom,
   indicatorValue,
 } from '../../shared/domain/metrics.rules';
-import { type Period, monthEnd, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
+import { type Period, decomposeRange, monthEnd, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
 import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope, loadUnits, getAll, type UnitDoc } from '../../server';
 import {
   type OwnerDocs,
@@ -15,6 +15,7 @@ import {
   flowOver,
   isSingleGrain,
   loadOwnerDocs,
+  loadRankedOwners,
   monthsFor,
   areaOwner,
   marketOwner,
@@ -152,7 +153,8 @@ function figuresForSync(o: OwnerDocs, p: Period): MetricFigures {
 }
 
 function rowOf(o: OwnerDocs, figures: MetricFigures): ChildRow {
-  return { type: o.meta.ownerType, id: o.meta.ownerId, name: o.meta.name, kind: o.meta.kind, figures };
+  // Rows are of units, markets, areas and staff (the ranking documents' own owner is never a row).
+  return { type: o.meta.ownerType as ChildRow['type'], id: o.meta.ownerId, name: o.meta.name, kind: o.meta.kind, figures };
 }
 
 /**
@@ -279,17 +281,45 @@ async function gridRows(db: Db, target: Target, period: Period): Promise<GridRow
   return rows.sort((a, b) => key(a).localeCompare(key(b), 'zh'));
 }
 
-/** The unit's top ten grids by acquiring and by coverage, and its top ten staff by visits. */
-async function rankingsOf(db: Db, target: Pick<Target, 'ref'>, period: Period, shared?: SharedDeltas): Promise<DashboardView['rankings'] | null> {
+/**
+ * The unit's top ten grids by acquiring and by coverage, and its top ten staff by visits (ties by id).
+ * The bank's come from the ranking documents when they serve the period (server/rollup/rank.ts: a few
+ * documents instead of every grid's and staff member's own); otherwise, and for every other unit, from the
+ * owners' own documents. Both give the same rows.
+ */
+export async function rankingsOf(db: Db, target: Pick<Target, 'ref' | 'unitKind'>, period: Period, shared?: SharedDeltas, opts: { ownDocs?: boolean } = {}): Promise<DashboardView['rankings'] | null> {
   if (target.ref.type !== 'unit') return null;
-  const [grids, staff] = await Promise.all([
-    rowsOf(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, period, shared),
-    rowsOf(db, { ownerType: 'staff', path: target.ref.id }, period, shared),
-  ]);
+  const ranked = target.unitKind === 'bank' && !opts.ownDocs ? await loadRankedOwners(db, target.ref.id, period, shared) : null;
+  if (ranked) return rankedRows(ranked, period);
+  const [grids, staff] = await Promise.all([rowsOf(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, period, shared), rowsOf(db, { ownerType: 'staff', path: target.ref.id }, period, shared)]);
   return {
-    grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring).slice(0, 10),
-    gridsByCoverage: [...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0)).slice(0, 10),
-    staff: staff.sort((a, b) => b.figures.visitsTotal - a.figures.visitsTotal).slice(0, 10),
+    grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring || byId(a, b)).slice(0, 10),
+    gridsByCoverage: [...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0) || byId(a, b)).slice(0, 10),
+    staff: [...staff].sort((a, b) => b.figures.visitsTotal - a.figures.visitsTotal || byId(a, b)).slice(0, 10),
+  };
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The rankings of the ranking documents' owners, in the same order as above: the grids by the stock at the
+ * period's end alone, the staff by their visits alone, then the whole figures of the rows shown only.
+ */
+function rankedRows(owners: Map<string, OwnerDocs>, period: Period): NonNullable<DashboardView['rankings']> {
+  const parts = decomposeRange(period.start, period.end);
+  const grids: { o: OwnerDocs; id: string; figures: MetricFigures }[] = [];
+  const staff: { o: OwnerDocs; id: string; figures: { visitsTotal: number } }[] = [];
+  for (const o of owners.values()) {
+    if (o.meta.ownerType === 'staff') {
+      const flow = flowOver(o, period.start, period.end, parts);
+      staff.push({ o, id: o.meta.ownerId, figures: { visitsTotal: figuresFrom({}, flow).visitsTotal } });
+    } else if (o.meta.kind === 'grid') grids.push({ o, id: o.meta.ownerId, figures: figuresFrom(stockAt(o, period.end), {}) });
+  }
+  const rows = (xs: { o: OwnerDocs }[]) => xs.map((x) => rowOf(x.o, figuresFrom(stockAt(x.o, period.end), flowOver(x.o, period.start, period.end, parts))));
+  return {
+    grids: rows([...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring || byId(a, b)).slice(0, 10)),
+    gridsByCoverage: rows([...grids].filter((g) => g.figures.coverage !== null).sort((a, b) => (b.figures.coverage ?? 0) - (a.figures.coverage ?? 0) || byId(a, b)).slice(0, 10)),
+    staff: rows([...staff].sort((a, b) => b.figures.visitsTotal - a.figures.visitsTotal || byId(a, b)).slice(0, 10)),
   };
 }
 

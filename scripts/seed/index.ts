@@ -13,6 +13,8 @@ import {
   docsFromIncrements,
   Increments,
   loadOwnerMetas,
+  labelsDoc,
+  ROLLUP_STATE,
   MarkSet,
   markDocs,
   MERCHANT_FIELDS,
@@ -176,9 +178,15 @@ export async function seedDatabase(db: any, options: SeedOptions): Promise<SeedR
  * gives the same documents for a sixth of the map updates. Staff owners (visits) are added directly.
  */
 async function writeRollups(db: any, inputs: RollupInputs, write: Writer): Promise<{ docs: number; marks: number }> {
-  const { docs, marks } = computeRollups(inputs, await loadOwnerMetas(db));
+  const metas = await loadOwnerMetas(db);
+  const { docs, marks } = computeRollups(inputs, metas);
   if (docs.length) await write(ROLLUPS, docs as unknown as Record<string, unknown>[]);
   if (marks.length) await write(ROLLUP_MARKS, marks);
+  // The ranking documents are written whole with the rest: generation 0 ranks from them, its owners
+  // named by the labels document (server/rollup/rank.ts).
+  const owners = new Set(docs.map((d) => d.owner));
+  const labels = labelsDoc([...metas.values()].filter((m) => owners.has(m.owner)));
+  await write(ROLLUP_STATE, [{ _id: 'main', gen: 0, nextGen: 1, builds: [], retired: [], ranked: [0] }, labels as unknown as Record<string, unknown>]);
   return { docs: docs.length, marks: marks.length };
 }
 

@@ -8,7 +8,7 @@ import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
 import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
 import { type BuildState, type RollupState, readState, updateState } from './state';
-import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
+import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc, resolveOwnerMeta, rid, withRanks } from './store';
 import { inTransaction, isDuplicateKey } from '../tx';
 import { chunkItems } from '../jobs/chunk-items';
 
@@ -271,7 +271,7 @@ export async function buildStep(db: Db, id: string): Promise<{ build: BuildState
 
   // Each document once: the chunk's sums (if any) and the markers of deltas the records already count.
   const writes = new Map<string, { e: DeltaEntry; markers: string[] }>();
-  for (const [k, doc] of incs.docs) {
+  for (const [k, doc] of withRanks(incs.docs)) {
     if (doc.part === 'all' && b.range) continue;
     const i: Record<string, number> = {};
     for (const [path, n] of doc.inc) i[path] = n;
@@ -485,7 +485,8 @@ export async function flipBuild(db: Db, id: string): Promise<number | null> {
     const b = x.builds.find((y) => y.id === id);
     if (!b || !b.built || b.kind !== 'rebuild') return null;
     flipped = b.gen;
-    return { ...x, gen: b.gen, builds: x.builds.filter((y) => y.id !== id), retired: [...x.retired, { gen: x.gen, at: Date.now() }] };
+    // A rebuild writes the ranking documents with the rest (`withRanks`): complete in its generation.
+    return { ...x, gen: b.gen, builds: x.builds.filter((y) => y.id !== id), retired: [...x.retired, { gen: x.gen, at: Date.now() }], ranked: [b.gen] };
   });
   return flipped;
 }

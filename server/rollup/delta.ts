@@ -2,7 +2,7 @@ import type { Db, Tx } from '../db';
 import { newId } from '../ids';
 import { afterCommit } from '../tx';
 import { foldDelta } from './fold';
-import type { Grain, Increments, Part } from './store';
+import { type Grain, type Increments, type Part, withRanks } from './store';
 
 /**
  * Roll-up deltas (collection `rollupDeltas`): what one write changes in the roll-ups, written by that
@@ -59,7 +59,8 @@ export function deltaOf(incs: Increments, info: DeltaInfo = {}): DeltaDoc | null
   const e: DeltaEntry[] = [];
   const owners = new Set<string>();
   const scope = new Set<string>(info.staffPath ?? []);
-  for (const [k, doc] of incs.docs) {
+  // The ranking documents' share rides in the same delta (store.ts `withRanks`).
+  for (const [k, doc] of withRanks(incs.docs)) {
     const i: Record<string, number> = {};
     for (const [path, n] of doc.inc) if (n) i[path] = n;
     if (!Object.keys(i).length) continue;

@@ -3,7 +3,8 @@ import { atNextCall } from '../tx';
 import { addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { type BuildState, type RollupState, liveGens, readState, updateState } from './state';
-import { type OwnerMeta, ROLLUPS, type RollupDoc, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
+import { type OwnerMeta, ROLLUPS, type RollupDoc, isRanked, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
+import { labelOwner } from './labels';
 
 /**
  * Folding deltas into roll-up documents, and what readers do with the deltas not yet folded.
@@ -50,7 +51,7 @@ export function rangeScope(range: { from: string; to: string }): { months: Set<s
 export function entriesFor(b: Pick<BuildState, 'range'> | null, entries: DeltaEntry[]): DeltaEntry[] {
   if (!b?.range) return entries;
   const { months, years } = rangeScope(b.range);
-  return entries.filter((e) => (e.g === 'day' ? months.has(e.ym!) : e.g === 'year' ? years.has(e.y) : false));
+  return entries.filter((e) => (e.g === 'day' ? months.has(e.ym!) : e.g === 'year' || e.g === 'month' ? years.has(e.y) : false));
 }
 
 /** The generations a delta is still to be folded into now. */
@@ -98,14 +99,18 @@ export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: st
       continue; // created by a racing fold since the update: update it
     }
     const meta = await metaOf(db, e.o);
+    // A unit's or staff member's new document: the ranking documents name it by its label (labels.ts),
+    // written beside the document (no round trip added).
+    const labelled = isRanked(e.o) ? labelOwner(db, meta) : null;
     const f: Record<string, 1> = {};
     const b: Record<string, 1> = {};
     for (const m of markers) (m.startsWith('f.') ? f : b)[m.slice(2)] = 1;
     const doc = { _id: id, ...meta, ...(extra ? extra(meta) : {}), year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen, ...nestedFrom(new Map(Object.entries(e.i))), f, b };
     try {
-      await db.collection(ROLLUPS).add({ data: doc });
+      await Promise.all([db.collection(ROLLUPS).add({ data: doc }), labelled]);
       return true;
     } catch (err) {
+      await labelled?.catch(() => undefined);
       if (!isDuplicate(err)) throw err;
     }
   }

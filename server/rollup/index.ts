@@ -8,3 +8,5 @@ export * from './delta';
 export * from './fold';
 export * from './state';
 export * from './build';
+export * from './rank';
+export * from './labels';

@@ -88,14 +88,7 @@ export async function loadOwnerDocs(
   if (dayMonths.length) branches.push({ ...where, ...inGen, grain: 'day', ym: _.in([...wantMonths]) });
   for (let attempt = 0; ; attempt++) {
     const started = Date.now();
-    const scope = deltaScope(where);
-    const key = `${gen}|${JSON.stringify(scope)}`;
-    // Reads of one call over the same scope (a dashboard's children, grids and staff) share one delta read.
-    let deltaRead = attempt === 0 ? shared?.get(key) : undefined;
-    if (!deltaRead) {
-      deltaRead = loadVisibleDeltas(db, scope, gen);
-      shared?.set(key, deltaRead);
-    }
+    const deltaRead = sharedDeltaRead(db, deltaScope(where), gen, shared, attempt === 0);
     const [docs, deltas] = await Promise.all([fetchAll(db, _.or(branches), months ? rollupFields(months) : null), deltaRead]);
     // The two reads must be close together for the deltas to be judged right (READ_WINDOW_MS).
     if (Date.now() - started > READ_SPAN_LIMIT_MS && attempt < 2) continue;
@@ -120,6 +113,21 @@ export async function loadOwnerDocs(
  * scope, made together, share one read (never kept beyond the call).
  */
 export type SharedDeltas = Map<string, Promise<DeltaDoc[]>>;
+
+/**
+ * The visible deltas of a scope: read once per call and generation (`shared`), unless `reuse` is false
+ * (a read made again because the first took too long).
+ */
+export function sharedDeltaRead(db: Db, scope: Record<string, unknown>, gen: number, shared: SharedDeltas | undefined, reuse = true): Promise<DeltaDoc[]> {
+  const key = `${gen}|${JSON.stringify(scope)}`;
+  // Reads of one call over the same scope (a dashboard's children, grids and staff) share one delta read.
+  let read = reuse ? shared?.get(key) : undefined;
+  if (!read) {
+    read = loadVisibleDeltas(db, scope, gen);
+    shared?.set(key, read);
+  }
+  return read;
+}
 
 /** The deltas a read may need: those touching the owner, or anything under the unit of a subtree read. */
 function deltaScope(where: Record<string, unknown>): Record<string, unknown> {
@@ -201,10 +209,12 @@ export function isSingleGrain(from: Day, to: Day): boolean {
   return d.years.length + d.months.length + d.days.length === 1;
 }
 
-/** Flow counters summed over [from, to] (distinct revisits are exact only for a single grain). */
-export function flowOver(o: OwnerDocs, from: Day, to: Day): Counts {
+/**
+ * Flow counters summed over [from, to] (distinct revisits are exact only for a single grain); `parts`, the
+ * range decomposed, may be given by a caller summing many owners over one range.
+ */
+export function flowOver(o: OwnerDocs, from: Day, to: Day, parts = decomposeRange(from, to)): Counts {
   const out: Counts = {};
-  const parts = decomposeRange(from, to);
   for (const y of parts.years) add(out, o.flow.get(y)?.c);
   for (const m of parts.months) add(out, o.flow.get(yearOf(m))?.m?.[m.slice(5, 7)]);
   for (const d of parts.days) add(out, o.flowDays.get(monthOf(d))?.d?.[d.slice(8, 10)]);

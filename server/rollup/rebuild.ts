@@ -3,7 +3,7 @@ import { isAcquiringOn } from '../../shared/domain/metrics.rules';
 import { type Day, type Month } from '../../shared/domain/period.rules';
 import { type MarkSegment, type MerchantLike, type RevisitGrains, type VisitLike, addRevisitToSegments, addVisitFlows, merchantOwners, segmentOwners } from './apply';
 import { buildStep, flipBuild, settleBuild, startBuild } from './build';
-import { Increments, type OwnerMeta, type RollupDoc, docShape, nestedFrom, staffPath } from './store';
+import { Increments, type OwnerMeta, RANKS, type RollupDoc, docShape, nestedFrom, rankMeta, staffPath, withRanks } from './store';
 
 /** Fields of a merchant the roll-ups need (kept small when paging through every merchant). */
 export const MERCHANT_FIELDS = { _id: true, unitPath: true, marketId: true, area: true, isComplete: true, filedAt: true, sweep: true, createdAt: true, acquiring: true, credit: true, lifecycleClass: true, closures: true, archived: true };
@@ -91,8 +91,8 @@ function fallbackMeta(owner: string): OwnerMeta {
 /** Turns accumulated increments into whole roll-up documents of generation 0 (seed, benchmarks). */
 export function docsFromIncrements(incs: Increments, metas: Map<string, OwnerMeta>): RollupDoc[] {
   const out: RollupDoc[] = [];
-  for (const [id, doc] of incs.docs) {
-    const meta = metas.get(doc.owner) ?? fallbackMeta(doc.owner);
+  for (const [id, doc] of withRanks(incs.docs)) {
+    const meta = doc.owner === RANKS ? rankMeta() : (metas.get(doc.owner) ?? fallbackMeta(doc.owner));
     const nested = nestedFrom(doc.inc);
     out.push({ _id: id, ...(meta as OwnerMeta), ...docShape(doc), ...nested, k: id, gen: 0 });
   }

@@ -28,7 +28,18 @@ export interface ReconcileResult {
 
 type Counts = Record<string, number>;
 
-function compare(out: RollupDifference[], docId: string, owner: string, period: string, expected: Counts | undefined, actual: Counts | undefined): number {
+/** Counters by dotted path (a ranking document keeps them per owner: `acq.<owner>`). */
+function flat(c: Record<string, unknown> | undefined, prefix = '', out: Counts = {}): Counts {
+  for (const [k, v] of Object.entries(c ?? {})) {
+    if (typeof v === 'number') out[prefix + k] = v;
+    else if (v && typeof v === 'object') flat(v as Record<string, unknown>, `${prefix}${k}.`, out);
+  }
+  return out;
+}
+
+function compare(out: RollupDifference[], docId: string, owner: string, period: string, nestedExpected: Counts | undefined, nestedActual: Counts | undefined): number {
+  const expected = flat(nestedExpected);
+  const actual = flat(nestedActual);
   const keys = new Set([...Object.keys(expected ?? {}), ...Object.keys(actual ?? {})]);
   let n = 0;
   for (const k of keys) {
@@ -157,7 +168,7 @@ export async function reconcileStep(db: Db, job: ReconcileJob): Promise<Reconcil
       for (const mm of new Set([...Object.keys(e?.m ?? {}), ...Object.keys(a?.m ?? {})])) report(docId, owner, `${year}-${mm}`, e?.m?.[mm], a?.m?.[mm]);
     }
   };
-  const inRange = _.or([{ grain: 'day', ym: _.in([...months]) }, { grain: 'year', year: _.in([...years]) }]);
+  const inRange = _.or([{ grain: 'day', ym: _.in([...months]) }, { grain: _.in(['year', 'month']), year: _.in([...years]) }]);
   // A page of one generation's documents in the range, along `_id`.
   const page = async (gen: number) => {
     const inGen = gen === 0 ? { gen: _.in([0, null]) } : { gen };

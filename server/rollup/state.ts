@@ -47,9 +47,15 @@ export interface RollupState {
   builds: BuildState[];
   /** Generations no longer served, deleted in chunks once no reader can still be reading them. */
   retired: { gen: number; at: number }[];
+  /**
+   * Generations whose ranking documents (`r:all`, store.ts `withRanks`) are complete: built whole by a
+   * seed or a rebuild. Dashboards rank from them only then; in any other generation (roll-ups written
+   * before the ranking documents existed) they read every owner's own documents.
+   */
+  ranked: number[];
 }
 
-const EMPTY: RollupState = { gen: 0, nextGen: 1, builds: [], retired: [] };
+const EMPTY: RollupState = { gen: 0, nextGen: 1, builds: [], retired: [], ranked: [] };
 
 /**
  * How long an instance reuses the state it read. A reader on a just-retired generation stays exact for
@@ -60,7 +66,7 @@ export const STATE_CACHE_MS = 10_000;
 let cached: { at: number; state: RollupState; db: Db } | null = null;
 
 function normalise(doc: Partial<RollupState> | null): RollupState {
-  return { ...EMPTY, ...(doc ?? {}), builds: doc?.builds ?? [], retired: doc?.retired ?? [] };
+  return { ...EMPTY, ...(doc ?? {}), builds: doc?.builds ?? [], retired: doc?.retired ?? [], ranked: doc?.ranked ?? [] };
 }
 
 /** The state, read at most every `STATE_CACHE_MS` per instance (`fresh` reads it now). */
@@ -96,8 +102,8 @@ export async function updateState(db: Db, change: (s: RollupState) => RollupStat
     const cur = normalise(await readDoc<RollupState>(tx, ROLLUP_STATE, STATE_ID));
     const next = change(structuredClone(cur));
     if (!next) return cur;
-    const { gen, nextGen, builds, retired } = next;
-    await tx.collection(ROLLUP_STATE).doc(STATE_ID).set({ data: { gen, nextGen, builds, retired } });
+    const { gen, nextGen, builds, retired, ranked } = next;
+    await tx.collection(ROLLUP_STATE).doc(STATE_ID).set({ data: { gen, nextGen, builds, retired, ranked } });
     return next;
   });
   cached = { at: Date.now(), state: out, db };

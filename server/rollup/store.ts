@@ -20,10 +20,13 @@ export const ROLLUPS = 'rollups';
 /** Per merchant and year: the months and days on which it was revisited, to count distinct merchants. */
 export const ROLLUP_MARKS = 'rollupMarks';
 
-export type OwnerType = 'unit' | 'market' | 'staff' | 'area';
+export type OwnerType = 'unit' | 'market' | 'staff' | 'area' | 'rank';
 export type Part = 'stock' | 'flow';
-/** `year`: year and month totals of one year; `day`: the days of one month; `all`: running totals. */
-export type Grain = 'year' | 'day' | 'all';
+/**
+ * `year`: year and month totals of one year; `day`: the days of one month; `all`: running totals;
+ * `month`: one month's totals (ranking documents only, see `withRanks`).
+ */
+export type Grain = 'year' | 'day' | 'all' | 'month';
 
 /** Descriptive fields copied onto each roll-up document so dashboards can filter and label without joins. */
 export interface OwnerMeta {
@@ -50,7 +53,7 @@ export interface RollupDoc extends OwnerMeta {
   b?: Record<string, 1>;
   /** `YYYY`, or `all` for the running totals */
   year: string;
-  /** `YYYY-MM` of a day-grain document */
+  /** `YYYY-MM` of a day-grain (or month-grain) document */
   ym?: string;
   part: Part | 'all';
   grain: Grain;
@@ -78,9 +81,19 @@ export function rollupId(owner: string, year: string | 'all', part?: Part): stri
 
 const MONTHLY = new Set<string>(MONTHLY_COUNTERS);
 
+/** One roll-up document's increments as `Increments` gathers them (`path → delta`). */
+export interface IncDoc {
+  owner: string;
+  year: string;
+  ym: string | null;
+  part: Part | 'all';
+  grain: Grain;
+  inc: Map<string, number>;
+}
+
 /** Accumulates counter increments per roll-up document, then writes them in as few requests as possible. */
 export class Increments {
-  readonly docs = new Map<string, { owner: string; year: string; ym: string | null; part: Part | 'all'; grain: Grain; inc: Map<string, number> }>();
+  readonly docs = new Map<string, IncDoc>();
 
   private add(owner: string, year: string, ym: string | null, part: Part | 'all', path: string, delta: number): void {
     if (!delta) return;
@@ -127,6 +140,61 @@ export class Increments {
   }
 }
 
+/**
+ * The ranking documents (owner `r:all`, see docs/rollups.md "Ranking documents"): every unit's and staff
+ * member's year, month and running totals, gathered in a few documents keyed by counter, then owner —
+ * `c.<counter>.<owner>` in `r:all|all` and `r:all|YYYY|<part>` (year totals), `m.MM.<counter>.<owner>` in
+ * `r:all|YYYY-MM|<part>` (one month each) — so a bank-wide ranking reads a handful of documents and only the
+ * counters its figures need, instead of every grid's and staff member's own documents. They are not a second
+ * count: they are the same increments, written beside the owners' own entries in the same delta, folded
+ * with the same marker condition, rebuilt and reconciled with the rest. Day documents are not mirrored
+ * (a period with single days reads the owners' own documents).
+ */
+export const RANKS = 'r:all';
+/** The ranking document of a running total, a year total or one month. */
+export const rankId = (period: string | 'all', part?: Part): string => (period === 'all' ? `${RANKS}|all` : `${RANKS}|${period}|${part}`);
+
+/** An owner's key inside a ranking document (a field name: no dots, which would nest). */
+export const rankKey = (owner: string): string => owner.replace(/%/g, '%25').replace(/\./g, '%2E');
+/** The owner of a ranking document's key. */
+export const ownerOfRankKey = (key: string): string => key.replace(/%2E/g, '.').replace(/%25/g, '%');
+
+/** True for an owner whose counters the ranking documents carry: units and staff. */
+export const isRanked = (owner: string): boolean => owner.startsWith('u:') || owner.startsWith('s:');
+
+/**
+ * The documents of some increments with the ranking documents' share added: every path of a unit's or
+ * staff member's running total or year document, again under `r:all` (a month's paths `m.MM.*` in that
+ * month's document). Pure: the increments are left as they are, so it is applied once wherever increments
+ * become documents or delta entries (`deltaOf`, `docsFromIncrements`, a build's chunk).
+ */
+export function withRanks(docs: ReadonlyMap<string, IncDoc>): Map<string, IncDoc> {
+  const out = new Map(docs);
+  const into = (id: string, year: string, ym: string | null, part: Part | 'all', grain: Grain, path: string, n: number) => {
+    let doc = out.get(id);
+    if (!doc) out.set(id, (doc = { owner: RANKS, year, ym, part, grain, inc: new Map() }));
+    doc.inc.set(path, (doc.inc.get(path) ?? 0) + n);
+  };
+  for (const doc of docs.values()) {
+    if (!isRanked(doc.owner) || doc.grain === 'day') continue;
+    const key = rankKey(doc.owner);
+    for (const [path, n] of doc.inc) {
+      if (doc.part === 'all') {
+        into(rankId('all'), 'all', null, 'all', 'all', `${path}.${key}`, n);
+        continue;
+      }
+      const part = doc.part;
+      if (path.startsWith('c.')) into(rankId(doc.year, part), doc.year, null, part, 'year', `${path}.${key}`, n);
+      else if (path.startsWith('m.')) {
+        const mm = path.slice(2, 4);
+        const ym = `${doc.year}-${mm}`;
+        into(rankId(ym, part), doc.year, ym, part, 'month', `${path}.${key}`, n);
+      }
+    }
+  }
+  return out;
+}
+
 /** The fields that place a roll-up document: year, month of a day document, part and grain. */
 export function docShape(doc: { year: string; ym: string | null; part: Part | 'all'; grain: Grain }): Pick<RollupDoc, 'year' | 'ym' | 'part' | 'grain'> {
   return { year: doc.year, ...(doc.ym ? { ym: doc.ym } : {}), part: doc.part, grain: doc.grain };
@@ -147,6 +215,11 @@ export function nestedFrom(inc: Map<string, number>): Record<string, any> {
 /** A staff member's roll-up path: its unit path and the grids it is assigned to, so a grid's team includes them. */
 export function staffPath(s: { unitPath?: string[]; gridIds?: string[] } | null | undefined): string[] {
   return [...new Set([...(s?.unitPath ?? []), ...(s?.gridIds ?? [])])];
+}
+
+/** The labels of the ranking documents' owner. */
+export function rankMeta(): OwnerMeta {
+  return { owner: RANKS, ownerType: 'rank', ownerId: 'all', kind: 'rank', name: '', path: [], parentId: null };
 }
 
 /**
@@ -176,6 +249,7 @@ export async function resolveOwnerMeta(db: Db | Tx, owner: string): Promise<Owne
     const k = await read('markets');
     return { owner, ownerType: 'market', ownerId: id, kind: 'market', name: k?.name ?? id, path: [...(k?.unitPath ?? []), id], parentId: k?.branchId ?? null };
   }
+  if (prefix === 'r') return rankMeta();
   if (prefix === 'a') {
     return { owner, ownerType: 'area', ownerId: id, kind: 'area', name: id === 'city' ? '城区' : id === 'township' ? '乡镇' : id, path: [], parentId: null };
   }
