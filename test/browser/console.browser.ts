@@ -58,7 +58,11 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     await page.goto(`${h.url}/console/`);
     await page.getByTestId('console-qr').locator('svg').waitFor();
     const pageMs = Math.round(await page.evaluate(() => performance.now()));
-    figures.push(`first screen interactive (sign-in QR code shown): ${Date.now() - t0} ms by the driver, ${pageMs} ms from navigation by the page's clock (target ≤ 1500)`);
+    // The page's own clock at the frame after the code was drawn; the driver's figures add its polling under load.
+    await page.waitForFunction(() => (globalThis as any).__consoleTimings?.signInShownAt);
+    const shownAt = Math.round((await timing(page, 'signInShownAt')) ?? NaN);
+    expect(shownAt).toBeGreaterThan(0);
+    figures.push(`first screen interactive (sign-in QR code shown): ${shownAt} ms from navigation by the page's clock (target ≤ 1500); the driver saw it at ${Date.now() - t0} ms (${pageMs} ms page time when its wait returned)`);
     // Where that time went: when each request of the page ended, from navigation.
     const ends: { name: string; end: number }[] = await page.evaluate(() =>
       (globalThis as any).performance.getEntriesByType('resource').map((e: any) => ({ name: String(e.name).replace(/^.*\/console\//, ''), end: Math.round(e.responseEnd) })),
@@ -111,7 +115,9 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     await page.getByText('显示 265 / 265 个网格').waitFor();
     await rows.first().waitFor();
     const reloadMs = Math.round(await page.evaluate(() => performance.now()));
-    figures.push(`first screen interactive when signed in (dashboard of 265 grids): ${Date.now() - t1} ms by the driver, ${reloadMs} ms by the page's clock (target ≤ 1500)`);
+    await page.waitForFunction(() => (globalThis as any).__consoleTimings?.gridTableShownAt);
+    const tableAt = Math.round((await timing(page, 'gridTableShownAt')) ?? NaN);
+    figures.push(`first screen interactive when signed in (dashboard of 265 grids): ${tableAt} ms from navigation by the page's clock (target ≤ 1500); the driver saw it at ${Date.now() - t1} ms (${reloadMs} ms page time when its wait returned)`);
 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByTestId('console-qr').locator('svg').waitFor();

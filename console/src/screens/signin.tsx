@@ -58,6 +58,8 @@ export default function SignIn({ onSignedIn, demo, notice }: { onSignedIn(): voi
 
   useEffect(() => {
     if (phase.kind !== 'loading') mark('signInReadyMs', performance.now() - started);
+    // When the code is on the screen, from the navigation's start (the page's own clock, the frame after it is drawn).
+    if (phase.kind === 'waiting') requestAnimationFrame(() => mark('signInShownAt', performance.now()));
   }, [phase.kind]);
 
   // Poll the ticket while its code is shown, and count down its time.
