@@ -73,3 +73,36 @@ export async function takeMinuteQuota(db: Db, id: string, kind: string, limit: n
   await db.collection('quotas').doc(id).set({ data: { kind, minute, count: 1, updatedAt: now } });
   return null;
 }
+
+/** How long a counter in `quotas` is kept after its last take, by kind: a minute's counter a day, a day's a few days. */
+export const QUOTA_KEEP_MS: Readonly<Record<string, number>> = {
+  'console-ticket': 24 * 3600_000,
+  'pi-probe': 3 * 24 * 3600_000,
+};
+
+/** Counters removed per run at most (one `get` of at most this many, one `remove` by their ids). */
+export const QUOTA_PRUNE_BATCH = 1000;
+
+/**
+ * Removes the counters in `quotas` last taken longer ago than their kind keeps them (QUOTA_KEEP_MS): every
+ * console and every address that ever asked for a sign-in ticket leaves a counter, and a person's lookup
+ * counter stays after they stop filing. Each kind is one read by the `kind_1_updatedAt_1` index and one
+ * remove, at most QUOTA_PRUNE_BATCH counters a run in all, so the next run goes on with the rest. A counter
+ * taken between the read and the remove is kept (the remove asks its age again); a removed counter is
+ * started again at 1 by the next take, as a new minute or day is.
+ */
+export async function pruneQuotaCounters(db: Db, now: Date, batch = QUOTA_PRUNE_BATCH): Promise<{ pruned: number }> {
+  const _ = db.command;
+  let pruned = 0;
+  for (const [kind, keepMs] of Object.entries(QUOTA_KEEP_MS)) {
+    const left = batch - pruned;
+    if (left <= 0) break;
+    const cutoff = new Date(now.getTime() - keepMs);
+    const old = await db.collection('quotas').where({ kind, updatedAt: _.lt(cutoff) }).field({ _id: true }).limit(left).get();
+    const ids = (old.data as { _id: string }[]).map((d) => d._id);
+    if (!ids.length) continue;
+    const res = await db.collection('quotas').where({ _id: _.in(ids), kind, updatedAt: _.lt(cutoff) }).remove();
+    pruned += res.stats.removed;
+  }
+  return { pruned };
+}

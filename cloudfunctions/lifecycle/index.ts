@@ -11,6 +11,7 @@ import { reclassify, reclassifyJobStatus } from './actions/reclassify.action';
 import { getSettings, updateSettings } from './actions/settings.action';
 import { REMINDER_FROM_HOUR } from '../../shared/domain/reminder.rules';
 import { startSearchKeysBackfill } from '../../server/search-keys';
+import { pruneQuotaCounters } from '../../server/quota';
 import { JOB_KINDS, TIMER_BUDGET_MS, reclassifyView, startReclassification, startReminders } from './lifecycle.jobs';
 
 const routed = createMain({ reclassify, job: reclassifyJobStatus, list, history, getSettings, updateSettings, goMarket, startMarketing }, 'lifecycle');
@@ -25,13 +26,18 @@ export const RECLASSIFY_FROM_HOUR = 3;
  * the leaders' digest; server/jobs/reminders.ts). Both run as of the bank's day (loadBankDay: today, or a
  * demo bank's fixed as-of day). Every other minute it runs any unfinished or abandoned job on. Only the platform's word makes a call the
  * timer's (isTimerCall), never the event body; head office starts the same job with `reclassify`. Before all
- * of these, once per shape of search keys, it backfills the files' `searchKeys` (server/search-keys.ts).
+ * of these, once per shape of search keys, it backfills the files' `searchKeys` (server/search-keys.ts). First
+ * of all, every minute, it removes the rate-limit counters no longer counting (`quotas`: a console's or an
+ * address's sign-in tickets a day after their last take, a person's lookups after three days; at most
+ * 1,000 a minute, server/quota.ts `pruneQuotaCounters`).
  */
 export async function main(event: any, context?: unknown): Promise<unknown> {
   if (isTimerCall()) {
     try {
       const db = getDb();
       const now = new Date();
+      // Rate-limit counters no longer counting go first: two index reads a minute, whatever runs after.
+      await pruneQuotaCounters(db, now);
       // The bank's day: today, or a demo bank's fixed last day of data (settings/calendar), so the nightly
       // run never classifies the months after its data as idle.
       // Files written before their search keys existed get them once, before anything else (a deployed bank has

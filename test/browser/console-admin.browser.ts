@@ -347,4 +347,103 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     expect(await domRing()).toEqual(edited);
     await page.waitForLoadState('networkidle');
   }, 300_000);
+
+  it('removes a boundary point (a refused removal shown as the function refuses it; an added point removed and saved) and creates a market of grids picked on the map', async () => {
+    const open = (ring: LngLat[]) => (ring.length > 3 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring.slice());
+    const units: any[] = (await h.asStaff('demo-hq', 'org', { action: 'listUnits' })).data.items;
+    const grids = units.filter((g) => g.kind === 'grid' && g.boundary && open(g.boundary).length >= 4);
+    // A grid and a point whose removal the function refuses (a merchant left outside, a neighbour overlapped).
+    let plan: { grid: any; ring: LngLat[]; index: number; message: string } | null = null;
+    for (const grid of grids.slice(60, 90)) {
+      const ring = open(grid.boundary);
+      for (let index = 0; index < ring.length && !plan; index++) {
+        const res = await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: ring.filter((_, k) => k !== index) });
+        if (!res.ok) plan = { grid, ring, index, message: res.error.details?.issues?.[0]?.message ?? res.error.message };
+      }
+      if (plan) break;
+    }
+    expect(plan).not.toBeNull();
+    const { grid, ring, index, message } = plan!;
+
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.goto(`${h.url}/console/#/boundaries?grid=${grid.id}`);
+    const map = page.getByTestId('boundary-map');
+    await map.waitFor();
+    const points = map.getByTestId('boundary-point');
+    await points.first().waitFor();
+    const domRing = async (): Promise<LngLat[]> => (await points.evaluateAll((els: any[]) => els.map((e) => [Number(e.getAttribute('data-lng')), Number(e.getAttribute('data-lat'))]))) as LngLat[];
+    expect(await domRing()).toEqual(ring);
+    const clickPoint = async (i: number) => {
+      const c = await center(points.nth(i));
+      await page.mouse.click(c.x, c.y);
+    };
+
+    // Click the point (it is selected, not moved), remove it: refused as the function refuses it, nothing to save.
+    await clickPoint(index);
+    expect(await domRing()).toEqual(ring);
+    await page.getByRole('button', { name: `删除第 ${index + 1} 个点` }).click();
+    const error = page.getByTestId('boundary-error');
+    await error.waitFor();
+    expect((await error.textContent()) ?? '').toContain(message);
+    expect(await domRing()).toEqual(ring.filter((_, k) => k !== index));
+    await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).waitFor();
+    await page.getByRole('button', { name: '恢复原边界' }).click();
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('[data-testid="boundary-point"]').length === n, ring.length);
+
+    // A point added in the middle of the first edge and saved, then removed again: previewed, saved, the
+    // unit's boundary back to the ring it had.
+    const countEl = page.getByTestId('boundary-moves-count');
+    await map.locator('[data-testid="boundary-add-point"][data-after="0"]').click();
+    await countEl.waitFor();
+    const added = await domRing();
+    expect(added).toHaveLength(ring.length + 1);
+    const addPreview = (await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: added })).data;
+    expect(Number(await countEl.textContent())).toBe(addPreview.moves.length);
+    const saveAndWait = async (moves: number) => {
+      // Messages of an earlier save may still show: only a new one answers this save.
+      await page.evaluate(() => (globalThis as any).document.querySelectorAll('.t-message').forEach((e: any) => e.setAttribute('data-seen', '1')));
+      await page.getByRole('button', { name: '保存边界' }).click();
+      await page.locator('.t-dialog', { hasText: '保存边界' }).getByRole('button', { name: '保存' }).click();
+      await page.locator('.t-message:not([data-seen])', { hasText: moves ? `已保存，${moves} 个商户已移交到新网格` : '已保存，没有商户更换网格' }).waitFor();
+      await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).waitFor();
+    };
+    await saveAndWait(addPreview.moves.length);
+    expect(open((await h.asStaff('demo-hq', 'org', { action: 'getUnit', unitId: grid.id })).data.unit.boundary)).toEqual(added);
+
+    await clickPoint(1);
+    expect(await domRing()).toEqual(added);
+    await page.getByRole('button', { name: '删除第 2 个点' }).click();
+    await countEl.waitFor();
+    const removed = added.filter((_, k) => k !== 1);
+    expect(await domRing()).toEqual(removed);
+    const preview = (await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: removed })).data;
+    expect(Number(await countEl.textContent())).toBe(preview.moves.length);
+    await saveAndWait(preview.moves.length);
+    const saved = (await h.asStaff('demo-hq', 'org', { action: 'getUnit', unitId: grid.id })).data.unit;
+    expect(open(saved.boundary)).toEqual(removed);
+    expect(removed).toEqual(open(grid.boundary));
+    expect(await domRing()).toEqual(removed);
+
+    // Create a market: a name, the grid's branch (chosen for it), this grid and a visible grid of the same branch.
+    const branchId = grid.unitPath.find((id: string) => units.find((u) => u.id === id)?.kind === 'branch');
+    const shown: string[] = await map.locator('polygon.c-map-grid').evaluateAll((els: any[]) => els.map((e) => e.getAttribute('data-grid-id')));
+    const sibling = shown.find((id) => id !== grid.id && units.find((u) => u.id === id)?.unitPath.includes(branchId));
+    await page.getByRole('button', { name: '新建商圈' }).click();
+    const name = `测试商圈${Date.now() % 100000}`;
+    await page.getByPlaceholder('商圈名称').fill(name);
+    await map.getByTestId('boundary-ring').dispatchEvent('click');
+    const picked = sibling ? [grid.id, sibling] : [grid.id];
+    if (sibling) await map.locator(`polygon.c-map-grid[data-grid-id="${sibling}"]`).dispatchEvent('click');
+    await page.getByText(`已选 ${picked.length} 个`).waitFor();
+    await page.getByRole('button', { name: '创建商圈' }).click();
+    await page.getByText(`商圈「${name}」已创建，覆盖 ${picked.length} 个网格`).waitFor();
+    const markets: any[] = (await h.asStaff('demo-hq', 'org', { action: 'listMarkets' })).data.items;
+    const made = markets.find((m) => m.name === name);
+    expect(made).toBeDefined();
+    expect(made.branchId).toBe(branchId);
+    expect([...made.gridIds].sort()).toEqual([...picked].sort());
+    await page.locator('.screen-boundaries .t-table tbody tr', { hasText: name }).waitFor();
+    await page.waitForLoadState('networkidle');
+  }, 300_000);
 });

@@ -1,12 +1,13 @@
 /**
  * The lifecycle function on a small bank: 去营销 (product matrix, gaps, one open marketing task, retries),
  * head-office thresholds (validated, and applied by the next classification), lists in scope, a whole-bank
- * reclassification read as one range, timers.
+ * reclassification read as one range, timers (and the minute timer's pruning of old rate-limit counters).
  */
 import { okData, useLocalCloud } from '../helpers/local-cloud';
 import { rebuildRollups } from '../../server/rollup';
 import { reclassifyMerchants } from '../../server/jobs/reclassify';
 import { chinaDay } from '../../shared/domain/period.rules';
+import { QUOTA_PRUNE_BATCH } from '../../server/quota';
 
 const local = useLocalCloud({ seed: 'none' });
 
@@ -157,4 +158,39 @@ describe('lifecycle function', () => {
     // Nobody else may start them.
     expect((await local.call('metrics', { action: 'reconcile' }, 'member-1')).error.code).toBe('FORBIDDEN');
   });
+
+  it('the minute timer removes rate-limit counters past their keeping, at most a batch a minute, by an index', async () => {
+    const db = local.cloud.database();
+    const now = Date.now();
+    const ago = (ms: number) => new Date(now - ms);
+    const H = 3600_000;
+    const minute = Math.floor(now / 60_000);
+    // Sign-in ticket counters of consoles and addresses: many two days old, one an hour old, one just taken.
+    const oldTickets = Array.from({ length: QUOTA_PRUNE_BATCH + 50 }, (_, i) => ({ _id: `console-ticket:old-${i}`, kind: 'console-ticket', minute: minute - 2 * 24 * 60, count: 3, updatedAt: ago(48 * H + i * 1000) }));
+    for (let i = 0; i < oldTickets.length; i += 500) await db.collection('quotas').add({ data: oldTickets.slice(i, i + 500) });
+    await db.collection('quotas').add({ data: [
+      { _id: 'console-ticket:hour', kind: 'console-ticket', minute: minute - 60, count: 1, updatedAt: ago(H) },
+      { _id: 'console-ticket:now', kind: 'console-ticket', minute, count: 2, updatedAt: ago(1000) },
+      // A person's lookup counters: one idle five days, one used two days ago, one today.
+      { _id: 'pi-probe:idle', staffId: 'idle', kind: 'pi-probe', day: chinaDay(ago(120 * H)), count: 4, updatedAt: ago(120 * H) },
+      { _id: 'pi-probe:recent', staffId: 'recent', kind: 'pi-probe', day: chinaDay(ago(48 * H)), count: 2, updatedAt: ago(48 * H) },
+      { _id: 'pi-probe:today', staffId: 'today', kind: 'pi-probe', day: chinaDay(ago(0)), count: 1, updatedAt: ago(0) },
+    ] });
+    const ids = async () => ((await db.collection('quotas').field({ _id: true }).limit(1000).get()).data as any[]).map((d) => d._id as string).sort();
+    const count = async () => (await db.collection('quotas').count()).total;
+    expect(await count()).toBe(oldTickets.length + 5);
+
+    const fire = async () => (await local.cloud.callDetailed('lifecycle', { Type: 'Timer', TriggerName: 'lifecycle-minute' }, { source: 'timer' })).result;
+    // The first minute removes one batch; the next the rest of the old ones.
+    expect((await fire()).ok).toBe(true);
+    expect(await count()).toBe(oldTickets.length + 5 - QUOTA_PRUNE_BATCH);
+    expect((await fire()).ok).toBe(true);
+    expect(await ids()).toEqual(['console-ticket:hour', 'console-ticket:now', 'pi-probe:recent', 'pi-probe:today']);
+    // Nothing left to remove: the same again.
+    expect((await fire()).ok).toBe(true);
+    expect(await ids()).toEqual(['console-ticket:hour', 'console-ticket:now', 'pi-probe:recent', 'pi-probe:today']);
+    // The read is a range on the counters' kind and age index, not a scan of the collection.
+    const plan = local.cloud.engine.explain('quotas', { kind: 'console-ticket', updatedAt: { $lt: ago(24 * H) } });
+    expect(plan.index).toBe('kind_1_updatedAt_1');
+  }, 60_000);
 });

@@ -5,14 +5,16 @@
  * (商圈) with their coverage (`org.listMarkets`), a market's grids shaded on the map.
  *
  * Head office edits the selected grid's boundary, as the mini program's boundary page does: drag a numbered
- * point, or click the "+" in the middle of an edge to add a point there. Each edit asks `org.previewBoundary`
+ * point, click the "+" in the middle of an edge to add a point there, or click a point and remove it (a
+ * boundary keeps at least 3 points). Each edit asks `org.previewBoundary`
  * which merchants would change grid (merchant, from grid, to grid), or which point is refused and why (the
  * point turns red); `org.saveBoundary` saves it and transfers those merchants with their history. Points
  * the grid shares with a neighbour move in the neighbour too (the function's rule). Head office and branch
- * managers change which grids a market covers by clicking grids on the map (`org.updateMarket`).
+ * managers change which grids a market covers by clicking grids on the map (`org.updateMarket`), and create a
+ * market (name, branch, grids picked on the map: `org.createMarket`).
  */
 import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Dialog, MessagePlugin, Select, Space, Table, Tag } from 'tdesign-react';
+import { Alert, Button, Dialog, Input, MessagePlugin, Select, Space, Table, Tag } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
 import { call } from '../api';
 import type { Page } from '../../../shared/contracts/common.contract';
@@ -33,6 +35,11 @@ const BLUE = '#0052d9';
 const RED = '#d54941';
 const GREY = '#8a8f99';
 const MARKET = '#e37318';
+
+/** The fewest points a boundary keeps. */
+const MIN_POINTS = 3;
+/** Pointer travel (px) below which pressing a point selects it instead of moving it. */
+const CLICK_SLOP_PX = 3;
 
 /** Six decimals (about 0.1 m): what a point put on the map can mean. */
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
@@ -97,6 +104,7 @@ const routeGrid = (): string | null => new URLSearchParams(location.hash.split('
 export default function BoundariesScreen(): React.ReactElement {
   const me = useMe();
   const mayEdit = me.role === 'hq';
+  const mayCreateMarket = me.role === 'hq' || me.role === 'branch';
   const [units, setUnits] = useState<UnitView[]>([]);
   const [markets, setMarkets] = useState<MarketView[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -116,6 +124,9 @@ export default function BoundariesScreen(): React.ReactElement {
   const [marketId, setMarketId] = useState<string | null>(null);
   const [marketGrids, setMarketGrids] = useState<Set<string> | null>(null);
   const [savingMarket, setSavingMarket] = useState(false);
+  /** A market being created: its name and branch, its grids picked on the map (`marketGrids`). */
+  const [draft, setDraft] = useState<{ name: string; branchId: string } | null>(null);
+  const dragFrom = useRef<{ x: number; y: number; ring: LngLat[] } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const ringRef = useRef<LngLat[]>([]);
   const previewSeq = useRef(0);
@@ -254,6 +265,7 @@ export default function BoundariesScreen(): React.ReactElement {
     if (!mayEdit || marketGrids) return;
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
+    dragFrom.current = { x: e.clientX, y: e.clientY, ring: ringRef.current };
     setDragging(i);
     setSelected(i);
   };
@@ -269,6 +281,15 @@ export default function BoundariesScreen(): React.ReactElement {
     if (dragging !== i) return;
     e.currentTarget.releasePointerCapture(e.pointerId);
     setDragging(-1);
+    const start = dragFrom.current;
+    dragFrom.current = null;
+    if (start && Math.hypot(e.clientX - start.x, e.clientY - start.y) < CLICK_SLOP_PX) {
+      // A click, not a move: the point is selected (to remove it), the ring stays as it was.
+      ringRef.current = start.ring;
+      setRing(start.ring);
+      setSelected(i);
+      return;
+    }
     const at = pointAt(e.clientX, e.clientY);
     const next = at ? ringRef.current.map((p, k) => (k === i ? at : p)) : ringRef.current;
     if (sameRing(next, original)) return reset();
@@ -281,6 +302,18 @@ export default function BoundariesScreen(): React.ReactElement {
     const b = ring[(i + 1) % ring.length];
     const mid: LngLat = [round6((a[0] + b[0]) / 2), round6((a[1] + b[1]) / 2)];
     edit([...ring.slice(0, i + 1), mid, ...ring.slice(i + 1)], i + 1);
+  };
+
+  /** The point i removed, previewed like a move; a boundary keeps at least {@link MIN_POINTS} points. */
+  const removePoint = (i: number) => {
+    if (!mayEdit || marketGrids || i < 0 || i >= ring.length) return;
+    if (ring.length <= MIN_POINTS) {
+      setPreviewError(`边界至少需要 ${MIN_POINTS} 个点，不能再删除`);
+      return;
+    }
+    const next = ring.filter((_, k) => k !== i);
+    if (sameRing(next, original)) return reset();
+    edit(next, -1);
   };
 
   const reset = () => {
@@ -326,6 +359,33 @@ export default function BoundariesScreen(): React.ReactElement {
     if (next.has(id)) next.delete(id);
     else next.add(id);
     setMarketGrids(next);
+  };
+  const branches = useMemo(() => units.filter((x) => x.kind === 'branch'), [units]);
+  const branchOf = (id: string | null): string | undefined => (id ? byId.get(id)?.unitPath.find((p) => byId.get(p)?.kind === 'branch') : undefined);
+  const startDraft = () => {
+    setMarketId(null);
+    setDraft({ name: '', branchId: branchOf(gridId) ?? (me.role === 'branch' ? me.unit?.id : branches[0]?.id) ?? '' });
+    setMarketGrids(new Set());
+  };
+  const cancelPicking = () => {
+    setDraft(null);
+    setMarketGrids(null);
+  };
+  const createMarket = async () => {
+    if (!draft || !marketGrids) return;
+    setSavingMarket(true);
+    try {
+      const out = await call<MarketView>('org', 'createMarket', { name: draft.name.trim(), branchId: draft.branchId, gridIds: [...marketGrids] });
+      const m = await call<{ items: MarketView[] }>('org', 'listMarkets', { withCoverage: true });
+      setMarkets(m.items);
+      setMarketId(out.id);
+      cancelPicking();
+      MessagePlugin.success(`商圈「${out.name}」已创建，覆盖 ${out.gridIds.length} 个网格`);
+    } catch (e) {
+      MessagePlugin.error(errorText(e));
+    } finally {
+      setSavingMarket(false);
+    }
   };
   const saveMarket = async () => {
     if (!market || !marketGrids) return;
@@ -387,7 +447,7 @@ export default function BoundariesScreen(): React.ReactElement {
           onChange={(v) => setGridId(String(v))}
         />
         <span className="c-muted">
-          {changed ? '边界已修改：保存或恢复后才能换网格' : mayEdit ? '拖动编号的边界点，或点边上的“+”加一个点' : '只读：边界由总行调整'}
+          {changed ? '边界已修改：保存或恢复后才能换网格' : mayEdit ? '拖动编号的边界点，点边上的“+”加一个点，或点一个点后删除它' : '只读：边界由总行调整'}
         </span>
       </div>
       <div className="c-map-layout">
@@ -532,7 +592,16 @@ export default function BoundariesScreen(): React.ReactElement {
             </div>
           )}
           {mayEdit && (
-            <Space style={{ marginTop: 12 }}>
+            <Space style={{ marginTop: 12 }} breakLine>
+              <Button
+                variant="outline"
+                theme="danger"
+                data-testid="boundary-remove-point"
+                disabled={selected < 0 || selected >= ring.length || ring.length <= MIN_POINTS || saving || Boolean(marketGrids)}
+                onClick={() => removePoint(selected)}
+              >
+                {selected >= 0 && selected < ring.length ? `删除第 ${selected + 1} 个点` : '删除选中的点'}
+              </Button>
               <Button variant="outline" disabled={!changed || saving} onClick={reset}>
                 恢复原边界
               </Button>
@@ -546,7 +615,33 @@ export default function BoundariesScreen(): React.ReactElement {
 
       <h3 className="c-h2">商圈</h3>
       <div className="c-toolbar">
-        {market ? (
+        {draft && marketGrids ? (
+          <>
+            <Input
+              style={{ width: 200 }}
+              placeholder="商圈名称"
+              maxlength={40}
+              value={draft.name}
+              onChange={(v) => setDraft({ ...draft, name: String(v) })}
+              data-testid="market-name"
+            />
+            <Select
+              style={{ width: 200 }}
+              filterable
+              placeholder="所属支行"
+              options={branches.map((b) => ({ value: b.id, label: b.name }))}
+              value={draft.branchId || undefined}
+              onChange={(v) => setDraft({ ...draft, branchId: String(v) })}
+            />
+            <span className="c-muted">在地图上点本支行的网格加入新商圈（已选 {marketGrids.size} 个）</span>
+            <Button theme="primary" size="small" loading={savingMarket} disabled={!draft.name.trim() || !draft.branchId} onClick={() => void createMarket()}>
+              创建商圈
+            </Button>
+            <Button variant="outline" size="small" onClick={cancelPicking}>
+              取消
+            </Button>
+          </>
+        ) : market ? (
           <>
             <Tag theme="warning">{market.name}</Tag>
             {marketGrids ? (
@@ -571,7 +666,14 @@ export default function BoundariesScreen(): React.ReactElement {
             )}
           </>
         ) : (
-          <span className="c-muted">点一个商圈，在地图上标出它覆盖的网格</span>
+          <>
+            <span className="c-muted">点一个商圈，在地图上标出它覆盖的网格</span>
+            {mayCreateMarket && (
+              <Button size="small" variant="outline" disabled={changed} onClick={startDraft}>
+                新建商圈
+              </Button>
+            )}
+          </>
         )}
       </div>
       <Table
