@@ -166,34 +166,39 @@ export function ownersOf(docs: RollupDoc[], labels: Record<string, RankLabel>, b
     if (!d) map.set(year, (d = bare(year, part, 'year')));
     return d;
   };
+  // Per document, each owner's counters it fills (looked up once per owner and document, not per counter).
   for (const d of docs) {
     const part = d.part;
-    if (part === 'all' || d.grain === 'year') {
-      const c = (d.c ?? {}) as unknown as Record<string, Counts>;
-      for (const counter in c) {
-        const byOwner = c[counter];
-        if (!byOwner || typeof byOwner !== 'object') continue;
-        for (const key in byOwner) {
-          const n = byOwner[key];
-          const o = typeof n === 'number' ? ownerDocs(key) : null;
-          if (!o) continue;
-          const doc = part === 'all' ? (o.all ??= bare('all', 'all', 'all')) : yearDoc(o, part, d.year);
-          doc.c![counter] = n;
-        }
-      }
+    let counters: Record<string, Counts> | undefined;
+    let target: (o: OwnerDocs) => Counts;
+    if (part === 'all') {
+      counters = d.c as unknown as Record<string, Counts> | undefined;
+      target = (o) => (o.all ??= bare('all', 'all', 'all')).c!;
+    } else if (d.grain === 'year') {
+      counters = d.c as unknown as Record<string, Counts> | undefined;
+      target = (o) => yearDoc(o, part, d.year).c!;
     } else if (d.grain === 'month' && d.ym) {
       const mm = d.ym.slice(5, 7);
-      const per = ((d.m ?? {}) as unknown as Record<string, Record<string, Counts>>)[mm] ?? {};
-      for (const counter in per) {
-        const byOwner = per[counter];
-        if (!byOwner || typeof byOwner !== 'object') continue;
-        for (const key in byOwner) {
-          const n = byOwner[key];
-          const o = typeof n === 'number' ? ownerDocs(key) : null;
-          if (!o) continue;
-          const months = yearDoc(o, part, d.year).m!;
-          (months[mm] ??= {})[counter] = n;
+      counters = ((d.m ?? {}) as unknown as Record<string, Record<string, Counts>>)[mm];
+      target = (o) => {
+        const months = yearDoc(o, part, d.year).m!;
+        return (months[mm] ??= {});
+      };
+    } else continue;
+    if (!counters) continue;
+    const into = new Map<string, Counts | null>();
+    for (const counter in counters) {
+      const byOwner = counters[counter];
+      if (!byOwner || typeof byOwner !== 'object') continue;
+      for (const key in byOwner) {
+        const n = byOwner[key];
+        if (typeof n !== 'number') continue;
+        let t = into.get(key);
+        if (t === undefined) {
+          const o = ownerDocs(key);
+          into.set(key, (t = o ? target(o) : null));
         }
+        if (t) t[counter] = n;
       }
     }
   }
