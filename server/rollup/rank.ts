@@ -75,6 +75,8 @@ export async function loadRankedOwners(db: Db, bankId: string, period: { start: 
   else for (const c of FLOW_COUNTERS) if (c.startsWith('v_')) flowFields[`c.${c}`] = true;
 
   const flowDocs = flowKeys.length ? [{ _id: _.in(flowKeys.map((k) => rid(gen, k))), ...inGen }] : [];
+  // Without the year totals the months' ids alone (a period of months only has some): not an `_.or` of one
+  // branch, which the engine answered by reading the whole collection (≈ 0.5 s of CPU a call).
   const flowWhere = yearTotals ? _.or([...flowDocs, flowYears]) : flowDocs[0];
   const wanted = new Set([...stockKeys, ...flowKeys]);
   const yearTotal = /^r:all\|(\d{4})\|(stock|flow)$/;
