@@ -4,7 +4,9 @@ import {
   type MetricFigures,
   figuresFrom,
   indicatorValue,
+  ratio,
 } from '../../shared/domain/metrics.rules';
+import { VISIT_TYPES } from '../../shared/domain/visit.rules';
 import { type Period, decomposeRange, monthEnd, periodKey, previousPeriod, trendMonths } from '../../shared/domain/period.rules';
 import { type ActionContext, type Db, assertInScope, bankUnit, fieldError, getDoc, isInScope, loadUnits, getAll, type UnitDoc } from '../../server';
 import {
@@ -289,8 +291,15 @@ async function gridRows(db: Db, target: Target, period: Period): Promise<GridRow
  */
 export async function rankingsOf(db: Db, target: Pick<Target, 'ref' | 'unitKind'>, period: Period, shared?: SharedDeltas, opts: { ownDocs?: boolean } = {}): Promise<DashboardView['rankings'] | null> {
   if (target.ref.type !== 'unit') return null;
-  const ranked = target.unitKind === 'bank' && !opts.ownDocs ? await loadRankedOwners(db, target.ref.id, period, shared) : null;
-  if (ranked) return rankedRows(ranked, period);
+  if (target.unitKind === 'bank' && !opts.ownDocs) {
+    // First without the owners that had flows in the period's years but none in it: they could only enter
+    // a ranking with nothing, when fewer than ten have something; then they are read (a round trip more).
+    const some = await loadRankedOwners(db, target.ref.id, period, shared, { periodOnly: true });
+    const rows = some && rankedRows(some, period, true);
+    if (rows) return rows;
+    const all = some && (await loadRankedOwners(db, target.ref.id, period, shared));
+    if (all) return rankedRows(all, period, false)!;
+  }
   const [grids, staff] = await Promise.all([rowsOf(db, { ownerType: 'unit', kind: 'grid', path: target.ref.id }, period, shared), rowsOf(db, { ownerType: 'staff', path: target.ref.id }, period, shared)]);
   return {
     grids: [...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring || byId(a, b)).slice(0, 10),
@@ -305,16 +314,30 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
  * The rankings of the ranking documents' owners, in the same order as above: the grids by the stock at the
  * period's end alone, the staff by their visits alone, then the whole figures of the rows shown only.
  */
-function rankedRows(owners: Map<string, OwnerDocs>, period: Period): NonNullable<DashboardView['rankings']> {
+function rankedRows(owners: Map<string, OwnerDocs>, period: Period, periodOnly: boolean): NonNullable<DashboardView['rankings']> | null {
   const parts = decomposeRange(period.start, period.end);
-  const grids: { o: OwnerDocs; id: string; figures: MetricFigures }[] = [];
+  const grids: { o: OwnerDocs; id: string; figures: Pick<MetricFigures, 'acquiring' | 'coverage'> }[] = [];
   const staff: { o: OwnerDocs; id: string; figures: { visitsTotal: number } }[] = [];
+  let gridsWith = 0;
+  let staffWith = 0;
+  // The ranking figures alone, as figuresFrom computes them.
   for (const o of owners.values()) {
     if (o.meta.ownerType === 'staff') {
       const flow = flowOver(o, period.start, period.end, parts);
-      staff.push({ o, id: o.meta.ownerId, figures: { visitsTotal: figuresFrom({}, flow).visitsTotal } });
-    } else if (o.meta.kind === 'grid') grids.push({ o, id: o.meta.ownerId, figures: figuresFrom(stockAt(o, period.end), {}) });
+      let visitsTotal = 0;
+      for (const t of VISIT_TYPES) visitsTotal += flow[`v_${t}`] ?? 0;
+      if (visitsTotal > 0) staffWith++;
+      staff.push({ o, id: o.meta.ownerId, figures: { visitsTotal } });
+    } else if (o.meta.kind === 'grid') {
+      const s = stockAt(o, period.end);
+      const acquiring = s.acq ?? 0;
+      if (acquiring > 0) gridsWith++;
+      grids.push({ o, id: o.meta.ownerId, figures: { acquiring, coverage: ratio(s.filedAcq ?? 0, s.filed ?? 0) } });
+    }
   }
+  // Owners left out by `periodOnly` have no stock (no running totals) and no visits in the period: they
+  // could only fill a ranking with fewer than ten rows above nothing.
+  if (periodOnly && (gridsWith < 10 || staffWith < 10)) return null;
   const rows = (xs: { o: OwnerDocs }[]) => xs.map((x) => rowOf(x.o, figuresFrom(stockAt(x.o, period.end), flowOver(x.o, period.start, period.end, parts))));
   return {
     grids: rows([...grids].sort((a, b) => b.figures.acquiring - a.figures.acquiring || byId(a, b)).slice(0, 10)),
