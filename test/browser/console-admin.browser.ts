@@ -330,8 +330,9 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
       expect((await h.asStaff('demo-hq', 'merchant', { action: 'get', id: m.merchantId })).data.gridId).toBe(m.toGridId);
     }
     expect((await h.asStaff('demo-hq', 'merchant', { action: 'get', id: merchant.id })).data.gridId).toBe(grid.id);
-    // Nothing left to save: TDesign draws a disabled button as a disabled element that is no button.
-    await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).waitFor();
+    // Nothing left to save, and the save over (the map takes edits again): TDesign draws a disabled button as
+    // a disabled element that is no button, loading while the save reads the units again.
+    await page.locator('.c-map-side .t-button.t-is-disabled:not(.t-is-loading)', { hasText: '保存边界' }).waitFor();
     expect(await domRing()).toEqual(edited);
 
     // Add a point in the middle of the first edge: the shape is the same, so no merchant changes grid.
@@ -376,6 +377,8 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     expect(await domRing()).toEqual(ring);
     const clickPoint = async (i: number) => {
       const c = await center(points.nth(i));
+      // The mouse clicks whatever is on top there: wait until that is the point (no toast or dialog over it).
+      await page.waitForFunction(([x, y, k]) => (globalThis as any).document.elementFromPoint(x, y)?.getAttribute('data-index') === String(k), [c.x, c.y, i] as const);
       await page.mouse.click(c.x, c.y);
     };
 
@@ -406,7 +409,12 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
       await page.getByRole('button', { name: '保存边界' }).click();
       await page.locator('.t-dialog', { hasText: '保存边界' }).getByRole('button', { name: '保存' }).click();
       await page.locator('.t-message:not([data-seen])', { hasText: moves ? `已保存，${moves} 个商户已移交到新网格` : '已保存，没有商户更换网格' }).waitFor();
-      await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).waitFor();
+      // The save ends after the units and merchants are read again (its button loading until then): a point
+      // clicked before that is not selected.
+      await page.locator('.c-map-side .t-button.t-is-disabled:not(.t-is-loading)', { hasText: '保存边界' }).waitFor();
+      // The dialog's closing animation still covers the map for a moment: a point clicked through the mouse
+      // (not a locator, which waits for its target) would land on it.
+      await page.locator('.t-dialog', { hasText: '保存边界' }).waitFor({ state: 'hidden' });
     };
     await saveAndWait(addPreview.moves.length);
     expect(open((await h.asStaff('demo-hq', 'org', { action: 'getUnit', unitId: grid.id })).data.unit.boundary)).toEqual(added);

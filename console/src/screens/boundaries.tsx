@@ -262,7 +262,8 @@ export default function BoundariesScreen(): React.ReactElement {
   };
 
   const onPointDown = (i: number) => (e: React.PointerEvent<SVGCircleElement>) => {
-    if (!mayEdit || marketGrids) return;
+    // While a save runs the ring is about to be replaced by the saved one: an edit now would be lost.
+    if (!mayEdit || marketGrids || saving) return;
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
     dragFrom.current = { x: e.clientX, y: e.clientY, ring: ringRef.current };
@@ -297,7 +298,7 @@ export default function BoundariesScreen(): React.ReactElement {
   };
   /** A new point in the middle of the edge from point i to the next. */
   const addPoint = (i: number) => {
-    if (!mayEdit || marketGrids) return;
+    if (!mayEdit || marketGrids || saving) return;
     const a = ring[i];
     const b = ring[(i + 1) % ring.length];
     const mid: LngLat = [round6((a[0] + b[0]) / 2), round6((a[1] + b[1]) / 2)];
@@ -306,7 +307,7 @@ export default function BoundariesScreen(): React.ReactElement {
 
   /** The point i removed, previewed like a move; a boundary keeps at least {@link MIN_POINTS} points. */
   const removePoint = (i: number) => {
-    if (!mayEdit || marketGrids || i < 0 || i >= ring.length) return;
+    if (!mayEdit || marketGrids || saving || i < 0 || i >= ring.length) return;
     if (ring.length <= MIN_POINTS) {
       setPreviewError(`边界至少需要 ${MIN_POINTS} 个点，不能再删除`);
       return;
