@@ -12,7 +12,7 @@ import { cloneLive, decodeStored, decodeWire, decodeWireDocument, encodeStored, 
 import { EngineError, collectionNotExist, duplicateKeyAnswer, fail } from './errors';
 import { type Matcher, compileQuery, guard, lazyMatcher, memoryQuery, nearOf, runPipeline, resolve, toEngineError } from './matcher';
 import { Store, type IndexSpec, type IndexField, type Order, type Plan } from './store';
-import { applyUpdate, normaliseModifier, replacement, upsertBase } from './updates';
+import { applyUpdate, applyUpdateTracked, normaliseModifier, replacement, upsertBase } from './updates';
 import { asPoint, distanceM, parseNear } from './geo';
 import { Transactions } from './transactions';
 import { fastGroup, groupFields } from './group';
@@ -398,10 +398,11 @@ export class Engine {
       const targets = this.targets(coll, p, criteria);
       let updated = 0;
       for (const t of targets) {
-        const next = modifier ? applyUpdate(t.doc, modifier) : replacement(t.doc._id, data);
+        const { next, changed } = modifier ? applyUpdateTracked(t.doc, modifier) : { next: replacement(t.doc._id, data), changed: null };
+        if (changed === false) continue;
         const text = encodeStored(next);
         // Compare in one encoding: a stored text may spell a number differently (1.0 for 1).
-        if (text === t.text || text === encodeStored(t.doc)) continue;
+        if (changed === null && (text === t.text || text === encodeStored(t.doc))) continue;
         this.store.replace(coll, t.rid, t.doc, next, text);
         if (watching) changes.push([t.doc._id, t.text]);
         updated++;
@@ -429,9 +430,10 @@ export class Engine {
     const res = this.db.transaction(() => {
       const [t] = this.find(coll, criteria, [], 0, 1);
       if (!t) return { data: { updated: 0, doc: null } };
-      const next = applyUpdate(t.doc, modifier);
+      const tracked = applyUpdateTracked(t.doc, modifier);
+      const next = tracked.next;
       const text = encodeStored(next);
-      const changed = text !== t.text && text !== encodeStored(t.doc);
+      const changed = tracked.changed ?? (text !== t.text && text !== encodeStored(t.doc));
       if (changed) {
         this.store.replace(coll, t.rid, t.doc, next, text);
         change = [t.doc._id, t.text];

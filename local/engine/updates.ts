@@ -3,7 +3,7 @@
  * operators (merge=true). CloudBase quirks handled here: `addToSet({ each })` arrives as `{ each: [...] }`.
  */
 import { applyOperators } from './matcher';
-import { cloneLive, type Doc } from './codec';
+import { cloneLive, encodeStored, type Doc } from './codec';
 import { fail } from './errors';
 
 const UPDATE_OPS = new Set([
@@ -44,44 +44,79 @@ function isEachSpelling(v: unknown): v is { each: unknown[] } {
 
 /** Applies a normalised modifier to a copy of the document; returns the copy. */
 export function applyUpdate(doc: Doc, modifier: Doc): Doc {
-  checkTypes(doc, modifier);
-  const next = cloneLive(doc);
-  if (!applyPlainUpdate(next, modifier)) applyOperators(next, modifier);
-  return next;
+  return applyUpdateTracked(doc, modifier).next;
 }
 
 /**
- * `$inc` and `$set` along existing plain-object paths (counters, stamps, flags: most updates) applied
- * directly, with the evaluator's result: mingo builds its whole operator context for every update, several
- * times the cost of the update itself. Returns false, changing nothing, for anything else (other operators,
- * a missing or array step on a path, paths that overlap), which the evaluator then applies.
+ * Applies a normalised modifier to a copy of the document, and says whether the stored text changes: true or
+ * false when the plain path below applied it (it compares the fields it wrote), null when the evaluator did
+ * (the caller compares the texts). The document given is never changed.
  */
-function applyPlainUpdate(doc: Doc, modifier: Doc): boolean {
-  const steps: [Doc, string, unknown, boolean][] = [];
+export function applyUpdateTracked(doc: Doc, modifier: Doc): { next: Doc; changed: boolean | null } {
+  checkTypes(doc, modifier);
+  const steps = plainSteps(doc, modifier);
+  if (!steps) {
+    const next = cloneLive(doc);
+    applyOperators(next, modifier);
+    return { next, changed: null };
+  }
+  // Copies only the objects on the written paths: the rest is shared with `doc`, which nothing writes in place
+  // (a roll-up document of thousands of counters gets one counter and one marker per update).
+  const next: Doc = { ...doc };
+  const copied = new Set<Doc>([next]);
+  let changed = false;
+  for (const [parts, arg, inc] of steps) {
+    let node = next;
+    for (let i = 0; i < parts.length - 1; i++) {
+      let child = node[parts[i]] as Doc;
+      if (!copied.has(child)) {
+        child = { ...child };
+        node[parts[i]] = child;
+        copied.add(child);
+      }
+      node = child;
+    }
+    const key = parts[parts.length - 1];
+    const before = node[key];
+    const after = inc ? (before === undefined ? arg : (before as number) + (arg as number)) : cloneLive(arg);
+    // The same canonical text for the field means the same text for the document.
+    if (!changed && (before === undefined || encodeStored(before) !== encodeStored(after))) changed = true;
+    node[key] = after;
+  }
+  return { next, changed };
+}
+
+/**
+ * `$inc` and `$set` along existing plain-object paths (counters, stamps, flags: most updates), as steps to
+ * apply directly with the evaluator's result: mingo builds its whole operator context for every update, several
+ * times the cost of the update itself. Null for anything else (other operators, a missing or array step on a
+ * path, paths that overlap), which the evaluator then applies.
+ */
+function plainSteps(doc: Doc, modifier: Doc): [string[], unknown, boolean][] | null {
+  const steps: [string[], unknown, boolean][] = [];
   const paths: string[] = [];
   for (const op of Object.keys(modifier)) {
-    if (op !== '$inc' && op !== '$set') return false;
+    if (op !== '$inc' && op !== '$set') return null;
     for (const [path, arg] of Object.entries(modifier[op] as Doc)) {
-      if (op === '$inc' ? typeof arg !== 'number' : !isPlainValue(arg)) return false;
+      if (op === '$inc' ? typeof arg !== 'number' : !isPlainValue(arg)) return null;
       const parts = path.split('.');
       let node: Doc = doc;
       for (let i = 0; i < parts.length - 1; i++) {
         const next = node[parts[i]];
-        if (!isPlainObject(next)) return false;
+        if (!isPlainObject(next)) return null;
         node = next;
       }
       const key = parts[parts.length - 1];
-      if (!key || key.startsWith('$') || (op === '$inc' && node[key] !== undefined && typeof node[key] !== 'number')) return false;
-      steps.push([node, key, arg, op === '$inc']);
+      if (!key || key.startsWith('$') || (op === '$inc' && node[key] !== undefined && typeof node[key] !== 'number')) return null;
+      steps.push([parts, arg, op === '$inc']);
       paths.push(path);
     }
   }
   // Overlapping paths (`a` and `a.b`, or one path twice) are conflicts the evaluator reports.
   const seen = new Set(paths);
-  if (seen.size !== paths.length) return false;
-  for (const path of paths) for (let i = path.indexOf('.'); i > 0; i = path.indexOf('.', i + 1)) if (seen.has(path.slice(0, i))) return false;
-  for (const [node, key, arg, inc] of steps) node[key] = inc ? (node[key] === undefined ? arg : (node[key] as number) + (arg as number)) : cloneLive(arg);
-  return true;
+  if (seen.size !== paths.length) return null;
+  for (const path of paths) for (let i = path.indexOf('.'); i > 0; i = path.indexOf('.', i + 1)) if (seen.has(path.slice(0, i))) return null;
+  return steps;
 }
 
 function isPlainObject(v: unknown): v is Doc {

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../db';
 import { newId } from '../ids';
 import { afterCommit } from '../tx';
-import { foldDelta } from './fold';
+import { foldAtNextCall, foldDelta } from './fold';
 import { type Grain, type Increments, type Part, withRanks } from './store';
 
 /**
@@ -97,7 +97,7 @@ export async function writeDelta(tx: Db | Tx, incs: Increments, info: DeltaInfo 
   const { _id, ...body } = delta;
   await tx.collection(ROLLUP_DELTAS).doc(_id).set({ data: body });
   if (isDb(tx)) await foldDelta(tx, delta);
-  // The writer's own fold: its recording waits for the instance's next call (fold.ts `foldDelta`).
-  else afterCommit(tx, (db) => foldDelta(db, delta, undefined, { record: 'later' }));
+  // Folded in a batch with other writers' deltas by this instance's next call, or another's (fold.ts `foldPending`).
+  else afterCommit(tx, async () => foldAtNextCall());
   return delta._id;
 }

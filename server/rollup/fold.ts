@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { atNextCall } from '../tx';
 import { addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
-import { type BuildState, type RollupState, liveGens, readState, updateState } from './state';
+import { type BuildState, ROLLUP_STATE, type RollupState, liveGens, readState, updateState } from './state';
 import { type OwnerMeta, ROLLUPS, type RollupDoc, isRanked, nestedFrom, readDoc, resolveOwnerMeta, rid } from './store';
 import { labelOwner } from './labels';
 
@@ -11,8 +11,9 @@ import { labelOwner } from './labels';
  *
  * A delta is applied to a document with ONE conditional update outside any transaction: `_.inc` of its
  * counters and a marker `f.<deltaId>`, only where the marker is absent. A single-document update is
- * atomic and never conflicts on CloudBase (conflicts are between transactions), so every writer can fold
- * into the bank's documents at once, and a fold repeated after a crash adds nothing twice.
+ * atomic and never conflicts on CloudBase (conflicts are between transactions), and a fold repeated after a
+ * crash adds nothing twice. Writers' deltas are folded in batches (`foldPending`): the documents every write
+ * touches are rewritten once a batch, not once a write.
  *
  * Readers add to each document the visible deltas it carries no marker of (`mergeDeltas`). A delta stays
  * visible while it is not folded into the serving generation and for `READ_WINDOW_MS` after; its markers
@@ -23,9 +24,17 @@ import { labelOwner } from './labels';
 export const READ_WINDOW_MS = 30_000;
 /** A reader whose document and delta reads span more than this reads again (see `loadOwnerDocs`). */
 export const READ_SPAN_LIMIT_MS = 10_000;
-/** A folded delta is pruned (markers removed, deleted) this long after it was last folded. */
-export const PRUNE_AFTER_MS = 120_000;
-/** The timer folds deltas left unfolded this long (the writer's own fold runs right after its commit). */
+/**
+ * A folded delta is pruned (markers removed, deleted) this long after it was last folded. Its markers must
+ * outlive every read that may still load it: it is visible READ_WINDOW_MS after its fold, and a read's two
+ * requests are at most READ_SPAN_LIMIT_MS apart (40 s together); 20 s more for clocks. Shorter is lighter: the
+ * bank's documents carry a marker of every write in this window (at 50 visits a second, 3,000 a minute), and
+ * every fold rewrites them whole.
+ */
+export const PRUNE_AFTER_MS = 60_000;
+/** The deltas whose markers one update removes (the bank's documents carry them all: one rewrite, not one each). */
+const PRUNE_BATCH = 200;
+/** The timer folds deltas left unfolded this long (a batch fold runs at the writers' next calls, at most every FOLD_GAP_MS). */
 export const STALE_AFTER_MS = 15_000;
 
 const ALL_DONE = '\uffff';
@@ -153,46 +162,172 @@ async function applyToDocs(db: Db, gen: number, entries: DeltaEntry[], marker: s
   await Promise.all(entries.filter((e) => !carrying.has(rid(gen, e.k))).map((e) => applyToDoc(db, gen, e, [marker])));
 }
 
-/** Deltas this instance folded whose generations are still to be recorded on them: `gens` key → ids. */
-const unrecorded = new Map<string, { gens: number[]; ids: string[] }>();
-
-/**
- * Records on the deltas this instance folded the generations they went into, one request per set of
- * generations (usually one). Run by the instance's next call (`atNextCall`); what an instance never
- * records, the timer does (it folds the delta again, which adds nothing, and records it).
- */
-async function recordFolded(db: Db): Promise<void> {
-  const _ = db.command;
-  const groups = [...unrecorded.values()];
-  unrecorded.clear();
-  const parts = groups.flatMap((g) => Array.from({ length: Math.ceil(g.ids.length / 500) }, (_x, i) => ({ gens: g.gens, ids: g.ids.slice(i * 500, i * 500 + 500) })));
-  await Promise.all(parts.map((g) => db.collection(ROLLUP_DELTAS).where({ _id: _.in(g.ids) }).update({ data: { dg: _.addToSet({ each: g.gens }), doneAt: Date.now() } })));
-}
-
 /**
  * Folds a delta into every generation it is due in (the serving one, and builds that have read its
  * merchant), then records those generations on it. Safe to run twice, or concurrently.
- *
- * `record: 'later'` (a writer's own fold, after its commit) leaves the recording to the instance's next
- * call: until it is recorded, readers keep reading the delta and find their documents marked with it, so
- * nothing is counted twice or lost; only the reads carry it a little longer.
  */
-export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState, opts: { record?: 'now' | 'later' } = {}): Promise<number[]> {
+export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState): Promise<number[]> {
   const s = state ?? (await readState(db));
   const due = gensToFold(s, d);
   if (!due.length) return [];
   await Promise.all(due.flatMap(({ gen, build }) => groupAlike(entriesFor(build, d.e)).map((g) => applyToDocs(db, gen, g, `f.${d._id}`))));
   const gens = due.map((x) => x.gen);
-  if (opts.record === 'later') {
-    const key = gens.join();
-    if (!unrecorded.size) atNextCall(recordFolded);
-    const g = unrecorded.get(key);
-    if (g) g.ids.push(d._id);
-    else unrecorded.set(key, { gens, ids: [d._id] });
-    return gens;
-  }
   await db.collection(ROLLUP_DELTAS).doc(d._id).update({ data: { dg: db.command.addToSet({ each: gens }), doneAt: Date.now() } });
   return gens;
+}
+
+/** The lease document in `rollupState`: when the next batch fold may start (epoch ms). */
+const FOLD_LEASE_ID = 'fold';
+/**
+ * A batch fold starts at most this often across all instances, one at a time: the documents every write touches
+ * (the bank's, its branch's, the ranking documents) are rewritten once a batch, whatever the rate of writes.
+ */
+export const FOLD_GAP_MS = 1000;
+/**
+ * How long a batch holds the lease at most: it gives it back when done (the next may start FOLD_GAP_MS after it
+ * started); one that never does (its instance ended) is taken over after this. Far inside the function timeout.
+ */
+const FOLD_LEASE_MS = 20_000;
+/** Deltas one batch folds at most (a backlog goes on in the next). */
+export const FOLD_BATCH = 200;
+
+let owing = false;
+let leaseExists = false;
+
+/**
+ * Has this instance's next call fold what writers left, its own deltas among them (`foldPending`), once however
+ * many it wrote: beside that call's first round trip, so no call waits for a fold (tx.ts `atNextCall`). Until
+ * then readers add the delta themselves (`mergeDeltas`); an instance that gets no next call leaves it to
+ * another instance's batch or to the timer (STALE_AFTER_MS).
+ */
+export function foldAtNextCall(): void {
+  if (owing) return;
+  owing = true;
+  atNextCall(async (db) => {
+    owing = false;
+    await foldPending(db);
+  });
+}
+
+/**
+ * Takes the fold lease when no batch holds it and none started within FOLD_GAP_MS (one conditional update; the
+ * first ever adds it). Answers the holder's token, or null.
+ */
+async function takeLease(db: Db, now: number): Promise<string | null> {
+  const _ = db.command;
+  const token = `${now}-${Math.random().toString(36).slice(2, 10)}`;
+  const res = (await db.collection(ROLLUP_STATE).where({ _id: FOLD_LEASE_ID, next: _.lte(now) }).update({ data: { next: now + FOLD_LEASE_MS, token } })) as { stats?: { updated?: number } };
+  if (res?.stats?.updated) return token;
+  if (leaseExists) return null;
+  try {
+    await db.collection(ROLLUP_STATE).add({ data: { _id: FOLD_LEASE_ID, next: now + FOLD_LEASE_MS, token } });
+    leaseExists = true;
+    return token;
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+    leaseExists = true;
+    return null;
+  }
+}
+
+/** Batches one lease folds at most, one after another while each comes back full (a job's chunk of many writes). */
+const FOLD_ROUNDS = 5;
+
+/**
+ * A batch fold, when the lease allows: the deltas no fold has reached yet (FOLD_BATCH at a time, oldest first)
+ * folded together (`foldBatch`), again while a batch comes back full, up to FOLD_ROUNDS. Returns how many it folded.
+ */
+export async function foldPending(db: Db, now = Date.now()): Promise<number> {
+  const token = await takeLease(db, now);
+  if (!token) return 0;
+  try {
+    let folded = 0;
+    for (let round = 0; round < FOLD_ROUNDS; round++) {
+      const [s, res] = await Promise.all([
+        readState(db),
+        db.collection(ROLLUP_DELTAS).where({ doneAt: 0 }).orderBy('_id', 'asc').limit(FOLD_BATCH).get() as Promise<{ data: DeltaDoc[] }>,
+      ]);
+      folded += await foldBatch(db, s, res.data);
+      if (res.data.length < FOLD_BATCH) break;
+    }
+    return folded;
+  } finally {
+    // Given back only by its holder (one that outlived its lease finds another's token and leaves it).
+    await db.collection(ROLLUP_STATE).where({ _id: FOLD_LEASE_ID, token }).update({ data: { next: now + FOLD_GAP_MS } });
+  }
+}
+
+/** One roll-up document of a batch: its generation, the summed increments and the (delta, entry) pairs it takes. */
+interface BatchTarget {
+  gen: number;
+  id: string;
+  inc: Map<string, number>;
+  parts: { delta: string; entry: DeltaEntry }[];
+}
+
+/**
+ * Folds several deltas at once: each roll-up document takes the sum of their increments and all their markers
+ * in ONE conditional update (none of the markers there yet), documents taking the same sums from the same deltas
+ * together (a write's grid, group and staff documents move alike); then the deltas record their generations.
+ * A document that was not changed (absent, or already carrying some of the deltas: a batch that stopped midway,
+ * the timer) takes them one by one (`applyToDoc`, which skips a delta it carries). Safe to run twice, or
+ * concurrently, like `foldDelta`.
+ */
+export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[]): Promise<number> {
+  if (!deltas.length) return 0;
+  const _ = db.command;
+  const targets = new Map<string, BatchTarget>();
+  const records = new Map<string, { gens: number[]; ids: string[] }>();
+  for (const d of deltas) {
+    const due = gensToFold(s, d);
+    for (const { gen, build } of due) {
+      for (const e of entriesFor(build, d.e)) {
+        const id = rid(gen, e.k);
+        let t = targets.get(id);
+        if (!t) targets.set(id, (t = { gen, id, inc: new Map(), parts: [] }));
+        for (const [path, n] of Object.entries(e.i)) t.inc.set(path, (t.inc.get(path) ?? 0) + n);
+        t.parts.push({ delta: d._id, entry: e });
+      }
+    }
+    const gens = due.map((x) => x.gen);
+    const key = gens.join();
+    const r = records.get(key);
+    if (r) r.ids.push(d._id);
+    else records.set(key, { gens, ids: [d._id] });
+  }
+  const groups = new Map<string, BatchTarget[]>();
+  for (const t of targets.values()) {
+    const sig = `${t.gen}|${t.parts.map((p) => p.delta).join()}|${JSON.stringify([...t.inc].filter(([, n]) => n).sort())}`;
+    const g = groups.get(sig);
+    if (g) g.push(t);
+    else groups.set(sig, [t]);
+  }
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const markers = group[0].parts.map((p) => `f.${p.delta}`);
+      const data: Record<string, unknown> = {};
+      for (const [path, n] of group[0].inc) if (n) data[path] = _.inc(n);
+      const where: Record<string, unknown> = { _id: group.length === 1 ? group[0].id : _.in(group.map((t) => t.id)) };
+      for (const m of markers) {
+        data[m] = 1;
+        where[m] = _.exists(false);
+      }
+      const res = (await db.collection(ROLLUPS).where(where).update({ data })) as { stats?: { updated?: number } };
+      if ((res?.stats?.updated ?? 0) === group.length) return;
+      await Promise.all(
+        group.map(async (t) => {
+          for (const p of t.parts) await applyToDoc(db, t.gen, p.entry, [`f.${p.delta}`]);
+        }),
+      );
+    }),
+  );
+  const doneAt = Date.now();
+  await Promise.all(
+    [...records.values()].map((r) =>
+      db.collection(ROLLUP_DELTAS).where({ _id: _.in(r.ids) }).update({ data: r.gens.length ? { dg: _.addToSet({ each: r.gens }), doneAt } : { doneAt } }),
+    ),
+  );
+  return deltas.length;
 }
 
 /** Reads deltas page by page along `_id` (the collection holds minutes of writes, more while a build runs). */
@@ -227,25 +362,28 @@ export async function rollupMaintenance(db: Db, opts: { all?: boolean; now?: num
   const gens = liveGens(s);
   let folded = 0;
   const prune: DeltaDoc[] = [];
+  const stale: DeltaDoc[] = [];
   await eachDelta(db, {}, async (d) => {
     if (gensToFold(s, d).length) {
-      if (opts.all || d.at < now - STALE_AFTER_MS) {
-        await foldDelta(db, d, s);
-        folded++;
-      }
+      if (opts.all || d.at < now - STALE_AFTER_MS) stale.push(d);
     } else if (gens.every((g) => d.dg.includes(g)) && d.doneAt < now - PRUNE_AFTER_MS) prune.push(d);
   });
+  for (let at = 0; at < stale.length; at += FOLD_BATCH) folded += await foldBatch(db, s, stale.slice(at, at + FOLD_BATCH));
   const _ = db.command;
-  for (const d of prune) {
-    // Markers first, in every generation (keys are shared), then the delta: a reader never sees this
-    // delta again (folded long ago), and no fold applies it again (it is gone).
-    const keys = [...new Set(d.e.map((e) => e.k))];
+  for (let at = 0; at < prune.length; at += PRUNE_BATCH) {
+    const batch = prune.slice(at, at + PRUNE_BATCH);
+    // Markers first, in every generation (keys are shared), then the deltas: a reader never sees them again
+    // (folded long ago), and no fold applies them again (they are gone). A batch's markers go in one update of
+    // each document (a document without some of them is left as it is): the bank's documents, which carry every
+    // one, are rewritten once a batch rather than once a delta.
+    const keys = [...new Set(batch.flatMap((d) => d.e.map((e) => e.k)))];
+    const data = Object.fromEntries(batch.map((d) => [`f.${d._id}`, _.remove()]));
     // By key in every generation, and by `_id` for generation-0 documents written before keys existed.
     for (let i = 0; i < keys.length; i += 100) {
       const part = keys.slice(i, i + 100);
-      await db.collection(ROLLUPS).where(_.or([{ k: _.in(part) }, { _id: _.in(part) }])).update({ data: { [`f.${d._id}`]: _.remove() } });
+      await db.collection(ROLLUPS).where(_.or([{ k: _.in(part) }, { _id: _.in(part) }])).update({ data });
     }
-    await db.collection(ROLLUP_DELTAS).doc(d._id).remove();
+    await db.collection(ROLLUP_DELTAS).where({ _id: _.in(batch.map((d) => d._id)) }).remove();
   }
   const retiredDocs = await sweepRetired(db, s, now);
   return { folded, pruned: prune.length, retiredDocs };

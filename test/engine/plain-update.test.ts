@@ -3,9 +3,9 @@
  * the result must be the evaluator's, document for document, whatever the paths and values.
  */
 import fc from 'fast-check';
-import { cloneLive, type Doc } from '../../local/engine/codec';
+import { cloneLive, encodeStored, type Doc } from '../../local/engine/codec';
 import { applyOperators } from '../../local/engine/matcher';
-import { applyUpdate } from '../../local/engine/updates';
+import { applyUpdate, applyUpdateTracked } from '../../local/engine/updates';
 
 const key = fc.constantFrom('a', 'b', 'c', '01', '12', 'x-y');
 const scalar = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ noNaN: true, min: -10, max: 10 }), fc.string({ maxLength: 3 }), fc.boolean(), fc.constant(null));
@@ -48,6 +48,42 @@ describe('direct $inc / $set', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('leaves the given document as it was (the copy shares only what it did not write), and says rightly whether the text changed', () => {
+    fc.assert(
+      fc.property(doc, modifier, (d, m) => {
+        if (Object.keys(m).length === 0) return;
+        const before = encodeStored(d);
+        let out: { next: Doc; changed: boolean | null };
+        try {
+          out = applyUpdateTracked(d, m);
+        } catch {
+          return;
+        }
+        expect(encodeStored(d)).toBe(before);
+        if (out.changed !== null) expect(out.changed).toBe(encodeStored(out.next) !== before);
+        // A second update of the copy leaves the first copy and the original alone too.
+        const first = encodeStored(out.next);
+        try {
+          applyUpdateTracked(out.next, m);
+        } catch {
+          return;
+        }
+        expect(encodeStored(out.next)).toBe(first);
+        expect(encodeStored(d)).toBe(before);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reports an update that writes the values already there as no change', () => {
+    const d = { _id: 'r', c: { merchants: 2 }, f: { x: 1 }, at: new Date(5) };
+    expect(applyUpdateTracked(d, { $inc: { 'c.merchants': 0 } }).changed).toBe(false);
+    expect(applyUpdateTracked(d, { $set: { 'f.x': 1, at: new Date(5) } }).changed).toBe(false);
+    expect(applyUpdateTracked(d, { $set: { 'f.y': 1 } }).changed).toBe(true);
+    expect(applyUpdateTracked(d, { $inc: { 'c.shops': 0 } }).changed).toBe(true);
+    expect(applyUpdateTracked(d, { $push: { list: 1 } }).changed).toBeNull();
   });
 
   it('adds to counters and creates missing ones along existing objects', () => {
