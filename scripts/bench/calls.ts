@@ -39,3 +39,27 @@ export class CallCosts {
     return `db requests ${span(c.requests)}, depth ${span(c.depth)}`;
   }
 }
+
+/**
+ * Runs `fn` under the V8 profiler when `section` is the one BENCH_PROFILE names, writing
+ * `<prefix><section>-<pid>.cpuprofile` to BENCH_PROFILE_DIR (default: cwd); otherwise just runs it.
+ */
+export async function profiled<T>(section: string, fn: () => Promise<T>, prefix = ''): Promise<T> {
+  if ((process.env.BENCH_PROFILE ?? '') !== section) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(process.env.BENCH_PROFILE_DIR ?? process.cwd(), `${prefix}${section}-${process.pid}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of ${section}: ${file}`);
+    session.disconnect();
+  }
+}

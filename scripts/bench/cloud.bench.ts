@@ -30,7 +30,7 @@ import { toLngLat } from '../../shared/domain/merchant-file.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
 import { chinaDay } from '../../shared/domain/period.rules';
 import { demoBankCopy } from './bank';
-import { latencyLine } from './calls';
+import { latencyLine, profiled as profileSection } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const STAFF = Number(process.env.BENCH_CLOUD_STAFF ?? 100);
@@ -39,28 +39,9 @@ let LATENCY = 20;
 const IMPORT_ROWS = Number(process.env.BENCH_CLOUD_IMPORT_ROWS ?? 30_000);
 const ONLY = process.env.BENCH_CLOUD_ONLY ? new Set(process.env.BENCH_CLOUD_ONLY.split(',')) : null;
 const timed = (figure: string) => !ONLY || ONLY.has(figure);
-const PROFILE = process.env.BENCH_PROFILE ?? '';
 
-/** Runs `fn`, under the V8 profiler when `figure` is the one asked for. */
-async function profiled<T>(figure: string, fn: () => Promise<T>): Promise<T> {
-  if (PROFILE !== figure) return fn();
-  const { Session } = await import('node:inspector/promises');
-  const { writeFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    const file = join(process.env.BENCH_PROFILE_DIR ?? process.cwd(), `cloud-${figure}-${process.pid}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    console.log(`  CPU profile of ${figure}: ${file}`);
-    session.disconnect();
-  }
-}
+/** Runs `fn` under the V8 profiler when `figure` is the one BENCH_PROFILE names (profiles named cloud-<figure>-<pid>). */
+const profiled = <T>(figure: string, fn: () => Promise<T>) => profileSection(figure, fn, 'cloud-');
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);

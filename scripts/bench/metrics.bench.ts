@@ -25,7 +25,7 @@ import { maskMobile } from '../../shared/domain/mask.rules';
 import { allMerchantEvents, figuresFrom, isAcquiringOn } from '../../shared/domain/metrics.rules';
 import { type Period, previousPeriod, addDays, monthEnd } from '../../shared/domain/period.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
-import { CallCosts, latencyLine } from './calls';
+import { CallCosts, latencyLine, profiled } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 /** Dashboard calls per unit, run once untimed and once timed: a warm instance serves many. */
@@ -35,8 +35,7 @@ const VISITS = Number(process.env.BENCH_VISITS ?? 1_000_000);
 /** `BENCH_ONLY=reconcile,export` runs only those sections (dashboard, submit, reconcile, export, import). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const runs = (section: string) => !ONLY || ONLY.has(section);
-/** `BENCH_PROFILE=export` writes a V8 CPU profile of that section to BENCH_PROFILE_DIR (default: cwd). */
-const PROFILE = process.env.BENCH_PROFILE ?? '';
+// `BENCH_PROFILE=export` writes a V8 CPU profile of that section to BENCH_PROFILE_DIR (default: cwd): calls.ts `profiled`.
 
 /**
  * A full garbage collection, so memory is measured from what is live (the bench runs without
@@ -50,26 +49,6 @@ const cpuMs = (start: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(start);
   return (u.user + u.system) / 1000;
 };
-
-/** Runs `fn`, under the V8 profiler when `section` is the one asked for. */
-async function profiled<T>(section: string, fn: () => Promise<T>): Promise<T> {
-  if (PROFILE !== section) return fn();
-  const { Session } = await import('node:inspector/promises');
-  const { writeFileSync } = await import('node:fs');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    const file = join(process.env.BENCH_PROFILE_DIR ?? process.cwd(), `${section}-${process.pid}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    console.log(`  CPU profile of ${section}: ${file}`);
-    session.disconnect();
-  }
-}
 
 /** A small deterministic PRNG (mulberry32) so every run measures the same bank. */
 function rng(seed: number): () => number {

@@ -266,12 +266,56 @@ interface BatchTarget {
 }
 
 /**
+ * One document's share of a batch, when the batch's update did not change it: a document that does not exist
+ * yet (a new day, month or owner) is added with the summed increments and every marker; one that carries some of
+ * the deltas already (a batch that stopped midway, the timer) takes the sum of the others, on the same marker
+ * condition. A few round trips whatever the number of deltas.
+ */
+async function applyBatchToDoc(db: Db, t: BatchTarget): Promise<void> {
+  const _ = db.command;
+  let parts = t.parts;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const cur = await readDoc<Record<string, any>>(db, ROLLUPS, t.id);
+    if (cur) parts = parts.filter((p) => !cur.f?.[p.delta]);
+    if (!parts.length) return;
+    const inc = new Map<string, number>();
+    for (const p of parts) for (const [path, n] of Object.entries(p.entry.i)) inc.set(path, (inc.get(path) ?? 0) + n);
+    if (cur) {
+      const data: Record<string, unknown> = {};
+      const where: Record<string, unknown> = { _id: t.id };
+      for (const [path, n] of inc) if (n) data[path] = _.inc(n);
+      for (const p of parts) {
+        data[`f.${p.delta}`] = 1;
+        where[`f.${p.delta}`] = _.exists(false);
+      }
+      const res = (await db.collection(ROLLUPS).where(where).update({ data })) as { stats?: { updated?: number } };
+      if (res?.stats?.updated) return;
+      continue; // another fold reached it meanwhile: look again
+    }
+    const e = parts[0].entry;
+    const meta = await metaOf(db, e.o);
+    // A unit's or staff member's new document: the ranking documents name it by its label (labels.ts).
+    const labelled = isRanked(e.o) ? labelOwner(db, meta) : null;
+    const f = Object.fromEntries(parts.map((p) => [p.delta, 1]));
+    const doc = { _id: t.id, ...meta, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen: t.gen, ...nestedFrom(new Map([...inc].filter(([, n]) => n))), f, b: {} };
+    try {
+      await Promise.all([db.collection(ROLLUPS).add({ data: doc }), labelled]);
+      return;
+    } catch (err) {
+      await labelled?.catch(() => undefined);
+      if (!isDuplicate(err)) throw err;
+    }
+  }
+  throw new Error(`roll-up document ${t.id}: could not apply a batch of ${t.parts.length} deltas`);
+}
+
+/**
  * Folds several deltas at once: each roll-up document takes the sum of their increments and all their markers
  * in ONE conditional update (none of the markers there yet), documents taking the same sums from the same deltas
  * together (a write's grid, group and staff documents move alike); then the deltas record their generations.
  * A document that was not changed (absent, or already carrying some of the deltas: a batch that stopped midway,
- * the timer) takes them one by one (`applyToDoc`, which skips a delta it carries). Safe to run twice, or
- * concurrently, like `foldDelta`.
+ * the timer) is looked at and given the rest (`applyBatchToDoc`). Safe to run twice, or concurrently, like
+ * `foldDelta`.
  */
 export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[]): Promise<number> {
   if (!deltas.length) return 0;
@@ -314,11 +358,7 @@ export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[]): Pro
       }
       const res = (await db.collection(ROLLUPS).where(where).update({ data })) as { stats?: { updated?: number } };
       if ((res?.stats?.updated ?? 0) === group.length) return;
-      await Promise.all(
-        group.map(async (t) => {
-          for (const p of t.parts) await applyToDoc(db, t.gen, p.entry, [`f.${p.delta}`]);
-        }),
-      );
+      await Promise.all(group.map((t) => applyBatchToDoc(db, t)));
     }),
   );
   const doneAt = Date.now();

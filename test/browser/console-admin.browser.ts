@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { AUDIT_ACTION_LABELS } from '../../shared/domain/audit.rules';
 import { hasChromium, CHROMIUM } from './driver';
-import { openPage, signInDemo, startConsoleHarness, type ConsoleHarness } from './console-harness';
+import { pagesPerTest, signInDemo, startConsoleHarness, type ConsoleHarness } from './console-harness';
 
 const enabled = hasChromium();
 if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium at ${CHROMIUM}\n`);
@@ -76,8 +76,6 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
 
 (enabled ? describe : describe.skip)('the head-office console administration in Chromium', () => {
   let h: ConsoleHarness;
-  let context: BrowserContext | null = null;
-  let problems: string[] = [];
 
   beforeAll(async () => {
     h = await startConsoleHarness('mg-console-admin-');
@@ -87,18 +85,8 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     await h?.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const opened = await openPage(h.browser);
-    context = opened.context;
-    problems = opened.problems;
-    return opened.page;
-  }
-
-  afterEach(async () => {
-    await context?.close();
-    context = null;
-    expect(problems).toEqual([]);
-  });
+  const pages = pagesPerTest(() => h.browser);
+  const newPage = pages.newPage;
 
   const gridsOf = async (): Promise<any[]> => (await h.asStaff('demo-hq', 'org', { action: 'listUnits', kind: 'grid' })).data.items;
   const staffOfUnit = async (unitId: string): Promise<any[]> => {

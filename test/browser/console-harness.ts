@@ -92,6 +92,29 @@ export async function openPage(browser: Browser): Promise<{ context: BrowserCont
   return { context, page, problems: watch(page) };
 }
 
+/**
+ * A test file's pages (call it in the describe): each test's page opens in a fresh context, which is closed
+ * after the test; the test fails on any problem the page recorded.
+ */
+export function pagesPerTest(browser: () => Browser): { newPage: () => Promise<Page>; context: () => BrowserContext | null } {
+  let context: BrowserContext | null = null;
+  let problems: string[] = [];
+  afterEach(async () => {
+    await context?.close();
+    context = null;
+    expect(problems).toEqual([]);
+  });
+  return {
+    newPage: async () => {
+      const opened = await openPage(browser());
+      context = opened.context;
+      problems = opened.problems;
+      return opened.page;
+    },
+    context: () => context,
+  };
+}
+
 /** Signs in with the demo list (the gateway has it on: local mode over the demo bank). */
 export async function signInDemo(page: Page, url: string, role: '总行' | '支行'): Promise<void> {
   await page.goto(`${url}/console/`);

@@ -8,9 +8,9 @@
  * time and the bundle sizes (figures, not assertions).
  */
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describeConsoleBuild } from '../../scripts/build-console';
-import { openPage, signInDemo as signInDemoAt, startConsoleHarness, type ConsoleHarness } from './console-harness';
+import { pagesPerTest, signInDemo as signInDemoAt, startConsoleHarness, type ConsoleHarness } from './console-harness';
 import { CHROMIUM, hasChromium } from './driver';
 
 const enabled = hasChromium();
@@ -18,8 +18,6 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
 
 (enabled ? describe : describe.skip)('the head-office console in Chromium', () => {
   let h: ConsoleHarness;
-  let context: BrowserContext | null = null;
-  let problems: string[] = [];
   const figures: string[] = [];
 
   beforeAll(async () => {
@@ -32,18 +30,8 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     if (figures.length) process.stdout.write(`\nconsole figures (demo bank):\n${figures.map((f) => `  ${f}`).join('\n')}\n`);
   });
 
-  async function newPage(): Promise<Page> {
-    const opened = await openPage(h.browser);
-    context = opened.context;
-    problems = opened.problems;
-    return opened.page;
-  }
-
-  afterEach(async () => {
-    await context?.close();
-    context = null;
-    expect(problems).toEqual([]);
-  });
+  const pages = pagesPerTest(() => h.browser);
+  const newPage = pages.newPage;
 
   const asStaff = (openid: string, fn: string, event: Record<string, unknown>): Promise<any> => h.asStaff(openid, fn, event);
   const signInDemo = (page: Page, role: '总行' | '支行') => signInDemoAt(page, h.url, role);
@@ -83,7 +71,7 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     await page.locator('.c-user-name', { hasText: hqName() }).waitFor();
     await page.locator('.c-user-role', { hasText: '总行' }).waitFor();
     // The session is an HttpOnly cookie: no script of the page sees it.
-    const cookie = (await context!.cookies()).find((c) => c.name === 'mg_console')!;
+    const cookie = (await pages.context()!.cookies()).find((c) => c.name === 'mg_console')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
     expect(await page.evaluate(() => (globalThis as any).document.cookie as string)).not.toContain('mg_console');
     // The ticket signed in once: scanning it again is refused.
