@@ -9,7 +9,7 @@
  * BENCH_JOBS_SCALES=1,10 sets the sizes run; BENCH_JOBS_STEPS=N stops each job but the export after N chunks
  * (a sample of its chunks, for a size whose whole run takes too long; the printed lines say so). The export
  * always runs to its end: its last chunks (the lifecycle lists, the file's assembly) are the ones to watch.
- * The copy grows only what the jobs run read (BENCH_JOBS_ONLY=report,reclassify grows no deposits, visits or
+ * The copy grows only what the jobs run read (BENCH_JOBS_ONLY=export,reclassify grows no deposits, visits or
  * revisit marks: most of the documents), so a run of some jobs at 400k starts in a fraction of the time.
  * BENCH_JOBS_ASOF (default 2025-07-31) is the day classified, and its month the one exported and
  * reconciled; BENCH_JOBS_ONLY=reclassify,export,rebuild,reconcile runs those only.
@@ -61,7 +61,7 @@ async function withPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; heap: num
  * count (deposits, credits, visits, revisit marks).
  */
 const READS: Record<string, string[]> = {
-  report: ['credits', 'classHistory'],
+  export: ['credits', 'classHistory'],
   reclassify: ['transactions'],
   rebuild: ['deposits', 'credits', 'visits', 'rollupMarks'],
   reconcile: ['deposits', 'credits', 'visits', 'rollupMarks'],
@@ -144,12 +144,19 @@ async function runToEnd(runJob: any, kinds: any, id: string, maxSteps = MAX_STEP
   const started = performance.now();
   let longest = 0;
   let job: any;
+  const steps: { n: number; ms: number; phase: string }[] = [];
   for (;;) {
     const t = performance.now();
+    const phase = String(job?.cursor?.phase ?? job?.state?.phase ?? '');
     job = await runJob(getDb(), kinds, id, { budgetMs: 0 });
-    longest = Math.max(longest, performance.now() - t);
+    const ms = performance.now() - t;
+    longest = Math.max(longest, ms);
+    steps.push({ n: steps.length + 1, ms, phase });
     if (job.status !== 'running' || job.chunks >= maxSteps) break;
   }
+  // Which chunks are the longest, and in which phase they started: a phase whose chunks grow with the bank shows.
+  const top = [...steps].sort((a, b) => b.ms - a.ms).slice(0, 3);
+  console.log(`  ${id}: longest chunks ${top.map((x) => `#${x.n} ${x.ms.toFixed(0)} ms${x.phase ? ` (${x.phase})` : ''}`).join(', ')} of ${steps.length}`);
   return { chunks: job.chunks, longest, total: performance.now() - started, job };
 }
 
