@@ -7,7 +7,8 @@ import { type Grain, type Increments, type Part, withRanks } from './store';
 /**
  * Roll-up deltas (collection `rollupDeltas`): what one write changes in the roll-ups, written by that
  * write's transaction as ONE document, then folded into the roll-up documents outside any transaction
- * (right after the commit by the writer, and by the timer for whatever that left). See docs/rollups.md.
+ * (in batches, by the writers' next calls under a lease, and by the timer for whatever those left). See
+ * docs/rollups.md.
  */
 export const ROLLUP_DELTAS = 'rollupDeltas';
 
