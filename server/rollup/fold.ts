@@ -87,12 +87,33 @@ function isDuplicate(err: unknown): boolean {
 }
 
 /**
+ * Adds a roll-up document that does not exist yet: `entry`'s owner and shape, the counters `inc`, the markers
+ * `f` (deltas) and `b` (build chunks). False when a racing fold added it first (the caller updates it instead).
+ */
+async function addRollupDoc(db: Db, gen: number, e: DeltaEntry, inc: Map<string, number>, f: Record<string, 1>, b: Record<string, 1>): Promise<boolean> {
+  const meta = await metaOf(db, e.o);
+  // A unit's or staff member's new document: the ranking documents name it by its label (labels.ts),
+  // written beside the document (no round trip added).
+  const labelled = isRanked(e.o) ? labelOwner(db, meta) : null;
+  const counters = nestedFrom(new Map([...inc].filter(([, n]) => n)));
+  const doc = { _id: rid(gen, e.k), ...meta, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen, ...counters, f, b };
+  try {
+    await Promise.all([db.collection(ROLLUPS).add({ data: doc }), labelled]);
+    return true;
+  } catch (err) {
+    await labelled?.catch(() => undefined);
+    if (!isDuplicate(err)) throw err;
+    return false;
+  }
+}
+
+/**
  * Adds one entry to its document in generation `gen`, once: a conditional update on the marker, or, for
  * a document that does not exist yet, an insert carrying the marker (a racing insert loses on the
  * duplicate `_id` and updates instead). `markers` are the marker fields to set (`f.<id>`, `b.<chunk>`);
  * the first one is the condition.
  */
-export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: string[], extra?: (meta: OwnerMeta) => Record<string, unknown>): Promise<boolean> {
+export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: string[]): Promise<boolean> {
   const _ = db.command;
   const id = rid(gen, e.k);
   const data: Record<string, unknown> = {};
@@ -107,73 +128,21 @@ export async function applyToDoc(db: Db, gen: number, e: DeltaEntry, markers: st
       if (cur[map]?.[key]) return false; // already applied
       continue; // created by a racing fold since the update: update it
     }
-    const meta = await metaOf(db, e.o);
-    // A unit's or staff member's new document: the ranking documents name it by its label (labels.ts),
-    // written beside the document (no round trip added).
-    const labelled = isRanked(e.o) ? labelOwner(db, meta) : null;
     const f: Record<string, 1> = {};
     const b: Record<string, 1> = {};
     for (const m of markers) (m.startsWith('f.') ? f : b)[m.slice(2)] = 1;
-    const doc = { _id: id, ...meta, ...(extra ? extra(meta) : {}), year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen, ...nestedFrom(new Map(Object.entries(e.i))), f, b };
-    try {
-      await Promise.all([db.collection(ROLLUPS).add({ data: doc }), labelled]);
-      return true;
-    } catch (err) {
-      await labelled?.catch(() => undefined);
-      if (!isDuplicate(err)) throw err;
-    }
+    if (await addRollupDoc(db, gen, e, new Map(Object.entries(e.i)), f, b)) return true;
   }
   throw new Error(`roll-up document ${id}: could not apply ${markers[0]}`);
 }
 
 /**
- * Entries with the same increments (the units of a merchant's path, its market and area move alike): one
- * update request serves them all.
- */
-function groupAlike(entries: DeltaEntry[]): DeltaEntry[][] {
-  const groups = new Map<string, DeltaEntry[]>();
-  for (const e of entries) {
-    const key = JSON.stringify(Object.entries(e.i).sort());
-    const g = groups.get(key);
-    if (g) g.push(e);
-    else groups.set(key, [e]);
-  }
-  return [...groups.values()];
-}
-
-/**
- * Applies entries with the same increments to their documents with one conditional update; a document
- * it did not change (absent, or raced) is looked at and, unless it already carries the marker, given the
- * entry one by one (`applyToDoc`).
- */
-async function applyToDocs(db: Db, gen: number, entries: DeltaEntry[], marker: string): Promise<void> {
-  if (entries.length === 1) {
-    await applyToDoc(db, gen, entries[0], [marker]);
-    return;
-  }
-  const _ = db.command;
-  const ids = entries.map((e) => rid(gen, e.k));
-  const data: Record<string, unknown> = { [marker]: 1 };
-  for (const [path, n] of Object.entries(entries[0].i)) if (n) data[path] = _.inc(n);
-  const res = (await db.collection(ROLLUPS).where({ _id: _.in(ids), [marker]: _.exists(false) }).update({ data })) as { stats?: { updated?: number } };
-  if ((res?.stats?.updated ?? 0) === ids.length) return;
-  const seen = (await db.collection(ROLLUPS).where({ _id: _.in(ids) }).field({ _id: true, [marker]: true }).limit(ids.length).get()) as { data: Record<string, any>[] };
-  const carrying = new Set(seen.data.filter((d) => d[marker.slice(0, 1)]?.[marker.slice(2)]).map((d) => d._id));
-  await Promise.all(entries.filter((e) => !carrying.has(rid(gen, e.k))).map((e) => applyToDoc(db, gen, e, [marker])));
-}
-
-/**
  * Folds a delta into every generation it is due in (the serving one, and builds that have read its
- * merchant), then records those generations on it. Safe to run twice, or concurrently.
+ * merchant), then records those generations on it: a batch of one (`foldBatch`). Safe to run twice, or
+ * concurrently.
  */
-export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState): Promise<number[]> {
-  const s = state ?? (await readState(db));
-  const due = gensToFold(s, d);
-  if (!due.length) return [];
-  await Promise.all(due.flatMap(({ gen, build }) => groupAlike(entriesFor(build, d.e)).map((g) => applyToDocs(db, gen, g, `f.${d._id}`))));
-  const gens = due.map((x) => x.gen);
-  await db.collection(ROLLUP_DELTAS).doc(d._id).update({ data: { dg: db.command.addToSet({ each: gens }), doneAt: Date.now() } });
-  return gens;
+export async function foldDelta(db: Db, d: DeltaDoc, state?: RollupState): Promise<void> {
+  await foldBatch(db, state ?? (await readState(db)), [d]);
 }
 
 /** The lease document in `rollupState`: when the next batch fold may start (epoch ms). */
@@ -292,19 +261,8 @@ async function applyBatchToDoc(db: Db, t: BatchTarget): Promise<void> {
       if (res?.stats?.updated) return;
       continue; // another fold reached it meanwhile: look again
     }
-    const e = parts[0].entry;
-    const meta = await metaOf(db, e.o);
-    // A unit's or staff member's new document: the ranking documents name it by its label (labels.ts).
-    const labelled = isRanked(e.o) ? labelOwner(db, meta) : null;
-    const f = Object.fromEntries(parts.map((p) => [p.delta, 1]));
-    const doc = { _id: t.id, ...meta, year: e.y, ...(e.ym ? { ym: e.ym } : {}), part: e.p, grain: e.g, k: e.k, gen: t.gen, ...nestedFrom(new Map([...inc].filter(([, n]) => n))), f, b: {} };
-    try {
-      await Promise.all([db.collection(ROLLUPS).add({ data: doc }), labelled]);
-      return;
-    } catch (err) {
-      await labelled?.catch(() => undefined);
-      if (!isDuplicate(err)) throw err;
-    }
+    const f = Object.fromEntries(parts.map((p) => [p.delta, 1] as const));
+    if (await addRollupDoc(db, t.gen, parts[0].entry, inc, f, {})) return;
   }
   throw new Error(`roll-up document ${t.id}: could not apply a batch of ${t.parts.length} deltas`);
 }

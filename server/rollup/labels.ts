@@ -5,7 +5,7 @@ import { type OwnerMeta, isRanked, rankKey } from './store';
 /**
  * The labels of the ranking documents' owners (`rollupState/labels`: `n.<owner key>` → name, kind and
  * bank; see rank.ts): the ranking documents hold counters only. Written beside an owner's first roll-up
- * document (fold.ts `applyToDoc`, so also by a rebuild) and by the seed.
+ * document (fold.ts `addRollupDoc`, so also by a rebuild) and by the seed.
  */
 export const LABELS_ID = 'labels';
 

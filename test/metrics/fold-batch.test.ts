@@ -6,18 +6,12 @@
  */
 import dayjs from 'dayjs';
 import { useLocalCloud } from '../helpers/local-cloud';
+import { gridPath as path, unitTree } from '../helpers/unit-tree';
 import { FOLD_GAP_MS, PRUNE_AFTER_MS, applyMerchantChange, applyVisitRollups, foldAll, figuresOf, foldDelta, foldPending, loadOwnerDocs, readState, rollupMaintenance, unitOwner } from '../../server/rollup';
 
 const local = useLocalCloud({ seed: 'none' });
 
-const path = (grid: string) => ['bank', 'br1', 'gp1', grid];
-const units = [
-  { _id: 'bank', kind: 'bank', name: '银行', parentId: null, unitPath: ['bank'] },
-  { _id: 'br1', kind: 'branch', name: '城北支行', parentId: 'bank', unitPath: ['bank', 'br1'] },
-  { _id: 'gp1', kind: 'group', name: '一组', parentId: 'br1', unitPath: ['bank', 'br1', 'gp1'] },
-  { _id: 'g1', kind: 'grid', name: '网格一', parentId: 'gp1', unitPath: path('g1') },
-  { _id: 'g2', kind: 'grid', name: '网格二', parentId: 'gp1', unitPath: path('g2') },
-];
+const units = unitTree({ g1: '网格一', g2: '网格二' });
 const merchants = Array.from({ length: 6 }, (_, i) => ({
   _id: `m${i}`,
   gridId: i % 2 ? 'g2' : 'g1',

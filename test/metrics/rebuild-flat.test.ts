@@ -6,18 +6,12 @@
  * them it reads.
  */
 import { useLocalCloud } from '../helpers/local-cloud';
+import { gridPath as path, unitTree } from '../helpers/unit-tree';
 import { newRebuildJob, rebuildStep, reconcileRollups, type RebuildJob } from '../../server/rollup';
 
 const local = useLocalCloud({ seed: 'none' });
 
-const path = (grid: string) => ['bank', 'br1', 'gp1', grid];
-const units = [
-  { _id: 'bank', kind: 'bank', name: '银行', parentId: null, unitPath: ['bank'] },
-  { _id: 'br1', kind: 'branch', name: '城北支行', parentId: 'bank', unitPath: ['bank', 'br1'] },
-  { _id: 'gp1', kind: 'group', name: '一组', parentId: 'br1', unitPath: ['bank', 'br1', 'gp1'] },
-  { _id: 'g1', kind: 'grid', name: '网格一', parentId: 'gp1', unitPath: path('g1') },
-  { _id: 'g9', kind: 'grid', name: '网格九', parentId: 'gp1', unitPath: path('g9') },
-];
+const units = unitTree({ g1: '网格一', g9: '网格九' });
 
 /** Merchants of the chunk: more rows of each kind than one page (1,000) holds, so later pages are read too. */
 const CHUNK = 100;
