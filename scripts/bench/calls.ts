@@ -3,6 +3,7 @@
  * one after another (local/runtime/invocation.ts). With DB_LATENCY_MS set, every request pays that round
  * trip, so a figure's wall time grows by about depth × DB_LATENCY_MS; the counts show why.
  */
+import { performance } from 'node:perf_hooks';
 import type { CallOutcome, LocalCloud } from '../../local/runtime';
 
 /** The latency switches in effect, for the top of a benchmark's output. */
@@ -62,4 +63,42 @@ export async function profiled<T>(section: string, fn: () => Promise<T>, prefix 
     console.log(`  CPU profile of ${section}: ${file}`);
     session.disconnect();
   }
+}
+
+/** Per (action, collection): requests, milliseconds, documents and index keys the engine read. */
+export type Trace = Map<string, { n: number; ms: number; docs: number; keys: number }>;
+
+/** Records every request the engine answers into `sink()` (null: none) until the returned function is called. */
+export function traceRequests(cloud: any, sink: () => Trace | null): () => void {
+  const engine = cloud.engine.engine;
+  const handle = engine.handle;
+  engine.handle = function (action: string, params: any) {
+    const into = sink();
+    if (!into) return handle.call(engine, action, params);
+    const { docs, keys } = engine.store.examined;
+    const t = performance.now();
+    try {
+      return handle.call(engine, action, params);
+    } finally {
+      const key = `${action.replace('database.', '')} ${params?.collectionName ?? ''}${params?.transactionId ? ' (tx)' : ''}`;
+      const g = into.get(key) ?? { n: 0, ms: 0, docs: 0, keys: 0 };
+      g.n++;
+      g.ms += performance.now() - t;
+      g.docs += engine.store.examined.docs - docs;
+      g.keys += engine.store.examined.keys - keys;
+      into.set(key, g);
+    }
+  };
+  return () => {
+    engine.handle = handle;
+  };
+}
+
+/** Prints a trace, the heaviest first: by what the engine read (a job's step), or by time (a run of calls). */
+export function printTrace(label: string, ms: number, trace: Trace, by: 'reads' | 'time' = 'reads'): void {
+  const weight = (g: { ms: number; docs: number; keys: number }) => (by === 'time' ? g.ms : g.docs + g.keys);
+  const rows = [...trace.entries()].sort((a, b) => weight(b[1]) - weight(a[1]));
+  const total = rows.reduce((n, [, g]) => n + g.docs, 0);
+  console.log(`  ${label}: ${ms.toFixed(0)} ms, ${rows.reduce((n, [, g]) => n + g.n, 0)} requests, ${total} documents read`);
+  for (const [key, g] of rows) console.log(`    ${key.padEnd(40)} ${String(g.n).padStart(6)} req ${`${g.ms.toFixed(0)} ms`.padStart(9)} ${String(g.docs).padStart(9)} docs ${String(g.keys).padStart(9)} keys`);
 }

@@ -13,7 +13,8 @@
  * BENCH_RUNS sets the timed calls per figure (default 30); BENCH_CLOUD_ONLY=<figure>,… times only those
  * figures (filing, submit, lean, full, list; a submit needs filings: it files its merchants untimed);
  * BENCH_PROFILE=<figure> writes a V8 CPU profile of that figure's timed calls to BENCH_PROFILE_DIR
- * (default: cwd). Every figure prints the CPU this process spent per call (function, engine and wire
+ * (default: cwd); BENCH_CLOUD_TRACE=1 prints the engine's requests of the concurrent run by action and collection
+ * (how many, their time in the engine, what it read), the heaviest first. Every figure prints the CPU this process spent per call (function, engine and wire
  * together: the engine runs in the same process). BENCH_CLOUD_RANKS=off makes the bank's rankings read
  * every grid's and staff member's own roll-up documents, as before the ranking documents (the serving
  * generation is marked as not having them). BENCH_DATA_DIR runs on (and keeps) that
@@ -30,7 +31,7 @@ import { toLngLat } from '../../shared/domain/merchant-file.rules';
 import { storagePath } from '../../shared/domain/storage-path.rules';
 import { chinaDay } from '../../shared/domain/period.rules';
 import { demoBankCopy } from './bank';
-import { latencyLine, profiled as profileSection } from './calls';
+import { type Trace, latencyLine, printTrace, profiled as profileSection, traceRequests } from './calls';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const STAFF = Number(process.env.BENCH_CLOUD_STAFF ?? 100);
@@ -182,6 +183,8 @@ async function concurrentFigures(cloud: Awaited<ReturnType<typeof startLocalClou
     const startWritten = written.length;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
+    const trace: Trace | null = process.env.BENCH_CLOUD_TRACE === '1' ? new Map() : null;
+    const untrace = trace ? traceRequests(cloud, () => trace) : () => undefined;
     await profiled('concurrent', () => Promise.all(
       workers.map(async (w, k) => {
         for (let i = 0; performance.now() < until; i++) {
@@ -199,6 +202,7 @@ async function concurrentFigures(cloud: Awaited<ReturnType<typeof startLocalClou
         }
       }),
     ));
+    untrace();
     const p99 = quantile(took, 0.99);
     // Every function instance and the engine share this one Node thread: at ~100% of a core the calls queue for it
     // (CloudBase runs each instance on its own), and the wall times are the host's queue, not the product's.
@@ -208,6 +212,7 @@ async function concurrentFigures(cloud: Awaited<ReturnType<typeof startLocalClou
     console.log(
       `concurrent visit submits: ${took.length} in ${SECONDS} s (${(took.length / SECONDS).toFixed(1)}/s), failed ${failed}${failed ? ` ${JSON.stringify(Object.fromEntries(failures))}` : ''}, median ${quantile(took, 0.5).toFixed(0)} ms, p90 ${quantile(took, 0.9).toFixed(0)} ms, p95 ${quantile(took, 0.95).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms (target ≤ 1000 ms: ${p99 <= 1000 ? 'ok' : 'OVER TARGET'}), docs per transaction ≤ ${Math.max(0, ...written.slice(startWritten))}`,
     );
+    if (trace) printTrace('the engine during the run', performance.now() - wall0, trace, 'time');
     // Reconciliation of today (the visits' day), stepped to its end: counts lost or counted twice.
     const today = chinaDay(new Date());
     let rec = (await outcome('metrics', { action: 'reconcile', from: today, to: today }, 'demo-hq')).data;

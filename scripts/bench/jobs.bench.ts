@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { demoBankCopy } from './bank';
+import { type Trace, printTrace, traceRequests } from './calls';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -161,42 +162,6 @@ async function runToEnd(runJob: any, kinds: any, id: string, maxSteps = MAX_STEP
 }
 
 const TRACE = process.env.BENCH_JOBS_TRACE === '1';
-
-/** Per (action, collection): requests, milliseconds, documents and index keys the engine read. */
-type Trace = Map<string, { n: number; ms: number; docs: number; keys: number }>;
-
-/** Records every request the engine answers into `sink()` (null: none) until the returned function is called. */
-function traceRequests(cloud: any, sink: () => Trace | null): () => void {
-  const engine = cloud.engine.engine;
-  const handle = engine.handle;
-  engine.handle = function (action: string, params: any) {
-    const into = sink();
-    if (!into) return handle.call(engine, action, params);
-    const { docs, keys } = engine.store.examined;
-    const t = performance.now();
-    try {
-      return handle.call(engine, action, params);
-    } finally {
-      const key = `${action.replace('database.', '')} ${params?.collectionName ?? ''}${params?.transactionId ? ' (tx)' : ''}`;
-      const g = into.get(key) ?? { n: 0, ms: 0, docs: 0, keys: 0 };
-      g.n++;
-      g.ms += performance.now() - t;
-      g.docs += engine.store.examined.docs - docs;
-      g.keys += engine.store.examined.keys - keys;
-      into.set(key, g);
-    }
-  };
-  return () => {
-    engine.handle = handle;
-  };
-}
-
-function printTrace(label: string, ms: number, trace: Trace): void {
-  const rows = [...trace.entries()].sort((a, b) => b[1].docs + b[1].keys - (a[1].docs + a[1].keys));
-  const total = rows.reduce((n, [, g]) => n + g.docs, 0);
-  console.log(`  ${label}: ${ms.toFixed(0)} ms, ${rows.reduce((n, [, g]) => n + g.n, 0)} requests, ${total} documents read`);
-  for (const [key, g] of rows) console.log(`    ${key.padEnd(40)} ${String(g.n).padStart(6)} req ${`${g.ms.toFixed(0)} ms`.padStart(9)} ${String(g.docs).padStart(9)} docs ${String(g.keys).padStart(9)} keys`);
-}
 
 /** Steps a roll-up job (rebuild, reconciliation) to its end as its job runs it, one step per call. */
 async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: J) => boolean, cloud?: any): Promise<{ chunks: number; longest: number; total: number; job: J }> {

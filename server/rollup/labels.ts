@@ -33,8 +33,11 @@ const labelled = new Map<string, number>();
 const LABEL_AGAIN_MS = 10 * 60_000;
 
 /**
- * Writes an owner's label into the labels document (creating it if need be). Never fails: a missing label
- * only makes dashboards read the owners' own documents.
+ * Writes an owner's label into the labels document (creating it if need be) when it is not there as it is now:
+ * one read of that label (a projection of the one field) on the usual path, a write only for a new or renamed
+ * owner. An update that sets a label to what it was changes nothing and reports 0 updated (CloudBase counts the
+ * documents it modified; so does the engine), which says nothing about whether the document exists: hence the read.
+ * Never fails: a missing label only makes dashboards read the owners' own documents.
  */
 export async function labelOwner(db: Db, meta: OwnerMeta): Promise<void> {
   const at = labelled.get(meta.owner);
@@ -44,13 +47,17 @@ export async function labelOwner(db: Db, meta: OwnerMeta): Promise<void> {
   const label = labelOf(meta);
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const res = (await db.collection(ROLLUP_STATE).where({ _id: LABELS_ID }).update({ data: { [`n.${key}`]: _.set(label) } })) as { stats?: { updated?: number } };
-      if (res?.stats?.updated) break;
+      const doc = await labelsOf(db, key);
+      if (doc && sameLabel(doc.n?.[key], label)) break;
+      if (doc) {
+        await db.collection(ROLLUP_STATE).where({ _id: LABELS_ID }).update({ data: { [`n.${key}`]: _.set(label) } });
+        break;
+      }
       try {
         await db.collection(ROLLUP_STATE).add({ data: { _id: LABELS_ID, n: { [key]: label } } });
         break;
       } catch {
-        // Created by another writer since the update: update it.
+        // Created by another writer since the read: read it again.
       }
     }
     labelled.set(meta.owner, Date.now());
@@ -59,3 +66,12 @@ export async function labelOwner(db: Db, meta: OwnerMeta): Promise<void> {
   }
 }
 
+/** The labels document with only `key`'s label, or null when there is no labels document. */
+async function labelsOf(db: Db, key: string): Promise<{ n?: Record<string, RankLabel> } | null> {
+  const res = (await db.collection(ROLLUP_STATE).where({ _id: LABELS_ID }).field({ [`n.${key}`]: true }).limit(1).get()) as { data: { n?: Record<string, RankLabel> }[] };
+  return res.data[0] ?? null;
+}
+
+function sameLabel(a: RankLabel | undefined, b: RankLabel): boolean {
+  return !!a && a.name === b.name && a.kind === b.kind && a.b === b.b;
+}
