@@ -20,18 +20,21 @@ import { labelOwner } from './labels';
  * are removed and it is deleted `PRUNE_AFTER_MS` after it was folded everywhere.
  */
 
-/** A folded delta stays visible to readers this long (the reads of one call are far closer together). */
-export const READ_WINDOW_MS = 30_000;
+/**
+ * A folded delta stays visible to readers this long: longer than a read's two requests may lie apart
+ * (READ_SPAN_LIMIT_MS), with 7 s to spare for the clocks of the instance that folded and the one that reads.
+ */
+export const READ_WINDOW_MS = 12_000;
 /** A reader whose document and delta reads span more than this reads again (see `loadOwnerDocs`). */
-export const READ_SPAN_LIMIT_MS = 10_000;
+export const READ_SPAN_LIMIT_MS = 5_000;
 /**
  * A folded delta is pruned (markers removed, deleted) this long after it was last folded. Its markers must
  * outlive every read that may still load it: it is visible READ_WINDOW_MS after its fold, and a read's two
- * requests are at most READ_SPAN_LIMIT_MS apart (40 s together); 20 s more for clocks. Shorter is lighter: the
- * bank's documents carry a marker of every write in this window (at 50 visits a second, 3,000 a minute), and
- * every fold rewrites them whole.
+ * requests are at most READ_SPAN_LIMIT_MS apart (17 s together); 8 s more for clocks. Shorter is lighter: the
+ * bank's documents carry a marker of every write in this window (at 150 visits a second, 3,750), every fold
+ * rewrites them whole and every bank-wide read loads them.
  */
-export const PRUNE_AFTER_MS = 60_000;
+export const PRUNE_AFTER_MS = 25_000;
 /** The deltas whose markers one update removes (the bank's documents carry them all: one rewrite, not one each). */
 const PRUNE_BATCH = 200;
 /** The timer folds deltas left unfolded this long (a batch fold runs at the writers' next calls, at most every FOLD_GAP_MS). */
@@ -151,14 +154,14 @@ const FOLD_LEASE_ID = 'fold';
  * A batch fold starts at most this often across all instances, one at a time: the documents every write touches
  * (the bank's, its branch's, the ranking documents) are rewritten once a batch, whatever the rate of writes.
  */
-export const FOLD_GAP_MS = 1000;
+export const FOLD_GAP_MS = 3000;
 /**
  * How long a batch holds the lease at most: it gives it back when done (the next may start FOLD_GAP_MS after it
  * started); one that never does (its instance ended) is taken over after this. Far inside the function timeout.
  */
 const FOLD_LEASE_MS = 20_000;
 /** Deltas one batch folds at most (a backlog goes on in the next). */
-export const FOLD_BATCH = 200;
+export const FOLD_BATCH = 500;
 
 let owing = false;
 let leaseExists = false;
@@ -199,31 +202,82 @@ async function takeLease(db: Db, now: number): Promise<string | null> {
   }
 }
 
-/** Batches one lease folds at most, one after another while each comes back full (a job's chunk of many writes). */
-const FOLD_ROUNDS = 5;
+/** Folded deltas whose markers one batch removes from the documents it updates, at most. */
+const PRUNE_ON_FOLD = 400;
+
+/** Up to when (`doneAt`, epoch ms) the batches have removed markers from the documents they update, as last seen here. */
+let prunedTo = 0;
 
 /**
- * A batch fold, when the lease allows: the deltas no fold has reached yet (FOLD_BATCH at a time, oldest first)
- * folded together (`foldBatch`), again while a batch comes back full, up to FOLD_ROUNDS. Returns how many it folded.
+ * The deltas whose markers a batch removes from the documents it updates: folded into every live generation more
+ * than PRUNE_AFTER_MS ago (as the timer prunes them), after `from` (what earlier batches removed), oldest first.
+ * The documents every write touches (the bank's, its branch's, the ranking documents) are updated by every batch:
+ * their markers go at once, not at the next minute's timer, so they carry about PRUNE_AFTER_MS of writes rather
+ * than twice that. `upTo` is where the next batch starts (a full page stops before its last fold, which may go on).
+ */
+function markersToRemove(s: RollupState, page: DeltaDoc[], from: number, now: number): { deltas: DeltaDoc[]; upTo: number } {
+  const gens = liveGens(s);
+  let list = page.filter((d) => d.doneAt > from);
+  let upTo = Math.max(from, now - PRUNE_AFTER_MS - 1);
+  if (page.length === PRUNE_ON_FOLD) {
+    const last = page[page.length - 1].doneAt;
+    const before = list.filter((d) => d.doneAt < last);
+    if (before.length) list = before;
+    upTo = Math.max(from, before.length ? last - 1 : last);
+  }
+  return { deltas: list.filter((d) => gens.every((g) => d.dg.includes(g))), upTo };
+}
+
+/**
+ * A batch fold, when the lease allows: up to FOLD_BATCH of the deltas no fold has reached yet (oldest first), folded
+ * together (`foldBatch`), which also removes the markers of deltas folded long enough ago (`markersToRemove`) from
+ * the documents it updates. One batch a call: a batch that came back full lets the next start at once (at another
+ * call) rather than after FOLD_GAP_MS, so a backlog is worked off without any one call answering seconds late.
+ * Returns how many deltas it folded.
  */
 export async function foldPending(db: Db, now = Date.now()): Promise<number> {
   const token = await takeLease(db, now);
   if (!token) return 0;
+  const _ = db.command;
+  let pruned = prunedTo;
+  let full = false;
   try {
-    let folded = 0;
-    for (let round = 0; round < FOLD_ROUNDS; round++) {
-      const [s, res] = await Promise.all([
-        readState(db),
-        db.collection(ROLLUP_DELTAS).where({ doneAt: 0 }).orderBy('_id', 'asc').limit(FOLD_BATCH).get() as Promise<{ data: DeltaDoc[] }>,
-      ]);
-      folded += await foldBatch(db, s, res.data);
-      if (res.data.length < FOLD_BATCH) break;
-    }
+    const [s, res, lease, old] = await Promise.all([
+      readState(db),
+      db.collection(ROLLUP_DELTAS).where({ doneAt: 0 }).orderBy('_id', 'asc').limit(FOLD_BATCH).get() as Promise<{ data: DeltaDoc[] }>,
+      readDoc<{ pruned?: number }>(db, ROLLUP_STATE, FOLD_LEASE_ID),
+      db.collection(ROLLUP_DELTAS).where({ doneAt: _.gt(pruned).and(_.lt(now - PRUNE_AFTER_MS)) }).orderBy('doneAt', 'asc').limit(PRUNE_ON_FOLD).get() as Promise<{ data: DeltaDoc[] }>,
+    ]);
+    pruned = Math.max(pruned, lease?.pruned ?? 0);
+    const prune = res.data.length ? markersToRemove(s, old.data, pruned, now) : null;
+    const folded = await foldBatch(db, s, res.data, prune?.deltas);
+    if (prune) pruned = prune.upTo;
+    full = res.data.length === FOLD_BATCH;
     return folded;
   } finally {
     // Given back only by its holder (one that outlived its lease finds another's token and leaves it).
-    await db.collection(ROLLUP_STATE).where({ _id: FOLD_LEASE_ID, token }).update({ data: { next: now + FOLD_GAP_MS } });
+    await db.collection(ROLLUP_STATE).where({ _id: FOLD_LEASE_ID, token }).update({ data: { next: full ? now : now + FOLD_GAP_MS, pruned } });
+    prunedTo = pruned;
   }
+}
+
+/**
+ * The updates of one batch in flight at once, at most: a batch of a busy second is a few hundred updates, sent all
+ * together they would stand in line before every other request of the instance's calls (and count against the
+ * environment's concurrent database requests at once).
+ */
+const FOLD_REQUESTS = 16;
+
+/** Deltas one record update marks as folded. */
+const RECORD_PART = 50;
+
+/** Runs `fn` over `items`, at most `n` at a time. */
+async function eachAtMost<T>(n: number, items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
 /** One roll-up document of a batch: its generation, the summed increments and the (delta, entry) pairs it takes. */
@@ -273,11 +327,13 @@ async function applyBatchToDoc(db: Db, t: BatchTarget): Promise<void> {
  * together (a write's grid, group and staff documents move alike); then the deltas record their generations.
  * A document that was not changed (absent, or already carrying some of the deltas: a batch that stopped midway,
  * the timer) is looked at and given the rest (`applyBatchToDoc`). Safe to run twice, or concurrently, like
- * `foldDelta`.
+ * `foldDelta`. The same updates remove the markers of `pruned` (deltas no reader sees any more) where they are.
  */
-export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[]): Promise<number> {
+export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[], pruned: DeltaDoc[] = []): Promise<number> {
   if (!deltas.length) return 0;
   const _ = db.command;
+  const removals = new Map<string, string[]>();
+  for (const p of pruned) for (const e of p.e) removals.set(e.k, [...(removals.get(e.k) ?? []), p._id]);
   const targets = new Map<string, BatchTarget>();
   const records = new Map<string, { gens: number[]; ids: string[] }>();
   for (const d of deltas) {
@@ -299,13 +355,12 @@ export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[]): Pro
   }
   const groups = new Map<string, BatchTarget[]>();
   for (const t of targets.values()) {
-    const sig = `${t.gen}|${t.parts.map((p) => p.delta).join()}|${JSON.stringify([...t.inc].filter(([, n]) => n).sort())}`;
+    const sig = `${t.gen}|${t.parts.map((p) => p.delta).join()}|${JSON.stringify([...t.inc].filter(([, n]) => n).sort())}|${removals.get(t.parts[0].entry.k)?.join() ?? ''}`;
     const g = groups.get(sig);
     if (g) g.push(t);
     else groups.set(sig, [t]);
   }
-  await Promise.all(
-    [...groups.values()].map(async (group) => {
+  await eachAtMost(FOLD_REQUESTS, [...groups.values()], async (group) => {
       const markers = group[0].parts.map((p) => `f.${p.delta}`);
       const data: Record<string, unknown> = {};
       for (const [path, n] of group[0].inc) if (n) data[path] = _.inc(n);
@@ -314,17 +369,18 @@ export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[]): Pro
         data[m] = 1;
         where[m] = _.exists(false);
       }
+      for (const id of removals.get(group[0].parts[0].entry.k) ?? []) data[`f.${id}`] = _.remove();
       const res = (await db.collection(ROLLUPS).where(where).update({ data })) as { stats?: { updated?: number } };
+      // A document not updated takes its share alone, without removing markers (the timer removes them).
       if ((res?.stats?.updated ?? 0) === group.length) return;
       await Promise.all(group.map((t) => applyBatchToDoc(db, t)));
-    }),
-  );
+  });
   const doneAt = Date.now();
-  await Promise.all(
-    [...records.values()].map((r) =>
-      db.collection(ROLLUP_DELTAS).where({ _id: _.in(r.ids) }).update({ data: r.gens.length ? { dg: _.addToSet({ each: r.gens }), doneAt } : { doneAt } }),
-    ),
-  );
+  // A record update of every delta would rewrite hundreds of documents in one request: in parts, like the updates.
+  const parts = [...records.values()].flatMap((r) => Array.from({ length: Math.ceil(r.ids.length / RECORD_PART) }, (_x, i) => ({ gens: r.gens, ids: r.ids.slice(i * RECORD_PART, (i + 1) * RECORD_PART) })));
+  await eachAtMost(FOLD_REQUESTS, parts, async (r) => {
+    await db.collection(ROLLUP_DELTAS).where({ _id: _.in(r.ids) }).update({ data: r.gens.length ? { dg: _.addToSet({ each: r.gens }), doneAt } : { doneAt } });
+  });
   return deltas.length;
 }
 

@@ -58,8 +58,9 @@ export interface RollupState {
 const EMPTY: RollupState = { gen: 0, nextGen: 1, builds: [], retired: [], ranked: [] };
 
 /**
- * How long an instance reuses the state it read. A reader on a just-retired generation stays exact for
- * `READ_WINDOW_MS` (deltas stay visible that long), far longer than this.
+ * How long an instance reuses the state it read. A reader on a just-retired generation stays exact: the
+ * deltas folded since the flip are not folded into it, so they stay visible to it until they are pruned
+ * (`PRUNE_AFTER_MS`, 25 s after their fold), and its documents until it is deleted a minute after the flip.
  */
 export const STATE_CACHE_MS = 10_000;
 

@@ -118,4 +118,42 @@ describe('batch folds', () => {
     const g2 = await gridFigures('g2', '2025-09-05');
     expect(g1.visits.marketing + g2.visits.marketing).toBe(8);
   });
+
+  it('removes the markers of deltas folded PRUNE_AFTER_MS ago from the documents a later batch updates, figures unchanged', async () => {
+    // One clock for the leases and the folds' records, past every lease and fold of the tests above.
+    let clock = Date.now() + 1000 * FOLD_GAP_MS;
+    const at = (ms: number) => {
+      clock += ms;
+      jest.spyOn(Date, 'now').mockReturnValue(clock);
+      return clock;
+    };
+    try {
+      await visits(6, '2025-10-06');
+      expect(await foldPending(db, at(0))).toBe(6);
+      const first = (await db.collection('rollupDeltas').where({ doneAt: clock }).get()).data.map((d: any) => d._id);
+      expect(first).toHaveLength(6);
+      const bankDoc = async () => (await db.collection('rollups').where({ owner: unitOwner('bank'), ym: '2025-10' }).get()).data[0];
+      expect(Object.keys((await bankDoc()).f).sort()).toEqual([...first].sort());
+      const expected = (await bankFigures('2025-10-06')).visits.marketing;
+      // Folded a moment ago: the next batch leaves their markers (readers may still see the deltas)…
+      await visits(2, '2025-10-06');
+      expect(await foldPending(db, at(2 * FOLD_GAP_MS))).toBe(2);
+      expect(Object.keys((await bankDoc()).f)).toEqual(expect.arrayContaining(first));
+      // …and once they were folded PRUNE_AFTER_MS ago, the next batch that updates the document removes them (the
+      // two of the second batch, folded 2 s later, stay); the deltas stay until the timer removes their markers everywhere.
+      await visits(2, '2025-10-06');
+      expect(await foldPending(db, at(PRUNE_AFTER_MS - FOLD_GAP_MS))).toBe(2);
+      const markers = Object.keys((await bankDoc()).f);
+      expect(markers.filter((id) => first.includes(id))).toEqual([]);
+      expect(markers).toHaveLength(4);
+      expect((await bankFigures('2025-10-06')).visits.marketing).toBe(expected + 4);
+      expect(await db.collection('rollupDeltas').where({ _id: db.command.in(first) }).count()).toMatchObject({ total: 6 });
+      const lease = (await db.collection('rollupState').doc('fold').get()).data;
+      expect((Array.isArray(lease) ? lease[0] : lease).pruned).toBe(clock - PRUNE_AFTER_MS - 1);
+      expect((await rollupMaintenance(db, { now: at(PRUNE_AFTER_MS + 1000) })).pruned).toBe(10);
+      expect((await bankFigures('2025-10-06')).visits.marketing).toBe(expected + 4);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
 });
