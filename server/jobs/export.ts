@@ -170,8 +170,11 @@ export interface ExportState {
   fileId: string | null;
   /** the merchant list and the lifecycle lists (set by the first chunk) */
   sheets?: { merchants: BigSheet; lists: BigSheet };
-  /** the lifecycle lists' pieces written so far, in the sheet's order: the list, the part and its bytes */
-  listed?: { cls: Listed; n: number; rows: number; packed: number }[];
+  /**
+   * the lifecycle lists' pieces written so far, in the sheet's order: each the rows of one chunk, from the
+   * (list, part) pair `at` on (a job staged before pieces were per chunk names its one pair by `cls` and `n`)
+   */
+  listed?: { at?: number; cls?: Listed; n?: number; rows: number; packed: number }[];
 }
 
 /**
@@ -476,8 +479,10 @@ function listPairs(state: ExportState): { cls: Listed; n: number; rows: number }
 }
 
 /**
- * The lifecycle lists' rows, up to EXPORT_CHUNK of them: each (list, part) pair's staged rows rendered
- * where they fall on the sheet (every row before them is counted in the state) and compressed as one piece.
+ * The lifecycle lists' rows, up to EXPORT_CHUNK of them: the staged rows of (list, part) pairs from the cursor on,
+ * rendered where they fall on the sheet (every row before them is counted in the state) and compressed as ONE
+ * piece (`l-<first pair>`, the same name when a retried chunk writes it again): the assembly copies one piece per
+ * chunk, not one per pair (three lists by every merchant chunk).
  */
 async function listsStep(ctx: ChunkContext<ExportParams, ExportState>, cursor: { index: number }): Promise<ChunkResult<ExportState>> {
   const { job } = ctx;
@@ -485,30 +490,37 @@ async function listsStep(ctx: ChunkContext<ExportParams, ExportState>, cursor: {
   const limit = Math.min(ctx.maxItems ?? EXPORT_CHUNK, EXPORT_CHUNK);
   const sheets = job.state.sheets!;
   const listed = [...(job.state.listed ?? [])];
-  let figures = sheets.lists.figures;
-  let rowsBefore = listed.reduce((a, p) => a + p.rows, 0);
+  const rowsBefore = listed.reduce((a, p) => a + p.rows, 0);
+  const rows: Record<string, unknown>[] = [];
   let index = cursor.index;
-  let taken = 0;
-  while (index < pairs.length && (taken === 0 || (taken + pairs[index].rows <= limit && Date.now() < ctx.deadline))) {
+  while (index < pairs.length && (rows.length === 0 || (rows.length + pairs[index].rows <= limit && Date.now() < ctx.deadline))) {
     const { cls, n } = pairs[index];
-    const rows = await unstage<Record<string, unknown>[]>(job.state.prefix!, `list-${cls}-${n}`);
-    const piece = deflatePiece(rowsXml(rows, LIFECYCLE_COLS, sheets.lists.styles, rowsBefore + 2), figures);
-    await stageBytes(job._id, `l-${cls}-${n}.deflate`, piece.bytes);
-    listed.push({ cls, n, rows: rows.length, packed: piece.bytes.length });
-    figures = piece.figures;
-    rowsBefore += rows.length;
-    taken += rows.length;
+    rows.push(...(await unstage<Record<string, unknown>[]>(job.state.prefix!, `list-${cls}-${n}`)));
     index++;
   }
+  let figures = sheets.lists.figures;
+  if (rows.length) {
+    const piece = deflatePiece(rowsXml(rows, LIFECYCLE_COLS, sheets.lists.styles, rowsBefore + 2), figures);
+    await stageBytes(job._id, `l-${cursor.index}.deflate`, piece.bytes);
+    listed.push({ at: cursor.index, rows: rows.length, packed: piece.bytes.length });
+    figures = piece.figures;
+  }
+  const total = rowsBefore + rows.length;
   const state: ExportState = { ...job.state, listed, sheets: { ...sheets, lists: { ...sheets.lists, figures } } };
-  if (index >= pairs.length) state.rows = { ...state.rows, ...(rowsBefore ? { 生命周期名单: rowsBefore } : {}) };
+  if (index >= pairs.length) state.rows = { ...state.rows, ...(total ? { 生命周期名单: total } : {}) };
   return { cursor: index >= pairs.length ? { phase: 'assemble' } : { phase: 'lists', index }, state, done: job.state.merchants, finished: false };
 }
+
+/** The staged name of a lists piece. */
+const listedName = (p: NonNullable<ExportState['listed']>[number]) => (p.at !== undefined ? `l-${p.at}.deflate` : `l-${p.cls}-${p.n}.deflate`);
+
+/** Pieces the assembly downloads ahead of the one it copies (each download is a round trip on CloudBase). */
+const PREFETCH = 4;
 
 /**
  * Assembles the XLSX: the template's entries as they are, and the two long sheets as their head, the
  * chunks' compressed pieces in order and their tail. No row is rendered or compressed again: this chunk
- * copies bytes, one piece in memory at a time, and uploads the file; the next chunk deletes the staged parts.
+ * copies bytes, a few pieces in memory at a time (the next ones downloading), and uploads the file; the next chunk deletes the staged parts.
  */
 async function assembleStep(ctx: ChunkContext<ExportParams, ExportState>): Promise<ChunkResult<ExportState>> {
   const { job } = ctx;
@@ -521,7 +533,7 @@ async function assembleStep(ctx: ChunkContext<ExportParams, ExportState>): Promi
   try {
     const pieces: Record<string, { sheet: BigSheet; names: string[]; packed: number[] }> = {
       [sheets.merchants.entry]: { sheet: sheets.merchants, names: job.state.parts.map((_p, n) => `m-${n}.deflate`), packed: job.state.parts.map((p) => p.packed) },
-      [sheets.lists.entry]: { sheet: sheets.lists, names: (job.state.listed ?? []).map((p) => `l-${p.cls}-${p.n}.deflate`), packed: (job.state.listed ?? []).map((p) => p.packed) },
+      [sheets.lists.entry]: { sheet: sheets.lists, names: (job.state.listed ?? []).map(listedName), packed: (job.state.listed ?? []).map((p) => p.packed) },
     };
     for (const entry of Object.keys(zip.files)) {
       const f = zip.files[entry];
@@ -538,8 +550,17 @@ async function assembleStep(ctx: ChunkContext<ExportParams, ExportState>): Promi
       // The pieces' sizes were counted by the chunks that wrote them: the entry's header comes first.
       out.begin(entry, tailPiece.figures);
       out.data(headPiece.bytes);
+      const ahead: Promise<Buffer>[] = [];
+      const fetchAt = (i: number) => {
+        const p = unstageBytes(prefix, big.names[i]);
+        p.catch(() => undefined); // awaited in turn below; a failure ahead of its turn is not unhandled
+        ahead[i] = p;
+      };
+      for (let i = 0; i < Math.min(PREFETCH, big.names.length); i++) fetchAt(i);
       for (let i = 0; i < big.names.length; i++) {
-        const bytes = await unstageBytes(prefix, big.names[i]);
+        const bytes = await ahead[i];
+        delete ahead[i];
+        if (i + PREFETCH < big.names.length) fetchAt(i + PREFETCH);
         if (bytes.length !== big.packed[i]) throw new Error(`staged piece ${big.names[i]} has ${bytes.length} bytes, ${big.packed[i]} expected`);
         out.data(bytes);
         if (i % 20 === 19) await ctx.heartbeat();
@@ -565,9 +586,12 @@ async function deleteStaged(job: JobDoc<ExportParams, ExportState>): Promise<voi
   const names = [
     'template.xlsx',
     'names',
-    ...job.state.parts.flatMap((p, n) => [`m-${n}.deflate`, ...LISTED.filter((c) => p.l[c]).flatMap((c) => [`list-${c}-${n}`, `l-${c}-${n}.deflate`])]),
+    ...job.state.parts.flatMap((p, n) => [`m-${n}.deflate`, ...LISTED.filter((c) => p.l[c]).map((c) => `list-${c}-${n}`)]),
+    ...(job.state.listed ?? []).map(listedName),
+    // A lists piece is named by the pair its chunk started at: any pair may have started one (a chunk that died).
+    ...listPairs(job.state).map((_p, i) => `l-${i}.deflate`),
   ];
-  const ids = names.map((n) => `${prefix}${stagedName(n)}`);
+  const ids = [...new Set(names)].map((n) => `${prefix}${stagedName(n)}`);
   for (let i = 0; i < ids.length; i += 50) {
     try {
       await getCloud().deleteFile({ fileList: ids.slice(i, i + 50) });

@@ -211,8 +211,13 @@ describe('the export as a job on the demo bank', () => {
     for (const entry of ['xl/worksheets/sheet4.xml', 'xl/worksheets/sheet5.xml', 'xl/styles.xml']) {
       expect({ entry, xml: await zb.file(entry)!.async('string') }).toEqual({ entry, xml: await za.file(entry)!.async('string') });
     }
+    // The lists are staged by (list, part) and written one piece a chunk: fewer pieces than pairs to copy.
+    const pairs = (st: any) => (st.parts as { l: Record<string, number> }[]).flatMap((p, n) => ['abnormal', 'lost', 'to-win'].filter((c) => p.l[c]).map((c) => `list-${c}-${n}.json.gz`));
+    expect(whole.state.listed.length).toBeLessThan(pairs(whole.state).length);
+    expect(whole.state.listed.map((p: { at: number }) => p.at)).toEqual([0]);
+    expect(chunked.state.listed.every((p: { at: number }) => Number.isInteger(p.at))).toBe(true);
     // The staged parts are gone once the file is made.
-    const staged = ['template.xlsx', 'names.json.gz', 'm-0.deflate', 'm-1.deflate', ...(chunked.state.listed as { cls: string; n: number }[]).slice(0, 2).flatMap((p) => [`list-${p.cls}-${p.n}.json.gz`, `l-${p.cls}-${p.n}.deflate`])];
+    const staged = ['template.xlsx', 'names.json.gz', 'm-0.deflate', 'm-1.deflate', ...pairs(chunked.state), ...(chunked.state.listed as { at: number }[]).map((p) => `l-${p.at}.deflate`)];
     for (const part of staged) expect({ part, kept: local.cloud.storage.exists(`${chunked.state.prefix}${part}`) }).toEqual({ part, kept: false });
   });
 
