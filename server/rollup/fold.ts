@@ -333,7 +333,13 @@ export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[], prun
   if (!deltas.length) return 0;
   const _ = db.command;
   const removals = new Map<string, string[]>();
-  for (const p of pruned) for (const e of p.e) removals.set(e.k, [...(removals.get(e.k) ?? []), p._id]);
+  for (const p of pruned) {
+    for (const e of p.e) {
+      const ids = removals.get(e.k);
+      if (ids) ids.push(p._id);
+      else removals.set(e.k, [p._id]);
+    }
+  }
   const targets = new Map<string, BatchTarget>();
   const records = new Map<string, { gens: number[]; ids: string[] }>();
   for (const d of deltas) {
@@ -361,19 +367,19 @@ export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[], prun
     else groups.set(sig, [t]);
   }
   await eachAtMost(FOLD_REQUESTS, [...groups.values()], async (group) => {
-      const markers = group[0].parts.map((p) => `f.${p.delta}`);
-      const data: Record<string, unknown> = {};
-      for (const [path, n] of group[0].inc) if (n) data[path] = _.inc(n);
-      const where: Record<string, unknown> = { _id: group.length === 1 ? group[0].id : _.in(group.map((t) => t.id)) };
-      for (const m of markers) {
-        data[m] = 1;
-        where[m] = _.exists(false);
-      }
-      for (const id of removals.get(group[0].parts[0].entry.k) ?? []) data[`f.${id}`] = _.remove();
-      const res = (await db.collection(ROLLUPS).where(where).update({ data })) as { stats?: { updated?: number } };
-      // A document not updated takes its share alone, without removing markers (the timer removes them).
-      if ((res?.stats?.updated ?? 0) === group.length) return;
-      await Promise.all(group.map((t) => applyBatchToDoc(db, t)));
+    const markers = group[0].parts.map((p) => `f.${p.delta}`);
+    const data: Record<string, unknown> = {};
+    for (const [path, n] of group[0].inc) if (n) data[path] = _.inc(n);
+    const where: Record<string, unknown> = { _id: group.length === 1 ? group[0].id : _.in(group.map((t) => t.id)) };
+    for (const m of markers) {
+      data[m] = 1;
+      where[m] = _.exists(false);
+    }
+    for (const id of removals.get(group[0].parts[0].entry.k) ?? []) data[`f.${id}`] = _.remove();
+    const res = (await db.collection(ROLLUPS).where(where).update({ data })) as { stats?: { updated?: number } };
+    // A document not updated takes its share alone, without removing markers (the timer removes them).
+    if ((res?.stats?.updated ?? 0) === group.length) return;
+    await Promise.all(group.map((t) => applyBatchToDoc(db, t)));
   });
   const doneAt = Date.now();
   // A record update of every delta would rewrite hundreds of documents in one request: in parts, like the updates.
