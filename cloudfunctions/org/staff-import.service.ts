@@ -22,6 +22,7 @@ import {
 } from '../../server';
 import { downloadFile } from '../../server/jobs/files';
 import { ImportFileError, openTable } from '../../server/jobs/import-file';
+import { pool } from '../../server/pool';
 import { BIND_PAGE } from '../../server/wxacode';
 import { BRANCH_MANAGED_ROLES, HOME_KINDS, assignmentIssues, changeStaff } from './org.service';
 
@@ -235,14 +236,6 @@ export async function checkStaffRows(ctx: ActionContext, requestId: string, rows
   }
   for (const c of checked) if (c.out.status === 'invalid') c.out.staffId = null;
   return checked;
-}
-
-/** Runs `fn` over `items`, `width` at a time. */
-async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { pool } from '../pool';
 import { atNextCall } from '../tx';
 import { addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
@@ -271,15 +272,6 @@ const FOLD_REQUESTS = 16;
 /** Deltas one record update marks as folded. */
 const RECORD_PART = 50;
 
-/** Runs `fn` over `items`, at most `n` at a time. */
-async function eachAtMost<T>(n: number, items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
-
 /** One roll-up document of a batch: its generation, the summed increments and the (delta, entry) pairs it takes. */
 interface BatchTarget {
   gen: number;
@@ -366,7 +358,7 @@ export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[], prun
     if (g) g.push(t);
     else groups.set(sig, [t]);
   }
-  await eachAtMost(FOLD_REQUESTS, [...groups.values()], async (group) => {
+  await pool([...groups.values()], FOLD_REQUESTS, async (group) => {
     const markers = group[0].parts.map((p) => `f.${p.delta}`);
     const data: Record<string, unknown> = {};
     for (const [path, n] of group[0].inc) if (n) data[path] = _.inc(n);
@@ -384,7 +376,7 @@ export async function foldBatch(db: Db, s: RollupState, deltas: DeltaDoc[], prun
   const doneAt = Date.now();
   // A record update of every delta would rewrite hundreds of documents in one request: in parts, like the updates.
   const parts = [...records.values()].flatMap((r) => Array.from({ length: Math.ceil(r.ids.length / RECORD_PART) }, (_x, i) => ({ gens: r.gens, ids: r.ids.slice(i * RECORD_PART, (i + 1) * RECORD_PART) })));
-  await eachAtMost(FOLD_REQUESTS, parts, async (r) => {
+  await pool(parts, FOLD_REQUESTS, async (r) => {
     await db.collection(ROLLUP_DELTAS).where({ _id: _.in(r.ids) }).update({ data: r.gens.length ? { dg: _.addToSet({ each: r.gens }), doneAt } : { doneAt } });
   });
   return deltas.length;
