@@ -35,8 +35,9 @@ const LABEL_AGAIN_MS = 10 * 60_000;
 /**
  * Writes an owner's label into the labels document (creating it if need be) when it is not there as it is now:
  * one read of that label (a projection of the one field) on the usual path, a write only for a new or renamed
- * owner. An update that sets a label to what it was changes nothing and reports 0 updated (CloudBase counts the
- * documents it modified; so does the engine), which says nothing about whether the document exists: hence the read.
+ * owner. An update that sets a label to what it was changes nothing and reports 0 updated on the engine (the
+ * documents modified, as MongoDB counts them: the strict reading of the documented "成功更新的记录数量"), which says
+ * nothing about whether the document exists: hence the read.
  * Never fails: a missing label only makes dashboards read the owners' own documents.
  */
 export async function labelOwner(db: Db, meta: OwnerMeta): Promise<void> {
