@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { pool } from '../pool';
-import { atNextCall } from '../tx';
+import { atNextCall, isDuplicateKey } from '../tx';
 import { addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { type BuildState, ROLLUP_STATE, type RollupState, liveGens, readState, updateState } from './state';
@@ -85,11 +85,6 @@ async function metaOf(db: Db, owner: string): Promise<OwnerMeta> {
   return meta;
 }
 
-function isDuplicate(err: unknown): boolean {
-  const e = err as { code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
-  return /DUPLICATE|E11000|duplicate key/i.test([e?.code, e?.errCode, e?.message, e?.errMsg].join(' '));
-}
-
 /**
  * Adds a roll-up document that does not exist yet: `entry`'s owner and shape, the counters `inc`, the markers
  * `f` (deltas) and `b` (build chunks). False when a racing fold added it first (the caller updates it instead).
@@ -106,7 +101,7 @@ async function addRollupDoc(db: Db, gen: number, e: DeltaEntry, inc: Map<string,
     return true;
   } catch (err) {
     await labelled?.catch(() => undefined);
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKey(err)) throw err;
     return false;
   }
 }
@@ -197,7 +192,7 @@ async function takeLease(db: Db, now: number): Promise<string | null> {
     leaseExists = true;
     return token;
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKey(err)) throw err;
     leaseExists = true;
     return null;
   }

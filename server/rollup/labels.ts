@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { isDuplicateKey } from '../tx';
 import { ROLLUP_STATE } from './state';
 import { type OwnerMeta, isRanked, rankKey } from './store';
 
@@ -57,7 +58,8 @@ export async function labelOwner(db: Db, meta: OwnerMeta): Promise<void> {
       try {
         await db.collection(ROLLUP_STATE).add({ data: { _id: LABELS_ID, n: { [key]: label } } });
         break;
-      } catch {
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
         // Created by another writer since the read: read it again.
       }
     }

@@ -2,6 +2,7 @@
  * The ranking documents' labels (server/rollup/labels.ts): an owner's label is written when it is new or
  * renamed, and only read when it is already there as it is; the labels document is created by the first label.
  */
+import { engineRequests } from '../helpers/engine-requests';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { labelOwner } from '../../server/rollup/labels';
 import type { OwnerMeta } from '../../server/rollup/store';
@@ -12,21 +13,7 @@ const grid = (name: string): OwnerMeta => ({ owner: 'u:g.1', ownerType: 'unit', 
 const staff: OwnerMeta = { owner: 's:s1', ownerType: 'staff', ownerId: 's1', kind: 'member', name: '张三', path: ['bank', 'br1', 'g.1'], parentId: 'g.1' };
 
 /** The engine's requests while `fn` runs, as `action collection`. */
-async function requests(fn: () => Promise<void>): Promise<string[]> {
-  const engine = (local.cloud as any).engine.engine;
-  const handle = engine.handle;
-  const out: string[] = [];
-  engine.handle = function (action: string, params: any) {
-    out.push(`${action.replace('database.', '')} ${params?.collectionName ?? ''}`);
-    return handle.call(engine, action, params);
-  };
-  try {
-    await fn();
-  } finally {
-    engine.handle = handle;
-  }
-  return out;
-}
+const requests = async (fn: () => Promise<void>) => (await engineRequests(local.cloud, fn)).map((r) => `${r.action} ${r.collection}`);
 
 async function labels(): Promise<Record<string, unknown>> {
   const { data } = (await local.cloud.database().collection('rollupState').doc('labels').get()) as { data: any };

@@ -5,6 +5,7 @@
  * another grid: every read of the chunk's rows goes through an index of its merchants, whatever page of
  * them it reads.
  */
+import { engineRequests } from '../helpers/engine-requests';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { gridPath as path, unitTree } from '../helpers/unit-tree';
 import { newRebuildJob, rebuildStep, reconcileRollups, type RebuildJob } from '../../server/rollup';
@@ -49,27 +50,13 @@ async function addMerchants(db: any, grid: string, prefix: string, n: number): P
 
 /** What the engine read per collection while `fn` ran (documents; index keys listed before documents). */
 async function reads(fn: () => Promise<void>): Promise<Record<string, { requests: number; docs: number; keys: number; most: number }>> {
-  const engine = (local.cloud as any).engine.engine;
-  const handle = engine.handle;
   const out: Record<string, { requests: number; docs: number; keys: number; most: number }> = {};
-  engine.handle = function (action: string, params: any) {
-    const before = { ...engine.store.examined };
-    try {
-      return handle.call(engine, action, params);
-    } finally {
-      const coll = params?.collectionName ?? '-';
-      const g = (out[coll] ??= { requests: 0, docs: 0, keys: 0, most: 0 });
-      const docs = engine.store.examined.docs - before.docs;
-      g.requests++;
-      g.docs += docs;
-      g.keys += engine.store.examined.keys - before.keys;
-      g.most = Math.max(g.most, docs);
-    }
-  };
-  try {
-    await fn();
-  } finally {
-    engine.handle = handle;
+  for (const r of await engineRequests(local.cloud, fn)) {
+    const g = (out[r.collection] ??= { requests: 0, docs: 0, keys: 0, most: 0 });
+    g.requests++;
+    g.docs += r.docs;
+    g.keys += r.keys;
+    g.most = Math.max(g.most, r.docs);
   }
   return out;
 }
