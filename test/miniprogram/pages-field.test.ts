@@ -58,7 +58,14 @@ describe('revisit', () => {
     expect(sent.visitId).toMatch(/^[0-9a-f-]{36}$/);
     expect(sent).toMatchObject({ merchantId: 'm-1', type: 'revisit', location: { lng: 119.8426, lat: 32.9396 }, note: '已提醒商户充电', photos: [] });
     expect(sent.checks).toHaveLength(6);
-    expect(sent.checks[5]).toEqual({ item: 'speaker', result: 'fail', note: '喇叭没电', photo: expect.stringMatching(/^cloud:\/\//) });
+    expect(sent.checks[5]).toEqual({
+      item: 'speaker',
+      result: 'fail',
+      note: '喇叭没电',
+      // The check's photo carries its stamp: when it was taken, the visit's fix, the visitor.
+      photo: { fileId: expect.stringMatching(/^cloud:\/\//), takenAt: expect.any(Date), location: { lng: 119.8426, lat: 32.9396 }, staffId: expect.any(String) },
+    });
+    expect(sent.checks[5].photo.takenAt.getTime()).toBeLessThanOrEqual(new Date(sent.at).getTime());
     expect(page.text()).toContain('走访已提交');
     expect(page.text()).toContain('已生成整改任务：喇叭');
     expect(page.text()).toContain('距商户 12 米');
