@@ -193,8 +193,9 @@ definePage<{ _version?: number }>()({
         ...(ind ? { industry: ind.code } : {}),
         ...(Object.keys(operator).length ? { operator } : {}),
         ...(f.licenceCode.trim() ? { licenceCode: f.licenceCode } : {}),
-        // A photo with no fix of its own nor the form's is refused by parseInput, which names the field.
-        ...(photos.length ? { photos: photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: (p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : undefined)) as { lng: number; lat: number }, staffId })) } : {}),
+        // A photo takes the form's fix when it has none of its own; with no fix at all (a grid picked by hand)
+        // it goes without a place, which the server accepts only for a file without a location.
+        ...(photos.length ? { photos: photos.map((p) => { const at = p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : null); return { fileId: p.fileId, takenAt: p.takenAt, ...(at ? { location: at } : {}), staffId }; }) } : {}),
         products: this.data.products.flatMap((p) => [
           ...(p.ours !== 'none' ? [{ product: p.code, bank: 'ours' as const, status: p.ours as 'in-progress' | 'active' }] : []),
           ...(p.other ? [{ product: p.code, bank: 'other' as const, otherBank: p.other as keyof typeof OTHER_BANK_LABELS, status: 'active' as const }] : []),
