@@ -5,6 +5,7 @@
  * another day, somewhere else or by someone else is refused with the field that is wrong.
  */
 import { distanceMeters } from './geo.rules';
+import { chinaTime } from './period.rules';
 
 /** A stamp's place may lie this far from the visit's or filing's GPS fix (two fixes of one spot drift). */
 export const PHOTO_PLACE_M = 500;
@@ -20,6 +21,14 @@ export interface PhotoStamp {
   /** absent only on a filing without a GPS fix (placed by hand): there is no place to draw or compare */
   location?: { lng: number; lat: number } | null;
   staffId: string;
+}
+
+/**
+ * The time a stamp draws on a photo: China time to the minute (`2025-07-31 10:00` for 02:00 UTC), the clock
+ * the staff and the bank read, whatever the phone's time zone.
+ */
+export function stampTimeText(at: Date | string): string {
+  return chinaTime(at, 'YYYY-MM-DD HH:mm');
 }
 
 /** Who, when and where a record's photos must have been taken. */

@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import { me, merchantOut, task } from './fixtures';
+import { stampTimeText } from '../../shared/domain/photo.rules';
 
 let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
@@ -51,6 +52,9 @@ describe('revisit', () => {
     await type(page, '.fail-box .input', '喇叭没电');
     await tap(page, '.fail-box .link');
     await flush(20);
+    // The stamp drawn on the photo says China time, the minute it was taken.
+    const taken = page.data.checks[5].photoAt;
+    expect(h.fake.canvasText.some((t: string) => t.startsWith(`${stampTimeText(taken)}  `))).toBe(true);
     await type(page, '.area', '已提醒商户充电');
     await tap(page, '.btn');
     await flush(10);

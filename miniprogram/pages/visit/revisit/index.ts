@@ -5,7 +5,7 @@ import { loadable } from '../../../behaviors/loadable';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
 import { CHECK_ITEMS, CHECK_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, PRODUCT_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_TYPE_LABELS } from '../../../utils/labels';
-import { visitTypeFor } from '../../../vendor/shared';
+import { stampTimeText, visitTypeFor } from '../../../vendor/shared';
 import { distanceM, getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { PrivacyRefused } from '../../../utils/privacy';
@@ -121,7 +121,7 @@ definePage<{ _visitId?: string }>()({
       try {
         const me = await requireMe();
         const takenAt = new Date();
-        const [path] = await takeStampedPhotos(1, { takenAt: takenAt.toISOString().slice(0, 16).replace('T', ' '), place: this.data.merchant.name, staff: me.name });
+        const [path] = await takeStampedPhotos(1, { takenAt: stampTimeText(takenAt), place: this.data.merchant.name, staff: me.name });
         this.setData({ [`checks[${i}].photo`]: path, [`checks[${i}].photoAt`]: takenAt.toISOString() });
       } catch (err) {
         if (err instanceof PrivacyRefused) this.setData({ formError: err.message });
