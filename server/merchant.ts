@@ -78,13 +78,16 @@ export function pointOut(v: unknown): { lng: number; lat: number } | null {
   return p ? { lng: p[0], lat: p[1] } : null;
 }
 
-/** Stamped photos as stored: instants as Dates, places as Points. */
-export function toStoredPhotos(ctx: Pick<ActionContext, 'db'>, photos: PhotoInput[]): MerchantDoc['photos'] {
-  return photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: toGeoPoint(ctx, p.location), staffId: p.staffId }));
+/** A stamped photo as given: a storefront photo of a filing without a fix has no place. */
+type GivenPhoto = Omit<PhotoInput, 'location'> & { location?: PhotoInput['location'] };
+
+/** Stamped photos as stored: instants as Dates, places as Points (null for a photo without a place). */
+export function toStoredPhotos(ctx: Pick<ActionContext, 'db'>, photos: GivenPhoto[]): MerchantDoc['photos'] {
+  return photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: p.location ? toGeoPoint(ctx, p.location) : null, staffId: p.staffId }));
 }
 
 /** A file's photos as files given to it: the id's field and the stamp's. */
-export function photoFiles(photos: PhotoInput[] | undefined): GivenFile[] {
+export function photoFiles(photos: GivenPhoto[] | undefined): GivenFile[] {
   return (photos ?? []).map((p, i) => ({ field: `photos.${i}.fileId`, fileId: p.fileId, stamp: { field: `photos.${i}`, value: p } }));
 }
 

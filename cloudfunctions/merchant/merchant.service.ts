@@ -54,7 +54,7 @@ export function merchantView(m: MerchantDoc): MerchantOut {
     operator: { name: m.operator?.name ?? null, mobile: m.operator?.mobile?.masked ?? null, idNumber: m.operator?.idNumber?.masked ?? null },
     licenceCode: m.licenceCode ?? null,
     acquiringNo: m.acquiringNo ?? null,
-    photos: (m.photos ?? []).map((p) => ({ fileId: p.fileId, takenAt: iso(p.takenAt) ?? '', location: pointOut(p.location) ?? { lng: 0, lat: 0 }, staffId: p.staffId })),
+    photos: (m.photos ?? []).map((p) => ({ fileId: p.fileId, takenAt: iso(p.takenAt) ?? '', location: pointOut(p.location), staffId: p.staffId })),
     products: m.products ?? null,
     productsHeld: productsHeld(m),
     marketId: m.marketId ?? null,

@@ -67,7 +67,7 @@ export function visitView(v: VisitDoc): VisitOut {
     checks: v.checks ?? null,
     outcome: v.outcome ?? null,
     note: v.note ?? null,
-    photos: (v.photos ?? []).map((p) => ({ fileId: p.fileId, takenAt: iso(p.takenAt) ?? '', location: pointOut(p.location) ?? { lng: 0, lat: 0 }, staffId: p.staffId })),
+    photos: (v.photos ?? []).map((p) => ({ fileId: p.fileId, takenAt: iso(p.takenAt) ?? '', location: pointOut(p.location), staffId: p.staffId })),
     productsPitched: v.productsPitched ?? null,
     createdAt: iso(v.createdAt),
   };

@@ -324,8 +324,8 @@ export class OfflineQueue {
     if (checks) {
       visit.checks = checks.map((c) => {
         const index = item.checkPhotos[c.item];
-        // A check's photo travels as its file ID (the visit contract's check.photo).
-        return index === undefined ? c : { ...c, photo: item.photos[index].fileId };
+        // A check's photo travels with its stamp, as every photo does (the visit contract's check.photo).
+        return index === undefined ? c : { ...c, photo: photoOf(item.photos[index]) };
       });
     }
     return visit;

@@ -26,6 +26,7 @@ export { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_MANAGER_ROLES, visit
 export { PLACEMENT_REASON_LABELS, PLACEMENT_STATUS_LABELS } from '../../shared/domain/placement.rules';
 export { DEFAULT_SETTINGS, type Settings } from '../../shared/domain/settings.rules';
 export { storagePath, type UploadKind } from '../../shared/domain/storage-path.rules';
+export { stampTimeText } from '../../shared/domain/photo.rules';
 export { consoleTicketOfScan, mayUseConsole, CONSOLE_SESSION_HOURS } from '../../shared/domain/console.rules';
 export * as userContract from '../../shared/contracts/user.contract';
 export * as orgContract from '../../shared/contracts/org.contract';

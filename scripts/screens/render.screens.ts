@@ -41,6 +41,8 @@ wx-scroll-view { overflow: hidden; }
 wx-image { display: inline-block; background: linear-gradient(135deg, #c9d6f2, #9fb4e3); position: relative; overflow: hidden; }
 wx-image::after { content: '门头照'; position: absolute; left: 0; right: 0; bottom: 0; font-size: 10px; color: #fff; background: rgba(0,0,0,.35); text-align: center; line-height: 16px; }
 wx-input, wx-textarea { min-height: 20px; line-height: 20px; }
+/* A native input is one line: its text or placeholder is clipped, and never widens its box. */
+wx-input { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
 wx-input[data-empty]::before, wx-textarea[data-empty]::before { content: attr(data-placeholder); color: #a0a5ad; }
 wx-input::before, wx-textarea::before { content: attr(data-value); }
 wx-button { text-align: center; line-height: 44px; border: none; border-radius: 6px; }
@@ -68,6 +70,27 @@ function tabIcon(tab: string, active: boolean): string {
   const key = `tab${tab[0].toUpperCase()}${tab.slice(1)}${active ? 'Active' : ''}`;
   const data = (mode: 'light' | 'dark') => `data:image/png;base64,${fs.readFileSync(path.join(ROOT, 'miniprogram', THEME[mode][key])).toString('base64')}`;
   return `<picture><source media="(prefers-color-scheme: dark)" srcset="${data('dark')}"><img src="${data('light')}" alt=""></picture>`;
+}
+
+/**
+ * TDesign's icons are glyphs of a web font it loads from tdesign.gtimg.com: offline the picture would show
+ * empty glyph boxes. The icons the pages use are drawn here as SVG instead (any other is left blank).
+ */
+const ICON_SVG: Record<string, string> = {
+  search: '<circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2"/><path d="M15.5 15.5 21 21" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>',
+  'close-circle-filled': '<circle cx="12" cy="12" r="10" fill="currentColor"/><path d="M8.5 8.5l7 7m0-7l-7 7" stroke="#fff" stroke-width="1.8" stroke-linecap="round"/>',
+};
+const ICON_CSS = `[class*="t-icon-base"]::before { content: none !important; }
+[class*="t-icon-base"] { display: inline-flex; width: 1em; height: 1em; vertical-align: middle; }
+[class*="t-icon-base"] svg { width: 100%; height: 100%; }
+[class~="t-search--t-search"], [class*="t-search__input-box"] { min-width: 0; }`;
+
+/** Each TDesign icon of the page as an inline SVG (its name is the `t-icon-<name>` class TDesign gives it). */
+function drawIcons(root: any): void {
+  root.querySelectorAll('[class*="t-icon-base"]').forEach((el: any) => {
+    const name = /t-icon-(?!base\b)([a-z][\w-]*)/.exec(String(el.getAttribute('class') ?? ''))?.[1] ?? '';
+    el.innerHTML = ICON_SVG[name] ? `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">${ICON_SVG[name]}</svg>` : '';
+  });
 }
 
 function escapeHtml(s: string): string {
@@ -112,8 +135,28 @@ function toHtml(page: any, screen: (typeof SCREENS)[number], preview: { urls: st
     cls: /class="([^"{]*)/.exec(m[0])?.[1].trim() ?? '',
     placeholder: /placeholder="([^"{]*)"/.exec(m[0])?.[1] ?? '',
   }));
+  // A TDesign search box keeps its input inside the component: its value is the page data bound to the
+  // box's `value` (`value="{{q}}"`), its placeholder the box's.
+  const searchBox = /<t-search\b[^>]*>/.exec(source)?.[0] ?? '';
+  const searchValueKey = /value="\{\{\s*([\w.]+)\s*\}\}"/.exec(searchBox)?.[1] ?? '';
+  const searchPlaceholder = /placeholder="([^"{]*)"/.exec(searchBox)?.[1] ?? '';
+  // simulate drops the component's host element, and with it the page's class on it (`class="search"`, its
+  // flex share of the toolbar): the class goes onto the component's root, prefixed as the page's classes are.
+  const searchClass = /\sclass="([^"{]*)"/.exec(searchBox)?.[1].trim() ?? '';
+  root.querySelectorAll('[class~="t-search--t-search"]').forEach((el: any) => {
+    const prefix = /(?:^|\s)([\w-]+)--/.exec(String(el.parentElement?.getAttribute('class') ?? ''))?.[1];
+    if (prefix && searchClass) el.setAttribute('class', `${el.getAttribute('class')} ${searchClass.split(/\s+/).map((c) => `${prefix}--${c}`).join(' ')}`);
+  });
   root.querySelectorAll('wx-input, wx-textarea').forEach((el: any) => {
     const cls = String(el.getAttribute('class') ?? '').split(/\s+/).map((c: string) => c.replace(/^[\w-]+--/, '')).join(' ');
+    if (/\bt-search--/.test(String(el.getAttribute('class') ?? ''))) {
+      const value = searchValueKey.split('.').reduce<any>((o, k) => o?.[k], data) ?? '';
+      el.setAttribute('data-value', String(value));
+      el.setAttribute('data-placeholder', searchPlaceholder);
+      if (!value) el.setAttribute('data-empty', '');
+      else el.removeAttribute('data-empty');
+      return;
+    }
     const field = el.getAttribute('data-field');
     const key = el.getAttribute('data-key');
     const index = el.getAttribute('data-index');
@@ -128,6 +171,7 @@ function toHtml(page: any, screen: (typeof SCREENS)[number], preview: { urls: st
     el.setAttribute('data-placeholder', placeholder);
     if (!value) el.setAttribute('data-empty', '');
   });
+  drawIcons(root);
   // The canvases in page order: the trend page's two charts, or the workload page's one.
   const options = [data.trendOption, data.visitOption, data.option].filter((o) => o && Object.keys(o).length);
   root.querySelectorAll('wx-canvas').forEach((el: any, i: number) => {
@@ -150,7 +194,7 @@ function toHtml(page: any, screen: (typeof SCREENS)[number], preview: { urls: st
   const viewer = preview
     ? `<div style="position:fixed;inset:0;background:#000;z-index:10;color:#fff"><div style="text-align:center;padding-top:40px;font-size:15px">${at + 1} / ${preview.urls.length}</div><wx-image style="display:block;width:375px;height:500px;margin-top:120px"></wx-image><div style="position:absolute;bottom:40px;width:100%;text-align:center;font-size:12px;color:#aaa">长按保存 · 左右滑动查看</div></div>`
     : '';
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}</style></head><body>${nav}${root.outerHTML}${tabbar}${viewer}</body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375"><style>${BASE_CSS}\n${appCss}\n${styles}\n${ICON_CSS}</style></head><body>${nav}${root.outerHTML}${tabbar}${viewer}</body></html>`;
 }
 
 let cloud: any;

@@ -14,6 +14,7 @@ import { downloadFile, serverFilePath, uploadFile } from './files';
 import type { ChunkContext, ChunkResult, JobDoc, JobKind } from './runner';
 import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, stockAt, unitOwner } from '../rollup';
 import { acquiringStatusOn, countedFrom, figuresFrom } from '../../shared/domain/metrics.rules';
+import { isArchivedOn } from '../../shared/domain/merchant-archive.rules';
 import { activeVersions, isServed } from '../periods';
 import { scanCollection } from '../rollup';
 import { type EntryFigures, NO_BYTES, ZipFileWriter, deflatePiece } from './zip-entry';
@@ -437,10 +438,11 @@ async function merchantStep(ctx: ChunkContext<ExportParams, ExportState>, cursor
       sawAny = true;
       after = page[page.length - 1]._id;
     }
-    // A merchant filed after the period's last day is not on that day's list (nor in its figures).
+    // A merchant filed after the period's last day is not on that day's list (nor in its figures), nor is one
+    // closed or moved away that day (archived, docs/domain.md §3): the lists name the merchants the summary counts.
     for (const m of page) {
       const from = countedFrom(m);
-      if (Array.isArray(m.unitPath) && m.unitPath.includes(unitId) && from !== null && from <= day) found.push(m);
+      if (Array.isArray(m.unitPath) && m.unitPath.includes(unitId) && from !== null && from <= day && !isArchivedOn(m, day)) found.push(m);
     }
     if (page.length < size) {
       end = true;

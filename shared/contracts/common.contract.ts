@@ -140,6 +140,7 @@ export interface PointOut {
 export interface PhotoOut {
   fileId: string;
   takenAt: string;
-  location: PointOut;
+  /** null for a storefront photo of a filing without a GPS fix */
+  location: PointOut | null;
   staffId: string;
 }

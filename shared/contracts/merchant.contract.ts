@@ -55,8 +55,16 @@ export const productsSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/**
+ * A storefront photo with its stamp. Its place may be missing only when the filing has no GPS fix either
+ * (a grid picked by hand): the server then requires it exactly when the file has a fix
+ * (shared/domain/photo.rules.ts, `photos.N.location`).
+ */
+export const storefrontPhotoSchema = photoSchema.extend({ location: pointSchema.optional() });
+export type StorefrontPhotoInput = z.output<typeof storefrontPhotoSchema>;
+
 /** 1–3 storefront photos stamped with time, place and staff. */
-export const photosSchema = z.array(photoSchema, { error: '需要照片列表' }).min(1, '至少 1 张门头照').max(3, '最多 3 张门头照');
+export const photosSchema = z.array(storefrontPhotoSchema, { error: '需要照片列表' }).min(1, '至少 1 张门头照').max(3, '最多 3 张门头照');
 
 /** The file's fields; every one optional, as an incomplete file may be saved and finished later. */
 const fileFields = {

@@ -6,15 +6,19 @@ import { REMINDER_TEMPLATES } from '../domain/reminder.rules';
 import { TASK_CLOSE_REASONS, type TaskCloseReason, type TaskState } from '../domain/task.rules';
 import { MAX_ROUTE_STOPS } from '../domain/route.rules';
 import { MARKETING_OUTCOMES, TASK_KINDS, type TaskKind, VISIT_TYPES, type VisitType, visitChecksProblem } from '../domain/visit.rules';
-import { type PhotoOut, type PointOut, clientIdSchema, fileIdSchema, idSchema, instantSchema, optionalText, pagingShape, photoSchema, pointSchema } from './common.contract';
+import { type PhotoOut, type PointOut, clientIdSchema, idSchema, instantSchema, optionalText, pagingShape, photoSchema, pointSchema } from './common.contract';
 import { daySchema } from './date.contract';
 
-/** One of the six must-checks (六个必查) with its result, a note and an optional photo. */
+/**
+ * One of the six must-checks (六个必查) with its result, a note and an optional photo. The photo carries its
+ * stamp (time, place, staff) like every photo a record is given, so the server holds it against the visit;
+ * the visit stores its file id (`CheckOut.photo`).
+ */
 export const checkSchema = z.strictObject({
   item: z.enum(CHECK_ITEMS, { error: `检查项应为 ${CHECK_ITEMS.join('/')}` }),
   result: z.enum(CHECK_RESULTS, { error: '结果应为 pass/fail/na' }),
   note: optionalText(200),
-  photo: fileIdSchema.optional(),
+  photo: photoSchema.optional(),
 });
 
 /**

@@ -23,12 +23,11 @@ export const CHECK_DEFINITIONS: Record<CheckItem, { label: string; means: string
   speaker: { label: '喇叭', means: '收款语音播报喇叭正常工作' },
 };
 
-/** One check's outcome on a revisit; the note and photo back a failure. */
+/** One check's outcome on a revisit (its note and photo, which back a failure, decide nothing here). */
 export interface CheckOutcome {
   item: CheckItem;
   result: CheckResultValue;
   note?: string;
-  photo?: string;
 }
 
 /** An open follow-up task as far as these rules need it: which check it follows up. */

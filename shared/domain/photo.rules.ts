@@ -5,6 +5,7 @@
  * another day, somewhere else or by someone else is refused with the field that is wrong.
  */
 import { distanceMeters } from './geo.rules';
+import { chinaTime } from './period.rules';
 
 /** A stamp's place may lie this far from the visit's or filing's GPS fix (two fixes of one spot drift). */
 export const PHOTO_PLACE_M = 500;
@@ -17,8 +18,17 @@ export const PHOTO_SKEW_MS = 5 * 60_000;
 
 export interface PhotoStamp {
   takenAt: Date;
-  location: { lng: number; lat: number };
+  /** absent only on a filing without a GPS fix (placed by hand): there is no place to draw or compare */
+  location?: { lng: number; lat: number } | null;
   staffId: string;
+}
+
+/**
+ * The time a stamp draws on a photo: China time to the minute (`2025-07-31 10:00` for 02:00 UTC), the clock
+ * the staff and the bank read, whatever the phone's time zone.
+ */
+export function stampTimeText(at: Date | string): string {
+  return chinaTime(at, 'YYYY-MM-DD HH:mm');
 }
 
 /** Who, when and where a record's photos must have been taken. */
@@ -52,7 +62,9 @@ export function stampProblem(photo: PhotoStamp, w: StampWindow): StampProblem | 
   if (photo.staffId !== w.staffId) return { key: 'staffId', message: '照片水印的拍摄人不是本人', reason: 'PHOTO.STAMP_STAFF' };
   const t = photo.takenAt.getTime();
   if (t < w.from.getTime() || t > w.to.getTime()) return { key: 'takenAt', message: '照片水印的拍摄时间不在本次走访或建档的时段内', reason: 'PHOTO.STAMP_TIME' };
-  if (w.place && distanceMeters([photo.location.lng, photo.location.lat], [w.place.lng, w.place.lat]) > PHOTO_PLACE_M) {
+  // A record with a fix needs its photos' places: only a filing without one takes a photo without one.
+  if (w.place && !photo.location) return { key: 'location', message: '照片水印缺少拍摄地点（本次有定位）', reason: 'PHOTO.STAMP_PLACE' };
+  if (w.place && photo.location && distanceMeters([photo.location.lng, photo.location.lat], [w.place.lng, w.place.lat]) > PHOTO_PLACE_M) {
     return { key: 'location', message: `照片水印的拍摄地点距本次定位超过 ${PHOTO_PLACE_M} 米`, reason: 'PHOTO.STAMP_PLACE' };
   }
   return null;

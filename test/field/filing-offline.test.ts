@@ -143,6 +143,43 @@ describe('a grid picked by hand (manual placement)', () => {
     expect(await local.call('merchant', { action: 'reviewPlacement', id, decision: 'confirm' }, O.leader)).toMatchObject({ ok: false, error: { code: 'CONFLICT', reason: 'PLACEMENT.NOT_PENDING' } });
   });
 
+  it('no GPS fix and a storefront photo without a place: the filing is saved and placed for review', async () => {
+    const id = uid('m');
+    const { location: _none, ...unplaced } = photo(S.member);
+    const res = await local.call('merchant', { action: 'create', id, name: '无定位拍照店', gridId: U.gr1, industry: '52', photos: [unplaced] }, O.member);
+    expect(res.ok).toBe(true);
+    expect(res.data.merchant.placement).toMatchObject({ reason: 'no-fix', status: 'pending', gridId: U.gr1 });
+    expect(res.data.merchant.photos).toEqual([{ fileId: unplaced.fileId, takenAt: unplaced.takenAt, location: null, staffId: S.member }]);
+    expect((await stored(id)).photos[0].location).toBeNull();
+    // The leader finds it among the placements to review.
+    const list = await local.call('merchant', { action: 'placements' }, O.leader);
+    expect(list.data.items.map((r: any) => r.merchantId)).toContain(id);
+  });
+
+  it('a no-fix filing sent through the offline queue keeps its photo without a place and arrives placed for review', async () => {
+    const d = device(O.member, (record) => d.call(record));
+    const id = uid('m');
+    await d.queue.enqueue({ id, filing: { name: '离线无定位店', gridId: U.gr1 }, photos: [{ tempPath: 'tmp/s.jpg', takenAt: new Date().toISOString(), staffId: S.member }], label: '建档 · 离线无定位店' });
+    await d.queue.flush();
+    expect(d.saved()).toHaveLength(0);
+    expect((d.queue.answerOf(id) as any).merchant).toMatchObject({ id, placement: { reason: 'no-fix', status: 'pending' }, photos: [{ location: null, staffId: S.member }] });
+  });
+
+  it('a filing with a fix still needs its photos\' places, refused naming the field and nothing written', async () => {
+    const before = await counts(local, ['merchants', 'merchantHistory']);
+    const { location: _none, ...unplaced } = photo(S.member);
+    const res = await local.call('merchant', { action: 'create', id: uid('m'), name: '有定位缺位置照片店', location: IN.gr1, photos: [unplaced] }, O.member);
+    expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION', reason: 'PHOTO.STAMP_PLACE', details: { issues: [{ field: 'photos.0.location' }] } } });
+    expect(res.error.message).toContain('photos.0.location');
+    // A correction too: the file now has a fix, so a new photo without a place is refused.
+    const created = await local.call('merchant', { action: 'create', id: uid('m'), name: '有定位店', location: IN.gr1 }, O.member);
+    expect(created.ok).toBe(true);
+    const { location: _gone, ...later } = photo(S.member);
+    const upd = await local.call('merchant', { action: 'update', id: created.data.merchant.id, photos: [later] }, O.member);
+    expect(upd).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { issues: [{ field: 'photos.0.location' }] } } });
+    expect((await counts(local, ['merchants', 'merchantHistory'])).merchants).toBe(before.merchants + 1);
+  });
+
   it('a fix outside every boundary with a picked grid is a manual placement; the leader moves it to another grid', async () => {
     const id = uid('m');
     const res = await local.call('merchant', { action: 'create', id, name: '边界外水果摊', gridId: U.gr1, location: IN.nowhere, photos: [photo(S.leader, IN.nowhere)] }, O.leader);

@@ -53,14 +53,33 @@ describe('a forged photo stamp is refused naming the field', () => {
     await refusedWith('visit', visit({ at, photos: [{ ...p, location: farAway }] }), O.maintenance, 'photos.0.location', 'PHOTO.STAMP_PLACE');
     await refusedWith('visit', visit({ at, photos: [{ ...p, staffId: S.marketing }] }), O.maintenance, 'photos.0.staffId', 'PHOTO.STAMP_STAFF');
     const missing = `cloud://local.local-local/${storagePath('visits', S.maintenance, 'jpg', uid('gone'))}`;
-    const withCheckPhoto = checks().map((c, i) => (i === 2 ? { ...c, photo: missing } : c));
+    const withCheckPhoto = checks().map((c, i) => (i === 2 ? { ...c, photo: { ...p, fileId: missing } } : c));
     await refusedWith('visit', visit({ at, photos: [p], checks: withCheckPhoto }), O.maintenance, 'checks.2.photo', 'FILE.MISSING');
     // The same photo, stamped during the visit within the distance, is accepted.
     const near = { lng: IN.gr1.lng + (PHOTO_PLACE_M / 2) / 93_500, lat: IN.gr1.lat };
-    const okCheck = checks().map((c, i) => (i === 2 ? { ...c, photo: uploadPhoto(S.maintenance, 'visits') } : c));
+    const checkPhoto = { ...p, fileId: uploadPhoto(S.maintenance, 'visits'), location: near };
+    const okCheck = checks().map((c, i) => (i === 2 ? { ...c, photo: checkPhoto } : c));
     const ok = await local.call('visit', visit({ at, photos: [{ ...p, location: near }], checks: okCheck }), O.maintenance);
     expect(ok.ok).toBe(true);
     visitId = ok.data.visit.id;
+    // The visit keeps the check's photo by its file id, as before.
+    expect(ok.data.visit.checks[2].photo).toBe(checkPhoto.fileId);
+  });
+
+  it("visit: a check's photo is stamped too, and a forged stamp is refused naming the check's field", async () => {
+    const at = new Date(Date.now() - 3600_000).toISOString();
+    const own = { ...photo(S.maintenance, IN.gr1, 'visits'), takenAt: at };
+    const withCheck = (i: number, ph: unknown) => visit({ at, checks: checks().map((c, j) => (j === i ? { ...c, photo: ph } : c)) });
+    await refusedWith('visit', withCheck(1, { ...own, staffId: S.marketing }), O.maintenance, 'checks.1.photo.staffId', 'PHOTO.STAMP_STAFF');
+    await refusedWith('visit', withCheck(3, { ...own, takenAt: '2019-05-01T02:00:00Z' }), O.maintenance, 'checks.3.photo.takenAt', 'PHOTO.STAMP_TIME');
+    await refusedWith('visit', withCheck(4, { ...own, location: farAway }), O.maintenance, 'checks.4.photo.location', 'PHOTO.STAMP_PLACE');
+    // Someone else's upload, stamped as one's own, stays refused (the path names its uploader).
+    await refusedWith('visit', withCheck(0, { ...own, fileId: uploadPhoto(S.marketing, 'visits') }), O.maintenance, 'checks.0.photo', 'FILE.NOT_OWN');
+    // A bare file id, without its stamp, is refused by the contract.
+    const bare = await local.call('visit', withCheck(5, uploadPhoto(S.maintenance, 'visits')), O.maintenance);
+    expect(bare.ok).toBe(false);
+    expect(bare.error.code).toBe('VALIDATION');
+    expect(bare.error.details.issues[0].field).toBe('checks.5.photo');
   });
 });
 

@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import { me, merchantOut, task } from './fixtures';
+import { stampTimeText } from '../../shared/domain/photo.rules';
 
 let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
@@ -51,6 +52,9 @@ describe('revisit', () => {
     await type(page, '.fail-box .input', '喇叭没电');
     await tap(page, '.fail-box .link');
     await flush(20);
+    // The stamp drawn on the photo says China time, the minute it was taken.
+    const taken = page.data.checks[5].photoAt;
+    expect(h.fake.canvasText.some((t: string) => t.startsWith(`${stampTimeText(taken)}  `))).toBe(true);
     await type(page, '.area', '已提醒商户充电');
     await tap(page, '.btn');
     await flush(10);
@@ -58,7 +62,14 @@ describe('revisit', () => {
     expect(sent.visitId).toMatch(/^[0-9a-f-]{36}$/);
     expect(sent).toMatchObject({ merchantId: 'm-1', type: 'revisit', location: { lng: 119.8426, lat: 32.9396 }, note: '已提醒商户充电', photos: [] });
     expect(sent.checks).toHaveLength(6);
-    expect(sent.checks[5]).toEqual({ item: 'speaker', result: 'fail', note: '喇叭没电', photo: expect.stringMatching(/^cloud:\/\//) });
+    expect(sent.checks[5]).toEqual({
+      item: 'speaker',
+      result: 'fail',
+      note: '喇叭没电',
+      // The check's photo carries its stamp: when it was taken, the visit's fix, the visitor.
+      photo: { fileId: expect.stringMatching(/^cloud:\/\//), takenAt: expect.any(Date), location: { lng: 119.8426, lat: 32.9396 }, staffId: expect.any(String) },
+    });
+    expect(sent.checks[5].photo.takenAt.getTime()).toBeLessThanOrEqual(new Date(sent.at).getTime());
     expect(page.text()).toContain('走访已提交');
     expect(page.text()).toContain('已生成整改任务：喇叭');
     expect(page.text()).toContain('距商户 12 米');

@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, current, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import { me, merchantOut, merchantRow } from './fixtures';
+import { stampTimeText } from '../../shared/domain/photo.rules';
 
 let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
@@ -151,6 +152,8 @@ describe('filing form', () => {
     expect(create.photos).toHaveLength(3);
     expect(create.photos[0]).toMatchObject({ fileId: expect.stringMatching(/^cloud:\/\//), staffId: 's-marketing', location: { lng: 119.8426, lat: 32.9396 } });
     expect(h.fake.canvasText.some((t) => t.includes('王网格'))).toBe(true);
+    // The stamp's time is China time (the photo's takenAt, drawn to the minute).
+    expect(h.fake.canvasText).toContain(`${stampTimeText(page.data.photos[0].takenAt)}  王网格`);
     expect(h.fake.navigations.at(-1)).toEqual({ kind: 'redirectTo', url: `/pages/merchant/detail/index?id=${create.id}` });
   });
 

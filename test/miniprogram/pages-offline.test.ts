@@ -38,6 +38,34 @@ describe('filing form without a fix, offline', () => {
     expect(calls().filter((c) => c.action === 'create')).toHaveLength(0);
     expect(h.fake.navigations.at(-1)).toEqual({ kind: 'redirectTo', url: '/pages/merchant/queue/index' });
   });
+
+  test('no fix with a storefront photo: the filing is sent with the photo and no place, and the file opens', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('member');
+      if (fn === 'org' && ev.action === 'listUnits') return GRIDS;
+      if (ev.action === 'create') return { merchant: merchantOut({ id: ev.id }), isReplay: false };
+      throw { code: 'NOT_FOUND' };
+    });
+    h.fake.locationDenied = true;
+    h.wx.setStorageSync('grid.profile', me('member'));
+    const page = mount('pages/merchant/form/index', {}, {});
+    await flush();
+    page.instance.onGrid({ detail: { value: 0 } });
+    await type(page, '.f-name', '无定位拍照店');
+    await tap(page, '.add');
+    await flush(30);
+    expect(page.data.photos.length).toBeGreaterThan(0);
+    expect(h.fake.canvasText.some((t: string) => t.includes('位置未知'))).toBe(true);
+    await tap(page, '.btn.secondary'); // 暂存
+    await flush(10);
+    expect(page.data.error).toBe('');
+    const create = calls().find((c) => c.action === 'create')!.event;
+    expect(create).toMatchObject({ name: '无定位拍照店', gridId: 'g-cb1' });
+    expect(create.location).toBeUndefined();
+    expect(create.photos[0]).toMatchObject({ fileId: expect.stringMatching(/^cloud:\/\//), staffId: expect.any(String) });
+    expect(create.photos[0].location).toBeUndefined();
+    expect(h.fake.navigations.at(-1)).toEqual({ kind: 'redirectTo', url: `/pages/merchant/detail/index?id=${create.id}` });
+  });
 });
 
 describe('offline queue screen', () => {

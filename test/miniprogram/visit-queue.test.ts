@@ -185,14 +185,16 @@ describe('VisitQueue with plain deps', () => {
     await q.enqueue({
       id: 'v-2',
       visit: { checks: [{ item: 'speaker', result: 'fail', note: '喇叭坏了' }, { item: 'app', result: 'pass' }] },
-      photos: [{ tempPath: 'tmp/s', takenAt: 't' }],
+      photos: [{ tempPath: 'tmp/s', takenAt: '2025-07-30T02:00:00.000Z', location: { lat: 32.9, lng: 119.8 }, staffId: 's-1' }],
       checkPhotos: { speaker: 0 },
       label: 'x',
     });
     await q.flush();
     const sent = (d.submit as jest.Mock).mock.calls[0][0];
     expect(sent.photos).toEqual([]);
-    expect(sent.checks[0].photo).toBe('cloud://x/kept/v-2-0');
+    expect(sent.checks[0].photo.fileId).toBe('cloud://x/kept/v-2-0');
+    // with its stamp, as the server checks it
+    expect(sent.checks[0].photo).toEqual({ fileId: 'cloud://x/kept/v-2-0', takenAt: '2025-07-30T02:00:00.000Z', location: { lng: 119.8, lat: 32.9 }, staffId: 's-1' });
     expect(sent.checks[1].photo).toBeUndefined();
   });
 

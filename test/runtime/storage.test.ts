@@ -279,7 +279,7 @@ describe('photos are read through the scope of the record that holds them', () =
     const visitId = uid('v');
     const submit = await local.call(
       'visit',
-      { action: 'submit', visitId, merchantId, type: 'revisit', location: IN.gr1, photos: [stamp(general, S.maintenance)], checks: CHECK_ITEMS.map((item, i) => ({ item, result: 'pass', ...(i === 0 ? { photo: checkPhoto } : {}) })) },
+      { action: 'submit', visitId, merchantId, type: 'revisit', location: IN.gr1, photos: [stamp(general, S.maintenance)], checks: CHECK_ITEMS.map((item, i) => ({ item, result: 'pass', ...(i === 0 ? { photo: stamp(checkPhoto, S.maintenance) } : {}) })) },
       O.maintenance,
     );
     expect(submit.ok).toBe(true);

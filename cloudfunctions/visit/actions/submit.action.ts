@@ -9,7 +9,7 @@ import { type ActionContext, AppError, type EarlyTransaction, type PrepareContex
 import type { FieldSettings } from '../../../server/settings';
 import { prefetchState } from '../../../server/rollup/state';
 import { chinaDay } from '../../../shared/domain/period.rules';
-import { assertGivenFiles } from '../../../server/jobs/files';
+import { assertGivenFiles, type GivenFile } from '../../../server/jobs/files';
 import { remindAssigned } from '../../../server/notify';
 import { visitStampWindow } from '../../../shared/domain/photo.rules';
 import { PHOTO_KINDS } from '../../../shared/domain/storage-path.rules';
@@ -122,12 +122,8 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       .then((res) => res.data[0] as StaffDoc | undefined));
 
   // Links to a visit's photos go to whoever may read the visit: only the caller's own uploads may join it,
-  // each stamped by the caller during the visit near its GPS fix, and present in storage.
-  await assertGivenFiles(
-    [...photoFiles(input.photos), ...(input.checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo }] : []))],
-    visitStampWindow(ctx.caller.staffId, at, input.location),
-    PHOTO_KINDS,
-  );
+  // each stamped by the caller during the visit near its GPS fix (a check's photo too), and present in storage.
+  await assertGivenFiles([...photoFiles(input.photos), ...checkPhotoFiles(input.checks)], visitStampWindow(ctx.caller.staffId, at, input.location), PHOTO_KINDS);
 
   return inTransaction(ctx.db, async (tx) => {
     // The merchant is read once, inside the transaction: scope, location and open follow-ups all come from it.
@@ -172,7 +168,7 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
       isFlagged: flagged,
       gridId: m.gridId,
       unitPath: m.unitPath,
-      ...(checks ? { checks: input.checks } : {}),
+      ...(input.checks ? { checks: storedChecks(input.checks) } : {}),
       ...(input.outcome ? { outcome: input.outcome } : {}),
       ...(input.note ? { note: input.note } : {}),
       photos: toStoredPhotos(ctx, input.photos) ?? [],
@@ -221,6 +217,18 @@ async function record(input: z.output<typeof submitVisitInput>, ctx: ActionConte
     await onVisitSubmitted(tx, { visit, merchant: m, at: ctx.now, staffPath: [...ctx.caller.unitPath, ...ctx.caller.gridIds] });
     return { visit: visitView(visit), openedTaskIds, closedTaskIds, pendingTaskIds, isReplay: false };
   }, undefined, early.tx);
+}
+
+type CheckInput = NonNullable<z.output<typeof submitVisitInput>['checks']>[number];
+
+/** The checks' photos as files given to the visit: the photo's field names the file, its stamp fields below it. */
+function checkPhotoFiles(checks: CheckInput[] | undefined): GivenFile[] {
+  return (checks ?? []).flatMap((c, i) => (c.photo ? [{ field: `checks.${i}.photo`, fileId: c.photo.fileId, stamp: { field: `checks.${i}.photo`, value: c.photo } }] : []));
+}
+
+/** The checks as a visit stores them: a photo by its file id (its stamp, checked, is drawn on the picture). */
+function storedChecks(checks: CheckInput[]): NonNullable<VisitDoc['checks']> {
+  return checks.map(({ photo, ...c }) => (photo ? { ...c, photo: photo.fileId } : c));
 }
 
 /**

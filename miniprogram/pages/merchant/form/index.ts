@@ -10,7 +10,7 @@ import { takeStampedPhotos } from '../../../utils/photo';
 import { ensurePrivacy, PrivacyRefused } from '../../../utils/privacy';
 import { requireMe } from '../../../utils/session';
 import { definePage } from '../../../utils/page';
-import { merchantContract, storagePath, XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
+import { merchantContract, stampTimeText, storagePath, XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../../vendor/shared';
 import { getOfflineQueue } from '../../../offline/index';
 import type { PhotoToKeep } from '../../../offline/visit-queue';
 import { fetchGridsInScope, type GridOption } from '../../../api/placement.api';
@@ -165,7 +165,7 @@ definePage<{ _version?: number }>()({
         const fix = this.data.location ?? (await this.onLocate());
         const takenAt = new Date().toISOString();
         const place = fix ? `${fix.lng.toFixed(5)}, ${fix.lat.toFixed(5)}` : '位置未知';
-        const paths = await takeStampedPhotos(3 - this.data.photos.length, { takenAt: takenAt.slice(0, 16).replace('T', ' '), place, staff: me.name });
+        const paths = await takeStampedPhotos(3 - this.data.photos.length, { takenAt: stampTimeText(takenAt), place, staff: me.name });
         this.setData({ photos: [...this.data.photos, ...paths.map((path) => ({ path, takenAt, location: fix ? { lat: fix.lat, lng: fix.lng } : undefined }))].slice(0, 3), 'errors.photos': '' });
       } catch (err) {
         this.setData({ error: err instanceof PrivacyRefused ? err.message : /cancel/.test(String((err as Error)?.message)) ? '' : describeError(err) });
@@ -193,8 +193,9 @@ definePage<{ _version?: number }>()({
         ...(ind ? { industry: ind.code } : {}),
         ...(Object.keys(operator).length ? { operator } : {}),
         ...(f.licenceCode.trim() ? { licenceCode: f.licenceCode } : {}),
-        // A photo with no fix of its own nor the form's is refused by parseInput, which names the field.
-        ...(photos.length ? { photos: photos.map((p) => ({ fileId: p.fileId, takenAt: p.takenAt, location: (p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : undefined)) as { lng: number; lat: number }, staffId })) } : {}),
+        // A photo takes the form's fix when it has none of its own; with no fix at all (a grid picked by hand)
+        // it goes without a place, which the server accepts only for a file without a location.
+        ...(photos.length ? { photos: photos.map((p) => { const at = p.location ?? (loc ? { lng: loc.lng, lat: loc.lat } : null); return { fileId: p.fileId, takenAt: p.takenAt, ...(at ? { location: at } : {}), staffId }; }) } : {}),
         products: this.data.products.flatMap((p) => [
           ...(p.ours !== 'none' ? [{ product: p.code, bank: 'ours' as const, status: p.ours as 'in-progress' | 'active' }] : []),
           ...(p.other ? [{ product: p.code, bank: 'other' as const, otherBank: p.other as keyof typeof OTHER_BANK_LABELS, status: 'active' as const }] : []),

@@ -5,7 +5,7 @@ import { loadable } from '../../../behaviors/loadable';
 import { describeError, fieldErrors, ServiceError } from '../../../utils/errors';
 import { newId } from '../../../utils/format';
 import { CHECK_ITEMS, CHECK_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, PRODUCT_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_TYPE_LABELS } from '../../../utils/labels';
-import { visitTypeFor } from '../../../vendor/shared';
+import { stampTimeText, visitTypeFor } from '../../../vendor/shared';
 import { distanceM, getPosition, LocationError, type Fix } from '../../../utils/location';
 import { takeStampedPhotos } from '../../../utils/photo';
 import { PrivacyRefused } from '../../../utils/privacy';
@@ -22,6 +22,8 @@ interface CheckRow {
   result: '' | 'pass' | 'fail' | 'na';
   note: string;
   photo: string;
+  /** when the photo was taken (ISO), the time its stamp says */
+  photoAt: string;
 }
 
 /** The line saying which task this visit works on. */
@@ -40,7 +42,7 @@ definePage<{ _visitId?: string }>()({
     merchantId: '', taskId: '', merchant: { name: '', address: '', location: null as null | { lat: number; lng: number } },
     type: 'revisit', types: ['revisit', 'marketing', 'maintenance'].map((value) => ({ value, label: VISIT_TYPE_LABELS[value] })),
     fix: null as Fix | null, distance: 0, far: false, radius: DEFAULT_RADIUS_M, locationError: '', needsSetting: false,
-    checks: CHECK_ITEMS.map((item) => ({ item, label: CHECK_LABELS[item], result: '', note: '', photo: '' })) as CheckRow[],
+    checks: CHECK_ITEMS.map((item) => ({ item, label: CHECK_LABELS[item], result: '', note: '', photo: '', photoAt: '' })) as CheckRow[],
     results: [{ value: 'pass', label: '通过' }, { value: 'fail', label: '未通过' }, { value: 'na', label: '不适用' }],
     productChoices: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], on: false })),
     outcomes: MARKETING_OUTCOMES.map((value) => ({ value, label: (MARKETING_OUTCOME_LABELS as Record<string, string>)[value] })), outcome: '',
@@ -118,8 +120,9 @@ definePage<{ _visitId?: string }>()({
       const i = Number(e.currentTarget.dataset.index);
       try {
         const me = await requireMe();
-        const [path] = await takeStampedPhotos(1, { takenAt: new Date().toISOString().slice(0, 16).replace('T', ' '), place: this.data.merchant.name, staff: me.name });
-        this.setData({ [`checks[${i}].photo`]: path });
+        const takenAt = new Date();
+        const [path] = await takeStampedPhotos(1, { takenAt: stampTimeText(takenAt), place: this.data.merchant.name, staff: me.name });
+        this.setData({ [`checks[${i}].photo`]: path, [`checks[${i}].photoAt`]: takenAt.toISOString() });
       } catch (err) {
         if (err instanceof PrivacyRefused) this.setData({ formError: err.message });
       }
@@ -153,7 +156,8 @@ definePage<{ _visitId?: string }>()({
           ? this.data.checks.map((c) => {
               if (c.photo) {
                 checkPhotos[c.item] = photos.length;
-                photos.push({ tempPath: c.photo, takenAt: at, location: { lat: fix.lat, lng: fix.lng }, staffId: me.staffId });
+                // Its stamp: the time drawn on it, the visit's fix, the visitor; the server holds it against the visit.
+                photos.push({ tempPath: c.photo, takenAt: c.photoAt || at, location: { lat: fix.lat, lng: fix.lng }, staffId: me.staffId });
               }
               return { item: c.item, result: c.result, ...(c.note.trim() ? { note: c.note.trim() } : {}) };
             })
