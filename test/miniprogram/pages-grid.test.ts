@@ -86,6 +86,28 @@ describe('timeline', () => {
   });
 });
 
+describe('timeline edits', () => {
+  test('an edit lists each changed field with before and after; an older entry shows its summary', async () => {
+    answerCalls(() => ({
+      items: [
+        { ...event('e2', '2025-07-02T02:00:00.000Z', 'edit'), summary: '行业类别：餐饮业 → 零售业；经营者手机号：139****5678 → 137****0000', detail: { change: 'updated', changes: [{ field: 'industry', label: '行业类别', from: '餐饮业', to: '零售业' }, { field: 'operator.mobile', label: '经营者手机号', from: '139****5678', to: '137****0000' }, { field: 'licenceCode', label: '统一社会信用代码', from: null, to: '91321281MA1XXXXX0X' }] } },
+        { ...event('e1', '2025-07-01T02:00:00.000Z', 'edit'), summary: '修改：行业类别、微信群', detail: { change: 'updated', fields: ['industry', 'wechatGroupId'] } },
+      ],
+      nextCursor: null,
+    }));
+    const page = mount('pages/grid/timeline/index', {}, { id: 'm-1' });
+    await flush(10);
+    const rows = page.$$('.sv >>> .event');
+    expect(rows).toHaveLength(2);
+    const first = rows[0].dom.textContent.replace(/\s+/g, ' ');
+    expect(first).toContain('行业类别 餐饮业 → 零售业');
+    expect(first).toContain('经营者手机号 139****5678 → 137****0000');
+    expect(first).toContain('统一社会信用代码 空 → 91321281MA1XXXXX0X');
+    expect(first).toContain('王网格');
+    expect(rows[1].dom.textContent).toContain('修改：行业类别、微信群');
+  });
+});
+
 describe('notices', () => {
   test('opening an unread notice shows it and marks it read once; staff cannot post', async () => {
     answerCalls((fn, ev) => {
