@@ -10,6 +10,16 @@ type LngLat = [number, number];
 /** A marker's colour by lifecycle class (the legend's chips use the same): the one map in shared/domain/labels.ts. */
 export const CLASS_COLORS: Record<string, string> = LIFECYCLE_CLASS_COLORS;
 
+/**
+ * A merchant pin's image by lifecycle class: the `map` component colours a marker only through `iconPath`, so each
+ * class has its PNG in its colour (miniprogram/assets/pins, drawn by `npm run icons`); an unknown class gets the
+ * to-win pin.
+ */
+export function pinIcon(lifecycleClass: string | null | undefined): string {
+  const cls = lifecycleClass && Object.prototype.hasOwnProperty.call(LIFECYCLE_CLASS_COLORS, lifecycleClass) ? lifecycleClass : 'to-win';
+  return `/assets/pins/${cls}.png`;
+}
+
 /** The map component's point. */
 export const toMapPoint = (p: readonly [number, number]) => ({ latitude: p[1], longitude: p[0] });
 
