@@ -13,6 +13,7 @@ import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from '
 import { current, flush, mount, resetApp, tap, type } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 import { SEEDER } from '../../../scripts/seed/seeder';
+import { chinaDay } from '../../../shared/domain/period.rules';
 
 Object.assign(globalThis, { setImmediate: nodeSetImmediate, clearImmediate: nodeClearImmediate, TextEncoder: NodeTextEncoder, TextDecoder: NodeTextDecoder });
 
@@ -170,4 +171,32 @@ test('a branch manager unbinds a member after a phone change, re-issues the bind
   const bound = await cloud.call('user', { action: 'bind', code: second }, 'new-phone-openid');
   expect(bound.ok).toBe(true);
   expect(bound.data).toMatchObject({ staffId: member.staffId, unit: { id: groupId } });
+});
+
+test('a branch splits head office’s target over its groups on the targets page; a share over what is left is refused', async () => {
+  const month = chinaDay().slice(0, 7);
+  const groupId = (await cloud.call('user', { action: 'me' }, 'demo-leader')).data.unit.id;
+  expect((await cloud.call('metrics', { action: 'setTarget', unitId: branchId, period: month, metric: 'acquiring', value: 10 }, 'demo-hq')).ok).toBe(true);
+
+  actAs('demo-branch');
+  const page = mount('pages/metrics/targets/index', {}, {});
+  await flush(20);
+  expect(page.data.status).toBe('ready');
+  expect(page.data.canSplit).toBe(true);
+  const rows = page.data.rows.filter((r: any) => !r.isRatio);
+  await tap(page, '.split-link', rows.findIndex((r: any) => r.metric === 'acquiring'));
+  await flush(15);
+  expect(page.data.split).toMatchObject({ metric: 'acquiring', parentTarget: '10 户', sum: '0 户', remainder: '10 户' });
+  const index = page.data.split.children.findIndex((c: any) => c.id === groupId);
+  expect(index).toBeGreaterThanOrEqual(0);
+  await type(page, '.share-input', '12', index);
+  await tap(page, '.save-share', index);
+  await flush(15);
+  expect(page.data.split.children[index].error).toContain('最多还可分 10');
+  await type(page, '.share-input', '6', index);
+  await tap(page, '.save-share', index);
+  await flush(15);
+  expect(page.data.split).toMatchObject({ sum: '6 户', remainder: '4 户' });
+  const stored = await cloud.call('metrics', { action: 'targets', unitId: groupId, period: month }, 'demo-branch');
+  expect(stored.data.items.find((i: any) => i.metric === 'acquiring').target).toBe(6);
 });
