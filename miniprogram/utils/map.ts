@@ -50,7 +50,8 @@ export function marketRow(m: Market, gridNames: Record<string, string>) {
   return {
     id: m.id,
     name: m.name,
-    grids: m.gridIds.map((g) => gridNames[g] ?? g).join('、') || '未关联网格',
+    // The server names each grid (`gridNames`), those outside the caller's scope too; the page's own names otherwise.
+    grids: m.gridIds.map((g, i) => m.gridNames?.[i] || gridNames[g] || '其他网格').join('、') || '未关联网格',
     coverage: total ? `覆盖 ${covered}/${total}（${Math.round((covered / total) * 100)}%）` : '暂无商户',
   };
 }

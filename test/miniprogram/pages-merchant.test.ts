@@ -320,6 +320,19 @@ describe('merchant map', () => {
     expect(h.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/merchant/detail/index?id=m-2' });
   });
 
+  test('a member’s map names a market’s grids by the names the server gives, a grid outside its scope too', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'me') return me('member');
+      if (ev.action === 'listUnits') return { items: [GRIDS[0]] };
+      if (ev.action === 'listMarkets') return { items: [{ ...MARKETS[0], gridIds: ['g-cb1', 'u-br08-004'], gridNames: ['城北一网格', '城北四网格'] }] };
+      return { items: [merchantRow(1)], nextCursor: null };
+    });
+    const page = mount('pages/merchant/map/index');
+    await flush(10);
+    expect(page.text()).toContain('城北一网格、城北四网格');
+    expect(page.text()).not.toContain('u-br08-004');
+  });
+
   test('each pin is its class’s image (a committed PNG, in the class colour), the callout in the same colour', async () => {
     answerCalls((fn, ev) => {
       if (fn === 'user' && ev.action === 'me') return me('member');

@@ -103,6 +103,29 @@ describe('people', () => {
   });
 });
 
+describe('staff page refusals', () => {
+  test('a grid refused by assignGrids (gridIds.N) is shown under 分配网格, not in the actions’ banner', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me('branch', { unit: { id: 'br-cb', name: '城北支行', kind: 'branch' } });
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: ['bank', 'br-cb', 'g-cb1'] }, { id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: ['bank', 'br-cb', 'g-cb2'] }] };
+      if (ev.action === 'getStaff') return { staff: { id: 's-9', name: '李网格', role: 'member', unitId: 'g-cb1', unitPath: ['bank', 'br-cb', 'g-cb1'], gridIds: ['g-cb1'], status: 'active', isBound: true, mobile: '138****0000' }, grids: [], openTasks: { total: 0, items: [] }, history: [] };
+      if (ev.action === 'workload') return null;
+      if (ev.action === 'assignGrids') throw { code: 'VALIDATION', message: 'gridIds.1: 网格不在该人员的支行', reason: 'STAFF.GRID_OTHER_BRANCH', details: { issues: [{ field: 'gridIds.1', message: '网格不在该人员的支行' }] } };
+      return null;
+    });
+    const page = mount('pages/settings/staff-detail/index', {}, { id: 's-9' });
+    await flush(10);
+    page.instance.onGrids({ detail: { value: ['g-cb1', 'g-cb2'] } });
+    await tap(page, '.assign-grids');
+    await flush(10);
+    expect(calls().find((c) => c.action === 'assignGrids')!.event).toMatchObject({ gridIds: ['g-cb1', 'g-cb2'] });
+    expect(page.data.errors.gridIds).toBe('网格不在该人员的支行');
+    expect(page.data.formError).toBe('');
+    expect(find(page, '.banner-error')).toHaveLength(0);
+    expect(find(page, '.field-error').map((e: any) => e.dom.textContent)).toEqual(['网格不在该人员的支行']);
+  });
+});
+
 describe('targets split by a branch', () => {
   const view = (id: string, kind: string) => ({
     scope: { type: 'unit', id, name: id, kind },
