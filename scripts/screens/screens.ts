@@ -224,9 +224,12 @@ export const SCREENS: Screen[] = [
     title: '编辑网格边界',
     query: () => ({}),
     act: async (page, ctx) => {
+      // The screenshots' bank is kept between runs: a grid made by an earlier run is drawn again (never saved).
       const leader = await ctx.call('user', { action: 'me' }, 'demo-leader');
-      const created = await ctx.call('org', { action: 'createUnit', kind: 'grid', name: '城北新区网格', parentId: leader.data.unit.id }, 'demo-hq');
-      page.instance.setData({ gridId: created.data.id });
+      const grids = await ctx.call('org', { action: 'listUnits', parentId: leader.data.unit.id, kind: 'grid' }, 'demo-hq');
+      const made = grids.data.items.find((u: { name: string; boundary?: unknown[] | null }) => u.name === '城北新区网格' && !u.boundary?.length);
+      const gridId = made?.id ?? (await ctx.call('org', { action: 'createUnit', kind: 'grid', name: '城北新区网格', parentId: leader.data.unit.id }, 'demo-hq')).data.id;
+      page.instance.setData({ gridId });
       await page.instance.load();
       for (const [lng, lat] of [[119.85, 32.985], [119.858, 32.985], [119.858, 32.992], [119.85, 32.992]]) page.instance.onMapTap({ detail: { longitude: lng, latitude: lat } });
     },
