@@ -176,6 +176,20 @@ export const SCREENS: Screen[] = [
   { name: '14-trend', page: 'pages/metrics/trend/index', openid: 'demo-hq', title: '趋势与排名', query: () => ({ unitId: '', name: '' }), settle: 30 },
   { name: '15-workload', page: 'pages/metrics/workload/index', openid: 'demo-leader', title: '走访工作量', settle: 30 },
   { name: '15b-targets', page: 'pages/metrics/targets/index', openid: 'demo-hq', title: '考核指标', settle: 30 },
+  {
+    // A branch splits head office's acquiring target over its groups: the parent's, each share, the sum and what is left.
+    name: '15c-targets-split',
+    page: 'pages/metrics/targets/index',
+    openid: 'demo-branch',
+    title: '考核指标',
+    act: async (page, ctx) => {
+      const branch = await ctx.call('user', { action: 'me' }, 'demo-branch');
+      await ctx.call('metrics', { action: 'setTarget', unitId: branch.data.unit.id, period: page.data.periodKey, metric: 'acquiring', value: 40 }, 'demo-hq');
+      await page.instance.load();
+      await page.instance.onSplit({ currentTarget: { dataset: { metric: 'acquiring' } } });
+    },
+    settle: 30,
+  },
   { name: '16-export', page: 'pages/export/index', openid: 'demo-hq', title: '报表导出' },
   { name: '16b-import', page: 'pages/import/index', openid: 'demo-hq', title: '数据导入', settle: 20 },
   { name: '17-settings', page: 'pages/settings/index/index', openid: 'demo-hq', title: '系统设置' },
