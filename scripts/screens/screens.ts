@@ -199,7 +199,21 @@ export const SCREENS: Screen[] = [
   { name: 'grid-1-groups', page: 'pages/grid/groups/index', openid: 'demo-member', title: '商户微信群', query: () => ({}) },
   { name: 'grid-2-merchant-group', page: 'pages/grid/merchant-group/index', openid: 'demo-member', title: '所在微信群', query: (c) => ({ id: c.merchantId }) },
   { name: 'grid-3-transfer', page: 'pages/grid/transfer/index', openid: 'demo-leader', title: '移交网格', query: (c) => ({ id: c.merchantId }) },
-  { name: 'grid-4-timeline', page: 'pages/grid/timeline/index', openid: 'demo-leader', title: '商户时间线', query: (c) => ({ id: c.merchantId }) },
+  {
+    // An edit of the file first (once per screenshots' bank): the timeline tells each changed field from what to what.
+    name: 'grid-4-timeline',
+    page: 'pages/grid/timeline/index',
+    openid: 'demo-leader',
+    title: '商户时间线',
+    query: async (c) => {
+      const seen = await c.call('merchant', { action: 'timeline', id: c.merchantId, limit: 50 }, 'demo-leader');
+      if (!seen.data?.items?.some((e: { kind: string }) => e.kind === 'edit')) {
+        const m = await c.call('merchant', { action: 'get', id: c.merchantId }, 'demo-marketing');
+        await c.call('merchant', { action: 'update', id: c.merchantId, industry: m.data.industry === '52' ? '62' : '52', address: { doorPlate: '66号' } }, 'demo-marketing');
+      }
+      return { id: c.merchantId };
+    },
+  },
   {
     name: 'grid-5-notices',
     page: 'pages/grid/notices/index',
