@@ -1,5 +1,7 @@
 /**
- * `npm run icons`: draws the tab bar's icons from the line drawings below, in Chromium (Debian's
+ * `npm run icons`: draws the map's merchant pins, one per lifecycle class in its colour (LIFECYCLE_CLASS_COLORS of
+ * shared/domain/labels.ts), into miniprogram/assets/pins/<class>.png (44×60 px, shown at 22×30: the `map`
+ * component colours a marker only through its `iconPath`), and the tab bar's icons from the line drawings below, in Chromium (Debian's
  * /usr/bin/chromium, or CHROMIUM), into miniprogram/assets/tabbar/<tab>.png and <tab>-active.png, and
  * <tab>-dark.png and <tab>-active-dark.png for WeChat's dark mode. WeChat takes only local PNG or JPG
  * images here, at most 40 KB, and suggests 81×81 px. The colours are the tab bar's own in each theme
@@ -9,11 +11,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { LIFECYCLE_CLASS_COLORS } from '../shared/domain/labels';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'miniprogram', 'assets', 'tabbar');
 const EXECUTABLE = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ICON_PX = 81;
+const PINS = path.join(ROOT, 'miniprogram', 'assets', 'pins');
+/** A pin's size in px: twice the marker's 22×30, sharp on a 2× screen. */
+export const PIN_PX = { width: 44, height: 60 };
+
+/** A map pin as SVG text: a drop in the class colour with a white rim and a white dot (visible on any map). */
+export function pinSvg(colour: string): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${PIN_PX.width}" height="${PIN_PX.height}" viewBox="0 0 22 30">` +
+    `<path d="M11 29C11 29 2 17.6 2 11a9 9 0 0 1 18 0c0 6.6-9 18-9 18z" fill="${colour}" stroke="#ffffff" stroke-width="1.6"/>` +
+    `<circle cx="11" cy="11" r="3.6" fill="#ffffff"/></svg>`
+  );
+}
 
 /** Each tab's drawing on a 24-unit grid: strokes for the idle icon, the same shapes tinted when active. */
 const TAB_ICONS: Record<string, string> = {
@@ -44,6 +59,14 @@ async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: EXECUTABLE, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   try {
+    const pinPage = await browser.newPage({ viewport: PIN_PX, deviceScaleFactor: 1 });
+    fs.mkdirSync(PINS, { recursive: true });
+    for (const [cls, colour] of Object.entries(LIFECYCLE_CLASS_COLORS)) {
+      await pinPage.setContent(`<html><body style="margin:0;background:transparent">${pinSvg(colour)}</body></html>`);
+      const file = path.join(PINS, `${cls}.png`);
+      await pinPage.locator('svg').screenshot({ path: file, omitBackground: true });
+      console.log(`${path.relative(ROOT, file)}  ${fs.statSync(file).size} bytes`);
+    }
     const page = await browser.newPage({ viewport: { width: ICON_PX, height: ICON_PX }, deviceScaleFactor: 1 });
     for (const mode of ['light', 'dark'] as const) {
       for (const [tab, drawing] of Object.entries(TAB_ICONS)) {

@@ -3,6 +3,7 @@
  * function's `transfer` and placement review, and the org function's boundary edits, move merchants the
  * same way, so the move lives here (docs/architecture.md: a function never reaches into another's folder).
  */
+import type { FieldChange } from '../shared/domain/timeline.rules';
 import { transferNeedsReason } from '../shared/domain/transfer.rules';
 import { type TaskKind, taskAssignee } from '../shared/domain/visit.rules';
 import { auditLog } from './audit';
@@ -119,6 +120,8 @@ export async function recordMerchantChange(
     toGridId?: string;
     reason?: string;
     fields?: string[];
+    /** an edit's changed fields with their values before and after (display values, personal data masked) */
+    changes?: FieldChange[];
     day?: string;
     note?: string;
     suggestedGridId?: string;

@@ -3,7 +3,8 @@ import { type PlacementReason, manualPlacementReason } from '../../shared/domain
 import type { PointInput } from '../../shared/contracts/common.contract';
 import { maskIdNumber, maskMobile, maskName } from '../../shared/domain/mask.rules';
 import { type DuplicateMatch, type MerchantFileFields, duplicateReasons, isComplete, missingFields, normalizeShopName, outOfScopeDuplicates } from '../../shared/domain/merchant-file.rules';
-import type { ProductCode } from '../../shared/domain/product.rules';
+import { HOLDING_STATUS_LABELS, PRODUCT_LABELS, type ProductCode } from '../../shared/domain/product.rules';
+import type { FileSnapshot } from '../../shared/domain/timeline.rules';
 import { merchantSearchKeys } from '../../shared/domain/search.rules';
 import {
   type ActionContext,
@@ -23,6 +24,34 @@ import {
 import { type MerchantDoc, pointOut } from '../../server/merchant';
 
 export { recordMerchantChange, suggestedGridOf, withoutId } from '../../server/transfer';
+
+/**
+ * A file as flat display values, compared before and after an edit for the history (what changed, from what
+ * to what). Personal data enters only masked, as stored beside its seal; the market, the group and the industry
+ * as their ids and code, named when the timeline is read; photos by count.
+ */
+export function fileSnapshot(m: MerchantDoc): FileSnapshot {
+  const p = pointOut(m.location);
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  return {
+    name: text(m.name),
+    'address.district': text(m.address?.district),
+    'address.township': text(m.address?.township),
+    'address.street': text(m.address?.street),
+    'address.doorPlate': text(m.address?.doorPlate),
+    'address.text': text(m.address?.text),
+    location: p ? `${p.lng.toFixed(6)}, ${p.lat.toFixed(6)}` : null,
+    industry: text(m.industry),
+    'operator.name': text(m.operator?.name),
+    'operator.mobile': text(m.operator?.mobile?.masked),
+    'operator.idNumber': text(m.operator?.idNumber?.masked),
+    licenceCode: text(m.licenceCode),
+    photos: m.photos?.length ? `${m.photos.length} 张` : null,
+    products: m.products?.length ? m.products.map((h) => `${PRODUCT_LABELS[h.product] ?? h.product}（${h.bank === 'ours' ? '本行' : '他行'}${HOLDING_STATUS_LABELS[h.status as keyof typeof HOLDING_STATUS_LABELS] ?? h.status}）`).join('、') : null,
+    marketId: text(m.marketId),
+    wechatGroupId: text(m.wechatGroupId),
+  };
+}
 
 /** The products held with us (active), for lists and filters. */
 export function productsHeld(m: Pick<MerchantDoc, 'products' | 'acquiring'>): ProductCode[] {

@@ -10,6 +10,16 @@ type LngLat = [number, number];
 /** A marker's colour by lifecycle class (the legend's chips use the same): the one map in shared/domain/labels.ts. */
 export const CLASS_COLORS: Record<string, string> = LIFECYCLE_CLASS_COLORS;
 
+/**
+ * A merchant pin's image by lifecycle class: the `map` component colours a marker only through `iconPath`, so each
+ * class has its PNG in its colour (miniprogram/assets/pins, drawn by `npm run icons`); an unknown class gets the
+ * to-win pin.
+ */
+export function pinIcon(lifecycleClass: string | null | undefined): string {
+  const cls = lifecycleClass && Object.prototype.hasOwnProperty.call(LIFECYCLE_CLASS_COLORS, lifecycleClass) ? lifecycleClass : 'to-win';
+  return `/assets/pins/${cls}.png`;
+}
+
 /** The map component's point. */
 export const toMapPoint = (p: readonly [number, number]) => ({ latitude: p[1], longitude: p[0] });
 
@@ -40,7 +50,8 @@ export function marketRow(m: Market, gridNames: Record<string, string>) {
   return {
     id: m.id,
     name: m.name,
-    grids: m.gridIds.map((g) => gridNames[g] ?? g).join('、') || '未关联网格',
+    // The server names each grid (`gridNames`), those outside the caller's scope too; the page's own names otherwise.
+    grids: m.gridIds.map((g, i) => m.gridNames?.[i] || gridNames[g] || '其他网格').join('、') || '未关联网格',
     coverage: total ? `覆盖 ${covered}/${total}（${Math.round((covered / total) * 100)}%）` : '暂无商户',
   };
 }

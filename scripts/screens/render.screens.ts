@@ -107,19 +107,103 @@ function chartSvg(option: unknown, width: number, height: number): string {
   return svg;
 }
 
-/** The map component drawn as a street-map-like SVG with its markers. */
-function mapSvg(markers: { latitude: number; longitude: number; callout?: { content?: string; color?: string } }[], width: number, height: number): string {
-  if (!markers.length) return '';
-  const lats = markers.map((m) => m.latitude);
-  const lngs = markers.map((m) => m.longitude);
+type MapPoint = { latitude: number; longitude: number };
+interface MapMarker extends MapPoint {
+  iconPath?: string;
+  width?: number;
+  height?: number;
+  callout?: { content?: string; color?: string; display?: string };
+  label?: { content?: string; color?: string; bgColor?: string };
+}
+interface MapData {
+  markers?: MapMarker[];
+  polygons?: { points: MapPoint[]; strokeColor?: string; fillColor?: string; strokeWidth?: number; zIndex?: number }[];
+  polyline?: { points: MapPoint[]; color?: string; width?: number; dottedLine?: boolean }[];
+  center?: { lat: number; lng: number };
+}
+
+/** A marker image of the mini program (`iconPath`, e.g. the class pins) as a data URI, read once. */
+const icons = new Map<string, string>();
+function iconData(iconPath: string): string | null {
+  if (!icons.has(iconPath)) {
+    const file = path.join(ROOT, 'miniprogram', iconPath.replace(/^\//, ''));
+    icons.set(iconPath, fs.existsSync(file) ? `data:image/png;base64,${fs.readFileSync(file).toString('base64')}` : '');
+  }
+  return icons.get(iconPath) || null;
+}
+
+/**
+ * The map component drawn as a street-map-like SVG the size of its box: the polygons (grid boundaries), the
+ * polylines (a route, a boundary being drawn) and the markers (their `iconPath` image, else a pin in the
+ * callout's colour; a label's number beside), framed on the markers, lines and the polygon in focus.
+ */
+function mapSvg(map: MapData, width: number, height: number): string {
+  const markers = map.markers ?? [];
+  const polygons = [...(map.polygons ?? [])].sort((a, b) => (a.zIndex ?? 0) - (b.zIndex ?? 0));
+  const lines = map.polyline ?? [];
+  const strong = polygons.filter((p) => (p.zIndex ?? 0) > 1).flatMap((p) => p.points);
+  let frame: MapPoint[] = [...markers, ...lines.flatMap((l) => l.points), ...strong];
+  if (!frame.length) frame = polygons.flatMap((p) => p.points);
+  if (!frame.length && map.center) frame = [{ latitude: map.center.lat, longitude: map.center.lng }];
+  if (!frame.length) frame = [{ latitude: 0, longitude: 0 }];
+  const lats = frame.map((p) => p.latitude);
+  const lngs = frame.map((p) => p.longitude);
   const [minLat, maxLat, minLng, maxLng] = [Math.min(...lats), Math.max(...lats), Math.min(...lngs), Math.max(...lngs)];
-  const x = (lng: number) => 24 + ((lng - minLng) / (maxLng - minLng || 1)) * (width - 48);
-  const y = (lat: number) => 24 + ((maxLat - lat) / (maxLat - minLat || 1)) * (height - 48);
+  // One scale for both axes (a degree of longitude is cos(lat) of a degree of latitude), centred in the box.
+  const k = Math.cos(((minLat + maxLat) / 2) * (Math.PI / 180));
+  const pad = 36;
+  const spanX = Math.max((maxLng - minLng) * k, 1e-4);
+  const spanY = Math.max(maxLat - minLat, 1e-4);
+  const scale = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
+  const cx = (minLng + maxLng) / 2;
+  const cy = (minLat + maxLat) / 2;
+  const x = (lng: number) => width / 2 + (lng - cx) * k * scale;
+  const y = (lat: number) => height / 2 - (lat - cy) * scale;
+  const pts = (points: MapPoint[]) => points.map((p) => `${x(p.longitude).toFixed(1)},${y(p.latitude).toFixed(1)}`).join(' ');
   const roads = [0.22, 0.5, 0.78].map((f) => `<line x1="0" y1="${height * f}" x2="${width}" y2="${height * f + 18}" stroke="#fff" stroke-width="9"/><line x1="${width * f}" y1="0" x2="${width * f - 14}" y2="${height}" stroke="#fff" stroke-width="7"/>`).join('');
-  const pins = markers
-    .map((m) => `<g transform="translate(${x(m.longitude).toFixed(1)},${y(m.latitude).toFixed(1)})"><path d="M0,0 C-7,-10 -7,-18 0,-18 C7,-18 7,-10 0,0Z" fill="${m.callout?.color ?? '#0052d9'}" stroke="#fff" stroke-width="1.2"/><circle cy="-12" r="2.6" fill="#fff"/></g>`)
+  const shapes = polygons
+    .map((p) => `<polygon points="${pts(p.points)}" fill="${p.fillColor ?? '#0052d922'}" stroke="${p.strokeColor ?? '#0052d9'}" stroke-width="${p.strokeWidth ?? 2}" stroke-linejoin="round"/>`)
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMidYMid slice"><rect width="100%" height="100%" fill="#eef1e6"/><rect x="${width * 0.58}" y="${height * 0.05}" width="${width * 0.3}" height="${height * 0.12}" rx="6" fill="#cfe3c3"/><path d="M0,${height * 0.88} C${width * 0.3},${height * 0.8} ${width * 0.6},${height * 0.97} ${width},${height * 0.86}" stroke="#b7d3ee" stroke-width="14" fill="none"/>${roads}${pins}</svg>`;
+  const polylines = lines
+    .map((l) => `<polyline points="${pts(l.points)}" fill="none" stroke="${l.color ?? '#0052d9'}" stroke-width="${l.width ?? 3}" stroke-linejoin="round" stroke-linecap="round"${l.dottedLine ? ' stroke-dasharray="6 6"' : ''}/>`)
+    .join('');
+  const pins = markers
+    .map((m) => {
+      const at = `translate(${x(m.longitude).toFixed(1)},${y(m.latitude).toFixed(1)})`;
+      const w = m.width ?? 22;
+      const h = m.height ?? 30;
+      const icon = m.iconPath ? iconData(m.iconPath) : null;
+      // WeChat anchors a marker's image at its bottom centre.
+      const body = icon
+        ? `<image href="${icon}" x="${-w / 2}" y="${-h}" width="${w}" height="${h}"/>`
+        : m.label && !m.callout?.color && w === h
+          ? `<circle r="${w / 2 - 2}" fill="#ffffff" stroke="${m.label.color ?? '#333'}" stroke-width="2"/>`
+          : `<path d="M0,0 C-7,-10 -7,-18 0,-18 C7,-18 7,-10 0,0Z" fill="${m.callout?.color ?? '#0052d9'}" stroke="#fff" stroke-width="1.2"/><circle cy="-12" r="2.6" fill="#fff"/>`;
+      const label = m.label?.content
+        ? m.label.bgColor
+          ? `<g transform="translate(0,${icon || w !== h ? -h - 10 : 0})"><circle r="9" fill="${m.label.bgColor}"/><text y="4" text-anchor="middle" font-size="11" fill="${m.label.color ?? '#fff'}">${escapeHtml(m.label.content)}</text></g>`
+          : `<text y="${w === h ? 4 : -h - 4}" text-anchor="middle" font-size="11" font-weight="600" fill="${m.label.color ?? '#333'}">${escapeHtml(m.label.content)}</text>`
+        : '';
+      const callout = m.callout?.display === 'ALWAYS' && m.callout.content ? `<g transform="translate(0,${-h - 26})"><rect x="${-m.callout.content.length * 6 - 8}" y="-12" width="${m.callout.content.length * 12 + 16}" height="22" rx="6" fill="#fff" stroke="#dcdfe6"/><text y="4" text-anchor="middle" font-size="12" fill="#333">${escapeHtml(m.callout.content)}</text></g>` : '';
+      return `<g transform="${at}">${body}${label}${callout}</g>`;
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="${height}" viewBox="0 0 ${width} ${height}"><rect width="100%" height="100%" fill="#eef1e6"/><rect x="${width * 0.58}" y="${height * 0.05}" width="${width * 0.3}" height="${height * 0.12}" rx="6" fill="#cfe3c3"/><path d="M0,${height * 0.88} C${width * 0.3},${height * 0.8} ${width * 0.6},${height * 0.97} ${width},${height * 0.86}" stroke="#b7d3ee" stroke-width="14" fill="none"/>${roads}${shapes}${polylines}${pins}</svg>`;
+}
+
+/** The viewport the screenshots are taken in (scripts/screenshots.ts): what `vh` in a page's wxss is of. */
+const VIEWPORT_HEIGHT = 812;
+
+/** A map's box height in px, as its page's wxss sets it on the map's class (vh of the viewport, rpx at 375 px wide). */
+function mapHeight(screen: { page: string }, cls: string): number {
+  const wxss = path.join(ROOT, 'miniprogram', `${screen.page}.wxss`);
+  const css = fs.existsSync(wxss) ? fs.readFileSync(wxss, 'utf8') : '';
+  for (const c of cls.split(/\s+/).filter(Boolean)) {
+    const rule = new RegExp(`\\.${c.replace(/^[\w-]+--/, '')}\\s*\\{([^}]*)\\}`).exec(css)?.[1] ?? '';
+    const m = /(?:^|;|\s)height:\s*(\d+(?:\.\d+)?)(vh|rpx|px)/.exec(rule);
+    if (m) return Math.round(m[2] === 'vh' ? (Number(m[1]) * VIEWPORT_HEIGHT) / 100 : m[2] === 'rpx' ? Number(m[1]) / 2 : Number(m[1]));
+  }
+  return 300;
 }
 
 /** Serialises the mounted page to standalone HTML: its DOM, the inserted wxss, charts and map as SVG. */
@@ -180,9 +264,10 @@ function toHtml(page: any, screen: (typeof SCREENS)[number], preview: { urls: st
     if (option && Object.keys(option as object).length) el.innerHTML = chartSvg(option, 343, height);
   });
   root.querySelectorAll('wx-map').forEach((el: any) => {
-    const markers = data.markers ?? [];
-    const wide = screen.page.includes('/map/');
-    el.innerHTML = mapSvg(markers.length ? markers : [{ latitude: 0, longitude: 0 }], 375, wide ? 568 : 150);
+    // The drawing fills the map's box (its wxss height, fixed in px so the picture is the size of the screen's).
+    const height = mapHeight(screen, String(el.getAttribute('class') ?? ''));
+    el.setAttribute('style', `${el.getAttribute('style') ?? ''};height:${height}px`);
+    el.innerHTML = mapSvg({ markers: data.markers, polygons: data.polygons, polyline: data.polyline, center: data.center }, 375, height);
   });
   const styles = Array.from(doc.querySelectorAll('style') as ArrayLike<{ innerHTML: string }>).map((s) => s.innerHTML).join('\n');
   const appCss = fs.readFileSync(path.join(ROOT, 'miniprogram', 'app.wxss'), 'utf8').replace(/(-?\d*\.?\d+)rpx/g, (_m, n) => `${Number(n) / 2}px`).replace(/(^|[\s{}])page(\s*\{)/g, '$1body$2');

@@ -176,6 +176,20 @@ export const SCREENS: Screen[] = [
   { name: '14-trend', page: 'pages/metrics/trend/index', openid: 'demo-hq', title: '趋势与排名', query: () => ({ unitId: '', name: '' }), settle: 30 },
   { name: '15-workload', page: 'pages/metrics/workload/index', openid: 'demo-leader', title: '走访工作量', settle: 30 },
   { name: '15b-targets', page: 'pages/metrics/targets/index', openid: 'demo-hq', title: '考核指标', settle: 30 },
+  {
+    // A branch splits head office's acquiring target over its groups: the parent's, each share, the sum and what is left.
+    name: '15c-targets-split',
+    page: 'pages/metrics/targets/index',
+    openid: 'demo-branch',
+    title: '考核指标',
+    act: async (page, ctx) => {
+      const branch = await ctx.call('user', { action: 'me' }, 'demo-branch');
+      await ctx.call('metrics', { action: 'setTarget', unitId: branch.data.unit.id, period: page.data.periodKey, metric: 'acquiring', value: 40 }, 'demo-hq');
+      await page.instance.load();
+      await page.instance.onSplit({ currentTarget: { dataset: { metric: 'acquiring' } } });
+    },
+    settle: 30,
+  },
   { name: '16-export', page: 'pages/export/index', openid: 'demo-hq', title: '报表导出' },
   { name: '16b-import', page: 'pages/import/index', openid: 'demo-hq', title: '数据导入', settle: 20 },
   { name: '17-settings', page: 'pages/settings/index/index', openid: 'demo-hq', title: '系统设置' },
@@ -185,7 +199,21 @@ export const SCREENS: Screen[] = [
   { name: 'grid-1-groups', page: 'pages/grid/groups/index', openid: 'demo-member', title: '商户微信群', query: () => ({}) },
   { name: 'grid-2-merchant-group', page: 'pages/grid/merchant-group/index', openid: 'demo-member', title: '所在微信群', query: (c) => ({ id: c.merchantId }) },
   { name: 'grid-3-transfer', page: 'pages/grid/transfer/index', openid: 'demo-leader', title: '移交网格', query: (c) => ({ id: c.merchantId }) },
-  { name: 'grid-4-timeline', page: 'pages/grid/timeline/index', openid: 'demo-leader', title: '商户时间线', query: (c) => ({ id: c.merchantId }) },
+  {
+    // An edit of the file first (once per screenshots' bank): the timeline tells each changed field from what to what.
+    name: 'grid-4-timeline',
+    page: 'pages/grid/timeline/index',
+    openid: 'demo-leader',
+    title: '商户时间线',
+    query: async (c) => {
+      const seen = await c.call('merchant', { action: 'timeline', id: c.merchantId, limit: 50 }, 'demo-leader');
+      if (!seen.data?.items?.some((e: { kind: string }) => e.kind === 'edit')) {
+        const m = await c.call('merchant', { action: 'get', id: c.merchantId }, 'demo-marketing');
+        await c.call('merchant', { action: 'update', id: c.merchantId, industry: m.data.industry === '52' ? '62' : '52', address: { doorPlate: '66号' } }, 'demo-marketing');
+      }
+      return { id: c.merchantId };
+    },
+  },
   {
     name: 'grid-5-notices',
     page: 'pages/grid/notices/index',
@@ -224,9 +252,12 @@ export const SCREENS: Screen[] = [
     title: '编辑网格边界',
     query: () => ({}),
     act: async (page, ctx) => {
+      // The screenshots' bank is kept between runs: a grid made by an earlier run is drawn again (never saved).
       const leader = await ctx.call('user', { action: 'me' }, 'demo-leader');
-      const created = await ctx.call('org', { action: 'createUnit', kind: 'grid', name: '城北新区网格', parentId: leader.data.unit.id }, 'demo-hq');
-      page.instance.setData({ gridId: created.data.id });
+      const grids = await ctx.call('org', { action: 'listUnits', parentId: leader.data.unit.id, kind: 'grid' }, 'demo-hq');
+      const made = grids.data.items.find((u: { name: string; boundary?: unknown[] | null }) => u.name === '城北新区网格' && !u.boundary?.length);
+      const gridId = made?.id ?? (await ctx.call('org', { action: 'createUnit', kind: 'grid', name: '城北新区网格', parentId: leader.data.unit.id }, 'demo-hq')).data.id;
+      page.instance.setData({ gridId });
       await page.instance.load();
       for (const [lng, lat] of [[119.85, 32.985], [119.858, 32.985], [119.858, 32.992], [119.85, 32.992]]) page.instance.onMapTap({ detail: { longitude: lng, latitude: lat } });
     },

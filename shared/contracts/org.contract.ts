@@ -127,6 +127,8 @@ export interface MarketView {
   branchId: string;
   unitPath: string[];
   gridIds: string[];
+  /** listMarkets: each grid's name (in the order of `gridIds`), so a member sees the names of grids outside its scope */
+  gridNames?: string[];
   /** listMarkets with `withCoverage`: the merchants assigned to the market, and those acquiring (covered) */
   merchantCount?: number;
   coveredCount?: number;

@@ -11,6 +11,9 @@ export const ROLE_LABELS: Record<Role, string> = {
   maintenance: '维护助理',
 };
 
+/** Who runs a grid's merchant WeChat groups (create, rename): the grid member and those above it. */
+export const WECHAT_GROUP_ROLES: readonly Role[] = ['hq', 'branch', 'leader', 'member'];
+
 /** Kinds of unit in the tree bank → branch → group (网格长's group) → grid. */
 export const UNIT_KINDS = ['bank', 'branch', 'group', 'grid'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];

@@ -53,3 +53,31 @@ export const HISTORY_KIND: Record<string, TimelineKind> = {
   archived: 'archived',
   reopened: 'reopened',
 };
+
+/**
+ * One field an edit changed, as the merchant's history keeps it: the values before and after as text fit to show
+ * (personal data only masked, never in clear; ids and codes that the timeline names when it reads them).
+ */
+export interface FieldChange {
+  /** a dotted path of the merchant file, named by FIELD_LABELS (`industry`, `operator.mobile`) */
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** A merchant file as flat display values, the shape two versions are compared in. */
+export type FileSnapshot = Record<string, string | null>;
+
+/** The fields whose value differs between two snapshots of a file, in the order of `after`'s fields. */
+export function fieldChanges(before: FileSnapshot, after: FileSnapshot): FieldChange[] {
+  const keys = [...new Set([...Object.keys(after), ...Object.keys(before)])];
+  return keys.filter((k) => (before[k] ?? null) !== (after[k] ?? null)).map((field) => ({ field, from: before[field] ?? null, to: after[field] ?? null }));
+}
+
+/** Fields whose history values are stored as ids or codes and shown by name on the timeline. */
+export const NAMED_CHANGE_FIELDS = ['industry', 'marketId', 'wechatGroupId'] as const;
+
+/** One line of an edit: `行业类别：批发业 → 零售业`; an entry written before values were kept lists the field names only. */
+export function changeLine(changes: readonly { label: string; from: string | null; to: string | null }[]): string {
+  return changes.map((c) => `${c.label}：${c.from ?? '空'} → ${c.to ?? '空'}`).join('；');
+}

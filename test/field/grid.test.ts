@@ -4,6 +4,7 @@
  */
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
 import { compareTimeline } from '../../shared/domain/timeline.rules';
+import { industryLabel } from '../../shared/domain/industry.rules';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { IN, O, S, U, completeFile, counts, seedFixture, uid } from './fixture';
 
@@ -189,6 +190,52 @@ describe('the merchant timeline', () => {
     expect((await merchant('timeline', { id }, O.marketing)).error.code).toBe('FORBIDDEN');
     expect((await merchant('timeline', { id, cursor: 'garbage' })).error.details.issues[0].field).toBe('cursor');
     expect((await merchant('timeline', { id, limit: 51 })).error.details.issues[0].field).toBe('limit');
+  });
+});
+
+describe('the merchant timeline: what an edit changed', () => {
+  it('keeps each changed field with its values before and after, named and with personal data masked', async () => {
+    const id = await newMerchant();
+    const group = (await org('createWechatGroup', { id: uid('wg'), name: '城北1号美食群', gridId: U.gr1 }, O.member)).data.id;
+    const newMobile = '13912345678';
+    const idNumber = '11010519491231002X';
+    const edited = await merchant('update', { id, industry: '52', operator: { mobile: newMobile, idNumber }, wechatGroupId: group, force: true }, O.marketing);
+    expect(edited.error).toBeUndefined();
+    // The name is given again unchanged: it is not a change.
+    await merchant('update', { id, name: edited.data.merchant.name, address: { doorPlate: '20号' } }, O.marketing);
+
+    // Stored: values as display text, personal data only as its mask.
+    const stored = (await db().collection('merchantHistory').where({ merchantId: id, change: 'updated' }).get()).data;
+    expect(JSON.stringify(stored)).not.toContain(newMobile);
+    expect(JSON.stringify(stored)).not.toContain(idNumber);
+
+    const { data } = await merchant('timeline', { id, limit: 50 });
+    expect(JSON.stringify(data)).not.toContain(newMobile);
+    expect(JSON.stringify(data)).not.toContain(idNumber);
+    const edits = data.items.filter((e: any) => e.kind === 'edit');
+    expect(edits).toHaveLength(2);
+    const [second, first] = edits;
+    expect(first).toMatchObject({ byStaffId: S.marketing, byName: '钱营销' });
+    const changes = Object.fromEntries(first.detail.changes.map((c: any) => [c.field, c]));
+    expect(changes.industry).toMatchObject({ label: '行业类别', from: industryLabel('62'), to: industryLabel('52') });
+    expect(changes.wechatGroupId).toMatchObject({ label: '微信群', from: null, to: '城北1号美食群' });
+    expect(changes['operator.mobile']).toMatchObject({ label: '经营者手机号', to: '139****5678' });
+    expect(changes['operator.mobile'].from).toMatch(/^\d{3}\*{4}\d{4}$/);
+    expect(changes['operator.idNumber'].to).toContain('*');
+    expect(first.summary).toContain(`行业类别：${industryLabel('62')} → ${industryLabel('52')}`);
+    expect(first.summary).toContain('微信群：空 → 城北1号美食群');
+    expect(second.detail.changes.map((c: any) => c.field).sort()).toEqual(['address.doorPlate']);
+    expect(second.summary).toBe('门牌号：18号 → 20号');
+
+    // Moving it out of the group (assign) tells the group by name too.
+    await merchant('assign', { id, wechatGroupId: null }, O.member);
+    const assigned = (await merchant('timeline', { id, limit: 1 })).data.items[0];
+    expect(assigned).toMatchObject({ kind: 'assigned', summary: '微信群：城北1号美食群 → 空' });
+
+    // An entry written before values were kept still reads, its fields by their names.
+    await db().collection('merchantHistory').add({ data: { _id: uid('h'), merchantId: id, change: 'updated', byStaffId: S.marketing, at: new Date(Date.now() + 5000), fields: ['industry', 'wechatGroupId'] } });
+    const old = (await merchant('timeline', { id, limit: 1 })).data.items[0];
+    expect(old).toMatchObject({ kind: 'edit', summary: '修改：行业类别、微信群', byName: '钱营销' });
   });
 });
 

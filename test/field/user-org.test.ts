@@ -160,6 +160,10 @@ describe('org: units, markets, groups', () => {
     const m = await org('createMarket', { name: '城北菜场', branchId: U.br1, gridIds: [U.gr1] }, O.branch);
     expect((await org('updateMarket', { marketId: m.data.id, gridIds: [U.gr1, U.gr2] }, O.branch)).data.gridIds).toEqual([U.gr1, U.gr2]);
     expect((await org('listMarkets', {}, O.member)).data.items.map((x: any) => x.id)).toContain(m.data.id);
+    // The member sees the names of the market's grids, the one outside its scope too (not bare ids).
+    const names = await Promise.all([U.gr1, U.gr2].map(async (id) => (await org('getUnit', { unitId: id })).data.unit.name));
+    expect((await org('listMarkets', {}, O.member)).data.items.find((x: any) => x.id === m.data.id).gridNames).toEqual(names);
+    expect((await org('getUnit', { unitId: U.gr2 }, O.member)).error.code).toBe('FORBIDDEN');
     expect((await org('listMarkets', {}, O.branch2)).data.items.map((x: any) => x.id)).not.toContain(m.data.id);
     const g = await org('createWechatGroup', { name: '城北1号群', gridId: U.gr1 }, O.member);
     expect((await org('listWechatGroups', { gridId: U.gr1 }, O.marketing)).data.items.map((x: any) => x.id)).toContain(g.data.id);

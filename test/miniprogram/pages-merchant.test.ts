@@ -2,11 +2,47 @@
 import { answerCalls, calls, current, find, fire, flush, mount, resetApp, tap, type } from './harness';
 import { me, merchantOut, merchantRow } from './fixtures';
 import { stampTimeText } from '../../shared/domain/photo.rules';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { MP_ROOT } from './build';
+import { LIFECYCLE_CLASSES } from '../../shared/domain/lifecycle.rules';
+import { LIFECYCLE_CLASS_COLORS } from '../../shared/domain/labels';
 
 let h: ReturnType<typeof resetApp>;
 beforeEach(() => {
   h = resetApp();
 });
+
+/** A non-interlaced 8-bit RGBA PNG's size and pixels (what Chromium writes for the pins), decoded with zlib. */
+function readPng(file: string): { width: number; height: number; rgba: (x: number, y: number) => number[] } {
+  const buf = fs.readFileSync(file);
+  const width = buf.readUInt32BE(16);
+  const height = buf.readUInt32BE(20);
+  expect([buf[24], buf[25], buf[28]]).toEqual([8, 6, 0]);
+  const parts: Buffer[] = [];
+  for (let at = 8; at < buf.length; ) {
+    const len = buf.readUInt32BE(at);
+    if (buf.toString('ascii', at + 4, at + 8) === 'IDAT') parts.push(buf.subarray(at + 8, at + 8 + len));
+    at += len + 12;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(parts));
+  const stride = width * 4;
+  const out = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i];
+      const a = i >= 4 ? out[y * stride + i - 4] : 0;
+      const b = y > 0 ? out[(y - 1) * stride + i] : 0;
+      const c = i >= 4 && y > 0 ? out[(y - 1) * stride + i - 4] : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      out[y * stride + i] = (x + [0, a, b, Math.floor((a + b) / 2), paeth][filter]) & 0xff;
+    }
+  }
+  return { width, height, rgba: (x, y) => [...out.subarray(y * stride + x * 4, y * stride + x * 4 + 4)] };
+}
 
 describe('merchant detail', () => {
   let tasksRefused = false;
@@ -285,6 +321,42 @@ describe('merchant map', () => {
     await flush();
     await tap(page, '.sel');
     expect(h.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/merchant/detail/index?id=m-2' });
+  });
+
+  test('a member’s map names a market’s grids by the names the server gives, a grid outside its scope too', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'me') return me('member');
+      if (ev.action === 'listUnits') return { items: [GRIDS[0]] };
+      if (ev.action === 'listMarkets') return { items: [{ ...MARKETS[0], gridIds: ['g-cb1', 'u-br08-004'], gridNames: ['城北一网格', '城北四网格'] }] };
+      return { items: [merchantRow(1)], nextCursor: null };
+    });
+    const page = mount('pages/merchant/map/index');
+    await flush(10);
+    expect(page.text()).toContain('城北一网格、城北四网格');
+    expect(page.text()).not.toContain('u-br08-004');
+  });
+
+  test('each pin is its class’s image (a committed PNG, in the class colour), the callout in the same colour', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'me') return me('member');
+      if (ev.action === 'listUnits') return { items: GRIDS };
+      if (ev.action === 'listMarkets') return { items: MARKETS };
+      return { items: [...LIFECYCLE_CLASSES.map((c, i) => merchantRow(i + 1, { lifecycleClass: c })), merchantRow(9, { lifecycleClass: 'unknown' })], nextCursor: null };
+    });
+    const page = mount('pages/merchant/map/index');
+    await flush(10);
+    const markers = page.data.markers as { iconPath: string; width: number; height: number; callout: { color: string } }[];
+    expect(markers.map((m) => m.iconPath)).toEqual([...LIFECYCLE_CLASSES.map((c) => `/assets/pins/${c}.png`), '/assets/pins/to-win.png']);
+    LIFECYCLE_CLASSES.forEach((c, i) => {
+      expect(markers[i].callout.color).toBe(LIFECYCLE_CLASS_COLORS[c]);
+      // The image is in the mini program, 44×60 (twice the marker), and its body is the class colour.
+      const png = readPng(path.join(MP_ROOT, markers[i].iconPath));
+      expect([png.width, png.height]).toEqual([markers[i].width * 2, markers[i].height * 2]);
+      const [r, g, b, alpha] = png.rgba(10, 22); // left of the white dot, inside the drop
+      expect(`#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`).toBe(LIFECYCLE_CLASS_COLORS[c]);
+      expect(alpha).toBe(255);
+      expect(png.rgba(1, 58)[3]).toBe(0); // outside the drop: transparent
+    });
   });
 
   test('draws the grid boundaries as polygons and lists the markets with their coverage; only head office edits boundaries', async () => {

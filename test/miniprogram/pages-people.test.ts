@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { answerCalls, calls, flush, mount, resetApp, tap, type } from './harness';
+import { answerCalls, calls, find, flush, mount, resetApp, tap, type } from './harness';
 import { me } from './fixtures';
 
 beforeEach(() => {
@@ -103,6 +103,29 @@ describe('people', () => {
   });
 });
 
+describe('staff page refusals', () => {
+  test('a grid refused by assignGrids (gridIds.N) is shown under 分配网格, not in the actions’ banner', async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me('branch', { unit: { id: 'br-cb', name: '城北支行', kind: 'branch' } });
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: ['bank', 'br-cb', 'g-cb1'] }, { id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: ['bank', 'br-cb', 'g-cb2'] }] };
+      if (ev.action === 'getStaff') return { staff: { id: 's-9', name: '李网格', role: 'member', unitId: 'g-cb1', unitPath: ['bank', 'br-cb', 'g-cb1'], gridIds: ['g-cb1'], status: 'active', isBound: true, mobile: '138****0000' }, grids: [], openTasks: { total: 0, items: [] }, history: [] };
+      if (ev.action === 'workload') return null;
+      if (ev.action === 'assignGrids') throw { code: 'VALIDATION', message: 'gridIds.1: 网格不在该人员的支行', reason: 'STAFF.GRID_OTHER_BRANCH', details: { issues: [{ field: 'gridIds.1', message: '网格不在该人员的支行' }] } };
+      return null;
+    });
+    const page = mount('pages/settings/staff-detail/index', {}, { id: 's-9' });
+    await flush(10);
+    page.instance.onGrids({ detail: { value: ['g-cb1', 'g-cb2'] } });
+    await tap(page, '.assign-grids');
+    await flush(10);
+    expect(calls().find((c) => c.action === 'assignGrids')!.event).toMatchObject({ gridIds: ['g-cb1', 'g-cb2'] });
+    expect(page.data.errors.gridIds).toBe('网格不在该人员的支行');
+    expect(page.data.formError).toBe('');
+    expect(find(page, '.banner-error')).toHaveLength(0);
+    expect(find(page, '.field-error').map((e: any) => e.dom.textContent)).toEqual(['网格不在该人员的支行']);
+  });
+});
+
 describe('targets split by a branch', () => {
   const view = (id: string, kind: string) => ({
     scope: { type: 'unit', id, name: id, kind },
@@ -128,5 +151,66 @@ describe('targets split by a branch', () => {
     await flush(10);
     expect(calls().find((c) => c.action === 'setTarget')!.event).toMatchObject({ unitId: 'g-cb1', metric: 'acquiring', value: 30 });
     expect(grid.text()).toContain('最多还可分 20');
+  });
+
+  test('a branch splits head office’s target over its groups: parent, each share, sum and remainder; an over-split is refused under the group', async () => {
+    const targets: Record<string, number> = { 'br-cb': 60, 'grp-1': 40 };
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me('branch', { unit: { id: 'br-cb', name: '城北支行', kind: 'branch' } });
+      if (ev.action === 'listUnits') {
+        expect(ev).toMatchObject({ parentId: 'br-cb' });
+        return { items: [{ id: 'grp-1', name: '城北一组', kind: 'group' }, { id: 'grp-2', name: '城北二组', kind: 'group' }] };
+      }
+      if (ev.action === 'setTarget') {
+        const others = Object.entries(targets).filter(([k]) => k !== 'br-cb' && k !== ev.unitId).reduce((a, [, v]) => a + v, 0);
+        if (others + ev.value > targets['br-cb']) throw { code: 'VALIDATION', message: 'value: 超过上级目标', reason: 'TARGET.OVER_PARENT', details: { issues: [{ field: 'value', message: `超过上级目标：上级 60，其他下级已分 ${others}，最多还可分 ${60 - others}` }] } };
+        targets[ev.unitId] = ev.value;
+        return { id: `${ev.unitId}|${ev.period}|${ev.metric}`, ...ev };
+      }
+      const id = ev.unitId ?? 'br-cb';
+      return {
+        scope: { type: 'unit', id, name: id === 'br-cb' ? '城北支行' : id, kind: id === 'br-cb' ? 'branch' : 'group' },
+        period: { kind: 'month', start: '2025-08-01', end: '2025-08-31' },
+        items: [
+          { metric: 'acquiring', actual: 10, target: targets[id] ?? null, ratio: null },
+          { metric: 'coverage', actual: 0.5, target: null, ratio: null },
+        ],
+      };
+    });
+    const page = mount('pages/metrics/targets/index', {}, { period: '2025-08' });
+    await flush(10);
+    expect(page.data.periodKey).toBe('2025-08');
+    expect(calls().find((c) => c.action === 'targets')!.event).toMatchObject({ period: { kind: 'month', start: '2025-08-01', end: '2025-08-31' } });
+    expect(page.data.canEdit).toBe(false);
+    expect(page.data.canSplit).toBe(true);
+    // A rate is not split.
+    expect(find(page, '.split-link')).toHaveLength(1);
+    await tap(page, '.split-link', 0);
+    await flush(10);
+    expect(page.data.split).toMatchObject({ metric: 'acquiring', parentTarget: '60 户', sum: '40 户', remainder: '20 户' });
+    expect(page.data.split.children.map((c: any) => [c.id, c.target])).toEqual([['grp-1', '40 户'], ['grp-2', '未分']]);
+    expect(calls().filter((c) => c.action === 'targets').map((c) => c.event.unitId)).toEqual(expect.arrayContaining(['grp-1', 'grp-2']));
+
+    await type(page, '.share-input', '30', 1);
+    await tap(page, '.save-share', 1);
+    await flush(10);
+    expect(calls().filter((c) => c.action === 'setTarget').at(-1)!.event).toMatchObject({ unitId: 'grp-2', metric: 'acquiring', value: 30 });
+    expect(page.data.split.children[1].error).toContain('最多还可分 20');
+    expect(find(page, '.share-error')).toHaveLength(1);
+    expect(page.data.split.remainder).toBe('20 户');
+
+    await type(page, '.share-input', '20', 1);
+    await tap(page, '.save-share', 1);
+    await flush(10);
+    expect(page.data.split).toMatchObject({ sum: '60 户', remainder: '0 户' });
+    expect(page.data.split.children[1]).toMatchObject({ target: '20 户', error: '' });
+  });
+
+  test('a year in the query shows the year’s targets (the shared period key)', async () => {
+    answerCalls((fn, ev) => (fn === 'user' ? me('hq') : { scope: { type: 'unit', id: 'bank', name: '兴化农商银行', kind: 'bank' }, period: { kind: 'year', start: '2025-01-01', end: '2025-12-31' }, items: [], ...(ev.action === 'listUnits' ? { items: [] } : {}) }));
+    const page = mount('pages/metrics/targets/index', {}, { period: '2025' });
+    await flush(10);
+    expect(page.data.kind).toBe('year');
+    expect(calls().find((c) => c.action === 'targets')!.event).toMatchObject({ period: { kind: 'year', start: '2025-01-01', end: '2025-12-31' } });
   });
 });

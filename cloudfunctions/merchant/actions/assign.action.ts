@@ -1,6 +1,7 @@
 import { assignMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { defineAction, getDoc, inTransaction, notFound, onMerchantWritten } from '../../../server';
-import { checkMarketAndGroup, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+import { checkMarketAndGroup, fileSnapshot, merchantView, recordMerchantChange, withoutId } from '../merchant.service';
+import { fieldChanges } from '../../../shared/domain/timeline.rules';
 import { type MerchantDoc, loadMerchantInScope } from '../../../server/merchant';
 
 /** `assign`: puts a merchant in a business district (商圈) and/or a grid WeChat group; null clears. */
@@ -23,7 +24,7 @@ export const assign = defineAction({
         version: (cur.version ?? 1) + 1,
       };
       await tx.collection('merchants').doc(cur._id).set({ data: withoutId(after) });
-      await recordMerchantChange(tx, { merchantId: cur._id, change: 'assigned', by: ctx.caller.staffId, at: ctx.now, fields: Object.keys(input).filter((k) => k !== 'id') });
+      await recordMerchantChange(tx, { merchantId: cur._id, change: 'assigned', by: ctx.caller.staffId, at: ctx.now, fields: Object.keys(input).filter((k) => k !== 'id'), changes: fieldChanges(fileSnapshot(cur), fileSnapshot(after)) });
       await onMerchantWritten(tx, { before: cur, after, at: ctx.now });
       return after;
     });

@@ -1,6 +1,7 @@
 import { type TimelineEvent, type TimelineOut, timelineInput } from '../../../shared/contracts/merchant.contract';
-import { CHECK_LABELS, IMPORT_KIND_LABELS, LIFECYCLE_CLASS_LABELS, TASK_KIND_LABELS, VISIT_TYPE_LABELS, labelOf } from '../../../shared/domain/labels';
-import { HISTORY_KIND, type TimelinePosition, compareTimeline, isAfter } from '../../../shared/domain/timeline.rules';
+import { CHECK_LABELS, IMPORT_KIND_LABELS, LIFECYCLE_CLASS_LABELS, TASK_KIND_LABELS, VISIT_TYPE_LABELS, fieldLabel, industryLabel, labelOf } from '../../../shared/domain/labels';
+import { maskIdNumber, maskMobile } from '../../../shared/domain/mask.rules';
+import { type FieldChange, HISTORY_KIND, type TimelinePosition, changeLine, compareTimeline, isAfter } from '../../../shared/domain/timeline.rules';
 import { type Db, decodeCursor, defineAction, encodeCursor, loadUnits } from '../../../server';
 import { loadMerchantInScope } from '../../../server/merchant';
 
@@ -53,13 +54,20 @@ export const timeline = defineAction({
     const more = rows.length > limit || h !== null;
     const names = await staffNames(ctx.db, page.map((r) => r.byStaffId));
     const grids = await loadUnits(ctx.db, [...new Set(page.flatMap((r) => [r.detail.fromGridId, r.detail.toGridId]).filter((g): g is string => typeof g === 'string'))]);
+    const named = await changeNames(ctx.db, page);
     const items = page.map((r) => {
       const detail = { ...r.detail };
+      let summary = r.summary;
       if (r.kind === 'transfer') {
         detail.fromGridName = grids.get(String(detail.fromGridId))?.name ?? null;
         detail.toGridName = grids.get(String(detail.toGridId))?.name ?? null;
+        summary = `${detail.fromGridName ?? '—'} → ${detail.toGridName ?? '—'}${detail.reason ? `（${detail.reason}）` : ''}`;
       }
-      const summary = r.kind === 'transfer' ? `${detail.fromGridName ?? '—'} → ${detail.toGridName ?? '—'}${detail.reason ? `（${detail.reason}）` : ''}` : r.summary;
+      if (Array.isArray(detail.changes)) {
+        const changes = (detail.changes as FieldChange[]).map((c) => shownChange(c, named));
+        detail.changes = changes;
+        if (changes.length) summary = changeLine(changes);
+      }
       return { key: r.key, kind: r.kind, at: new Date(r.at).toISOString(), byStaffId: r.byStaffId, byName: r.byStaffId ? (names.get(r.byStaffId) ?? null) : null, summary, detail };
     });
     const last = page[page.length - 1];
@@ -88,9 +96,11 @@ async function history(db: Db, merchantId: string, from: TimelinePosition | null
   const rows = data.map((h): Raw => {
     const kind = HISTORY_KIND[h.change] ?? 'edit';
     const fields: string[] = h.fields ?? [];
-    const summary = kind === 'edit' ? `修改：${fields.join('、') || '档案'}` : kind === 'assigned' ? `调整：${fields.join('、')}` : kind === 'filing' ? '建立商户档案' : kind === 'completed' ? '档案已完整' : kind === 'products' ? '更新产品持有情况' : kind === 'archived' ? `停业或迁出（${h.day ?? ''}）` : kind === 'reopened' ? `恢复营业（${h.day ?? ''}）` : '';
+    // Entries written before values were kept list the fields by name; newer ones are told from `changes`.
+    const names = fields.map((f) => fieldLabel(f, 'merchant')).join('、');
+    const summary = kind === 'edit' ? `修改：${names || '档案'}` : kind === 'assigned' ? `调整：${names}` : kind === 'filing' ? '建立商户档案' : kind === 'completed' ? '档案已完整' : kind === 'products' ? '更新产品持有情况' : kind === 'archived' ? `停业或迁出（${h.day ?? ''}）` : kind === 'reopened' ? `恢复营业（${h.day ?? ''}）` : '';
     const detail: Record<string, unknown> = { change: h.change };
-    for (const k of ['fields', 'fromGridId', 'toGridId', 'reason', 'againstBoundary', 'suggestedGridId', 'day', 'note']) if (h[k] !== undefined && h[k] !== null) detail[k] = h[k];
+    for (const k of ['fields', 'changes', 'fromGridId', 'toGridId', 'reason', 'againstBoundary', 'suggestedGridId', 'day', 'note']) if (h[k] !== undefined && h[k] !== null) detail[k] = h[k];
     return { at: ms(h.at), key: `history:${h._id}`, kind, byStaffId: h.byStaffId ?? null, summary, detail };
   });
   return { rows, full };
@@ -171,6 +181,39 @@ async function imports(db: Db, merchantId: string): Promise<Source> {
     detail: { importId: j._id, importKind: j.kind, period: j.period },
   }));
   return { rows, full: false };
+}
+
+/** Personal data in a change is shown masked, whatever an entry holds (it is stored masked already). */
+const MASKS: Partial<Record<string, (v: string) => string>> = { 'operator.mobile': maskMobile, 'operator.idNumber': maskIdNumber };
+
+/** The names of the markets and groups that the page's edits moved a merchant between, one read each. */
+async function changeNames(db: Db, page: Raw[]): Promise<Map<string, string>> {
+  const ids = { marketId: new Set<string>(), wechatGroupId: new Set<string>() };
+  for (const r of page) {
+    for (const c of (Array.isArray(r.detail.changes) ? r.detail.changes : []) as FieldChange[]) {
+      if (c.field === 'marketId' || c.field === 'wechatGroupId') for (const v of [c.from, c.to]) if (v) ids[c.field].add(v);
+    }
+  }
+  const out = new Map<string, string>();
+  const read = async (collection: string, want: Set<string>) => {
+    if (!want.size) return;
+    const res = await db.collection(collection).where({ _id: db.command.in([...want]) }).field({ name: true }).limit(want.size).get();
+    for (const d of res.data as { _id: string; name: string }[]) out.set(d._id, d.name);
+  };
+  await Promise.all([read('markets', ids.marketId), read('wechatGroups', ids.wechatGroupId)]);
+  return out;
+}
+
+/** A stored change as the timeline shows it: the field's label and its values by name, personal data masked. */
+function shownChange(c: FieldChange, named: Map<string, string>): FieldChange & { label: string } {
+  const show = (v: string | null): string | null => {
+    if (v === null) return null;
+    if (c.field === 'industry') return industryLabel(v);
+    if (c.field === 'marketId' || c.field === 'wechatGroupId') return named.get(v) ?? v;
+    const mask = MASKS[c.field];
+    return mask && !v.includes('*') ? mask(v) : v;
+  };
+  return { field: c.field, label: fieldLabel(c.field, 'merchant'), from: show(c.from), to: show(c.to) };
 }
 
 /** Staff names by id, one read. */

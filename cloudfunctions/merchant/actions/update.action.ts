@@ -1,6 +1,7 @@
 import { updateMerchantInput } from '../../../shared/contracts/merchant.contract';
 import { AppError, defineAction, getDoc, inTransaction, notFound, onMerchantWritten } from '../../../server';
-import { assertDuplicatesDecided, checkMarketAndGroup, lookUpDuplicates, merchantView, mobileHash, recordMerchantChange, sealOperator, withCompleteness, withoutId } from '../merchant.service';
+import { assertDuplicatesDecided, checkMarketAndGroup, fileSnapshot, lookUpDuplicates, merchantView, mobileHash, recordMerchantChange, sealOperator, withCompleteness, withoutId } from '../merchant.service';
+import { fieldChanges } from '../../../shared/domain/timeline.rules';
 import { type MerchantDoc, loadMerchantInScope, photoFiles, pointOut, toGeoPoint, toStoredPhotos } from '../../../server/merchant';
 import { assertGivenFiles } from '../../../server/jobs/files';
 import { filingStampWindow } from '../../../shared/domain/photo.rules';
@@ -63,7 +64,9 @@ export const update = defineAction({
       };
       const after = withCompleteness(draft, ctx);
       await tx.collection('merchants').doc(m._id).set({ data: withoutId(after) });
-      await recordMerchantChange(tx, { merchantId: m._id, change: 'updated', by: ctx.caller.staffId, at: ctx.now, fields });
+      // What changed, from what to what, for the timeline (personal data as its mask).
+      const changes = fieldChanges(fileSnapshot(m), fileSnapshot(after));
+      await recordMerchantChange(tx, { merchantId: m._id, change: 'updated', by: ctx.caller.staffId, at: ctx.now, fields, changes });
       if (after.isComplete && !m.isComplete) await recordMerchantChange(tx, { merchantId: m._id, change: 'completed', by: ctx.caller.staffId, at: ctx.now });
       await onMerchantWritten(tx, { before: m, after, at: ctx.now });
       return after;

@@ -1,4 +1,5 @@
 import type { WechatGroupView } from '../../../shared/contracts/org.contract';
+import { WECHAT_GROUP_ROLES } from '../../../shared/domain/roles';
 import { createWechatGroupInput } from '../../../shared/contracts/org.contract';
 import { AppError, type ActionContext, assertInScope, defineAction, fieldError, getDoc, newId, writeOnce } from '../../../server';
 import { loadUnitInScope, wechatGroupView } from '../org.service';
@@ -9,7 +10,7 @@ import { loadUnitInScope, wechatGroupView } from '../org.service';
  */
 export const createWechatGroup = defineAction({
   schema: createWechatGroupInput,
-  roles: ['hq', 'branch', 'leader', 'member'],
+  roles: WECHAT_GROUP_ROLES,
   async handler(input, ctx) {
     const grid = await loadUnitInScope(ctx, input.gridId, 'gridId');
     if (grid.kind !== 'grid') throw fieldError('gridId', '需要网格', 'UNIT.NOT_GRID');

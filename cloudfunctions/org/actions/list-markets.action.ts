@@ -1,5 +1,5 @@
 import { listMarketsInput } from '../../../shared/contracts/org.contract';
-import { defineAction, getAll, scopeFilter, scopeGridIds } from '../../../server';
+import { defineAction, getAll, loadUnits, scopeFilter, scopeGridIds } from '../../../server';
 import { loadUnitInScope, marketView } from '../org.service';
 
 /** `listMarkets`: business districts (商圈) in scope, or those of one unit (branch subtree or a grid), with their coverage if asked. */
@@ -16,7 +16,10 @@ export const listMarkets = defineAction({
       const grids = await scopeGridIds(ctx.db, ctx.caller);
       where = grids === 'all' ? {} : _.or([scopeFilter(ctx.caller), { gridIds: _.in(grids) }]);
     }
-    const items = (await getAll(ctx.db, 'markets', where, 5000)).map(marketView);
+    const markets = (await getAll(ctx.db, 'markets', where, 5000)).map(marketView);
+    // The grids' names, one read for all: a market may cover grids of its branch outside the caller's scope.
+    const units = await loadUnits(ctx.db, markets.flatMap((m) => m.gridIds));
+    const items = markets.map((m) => ({ ...m, gridNames: m.gridIds.map((g) => units.get(g)?.name ?? '') }));
     if (!input.withCoverage) return { items };
     // Coverage as the metrics count it (收单覆盖): merchants of the market acquiring with the bank, of all its merchants.
     const counted = await Promise.all(

@@ -1,5 +1,6 @@
 import { archiveMerchant, reopenMerchant } from '../../api/merchant.api';
 import { describeError, fieldErrors } from '../../utils/errors';
+import { definePage } from '../../utils/page';
 import { ARCHIVE_REASONS, ARCHIVE_REASON_LABELS, chinaDay } from '../../vendor/shared';
 
 type Closure = { from: string; to: string | null };
@@ -9,9 +10,10 @@ type Archive = { reason: string; day: string; note?: string | null } | null;
  * A merchant's closed-or-moved state (docs/domain.md §3) on its detail page: shown to everyone; archive with
  * a reason and a day, or reopen with a day, for leaders and above (the function decides scope). The day
  * pickers stop at today and start where the rules allow (the file's first day, the last reopening, the
- * archive's day); the server checks again and names the field it refuses.
+ * archive's day); the server checks again and names the field it refuses. A form, not a load: it takes its
+ * state from the detail page's properties, so it has no `loadable` skeleton.
  */
-Component({
+definePage()({
   properties: {
     merchantId: { type: String, value: '' },
     archived: { type: Object, value: null as unknown as Record<string, unknown> },

@@ -64,7 +64,7 @@ export function targetOf(crumb: Crumb | undefined): { unitId?: string; marketId?
   return crumb.type === 'market' ? { marketId: crumb.unitId } : { unitId: crumb.unitId };
 }
 
-/** A crumb as the query of the pages it links to (trend, panel): `unitId=…` or `marketId=…`. */
+/** A crumb as the query of the pages it links to (trend, targets): `unitId=…` or `marketId=…`. */
 export function targetQuery(crumb: Crumb | undefined): string {
   return crumb?.type === 'market' ? `marketId=${crumb.unitId}` : `unitId=${crumb?.unitId ?? ''}`;
 }

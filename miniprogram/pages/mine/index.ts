@@ -3,6 +3,7 @@ import type { Me } from '../../api/user.api';
 import { requireMe } from '../../utils/session';
 import { loadsWhenAttached } from '../../behaviors/loadable';
 import { definePage } from '../../utils/page';
+import { NOTICE_POSTER_ROLES, WECHAT_GROUP_ROLES } from '../../vendor/shared';
 import { textScale } from '../../behaviors/text-scale';
 import { TEXT_SIZES, type TextSize } from '../../utils/text-scale';
 import { chooseTextSize, chosenTextSize } from '../../utils/text-setting';
@@ -10,7 +11,7 @@ import { chooseTextSize, chosenTextSize } from '../../utils/text-setting';
 /** My profile: who I am, my unit and grids, privacy status, and the menus my role may use. */
 definePage()({
   behaviors: [textScale, loadsWhenAttached],
-  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, isBranch: false, canExport: false, canReviewPlacements: false, textSizes: TEXT_SIZES, textSize: 'system' as TextSize },
+  data: { me: {} as Partial<Me>, initial: '', unitLine: '', gridLine: '', privacyLine: '', isHq: false, isBranch: false, canExport: false, canBoard: false, canReviewPlacements: false, canGroups: false, canPostNotices: false, textSizes: TEXT_SIZES, textSize: 'system' as TextSize },
   lifetimes: {
     attached() {
       this.setData({ textSize: chosenTextSize() });
@@ -42,6 +43,9 @@ definePage()({
           canBoard: ['hq', 'branch', 'leader', 'member'].includes(me.role),
           // Manual placements are reviewed by the grid leader and those above (docs/domain.md §2).
           canReviewPlacements: ['hq', 'branch', 'leader'].includes(me.role),
+          // A grid's merchant WeChat groups: whoever may create and rename them (the page starts on the caller's first grid).
+          canGroups: WECHAT_GROUP_ROLES.includes(me.role),
+          canPostNotices: NOTICE_POSTER_ROLES.includes(me.role),
         });
       });
     },

@@ -3,7 +3,7 @@ import { fetchMyNotices } from '../../api/grid.api';
 import { getVisitQueue } from '../../offline/index';
 import type { QueueSummary } from '../../offline/visit-queue';
 import { describeError } from '../../utils/errors';
-import { chinaDay, chinaMinuteOfDay } from '../../vendor/shared';
+import { ROUTE_ROLES, chinaDay, chinaMinuteOfDay } from '../../vendor/shared';
 import { CHECK_LABELS, TASK_KIND_LABELS } from '../../utils/labels';
 import { bankDayOf, requireMe } from '../../utils/session';
 import { safeSetData } from '../../utils/set-data';
@@ -26,6 +26,8 @@ definePage<{ _off?: () => void; _shown?: boolean }>()({
     taskStatus: 'loading', taskError: '', tasks: [] as TaskCard[],
     /** unread notices, shown until read */
     notices: [] as { id: string; title: string; unitName: string }[], moreNotices: false,
+    /** 今日路线 only for the roles that walk one (the server refuses the others); posting for hq and branches */
+    canRoute: false, canPost: false,
     queue: { waiting: 0, sending: 0, rejected: 0, items: [] as QueueRow[] }, online: true, scanError: '',
   },
   lifetimes: {
@@ -46,7 +48,12 @@ definePage<{ _off?: () => void; _shown?: boolean }>()({
     async load() {
       try {
         const me = await requireMe();
-        this.setData({ name: me.name, unitName: me.unit?.name ?? '' });
+        this.setData({
+          name: me.name,
+          unitName: me.unit?.name ?? '',
+          canRoute: (ROUTE_ROLES as readonly string[]).includes(me.role),
+          canPost: me.role === 'hq' || me.role === 'branch',
+        });
       } catch (err) {
         this.setData({ taskStatus: 'error', taskError: describeError(err) });
         return;

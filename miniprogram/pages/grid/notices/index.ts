@@ -1,28 +1,27 @@
 import { fetchMyNotices, type Notice, readNotice } from '../../../api/grid.api';
+import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { describeError } from '../../../utils/errors';
+import { definePage } from '../../../utils/page';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
-import { chinaTime } from '../../../vendor/shared';
+import { NOTICE_POSTER_ROLES, chinaTime } from '../../../vendor/shared';
 import { textScale } from '../../../behaviors/text-scale';
 
 const card = (n: Notice) => ({ id: n.id, title: n.title, body: n.body, unitName: n.unitName, postedByName: n.postedByName, when: chinaTime(n.postedAt, 'YYYY-MM-DD HH:mm'), isRead: Boolean(n.isRead), open: false });
 
-/** The notices that reach the signed-in staff member, newest first; opening one marks it read. */
-Component({
-  behaviors: [textScale],
-  data: { status: 'loading', error: '', notices: [] as ReturnType<typeof card>[], cursor: '', canPost: false },
+/**
+ * The notices that reach the signed-in staff member, read and unread, newest first; opening one marks it read.
+ * Reached from the workbench's notices card and from 我的 › 通知; posters go on to 发布通知.
+ */
+definePage()({
+  behaviors: [textScale, loadsWhenAttached],
+  data: { notices: [] as ReturnType<typeof card>[], cursor: '', canPost: false },
   methods: {
-    onLoad() {
-      void this.load();
-    },
-    async load() {
-      this.setData({ status: 'loading', error: '' });
-      try {
+    load() {
+      return this.runLoad(async () => {
         const [me, page] = await Promise.all([requireMe().catch(() => null), fetchMyNotices({})]);
-        await safeSetData(this, { canPost: me?.role === 'hq' || me?.role === 'branch', notices: page.items.map(card), cursor: page.nextCursor ?? '', status: page.items.length ? 'ready' : 'empty' });
-      } catch (err) {
-        this.setData({ status: 'error', error: describeError(err) });
-      }
+        await safeSetData(this, { canPost: Boolean(me && NOTICE_POSTER_ROLES.includes(me.role)), notices: page.items.map(card), cursor: page.nextCursor ?? '', status: page.items.length ? 'ready' : 'empty' });
+      });
     },
     async onMore() {
       try {

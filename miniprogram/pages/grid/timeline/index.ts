@@ -6,7 +6,13 @@ import { safeSetData } from '../../../utils/set-data';
 import { TIMELINE_KIND_LABELS, chinaTime } from '../../../vendor/shared';
 import { textScale } from '../../../behaviors/text-scale';
 
-const row = (e: TimelineEvent) => ({ key: e.key, kindLabel: TIMELINE_KIND_LABELS[e.kind] ?? e.kind, summary: e.summary, when: chinaTime(e.at, 'YYYY-MM-DD HH:mm'), byName: e.byName ?? '' });
+type Change = { label: string; from: string | null; to: string | null };
+
+/** An edit's changed fields, one line each (the server names the values and masks personal data); none for other events. */
+const changesOf = (e: TimelineEvent): { label: string; from: string; to: string }[] =>
+  Array.isArray(e.detail.changes) ? (e.detail.changes as Change[]).map((c) => ({ label: c.label, from: c.from ?? '空', to: c.to ?? '空' })) : [];
+
+const row = (e: TimelineEvent) => ({ key: e.key, kindLabel: TIMELINE_KIND_LABELS[e.kind] ?? e.kind, summary: e.summary, changes: changesOf(e), when: chinaTime(e.at, 'YYYY-MM-DD HH:mm'), byName: e.byName ?? '' });
 
 /** Every event of a merchant's file, newest first: filing, edits, visits, tasks, classes, transfers, products, imports. */
 definePage()({

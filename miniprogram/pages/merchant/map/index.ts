@@ -3,14 +3,14 @@ import { fetchMarkets, fetchUnits, type Market, type Unit } from '../../../api/o
 import { loadsWhenAttached } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { LIFECYCLE_CLASS_LABELS } from '../../../utils/labels';
-import { CLASS_COLORS, boundaryPolygon, marketRow, middleOf } from '../../../utils/map';
+import { CLASS_COLORS, boundaryPolygon, marketRow, middleOf, pinIcon } from '../../../utils/map';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { textScale } from '../../../behaviors/text-scale';
 
 const MAX_MARKERS = 200;
 
-/** Map markers for merchants with a location, coloured by lifecycle class. */
+/** Map markers for merchants with a location, coloured by lifecycle class (the pin's image and its callout). */
 export function toMarkers(items: MerchantSummary[]) {
   return items
     .filter((m) => m.location)
@@ -19,6 +19,7 @@ export function toMarkers(items: MerchantSummary[]) {
       id: i + 1,
       latitude: m.location!.lat,
       longitude: m.location!.lng,
+      iconPath: pinIcon(m.lifecycleClass),
       width: 22,
       height: 30,
       callout: { content: m.name, fontSize: 12, padding: 6, borderRadius: 6, display: 'BYCLICK', bgColor: '#ffffff', color: CLASS_COLORS[m.lifecycleClass] ?? '#0052d9' },

@@ -11,6 +11,19 @@ import { textScale } from '../../../behaviors/text-scale';
 
 const BRANCH_ROLES: Role[] = ['leader', 'member', 'marketing', 'maintenance'];
 
+/** The fields this page shows an error under; a list's item (`gridIds.2`) is told under its list. */
+const SHOWN_FIELDS = ['reason', 'unitId', 'role', 'gridIds'];
+
+/** A refusal's field errors keyed by the field the page shows them under (the first one of a list's items). */
+export function shownErrors(errors: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const shown = field.split('.')[0];
+    if (SHOWN_FIELDS.includes(shown) && !out[shown]) out[shown] = message;
+  }
+  return out;
+}
+
 /**
  * A staff member's page: grids, open tasks and this month's workload (from `metrics.workload`), and the
  * actions on them — binding code (text and QR, shown once), unbind, disable / enable, move, role, grids.
@@ -83,7 +96,9 @@ definePage()({
         this.setData({ notice: `已${label}` });
         await this.load();
       } catch (err) {
-        this.setData({ formError: describeError(err), errors: fieldErrors(err) });
+        const errors = shownErrors(fieldErrors(err));
+        // A refusal naming a field the page shows goes under it; anything else is said in the banner.
+        this.setData({ formError: Object.keys(errors).length ? '' : describeError(err), errors });
       } finally {
         this.setData({ busy: false });
       }
