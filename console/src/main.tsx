@@ -5,7 +5,7 @@
 import './zod-config';
 import { StrictMode, Suspense, lazy, useCallback, useEffect, useMemo, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { fetchSession, onSignedOut, signOut, type SessionState } from './api';
+import { fetchSession, onSignedOut, signOut, signedOutNotice, type SessionState } from './api';
 import { SCREENS, DEFAULT_SCREEN, signInScreen, type ScreenDef } from './screens';
 import { SessionContext, mark, type ConsoleSession } from './session';
 import './console.css';
@@ -101,7 +101,9 @@ function App() {
     try {
       const pending = firstSession ?? fetchSession();
       firstSession = null;
-      setState(await pending);
+      const next = await pending;
+      if (next.ended) setNotice(signedOutNotice(next.ended));
+      setState(next);
     } catch {
       setState({ signedIn: false, demo: false });
       setNotice('无法连接服务，请稍后刷新页面。');
@@ -109,8 +111,8 @@ function App() {
   }, []);
   useEffect(() => {
     void refresh();
-    return onSignedOut(() => {
-      setNotice('登录已过期或已退出，请重新扫码登录。');
+    return onSignedOut((why) => {
+      setNotice(why);
       setState((s) => (s ? { ...s, signedIn: false, me: undefined } : s));
     });
   }, [refresh]);
