@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { AUDIT_ACTION_LABELS } from '../../shared/domain/audit.rules';
 import { hasChromium, CHROMIUM } from './driver';
 import { pagesPerTest, signInDemo, startConsoleHarness, type ConsoleHarness } from './console-harness';
@@ -126,29 +126,75 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     expect(await page.getByRole('button', { name: /^导入/ }).count()).toBe(0);
     expect((await staffOfUnit(grid.id)).map((s) => s.name)).not.toContain('周晓测');
 
-    // The corrected file: both rows valid, imported, and a card with each person's code and QR code.
-    const good = await staffSheet([
-      ['周晓测', freshMobile(), '网格员', unitRef, unitRef],
-      ['吴晓测', freshMobile(), '网格员', unitRef, unitRef],
-    ]);
+    // The corrected file: three rows valid, imported, and a card with each person's code and QR code.
+    const names = ['周晓测', '吴晓测', '冯晓测'];
+    const good = await staffSheet(names.map((n) => [n, freshMobile(), '网格员', unitRef, unitRef]));
     await input.setInputFiles({ name: '人员.xlsx', mimeType: XLSX_TYPE, buffer: good });
-    await page.getByText('共 2 行：2 行可导入，0 行有误').waitFor();
-    await page.getByRole('button', { name: '导入 2 人' }).click();
+    await page.getByText('共 3 行：3 行可导入，0 行有误').waitFor();
+    await page.getByRole('button', { name: '导入 3 人' }).click();
     const cards = page.locator('.code-sheet .code-card');
-    await cards.nth(1).waitFor();
-    expect(await cards.count()).toBe(2);
-    await page.getByRole('button', { name: '打印绑定码' }).waitFor();
-    for (let i = 0; i < 2; i++) {
+    await cards.nth(2).waitFor();
+    expect(await cards.count()).toBe(3);
+    for (let i = 0; i < 3; i++) {
       const text = (await cards.nth(i).textContent()) ?? '';
-      expect(text).toMatch(/周晓测|吴晓测/);
+      expect(text).toMatch(/周晓测|吴晓测|冯晓测/);
       expect(text).toContain(grid.name);
       expect(await cards.nth(i).locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     }
-    const created = (await staffOfUnit(grid.id)).filter((s) => s.name === '周晓测' || s.name === '吴晓测');
-    expect(created).toHaveLength(2);
+    const created = (await staffOfUnit(grid.id)).filter((s) => names.includes(s.name));
+    expect(created).toHaveLength(3);
     for (const s of created) expect(s).toMatchObject({ role: 'member', status: 'active', isBound: false, gridIds: [grid.id] });
     for (const s of created) expect(s.bindCodeExpiresAt).not.toBeNull();
+
+    // 打印绑定码 opens the browser's print; printed, the page is only the sheet, one card per person.
+    await expectPrintsOnlyCards(page, '打印绑定码', names.map((n) => ({ name: n, unit: grid.name })));
   }, 180_000);
+
+  /**
+   * Clicks the print button (the browser's print dialog replaced by a counter: headless Chromium has none) and
+   * checks the page as printed (print media): only the sheet shows, one card per person, with the name,
+   * the unit, the code as text and its QR code; back on screen the sheet is hidden.
+   */
+  async function expectPrintsOnlyCards(page: Page, button: string, people: { name: string; unit: string; code?: string }[]): Promise<void> {
+    await page.evaluate(() => {
+      const w = globalThis as any;
+      w.__printed = 0;
+      w.print = () => void (w.__printed += 1);
+    });
+    await page.getByRole('button', { name: button }).click();
+    expect(await page.evaluate(() => (globalThis as any).__printed)).toBe(1);
+    const sheet = page.getByTestId('print-sheet');
+    expect(await sheet.isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    try {
+      expect(await sheet.isVisible()).toBe(true);
+      expect(await page.locator('#root').isVisible()).toBe(false);
+      // Nothing else of the page is printed: every visible element with a box is inside the sheet.
+      const outside = await page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        const sheetEl = doc.querySelector('.c-print-sheet');
+        return [...doc.body.querySelectorAll('*')].filter((el: any) => !sheetEl.contains(el) && el.getClientRects().length > 0 && (globalThis as any).getComputedStyle(el).visibility !== 'hidden').map((el: any) => el.className || el.tagName);
+      });
+      expect(outside).toEqual([]);
+      const cards = sheet.locator('.c-print-card');
+      expect(await cards.count()).toBe(people.length);
+      for (const p of people) {
+        const card = cards.filter({ hasText: p.name });
+        expect(await card.count()).toBe(1);
+        const text = (await card.textContent()) ?? '';
+        expect(text).toContain(p.unit);
+        expect(text).toMatch(/[A-Za-z0-9]{6,}/);
+        if (p.code) expect(text).toContain(p.code);
+        expect(await card.locator('img').getAttribute('src')).toMatch(/^data:image\//);
+        expect(await card.locator('img').isVisible()).toBe(true);
+      }
+      // Three cards across an A4 page.
+      const boxes = await Promise.all((await cards.all()).slice(0, 3).map((c) => c.boundingBox()));
+      if (boxes.length === 3) expect(new Set(boxes.map((b) => Math.round(b!.y))).size).toBe(1);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  }
 
   it('manages a staff member: creates one with a binding code, then disables them', async () => {
     const grid = (await gridsOf())[11];
@@ -177,6 +223,8 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     const created = (await staffOfUnit(grid.id)).find((s) => s.name === '钱晓测');
     expect(created).toMatchObject({ role: 'member', status: 'active', isBound: false, unitId: grid.id });
     expect(created.mobile).toBe(`${mobile.slice(0, 3)}****${mobile.slice(7)}`);
+    // Printed, the code is a sheet of one card, without the dialog or the page behind it.
+    await expectPrintsOnlyCards(page, '打印', [{ name: '钱晓测', unit: grid.name, code: shown }]);
     await code.locator('.t-dialog__close').click();
 
     // The new person is the table's first row: disable them.

@@ -11,6 +11,7 @@ import { toDataURL } from 'qrcode';
 import { call } from '../api';
 import type { StaffImportReport, StaffImportRowOut, StaffImportTemplate } from '../../../shared/contracts/org.contract';
 import { MAX_STAFF_IMPORT_BYTES } from '../../../shared/domain/staff-import.rules';
+import { PrintSheet } from '../ui/code-sheet';
 import { callError, downloadBase64, errorText, fileBase64, requestId, roleLabel } from '../ui/console-helpers';
 
 const STATUS: Record<StaffImportRowOut['status'], { label: string; theme: 'default' | 'success' | 'danger' | 'primary' }> = {
@@ -131,11 +132,14 @@ export default function StaffImportScreen(): React.ReactElement {
         </>
       )}
       {sheet.length > 0 && <CodeSheet items={sheet} />}
+      <PrintSheet
+        cards={sheet.map(({ row, qr }) => ({ key: String(row.row), name: row.name, role: roleLabel(row.role), unit: row.unitName ?? '', code: row.bindCode ?? '', qr, expiresAt: row.bindCodeExpiresAt ?? null }))}
+      />
     </div>
   );
 }
 
-/** The printable sheet: one card per new staff member with name, unit, code and its QR code. */
+/** The codes on screen: one card per new staff member with name, unit, code and its QR code (printed by PrintSheet). */
 function CodeSheet(props: { items: { row: StaffImportRowOut; qr: string }[] }): React.ReactElement {
   return (
     <div className="code-sheet" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', gap: 12, marginTop: 16 }}>

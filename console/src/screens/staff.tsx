@@ -9,6 +9,7 @@ import type { PrimaryTableCol } from 'tdesign-react';
 import { call } from '../api';
 import type { BindCodeOutput, StaffOut, UnitView } from '../../../shared/contracts/org.contract';
 import type { Page } from '../../../shared/contracts/common.contract';
+import { PrintSheet } from '../ui/code-sheet';
 import { ROLE_OPTIONS, errorText, requestId, roleLabel, unitIndex } from '../ui/console-helpers';
 
 type Editing = { kind: 'create' } | { kind: 'move' | 'role'; staff: StaffOut } | null;
@@ -128,6 +129,9 @@ export default function StaffScreen(): React.ReactElement {
           </div>
         )}
       </Dialog>
+      <PrintSheet
+        cards={code ? [{ key: code.staff.id, name: code.staff.name, role: roleLabel(code.staff.role), unit: index.name(code.staff.unitId), code: code.bindCode, qr: code.bindCodeQr, expiresAt: code.bindCodeExpiresAt }] : []}
+      />
     </div>
   );
 }
