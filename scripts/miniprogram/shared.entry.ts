@@ -12,7 +12,7 @@ export * from '../../shared/envelope';
 export * from '../../shared/domain/roles';
 export * from '../../shared/domain/mask.rules';
 export { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../shared/domain/division.rules';
-export { distanceMeters } from '../../shared/domain/geo.rules';
+export { distanceMeters, MIN_BOUNDARY_POINTS } from '../../shared/domain/geo.rules';
 export { WALKING_FACTOR, routeLength, walkingMeters } from '../../shared/domain/route.rules';
 export { INDUSTRY_SECTIONS, INDUSTRY_DIVISIONS } from '../../shared/domain/industry.rules';
 export { LIFECYCLE_CLASSES } from '../../shared/domain/lifecycle.rules';

@@ -490,4 +490,115 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     await page.locator('.screen-boundaries .t-table tbody tr', { hasText: name }).waitFor();
     await page.waitForLoadState('networkidle');
   }, 300_000);
+  it('draws a boundary for a grid that has none: points clicked on the map, an overlap refused as the function refuses it, undone, previewed and saved', async () => {
+    const open = (ring: LngLat[]) => (ring.length > 3 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring.slice());
+    // A new grid without a boundary, in the group of an existing grid.
+    const sibling = (await gridsOf()).find((g) => g.boundary);
+    const made = await h.asStaff('demo-hq', 'org', { action: 'createUnit', kind: 'grid', name: `测绘网格${Date.now() % 100000}`, parentId: sibling.parentId });
+    expect(made.ok).toBe(true);
+    const grid = made.data.unit ?? made.data;
+    expect(grid.boundary ?? null).toBeNull();
+
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.goto(`${h.url}/console/#/boundaries?grid=${grid.id}`);
+    const map = page.locator('[data-testid="boundary-map"][data-drawing="true"]');
+    await map.waitFor();
+    await page.getByText('本网格还没有边界：在地图上依次点出边界的点（至少 3 个）').waitFor();
+    await map.locator('.c-map-grid').first().waitFor();
+    const points = map.getByTestId('boundary-point');
+    expect(await points.count()).toBe(0);
+    const domRing = async (): Promise<LngLat[]> => (await points.evaluateAll((els: any[]) => els.map((e) => [Number(e.getAttribute('data-lng')), Number(e.getAttribute('data-lat'))]))) as LngLat[];
+
+    // Where to click: a square of the map clear of every grid drawn on it (sampled with the polygons' own
+    // hit test), and a spot deep inside a neighbour grid; as page coordinates.
+    const spots = await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const svg = doc.querySelector('[data-testid="boundary-map"]');
+      const polys = [...svg.querySelectorAll('polygon.c-map-grid')];
+      const vb = svg.viewBox.baseVal;
+      const inside = (x: number, y: number) => polys.some((p: any) => p.isPointInFill(new (globalThis as any).DOMPoint(x, y)));
+      const d = Math.min(vb.width, vb.height) * 0.04;
+      const clear = (cx: number, cy: number, r: number) => {
+        for (let i = -4; i <= 4; i++) for (let j = -4; j <= 4; j++) if (inside(cx + (i * r) / 4, cy + (j * r) / 4)) return false;
+        return true;
+      };
+      const deep = (cx: number, cy: number, r: number) => {
+        for (let i = -2; i <= 2; i++) for (let j = -2; j <= 2; j++) if (!inside(cx + (i * r) / 2, cy + (j * r) / 2)) return false;
+        return true;
+      };
+      let free: [number, number] | null = null;
+      let within: [number, number] | null = null;
+      for (let fy = 0.1; fy <= 0.9 && !free; fy += 0.02) for (let fx = 0.1; fx <= 0.9 && !free; fx += 0.02) if (clear(vb.x + fx * vb.width, vb.y + fy * vb.height, d * 1.5)) free = [vb.x + fx * vb.width, vb.y + fy * vb.height];
+      if (!free) return null;
+      // The neighbour spot nearest the free square (a triangle reaching into it overlaps that grid).
+      let best = Infinity;
+      for (let fy = 0.05; fy <= 0.95; fy += 0.02) {
+        for (let fx = 0.05; fx <= 0.95; fx += 0.02) {
+          const x = vb.x + fx * vb.width;
+          const y = vb.y + fy * vb.height;
+          const dist = Math.hypot(x - free[0], y - free[1]);
+          if (dist < best && deep(x, y, d * 0.5)) {
+            best = dist;
+            within = [x, y];
+          }
+        }
+      }
+      const ctm = svg.getScreenCTM();
+      const page = ([x, y]: [number, number]) => {
+        const p = new (globalThis as any).DOMPoint(x, y).matrixTransform(ctm);
+        return { x: p.x, y: p.y };
+      };
+      return {
+        triangle: [page([free[0], free[1] - d]), page([free[0] + d, free[1] + d]), page([free[0] - d, free[1] + d])],
+        neighbour: within ? page(within) : null,
+      };
+    });
+    expect(spots).not.toBeNull();
+    expect(spots!.neighbour).not.toBeNull();
+    const [a, b, c] = spots!.triangle;
+
+    // Two points: a line, nothing to preview or save yet.
+    await page.mouse.click(a.x, a.y);
+    await page.mouse.click(b.x, b.y);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="boundary-point"]').length === 2);
+    await map.getByTestId('boundary-line').waitFor();
+    expect(await page.getByTestId('boundary-moves-count').count()).toBe(0);
+    expect(await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).count()).toBe(1);
+
+    // A third point inside a neighbour grid: refused with the function's own sentence, nothing to save.
+    await page.mouse.click(spots!.neighbour!.x, spots!.neighbour!.y);
+    await page.getByTestId('boundary-error').waitFor();
+    const overlapping = await domRing();
+    expect(overlapping).toHaveLength(3);
+    const refused = await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: overlapping });
+    expect(refused.ok).toBe(false);
+    expect((await page.getByTestId('boundary-error').textContent()) ?? '').toContain(refused.error.details?.issues?.[0]?.message ?? refused.error.message);
+    expect(await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).count()).toBe(1);
+
+    // Undone, and the third point put in the clear square: previewed as the function previews it, saved.
+    await page.getByTestId('boundary-undo-point').click();
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="boundary-point"]').length === 2);
+    expect(await page.getByTestId('boundary-error').count()).toBe(0);
+    await page.mouse.click(c.x, c.y);
+    const countEl = page.getByTestId('boundary-moves-count');
+    await countEl.waitFor();
+    const drawn = await domRing();
+    expect(drawn).toHaveLength(3);
+    expect(drawn.slice(0, 2)).toEqual(overlapping.slice(0, 2));
+    const preview = await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: drawn });
+    expect(preview.ok).toBe(true);
+    expect(Number(await countEl.textContent())).toBe(preview.data.moves.length);
+    await page.getByRole('button', { name: '保存边界' }).click();
+    const confirm = page.locator('.t-dialog', { hasText: preview.data.moves.length ? `保存后 ${preview.data.moves.length} 个商户将移交到新网格` : '没有商户会因此更换网格' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: '保存' }).click();
+    await page.getByText(/^已保存/).first().waitFor();
+    const unit = (await h.asStaff('demo-hq', 'org', { action: 'getUnit', unitId: grid.id })).data.unit;
+    expect(open(unit.boundary)).toEqual(drawn);
+    // Now an ordinary boundary: edited, not drawn.
+    await page.locator('[data-testid="boundary-map"]:not([data-drawing])').waitFor();
+    await page.getByTestId('boundary-ring').waitFor();
+    await page.waitForLoadState('networkidle');
+  }, 300_000);
 });
