@@ -3,7 +3,7 @@
  * and the screen of the hash route (`#/dashboard`, `#/import?…`), each screen loaded on first use.
  */
 import './zod-config';
-import { StrictMode, Suspense, lazy, useCallback, useEffect, useMemo, useState, type ComponentType, type LazyExoticComponent } from 'react';
+import { StrictMode, Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { createRoot } from 'react-dom/client';
 import { fetchSession, onSignedOut, signOut, signedOutNotice, type SessionState } from './api';
 import { SCREENS, DEFAULT_SCREEN, signInScreen, type ScreenDef } from './screens';
@@ -97,12 +97,15 @@ function Shell({ session }: { session: ConsoleSession }) {
 function App() {
   const [state, setState] = useState<SessionState | null>(null);
   const [notice, setNotice] = useState('');
+  /** Whether the session has ended since the last sign-in (a later refusal keeps the first one's notice). */
+  const ended = useRef(false);
   const refresh = useCallback(async () => {
     try {
       const pending = firstSession ?? fetchSession();
       firstSession = null;
       const next = await pending;
       if (next.ended) setNotice(signedOutNotice(next.ended));
+      ended.current = !next.signedIn;
       setState(next);
     } catch {
       setState({ signedIn: false, demo: false });
@@ -112,6 +115,9 @@ function App() {
   useEffect(() => {
     void refresh();
     return onSignedOut((why) => {
+      // The first refusal says why (a role changed); the calls still in flight then find no session at all.
+      if (ended.current) return;
+      ended.current = true;
       setNotice(why);
       setState((s) => (s ? { ...s, signedIn: false, me: undefined } : s));
     });
