@@ -235,6 +235,85 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     expect((after.staff ?? after).status).toBe('disabled');
   }, 180_000);
 
+  it('moves a staff member, changes their role and issues them a binding code, each checked with the function', async () => {
+    const grids = await gridsOf();
+    const [from, to] = [grids[13], grids[14]];
+    const name = `孙晓测${Date.now() % 1000}`;
+    const made = await h.asStaff('demo-hq', 'org', { action: 'createStaff', id: randomUUID(), name, mobile: freshMobile(), role: 'member', unitId: from.id });
+    expect(made.ok).toBe(true);
+    const staffId = made.data.staff.id as string;
+    const firstExpiry = made.data.bindCodeExpiresAt as string;
+    const current = async () => {
+      const out = (await h.asStaff('demo-hq', 'org', { action: 'getStaff', staffId })).data;
+      return out.staff ?? out;
+    };
+
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.getByRole('link', { name: '人员管理' }).click();
+    await page.locator('.screen-staff .t-table tbody tr').first().waitFor();
+    await page.getByPlaceholder('按姓名或手机号后四位查找').fill(name);
+    const row = page.locator('.screen-staff .t-table tbody tr', { hasText: name }).first();
+    await row.waitFor();
+
+    // 调动: to another grid, with a reason.
+    await row.getByRole('button', { name: '调动' }).click();
+    const move = page.locator('.t-dialog', { hasText: `调动 ${name}` });
+    await move.waitFor();
+    const unitSelect = move.locator('.t-form__item', { hasText: '所属单元' }).locator('.t-select');
+    await unitSelect.click();
+    await unitSelect.locator('input').fill(to.name);
+    await page.locator('.t-select-option', { hasText: `${to.name}（网格）` }).first().click();
+    await move.locator('.t-form__item', { hasText: '原因' }).locator('input').fill('网格调整');
+    await move.getByRole('button', { name: '确定' }).click();
+    await row.getByText(to.name).waitFor();
+    expect(await current()).toMatchObject({ unitId: to.id, role: 'member' });
+
+    // 改角色: to 营销助理.
+    await row.getByRole('button', { name: '改角色' }).click();
+    const role = page.locator('.t-dialog', { hasText: `变更 ${name} 的角色` });
+    await role.waitFor();
+    await role.locator('.t-form__item', { hasText: '角色' }).locator('.t-select').click();
+    await page.locator('.t-select-option', { hasText: '营销助理' }).first().click();
+    await role.getByRole('button', { name: '确定' }).click();
+    await row.getByText('营销助理').waitFor();
+    expect(await current()).toMatchObject({ unitId: to.id, role: 'marketing' });
+
+    // 重新签发绑定码: a new code, shown once, valid from now.
+    await row.getByRole('button', { name: /签发绑定码/ }).click();
+    const code = page.locator('.t-dialog', { hasText: '绑定码（只显示这一次）' });
+    await code.locator('.bind-code strong').waitFor();
+    const shown = ((await code.locator('.bind-code strong').textContent()) ?? '').trim();
+    expect(shown).toMatch(/^[A-Za-z0-9]{6,}$/);
+    const after = await current();
+    expect(new Date(after.bindCodeExpiresAt).getTime()).toBeGreaterThanOrEqual(new Date(firstExpiry).getTime());
+    expect(after).toMatchObject({ unitId: to.id, role: 'marketing', isBound: false, status: 'active' });
+    await code.locator('.t-dialog__close').click();
+  }, 180_000);
+
+  it('changes a unit\'s target on the settings screen, as the function then answers it', async () => {
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    const asked = page.waitForRequest((r) => r.url().endsWith('/console/api/call/metrics') && (r.postData() ?? '').includes('"targets"'));
+    await page.getByRole('link', { name: '目标与设置' }).click();
+    const { unitId, period } = JSON.parse((await asked).postData()!) as { unitId: string; period: string };
+    const row = page.locator('.screen-settings .t-table tbody tr', { hasText: '收单商户数' }).first();
+    await row.locator('input').waitFor();
+    const before = (await h.asStaff('demo-hq', 'metrics', { action: 'targets', unitId, period })).data.items.find((i: any) => i.metric === 'acquiring');
+    const value = (before.target ?? 0) + 100 + (Date.now() % 97);
+    await row.locator('input').fill(String(value));
+    await row.locator('input').press('Tab');
+    const saved = page.waitForResponse((r) => r.url().endsWith('/console/api/call/metrics') && (r.request().postData() ?? '').includes('"setTarget"'));
+    await page.getByRole('button', { name: '保存目标' }).click();
+    expect(((await (await saved).json()) as any).ok).toBe(true);
+    await page.getByText('目标已保存').waitFor();
+    const answered = (await h.asStaff('demo-hq', 'metrics', { action: 'targets', unitId, period })).data.items.find((i: any) => i.metric === 'acquiring');
+    expect(answered.target).toBe(value);
+    // The screen reads it back: the target in its field and the completion the function computes.
+    await page.waitForFunction((v) => (globalThis as any).document.querySelector('.screen-settings .t-table tbody tr input')?.value !== undefined && [...(globalThis as any).document.querySelectorAll('.screen-settings .t-table tbody tr')].some((tr: any) => tr.textContent.includes('收单商户数') && tr.querySelector('input')?.value === String(v)), value);
+    if (answered.ratio !== null) expect((await row.textContent()) ?? '').toContain(`${Math.round(answered.ratio * 1000) / 10}%`);
+  }, 180_000);
+
   it('reads the audit log, filters it and exports it', async () => {
     // An entry of the head office account's own, whatever ran before: a staff member created.
     const me = (await h.asStaff('demo-hq', 'user', { action: 'me' })).data;
