@@ -31,10 +31,12 @@ export class CallError extends Error {
   }
 }
 
-/** The sentence to show for anything a call threw. */
+/** The sentence to show for anything a call threw (the console's one: screens use nothing else). */
 export function errorText(err: unknown): string {
-  if (err instanceof CallError) return err.message;
-  return '网络连接失败，请检查网络后重试。';
+  if (err instanceof CallError) return err.message || '操作失败，请重试。';
+  // fetch rejects with a TypeError when the network fails.
+  if (err instanceof TypeError) return '网络连接失败，请检查网络后重试。';
+  return '操作失败，请重试。';
 }
 
 const BASE = '/console/api';

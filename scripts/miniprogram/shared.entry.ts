@@ -16,7 +16,7 @@ export { distanceMeters, MIN_BOUNDARY_POINTS } from '../../shared/domain/geo.rul
 export { WALKING_FACTOR, routeLength, walkingMeters } from '../../shared/domain/route.rules';
 export { INDUSTRY_SECTIONS, INDUSTRY_DIVISIONS } from '../../shared/domain/industry.rules';
 export { LIFECYCLE_CLASSES } from '../../shared/domain/lifecycle.rules';
-export { addDays, addMonths, chinaDay, chinaMinuteOfDay, chinaTime, periodKey, periodLabel, periodOf, rangePeriod, type Period, type PeriodKind } from '../../shared/domain/period.rules';
+export { addDays, addMonths, previousMonth, chinaDay, chinaMinuteOfDay, chinaTime, periodKey, periodLabel, periodOf, rangePeriod, type Period, type PeriodKind } from '../../shared/domain/period.rules';
 export { CHECK_ITEMS, CHECK_DEFINITIONS } from '../../shared/domain/check.rules';
 export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BANK_LABELS, productGaps } from '../../shared/domain/product.rules';
 export { VISIT_TYPES, VISIT_TYPE_LABELS, MARKETING_OUTCOMES, MARKETING_OUTCOME_LABELS, TASK_KINDS, isOverdue } from '../../shared/domain/visit.rules';

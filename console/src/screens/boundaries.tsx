@@ -18,15 +18,15 @@
 import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Dialog, Input, MessagePlugin, Select, Space, Table, Tag } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
-import { call } from '../api';
+import { CallError, call, errorText } from '../api';
 import type { Page } from '../../../shared/contracts/common.contract';
 import type { MerchantRow } from '../../../shared/contracts/merchant.contract';
 import type { BoundaryMoveView, BoundaryPreview, BoundarySaved, MarketView, UnitView } from '../../../shared/contracts/org.contract';
 import { MAX_POLYGON_POINTS, MIN_BOUNDARY_POINTS, centroid, openRing, polygonProblem, type LngLat } from '../../../shared/domain/geo.rules';
 import { LIFECYCLE_CLASS_COLORS, LIFECYCLE_CLASS_LABELS } from '../../../shared/domain/labels';
 import { LIFECYCLE_CLASSES } from '../../../shared/domain/lifecycle.rules';
+import { BOUNDARY_EDITOR_ROLES, MARKET_MANAGER_ROLES, hasRole } from '../../../shared/domain/roles';
 import { useMe } from '../session';
-import { callError, errorText } from '../ui/console-helpers';
 
 /** Projected units per degree of latitude (about 1.1 m each). */
 const SCALE = 100_000;
@@ -108,8 +108,8 @@ const routeGrid = (): string | null => new URLSearchParams(location.hash.split('
 
 export default function BoundariesScreen(): React.ReactElement {
   const me = useMe();
-  const mayEdit = me.role === 'hq';
-  const mayCreateMarket = me.role === 'hq' || me.role === 'branch';
+  const mayEdit = hasRole(me.role, BOUNDARY_EDITOR_ROLES);
+  const mayCreateMarket = hasRole(me.role, MARKET_MANAGER_ROLES);
   const [units, setUnits] = useState<UnitView[]>([]);
   const [markets, setMarkets] = useState<MarketView[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -274,7 +274,7 @@ export default function BoundariesScreen(): React.ReactElement {
       setMoves(out.moves);
     } catch (e) {
       if (seq !== previewSeq.current) return;
-      const point = callError(e).details?.pointIndex;
+      const point = e instanceof CallError ? e.details?.pointIndex : undefined;
       setRefused(typeof point === 'number' ? point : -1);
       setMoves(null);
       setPreviewError(errorText(e));

@@ -8,11 +8,11 @@ import React, { useState } from 'react';
 import { Alert, Button, MessagePlugin, Space, Table, Tag } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
 import { toDataURL } from 'qrcode';
-import { call } from '../api';
+import { CallError, call, errorText } from '../api';
 import type { StaffImportReport, StaffImportRowOut, StaffImportTemplate } from '../../../shared/contracts/org.contract';
 import { MAX_STAFF_IMPORT_BYTES } from '../../../shared/domain/staff-import.rules';
 import { PrintSheet } from '../ui/code-sheet';
-import { callError, downloadBase64, errorText, fileBase64, requestId, roleLabel } from '../ui/console-helpers';
+import { downloadBase64, fileBase64, requestId, roleLabel } from '../ui/console-helpers';
 
 const STATUS: Record<StaffImportRowOut['status'], { label: string; theme: 'default' | 'success' | 'danger' | 'primary' }> = {
   invalid: { label: '有误', theme: 'danger' },
@@ -56,8 +56,7 @@ export default function StaffImportScreen(): React.ReactElement {
         setSheet(await Promise.all(withCode.map(async (row) => ({ row, qr: await toDataURL(row.bindUrl!, { width: 240, margin: 1, errorCorrectionLevel: 'M' }) }))));
       }
     } catch (e) {
-      const err = callError(e);
-      const refused = err.details?.report as StaffImportReport | undefined;
+      const refused = e instanceof CallError ? (e.details?.report as StaffImportReport | undefined) : undefined;
       if (refused) setReport(refused);
       setProblem(errorText(e));
     } finally {
