@@ -26,13 +26,20 @@ import { consoleSessionEnd, mayUseConsole } from '../../shared/domain/console.ru
 import type { Role } from '../../shared/domain/roles';
 import type { Mount } from '../gateway/server';
 import { FUNCTION_NAME, FunctionCallError, type LocalCloud, type WebLogin } from '../runtime';
+import { MAX_EVENT_BYTES } from '../runtime/limits';
 import { fileIn } from '../preview';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CONSOLE_COOKIE = 'mg_console';
 /** The browser's anonymous client id before sign-in (stands for CloudBase's anonymous login; counted by the ticket's rate limit). */
 export const CLIENT_COOKIE = 'mg_console_client';
-const MAX_BODY = 1024 * 1024;
+/** The demo sign-in's body (a small JSON). */
+const MAX_BODY = 64 * 1024;
+/**
+ * A call's event: what the function itself may take, CloudBase's 6 MB synchronous event (MAX_EVENT_BYTES),
+ * so the console sends what the mini program may (a staff spreadsheet in base64 among them).
+ */
+const MAX_CALL_BODY = MAX_EVENT_BYTES;
 const MAX_UPLOAD = 20 * 1024 * 1024;
 const ROLE_NOT_ALLOWED = '控制台仅供总行和支行人员使用，请在小程序里办理';
 
@@ -252,8 +259,8 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
     if (fnMatch && req.method === 'POST') {
       const fn = fnMatch[1];
       if (!FUNCTION_NAME.test(fn) || !cloud.hasFunction(fn)) return sendJson(res, 404, refuse('NOT_FOUND', `no function named "${fn.slice(0, 64)}"`));
-      const body = await readBody(req, MAX_BODY);
-      if (!body) return sendJson(res, 413, refuse('VALIDATION', 'body: too large'), { Connection: 'close' });
+      const body = await readBody(req, MAX_CALL_BODY);
+      if (!body) return sendJson(res, 413, refuse('VALIDATION', `body: larger than a function's ${MAX_CALL_BODY / 1024 / 1024} MB event`), { Connection: 'close' });
       let event: unknown;
       try {
         event = body.length ? JSON.parse(body.toString('utf8')) : {};

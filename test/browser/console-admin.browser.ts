@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { AUDIT_ACTION_LABELS } from '../../shared/domain/audit.rules';
+import { MAX_STAFF_IMPORT_BYTES } from '../../shared/domain/staff-import.rules';
 import { hasChromium, CHROMIUM } from './driver';
 import { pagesPerTest, signInDemo, startConsoleHarness, type ConsoleHarness } from './console-harness';
 
@@ -107,6 +108,13 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     await signInDemo(page, h.url, '总行');
     await page.getByRole('link', { name: '批量入职' }).click();
     const input = page.locator('.screen-staff-import input[type=file]');
+
+    // A file past the limit is refused on the page with the limit and its size, before anything is sent.
+    let sent = 0;
+    page.on('request', (r) => void (r.url().endsWith('/console/api/call/org') && (r.postData() ?? '').includes('importStaff') && sent++));
+    await input.setInputFiles({ name: '人员-太大.xlsx', mimeType: XLSX_TYPE, buffer: Buffer.alloc(MAX_STAFF_IMPORT_BYTES + 1, 1) });
+    await page.locator('.screen-staff-import .t-alert', { hasText: '文件不能超过 2 MB（这个文件 2.0 MB），请拆成几个文件分批导入' }).waitFor();
+    expect(sent).toBe(0);
 
     // A file with two bad rows: every row is checked and shown, nothing can be imported.
     const bad = await staffSheet([

@@ -7,7 +7,10 @@ import { useLocalCloud } from '../helpers/local-cloud';
 import { startGateway, type Gateway } from '../../local/gateway/server';
 import { CLIENT_COOKIE, consoleRoutes } from '../../local/console';
 import { CONSOLE_SESSION_HOURS, CONSOLE_TICKETS_PER_MINUTE } from '../../shared/domain/console.rules';
+import { randomUUID } from 'node:crypto';
 import { O, S, seedFixture } from '../field/fixture';
+import { MAX_EVENT_BYTES } from '../../local/runtime/limits';
+import { MAX_STAFF_IMPORT_BYTES, staffImportSizeProblem } from '../../shared/domain/staff-import.rules';
 
 const local = useLocalCloud();
 let gateway: Gateway;
@@ -163,4 +166,31 @@ it('refuses a POST from another origin, signed in or not, before calling anythin
   // The refused sign-out ended nothing; the page's own origin is served.
   const own = await fetch(`${gateway.url}/console/api/call/user`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: gateway.url }, body: '{"action":"me"}' });
   expect(((await own.json()) as any).data.staffId).toBe(S.hq);
+});
+
+describe('a staff spreadsheet sent in the call (base64), up to what the function takes', () => {
+  const importStaff = (cookie: string, bytes: number) => consoleCall(cookie, 'org', { action: 'importStaff', requestId: randomUUID(), dryRun: true, file: Buffer.alloc(bytes, 7).toString('base64') });
+
+  it('a file of 1.5 MB (2 MB in base64, over the old 1 MB body) reaches the function, which reads it', async () => {
+    const cookie = await signedInConsole(O.hq);
+    const out = await importStaff(cookie, 1.5 * 1024 * 1024);
+    expect(out.status).toBe(200);
+    // Not a spreadsheet: the function's own refusal, naming the field.
+    expect(out.body.error).toMatchObject({ code: 'VALIDATION' });
+    expect(out.body.error.details.issues[0].field).toBe('file');
+  });
+
+  it('a file just past MAX_STAFF_IMPORT_BYTES is refused by the function with its sentence; a body past the 6 MB event by the gateway', async () => {
+    const cookie = await signedInConsole(O.hq);
+    const over = await importStaff(cookie, MAX_STAFF_IMPORT_BYTES + 1);
+    expect(over.status).toBe(200);
+    expect(JSON.stringify(over.body.error)).toContain('文件不能超过 2 MB');
+    expect(staffImportSizeProblem(MAX_STAFF_IMPORT_BYTES + 1)).toContain('文件不能超过 2 MB');
+    expect(staffImportSizeProblem(MAX_STAFF_IMPORT_BYTES)).toBeNull();
+    // The largest file the page lets through, in base64 and JSON, is well inside a function's event.
+    expect(Math.ceil((MAX_STAFF_IMPORT_BYTES * 4) / 3) + 200).toBeLessThan(MAX_EVENT_BYTES);
+    const huge = await fetch(`${gateway.url}/console/api/call/org`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ action: 'importStaff', file: 'A'.repeat(MAX_EVENT_BYTES) }) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as any).error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('6 MB') });
+  });
 });

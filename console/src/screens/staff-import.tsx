@@ -10,7 +10,7 @@ import type { PrimaryTableCol } from 'tdesign-react';
 import { toDataURL } from 'qrcode';
 import { CallError, call, errorText } from '../api';
 import type { StaffImportReport, StaffImportRowOut, StaffImportTemplate } from '../../../shared/contracts/org.contract';
-import { MAX_STAFF_IMPORT_BYTES } from '../../../shared/domain/staff-import.rules';
+import { staffImportSizeProblem } from '../../../shared/domain/staff-import.rules';
 import { PrintSheet } from '../ui/code-sheet';
 import { downloadBase64, fileBase64, requestId, roleLabel } from '../ui/console-helpers';
 
@@ -34,7 +34,14 @@ export default function StaffImportScreen(): React.ReactElement {
 
   const pick = async (f: File | undefined) => {
     if (!f) return;
-    if (f.size > MAX_STAFF_IMPORT_BYTES) return setProblem('文件过大');
+    // Refused here, before the file is read or sent: the function would refuse it the same.
+    const tooBig = staffImportSizeProblem(f.size);
+    if (tooBig) {
+      setFile(null);
+      setReport(null);
+      setSheet([]);
+      return setProblem(tooBig);
+    }
     const next = { name: f.name, base64: await fileBase64(f) };
     const id = requestId();
     setFile(next);
