@@ -31,20 +31,40 @@ export class CallError extends Error {
   }
 }
 
-/** The sentence to show for anything a call threw. */
+/** The sentence to show for anything a call threw (the console's one: screens use nothing else). */
 export function errorText(err: unknown): string {
-  if (err instanceof CallError) return err.message;
-  return '网络连接失败，请检查网络后重试。';
+  if (err instanceof CallError) return err.message || '操作失败，请重试。';
+  // fetch rejects with a TypeError when the network fails.
+  if (err instanceof TypeError) return '网络连接失败，请检查网络后重试。';
+  return '操作失败，请重试。';
 }
 
 const BASE = '/console/api';
 const cloudMode = typeof document !== 'undefined' && document.documentElement.dataset.mode === 'cloud';
 
-/** Listeners told when a call finds the session gone (expired, signed out elsewhere, person disabled). */
-const signedOutListeners = new Set<() => void>();
-export function onSignedOut(listener: () => void): () => void {
+/** Listeners told when a call finds the session gone (expired, signed out elsewhere, person disabled, unbound or moved to another role), with the sentence to show. */
+const signedOutListeners = new Set<(notice: string) => void>();
+export function onSignedOut(listener: (notice: string) => void): () => void {
   signedOutListeners.add(listener);
   return () => void signedOutListeners.delete(listener);
+}
+
+/** Why the console is back at sign-in, for the refusal that ended its session. */
+export function signedOutNotice(error: { code: string; reason?: string }): string {
+  if (error.reason === 'USER.DISABLED') return '账号已停用，控制台已退出登录。';
+  if (error.reason === 'USER.NOT_BOUND') return '账号已解除微信绑定，控制台已退出登录；重新绑定后再扫码登录。';
+  if (error.reason === 'CONSOLE.ROLE_NOT_ALLOWED') return '你的角色已变更，控制台仅供总行和支行人员使用，已退出登录。';
+  return '登录已过期或已退出，请重新扫码登录。';
+}
+
+/** Whether a refusal ends the console's session (the gateway or CloudBase no longer takes its login). */
+function endsSession(error: { code: string; reason?: string }): boolean {
+  return error.code === 'UNAUTHENTICATED' || error.reason === 'CONSOLE.ROLE_NOT_ALLOWED';
+}
+
+function signedOut(error: { code: string; reason?: string }): void {
+  const notice = signedOutNotice(error);
+  signedOutListeners.forEach((l) => l(notice));
 }
 
 /**
@@ -88,7 +108,7 @@ export async function call<T>(fn: string, action: string, data: object = {}): Pr
     if (!env || typeof env !== 'object' || typeof (env as { ok?: unknown }).ok !== 'boolean') throw new CallError({ code: 'INTERNAL', message: `HTTP ${res.status}` });
   }
   if (env.ok) return env.data;
-  if (env.error.code === 'UNAUTHENTICATED' && !(fn === 'user' && action.endsWith('ConsoleTicket'))) signedOutListeners.forEach((l) => l());
+  if (endsSession(env.error) && !(fn === 'user' && action.endsWith('ConsoleTicket'))) signedOut(env.error);
   throw new CallError(env.error);
 }
 
@@ -100,6 +120,8 @@ export interface SessionState {
   demo: boolean;
   me?: MeOutput;
   expiresAt?: string;
+  /** the refusal that ended the session at this request (the person disabled, unbound or moved since) */
+  ended?: Pick<ErrorBody, 'code' | 'message'> & { reason?: string };
 }
 
 /** Who the console is signed in as (never an error: signed out is an answer). */
@@ -110,8 +132,8 @@ export async function fetchSession(): Promise<SessionState> {
     if (!state) return { signedIn: false, demo: false };
     try {
       return { signedIn: true, demo: false, me: await call<MeOutput>('user', 'me') };
-    } catch {
-      return { signedIn: false, demo: false };
+    } catch (err) {
+      return { signedIn: false, demo: false, ended: err instanceof CallError && endsSession(err) ? { code: err.code as ErrorBody['code'], message: err.message, reason: err.reason } : undefined };
     }
   }
   const res = await fetch(`${BASE}/session`, { credentials: 'same-origin' });
@@ -175,6 +197,7 @@ export function uploadFile(file: Blob, cloudPath: string, onProgress?: (share: n
       try {
         const body = JSON.parse(xhr.responseText) as { fileID?: string; ok?: false; error?: ErrorBody };
         if (body.fileID) return resolve(body.fileID);
+        if (body.error && endsSession(body.error)) signedOut(body.error);
         reject(new CallError(body.error ?? { code: 'INTERNAL', message: `HTTP ${xhr.status}` }));
       } catch {
         reject(new CallError({ code: 'INTERNAL', message: `HTTP ${xhr.status}` }));

@@ -3,9 +3,9 @@
  * and the screen of the hash route (`#/dashboard`, `#/import?…`), each screen loaded on first use.
  */
 import './zod-config';
-import { StrictMode, Suspense, lazy, useCallback, useEffect, useMemo, useState, type ComponentType, type LazyExoticComponent } from 'react';
+import { StrictMode, Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { fetchSession, onSignedOut, signOut, type SessionState } from './api';
+import { fetchSession, onSignedOut, signOut, signedOutNotice, type SessionState } from './api';
 import { SCREENS, DEFAULT_SCREEN, signInScreen, type ScreenDef } from './screens';
 import { SessionContext, mark, type ConsoleSession } from './session';
 import './console.css';
@@ -97,11 +97,16 @@ function Shell({ session }: { session: ConsoleSession }) {
 function App() {
   const [state, setState] = useState<SessionState | null>(null);
   const [notice, setNotice] = useState('');
+  /** Whether the session has ended since the last sign-in (a later refusal keeps the first one's notice). */
+  const ended = useRef(false);
   const refresh = useCallback(async () => {
     try {
       const pending = firstSession ?? fetchSession();
       firstSession = null;
-      setState(await pending);
+      const next = await pending;
+      if (next.ended) setNotice(signedOutNotice(next.ended));
+      ended.current = !next.signedIn;
+      setState(next);
     } catch {
       setState({ signedIn: false, demo: false });
       setNotice('无法连接服务，请稍后刷新页面。');
@@ -109,8 +114,11 @@ function App() {
   }, []);
   useEffect(() => {
     void refresh();
-    return onSignedOut(() => {
-      setNotice('登录已过期或已退出，请重新扫码登录。');
+    return onSignedOut((why) => {
+      // The first refusal says why (a role changed); the calls still in flight then find no session at all.
+      if (ended.current) return;
+      ended.current = true;
+      setNotice(why);
       setState((s) => (s ? { ...s, signedIn: false, me: undefined } : s));
     });
   }, [refresh]);

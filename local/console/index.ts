@@ -3,8 +3,11 @@
  * `npm run build:console`, which `npm start` runs) and the calls it makes, signed in by a session the
  * gateway issues, in place of CloudBase's web SDK and custom login:
  *   GET  /console/                 the console (index.html and its chunks)
- *   GET  /console/api/session      who the session is ({ signedIn: false } without one), and whether the demo list is on
+ *   GET  /console/api/session      who the session is ({ signedIn: false } without one, with `ended`: the refusal
+ *                                  when this request ended it), and whether the demo list is on
  *   POST /console/api/call/<fn>    the event in, the function's envelope out, called as the session's person
+ *                                  (re-read on every call: one disabled, unbound or no longer of a console role
+ *                                  since ends the session, 401 UNAUTHENTICATED or 403 CONSOLE.ROLE_NOT_ALLOWED)
  *                                  (without one, as the browser's anonymous login: a client cookie and its address);
  *                                  `user.pollConsoleTicket` answering a session opens it (an HttpOnly cookie)
  *   POST /console/api/upload?cloudPath=  the raw file, stored as the session's person's upload
@@ -23,14 +26,22 @@ import { consoleSessionEnd, mayUseConsole } from '../../shared/domain/console.ru
 import type { Role } from '../../shared/domain/roles';
 import type { Mount } from '../gateway/server';
 import { FUNCTION_NAME, FunctionCallError, type LocalCloud, type WebLogin } from '../runtime';
+import { MAX_EVENT_BYTES } from '../runtime/limits';
 import { fileIn } from '../preview';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CONSOLE_COOKIE = 'mg_console';
 /** The browser's anonymous client id before sign-in (stands for CloudBase's anonymous login; counted by the ticket's rate limit). */
 export const CLIENT_COOKIE = 'mg_console_client';
-const MAX_BODY = 1024 * 1024;
+/** The demo sign-in's body (a small JSON). */
+const MAX_BODY = 64 * 1024;
+/**
+ * A call's event: what the function itself may take, CloudBase's 6 MB synchronous event (MAX_EVENT_BYTES),
+ * so the console sends what the mini program may (a staff spreadsheet in base64 among them).
+ */
+const MAX_CALL_BODY = MAX_EVENT_BYTES;
 const MAX_UPLOAD = 20 * 1024 * 1024;
+const ROLE_NOT_ALLOWED = '控制台仅供总行和支行人员使用，请在小程序里办理';
 
 /**
  * The page's Content-Security-Policy: scripts only from the console's own files (no inline script, no
@@ -163,6 +174,20 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
     return staff && staff.status === 'active' && typeof staff.openid === 'string' ? staff.openid : null;
   };
 
+  /**
+   * The session's person as they are now, checked on every call as CloudBase checks a custom login
+   * (resolveCustomLoginCaller, server/caller.ts): a person disabled, unbound (or bound to another WeChat)
+   * or moved to a role the console does not serve since the scan ends the session, with the same reason.
+   */
+  const stillAllowed = async (session: Session): Promise<{ status: number; body: unknown } | null> => {
+    const res = await (cloud.database() as any).collection('staff').doc(session.staffId).get();
+    const staff = (Array.isArray(res.data) ? res.data[0] : res.data) as { status?: string; openid?: string | null; role?: Role } | undefined;
+    if (!staff || staff.status !== 'active') return { status: 401, body: { ok: false, error: { code: 'UNAUTHENTICATED', reason: 'USER.DISABLED', message: '账号已停用' } } };
+    if (staff.openid !== session.openid) return { status: 401, body: { ok: false, error: { code: 'UNAUTHENTICATED', reason: 'USER.NOT_BOUND', message: '尚未绑定员工账号' } } };
+    if (!staff.role || !mayUseConsole(staff.role)) return { status: 403, body: { ok: false, error: { code: 'FORBIDDEN', reason: 'CONSOLE.ROLE_NOT_ALLOWED', message: ROLE_NOT_ALLOWED } } };
+    return null;
+  };
+
   const api = async (req: IncomingMessage, res: ServerResponse, route: string, url: URL): Promise<void> => {
     // A state-changing request from another site is refused (the cookie is SameSite=Strict as well).
     const origin = req.headers.origin;
@@ -172,8 +197,20 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
     const busy = options.busy?.();
     if (busy && route !== 'session') return sendJson(res, 503, refuse('INTERNAL', `not ready yet: ${busy}`), { 'Retry-After': '5' });
     const current = sessionOf(req);
+    if (current && (route === 'upload' || route.startsWith('call/')) && req.method === 'POST') {
+      const refused = await stillAllowed(current.session);
+      if (refused) {
+        sessions.delete(current.sid);
+        return sendJson(res, refused.status, refused.body, { 'Set-Cookie': cleared });
+      }
+    }
     if (route === 'session' && req.method === 'GET') {
       if (!current) return sendJson(res, 200, { signedIn: false, demo: demoEnabled() });
+      const refused = await stillAllowed(current.session);
+      if (refused) {
+        sessions.delete(current.sid);
+        return sendJson(res, 200, { signedIn: false, demo: demoEnabled(), ended: (refused.body as { error: unknown }).error }, { 'Set-Cookie': cleared });
+      }
       const me = (await call('user', { action: 'me' }, current.session.openid)) as { ok: boolean; data?: { role: Role } };
       if (!me.ok || !me.data || !mayUseConsole(me.data.role)) {
         sessions.delete(current.sid);
@@ -202,7 +239,7 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
       if (!demoEnabled() || !demoAccounts(cloud).some((a) => a.openid === openid)) return sendJson(res, 200, refuse('FORBIDDEN', '演示账号登录未开启'));
       const me = (await call('user', { action: 'me' }, openid as string)) as { ok: boolean; data?: { staffId: string; role: Role } };
       if (!me.ok || !me.data) return sendJson(res, 200, me);
-      if (!mayUseConsole(me.data.role)) return sendJson(res, 200, { ok: false, error: { code: 'FORBIDDEN', reason: 'CONSOLE.ROLE_NOT_ALLOWED', message: '控制台仅供总行和支行人员使用，请在小程序里办理' } });
+      if (!mayUseConsole(me.data.role)) return sendJson(res, 200, { ok: false, error: { code: 'FORBIDDEN', reason: 'CONSOLE.ROLE_NOT_ALLOWED', message: ROLE_NOT_ALLOWED } });
       const cookie = open(openid as string, me.data.staffId, consoleSessionEnd(new Date()).getTime());
       return sendJson(res, 200, { ok: true, data: me.data }, { 'Set-Cookie': cookie });
     }
@@ -222,8 +259,8 @@ export function consoleRoutes(options: ConsoleOptions): Mount {
     if (fnMatch && req.method === 'POST') {
       const fn = fnMatch[1];
       if (!FUNCTION_NAME.test(fn) || !cloud.hasFunction(fn)) return sendJson(res, 404, refuse('NOT_FOUND', `no function named "${fn.slice(0, 64)}"`));
-      const body = await readBody(req, MAX_BODY);
-      if (!body) return sendJson(res, 413, refuse('VALIDATION', 'body: too large'), { Connection: 'close' });
+      const body = await readBody(req, MAX_CALL_BODY);
+      if (!body) return sendJson(res, 413, refuse('VALIDATION', `body: larger than a function's ${MAX_CALL_BODY / 1024 / 1024} MB event`), { Connection: 'close' });
       let event: unknown;
       try {
         event = body.length ? JSON.parse(body.toString('utf8')) : {};

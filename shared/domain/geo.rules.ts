@@ -20,6 +20,8 @@ export const EARTH_RADIUS_M = 6371008.8;
 
 /** Most vertices a grid boundary may have (keeps documents small and point tests fast). */
 export const MAX_POLYGON_POINTS = 500;
+/** The fewest points a grid boundary has: drawing one ends, and editing one stops removing points, here. */
+export const MIN_BOUNDARY_POINTS = 3;
 
 /**
  * A simplified outline of the territory of China: the mainland (with Hong Kong and Macau), Hainan and
@@ -182,7 +184,7 @@ export function polygonProblem(polygon: unknown): string | null {
   }
   const ring = openRing(polygon as LngLat[]);
   const distinct = new Set(ring.map((p) => `${p[0]},${p[1]}`));
-  if (distinct.size < 3) return '网格边界至少需要3个不同的点';
+  if (distinct.size < MIN_BOUNDARY_POINTS) return `网格边界至少需要${MIN_BOUNDARY_POINTS}个不同的点`;
   if (signedArea(ring) === 0) return '网格边界的点不能在同一直线上';
   return null;
 }

@@ -192,6 +192,11 @@ export function addMonths(month: Month, n: number): Month {
   return `${String(Math.floor(index / 12)).padStart(4, '0')}-${pad2((index % 12) + 1)}`;
 }
 
+/** The month before the one `day` ('YYYY-MM-DD' or 'YYYY-MM') falls in: the bank's systems report a month once it has ended, so an import defaults to it. */
+export function previousMonth(day: string): Month {
+  return addMonths(day.slice(0, 7), -1);
+}
+
 const monthEnds = new Map<string, Day>();
 
 /** The last day of a month ('YYYY-MM' → 'YYYY-MM-DD'). */

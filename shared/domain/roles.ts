@@ -11,8 +11,23 @@ export const ROLE_LABELS: Record<Role, string> = {
   maintenance: '维护助理',
 };
 
+/**
+ * Who may do what beyond their own work, one list each, read by the functions' actions and by the clients
+ * that offer the action (the console's nav and buttons), so a client never offers what the function refuses.
+ */
+/** Import the bank's figures (the `import` function; 数据导入). */
+export const IMPORT_ROLES: readonly Role[] = ['hq'];
+/** Draw and edit grid boundaries (`org.previewBoundary`, `org.saveBoundary`). */
+export const BOUNDARY_EDITOR_ROLES: readonly Role[] = ['hq'];
+/** Create markets and change their grids (`org.createMarket`, `org.updateMarket`). */
+export const MARKET_MANAGER_ROLES: readonly Role[] = ['hq', 'branch'];
 /** Who runs a grid's merchant WeChat groups (create, rename): the grid member and those above it. */
 export const WECHAT_GROUP_ROLES: readonly Role[] = ['hq', 'branch', 'leader', 'member'];
+
+/** Whether `role` is one of `roles`. */
+export function hasRole(role: Role, roles: readonly Role[]): boolean {
+  return roles.includes(role);
+}
 
 /** Kinds of unit in the tree bank → branch → group (网格长's group) → grid. */
 export const UNIT_KINDS = ['bank', 'branch', 'group', 'grid'] as const;

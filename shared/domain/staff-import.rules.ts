@@ -8,8 +8,20 @@ import { ROLES, ROLE_LABELS, type Role } from './roles';
 /** Most data rows one file may carry (a bank's whole staff, with room). */
 export const MAX_STAFF_IMPORT_ROWS = 1000;
 
-/** Most bytes of one uploaded file (an XLSX of a thousand rows is a few tens of KB). */
+/**
+ * Most bytes of one uploaded file (an XLSX of a thousand rows is a few tens of KB). The console sends the
+ * file in the call itself, base64 (4/3 of it, about 2.7 MB at most), which fits a function's event: CloudBase
+ * takes up to 6 MB in a synchronous call's event (local/runtime/limits.ts `MAX_EVENT_BYTES`), and the local
+ * gateway's console route takes as much.
+ */
 export const MAX_STAFF_IMPORT_BYTES = 2 * 1024 * 1024;
+
+/** Why a staff file of `bytes` cannot be imported, before it is read or sent (the page's check), else null. */
+export function staffImportSizeProblem(bytes: number): string | null {
+  if (bytes === 0) return '文件为空';
+  if (bytes > MAX_STAFF_IMPORT_BYTES) return `文件不能超过 ${MAX_STAFF_IMPORT_BYTES / 1024 / 1024} MB（这个文件 ${(bytes / 1024 / 1024).toFixed(1)} MB），请拆成几个文件分批导入`;
+  return null;
+}
 
 export type StaffImportColumn = 'name' | 'mobile' | 'role' | 'unit' | 'grids';
 

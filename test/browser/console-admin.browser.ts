@@ -8,8 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { AUDIT_ACTION_LABELS } from '../../shared/domain/audit.rules';
+import { MAX_STAFF_IMPORT_BYTES } from '../../shared/domain/staff-import.rules';
 import { hasChromium, CHROMIUM } from './driver';
 import { pagesPerTest, signInDemo, startConsoleHarness, type ConsoleHarness } from './console-harness';
 
@@ -108,6 +109,13 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     await page.getByRole('link', { name: '批量入职' }).click();
     const input = page.locator('.screen-staff-import input[type=file]');
 
+    // A file past the limit is refused on the page with the limit and its size, before anything is sent.
+    let sent = 0;
+    page.on('request', (r) => void (r.url().endsWith('/console/api/call/org') && (r.postData() ?? '').includes('importStaff') && sent++));
+    await input.setInputFiles({ name: '人员-太大.xlsx', mimeType: XLSX_TYPE, buffer: Buffer.alloc(MAX_STAFF_IMPORT_BYTES + 1, 1) });
+    await page.locator('.screen-staff-import .t-alert', { hasText: '文件不能超过 2 MB（这个文件 2.0 MB），请拆成几个文件分批导入' }).waitFor();
+    expect(sent).toBe(0);
+
     // A file with two bad rows: every row is checked and shown, nothing can be imported.
     const bad = await staffSheet([
       ['周晓测', freshMobile(), '网格员', unitRef, unitRef],
@@ -126,29 +134,75 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     expect(await page.getByRole('button', { name: /^导入/ }).count()).toBe(0);
     expect((await staffOfUnit(grid.id)).map((s) => s.name)).not.toContain('周晓测');
 
-    // The corrected file: both rows valid, imported, and a card with each person's code and QR code.
-    const good = await staffSheet([
-      ['周晓测', freshMobile(), '网格员', unitRef, unitRef],
-      ['吴晓测', freshMobile(), '网格员', unitRef, unitRef],
-    ]);
+    // The corrected file: three rows valid, imported, and a card with each person's code and QR code.
+    const names = ['周晓测', '吴晓测', '冯晓测'];
+    const good = await staffSheet(names.map((n) => [n, freshMobile(), '网格员', unitRef, unitRef]));
     await input.setInputFiles({ name: '人员.xlsx', mimeType: XLSX_TYPE, buffer: good });
-    await page.getByText('共 2 行：2 行可导入，0 行有误').waitFor();
-    await page.getByRole('button', { name: '导入 2 人' }).click();
+    await page.getByText('共 3 行：3 行可导入，0 行有误').waitFor();
+    await page.getByRole('button', { name: '导入 3 人' }).click();
     const cards = page.locator('.code-sheet .code-card');
-    await cards.nth(1).waitFor();
-    expect(await cards.count()).toBe(2);
-    await page.getByRole('button', { name: '打印绑定码' }).waitFor();
-    for (let i = 0; i < 2; i++) {
+    await cards.nth(2).waitFor();
+    expect(await cards.count()).toBe(3);
+    for (let i = 0; i < 3; i++) {
       const text = (await cards.nth(i).textContent()) ?? '';
-      expect(text).toMatch(/周晓测|吴晓测/);
+      expect(text).toMatch(/周晓测|吴晓测|冯晓测/);
       expect(text).toContain(grid.name);
       expect(await cards.nth(i).locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     }
-    const created = (await staffOfUnit(grid.id)).filter((s) => s.name === '周晓测' || s.name === '吴晓测');
-    expect(created).toHaveLength(2);
+    const created = (await staffOfUnit(grid.id)).filter((s) => names.includes(s.name));
+    expect(created).toHaveLength(3);
     for (const s of created) expect(s).toMatchObject({ role: 'member', status: 'active', isBound: false, gridIds: [grid.id] });
     for (const s of created) expect(s.bindCodeExpiresAt).not.toBeNull();
+
+    // 打印绑定码 opens the browser's print; printed, the page is only the sheet, one card per person.
+    await expectPrintsOnlyCards(page, '打印绑定码', names.map((n) => ({ name: n, unit: grid.name })));
   }, 180_000);
+
+  /**
+   * Clicks the print button (the browser's print dialog replaced by a counter: headless Chromium has none) and
+   * checks the page as printed (print media): only the sheet shows, one card per person, with the name,
+   * the unit, the code as text and its QR code; back on screen the sheet is hidden.
+   */
+  async function expectPrintsOnlyCards(page: Page, button: string, people: { name: string; unit: string; code?: string }[]): Promise<void> {
+    await page.evaluate(() => {
+      const w = globalThis as any;
+      w.__printed = 0;
+      w.print = () => void (w.__printed += 1);
+    });
+    await page.getByRole('button', { name: button }).click();
+    expect(await page.evaluate(() => (globalThis as any).__printed)).toBe(1);
+    const sheet = page.getByTestId('print-sheet');
+    expect(await sheet.isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    try {
+      expect(await sheet.isVisible()).toBe(true);
+      expect(await page.locator('#root').isVisible()).toBe(false);
+      // Nothing else of the page is printed: every visible element with a box is inside the sheet.
+      const outside = await page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        const sheetEl = doc.querySelector('.c-print-sheet');
+        return [...doc.body.querySelectorAll('*')].filter((el: any) => !sheetEl.contains(el) && el.getClientRects().length > 0 && (globalThis as any).getComputedStyle(el).visibility !== 'hidden').map((el: any) => el.className || el.tagName);
+      });
+      expect(outside).toEqual([]);
+      const cards = sheet.locator('.c-print-card');
+      expect(await cards.count()).toBe(people.length);
+      for (const p of people) {
+        const card = cards.filter({ hasText: p.name });
+        expect(await card.count()).toBe(1);
+        const text = (await card.textContent()) ?? '';
+        expect(text).toContain(p.unit);
+        expect(text).toMatch(/[A-Za-z0-9]{6,}/);
+        if (p.code) expect(text).toContain(p.code);
+        expect(await card.locator('img').getAttribute('src')).toMatch(/^data:image\//);
+        expect(await card.locator('img').isVisible()).toBe(true);
+      }
+      // Three cards across an A4 page.
+      const boxes = await Promise.all((await cards.all()).slice(0, 3).map((c) => c.boundingBox()));
+      if (boxes.length === 3) expect(new Set(boxes.map((b) => Math.round(b!.y))).size).toBe(1);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  }
 
   it('manages a staff member: creates one with a binding code, then disables them', async () => {
     const grid = (await gridsOf())[11];
@@ -177,6 +231,8 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     const created = (await staffOfUnit(grid.id)).find((s) => s.name === '钱晓测');
     expect(created).toMatchObject({ role: 'member', status: 'active', isBound: false, unitId: grid.id });
     expect(created.mobile).toBe(`${mobile.slice(0, 3)}****${mobile.slice(7)}`);
+    // Printed, the code is a sheet of one card, without the dialog or the page behind it.
+    await expectPrintsOnlyCards(page, '打印', [{ name: '钱晓测', unit: grid.name, code: shown }]);
     await code.locator('.t-dialog__close').click();
 
     // The new person is the table's first row: disable them.
@@ -185,6 +241,85 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     await row.locator('.t-tag', { hasText: '已停用' }).waitFor();
     const after = (await h.asStaff('demo-hq', 'org', { action: 'getStaff', staffId: created.id })).data;
     expect((after.staff ?? after).status).toBe('disabled');
+  }, 180_000);
+
+  it('moves a staff member, changes their role and issues them a binding code, each checked with the function', async () => {
+    const grids = await gridsOf();
+    const [from, to] = [grids[13], grids[14]];
+    const name = `孙晓测${Date.now() % 1000}`;
+    const made = await h.asStaff('demo-hq', 'org', { action: 'createStaff', id: randomUUID(), name, mobile: freshMobile(), role: 'member', unitId: from.id });
+    expect(made.ok).toBe(true);
+    const staffId = made.data.staff.id as string;
+    const firstExpiry = made.data.bindCodeExpiresAt as string;
+    const current = async () => {
+      const out = (await h.asStaff('demo-hq', 'org', { action: 'getStaff', staffId })).data;
+      return out.staff ?? out;
+    };
+
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.getByRole('link', { name: '人员管理' }).click();
+    await page.locator('.screen-staff .t-table tbody tr').first().waitFor();
+    await page.getByPlaceholder('按姓名或手机号后四位查找').fill(name);
+    const row = page.locator('.screen-staff .t-table tbody tr', { hasText: name }).first();
+    await row.waitFor();
+
+    // 调动: to another grid, with a reason.
+    await row.getByRole('button', { name: '调动' }).click();
+    const move = page.locator('.t-dialog', { hasText: `调动 ${name}` });
+    await move.waitFor();
+    const unitSelect = move.locator('.t-form__item', { hasText: '所属单元' }).locator('.t-select');
+    await unitSelect.click();
+    await unitSelect.locator('input').fill(to.name);
+    await page.locator('.t-select-option', { hasText: `${to.name}（网格）` }).first().click();
+    await move.locator('.t-form__item', { hasText: '原因' }).locator('input').fill('网格调整');
+    await move.getByRole('button', { name: '确定' }).click();
+    await row.getByText(to.name).waitFor();
+    expect(await current()).toMatchObject({ unitId: to.id, role: 'member' });
+
+    // 改角色: to 营销助理.
+    await row.getByRole('button', { name: '改角色' }).click();
+    const role = page.locator('.t-dialog', { hasText: `变更 ${name} 的角色` });
+    await role.waitFor();
+    await role.locator('.t-form__item', { hasText: '角色' }).locator('.t-select').click();
+    await page.locator('.t-select-option', { hasText: '营销助理' }).first().click();
+    await role.getByRole('button', { name: '确定' }).click();
+    await row.getByText('营销助理').waitFor();
+    expect(await current()).toMatchObject({ unitId: to.id, role: 'marketing' });
+
+    // 重新签发绑定码: a new code, shown once, valid from now.
+    await row.getByRole('button', { name: /签发绑定码/ }).click();
+    const code = page.locator('.t-dialog', { hasText: '绑定码（只显示这一次）' });
+    await code.locator('.bind-code strong').waitFor();
+    const shown = ((await code.locator('.bind-code strong').textContent()) ?? '').trim();
+    expect(shown).toMatch(/^[A-Za-z0-9]{6,}$/);
+    const after = await current();
+    expect(new Date(after.bindCodeExpiresAt).getTime()).toBeGreaterThanOrEqual(new Date(firstExpiry).getTime());
+    expect(after).toMatchObject({ unitId: to.id, role: 'marketing', isBound: false, status: 'active' });
+    await code.locator('.t-dialog__close').click();
+  }, 180_000);
+
+  it('changes a unit\'s target on the settings screen, as the function then answers it', async () => {
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    const asked = page.waitForRequest((r) => r.url().endsWith('/console/api/call/metrics') && (r.postData() ?? '').includes('"targets"'));
+    await page.getByRole('link', { name: '目标与设置' }).click();
+    const { unitId, period } = JSON.parse((await asked).postData()!) as { unitId: string; period: string };
+    const row = page.locator('.screen-settings .t-table tbody tr', { hasText: '收单商户数' }).first();
+    await row.locator('input').waitFor();
+    const before = (await h.asStaff('demo-hq', 'metrics', { action: 'targets', unitId, period })).data.items.find((i: any) => i.metric === 'acquiring');
+    const value = (before.target ?? 0) + 100 + (Date.now() % 97);
+    await row.locator('input').fill(String(value));
+    await row.locator('input').press('Tab');
+    const saved = page.waitForResponse((r) => r.url().endsWith('/console/api/call/metrics') && (r.request().postData() ?? '').includes('"setTarget"'));
+    await page.getByRole('button', { name: '保存目标' }).click();
+    expect(((await (await saved).json()) as any).ok).toBe(true);
+    await page.getByText('目标已保存').waitFor();
+    const answered = (await h.asStaff('demo-hq', 'metrics', { action: 'targets', unitId, period })).data.items.find((i: any) => i.metric === 'acquiring');
+    expect(answered.target).toBe(value);
+    // The screen reads it back: the target in its field and the completion the function computes.
+    await page.waitForFunction((v) => (globalThis as any).document.querySelector('.screen-settings .t-table tbody tr input')?.value !== undefined && [...(globalThis as any).document.querySelectorAll('.screen-settings .t-table tbody tr')].some((tr: any) => tr.textContent.includes('收单商户数') && tr.querySelector('input')?.value === String(v)), value);
+    if (answered.ratio !== null) expect((await row.textContent()) ?? '').toContain(`${Math.round(answered.ratio * 1000) / 10}%`);
   }, 180_000);
 
   it('reads the audit log, filters it and exports it', async () => {
@@ -440,6 +575,117 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
     expect(made.branchId).toBe(branchId);
     expect([...made.gridIds].sort()).toEqual([...picked].sort());
     await page.locator('.screen-boundaries .t-table tbody tr', { hasText: name }).waitFor();
+    await page.waitForLoadState('networkidle');
+  }, 300_000);
+  it('draws a boundary for a grid that has none: points clicked on the map, an overlap refused as the function refuses it, undone, previewed and saved', async () => {
+    const open = (ring: LngLat[]) => (ring.length > 3 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring.slice());
+    // A new grid without a boundary, in the group of an existing grid.
+    const sibling = (await gridsOf()).find((g) => g.boundary);
+    const made = await h.asStaff('demo-hq', 'org', { action: 'createUnit', kind: 'grid', name: `测绘网格${Date.now() % 100000}`, parentId: sibling.parentId });
+    expect(made.ok).toBe(true);
+    const grid = made.data.unit ?? made.data;
+    expect(grid.boundary ?? null).toBeNull();
+
+    const page = await newPage();
+    await signInDemo(page, h.url, '总行');
+    await page.goto(`${h.url}/console/#/boundaries?grid=${grid.id}`);
+    const map = page.locator('[data-testid="boundary-map"][data-drawing="true"]');
+    await map.waitFor();
+    await page.getByText('本网格还没有边界：在地图上依次点出边界的点（至少 3 个）').waitFor();
+    await map.locator('.c-map-grid').first().waitFor();
+    const points = map.getByTestId('boundary-point');
+    expect(await points.count()).toBe(0);
+    const domRing = async (): Promise<LngLat[]> => (await points.evaluateAll((els: any[]) => els.map((e) => [Number(e.getAttribute('data-lng')), Number(e.getAttribute('data-lat'))]))) as LngLat[];
+
+    // Where to click: a square of the map clear of every grid drawn on it (sampled with the polygons' own
+    // hit test), and a spot deep inside a neighbour grid; as page coordinates.
+    const spots = await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const svg = doc.querySelector('[data-testid="boundary-map"]');
+      const polys = [...svg.querySelectorAll('polygon.c-map-grid')];
+      const vb = svg.viewBox.baseVal;
+      const inside = (x: number, y: number) => polys.some((p: any) => p.isPointInFill(new (globalThis as any).DOMPoint(x, y)));
+      const d = Math.min(vb.width, vb.height) * 0.04;
+      const clear = (cx: number, cy: number, r: number) => {
+        for (let i = -4; i <= 4; i++) for (let j = -4; j <= 4; j++) if (inside(cx + (i * r) / 4, cy + (j * r) / 4)) return false;
+        return true;
+      };
+      const deep = (cx: number, cy: number, r: number) => {
+        for (let i = -2; i <= 2; i++) for (let j = -2; j <= 2; j++) if (!inside(cx + (i * r) / 2, cy + (j * r) / 2)) return false;
+        return true;
+      };
+      let free: [number, number] | null = null;
+      let within: [number, number] | null = null;
+      for (let fy = 0.1; fy <= 0.9 && !free; fy += 0.02) for (let fx = 0.1; fx <= 0.9 && !free; fx += 0.02) if (clear(vb.x + fx * vb.width, vb.y + fy * vb.height, d * 1.5)) free = [vb.x + fx * vb.width, vb.y + fy * vb.height];
+      if (!free) return null;
+      // The neighbour spot nearest the free square (a triangle reaching into it overlaps that grid).
+      let best = Infinity;
+      for (let fy = 0.05; fy <= 0.95; fy += 0.02) {
+        for (let fx = 0.05; fx <= 0.95; fx += 0.02) {
+          const x = vb.x + fx * vb.width;
+          const y = vb.y + fy * vb.height;
+          const dist = Math.hypot(x - free[0], y - free[1]);
+          if (dist < best && deep(x, y, d * 0.5)) {
+            best = dist;
+            within = [x, y];
+          }
+        }
+      }
+      const ctm = svg.getScreenCTM();
+      const page = ([x, y]: [number, number]) => {
+        const p = new (globalThis as any).DOMPoint(x, y).matrixTransform(ctm);
+        return { x: p.x, y: p.y };
+      };
+      return {
+        triangle: [page([free[0], free[1] - d]), page([free[0] + d, free[1] + d]), page([free[0] - d, free[1] + d])],
+        neighbour: within ? page(within) : null,
+      };
+    });
+    expect(spots).not.toBeNull();
+    expect(spots!.neighbour).not.toBeNull();
+    const [a, b, c] = spots!.triangle;
+
+    // Two points: a line, nothing to preview or save yet.
+    await page.mouse.click(a.x, a.y);
+    await page.mouse.click(b.x, b.y);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="boundary-point"]').length === 2);
+    await map.getByTestId('boundary-line').waitFor();
+    expect(await page.getByTestId('boundary-moves-count').count()).toBe(0);
+    expect(await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).count()).toBe(1);
+
+    // A third point inside a neighbour grid: refused with the function's own sentence, nothing to save.
+    await page.mouse.click(spots!.neighbour!.x, spots!.neighbour!.y);
+    await page.getByTestId('boundary-error').waitFor();
+    const overlapping = await domRing();
+    expect(overlapping).toHaveLength(3);
+    const refused = await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: overlapping });
+    expect(refused.ok).toBe(false);
+    expect((await page.getByTestId('boundary-error').textContent()) ?? '').toContain(refused.error.details?.issues?.[0]?.message ?? refused.error.message);
+    expect(await page.locator('.c-map-side .t-button.t-is-disabled', { hasText: '保存边界' }).count()).toBe(1);
+
+    // Undone, and the third point put in the clear square: previewed as the function previews it, saved.
+    await page.getByTestId('boundary-undo-point').click();
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="boundary-point"]').length === 2);
+    expect(await page.getByTestId('boundary-error').count()).toBe(0);
+    await page.mouse.click(c.x, c.y);
+    const countEl = page.getByTestId('boundary-moves-count');
+    await countEl.waitFor();
+    const drawn = await domRing();
+    expect(drawn).toHaveLength(3);
+    expect(drawn.slice(0, 2)).toEqual(overlapping.slice(0, 2));
+    const preview = await h.asStaff('demo-hq', 'org', { action: 'previewBoundary', unitId: grid.id, boundary: drawn });
+    expect(preview.ok).toBe(true);
+    expect(Number(await countEl.textContent())).toBe(preview.data.moves.length);
+    await page.getByRole('button', { name: '保存边界' }).click();
+    const confirm = page.locator('.t-dialog', { hasText: preview.data.moves.length ? `保存后 ${preview.data.moves.length} 个商户将移交到新网格` : '没有商户会因此更换网格' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: '保存' }).click();
+    await page.getByText(/^已保存/).first().waitFor();
+    const unit = (await h.asStaff('demo-hq', 'org', { action: 'getUnit', unitId: grid.id })).data.unit;
+    expect(open(unit.boundary)).toEqual(drawn);
+    // Now an ordinary boundary: edited, not drawn.
+    await page.locator('[data-testid="boundary-map"]:not([data-drawing])').waitFor();
+    await page.getByTestId('boundary-ring').waitFor();
     await page.waitForLoadState('networkidle');
   }, 300_000);
 });

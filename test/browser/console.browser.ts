@@ -158,6 +158,55 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     expect(text).toMatch(/存款余额|balance|数字|金额/);
   }, 180_000);
 
+  it('imports a transactions file with bad rows dropped on the page: the good rows applied, the bad ones in the error report table', async () => {
+    const page = await newPage();
+    await signInDemo(page, '总行');
+    await page.getByRole('link', { name: '数据导入' }).click();
+    await page.getByText('把行内系统导出的 CSV 或 Excel 文件拖到这里').waitFor();
+    await page.getByText('收单交易', { exact: true }).click();
+    await page.getByLabel('数据月份').fill('2024-04');
+    const good = Array.from({ length: 12 }, (_, i) => `898321281${String(i + 1).padStart(6, '0')},${i + 3},${(i + 3) * 150}.25,2024-04-2${i % 9}`);
+    const bad = [
+      '898321281000013,很多,100.00,2024-04-20', // count not a number
+      '898321281000014,0,88.00,2024-04-20', // an amount without a transaction
+      ',5,500.00,2024-04-21', // no merchant named
+      '898321281000015,4,-12.00,2024-04-22', // a negative amount
+    ];
+    const csv = ['收单商户号,交易笔数,交易金额,最后交易日', ...good, ...bad].join('\n');
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const g = globalThis as any;
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([text], '交易-坏行.csv', { type: 'text/csv' }));
+      return dt;
+    }, csv);
+    await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
+    await page.getByText('已选择 交易-坏行.csv').waitFor();
+    await page.getByRole('button', { name: '开始导入' }).click();
+    const job = page.locator('.c-job', { hasText: '收单交易 2024-04' }).first();
+    await job.locator('.t-tag', { hasText: /待选择导入方式|已完成/ }).waitFor({ timeout: 60_000 });
+    if (await job.getByRole('button', { name: '合并' }).count()) await job.getByRole('button', { name: '合并' }).click();
+    await job.locator('.t-tag', { hasText: '已完成' }).waitFor({ timeout: 60_000 });
+    const line = (await job.textContent()) ?? '';
+    expect(line).toMatch(/有误 [1-9]/);
+    await job.getByRole('button', { name: '查看错误报告' }).click();
+    const report = job.getByLabel('错误报告');
+    await report.locator('tbody tr').nth(2).waitFor();
+    const text = (await report.textContent()) ?? '';
+    expect(text).toContain('行号');
+    expect(await report.locator('tbody tr').count()).toBeGreaterThanOrEqual(4);
+    // Each bad row named with its reason (the file's rows 14, 15, 16, 17 after the header).
+    expect(text).toContain('交易笔数应为不小于 0 的整数');
+    expect(text).toContain('交易笔数为 0 时金额应为 0');
+    expect(text).toContain('应为不小于 0 的金额');
+    // The same job as the function lists it: the bad rows counted, the good ones applied.
+    const listed = (await asStaff('demo-hq', 'import', { action: 'list', limit: 5 })).data.items.find((j: any) => j.kind === 'transactions' && j.period === '2024-04');
+    expect(listed).toMatchObject({ status: 'done', total: 16 });
+    expect(listed.rejected).toBeGreaterThanOrEqual(3);
+    expect(listed.applied).toBeGreaterThan(0);
+    expect(listed.applied + listed.rejected).toBeLessThanOrEqual(16);
+    expect(line).toContain(`导入 ${listed.applied.toLocaleString('zh-CN')} · 有误 ${listed.rejected}`);
+  }, 180_000);
+
   it('exports the grid report, lists it in the history and downloads it', async () => {
     const page = await newPage();
     await signInDemo(page, '支行');

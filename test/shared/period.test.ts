@@ -3,6 +3,7 @@ import {
   addDays,
   bankDay,
   addMonths,
+  previousMonth,
   chinaDay,
   chinaMinuteOfDay,
   chinaTime,
@@ -251,5 +252,14 @@ describe('periods', () => {
         return addMonths(addMonths(m, -n), n) === m && isMonthKey(addMonths(m, -n));
       }),
     );
+  });
+});
+
+describe('previousMonth (the month an import defaults to, console and mini program alike)', () => {
+  it('is the month before the day\'s, across a year end', () => {
+    expect(previousMonth('2026-01-15')).toBe('2025-12');
+    expect(previousMonth('2025-08-01')).toBe('2025-07');
+    expect(previousMonth('2025-08')).toBe('2025-07');
+    expect(() => previousMonth('2025-13-01')).toThrow(RangeError);
   });
 });

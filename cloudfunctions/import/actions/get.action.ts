@@ -1,4 +1,5 @@
 import { continueImportInput, discardImportInput, getImportInput, listImportsInput } from '../../../shared/contracts/import.contract';
+import { IMPORT_ROLES } from '../../../shared/domain/roles';
 import { AppError, defineAction, getDoc, notFound } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { type ImportJobDoc, IMPORTS, discardImport, driveImport, hasWork } from '../../../server/jobs/import-run';
@@ -13,7 +14,7 @@ async function loadJob(ctx: { db: any }, jobId: string): Promise<ImportJobDoc> {
 /** `get` (head office): a job's status, progress, counts and the link to its error report. */
 export const get = defineAction({
   schema: getImportInput,
-  roles: ['hq'],
+  roles: IMPORT_ROLES,
   async handler(input, ctx) {
     return importJobView(await loadJob(ctx, input.jobId));
   },
@@ -22,7 +23,7 @@ export const get = defineAction({
 /** `list` (head office): the latest import jobs. */
 export const list = defineAction({
   schema: listImportsInput,
-  roles: ['hq'],
+  roles: IMPORT_ROLES,
   async handler(input, ctx) {
     const res = (await ctx.db.collection(IMPORTS).orderBy('createdAt', 'desc').limit(input.limit ?? 20).get()) as { data: ImportJobDoc[] };
     return { items: await Promise.all(res.data.map(importJobView)) };
@@ -35,7 +36,7 @@ export const list = defineAction({
  */
 export const continueImport = defineAction({
   schema: continueImportInput,
-  roles: ['hq'],
+  roles: IMPORT_ROLES,
   async handler(input, ctx) {
     const job = await loadJob(ctx, input.jobId);
     if (!hasWork(job) || job.status === 'awaiting-choice') return importJobView(job);
@@ -47,7 +48,7 @@ export const continueImport = defineAction({
 /** `discard` (head office): drops a job that has not been applied; the period keeps its active figures. */
 export const discard = defineAction({
   schema: discardImportInput,
-  roles: ['hq'],
+  roles: IMPORT_ROLES,
   async handler(input, ctx) {
     const r = await discardImport(ctx.db, input.jobId, ctx.now);
     if (r === 'missing') throw notFound('导入任务', 'IMPORT.NOT_FOUND');

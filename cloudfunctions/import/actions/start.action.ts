@@ -1,4 +1,5 @@
 import { startImportInput } from '../../../shared/contracts/import.contract';
+import { IMPORT_ROLES } from '../../../shared/domain/roles';
 import { AppError, defineAction, fieldError, getDoc } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
 import { downloadFile } from '../../../server/jobs/files';
@@ -14,7 +15,7 @@ import { importJobView } from '../import.service';
  */
 export const start = defineAction({
   schema: startImportInput,
-  roles: ['hq'],
+  roles: IMPORT_ROLES,
   async handler(input, ctx) {
     const today = chinaDay(ctx.now);
     const existing = await getDoc<ImportJobDoc>(ctx.db, IMPORTS, input.jobId);

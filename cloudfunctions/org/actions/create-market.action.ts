@@ -1,11 +1,12 @@
 import { createMarketInput } from '../../../shared/contracts/org.contract';
+import { MARKET_MANAGER_ROLES } from '../../../shared/domain/roles';
 import { auditLog, defineAction, fieldError, inTransaction, loadUnits, newId } from '../../../server';
 import { loadUnitInScope, marketView } from '../org.service';
 
 /** `createMarket` (head office, branch): a business district of a branch covering some of its grids. */
 export const createMarket = defineAction({
   schema: createMarketInput,
-  roles: ['hq', 'branch'],
+  roles: MARKET_MANAGER_ROLES,
   async handler(input, ctx) {
     const branch = await loadUnitInScope(ctx, input.branchId, 'branchId');
     if (branch.kind !== 'branch') throw fieldError('branchId', '商圈需归属于支行', 'MARKET.BRANCH_REQUIRED');

@@ -1,4 +1,5 @@
 import { type BoundaryPreview, boundaryEditInput } from '../../../shared/contracts/org.contract';
+import { BOUNDARY_EDITOR_ROLES } from '../../../shared/domain/roles';
 import { defineAction } from '../../../server';
 import { checkBoundaryEdit } from '../boundary.service';
 
@@ -9,7 +10,7 @@ import { checkBoundaryEdit } from '../boundary.service';
  */
 export const previewBoundary = defineAction({
   schema: boundaryEditInput,
-  roles: ['hq'],
+  roles: BOUNDARY_EDITOR_ROLES,
   async handler(input, ctx): Promise<BoundaryPreview> {
     const edit = await checkBoundaryEdit(ctx, input.unitId, input.boundary as [number, number][]);
     return { unitId: edit.grid._id, moves: edit.views };

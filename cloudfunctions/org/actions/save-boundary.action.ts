@@ -1,4 +1,5 @@
 import { type BoundarySaved, boundaryEditInput } from '../../../shared/contracts/org.contract';
+import { BOUNDARY_EDITOR_ROLES } from '../../../shared/domain/roles';
 import { defineAction } from '../../../server';
 import { checkBoundaryEdit, saveBoundaryEdit } from '../boundary.service';
 
@@ -9,7 +10,7 @@ import { checkBoundaryEdit, saveBoundaryEdit } from '../boundary.service';
  */
 export const saveBoundary = defineAction({
   schema: boundaryEditInput,
-  roles: ['hq'],
+  roles: BOUNDARY_EDITOR_ROLES,
   async handler(input, ctx): Promise<BoundarySaved> {
     const boundary = input.boundary as [number, number][];
     return saveBoundaryEdit(ctx, await checkBoundaryEdit(ctx, input.unitId, boundary), boundary);

@@ -1,4 +1,5 @@
 import { updateMarketInput } from '../../../shared/contracts/org.contract';
+import { MARKET_MANAGER_ROLES } from '../../../shared/domain/roles';
 import { assertInScope, auditLog, defineAction, getDoc, inTransaction, notFound } from '../../../server';
 import { marketView } from '../org.service';
 import { checkMarketGrids } from './create-market.action';
@@ -6,7 +7,7 @@ import { checkMarketGrids } from './create-market.action';
 /** `updateMarket` (head office, branch): rename a market or change the grids it covers. */
 export const updateMarket = defineAction({
   schema: updateMarketInput,
-  roles: ['hq', 'branch'],
+  roles: MARKET_MANAGER_ROLES,
   async handler(input, ctx) {
     const market = await getDoc<any>(ctx.db, 'markets', input.marketId);
     if (!market) throw notFound('商圈', 'MARKET.NOT_FOUND');

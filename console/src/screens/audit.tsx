@@ -6,11 +6,11 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { Button, DateRangePicker, Input, MessagePlugin, Select, Space, Table } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
-import { call } from '../api';
+import { call, errorText } from '../api';
 import type { AuditEntryOut, AuditExportOut, UnitView } from '../../../shared/contracts/org.contract';
 import type { Page } from '../../../shared/contracts/common.contract';
 import { AUDIT_ACTIONS, AUDIT_ACTION_LABELS, PI_AUDIT_ACTIONS } from '../../../shared/domain/audit.rules';
-import { errorText } from '../ui/console-helpers';
+import { usePagedLoad } from '../ui/use-load';
 
 interface Filter {
   staffId?: string;
@@ -27,9 +27,6 @@ const clean = (f: Filter): Filter => Object.fromEntries(Object.entries(f).filter
 export default function AuditScreen(): React.ReactElement {
   const [draft, setDraft] = useState<Filter>({});
   const [filter, setFilter] = useState<Filter>({});
-  const [rows, setRows] = useState<AuditEntryOut[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [units, setUnits] = useState<UnitView[]>([]);
   const [exported, setExported] = useState<AuditExportOut | null>(null);
@@ -38,24 +35,8 @@ export default function AuditScreen(): React.ReactElement {
     call<{ items: UnitView[] }>('org', 'listUnits', {}).then((r) => setUnits(r.items.filter((u) => u.kind !== 'grid')), () => undefined);
   }, []);
 
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      try {
-        const page = await call<Page<AuditEntryOut>>('org', 'searchAudit', { ...clean(filter), limit: 50, ...(from ? { cursor: from } : {}) });
-        setRows((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (e) {
-        MessagePlugin.error(errorText(e));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [filter],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const readPage = useCallback((from: string | null) => call<Page<AuditEntryOut>>('org', 'searchAudit', { ...clean(filter), limit: 50, ...(from ? { cursor: from } : {}) }), [filter]);
+  const { rows, cursor, loading, more } = usePagedLoad(readPage);
 
   const exportAs = async (format: 'csv' | 'xlsx') => {
     setExporting(true);
@@ -122,7 +103,7 @@ export default function AuditScreen(): React.ReactElement {
       )}
       <Table rowKey="id" data={rows} columns={columns} loading={loading} size="small" hover />
       {cursor && (
-        <Button variant="text" onClick={() => load(cursor)} loading={loading}>加载更多</Button>
+        <Button variant="text" onClick={() => void more()} loading={loading}>加载更多</Button>
       )}
     </div>
   );

@@ -6,7 +6,9 @@
  *
  * Head office edits the selected grid's boundary, as the mini program's boundary page does: drag a numbered
  * point, click the "+" in the middle of an edge to add a point there, or click a point and remove it (a
- * boundary keeps at least 3 points). Each edit asks `org.previewBoundary`
+ * boundary keeps at least MIN_BOUNDARY_POINTS points). A grid without a boundary is drawn: each click on the
+ * map adds the next point (撤销 takes the last back, 清除 starts again), the map showing the grids around it
+ * (its group's, else its branch's, else all). Each edit of a ring of three points or more asks `org.previewBoundary`
  * which merchants would change grid (merchant, from grid, to grid), or which point is refused and why (the
  * point turns red); `org.saveBoundary` saves it and transfers those merchants with their history. Points
  * the grid shares with a neighbour move in the neighbour too (the function's rule). Head office and branch
@@ -16,15 +18,15 @@
 import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Dialog, Input, MessagePlugin, Select, Space, Table, Tag } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
-import { call } from '../api';
+import { CallError, call, errorText } from '../api';
 import type { Page } from '../../../shared/contracts/common.contract';
 import type { MerchantRow } from '../../../shared/contracts/merchant.contract';
 import type { BoundaryMoveView, BoundaryPreview, BoundarySaved, MarketView, UnitView } from '../../../shared/contracts/org.contract';
-import { centroid, openRing, polygonProblem, type LngLat } from '../../../shared/domain/geo.rules';
+import { MAX_POLYGON_POINTS, MIN_BOUNDARY_POINTS, centroid, openRing, polygonProblem, type LngLat } from '../../../shared/domain/geo.rules';
 import { LIFECYCLE_CLASS_COLORS, LIFECYCLE_CLASS_LABELS } from '../../../shared/domain/labels';
 import { LIFECYCLE_CLASSES } from '../../../shared/domain/lifecycle.rules';
+import { BOUNDARY_EDITOR_ROLES, MARKET_MANAGER_ROLES, hasRole } from '../../../shared/domain/roles';
 import { useMe } from '../session';
-import { callError, errorText } from '../ui/console-helpers';
 
 /** Projected units per degree of latitude (about 1.1 m each). */
 const SCALE = 100_000;
@@ -36,8 +38,11 @@ const RED = '#d54941';
 const GREY = '#8a8f99';
 const MARKET = '#e37318';
 
-/** The fewest points a boundary keeps. */
-const MIN_POINTS = 3;
+const MIN_POINTS = MIN_BOUNDARY_POINTS;
+/** Neighbour grids whose merchants are shown around a grid being drawn. */
+const DRAW_NEIGHBOURS = 12;
+/** Points a drawing may have (the contract's limit). */
+const MAX_DRAWN_POINTS = MAX_POLYGON_POINTS;
 /** Pointer travel (px) below which pressing a point selects it instead of moving it. */
 const CLICK_SLOP_PX = 3;
 
@@ -103,8 +108,8 @@ const routeGrid = (): string | null => new URLSearchParams(location.hash.split('
 
 export default function BoundariesScreen(): React.ReactElement {
   const me = useMe();
-  const mayEdit = me.role === 'hq';
-  const mayCreateMarket = me.role === 'hq' || me.role === 'branch';
+  const mayEdit = hasRole(me.role, BOUNDARY_EDITOR_ROLES);
+  const mayCreateMarket = hasRole(me.role, MARKET_MANAGER_ROLES);
   const [units, setUnits] = useState<UnitView[]>([]);
   const [markets, setMarkets] = useState<MarketView[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -133,10 +138,14 @@ export default function BoundariesScreen(): React.ReactElement {
   const [unitsPerPx, setUnitsPerPx] = useState(1);
 
   const byId = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
-  const grids = useMemo(() => units.filter((u) => u.kind === 'grid' && u.boundary && u.boundary.length >= 3), [units]);
+  const allGrids = useMemo(() => units.filter((u) => u.kind === 'grid'), [units]);
+  const grids = useMemo(() => allGrids.filter((u) => u.boundary && u.boundary.length >= MIN_POINTS), [allGrids]);
   const boxes = useMemo(() => new Map(grids.map((g) => [g.id, boxOf([g.boundary!])])), [grids]);
   const grid = gridId ? byId.get(gridId) : undefined;
   const changed = ring.length > 0 && !sameRing(ring, original);
+  /** The selected grid has no boundary yet: head office draws one point by point. */
+  const drawing = mayEdit && Boolean(grid) && original.length < MIN_POINTS;
+  const closed = ring.length >= MIN_POINTS;
 
   const loadUnits = useCallback(async () => {
     const [u, m] = await Promise.all([call<{ items: UnitView[] }>('org', 'listUnits', {}), call<{ items: MarketView[] }>('org', 'listMarkets', { withCoverage: true })]);
@@ -149,7 +158,7 @@ export default function BoundariesScreen(): React.ReactElement {
     loadUnits().then(
       (items) => {
         const wanted = routeGrid();
-        const first = items.find((g) => g.id === wanted && g.kind === 'grid' && g.boundary) ?? items.find((g) => g.kind === 'grid' && g.boundary && g.boundary.length >= 3);
+        const first = items.find((g) => g.id === wanted && g.kind === 'grid') ?? items.find((g) => g.kind === 'grid' && g.boundary && g.boundary.length >= MIN_POINTS);
         if (first) setGridId(first.id);
       },
       (e) => setLoadError(errorText(e)),
@@ -173,12 +182,24 @@ export default function BoundariesScreen(): React.ReactElement {
     // Only on a new grid: a reload of the units after a save keeps the merchants' request below.
   }, [gridId, byId]);
 
+  /** Where a grid without a boundary lies: the grids of its group, else of its branch, else all (their box). */
+  const around = useMemo(() => {
+    if (!grid || boxes.has(grid.id)) return null;
+    for (const ancestor of [...grid.unitPath].reverse()) {
+      const near = grids.filter((g) => g.unitPath.includes(ancestor));
+      if (near.length) return boxOf(near.map((g) => g.boundary!));
+    }
+    return grids.length ? boxOf(grids.map((g) => g.boundary!)) : null;
+  }, [grid, grids, boxes]);
+
   const neighbourIds = useMemo(() => {
     const own = gridId ? boxes.get(gridId) : undefined;
-    if (!own) return [];
-    const near = grow(own, 0.25);
-    return grids.filter((g) => g.id !== gridId && meets(boxes.get(g.id)!, near)).map((g) => g.id);
-  }, [gridId, grids, boxes]);
+    if (own) {
+      const near = grow(own, 0.25);
+      return grids.filter((g) => g.id !== gridId && meets(boxes.get(g.id)!, near)).map((g) => g.id);
+    }
+    return around ? grids.filter((g) => meets(boxes.get(g.id)!, around)).slice(0, DRAW_NEIGHBOURS).map((g) => g.id) : [];
+  }, [gridId, grids, boxes, around]);
 
   const loadMerchants = useCallback(async (id: string, neighbours: string[]) => {
     setMerchantsLoading(true);
@@ -199,8 +220,9 @@ export default function BoundariesScreen(): React.ReactElement {
   // The view: the selected grid with a margin on every side, fixed while its points move.
   const view = useMemo(() => {
     const own = gridId ? boxes.get(gridId) : undefined;
-    return own ? grow(own, 0.6) : null;
-  }, [gridId, boxes]);
+    if (own) return grow(own, 0.6);
+    return around ? grow(around, 0.3) : null;
+  }, [gridId, boxes, around]);
   const proj = useMemo(() => (view ? projection(view) : null), [view]);
 
   // Handles keep their size on screen whatever the scale: the projected units one pixel spans.
@@ -230,6 +252,13 @@ export default function BoundariesScreen(): React.ReactElement {
     if (!gridId) return;
     const seq = ++previewSeq.current;
     setRefused(-1);
+    // A boundary being drawn is previewed once it has its third point.
+    if (next.length < MIN_POINTS) {
+      setMoves(null);
+      setPreviewError(null);
+      setPreviewing(false);
+      return;
+    }
     // The shared shape rule first: a ring the function would refuse outright needs no call.
     const problem = polygonProblem(next);
     if (problem) {
@@ -245,7 +274,7 @@ export default function BoundariesScreen(): React.ReactElement {
       setMoves(out.moves);
     } catch (e) {
       if (seq !== previewSeq.current) return;
-      const point = callError(e).details?.pointIndex;
+      const point = e instanceof CallError ? e.details?.pointIndex : undefined;
       setRefused(typeof point === 'number' ? point : -1);
       setMoves(null);
       setPreviewError(errorText(e));
@@ -305,10 +334,24 @@ export default function BoundariesScreen(): React.ReactElement {
     edit([...ring.slice(0, i + 1), mid, ...ring.slice(i + 1)], i + 1);
   };
 
-  /** The point i removed, previewed like a move; a boundary keeps at least {@link MIN_POINTS} points. */
+  /** Drawing: the point clicked on the map is the boundary's next one (not a click on a point or a "+"). */
+  const onMapClick = (e: React.MouseEvent<SVGSVGElement>) => {
+    if (!drawing || marketGrids || saving) return;
+    if ((e.target as Element).closest('.c-map-point, .c-map-add')) return;
+    const at = pointAt(e.clientX, e.clientY);
+    if (!at) return;
+    if (ring.length >= MAX_DRAWN_POINTS) return;
+    edit([...ring, at], -1);
+  };
+  const undoPoint = () => {
+    if (!ring.length || saving) return;
+    edit(ring.slice(0, -1), -1);
+  };
+
+  /** The point i removed, previewed like a move; a boundary keeps at least {@link MIN_POINTS} points (one being drawn may go below). */
   const removePoint = (i: number) => {
     if (!mayEdit || marketGrids || saving || i < 0 || i >= ring.length) return;
-    if (ring.length <= MIN_POINTS) {
+    if (ring.length <= MIN_POINTS && !drawing) {
       setPreviewError(`边界至少需要 ${MIN_POINTS} 个点，不能再删除`);
       return;
     }
@@ -405,11 +448,12 @@ export default function BoundariesScreen(): React.ReactElement {
 
   const gridOptions = useMemo(
     () =>
-      grids.map((g) => {
+      allGrids.map((g) => {
         const branch = g.unitPath.map((id) => byId.get(id)).find((u) => u?.kind === 'branch');
-        return { value: g.id, label: branch ? `${branch.name} · ${g.name}` : g.name };
+        const name = boxes.has(g.id) ? g.name : `${g.name}（未划边界）`;
+        return { value: g.id, label: branch ? `${branch.name} · ${name}` : name };
       }),
-    [grids, byId],
+    [allGrids, boxes, byId],
   );
   const legend = useMemo(() => LIFECYCLE_CLASSES.map((c) => ({ c, n: merchants.filter((m) => m.lifecycleClass === c).length })), [merchants]);
   const visible = useMemo(() => (view ? grids.filter((g) => meets(boxes.get(g.id)!, view)) : []), [grids, boxes, view]);
@@ -448,7 +492,15 @@ export default function BoundariesScreen(): React.ReactElement {
           onChange={(v) => setGridId(String(v))}
         />
         <span className="c-muted">
-          {changed ? '边界已修改：保存或恢复后才能换网格' : mayEdit ? '拖动编号的边界点，点边上的“+”加一个点，或点一个点后删除它' : '只读：边界由总行调整'}
+          {drawing && !closed
+            ? `本网格还没有边界：在地图上依次点出边界的点（至少 ${MIN_POINTS} 个）`
+            : changed
+              ? '边界已修改：保存或恢复后才能换网格'
+              : mayEdit
+                ? '拖动编号的边界点，点边上的“+”加一个点，或点一个点后删除它'
+                : grid && !boxes.has(grid.id)
+                  ? '本网格还没有边界：由总行划定'
+                  : '只读：边界由总行调整'}
         </span>
       </div>
       <div className="c-map-layout">
@@ -461,6 +513,9 @@ export default function BoundariesScreen(): React.ReactElement {
               viewBox={`0 0 ${proj.width.toFixed(1)} ${proj.height.toFixed(1)}`}
               role="img"
               aria-label={`${grid.name}的边界地图`}
+              data-drawing={drawing ? 'true' : undefined}
+              style={drawing && !marketGrids ? { cursor: 'crosshair' } : undefined}
+              onClick={onMapClick}
             >
               {visible
                 .filter((g) => g.id !== gridId)
@@ -479,17 +534,21 @@ export default function BoundariesScreen(): React.ReactElement {
                     <title>{g.name}</title>
                   </polygon>
                 ))}
-              <polygon
-                data-grid-id={grid.id}
-                data-testid="boundary-ring"
-                className={marketGrids ? 'c-map-grid pickable' : 'c-map-grid'}
-                points={pointsAttr(ring, to)}
-                fill={shaded.has(grid.id) ? `${MARKET}40` : `${BLUE}1f`}
-                stroke={BLUE}
-                strokeWidth={3}
-                vectorEffect="non-scaling-stroke"
-                onClick={() => toggleMarketGrid(grid.id)}
-              />
+              {closed ? (
+                <polygon
+                  data-grid-id={grid.id}
+                  data-testid="boundary-ring"
+                  className={marketGrids ? 'c-map-grid pickable' : 'c-map-grid'}
+                  points={pointsAttr(ring, to)}
+                  fill={shaded.has(grid.id) ? `${MARKET}40` : `${BLUE}1f`}
+                  stroke={BLUE}
+                  strokeWidth={3}
+                  vectorEffect="non-scaling-stroke"
+                  onClick={() => toggleMarketGrid(grid.id)}
+                />
+              ) : (
+                ring.length === 2 && <polyline data-testid="boundary-line" points={pointsAttr(ring, to)} fill="none" stroke={BLUE} strokeWidth={3} vectorEffect="non-scaling-stroke" />
+              )}
               {visible.map((g) => {
                 const c = to(centroid(g.id === gridId && ring.length >= 3 ? ring : openRing(g.boundary!)));
                 return (
@@ -520,6 +579,7 @@ export default function BoundariesScreen(): React.ReactElement {
               })}
               {mayEdit &&
                 !marketGrids &&
+                closed &&
                 ring.map((a, i) => {
                   const b = ring[(i + 1) % ring.length];
                   const p = to([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]);
@@ -598,15 +658,20 @@ export default function BoundariesScreen(): React.ReactElement {
                 variant="outline"
                 theme="danger"
                 data-testid="boundary-remove-point"
-                disabled={selected < 0 || selected >= ring.length || ring.length <= MIN_POINTS || saving || Boolean(marketGrids)}
+                disabled={selected < 0 || selected >= ring.length || (ring.length <= MIN_POINTS && !drawing) || saving || Boolean(marketGrids)}
                 onClick={() => removePoint(selected)}
               >
                 {selected >= 0 && selected < ring.length ? `删除第 ${selected + 1} 个点` : '删除选中的点'}
               </Button>
+              {drawing && (
+                <Button variant="outline" data-testid="boundary-undo-point" disabled={!ring.length || saving} onClick={undoPoint}>
+                  撤销上一个点
+                </Button>
+              )}
               <Button variant="outline" disabled={!changed || saving} onClick={reset}>
-                恢复原边界
+                {drawing ? '清除' : '恢复原边界'}
               </Button>
-              <Button theme="primary" disabled={!changed || previewing || Boolean(previewError) || !moves} loading={saving} onClick={() => setConfirming(true)}>
+              <Button theme="primary" disabled={!changed || !closed || previewing || Boolean(previewError) || !moves} loading={saving} onClick={() => setConfirming(true)}>
                 保存边界
               </Button>
             </Space>

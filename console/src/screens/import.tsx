@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Progress, Radio, Table, Tag } from 'tdesign-react';
 import type { ImportKind, ImportMode } from '../../../shared/contracts/import.contract';
 import { IMPORT_KIND_LABELS } from '../../../shared/domain/labels';
+import { previousMonth } from '../../../shared/domain/period.rules';
 import { storagePath } from '../../../shared/domain/storage-path.rules';
 import { continueImport, discardImport, errorText, fetchImports, newId, startImport, uploadFile, type ImportJobView } from '../api';
 import { count, shortTime } from '../format';
@@ -60,11 +61,6 @@ export function parseReport(text: string): ReportRow[] {
   }
   if (field || row.length) rows.push([...row, field]);
   return rows.slice(1).filter((r) => r.length >= 3).map((r, i) => ({ key: String(i), row: r[0], column: r[1], reason: r[2] }));
-}
-
-function previousMonth(day: string): string {
-  const [y, m] = day.slice(0, 7).split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
 function ErrorReport({ job }: { job: ImportJobView }) {

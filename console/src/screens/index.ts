@@ -4,7 +4,7 @@
  * (the functions still decide what each person may do). Add a screen here to put it in the nav.
  */
 import type { ComponentType } from 'react';
-import type { Role } from '../../../shared/domain/roles';
+import { IMPORT_ROLES, type Role } from '../../../shared/domain/roles';
 
 export interface ScreenDef {
   name: string;
@@ -19,7 +19,7 @@ export interface ScreenDef {
 export const SCREENS: ScreenDef[] = [
   { name: 'dashboard', title: '看板', group: '经营', load: () => import('./dashboard') },
   { name: 'boundaries', title: '边界与商圈', group: '经营', load: () => import('./boundaries') },
-  { name: 'import', title: '数据导入', group: '数据', roles: ['hq'], load: () => import('./import') },
+  { name: 'import', title: '数据导入', group: '数据', roles: IMPORT_ROLES, load: () => import('./import') },
   { name: 'export', title: '报表导出', group: '数据', load: () => import('./export') },
   { name: 'staff', title: '人员管理', group: '人员', load: () => import('./staff') },
   { name: 'staff-import', title: '批量入职', group: '人员', load: () => import('./staff-import') },

@@ -7,14 +7,13 @@
 import React, { useEffect, useState } from 'react';
 import { Button, Card, Checkbox, Input, InputNumber, MessagePlugin, Select, Space, Table } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
-import { call } from '../api';
+import { call, errorText } from '../api';
 import type { SettingsView } from '../../../shared/contracts/lifecycle.contract';
 import type { TargetsView } from '../../../shared/contracts/metrics.contract';
 import type { UnitView } from '../../../shared/contracts/org.contract';
 import { INDICATORS, type Indicator, RATIO_INDICATORS } from '../../../shared/domain/metrics.rules';
 import { INDICATOR_LABELS } from '../../../shared/domain/labels';
 import type { LifecycleThresholds, Settings } from '../../../shared/domain/settings.rules';
-import { errorText } from '../ui/console-helpers';
 
 const TOP: [keyof Omit<Settings, 'lifecycle'>, string][] = [
   ['visitRadiusM', '走访定位半径（米）'],

@@ -8,10 +8,11 @@ import React, { useState } from 'react';
 import { Alert, Button, MessagePlugin, Space, Table, Tag } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
 import { toDataURL } from 'qrcode';
-import { call } from '../api';
+import { CallError, call, errorText } from '../api';
 import type { StaffImportReport, StaffImportRowOut, StaffImportTemplate } from '../../../shared/contracts/org.contract';
-import { MAX_STAFF_IMPORT_BYTES } from '../../../shared/domain/staff-import.rules';
-import { callError, downloadBase64, errorText, fileBase64, requestId, roleLabel } from '../ui/console-helpers';
+import { staffImportSizeProblem } from '../../../shared/domain/staff-import.rules';
+import { PrintSheet } from '../ui/code-sheet';
+import { downloadBase64, fileBase64, requestId, roleLabel } from '../ui/console-helpers';
 
 const STATUS: Record<StaffImportRowOut['status'], { label: string; theme: 'default' | 'success' | 'danger' | 'primary' }> = {
   invalid: { label: '有误', theme: 'danger' },
@@ -33,7 +34,14 @@ export default function StaffImportScreen(): React.ReactElement {
 
   const pick = async (f: File | undefined) => {
     if (!f) return;
-    if (f.size > MAX_STAFF_IMPORT_BYTES) return setProblem('文件过大');
+    // Refused here, before the file is read or sent: the function would refuse it the same.
+    const tooBig = staffImportSizeProblem(f.size);
+    if (tooBig) {
+      setFile(null);
+      setReport(null);
+      setSheet([]);
+      return setProblem(tooBig);
+    }
     const next = { name: f.name, base64: await fileBase64(f) };
     const id = requestId();
     setFile(next);
@@ -55,8 +63,7 @@ export default function StaffImportScreen(): React.ReactElement {
         setSheet(await Promise.all(withCode.map(async (row) => ({ row, qr: await toDataURL(row.bindUrl!, { width: 240, margin: 1, errorCorrectionLevel: 'M' }) }))));
       }
     } catch (e) {
-      const err = callError(e);
-      const refused = err.details?.report as StaffImportReport | undefined;
+      const refused = e instanceof CallError ? (e.details?.report as StaffImportReport | undefined) : undefined;
       if (refused) setReport(refused);
       setProblem(errorText(e));
     } finally {
@@ -131,11 +138,14 @@ export default function StaffImportScreen(): React.ReactElement {
         </>
       )}
       {sheet.length > 0 && <CodeSheet items={sheet} />}
+      <PrintSheet
+        cards={sheet.map(({ row, qr }) => ({ key: String(row.row), name: row.name, role: roleLabel(row.role), unit: row.unitName ?? '', code: row.bindCode ?? '', qr, expiresAt: row.bindCodeExpiresAt ?? null }))}
+      />
     </div>
   );
 }
 
-/** The printable sheet: one card per new staff member with name, unit, code and its QR code. */
+/** The codes on screen: one card per new staff member with name, unit, code and its QR code (printed by PrintSheet). */
 function CodeSheet(props: { items: { row: StaffImportRowOut; qr: string }[] }): React.ReactElement {
   return (
     <div className="code-sheet" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', gap: 12, marginTop: 16 }}>

@@ -6,18 +6,17 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button, Dialog, Form, Input, MessagePlugin, Select, Space, Table, Tag } from 'tdesign-react';
 import type { PrimaryTableCol } from 'tdesign-react';
-import { call } from '../api';
+import { call, errorText } from '../api';
 import type { BindCodeOutput, StaffOut, UnitView } from '../../../shared/contracts/org.contract';
 import type { Page } from '../../../shared/contracts/common.contract';
-import { ROLE_OPTIONS, errorText, requestId, roleLabel, unitIndex } from '../ui/console-helpers';
+import { PrintSheet } from '../ui/code-sheet';
+import { usePagedLoad } from '../ui/use-load';
+import { ROLE_OPTIONS, requestId, roleLabel, unitIndex } from '../ui/console-helpers';
 
 type Editing = { kind: 'create' } | { kind: 'move' | 'role'; staff: StaffOut } | null;
 
 export default function StaffScreen(): React.ReactElement {
   const [units, setUnits] = useState<UnitView[]>([]);
-  const [rows, setRows] = useState<StaffOut[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [filter, setFilter] = useState<{ unitId?: string; role?: string; status?: string }>({});
   const [search, setSearch] = useState('');
   const [editing, setEditing] = useState<Editing>(null);
@@ -28,24 +27,8 @@ export default function StaffScreen(): React.ReactElement {
     call<{ items: UnitView[] }>('org', 'listUnits', {}).then((r) => setUnits(r.items), (e) => MessagePlugin.error(errorText(e)));
   }, []);
 
-  const load = useCallback(
-    async (from: string | null) => {
-      setLoading(true);
-      try {
-        const page = await call<Page<StaffOut>>('org', 'listStaff', { ...filter, limit: 50, ...(from ? { cursor: from } : {}) });
-        setRows((prev) => (from ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (e) {
-        MessagePlugin.error(errorText(e));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [filter],
-  );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const readPage = useCallback((from: string | null) => call<Page<StaffOut>>('org', 'listStaff', { ...filter, limit: 50, ...(from ? { cursor: from } : {}) }), [filter]);
+  const { rows, setRows, cursor, loading, more } = usePagedLoad(readPage);
 
   const replace = (s: StaffOut) => setRows((prev) => prev.map((r) => (r.id === s.id ? s : r)));
   const act = async (action: string, data: object) => {
@@ -103,7 +86,7 @@ export default function StaffScreen(): React.ReactElement {
       </Space>
       <Table rowKey="id" data={shown} columns={columns} loading={loading} size="small" hover />
       {cursor && (
-        <Button variant="text" onClick={() => load(cursor)} loading={loading}>加载更多</Button>
+        <Button variant="text" onClick={() => void more()} loading={loading}>加载更多</Button>
       )}
       {editing && (
         <EditDialog
@@ -128,6 +111,9 @@ export default function StaffScreen(): React.ReactElement {
           </div>
         )}
       </Dialog>
+      <PrintSheet
+        cards={code ? [{ key: code.staff.id, name: code.staff.name, role: roleLabel(code.staff.role), unit: index.name(code.staff.unitId), code: code.bindCode, qr: code.bindCodeQr, expiresAt: code.bindCodeExpiresAt }] : []}
+      />
     </div>
   );
 }

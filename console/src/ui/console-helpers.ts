@@ -1,30 +1,6 @@
-/** Small helpers shared by the console's screens: error text, file download, units by id. */
+/** Small helpers shared by the console's screens: file download, roles, units by id (a failed call's sentence is `errorText` of ../api). */
 import { ROLE_LABELS, type Role } from '../../../shared/domain/roles';
 import type { UnitView } from '../../../shared/contracts/org.contract';
-
-/** The envelope error a failed call rejects with (its own fields, or under `error`). */
-export interface CallError {
-  code?: string;
-  reason?: string;
-  message?: string;
-  details?: { issues?: { field: string; message: string }[]; [key: string]: unknown };
-}
-
-/** The envelope error inside whatever a failed call threw. */
-export function callError(err: unknown): CallError {
-  if (err && typeof err === 'object') {
-    const e = err as CallError & { error?: CallError };
-    return e.error && typeof e.error === 'object' ? e.error : e;
-  }
-  return { message: String(err) };
-}
-
-/** A sentence for a failed call: its message, or its first field issue. */
-export function errorText(err: unknown): string {
-  const e = callError(err);
-  const issue = e.details?.issues?.[0];
-  return e.message || (issue ? `${issue.field}: ${issue.message}` : '操作失败，请重试');
-}
 
 /** Saves bytes (base64) as a file the browser downloads. */
 export function downloadBase64(base64: string, fileName: string, contentType: string): void {

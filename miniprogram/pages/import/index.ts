@@ -8,16 +8,14 @@ import { safeSetData } from '../../utils/set-data';
 import { definePage } from '../../utils/page';
 import { jobPolling } from '../../behaviors/job-polling';
 import { loadsWhenAttached } from '../../behaviors/loadable';
-import { addMonths, chinaDay, storagePath } from '../../vendor/shared';
+import { chinaDay, previousMonth, storagePath } from '../../vendor/shared';
 import { textScale } from '../../behaviors/text-scale';
 
 const STATUS: Record<string, [string, string]> = { running: ['导入中', 'warn'], 'awaiting-choice': ['待选择导入方式', 'warn'], done: ['已完成', 'ok'], failed: ['失败', 'danger'], discarded: ['已放弃', 'muted'] };
 const EXTENSIONS = ['csv', 'xlsx'];
 
-/** The month before the one `day` falls in: the bank's systems report a month once it has ended. */
-export function previousMonth(day: string): string {
-  return addMonths(day.slice(0, 7), -1);
-}
+/** The month an import defaults to (shared/domain/period.rules, as the console's import screen). */
+export { previousMonth };
 
 /** A job as the list shows it: what it imported, how far it got, and what it did. */
 export function toImportRow(j: ImportJob) {

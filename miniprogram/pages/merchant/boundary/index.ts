@@ -6,14 +6,15 @@ import { boundaryPolygon, middleOf, toMapPoint } from '../../../utils/map';
 import { definePage } from '../../../utils/page';
 import { safeSetData } from '../../../utils/set-data';
 import { ServiceError } from '../../../utils/errors';
+import { MIN_BOUNDARY_POINTS } from '../../../vendor/shared';
 
 type LngLat = [number, number];
 
 /** Six decimals (about 0.1 m): what a tap on the map can mean. */
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
-/** Fewest points a boundary has (shared/domain/geo.rules polygonProblem). */
-const MIN_POINTS = 3;
+/** Fewest points a boundary has (shared/domain/geo.rules, as the console and polygonProblem). */
+const MIN_POINTS = MIN_BOUNDARY_POINTS;
 
 /** The middle of the edge from point i to the next one (the last point's edge closes the ring): where an added point starts. */
 export function edgeMiddle(ring: readonly LngLat[], i: number): LngLat {
