@@ -13,7 +13,8 @@ import {
 } from '../../shared/domain/metrics.rules';
 import { type Day, type Month, toDay } from '../../shared/domain/period.rules';
 import { loadMerchantMonthly } from '../periods';
-import { Increments, ROLLUP_MARKS, areaOwner, flushIncrements, marketOwner, readDoc, staffOwner, unitOwner } from './store';
+import { Increments, ROLLUP_MARKS, areaOwner, marketOwner, readDoc, staffOwner, unitOwner } from './store';
+import { flushIncrements } from './write';
 
 /** A merchant document as the roll-ups read it. */
 export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string; area?: string | null; archived?: unknown };
