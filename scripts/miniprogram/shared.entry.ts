@@ -15,7 +15,7 @@ export { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../shared/domain/division.ru
 export { distanceMeters } from '../../shared/domain/geo.rules';
 export { WALKING_FACTOR, routeLength, walkingMeters } from '../../shared/domain/route.rules';
 export { INDUSTRY_SECTIONS, INDUSTRY_DIVISIONS } from '../../shared/domain/industry.rules';
-export { LIFECYCLE_CLASSES } from '../../shared/domain/lifecycle.rules';
+export { LIFECYCLE_CLASSES, type LifecycleClass } from '../../shared/domain/lifecycle.rules';
 export { addDays, addMonths, chinaDay, chinaMinuteOfDay, chinaTime, periodKey, periodLabel, periodOf, rangePeriod, type Period, type PeriodKind } from '../../shared/domain/period.rules';
 export { CHECK_ITEMS, CHECK_DEFINITIONS } from '../../shared/domain/check.rules';
 export { PRODUCTS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, OTHER_BANKS, OTHER_BANK_LABELS, productGaps } from '../../shared/domain/product.rules';

@@ -12,6 +12,7 @@ import {
   isAcquiringOn,
 } from '../../shared/domain/metrics.rules';
 import { type Day, type Month, toDay } from '../../shared/domain/period.rules';
+import type { VisitType } from '../../shared/domain/visit.rules';
 import { loadMerchantMonthly } from '../periods';
 import { Increments, ROLLUP_MARKS, areaOwner, marketOwner, readDoc, staffOwner, unitOwner } from './store';
 import { flushIncrements } from './write';
@@ -182,7 +183,7 @@ export function addVisitFlows(incs: Increments, visit: VisitLike, merchant: Merc
   const day = visit.day ?? toDay(visit.at ?? null);
   if (!day) return null;
   const unitOwners = merchant ? merchantOwners(merchant, visit.unitPath) : (visit.unitPath ?? []).map(unitOwner);
-  const type = visit.type as 'filing' | 'marketing' | 'revisit' | 'maintenance';
+  const type = visit.type as VisitType;
   for (const owner of [...unitOwners, staffOwner(visit.staffId)]) {
     incs.addFlow(owner, day, `v_${type}`, 1);
     if (visit.isFlagged) incs.addFlow(owner, day, `vf_${type}`, 1);
