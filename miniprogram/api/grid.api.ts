@@ -1,5 +1,5 @@
 /**
- * Calls behind the grid screens (issue 16 §3, §4, §6): a grid's WeChat groups, a merchant's group, transfers
+ * Calls behind the grid screens (docs/miniprogram.md "Layout", the grid subpackage): a grid's WeChat groups, a merchant's group, transfers
  * and their suggestion, the merchant timeline, and notices.
  */
 import { merchantContract as M, noticeContract as N, orgContract as O } from '../vendor/shared';

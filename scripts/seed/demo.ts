@@ -1,5 +1,5 @@
 /**
- * The demo bank (issue 3, item 6): about 40,000 merchants of 兴化市 with three filing sweeps, revisits,
+ * The demo bank (docs/data-model.md "Demo bank"): about 40,000 merchants of 兴化市 with three filing sweeps, revisits,
  * acquiring, deposits and credit, built so that the figures of docs/domain.md §1 come out exactly at 2025-07-31.
  *
  * How the figures are met: every merchant belongs to a cohort (area, how its file was made, when its
@@ -707,7 +707,7 @@ function addImportJobs(org: Org, out: Dataset): void {
   job('imp-credit-2025-07', 'credit', '2025-07', out.credits.length, D);
 }
 
-/** Head office's targets for the bank this month (the assessment panel's targets against actuals). */
+/** Head office's targets for the bank this month (the targets (考核指标): each target against the actual figure). */
 function addTargets(org: Org, out: Dataset): void {
   const bankId = String(org.units.find((u) => u.kind === 'bank')!._id);
   const month = AS_OF.slice(0, 7);

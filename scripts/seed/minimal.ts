@@ -1,5 +1,5 @@
 /**
- * The minimal bank (issue 2): head office, the 13 branches with one group and one grid each, one bound
+ * The minimal bank (docs/data-model.md "Demo bank"): head office, the 13 branches with one group and one grid each, one bound
  * account per role and a handful of merchants in the demo accounts' grid. Seeds in well under a second.
  */
 import { makeCreditCode, makeOrganizationCode } from '../../shared/domain/credit-code.rules';

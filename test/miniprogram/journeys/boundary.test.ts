@@ -1,7 +1,7 @@
 /**
  * @jest-environment jsdom
  *
- * Boundaries on the phone (issue 16 §2), in one process: the real pages and services in local mode,
+ * Boundaries on the phone (docs/domain.md §2 "Boundaries"), in one process: the real pages and services in local mode,
  * wx.request routed to the local cloud's real functions and engine (minimal bank). Head office moves a
  * point of a grid's boundary on the map and sees the merchant that would move before saving; saving
  * transfers it with its history.

@@ -1,7 +1,7 @@
 /**
  * @jest-environment jsdom
  *
- * Running a grid from the phone (issue 16 §3, §4, §6), in one process: the real pages and services in local
+ * Running a grid from the phone (docs/miniprogram.md, the grid subpackage), in one process: the real pages and services in local
  * mode, wx.request routed to the local cloud's real functions and engine (minimal bank). A member keeps the
  * grid's WeChat groups, head office moves a merchant against its boundary with a reason and reads its
  * timeline, a branch manager posts a notice to the grid and it shows on the member's workbench until read.
