@@ -25,6 +25,13 @@ export interface BuiltinHost {
 
 const host$ = (self: any): HTMLElement => self._exparserNode.$$;
 
+/** Observers that call the component's `method` (set once attached) whenever one of `fields` changes. */
+const redrawOn = (fields: string, method: '_sync' | '_draw') => ({
+  [fields]: function (this: any) {
+    this[method]?.();
+  },
+});
+
 function nativeField(tag: 'input' | 'textarea') {
   return {
     id: tag,
@@ -41,11 +48,7 @@ function nativeField(tag: 'input' | 'textarea') {
       autoHeight: { type: Boolean, value: false },
       confirmType: { type: String, value: 'done' },
     },
-    observers: {
-      'value, placeholder, type, password, maxlength, disabled': function (this: any) {
-        this._sync?.();
-      },
-    },
+    observers: redrawOn('value, placeholder, type, password, maxlength, disabled', '_sync'),
     lifetimes: {
       attached(this: any) {
         const el = document.createElement(tag) as HTMLInputElement | HTMLTextAreaElement;
@@ -155,11 +158,7 @@ const image = {
     mode: { type: String, value: 'scaleToFill' },
     lazyLoad: { type: Boolean, value: false },
   },
-  observers: {
-    'src, mode': function (this: any) {
-      this._sync?.();
-    },
-  },
+  observers: redrawOn('src, mode', '_sync'),
   lifetimes: {
     attached(this: any) {
       const img = document.createElement('img');
@@ -226,11 +225,7 @@ const map = (ui: BuiltinHost) => ({
     markers: { type: Array, value: [] },
     showLocation: { type: Boolean, value: false },
   },
-  observers: {
-    'latitude, longitude, scale, markers, showLocation': function (this: any) {
-      this._draw?.();
-    },
-  },
+  observers: redrawOn('latitude, longitude, scale, markers, showLocation', '_draw'),
   lifetimes: {
     attached(this: any) {
       const el = host$(this);

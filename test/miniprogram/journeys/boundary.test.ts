@@ -7,7 +7,7 @@
  * transfers it with its history.
  */
 import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
-import { current, flush, mount, resetApp, tap } from '../harness';
+import { actAsOn, flush, mount, tap } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 import { SEEDER } from '../../../scripts/seed/seeder';
 
@@ -20,13 +20,7 @@ let merchantId = '';
 let ring: [number, number][] = [];
 
 function actAs(openid: string): void {
-  resetApp();
-  current.wx.setStorageSync('grid.localOpenid', openid);
-  current.fake.requestHandler = async (req) => {
-    const fn = req.url.split('/functions/')[1];
-    const data = await cloud.call(fn, req.data as Record<string, unknown>, req.header?.['X-WX-OPENID']);
-    return { statusCode: 200, data };
-  };
+  actAsOn(cloud, openid);
 }
 
 beforeAll(async () => {

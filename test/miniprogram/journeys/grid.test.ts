@@ -7,7 +7,7 @@
  * timeline, a branch manager posts a notice to the grid and it shows on the member's workbench until read.
  */
 import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
-import { flush, mount, resetApp, tap, type, current } from '../harness';
+import { actAsOn, flush, mount, resetApp, tap, type } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 import { SEEDER } from '../../../scripts/seed/seeder';
 
@@ -19,13 +19,7 @@ let gridId = '';
 let merchantId = '';
 
 function actAs(openid: string): void {
-  h = resetApp();
-  h.wx.setStorageSync('grid.localOpenid', openid);
-  current.fake.requestHandler = async (req) => {
-    const fn = req.url.split('/functions/')[1];
-    const data = await cloud.call(fn, req.data as Record<string, unknown>, req.header?.['X-WX-OPENID']);
-    return { statusCode: 200, data };
-  };
+  h = actAsOn(cloud, openid);
 }
 
 beforeAll(async () => {
