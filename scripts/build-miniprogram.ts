@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSync, transformSync } from 'esbuild';
+import { type BuildOptions, buildSync, transformSync } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '..');
 const MP = path.join(ROOT, 'miniprogram');
@@ -101,44 +101,40 @@ function copyTdesign(entries: Set<string>): number {
   return bytes;
 }
 
-/** Bundles shared/ (through scripts/miniprogram/shared.entry.ts) and zod into one jitless CommonJS module. */
-function bundleShared(): number {
-  const outfile = path.join(MP, 'vendor', 'shared.js');
+/**
+ * Bundles one entry of scripts/miniprogram/ into one minified CommonJS module for the mini program (ES2018, no
+ * platform: WeChat is neither Node nor a browser), with `options` of its own; returns its size.
+ */
+function bundleVendor(entry: string, outfile: string, options: Pick<BuildOptions, 'mainFields' | 'treeShaking' | 'define'>): number {
   buildSync({
-    entryPoints: [path.join(__dirname, 'miniprogram', 'shared.entry.ts')],
+    entryPoints: [path.join(__dirname, 'miniprogram', entry)],
     bundle: true,
     format: 'cjs',
     platform: 'neutral',
-    mainFields: ['main', 'module'],
     target: 'es2018',
     minify: true,
     legalComments: 'none',
     banner: { js: HEADER.trim() },
     outfile,
+    ...options,
   });
   return fs.statSync(outfile).size;
 }
 
+/** Bundles shared/ (through scripts/miniprogram/shared.entry.ts) and zod into one jitless CommonJS module. */
+function bundleShared(): number {
+  return bundleVendor('shared.entry.ts', path.join(MP, 'vendor', 'shared.js'), { mainFields: ['main', 'module'] });
+}
+
 /** Bundles the minimal ECharts build into the metrics subpackage. */
 function bundleEcharts(): number {
-  const outfile = path.join(MP, 'pages', 'metrics', 'vendor', 'echarts.js');
-  buildSync({
-    entryPoints: [path.join(__dirname, 'miniprogram', 'echarts.entry.ts')],
-    bundle: true,
-    format: 'cjs',
-    platform: 'neutral',
+  return bundleVendor('echarts.entry.ts', path.join(MP, 'pages', 'metrics', 'vendor', 'echarts.js'), {
     mainFields: ['module', 'main'],
-    target: 'es2018',
-    minify: true,
     treeShaking: true,
     // ECharts' development checks read process.env.NODE_ENV; a mini program has no `process` (requiring
     // the bundle would throw), so the production branch is chosen here, as a bundler for the web does.
     define: { 'process.env.NODE_ENV': '"production"' },
-    legalComments: 'none',
-    banner: { js: HEADER.trim() },
-    outfile,
   });
-  return fs.statSync(outfile).size;
 }
 
 /** Copies the mini program to build/miniprogram with .ts compiled to CommonJS .js. */

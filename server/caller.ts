@@ -1,18 +1,12 @@
-import type { Role } from '../shared/domain/roles';
+import type { StaffPlace } from '../shared/domain/roles';
 import { mayUseConsole } from '../shared/domain/console.rules';
 import type { SealedValue } from './pi';
 import { AppError } from './errors';
 import { type Db, getDoc } from './db';
 
 /** A staff document (collection `staff`, data-model "Organisation"). */
-export interface StaffDoc {
+export interface StaffDoc extends StaffPlace {
   _id: string;
-  name: string;
-  role: Role;
-  unitId: string;
-  unitPath: string[];
-  gridIds: string[];
-  extraUnitIds: string[];
   mobile: SealedValue | null;
   openid: string | null;
   bindCodeHash: string | null;
@@ -27,14 +21,8 @@ export interface StaffDoc {
 }
 
 /** The resolved caller of one request: who they are and which unit subtrees they may see. */
-export interface Caller {
+export interface Caller extends StaffPlace {
   staffId: string;
-  name: string;
-  role: Role;
-  unitId: string;
-  unitPath: string[];
-  gridIds: string[];
-  extraUnitIds: string[];
   /** 'all' for head office; otherwise the unit ids whose subtrees the caller may read and change. */
   scope: 'all' | string[];
   openid: string;
@@ -97,6 +85,11 @@ async function unitKind(db: Db, unitId: string): Promise<string | null> {
   return unit?.kind ?? null;
 }
 
+/** Where a staff record stands, its lists never missing (records written before a list existed lack it). */
+export function staffPlace(s: StaffPlace): StaffPlace {
+  return { name: s.name, role: s.role, unitId: s.unitId, unitPath: s.unitPath ?? [], gridIds: s.gridIds ?? [], extraUnitIds: s.extraUnitIds ?? [] };
+}
+
 /** Builds the caller of a staff record (also used right after binding). */
 export async function callerFromStaff(db: Db, staff: StaffDoc, openid: string): Promise<Caller> {
   let homeUnitIsGrid = false;
@@ -105,12 +98,7 @@ export async function callerFromStaff(db: Db, staff: StaffDoc, openid: string): 
   }
   return {
     staffId: staff._id,
-    name: staff.name,
-    role: staff.role,
-    unitId: staff.unitId,
-    unitPath: staff.unitPath ?? [],
-    gridIds: staff.gridIds ?? [],
-    extraUnitIds: staff.extraUnitIds ?? [],
+    ...staffPlace(staff),
     scope: computeScope(staff, homeUnitIsGrid),
     openid,
     staff,

@@ -1,4 +1,4 @@
-import type { Caller, StaffDoc } from './caller';
+import { type Caller, type StaffDoc, staffPlace } from './caller';
 import type { StaffOut } from '../shared/contracts/org.contract';
 import { type Db, type Tx, getDb } from './db';
 import { newId } from './ids';
@@ -43,12 +43,7 @@ export type StaffView = StaffOut;
 export function staffView(s: StaffDoc): StaffView {
   return {
     id: s._id,
-    name: s.name,
-    role: s.role,
-    unitId: s.unitId,
-    unitPath: s.unitPath ?? [],
-    gridIds: s.gridIds ?? [],
-    extraUnitIds: s.extraUnitIds ?? [],
+    ...staffPlace(s),
     mobile: s.mobile?.masked ?? null,
     isBound: Boolean(s.openid),
     status: s.status,

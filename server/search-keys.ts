@@ -2,7 +2,8 @@
  * Backfill of `merchants.searchKeys` (shared/domain/search.rules.ts `merchantSearchKeys`) for files written
  * before the field existed: a step reads a page of files in `_id` order and writes the keys of those whose
  * keys differ, without moving `version` or `updatedAt` (the file did not change). Every write path keeps the
- * keys current from then on (merchant.service.ts `withCompleteness`, `withoutId`; the seeds).
+ * keys current from then on (`withCompleteness` in cloudfunctions/merchant/merchant.service.ts, `withoutId` in
+ * server/transfer.ts; the seeds).
  */
 import { merchantSearchKeys } from '../shared/domain/search.rules';
 import type { Db } from './db';

@@ -1,5 +1,6 @@
 import type { MarketView, UnitView, WechatGroupList, WechatGroupView } from '../../shared/contracts/org.contract';
-import type { Role } from '../../shared/domain/roles';
+import { maskMobile } from '../../shared/domain/mask.rules';
+import type { Role, StaffPlace } from '../../shared/domain/roles';
 import type { ErrorReason } from '../../shared/envelope';
 import {
   type ActionContext,
@@ -7,6 +8,7 @@ import {
   type Db,
   type StaffChange,
   type StaffDoc,
+  type Tx,
   type UnitDoc,
   assertInScope,
   auditLog,
@@ -14,11 +16,13 @@ import {
   isInScope,
   fieldError,
   getDoc,
+  hashPi,
   inTransaction,
   iso,
   loadUnits,
   notFound,
   recordStaffChange,
+  sealPi,
   staffView,
 } from '../../server';
 
@@ -171,10 +175,7 @@ export async function changeStaff(
   reason?: string,
 ): Promise<StaffDoc> {
   const updated = await inTransaction(ctx.db, async (tx) => {
-    const staff = await getDoc<StaffDoc>(tx, 'staff', staffId);
-    if (!staff) throw notFound('人员', 'STAFF.NOT_FOUND');
-    await assertStaffInScope(ctx, staff);
-    assertManages(ctx, staff);
+    const staff = await loadManagedStaff(ctx, staffId, undefined, tx);
     const decided = decide(staff);
     // Nothing to change (a retried move, role or grid change): nothing written, the record answered.
     if (!decided) return staff;
@@ -188,6 +189,36 @@ export async function changeStaff(
 }
 
 export { staffView };
+
+/**
+ * The staff record `staffId` when the caller may manage it (in scope, and managed by the caller: see
+ * `assertManages`, with `role` the role being given), read through `db` (a transaction's, to re-read it there).
+ */
+export async function loadManagedStaff(ctx: ActionContext, staffId: string, role?: Role, db: Db | Tx = ctx.db): Promise<StaffDoc> {
+  const staff = await getDoc<StaffDoc>(db, 'staff', staffId);
+  if (!staff) throw notFound('人员', 'STAFF.NOT_FOUND');
+  await assertStaffInScope(ctx, staff);
+  assertManages(ctx, staff, role);
+  return staff;
+}
+
+/**
+ * A new staff record, active and waiting to be bound with the one-time `code` (kept only as its keyed hash)
+ * until `expiresAt`; its mobile sealed. No `openid` field until bound: the unique sparse index on openid
+ * skips absent values.
+ */
+export function newStaffDoc(ctx: ActionContext, place: StaffPlace & { _id: string }, mobile: string, code: string, expiresAt: Date): StaffDoc & { createdBy: string } {
+  return {
+    ...place,
+    mobile: sealPi(mobile, maskMobile),
+    bindCodeHash: hashPi(`bindcode:${code}`),
+    bindCodeExpiresAt: expiresAt,
+    status: 'active',
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    createdBy: ctx.caller.staffId,
+  } as StaffDoc & { createdBy: string };
+}
 
 /** A staff member is in scope when their home unit is, or one of their assigned grids is. */
 export async function assertStaffInScope(ctx: ActionContext, staff: Pick<StaffDoc, 'unitPath' | 'gridIds'>): Promise<void> {

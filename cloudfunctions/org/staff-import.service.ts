@@ -18,13 +18,12 @@ import {
   isDuplicateKey,
   newBindCode,
   recordStaffChange,
-  sealPi,
 } from '../../server';
 import { downloadFile } from '../../server/jobs/files';
 import { ImportFileError, openTable } from '../../server/jobs/import-file';
 import { pool } from '../../server/pool';
 import { BIND_PAGE } from '../../server/wxacode';
-import { BRANCH_MANAGED_ROLES, HOME_KINDS, assignmentIssues, changeStaff } from './org.service';
+import { BRANCH_MANAGED_ROLES, HOME_KINDS, assignmentIssues, changeStaff, newStaffDoc } from './org.service';
 
 /** The rows of the request: given as cells, or read from the file (an upload of the caller's, or its bytes). */
 export async function staffImportRows(ctx: ActionContext, input: { fileId?: string; file?: string; rows?: StaffImportRowInput[] }): Promise<StaffImportRowInput[]> {
@@ -263,23 +262,8 @@ export async function writeStaffRows(ctx: ActionContext, requestId: string, chec
   await pool(checked, 8, async (c) => {
     if (c.out.status === 'existing') return reissue(c);
     const code = newBindCode();
-    const staff: StaffDoc & { createdBy: string; importId: string } = {
-      _id: c.out.staffId!,
-      name: c.out.name,
-      role: c.out.role!,
-      unitId: c.out.unitId!,
-      unitPath: c.unitPath,
-      gridIds: c.out.gridIds,
-      extraUnitIds: [] as string[],
-      mobile: sealPi(c.mobile!, maskMobile),
-      bindCodeHash: hashPi(`bindcode:${code}`),
-      bindCodeExpiresAt: expiresAt,
-      status: 'active',
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-      createdBy: ctx.caller.staffId,
-      importId: requestId,
-    } as StaffDoc & { createdBy: string; importId: string };
+    const place = { _id: c.out.staffId!, name: c.out.name, role: c.out.role!, unitId: c.out.unitId!, unitPath: c.unitPath, gridIds: c.out.gridIds, extraUnitIds: [] as string[] };
+    const staff = { ...newStaffDoc(ctx, place, c.mobile!, code, expiresAt), importId: requestId };
     try {
       await inTransaction(ctx.db, async (tx) => {
         await tx.collection('staff').add({ data: staff });

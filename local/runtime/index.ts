@@ -207,131 +207,25 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     throw err;
   }
 
-  const invoke = async (fnName: string, event: Record<string, unknown>, call: CallOptions, inv: Invocation): Promise<unknown> => {
-    let main: (event: unknown, context: unknown) => unknown;
+  const invoke = invoker({ loadMain, limitsOf, reportFunctionError, envId, callTimeoutMs: options.callTimeoutMs });
+
+  /** Waits for `p`, holding it among the calls in flight that `close` waits for. */
+  const track = async <T>(p: Promise<T>): Promise<T> => {
+    inFlight.add(p);
     try {
-      main = loadMain(fnName);
-    } catch (err) {
-      if (err instanceof FunctionNotFoundError) throw err;
-      // A function whose module fails to load answers like one that throws.
-      reportFunctionError(fnName, err);
-      return fail('INTERNAL', 'The service failed; please try again later.');
-    }
-    // The event crosses the wire as JSON (wx.cloud.callFunction's `data`): Dates arrive as strings,
-    // undefined fields vanish, and the function never shares objects with the caller.
-    const text = JSON.stringify(event);
-    if (jsonBytes(text) > MAX_EVENT_BYTES) throw new FunctionCallError(FUNCTION_ERR.requestFail, `request event larger than ${MAX_EVENT_BYTES} bytes (6MB)`);
-    const wire = JSON.parse(text) as Record<string, unknown>;
-    const { openid } = call;
-    // As on CloudBase, the platform (not the client) sets event.userInfo on calls from the mini program;
-    // identity must still be taken from getWXContext().
-    const { userInfo: _fromClient, ...rest } = wire;
-    const input = openid ? { ...rest, userInfo: { appId: APP_ID, openId: openid } } : rest;
-    const { timeoutS, memoryMb } = limitsOf(fnName);
-    const limitMs = options.callTimeoutMs ?? timeoutS * 1000;
-    const context = {
-      callbackWaitsForEmptyEventLoop: false,
-      request_id: randomUUID(),
-      function_name: fnName,
-      function_version: '$LATEST',
-      namespace: envId,
-      memory_limit_in_mb: memoryMb,
-      time_limit_in_ms: limitMs,
-      environ: `TCB_ENV=${envId}`,
-    };
-    let result: unknown;
-    let ended: 'timeout' | 'memory' | null = null;
-    // CloudBase ends a call at the function's timeout or past its memory: the caller gets the platform's
-    // error, and the instance is gone: the call's code never runs again (its timers are cleared) and its later
-    // database and storage requests never arrive (invocation.ts, memory.ts).
-    let settle: (why: 'timeout' | 'memory') => void = () => undefined;
-    const platformEnd = new Promise<'timeout' | 'memory'>((resolve) => {
-      settle = resolve;
-    });
-    const endCall = (why: 'timeout' | 'memory') => {
-      inv.kill();
-      settle(why);
-    };
-    // The timeout counts the call's own time: what the memory watch spends collecting (memory.ts) is given back,
-    // and the clock starts once the watch has taken its starting reading.
-    const memory = watchMemory(memoryMb, () => endCall('memory'));
-    const measuredAtStart = measuringMs();
-    const startedAt = performance.now();
-    let timer: NodeJS.Timeout;
-    const armTimeout = (ms: number) => {
-      timer = setTimeout(() => {
-        const own = performance.now() - startedAt - (measuringMs() - measuredAtStart);
-        if (own >= limitMs - 1) endCall('timeout');
-        else armTimeout(limitMs - own);
-      }, ms);
-    };
-    armTimeout(limitMs);
-    try {
-      const run = runInvocation(inv, () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none'), openid ? null : (call.web ?? null)));
-      const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), platformEnd]);
-      // A last reading with the answer in hand: work done since the last sample is seen too.
-      if (typeof first === 'object') checkMemory();
-      if (typeof first === 'object' && !memory.exceeded) result = first.value;
-      else {
-        ended = first === 'timeout' ? 'timeout' : 'memory';
-        // What the function still does is lost; its eventual failure is of no one's concern.
-        Promise.resolve(run).catch(() => undefined);
-      }
-    } catch (err) {
-      checkMemory();
-      if (!memory.exceeded) {
-        reportFunctionError(fnName, err);
-        return fail('INTERNAL', 'The service failed; please try again later.');
-      }
-      ended = 'memory';
+      return await p;
     } finally {
-      inv.live = false;
-      clearTimeout(timer!);
-      releaseMemory(memory);
+      inFlight.delete(p);
     }
-    if (ended === 'timeout') throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
-    if (ended === 'memory') throw new FunctionCallError(FUNCTION_ERR.executeFail, `FUNCTIONS_MEMORY_LIMIT_EXCEEDED: memory used by the function exceeded its configured ${memoryMb} MB`);
-    // The answer crosses the wire as JSON (wx.cloud.callFunction's `result`): Dates become strings.
-    let answer: string | undefined;
-    try {
-      answer = result === undefined ? undefined : JSON.stringify(result);
-    } catch (err) {
-      reportFunctionError(fnName, err);
-      return fail('INTERNAL', 'The service returned an answer that cannot be sent.');
-    }
-    if (answer === undefined) return null;
-    if (jsonBytes(answer) > MAX_RESULT_BYTES) throw new FunctionCallError(FUNCTION_ERR.executeFail, `response larger than ${MAX_RESULT_BYTES} bytes (6MB)`);
-    return JSON.parse(answer);
   };
 
   const callDetailed = async (fnName: string, event: Record<string, unknown> = {}, call: CallOptions = {}): Promise<CallOutcome> => {
     if (closed) throw new Error('the local cloud is closed');
-    if (typeof fnName !== 'string' || !FUNCTION_NAME.test(fnName)) throw new FunctionNotFoundError(String(fnName));
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new TypeError('event must be a plain object');
-    try {
-      JSON.stringify(event);
-    } catch {
-      throw new TypeError('event must be JSON-serialisable (it crosses the wire as JSON)');
-    }
+    checkCall(fnName, event);
     const inv = new Invocation(fnName);
     const t0 = Date.now();
-    const run = async (): Promise<unknown> => {
-      // The client's round trip to the function: half on the way there, half back (FN_LATENCY_MS).
-      if (fnLatencyMs) await sleep(Math.floor(fnLatencyMs / 2));
-      try {
-        return await invoke(fnName, event, call, inv);
-      } finally {
-        if (fnLatencyMs) await sleep(fnLatencyMs - Math.floor(fnLatencyMs / 2));
-      }
-    };
-    const p = run();
-    inFlight.add(p);
-    try {
-      const result = await p;
-      return { result, requests: inv.requests, depth: inv.depth, ms: Date.now() - t0 };
-    } finally {
-      inFlight.delete(p);
-    }
+    const result = await track(withRoundTrip(fnLatencyMs, () => invoke(fnName, event, call, inv)));
+    return { result, requests: inv.requests, depth: inv.depth, ms: Date.now() - t0 };
   };
 
   const localCloud: LocalCloud = {
@@ -366,13 +260,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
           stopSeedWorker = null;
         }
       };
-      const p = run();
-      inFlight.add(p);
-      try {
-        return await p;
-      } finally {
-        inFlight.delete(p);
-      }
+      return track(run());
     },
     async close() {
       if (closed) return;
@@ -401,6 +289,161 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
     throw err;
   }
   return localCloud;
+}
+
+/** Refuses a call the client itself would refuse: a name CloudBase cannot have, an event that is no JSON object. */
+function checkCall(fnName: string, event: Record<string, unknown>): void {
+  if (typeof fnName !== 'string' || !FUNCTION_NAME.test(fnName)) throw new FunctionNotFoundError(String(fnName));
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new TypeError('event must be a plain object');
+  try {
+    JSON.stringify(event);
+  } catch {
+    throw new TypeError('event must be JSON-serialisable (it crosses the wire as JSON)');
+  }
+}
+
+/** The client's round trip to the function around `call`: half on the way there, half back (FN_LATENCY_MS). */
+async function withRoundTrip<T>(latencyMs: number, call: () => Promise<T>): Promise<T> {
+  if (latencyMs) await sleep(Math.floor(latencyMs / 2));
+  try {
+    return await call();
+  } finally {
+    if (latencyMs) await sleep(latencyMs - Math.floor(latencyMs / 2));
+  }
+}
+
+type FunctionMain = (event: unknown, context: unknown) => unknown;
+
+interface InvokerSettings {
+  loadMain: (fnName: string) => FunctionMain;
+  limitsOf: (fnName: string) => FunctionLimits;
+  reportFunctionError: (fnName: string, err: unknown) => void;
+  envId: string;
+  /** overrides every function's configured timeout (tests of the timeout itself) */
+  callTimeoutMs?: number;
+}
+
+/**
+ * Runs one call of a function as CloudBase does, step by step: load its `main`, carry the event over the wire,
+ * run it as its caller under its timeout and memory, and carry the answer back. A function that throws answers
+ * INTERNAL; the platform's own failures (too large, too long, too much memory) reject with FunctionCallError.
+ */
+function invoker(settings: InvokerSettings) {
+  const { loadMain, limitsOf, reportFunctionError, envId } = settings;
+  const internal = (fnName: string, err: unknown, message = 'The service failed; please try again later.') => {
+    reportFunctionError(fnName, err);
+    return fail('INTERNAL', message);
+  };
+  return async (fnName: string, event: Record<string, unknown>, call: CallOptions, inv: Invocation): Promise<unknown> => {
+    let main: FunctionMain;
+    try {
+      main = loadMain(fnName);
+    } catch (err) {
+      if (err instanceof FunctionNotFoundError) throw err;
+      // A function whose module fails to load answers like one that throws.
+      return internal(fnName, err);
+    }
+    const { openid } = call;
+    const input = eventOverTheWire(event, openid);
+    const { timeoutS, memoryMb } = limitsOf(fnName);
+    const limitMs = settings.callTimeoutMs ?? timeoutS * 1000;
+    const context = functionContext(fnName, envId, memoryMb, limitMs);
+    const run = () => runAsCaller(openid ? { openid, appid: APP_ID } : null, () => main(input, context), call.source ?? (openid ? 'client' : 'none'), openid ? null : (call.web ?? null));
+    const outcome = await runWithinLimits(inv, limitMs, memoryMb, run);
+    if ('thrown' in outcome) return internal(fnName, outcome.thrown);
+    if ('ended' in outcome) {
+      if (outcome.ended === 'timeout') throw new FunctionCallError(FUNCTION_ERR.timedOut, `Invoking task timed out after ${Math.max(1, Math.round(limitMs / 1000))} seconds`);
+      throw new FunctionCallError(FUNCTION_ERR.executeFail, `FUNCTIONS_MEMORY_LIMIT_EXCEEDED: memory used by the function exceeded its configured ${memoryMb} MB`);
+    }
+    // The answer crosses the wire as JSON (wx.cloud.callFunction's `result`): Dates become strings.
+    let answer: string | undefined;
+    try {
+      answer = outcome.value === undefined ? undefined : JSON.stringify(outcome.value);
+    } catch (err) {
+      return internal(fnName, err, 'The service returned an answer that cannot be sent.');
+    }
+    if (answer === undefined) return null;
+    if (jsonBytes(answer) > MAX_RESULT_BYTES) throw new FunctionCallError(FUNCTION_ERR.executeFail, `response larger than ${MAX_RESULT_BYTES} bytes (6MB)`);
+    return JSON.parse(answer);
+  };
+}
+
+/**
+ * The event as the function receives it. It crosses the wire as JSON (wx.cloud.callFunction's `data`): Dates
+ * arrive as strings, undefined fields vanish, and the function never shares objects with the caller. As on
+ * CloudBase, the platform (not the client) sets `userInfo` on calls from the mini program; identity must still
+ * be taken from getWXContext().
+ */
+function eventOverTheWire(event: Record<string, unknown>, openid: string | undefined): Record<string, unknown> {
+  const text = JSON.stringify(event);
+  if (jsonBytes(text) > MAX_EVENT_BYTES) throw new FunctionCallError(FUNCTION_ERR.requestFail, `request event larger than ${MAX_EVENT_BYTES} bytes (6MB)`);
+  const { userInfo: _fromClient, ...rest } = JSON.parse(text) as Record<string, unknown>;
+  return openid ? { ...rest, userInfo: { appId: APP_ID, openId: openid } } : rest;
+}
+
+/** The `context` CloudBase passes a function's `main` beside the event. */
+function functionContext(fnName: string, envId: string, memoryMb: number, limitMs: number) {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    request_id: randomUUID(),
+    function_name: fnName,
+    function_version: '$LATEST',
+    namespace: envId,
+    memory_limit_in_mb: memoryMb,
+    time_limit_in_ms: limitMs,
+    environ: `TCB_ENV=${envId}`,
+  };
+}
+
+/** How a run within the limits ended: with an answer, with what the function threw, or cut off by the platform. */
+type RunOutcome = { value: unknown } | { thrown: unknown } | { ended: 'timeout' | 'memory' };
+
+/**
+ * Runs a call as invocation `inv` under its timeout and memory. CloudBase ends a call at the function's timeout
+ * or past its memory: the caller gets the platform's error, and the instance is gone: the call's code never runs
+ * again (its timers are cleared) and its later database and storage requests never arrive (invocation.ts,
+ * memory.ts).
+ */
+async function runWithinLimits(inv: Invocation, limitMs: number, memoryMb: number, call: () => unknown): Promise<RunOutcome> {
+  let settle: (why: 'timeout' | 'memory') => void = () => undefined;
+  const platformEnd = new Promise<'timeout' | 'memory'>((resolve) => {
+    settle = resolve;
+  });
+  const endCall = (why: 'timeout' | 'memory') => {
+    inv.kill();
+    settle(why);
+  };
+  // The timeout counts the call's own time: what the memory watch spends collecting (memory.ts) is given back,
+  // and the clock starts once the watch has taken its starting reading.
+  const memory = watchMemory(memoryMb, () => endCall('memory'));
+  const measuredAtStart = measuringMs();
+  const startedAt = performance.now();
+  let timer: NodeJS.Timeout;
+  const armTimeout = (ms: number) => {
+    timer = setTimeout(() => {
+      const own = performance.now() - startedAt - (measuringMs() - measuredAtStart);
+      if (own >= limitMs - 1) endCall('timeout');
+      else armTimeout(limitMs - own);
+    }, ms);
+  };
+  armTimeout(limitMs);
+  try {
+    const run = runInvocation(inv, call);
+    const first = await Promise.race([Promise.resolve(run).then((value) => ({ value })), platformEnd]);
+    // A last reading with the answer in hand: work done since the last sample is seen too.
+    if (typeof first === 'object') checkMemory();
+    if (typeof first === 'object' && !memory.exceeded) return first;
+    // What the function still does is lost; its eventual failure is of no one's concern.
+    Promise.resolve(run).catch(() => undefined);
+    return { ended: first === 'timeout' ? 'timeout' : 'memory' };
+  } catch (err) {
+    checkMemory();
+    return memory.exceeded ? { ended: 'memory' } : { thrown: err };
+  } finally {
+    inv.live = false;
+    clearTimeout(timer!);
+    releaseMemory(memory);
+  }
 }
 
 /** Where the cloud keeps its data, where its functions come from, its environment id and round trips. */
@@ -471,8 +514,8 @@ function functionCatalogue(functionsRoot: string, from: 'source' | 'build', rc: 
     if (!l) limits.set(fnName, (l = functionLimits(functionsRoot, fnName, rc)));
     return l;
   };
-  const loaded = new Map<string, (event: unknown, context: unknown) => unknown>();
-  const loadMain = (fnName: string): ((event: unknown, context: unknown) => unknown) => {
+  const loaded = new Map<string, FunctionMain>();
+  const loadMain = (fnName: string): FunctionMain => {
     const cached = loaded.get(fnName);
     if (cached) return cached;
     if (!hasFunction(fnName)) throw new FunctionNotFoundError(fnName);

@@ -1,13 +1,13 @@
 /**
- * Calls behind the grid screens (issue 16 §3, §4, §6): a grid's WeChat groups, a merchant's group, transfers
+ * Calls behind the grid screens (docs/miniprogram.md "Layout", the grid subpackage): a grid's WeChat groups, a merchant's group, transfers
  * and their suggestion, the merchant timeline, and notices.
  */
 import { merchantContract as M, noticeContract as N, orgContract as O } from '../vendor/shared';
 import { callAction } from './transport';
-import { parseInput } from './validate';
+import { type InputOf, parseInput } from './validate';
 
 type Shared = typeof import('../vendor/shared');
-type In<C, K extends keyof C> = C[K] extends { _zod: { input: infer I } } ? I : never;
+type In<C, K extends keyof C> = InputOf<C[K]>;
 export type WechatGroup = import('../vendor/shared').orgContract.WechatGroupView;
 export type WechatGroupList = import('../vendor/shared').orgContract.WechatGroupList;
 export type SuggestGrid = import('../vendor/shared').merchantContract.SuggestGridOut;

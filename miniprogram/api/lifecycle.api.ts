@@ -1,9 +1,9 @@
-import { lifecycleContract as C } from '../vendor/shared';
+import { type LifecycleClass, lifecycleContract as C } from '../vendor/shared';
 import { callAction } from './transport';
 import { parseInput } from './validate';
 
 export type ClassListItem = import('../vendor/shared').lifecycleContract.ClassListItem;
-export type LifecycleClass = 'to-win' | 'qualified' | 'premium' | 'abnormal' | 'lost';
+export type { LifecycleClass };
 
 /** Fetches the to-do list of one lifecycle class in the caller's scope (名单制). */
 export function fetchClassList(input: { cls: LifecycleClass; unitId?: string; cursor?: string; limit?: number }): Promise<{ items: ClassListItem[]; nextCursor: string | null }> {

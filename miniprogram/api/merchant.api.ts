@@ -1,9 +1,9 @@
 import { filesContract, merchantContract as C, qrcodeContract } from '../vendor/shared';
 import { callAction } from './transport';
-import { parseInput } from './validate';
+import { type InputOf, parseInput } from './validate';
 
 type M = typeof import('../vendor/shared').merchantContract;
-type In<K extends keyof M> = M[K] extends { _zod: { input: infer I } } ? I : never;
+type In<K extends keyof M> = InputOf<M[K]>;
 export type MerchantOut = import('../vendor/shared').merchantContract.MerchantOut;
 export type MerchantRow = import('../vendor/shared').merchantContract.MerchantRow;
 export type DuplicateOut = import('../vendor/shared').merchantContract.DuplicateOut;

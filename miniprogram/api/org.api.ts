@@ -1,6 +1,6 @@
 import { orgContract } from '../vendor/shared';
 import { callAction } from './transport';
-import { parseInput } from './validate';
+import { type InputOf, parseInput } from './validate';
 
 type Org = typeof import('../vendor/shared').orgContract;
 export type Unit = import('../vendor/shared').orgContract.UnitView;
@@ -9,7 +9,7 @@ export type BindCode = import('../vendor/shared').orgContract.BindCodeOutput;
 export type Market = import('../vendor/shared').orgContract.MarketView;
 export type BoundaryPreview = import('../vendor/shared').orgContract.BoundaryPreview;
 export type BoundarySaved = import('../vendor/shared').orgContract.BoundarySaved;
-type In<K extends keyof Org> = Org[K] extends { _zod: { input: infer I } } ? I : never;
+type In<K extends keyof Org> = InputOf<Org[K]>;
 
 /** Fetches the units under a parent (or the caller's top units). */
 export function fetchUnits(input: In<'listUnitsInput'> = {}): Promise<{ items: Unit[] }> {

@@ -1,11 +1,11 @@
 import { orgContract } from '../vendor/shared';
 import { callAction } from './transport';
-import { parseInput } from './validate';
+import { type InputOf, parseInput } from './validate';
 import type { BindCode, Staff } from './org.api';
 
 type Org = typeof import('../vendor/shared').orgContract;
 export type StaffDetail = import('../vendor/shared').orgContract.StaffDetail;
-type In<K extends keyof Org> = Org[K] extends { _zod: { input: infer I } } ? I : never;
+type In<K extends keyof Org> = InputOf<Org[K]>;
 
 /** People management (head office; a branch manager within its branch): one staff member and the changes to them. */
 

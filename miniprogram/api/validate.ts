@@ -1,5 +1,8 @@
 import { ServiceError } from '../utils/errors';
 
+/** What a caller may pass for a contract's schema: its input type (before zod's defaults and transforms). */
+export type InputOf<Schema> = Schema extends { _zod: { input: infer I } } ? I : never;
+
 interface SafeParser<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }

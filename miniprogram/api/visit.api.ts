@@ -1,12 +1,12 @@
 import { filesContract, visitContract as C } from '../vendor/shared';
 import { callAction } from './transport';
-import { parseInput } from './validate';
+import { type InputOf, parseInput } from './validate';
 
 export type VisitOut = import('../vendor/shared').visitContract.VisitOut;
 export type TaskOut = import('../vendor/shared').visitContract.TaskOut;
 export type SubmitVisitOutput = import('../vendor/shared').visitContract.SubmitVisitOutput;
 type V = typeof import('../vendor/shared').visitContract;
-export type SubmitVisit = V['submitVisitInput'] extends { _zod: { input: infer I } } ? I : never;
+export type SubmitVisit = InputOf<V['submitVisitInput']>;
 
 /** Submits a visit with its client-made `visitId`; a retried submit is answered with the first result. */
 export function submitVisit(visit: SubmitVisit): Promise<SubmitVisitOutput> {
@@ -18,7 +18,7 @@ export function fetchVisits(merchantId: string, cursor?: string): Promise<{ item
   return callAction('visit', 'listByMerchant', parseInput(C.listByMerchantInput, { merchantId, cursor }));
 }
 
-type TasksFilter = V['tasksInput'] extends { _zod: { input: infer I } } ? I : never;
+type TasksFilter = InputOf<V['tasksInput']>;
 export type TaskCloseReason = NonNullable<TaskOut['closeReason']>;
 
 /** Fetches tasks: mine (default), a unit's (the team board, with its filters) or one merchant's; open (default) or done. */

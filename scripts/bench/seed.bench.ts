@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- seed`: the demo bank (issue 3: "deterministic from a seed, generated in ≤ 60 s") seeded
+ * `npm run bench -- seed`: the demo bank (its target: deterministic from a seed, generated in ≤ 60 s) seeded
  * into an empty data folder by the seed's command line (scripts/seed/cli.ts, the way the tests' demo bank
  * template is built), in a child process. Prints the child's wall time from spawn to exit against the
  * target, the seed's own wall and CPU time (the whole process, so the engine's checkpoint thread too) and

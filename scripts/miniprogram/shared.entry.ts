@@ -15,7 +15,7 @@ export { XINGHUA_NAME, XINGHUA_TOWNSHIPS } from '../../shared/domain/division.ru
 export { distanceMeters, MIN_BOUNDARY_POINTS } from '../../shared/domain/geo.rules';
 export { ROUTE_ROLES, WALKING_FACTOR, routeLength, walkingMeters } from '../../shared/domain/route.rules';
 export { INDUSTRY_SECTIONS, INDUSTRY_DIVISIONS } from '../../shared/domain/industry.rules';
-export { LIFECYCLE_CLASSES } from '../../shared/domain/lifecycle.rules';
+export { LIFECYCLE_CLASSES, type LifecycleClass } from '../../shared/domain/lifecycle.rules';
 export { addDays, addMonths, previousMonth, chinaDay, chinaMinuteOfDay, chinaTime, isMonthKey, isYearKey, periodKey, periodLabel, periodOf, rangePeriod, type Period, type PeriodKind } from '../../shared/domain/period.rules';
 export { RATIO_INDICATORS } from '../../shared/domain/metrics.rules';
 export { CHECK_ITEMS, CHECK_DEFINITIONS } from '../../shared/domain/check.rules';

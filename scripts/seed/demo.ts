@@ -1,5 +1,5 @@
 /**
- * The demo bank (issue 3, item 6): about 40,000 merchants of 兴化市 with three filing sweeps, revisits,
+ * The demo bank (docs/data-model.md "Demo bank"): about 40,000 merchants of 兴化市 with three filing sweeps, revisits,
  * acquiring, deposits and credit, built so that the figures of docs/domain.md §1 come out exactly at 2025-07-31.
  *
  * How the figures are met: every merchant belongs to a cohort (area, how its file was made, when its
@@ -18,7 +18,7 @@ import { SEARCH_KEYS_MARK, SEARCH_KEYS_VERSION } from '../../server/search-keys'
 import { sealPi } from '../../server/pi';
 import { CALENDAR_SETTINGS_ID } from '../../shared/domain/settings.rules';
 import { CHECK_ITEMS, COMMON_OTHER_BANKS, VISIT_FLAG_RADIUS_M, countOurProducts, taskDueDay, type CheckItem, type ProductHolding } from './catalog';
-import { chinaInstant, dayNumber, dayString, monthEnd, monthStart, monthsUpTo } from './days';
+import { chinaInstant, dayIndex, dayOfIndex, monthEnd, trendMonths } from '../../shared/domain/period.rules';
 import { distanceM, offsetM, type LngLat } from './geo';
 import { INDUSTRY_MIX, MARKET_INDUSTRY_MIX, personName, pickIndustry, shopName } from './names';
 import { ORG_SINCE_DAY, type GridInfo, type Org } from './org';
@@ -27,7 +27,7 @@ import { DIVISION, XINGHUA_CODE } from './xinghua';
 
 /** The day the reference figures are published for (docs/domain.md §1). */
 export const AS_OF = '2025-07-31';
-const D = dayNumber(AS_OF);
+const D = dayIndex(AS_OF);
 
 /** Reference figures the demo bank reproduces (docs/domain.md §1), in the units the data stores. */
 export const REFERENCE = {
@@ -134,9 +134,9 @@ const DEPOSIT_TOTALS: Record<string, number> = {
   '2025-06': 190_100_000_000,
   '2025-07': REFERENCE.depositsFen,
 };
-export const DEPOSIT_MONTHS = monthsUpTo('2025-07', 12);
+export const DEPOSIT_MONTHS = trendMonths('2025-07', 12);
 /** Months of imported acquiring figures: the current month and the three before (lifecycle rules). */
-export const TXN_MONTHS = monthsUpTo('2025-07', 4);
+export const TXN_MONTHS = trendMonths('2025-07', 4);
 
 /** Markets (商圈): the showcase 城北菜场 and a few others, each over neighbouring grids of one branch. */
 const MARKETS: { name: string; branch: string; gridIndexes: number[]; size: number }[] = [
@@ -293,7 +293,7 @@ function marketsOf(org: Org) {
   const marketDocs = MARKETS.map((m, i) => {
     const grids = m.gridIndexes.map((k) => cityBranchGrids(m.branch)[k]);
     const branch = org.branches.find((b) => b.name === m.branch)!;
-    return { def: m, grids, doc: { _id: `mk-${pad(i + 1, 2)}`, name: m.name, branchId: branch.id, unitPath: branch.unitPath, gridIds: grids.map((g) => g.id), createdAt: chinaInstant(dayNumber('2021-03-01'), 9) } };
+    return { def: m, grids, doc: { _id: `mk-${pad(i + 1, 2)}`, name: m.name, branchId: branch.id, unitPath: branch.unitPath, gridIds: grids.map((g) => g.id), createdAt: chinaInstant(dayIndex('2021-03-01'), 9) } };
   });
   return marketDocs;
 }
@@ -308,7 +308,7 @@ function wechatGroupsOf(org: Org): { groups: Record<string, unknown>[]; groupsOf
     for (let k = 1; k <= n; k++) {
       const id = `wg-${g.id.slice(2)}-${k}`;
       ids.push(id);
-      groups.push({ _id: id, name: `${g.name.replace(/网格$/, '')}商户${n > 1 ? `${k}群` : '群'}`, gridId: g.id, unitPath: g.unitPath, createdAt: chinaInstant(dayNumber('2021-06-01') + (k - 1) * 200, 10) });
+      groups.push({ _id: id, name: `${g.name.replace(/网格$/, '')}商户${n > 1 ? `${k}群` : '群'}`, gridId: g.id, unitPath: g.unitPath, createdAt: chinaInstant(dayIndex('2021-06-01') + (k - 1) * 200, 10) });
     }
     groupsOfGrid.set(g.id, ids);
   }
@@ -345,18 +345,18 @@ function merchantRows(rng: Rng, org: Org, makePoint: MakePoint, allPlans: Plan[]
     const point = grid.pointIn(0.04 + mrng.float() * 0.92, 0.04 + mrng.float() * 0.92);
 
     // file and acquiring dates
-    const filed = c.file === 'incomplete' ? null : between(mrng, dayNumber(FILING_WINDOWS[c.file][0]), dayNumber(FILING_WINDOWS[c.file][1]));
+    const filed = c.file === 'incomplete' ? null : between(mrng, dayIndex(FILING_WINDOWS[c.file][0]), dayIndex(FILING_WINDOWS[c.file][1]));
     let since: number | null = null;
     let closed: number | null = null;
     if (c.since) {
-      const lo = c.afterFiling && filed !== null ? Math.max(dayNumber(c.since[0]), filed + 7) : dayNumber(c.since[0]);
-      since = between(mrng, lo, dayNumber(c.since[1]));
-      if (c.close) closed = between(mrng, Math.max(dayNumber(c.close[0]), since + 30), dayNumber(c.close[1]));
+      const lo = c.afterFiling && filed !== null ? Math.max(dayIndex(c.since[0]), filed + 7) : dayIndex(c.since[0]);
+      since = between(mrng, lo, dayIndex(c.since[1]));
+      if (c.close) closed = between(mrng, Math.max(dayIndex(c.close[0]), since + 30), dayIndex(c.close[1]));
     }
     let created: number;
     if (filed !== null) created = since !== null && since < filed && since >= ORG_SINCE_DAY ? since : filed;
     else if (since !== null) created = Math.max(since, ORG_SINCE_DAY + 1);
-    else created = between(mrng, dayNumber('2025-03-01'), dayNumber('2025-07-28'));
+    else created = between(mrng, dayIndex('2025-03-01'), dayIndex('2025-07-28'));
     if (filed !== null && created > filed) created = filed;
 
     const operatorName = personName(mrng);
@@ -371,7 +371,7 @@ function merchantRows(rng: Rng, org: Org, makePoint: MakePoint, allPlans: Plan[]
     const operator: Record<string, unknown> = { name: operatorName, mobile: sealPi(mobile, maskMobile) };
     if (filed !== null && mrng.chance(0.35)) {
       let idn: string;
-      do idn = makeIdNumber(XINGHUA_CODE, dayString(between(mrng, dayNumber('1958-01-01'), dayNumber('2001-12-31'))), mrng.int(1, 999));
+      do idn = makeIdNumber(XINGHUA_CODE, dayOfIndex(between(mrng, dayIndex('1958-01-01'), dayIndex('2001-12-31'))), mrng.int(1, 999));
       while (usedIdNumbers.has(idn));
       usedIdNumbers.add(idn);
       operator.idNumber = sealPi(idn, maskIdNumber);
@@ -404,17 +404,17 @@ function merchantRows(rng: Rng, org: Org, makePoint: MakePoint, allPlans: Plan[]
     const products: Record<string, unknown>[] = [];
     const activeNow = since !== null && closed === null;
     if (since !== null) {
-      const until = closed !== null ? dayString(closed) : undefined;
-      products.push({ product: 'acquiring', bank: 'ours', status: activeNow ? 'active' : 'closed', since: dayString(since), ...(until ? { until } : {}) });
-      if (mrng.chance(0.55)) products.push({ product: 'settlement-account', bank: 'ours', status: activeNow ? 'active' : 'closed', since: dayString(since), ...(until ? { until } : {}) });
-      if (activeNow && mrng.chance(0.12)) products.push({ product: 'merchant-app', bank: 'ours', status: 'active', since: dayString(since) });
-      if (activeNow && mrng.chance(0.1)) products.push({ product: 'mobile-banking', bank: 'ours', status: 'active', since: dayString(since) });
-      if (activeNow && mrng.chance(0.04)) products.push({ product: 'deposit', bank: 'ours', status: 'active', since: dayString(since) });
+      const until = closed !== null ? dayOfIndex(closed) : undefined;
+      products.push({ product: 'acquiring', bank: 'ours', status: activeNow ? 'active' : 'closed', since: dayOfIndex(since), ...(until ? { until } : {}) });
+      if (mrng.chance(0.55)) products.push({ product: 'settlement-account', bank: 'ours', status: activeNow ? 'active' : 'closed', since: dayOfIndex(since), ...(until ? { until } : {}) });
+      if (activeNow && mrng.chance(0.12)) products.push({ product: 'merchant-app', bank: 'ours', status: 'active', since: dayOfIndex(since) });
+      if (activeNow && mrng.chance(0.1)) products.push({ product: 'mobile-banking', bank: 'ours', status: 'active', since: dayOfIndex(since) });
+      if (activeNow && mrng.chance(0.04)) products.push({ product: 'deposit', bank: 'ours', status: 'active', since: dayOfIndex(since) });
       if (mrng.chance(0.2)) products.push({ product: 'settlement-account', bank: 'other', otherBank: mrng.pick(COMMON_OTHER_BANKS), status: 'active' });
     } else {
       if (mrng.chance(0.65)) products.push({ product: 'acquiring', bank: 'other', otherBank: mrng.pick(COMMON_OTHER_BANKS), status: 'active' });
       if (mrng.chance(0.3)) products.push({ product: 'settlement-account', bank: 'other', otherBank: mrng.pick(COMMON_OTHER_BANKS), status: 'active' });
-      if (filed !== null && mrng.chance(0.06)) products.push({ product: 'acquiring', bank: 'ours', status: 'in-progress', since: dayString(Math.min(D, filed + mrng.int(30, 400))) });
+      if (filed !== null && mrng.chance(0.06)) products.push({ product: 'acquiring', bank: 'ours', status: 'in-progress', since: dayOfIndex(Math.min(D, filed + mrng.int(30, 400))) });
     }
     const wechatGroupId = filed !== null && mrng.chance(0.45) ? mrng.pick(groupsOfGrid.get(grid.id)!) : undefined;
     const address = {
@@ -449,7 +449,7 @@ function merchantRows(rng: Rng, org: Org, makePoint: MakePoint, allPlans: Plan[]
       acquiring:
         since === null
           ? { status: 'none' }
-          : { status: closed !== null ? 'closed' : 'active', since: dayString(since), ...(closed !== null ? { closedAt: dayString(closed) } : {}), deviceStatus: closed !== null ? 'unbound' : 'bound' },
+          : { status: closed !== null ? 'closed' : 'active', since: dayOfIndex(since), ...(closed !== null ? { closedAt: dayOfIndex(closed) } : {}), deviceStatus: closed !== null ? 'unbound' : 'bound' },
       credit: { grantedFen: 0, drawnFen: 0 },
       depositFen: 0,
       createdAt: filedAt && created === filed ? filedAt : chinaInstant(created, 10, mrng.int(0, 59)),
@@ -471,7 +471,7 @@ function addCredit(rng: Rng, rows: Row[], out: Dataset): void {
   const tiersYuan = [200_000, 300_000, 500_000, 800_000, 1_000_000, 1_500_000, 2_000_000];
   const grantOf = (drawing: boolean) => (drawing ? crng.weighted(tiersYuan, [8, 14, 22, 22, 18, 10, 6]) : crng.weighted(tiersYuan.slice(0, 5), [30, 30, 25, 10, 5]));
   const credit = new Map<Row, { grantedYuan: number; drawnYuan: number; grantedAt: number }>();
-  for (const r of grantedRows) credit.set(r, { grantedYuan: grantOf(false), drawnYuan: 0, grantedAt: between(crng, Math.max(r.since!, dayNumber('2021-03-01')), dayNumber('2025-07-28')) });
+  for (const r of grantedRows) credit.set(r, { grantedYuan: grantOf(false), drawnYuan: 0, grantedAt: between(crng, Math.max(r.since!, dayIndex('2021-03-01')), dayIndex('2025-07-28')) });
   const weights: number[] = [];
   for (const r of drawingRows) {
     const c = credit.get(r)!;
@@ -485,7 +485,7 @@ function addCredit(rng: Rng, rows: Row[], out: Dataset): void {
     credit.set(r, { grantedYuan: g, drawnYuan: crng.chance(0.5) ? Math.round(g * crng.float() * 0.8) : 0, grantedAt: between(crng, r.since!, r.closed! - 1) });
   }
   for (const [r, c] of credit) {
-    const grantedAt = dayString(c.grantedAt);
+    const grantedAt = dayOfIndex(c.grantedAt);
     r.doc.credit = { grantedFen: c.grantedYuan * 100, grantedAt, drawnFen: c.drawnYuan * 100 };
     out.credits.push({ _id: `${r.doc._id}:2025-07`, merchantId: r.doc._id, month: '2025-07', grantedFen: c.grantedYuan * 100, grantedAt, drawnFen: c.drawnYuan * 100, asOf: AS_OF, importId: 'imp-credit-2025-07', unitPath: r.grid.unitPath });
     if (activeAt(r, D)) {
@@ -503,8 +503,8 @@ function addDeposits(rng: Rng, rows: Row[], out: Dataset): void {
   const lastBalance = new Map<Row, number>();
   const latestMonth = DEPOSIT_MONTHS[DEPOSIT_MONTHS.length - 1];
   DEPOSIT_MONTHS.forEach((month, k) => {
-    const end = monthEnd(month);
-    const start = monthStart(month);
+    const end = dayIndex(monthEnd(month));
+    const start = dayIndex(`${month}-01`);
     const counted: Row[] = [];
     const raw: number[] = [];
     for (const r of rows) {
@@ -538,13 +538,13 @@ function addTransactionsAndClasses(rng: Rng, rows: Row[], out: Dataset): Map<Row
   for (const r of rows) {
     const months: MonthFigures[] = [];
     if (r.since !== null) {
-      const recent = r.since >= dayNumber('2025-04-01');
+      const recent = r.since >= dayIndex('2025-04-01');
       const behaviour = !activeAt(r, D) || recent ? 'normal' : trng.weighted(['normal', 'drop', 'idle30', 'idle90', 'unbound', 'low'], [84, 6, 3, 2, 2, 3]);
       const level = Math.max(12_000, Math.exp(Math.log(45_000) + 0.9 * trng.normal())); // yuan a month
       const ticket = recent ? 30 + trng.float() * 30 : 30 + trng.float() * 120;
       TXN_MONTHS.forEach((month, k) => {
-        const start = monthStart(month);
-        const end = monthEnd(month);
+        const start = dayIndex(`${month}-01`);
+        const end = dayIndex(monthEnd(month));
         const from = Math.max(start, r.since!);
         const to = r.closed !== null ? Math.min(end, r.closed - 1) : end;
         if (from > to) return;
@@ -558,13 +558,13 @@ function addTransactionsAndClasses(rng: Rng, rows: Row[], out: Dataset): Map<Row
         if (behaviour === 'low') count = trng.int(5, 25);
         else if (behaviour === 'normal' && count < 35) count = 35 + trng.int(0, 20);
         const lastTxn =
-          behaviour === 'idle30' && k === TXN_MONTHS.length - 2 ? between(trng, Math.max(from, dayNumber('2025-06-02')), to) :
-          behaviour === 'idle90' ? between(trng, from, Math.min(to, dayNumber('2025-04-28'))) :
+          behaviour === 'idle30' && k === TXN_MONTHS.length - 2 ? between(trng, Math.max(from, dayIndex('2025-06-02')), to) :
+          behaviour === 'idle90' ? between(trng, from, Math.min(to, dayIndex('2025-04-28'))) :
           Math.max(from, to - trng.int(0, 3));
         const amountFen = Math.round(amount * 100);
         const deviceStatus = behaviour === 'unbound' && last ? 'unbound' : r.closed !== null && r.closed <= end ? 'unbound' : 'bound';
-        months.push({ month, count, amountFen, lastTxnDay: dayString(lastTxn), deviceStatus });
-        out.transactions.push({ _id: `${r.doc._id}:${month}`, merchantId: r.doc._id, month, count, amountFen, lastTxnDay: dayString(lastTxn), deviceStatus, importId: `imp-txn-${month}`, unitPath: r.grid.unitPath });
+        months.push({ month, count, amountFen, lastTxnDay: dayOfIndex(lastTxn), deviceStatus });
+        out.transactions.push({ _id: `${r.doc._id}:${month}`, merchantId: r.doc._id, month, count, amountFen, lastTxnDay: dayOfIndex(lastTxn), deviceStatus, importId: `imp-txn-${month}`, unitPath: r.grid.unitPath });
       });
       if (behaviour === 'unbound') (r.doc.acquiring as Record<string, unknown>).deviceStatus = 'unbound';
     }
@@ -572,10 +572,10 @@ function addTransactionsAndClasses(rng: Rng, rows: Row[], out: Dataset): Map<Row
     const lastTxn = months.map((m) => m.lastTxnDay!).sort().pop();
     let since: number;
     if (cls.reason === 'closed') since = r.closed!;
-    else if (cls.reason.startsWith('idle-')) since = dayNumber(lastTxn ?? dayString(r.since!)) + Number(cls.reason.slice(5));
+    else if (cls.reason.startsWith('idle-')) since = dayIndex(lastTxn ?? dayOfIndex(r.since!)) + Number(cls.reason.slice(5));
     else if (cls.cls === 'abnormal' || cls.reason === 'below-minimum') since = D;
     else if (cls.cls === 'to-win') since = r.created;
-    else if (cls.cls === 'premium') since = clampDay(Math.max(r.since! + 31, dayNumber('2025-01-31')), r.since!, D);
+    else if (cls.cls === 'premium') since = clampDay(Math.max(r.since! + 31, dayIndex('2025-01-31')), r.since!, D);
     else since = r.since!;
     classOf.set(r, { ...cls, since: clampDay(since, r.created, D) });
   }
@@ -589,19 +589,19 @@ function addClassHistoryAndTasks(rng: Rng, rows: Row[], classOf: Map<Row, RowCla
   for (const r of rows) {
     const cur = classOf.get(r)!;
     r.doc.lifecycleClass = cur.cls;
-    r.doc.classSince = dayString(cur.since);
+    r.doc.classSince = dayOfIndex(cur.since);
     // As a reclassification writes them: the lists say why each merchant is in its class.
     r.doc.classReason = cur.reason;
     r.doc.classDetail = cur.detail;
     const hist = (from: string, to: string, reason: string, day: number) =>
-      out.classHistory.push({ _id: `ch-${pad(++historySeq, 6)}`, merchantId: r.doc._id, from, to, reason, day: dayString(day), at: chinaInstant(day, 22, 30), unitPath: r.grid.unitPath });
+      out.classHistory.push({ _id: `ch-${pad(++historySeq, 6)}`, merchantId: r.doc._id, from, to, reason, day: dayOfIndex(day), at: chinaInstant(day, 22, 30), unitPath: r.grid.unitPath });
     let base = 'to-win';
     if (r.since !== null) {
       if (r.since > r.created) hist('to-win', 'qualified', 'acquiring-opened', r.since);
       base = 'qualified';
     }
     if (cur.cls !== base) hist(base, cur.cls, cur.reason, cur.since);
-    if (cur.cls === 'abnormal' || (cur.cls === 'lost' && cur.since >= dayNumber('2025-01-01'))) {
+    if (cur.cls === 'abnormal' || (cur.cls === 'lost' && cur.since >= dayIndex('2025-01-01'))) {
       const kind = cur.cls === 'abnormal' ? 'abnormal-visit' : 'win-back';
       out.tasks.push({
         _id: hrng.uuid(),
@@ -610,7 +610,7 @@ function addClassHistoryAndTasks(rng: Rng, rows: Row[], classOf: Map<Row, RowCla
         gridId: r.grid.id,
         unitPath: r.grid.unitPath,
         assigneeId: kind === 'abnormal-visit' ? r.grid.maintenanceId : r.grid.memberId,
-        dueDay: taskDueDay(kind, dayString(cur.since)),
+        dueDay: taskDueDay(kind, dayOfIndex(cur.since)),
         status: 'open',
         openedBy: { reason: cur.reason, detail: cur.detail },
         createdAt: chinaInstant(cur.since, 22, 30),
@@ -630,11 +630,11 @@ function addVisits(rng: Rng, rows: Row[], makePoint: MakePoint, out: Dataset): v
   };
   const addVisit = (r: Row, type: string, day: number, staffId: string, extra: Record<string, unknown> = {}): Record<string, unknown> => {
     const at = chinaInstant(day, vrng.int(8, 17), vrng.int(0, 59), vrng.int(0, 59));
-    const v = { _id: vrng.uuid(), merchantId: r.doc._id, staffId, type, at, day: dayString(day), ...visitPoint(r), gridId: r.grid.id, unitPath: r.grid.unitPath, photos: [], ...extra, createdAt: at };
+    const v = { _id: vrng.uuid(), merchantId: r.doc._id, staffId, type, at, day: dayOfIndex(day), ...visitPoint(r), gridId: r.grid.id, unitPath: r.grid.unitPath, photos: [], ...extra, createdAt: at };
     out.visits.push(v);
     return v;
   };
-  const REVISIT_FROM = dayNumber('2024-10-01');
+  const REVISIT_FROM = dayIndex('2024-10-01');
   const FAIL_WEIGHTS = [3, 1, 2, 2, 3, 3];
   for (const r of rows) {
     if (r.filed !== null) {
@@ -645,14 +645,14 @@ function addVisits(rng: Rng, rows: Row[], makePoint: MakePoint, out: Dataset): v
       v.photos = r.doc.photos;
     }
     if (r.since === null && r.filed !== null && vrng.chance(0.45)) {
-      const day = between(vrng, Math.max(r.filed + 20, dayNumber('2024-09-01')), D - 1);
+      const day = between(vrng, Math.max(r.filed + 20, dayIndex('2024-09-01')), D - 1);
       addVisit(r, 'marketing', day, vrng.chance(0.5) ? r.grid.memberId : r.grid.marketingId, {
         productsPitched: ['acquiring', ...(vrng.chance(0.4) ? ['settlement-account'] : [])],
         outcome: vrng.pick(['interested', 'follow-up', 'declined']),
       });
     }
     if (r.since === null) continue;
-    if (r.since >= dayNumber('2023-01-01') && r.filed !== null && r.filed <= r.since) addVisit(r, 'maintenance', r.since, r.grid.maintenanceId, { note: '安装收款设备并培训' });
+    if (r.since >= dayIndex('2023-01-01') && r.filed !== null && r.filed <= r.since) addVisit(r, 'maintenance', r.since, r.grid.maintenanceId, { note: '安装收款设备并培训' });
     // Revisits about once a quarter while acquiring, from October 2024 (older ones would not fit the seed's time budget).
     const endDay = r.closed !== null ? Math.min(D, r.closed - 1) : D;
     let day = Math.max(r.since, REVISIT_FROM, r.filed ?? 0) + vrng.int(15, 80);
@@ -684,7 +684,7 @@ function addVisits(rng: Rng, rows: Row[], makePoint: MakePoint, out: Dataset): v
           unitPath: r.grid.unitPath,
           assigneeId: r.grid.maintenanceId,
           check: item,
-          dueDay: taskDueDay('check-followup', dayString(day)),
+          dueDay: taskDueDay('check-followup', dayOfIndex(day)),
           status: 'open',
           openedBy: { visitId: v._id, reason: 'check-failed' },
           createdAt: v.at,
@@ -702,17 +702,17 @@ function addImportJobs(org: Org, out: Dataset): void {
   const hq = org.hqStaffId;
   const job = (id: string, kind: string, period: string, total: number, day: number) =>
     out.imports.push({ _id: id, kind, period, status: 'done', total, done: total, applied: total, rejected: 0, byStaffId: hq, createdAt: chinaInstant(day, 20), finishedAt: chinaInstant(day, 20, 5) });
-  for (const month of TXN_MONTHS) job(`imp-txn-${month}`, 'transactions', month, out.transactions.filter((t) => t.month === month).length, monthEnd(month));
-  for (const month of DEPOSIT_MONTHS) job(`imp-deposit-${month}`, 'deposits', month, out.deposits.filter((t) => t.month === month).length, monthEnd(month));
+  for (const month of TXN_MONTHS) job(`imp-txn-${month}`, 'transactions', month, out.transactions.filter((t) => t.month === month).length, dayIndex(monthEnd(month)));
+  for (const month of DEPOSIT_MONTHS) job(`imp-deposit-${month}`, 'deposits', month, out.deposits.filter((t) => t.month === month).length, dayIndex(monthEnd(month)));
   job('imp-credit-2025-07', 'credit', '2025-07', out.credits.length, D);
 }
 
-/** Head office's targets for the bank this month (the assessment panel's targets against actuals). */
+/** Head office's targets for the bank this month (the targets (考核指标): each target against the actual figure). */
 function addTargets(org: Org, out: Dataset): void {
   const bankId = String(org.units.find((u) => u.kind === 'bank')!._id);
   const month = AS_OF.slice(0, 7);
   const targets: [string, number][] = [['acquiring', 32_000], ['coverage', 0.75], ['revisitRate', 0.3], ['creditGranted', 10_000], ['usageRate', 0.75], ['depositsFen', 200_000_000_000]];
-  out.targets = targets.map(([metric, value]) => ({ _id: `${bankId}|${month}|${metric}`, unitId: bankId, period: month, metric, value, byStaffId: org.hqStaffId, updatedAt: chinaInstant(dayNumber(`${month}-01`), 9) }));
+  out.targets = targets.map(([metric, value]) => ({ _id: `${bankId}|${month}|${metric}`, unitId: bankId, period: month, metric, value, byStaffId: org.hqStaffId, updatedAt: chinaInstant(dayIndex(`${month}-01`), 9) }));
 }
 
 const FAIL_NOTES: Record<CheckItem, string> = {

@@ -2,7 +2,7 @@
  * Seeds a bank into the database through the real CloudBase client (`cloud.database()` of
  * wx-server-sdk, with the local engine installed) or, when handed the local engine, through its store's
  * bulk insert (the insert an add request ends in; the stored documents and index entries are the same
- * byte for byte): `minimal` for issue 2's skeleton, `demo` for the 兴化 demo bank of issue 3 that
+ * byte for byte): `minimal` for a small skeleton, `demo` for the 兴化 demo bank (docs/data-model.md "Demo bank") that
  * reproduces the reference figures of docs/domain.md §1. Deterministic from the seed number (sealed personal
  * data aside, whose IVs are random by design).
  */

@@ -1,5 +1,5 @@
 /**
- * The minimal bank (issue 2): head office, the 13 branches with one group and one grid each, one bound
+ * The minimal bank (docs/data-model.md "Demo bank"): head office, the 13 branches with one group and one grid each, one bound
  * account per role and a handful of merchants in the demo accounts' grid. Seeds in well under a second.
  */
 import { makeCreditCode, makeOrganizationCode } from '../../shared/domain/credit-code.rules';
@@ -7,7 +7,7 @@ import { maskMobile } from '../../shared/domain/mask.rules';
 import { sealPi } from '../../server/pi';
 import { merchantSearchKeys } from '../../shared/domain/search.rules';
 import { SEARCH_KEYS_MARK, SEARCH_KEYS_VERSION } from '../../server/search-keys';
-import { chinaInstant, dayNumber, dayString } from './days';
+import { chinaInstant, dayIndex, dayOfIndex } from '../../shared/domain/period.rules';
 import type { MakePoint, Dataset } from './demo';
 import type { GridInfo } from './org';
 import type { Rng } from './random';
@@ -32,9 +32,9 @@ export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint):
     const operatorName = personName(rng);
     const street = grid.roads[i % grid.roads.length];
     const door = `${10 + i * 7}号`;
-    const filedDay = dayNumber('2024-05-06') + i * 3;
+    const filedDay = dayIndex('2024-05-06') + i * 3;
     const filedAt = chinaInstant(filedDay, 10, i);
-    const since = s.acquiring === 'none' ? undefined : dayString(dayNumber('2024-06-01') + i * 5);
+    const since = s.acquiring === 'none' ? undefined : dayOfIndex(dayIndex('2024-06-01') + i * 5);
     const mobile = `1391528${String(1000 + i * 37).padStart(4, '0')}`;
     const products = s.acquiring === 'none' ? [{ product: 'acquiring', bank: 'other', otherBank: 'ccb', status: 'active' }] : [{ product: 'acquiring', bank: 'ours', status: s.acquiring, since, ...(s.acquiring === 'closed' ? { until: '2025-03-31' } : {}) }];
     const address = { district: DIVISION.district, township: grid.township, street, doorPlate: door, text: `${DIVISION.province}${DIVISION.city}${DIVISION.district}${grid.township}${street}${door}` };
@@ -60,7 +60,7 @@ export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint):
       credit: { grantedFen: 0, drawnFen: 0 },
       depositFen: 0,
       lifecycleClass: s.acquiring === 'active' ? 'qualified' : s.acquiring === 'closed' ? 'lost' : 'to-win',
-      classSince: s.acquiring === 'closed' ? '2025-03-31' : since ?? dayString(filedDay),
+      classSince: s.acquiring === 'closed' ? '2025-03-31' : since ?? dayOfIndex(filedDay),
       createdAt: filedAt,
       updatedAt: filedAt,
       createdBy: grid.marketingId,
@@ -72,9 +72,9 @@ export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint):
   merchants.forEach((m, i) => {
     if (!m.isComplete) return;
     const at = m.filedAt as Date;
-    visits.push({ _id: rng.uuid(), merchantId: m._id, staffId: grid.marketingId, type: 'filing', at, day: dayString(dayNumber('2024-05-06') + i * 3), location: m.location, distanceM: 12, isFlagged: false, gridId: grid.id, unitPath: grid.unitPath, photos: m.photos, note: '上门建档', createdAt: at });
+    visits.push({ _id: rng.uuid(), merchantId: m._id, staffId: grid.marketingId, type: 'filing', at, day: dayOfIndex(dayIndex('2024-05-06') + i * 3), location: m.location, distanceM: 12, isFlagged: false, gridId: grid.id, unitPath: grid.unitPath, photos: m.photos, note: '上门建档', createdAt: at });
   });
-  const revisitAt = chinaInstant(dayNumber('2025-07-15'), 10);
+  const revisitAt = chinaInstant(dayIndex('2025-07-15'), 10);
   visits.push({
     _id: rng.uuid(),
     merchantId: merchants[0]._id,
@@ -91,7 +91,7 @@ export function generateMinimal(rng: Rng, grid: GridInfo, makePoint: MakePoint):
     photos: [],
     createdAt: revisitAt,
   });
-  const wechatGroups = [{ _id: `wg-${grid.id.slice(2)}-1`, name: `${grid.name.replace(/网格$/, '')}商户群`, gridId: grid.id, unitPath: grid.unitPath, createdAt: chinaInstant(dayNumber('2024-05-01'), 10) }];
+  const wechatGroups = [{ _id: `wg-${grid.id.slice(2)}-1`, name: `${grid.name.replace(/网格$/, '')}商户群`, gridId: grid.id, unitPath: grid.unitPath, createdAt: chinaInstant(dayIndex('2024-05-01'), 10) }];
   // The files carry their search keys: nothing to backfill (server/search-keys.ts).
   return { merchants, visits, wechatGroups, settings: [{ _id: SEARCH_KEYS_MARK, version: SEARCH_KEYS_VERSION }] };
 }

@@ -7,7 +7,7 @@ import { maskMobile } from '../../shared/domain/mask.rules';
 import { isMobile } from '../../shared/domain/mobile.rules';
 import type { Role } from '../../shared/domain/roles';
 import { sealPi, type SealedValue } from '../../server/pi';
-import { chinaInstant, dayNumber } from './days';
+import { chinaInstant, dayIndex } from '../../shared/domain/period.rules';
 import { makeLattice, type Lattice, type LngLat } from './geo';
 import { personName } from './names';
 import type { Rng } from './random';
@@ -38,7 +38,7 @@ export const BANK_ID = 'u-bank';
 export const BANK_NAME = '兴化农商银行';
 
 /** The day the grid organisation was set up (units and staff records date from it). */
-export const ORG_SINCE_DAY = dayNumber('2021-01-04');
+export const ORG_SINCE_DAY = dayIndex('2021-01-04');
 
 export interface GridInfo {
   id: string;

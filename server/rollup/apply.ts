@@ -12,8 +12,10 @@ import {
   isAcquiringOn,
 } from '../../shared/domain/metrics.rules';
 import { type Day, type Month, toDay } from '../../shared/domain/period.rules';
+import type { VisitType } from '../../shared/domain/visit.rules';
 import { loadMerchantMonthly } from '../periods';
-import { Increments, ROLLUP_MARKS, areaOwner, flushIncrements, marketOwner, readDoc, staffOwner, unitOwner } from './store';
+import { Increments, ROLLUP_MARKS, areaOwner, marketOwner, readDoc, staffOwner, unitOwner } from './store';
+import { flushIncrements } from './write';
 
 /** A merchant document as the roll-ups read it. */
 export type MerchantLike = MerchantFacts & { _id?: string; unitPath?: string[]; marketId?: string | null; gridId?: string; area?: string | null; archived?: unknown };
@@ -181,7 +183,7 @@ export function addVisitFlows(incs: Increments, visit: VisitLike, merchant: Merc
   const day = visit.day ?? toDay(visit.at ?? null);
   if (!day) return null;
   const unitOwners = merchant ? merchantOwners(merchant, visit.unitPath) : (visit.unitPath ?? []).map(unitOwner);
-  const type = visit.type as 'filing' | 'marketing' | 'revisit' | 'maintenance';
+  const type = visit.type as VisitType;
   for (const owner of [...unitOwners, staffOwner(visit.staffId)]) {
     incs.addFlow(owner, day, `v_${type}`, 1);
     if (visit.isFlagged) incs.addFlow(owner, day, `vf_${type}`, 1);

@@ -6,7 +6,7 @@ import { allActiveVersions, isServed } from '../periods';
 import { type MarkDoc, type MarkSegment, type MerchantLike, addMerchantChange, markSegments, merchantOwners, segmentOwners } from './apply';
 import { type DeltaDoc, type DeltaEntry, ROLLUP_DELTAS } from './delta';
 import { applyToDoc, entriesFor, foldDelta, rangeScope } from './fold';
-import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './rebuild';
+import { MERCHANT_FIELDS, MarkSet, addVisitToComputation, scanCollection } from './compute';
 import { type BuildState, type RollupState, readState, updateState } from './state';
 import { Increments, type OwnerMeta, ROLLUPS, ROLLUP_MARKS, nestedFrom, readDoc, resolveOwnerMeta, rid, withRanks } from './store';
 import { inTransaction, isDuplicateKey } from '../tx';

@@ -1,14 +1,12 @@
-import type { Db, Tx } from '../db';
 import { newId } from '../ids';
-import { afterCommit } from '../tx';
-import { foldAtNextCall, foldDelta } from './fold';
 import { type Grain, type Increments, type Part, withRanks } from './store';
 
 /**
  * Roll-up deltas (collection `rollupDeltas`): what one write changes in the roll-ups, written by that
  * write's transaction as ONE document, then folded into the roll-up documents outside any transaction
  * (in batches, by the writers' next calls under a lease, and by the timer for whatever those left). See
- * docs/rollups.md.
+ * docs/rollups.md. This file is the delta's shape only, which the fold, builds and readers share; writing
+ * one is `write.ts` (it folds, so it sits above `fold.ts`).
  */
 export const ROLLUP_DELTAS = 'rollupDeltas';
 
@@ -83,22 +81,4 @@ export function deltaOf(incs: Increments, info: DeltaInfo = {}): DeltaDoc | null
     dg: [],
     doneAt: 0,
   };
-}
-
-const isDb = (x: Db | Tx): x is Db => typeof (x as Db).runTransaction === 'function';
-
-/**
- * Writes the increments as one delta document in the caller's transaction and has it folded after the
- * commit; given the database itself (no transaction), writes it and folds it at once. Returns its id.
- */
-export async function writeDelta(tx: Db | Tx, incs: Increments, info: DeltaInfo = {}): Promise<string | null> {
-  const delta = deltaOf(incs, info);
-  if (!delta) return null;
-  // By id, not `add`: a transaction's collection has no `add` (single-document writes by `_id` only).
-  const { _id, ...body } = delta;
-  await tx.collection(ROLLUP_DELTAS).doc(_id).set({ data: body });
-  if (isDb(tx)) await foldDelta(tx, delta);
-  // Folded in a batch with other writers' deltas by this instance's next call, or another's (fold.ts `foldPending`).
-  else afterCommit(tx, async () => foldAtNextCall());
-  return delta._id;
 }

@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import { type Day, addDays, decomposeRange } from '../../shared/domain/period.rules';
 import { buildOf, buildStep, discardBuild, settleBuild, startBuild } from './build';
 import { loadVisibleDeltas, mergeDeltas, rangeScope } from './fold';
-import { scanCollection } from './rebuild';
+import { scanCollection } from './compute';
 import { readState } from './state';
 import { type OwnerMeta, ROLLUPS, type RollupDoc, rid } from './store';
 

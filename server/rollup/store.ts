@@ -1,5 +1,4 @@
 import type { Db, Tx } from '../db';
-import { type DeltaInfo, writeDelta } from './delta';
 import type { Day } from '../../shared/domain/period.rules';
 import {
   type FlowCounter,
@@ -255,14 +254,4 @@ export async function resolveOwnerMeta(db: Db | Tx, owner: string): Promise<Owne
   }
   const s = await read('staff');
   return { owner, ownerType: 'staff', ownerId: id, kind: s?.role ?? 'staff', name: s?.name ?? id, path: staffPath(s), parentId: s?.unitId ?? null };
-}
-
-/**
- * Records increments inside the caller's transaction as one delta document (`rollupDeltas`, see
- * `delta.ts`): the counters commit or roll back with the write that changed them, yet the transaction
- * writes one document however many owners it moves, and never a document another writer also writes.
- * The delta is folded into the roll-up documents after the commit (and by the timer, should that fail).
- */
-export async function flushIncrements(tx: Db | Tx, incs: Increments, info: DeltaInfo = {}): Promise<string | null> {
-  return writeDelta(tx, incs, info);
 }

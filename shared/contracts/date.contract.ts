@@ -1,33 +1,36 @@
 /**
- * Calendar values at the boundary: every day, month and year a contract accepts is parsed as a real
- * calendar value (dayjs, strict format) in a bounded range of years. A pattern alone lets `2025-02-30`
- * through to become INTERNAL, and `9999-12-01` through to a loop over months that never ends; the range
- * keeps every loop over periods finite before it starts. Imported by the mini program too (zod jitless).
+ * Calendar values at the boundary: every day, month and year a contract accepts is a real calendar value
+ * (the calendar's own check, `shared/domain/period.rules.ts`) in the years a request may name
+ * (`REQUEST_YEARS`). A pattern alone lets `2025-02-30` through to become INTERNAL, and `9999-12-01` through to
+ * a loop over months that never ends; the range keeps every loop over periods finite before it starts.
+ * Imported by the mini program too (zod jitless).
  */
-import dayjs from 'dayjs';
-import customParseFormat from 'dayjs/plugin/customParseFormat';
 import { z } from 'zod';
-import { type Period, daysBetween, parsePeriod } from '../domain/period.rules';
+import { type Period, REQUEST_YEARS, daysBetween, isDayKey, isMonthKey, isYearKey, parsePeriod } from '../domain/period.rules';
 
 z.config({ jitless: true });
-dayjs.extend(customParseFormat);
 
-/** Years a business date may fall in: the bank's data starts after 2000; anything past 2100 is a typo. */
-export const MIN_YEAR = 2000;
-export const MAX_YEAR = 2100;
+/** Years a business date may fall in (the calendar's `REQUEST_YEARS`). */
+export const MIN_YEAR = REQUEST_YEARS.first;
+export const MAX_YEAR = REQUEST_YEARS.last;
 
 export type CalendarGrain = 'day' | 'month' | 'year';
 
 const FORMATS: Record<CalendarGrain, string> = { day: 'YYYY-MM-DD', month: 'YYYY-MM', year: 'YYYY' };
 const LABELS: Record<CalendarGrain, string> = { day: '日期', month: '月份', year: '年份' };
+/** The shape of each grain's key, its year first: the year is checked against the range before the calendar reads the rest. */
+const SHAPES: Record<CalendarGrain, RegExp> = { day: /^(\d{4})-\d{2}-\d{2}$/, month: /^(\d{4})-\d{2}$/, year: /^(\d{4})$/ };
+const IS_KEY: Record<CalendarGrain, (s: string) => boolean> = { day: isDayKey, month: isMonthKey, year: isYearKey };
 
 /** Why `value` is not a real `grain` (day 'YYYY-MM-DD', month 'YYYY-MM', year 'YYYY') within MIN_YEAR–MAX_YEAR, or null. */
 export function calendarProblem(value: unknown, grain: CalendarGrain): string | null {
   if (typeof value !== 'string') return `${LABELS[grain]}需要文本（${FORMATS[grain]}）`;
-  const parsed = dayjs(value, FORMATS[grain], true);
-  if (!parsed.isValid()) return `${LABELS[grain]}无效：应为 ${FORMATS[grain]} 格式的真实${LABELS[grain]}`;
-  if (parsed.year() < MIN_YEAR || parsed.year() > MAX_YEAR) return `${LABELS[grain]}的年份应在 ${MIN_YEAR}–${MAX_YEAR} 之间`;
-  return null;
+  const shape = SHAPES[grain].exec(value);
+  const invalid = `${LABELS[grain]}无效：应为 ${FORMATS[grain]} 格式的真实${LABELS[grain]}`;
+  if (!shape) return invalid;
+  const year = Number(shape[1]);
+  if (year < MIN_YEAR || year > MAX_YEAR) return `${LABELS[grain]}的年份应在 ${MIN_YEAR}–${MAX_YEAR} 之间`;
+  return IS_KEY[grain](value) ? null : invalid;
 }
 
 /** The grain of a key by its shape: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'. */

@@ -1,5 +1,5 @@
 /**
- * Contract of the announcements (通知, issue 16 §6), served by the `org` function: head office and branch
+ * Contract of the announcements (通知, docs/domain.md §2), served by the `org` function: head office and branch
  * managers post a notice to a unit; staff under it read it on the workbench until they have read it.
  */
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 /** Contract of the `org` function: the unit tree, markets, WeChat groups and staff management. */
 import { z } from 'zod';
 import { MAX_POLYGON_POINTS, polygonProblem } from '../domain/geo.rules';
-import type { Role } from '../domain/roles';
+import type { Role, StaffPlace } from '../domain/roles';
 import { AUDIT_ACTIONS, type AuditActionKey, MAX_AUDIT_RANGE_DAYS } from '../domain/audit.rules';
 import { MAX_STAFF_IMPORT_BYTES, MAX_STAFF_IMPORT_ROWS } from '../domain/staff-import.rules';
 import { clientIdSchema, fileIdSchema, idSchema, isPointInChina, mobileSchema, optionalText, pagingShape, roleSchema, text } from './common.contract';
@@ -149,14 +149,8 @@ export interface WechatGroupList {
   ungrouped: number;
 }
 
-export interface StaffOut {
+export interface StaffOut extends StaffPlace {
   id: string;
-  name: string;
-  role: Role;
-  unitId: string;
-  unitPath: string[];
-  gridIds: string[];
-  extraUnitIds: string[];
   /** masked (138****1234) */
   mobile: string | null;
   isBound: boolean;

@@ -1,5 +1,5 @@
 /**
- * Editing a grid's boundary (issue 16 §2, docs/domain.md §2 "Boundaries"): which shapes are refused and
+ * Editing a grid's boundary (docs/domain.md §2 "Boundaries"): which shapes are refused and
  * which merchants change grid when a boundary moves. Geometry is turf's on GCJ-02 `[lng, lat]` points.
  *
  * A boundary is refused, naming a point (its index in the ring, 0-based; "第 N 个点" is 1-based), when:

@@ -1,5 +1,5 @@
 /**
- * Announcements (通知, issue 16 §6): head office posts to the bank, a branch, a group or a grid; a branch
+ * Announcements (通知, docs/domain.md §2): head office posts to the bank, a branch, a group or a grid; a branch
  * manager to its branch or anything under it. A staff member receives a notice when it was posted to a unit
  * above or at their home unit or one of their assigned grids.
  */

@@ -27,9 +27,19 @@ export const CHINA_UTC_OFFSET = 8 * 60;
 const OFFSET_MS = CHINA_UTC_OFFSET * 60_000;
 const DAY_MS = 86_400_000;
 
-/** Years a day, month or year key may name: wide enough for any record, narrow enough to catch typos. */
+/**
+ * Years a day, month or year key may name: wide enough for any record (a birthday on an ID card, a step past
+ * the last request), narrow enough to catch typos.
+ */
 const FIRST_YEAR = 1900;
 const LAST_YEAR = 2999;
+
+/**
+ * Years a caller may name in a request (every date of every contract, `shared/contracts/date.contract.ts`): the
+ * bank's records start after 2000 and anything past 2100 is a typo. Inside the calendar's own range, so a
+ * request's dates are keys this module computes with, and every loop over a request's periods ends.
+ */
+export const REQUEST_YEARS = { first: 2000, last: 2100 } as const;
 
 /** Longest date range a period may span (about ten years), so a request cannot ask for unbounded work. */
 export const MAX_RANGE_DAYS = 3660;
@@ -180,7 +190,12 @@ export function daysBetween(from: Day, to: Day): number {
 
 /** The instant China day `day` begins (00:00 at UTC+8, i.e. 16:00 UTC the day before). */
 export function dayStart(day: Day): Date {
-  return new Date(dayIndex(day) * DAY_MS - OFFSET_MS);
+  return chinaInstant(dayIndex(day), 0);
+}
+
+/** The instant of `hour:minute:second` China time on the day of index `n` (`dayIndex`): how generated records get their times. */
+export function chinaInstant(n: number, hour: number, minute = 0, second = 0): Date {
+  return new Date(n * DAY_MS - OFFSET_MS + (hour * 3600 + minute * 60 + second) * 1000);
 }
 
 /** The month `n` months after `month` ('YYYY-MM'; before, when n is negative); throws on a bad key. */

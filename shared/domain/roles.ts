@@ -29,6 +29,23 @@ export function hasRole(role: Role, roles: readonly Role[]): boolean {
   return roles.includes(role);
 }
 
+/**
+ * Where a staff member stands in the organisation (docs/domain.md §2): the record, the caller of a request and
+ * the staff row a client sees all carry it, under the same names.
+ */
+export interface StaffPlace {
+  name: string;
+  role: Role;
+  /** home unit */
+  unitId: string;
+  /** the home unit's ancestors and itself, top first */
+  unitPath: string[];
+  /** grids assigned beyond the home unit */
+  gridIds: string[];
+  /** units head office granted explicitly */
+  extraUnitIds: string[];
+}
+
 /** Kinds of unit in the tree bank → branch → group (网格长's group) → grid. */
 export const UNIT_KINDS = ['bank', 'branch', 'group', 'grid'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];

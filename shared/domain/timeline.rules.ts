@@ -1,5 +1,5 @@
 /**
- * A merchant's timeline (issue 16 §4): every event of its file, read from the records that already hold
+ * A merchant's timeline (docs/api.md "Timeline"): every event of its file, read from the records that already hold
  * them (history, visits, tasks, class changes, imported figures) and merged newest first.
  */
 

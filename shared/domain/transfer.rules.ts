@@ -1,5 +1,5 @@
 /**
- * Moving a merchant to another grid (issue 16 §4): the grid boundary containing the merchant's location
+ * Moving a merchant to another grid (docs/domain.md §2): the grid boundary containing the merchant's location
  * suggests where it belongs; a move anywhere else must say why.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The acceptance steps of the field-workflow issue, with the demo accounts of the seeded minimal bank
+ * The field workflow end to end (docs/domain.md §3 and §5: file, visit with the six checks, follow-up tasks), with the demo accounts of the seeded minimal bank
  * (the same accounts `npm start` prints), through the local cloud's function calls.
  */
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';
@@ -34,7 +34,7 @@ function file(staffId: string, gridId: string, at: { lng: number; lat: number },
   };
 }
 
-describe('issue 3 acceptance with the demo accounts', () => {
+describe('field workflow with the demo accounts', () => {
   let me: any;
   let myGrid = '';
   let otherGrid = '';

@@ -1,5 +1,5 @@
 /**
- * Closed and moved merchants (docs/domain.md §3), through the real `merchant`, `stats` and `lifecycle`
+ * Closed and moved merchants (docs/domain.md §3), through the real `merchant`, `metrics` and `lifecycle`
  * functions: a merchant archived on a day leaves the filed counts and the coverage denominator from that
  * day while dashboards of earlier days still count it; reconciliation finds no difference; reopening
  * counts it again from its day; a retry changes nothing; out-of-scope callers and bad reasons or days are

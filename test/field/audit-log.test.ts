@@ -1,5 +1,5 @@
 /**
- * The audit log (issue 17): searched by who, what, which record and which days, newest first and paged by
+ * The audit log (docs/security.md "Audit log"): searched by who, what, which record and which days, newest first and paged by
  * cursor over an index; head office reads the bank, a branch manager its branch; who saw which personal
  * data; exported as CSV or XLSX, the export itself audited. Through the real `org` function.
  */

@@ -1,5 +1,5 @@
 /**
- * Grid boundaries and markets (issue 16 §2) through the real functions: head office previews and saves a
+ * Grid boundaries and markets (docs/domain.md §2 "Boundaries", "Markets") through the real functions: head office previews and saves a
  * boundary edit (merchants that change grid are transferred with history, shared points follow), bad
  * boundaries are refused naming the point with nothing written, and branches run their markets.
  */

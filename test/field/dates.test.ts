@@ -1,6 +1,6 @@
 /**
  * Impossible and far-off dates through the functions, as head office would send them: each is refused
- * with VALIDATION naming its field, at once, and nothing is stored (issue: a `metrics.reconcile` from
+ * with VALIDATION naming its field, at once, and nothing is stored (as happened before: a `metrics.reconcile` from
  * 9999-12-01 never answered and took the gateway down; `setTarget` stored 2025-13; `reclassify` wrote a
  * class change dated 0000-00-00 and answered INTERNAL for 2025-02-30).
  */

@@ -104,6 +104,20 @@ export async function counts(local: LocalCloudHandle, names = ['merchants', 'mer
   return out;
 }
 
+/**
+ * Calls action `name` ('fn.action') as `openid` with an event aimed outside the caller's scope, checks that no
+ * document of `collections` was written and that `secret` (planted in the outside records) did not come back,
+ * and returns the answer for the caller's own checks.
+ */
+export async function callOutsideScope(local: LocalCloudHandle, name: string, event: Record<string, unknown>, openid: string, collections: string[], secret: string): Promise<any> {
+  const [fn, action] = name.split('.');
+  const before = await counts(local, collections);
+  const res = await local.call(fn, { action, ...event }, openid);
+  expect(await counts(local, collections)).toEqual(before);
+  expect(JSON.stringify(res)).not.toContain(secret);
+  return res;
+}
+
 let seq = 0;
 /** A fresh client-made id (UUID-like, unique within the run). */
 export function uid(prefix = 'id'): string {

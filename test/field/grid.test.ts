@@ -1,5 +1,5 @@
 /**
- * Running a grid (issue 16 §3, §4, §6) through the real functions: a grid's WeChat groups and their counts,
+ * Running a grid (docs/domain.md §2: transfers and notices; docs/api.md: groups and the timeline) through the real functions: a grid's WeChat groups and their counts,
  * transfers suggested by the boundaries, the merchant's timeline, and notices with their read counts.
  */
 import { CHECK_ITEMS } from '../../shared/domain/check.rules';

@@ -1,5 +1,5 @@
 /**
- * People (issue 16): head office for the bank, a branch manager for its own branch, every change audited,
+ * People (docs/api.md "org", note ¹): head office for the bank, a branch manager for its own branch, every change audited,
  * bad input refused naming the field, a retry writing nothing twice. Through the real `org` function.
  */
 import { useLocalCloud } from '../helpers/local-cloud';

@@ -1,5 +1,5 @@
 /**
- * Photos (issue 15 part 3): each photo a filing or a visit is given is checked against the record (the
+ * Photos (docs/domain.md §3, docs/miniprogram.md "How it behaves"): each photo a filing or a visit is given is checked against the record (the
  * caller's own existing upload, stamped by the caller, during the visit or lately for a filing, near its
  * GPS fix), refused naming the field; links to stored photos go only to callers in scope.
  */

@@ -1,5 +1,5 @@
 /**
- * The merchant code (商户码, issue 15 part 4): made once per merchant and kept on its record, an image for the
+ * The merchant code (商户码, docs/api.md "merchant"): made once per merchant and kept on its record, an image for the
  * stand sign; a scanned scene opens the merchant in scope, and outside it the refusal says so.
  */
 import { MERCHANT_CODE_PAGE } from '../../shared/contracts/qrcode.contract';

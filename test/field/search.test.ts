@@ -1,5 +1,5 @@
 /**
- * Search (issue 15 part 4): one text finds a merchant by name, street, mobile (through its keyed hash),
+ * Search (docs/api.md, `list` with `q`): one text finds a merchant by name, street, mobile (through its keyed hash),
  * licence code, acquiring merchant number or door plate, in the caller's scope and nothing outside it.
  */
 import { merchantSearchKeys, searchKey, searchKeys } from '../../shared/domain/search.rules';

@@ -1,5 +1,5 @@
 /**
- * Bulk staff onboarding from a spreadsheet (issue 17): a good file creates everyone with a code shown once,
+ * Bulk staff onboarding from a spreadsheet (docs/api.md "Bulk onboarding"): a good file creates everyone with a code shown once,
  * a file with bad rows is refused naming each row and column, a row outside the caller's branch or role
  * refuses the file with nothing written, and a retry of the same request creates no one twice.
  * Through the real `org` function on the local engine.

@@ -15,3 +15,22 @@ export function unitTree(grids: Record<string, string>): { _id: string; kind: st
     ...Object.entries(grids).map(([id, name]) => ({ _id: id, kind: 'grid', name, parentId: 'gp1', unitPath: gridPath(id) })),
   ];
 }
+
+/**
+ * A merchant document as the roll-up tests store it: filed in March 2024, acquiring since 10 May 2024, no
+ * credit, qualified; `extra` changes any field (a closed acquiring, an incomplete file, a market).
+ */
+export function acquiringMerchant(id: string, grid: string, unitPath: string[], extra: Record<string, unknown> = {}) {
+  return {
+    _id: id,
+    gridId: grid,
+    unitPath,
+    isComplete: true,
+    filedAt: new Date('2024-03-01T02:00:00Z'),
+    createdAt: new Date('2024-03-01T02:00:00Z'),
+    acquiring: { status: 'active', since: '2024-05-10' },
+    credit: { grantedFen: 0, drawnFen: 0 },
+    lifecycleClass: 'qualified',
+    ...extra,
+  };
+}

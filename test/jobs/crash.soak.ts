@@ -1,5 +1,5 @@
 /**
- * `kill -9` of the gateway in the middle of a job (issue 12's acceptance). For each of the staged imports, the
+ * `kill -9` of the gateway in the middle of a job (docs/jobs.md "After a kill -9"). For each of the staged imports, the
  * roll-up rebuild and the reclassification: the real gateway runs as its own process on a data folder (as
  * `npm start` runs it, functions from source, the minimal bank, JOB_CHUNK_ITEMS=1 so that every job takes
  * several chunks, DB_LATENCY_MS so that a chunk takes as long as a database round trip makes it); the job is

@@ -1,5 +1,5 @@
 /**
- * A rebuild step costs what its chunk holds, not what the bank holds (issue: resumable jobs, each chunk flat
+ * A rebuild step costs what its chunk holds, not what the bank holds (docs/jobs.md: each chunk flat
  * from 40k to 400k merchants). The step that builds one grid's merchants reads the same documents through
  * the engine on a bank and on the same bank with many more merchants, visits, deposit and credit rows in
  * another grid: every read of the chunk's rows goes through an index of its merchants, whatever page of

@@ -7,6 +7,7 @@
  */
 import { useLocalCloud } from '../helpers/local-cloud';
 import { applyMerchantChange, applyVisitRollups, figuresOf, foldAll, loadOwnerDocs, marketOwner, rebuildRollups, reconcileRollups, revisitedInRange, unitOwner } from '../../server/rollup';
+import { acquiringMerchant } from '../helpers/unit-tree';
 
 const local = useLocalCloud({ seed: 'none' });
 
@@ -20,20 +21,9 @@ const units = [
   { _id: 'gB', kind: 'grid', name: '网格乙', parentId: 'gp1', unitPath: B },
 ];
 
+/** The one merchant, in a market of the city, in grid `grid` (see `acquiringMerchant`). */
 function merchant(grid: string, path: string[]) {
-  return {
-    _id: 'm1',
-    gridId: grid,
-    unitPath: path,
-    marketId: 'k1',
-    area: 'city',
-    isComplete: true,
-    filedAt: new Date('2024-03-01T02:00:00Z'),
-    createdAt: new Date('2024-03-01T02:00:00Z'),
-    acquiring: { status: 'active', since: '2024-05-10' },
-    credit: { grantedFen: 0, drawnFen: 0 },
-    lifecycleClass: 'qualified',
-  };
+  return acquiringMerchant('m1', grid, path, { marketId: 'k1', area: 'city' });
 }
 
 describe('distinct revisits of a merchant moved between grids', () => {

@@ -6,6 +6,7 @@
  */
 import { useLocalCloud } from '../helpers/local-cloud';
 import { PRUNE_AFTER_MS, applyMerchantChange, applyVisitRollups, figuresOf, foldAll, loadOwnerDocs, rebuildRollups, reconcileRollups, BUILD_CHUNK, rollupMaintenance, scanCollection, unitOwner } from '../../server/rollup';
+import { acquiringMerchant } from '../helpers/unit-tree';
 
 const local = useLocalCloud({ seed: 'none' });
 
@@ -17,19 +18,9 @@ const units = [
   { _id: 'g2', kind: 'grid', name: '网格二', parentId: 'gp1', unitPath: ['bank', 'br1', 'gp1', 'g2'] },
 ];
 
+/** A merchant of grid `grid` under group gp1 of branch br1 (see `acquiringMerchant`). */
 function merchant(id: string, grid: string, extra: Record<string, unknown> = {}) {
-  return {
-    _id: id,
-    gridId: grid,
-    unitPath: ['bank', 'br1', 'gp1', grid],
-    isComplete: true,
-    filedAt: new Date('2024-03-01T02:00:00Z'),
-    createdAt: new Date('2024-03-01T02:00:00Z'),
-    acquiring: { status: 'active', since: '2024-05-10' },
-    credit: { grantedFen: 0, drawnFen: 0 },
-    lifecycleClass: 'qualified',
-    ...extra,
-  };
+  return acquiringMerchant(id, grid, ['bank', 'br1', 'gp1', grid], extra);
 }
 
 describe('roll-ups', () => {

@@ -6,6 +6,7 @@
 import './build';
 import { createFakeWx, type FakeWx } from './fake-wx';
 import { OfflineQueue, type QueueDeps, type QueueItem } from '../../miniprogram/offline/visit-queue';
+import { loadModules, settle, tempPhoto } from './offline-queue';
 
 let h: FakeWx;
 /** merchant.create stored by id; refuses a grid it is told to. */
@@ -38,24 +39,6 @@ function installServer(): void {
   };
 }
 
-function loadModules(): any {
-  let mod: any;
-  jest.isolateModules(() => {
-    mod = require('../../miniprogram/offline/index');
-  });
-  return mod;
-}
-
-function tempPhoto(): string {
-  let path = '';
-  h.wx.chooseMedia({ count: 1, success: (r: any) => (path = r.tempFiles[0].tempFilePath) });
-  return path;
-}
-
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
-};
-
 beforeEach(() => {
   h = createFakeWx();
   (global as any).wx = h.wx;
@@ -73,7 +56,7 @@ const filing = { name: '张记面馆', location: place, industry: '62' };
 test('offline: a filing and its photos are kept on the device under filing-photos, and nothing is sent', async () => {
   h.fake.online = false;
   const q = loadModules().getOfflineQueue();
-  await q.enqueue({ id: 'm-00000001', filing, photos: [{ tempPath: tempPhoto(), takenAt: at, location: place, staffId: 's-1' }], label: '建档 · 张记面馆' });
+  await q.enqueue({ id: 'm-00000001', filing, photos: [{ tempPath: tempPhoto(h.wx), takenAt: at, location: place, staffId: 's-1' }], label: '建档 · 张记面馆' });
   await settle();
   const saved = h.wx.getStorageSync('grid.visitQueue.v1') as QueueItem[];
   expect(saved).toHaveLength(1);
@@ -85,7 +68,7 @@ test('offline: a filing and its photos are kept on the device under filing-photo
 test('back online, the filing goes to merchant.create with its id, its photo uploaded into the merchants folder', async () => {
   h.fake.online = false;
   let q = loadModules().getOfflineQueue();
-  await q.enqueue({ id: 'm-00000002', filing, photos: [{ tempPath: tempPhoto(), takenAt: at, location: place, staffId: 's-1' }], label: '建档' });
+  await q.enqueue({ id: 'm-00000002', filing, photos: [{ tempPath: tempPhoto(h.wx), takenAt: at, location: place, staffId: 's-1' }], label: '建档' });
   h.fake.killApp();
   q = loadModules().getOfflineQueue();
   h.fake.setOnline(true);
@@ -117,7 +100,7 @@ test('an answer lost after the server stored the filing is retried under the sam
 test('a refused filing is kept with the field named; revised, it is sent again under the same id without uploading its photo twice', async () => {
   const q = loadModules().getOfflineQueue();
   refuseGrid = 'u-gr3';
-  await q.enqueue({ id: 'm-00000004', filing: { ...filing, gridId: 'u-gr3' }, photos: [{ tempPath: tempPhoto(), takenAt: at, location: place, staffId: 's-1' }], label: '建档' });
+  await q.enqueue({ id: 'm-00000004', filing: { ...filing, gridId: 'u-gr3' }, photos: [{ tempPath: tempPhoto(h.wx), takenAt: at, location: place, staffId: 's-1' }], label: '建档' });
   await settle();
   const item: QueueItem = q.get('m-00000004');
   expect(item).toMatchObject({ state: 'rejected', lastErrorFields: { gridId: '不能在其他网格建档或操作' } });
@@ -133,7 +116,7 @@ test('a refused filing is kept with the field named; revised, it is sent again u
 test('a refused filing discarded leaves nothing on the device', async () => {
   const q = loadModules().getOfflineQueue();
   refuseGrid = 'u-gr3';
-  await q.enqueue({ id: 'm-00000005', filing: { ...filing, gridId: 'u-gr3' }, photos: [{ tempPath: tempPhoto(), takenAt: at, location: place, staffId: 's-1' }], label: '建档' });
+  await q.enqueue({ id: 'm-00000005', filing: { ...filing, gridId: 'u-gr3' }, photos: [{ tempPath: tempPhoto(h.wx), takenAt: at, location: place, staffId: 's-1' }], label: '建档' });
   await settle();
   expect(q.summary().rejected).toBe(1);
   await q.discard('m-00000005');

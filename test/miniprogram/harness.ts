@@ -156,6 +156,20 @@ export function calls(): { fn: string; action: string; event: Record<string, any
 
 export { simulate };
 
+/**
+ * A fresh app acting as the demo account `openid`, its function calls answered by `cloud` as the gateway
+ * would (the identity travels in X-WX-OPENID, as local mode sends it).
+ */
+export function actAsOn(cloud: { call(fn: string, event: Record<string, unknown>, openid?: string): Promise<unknown> }, openid: string): FakeWx {
+  const h = resetApp();
+  h.wx.setStorageSync('grid.localOpenid', openid);
+  current.fake.requestHandler = async (req) => {
+    const fn = req.url.split('/functions/')[1];
+    return { statusCode: 200, data: await cloud.call(fn, req.data as Record<string, unknown>, req.header?.['X-WX-OPENID']) };
+  };
+  return h;
+}
+
 /** A fresh app: new fake wx, no cached profile, empty visit queue, no pending privacy prompt. */
 export function resetApp(): FakeWx {
   const h = installWx();

@@ -165,7 +165,8 @@ describe('filing form', () => {
     await type(page, '.f-op-mobile', '13912345678');
   }
 
-  test('submits a complete file: camera-only photos stamped and compressed, uploaded, location, industry, operator, products', async () => {
+  /** The filing form as a marketing assistant opens it, every required field filled, `create` answering a complete file. */
+  async function filledForm() {
     answerCalls((fn, ev) => {
       if (ev.action === 'me') return me('marketing');
       if (ev.action === 'create') return { merchant: merchantOut({ id: ev.id, isComplete: true }), isReplay: false };
@@ -174,6 +175,11 @@ describe('filing form', () => {
     const page = mount('pages/merchant/form/index', {}, {});
     await flush();
     await fillAll(page);
+    return page;
+  }
+
+  test('submits a complete file: camera-only photos stamped and compressed, uploaded, location, industry, operator, products', async () => {
+    const page = await filledForm();
     await tap(page, '.chip', 0); // acquiring → in progress
     await tap(page, '.btn', 0);
     const create = calls().find((c) => c.action === 'create')!.event;
@@ -194,14 +200,7 @@ describe('filing form', () => {
   });
 
   test('the 他行 chip names which other bank holds the product, and the file sends that bank', async () => {
-    answerCalls((fn, ev) => {
-      if (ev.action === 'me') return me('marketing');
-      if (ev.action === 'create') return { merchant: merchantOut({ id: ev.id, isComplete: true }), isReplay: false };
-      throw { code: 'NOT_FOUND' };
-    });
-    const page = mount('pages/merchant/form/index', {}, {});
-    await flush();
-    await fillAll(page);
+    const page = await filledForm();
     const ccb = page.data.otherBanks.findIndex((o: any) => o.code === 'ccb');
     await fire(page, '.other-pick', 'change', { value: ccb }, 0);
     expect(page.text()).toContain('他行·建设银行');

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 /**
- * Issue 15 parts 3 and 4 in the pages: photos stamped in their own proportions, storefront and visit photos
+ * Photos, the merchant code and search in the pages (docs/miniprogram.md "How it behaves"): photos stamped in their own proportions, storefront and visit photos
  * as thumbnails and full screen (wx.previewImage), the merchant code, 扫码查户 and the search box.
  */
 import { answerCalls, calls, fire, flush, mount, resetApp, tap } from './harness';

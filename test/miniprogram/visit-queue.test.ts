@@ -5,6 +5,7 @@
 import './build';
 import { createFakeWx, type FakeWx } from './fake-wx';
 import { backoffMs, VisitQueue, type QueueDeps, type QueueItem } from '../../miniprogram/offline/visit-queue';
+import { loadModules, settle, tempPhoto } from './offline-queue';
 
 let h: FakeWx;
 /** A server that stores each visit id once and can drop the answer after committing. */
@@ -25,25 +26,6 @@ function installServer(): void {
   };
 }
 
-/** A fresh app launch: the offline module loaded anew (it is typed for the mini program, so `any` here). */
-function loadModules(): any {
-  let mod: any;
-  jest.isolateModules(() => {
-    mod = require('../../miniprogram/offline/index');
-  });
-  return mod;
-}
-
-function tempPhoto(): string {
-  let path = '';
-  h.wx.chooseMedia({ count: 1, success: (r: any) => (path = r.tempFiles[0].tempFilePath) });
-  return path;
-}
-
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
-};
-
 beforeEach(() => {
   h = createFakeWx();
   (global as any).wx = h.wx;
@@ -58,7 +40,7 @@ const visit = { merchantId: 'm-1', type: 'marketing', at: '2025-07-31T02:00:00.0
 test('offline: the visit and its photos are kept on the device, copied out of temporary paths, and nothing is sent', async () => {
   h.fake.online = false;
   const q = loadModules().getVisitQueue();
-  const photo = tempPhoto();
+  const photo = tempPhoto(h.wx);
   await q.enqueue({ id: 'v-00000001', visit, photos: [{ tempPath: photo, takenAt: visit.at, location: visit.location, staffId: 's-1' }], label: '营销 · 张记面馆' });
   await settle();
   const saved = h.wx.getStorageSync('grid.visitQueue.v1') as QueueItem[];
@@ -72,7 +54,7 @@ test('offline: the visit and its photos are kept on the device, copied out of te
 test('the queue survives the app being killed and sends once the network is back, photos from the kept copies', async () => {
   h.fake.online = false;
   let q = loadModules().getVisitQueue();
-  await q.enqueue({ id: 'v-00000002', visit, photos: [{ tempPath: tempPhoto(), takenAt: visit.at, location: visit.location, staffId: 's-1' }], label: '营销' });
+  await q.enqueue({ id: 'v-00000002', visit, photos: [{ tempPath: tempPhoto(h.wx), takenAt: visit.at, location: visit.location, staffId: 's-1' }], label: '营销' });
   h.fake.killApp();
   // A new launch: fresh modules, the same storage and files.
   q = loadModules().getVisitQueue();

@@ -1,5 +1,5 @@
 /**
- * The minimal bank (issue 2): head office, 13 branches (9 city, 4 township) each with a group and a
+ * The minimal bank (docs/data-model.md "Demo bank"): head office, 13 branches (9 city, 4 township) each with a group and a
  * grid, one bound account per role, a handful of merchants; and the seed's determinism.
  */
 import { startLocalCloud, type LocalCloud } from '../../local/runtime';

@@ -2,7 +2,7 @@ import { listMerchantsInput } from '../../../shared/contracts/merchant.contract'
 import { decodeCursor, defineAction, encodeCursor } from '../../../server';
 import { merchantRow } from '../merchant.service';
 import { type MerchantDoc } from '../../../server/merchant';
-import { searchMerchants } from '../search';
+import { searchMerchants } from '../search.service';
 
 /** Newest change first, then `_id` descending: the list order and the cursor's key. */
 function byRecency(a: MerchantDoc, b: MerchantDoc): number {
@@ -34,7 +34,7 @@ export const list = defineAction({
     const held = (p: string) => (p === 'acquiring' ? { 'acquiring.status': 'active' } : { products: _.elemMatch({ product: p, bank: 'ours', status: 'active' }) });
     if (input.productHeld) conds.push(held(input.productHeld));
     if (input.productMissing) conds.push(_.nor([held(input.productMissing)]));
-    // A search reads its own indexes, in its own order, with its own cursor (search.ts).
+    // A search reads its own indexes, in its own order, with its own cursor (search.service.ts).
     if (input.q) {
       const found = await searchMerchants(ctx, input, conds, limit);
       return { items: found.rows.map(merchantRow), nextCursor: found.nextCursor };

@@ -1,6 +1,6 @@
 import { type WorkloadRow, type WorkloadView, workloadInput } from '../../../shared/contracts/metrics.contract';
 import { VISIT_TYPES } from '../../../shared/domain/visit.rules';
-import { addDays, daysBetween, monthsOf } from '../../../shared/domain/period.rules';
+import { addDays, daysBetween, monthEnd, monthsOf } from '../../../shared/domain/period.rules';
 import { defineAction, fieldError, forbidden, getDoc, isInScope } from '../../../server';
 import { type OwnerDocs, dayMonthsFor, flowOver, loadOwnerDocs, staffOwner } from '../../../server/rollup';
 import { resolveTarget } from '../metrics.service';
@@ -42,7 +42,8 @@ export const workload = defineAction({
     else if (grain === 'month') {
       for (const m of monthsOf(p)) {
         const from = `${m}-01` < p.start ? p.start : `${m}-01`;
-        rows.push(rowFrom(m, flowOf(from, lastDayOf(m, p.end))));
+        const to = monthEnd(m) > p.end ? p.end : monthEnd(m);
+        rows.push(rowFrom(m, flowOf(from, to)));
       }
     } else {
       for (let y = Number(p.start.slice(0, 4)); y <= Number(p.end.slice(0, 4)); y++) {
@@ -57,9 +58,3 @@ export const workload = defineAction({
     };
   },
 });
-
-function lastDayOf(month: string, cap: string): string {
-  const [y, m] = month.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-  return last > cap ? cap : last;
-}

@@ -1,16 +1,13 @@
 import { assignGridsInput } from '../../../shared/contracts/org.contract';
-import { defineAction, notFound, getDoc, type StaffDoc, staffView } from '../../../server';
-import { assertManages, assertStaffInScope, changeStaff, checkAssignment } from '../org.service';
+import { defineAction, staffView } from '../../../server';
+import { changeStaff, checkAssignment, loadManagedStaff } from '../org.service';
 
 /** `assignGrids` (head office; a branch manager within its branch): replaces the grids a staff member is assigned to ("定格、定员"). */
 export const assignGrids = defineAction({
   schema: assignGridsInput,
   roles: ['hq', 'branch'],
   async handler(input, ctx) {
-    const current = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
-    if (!current) throw notFound('人员', 'STAFF.NOT_FOUND');
-    await assertStaffInScope(ctx, current);
-    assertManages(ctx, current);
+    const current = await loadManagedStaff(ctx, input.staffId);
     const gridIds = [...new Set(input.gridIds)];
     await checkAssignment(ctx, current.role, current.unitId, gridIds);
     const staff = await changeStaff(

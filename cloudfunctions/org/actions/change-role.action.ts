@@ -1,16 +1,13 @@
 import { changeRoleInput } from '../../../shared/contracts/org.contract';
-import { type StaffDoc, defineAction, getDoc, notFound, staffView } from '../../../server';
-import { assertManages, assertStaffInScope, changeStaff, checkAssignment } from '../org.service';
+import { defineAction, staffView } from '../../../server';
+import { changeStaff, checkAssignment, loadManagedStaff } from '../org.service';
 
 /** `changeRole` (head office; a branch manager within its branch): a new role for a staff member; the home unit must suit it (move first if not). */
 export const changeRole = defineAction({
   schema: changeRoleInput,
   roles: ['hq', 'branch'],
   async handler(input, ctx) {
-    const current = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
-    if (!current) throw notFound('人员', 'STAFF.NOT_FOUND');
-    await assertStaffInScope(ctx, current);
-    assertManages(ctx, current, input.role);
+    const current = await loadManagedStaff(ctx, input.staffId, input.role);
     await checkAssignment(ctx, input.role, current.unitId, input.role === 'hq' ? [] : current.gridIds ?? []);
     const staff = await changeStaff(
       ctx,

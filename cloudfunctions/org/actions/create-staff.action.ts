@@ -1,8 +1,7 @@
 import { type BindCodeOutput, createStaffInput } from '../../../shared/contracts/org.contract';
-import { maskMobile } from '../../../shared/domain/mask.rules';
-import { AppError, type ActionContext, type StaffDoc, auditLog, defineAction, getDoc, hashPi, inTransaction, newBindCode, newId, recordStaffChange, sealPi, staffView, writeOnce } from '../../../server';
+import { AppError, type ActionContext, type StaffDoc, auditLog, defineAction, getDoc, hashPi, inTransaction, newBindCode, newId, recordStaffChange, staffView, writeOnce } from '../../../server';
 import { bindCodeQr } from '../../../server/wxacode';
-import { assertManages, changeStaff, checkAssignment } from '../org.service';
+import { assertManages, changeStaff, checkAssignment, newStaffDoc } from '../org.service';
 
 /**
  * `createStaff` (head office; a branch manager within its branch): a staff member with role, home unit and grids, and a one-time binding code
@@ -28,23 +27,8 @@ export const createStaff = defineAction({
     if (same.data.length) throw new AppError('CONFLICT', '该手机号已登记为在职人员', { reason: 'STAFF.MOBILE_TAKEN', details: { issues: [{ field: 'mobile', message: '手机号已被使用' }] } });
     const code = newBindCode();
     const expiresAt = new Date(ctx.now.getTime() + settings.bindCodeTtlHours * 3600000);
-    const staff: StaffDoc & { createdBy: string } = {
-      _id: input.id ?? newId(),
-      name: input.name,
-      role: input.role,
-      unitId: home._id,
-      unitPath: home.unitPath,
-      gridIds: [...new Set(input.gridIds)],
-      extraUnitIds: [...new Set(input.extraUnitIds)],
-      mobile: sealPi(input.mobile, maskMobile),
-      // No `openid` field until bound: the unique sparse index on openid skips absent values.
-      bindCodeHash: hashPi(`bindcode:${code}`),
-      bindCodeExpiresAt: expiresAt,
-      status: 'active',
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-      createdBy: ctx.caller.staffId,
-    } as StaffDoc & { createdBy: string };
+    const place = { _id: input.id ?? newId(), name: input.name, role: input.role, unitId: home._id, unitPath: home.unitPath, gridIds: [...new Set(input.gridIds)], extraUnitIds: [...new Set(input.extraUnitIds)] };
+    const staff = newStaffDoc(ctx, place, input.mobile, code, expiresAt);
     const write = async (): Promise<BindCodeOutput> => {
       await inTransaction(ctx.db, async (tx) => {
         await tx.collection('staff').add({ data: staff });

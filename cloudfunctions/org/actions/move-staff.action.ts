@@ -1,16 +1,13 @@
 import { moveStaffInput } from '../../../shared/contracts/org.contract';
-import { type StaffDoc, defineAction, getDoc, loadUnits, notFound, staffView } from '../../../server';
-import { assertManages, assertStaffInScope, changeStaff, checkAssignment } from '../org.service';
+import { defineAction, loadUnits, staffView } from '../../../server';
+import { changeStaff, checkAssignment, loadManagedStaff } from '../org.service';
 
 /** `moveStaff` (head office; a branch manager within its branch): moves a staff member to another home unit; grids outside the new branch are dropped. */
 export const moveStaff = defineAction({
   schema: moveStaffInput,
   roles: ['hq', 'branch'],
   async handler(input, ctx) {
-    const current = await getDoc<StaffDoc>(ctx.db, 'staff', input.staffId);
-    if (!current) throw notFound('人员', 'STAFF.NOT_FOUND');
-    await assertStaffInScope(ctx, current);
-    assertManages(ctx, current);
+    const current = await loadManagedStaff(ctx, input.staffId);
     const home = await checkAssignment(ctx, current.role, input.unitId, []);
     const grids = await loadUnits(ctx.db, current.gridIds ?? []);
     const keep = (id: string) => home.kind === 'bank' || grids.get(id)?.unitPath[1] === home.unitPath[1];

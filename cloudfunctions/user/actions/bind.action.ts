@@ -13,7 +13,7 @@ import {
   inTransaction,
   recordStaffChange,
 } from '../../../server';
-import { buildProfile } from '../profile';
+import { buildProfile } from '../user.service';
 
 interface BindAttempts {
   _id: string;

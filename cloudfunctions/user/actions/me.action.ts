@@ -1,6 +1,6 @@
 import { meInput } from '../../../shared/contracts/user.contract';
 import { defineAction } from '../../../server';
-import { buildProfile } from '../profile';
+import { buildProfile } from '../user.service';
 
 /** `me`: the caller's profile, role, home unit and grids. */
 export const me = defineAction({

@@ -25,11 +25,18 @@ export interface BuiltinHost {
 
 const host$ = (self: any): HTMLElement => self._exparserNode.$$;
 
+/** A built-in component `<id>` (tag `wx-<id>`): its children rendered in its slot, `spec` its properties and lifetimes. */
+const builtin = <T extends object>(id: string, spec: T) => ({ id, tagName: `wx-${id}`, template: '<slot/>', ...spec });
+
+/** Observers that call the component's `method` (set once attached) whenever one of `fields` changes. */
+const redrawOn = (fields: string, method: '_sync' | '_draw') => ({
+  [fields]: function (this: any) {
+    this[method]?.();
+  },
+});
+
 function nativeField(tag: 'input' | 'textarea') {
-  return {
-    id: tag,
-    tagName: `wx-${tag}`,
-    template: '<slot/>',
+  return builtin(tag, {
     properties: {
       value: { type: null, value: '' },
       placeholder: { type: String, value: '' },
@@ -41,11 +48,7 @@ function nativeField(tag: 'input' | 'textarea') {
       autoHeight: { type: Boolean, value: false },
       confirmType: { type: String, value: 'done' },
     },
-    observers: {
-      'value, placeholder, type, password, maxlength, disabled': function (this: any) {
-        this._sync?.();
-      },
-    },
+    observers: redrawOn('value, placeholder, type, password, maxlength, disabled', '_sync'),
     lifetimes: {
       attached(this: any) {
         const el = document.createElement(tag) as HTMLInputElement | HTMLTextAreaElement;
@@ -82,50 +85,45 @@ function nativeField(tag: 'input' | 'textarea') {
         if (this.data.focus) setTimeout(() => el.focus(), 0);
       },
     },
-  };
+  });
 }
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-const picker = (ui: BuiltinHost) => ({
-  id: 'picker',
-  tagName: 'wx-picker',
-  template: '<slot/>',
-  properties: {
-    mode: { type: String, value: 'selector' },
-    range: { type: Array, value: [] },
-    rangeKey: { type: String, value: '' },
-    value: { type: null, value: 0 },
-    fields: { type: String, value: 'day' },
-    start: { type: String, value: '' },
-    end: { type: String, value: '' },
-    disabled: { type: Boolean, value: false },
-  },
-  lifetimes: {
-    attached(this: any) {
-      this._exparserNode.addListener('tap', () => {
-        if (this.data.disabled) return;
-        const d = this.data;
-        let value = d.value;
-        if (d.mode === 'date' && !value) {
-          const now = new Date();
-          value = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-        }
-        ui.openPicker({ mode: d.mode, range: d.range ?? [], rangeKey: d.rangeKey, value, fields: d.fields, start: d.start, end: d.end }).then((chosen) => {
-          if (chosen === null) this.triggerEvent('cancel', {});
-          else this.triggerEvent('change', { value: chosen });
-        });
-      });
+const picker = (ui: BuiltinHost) =>
+  builtin('picker', {
+    properties: {
+      mode: { type: String, value: 'selector' },
+      range: { type: Array, value: [] },
+      rangeKey: { type: String, value: '' },
+      value: { type: null, value: 0 },
+      fields: { type: String, value: 'day' },
+      start: { type: String, value: '' },
+      end: { type: String, value: '' },
+      disabled: { type: Boolean, value: false },
     },
-  },
-});
+    lifetimes: {
+      attached(this: any) {
+        this._exparserNode.addListener('tap', () => {
+          if (this.data.disabled) return;
+          const d = this.data;
+          let value = d.value;
+          if (d.mode === 'date' && !value) {
+            const now = new Date();
+            value = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+          }
+          ui.openPicker({ mode: d.mode, range: d.range ?? [], rangeKey: d.rangeKey, value, fields: d.fields, start: d.start, end: d.end }).then((chosen) => {
+            if (chosen === null) this.triggerEvent('cancel', {});
+            else this.triggerEvent('change', { value: chosen });
+          });
+        });
+      },
+    },
+  });
 
-const button = {
-  id: 'button',
-  tagName: 'wx-button',
-  template: '<slot/>',
+const button = builtin('button', {
   properties: {
     openType: { type: String, value: '' },
     disabled: { type: Boolean, value: false },
@@ -144,22 +142,15 @@ const button = {
       });
     },
   },
-};
+});
 
-const image = {
-  id: 'image',
-  tagName: 'wx-image',
-  template: '<slot/>',
+const image = builtin('image', {
   properties: {
     src: { type: String, value: '' },
     mode: { type: String, value: 'scaleToFill' },
     lazyLoad: { type: Boolean, value: false },
   },
-  observers: {
-    'src, mode': function (this: any) {
-      this._sync?.();
-    },
-  },
+  observers: redrawOn('src, mode', '_sync'),
   lifetimes: {
     attached(this: any) {
       const img = document.createElement('img');
@@ -178,12 +169,9 @@ const image = {
       this._sync();
     },
   },
-};
+});
 
-const canvas = {
-  id: 'canvas',
-  tagName: 'wx-canvas',
-  template: '<slot/>',
+const canvas = builtin('canvas', {
   properties: { type: { type: String, value: '' }, canvasId: { type: String, value: '' } },
   lifetimes: {
     attached(this: any) {
@@ -192,12 +180,9 @@ const canvas = {
       host$(this).appendChild(c);
     },
   },
-};
+});
 
-const scrollView = {
-  id: 'scroll-view',
-  tagName: 'wx-scroll-view',
-  template: '<slot/>',
+const scrollView = builtin('scroll-view', {
   properties: { scrollX: { type: Boolean, value: false }, scrollY: { type: Boolean, value: false } },
   observers: {
     'scrollX, scrollY': function (this: any) {
@@ -206,7 +191,7 @@ const scrollView = {
       el.style.overflowY = this.data.scrollY ? 'auto' : 'hidden';
     },
   },
-};
+});
 
 /** Web Mercator pixels at `zoom` (the map component's scale), 256 px tiles. */
 function project(lat: number, lng: number, zoom: number): [number, number] {
@@ -215,66 +200,60 @@ function project(lat: number, lng: number, zoom: number): [number, number] {
   return [((lng + 180) / 360) * size, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * size];
 }
 
-const map = (ui: BuiltinHost) => ({
-  id: 'map',
-  tagName: 'wx-map',
-  template: '<slot/>',
-  properties: {
-    latitude: { type: Number, value: 0 },
-    longitude: { type: Number, value: 0 },
-    scale: { type: Number, value: 16 },
-    markers: { type: Array, value: [] },
-    showLocation: { type: Boolean, value: false },
-  },
-  observers: {
-    'latitude, longitude, scale, markers, showLocation': function (this: any) {
-      this._draw?.();
+const map = (ui: BuiltinHost) =>
+  builtin('map', {
+    properties: {
+      latitude: { type: Number, value: 0 },
+      longitude: { type: Number, value: 0 },
+      scale: { type: Number, value: 16 },
+      markers: { type: Array, value: [] },
+      showLocation: { type: Boolean, value: false },
     },
-  },
-  lifetimes: {
-    attached(this: any) {
-      const el = host$(this);
-      const layer = document.createElement('div');
-      layer.className = 'wxp-map';
-      el.appendChild(layer);
-      this._draw = () => {
-        const { latitude, longitude, scale, markers, showLocation } = this.data;
-        const w = el.clientWidth || 343;
-        const h = el.clientHeight || 150;
-        const zoom = Math.max(3, Math.min(20, Number(scale) || 16)) - 1; // 512-px world at zoom 0 on a phone
-        const [cx, cy] = project(latitude, longitude, zoom);
-        const at = (lat: number, lng: number) => {
-          const [x, y] = project(lat, lng, zoom);
-          return [x - cx + w / 2, y - cy + h / 2];
+    observers: redrawOn('latitude, longitude, scale, markers, showLocation', '_draw'),
+    lifetimes: {
+      attached(this: any) {
+        const el = host$(this);
+        const layer = document.createElement('div');
+        layer.className = 'wxp-map';
+        el.appendChild(layer);
+        this._draw = () => {
+          const { latitude, longitude, scale, markers, showLocation } = this.data;
+          const w = el.clientWidth || 343;
+          const h = el.clientHeight || 150;
+          const zoom = Math.max(3, Math.min(20, Number(scale) || 16)) - 1; // 512-px world at zoom 0 on a phone
+          const [cx, cy] = project(latitude, longitude, zoom);
+          const at = (lat: number, lng: number) => {
+            const [x, y] = project(lat, lng, zoom);
+            return [x - cx + w / 2, y - cy + h / 2];
+          };
+          const pins = (markers as any[])
+            .map((m) => {
+              const [x, y] = at(m.latitude, m.longitude);
+              if (x < -20 || y < -20 || x > w + 20 || y > h + 20) return '';
+              const color = m.callout?.bgColor ?? m.callout?.color ?? '#0052d9';
+              const label = m.callout?.content ? `<span class="wxp-pin-label">${escapeHtml(String(m.callout.content))}</span>` : '';
+              return `<div class="wxp-pin" data-marker="${escapeHtml(String(m.id))}" style="left:${x.toFixed(1)}px;top:${y.toFixed(1)}px;--pin:${escapeHtml(color)}">${label}</div>`;
+            })
+            .join('');
+          const me = ui.position();
+          let dot = '';
+          if (showLocation && me) {
+            const [x, y] = at(me.latitude, me.longitude);
+            dot = `<div class="wxp-me" style="left:${x.toFixed(1)}px;top:${y.toFixed(1)}px"></div>`;
+          }
+          layer.innerHTML = `<div class="wxp-map-note">地图（预览：无底图）</div>${pins}${dot}`;
         };
-        const pins = (markers as any[])
-          .map((m) => {
-            const [x, y] = at(m.latitude, m.longitude);
-            if (x < -20 || y < -20 || x > w + 20 || y > h + 20) return '';
-            const color = m.callout?.bgColor ?? m.callout?.color ?? '#0052d9';
-            const label = m.callout?.content ? `<span class="wxp-pin-label">${escapeHtml(String(m.callout.content))}</span>` : '';
-            return `<div class="wxp-pin" data-marker="${escapeHtml(String(m.id))}" style="left:${x.toFixed(1)}px;top:${y.toFixed(1)}px;--pin:${escapeHtml(color)}">${label}</div>`;
-          })
-          .join('');
-        const me = ui.position();
-        let dot = '';
-        if (showLocation && me) {
-          const [x, y] = at(me.latitude, me.longitude);
-          dot = `<div class="wxp-me" style="left:${x.toFixed(1)}px;top:${y.toFixed(1)}px"></div>`;
-        }
-        layer.innerHTML = `<div class="wxp-map-note">地图（预览：无底图）</div>${pins}${dot}`;
-      };
-      layer.addEventListener('click', (e) => {
-        const pin = (e.target as HTMLElement).closest('.wxp-pin') as HTMLElement | null;
-        if (!pin) return;
-        e.stopPropagation();
-        const id = pin.dataset.marker;
-        this.triggerEvent('markertap', { markerId: Number.isNaN(Number(id)) ? id : Number(id) });
-      });
-      requestAnimationFrame(() => this._draw());
+        layer.addEventListener('click', (e) => {
+          const pin = (e.target as HTMLElement).closest('.wxp-pin') as HTMLElement | null;
+          if (!pin) return;
+          e.stopPropagation();
+          const id = pin.dataset.marker;
+          this.triggerEvent('markertap', { markerId: Number.isNaN(Number(id)) ? id : Number(id) });
+        });
+        requestAnimationFrame(() => this._draw());
+      },
     },
-  },
-});
+  });
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -382,20 +382,21 @@ export class Shell implements Ui {
   suppressTapUntil = 0;
 
   private refresh(entry: Entry): void {
-    const page = entry.wrap.querySelector<HTMLElement>('.wxp-page')!;
-    const ptr = entry.wrap.querySelector<HTMLElement>('.wxp-ptr')!;
-    entry.wrap.classList.add('refreshing');
-    page.style.transform = 'translateY(50px)';
-    ptr.style.height = '50px';
+    this.showRefreshing(entry, true);
     safely(entry.inst.onPullDownRefresh, entry.inst);
   }
 
   private settle(entry: Entry): void {
+    this.showRefreshing(entry, false);
+  }
+
+  /** Holds the page 50 px down over the refresh indicator while it refreshes, or lets it back up. */
+  private showRefreshing(entry: Entry, on: boolean): void {
     const page = entry.wrap.querySelector<HTMLElement>('.wxp-page')!;
     const ptr = entry.wrap.querySelector<HTMLElement>('.wxp-ptr')!;
-    entry.wrap.classList.remove('refreshing');
-    page.style.transform = '';
-    ptr.style.height = '0';
+    entry.wrap.classList.toggle('refreshing', on);
+    page.style.transform = on ? 'translateY(50px)' : '';
+    ptr.style.height = on ? '50px' : '0';
   }
 
   pullDown(on: boolean): void {

@@ -1,13 +1,13 @@
 /**
  * @jest-environment jsdom
  *
- * Boundaries on the phone (issue 16 §2), in one process: the real pages and services in local mode,
+ * Boundaries on the phone (docs/domain.md §2 "Boundaries"), in one process: the real pages and services in local mode,
  * wx.request routed to the local cloud's real functions and engine (minimal bank). Head office moves a
  * point of a grid's boundary on the map and sees the merchant that would move before saving; saving
  * transfers it with its history.
  */
 import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
-import { current, flush, mount, resetApp, tap } from '../harness';
+import { actAsOn, flush, mount, tap } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 import { SEEDER } from '../../../scripts/seed/seeder';
 
@@ -20,13 +20,7 @@ let merchantId = '';
 let ring: [number, number][] = [];
 
 function actAs(openid: string): void {
-  resetApp();
-  current.wx.setStorageSync('grid.localOpenid', openid);
-  current.fake.requestHandler = async (req) => {
-    const fn = req.url.split('/functions/')[1];
-    const data = await cloud.call(fn, req.data as Record<string, unknown>, req.header?.['X-WX-OPENID']);
-    return { statusCode: 200, data };
-  };
+  actAsOn(cloud, openid);
 }
 
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 /**
  * @jest-environment jsdom
  *
- * Running a grid from the phone (issue 16 §3, §4, §6), in one process: the real pages and services in local
+ * Running a grid from the phone (docs/miniprogram.md, the grid subpackage), in one process: the real pages and services in local
  * mode, wx.request routed to the local cloud's real functions and engine (minimal bank). A member keeps the
  * grid's WeChat groups, head office moves a merchant against its boundary with a reason and reads its
  * timeline, a branch manager posts a notice to the grid and it shows on the member's workbench until read.
  */
 import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
-import { flush, mount, resetApp, tap, type, current } from '../harness';
+import { actAsOn, flush, mount, resetApp, tap, type } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 import { SEEDER } from '../../../scripts/seed/seeder';
 
@@ -19,13 +19,7 @@ let gridId = '';
 let merchantId = '';
 
 function actAs(openid: string): void {
-  h = resetApp();
-  h.wx.setStorageSync('grid.localOpenid', openid);
-  current.fake.requestHandler = async (req) => {
-    const fn = req.url.split('/functions/')[1];
-    const data = await cloud.call(fn, req.data as Record<string, unknown>, req.header?.['X-WX-OPENID']);
-    return { statusCode: 200, data };
-  };
+  h = actAsOn(cloud, openid);
 }
 
 beforeAll(async () => {

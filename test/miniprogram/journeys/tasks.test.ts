@@ -8,7 +8,7 @@
 import { setImmediate as nodeSetImmediate, clearImmediate as nodeClearImmediate } from 'node:timers';
 import { addDays, chinaDay } from '../../../shared/domain/period.rules';
 import { SEEDER } from '../../../scripts/seed/seeder';
-import { flush, mount, resetApp, tap, current } from '../harness';
+import { actAsOn, flush, mount, resetApp, tap } from '../harness';
 import type { LocalCloud } from '../../../local/runtime';
 
 Object.assign(globalThis, { setImmediate: nodeSetImmediate, clearImmediate: nodeClearImmediate });
@@ -20,12 +20,7 @@ const staff: Record<string, string> = {};
 const today = chinaDay(new Date());
 
 function actAs(openid: string): void {
-  h = resetApp();
-  h.wx.setStorageSync('grid.localOpenid', openid);
-  current.fake.requestHandler = async (req) => {
-    const fn = req.url.split('/functions/')[1];
-    return { statusCode: 200, data: await cloud.call(fn, req.data as Record<string, unknown>, req.header?.['X-WX-OPENID']) };
-  };
+  h = actAsOn(cloud, openid);
   h.fake.location = { latitude: merchant.location.lat, longitude: merchant.location.lng, accuracy: 8 };
 }
 
