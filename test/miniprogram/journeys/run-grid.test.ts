@@ -1,7 +1,7 @@
 /**
  * @jest-environment jsdom
  *
- * Running the grid from the phone (docs/domain.md §2 people and boundaries, §3 transfers and history, §5 the day's route), in one process: the real pages and services in
+ * Running the grid from the phone (docs/domain.md §2 people, boundaries and transfers, §5 the day's route), in one process: the real pages and services in
  * local mode, wx.request routed to the local cloud's real functions and engine (minimal bank). A branch
  * manager creates a market from its grid; a member opens today's route and starts its first visit; a leader
  * (not head office) transfers a merchant and reads its timeline; a branch manager re-issues a binding code
