@@ -16,10 +16,10 @@ import { type Day, isDayKey } from './period.rules';
 /** Street distance ÷ straight-line distance assumed for walking between merchants. */
 export const WALKING_FACTOR = 1.3;
 
-/** Most stops one route is planned for (a day's work, and what the action returns at most). */
 /** Roles that walk a day of visits and so have a route (`visit.route` answers them only): the grid member and the two assistants. */
 export const ROUTE_ROLES = ['member', 'maintenance', 'marketing'] as const;
 
+/** Most stops one route is planned for (a day's work, and what the action returns at most). */
 export const MAX_ROUTE_STOPS = 100;
 
 /** Walking estimate in metres between two points. */

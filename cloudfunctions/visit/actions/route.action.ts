@@ -2,13 +2,12 @@ import { type RouteOutput, type RouteStopOut, routeInput } from '../../../shared
 import { AppError, defineAction, isInScope, loadBankDay } from '../../../server';
 import { type MerchantDoc, pointOut } from '../../../server/merchant';
 import type { LngLat } from '../../../shared/domain/geo.rules';
+import { hasRole } from '../../../shared/domain/roles';
 import { chinaDay, toDay } from '../../../shared/domain/period.rules';
-import { REVISIT_CLASSES, isRevisitDue, planRoute, walkingMeters } from '../../../shared/domain/route.rules';
+import { REVISIT_CLASSES, ROUTE_ROLES, isRevisitDue, planRoute, walkingMeters } from '../../../shared/domain/route.rules';
 import { isOverdue } from '../../../shared/domain/visit.rules';
 import type { TaskDoc } from '../visit.service';
 
-/** Roles that walk a day of visits: the grid member and the two assistants. */
-const FIELD_ROLES = ['member', 'maintenance', 'marketing'];
 /** Roles that do revisits (docs/domain.md §5) and so get the merchants due one on their route. */
 const REVISIT_ROLES = ['member', 'maintenance'];
 
@@ -23,7 +22,7 @@ export const route = defineAction({
   async handler(input, ctx): Promise<RouteOutput> {
     const { db, caller } = ctx;
     const _ = db.command;
-    if (!FIELD_ROLES.includes(caller.role)) throw new AppError('FORBIDDEN', '只有网格员和助理有走访路线', { reason: 'ROLE.NOT_ALLOWED' });
+    if (!hasRole(caller.role, ROUTE_ROLES)) throw new AppError('FORBIDDEN', '只有网格员和助理有走访路线', { reason: 'ROLE.NOT_ALLOWED' });
     const today = chinaDay(ctx.now);
     const day = input.day ?? today;
     // A task is overdue as of the bank's day (today, or a demo bank's fixed as-of day), not the phone's.
