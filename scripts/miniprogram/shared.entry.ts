@@ -43,3 +43,4 @@ export * as noticeContract from '../../shared/contracts/notice.contract';
 export { NOTICE_POSTER_ROLES } from '../../shared/domain/notice.rules';
 export { TIMELINE_KIND_LABELS } from '../../shared/domain/timeline.rules';
 export { transferNeedsReason } from '../../shared/domain/transfer.rules';
+export { manualCloseProblem } from '../../shared/domain/task.rules';

@@ -128,6 +128,79 @@ describe('tasks', () => {
   });
 });
 
+describe('closing and waiting tasks from my tasks', () => {
+  function serveMine(role = 'maintenance') {
+    const rows = [
+      task(),
+      task({ id: 't-2', kind: 'abnormal-visit', check: null, dueDay: '2999-01-01', isOverdue: false, state: 'open', merchantName: '好再来饭店', openedBy: { reason: 'volume-drop' } }),
+      task({ id: 't-3', kind: 'win-back', check: null, dueDay: '2999-01-01', isOverdue: false, state: 'pending', pendingVisitId: 'v-far', merchantId: 'm-3', merchantName: '老王烟酒', openedBy: { reason: 'idle-90' } }),
+      task({ id: 't-4', kind: 'marketing', check: null, dueDay: '2999-01-01', isOverdue: false, state: 'open', assigneeId: 's-other', merchantName: '别人的店', openedBy: { reason: 'product-gap' } }),
+    ];
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me(role);
+      if (ev.action === 'tasks') return { items: rows, nextCursor: null };
+      if (ev.action === 'closeTask') return task({ id: ev.taskId, kind: 'abnormal-visit', check: null, status: 'done', state: 'done', closeReason: ev.reason, closedAt: '2025-08-01T02:00:00.000Z' });
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+  }
+
+  test('an assignee closes its own task with the board\'s reasons; never a six-check follow-up nor another\'s task', async () => {
+    serveMine();
+    const page = mount('pages/visit/tasks/index');
+    await flush();
+    // t-1 is a follow-up (closed by a passing revisit), t-4 someone else's: only t-2 and t-3 offer 关闭.
+    expect(page.data.items.map((r: any) => r.canClose)).toEqual([false, true, true, false]);
+    expect(page.$$('.close')).toHaveLength(2);
+    h.fake.actionSheetIndex = 1;
+    await tap(page, '.close', 0);
+    await flush();
+    expect(h.fake.actionSheets.at(-1)).toContain('商户已停业或迁走');
+    expect(calls().at(-1)!.event).toEqual({ action: 'closeTask', taskId: 't-2', reason: 'merchant-closed' });
+    expect(page.data.items[1].dueLabel).toBe('已完成');
+    expect(page.$$('.close')).toHaveLength(1);
+    // Closing is not opening: no visit was started.
+    expect(h.fake.navigations).toHaveLength(0);
+  });
+
+  test('a dismissed sheet sends nothing; a refusal is shown', async () => {
+    serveMine();
+    const page = mount('pages/visit/tasks/index');
+    await flush();
+    h.fake.actionSheetIndex = null;
+    await tap(page, '.close', 0);
+    await flush();
+    expect(calls().some((c) => c.action === 'closeTask')).toBe(false);
+    answerCalls((fn, ev) => {
+      if (ev.action === 'closeTask') throw { code: 'FORBIDDEN', message: '只能关闭自己的任务' };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    h.fake.actionSheetIndex = 0;
+    await tap(page, '.close', 0);
+    await flush();
+    expect(page.text()).toContain('只能关闭自己的任务');
+  });
+
+  test('a task waiting for the leader is shown as such and opens the merchant, not a new visit', async () => {
+    serveMine();
+    const page = mount('pages/visit/tasks/index');
+    await flush();
+    expect(page.text()).toContain('已走访，待网格长确认');
+    expect(page.text()).toContain('待确认');
+    await tap(page, '.task', 2);
+    expect(h.fake.navigations.at(-1)!.url).toBe('/pages/merchant/detail/index?id=m-3');
+    expect(h.fake.navigations.some((n) => n.url.includes('/pages/visit/'))).toBe(false);
+    await tap(page, '.task', 1);
+    expect(h.fake.navigations.at(-1)!.url).toBe('/pages/visit/revisit/index?merchantId=m-1&taskId=t-2');
+  });
+
+  test('a leader may close a follow-up from its own list too (with a reason)', async () => {
+    serveMine('leader');
+    const page = mount('pages/visit/tasks/index');
+    await flush();
+    expect(page.data.items.map((r: any) => r.canClose)).toEqual([true, true, true, true]);
+  });
+});
+
 describe('task photos', () => {
   test('a task shows the photos of the visit that opened it, then the storefront, full screen through temporary links', async () => {
     answerCalls((fn, ev) => {

@@ -1,10 +1,11 @@
 import { fetchStaff, fetchUnits } from '../../../api/org.api';
-import { closeTask, confirmTask, fetchTasks, reassignTask, type TaskCloseReason, type TaskOut } from '../../../api/visit.api';
+import { confirmTask, fetchTasks, reassignTask, type TaskOut } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
-import { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_KINDS, TASK_MANAGER_ROLES, chinaDay } from '../../../vendor/shared';
+import { TASK_KINDS, TASK_MANAGER_ROLES, chinaDay } from '../../../vendor/shared';
+import { closeTaskWithReason } from '../../../utils/task-actions';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
@@ -128,19 +129,13 @@ definePage()({
       const i = this.data.items.findIndex((r) => r.id === t.id);
       if (i >= 0) this.setData({ [`items[${i}]`]: toBoardRow(t), notice: '' });
     },
-    onClose(e: WechatMiniprogram.TouchEvent) {
-      const id = String(e.currentTarget.dataset.id);
-      wx.showActionSheet({
-        itemList: TASK_CLOSE_REASONS.map((r) => TASK_CLOSE_REASON_LABELS[r]),
-        success: async (r) => {
-          try {
-            this.replace(await closeTask(id, TASK_CLOSE_REASONS[r.tapIndex] as TaskCloseReason));
-          } catch (err) {
-            this.setData({ notice: describeError(err) });
-          }
-        },
-        fail: () => undefined,
-      });
+    async onClose(e: WechatMiniprogram.TouchEvent) {
+      try {
+        const closed = await closeTaskWithReason(String(e.currentTarget.dataset.id));
+        if (closed) this.replace(closed);
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
     },
     async onReassign(e: WechatMiniprogram.TouchEvent) {
       const id = String(e.currentTarget.dataset.id);

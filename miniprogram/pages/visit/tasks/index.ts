@@ -4,6 +4,7 @@ import type { TaskOut } from '../../../api/visit.api';
 import { describeError } from '../../../utils/errors';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from '../../../utils/labels';
 import { askReminders } from '../../../utils/reminders';
+import { closeTaskWithReason, mayCloseTask } from '../../../utils/task-actions';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { loadsWhenAttached } from '../../../behaviors/loadable';
@@ -11,7 +12,7 @@ import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
 
 /** A task as the list shows it. */
-export function toTaskRow(t: TaskOut) {
+export function toTaskRow(t: TaskOut, caller: { role: string; staffId: string } | null = null) {
   // Overdue as the server reads it, as of the bank's day (a demo bank's fixed as-of day), never the phone's today.
   const overdue = t.status === 'open' && t.isOverdue;
   return {
@@ -21,8 +22,13 @@ export function toTaskRow(t: TaskOut) {
     /** the visit whose photos the task shows beside the storefront's: the one that opened it, else the one that settled it */
     visitId: t.openedBy?.visitId ?? t.pendingVisitId ?? t.closedByVisitId ?? '',
     kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind,
+    status: t.status,
     detail: t.check ? `整改：${CHECK_LABELS[t.check] ?? t.check}` : (t.openedBy?.detail ?? reasonLabel(t.openedBy?.reason)),
     overdue,
+    /** 关闭 with a reason: the caller's own task where the server allows it (never a six-check follow-up) */
+    canClose: mayCloseTask(t, caller),
+    /** a flagged visit already done, waiting for the leader: opening it must not start another visit */
+    pending: t.status === 'open' && Boolean(t.pendingVisitId),
     // A flagged visit already done waits for the leader: the task is not the assignee's to redo.
     dueLabel: t.status === 'done' ? '已完成' : t.pendingVisitId ? '已走访，待网格长确认' : overdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 前完成`,
   };
@@ -31,15 +37,29 @@ export function toTaskRow(t: TaskOut) {
 /** My tasks: open and done (six-check fixes, abnormal visits, win-backs, marketing), a page at a time; a task opens its visit. */
 definePage()({
   behaviors: [textScale, loadsWhenAttached],
-  data: { filter: 'open' as 'open' | 'done', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', remindNote: '', photoNote: '' },
+  data: { filter: 'open' as 'open' | 'done', items: [] as ReturnType<typeof toTaskRow>[], nextCursor: null as string | null, loadingMore: false, role: '', staffId: '', remindNote: '', photoNote: '', notice: '' },
   methods: {
     load() {
       return this.runLoad(async () => {
         const page = await fetchTasks({ status: this.data.filter });
-        // The role picks the reminders offered (a leader's digest); known before any tap on 开启提醒.
-        if (!this.data.role) void requireMe().then((me) => this.setData({ role: me.role ?? '' }), () => undefined);
-        await safeSetData(this, { items: page.items.map((t) => toTaskRow(t)), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
+        // The role picks the reminders offered (a leader's digest) and, with the staff id, which tasks 关闭 is offered on.
+        if (!this.data.role) await requireMe().then((me) => this.setData({ role: me.role ?? '', staffId: me.staffId ?? '' }), () => undefined);
+        await safeSetData(this, { notice: '', items: page.items.map((t) => toTaskRow(t, this.caller())), nextCursor: page.nextCursor, status: page.items.length ? 'ready' : 'empty' });
       });
+    },
+    caller() {
+      return this.data.role ? { role: this.data.role, staffId: this.data.staffId } : null;
+    },
+    /** 关闭 on one's own task: the board's reason sheet; the row then shows the task as the server answered. */
+    async onClose(e: WechatMiniprogram.TouchEvent) {
+      const id = String(e.currentTarget.dataset.id);
+      try {
+        const closed = await closeTaskWithReason(id);
+        const i = this.data.items.findIndex((r) => r.id === id);
+        if (closed && i >= 0) this.setData({ [`items[${i}]`]: toTaskRow(closed, this.caller()), notice: '' });
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
     },
     /** 开启提醒: the subscription panel, straight from the tap (WeChat shows it only then). */
     onRemind() {
@@ -53,7 +73,7 @@ definePage()({
       this.setData({ loadingMore: true });
       try {
         const page = await fetchTasks({ status: this.data.filter, cursor: this.data.nextCursor });
-        await safeSetData(this, { items: [...this.data.items, ...page.items.map((t) => toTaskRow(t))], nextCursor: page.nextCursor });
+        await safeSetData(this, { items: [...this.data.items, ...page.items.map((t) => toTaskRow(t, this.caller()))], nextCursor: page.nextCursor });
       } catch (err) {
         this.setData({ error: describeError(err) });
       } finally {
@@ -65,7 +85,9 @@ definePage()({
       void this.load();
     },
     onOpen(e: WechatMiniprogram.TouchEvent) {
-      if (this.data.filter === 'open') wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${e.currentTarget.dataset.merchant}&taskId=${e.currentTarget.dataset.id}` });
+      const row = this.data.items.find((r) => r.id === e.currentTarget.dataset.id);
+      // Open and not waiting for the leader: the right visit for it; otherwise the merchant's record.
+      if (this.data.filter === 'open' && row && row.status === 'open' && !row.pending) wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${e.currentTarget.dataset.merchant}&taskId=${e.currentTarget.dataset.id}` });
       else wx.navigateTo({ url: `/pages/merchant/detail/index?id=${e.currentTarget.dataset.merchant}` });
     },
     /**
