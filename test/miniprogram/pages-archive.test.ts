@@ -87,6 +87,31 @@ describe('merchant detail: closed or moved', () => {
   });
 });
 
+describe('merchant detail: no visit or marketing for an archived merchant', () => {
+  test('the 回访签到 / 去营销 bar gives way to a line saying it is archived; reopening brings the bar back', async () => {
+    serve('branch', { archived: ARCHIVED, closures: [{ from: '2025-07-15', to: null }] });
+    const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    expect(find(page, '.bottom-bar')).toHaveLength(0);
+    expect(page.text()).not.toContain('回访签到');
+    expect(page.text()).not.toContain('去营销');
+    expect(page.text()).toContain('该商户已停业/迁出归档，不再回访或营销；恢复营业后可继续。');
+    await tap(page, '.ma >>> .ma-open');
+    await fire(page, '.ma >>> .ma-day', 'change', { value: '2025-09-01' });
+    await tap(page, '.ma >>> .ma-submit');
+    expect(find(page, '.archived-line')).toHaveLength(0);
+    expect(page.text()).toContain('回访签到');
+  });
+
+  test('a member sees the archived line without the reopen hint', async () => {
+    serve('member', { archived: ARCHIVED, closures: [{ from: '2025-07-15', to: null }] });
+    const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    expect(find(page, '.bottom-bar')).toHaveLength(0);
+    expect(page.text()).toContain('该商户已停业/迁出归档，不再回访或营销。');
+  });
+});
+
 describe('merchant list: closed or moved', () => {
   test('filters to archived merchants and marks them', async () => {
     serve('member');

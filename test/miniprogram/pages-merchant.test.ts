@@ -109,6 +109,34 @@ describe('merchant detail', () => {
     expect(again.text()).not.toContain('没有未完成任务');
   });
 
+  test('a visits or class history list that fails says why (with 重试) instead of 暂无走访记录', async () => {
+    let refuse = true;
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('member');
+      if (fn === 'merchant' && ev.action === 'get') return merchantOut();
+      if (refuse && ev.action === 'listByMerchant') throw { code: 'INTERNAL', message: '走访记录暂时无法读取' };
+      if (refuse && fn === 'lifecycle' && ev.action === 'history') throw { code: 'FORBIDDEN', message: '无权查看分类记录' };
+      if (ev.action === 'listByMerchant' || ev.action === 'tasks') return { items: [], nextCursor: null };
+      if (fn === 'lifecycle' && ev.action === 'history') return { items: [] };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    expect(page.text()).toContain('张记面馆');
+    await tap(page, '.tab', 2);
+    expect(page.text()).toContain('走访记录暂时无法读取');
+    expect(page.text()).not.toContain('暂无走访记录');
+    await tap(page, '.tab', 3);
+    expect(page.text()).toContain('无权查看分类记录');
+    expect(page.text()).not.toContain('暂无分类变化');
+    refuse = false;
+    await tap(page, '.history-error .link');
+    await flush();
+    expect(page.text()).toContain('暂无分类变化');
+    await tap(page, '.tab', 2);
+    expect(page.text()).toContain('暂无走访记录');
+  });
+
   test('an entitled user reveals the full operator data through the audited action; a marketing assistant is not offered it', async () => {
     serve('member');
     const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });

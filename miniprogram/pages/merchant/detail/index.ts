@@ -71,7 +71,7 @@ definePage()({
   data: {
     id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, canArchive: false, canTransfer: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
-    m: {} as Record<string, unknown>, products: [] as ReturnType<typeof productRows>, gaps: [] as string[], visits: [] as VisitRow[], history: [] as HistoryRow[], tasks: [] as TaskRow[], tasksError: '',
+    m: {} as Record<string, unknown>, products: [] as ReturnType<typeof productRows>, gaps: [] as string[], visits: [] as VisitRow[], history: [] as HistoryRow[], tasks: [] as TaskRow[], tasksError: '', visitsError: '', historyError: '',
     /** storefront photo links (short-lived, issued by the function after its scope check) */
     photoUrls: [] as string[], photoError: '',
     /** the merchant code (商户码) for the stand sign, once asked for */
@@ -136,9 +136,9 @@ definePage()({
         const [me, m, visits, history] = await Promise.all([
           requireMe(),
           fetchMerchant(this.data.id),
-          // The side lists are secondary: the file shows even when one of them fails.
-          fetchVisits(this.data.id).catch(() => ({ items: [] as VisitOut[] })),
-          fetchClassHistory(this.data.id).catch(() => ({ items: [] as { from: string | null; to: string; reason: string; detail?: string | null; day: string }[] })),
+          // The side lists are secondary: the file shows even when one of them fails, and the failed list says why.
+          fetchVisits(this.data.id).catch((err) => ({ items: [] as VisitOut[], error: describeError(err) })),
+          fetchClassHistory(this.data.id).catch((err) => ({ items: [] as { from: string | null; to: string; reason: string; detail?: string | null; day: string }[], error: describeError(err) })),
         ]);
         // The merchant's own open tasks (any role that sees the merchant may list them), and the grid's name.
         const [tasks, grid] = await Promise.all([
@@ -169,6 +169,8 @@ definePage()({
           tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay, overdue: Boolean(t.isOverdue), dueLabel: t.isOverdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 到期` })),
           // A list that could not load says so instead of looking empty.
           tasksError: 'error' in tasks ? tasks.error : '',
+          visitsError: 'error' in visits ? visits.error : '',
+          historyError: 'error' in history ? history.error : '',
         });
         if (m.photos.length) void this.loadPhotos();
       } catch (err) {
