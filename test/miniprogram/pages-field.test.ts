@@ -285,6 +285,37 @@ describe('a visit opened from a task', () => {
     expect([...sent.productsPitched].sort()).toEqual(['deposit', 'mobile-banking']);
   });
 
+  test('a task that cannot be read is shown with 重试 and no visit of the wrong type is sent; the retry picks the task\'s type', async () => {
+    let refuse = true;
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('marketing');
+      if (fn === 'merchant' && ev.action === 'get') return merchantOut();
+      if (fn === 'visit' && ev.action === 'tasks') {
+        if (refuse) throw { code: 'INTERNAL', message: '任务暂时无法读取' };
+        return { items: [task({ id: 't-mk', kind: 'marketing', check: null, products: ['deposit'], dueDay: '2999-01-01', isOverdue: false, state: 'open' })], nextCursor: null };
+      }
+      if (fn === 'visit' && ev.action === 'submit') return { visit: { id: ev.visitId, distanceM: 12, isFlagged: false }, openedTaskIds: [], closedTaskIds: [ev.taskId], pendingTaskIds: [], isReplay: false };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    const page = mount('pages/visit/revisit/index', {}, { merchantId: 'm-1', taskId: 't-mk' });
+    await flush();
+    expect(page.text()).toContain('任务未能读取：任务暂时无法读取');
+    await tap(page, '.checkin .more');
+    await tap(page, '.btn');
+    await flush(10);
+    expect(calls().some((c) => c.action === 'submit')).toBe(false);
+    expect(page.text()).toContain('任务未能读取，请点“重试”后再提交');
+    refuse = false;
+    await tap(page, '.task-error .link');
+    await flush();
+    expect(page.text()).toContain('任务：去营销 · 2999-01-01 前完成');
+    expect(page.text()).not.toContain('任务未能读取');
+    expect(page.data.type).toBe('marketing');
+    await tap(page, '.btn');
+    await flush(10);
+    expect(calls().find((c) => c.action === 'submit')!.event).toMatchObject({ type: 'marketing', taskId: 't-mk', productsPitched: ['deposit'] });
+  });
+
   test('a follow-up opens the revisit; a flagged visit says the task waits for the leader', async () => {
     serveTask({}, (ev) => ({ visit: { id: ev.visitId, distanceM: 943, isFlagged: true }, openedTaskIds: [], closedTaskIds: [], pendingTaskIds: [ev.taskId], isReplay: false }));
     h.fake.location = { latitude: 32.9396, longitude: 119.8426 + 0.0101, accuracy: 10 };
@@ -346,6 +377,30 @@ describe('team board', () => {
     await flush();
     expect(calls().at(-1)!.event.cursor).toBe('c1');
     expect(page.text()).toContain('第二页商户');
+  });
+
+  test('a grid or staff list that fails is said in the notice instead of leaving the filter silently empty', async () => {
+    let refuse = 'listUnits';
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('leader');
+      if (fn === 'org' && ev.action === refuse) throw { code: 'INTERNAL', message: '服务繁忙' };
+      if (fn === 'org' && ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北1号网格', kind: 'grid' }] };
+      if (fn === 'org' && ev.action === 'listStaff') return { items: [], nextCursor: null };
+      if (ev.action === 'tasks') return { items: [task()], nextCursor: null };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    const page = mount('pages/visit/board/index');
+    await flush();
+    expect(page.text()).toContain('网格列表未能读取：服务繁忙');
+    // The board itself still shows.
+    expect(page.text()).toContain('张记面馆');
+    refuse = 'listStaff';
+    const again = mount('pages/visit/board/index');
+    await flush();
+    expect(again.text()).not.toContain('未能读取');
+    await fire(again, '.grid-pick', 'change', { value: 1 });
+    await flush();
+    expect(again.text()).toContain('人员列表未能读取：服务繁忙');
   });
 
   test('a leader closes with a reason, reassigns and confirms a flagged visit', async () => {

@@ -54,9 +54,10 @@ definePage()({
     async init() {
       try {
         const me = await requireMe();
-        const units = await fetchUnits({ kind: 'grid' }).catch(() => ({ items: [] as { id: string; name: string }[] }));
+        // The grid filter is secondary: the board still shows, and the notice says why the filter is empty.
+        const units = await fetchUnits({ kind: 'grid' }).catch((err) => ({ items: [] as { id: string; name: string }[], error: `网格列表未能读取：${describeError(err)}` }));
         const grids = units.items.map((u) => ({ id: u.id, name: u.name }));
-        this.setData({ canManage: (TASK_MANAGER_ROLES as readonly string[]).includes(me.role), grids, gridNames: ['全部网格', ...grids.map((g) => g.name)] });
+        this.setData({ canManage: (TASK_MANAGER_ROLES as readonly string[]).includes(me.role), grids, gridNames: ['全部网格', ...grids.map((g) => g.name)], notice: 'error' in units ? units.error : '' });
       } catch (err) {
         return this.setData({ status: 'error', error: describeError(err) });
       }
@@ -111,9 +112,9 @@ definePage()({
       const grid = gridIndex > 0 ? this.data.grids[gridIndex - 1] : null;
       if (grid) {
         // The assignee filter offers the grid's active staff.
-        const staff = await fetchStaff({ unitId: grid.id, status: 'active', limit: 50 }).catch(() => ({ items: [] as { id: string; name: string }[] }));
+        const staff = await fetchStaff({ unitId: grid.id, status: 'active', limit: 50 }).catch((err) => ({ items: [] as { id: string; name: string }[], error: `人员列表未能读取：${describeError(err)}` }));
         const people = staff.items.map((s) => ({ id: s.id, name: s.name }));
-        this.setData({ staff: people, staffNames: ['全部人员', ...people.map((p) => p.name)] });
+        this.setData({ staff: people, staffNames: ['全部人员', ...people.map((p) => p.name)], notice: 'error' in staff ? staff.error : '' });
       }
       void this.load();
     },

@@ -46,7 +46,7 @@ definePage<{ _visitId?: string }>()({
     results: [{ value: 'pass', label: '通过' }, { value: 'fail', label: '未通过' }, { value: 'na', label: '不适用' }],
     productChoices: PRODUCTS.map((code) => ({ code, label: PRODUCT_LABELS[code], on: false })),
     outcomes: MARKETING_OUTCOMES.map((value) => ({ value, label: (MARKETING_OUTCOME_LABELS as Record<string, string>)[value] })), outcome: '',
-    task: null as null | { id: string; line: string; check: string }, typeFromQuery: false,
+    task: null as null | { id: string; line: string; check: string }, typeFromQuery: false, taskError: '',
     note: '', saving: false, formError: '', errors: {} as Record<string, string>, result: null as null | { title: string; tasks: string[]; sub: string },
   },
   methods: {
@@ -63,23 +63,34 @@ definePage<{ _visitId?: string }>()({
     },
     load() {
       return this.runLoad(async () => {
-        const [m, tasks] = await Promise.all([
-          fetchMerchant(this.data.merchantId),
-          // The task it was opened from, among the merchant's open ones; the visit is still possible without it.
-          this.data.taskId ? fetchTasks({ merchantId: this.data.merchantId, status: 'open', limit: 50 }).catch(() => null) : null,
-        ]);
-        const t = tasks?.items.find((x) => x.id === this.data.taskId);
-        const patch: Record<string, unknown> = { status: 'ready', merchant: { name: m.name, address: m.address?.text ?? '', location: m.location ?? null } };
-        if (t) {
-          patch.task = { id: t.id, line: taskLine(t), check: t.check ?? '' };
-          if (!this.data.typeFromQuery) patch.type = visitTypeFor(t.kind);
-          const wanted = t.products ?? [];
-          if (wanted.length && !this.data.productChoices.some((p) => p.on)) patch.productChoices = this.data.productChoices.map((p) => ({ ...p, on: wanted.includes(p.code) }));
-        } else if (this.data.taskId && tasks) {
-          patch.task = { id: this.data.taskId, line: '该任务已完成或已关闭', check: '' };
-        }
-        this.setData(patch);
+        const [m] = await Promise.all([fetchMerchant(this.data.merchantId), this.loadTask()]);
+        this.setData({ status: 'ready', merchant: { name: m.name, address: m.address?.text ?? '', location: m.location ?? null } });
       });
+    },
+    /**
+     * The task it was opened from, among the merchant's open ones. When it cannot be read the page says so with
+     * a retry: the task's kind picks the visit type, so sending blind could settle nothing (a 回访 for a marketing task).
+     */
+    async loadTask() {
+      if (!this.data.taskId) return;
+      this.setData({ taskError: '' });
+      let tasks: { items: TaskOut[] };
+      try {
+        tasks = await fetchTasks({ merchantId: this.data.merchantId, status: 'open', limit: 50 });
+      } catch (err) {
+        return this.setData({ taskError: describeError(err) });
+      }
+      const t = tasks.items.find((x) => x.id === this.data.taskId);
+      const patch: Record<string, unknown> = {};
+      if (t) {
+        patch.task = { id: t.id, line: taskLine(t), check: t.check ?? '' };
+        if (!this.data.typeFromQuery) patch.type = visitTypeFor(t.kind);
+        const wanted = t.products ?? [];
+        if (wanted.length && !this.data.productChoices.some((p) => p.on)) patch.productChoices = this.data.productChoices.map((p) => ({ ...p, on: wanted.includes(p.code) }));
+      } else {
+        patch.task = { id: this.data.taskId, line: '该任务已完成或已关闭', check: '' };
+      }
+      this.setData({ ...patch, formError: '' });
     },
     onType(e: WechatMiniprogram.TouchEvent) {
       this.setData({ type: String(e.currentTarget.dataset.value), formError: '' });
@@ -129,6 +140,7 @@ definePage<{ _visitId?: string }>()({
     },
     /** What is missing before the visit can be sent, as a sentence, or ''. */
     problem(): string {
+      if (this.data.taskError && !this.data.typeFromQuery) return '任务未能读取，请点“重试”后再提交，以免走访类型与任务不符。';
       if (!this.data.fix) return '请先完成 GPS 签到。';
       if (this.data.type === 'revisit') {
         const i = this.data.checks.findIndex((c) => !c.result);
