@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { answerCalls, calls, current, find, fire, flush, mount, resetApp, tap, type } from './harness';
-import { me, merchantOut, merchantRow } from './fixtures';
+import { me, merchantOut, merchantRow, task } from './fixtures';
 import { stampTimeText } from '../../shared/domain/photo.rules';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -135,6 +135,68 @@ describe('merchant detail', () => {
     expect(page.text()).toContain('暂无分类变化');
     await tap(page, '.tab', 2);
     expect(page.text()).toContain('暂无走访记录');
+  });
+
+  describe('the merchant\'s 任务 tab: the team board\'s card and actions', () => {
+    function serveTasks(role: string) {
+      const rows = [
+        task({ id: 't-1', state: 'overdue' }),
+        task({ id: 't-2', kind: 'win-back', check: null, dueDay: '2999-01-01', isOverdue: false, state: 'pending', pendingVisitId: 'v-far', assigneeId: 's-member', assigneeName: '赵网格', openedBy: { reason: 'idle-90', detail: '96 天无交易' } }),
+      ];
+      answerCalls((fn, ev) => {
+        if (ev.action === 'me') return me(role);
+        if (fn === 'merchant' && ev.action === 'get') return merchantOut();
+        if (ev.action === 'listByMerchant' || ev.action === 'tasks') return ev.action === 'tasks' ? { items: rows, nextCursor: null } : { items: [], nextCursor: null };
+        if (fn === 'lifecycle' && ev.action === 'history') return { items: [] };
+        if (fn === 'org' && ev.action === 'listStaff') return { items: [{ id: 's-member', name: '赵网格', role: 'member' }, { id: 's-maintenance', name: '孙维护', role: 'maintenance' }], nextCursor: null };
+        if (ev.action === 'closeTask') return task({ id: ev.taskId, status: 'done', state: 'done', closeReason: ev.reason, closedAt: '2025-08-01T02:00:00.000Z' });
+        const row = rows.find((r) => r.id === ev.taskId);
+        if (ev.action === 'reassignTask') return { ...row, assigneeId: ev.assigneeId, assigneeName: '孙维护' };
+        if (ev.action === 'confirmTask') return { ...row, status: ev.accept ? 'done' : 'open', state: ev.accept ? 'done' : 'open', pendingVisitId: null, closedAt: '2025-08-01T02:00:00.000Z' };
+        throw { code: 'NOT_FOUND', message: 'x' };
+      });
+    }
+
+    test('a leader sees who holds each task and whether it is overdue, and reassigns, confirms and closes from here', async () => {
+      serveTasks('leader');
+      const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+      await flush();
+      await tap(page, '.tab', 4);
+      expect(page.text()).toContain('孙维护 · 2000-01-01 前完成');
+      expect(page.text()).toContain('必查整改 · 已逾期');
+      expect(page.text()).toContain('赵网格 · 2999-01-01 前完成');
+      expect(page.text()).toContain('流失挽回 · 待确认');
+      h.fake.actionSheetIndex = 1;
+      await tap(page, '.reassign', 0);
+      await flush();
+      expect(calls().at(-1)!.event).toEqual({ action: 'reassignTask', taskId: 't-1', assigneeId: 's-maintenance' });
+      await tap(page, '.confirm', 0);
+      await flush();
+      expect(h.fake.modals.at(-1)!.content).toContain('超出商户范围');
+      expect(calls().at(-1)!.event).toEqual({ action: 'confirmTask', taskId: 't-2', accept: true });
+      expect(page.text()).toContain('流失挽回 · 已完成');
+      await tap(page, '.close', 0);
+      await flush();
+      expect(calls().at(-1)!.event).toEqual({ action: 'closeTask', taskId: 't-1', reason: 'merchant-closed' });
+      expect(find(page, '.close')).toHaveLength(0);
+    });
+
+    test('a member is offered no leader action; its own task closes with a reason; a task waiting for the leader starts no visit', async () => {
+      serveTasks('member');
+      const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+      await flush();
+      await tap(page, '.tab', 4);
+      expect(page.text()).toContain('孙维护');
+      expect(find(page, '.reassign')).toHaveLength(0);
+      expect(find(page, '.confirm')).toHaveLength(0);
+      // t-2 is the member's own win-back; t-1 is a follow-up for someone else.
+      expect(find(page, '.close')).toHaveLength(1);
+      await tap(page, '.task-row', 1);
+      expect(h.fake.navigations).toHaveLength(0);
+      expect(page.text()).toContain('该任务已走访，待网格长确认，无需再次走访。');
+      await tap(page, '.task-row', 0);
+      expect(h.fake.navigations.at(-1)!.url).toBe('/pages/visit/revisit/index?merchantId=m-1&taskId=t-1');
+    });
   });
 
   test('an entitled user reveals the full operator data through the audited action; a marketing assistant is not offered it', async () => {

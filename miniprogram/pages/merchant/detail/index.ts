@@ -2,9 +2,10 @@ import { fetchClassHistory, startMarketing } from '../../../api/lifecycle.api';
 import { fetchMerchant, fetchMerchantCode, fetchMerchantPhotoUrls, resolveMerchantScene, revealOperator, type MerchantOut } from '../../../api/merchant.api';
 import { fetchUnit } from '../../../api/org.api';
 import { fetchTasks, fetchVisitPhotoUrls, fetchVisits, type TaskOut, type VisitOut } from '../../../api/visit.api';
+import { closeTaskWithReason, confirmFlaggedVisit, reassignInGrid, toTaskCard, type Caller, type TaskCard } from '../../../utils/task-actions';
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
-import { CHECK_LABELS, LIFECYCLE_CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS, TASK_KIND_LABELS, VISIT_TYPE_LABELS, reasonLabel } from '../../../utils/labels';
+import { LIFECYCLE_CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS, VISIT_TYPE_LABELS, reasonLabel } from '../../../utils/labels';
 import { isManager, requireMe } from '../../../utils/session';
 import { ARCHIVE_ROLES } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
@@ -63,7 +64,6 @@ export function fileView(m: MerchantOut) {
 /** The visits, class history and tasks lists as the tabs show them. */
 type VisitRow = { id: string; typeLabel: string; staffName: string; when: string; distance: string; isFlagged: boolean; failed: number; photos: number };
 type HistoryRow = { key: string; day: string; reason: string; fromLabel: string; toLabel: string };
-type TaskRow = { id: string; kindLabel: string; checkLabel: string; dueDay: string; overdue: boolean; dueLabel: string };
 
 /** Merchant detail: file, products (ours/other, 去营销), visits, class history, tasks; full PI only when entitled. */
 definePage()({
@@ -71,7 +71,7 @@ definePage()({
   data: {
     id: '', status: 'loading', error: '', tab: 'file', canSeeFull: false, canArchive: false, canTransfer: false, notice: '',
     tabs: [{ value: 'file', label: '档案' }, { value: 'products', label: '产品' }, { value: 'visits', label: '走访' }, { value: 'history', label: '分类' }, { value: 'tasks', label: '任务' }],
-    m: {} as Record<string, unknown>, products: [] as ReturnType<typeof productRows>, gaps: [] as string[], visits: [] as VisitRow[], history: [] as HistoryRow[], tasks: [] as TaskRow[], tasksError: '', visitsError: '', historyError: '',
+    m: {} as Record<string, unknown>, products: [] as ReturnType<typeof productRows>, gaps: [] as string[], visits: [] as VisitRow[], history: [] as HistoryRow[], tasks: [] as TaskCard[], tasksError: '', caller: null as Caller, visitsError: '', historyError: '',
     /** storefront photo links (short-lived, issued by the function after its scope check) */
     photoUrls: [] as string[], photoError: '',
     /** the merchant code (商户码) for the stand sign, once asked for */
@@ -146,6 +146,7 @@ definePage()({
           fetchUnit(m.gridId).catch(() => null),
         ]);
         const products = productRows(m.products);
+        const caller = { role: me.role, staffId: me.staffId };
         await safeSetData(this, {
           status: 'ready',
           canSeeFull: PI_ROLES.includes(me.role),
@@ -165,8 +166,10 @@ definePage()({
             photos: (v.photos ?? []).length + (v.checks ?? []).filter((c: any) => c.photo).length,
           })),
           history: history.items.map((h, i) => ({ key: `${h.day}-${i}`, day: h.day, reason: h.detail ?? reasonLabel(h.reason), fromLabel: LIFECYCLE_CLASS_LABELS[h.from ?? ''] ?? '新建', toLabel: LIFECYCLE_CLASS_LABELS[h.to] ?? h.to })),
-          // Overdue as the server marks it, as of the bank's day (a demo bank's fixed as-of day), not the phone's.
-          tasks: tasks.items.map((t: any) => ({ id: t.id, kindLabel: TASK_KIND_LABELS[t.kind] ?? t.kind, checkLabel: t.check ? CHECK_LABELS[t.check] : '', dueDay: t.dueDay, overdue: Boolean(t.isOverdue), dueLabel: t.isOverdue ? `已逾期（${t.dueDay}）` : `${t.dueDay} 到期` })),
+          // The team board's card: assignee, due or overdue (as the server reads it, as of the bank's day), and
+          // the actions this caller may take (a leader's 改派 / 关闭 / 确认走访; an assignee's 关闭 of its own).
+          caller,
+          tasks: tasks.items.map((t) => toTaskCard(t, caller)),
           // A list that could not load says so instead of looking empty.
           tasksError: 'error' in tasks ? tasks.error : '',
           visitsError: 'error' in visits ? visits.error : '',
@@ -198,9 +201,42 @@ definePage()({
     onRevisit() {
       wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}` });
     },
-    /** A task opens the visit that settles it. */
-    onTask(e: WechatMiniprogram.TouchEvent) {
-      wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}&taskId=${e.currentTarget.dataset.id}` });
+    /** A task opens the visit that settles it; one waiting for the leader's confirmation or done starts none. */
+    onOpen(e: WechatMiniprogram.TouchEvent) {
+      const row = this.data.tasks.find((r) => r.id === e.currentTarget.dataset.id);
+      if (!row || row.state === 'done') return;
+      if (row.state === 'pending') return this.setData({ notice: '该任务已走访，待网格长确认，无需再次走访。' });
+      wx.navigateTo({ url: `/pages/visit/revisit/index?merchantId=${this.data.id}&taskId=${row.id}` });
+    },
+    /** Replaces a task card with the task as the server answered. */
+    replaceTask(t: TaskOut | null) {
+      const i = this.data.tasks.findIndex((r) => r.id === t?.id);
+      if (t && i >= 0) this.setData({ [`tasks[${i}]`]: toTaskCard(t, this.data.caller), notice: '' });
+    },
+    async onClose(e: WechatMiniprogram.TouchEvent) {
+      try {
+        this.replaceTask(await closeTaskWithReason(String(e.currentTarget.dataset.id)));
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
+    },
+    async onConfirm(e: WechatMiniprogram.TouchEvent) {
+      try {
+        this.replaceTask(await confirmFlaggedVisit(String(e.currentTarget.dataset.id)));
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
+    },
+    async onReassign(e: WechatMiniprogram.TouchEvent) {
+      const row = this.data.tasks.find((r) => r.id === String(e.currentTarget.dataset.id));
+      if (!row) return;
+      try {
+        const answer = await reassignInGrid(row);
+        if (typeof answer === 'string') this.setData({ notice: answer });
+        else this.replaceTask(answer);
+      } catch (err) {
+        this.setData({ notice: describeError(err) });
+      }
     },
     async onMarket() {
       if (!this.data.gaps.length) return this.setData({ notice: '本行产品已全部开通，无需营销。' });
