@@ -199,6 +199,29 @@ describe('merchant detail', () => {
     });
   });
 
+  test('the timeline, WeChat group and transfer links sit in the header for the roles allowed, on whichever tab', async () => {
+    serve('leader');
+    const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    expect(find(page, '.head .grid-links .link')).toHaveLength(3);
+    expect(page.text()).toContain('完整时间线 ›微信群 ›移交网格 ›');
+    await tap(page, '.tab', 4);
+    await tap(page, '.transfer-link');
+    expect(h.fake.navigations.at(-1)!.url).toBe('/pages/grid/transfer/index?id=m-1');
+    await tap(page, '.timeline-link');
+    expect(h.fake.navigations.at(-1)!.url).toBe('/pages/grid/timeline/index?id=m-1');
+    await tap(page, '.group-link');
+    expect(h.fake.navigations.at(-1)!.url).toBe('/pages/grid/merchant-group/index?id=m-1');
+  });
+
+  test('a member finds the timeline and WeChat group links in the header, without 移交网格', async () => {
+    serve('member');
+    const member = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    expect(find(member, '.grid-links .link')).toHaveLength(2);
+    expect(find(member, '.transfer-link')).toHaveLength(0);
+  });
+
   test('an entitled user reveals the full operator data through the audited action; a marketing assistant is not offered it', async () => {
     serve('member');
     const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
