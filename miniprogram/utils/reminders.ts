@@ -1,14 +1,13 @@
 import { config } from '../config';
 import { callAction } from '../api/transport';
 import { parseInput } from '../api/validate';
-import { visitContract as C } from '../vendor/shared';
+import { templatesFor, visitContract as C } from '../vendor/shared';
 
 type Template = keyof typeof config.subscribeTemplates;
 
-/** The reminders each role is offered: its own tasks', and a leader's digest. */
+/** The reminders each role is offered: its own tasks', and a leader's digest (the server's own rule). */
 export function remindersFor(role: string): Template[] {
-  const own: Template[] = ['task-assigned', 'task-due', 'task-overdue'];
-  return role === 'leader' ? [...own, 'daily-digest'] : own;
+  return templatesFor(role);
 }
 
 /**
@@ -16,8 +15,9 @@ export function remindersFor(role: string): Template[] {
  * one-time subscriptions). WeChat shows the panel only from a tap, so call this first thing in a tap handler,
  * before any await. Answers the templates accepted.
  */
-export function askReminders(role: string): Promise<Template[]> {
-  const wanted = remindersFor(role);
+export function askReminders(role: string, only?: readonly Template[]): Promise<Template[]> {
+  // `only` narrows the panel to some of the role's reminders (the board asks for the digest alone).
+  const wanted = remindersFor(role).filter((t) => !only || only.includes(t));
   const ids = wanted.map((t) => config.subscribeTemplates[t]);
   return new Promise<Record<string, string>>((resolve, reject) => {
     if (typeof wx.requestSubscribeMessage !== 'function') return resolve({});

@@ -44,3 +44,4 @@ export { NOTICE_POSTER_ROLES } from '../../shared/domain/notice.rules';
 export { TIMELINE_KIND_LABELS } from '../../shared/domain/timeline.rules';
 export { transferNeedsReason } from '../../shared/domain/transfer.rules';
 export { manualCloseProblem } from '../../shared/domain/task.rules';
+export { templatesFor } from '../../shared/domain/reminder.rules';

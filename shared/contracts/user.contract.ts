@@ -43,6 +43,8 @@ export interface MeOutput {
   privacyVersion: string | null;
   /** The day the bank's records run to (today, or a demo bank's fixed as-of day): the screens' periods open on it. */
   bankDay: string;
+  /** Whether the caller may ask for an operator's full personal data (head office's `piRevealRoles`; revealPi decides and audits). */
+  canRevealPi: boolean;
 }
 
 export type BindOutput = MeOutput;

@@ -37,6 +37,28 @@ describe('user', () => {
     expect((await user('me', {}, 'o-new-phone')).data.privacyAcceptedAt).toBe(accepted.data.privacyAcceptedAt);
   });
 
+  it('tells the caller whether it may reveal personal data, from head office\'s piRevealRoles, read on each call', async () => {
+    const may = async (openid: string) => (await user('me', {}, openid)).data.canRevealPi;
+    expect(await may(O.hq)).toBe(true);
+    expect(await may(O.leader)).toBe(true);
+    expect(await may(O.member)).toBe(true);
+    expect(await may(O.marketing)).toBe(false);
+    expect(await may(O.maintenance)).toBe(false);
+    // Head office narrows the setting: the next call answers it.
+    const settings = local.cloud.database().collection('settings');
+    const stored = (await settings.doc('global').get().catch(() => ({ data: null }))).data as Record<string, unknown> | null;
+    const before = stored ? Object.fromEntries(Object.entries(stored).filter(([k]) => k !== '_id')) : null;
+    await settings.doc('global').set({ data: { ...(before ?? {}), piRevealRoles: ['hq', 'marketing'] } });
+    try {
+      expect(await may(O.member)).toBe(false);
+      expect(await may(O.marketing)).toBe(true);
+    } finally {
+      if (before) await settings.doc('global').set({ data: before });
+      else await settings.doc('global').remove();
+    }
+    expect(await may(O.member)).toBe(true);
+  });
+
   it('locks an OPENID out after five wrong codes, even for a right one', async () => {
     const created = await org('createStaff', { name: '测试员', role: 'member', unitId: U.gr1, gridIds: [U.gr1], mobile: '13800008888' });
     for (let i = 0; i < 5; i++) expect((await user('bind', { code: `WRONG${i}XY` }, 'o-guesser')).error.code).toBe('VALIDATION');

@@ -18,6 +18,8 @@ export function me(role: string, over: Record<string, unknown> = {}) {
     privacyAcceptedAt: '2025-07-01T02:00:00.000Z',
     privacyVersion: '2025-07',
     bankDay: chinaDay(),
+    // The default piRevealRoles (server/settings.ts).
+    canRevealPi: ['hq', 'branch', 'leader', 'member'].includes(role),
     ...over,
   };
 }

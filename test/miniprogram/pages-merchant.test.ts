@@ -49,9 +49,9 @@ describe('merchant detail', () => {
   afterEach(() => {
     tasksRefused = false;
   });
-  function serve(role = 'member', over: Record<string, unknown> = {}) {
+  function serve(role = 'member', over: Record<string, unknown> = {}, meOver: Record<string, unknown> = {}) {
     answerCalls((fn, ev) => {
-      if (ev.action === 'me') return me(role);
+      if (ev.action === 'me') return me(role, meOver);
       if (fn === 'merchant' && ev.action === 'get') return merchantOut(over);
       if (fn === 'merchant' && ev.action === 'revealPi') return { id: 'm-1', operator: { name: '张三', mobile: '13912345678', idNumber: '32128119800101001X' } };
       if (ev.action === 'listByMerchant') return { items: [{ id: 'v-1', merchantId: 'm-1', staffId: 's', type: 'revisit', at: '2025-07-30T02:00:00.000Z', day: '2025-07-30', location: null, distanceM: 260, isFlagged: true, gridId: 'g-cb1', checks: [{ item: 'speaker', result: 'fail' }], outcome: null, note: null, photos: [], productsPitched: null, createdAt: null }], nextCursor: null };
@@ -236,6 +236,22 @@ describe('merchant detail', () => {
     const p2 = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
     await flush();
     expect(p2.text()).not.toContain('查看完整信息');
+  });
+
+  test('the full view is offered as head office\'s setting says (me.canRevealPi), not by a list of roles in the page', async () => {
+    serve('member', {}, { canRevealPi: false });
+    const page = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    expect(page.text()).toContain('张记面馆');
+    expect(page.text()).not.toContain('查看完整信息');
+
+    resetApp();
+    serve('marketing', {}, { canRevealPi: true });
+    const p2 = mount('pages/merchant/detail/index', {}, { id: 'm-1' });
+    await flush();
+    await tap(p2, '.btn.secondary');
+    expect(calls().find((c) => c.action === 'revealPi')!.event).toEqual({ action: 'revealPi', id: 'm-1' });
+    expect(p2.text()).toContain('13912345678');
   });
 
   test('去营销 opens a marketing task for the products not held and goes to the marketing visit', async () => {

@@ -14,8 +14,6 @@ import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
 
 const FIELD_NAMES: Record<string, string> = { name: '店名', photos: '门头照', address: '门牌地址', location: '位置', industry: '行业', operator: '经营者', 'operator.name': '经营者姓名', 'operator.mobile': '经营者手机号', products: '产品覆盖' };
-/** Roles that may ask for an operator's full personal data (the server decides and records it). */
-const PI_ROLES = ['hq', 'branch', 'leader', 'member'];
 
 /** The product matrix: for each product, our status and the other banks holding it. */
 export function productRows(holdings: MerchantOut['products'] = []) {
@@ -149,7 +147,8 @@ definePage()({
         const caller = { role: me.role, staffId: me.staffId };
         await safeSetData(this, {
           status: 'ready',
-          canSeeFull: PI_ROLES.includes(me.role),
+          // Head office's setting (piRevealRoles), as `me` answers it; revealPi still decides and records the view.
+          canSeeFull: Boolean(me.canRevealPi),
           canArchive: (ARCHIVE_ROLES as readonly string[]).includes(me.role),
           canTransfer: isManager(me.role),
           m: { ...fileView(m), gridName: grid?.unit.name ?? m.gridId },
