@@ -482,6 +482,41 @@ describe('reminders', () => {
     expect(page.text()).toContain('已开启 3 项提醒');
   });
 
+  test('a leader subscribes to the daily digest from the team board too, from the tap; a branch is not offered it', async () => {
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('leader');
+      if (fn === 'org' && ev.action === 'listUnits') return { items: [] };
+      if (ev.action === 'tasks') return { items: [task()], nextCursor: null };
+      if (ev.action === 'subscribe') return { accepted: ev.accepted };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    const page = mount('pages/visit/board/index');
+    await flush();
+    await tap(page, '.digest');
+    await flush();
+    expect(h.fake.subscribeRequests).toEqual([['local-daily-digest']]);
+    expect(calls().at(-1)!.event).toEqual({ action: 'subscribe', accepted: ['daily-digest'] });
+    expect(page.text()).toContain('已开启团队任务日报');
+
+    h.fake.subscribeAnswers = { 'local-daily-digest': 'reject' };
+    await tap(page, '.digest');
+    await flush();
+    expect(calls().filter((c) => c.action === 'subscribe')).toHaveLength(1);
+    expect(page.text()).toContain('未开启日报提醒');
+
+    resetApp();
+    answerCalls((fn, ev) => {
+      if (ev.action === 'me') return me('branch');
+      if (fn === 'org' && ev.action === 'listUnits') return { items: [] };
+      if (ev.action === 'tasks') return { items: [task()], nextCursor: null };
+      throw { code: 'NOT_FOUND', message: 'x' };
+    });
+    const branch = mount('pages/visit/board/index');
+    await flush();
+    expect(branch.text()).toContain('张记面馆');
+    expect(find(branch, '.digest')).toHaveLength(0);
+  });
+
   test('WeChat refuses the panel outside a tap, as documented', async () => {
     const err = await new Promise<any>((resolve) => h.wx.requestSubscribeMessage({ tmplIds: ['local-task-due'], success: resolve, fail: resolve }));
     expect(err).toMatchObject({ errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' });

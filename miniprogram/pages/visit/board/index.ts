@@ -4,7 +4,8 @@ import { describeError } from '../../../utils/errors';
 import { TASK_KIND_LABELS } from '../../../utils/labels';
 import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
-import { TASK_KINDS, chinaDay } from '../../../vendor/shared';
+import { TASK_KINDS, chinaDay, templatesFor } from '../../../vendor/shared';
+import { askReminders } from '../../../utils/reminders';
 import { closeTaskWithReason, confirmFlaggedVisit, managesTasks, reassignInGrid, toTaskCard, type Caller, type TaskCard } from '../../../utils/task-actions';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
@@ -25,7 +26,7 @@ type Row = TaskCard;
 definePage()({
   behaviors: [textScale, loadable],
   data: {
-    notice: '', canManage: false, caller: null as Caller,
+    notice: '', canManage: false, caller: null as Caller, canDigest: false, remindNote: '',
     statusFilter: 'open' as 'open' | 'done', kind: '', overdue: false,
     kinds: [{ value: '', label: '全部' }, ...TASK_KINDS.map((k) => ({ value: k, label: TASK_KIND_LABELS[k] ?? k }))],
     grids: [] as { id: string; name: string }[], gridNames: ['全部网格'] as string[], gridIndex: 0,
@@ -45,11 +46,18 @@ definePage()({
         const units = await fetchUnits({ kind: 'grid' }).catch((err) => ({ items: [] as { id: string; name: string }[], error: `网格列表未能读取：${describeError(err)}` }));
         const grids = units.items.map((u) => ({ id: u.id, name: u.name }));
         const caller = { role: me.role, staffId: me.staffId };
-        this.setData({ canManage: managesTasks(caller), caller, grids, gridNames: ['全部网格', ...grids.map((g) => g.name)], notice: 'error' in units ? units.error : '' });
+        this.setData({ canManage: managesTasks(caller), caller, canDigest: templatesFor(me.role).includes('daily-digest'), grids, gridNames: ['全部网格', ...grids.map((g) => g.name)], notice: 'error' in units ? units.error : '' });
       } catch (err) {
         return this.setData({ status: 'error', error: describeError(err) });
       }
       await this.load();
+    },
+    /** 开启日报提醒: the digest's subscription panel, straight from the tap (WeChat shows it only then), as 我的任务 asks. */
+    onDigest() {
+      askReminders(this.data.caller?.role ?? '', ['daily-digest']).then(
+        (accepted) => this.setData({ remindNote: accepted.length ? '已开启团队任务日报，可收到一次。' : '未开启日报提醒，可随时再次开启。' }),
+        (err) => this.setData({ remindNote: describeError(err) }),
+      );
     },
     filter() {
       const d = this.data;
