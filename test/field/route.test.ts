@@ -77,6 +77,24 @@ describe('visit.route', () => {
     expect(member.data.stops).toHaveLength(4);
   });
 
+  it("asked without a day, plans the bank's day: a demo bank's tasks and revisits are counted from its as-of day, not the clock's", async () => {
+    const { CALENDAR_SETTINGS_ID } = await import('../../shared/domain/settings.rules');
+    // The bank's records end on DAY (in the past): the task due on the 20th is not due yet, and the shop
+    // revisited on 2 August was revisited this month.
+    await db().collection('settings').doc(CALENDAR_SETTINGS_ID).set({ data: { asOfDay: DAY } });
+    try {
+      const res = await local.call('visit', { action: 'route', from: along(-1) }, O.maintenance);
+      expect(res.error).toBeUndefined();
+      expect(res.data.day).toBe(DAY);
+      expect(res.data.stops.map((s: any) => s.merchantId)).toEqual([ids.near, ids.second, ids.mid, ids.far]);
+      const byId = Object.fromEntries(res.data.stops.map((s: any) => [s.merchantId, s]));
+      expect(byId[ids.mid].tasks).toEqual([]);
+      expect(byId[ids.near].tasks).toMatchObject([{ dueDay: '2025-08-05', isOverdue: false }]);
+    } finally {
+      await db().collection('settings').doc(CALENDAR_SETTINGS_ID).remove();
+    }
+  });
+
   it('is bounded by limit and says so', async () => {
     const res = await local.call('visit', { action: 'route', from: along(0), day: DAY, limit: 2 }, O.maintenance);
     expect(res.data.stops).toHaveLength(2);
