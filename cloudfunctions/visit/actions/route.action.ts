@@ -12,7 +12,7 @@ import type { TaskDoc } from '../visit.service';
 const REVISIT_ROLES = ['member', 'maintenance'];
 
 /**
- * `route`: the caller's due stops for a day as a walk from where they stand. Reads: open tasks assigned to
+ * `route`: the caller's due stops for a day as a walk from where they stand (unplanned when no start is given). Reads: open tasks assigned to
  * the caller due by the day (index assigneeId/status/dueDay/_id), those tasks' merchants by id, and the
  * acquiring merchants of the caller's grids (index gridId/lifecycleClass) not revisited this month; each
  * read bounded by `limit`. Every stop is in the caller's scope; closed or moved merchants are left out.
@@ -86,6 +86,8 @@ export const route = defineAction({
     const all = [...stops.values()];
     const placed = all.filter((s) => s.location);
     const unlocated = all.filter((s) => !s.location);
+    // No start (the caller's location refused): the day's stops still, in the order found, unplanned.
+    if (!input.from) return { day, from: null, stops: placed, unlocated, distanceM: null, naiveDistanceM: null, truncated };
     const from: LngLat = [input.from.lng, input.from.lat];
     const points = placed.map((s): LngLat => [s.location!.lng, s.location!.lat]);
     const plan = planRoute(from, points);
