@@ -8,6 +8,7 @@ import { requireMe } from '../../../utils/session';
 import { describeError } from '../../../utils/errors';
 import { safeSetData } from '../../../utils/set-data';
 import { textScale } from '../../../behaviors/text-scale';
+import { BOUNDARY_EDITOR_ROLES, MARKET_MANAGER_ROLES, hasRole } from '../../../vendor/shared';
 
 /** Pages of 50 read for one grid: all of a grid's merchants in practice (the demo's largest has ~600). */
 const MAX_PAGES = 20;
@@ -74,8 +75,9 @@ definePage<{ _items?: MerchantSummary[]; _units?: Unit[] }>()({
           grids: units.items.map((u: Unit) => ({ id: u.id, name: u.name, hasBoundary: Boolean(u.boundary && u.boundary.length >= 3) })),
           gridIndex: Math.max(0, focus),
           markets: markets.items.map((m: Market) => marketRow(m, gridNames)),
-          canEditBoundary: me.role === 'hq',
-          canEditMarkets: me.role === 'hq' || me.role === 'branch',
+          // The lists org.saveBoundary and org.createMarket check (shared/domain/roles.ts).
+          canEditBoundary: hasRole(me.role, BOUNDARY_EDITOR_ROLES),
+          canEditMarkets: hasRole(me.role, MARKET_MANAGER_ROLES),
         });
         await this.showGrid();
       });
