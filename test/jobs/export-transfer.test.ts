@@ -40,11 +40,13 @@ function perGrid(r: Awaited<ReturnType<typeof report>>) {
 
 let shop = '';
 let stay = '';
+let names: Record<string, string> = {};
 let pending: Awaited<ReturnType<typeof report>>;
 beforeAll(async () => {
   await seedFixture(local);
   shop = await toWinMerchant();
   stay = await toWinMerchant();
+  names = Object.fromEntries((await db().collection('merchants').where({ _id: db().command.in([shop, stay]) }).get()).data.map((m: any) => [m._id, m.name]));
   await rebuildRollups(db());
   // Moved from grid 1 to grid 2 (a grid with no merchant, so no figures, until then).
   await okData(local.call('merchant', { action: 'transfer', id: shop, toGridId: U.gr2, reason: '经营者搬到隔壁网格管理' }, O.leader));
@@ -67,6 +69,6 @@ describe('a merchant moved from grid 1 to grid 2 in the branch report', () => {
     expect(listed).toEqual({ 城北1号网格: 1, 城北2号网格: 1 });
     // Never a grid's id in place of its name.
     expect(r.merchants.map((m) => m[1])).not.toContain(U.gr2);
-    void stay;
+    expect(Object.fromEntries(r.merchants.map((m) => [m[0], m[1]]))).toEqual({ [names[shop]]: '城北2号网格', [names[stay]]: '城北1号网格' });
   });
 });
