@@ -293,8 +293,13 @@ async function headStep(db: Db, job: JobDoc<ExportParams, ExportState>): Promise
     return { ...s, figures: deflatePiece(Buffer.from(head, 'utf8'), NO_BYTES).figures };
   };
   const sheets = { merchants: await bigSheet(template.merchants), lists: await bigSheet(template.lists) };
-  // The merchant list names each merchant's grid as the figures sheets do.
-  await stage(job._id, 'names', Object.fromEntries([...names].filter(([id]) => units.get(unitOwner(id))?.meta.kind === 'grid')));
+  // The merchant list names each merchant's grid as the figures sheets do; a grid without figures yet (a
+  // merchant just moved into it, before the roll-ups have it) by its unit's name, never by its id.
+  const gridNames: Record<string, string> = {};
+  await scanCollection<any>(db, 'units', { unitPath: unitId, kind: 'grid' }, { _id: true, name: true }, (page) => {
+    for (const u of page) gridNames[u._id] = u.name;
+  });
+  await stage(job._id, 'names', { ...gridNames, ...Object.fromEntries([...names].filter(([id]) => units.get(unitOwner(id))?.meta.kind === 'grid')) });
   const total = ((await db.collection('merchants').where({ unitPath: unitId }).count()) as { total: number }).total;
   // The bank's whole list reads along `_id` with no filter: a `unitPath` filter matches every merchant then.
   const root = units.get(unitOwner(unitId))?.meta.path.length === 1;

@@ -165,9 +165,12 @@ export interface SubmitVisitOutput {
  * revisit (members and maintenance assistants).
  */
 export const routeInput = z.strictObject({
-  /** Where the walk starts: the caller's GPS fix (GCJ-02). */
-  from: pointSchema,
-  /** The day planned (China time); default: today. */
+  /**
+   * Where the walk starts: the caller's GPS fix (GCJ-02). Without it (location refused) the day's stops come
+   * in the order found, not planned.
+   */
+  from: pointSchema.optional(),
+  /** The day planned (China time); default: the bank's day (today, or a demo bank's as-of day). */
   day: daySchema.optional(),
   /** Most stops planned. */
   limit: z.number({ error: '需要数字' }).int('需要整数').min(1, '至少 1').max(MAX_ROUTE_STOPS, `最多 ${MAX_ROUTE_STOPS}`).optional(),
@@ -191,21 +194,22 @@ export interface RouteStopOut {
   location: PointOut | null;
   tasks: RouteTaskOut[];
   revisitDue: boolean;
-  /** walking estimate from the previous stop (or the start), metres; null when the stop has no location */
+  /** walking estimate from the previous stop (or the start), metres; null when the stop has no location or no start was given */
   legM: number | null;
 }
 
 export interface RouteOutput {
   day: string;
-  from: PointOut;
-  /** the stops with a location, in the planned walking order */
+  /** the start asked; null when none was (the stops are then not planned) */
+  from: PointOut | null;
+  /** the stops with a location, in the planned walking order (without a start: in the order found) */
   stops: RouteStopOut[];
   /** stops without a recorded location: due, but not placed on the route */
   unlocated: RouteStopOut[];
-  /** walking estimate of the planned order, metres */
-  distanceM: number;
-  /** walking estimate of the stops in the order found (tasks by due day, then revisits), metres */
-  naiveDistanceM: number;
+  /** walking estimate of the planned order, metres; null without a start */
+  distanceM: number | null;
+  /** walking estimate of the stops in the order found (tasks by due day, then revisits), metres; null without a start */
+  naiveDistanceM: number | null;
   /** more stops were due than `limit` */
   truncated: boolean;
 }

@@ -23,6 +23,12 @@ export const BOUNDARY_EDITOR_ROLES: readonly Role[] = ['hq'];
 export const MARKET_MANAGER_ROLES: readonly Role[] = ['hq', 'branch'];
 /** Who runs a grid's merchant WeChat groups (create, rename): the grid member and those above it. */
 export const WECHAT_GROUP_ROLES: readonly Role[] = ['hq', 'branch', 'leader', 'member'];
+/** Export the grid report (the `export` function; 报表导出): head office, a branch for its own scope. */
+export const EXPORT_ROLES: readonly Role[] = ['hq', 'branch'];
+/** Review manual placements (`merchant.placements`, `merchant.reviewPlacement`): the grid leader and those above. */
+export const PLACEMENT_REVIEWER_ROLES: readonly Role[] = ['hq', 'branch', 'leader'];
+/** Read a unit's task board (`visit.tasks` with `scope: 'unit'`): leaders and above, members for their grids. */
+export const TASK_BOARD_ROLES: readonly Role[] = ['hq', 'branch', 'leader', 'member'];
 
 /** Whether `role` is one of `roles`. */
 export function hasRole(role: Role, roles: readonly Role[]): boolean {

@@ -77,6 +77,34 @@ describe('visit.route', () => {
     expect(member.data.stops).toHaveLength(4);
   });
 
+  it("asked without a day, plans the bank's day: a demo bank's tasks and revisits are counted from its as-of day, not the clock's", async () => {
+    const { CALENDAR_SETTINGS_ID } = await import('../../shared/domain/settings.rules');
+    // The bank's records end on DAY (in the past): the task due on the 20th is not due yet, and the shop
+    // revisited on 2 August was revisited this month.
+    await db().collection('settings').doc(CALENDAR_SETTINGS_ID).set({ data: { asOfDay: DAY } });
+    try {
+      const res = await local.call('visit', { action: 'route', from: along(-1) }, O.maintenance);
+      expect(res.error).toBeUndefined();
+      expect(res.data.day).toBe(DAY);
+      expect(res.data.stops.map((s: any) => s.merchantId)).toEqual([ids.near, ids.second, ids.mid, ids.far]);
+      const byId = Object.fromEntries(res.data.stops.map((s: any) => [s.merchantId, s]));
+      expect(byId[ids.mid].tasks).toEqual([]);
+      expect(byId[ids.near].tasks).toMatchObject([{ dueDay: '2025-08-05', isOverdue: false }]);
+    } finally {
+      await db().collection('settings').doc(CALENDAR_SETTINGS_ID).remove();
+    }
+  });
+
+  it('without a start (location refused) answers the same stops in the order found, unplanned', async () => {
+    const res = await local.call('visit', { action: 'route', day: DAY }, O.maintenance);
+    expect(res.error).toBeUndefined();
+    // Tasks by due day (far 1 Aug, near 5 Aug), then the revisits as found: the same four stops as planned.
+    expect(res.data).toMatchObject({ day: DAY, from: null, distanceM: null, naiveDistanceM: null, unlocated: [], truncated: false });
+    expect(res.data.stops.slice(0, 2).map((s: any) => s.merchantId)).toEqual([ids.far, ids.near]);
+    expect(res.data.stops.map((s: any) => s.merchantId).sort()).toEqual([ids.near, ids.second, ids.mid, ids.far].sort());
+    expect(res.data.stops.every((s: any) => s.legM === null)).toBe(true);
+  });
+
   it('is bounded by limit and says so', async () => {
     const res = await local.call('visit', { action: 'route', from: along(0), day: DAY, limit: 2 }, O.maintenance);
     expect(res.data.stops).toHaveLength(2);
@@ -105,7 +133,6 @@ describe('visit.route', () => {
     };
     await bad({ from: { lng: 200, lat: 32.9 }, day: DAY }, 'from');
     await bad({ from: { lng: 0, lat: 0 }, day: DAY }, 'from');
-    await bad({ day: DAY }, 'from');
     await bad({ from: along(0), day: '2025-02-30' }, 'day');
     await bad({ from: along(0), day: '20250805' }, 'day');
     await bad({ from: along(0), limit: 101 }, 'limit');

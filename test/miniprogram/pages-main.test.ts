@@ -113,6 +113,25 @@ describe('mine (my profile)', () => {
   });
 });
 
+describe('menus follow the shared role lists the functions check', () => {
+  test.each(['hq', 'branch', 'leader', 'member', 'marketing', 'maintenance'])('%s', async (role) => {
+    const { EXPORT_ROLES, PLACEMENT_REVIEWER_ROLES, TASK_BOARD_ROLES, BOUNDARY_EDITOR_ROLES, MARKET_MANAGER_ROLES } = require('../../shared/domain/roles');
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me(role);
+      if (ev.action === 'listUnits') return { items: [{ id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: ['bank', 'b-cb', 'g-cb1'], boundary: [[119.84, 32.93], [119.85, 32.93], [119.85, 32.94]] }] };
+      if (ev.action === 'listMarkets') return { items: [] };
+      return { items: [merchantRow(1)], nextCursor: null };
+    });
+    const page = mount('pages/mine/index');
+    await flush();
+    const text = page.text();
+    expect([text.includes('报表导出'), text.includes('团队任务'), text.includes('手动定格确认')]).toEqual([EXPORT_ROLES.includes(role), TASK_BOARD_ROLES.includes(role), PLACEMENT_REVIEWER_ROLES.includes(role)]);
+    const map = mount('pages/merchant/map/index');
+    await flush(10);
+    expect([map.data.canEditBoundary, map.data.canEditMarkets]).toEqual([BOUNDARY_EDITOR_ROLES.includes(role), MARKET_MANAGER_ROLES.includes(role)]);
+  });
+});
+
 describe('workbench', () => {
   test("shows today's tasks and the visits waiting to sync", async () => {
     answerCalls((fn, ev) => {

@@ -512,6 +512,72 @@ describe('merchant map', () => {
   });
 });
 
+describe('merchant map, one grid at a time', () => {
+  const GRIDS = [
+    { id: 'g-cb1', name: '城北一网格', kind: 'grid', unitPath: ['bank', 'b-cb', 'g-cb1'], boundary: [[119.84, 32.93], [119.85, 32.93], [119.85, 32.94], [119.84, 32.94]] },
+    { id: 'g-cb2', name: '城北二网格', kind: 'grid', unitPath: ['bank', 'b-cb', 'g-cb2'], boundary: null },
+  ];
+  /** 120 merchants in g-cb1 over three pages (the last without a location), 2 in g-cb2. */
+  function serveGrids(grids: unknown[] = GRIDS) {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'me') return me('hq');
+      if (ev.action === 'listUnits') return { items: grids };
+      if (ev.action === 'listMarkets') return { items: [] };
+      if (ev.gridId === 'g-cb2') return { items: [merchantRow(201, { gridId: 'g-cb2', lifecycleClass: 'premium' }), merchantRow(202, { gridId: 'g-cb2', lifecycleClass: 'premium' })], nextCursor: null };
+      const from = ev.cursor ? Number(ev.cursor) : 0;
+      const items = Array.from({ length: from === 100 ? 20 : 50 }, (_, i) => merchantRow(from + i + 1, { lifecycleClass: from === 100 ? 'lost' : 'qualified', ...(from + i === 119 ? { location: null } : {}) }));
+      return { items, nextCursor: from === 100 ? null : String(from + 50) };
+    });
+  }
+
+  test("head office's map asks by grid, reads the grid to its end, and the legend says what it counts", async () => {
+    serveGrids();
+    const page = mount('pages/merchant/map/index');
+    await flush(20);
+    const asks = calls().filter((c) => c.action === 'list');
+    expect(asks.map((c) => [c.event.gridId, c.event.cursor])).toEqual([['g-cb1', undefined], ['g-cb1', '50'], ['g-cb1', '100']]);
+    expect(page.data.markers).toHaveLength(119);
+    expect(page.data.legend.find((l: any) => l.value === 'qualified').count).toBe(100);
+    expect(page.data.legend.find((l: any) => l.value === 'lost').count).toBe(19);
+    expect(page.text()).toContain('城北一网格 120 户中有定位的 119 户');
+    // The chosen grid's boundary is the stressed one.
+    expect(page.data.polygons[0].strokeWidth).toBe(3);
+    // Another grid: only its merchants, and the legend counts them.
+    page.instance.onGrid({ detail: { value: 1 } });
+    await flush(10);
+    expect(calls().at(-1)!.event).toMatchObject({ action: 'list', gridId: 'g-cb2' });
+    expect(page.data.markers).toHaveLength(2);
+    expect(page.data.legend.find((l: any) => l.value === 'premium').count).toBe(2);
+    expect(page.data.legend.find((l: any) => l.value === 'qualified').count).toBe(0);
+    expect(page.text()).toContain('城北二网格 2 户中有定位的 2 户');
+    expect(page.data.polygons[0].strokeWidth).toBe(2);
+  });
+
+  test('opened on a grid, it shows that grid', async () => {
+    serveGrids();
+    const page = mount('pages/merchant/map/index', {}, { gridId: 'g-cb2' });
+    await flush(20);
+    expect(calls().filter((c) => c.action === 'list').map((c) => c.event.gridId)).toEqual(['g-cb2']);
+    expect(page.data.gridIndex).toBe(1);
+  });
+
+  test("a new grid's first boundary: no boundary and no located merchant, the grids card still offers 绘制边界", async () => {
+    answerCalls((fn, ev) => {
+      if (fn === 'user' && ev.action === 'me') return me('hq');
+      if (ev.action === 'listUnits') return { items: [{ ...GRIDS[1], id: 'g-new', name: '新网格' }] };
+      if (ev.action === 'listMarkets') return { items: [] };
+      return { items: [], nextCursor: null };
+    });
+    const page = mount('pages/merchant/map/index');
+    await flush(10);
+    expect(page.data.status).toBe('ready');
+    expect(page.text()).toContain('新网格暂无有定位的商户');
+    expect(find(page, '.draw-boundary')).toHaveLength(1);
+    await tap(page, '.draw-boundary');
+    expect(h.fake.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/merchant/boundary/index?gridId=g-new' });
+  });
+});
+
 describe('grid boundary editing', () => {
   const RING = [[119.84, 32.93], [119.85, 32.93], [119.85, 32.94], [119.84, 32.94]];
   function serve(preview: (ev: Record<string, any>) => unknown, save: (ev: Record<string, any>) => unknown = () => ({ unit: {}, moves: [] }), boundary: number[][] | null = RING) {

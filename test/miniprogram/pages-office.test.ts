@@ -15,7 +15,9 @@ describe('trend and rankings (metrics/trend)', () => {
     answerCalls(() => dashboard());
     const page = mount('pages/metrics/trend/index', {}, { unitId: 'bank', name: encodeURIComponent('兴化农商银行') });
     await flush(15);
-    expect(calls()[0].event).toMatchObject({ action: 'dashboard', unitId: 'bank', sections: ['trend'] });
+    // The profile is read first (the bank's month), then the one dashboard request.
+    expect(calls().filter((c) => c.fn !== 'user')).toHaveLength(1);
+    expect(calls().find((c) => c.fn !== 'user')!.event).toMatchObject({ action: 'dashboard', unitId: 'bank', sections: ['trend'] });
     expect(page.data.trendOption.series[0].data).toHaveLength(12);
     expect(page.data.trendOption.series[0].data[11]).toBe(27660 + 11 * 270);
     expect(page.data.visitOption.series[0].data[0]).toBe(900);
@@ -128,6 +130,7 @@ describe('exports', () => {
   test('requests an export with a client job id, shows progress, then opens the finished file', async () => {
     let polls = 0;
     answerCalls((fn, ev) => {
+      if (fn === 'user') return me('hq');
       const base = { id: ev.jobId, fileId: null, url: null, error: null, rows: {}, createdAt: '2025-07-31T02:00:00.000Z', finishedAt: null };
       // The function answers the share done (0..1) and the merchants listed so far.
       if (ev.action === 'start') return { ...base, status: 'running', progress: 0.1, done: 0, total: 40179 };
@@ -166,6 +169,33 @@ describe('exports', () => {
     await flush();
     await tap(page, '.btn');
     expect(page.text()).toContain('只有总行和支行可以导出报表。');
+  });
+});
+
+describe("opened on the bank's day (a demo bank's records end 31 July 2025)", () => {
+  const demo = (role: string) => me(role, { bankDay: '2025-07-31' });
+
+  test('the export defaults to the bank\'s month and its picker ends there', async () => {
+    answerCalls((fn, ev) => (fn === 'user' ? demo('hq') : { id: ev.jobId, status: 'running', progress: 0, done: 0, total: 1, fileId: null, url: null, error: null, rows: {}, createdAt: '2025-07-31T02:00:00.000Z', finishedAt: null }));
+    const page = mount('pages/export/index');
+    await flush(10);
+    expect(page.data.month).toBe('2025-07');
+    expect(page.data.lastMonth).toBe('2025-07');
+    await tap(page, '.btn');
+    await flush();
+    expect(calls().find((c) => c.fn === 'export' && c.action === 'start')!.event.period).toMatchObject({ kind: 'month', start: '2025-07-01' });
+  });
+
+  test('targets and the trend, opened without a period, read the bank\'s month', async () => {
+    answerCalls((fn) => (fn === 'user' ? demo('leader') : { scope: { type: 'unit', id: 'bank', name: '兴化农商银行', kind: 'bank' }, period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' }, items: [] }));
+    mount('pages/metrics/targets/index', {}, {});
+    await flush(10);
+    expect(calls().find((c) => c.action === 'targets')!.event.period).toMatchObject({ kind: 'month', start: '2025-07-01' });
+    answerCalls((fn) => (fn === 'user' ? demo('leader') : dashboard()));
+    const trend = mount('pages/metrics/trend/index', {}, {});
+    await flush(10);
+    expect(trend.data.month).toBe('2025-07');
+    expect(calls().find((c) => c.action === 'dashboard')!.event.period).toMatchObject({ kind: 'month', start: '2025-07-01' });
   });
 });
 

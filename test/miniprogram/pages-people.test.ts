@@ -103,6 +103,37 @@ describe('people', () => {
   });
 });
 
+describe("a staff member's month", () => {
+  const answer = (workload: (ev: Record<string, any>) => unknown) =>
+    answerCalls((fn, ev) => {
+      if (fn === 'user') return me('branch', { unit: { id: 'br-cb', name: '城北支行', kind: 'branch' }, bankDay: '2025-07-31' });
+      if (ev.action === 'listUnits') return { items: [] };
+      if (ev.action === 'getStaff') return { staff: { id: 's-9', name: '李网格', role: 'member', unitId: 'g-cb1', unitPath: ['bank', 'br-cb', 'g-cb1'], gridIds: ['g-cb1'], status: 'active', isBound: true, mobile: '138****0000' }, grids: [], openTasks: { total: 0, items: [] }, history: [] };
+      if (ev.action === 'workload') return workload(ev);
+      return null;
+    });
+
+  test("本月走访 counts the bank's month, not the phone's", async () => {
+    answer((ev) => ({ period: ev.period, staff: { id: 's-9', name: '李网格', role: 'member', grain: 'day', rows: [], totals: { key: 'total', byType: {}, total: 41, flagged: 1 } } }));
+    const page = mount('pages/settings/staff-detail/index', {}, { id: 's-9' });
+    await flush(10);
+    expect(calls().find((c) => c.action === 'workload')!.event.period).toMatchObject({ kind: 'month', start: '2025-07-01' });
+    expect(page.text()).toContain('本月走访（2025-07）');
+    expect(page.text()).toContain('41 次（异常 1）');
+  });
+
+  test('a failed workload says so instead of reading 0 次; the rest of the page still opens', async () => {
+    answer(() => {
+      throw { code: 'INTERNAL', message: '统计服务暂不可用' };
+    });
+    const page = mount('pages/settings/staff-detail/index', {}, { id: 's-9' });
+    await flush(10);
+    expect(page.data.status).toBe('ready');
+    expect(page.text()).toContain('未能读取');
+    expect(page.text()).not.toContain('0 次');
+  });
+});
+
 describe('staff page refusals', () => {
   test('a grid refused by assignGrids (gridIds.N) is shown under 分配网格, not in the actions’ banner', async () => {
     answerCalls((fn, ev) => {

@@ -83,6 +83,41 @@ describe('the day\'s route', () => {
     expect(h.fake.navigations.at(-1)!.url).toBe('/pages/visit/revisit/index?merchantId=m-2');
   });
 
+  test('location refused: the day\'s stops come unordered with a line saying why, and 去设置 opens the settings', async () => {
+    h.fake.locationDenied = true;
+    // Without a start the function answers the stops in the order found, unplanned.
+    serve({ ...ROUTE, from: null, stops: ROUTE.stops.map((s) => ({ ...s, legM: null })), distanceM: null, naiveDistanceM: null });
+    const page = mount('pages/route/index');
+    await flush(10);
+    expect(calls()[0].event).toEqual({ action: 'route' });
+    expect(page.data.status).toBe('ready');
+    const text = page.text();
+    expect(text).toContain('没有位置权限');
+    expect(text).toContain('未规划步行路线：以下按到期顺序列出');
+    expect(text).not.toContain('全程约');
+    expect(page.data.rows.map((r: any) => r.merchantId)).toEqual(['m-1', 'm-2', 'm-3']);
+    expect(page.data.rows.every((r: any) => r.legLabel === '')).toBe(true);
+    expect(page.data.polyline).toEqual([]);
+    expect(page.data.markers).toHaveLength(3);
+    expect(text).toContain('无定位小店');
+    // 开始走访 still works from the unordered list.
+    await tap(page, '.stop .start', 0);
+    expect(h.fake.navigations.at(-1)!.url).toBe('/pages/visit/revisit/index?merchantId=m-1&taskId=t-1');
+    // 去设置: allowed there, the page plans the walk from the fix.
+    const wxAny = (globalThis as any).wx;
+    const open = jest.spyOn(wxAny, 'openSetting').mockImplementation((o: any) => {
+      h.fake.locationDenied = false;
+      o.success?.({ authSetting: { 'scope.userLocation': true } });
+    });
+    serve();
+    await tap(page, '.open-setting');
+    await flush(10);
+    expect(open).toHaveBeenCalled();
+    expect(calls().at(-1)!.event).toEqual({ action: 'route', from: FROM });
+    expect(page.data.unplanned).toBe('');
+    expect(page.text()).toMatch(/全程约 80\d 米/);
+  });
+
   test('an empty day, a refused location and a refused call are said in words', async () => {
     serve({ ...ROUTE, stops: [], unlocated: [], distanceM: 0, naiveDistanceM: 0 });
     let page = mount('pages/route/index');

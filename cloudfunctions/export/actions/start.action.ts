@@ -3,6 +3,7 @@ import { assertInScope, auditLog, defineAction, fieldError, getDoc, notFound } f
 import type { ExportParams, ExportState } from '../../../server/jobs/export';
 import { type JobDoc, createJob, getJob, retryJob, runJob } from '../../../server/jobs/runner';
 import { bankUnit } from '../../../server/org';
+import { EXPORT_ROLES } from '../../../shared/domain/roles';
 import { JOB_KINDS, POLL_BUDGET_MS, START_BUDGET_MS, exportView } from '../export.jobs';
 
 type ExportJob = JobDoc<ExportParams, ExportState>;
@@ -15,7 +16,7 @@ type ExportJob = JobDoc<ExportParams, ExportState>;
  */
 export const startExport = defineAction({
   schema: startExportInput,
-  roles: ['hq', 'branch'],
+  roles: EXPORT_ROLES,
   async handler(input, ctx) {
     const unitId = input.unitId ?? (ctx.caller.role === 'hq' ? (await bankUnit(ctx.db))?._id : ctx.caller.unitId);
     const unit = unitId ? await getDoc<any>(ctx.db, 'units', unitId) : null;
@@ -36,7 +37,7 @@ export const startExport = defineAction({
 /** `get`: an export job's status, progress and temporary link (only its requester or head office); while it runs, this call runs its next chunks. */
 export const getExport = defineAction({
   schema: getExportInput,
-  roles: ['hq', 'branch'],
+  roles: EXPORT_ROLES,
   async handler(input, ctx) {
     const job = await getJob<ExportParams, ExportState>(ctx.db, input.jobId);
     if (!job || job.kind !== 'report') throw notFound('导出任务', 'JOB.NOT_FOUND');
@@ -49,7 +50,7 @@ export const getExport = defineAction({
 /** `list` (head office, branch): the caller's own exports, newest first, as `get` shows each (no chunks run). */
 export const listExports = defineAction({
   schema: listExportsInput,
-  roles: ['hq', 'branch'],
+  roles: EXPORT_ROLES,
   async handler(input, ctx) {
     const res = await ctx.db.collection('jobs').where({ byStaffId: ctx.caller.staffId, kind: 'report' }).orderBy('createdAt', 'desc').limit(input.limit ?? 20).get();
     return { items: await Promise.all((res.data as ExportJob[]).map(exportView)) };

@@ -1,10 +1,11 @@
 import { type PlacementRow, listPlacementsInput } from '../../../shared/contracts/merchant.contract';
 import { defineAction, scopeFilter } from '../../../server';
+import { PLACEMENT_REVIEWER_ROLES } from '../../../shared/domain/roles';
 import { type MerchantDoc } from '../../../server/merchant';
 import { merchantRow, placementView } from '../merchant.service';
 
-/** Who reviews manual placements: the grid leader, and the branch and head office above them. */
-export const PLACEMENT_REVIEWERS = ['hq', 'branch', 'leader'] as const;
+/** Who reviews manual placements: the grid leader, and the branch and head office above them (shared list). */
+export const PLACEMENT_REVIEWERS = PLACEMENT_REVIEWER_ROLES;
 
 /**
  * `placements` (grid leader, branch, head office): the merchants filed with a picked grid (no fix, or a fix

@@ -3,7 +3,7 @@ import { AppError, defineAction, isInScope, loadBankDay } from '../../../server'
 import { type MerchantDoc, pointOut } from '../../../server/merchant';
 import type { LngLat } from '../../../shared/domain/geo.rules';
 import { hasRole } from '../../../shared/domain/roles';
-import { chinaDay, toDay } from '../../../shared/domain/period.rules';
+import { toDay } from '../../../shared/domain/period.rules';
 import { REVISIT_CLASSES, ROUTE_ROLES, isRevisitDue, planRoute, walkingMeters } from '../../../shared/domain/route.rules';
 import { isOverdue } from '../../../shared/domain/visit.rules';
 import type { TaskDoc } from '../visit.service';
@@ -12,7 +12,7 @@ import type { TaskDoc } from '../visit.service';
 const REVISIT_ROLES = ['member', 'maintenance'];
 
 /**
- * `route`: the caller's due stops for a day as a walk from where they stand. Reads: open tasks assigned to
+ * `route`: the caller's due stops for a day as a walk from where they stand (unplanned when no start is given). Reads: open tasks assigned to
  * the caller due by the day (index assigneeId/status/dueDay/_id), those tasks' merchants by id, and the
  * acquiring merchants of the caller's grids (index gridId/lifecycleClass) not revisited this month; each
  * read bounded by `limit`. Every stop is in the caller's scope; closed or moved merchants are left out.
@@ -23,11 +23,9 @@ export const route = defineAction({
     const { db, caller } = ctx;
     const _ = db.command;
     if (!hasRole(caller.role, ROUTE_ROLES)) throw new AppError('FORBIDDEN', '只有网格员和助理有走访路线', { reason: 'ROLE.NOT_ALLOWED' });
-    const today = chinaDay(ctx.now);
-    const day = input.day ?? today;
-    // A task is overdue as of the bank's day (today, or a demo bank's fixed as-of day), not the phone's.
-    const bankDay = loadBankDay(db, ctx.now);
-    bankDay.catch(() => undefined);
+    // The day planned, when none is asked, is the bank's day (today, or a demo bank's fixed as-of day): due
+    // tasks, overdue marks and this month's revisits all count from it, not from the server's clock.
+    const day = input.day ?? (await loadBankDay(db, ctx.now));
     const limit = input.limit ?? 60;
 
     const taskRes = await db
@@ -57,11 +55,10 @@ export const route = defineAction({
       }
       return s;
     };
-    const asOf = input.day ?? (await bankDay);
     for (const t of tasks.slice(0, limit)) {
       const m = byId.get(t.merchantId);
       const s = m ? addStop(m) : null;
-      s?.tasks.push({ id: t._id, kind: t.kind, check: t.check ?? null, dueDay: t.dueDay, isOverdue: isOverdue(t.dueDay, asOf) });
+      s?.tasks.push({ id: t._id, kind: t.kind, check: t.check ?? null, dueDay: t.dueDay, isOverdue: isOverdue(t.dueDay, day) });
     }
 
     if (REVISIT_ROLES.includes(caller.role) && caller.gridIds.length) {
@@ -89,6 +86,8 @@ export const route = defineAction({
     const all = [...stops.values()];
     const placed = all.filter((s) => s.location);
     const unlocated = all.filter((s) => !s.location);
+    // No start (the caller's location refused): the day's stops still, in the order found, unplanned.
+    if (!input.from) return { day, from: null, stops: placed, unlocated, distanceM: null, naiveDistanceM: null, truncated };
     const from: LngLat = [input.from.lng, input.from.lat];
     const points = placed.map((s): LngLat => [s.location!.lng, s.location!.lat]);
     const plan = planRoute(from, points);

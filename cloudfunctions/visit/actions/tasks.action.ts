@@ -1,6 +1,7 @@
 import { tasksInput } from '../../../shared/contracts/visit.contract';
 import { AppError, decodeCursor, defineAction, encodeCursor, fieldError, forbidden, getDoc, isInScope, loadBankDay, scopeFilter, type UnitDoc } from '../../../server';
 import { chinaDay } from '../../../shared/domain/period.rules';
+import { TASK_BOARD_ROLES, hasRole } from '../../../shared/domain/roles';
 import { loadMerchantInScope } from '../../../server/merchant';
 import { type TaskDoc, taskViews } from '../visit.service';
 
@@ -27,7 +28,7 @@ export const tasks = defineAction({
       if (input.unitId) throw fieldError('unitId', '查看本人任务时不需要单元', 'TASK.UNIT_WITH_MINE');
       conds.push({ assigneeId: ctx.caller.staffId });
     } else {
-      if (ctx.caller.role === 'marketing' || ctx.caller.role === 'maintenance') throw new AppError('FORBIDDEN', '当前角色只能查看本人任务', { reason: 'ROLE.NOT_ALLOWED' });
+      if (!hasRole(ctx.caller.role, TASK_BOARD_ROLES)) throw new AppError('FORBIDDEN', '当前角色只能查看本人任务', { reason: 'ROLE.NOT_ALLOWED' });
       const unitId = input.unitId ?? ctx.caller.unitId;
       const unit = await getDoc<UnitDoc>(db, 'units', unitId);
       if (!unit) throw fieldError('unitId', '单元不存在', 'UNIT.NOT_FOUND');

@@ -3,6 +3,7 @@ import { describeError } from '../../utils/errors';
 import { newId, shortTime } from '../../utils/format';
 import { chinaDay } from '../../vendor/shared';
 import { safeSetData } from '../../utils/set-data';
+import { bankDayOf, requireMe } from '../../utils/session';
 import { definePage } from '../../utils/page';
 import { jobPolling } from '../../behaviors/job-polling';
 import { loadsWhenAttached } from '../../behaviors/loadable';
@@ -46,10 +47,13 @@ function storedJobs(): StoredJob[] {
 /** Export (head office, branch): request an XLSX grid report, watch its progress, open the file. */
 definePage<{ _pendingJobId?: string }>()({
   behaviors: [textScale, jobPolling, loadsWhenAttached],
-  data: { month: chinaDay().slice(0, 7), requesting: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toJobRow>[] },
+  data: { month: chinaDay().slice(0, 7), lastMonth: chinaDay().slice(0, 7), requesting: false, error: '', status: 'loading', listError: '', jobs: [] as ReturnType<typeof toJobRow>[] },
   methods: {
     load() {
       return this.runLoad(async () => {
+        // The bank's records end on its day (a demo bank's is in the past): the month opens there and goes no later.
+        const lastMonth = (await requireMe().then(bankDayOf, () => chinaDay())).slice(0, 7);
+        if (lastMonth !== this.data.lastMonth) await safeSetData(this, { month: lastMonth, lastMonth });
         const stored = storedJobs();
         const jobs = await Promise.all(stored.map(async (s) => toJobRow(await fetchExportJob(s.id), s.period)));
         await safeSetData(this, { jobs, status: jobs.length ? 'ready' : 'empty' });

@@ -3,7 +3,7 @@ import type { Me } from '../../api/user.api';
 import { requireMe } from '../../utils/session';
 import { loadsWhenAttached } from '../../behaviors/loadable';
 import { definePage } from '../../utils/page';
-import { NOTICE_POSTER_ROLES, WECHAT_GROUP_ROLES } from '../../vendor/shared';
+import { EXPORT_ROLES, NOTICE_POSTER_ROLES, PLACEMENT_REVIEWER_ROLES, TASK_BOARD_ROLES, WECHAT_GROUP_ROLES, hasRole } from '../../vendor/shared';
 import { textScale } from '../../behaviors/text-scale';
 import { TEXT_SIZES, type TextSize } from '../../utils/text-scale';
 import { chooseTextSize, chosenTextSize } from '../../utils/text-setting';
@@ -38,11 +38,12 @@ definePage()({
           privacyLine: me.privacyAcceptedAt ? `已同意（${shortTime(me.privacyAcceptedAt)}）` : '未同意',
           isHq: me.role === 'hq',
           isBranch: me.role === 'branch',
-          canExport: me.role === 'hq' || me.role === 'branch',
+          // The shared lists the functions check: the menu never offers what the function refuses.
+          canExport: hasRole(me.role, EXPORT_ROLES),
           // The team board: leaders and above, members for their grids (docs/domain.md §5 "Tasks").
-          canBoard: ['hq', 'branch', 'leader', 'member'].includes(me.role),
+          canBoard: hasRole(me.role, TASK_BOARD_ROLES),
           // Manual placements are reviewed by the grid leader and those above (docs/domain.md §2).
-          canReviewPlacements: ['hq', 'branch', 'leader'].includes(me.role),
+          canReviewPlacements: hasRole(me.role, PLACEMENT_REVIEWER_ROLES),
           // A grid's merchant WeChat groups: whoever may create and rename them (the page starts on the caller's first grid).
           canGroups: WECHAT_GROUP_ROLES.includes(me.role),
           canPostNotices: NOTICE_POSTER_ROLES.includes(me.role),

@@ -1,7 +1,8 @@
 import { fetchRoute, type RouteOutput, type RouteStopOut } from '../../api/route.api';
 import { describeError } from '../../utils/errors';
 import { CHECK_LABELS, TASK_KIND_LABELS } from '../../utils/labels';
-import { LocationError, getPosition } from '../../utils/location';
+import { type Fix, LocationError, getPosition } from '../../utils/location';
+import { PrivacyRefused } from '../../utils/privacy';
 import { definePage } from '../../utils/page';
 import { safeSetData } from '../../utils/set-data';
 import { walkingMeters } from '../../vendor/shared';
@@ -22,14 +23,15 @@ function dueLine(s: RouteStopOut): string {
 }
 
 /** The stops in walking order from `from`, each with its leg; and the walk's total (walking estimate, shared rule). */
-export function toRouteRows(from: Point, stops: RouteStopOut[]) {
-  let at: [number, number] = [from.lng, from.lat];
+export function toRouteRows(from: Point | null, stops: RouteStopOut[]) {
+  let at: [number, number] | null = from && [from.lng, from.lat];
   let total = 0;
   const rows = stops.map((s, i) => {
     const p: [number, number] = [s.location!.lng, s.location!.lat];
-    const leg = walkingMeters(at, p);
-    total += leg;
-    at = p;
+    // Without a start (location refused) the stops are listed as found: no legs to measure.
+    const leg = at ? walkingMeters(at, p) : null;
+    total += leg ?? 0;
+    at = at && p;
     return {
       merchantId: s.merchantId,
       n: i + 1,
@@ -38,14 +40,14 @@ export function toRouteRows(from: Point, stops: RouteStopOut[]) {
       due: dueLine(s),
       overdue: s.tasks.some((t) => t.isOverdue),
       taskId: s.tasks[0]?.id ?? '',
-      legLabel: metresLabel(leg),
+      legLabel: leg === null ? '' : metresLabel(leg),
     };
   });
   return { rows, totalM: total };
 }
 
 /** Numbered pins for the stops and one line through them from where I stand. */
-export function toMapData(from: Point, stops: RouteStopOut[]) {
+export function toMapData(from: Point | null, stops: RouteStopOut[]) {
   const markers = stops.map((s, i) => ({
     id: i + 1,
     latitude: s.location!.lat,
@@ -55,7 +57,7 @@ export function toMapData(from: Point, stops: RouteStopOut[]) {
     label: { content: String(i + 1), fontSize: 12, color: '#ffffff', bgColor: '#0052d9', padding: 4, borderRadius: 10, anchorX: -8, anchorY: -52 },
     callout: { content: s.name, fontSize: 12, padding: 6, borderRadius: 6, display: 'BYCLICK' },
   }));
-  const polyline = stops.length
+  const polyline = stops.length && from
     ? [{ points: [{ latitude: from.lat, longitude: from.lng }, ...stops.map((s) => ({ latitude: s.location!.lat, longitude: s.location!.lng }))], color: '#0052d9', width: 4, arrowLine: true }]
     : [];
   return { markers, polyline };
@@ -79,6 +81,9 @@ definePage<{ _route?: RouteOutput; _stops?: RouteStopOut[] }>()({
     naiveLabel: '',
     reordered: false,
     truncated: false,
+    /** why the stops are not ordered as a walk (location refused); empty when they are */
+    unplanned: '',
+    needsSetting: false,
   },
   lifetimes: {
     attached() {
@@ -87,17 +92,29 @@ definePage<{ _route?: RouteOutput; _stops?: RouteStopOut[] }>()({
   },
   methods: {
     async load() {
-      this.setData({ status: 'loading', error: '' });
+      this.setData({ status: 'loading', error: '', unplanned: '', needsSetting: false });
       try {
-        const fix = await getPosition();
-        const route: RouteOutput = await fetchRoute({ from: { lng: fix.lng, lat: fix.lat } });
+        // Location refused (or the privacy prompt declined): the day's stops still come, unordered, with
+        // 去设置. A fix that is only unavailable for now is retried instead.
+        let fix: Fix | null = null;
+        let refused: LocationError | PrivacyRefused | null = null;
+        try {
+          fix = await getPosition();
+        } catch (err) {
+          if (!((err instanceof LocationError && err.needsSetting) || err instanceof PrivacyRefused)) throw err;
+          refused = err;
+        }
+        const route: RouteOutput = await fetchRoute(fix ? { from: { lng: fix.lng, lat: fix.lat } } : {});
         this._route = route;
         this._stops = route.stops.slice();
         const unlocated = route.unlocated.map((s) => ({ merchantId: s.merchantId, name: s.name, due: dueLine(s), taskId: s.tasks[0]?.id ?? '' }));
+        const first = route.from ?? route.stops[0]?.location;
         await safeSetData(this, {
           status: route.stops.length || unlocated.length ? 'ready' : 'empty',
-          center: { lat: route.from.lat, lng: route.from.lng },
-          naiveLabel: metresLabel(route.naiveDistanceM),
+          ...(first ? { center: { lat: first.lat, lng: first.lng } } : {}),
+          unplanned: refused ? `${refused.message} 未规划步行路线：以下按到期顺序列出。` : '',
+          needsSetting: refused instanceof LocationError,
+          naiveLabel: route.naiveDistanceM === null ? '' : metresLabel(route.naiveDistanceM),
           unlocated,
           truncated: route.truncated,
           reordered: false,
@@ -114,6 +131,10 @@ definePage<{ _route?: RouteOutput; _stops?: RouteStopOut[] }>()({
       if (!route || !stops) return;
       const { rows, totalM } = toRouteRows(route.from, stops);
       await safeSetData(this, { rows, totalLabel: metresLabel(totalM), ...toMapData(route.from, stops) });
+    },
+    onOpenSetting() {
+      // Back from the settings page with the location allowed, the walk is planned.
+      wx.openSetting({ success: (r) => r.authSetting['scope.userLocation'] && void this.load() });
     },
     move(i: number, by: number) {
       const stops = this._stops;

@@ -4,7 +4,7 @@ import { describeError, fieldErrors } from '../../../utils/errors';
 import { count, money, percent } from '../../../utils/format';
 import { RATIO_INDICATORS, UNIT_KIND_LABELS, chinaDay, isMonthKey, isYearKey, periodKey, periodOf } from '../../../vendor/shared';
 import { INDICATOR_LABELS } from '../../../utils/labels';
-import { requireMe } from '../../../utils/session';
+import { bankDayOf, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
@@ -107,10 +107,11 @@ definePage<{ _children?: Unit[] }>()({
     splitError: '',
   },
   methods: {
-    onLoad(query: Record<string, string> = {}) {
+    async onLoad(query: Record<string, string> = {}) {
       const p = query.period ?? '';
       const kind: Kind = isYearKey(p) ? 'year' : 'month';
-      const anchor = isYearKey(p) ? `${p}-01-01` : isMonthKey(p) ? `${p}-01` : chinaDay();
+      // Opened without a period: the bank's day (a demo bank's records end before today).
+      const anchor = isYearKey(p) ? `${p}-01-01` : isMonthKey(p) ? `${p}-01` : await requireMe().then(bankDayOf, () => chinaDay());
       this.setData({ unitId: query.unitId ?? '', marketId: query.marketId ?? '', unitName: query.name ? decodeURIComponent(query.name) : '', kind, anchor });
       void this.load();
     },

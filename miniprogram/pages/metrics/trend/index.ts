@@ -2,6 +2,7 @@ import { fetchDashboard, type TrendPoint } from '../../../api/metrics.api';
 import { count, percent } from '../../../utils/format';
 import { chinaDay } from '../../../vendor/shared';
 import { safeSetData } from '../../../utils/set-data';
+import { bankDayOf, requireMe } from '../../../utils/session';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
@@ -45,9 +46,9 @@ definePage<{ _points?: TrendPoint[] }>()({
   behaviors: [textScale, loadable, chartLookFollows],
   data: { unitId: '', marketId: '', month: '', unitName: '', trendOption: {}, visitOption: {}, rows: [] as { month: string; acquiring: string; filed: string; coverage: string }[] },
   methods: {
-    onLoad(query: Record<string, string> = {}) {
-      // The dashboard passes the month it shows; opened on its own, the trend ends this month.
-      const month = /^\d{4}-\d{2}$/.test(query.month ?? '') ? query.month : chinaDay().slice(0, 7);
+    async onLoad(query: Record<string, string> = {}) {
+      // The dashboard passes the month it shows; opened on its own, the trend ends at the bank's month.
+      const month = /^\d{4}-\d{2}$/.test(query.month ?? '') ? query.month : (await requireMe().then(bankDayOf, () => chinaDay())).slice(0, 7);
       this.setData({ unitId: query.unitId ?? '', marketId: query.marketId ?? '', month, unitName: decodeURIComponent(query.name ?? '') || '本单位' });
       void this.load();
     },

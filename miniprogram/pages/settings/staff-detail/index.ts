@@ -3,10 +3,10 @@ import { fetchWorkload } from '../../../api/metrics.api';
 import { changeRole, disableStaff, enableStaff, fetchStaffMember, issueBindCode, moveStaff, unbindStaff } from '../../../api/people.api';
 import { describeError, fieldErrors } from '../../../utils/errors';
 import { shortTime } from '../../../utils/format';
-import { requireMe } from '../../../utils/session';
+import { bankDayOf, requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { definePage } from '../../../utils/page';
-import { ROLE_LABELS, ROLES, type Role, TASK_KIND_LABELS, chinaDay } from '../../../vendor/shared';
+import { ROLE_LABELS, ROLES, type Role, TASK_KIND_LABELS } from '../../../vendor/shared';
 import { textScale } from '../../../behaviors/text-scale';
 
 const BRANCH_ROLES: Role[] = ['leader', 'member', 'marketing', 'maintenance'];
@@ -28,11 +28,11 @@ export function shownErrors(errors: Record<string, string>): Record<string, stri
  * A staff member's page: grids, open tasks and this month's workload (from `metrics.workload`), and the
  * actions on them — binding code (text and QR, shown once), unbind, disable / enable, move, role, grids.
  */
-definePage()({
+definePage<{ _bankDay?: string }>()({
   behaviors: [textScale],
   data: {
     staffId: '', status: 'loading', error: '', staff: null as null | (Staff & { roleLabel: string }), grids: [] as { id: string; name: string }[],
-    openTasks: { total: 0, items: [] as { id: string; kindLabel: string; dueDay: string }[] }, workload: { total: 0, flagged: 0, period: '' },
+    openTasks: { total: 0, items: [] as { id: string; kindLabel: string; dueDay: string }[] }, workload: { total: 0, flagged: 0, period: '', error: '' },
     units: [] as Unit[], unitIndex: 0, roles: [] as { value: Role; label: string }[], roleIndex: 0,
     gridChoices: [] as { id: string; name: string; checked: boolean }[],
     reason: '', busy: false, formError: '', errors: {} as Record<string, string>, notice: '',
@@ -42,6 +42,7 @@ definePage()({
     async onLoad(query: Record<string, string> = {}) {
       this.setData({ staffId: query.id ?? '' });
       const me = await requireMe().catch(() => null);
+      this._bankDay = bankDayOf(me);
       const roles = me?.role === 'branch' ? BRANCH_ROLES : [...ROLES];
       this.setData({ roles: roles.map((value) => ({ value, label: ROLE_LABELS[value] })) });
       void this.load();
@@ -49,12 +50,17 @@ definePage()({
     async load() {
       this.setData({ status: 'loading', error: '' });
       try {
-        const month = chinaDay().slice(0, 7);
+        // 本月 is the bank's month: a demo bank's records end before today's.
+        const month = (this._bankDay ?? bankDayOf(null)).slice(0, 7);
+        let workloadError = '';
         const [page, units, work] = await Promise.all([
           fetchStaffMember(this.data.staffId),
           fetchUnits({}),
-          // Workload figures are a roll-up view; the page still opens when they fail.
-          fetchWorkload({ staffId: this.data.staffId, period: month }).catch(() => null),
+          // Workload figures are a roll-up view; the page still opens when they fail, and says so instead of "0 次".
+          fetchWorkload({ staffId: this.data.staffId, period: month }).catch((err) => {
+            workloadError = describeError(err);
+            return null;
+          }),
         ]);
         const s = page.staff;
         const pickable = units.items.filter((u) => u.kind !== 'bank' || this.data.roles.some((r) => r.value === 'hq'));
@@ -64,7 +70,7 @@ definePage()({
           staff: { ...s, roleLabel: ROLE_LABELS[s.role] },
           grids: page.grids,
           openTasks: { total: page.openTasks.total, items: page.openTasks.items.map((t) => ({ id: t.id, kindLabel: (TASK_KIND_LABELS as Record<string, string>)[t.kind] ?? t.kind, dueDay: t.dueDay ?? '' })) },
-          workload: { total: work?.staff?.totals.total ?? 0, flagged: work?.staff?.totals.flagged ?? 0, period: month },
+          workload: { total: work?.staff?.totals.total ?? 0, flagged: work?.staff?.totals.flagged ?? 0, period: month, error: workloadError },
           units: pickable,
           unitIndex: Math.max(0, pickable.findIndex((u) => u.id === s.unitId)),
           roleIndex: Math.max(0, this.data.roles.findIndex((r) => r.value === s.role)),
