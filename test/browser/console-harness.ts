@@ -121,3 +121,18 @@ export async function signInDemo(page: Page, url: string, role: '总行' | '支�
   await page.getByRole('button', { name: new RegExp(`^以${role}`) }).click();
   await page.locator('.c-user-name').waitFor();
 }
+
+/** Drops a CSV file named `name` holding `text` on the import screen's drop zone, as a user drags it from the desktop. */
+export async function dropCsv(page: Page, name: string, text: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ([body, file]) => {
+      const g = globalThis as any;
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([body], file, { type: 'text/csv' }));
+      return dt;
+    },
+    [text, name] as const,
+  );
+  await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
+  await page.getByText(`已选择 ${name}`).waitFor();
+}

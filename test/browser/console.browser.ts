@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describeConsoleBuild } from '../../scripts/build-console';
-import { pagesPerTest, signInDemo as signInDemoAt, startConsoleHarness, type ConsoleHarness } from './console-harness';
+import { dropCsv, pagesPerTest, signInDemo as signInDemoAt, startConsoleHarness, type ConsoleHarness } from './console-harness';
 import { CHROMIUM, hasChromium } from './driver';
 
 const enabled = hasChromium();
@@ -133,14 +133,7 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
     await page.getByLabel('数据月份').fill('2024-03');
     const good = Array.from({ length: 12 }, (_, i) => `898321281${String(i + 1).padStart(6, '0')},${(i + 1) * 1000}.50`);
     const csv = ['收单商户号,月末存款余额', ...good, '898321281000013,不是数字', ',500', '898321281999999,100'].join('\n');
-    const dataTransfer = await page.evaluateHandle((text) => {
-      const g = globalThis as any;
-      const dt = new g.DataTransfer();
-      dt.items.add(new g.File([text], '存款-坏行.csv', { type: 'text/csv' }));
-      return dt;
-    }, csv);
-    await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
-    await page.getByText('已选择 存款-坏行.csv').waitFor();
+    await dropCsv(page, '存款-坏行.csv', csv);
     await page.getByRole('button', { name: '开始导入' }).click();
     const job = page.locator('.c-job', { hasText: '存款余额 2024-03' }).first();
     // A month with figures already would ask whether to replace or merge: merge it in.
@@ -173,14 +166,7 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
       '898321281000015,4,-12.00,2024-04-22', // a negative amount
     ];
     const csv = ['收单商户号,交易笔数,交易金额,最后交易日', ...good, ...bad].join('\n');
-    const dataTransfer = await page.evaluateHandle((text) => {
-      const g = globalThis as any;
-      const dt = new g.DataTransfer();
-      dt.items.add(new g.File([text], '交易-坏行.csv', { type: 'text/csv' }));
-      return dt;
-    }, csv);
-    await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
-    await page.getByText('已选择 交易-坏行.csv').waitFor();
+    await dropCsv(page, '交易-坏行.csv', csv);
     await page.getByRole('button', { name: '开始导入' }).click();
     const job = page.locator('.c-job', { hasText: '收单交易 2024-04' }).first();
     await job.locator('.t-tag', { hasText: /待选择导入方式|已完成/ }).waitFor({ timeout: 60_000 });

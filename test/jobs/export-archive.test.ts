@@ -3,40 +3,22 @@
  * merchant list and lifecycle lists of every period ending on or after that day, as it leaves the summary's
  * count; a report of an earlier period still lists it. Through the real `merchant` and `export` functions.
  */
-import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { getDb } from '../../server/db';
 import { exportJob } from '../../server/jobs/export';
 import { createJob, getJob, runJob } from '../../server/jobs/runner';
 import { rebuildRollups } from '../../server/rollup';
+import { exportReport, toWinMerchant as fileToWin } from '../helpers/export-report';
 import { okData, useLocalCloud } from '../helpers/local-cloud';
-import { O, S, U, completeFile, seedFixture } from '../field/fixture';
+import { O, U, seedFixture } from '../field/fixture';
 
 const local = useLocalCloud();
 const db = () => local.cloud.database();
-
-/** Filed on 1 March 2025, not acquiring: on the to-win list since then. */
-async function toWinMerchant(): Promise<string> {
-  const res = await okData(local.call('merchant', { action: 'create', ...completeFile(S.marketing) }, O.marketing));
-  const filed = new Date('2025-03-01T02:00:00Z');
-  await db()
-    .collection('merchants')
-    .doc(res.merchant.id)
-    .update({ data: { createdAt: filed, filedAt: filed, acquiring: { status: 'none' }, lifecycleClass: 'to-win', classSince: '2025-03-01', classReason: 'no-acquiring' } });
-  return res.merchant.id;
-}
+const toWinMerchant = () => fileToWin(local);
 
 /** The grid's report of `period`: its merchant count (the grid's figures row) and the rows of the two long sheets. */
 async function report(jobId: string, period: string) {
-  const res = await okData(local.call('export', { action: 'start', jobId, unitId: U.gr1, period }, O.branch));
-  expect(res.status).toBe('done');
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(local.cloud.storage.download(res.fileId) as any);
-  const rowsOf = (name: string) => {
-    const out: unknown[][] = [];
-    wb.getWorksheet(name)!.eachRow((r, n) => void (n > 1 && out.push((r.values as unknown[]).slice(1))));
-    return out;
-  };
+  const { res, rowsOf } = await exportReport(local, jobId, U.gr1, period);
   return { rows: res.rows, summary: rowsOf('网格指标')[0][3], merchants: rowsOf('商户清单').map((r) => r[0]), lists: rowsOf('生命周期名单').map((r) => r[1]), fileId: res.fileId as string };
 }
 

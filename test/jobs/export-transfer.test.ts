@@ -2,31 +2,17 @@
  * The export and a merchant moved between grids: the merchant list names each merchant under the grid the
  * figures sheets count it in, for the report's period. Through the real `merchant` and `export` functions.
  */
-import ExcelJS from 'exceljs';
 import { rebuildRollups } from '../../server/rollup';
+import { exportReport, toWinMerchant as fileToWin } from '../helpers/export-report';
 import { okData, useLocalCloud } from '../helpers/local-cloud';
-import { O, S, U, completeFile, seedFixture } from '../field/fixture';
+import { O, U, seedFixture } from '../field/fixture';
 
 const local = useLocalCloud();
 const db = () => local.cloud.database();
-
-async function toWinMerchant(): Promise<string> {
-  const res = await okData(local.call('merchant', { action: 'create', ...completeFile(S.marketing) }, O.marketing));
-  const filed = new Date('2025-03-01T02:00:00Z');
-  await db().collection('merchants').doc(res.merchant.id).update({ data: { createdAt: filed, filedAt: filed, acquiring: { status: 'none' }, lifecycleClass: 'to-win', classSince: '2025-03-01', classReason: 'no-acquiring' } });
-  return res.merchant.id;
-}
+const toWinMerchant = () => fileToWin(local);
 
 async function report(jobId: string, period: string) {
-  const res = await okData(local.call('export', { action: 'start', jobId, unitId: U.br1, period }, O.branch));
-  expect(res.status).toBe('done');
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(local.cloud.storage.download(res.fileId) as any);
-  const rowsOf = (name: string) => {
-    const out: unknown[][] = [];
-    wb.getWorksheet(name)!.eachRow((r, n) => void (n > 1 && out.push((r.values as unknown[]).slice(1))));
-    return out;
-  };
+  const { rowsOf } = await exportReport(local, jobId, U.br1, period);
   return { grids: rowsOf('网格指标'), merchants: rowsOf('商户清单') };
 }
 
