@@ -16,6 +16,22 @@ import { CHROMIUM, hasChromium } from './driver';
 const enabled = hasChromium();
 if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium at ${CHROMIUM}\n`);
 
+/** Imports `csv` as `kind` of `month` from the import screen (merged into a month that has figures already); the finished job's row. */
+async function importCsv(page: Page, kind: string, month: string, name: string, csv: string) {
+  await page.getByRole('link', { name: '数据导入' }).click();
+  await page.getByText('把行内系统导出的 CSV 或 Excel 文件拖到这里').waitFor();
+  await page.getByText(kind, { exact: true }).click();
+  await page.getByLabel('数据月份').fill(month);
+  await dropCsv(page, name, csv);
+  await page.getByRole('button', { name: '开始导入' }).click();
+  const job = page.locator('.c-job', { hasText: `${kind} ${month}` }).first();
+  // A month with figures already would ask whether to replace or merge: merge it in.
+  await job.locator('.t-tag', { hasText: /待选择导入方式|已完成/ }).waitFor({ timeout: 60_000 });
+  if (await job.getByRole('button', { name: '合并' }).count()) await job.getByRole('button', { name: '合并' }).click();
+  await job.locator('.t-tag', { hasText: '已完成' }).waitFor({ timeout: 60_000 });
+  return job;
+}
+
 (enabled ? describe : describe.skip)('the head-office console in Chromium', () => {
   let h: ConsoleHarness;
   const figures: string[] = [];
@@ -127,19 +143,9 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
   it('imports a deposits file with bad rows dropped on the page and shows the error report as a table', async () => {
     const page = await newPage();
     await signInDemo(page, '总行');
-    await page.getByRole('link', { name: '数据导入' }).click();
-    await page.getByText('把行内系统导出的 CSV 或 Excel 文件拖到这里').waitFor();
-    await page.getByText('存款余额', { exact: true }).click();
-    await page.getByLabel('数据月份').fill('2024-03');
     const good = Array.from({ length: 12 }, (_, i) => `898321281${String(i + 1).padStart(6, '0')},${(i + 1) * 1000}.50`);
     const csv = ['收单商户号,月末存款余额', ...good, '898321281000013,不是数字', ',500', '898321281999999,100'].join('\n');
-    await dropCsv(page, '存款-坏行.csv', csv);
-    await page.getByRole('button', { name: '开始导入' }).click();
-    const job = page.locator('.c-job', { hasText: '存款余额 2024-03' }).first();
-    // A month with figures already would ask whether to replace or merge: merge it in.
-    await job.locator('.t-tag', { hasText: /待选择导入方式|已完成/ }).waitFor({ timeout: 60_000 });
-    if (await job.getByRole('button', { name: '合并' }).count()) await job.getByRole('button', { name: '合并' }).click();
-    await job.locator('.t-tag', { hasText: '已完成' }).waitFor({ timeout: 60_000 });
+    const job = await importCsv(page, '存款余额', '2024-03', '存款-坏行.csv', csv);
     const line = (await job.textContent()) ?? '';
     expect(line).toMatch(/有误 [1-9]/);
     await job.getByRole('button', { name: '查看错误报告' }).click();
@@ -154,10 +160,6 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
   it('imports a transactions file with bad rows dropped on the page: the good rows applied, the bad ones in the error report table', async () => {
     const page = await newPage();
     await signInDemo(page, '总行');
-    await page.getByRole('link', { name: '数据导入' }).click();
-    await page.getByText('把行内系统导出的 CSV 或 Excel 文件拖到这里').waitFor();
-    await page.getByText('收单交易', { exact: true }).click();
-    await page.getByLabel('数据月份').fill('2024-04');
     const good = Array.from({ length: 12 }, (_, i) => `898321281${String(i + 1).padStart(6, '0')},${i + 3},${(i + 3) * 150}.25,2024-04-2${i % 9}`);
     const bad = [
       '898321281000013,很多,100.00,2024-04-20', // count not a number
@@ -166,12 +168,7 @@ if (!enabled) process.stdout.write(`console browser tests skipped: no Chromium a
       '898321281000015,4,-12.00,2024-04-22', // a negative amount
     ];
     const csv = ['收单商户号,交易笔数,交易金额,最后交易日', ...good, ...bad].join('\n');
-    await dropCsv(page, '交易-坏行.csv', csv);
-    await page.getByRole('button', { name: '开始导入' }).click();
-    const job = page.locator('.c-job', { hasText: '收单交易 2024-04' }).first();
-    await job.locator('.t-tag', { hasText: /待选择导入方式|已完成/ }).waitFor({ timeout: 60_000 });
-    if (await job.getByRole('button', { name: '合并' }).count()) await job.getByRole('button', { name: '合并' }).click();
-    await job.locator('.t-tag', { hasText: '已完成' }).waitFor({ timeout: 60_000 });
+    const job = await importCsv(page, '收单交易', '2024-04', '交易-坏行.csv', csv);
     const line = (await job.textContent()) ?? '';
     expect(line).toMatch(/有误 [1-9]/);
     await job.getByRole('button', { name: '查看错误报告' }).click();
