@@ -1,5 +1,6 @@
 import { fetchStaff } from '../api/org.api';
 import { closeTask, confirmTask, reassignTask, type TaskCloseReason, type TaskOut } from '../api/visit.api';
+import { describeError } from './errors';
 import { CHECK_LABELS, TASK_KIND_LABELS, reasonLabel } from './labels';
 import { TASK_CLOSE_REASONS, TASK_CLOSE_REASON_LABELS, TASK_MANAGER_ROLES, manualCloseProblem } from '../vendor/shared';
 
@@ -93,6 +94,21 @@ export async function reassignInGrid(task: { id: string; gridId: string }): Prom
       fail: () => resolve(null),
     }),
   );
+}
+
+/**
+ * Runs one of a row's actions (close, confirm, reassign) for a screen that lists tasks: the task as the server
+ * answered goes to `replace`, a sentence (nobody to reassign to) or a refusal to the screen's `notice`; a
+ * dismissed sheet changes nothing.
+ */
+export async function actOnTask(screen: { setData(data: Record<string, unknown>): void }, action: () => Promise<TaskOut | string | null>, replace: (t: TaskOut) => void): Promise<void> {
+  try {
+    const answer = await action();
+    if (typeof answer === 'string') screen.setData({ notice: answer });
+    else if (answer) replace(answer);
+  } catch (err) {
+    screen.setData({ notice: describeError(err) });
+  }
 }
 
 /** Asks for (the beginning of) a name in a modal with a text box; '' when cancelled or left empty. */

@@ -2,7 +2,7 @@ import { fetchClassHistory, startMarketing } from '../../../api/lifecycle.api';
 import { fetchMerchant, fetchMerchantCode, fetchMerchantPhotoUrls, resolveMerchantScene, revealOperator, type MerchantOut } from '../../../api/merchant.api';
 import { fetchUnit } from '../../../api/org.api';
 import { fetchTasks, fetchVisitPhotoUrls, fetchVisits, type TaskOut, type VisitOut } from '../../../api/visit.api';
-import { closeTaskWithReason, confirmFlaggedVisit, reassignInGrid, toTaskCard, type Caller, type TaskCard } from '../../../utils/task-actions';
+import { actOnTask, closeTaskWithReason, confirmFlaggedVisit, reassignInGrid, toTaskCard, type Caller, type TaskCard } from '../../../utils/task-actions';
 import { describeError } from '../../../utils/errors';
 import { newId, shortTime } from '../../../utils/format';
 import { LIFECYCLE_CLASS_LABELS, industryName, OTHER_BANK_LABELS, PRODUCT_LABELS, HOLDING_STATUS_LABELS, PRODUCTS, VISIT_TYPE_LABELS, reasonLabel } from '../../../utils/labels';
@@ -212,30 +212,15 @@ definePage()({
       const i = this.data.tasks.findIndex((r) => r.id === t?.id);
       if (t && i >= 0) this.setData({ [`tasks[${i}]`]: toTaskCard(t, this.data.caller), notice: '' });
     },
-    async onClose(e: WechatMiniprogram.TouchEvent) {
-      try {
-        this.replaceTask(await closeTaskWithReason(String(e.currentTarget.dataset.id)));
-      } catch (err) {
-        this.setData({ notice: describeError(err) });
-      }
+    onClose(e: WechatMiniprogram.TouchEvent) {
+      return actOnTask(this, () => closeTaskWithReason(String(e.currentTarget.dataset.id)), (t) => this.replaceTask(t));
     },
-    async onConfirm(e: WechatMiniprogram.TouchEvent) {
-      try {
-        this.replaceTask(await confirmFlaggedVisit(String(e.currentTarget.dataset.id)));
-      } catch (err) {
-        this.setData({ notice: describeError(err) });
-      }
+    onConfirm(e: WechatMiniprogram.TouchEvent) {
+      return actOnTask(this, () => confirmFlaggedVisit(String(e.currentTarget.dataset.id)), (t) => this.replaceTask(t));
     },
-    async onReassign(e: WechatMiniprogram.TouchEvent) {
+    onReassign(e: WechatMiniprogram.TouchEvent) {
       const row = this.data.tasks.find((r) => r.id === String(e.currentTarget.dataset.id));
-      if (!row) return;
-      try {
-        const answer = await reassignInGrid(row);
-        if (typeof answer === 'string') this.setData({ notice: answer });
-        else this.replaceTask(answer);
-      } catch (err) {
-        this.setData({ notice: describeError(err) });
-      }
+      if (row) return actOnTask(this, () => reassignInGrid(row), (t) => this.replaceTask(t));
     },
     async onMarket() {
       if (!this.data.gaps.length) return this.setData({ notice: '本行产品已全部开通，无需营销。' });

@@ -6,7 +6,7 @@ import { requireMe } from '../../../utils/session';
 import { safeSetData } from '../../../utils/set-data';
 import { TASK_KINDS, chinaDay, templatesFor } from '../../../vendor/shared';
 import { askReminders } from '../../../utils/reminders';
-import { closeTaskWithReason, confirmFlaggedVisit, managesTasks, reassignInGrid, toTaskCard, type Caller, type TaskCard } from '../../../utils/task-actions';
+import { actOnTask, closeTaskWithReason, confirmFlaggedVisit, managesTasks, reassignInGrid, toTaskCard, type Caller, type TaskCard } from '../../../utils/task-actions';
 import { loadable } from '../../../behaviors/loadable';
 import { definePage } from '../../../utils/page';
 import { textScale } from '../../../behaviors/text-scale';
@@ -126,32 +126,15 @@ definePage()({
       const i = this.data.items.findIndex((r) => r.id === t.id);
       if (i >= 0) this.setData({ [`items[${i}]`]: toBoardRow(t, this.data.caller), notice: '' });
     },
-    async onClose(e: WechatMiniprogram.TouchEvent) {
-      try {
-        const closed = await closeTaskWithReason(String(e.currentTarget.dataset.id));
-        if (closed) this.replace(closed);
-      } catch (err) {
-        this.setData({ notice: describeError(err) });
-      }
+    onClose(e: WechatMiniprogram.TouchEvent) {
+      return actOnTask(this, () => closeTaskWithReason(String(e.currentTarget.dataset.id)), (t) => this.replace(t));
     },
-    async onReassign(e: WechatMiniprogram.TouchEvent) {
+    onReassign(e: WechatMiniprogram.TouchEvent) {
       const row = this.data.items.find((r) => r.id === String(e.currentTarget.dataset.id));
-      if (!row) return;
-      try {
-        const answer = await reassignInGrid(row);
-        if (typeof answer === 'string') this.setData({ notice: answer });
-        else if (answer) this.replace(answer);
-      } catch (err) {
-        this.setData({ notice: describeError(err) });
-      }
+      if (row) return actOnTask(this, () => reassignInGrid(row), (t) => this.replace(t));
     },
-    async onConfirm(e: WechatMiniprogram.TouchEvent) {
-      try {
-        const answer = await confirmFlaggedVisit(String(e.currentTarget.dataset.id));
-        if (answer) this.replace(answer);
-      } catch (err) {
-        this.setData({ notice: describeError(err) });
-      }
+    onConfirm(e: WechatMiniprogram.TouchEvent) {
+      return actOnTask(this, () => confirmFlaggedVisit(String(e.currentTarget.dataset.id)), (t) => this.replace(t));
     },
     onPullDownRefresh() {
       void this.load().then(() => wx.stopPullDownRefresh());
