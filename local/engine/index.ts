@@ -8,6 +8,7 @@ import { Engine, type CollectionsSpec, type EngineOptions } from './engine';
 import { EngineError } from './errors';
 import type { Doc } from './codec';
 import type { Order } from './store';
+import { startEngineThread, type RequestHandler } from './thread-client';
 
 export type { CollectionsSpec, EngineOptions } from './engine';
 export { EngineError } from './errors';
@@ -27,13 +28,22 @@ export interface LocalEngine {
   send(action: string, params?: Record<string, unknown>): Promise<any>;
   /** The plan and SQLite EXPLAIN QUERY PLAN of a find, with the filter in live values. */
   explain(collection: string, query: Doc, order?: Order): { sql: string; index: string | null; ordered: boolean; exact: boolean; detail: string[] };
-  /** The underlying engine (store access for seeding at speed and for benchmarks). */
+  /**
+   * The underlying engine (store access for seeding at speed and for benchmarks); in this thread only: an
+   * engine in a thread of its own throws here.
+   */
   readonly engine: Engine;
+  /** `'same'`: the engine runs in the calling thread; `'own'`: in a worker thread of its own (openEngineThread). */
+  readonly thread: 'same' | 'own';
+  /** Receives the size of each committed write set (null stops it). */
+  watchCommits(fn: ((written: number) => void) | null): void;
+  /** Flushes and closes (uninstalling first), waiting for the engine's thread when it has one. */
+  shutdown(): Promise<void>;
 }
 
 type DbClass = { reqClass: unknown };
 
-let active: Engine | null = null;
+let active: RequestHandler | null = null;
 let hook: RequestHook | null = null;
 let patched: { cls: DbClass; descriptor: PropertyDescriptor | undefined }[] = [];
 
@@ -60,9 +70,9 @@ export class LocalRequest {
   async send(action: string, params?: Record<string, unknown>): Promise<any> {
     const engine = active;
     if (!engine) throw new EngineError('DATABASE_REQUEST_FAILED', 'the local database engine is not installed');
-    const next = () => {
+    const next = async () => {
       try {
-        return engine.handle(action, params as Record<string, any>);
+        return await engine.handle(action, params as Record<string, any>);
       } catch (err) {
         if (!(err instanceof EngineError)) throw err;
         const processReturn = nodeSdkProcessReturn();
@@ -117,7 +127,7 @@ function dbClasses(): DbClass[] {
   return [...found];
 }
 
-function installTransport(engine: Engine): void {
+function installTransport(engine: RequestHandler): void {
   if (active && active !== engine) throw new Error('another local database engine is installed; uninstall it first');
   active = engine;
   if (patched.length) return;
@@ -129,7 +139,7 @@ function installTransport(engine: Engine): void {
   }
 }
 
-function uninstallTransport(engine: Engine): void {
+function uninstallTransport(engine: RequestHandler): void {
   if (active !== engine) return;
   active = null;
   for (const { cls, descriptor } of patched) {
@@ -142,19 +152,56 @@ function uninstallTransport(engine: Engine): void {
 /** Opens the engine over `dataDir/db.sqlite` (or in memory). */
 export function openEngine(options: EngineOptions): LocalEngine {
   const engine = new Engine(options);
+  const close = () => {
+    uninstallTransport(engine);
+    engine.close();
+  };
   return {
     engine,
+    thread: 'same',
     install: () => installTransport(engine),
     uninstall: () => uninstallTransport(engine),
-    close: () => {
-      uninstallTransport(engine);
-      engine.close();
-    },
+    close,
+    shutdown: async () => close(),
     ensureIndexes: (spec) => engine.ensureIndexes(spec),
     send: async (action, params) => engine.handle(action, params as Record<string, any>),
     explain: (collection, query, order = []) => {
       const e = engine.explain(collection, query, order);
       return { sql: e.sql, index: e.index, ordered: e.ordered, exact: e.exact, detail: e.detail };
     },
+    watchCommits: (fn) => {
+      engine.tx.onCommit = fn;
+    },
+  };
+}
+
+/**
+ * Opens the engine over `dataDir` in a worker thread of its own, with the collections of `spec` applied: the
+ * database off the functions' thread, as CloudBase's database is off the function's CPU. The clients' requests
+ * reach it as messages and get the same answers and errors; what needs the engine object itself (`engine`,
+ * `explain`, a later `ensureIndexes`) is refused, and `close` ends the thread without waiting (use `shutdown`).
+ */
+export async function openEngineThread(dataDir: string, spec: CollectionsSpec): Promise<LocalEngine> {
+  const remote = await startEngineThread(dataDir, spec);
+  const sameThreadOnly = (what: string): never => {
+    throw new Error(`${what} needs the engine in this thread; this one runs in a thread of its own`);
+  };
+  const shutdown = async () => {
+    uninstallTransport(remote);
+    await remote.close();
+  };
+  return {
+    get engine(): Engine {
+      return sameThreadOnly('the engine object');
+    },
+    thread: 'own',
+    install: () => installTransport(remote),
+    uninstall: () => uninstallTransport(remote),
+    close: () => void shutdown(),
+    shutdown,
+    ensureIndexes: () => sameThreadOnly('ensureIndexes after opening'),
+    send: (action, params) => remote.handle(action, params),
+    explain: () => sameThreadOnly('explain'),
+    watchCommits: (fn) => remote.watchCommits(fn),
   };
 }

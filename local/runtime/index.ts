@@ -7,7 +7,7 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { Worker } from 'node:worker_threads';
 import { fail } from '../../shared/envelope';
 import { generatePiKey } from '../../server/pi';
-import { openEngine } from '../engine';
+import { openEngine, openEngineThread } from '../engine';
 import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
 import { installLocalMessages } from './messages';
@@ -59,6 +59,11 @@ export interface StartLocalCloudOptions {
   dbLatencyMs?: number;
   /** round trip added to every function call, ms (default `FN_LATENCY_MS`, else 0) */
   fnLatencyMs?: number;
+  /**
+   * `'same'`: the engine runs in this thread beside the functions (tests reach its store); `'own'`: in a worker
+   * thread of its own, off the functions' thread as CloudBase's database is (default `ENGINE_THREAD`, else `'same'`)
+   */
+  engineThread?: 'same' | 'own';
   /** receives what a failing function threw (default: one JSON line on stderr) */
   onFunctionError?: (fnName: string, err: unknown) => void;
 }
@@ -180,12 +185,12 @@ let open: LocalCloud | null = null;
 /** Starts the local cloud; one at a time per process, as the database client routes to one engine. */
 export async function startLocalCloud(options: StartLocalCloudOptions = {}): Promise<LocalCloud> {
   if (open) throw new Error('a local cloud is already running in this process; close it first');
-  const { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs } = settingsOf(options);
+  const { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs, engineThread } = settingsOf(options);
   const reportFunctionError = options.onFunctionError ?? logFunctionError;
   const rc = readCloudbaserc(options.cloudbasercFile === undefined ? CLOUDBASERC_FILE : options.cloudbasercFile);
 
   setPiKey(inMemory ? null : dataDir);
-  const plane = openDataPlane(dataDir, inMemory, envId, options);
+  const plane = await openDataPlane(dataDir, inMemory, envId, options, engineThread);
   const { engine, storage, scratch } = plane;
 
   const cloud = require('wx-server-sdk');
@@ -203,7 +208,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
   } catch (err) {
     uninstallWire();
     uninstallMessages();
-    plane.release();
+    await plane.release();
     throw err;
   }
 
@@ -250,7 +255,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       if (closed) throw new Error('the local cloud is closed');
       const marker = inMemory ? null : dataDir;
       const run = async (): Promise<SeedSummary | null> => {
-        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, options.seeder, kind, seedOptions.seed, seedOptions.onProgress, engine.engine);
+        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, options.seeder, kind, seedOptions.seed, seedOptions.onProgress, engine.thread === 'same' ? engine.engine : undefined);
         if (await isSeeded(cloud.database(), marker)) return null;
         const job = seedInWorker({ dataDir, seeder: seederOf(options.seeder), kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
         stopSeedWorker = job.stop;
@@ -274,7 +279,7 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
         engine.uninstall();
         uninstallStorageRoute(storage);
       } finally {
-        engine.close();
+        await engine.shutdown();
         if (scratch) rmSync(scratch, { recursive: true, force: true });
         if (open === localCloud) open = null;
       }
@@ -456,39 +461,54 @@ function settingsOf(options: StartLocalCloudOptions) {
   const envId = options.envId ?? process.env.TCB_ENV ?? 'local';
   const dbLatencyMs = options.dbLatencyMs ?? latencyFromEnv('DB_LATENCY_MS');
   const fnLatencyMs = options.fnLatencyMs ?? latencyFromEnv('FN_LATENCY_MS');
-  return { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs };
+  const engineThread = options.engineThread ?? engineThreadFromEnv();
+  return { inMemory, dataDir, from, functionsRoot, envId, dbLatencyMs, fnLatencyMs, engineThread };
 }
 
 /**
  * Opens the storage and the engine (its collections and indexes applied) and routes the SDKs' database and
  * storage calls to them; `release` closes both and removes a throwaway cloud's scratch folder.
  */
-function openDataPlane(dataDir: string, inMemory: boolean, envId: string, options: StartLocalCloudOptions) {
+async function openDataPlane(dataDir: string, inMemory: boolean, envId: string, options: StartLocalCloudOptions, thread: 'same' | 'own') {
   const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'local-cloud-')) : null;
   const storage = new LocalStorage({ root: join(scratch ?? dataDir, 'storage'), envId, publicBaseUrl: options.publicBaseUrl });
-  const engine = openEngine({ dataDir });
   const removeScratch = () => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   };
+  let engine: LocalEngine | null = null;
   try {
-    engine.ensureIndexes(loadCollections(options.collectionsFile));
+    const collections = loadCollections(options.collectionsFile);
+    if (thread === 'own') engine = await openEngineThread(dataDir, collections);
+    else {
+      engine = openEngine({ dataDir });
+      engine.ensureIndexes(collections);
+    }
     engine.install();
     installStorageRoute(storage);
   } catch (err) {
-    engine.close();
+    await engine?.shutdown();
     removeScratch();
     throw err;
   }
+  const opened = engine;
   return {
-    engine,
+    engine: opened,
     storage,
     scratch,
-    release() {
-      engine.close();
+    async release() {
+      await opened.shutdown();
       uninstallStorageRoute(storage);
       removeScratch();
     },
   };
+}
+
+/** `ENGINE_THREAD=own` runs the engine in a thread of its own; anything else but `same` or nothing is refused. */
+function engineThreadFromEnv(): 'same' | 'own' {
+  const v = process.env.ENGINE_THREAD;
+  if (v === undefined || v === '' || v === 'same') return 'same';
+  if (v === 'own') return 'own';
+  throw new Error(`ENGINE_THREAD must be "same" or "own", not ${JSON.stringify(v)}`);
 }
 
 /** Counts, delays and cuts off each function call's database and storage requests, and stops a killed call's timers (invocation.ts); returns the uninstall. */

@@ -1,0 +1,4 @@
+/** Roll-ups under concurrent writers, the engine in a thread of its own (the suite: concurrency.suite.ts). */
+import { concurrencySuite } from './concurrency.suite';
+
+concurrencySuite('own');
