@@ -255,7 +255,8 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
       if (closed) throw new Error('the local cloud is closed');
       const marker = inMemory ? null : dataDir;
       const run = async (): Promise<SeedSummary | null> => {
-        if (!seedOptions.inWorker || inMemory) return seedIfEmpty(cloud.database(), marker, options.seeder, kind, seedOptions.seed, seedOptions.onProgress, engine.thread === 'same' ? engine.engine : undefined);
+        // An engine in its own thread has no store here to bulk-insert into: a folder on disk is seeded by the worker's.
+        if ((!seedOptions.inWorker && engine.thread === 'same') || inMemory) return seedIfEmpty(cloud.database(), marker, options.seeder, kind, seedOptions.seed, seedOptions.onProgress, engine.thread === 'same' ? engine.engine : undefined);
         if (await isSeeded(cloud.database(), marker)) return null;
         const job = seedInWorker({ dataDir, seeder: seederOf(options.seeder), kind, seed: seedOptions.seed, collectionsFile: options.collectionsFile, envId }, seedOptions.onProgress);
         stopSeedWorker = job.stop;

@@ -16,7 +16,8 @@ async function run(): Promise<void> {
     collectionsFile?: string;
     envId?: string;
   };
-  const cloud = await startLocalCloud({ dataDir, seeder, collectionsFile, envId, functionsRoot: dataDir });
+  // The worker's own engine beside it (whatever ENGINE_THREAD says): the seed writes through its bulk insert.
+  const cloud = await startLocalCloud({ dataDir, seeder, collectionsFile, envId, functionsRoot: dataDir, engineThread: 'same' });
   try {
     const result = await cloud.seedIfEmpty(kind, { seed, onProgress: (message) => parentPort?.postMessage({ type: 'progress', message }) });
     parentPort?.postMessage({ type: 'done', result });

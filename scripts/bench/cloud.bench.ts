@@ -14,8 +14,11 @@
  * figures (filing, submit, lean, full, list; a submit needs filings: it files its merchants untimed);
  * BENCH_PROFILE=<figure> writes a V8 CPU profile of that figure's timed calls to BENCH_PROFILE_DIR
  * (default: cwd); BENCH_CLOUD_TRACE=1 prints the engine's requests of the concurrent run by action and collection
- * (how many, their time in the engine, what it read), the heaviest first. Every figure prints the CPU this process spent per call (function, engine and wire
- * together: the engine runs in the same process). BENCH_CLOUD_RANKS=off makes the bank's rankings read
+ * (how many, their time in the engine, what it read), the heaviest first; it reads the engine in this thread, so
+ * it needs BENCH_CLOUD_ENGINE=same. The engine runs in a thread of its own (ENGINE_THREAD=own, docs/architecture.md
+ * "The local cloud"), as CloudBase's database runs off the function's CPU; BENCH_CLOUD_ENGINE=same runs it in the
+ * functions' thread. Every figure prints the CPU this process spent per call (function, engine and wire together,
+ * every thread), and the concurrent run how busy the functions' thread was. BENCH_CLOUD_RANKS=off makes the bank's rankings read
  * every grid's and staff member's own roll-up documents, as before the ranking documents (the serving
  * generation is marked as not having them). BENCH_DATA_DIR runs on (and keeps) that
  * data folder, seeding it when empty; otherwise the bench works on a copy of the demo bank (scripts/bench/bank.ts).
