@@ -8,14 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openEngine, openEngineThread, type LocalEngine } from '../../local/engine';
+import { openEngine, openEngineThread, type CollectionsSpec, type LocalEngine } from '../../local/engine';
 import { isDuplicateKey, isWriteConflict } from '../../server/tx';
 import { TEST_COLLECTIONS } from './helpers';
 
-const SPEC = {
+const SPEC: CollectionsSpec = {
   collections: [
     ...TEST_COLLECTIONS.filter((n) => n !== 'people').map((name) => ({ name })),
-    { name: 'people', indexes: [{ name: 'code_1', keys: { code: 1 as const }, unique: true }, { name: 'grid_1_age_-1', keys: { grid: 1 as const, age: -1 as const } }] },
+    { name: 'people', indexes: [{ name: 'code_1', keys: { code: 1 }, unique: true }, { name: 'grid_1_age_-1', keys: { grid: 1, age: -1 } }] },
   ],
 };
 

@@ -10,6 +10,8 @@ import { FIXTURE_COLLECTIONS, FIXTURE_FUNCTIONS, makeDataDir, removeDataDir } fr
  */
 
 const options = { functionsRoot: FIXTURE_FUNCTIONS, collectionsFile: FIXTURE_COLLECTIONS, onFunctionError: () => undefined };
+/** The limits hold with the engine beside the functions and in a thread of its own (ENGINE_THREAD). */
+const ENGINE_THREADS = ['same', 'own'] as const;
 const reached: Set<string> = ((globalThis as any).__boomReached ??= new Set<string>());
 
 /** Resolves once the fixture has reached `mark` (it records its progress), without timing anything. */
@@ -94,12 +96,14 @@ describe('function configuration (docs.cloudbase.net/cli-v1/functions/configs: t
   });
 });
 
-describe('a call past its timeout', () => {
+describe.each(ENGINE_THREADS)('a call past its timeout (the engine in %s thread)', (engineThread) => {
   let dataDir: string;
   let cloud: LocalCloud;
   beforeAll(async () => {
     dataDir = makeDataDir();
-    cloud = await startLocalCloud({ ...options, dataDir, callTimeoutMs: 200 });
+    cloud = await startLocalCloud({ ...options, dataDir, callTimeoutMs: 200, engineThread });
+    // The marks of the run with the other thread would answer this run's waits.
+    reached.clear();
   });
   afterAll(async () => {
     await cloud.close();
@@ -229,12 +233,12 @@ describe('a call past its memory (docs.cloudbase.net/error-code/FUNCTIONS_MEMORY
   });
 });
 
-describe('sizes (SCF quota: 6 MB events and answers; WeChat cloud quota: 16 MB per database packet)', () => {
+describe.each(ENGINE_THREADS)('sizes (SCF quota: 6 MB events and answers; WeChat cloud quota: 16 MB per database packet; the engine in %s thread)', (engineThread) => {
   let dataDir: string;
   let cloud: LocalCloud;
   beforeAll(async () => {
     dataDir = makeDataDir();
-    cloud = await startLocalCloud({ ...options, dataDir });
+    cloud = await startLocalCloud({ ...options, dataDir, engineThread });
   });
   afterAll(async () => {
     await cloud.close();
@@ -270,13 +274,13 @@ describe('sizes (SCF quota: 6 MB events and answers; WeChat cloud quota: 16 MB p
   });
 });
 
-describe('database requests per call (counted always; delayed with DB_LATENCY_MS)', () => {
+describe.each(ENGINE_THREADS)('database requests per call (counted always; delayed with DB_LATENCY_MS; the engine in %s thread)', (engineThread) => {
   let dataDir: string;
   let cloud: LocalCloud;
   beforeAll(async () => {
     dataDir = makeDataDir();
     mkdirSync(dataDir, { recursive: true });
-    cloud = await startLocalCloud({ ...options, dataDir, dbLatencyMs: 4, fnLatencyMs: 4 });
+    cloud = await startLocalCloud({ ...options, dataDir, dbLatencyMs: 4, fnLatencyMs: 4, engineThread });
   });
   afterAll(async () => {
     await cloud.close();
