@@ -10,7 +10,8 @@
  *   what the job and the engine keep from one chunk to the next. Stable from run to run (within 1 MB);
  *   the line per job lists it after each chunk.
  * - chunk end: the heap used at the end of each chunk before that collection, the largest: the live heap and
- *   one chunk's garbage not yet collected.
+ *   one chunk's garbage not yet collected (with BENCH_JOBS_LIVE=0, of all the garbage V8 has not collected yet;
+ *   the line per job then lists it for each chunk).
  * - peak heap: the largest heap used sampled every 20 ms from a full collection at the start, and at the end
  *   (and peak RSS). The chunks' requests to the in-process engine leave the timer no turn (the count of
  *   samples is printed, 0 in the runs measured), so it is the heap at the run's end: with the collections
@@ -64,8 +65,8 @@ class LiveHeap {
   constructor(private readonly label: string) {}
   /** Called after each chunk (numbered from 1). */
   chunk(n: number): void {
-    if (!LIVE && n !== SNAPSHOT_AT) return;
     this.before.push(process.memoryUsage().heapUsed);
+    if (!LIVE && n !== SNAPSHOT_AT) return;
     collectGarbage();
     this.after.push(process.memoryUsage().heapUsed);
     if (n === SNAPSHOT_AT) console.log(`  heap snapshot after chunk ${n}: ${writeHeapSnapshot(join(tmpdir(), `jobs-${this.label.replace(/\W+/g, '-')}-${n}.heapsnapshot`))}`);
@@ -77,9 +78,11 @@ class LiveHeap {
     return this.before.length ? Math.max(...this.before) : NaN;
   }
   print(): void {
-    if (!LIVE || !this.after.length) return;
+    const mbs = (xs: number[]) => xs.map((x) => (x / 1e6).toFixed(1)).join(' ');
+    // Without the collections: the heap at each chunk's end rises and falls as V8 collects.
+    if (!LIVE) return void console.log(`  ${this.label}: heap at each chunk's end, no collections (MB) ${mbs(this.before)}`);
     const a = this.after;
-    console.log(`  ${this.label}: live heap after each chunk (MB) ${a.map((x) => (x / 1e6).toFixed(1)).join(' ')}; max ${mb(this.max)}, last − first ${((a[a.length - 1] - a[0]) / 1e6).toFixed(1)} MB; before the collection at most ${mb(this.maxBefore)}`);
+    console.log(`  ${this.label}: live heap after each chunk (MB) ${mbs(a)}; max ${mb(this.max)}, last − first ${((a[a.length - 1] - a[0]) / 1e6).toFixed(1)} MB; before the collection at most ${mb(this.maxBefore)}`);
   }
 }
 
@@ -306,12 +309,12 @@ export async function run(): Promise<void> {
   if (Number.isFinite(MAX_STEPS)) console.log(`a sample: each job but the export stopped after ${MAX_STEPS} chunks (steps)`);
   console.log(`${'job'.padEnd(22)} ${'chunks'.padStart(6)} ${'longest chunk'.padStart(14)} ${'total'.padStart(9)} ${'peak heap'.padStart(10)} ${'chunk end'.padStart(10)} ${'live heap'.padStart(10)} ${'peak RSS'.padStart(9)}`);
   for (const [name, r] of Object.entries(results)) {
-    console.log(`${name.padEnd(22)} ${String(r.chunks).padStart(6)} ${`${r.longest.toFixed(0)} ms`.padStart(14)} ${`${(r.total / 1000).toFixed(1)} s`.padStart(9)} ${mb(r.heap).padStart(10)} ${(LIVE ? mb(r.ends) : '-').padStart(10)} ${(LIVE ? mb(r.live) : '-').padStart(10)} ${mb(r.rss).padStart(9)}`);
+    console.log(`${name.padEnd(22)} ${String(r.chunks).padStart(6)} ${`${r.longest.toFixed(0)} ms`.padStart(14)} ${`${(r.total / 1000).toFixed(1)} s`.padStart(9)} ${mb(r.heap).padStart(10)} ${mb(r.ends).padStart(10)} ${(LIVE ? mb(r.live) : '-').padStart(10)} ${mb(r.rss).padStart(9)}`);
   }
   for (const job of JOBS) {
     const [small, large] = Object.entries(results).filter(([k]) => k.startsWith(job)).map(([, v]) => v);
     if (!small || !large) continue;
     const f = (a: number, b: number) => (b / a).toFixed(2);
-    console.log(`${job}: ${small.merchants} → ${large.merchants} merchants: longest chunk ${f(small.longest, large.longest)}×, peak heap ${f(small.heap, large.heap)}×${LIVE ? `, chunk-end heap ${f(small.ends, large.ends)}×, live heap ${f(small.live, large.live)}×` : ''} (target ≤ 1.3×)`);
+    console.log(`${job}: ${small.merchants} → ${large.merchants} merchants: longest chunk ${f(small.longest, large.longest)}×, peak heap ${f(small.heap, large.heap)}×, chunk-end heap ${f(small.ends, large.ends)}×${LIVE ? `, live heap ${f(small.live, large.live)}×` : ''} (target ≤ 1.3×)`);
   }
 }
