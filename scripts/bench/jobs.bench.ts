@@ -3,9 +3,23 @@
  * reconciliation) on the demo bank and on the same bank grown tenfold (BENCH_JOBS_SCALE, default 10:
  * every merchant copied with its transaction months, deposit and credit rows, visits and revisit marks),
  * run one chunk (step) per call as polls and the timer run them. Prints per job and scale: chunks,
- * longest chunk, total time and peak memory (heap after a full collection at the start; RSS); the issue
- * asks both to stay flat (≤ 1.3×) from 40k to 400k merchants. Works on a copy of the demo bank
- * (scripts/bench/bank.ts: seeded first when no template exists).
+ * longest chunk, total time and memory; the issue asks the longest chunk and the memory to stay flat (≤ 1.3×)
+ * from 40k to 400k merchants. Works on a copy of the demo bank (scripts/bench/bank.ts: seeded first when no
+ * template exists). The memory, three figures (the engine runs in this process: its objects are in all):
+ * - live heap: the heap used after a full collection at the end of each chunk, the largest over the run:
+ *   what the job and the engine keep from one chunk to the next. Stable from run to run (within 1 MB);
+ *   the line per job lists it after each chunk.
+ * - chunk end: the heap used at the end of each chunk before that collection, the largest: the live heap and
+ *   one chunk's garbage not yet collected (with BENCH_JOBS_LIVE=0, of all the garbage V8 has not collected yet;
+ *   the line per job then lists it for each chunk).
+ * - peak heap: the largest heap used sampled every 20 ms from a full collection at the start, and at the end
+ *   (and peak RSS). The chunks' requests to the in-process engine leave the timer no turn (the count of
+ *   samples is printed, 0 in the runs measured), so it is the heap at the run's end: with the collections
+ *   at each chunk's end the live heap; with BENCH_JOBS_LIVE=0 (no collections, no live figure) the live heap
+ *   and whatever garbage V8 has not collected yet, which follows its timing (the heap grown by the tenfold
+ *   copy is collected later) and swings from run to run.
+ * BENCH_JOBS_SNAPSHOT=N writes a heap snapshot after chunk N of each job and size (into the temp folder),
+ * to compare what the two sizes retain. docs/benchmarks.md has the figures measured.
  * BENCH_JOBS_SCALES=1,10 sets the sizes run; BENCH_JOBS_STEPS=N stops each job but the export after N chunks
  * (a sample of its chunks, for a size whose whole run takes too long; the printed lines say so). The export
  * always runs to its end: its last chunks (the lifecycle lists, the file's assembly) are the ones to watch.
@@ -19,7 +33,9 @@
  */
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { demoBankCopy } from './bank';
 import { type Trace, printTrace, traceRequests } from './calls';
@@ -36,13 +52,56 @@ const AS_OF = process.env.BENCH_JOBS_ASOF ?? '2025-07-31';
 const ONLY = (process.env.BENCH_JOBS_ONLY ?? 'reclassify,export,rebuild,reconcile').split(',');
 const JOBS = ['reclassify', 'export', 'rebuild', 'reconcile'];
 const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
+/** A full collection after every chunk (outside its time), to read what stays live (default on; 0: off). */
+const LIVE = process.env.BENCH_JOBS_LIVE !== '0';
+/** Writes a heap snapshot after this chunk of each job and size (to compare what is retained; off by default). */
+const SNAPSHOT_AT = Number(process.env.BENCH_JOBS_SNAPSHOT ?? 0);
+
+/** What stays live after each chunk: a full collection, then the heap used (the job's and the engine's memory). */
+class LiveHeap {
+  readonly after: number[] = [];
+  /** the heap used at each chunk's end before the collection: the live heap and the garbage since the last one */
+  readonly before: number[] = [];
+  /** time spent in the collections and snapshots, left out of the job's total */
+  ms = 0;
+  constructor(private readonly label: string) {}
+  /** Called after each chunk (numbered from 1). */
+  chunk(n: number): void {
+    this.before.push(process.memoryUsage().heapUsed);
+    if (!LIVE && n !== SNAPSHOT_AT) return;
+    const t = performance.now();
+    collectGarbage();
+    this.after.push(process.memoryUsage().heapUsed);
+    if (n === SNAPSHOT_AT) console.log(`  heap snapshot after chunk ${n}: ${writeHeapSnapshot(join(tmpdir(), `jobs-${this.label.replace(/\W+/g, '-')}-${n}.heapsnapshot`))}`);
+    this.ms += performance.now() - t;
+  }
+  get max(): number {
+    return this.after.length ? Math.max(...this.after) : NaN;
+  }
+  get maxBefore(): number {
+    return this.before.length ? Math.max(...this.before) : NaN;
+  }
+  print(): void {
+    const mbs = (xs: number[]) => xs.map((x) => (x / 1e6).toFixed(1)).join(' ');
+    // Without the collections: the heap at each chunk's end rises and falls as V8 collects.
+    if (!LIVE) return void console.log(`  ${this.label}: heap at each chunk's end, no collections (MB) ${mbs(this.before)}`);
+    const a = this.after;
+    console.log(`  ${this.label}: live heap after each chunk (MB) ${mbs(a)}; max ${mb(this.max)}, last − first ${((a[a.length - 1] - a[0]) / 1e6).toFixed(1)} MB; before the collection at most ${mb(this.maxBefore)}`);
+  }
+}
 
 /** Samples memory while `fn` runs; answers its peaks. */
-async function withPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; heap: number; rss: number }> {
+async function withPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; heap: number; rss: number; samples: number; young: number }> {
   collectGarbage();
+  // The young generation's size then: garbage up to about half of it waits for a scavenge (V8 grows it while
+  // much survives, as when the tenfold copy is made, and keeps it grown).
+  const young = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? NaN;
   let heap = process.memoryUsage().heapUsed;
   let rss = process.memoryUsage().rss;
+  // How often the timer got a turn: the chunks' requests to the in-process engine may leave it none.
+  let samples = 0;
   const timer = setInterval(() => {
+    samples++;
     const m = process.memoryUsage();
     heap = Math.max(heap, m.heapUsed);
     rss = Math.max(rss, m.rss);
@@ -50,7 +109,7 @@ async function withPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; heap: num
   try {
     const value = await fn();
     const m = process.memoryUsage();
-    return { value, heap: Math.max(heap, m.heapUsed), rss: Math.max(rss, m.rss) };
+    return { value, heap: Math.max(heap, m.heapUsed), rss: Math.max(rss, m.rss), samples, young };
   } finally {
     clearInterval(timer);
   }
@@ -140,7 +199,7 @@ function grow(cloud: any, copies: number, months: string[]): number {
 }
 
 /** Runs a job to its end one chunk per call; answers the chunks, the longest one and the total time. */
-async function runToEnd(runJob: any, kinds: any, id: string, maxSteps = MAX_STEPS): Promise<{ chunks: number; longest: number; total: number; job: any }> {
+async function runToEnd(runJob: any, kinds: any, id: string, live: LiveHeap, maxSteps = MAX_STEPS): Promise<{ chunks: number; longest: number; total: number; job: any }> {
   const { getDb } = require('../../server/db');
   const started = performance.now();
   let longest = 0;
@@ -153,18 +212,19 @@ async function runToEnd(runJob: any, kinds: any, id: string, maxSteps = MAX_STEP
     const ms = performance.now() - t;
     longest = Math.max(longest, ms);
     steps.push({ n: steps.length + 1, ms, phase });
+    live.chunk(steps.length);
     if (job.status !== 'running' || job.chunks >= maxSteps) break;
   }
   // Which chunks are the longest, and in which phase they started: a phase whose chunks grow with the bank shows.
   const top = [...steps].sort((a, b) => b.ms - a.ms).slice(0, 3);
   console.log(`  ${id}: longest chunks ${top.map((x) => `#${x.n} ${x.ms.toFixed(0)} ms${x.phase ? ` (${x.phase})` : ''}`).join(', ')} of ${steps.length}`);
-  return { chunks: job.chunks, longest, total: performance.now() - started, job };
+  return { chunks: job.chunks, longest, total: performance.now() - started - live.ms, job };
 }
 
 const TRACE = process.env.BENCH_JOBS_TRACE === '1';
 
 /** Steps a roll-up job (rebuild, reconciliation) to its end as its job runs it, one step per call. */
-async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: J) => boolean, cloud?: any): Promise<{ chunks: number; longest: number; total: number; job: J }> {
+async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: J) => boolean, live: LiveHeap, cloud?: any): Promise<{ chunks: number; longest: number; total: number; job: J }> {
   const started = performance.now();
   let longest = 0;
   let chunks = 0;
@@ -179,17 +239,18 @@ async function stepToEnd<J>(start: J, step: (job: J) => Promise<J>, done: (job: 
       const ms = performance.now() - t;
       longest = Math.max(longest, ms);
       chunks++;
+      live.chunk(chunks);
       if (trace) printTrace(`step ${chunks}`, ms, trace);
     }
   } finally {
     untrace();
   }
-  return { chunks, longest, total: performance.now() - started, job };
+  return { chunks, longest, total: performance.now() - started - live.ms, job };
 }
 
 /** Runs the jobs benchmark. */
 export async function run(): Promise<void> {
-  const results: Record<string, { merchants: number; longest: number; heap: number; rss: number; chunks: number; total: number }> = {};
+  const results: Record<string, { merchants: number; longest: number; heap: number; live: number; ends: number; rss: number; chunks: number; total: number }> = {};
   for (const copies of SCALES) {
     const dir = await demoBankCopy('mg-bench-jobs-');
     try {
@@ -208,30 +269,38 @@ export async function run(): Promise<void> {
           const { reclassifyJob, reclassifyParams } = require('../../server/jobs/reclassify');
           const params = await reclassifyParams(db, { asOf: AS_OF, now: new Date() });
           await createJob(db, reclassifyJob, { id: 'bench-reclassify', params, byStaffId: null, now: new Date(), total: merchants });
-          const r = await withPeaks(() => runToEnd(runJob, { reclassify: reclassifyJob }, 'bench-reclassify'));
-          results[`reclassify ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
-          console.log(`reclassify ${merchants} merchants: changed ${r.value.job.state.changed}; ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
+          const live = new LiveHeap(`reclassify ${merchants}`);
+          const r = await withPeaks(() => runToEnd(runJob, { reclassify: reclassifyJob }, 'bench-reclassify', live));
+          results[`reclassify ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, live: live.max, ends: live.maxBefore, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
+          live.print();
+          console.log(`reclassify ${merchants} merchants: changed ${r.value.job.state.changed}; ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)} (${r.samples} samples; young generation ${mb(r.young)})${LIVE ? `, live heap ${mb(live.max)}` : ''}`);
         }
         if (ONLY.includes('export')) {
           const { exportJob } = require('../../server/jobs/export');
           const bank = (await db.collection('units').where({ kind: 'bank' }).get()).data[0];
           await createJob(db, exportJob, { id: 'bench-export', params: { unitId: bank._id, period: { kind: 'month', start: '2025-07-01', end: '2025-07-31' } }, byStaffId: null, now: new Date() });
           // Always to its end: its last chunks (the lifecycle lists, the file's assembly) are the ones that could grow.
-          const r = await withPeaks(() => runToEnd(runJob, { report: exportJob }, 'bench-export', Infinity));
-          results[`export ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
-          console.log(`export ${merchants} merchants: ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
+          const live = new LiveHeap(`export ${merchants}`);
+          const r = await withPeaks(() => runToEnd(runJob, { report: exportJob }, 'bench-export', live, Infinity));
+          results[`export ${merchants}`] = { merchants, longest: r.value.longest, heap: r.heap, live: live.max, ends: live.maxBefore, rss: r.rss, chunks: r.value.chunks, total: r.value.total };
+          live.print();
+          console.log(`export ${merchants} merchants: ${r.value.chunks} chunks, longest ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)} (${r.samples} samples; young generation ${mb(r.young)})${LIVE ? `, live heap ${mb(live.max)}` : ''}`);
         }
         if (ONLY.includes('rebuild')) {
           const { newRebuildJob, rebuildStep } = require('../../server/rollup');
-          const r = await withPeaks(() => stepToEnd(newRebuildJob(), (j: any) => rebuildStep(db, j), (j: any) => j.status === 'done', cloud));
-          results[`rebuild ${merchants}`] = { merchants, ...r.value, heap: r.heap, rss: r.rss };
+          const live = new LiveHeap(`rebuild ${merchants}`);
+          const r = await withPeaks(() => stepToEnd(newRebuildJob(), (j: any) => rebuildStep(db, j), (j: any) => j.status === 'done', live, cloud));
+          results[`rebuild ${merchants}`] = { merchants, ...r.value, heap: r.heap, live: live.max, ends: live.maxBefore, rss: r.rss };
+          live.print();
           console.log(`rebuild ${merchants} merchants: ${r.value.job.chunks} chunks of merchants (${r.value.chunks} steps), visits ${r.value.job.visits}, longest step ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }
         if (ONLY.includes('reconcile')) {
           const { newReconcileJob, reconcileStep } = require('../../server/rollup');
           const range = { from: `${AS_OF.slice(0, 7)}-01`, to: AS_OF };
-          const r = await withPeaks(() => stepToEnd(newReconcileJob(range), (j: any) => reconcileStep(db, j), (j: any) => j.phase === 'done', cloud));
-          results[`reconcile ${merchants}`] = { merchants, ...r.value, heap: r.heap, rss: r.rss };
+          const live = new LiveHeap(`reconcile ${merchants}`);
+          const r = await withPeaks(() => stepToEnd(newReconcileJob(range), (j: any) => reconcileStep(db, j), (j: any) => j.phase === 'done', live, cloud));
+          results[`reconcile ${merchants}`] = { merchants, ...r.value, heap: r.heap, live: live.max, ends: live.maxBefore, rss: r.rss };
+          live.print();
           console.log(`reconcile ${range.from}..${range.to}, ${merchants} merchants: ${r.value.chunks} steps, ${r.value.job.checkedValues} values checked, ${r.value.job.differenceCount} differences, longest step ${r.value.longest.toFixed(0)} ms, peak heap ${mb(r.heap)}`);
         }
       } finally {
@@ -242,14 +311,14 @@ export async function run(): Promise<void> {
     }
   }
   if (Number.isFinite(MAX_STEPS)) console.log(`a sample: each job but the export stopped after ${MAX_STEPS} chunks (steps)`);
-  console.log(`${'job'.padEnd(22)} ${'chunks'.padStart(6)} ${'longest chunk'.padStart(14)} ${'total'.padStart(9)} ${'peak heap'.padStart(10)} ${'peak RSS'.padStart(9)}`);
+  console.log(`${'job'.padEnd(22)} ${'chunks'.padStart(6)} ${'longest chunk'.padStart(14)} ${'total'.padStart(9)} ${'peak heap'.padStart(10)} ${'chunk end'.padStart(10)} ${'live heap'.padStart(10)} ${'peak RSS'.padStart(9)}`);
   for (const [name, r] of Object.entries(results)) {
-    console.log(`${name.padEnd(22)} ${String(r.chunks).padStart(6)} ${`${r.longest.toFixed(0)} ms`.padStart(14)} ${`${(r.total / 1000).toFixed(1)} s`.padStart(9)} ${mb(r.heap).padStart(10)} ${mb(r.rss).padStart(9)}`);
+    console.log(`${name.padEnd(22)} ${String(r.chunks).padStart(6)} ${`${r.longest.toFixed(0)} ms`.padStart(14)} ${`${(r.total / 1000).toFixed(1)} s`.padStart(9)} ${mb(r.heap).padStart(10)} ${mb(r.ends).padStart(10)} ${(LIVE ? mb(r.live) : '-').padStart(10)} ${mb(r.rss).padStart(9)}`);
   }
   for (const job of JOBS) {
     const [small, large] = Object.entries(results).filter(([k]) => k.startsWith(job)).map(([, v]) => v);
     if (!small || !large) continue;
     const f = (a: number, b: number) => (b / a).toFixed(2);
-    console.log(`${job}: ${small.merchants} → ${large.merchants} merchants: longest chunk ${f(small.longest, large.longest)}×, peak heap ${f(small.heap, large.heap)}× (target ≤ 1.3×)`);
+    console.log(`${job}: ${small.merchants} → ${large.merchants} merchants: longest chunk ${f(small.longest, large.longest)}×, peak heap ${f(small.heap, large.heap)}×, chunk-end heap ${f(small.ends, large.ends)}×${LIVE ? `, live heap ${f(small.live, large.live)}×` : ''} (target ≤ 1.3×)`);
   }
 }
