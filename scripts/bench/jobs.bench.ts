@@ -12,12 +12,11 @@
  * - chunk end: the heap used at the end of each chunk before that collection, the largest: the live heap and
  *   one chunk's garbage not yet collected (with BENCH_JOBS_LIVE=0, of all the garbage V8 has not collected yet;
  *   the line per job then lists it for each chunk).
- * - peak heap: the largest heap used sampled every 20 ms from a full collection at the start, and at the end
- *   (and peak RSS). The chunks' requests to the in-process engine leave the timer no turn (the count of
- *   samples is printed, 0 in the runs measured), so it is the heap at the run's end: with the collections
- *   at each chunk's end the live heap; with BENCH_JOBS_LIVE=0 (no collections, no live figure) the live heap
- *   and whatever garbage V8 has not collected yet, which follows its timing (the heap grown by the tenfold
- *   copy is collected later) and swings from run to run.
+ * - peak heap: the largest heap used from a full collection at the start to the end, sampled as the job sends
+ *   each database request (and every 20 ms when the timer gets a turn, which the in-process engine's answers
+ *   rarely leave it; the count of samples is printed), and peak RSS: what a chunk reaches between two requests,
+ *   garbage V8 has not collected yet included, so it follows V8's timing (the young generation grown while the
+ *   tenfold copy was made) more than the job's own memory.
  * BENCH_JOBS_SNAPSHOT=N writes a heap snapshot after chunk N of each job and size (into the temp folder),
  * to compare what the two sizes retain. docs/benchmarks.md has the figures measured.
  * BENCH_JOBS_SCALES=1,10 sets the sizes run; BENCH_JOBS_STEPS=N stops each job but the export after N chunks
@@ -35,7 +34,8 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { LocalRequest } from '../../local/engine';
 import { runInNewContext } from 'node:vm';
 import { demoBankCopy } from './bank';
 import { type Trace, printTrace, traceRequests } from './calls';
@@ -98,20 +98,27 @@ async function withPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; heap: num
   const young = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? NaN;
   let heap = process.memoryUsage().heapUsed;
   let rss = process.memoryUsage().rss;
-  // How often the timer got a turn: the chunks' requests to the in-process engine may leave it none.
+  // Sampled at every database request the job sends (and every 20 ms when the timer gets a turn, which the
+  // in-process engine's answers rarely leave it): the heap a chunk reaches between two requests, garbage included.
   let samples = 0;
-  const timer = setInterval(() => {
+  const sample = () => {
     samples++;
-    const m = process.memoryUsage();
-    heap = Math.max(heap, m.heapUsed);
-    rss = Math.max(rss, m.rss);
-  }, 20);
+    heap = Math.max(heap, getHeapStatistics().used_heap_size);
+    rss = Math.max(rss, process.memoryUsage.rss());
+  };
+  const timer = setInterval(sample, 20);
+  const send = LocalRequest.prototype.send;
+  LocalRequest.prototype.send = function (this: LocalRequest, ...args: Parameters<typeof send>) {
+    sample();
+    return send.apply(this, args);
+  };
   try {
     const value = await fn();
-    const m = process.memoryUsage();
-    return { value, heap: Math.max(heap, m.heapUsed), rss: Math.max(rss, m.rss), samples, young };
+    sample();
+    return { value, heap, rss, samples, young };
   } finally {
     clearInterval(timer);
+    LocalRequest.prototype.send = send;
   }
 }
 
