@@ -6,7 +6,7 @@
  * service's failure.
  */
 import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { sourceWorker } from './source-worker';
 import type { CollectionsSpec } from './engine';
 import { EngineError, type EngineErrorCode } from './errors';
 import type { ThreadAnswer, ThreadRequest } from './thread';
@@ -28,10 +28,7 @@ export interface EngineThread extends RequestHandler {
 export function startEngineThread(dataDir: string, collections: CollectionsSpec): Promise<EngineThread> {
   const file = join(__dirname, `thread${extname(__filename)}`);
   const workerData = { dataDir, collections };
-  // From TypeScript sources (tsx, jest), the worker registers tsx's CommonJS hook before loading the file.
-  const worker = file.endsWith('.ts')
-    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData })
-    : new Worker(file, { workerData });
+  const worker = sourceWorker(file, { workerData });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
   let onCommit: ((written: number) => void) | null = null;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { Worker } from 'node:worker_threads';
 import { fail } from '../../shared/envelope';
 import { generatePiKey } from '../../server/pi';
 import { openEngine, openEngineThread } from '../engine';
+import { sourceWorker } from '../engine/source-worker';
 import { LocalStorage } from '../storage';
 import { installStorageRoute, uninstallStorageRoute } from '../storage/sdk-route';
 import { installLocalMessages } from './messages';
@@ -595,13 +595,10 @@ function seedInWorker(
   onProgress?: (message: string) => void,
 ): { done: Promise<SeedSummary | null>; stop: () => Promise<void> } {
   const file = join(__dirname, `seed-worker${extname(__filename)}`);
-  // From TypeScript sources (tsx), the worker registers tsx's CommonJS hook before loading the file.
   // A 192 MB young generation (node's default is 48): the seed's short-lived batch objects die young
   // beside its ~400 MB of generated documents instead of being copied and promoted (~20% less CPU).
   const resourceLimits = { maxYoungGenerationSizeMb: 192 };
-  const worker = file.endsWith('.ts')
-    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(file)});`, { eval: true, workerData: data, resourceLimits })
-    : new Worker(file, { workerData: data, resourceLimits });
+  const worker = sourceWorker(file, { workerData: data, resourceLimits });
   let stopped = false;
   const done = new Promise<SeedSummary | null>((resolvePromise, reject) => {
     let settled = false;

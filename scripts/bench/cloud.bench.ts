@@ -54,7 +54,7 @@ const quantile = (xs: number[], q: number) => {
 /** Documents written by each committed transaction, in commit order (the engine's write set at commit). */
 const written: number[] = [];
 /** Where the engine runs: its own thread (default), or the functions' thread (BENCH_CLOUD_ENGINE=same). */
-const ENGINE_THREAD = process.env.BENCH_CLOUD_ENGINE === 'same' ? 'same' : 'own';
+const benchEngine = process.env.BENCH_CLOUD_ENGINE === 'same' ? 'same' : 'own';
 
 /** Runs the cloud benchmark. */
 export async function run(): Promise<void> {
@@ -62,10 +62,10 @@ export async function run(): Promise<void> {
   LATENCY = Number(process.env.DB_LATENCY_MS);
   const kept = process.env.BENCH_DATA_DIR;
   const dataDir = kept ?? (await demoBankCopy('mg-bench-cloud-'));
-  const cloud = await startLocalCloud({ dataDir, seed: kept ? 'demo' : 'none', seeder: SEEDER, functionsFrom: 'source', engineThread: ENGINE_THREAD });
+  const cloud = await startLocalCloud({ dataDir, seed: kept ? 'demo' : 'none', seeder: SEEDER, functionsFrom: 'source', engineThread: benchEngine });
   cloud.engine.watchCommits((n) => written.push(n));
   console.log(latencyLine());
-  console.log(ENGINE_THREAD === 'own' ? 'the engine in a thread of its own, as CloudBase\'s database is off the functions\' CPU (BENCH_CLOUD_ENGINE=same: in theirs)' : 'the engine in the functions\' thread (BENCH_CLOUD_ENGINE=same)');
+  console.log(benchEngine === 'own' ? 'the engine in a thread of its own, as CloudBase\'s database is off the functions\' CPU (BENCH_CLOUD_ENGINE=same: in theirs)' : 'the engine in the functions\' thread (BENCH_CLOUD_ENGINE=same)');
   try {
     if (process.env.BENCH_CLOUD_RANKS === 'off') {
       await cloud.database().collection('rollupState').doc('main').update({ data: { ranked: [] } });
@@ -183,8 +183,8 @@ async function concurrentFigures(cloud: Awaited<ReturnType<typeof startLocalClou
     const startWritten = written.length;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    if (process.env.BENCH_CLOUD_TRACE === '1' && ENGINE_THREAD === 'own') console.log('  (BENCH_CLOUD_TRACE reads the engine in this thread: run it with BENCH_CLOUD_ENGINE=same)');
-    const trace: Trace | null = process.env.BENCH_CLOUD_TRACE === '1' && ENGINE_THREAD === 'same' ? new Map() : null;
+    if (process.env.BENCH_CLOUD_TRACE === '1' && benchEngine === 'own') console.log('  (BENCH_CLOUD_TRACE reads the engine in this thread: run it with BENCH_CLOUD_ENGINE=same)');
+    const trace: Trace | null = process.env.BENCH_CLOUD_TRACE === '1' && benchEngine === 'same' ? new Map() : null;
     const loop0 = performance.eventLoopUtilization();
     const untrace = trace ? traceRequests(cloud, () => trace) : () => undefined;
     await profiled('concurrent', () => Promise.all(

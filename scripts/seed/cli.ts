@@ -8,7 +8,8 @@
  * The seed runs in a worker thread with a larger young generation (see YOUNG_GENERATION_MB).
  */
 import { writeFileSync } from 'node:fs';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
+import { sourceWorker } from '../../local/engine/source-worker';
 import type { SeedKind } from './index';
 
 /**
@@ -54,11 +55,7 @@ async function main(): Promise<void> {
 
 
 if (isMainThread) {
-  // From TypeScript sources the worker registers tsx's CommonJS hook first (as the runtime's seed worker does).
-  const options = { argv: process.argv.slice(2), resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
-  const worker = __filename.endsWith('.ts')
-    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(__filename)});`, { ...options, eval: true })
-    : new Worker(__filename, options);
+  const worker = sourceWorker(__filename, { argv: process.argv.slice(2), resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   worker.on('error', (err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;
